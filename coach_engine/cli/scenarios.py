@@ -1,0 +1,91 @@
+"""`scrimmage scenarios ...`: validate, list and show scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..models import DIFFICULTIES, OBJECTIONS
+from ..scenarios import load_scenarios, resolve_scenario
+from .common import bank, console, err_console, fail, print_json
+
+app = typer.Typer(help="Validate, list and show scenarios.", no_args_is_help=True)
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders.", show_default=False)],
+) -> None:
+    """Check scenario files; print one line per problem (file: field: problem) and exit 1 if any."""
+    loaded, problems = load_scenarios(paths)
+    for p in problems:
+        err_console.print(str(p), highlight=False, markup=False, soft_wrap=True)
+    if problems:
+        err_console.print(f"{len(problems)} problem(s); {len(loaded)} valid scenario(s).")
+        raise typer.Exit(1)
+    console.print(f"{len(loaded)} scenario(s) valid.")
+
+
+@app.command("list")
+def list_(
+    objection: Annotated[
+        str | None, typer.Option(help=f"Only this objection type: {', '.join(OBJECTIONS)}.")
+    ] = None,
+    difficulty: Annotated[str | None, typer.Option(help="easy, medium or hard.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only scenarios with this tag (e.g. an industry).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the scenario bank, optionally filtered."""
+    if objection and objection not in OBJECTIONS:
+        fail(f"unknown objection '{objection}'; choose one of {', '.join(OBJECTIONS)}")
+    if difficulty and difficulty not in DIFFICULTIES:
+        fail(f"unknown difficulty '{difficulty}'; choose one of {', '.join(DIFFICULTIES)}")
+    b = bank()
+    for p in b.problems:
+        err_console.print(f"skipped: {p}", highlight=False, markup=False)
+    items = b.list(objection=objection, difficulty=difficulty, tag=tag)
+    if as_json:
+        print_json([s.brief() | {"title": s.title} for s in items])
+        return
+    table = Table(title=f"Scenario bank ({len(items)} of {len(b)})")
+    for col in ("id", "objection", "difficulty", "buyer", "title"):
+        table.add_column(col, overflow="fold")
+    for s in items:
+        table.add_row(s.id, s.objection, s.difficulty, f"{s.buyer.role}, {s.buyer.company}", s.title)
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    scenario: Annotated[str, typer.Argument(help="A bank id or a path to a scenario file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole scenario as JSON.")] = False,
+) -> None:
+    """Show one scenario (the rep's brief, plus the hidden concern and resolution for coaches)."""
+    s = resolve_scenario(scenario, bank())
+    if as_json:
+        print_json(s)
+        return
+    console.print(f"[bold]{s.title}[/]  ({s.id})", highlight=False)
+    console.print(f"objection: {s.objection} · difficulty: {s.difficulty} · rubric: {s.rubric} · "
+                  f"max turns: {s.max_turns}", highlight=False)
+    console.print(f"\n[bold]Context[/]\n{s.context}", highlight=False)
+    console.print(f"\n[bold]Product[/]: {s.product.name} — {s.product.summary}", highlight=False)
+    for v in s.product.value_points:
+        console.print(f"  • {v}", highlight=False)
+    for v in s.product.proof_points:
+        console.print(f"  ✓ {v}", highlight=False)
+    b = s.buyer
+    console.print(f"\n[bold]Buyer[/]: {b.name}, {b.role} at {b.company} ({b.personality})", highlight=False)
+    console.print(f"Opening: “{b.opening}”", highlight=False)
+    console.print(f"\n[bold]Coach's notes[/] (not shown to the rep)\nHidden concern: {b.hidden_concern}",
+                  highlight=False)
+    for r in b.resolution:
+        console.print(f"  - {r}", highlight=False)
+    if b.next_step:
+        console.print(f"Next step: {b.next_step}", highlight=False)
+
+
+__all__ = ["app", "resolve_scenario"]

