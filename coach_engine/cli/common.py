@@ -48,7 +48,7 @@ def print_json(data: Any) -> None:
 def run_app(app: typer.Typer) -> int:
     """Run the Typer app, mapping expected engine errors to one line and exit 1."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except (DataFileError, ConfigError, CLIError, ValueError) as exc:
@@ -71,4 +71,5 @@ def run_app(app: typer.Typer) -> int:
             return 1
         err_console.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}")
         return 2
-    return 0
+    # In non-standalone mode click returns the exit code of a typer.Exit instead of raising it.
+    return result if isinstance(result, int) else 0
