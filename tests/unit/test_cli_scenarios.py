@@ -1,0 +1,84 @@
+"""`scrimmage scenarios` and `scrimmage config` from the outside: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import BANK_DIR, FIXTURES
+
+BROKEN = FIXTURES / "scenarios" / "broken"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from coach_engine.cli import main; main()", *args],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+
+
+def test_validate_bank_passes() -> None:
+    r = run("scenarios", "validate", *sorted(str(p) for p in BANK_DIR.glob("*.yaml")))
+    assert r.returncode == 0, r.stderr
+    assert "valid" in r.stdout
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in BROKEN.glob("*.yaml")))
+def test_validate_broken_file_exits_1_with_file_and_problem(name: str) -> None:
+    r = run("scenarios", "validate", str(BROKEN / name))
+    assert r.returncode == 1
+    assert str(BROKEN / name) in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_validate_prints_one_line_per_problem() -> None:
+    r = run("scenarios", "validate", str(BROKEN))
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith(str(BROKEN))]
+    assert len(lines) >= len(list(BROKEN.glob("*.yaml")))
+    assert r.returncode == 1
+
+
+def test_list_filters_and_json() -> None:
+    r = run("scenarios", "list", "--objection", "price", "--json")
+    assert r.returncode == 0, r.stderr
+    items = json.loads(r.stdout)
+    assert items and all(i["objection"] == "price" for i in items)
+    assert all("hidden_concern" not in json.dumps(i) for i in items)
+    r = run("scenarios", "list", "--difficulty", "impossible")
+    assert r.returncode == 1 and "easy, medium, hard" in r.stderr
+
+
+def test_show_json_and_unknown_id() -> None:
+    r = run("scenarios", "show", "cfo-price-routing", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["id"] == "cfo-price-routing"
+    r = run("scenarios", "show", "no-such-scenario")
+    assert r.returncode == 1 and "No scenario with id 'no-such-scenario'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_show_a_file_outside_the_bank() -> None:
+    r = run("scenarios", "show", str(FIXTURES / "scenarios" / "minimal.yaml"))
+    assert r.returncode == 0, r.stderr
+    assert "Sam Ortiz" in r.stdout
+
+
+def test_config_masks_the_key() -> None:
+    import os
+
+    env = dict(os.environ, OPENAI_API_KEY="sk-abcdefghijklmnop")
+    r = run("config", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert "abcdefghijklmnop" not in r.stdout
+    assert data["effective_voice"] == "llm"
+
+
+def test_help_reads_well() -> None:
+    r = run("--help")
+    assert r.returncode == 0
+    for cmd in ("scenarios", "config", "drill", "grade"):
+        assert cmd in r.stdout
