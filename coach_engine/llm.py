@@ -1,0 +1,288 @@
+"""Chat-model factory, retries and structured output: the one door to an LLM.
+
+Why it looks like this:
+
+* **Built on demand, never at import.** ``make_chat_model`` creates a
+  langchain-openai ``ChatOpenAI`` from ``Settings`` when a caller asks; tests
+  inject ``fakes.FakeChatModel`` instead. A local OpenAI-compatible server
+  (llama.cpp, vLLM, Ollama) needs no key, so ``settings.api_key_value()``
+  supplies a placeholder.
+* **We retry, not the client.** ``max_retries=0`` on the client, and
+  ``with_retries`` wraps one call with exponential backoff over the failures
+  worth retrying (timeouts, rate limits, dropped connections, 5xx, malformed
+  replies). After the last try it raises ``LLMError`` whose ``kind`` and
+  message say what went wrong, so callers can fall back (scripted voice,
+  offline grader) and tell the user why.
+* **Token limits both kinds of server honour.** ``ChatOpenAI(max_tokens=...)``
+  sends ``max_completion_tokens``, which llama.cpp ignores, and OpenAI rejects
+  a request that sets both ``max_tokens`` and ``max_completion_tokens``. So
+  OpenAI (and Azure) get ``max_completion_tokens``; any other base URL gets
+  ``max_tokens`` through ``extra_body``.
+* **Structured output by function calling.** Local servers reject
+  ``response_format={"type": "json_schema"}`` (the default method), while
+  ``method="function_calling"`` works everywhere. ``structured`` turns an
+  unparseable or missing tool call into ``MalformedReplyError`` so it is
+  retried like any other bad reply.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable
+
+    from .settings import Settings
+
+__all__ = [
+    "JUDGE_MAX_TOKENS",
+    "VOICE_MAX_TOKENS",
+    "ErrorKind",
+    "LLMError",
+    "MalformedReplyError",
+    "classify_error",
+    "is_openai_host",
+    "make_chat_model",
+    "structured",
+    "token_limit_kwargs",
+    "with_retries",
+]
+
+T = TypeVar("T")
+Purpose = Literal["voice", "judge"]
+ErrorKind = Literal["timeout", "rate_limit", "connection", "server", "malformed", "auth", "request"]
+
+VOICE_MAX_TOKENS = 220
+"""A buyer line is one to four sentences; this also caps the cost of a runaway reply."""
+JUDGE_MAX_TOKENS = 1200
+"""Room for one structured verdict per rubric check with quotes."""
+
+RETRYABLE: frozenset[str] = frozenset({"timeout", "rate_limit", "connection", "server", "malformed"})
+
+_WHAT_WENT_WRONG: dict[str, str] = {
+    "timeout": "timed out",
+    "rate_limit": "was rate-limited (HTTP 429)",
+    "connection": "could not be reached",
+    "server": "failed with a server error",
+    "malformed": "sent a reply that could not be read",
+    "auth": "rejected the API key",
+    "request": "rejected the request",
+}
+
+
+class MalformedReplyError(ValueError):
+    """The model answered, but not in a shape we can use (bad JSON, no tool call, empty text)."""
+
+
+class LLMError(RuntimeError):
+    """An LLM call failed for good (after retries, or at once when retrying cannot help)."""
+
+    def __init__(self, message: str, *, kind: ErrorKind, attempts: int = 1):
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.attempts = attempts
+
+    @property
+    def what_went_wrong(self) -> str:
+        """A short phrase for user-facing notices: "timed out", "was rate-limited (HTTP 429)"."""
+        return _WHAT_WENT_WRONG[self.kind]
+
+
+# --- the chat model ------------------------------------------------------------
+
+
+def is_openai_host(base_url: str | None) -> bool:
+    """True for OpenAI itself (no base URL) and Azure OpenAI, which want ``max_completion_tokens``."""
+    if not base_url:
+        return True
+    host = (urlparse(base_url).hostname or "").lower()
+    return host == "api.openai.com" or host.endswith(".openai.azure.com")
+
+
+def token_limit_kwargs(base_url: str | None, limit: int) -> dict[str, Any]:
+    """ChatOpenAI keyword arguments that cap the reply length on OpenAI and on compatible servers."""
+    if is_openai_host(base_url):
+        return {"max_tokens": limit}  # ChatOpenAI sends it as max_completion_tokens
+    return {"extra_body": {"max_tokens": limit}}  # llama.cpp & co. read max_tokens only
+
+
+def make_chat_model(
+    settings: Settings,
+    purpose: Purpose,
+    *,
+    max_tokens: int | None = None,
+    temperature: float | None = None,
+    streaming: bool = False,
+) -> BaseChatModel:
+    """A ``ChatOpenAI`` for the buyer voice or the judge, configured from ``settings``.
+
+    Raises ``ConfigError`` (with how to fix it) when no key or base URL is set.
+    """
+    settings.require_llm()
+    from langchain_openai import ChatOpenAI  # heavy import: only when an LLM is really used
+    from pydantic import SecretStr
+
+    if purpose == "voice":
+        model = settings.chat_model
+        limit = max_tokens or VOICE_MAX_TOKENS
+        temp = 0.8 if temperature is None else temperature
+    else:
+        model = settings.judge_model
+        limit = max_tokens or JUDGE_MAX_TOKENS
+        temp = 0.0 if temperature is None else temperature
+    kwargs: dict[str, Any] = {
+        "model": model,
+        "api_key": SecretStr(settings.api_key_value()),
+        "base_url": settings.openai_base_url,
+        "timeout": settings.llm_timeout,
+        "max_retries": 0,
+        "temperature": temp,
+        **token_limit_kwargs(settings.openai_base_url, limit),
+    }
+    if streaming:  # never pass streaming=False: LangChain then refuses to stream even in .stream()
+        kwargs["streaming"] = True
+    return ChatOpenAI(**kwargs)
+
+
+# --- retries -------------------------------------------------------------------
+
+
+def classify_error(exc: BaseException) -> ErrorKind | None:
+    """What kind of LLM failure ``exc`` is, or None when it is not an LLM failure (a bug)."""
+    import openai
+    from langchain_core.exceptions import OutputParserException
+
+    if isinstance(exc, LLMError):
+        return exc.kind
+    if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError | ConnectionError):
+        return "connection"
+    if isinstance(exc, openai.RateLimitError):
+        return "rate_limit"
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return "auth"
+    if isinstance(exc, openai.APIStatusError):
+        return "server" if exc.status_code >= 500 else "request"
+    if isinstance(
+        exc,
+        MalformedReplyError
+        | OutputParserException
+        | ValidationError
+        | json.JSONDecodeError
+        | openai.APIResponseValidationError,
+    ):
+        return "malformed"
+    return None
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (``Retry-After``), when it said so."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    try:
+        value = headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, attempts: int) -> str:
+    """One readable sentence: what failed, where, and after how many tries."""
+    where = settings.openai_base_url or "the OpenAI API"
+    tries = f"after {attempts} {'try' if attempts == 1 else 'tries'}"
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if kind == "timeout":
+        return f"The LLM call to {where} timed out (limit {settings.llm_timeout:g}s) {tries}."
+    if kind == "rate_limit":
+        return f"The LLM server at {where} kept rate-limiting us (HTTP 429) {tries}."
+    if kind == "connection":
+        return f"Could not reach the LLM server at {where} {tries}: {detail}"
+    if kind == "server":
+        return f"The LLM server at {where} failed {tries}: {detail}"
+    if kind == "malformed":
+        return f"The model's reply could not be read {tries}: {detail}"
+    if kind == "auth":
+        return f"The LLM server at {where} rejected the API key; check OPENAI_API_KEY. ({detail})"
+    return f"The LLM server at {where} rejected the request: {detail}"
+
+
+def with_retries(
+    fn: Callable[[], T],
+    settings: Settings,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    base_delay: float = 0.5,
+    max_delay: float = 8.0,
+    on_retry: Callable[[int, BaseException], None] | None = None,
+) -> T:
+    """Call ``fn``; retry LLM failures worth retrying with exponential backoff.
+
+    ``settings.llm_max_retries`` retries follow the first try, waiting
+    ``base_delay * 2**n`` seconds (or the server's ``Retry-After``), capped at
+    ``max_delay``. Auth and bad-request errors raise ``LLMError`` at once;
+    exceptions that are not LLM failures propagate unchanged.
+    """
+    attempts = settings.llm_max_retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            kind = classify_error(exc)
+            if kind is None:
+                raise
+            if kind not in RETRYABLE or attempt == attempts:
+                raise LLMError(describe_failure(kind, exc, settings, attempt), kind=kind,
+                               attempts=attempt) from exc
+            if on_retry is not None:
+                on_retry(attempt, exc)
+            delay = base_delay * 2 ** (attempt - 1)
+            if kind == "rate_limit":
+                delay = max(delay, _retry_after(exc) or 0.0)
+            sleep(min(delay, max_delay))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- structured output -----------------------------------------------------------
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def structured(chat_model: BaseChatModel, schema: type[S]) -> Callable[[Any], S]:
+    """A callable ``(messages) -> schema instance`` using function calling.
+
+    A reply without the tool call, with unparseable arguments or failing
+    validation raises ``MalformedReplyError`` (which ``with_retries`` retries).
+    """
+    runnable: Runnable[Any, Any] = chat_model.with_structured_output(
+        schema, method="function_calling", include_raw=True
+    )
+
+    def call(messages: Any) -> S:
+        out = runnable.invoke(messages)
+        error = out.get("parsing_error")
+        parsed = out.get("parsed")
+        if error is not None:
+            raise MalformedReplyError(f"{schema.__name__}: {error}") from error
+        if parsed is None:
+            raw = out.get("raw")
+            invalid = getattr(raw, "invalid_tool_calls", None)
+            if invalid:
+                raise MalformedReplyError(
+                    f"{schema.__name__}: the tool call's arguments were not valid JSON"
+                )
+            raise MalformedReplyError(f"the model did not call the {schema.__name__} function")
+        if not isinstance(parsed, schema):
+            raise MalformedReplyError(f"expected {schema.__name__}, got {type(parsed).__name__}")
+        return parsed
+
+    return call
