@@ -1,0 +1,357 @@
+"""``AttemptIndex``: every graded rep reply in Chroma, for "the team's best answers" and search.
+
+Why Chroma and how it is wired:
+
+* One document per graded rep turn, with the metadata every query filters on
+  (user, team, scenario, objection, difficulty, turn, attempt, overall and
+  per-skill scores, ISO week in the team's time zone). Queries filter first,
+  then rank by meaning.
+* The embedding function is ours (``ScrimmageEmbeddingFunction``) and is
+  registered with Chroma, so the collection's stored configuration names it
+  and a new process (or ``get_collection`` without an embedding function)
+  rebuilds it instead of reaching for Chroma's default ONNX model, which
+  downloads at run time and fails offline.
+* The client is injected: an embedded ``PersistentClient`` in the data
+  directory by default, an ``HttpClient`` when ``SCRIMMAGE_CHROMA_URL`` is set.
+* Collections are per embedder (``...-local-all-minilm-l6-v2``), so switching
+  embedding backends never mixes vectors of different models.
+
+Scope: a rep may read their team's best replies (that is the point) and their
+own history; only the team's manager or an admin searches all of a team's
+replies freely.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from ..embeddings import CachedEmbedder, Embedder, HashEmbedder, get_embedder
+from ..models import Scenario, Scorecard, Turn
+from .records import Attempt, PermissionDenied, User
+from .weeks import iso_week
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+__all__ = ["AttemptIndex", "ReplyHit", "ScenarioHit", "ScrimmageEmbeddingFunction", "chroma_client"]
+
+
+@register_embedding_function
+class ScrimmageEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma adapter over our ``Embedder``; its config names the embedder so it can be rebuilt."""
+
+    def __init__(self, embedder: Embedder):
+        self.embedder = embedder
+
+    @staticmethod
+    def name() -> str:
+        return "scrimmage"
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed(list(input)))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"embedder": self.embedder.name, "dim": int(self.embedder.dim)}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ScrimmageEmbeddingFunction:
+        return ScrimmageEmbeddingFunction(embedder_from_name(str(config["embedder"]), int(config["dim"])))
+
+    def default_space(self) -> Any:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Any]:
+        return ["cosine"]
+
+
+def embedder_from_name(name: str, dim: int) -> Embedder:
+    """Rebuild an embedder from its ``name`` (``hash:256``, ``local:...``, ``openai:MODEL``)."""
+    from ..settings import Settings
+
+    backend, _, model = name.partition(":")
+    if backend == "hash":
+        return CachedEmbedder(HashEmbedder(int(model or dim)))
+    if backend == "openai":
+        return get_embedder(Settings(embedding_backend="openai", openai_embedding_model=model))
+    settings = Settings(embedding_backend="local")
+    return get_embedder(settings)
+
+
+def chroma_client(settings: Settings) -> Any:
+    """The Chroma client the settings ask for: a server when ``chroma_url`` is set, else embedded."""
+    import chromadb
+
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class ReplyHit:
+    """One stored rep reply returned by a query."""
+
+    id: str
+    text: str
+    distance: float
+    user: str
+    name: str
+    team_id: int
+    scenario_id: str
+    objection: str
+    difficulty: str
+    turn: int
+    attempt_id: int
+    overall: int
+    week: str
+    when: datetime
+    skills: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ScenarioHit:
+    scenario_id: str
+    distance: float
+
+
+def _hit(id_: str, doc: str, dist: float, md: dict[str, Any]) -> ReplyHit:
+    skills = {k.removeprefix("skill:"): int(v) for k, v in md.items() if k.startswith("skill:")}
+    return ReplyHit(
+        id=id_,
+        text=doc,
+        distance=float(dist),
+        user=str(md["user"]),
+        name=str(md.get("name", "")),
+        team_id=int(md["team_id"]),
+        scenario_id=str(md["scenario"]),
+        objection=str(md["objection"]),
+        difficulty=str(md["difficulty"]),
+        turn=int(md["turn"]),
+        attempt_id=int(md["attempt"]),
+        overall=int(md["overall"]),
+        week=str(md["week"]),
+        when=datetime.fromisoformat(str(md["when"])),
+        skills=skills,
+    )
+
+
+def _where(*clauses: dict[str, Any] | None) -> dict[str, Any]:
+    parts = [c for c in clauses if c]
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+class AttemptIndex:
+    """Rep replies (and the scenario bank, for warm-ups) in Chroma."""
+
+    def __init__(self, client: Any, embedder: Embedder, *, prefix: str = "scrimmage"):
+        self.client = client
+        self.embedder = embedder
+        self.ef = ScrimmageEmbeddingFunction(embedder)
+        base = f"{prefix}-{_slug(embedder.name)}"[:480]
+        self.replies = client.get_or_create_collection(f"{base}-replies", embedding_function=self.ef)
+        self.scenarios = client.get_or_create_collection(f"{base}-scenarios", embedding_function=self.ef)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, embedder: Embedder | None = None, client: Any | None = None
+    ) -> AttemptIndex:
+        return cls(
+            client if client is not None else chroma_client(settings), embedder or get_embedder(settings)
+        )
+
+    # --- writing ----------------------------------------------------------------------
+
+    def add_attempt(
+        self, attempt: Attempt, turns: Sequence[Turn], scorecard: Scorecard, timezone: str = "UTC"
+    ) -> int:
+        """Index every rep turn of a graded attempt; returns how many were stored (idempotent)."""
+        if attempt.team_id is None:
+            return 0
+        when = attempt.completed_at or attempt.started_at
+        base: dict[str, Any] = {
+            "user": attempt.user_email,
+            "name": attempt.user_name,
+            "team_id": attempt.team_id,
+            "scenario": attempt.scenario_id,
+            "objection": attempt.objection,
+            "difficulty": attempt.difficulty,
+            "attempt": attempt.id,
+            "overall": int(scorecard.overall),
+            "week": iso_week(when, timezone),
+            "when": when.isoformat(),
+            "ts": int(when.timestamp()),
+            "mode": attempt.mode,
+        }
+        for sk in scorecard.skills:
+            base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
+        ids, docs, metas = [], [], []
+        for i, t in enumerate(turns):
+            if t.role != "rep" or not t.text.strip():
+                continue
+            ids.append(f"a{attempt.id}-t{i}")
+            docs.append(t.text)
+            metas.append(base | {"turn": i})
+        if ids:
+            self.replies.upsert(ids=ids, documents=docs, metadatas=metas)
+        return len(ids)
+
+    def remove_attempt(self, attempt_id: int) -> None:
+        self.replies.delete(where={"attempt": attempt_id})
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _query(self, texts: Sequence[str], where: dict[str, Any], n: int) -> list[ReplyHit]:
+        texts = [t for t in texts if t.strip()]
+        if not texts:
+            return []
+        res = self.replies.query(
+            query_texts=list(texts), n_results=n, where=where, include=["documents", "metadatas", "distances"]
+        )
+        seen: dict[str, ReplyHit] = {}
+        for ids, docs, metas, dists in zip(
+            res["ids"], res["documents"] or [], res["metadatas"] or [], res["distances"] or [], strict=True
+        ):
+            for id_, doc, md, dist in zip(ids, docs, metas, dists, strict=True):
+                hit = _hit(id_, doc, dist, cast(dict[str, Any], md))
+                if id_ not in seen or hit.distance < seen[id_].distance:
+                    seen[id_] = hit
+        return sorted(seen.values(), key=lambda h: (h.distance, h.id))
+
+    def team_best(
+        self,
+        actor: User,
+        texts: Sequence[str],
+        *,
+        objection: str,
+        exclude_attempt: int | None = None,
+        min_overall: int = 0,
+        k: int = 3,
+        pool: int = 12,
+    ) -> list[ReplyHit]:
+        """Better-scoring teammates' replies to the same objection, close to what the rep said.
+
+        The ``pool`` nearest replies (other reps, not this attempt, scored above
+        ``min_overall``) are ranked by score, then closeness; one per attempt.
+        """
+        if actor.team_id is None:
+            return []
+        where = _where(
+            {"team_id": actor.team_id},
+            {"objection": objection},
+            {"user": {"$ne": actor.email}},
+            {"attempt": {"$ne": exclude_attempt}} if exclude_attempt is not None else None,
+            {"overall": {"$gt": min_overall}} if min_overall > 0 else None,
+        )
+        hits = self._query(texts, where, pool)
+        best: dict[int, ReplyHit] = {}
+        for h in hits:
+            if h.attempt_id not in best:
+                best[h.attempt_id] = h
+        return sorted(best.values(), key=lambda h: (-h.overall, h.distance, h.id))[:k]
+
+    def own_replies(
+        self, actor: User, *, objection: str | None = None, texts: Sequence[str] = (), k: int = 10
+    ) -> list[ReplyHit]:
+        """The acting rep's own past replies (to one objection type), nearest first or newest first."""
+        where = _where({"user": actor.email}, {"objection": objection} if objection else None)
+        if texts:
+            return self._query(texts, where, k)
+        got = self.replies.get(where=where, include=["documents", "metadatas"])
+        hits = [
+            _hit(i, d, 0.0, cast(dict[str, Any], m))
+            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
+        return sorted(hits, key=lambda h: (h.when, h.id), reverse=True)[:k]
+
+    def search(
+        self,
+        actor: User,
+        query: str,
+        *,
+        team_id: int,
+        user: str | None = None,
+        objection: str | None = None,
+        scenario: str | None = None,
+        week: str | None = None,
+        max_overall: int | None = None,
+        min_overall: int | None = None,
+        k: int = 10,
+    ) -> list[ReplyHit]:
+        """A manager's free-text search over the team's replies ("who discounted early?"), with filters."""
+        if actor.role != "admin" and not (actor.role == "manager" and actor.team_id == team_id):
+            raise PermissionDenied(
+                f"{actor.label} may not search team {team_id}'s replies: only the team's "
+                "manager (or an admin) may"
+            )
+        where = _where(
+            {"team_id": team_id},
+            {"user": user.lower()} if user else None,
+            {"objection": objection} if objection else None,
+            {"scenario": scenario} if scenario else None,
+            {"week": week} if week else None,
+            {"overall": {"$lte": max_overall}} if max_overall is not None else None,
+            {"overall": {"$gte": min_overall}} if min_overall is not None else None,
+        )
+        return self._query([query], where, k)
+
+    def count(self) -> int:
+        return int(self.replies.count())
+
+    # --- scenarios (warm-ups) ---------------------------------------------------------------
+
+    @staticmethod
+    def scenario_document(s: Scenario) -> str:
+        objection = s.objection.replace("_", " ")
+        return (
+            f"{objection} objection. {s.buyer.role} at {s.buyer.company}. {s.title}. {s.context} "
+            f"{s.buyer.opening} Industry: {', '.join(s.tags)}."
+        )
+
+    def index_scenarios(self, scenarios: Iterable[Scenario]) -> int:
+        """Add or refresh scenarios whose content changed; returns how many were (re)embedded."""
+        items = {s.id: s for s in scenarios}
+        if not items:
+            return 0
+        got = self.scenarios.get(ids=list(items), include=["metadatas"])
+        known = {i: (m or {}).get("hash") for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        todo = [s for sid, s in items.items() if known.get(sid) != s.content_hash()]
+        if todo:
+            self.scenarios.upsert(
+                ids=[s.id for s in todo],
+                documents=[self.scenario_document(s) for s in todo],
+                metadatas=[
+                    {"hash": s.content_hash(), "objection": s.objection, "difficulty": s.difficulty}
+                    for s in todo
+                ],
+            )
+        return len(todo)
+
+    def search_scenarios(self, text: str, k: int = 5, ids: Sequence[str] | None = None) -> list[ScenarioHit]:
+        n = min(k, int(self.scenarios.count()))
+        if n == 0 or not text.strip():
+            return []
+        res = self.scenarios.query(
+            query_texts=[text], n_results=n, include=["distances"], ids=list(ids) if ids else None
+        )
+        return [
+            ScenarioHit(i, float(d))
+            for i, d in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=True)
+        ]

@@ -1,0 +1,190 @@
+"""SQLAlchemy tables: the team's memory in plain relational rows.
+
+Why these shapes:
+
+* ``attempts`` carries a copy of what the leaderboard and the trend filter on
+  (team, objection, difficulty, overall, timestamps), so weekly queries touch
+  one indexed table instead of joining scenario files that live on disk.
+* Per-skill scores are rows (``skill_scores``), not a JSON blob, so "best
+  skill" and "per-skill leaders" are plain SQL aggregates; a manager's review
+  writes ``reviewed_score`` next to the grader's score, never over it.
+* The whole scorecard is kept as JSON (``scorecards``) so nothing the grader
+  said is lost, whatever the columns above summarise.
+* Times are stored in UTC (``UTCDateTime``); week boundaries in a team's time
+  zone are computed by the caller, so SQL compares plain instants on both
+  SQLite and PostgreSQL.
+
+The Alembic migrations in ``migrations/versions`` create exactly these tables;
+a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+ROLES = ("rep", "manager", "admin")
+MODES = ("drill", "clinic", "warmup")
+STATUSES = ("in_progress", "completed", "abandoned")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive text) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware datetime (UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, date: Date}  # noqa: RUF012
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime]
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role in ('rep', 'manager', 'admin')", name="ck_users_role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class AttemptRow(Base):
+    __tablename__ = "attempts"
+    __table_args__ = (
+        CheckConstraint("status in ('in_progress', 'completed', 'abandoned')", name="ck_attempts_status"),
+        CheckConstraint("mode in ('drill', 'clinic', 'warmup')", name="ck_attempts_mode"),
+        Index("ix_attempts_team_status_completed", "team_id", "status", "completed_at"),
+        Index("ix_attempts_user_status_started", "user_id", "status", "started_at"),
+        Index("ix_attempts_user_scenario", "user_id", "scenario_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    scenario_hash: Mapped[str] = mapped_column(String(32))
+    objection: Mapped[str] = mapped_column(String(32))
+    difficulty: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(16), default="drill")
+    voice: Mapped[str] = mapped_column(String(64), default="")
+    grader: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    overall: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class TurnRow(Base):
+    __tablename__ = "turns"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    notice: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SkillScoreRow(Base):
+    __tablename__ = "skill_scores"
+    __table_args__ = (Index("ix_skill_scores_skill", "skill_id"),)
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    score: Mapped[int] = mapped_column(Integer)
+    reviewed_score: Mapped[int | None] = mapped_column(Integer)
+
+
+class ScorecardRow(Base):
+    __tablename__ = "scorecards"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (team_id IS NULL)", name="ck_assignments_one_assignee"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    due: Mapped[date]
+    pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    min_attempts: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class AuthoredScenarioRow(Base):
+    __tablename__ = "authored_scenarios"
+    __table_args__ = (UniqueConstraint("scenario_id", name="uq_authored_scenarios_scenario_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -1,0 +1,783 @@
+"""``Store``: every read and write of the team's memory, with scope enforced here.
+
+Scope lives in the engine, not in the pages: every method takes the acting
+user first and raises ``PermissionDenied`` (saying who, what and why) when
+they may not. The rules, in one place (``_may_*`` below):
+
+* a rep reads and writes only their own attempts;
+* a manager reads their team's attempts and users, reviews those attempts and
+  assigns scenarios to their team (they do not write a rep's attempt);
+* an admin may do everything.
+
+The acting user is re-read from the database on every call, so a role change
+applies at once and a made-up ``User`` gets nowhere (only ``SYSTEM``, the
+local administrator of the CLI, is not stored).
+
+Turns are written one by one as the drill runs (``turn_recorder``); writing a
+turn is idempotent on (attempt, index), so a retry after a failure never
+duplicates one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine, Select, delete, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..models import Scenario, Scorecard, Turn
+from .engine import make_engine, migrate
+from .records import (
+    SYSTEM,
+    Assignment,
+    Attempt,
+    AuthoredScenario,
+    NotFound,
+    PermissionDenied,
+    Review,
+    StoredTurn,
+    StoreError,
+    Team,
+    User,
+)
+from .schema import (
+    MODES,
+    ROLES,
+    AssignmentRow,
+    AttemptRow,
+    AuthoredScenarioRow,
+    ReviewRow,
+    ScorecardRow,
+    SkillScoreRow,
+    TeamRow,
+    TurnRow,
+    UserRow,
+)
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TurnEventLike(Protocol):
+    """What ``DrillSession`` passes to ``on_turn`` (``session.TurnEvent``)."""
+
+    index: int
+    role: str
+    text: str
+    state: dict[str, Any]
+    notice: str | None
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+def _check_timezone(tz: str) -> str:
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise StoreError(f"unknown time zone '{tz}'; use an IANA name such as Europe/Berlin") from None
+    return tz
+
+
+class Store:
+    """The relational store. Build with ``Store(engine)`` or ``Store.from_settings(settings)``."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = utcnow, run_migrations: bool = True):
+        self.engine = engine
+        self.clock = clock
+        if run_migrations:
+            migrate(engine)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **kw: Any) -> Store:
+        return cls(make_engine(settings.effective_database_url), **kw)
+
+    @classmethod
+    def open(cls, url: str, **kw: Any) -> Store:
+        return cls(make_engine(url), **kw)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as s:
+            yield s
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # --- identity and scope -------------------------------------------------------
+
+    def _actor(self, s: Session, actor: User) -> User:
+        if actor == SYSTEM:
+            return SYSTEM
+        row = s.get(UserRow, actor.id)
+        if row is None or row.email != actor.email:
+            raise PermissionDenied(f"{actor.email} is not a known user of this store")
+        return self._user(s, row)
+
+    @staticmethod
+    def _user(s: Session, row: UserRow) -> User:
+        team = s.get(TeamRow, row.team_id) if row.team_id is not None else None
+        return User(row.id, row.email, row.name, row.role, row.team_id, team.name if team else None)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _deny(actor: User, action: str, why: str) -> PermissionDenied:
+        return PermissionDenied(f"{actor.label} may not {action}: {why}")
+
+    def _require_read_user(self, actor: User, target: UserRow, action: str) -> None:
+        if actor.role == "admin" or actor.id == target.id:
+            return
+        if actor.role == "manager" and actor.team_id is not None and actor.team_id == target.team_id:
+            return
+        why = (
+            "managers see only their own team"
+            if actor.role == "manager"
+            else "reps see only their own attempts"
+        )
+        raise self._deny(actor, f"{action} of {target.email}", why)
+
+    def _require_write_attempt(self, actor: User, row: AttemptRow, action: str) -> None:
+        if actor.role == "admin" or actor.id == row.user_id:
+            return
+        raise self._deny(actor, f"{action} attempt {row.id}", "only its rep (or an admin) writes an attempt")
+
+    def _require_team_manager(self, actor: User, team_id: int | None, action: str) -> None:
+        if actor.role == "admin":
+            return
+        if actor.role == "manager" and team_id is not None and actor.team_id == team_id:
+            return
+        why = (
+            "only the team's manager (or an admin) may"
+            if actor.role != "manager"
+            else "managers act only on their own team"
+        )
+        raise self._deny(actor, action, why)
+
+    def _attempt_row(self, s: Session, attempt_id: int) -> AttemptRow:
+        row = s.get(AttemptRow, attempt_id)
+        if row is None:
+            raise NotFound(f"no attempt with id {attempt_id}")
+        return row
+
+    def _user_row(self, s: Session, email: str) -> UserRow:
+        row = s.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
+        if row is None:
+            raise NotFound(f"no user with email '{email}'")
+        return row
+
+    def _team_row(self, s: Session, name: str) -> TeamRow:
+        row = s.scalar(select(TeamRow).where(TeamRow.name == name))
+        if row is None:
+            raise NotFound(f"no team named '{name}'")
+        return row
+
+    # --- teams and users ------------------------------------------------------------
+
+    def ensure_team(self, actor: User, name: str, timezone: str | None = None) -> Team:
+        """The team called ``name``, created (admin only) if new; a given time zone is applied."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a team needs a name")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = s.scalar(select(TeamRow).where(TeamRow.name == name))
+            if row is None:
+                if actor.role != "admin":
+                    raise self._deny(actor, f"create team '{name}'", "only an admin creates teams")
+                row = TeamRow(name=name, timezone=_check_timezone(timezone or "UTC"), created_at=self.clock())
+                s.add(row)
+                s.flush()
+            elif timezone and timezone != row.timezone:
+                self._require_team_manager(actor, row.id, f"change the time zone of team '{name}'")
+                row.timezone = _check_timezone(timezone)
+            return Team(row.id, row.name, row.timezone)
+
+    def get_team(self, actor: User, name: str) -> Team:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._team_row(s, name)
+            if actor.role != "admin" and actor.team_id != row.id:
+                raise self._deny(actor, f"read team '{name}'", "users see only their own team")
+            return Team(row.id, row.name, row.timezone)
+
+    def team_by_id(self, actor: User, team_id: int) -> Team:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = s.get(TeamRow, team_id)
+            if row is None:
+                raise NotFound(f"no team with id {team_id}")
+            if actor.role != "admin" and actor.team_id != row.id:
+                raise self._deny(actor, f"read team '{row.name}'", "users see only their own team")
+            return Team(row.id, row.name, row.timezone)
+
+    def add_user(
+        self,
+        actor: User,
+        email: str,
+        name: str,
+        role: str = "rep",
+        team: str | None = None,
+        timezone: str | None = None,
+    ) -> User:
+        """Create a user (admin; a manager may add reps to their own team). The team is created if new."""
+        email = email.strip().lower()
+        if "@" not in email or len(email) < 3:
+            raise StoreError(f"'{email}' is not an email address")
+        if role not in ROLES:
+            raise StoreError(f"unknown role '{role}'; choose rep, manager or admin")
+        if not name.strip():
+            raise StoreError("a user needs a name")
+        team_id = self.ensure_team(actor, team, timezone).id if team else None
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            manager_adds_rep = actor.role == "manager" and role == "rep" and team_id == actor.team_id
+            if actor.role != "admin" and not (manager_adds_rep and team_id is not None):
+                raise self._deny(
+                    actor,
+                    f"add user {email}",
+                    "only an admin, or a manager adding a rep to their own team, adds users",
+                )
+            if s.scalar(select(UserRow.id).where(UserRow.email == email)) is not None:
+                raise StoreError(f"a user with email {email} already exists")
+            row = UserRow(email=email, name=name.strip(), role=role, team_id=team_id, created_at=self.clock())
+            s.add(row)
+            s.flush()
+            return self._user(s, row)
+
+    def get_user(self, actor: User, email: str) -> User:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._user_row(s, email)
+            self._require_read_user(actor, row, "read the profile")
+            return self._user(s, row)
+
+    def login(self, email: str) -> User:
+        """The user with this email, as an acting identity (the app's sign-in picks one)."""
+        with self.session() as s:
+            return self._user(s, self._user_row(s, email))
+
+    def team_members(self, actor: User, team: str) -> list[User]:
+        """Everyone in a team (its members and admins may list it)."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            t = self._team_row(s, team)
+            if actor.role != "admin" and actor.team_id != t.id:
+                raise self._deny(actor, f"list team '{team}'", "users see only their own team")
+            rows = s.scalars(
+                select(UserRow).where(UserRow.team_id == t.id).order_by(UserRow.name, UserRow.email)
+            )
+            return [User(r.id, r.email, r.name, r.role, r.team_id, t.name) for r in rows]  # type: ignore[arg-type]
+
+    def count_users(self) -> int:
+        """How many users exist (no scope: used to decide whether to seed the demo)."""
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(UserRow)) or 0)
+
+    # --- attempts -------------------------------------------------------------------
+
+    def start_attempt(
+        self,
+        actor: User,
+        scenario: Scenario,
+        *,
+        user: User | None = None,
+        mode: str = "drill",
+        voice: str = "",
+        grader: str = "",
+        at: datetime | None = None,
+    ) -> Attempt:
+        """Open an attempt for ``user`` (default: the actor) in status in_progress."""
+        if mode not in MODES:
+            raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            owner = actor if user is None else self._user(s, self._user_row(s, user.email))
+            if owner == SYSTEM:
+                raise StoreError("attempts belong to a stored user; pass user=...")
+            if actor.role != "admin" and actor.id != owner.id:
+                raise self._deny(
+                    actor, f"start an attempt for {owner.email}", "reps practise only for themselves"
+                )
+            now = at or self.clock()
+            row = AttemptRow(
+                user_id=owner.id,
+                team_id=owner.team_id,
+                scenario_id=scenario.id,
+                scenario_hash=scenario.content_hash(),
+                objection=scenario.objection,
+                difficulty=scenario.difficulty,
+                mode=mode,
+                voice=voice,
+                grader=grader,
+                status="in_progress",
+                started_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return self._attempt(s, row)
+
+    def _attempt(self, s: Session, row: AttemptRow, skills: dict[str, int] | None = None) -> Attempt:
+        user = s.get(UserRow, row.user_id)
+        assert user is not None
+        if skills is None:
+            skills = {
+                sid: rev if rev is not None else score
+                for sid, score, rev in s.execute(
+                    select(SkillScoreRow.skill_id, SkillScoreRow.score, SkillScoreRow.reviewed_score)
+                    .where(SkillScoreRow.attempt_id == row.id)
+                    .order_by(SkillScoreRow.skill_id)
+                )
+            }
+        return Attempt(
+            id=row.id,
+            user_id=row.user_id,
+            user_email=user.email,
+            user_name=user.name,
+            team_id=row.team_id,
+            scenario_id=row.scenario_id,
+            scenario_hash=row.scenario_hash,
+            objection=row.objection,
+            difficulty=row.difficulty,
+            mode=row.mode,
+            voice=row.voice,
+            grader=row.grader,
+            status=row.status,
+            outcome=row.outcome,
+            overall=row.overall,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+            skills=skills,
+        )
+
+    def get_attempt(self, actor: User, attempt_id: int) -> Attempt:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            owner = s.get(UserRow, row.user_id)
+            assert owner is not None
+            self._require_read_user(actor, owner, f"read attempt {attempt_id}")
+            return self._attempt(s, row)
+
+    def record_turn(
+        self,
+        actor: User,
+        attempt_id: int,
+        index: int,
+        role: str,
+        text: str,
+        state: dict[str, Any] | None = None,
+        notice: str | None = None,
+    ) -> None:
+        """Store one turn; idempotent on (attempt, index) so a retry never duplicates it."""
+        if role not in ("buyer", "rep"):
+            raise StoreError(f"unknown turn role '{role}'")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            self._require_write_attempt(actor, row, "add a turn to")
+            if row.status != "in_progress":
+                raise StoreError(f"attempt {attempt_id} is {row.status}; turns can no longer be added")
+            existing = s.get(TurnRow, (attempt_id, index))
+            if existing is not None:
+                if existing.role == role and existing.text == text:
+                    return
+                raise StoreError(f"turn {index} of attempt {attempt_id} is already stored with other text")
+            now = self.clock()
+            s.add(
+                TurnRow(
+                    attempt_id=attempt_id,
+                    idx=index,
+                    role=role,
+                    text=text,
+                    state=_jsonable(state),
+                    notice=notice,
+                    created_at=now,
+                )
+            )
+            row.updated_at = now
+
+    def turn_recorder(
+        self, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05
+    ) -> TurnRecorder:
+        """The ``on_turn`` callback for ``DrillSession``: writes each turn as it happens."""
+        return TurnRecorder(self, attempt_id, actor, retries=retries, backoff=backoff)
+
+    def turns(self, actor: User, attempt_id: int) -> list[StoredTurn]:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            owner = s.get(UserRow, row.user_id)
+            assert owner is not None
+            self._require_read_user(actor, owner, f"read the turns of attempt {attempt_id}")
+            rows = s.scalars(select(TurnRow).where(TurnRow.attempt_id == attempt_id).order_by(TurnRow.idx))
+            return [StoredTurn(r.idx, r.role, r.text, r.state, r.notice, r.created_at) for r in rows]
+
+    def transcript_turns(self, actor: User, attempt_id: int) -> list[Turn]:
+        """The stored turns as ``models.Turn`` (what ``DrillSession.resume`` takes)."""
+        return [Turn(role=t.role, text=t.text) for t in self.turns(actor, attempt_id)]
+
+    def complete_attempt(
+        self, actor: User, attempt_id: int, scorecard: Scorecard, *, at: datetime | None = None
+    ) -> Attempt:
+        """Close an attempt with its scorecard (stored whole) and per-skill scores."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            self._require_write_attempt(actor, row, "complete")
+            if row.status == "abandoned":
+                raise StoreError(f"attempt {attempt_id} was abandoned; start a new one")
+            now = at or self.clock()
+            s.execute(delete(SkillScoreRow).where(SkillScoreRow.attempt_id == attempt_id))
+            s.execute(delete(ScorecardRow).where(ScorecardRow.attempt_id == attempt_id))
+            s.flush()
+            for sk in scorecard.skills:
+                s.add(SkillScoreRow(attempt_id=attempt_id, skill_id=sk.id, name=sk.name, score=sk.score))
+            s.add(ScorecardRow(attempt_id=attempt_id, data=scorecard.model_dump(mode="json"), created_at=now))
+            row.status = "completed"
+            row.outcome = scorecard.outcome
+            row.overall = scorecard.overall
+            row.grader = row.grader or scorecard.grader
+            row.completed_at = now
+            row.updated_at = now
+            s.flush()
+            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
+
+    def abandon_attempt(self, actor: User, attempt_id: int) -> Attempt:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            self._require_write_attempt(actor, row, "abandon")
+            if row.status == "completed":
+                raise StoreError(f"attempt {attempt_id} is already completed")
+            row.status = "abandoned"
+            row.updated_at = self.clock()
+            return self._attempt(s, row)
+
+    def scorecard(self, actor: User, attempt_id: int) -> Scorecard | None:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            owner = s.get(UserRow, row.user_id)
+            assert owner is not None
+            self._require_read_user(actor, owner, f"read the scorecard of attempt {attempt_id}")
+            sc = s.get(ScorecardRow, attempt_id)
+            return Scorecard.model_validate(sc.data) if sc else None
+
+    def _attempts_query(self, where: Sequence[Any], limit: int | None) -> Select[AttemptRow]:
+        q = select(AttemptRow).where(*where).order_by(AttemptRow.started_at.desc(), AttemptRow.id.desc())
+        return q.limit(limit) if limit else q
+
+    def list_attempts(
+        self,
+        actor: User,
+        user_email: str | None = None,
+        *,
+        status: str | None = None,
+        objection: str | None = None,
+        limit: int | None = None,
+    ) -> list[Attempt]:
+        """A user's attempts (default: the actor's), newest first."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            if user_email is None:
+                if actor == SYSTEM:
+                    raise StoreError("name a user")
+                target = s.get(UserRow, actor.id)
+            else:
+                target = self._user_row(s, user_email)
+            assert target is not None
+            self._require_read_user(actor, target, "list the attempts")
+            where: list[Any] = [AttemptRow.user_id == target.id]
+            if status:
+                where.append(AttemptRow.status == status)
+            if objection:
+                where.append(AttemptRow.objection == objection)
+            rows = s.scalars(self._attempts_query(where, limit)).all()
+            return [self._attempt(s, r) for r in rows]
+
+    def team_attempts(
+        self,
+        actor: User,
+        team: str,
+        *,
+        since: datetime | None = None,
+        status: str | None = "completed",
+        limit: int | None = None,
+    ) -> list[Attempt]:
+        """A team's attempts for its manager (or an admin), newest first."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            t = self._team_row(s, team)
+            self._require_team_manager(actor, t.id, f"list the attempts of team '{team}'")
+            where: list[Any] = [AttemptRow.team_id == t.id]
+            if status:
+                where.append(AttemptRow.status == status)
+            if since:
+                where.append(AttemptRow.started_at >= since)
+            rows = s.scalars(self._attempts_query(where, limit)).all()
+            return [self._attempt(s, r) for r in rows]
+
+    def open_attempts(self, actor: User, user_email: str | None = None) -> list[Attempt]:
+        """In-progress attempts that can be resumed or abandoned."""
+        return self.list_attempts(actor, user_email, status="in_progress")
+
+    # --- reviews ------------------------------------------------------------------
+
+    def add_review(
+        self, actor: User, attempt_id: int, overrides: dict[str, int] | None = None, comment: str = ""
+    ) -> Review:
+        """A manager's per-skill score overrides (1-5) and comment on a completed attempt."""
+        overrides = dict(overrides or {})
+        for skill, score in overrides.items():
+            if not 1 <= int(score) <= 5:
+                raise StoreError(f"override for '{skill}' must be 1-5, got {score}")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            self._require_team_manager(actor, row.team_id, f"review attempt {attempt_id}")
+            if row.status != "completed":
+                raise StoreError(
+                    f"attempt {attempt_id} is {row.status}; only completed attempts are reviewed"
+                )
+            skills = {
+                k.skill_id: k
+                for k in s.scalars(select(SkillScoreRow).where(SkillScoreRow.attempt_id == attempt_id))
+            }
+            unknown = sorted(set(overrides) - set(skills))
+            if unknown:
+                raise StoreError(
+                    f"attempt {attempt_id} has no skill(s) {', '.join(unknown)}; "
+                    f"known: {', '.join(sorted(skills))}"
+                )
+            for skill, score in overrides.items():
+                skills[skill].reviewed_score = int(score)
+            rev = ReviewRow(
+                attempt_id=attempt_id,
+                reviewer_id=actor.id,
+                overrides=overrides,
+                comment=comment,
+                created_at=self.clock(),
+            )
+            s.add(rev)
+            s.flush()
+            return Review(rev.id, attempt_id, actor.email, overrides, comment, rev.created_at)
+
+    def reviews(self, actor: User, attempt_id: int) -> list[Review]:
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            owner = s.get(UserRow, row.user_id)
+            assert owner is not None
+            self._require_read_user(actor, owner, f"read the reviews of attempt {attempt_id}")
+            q = (
+                select(ReviewRow, UserRow.email)
+                .join(UserRow, UserRow.id == ReviewRow.reviewer_id)
+                .where(ReviewRow.attempt_id == attempt_id)
+                .order_by(ReviewRow.created_at, ReviewRow.id)
+            )
+            return [
+                Review(r.id, r.attempt_id, email, dict(r.overrides), r.comment, r.created_at)
+                for r, email in s.execute(q)
+            ]
+
+    # --- assignments ----------------------------------------------------------------
+
+    def create_assignment(
+        self,
+        actor: User,
+        scenario_id: str,
+        due: date,
+        *,
+        user: str | None = None,
+        team: str | None = None,
+        pass_mark: int = 70,
+        min_attempts: int = 1,
+    ) -> Assignment:
+        """Assign a scenario to one user (by email) or a whole team (by name)."""
+        if (user is None) == (team is None):
+            raise StoreError("assign to either a user or a team")
+        if not 0 <= pass_mark <= 100:
+            raise StoreError(f"pass mark must be 0-100, got {pass_mark}")
+        if min_attempts < 1:
+            raise StoreError(f"minimum attempts must be at least 1, got {min_attempts}")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            if user is not None:
+                target = self._user_row(s, user)
+                team_id, assignee = target.team_id, target.email
+                row = AssignmentRow(scenario_id=scenario_id, user_id=target.id, team_id=None)
+            else:
+                t = self._team_row(s, team or "")
+                team_id, assignee = t.id, t.name
+                row = AssignmentRow(scenario_id=scenario_id, user_id=None, team_id=t.id)
+            self._require_team_manager(actor, team_id, f"assign '{scenario_id}' to {assignee}")
+            row.due, row.pass_mark, row.min_attempts = due, pass_mark, min_attempts
+            row.created_by = actor.id if actor != SYSTEM else self._system_creator(s, team_id)
+            row.created_at = self.clock()
+            s.add(row)
+            s.flush()
+            return self._assignment(row, assignee)
+
+    def _system_creator(self, s: Session, team_id: int | None) -> int:
+        """The CLI acts as SYSTEM; record the team's manager (or any admin) as the creator."""
+        for role, where in (("manager", UserRow.team_id == team_id), ("admin", UserRow.role == "admin")):
+            uid = s.scalar(select(UserRow.id).where(UserRow.role == role, where).order_by(UserRow.id))
+            if uid is not None:
+                return int(uid)
+        raise StoreError("add a manager to the team (or an admin) before assigning from the command line")
+
+    @staticmethod
+    def _assignment(row: AssignmentRow, assignee: str) -> Assignment:
+        return Assignment(
+            row.id,
+            row.scenario_id,
+            row.due,
+            row.pass_mark,
+            row.min_attempts,
+            row.user_id,
+            row.team_id,
+            row.created_by,
+            row.created_at,
+            assignee,
+        )
+
+    def assignments_for_team(self, actor: User, team: str) -> list[Assignment]:
+        """Every assignment in a team (to the team or to one of its members); members may read them."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            t = self._team_row(s, team)
+            if actor.role != "admin" and actor.team_id != t.id:
+                raise self._deny(
+                    actor, f"read the assignments of team '{team}'", "users see only their own team"
+                )
+            q = (
+                select(AssignmentRow, UserRow.email)
+                .outerjoin(UserRow, UserRow.id == AssignmentRow.user_id)
+                .where((AssignmentRow.team_id == t.id) | (UserRow.team_id == t.id))
+                .order_by(AssignmentRow.due, AssignmentRow.id)
+            )
+            out = []
+            for row, email in s.execute(q):
+                if actor.role == "rep" and row.user_id is not None and row.user_id != actor.id:
+                    continue  # a rep sees the team's assignments and their own, not a teammate's
+                out.append(self._assignment(row, email or t.name))
+            return out
+
+    # --- authored scenarios ---------------------------------------------------------
+
+    def save_scenario(self, actor: User, scenario: Scenario, yaml_text: str) -> AuthoredScenario:
+        """Store a scenario authored in the app's studio (managers and admins); it joins the bank."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            if actor.role not in ("manager", "admin"):
+                raise self._deny(
+                    actor, f"save scenario '{scenario.id}'", "only managers and admins author scenarios"
+                )
+            row = s.scalar(select(AuthoredScenarioRow).where(AuthoredScenarioRow.scenario_id == scenario.id))
+            now = self.clock()
+            author_id = actor.id if actor != SYSTEM else None
+            if row is None:
+                if author_id is None:
+                    author_id = self._system_creator(s, None)
+                row = AuthoredScenarioRow(
+                    scenario_id=scenario.id, author_id=author_id, team_id=actor.team_id, created_at=now
+                )
+                s.add(row)
+            elif actor.role != "admin" and row.team_id != actor.team_id:
+                raise self._deny(actor, f"overwrite scenario '{scenario.id}'", "it belongs to another team")
+            row.yaml_text, row.content_hash, row.updated_at = yaml_text, scenario.content_hash(), now
+            s.flush()
+            return AuthoredScenario(scenario.id, yaml_text, row.content_hash, actor.email, now)
+
+    def authored_scenarios(self, actor: User) -> list[AuthoredScenario]:
+        """Every authored scenario (they join everyone's bank)."""
+        with self.session() as s:
+            self._actor(s, actor)
+            q = (
+                select(AuthoredScenarioRow, UserRow.email)
+                .join(UserRow, UserRow.id == AuthoredScenarioRow.author_id)
+                .order_by(AuthoredScenarioRow.scenario_id)
+            )
+            return [
+                AuthoredScenario(r.scenario_id, r.yaml_text, r.content_hash, email, r.updated_at)
+                for r, email in s.execute(q)
+            ]
+
+
+@dataclass
+class _PendingTurn:
+    index: int
+    role: str
+    text: str
+    state: dict[str, Any] | None
+    notice: str | None
+
+
+class TurnRecorder:
+    """Writes each ``TurnEvent`` as it happens; a failed write is retried, then kept pending.
+
+    After ``retries`` failed tries it raises ``StoreError`` but keeps the turn
+    (``pending``); the next event, or ``flush()``, writes the pending turns
+    first, in order. Writes are idempotent, so nothing is duplicated.
+    """
+
+    def __init__(
+        self, store: Store, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05
+    ):
+        self.store = store
+        self.attempt_id = attempt_id
+        self.actor = actor
+        self.retries = max(1, retries)
+        self.backoff = backoff
+        self.pending: list[_PendingTurn] = []
+
+    def __call__(self, event: TurnEventLike) -> None:
+        state = event.state
+        if state is not None and hasattr(state, "model_dump"):
+            state = state.model_dump(mode="json")
+        self.pending.append(_PendingTurn(event.index, str(event.role), event.text, state, event.notice))
+        self.flush()
+
+    def flush(self) -> None:
+        while self.pending:
+            self._write(self.pending[0])
+            self.pending.pop(0)
+
+    def _write(self, t: _PendingTurn) -> None:
+        last: Exception | None = None
+        for attempt in range(self.retries):
+            try:
+                self.store.record_turn(
+                    self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice
+                )
+                return
+            except IntegrityError:
+                raise
+            except (DBAPIError, OSError) as exc:
+                last = exc
+                time.sleep(self.backoff * (2**attempt))
+        raise StoreError(
+            f"could not save turn {t.index} of attempt {self.attempt_id} after {self.retries} tries "
+            f"({type(last).__name__}: {str(last).splitlines()[0] if last else ''}); the turn is kept and "
+            f"will be saved with the next turn or on retry"
+        ) from last
