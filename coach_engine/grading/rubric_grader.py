@@ -1,0 +1,353 @@
+"""The offline grader: rubric checks decided from behaviour signals, every pass quoted.
+
+Why signals, not a model: the same detectors that move the simulated buyer
+(``signals.detect_signals``) decide each yes/no check, so a rep is scored on
+exactly what the buyer reacted to, offline, in milliseconds, and the same
+transcript always gives the same scorecard. How a check is decided:
+
+* each rep turn is analysed with the conversation before it as context;
+* ``any_of``: a behaviour from the list in a turn the check's ``scope`` allows
+  (``first``: the first rep turn; ``last``: the last two; ``before_value``:
+  before the rep's first value claim, within the same turn included);
+  ``relevant: true`` counts only signals the detector judged relevant to what
+  the buyer raised;
+* ``all_of``: every listed behaviour somewhere in scope;
+* ``none_of``: none of the behaviours in any rep turn, and only once the rep
+  has engaged substantively — an empty or minimal transcript never aces it.
+
+Relevance and integrity gates: a turn with text addressed to the grader or the
+simulation, or made of cue phrases strung together (``integrity`` and the
+detector's own ``injection`` / ``keyword_stuffing`` signals), earns nothing —
+its positive signals are dropped, it is reported in ``flags`` with the quote,
+and the overall is capped (``scoring``). Negative behaviours in such a turn
+still count. Scores are then computed by ``scoring.assemble``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import (
+    AntiPatternHit,
+    CheckResult,
+    Delivery,
+    Evidence,
+    Outcome,
+    Rubric,
+    RubricCheck,
+    Scenario,
+    Scorecard,
+    Transcript,
+    Turn,
+)
+from ..rubrics import get_rubric
+from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
+from .integrity import scan_turn
+from .scoring import GradeParts, assemble, checks_for_mode
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+    from ..signals import SignalContext
+
+Detector = Callable[[str, "SignalContext", "Embedder"], SignalSet]
+
+__all__ = ["AnalysedTurn", "Detector", "RubricGrader", "delivery_notes", "reply_transcript"]
+
+VALUE_BEHAVIOURS = frozenset({Behaviour.STATE_VALUE, Behaviour.QUANTIFY_VALUE, Behaviour.GIVE_PROOF})
+MIN_ENGAGED_WORDS = 5
+"""A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
+CONCERN_REVEALED_SIMILARITY = 0.5
+"""A buyer turn this close (cosine) to the scenario's hidden concern puts the concern on the table."""
+MAX_EVIDENCE = 3
+
+_WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def reply_transcript(scenario: Scenario, reply: str) -> Transcript:
+    """Single-reply mode: the buyer's opening, then the rep's reply."""
+    return Transcript(scenario=scenario.id, turns=[Turn(role="buyer", text=scenario.buyer.opening),
+                                                   Turn(role="rep", text=reply)])
+
+
+def word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def delivery_notes(transcript: Transcript) -> Delivery:
+    """Reply lengths, the longest monologue, questions asked vs statements made."""
+    reps = transcript.rep_turns()
+    if not reps:
+        return Delivery()
+    counts = [(word_count(t.text), i) for i, t in reps]
+    longest_words, longest_turn = max(counts, key=lambda c: (c[0], -c[1]))
+    questions = statements = 0
+    for _, t in reps:
+        for sentence in _SENTENCES.findall(t.text):
+            if not _WORDS.search(sentence):
+                continue
+            if sentence.rstrip().endswith("?"):
+                questions += 1
+            else:
+                statements += 1
+    return Delivery(rep_turns=len(reps), avg_words=round(sum(c for c, _ in counts) / len(reps), 1),
+                    longest_words=longest_words, longest_turn=longest_turn, questions=questions,
+                    statements=statements)
+
+
+@dataclass
+class AnalysedTurn:
+    """One rep turn with its signals and integrity verdict."""
+
+    index: int
+    text: str
+    signals: list[Signal]
+    injection: list[tuple[int, int]] = field(default_factory=list)
+    stuffed: tuple[int, int] | None = None
+
+    @property
+    def void(self) -> bool:
+        return bool(self.injection) or self.stuffed is not None
+
+    def positive(self) -> list[Signal]:
+        return [] if self.void else [s for s in self.signals if s.behaviour not in NEGATIVE]
+
+    def negative(self) -> list[Signal]:
+        return [s for s in self.signals if s.behaviour in NEGATIVE and s.behaviour not in
+                (Behaviour.INJECTION, Behaviour.KEYWORD_STUFFING)]
+
+    @property
+    def engaged(self) -> bool:
+        if self.void or word_count(self.text) < MIN_ENGAGED_WORDS:
+            return False
+        behaviours = {s.behaviour for s in self.signals}
+        if Behaviour.PASSIVE in behaviours or Behaviour.OFF_TOPIC in behaviours:
+            return False
+        return bool(self.positive())
+
+
+def _first_value_pos(turns: Sequence[AnalysedTurn]) -> tuple[int, int] | None:
+    """(position in the rep-turn list, char offset) of the first value claim."""
+    for k, t in enumerate(turns):
+        starts = [s.start for s in t.positive() if s.behaviour in VALUE_BEHAVIOURS]
+        if starts:
+            return k, min(starts)
+    return None
+
+
+def _in_scope(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> list[tuple[AnalysedTurn, int | None]]:
+    """The turns a check may use, each with an optional char limit (signals must start before it)."""
+    if not turns:
+        return []
+    if check.scope == "first":
+        return [(turns[0], None)]
+    if check.scope == "last":
+        return [(t, None) for t in turns[-2:]]
+    if check.scope == "before_value":
+        first = _first_value_pos(turns)
+        if first is None:
+            return [(t, None) for t in turns]
+        k, pos = first
+        return [(t, None) for t in turns[:k]] + [(turns[k], pos)]
+    return [(t, None) for t in turns]
+
+
+def _matching(check: RubricCheck, behaviours: Sequence[str], scope: Sequence[tuple[AnalysedTurn, int | None]],
+              ) -> list[tuple[AnalysedTurn, Signal]]:
+    wanted = {Behaviour(b) for b in behaviours}
+    out = []
+    for turn, limit in scope:
+        for s in sorted(turn.positive(), key=lambda s: (s.start, s.end, s.behaviour.value)):
+            if s.behaviour not in wanted or (check.relevant and not s.relevant):
+                continue
+            if limit is not None and s.start >= limit:
+                continue
+            out.append((turn, s))
+    return out
+
+
+def _evidence(matches: Sequence[tuple[AnalysedTurn, Signal]]) -> list[Evidence]:
+    """The earliest quote per turn, up to MAX_EVIDENCE turns."""
+    out: list[Evidence] = []
+    seen: set[int] = set()
+    for turn, s in matches:
+        if turn.index in seen:
+            continue
+        seen.add(turn.index)
+        out.append(Evidence(turn=turn.index, quote=s.quote))
+        if len(out) == MAX_EVIDENCE:
+            break
+    return out
+
+
+def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> CheckResult:
+    """Decide one rubric check from analysed rep turns (the module docstring says how)."""
+    scope = _in_scope(check, turns)
+    result = CheckResult(id=check.id, question=check.question, passed=False)
+    if check.any_of:
+        matches = _matching(check, check.any_of, scope)
+        if not matches:
+            result.note = "not shown"
+            return result
+        result.evidence = _evidence(matches)
+    if check.all_of:
+        evidence: list[Evidence] = []
+        for b in check.all_of:
+            matches = _matching(check, [b], scope)
+            if not matches:
+                result.evidence = []
+                result.note = f"missing: {b}"
+                return result
+            evidence.extend(_evidence(matches[:1]))
+        result.evidence = (result.evidence + evidence)[:MAX_EVIDENCE]
+    if check.none_of:
+        banned = {Behaviour(b) for b in check.none_of}
+        offending = [(t, s) for t in turns for s in t.negative() if s.behaviour in banned]
+        if offending:
+            t, s = offending[0]
+            result.evidence = [Evidence(turn=t.index, quote=s.quote)]
+            result.note = f"{s.behaviour.value} at turn {t.index}"
+            return result
+        engaged = [t for t in turns if t.engaged]
+        if not engaged:
+            result.evidence = []
+            result.note = "no substantive reply to judge"
+            return result
+        if not (check.any_of or check.all_of):
+            first = engaged[0]
+            quote = min(first.positive(), key=lambda s: (s.start, s.end)).quote
+            result.evidence = [Evidence(turn=first.index, quote=quote)]
+    result.passed = True
+    return result
+
+
+def anti_pattern_hits(rubric: Rubric, turns: Sequence[AnalysedTurn]) -> list[AntiPatternHit]:
+    hits: list[AntiPatternHit] = []
+    for skill in rubric.skills:
+        for ap in skill.anti_patterns:
+            b = Behaviour(ap.behaviour)
+            ev = []
+            for t in turns:
+                found = sorted((s for s in t.negative() if s.behaviour == b), key=lambda s: (s.start, s.end))
+                if found:
+                    ev.append(Evidence(turn=t.index, quote=found[0].quote))
+            if ev:
+                hits.append(AntiPatternHit(id=ap.id, skill=skill.id, description=ap.description, evidence=ev))
+    return hits
+
+
+def integrity_flags(turns: Sequence[AnalysedTurn]) -> tuple[list[str], bool, bool]:
+    flags: list[str] = []
+    injection = stuffing = False
+    for t in turns:
+        for s, e in t.injection:
+            injection = True
+            flags.append(f'injection (turn {t.index}): text addressed to the grader or simulation earns '
+                         f'nothing: "{t.text[s:e]}"')
+        if t.stuffed is not None:
+            stuffing = True
+            s, e = t.stuffed
+            flags.append(f'keyword stuffing (turn {t.index}): cue phrases without substance earn nothing: '
+                         f'"{t.text[s:e]}"')
+    return flags, injection, stuffing
+
+
+class RubricGrader:
+    """Offline grader: signals -> checks -> scores. Deterministic for a given embedder."""
+
+    name = "offline"
+
+    def __init__(self, embedder: Embedder, detector: Detector | None = None):
+        self.embedder = embedder
+        self._detector = detector
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            from ..signals import detect_signals
+
+            self._detector = detect_signals
+        return self._detector
+
+    # --- analysis shared with the LLM judge ----------------------------------------
+
+    def _concern_revealed_flags(self, scenario: Scenario, transcript: Transcript) -> list[bool]:
+        """Per turn: has the buyer put the hidden concern on the table before this turn?"""
+        buyer = [(i, t.text) for i, t in enumerate(transcript.turns) if t.role == "buyer" and i > 0]
+        flags = [False] * len(transcript.turns)
+        if not buyer:
+            return flags
+        vecs = self.embedder.embed([scenario.buyer.hidden_concern] + [text for _, text in buyer])
+        sims = vecs[1:] @ vecs[0]
+        revealed_at = next((i for (i, _), sim in zip(buyer, sims, strict=True)
+                            if float(sim) >= CONCERN_REVEALED_SIMILARITY), None)
+        if revealed_at is not None:
+            for k in range(revealed_at + 1, len(flags)):
+                flags[k] = True
+        return flags
+
+    def _prewarm(self, transcript: Transcript) -> None:
+        """Embed every rep turn and its sentences in one batch (the detector then hits the cache)."""
+        texts: list[str] = []
+        for _, t in transcript.rep_turns():
+            texts.append(t.text)
+            texts.extend(s.strip() for s in _SENTENCES.findall(t.text) if s.strip())
+        if texts:
+            self.embedder.embed(list(dict.fromkeys(texts)))
+
+    def analyse(self, scenario: Scenario, transcript: Transcript) -> list[AnalysedTurn]:
+        from ..signals import SignalContext
+
+        self._prewarm(transcript)
+        revealed = self._concern_revealed_flags(scenario, transcript)
+        out = []
+        for i, turn in transcript.rep_turns():
+            ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
+                                concern_revealed=revealed[i])
+            sigset = self.detector(turn.text, ctx, self.embedder)
+            signals = [s for s in sigset.signals if turn.text[s.start:s.end] == s.quote and s.quote]
+            integrity = scan_turn(turn.text)
+            injection = list(integrity.injection)
+            for s in signals:
+                if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection:
+                    injection.append((s.start, s.end))
+            stuffed = integrity.stuffing
+            if stuffed is None and any(s.behaviour == Behaviour.KEYWORD_STUFFING for s in signals):
+                ks = next(s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING)
+                stuffed = (ks.start, ks.end)
+            out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
+                                    stuffed=stuffed))
+        return out
+
+    # --- Grader interface ---------------------------------------------------------------
+
+    def grade(self, scenario: Scenario, transcript: Transcript, outcome: Outcome | None = None) -> Scorecard:
+        return self._grade(scenario, transcript, "transcript", outcome)
+
+    def grade_reply(self, scenario: Scenario, reply: str) -> Scorecard:
+        return self._grade(scenario, reply_transcript(scenario, reply), "reply", None)
+
+    def _grade(self, scenario: Scenario, transcript: Transcript, mode: str, outcome: Outcome | None
+               ) -> Scorecard:
+        from .feedback import build_feedback
+
+        rubric = get_rubric(scenario.rubric)
+        turns = self.analyse(scenario, transcript)
+        parts = self.parts(rubric, turns, mode)
+        card = assemble(scenario=scenario, rubric=rubric, grader=self.name, mode=mode,
+                        rep_turns=len(turns), parts=parts, outcome=outcome,
+                        delivery=delivery_notes(transcript))
+        card.strengths, card.improvements = build_feedback(scenario, rubric, transcript, card)
+        return card
+
+    def parts(self, rubric: Rubric, turns: Sequence[AnalysedTurn], mode: str) -> GradeParts:
+        checks = {}
+        for skill in rubric.skills:
+            for check in checks_for_mode(skill.checks, mode):
+                checks[(skill.id, check.id)] = evaluate_check(check, turns)
+        flags, injection, stuffing = integrity_flags(turns)
+        return GradeParts(checks=checks, anti_patterns=anti_pattern_hits(rubric, turns), flags=flags,
+                          injection=injection, stuffing=stuffing)

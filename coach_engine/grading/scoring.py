@@ -1,0 +1,152 @@
+"""From check results to a scorecard: the one scoring code every grader shares.
+
+Why one module: the offline grader and the LLM judge differ only in *how* they
+decide each yes/no check (signals vs. a model's answer with a verified quote).
+Everything after that — skill scores, anti-pattern penalties, the overall,
+the outcome adjustment and the integrity cap — is computed here, so the two
+graders can never drift apart and a manager can read one table to know how a
+number came about.
+
+Skill score from the share of checks passed (``SHARE_TO_SCORE``)::
+
+    share passed   0      (0, 0.4)   [0.4, 0.7)   [0.7, 1.0)   1.0
+    score          1      2          3            4            5
+
+then minus the rubric's anti-pattern penalties (one per occurrence, each
+occurrence counted once per turn), rounded half up and never below 1.
+
+Overall 0-100 = the skill-weighted mean of the 1-5 scores rescaled
+(1 -> 0, 5 -> 100). For multi-turn transcripts (two or more rep turns) the
+drill's outcome counts, modestly: ``agreed`` +5, ``walked_away`` -10,
+``open`` 0 (``OUTCOME_ADJUSTMENT``). Text addressed to the grader or the
+simulation caps the overall at ``INJECTION_CAP``; keyword stuffing at
+``STUFFING_CAP``. The result is clamped to 0-100 and rounded half up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..models import (
+    AntiPatternHit,
+    CheckResult,
+    Delivery,
+    Outcome,
+    Rubric,
+    RubricCheck,
+    Scenario,
+    Scorecard,
+    SkillScore,
+)
+
+SHARE_TO_SCORE: tuple[tuple[float, int], ...] = ((0.0, 1), (0.4, 3), (0.7, 4), (1.0, 5))
+"""(lower bound of the share passed, score); a share above 0 but below 0.4 scores 2."""
+
+OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
+INJECTION_CAP = 15
+STUFFING_CAP = 30
+
+__all__ = [
+    "INJECTION_CAP",
+    "OUTCOME_ADJUSTMENT",
+    "SHARE_TO_SCORE",
+    "STUFFING_CAP",
+    "GradeParts",
+    "assemble",
+    "checks_for_mode",
+    "overall_from_skills",
+    "round_half_up",
+    "score_from_share",
+]
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def score_from_share(passed: int, total: int) -> int:
+    """The documented table above; a skill with no applicable checks scores 1."""
+    if total <= 0 or passed <= 0:
+        return 1
+    share = passed / total
+    if share >= 1.0:
+        return 5
+    if share >= 0.7:
+        return 4
+    if share >= 0.4:
+        return 3
+    return 2
+
+
+def checks_for_mode(checks: Sequence[RubricCheck], mode: str) -> list[RubricCheck]:
+    """Single-reply mode scores only what a first reply can show."""
+    return [c for c in checks if c.first_reply] if mode == "reply" else list(checks)
+
+
+def overall_from_skills(skills: Sequence[SkillScore], rubric: Rubric) -> float:
+    weights = {s.id: s.weight for s in rubric.skills}
+    total_w = sum(weights[s.id] for s in skills) or 1.0
+    mean = sum(weights[s.id] * s.score for s in skills) / total_w
+    return (mean - 1.0) / 4.0 * 100.0
+
+
+@dataclass
+class GradeParts:
+    """What a grader decided; ``assemble`` turns it into a scorecard."""
+
+    checks: dict[tuple[str, str], CheckResult]
+    """(skill id, check id) -> result, for the checks of this mode."""
+    anti_patterns: list[AntiPatternHit] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    injection: bool = False
+    stuffing: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def assemble(
+    *,
+    scenario: Scenario,
+    rubric: Rubric,
+    grader: str,
+    mode: str,
+    rep_turns: int,
+    parts: GradeParts,
+    outcome: Outcome | None,
+    delivery: Delivery,
+) -> Scorecard:
+    penalties: dict[str, dict[str, float]] = {}
+    for skill in rubric.skills:
+        penalties[skill.id] = {ap.id: ap.penalty for ap in skill.anti_patterns}
+    skills: list[SkillScore] = []
+    for skill in rubric.skills:
+        results = [parts.checks[(skill.id, c.id)] for c in checks_for_mode(skill.checks, mode)]
+        base = score_from_share(sum(r.passed for r in results), len(results))
+        hits = [h for h in parts.anti_patterns if h.skill == skill.id]
+        minus = sum(penalties[skill.id].get(h.id, 1.0) * max(1, len({e.turn for e in h.evidence}))
+                    for h in hits)
+        score = max(1, min(5, round_half_up(base - minus)))
+        skills.append(SkillScore(id=skill.id, name=skill.name, score=score, checks=results,
+                                 anti_patterns=hits, level=skill.levels[score]))  # type: ignore[index]
+    overall = overall_from_skills(skills, rubric)
+    final_outcome: Outcome = outcome or "open"
+    if mode == "transcript" and rep_turns >= 2:
+        overall += OUTCOME_ADJUSTMENT.get(final_outcome, 0)
+    if parts.injection:
+        overall = min(overall, INJECTION_CAP)
+    if parts.stuffing:
+        overall = min(overall, STUFFING_CAP)
+    overall_int = max(0, min(100, round_half_up(overall)))
+    return Scorecard(
+        scenario_id=scenario.id,
+        rubric=rubric.versioned_id,
+        grader=grader,
+        mode="reply" if mode == "reply" else "transcript",
+        overall=overall_int,
+        skills=skills,
+        outcome=final_outcome if mode == "transcript" else "open",
+        flags=list(parts.flags),
+        delivery=delivery,
+        notes=list(parts.notes),
+    )
