@@ -1,0 +1,279 @@
+"""The app's one doorway into coach_engine: cached resources and small helpers.
+
+Pages never build engine objects themselves. Heavy things (settings, the
+scenario bank, the embedder, the store, the grader) are built once per process
+under ``st.cache_resource``; the rest are thin calls so a page reads like a
+description of the UI. The engine parts landed one by one, so each optional
+part is imported here and only here: a page asks ``available("store")`` and
+shows a friendly note instead of breaking when a part is missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import streamlit as st
+
+from coach_engine.identity import Directory, Member, StoreDirectory
+from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.settings import Settings, get_settings
+
+log = logging.getLogger("scrimmage.app")
+
+_PARTS = {
+    "session": "coach_engine.session",
+    "voices": "coach_engine.buyer.voices",
+    "grading": "coach_engine.grading",
+    "store": "coach_engine.store",
+    "leaderboard": "coach_engine.leaderboard",
+    "assignments": "coach_engine.assignments",
+    "warmup": "coach_engine.warmup",
+    "memory": "coach_engine.memory",
+    "demo": "coach_engine.demo",
+}
+
+
+def part(name: str) -> Any | None:
+    """The engine module for ``name``, or None while it is not there."""
+    try:
+        return importlib.import_module(_PARTS[name])
+    except ImportError:
+        return None
+
+
+def available(name: str) -> bool:
+    return part(name) is not None
+
+
+# --- cached resources ---------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return get_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _base_bank() -> ScenarioBank:
+    return ScenarioBank.from_dirs(settings().scenario_dirs)
+
+
+def bank() -> ScenarioBank:
+    """The bank from the scenario folders plus scenarios managers saved in the studio."""
+    base = _base_bank()
+    the_store = store()
+    if the_store is None:
+        return base
+    merged = ScenarioBank(scenarios=dict(base.scenarios), sources=dict(base.sources), problems=base.problems)
+    from coach_engine.scenarios import parse_scenario
+    from coach_engine.store import SYSTEM
+
+    try:
+        authored = the_store.authored_scenarios(SYSTEM)
+    except Exception:  # the bank must work even when the authored list cannot be read
+        log.exception("could not load authored scenarios")
+        return merged
+    for row in authored:
+        try:
+            merged.add(parse_scenario(row.yaml_text, f"studio:{row.scenario_id}"),
+                       source=f"studio:{row.scenario_id}", replace=True)
+        except Exception:
+            log.exception("authored scenario %s does not load", row.scenario_id)
+    return merged
+
+
+@st.cache_resource(show_spinner="Loading the language model (first time only)…")
+def embedder() -> Any:
+    from coach_engine.embeddings import get_embedder
+
+    emb = get_embedder(settings())
+    emb.embed(["warm up"])  # load the model now, under the spinner, not in the middle of a drill
+    return emb
+
+
+@st.cache_resource(show_spinner="Opening the team database…")
+def store() -> Any | None:
+    """The team store, with the demo team seeded on first start when it is empty."""
+    mod = part("store")
+    if mod is None or not hasattr(mod, "Store"):
+        return None
+    s = settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    the_store = mod.Store.from_settings(s)
+    demo = part("demo")
+    if s.seed_demo and demo is not None and the_store.count_users() == 0:
+        try:
+            demo.seed_demo(the_store, bank=_base_bank())
+        except TypeError:
+            demo.seed_demo(the_store)
+        except Exception:
+            log.exception("demo seeding failed")
+    return the_store
+
+
+@st.cache_resource(show_spinner=False)
+def grader() -> Any | None:
+    mod = part("grading")
+    if mod is None:
+        return None
+    return mod.get_grader(settings(), embedder())
+
+
+def voice(seed: int = 0) -> Any | None:
+    mod = part("voices")
+    if mod is None:
+        return None
+    return mod.get_voice(settings(), seed)
+
+
+def directory() -> Directory:
+    the_store = store()
+    if the_store is None:
+        raise RuntimeError("The team store is not installed yet")
+    return StoreDirectory(the_store)
+
+
+# --- small helpers the pages share ---------------------------------------------------
+
+
+def mode_note() -> str:
+    """One line saying which mode is on, shown on every page."""
+    s = settings()
+    if s.effective_voice == "llm" or s.effective_grader == "llm":
+        where = s.openai_base_url or "OpenAI"
+        return f"LLM mode: buyer voice {s.effective_voice}, grader {s.effective_grader} ({where})"
+    return "Offline mode: scripted buyer and rubric grader — no key needed"
+
+
+def streams_voice() -> bool:
+    """Whether the buyer's replies should stream (the LLM voice) or appear at once (scripted)."""
+    return settings().effective_voice == "llm"
+
+
+def new_drill(scenario: Scenario, *, seed: int = 0, max_turns: int | None = None,
+              on_turn: Any | None = None) -> Any:
+    """A fresh DrillSession for ``scenario``; the page calls ``start()``."""
+    mod = part("session")
+    if mod is None:
+        raise RuntimeError("The drill engine is not installed yet")
+    return mod.DrillSession(scenario, embedder=embedder(), voice=voice(seed), seed=seed,
+                            max_turns=max_turns, on_turn=on_turn)
+
+
+def resume_drill(scenario: Scenario, turns: list[Any], *, seed: int = 0, max_turns: int | None = None,
+                 on_turn: Any | None = None) -> Any:
+    mod = part("session")
+    if mod is None:
+        raise RuntimeError("The drill engine is not installed yet")
+    return mod.DrillSession.resume(scenario, turns, embedder=embedder(), voice=voice(seed), seed=seed,
+                                   max_turns=max_turns, on_turn=on_turn)
+
+
+def input_error_types() -> tuple[type[BaseException], ...]:
+    mod = part("session")
+    return (mod.DrillInputError,) if mod is not None and hasattr(mod, "DrillInputError") else (ValueError,)
+
+
+def grade(scenario: Scenario, transcript: Transcript, outcome: Outcome | None = None) -> Scorecard:
+    g = grader()
+    if g is None:
+        raise RuntimeError("The grader is not installed yet")
+    return g.grade(scenario, transcript, outcome)
+
+
+def grade_reply(scenario: Scenario, reply: str) -> Scorecard:
+    g = grader()
+    if g is None:
+        raise RuntimeError("The grader is not installed yet")
+    return g.grade_reply(scenario, reply)
+
+
+# --- the result the Scorecard page shows (shared between pages, hence `shared_`) ------
+
+RESULT_KEY = "shared_result"
+
+
+def remember_result(scenario: Scenario, transcript: Transcript, scorecard: Scorecard,
+                    attempt_id: Any | None = None, quick: bool = False) -> None:
+    st.session_state[RESULT_KEY] = {
+        "scenario": scenario,
+        "transcript": transcript,
+        "scorecard": scorecard,
+        "attempt_id": attempt_id,
+        "quick": quick,
+    }
+
+
+def last_result() -> dict[str, Any] | None:
+    return st.session_state.get(RESULT_KEY)
+
+
+def member() -> Member | None:
+    """The signed-in member (set by app.py)."""
+    return st.session_state.get("identity_member")
+
+
+# --- handing a drill to the Practice page from elsewhere (warm-up, scorecard) ---------
+
+START_KEY = "shared_start"
+
+
+def request_drill(scenario_id: str, *, quick: bool = False, assignment_id: Any | None = None) -> None:
+    """Ask the Practice page to open this scenario's brief (the caller then switches page)."""
+    st.session_state[START_KEY] = {"scenario_id": scenario_id, "quick": quick, "assignment_id": assignment_id}
+
+
+def take_drill_request() -> dict[str, Any] | None:
+    return st.session_state.pop(START_KEY, None)
+
+
+# --- the store, through the few calls the pages need ----------------------------------
+
+
+def assignments_for(who: Member) -> list[Any]:
+    """Assignments this rep can see (their own and their team's), soonest due first."""
+    the_store = store()
+    if the_store is None or not who.team:
+        return []
+    return list(the_store.assignments_for_team(who.user, who.team))
+
+
+def unfinished_attempts(who: Member) -> list[Any]:
+    the_store = store()
+    if the_store is None:
+        return []
+    return list(the_store.open_attempts(who.user))
+
+
+def stored_turns(who: Member, attempt_id: Any) -> list[Any]:
+    the_store = store()
+    if the_store is None:
+        return []
+    return list(the_store.transcript_turns(who.user, attempt_id))
+
+
+def start_attempt(who: Member, scenario: Scenario, *, mode: str = "drill") -> Any | None:
+    the_store = store()
+    if the_store is None:
+        return None
+    s = settings()
+    attempt = the_store.start_attempt(who.user, scenario, mode=mode, voice=s.effective_voice,
+                                      grader=s.effective_grader)
+    return attempt.id
+
+
+def turn_recorder(who: Member, attempt_id: Any | None) -> Any | None:
+    the_store = store()
+    if the_store is None or attempt_id is None:
+        return None
+    return the_store.turn_recorder(attempt_id, who.user)
+
+
+def finish_attempt(who: Member, attempt_id: Any | None, scorecard: Scorecard) -> None:
+    the_store = store()
+    if the_store is None or attempt_id is None:
+        return
+    the_store.complete_attempt(who.user, attempt_id, scorecard)

@@ -1,0 +1,86 @@
+"""Small rendering helpers shared by the pages: safe text, the mode note, friendly errors.
+
+Everything a person typed (a rep's reply, a manager's comment, a scenario
+field) goes through ``safe`` before it reaches ``st.markdown``: Streamlit never
+renders HTML unless asked, but Markdown, colour directives, emoji shortcodes
+and LaTeX would still reshape the text, so every punctuation character that
+Markdown treats specially is backslash-escaped. ``highlighted`` builds the
+same safe Markdown with evidence quotes marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import streamlit as st
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+OBJECTION_LABELS: dict[str, str] = {
+    "price": "Price",
+    "budget": "Budget",
+    "timing": "Timing",
+    "incumbent": "Happy with current provider",
+    "competitor": "Competitor",
+    "authority": "Not the decision maker",
+    "send_info": "Just send info",
+    "not_interested": "Not interested",
+    "trust": "Trust",
+    "need": "No need",
+}
+
+DIFFICULTY_BADGE: dict[str, str] = {"easy": "🟢 easy", "medium": "🟠 medium", "hard": "🔴 hard"}
+
+
+def safe(text: str) -> str:
+    """Markdown that shows ``text`` literally (line breaks kept)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def highlighted(text: str, quotes: Iterable[str], colour: str = "orange") -> str:
+    """Safe Markdown of ``text`` with every occurrence of each quote on a coloured background."""
+    spans: list[tuple[int, int]] = []
+    for quote in {q for q in quotes if q and q.strip()}:
+        start = text.find(quote)
+        while start != -1:
+            spans.append((start, start + len(quote)))
+            start = text.find(quote, start + len(quote))
+    if not spans:
+        return safe(text)
+    spans.sort()
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out: list[str] = []
+    pos = 0
+    for s, e in merged:
+        out.append(safe(text[pos:s]))
+        out.append(f":{colour}-background[{safe(text[s:e])}]")
+        pos = e
+    out.append(safe(text[pos:]))
+    return "".join(out)
+
+
+def objection_label(objection: str) -> str:
+    return OBJECTION_LABELS.get(objection, objection.replace("_", " ").capitalize())
+
+
+def friendly_error(what: str, exc: BaseException | None = None, todo: str = "Try again in a moment.") -> None:
+    """One calm message instead of a traceback: what failed, why (short) and what to do."""
+    detail = f" ({safe(str(exc).splitlines()[0][:200])})" if exc is not None and str(exc) else ""
+    st.error(f"{what}{detail}. {todo}", icon="⚠️")
+
+
+def empty_state(message: str, icon: str = "💡") -> None:
+    st.info(message, icon=icon)
+
+
+def page_header(title: str, subtitle: str = "") -> None:
+    st.title(title)
+    if subtitle:
+        st.caption(subtitle)

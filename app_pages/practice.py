@@ -1,0 +1,314 @@
+"""Practice: pick a drill (assigned, unfinished or from the bank), read the brief, talk to the buyer.
+
+Three views on one page, chosen by session state: the picker, the brief
+(``practice_scenario_id``) and the call (``practice_drill``, a DrillSession the
+page only holds and calls). Every turn is persisted by the store's turn
+recorder as it happens, so a refresh never loses an attempt: the picker offers
+to resume it. The brief never shows the hidden concern (``Scenario.brief``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _engine as engine
+from app_pages._ui import (
+    DIFFICULTY_BADGE,
+    empty_state,
+    friendly_error,
+    objection_label,
+    page_header,
+    safe,
+)
+from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
+
+QUICK_TURNS = 4
+BUYER_AVATAR = "🧑‍💼"
+REP_AVATAR = "🗣️"
+
+
+def render_brief(scenario: Scenario) -> None:
+    """What the rep knows before the call (Scenario.brief: no hidden concern, no resolution)."""
+    brief: dict[str, Any] = scenario.brief()
+    buyer = brief["buyer"]
+    product = brief["product"]
+    st.markdown(
+        f"**Objection:** {objection_label(scenario.objection)} · "
+        f"**Difficulty:** {DIFFICULTY_BADGE.get(scenario.difficulty, scenario.difficulty)} · "
+        f"**Up to {brief['max_turns']} replies**"
+    )
+    st.markdown(f"**The situation.** {safe(brief['context'])}")
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(f"**You're calling** {safe(buyer['name'])}")
+        st.markdown(f"{safe(buyer['role'])}, {safe(buyer['company'])}")
+        st.caption(f"Personality: {buyer['personality']}")
+    with right, st.container(border=True):
+        st.markdown(f"**You sell** {safe(product['name'])}")
+        st.caption(safe(product["summary"]))
+    st.markdown("**What you can lean on**")
+    for point in product["value_points"]:
+        st.markdown(f"- {safe(point)}")
+    for point in product.get("proof_points", []):
+        st.markdown(f"- 📎 {safe(point)}")
+
+
+def open_brief(scenario_id: str, *, quick: bool = False, assignment_id: Any | None = None) -> None:
+    st.session_state.practice_scenario_id = scenario_id
+    st.session_state.practice_quick = quick
+    st.session_state.practice_assignment = assignment_id
+
+
+def close_drill() -> None:
+    for key in ("practice_drill", "practice_scenario_id", "practice_attempt", "practice_quick",
+                "practice_assignment"):
+        st.session_state.pop(key, None)
+
+
+def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
+                attempt_id: Any | None = None) -> None:
+    """Start (or resume) the call and keep the DrillSession in session state."""
+    who = engine.member()
+    assert who is not None
+    quick = bool(st.session_state.get("practice_quick"))
+    max_turns = QUICK_TURNS if quick else None
+    try:
+        if attempt_id is None:
+            attempt_id = engine.start_attempt(who, scenario, mode="warmup" if quick else "drill")
+        recorder = engine.turn_recorder(who, attempt_id)
+        if attempt_turns:
+            drill = engine.resume_drill(scenario, attempt_turns, max_turns=max_turns, on_turn=recorder)
+        else:
+            drill = engine.new_drill(scenario, max_turns=max_turns, on_turn=recorder)
+            drill.start()
+    except Exception as exc:
+        friendly_error("The drill could not start", exc, "Pick the scenario again, or choose another one.")
+        return
+    st.session_state.practice_drill = drill
+    st.session_state.practice_attempt = attempt_id
+    st.session_state.practice_scenario_id = scenario.id
+    st.rerun()
+
+
+def finish_and_grade(scenario: Scenario, drill: Any) -> None:
+    """Score the drill with progress shown, save it, and open the Scorecard page."""
+    who = engine.member()
+    assert who is not None
+    with st.status("Scoring your drill…", expanded=True) as status:
+        st.write("Checking each reply against the rubric")
+        try:
+            transcript: Transcript = drill.transcript
+            scorecard = engine.grade(scenario, transcript, drill.outcome)
+            st.write("Saving your attempt")
+            engine.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard)
+        except Exception as exc:
+            status.update(label="Scoring failed", state="error")
+            friendly_error("Your drill was saved but could not be scored", exc,
+                           "Press “See my scorecard” again; if it keeps failing, tell your manager.")
+            return
+        status.update(label="Scored", state="complete")
+    engine.remember_result(scenario, transcript, scorecard, st.session_state.get("practice_attempt"),
+                           quick=bool(st.session_state.get("practice_quick")))
+    close_drill()
+    st.switch_page("app_pages/scorecard.py")
+
+
+def render_turn(role: str, text: str) -> None:
+    if role == "buyer":
+        with st.chat_message("buyer", avatar=BUYER_AVATAR):
+            st.markdown(safe(text))
+    else:
+        with st.chat_message("rep", avatar=REP_AVATAR):
+            st.markdown(safe(text))
+
+
+def render_gauge(state: Any) -> None:
+    """The buyer's temperature: warmer as resistance falls and trust grows (off by default)."""
+    warmth = max(0, min(100, round((100 - state.resistance + state.trust) / 2)))
+    icon = "🧊" if warmth < 35 else ("🌤️" if warmth < 65 else "🔥")
+    st.progress(warmth / 100, text=f"{icon} Buyer temperature: {warmth}/100")
+
+
+def call_view(scenario: Scenario, drill: Any) -> None:
+    quick = bool(st.session_state.get("practice_quick"))
+    st.subheader(scenario.title)
+    rep_turns = len(drill.transcript.rep_turns())
+    limit = QUICK_TURNS if quick else scenario.max_turns
+    top = st.columns([3, 1])
+    top[0].caption(
+        f"{'⚡ Quick mode · ' if quick else ''}{safe(scenario.buyer.name)}, {safe(scenario.buyer.role)} · "
+        f"reply {min(rep_turns + 1, limit)} of {limit}"
+    )
+    end_clicked = top[1].button("End drill", key="practice_end", type="secondary", width="stretch",
+                                disabled=drill.finished)
+    with st.expander("Your brief"):
+        render_brief(scenario)
+    if engine.settings().show_buyer_gauge:
+        render_gauge(drill.state)
+
+    for turn in drill.transcript.turns:
+        render_turn(turn.role, turn.text)
+
+    if end_clicked and not drill.finished:
+        drill.end()
+        st.rerun()
+
+    if drill.finished:
+        outcome = drill.outcome
+        if outcome == "agreed":
+            st.success("🤝 The buyer agreed to a next step. Nicely done.")
+        elif outcome == "walked_away":
+            st.warning("🚪 The buyer walked away. The scorecard shows what to try next time.")
+        else:
+            st.info("The drill is over. See how you did.")
+        if st.button("See my scorecard", type="primary", key="practice_grade"):
+            finish_and_grade(scenario, drill)
+        return
+
+    text = st.chat_input(f"Your reply to {scenario.buyer.name.split()[0]}…", key="practice_reply",
+                         max_chars=2000)
+    if not text:
+        return
+    render_turn("rep", text)
+    with st.chat_message("buyer", avatar=BUYER_AVATAR):
+        try:
+            if engine.streams_voice():
+                st.write_stream(drill.rep_says_stream(text))
+                reply = drill.last_reply
+            else:
+                reply = drill.rep_says(text)
+                st.markdown(safe(reply.turn.text))
+        except engine.input_error_types() as exc:
+            st.warning(f"{safe(str(exc))}", icon="✋")
+            return
+        except Exception as exc:
+            friendly_error("The buyer could not answer", exc, "Your reply is saved; send it again.")
+            return
+    if reply is not None and getattr(reply, "notice", None):
+        st.session_state.practice_notice = reply.notice
+    st.rerun()
+
+
+def brief_view(scenario: Scenario) -> None:
+    quick = bool(st.session_state.get("practice_quick"))
+    if st.button("← All drills", key="practice_back"):
+        close_drill()
+        st.rerun()
+    st.subheader(scenario.title)
+    if quick:
+        st.caption(f"⚡ Quick mode: up to {QUICK_TURNS} replies — a warm-up before your call.")
+    render_brief(scenario)
+    st.divider()
+    if st.button("Start the call", type="primary", key="practice_start", width="stretch"):
+        start_drill(scenario)
+
+
+def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
+                  assignment_id: Any | None = None, note: str = "") -> None:
+    with st.container(border=True):
+        st.markdown(f"**{safe(scenario.title)}**")
+        st.caption(
+            f"{objection_label(scenario.objection)} · {DIFFICULTY_BADGE.get(scenario.difficulty, '')} · "
+            f"{safe(scenario.buyer.role)}, {safe(scenario.buyer.company)}" + (f" · {note}" if note else "")
+        )
+        if st.button(label, key=key):
+            open_brief(scenario.id, assignment_id=assignment_id)
+            st.rerun()
+
+
+def assigned_section(bank: Any) -> None:
+    who = engine.member()
+    assert who is not None
+    assignments = engine.assignments_for(who)
+    st.markdown("#### Assigned to you")
+    if not assignments:
+        empty_state("Nothing assigned right now — pick any drill below, "
+                    "or start a warm-up before your next call.")
+        return
+    for a in assignments:
+        if a.scenario_id not in bank:
+            continue
+        note = f"due {a.due:%a %d %b} · pass mark {a.pass_mark}"
+        scenario_card(bank.get(a.scenario_id), key=f"practice_assigned_{a.id}", label="Start assigned drill",
+                      assignment_id=a.id, note=note)
+
+
+def unfinished_section(bank: Any) -> None:
+    who = engine.member()
+    assert who is not None
+    open_attempts = [a for a in engine.unfinished_attempts(who) if a.scenario_id in bank]
+    if not open_attempts:
+        return
+    st.markdown("#### Pick up where you left off")
+    for a in open_attempts[:3]:
+        scenario = bank.get(a.scenario_id)
+        turns = engine.stored_turns(who, a.id)
+        with st.container(border=True):
+            st.markdown(f"**{safe(scenario.title)}**")
+            st.caption(f"Started {a.started_at:%a %d %b, %H:%M} UTC · "
+                       f"{sum(1 for t in turns if t.role == 'rep')} replies so far")
+            if st.button("Resume", key=f"practice_resume_{a.id}"):
+                st.session_state.practice_quick = a.mode == "warmup"
+                start_drill(scenario, attempt_turns=turns, attempt_id=a.id)
+
+
+def bank_section(bank: Any) -> None:
+    st.markdown("#### Browse the bank")
+    cols = st.columns([1, 1, 1, 2])
+    objection = cols[0].selectbox("Objection", ["Any", *OBJECTIONS], key="practice_f_objection",
+                                  format_func=lambda o: o if o == "Any" else objection_label(o))
+    difficulty = cols[1].selectbox("Difficulty", ["Any", *DIFFICULTIES], key="practice_f_difficulty")
+    industry = cols[2].selectbox("Industry", ["Any", *bank.tags()], key="practice_f_industry")
+    query = cols[3].text_input("Search", key="practice_f_query", placeholder="e.g. CFO, logistics, freeze")
+    found = bank.list(
+        objection=None if objection == "Any" else objection,
+        difficulty=None if difficulty == "Any" else difficulty,
+        tag=None if industry == "Any" else industry,
+        query=query or None,
+    )
+    if not found:
+        empty_state("No drill matches those filters — clear the search or set a filter back to “Any”.")
+        return
+    st.caption(f"{len(found)} drill{'s' if len(found) != 1 else ''}")
+    for scenario in found:
+        scenario_card(scenario, key=f"practice_pick_{scenario.id}")
+
+
+def picker_view() -> None:
+    bank = engine.bank()
+    unfinished_section(bank)
+    assigned_section(bank)
+    bank_section(bank)
+
+
+# --- the page -----------------------------------------------------------------------
+
+page_header("Practice", "Drill an objection against a simulated buyer, then get your scorecard.")
+st.caption(engine.mode_note())
+
+request = engine.take_drill_request()
+if request is not None:
+    close_drill()
+    open_brief(request["scenario_id"], quick=request.get("quick", False),
+               assignment_id=request.get("assignment_id"))
+
+if notice := st.session_state.pop("practice_notice", None):
+    st.toast(notice)
+
+current_bank = engine.bank()
+drill = st.session_state.get("practice_drill")
+scenario_id = st.session_state.get("practice_scenario_id")
+
+if scenario_id is not None and scenario_id not in current_bank:
+    friendly_error(f"The scenario “{safe(scenario_id)}” is no longer in the bank", None,
+                   "Pick another drill below.")
+    close_drill()
+    picker_view()
+elif drill is not None and scenario_id is not None:
+    call_view(current_bank.get(scenario_id), drill)
+elif scenario_id is not None:
+    brief_view(current_bank.get(scenario_id))
+else:
+    picker_view()

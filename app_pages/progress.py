@@ -1,0 +1,8 @@
+"""Progress: placeholder until its engine part lands."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Progress")
+st.info("This page is on its way.")

@@ -1,0 +1,8 @@
+"""Scorecard: placeholder until its engine part lands."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Scorecard")
+st.info("This page is on its way.")

@@ -1,0 +1,73 @@
+"""Practice page: browse and filter the bank, read the brief (never the hidden concern), run a drill."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from coach_engine.scenarios import ScenarioBank
+from tests.app.conftest import REP, texts
+from tests.conftest import BANK_DIR
+
+needs_session = pytest.mark.skipif(importlib.util.find_spec("coach_engine.session") is None,
+                                   reason="DrillSession has not landed")
+
+
+def _pick(at, scenario_id: str):
+    at.button(key=f"practice_pick_{scenario_id}").click().run()
+    assert not at.exception
+    return at
+
+
+def test_picker_lists_the_bank_and_filters(open_app):
+    at = open_app(REP)
+    assert not at.exception
+    bank = ScenarioBank.from_dirs([BANK_DIR])
+    assert f"{len(bank)} drills" in texts(at)
+    at.selectbox(key="practice_f_objection").set_value("price").run()
+    assert f"{len(bank.list(objection='price'))} drills" in texts(at)
+    at.text_input(key="practice_f_query").input("no-such-word-anywhere").run()
+    assert "No drill matches" in texts(at)
+
+
+def test_brief_shows_context_but_never_the_hidden_concern(open_app):
+    at = open_app(REP)
+    scenario = ScenarioBank.from_dirs([BANK_DIR]).get("cfo-price-routing")
+    _pick(at, scenario.id)
+    shown = texts(at)
+    assert "Dana Whitfield" in shown
+    assert "Start the call" in [b.label for b in at.button]
+    for secret in (scenario.buyer.hidden_concern, *scenario.buyer.resolution):
+        assert secret[:40] not in shown.replace("\\", "")
+
+
+@needs_session
+def test_a_drill_runs_turn_by_turn_and_ends_on_the_scorecard(open_app):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    assert not at.exception
+    assert len(at.chat_message) == 1  # the buyer's opening
+    at.chat_input(key="practice_reply").set_value(
+        "That's a fair concern. What's behind the number you set aside for routing software?"
+    ).run()
+    assert not at.exception
+    assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
+    at.button(key="practice_end").click().run()
+    assert not at.exception
+    at.button(key="practice_grade").click().run()
+    assert not at.exception
+    assert at.session_state["shared_result"]["scorecard"].overall >= 0
+
+
+@needs_session
+def test_rep_text_is_never_rendered_as_markup(open_app):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    at.chat_input(key="practice_reply").set_value("<b>bold</b> **star** [link](http://x)").run()
+    assert not at.exception
+    rep = next(m for m in at.chat_message if m.name == "rep")
+    body = rep.markdown[0].value
+    assert "<b>" not in body.replace("\\<b\\>", "") and "\\*\\*star\\*\\*" in body
