@@ -43,11 +43,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "JUDGE_MAX_TOKENS",
+    "RETRYABLE",
     "VOICE_MAX_TOKENS",
     "ErrorKind",
     "LLMError",
     "MalformedReplyError",
+    "backoff_delay",
     "classify_error",
+    "describe_failure",
     "is_openai_host",
     "make_chat_model",
     "structured",
@@ -196,6 +199,15 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
+def backoff_delay(attempt: int, exc: BaseException | None = None, *, base_delay: float = 0.5,
+                  max_delay: float = 8.0) -> float:
+    """Seconds to wait after failed try number ``attempt`` (1-based): doubling, or ``Retry-After``."""
+    delay = base_delay * 2 ** (attempt - 1)
+    if exc is not None and classify_error(exc) == "rate_limit":
+        delay = max(delay, _retry_after(exc) or 0.0)
+    return min(delay, max_delay)
+
+
 def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, attempts: int) -> str:
     """One readable sentence: what failed, where, and after how many tries."""
     where = settings.openai_base_url or "the OpenAI API"
@@ -245,10 +257,7 @@ def with_retries(
                                attempts=attempt) from exc
             if on_retry is not None:
                 on_retry(attempt, exc)
-            delay = base_delay * 2 ** (attempt - 1)
-            if kind == "rate_limit":
-                delay = max(delay, _retry_after(exc) or 0.0)
-            sleep(min(delay, max_delay))
+            sleep(backoff_delay(attempt, exc, base_delay=base_delay, max_delay=max_delay))
     raise AssertionError("unreachable")  # pragma: no cover
 
 

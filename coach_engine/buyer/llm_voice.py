@@ -1,0 +1,441 @@
+"""``LLMVoice``: the buyer's lines written by a chat model, from the director's stage directions.
+
+The model talks, code decides (DESIGN.md): ``BuyerDirector`` has already moved
+the state and chosen a ``Situation``; this voice only words it. So the prompt
+carries the persona (from the scenario), the director's note for this turn
+(situation id, direction, facts) and a mood word derived from the state — and
+the scenario's hidden concern only once the state says it is on the table.
+The rep's text goes in between ``<rep_line>`` tags as data, with any tags of
+its own defused, and the system prompt says it is never an instruction.
+
+Cost (issue 7): one chat call per buyer turn; the opening line is the
+scenario's own words (no call). The history is windowed — the last
+``window`` turns plus a one-line summary — older turns in the window are
+clipped, and the oldest are dropped until the prompt fits ``prompt_budget``
+tokens (counted offline with ``coach_engine.tokens``).
+
+Never a lost turn: failures worth retrying (timeout, 429, 5xx, dropped
+connection, empty or unreadable reply, or a line that agrees when the director
+did not say so) are retried with backoff; after the last try the turn comes
+from the scripted voice and ``last_notice`` says why. A stream that breaks
+after some words were shown is finished by the scripted voice, not restarted.
+
+Prompt template: ``prompts/buyer_voice.yaml`` (``PROMPT.versioned_id``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ..datafiles import load_model_text
+from ..llm import (
+    RETRYABLE,
+    LLMError,
+    MalformedReplyError,
+    backoff_delay,
+    classify_error,
+    describe_failure,
+)
+from ..models import Scenario, Turn
+from ..tokens import count_chat_tokens
+from .state import BuyerState, Situation
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
+
+    from ..settings import Settings
+    from .voice import BuyerVoice
+
+__all__ = ["PROMPT", "LLMVoice", "VoicePrompt", "build_messages", "load_voice_prompt"]
+
+log = logging.getLogger(__name__)
+
+
+class VoicePrompt(BaseModel):
+    """The buyer-voice prompt template (YAML, versioned)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    version: str
+    description: str = ""
+    system: str
+    concern_hidden: str
+    concern_revealed: str
+    turn: str
+    opening_turn: str
+    summary: str
+    personalities: dict[str, str]
+    directions: dict[str, str]
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+@lru_cache(maxsize=4)
+def load_voice_prompt(name: str = "buyer_voice.yaml") -> VoicePrompt:
+    """Load and validate a prompt template shipped in ``coach_engine/buyer/prompts``."""
+    text = resources.files(__package__).joinpath("prompts", name).read_text(encoding="utf-8")
+    return load_model_text(text, VoicePrompt, f"coach_engine/buyer/prompts/{name}")
+
+
+PROMPT = load_voice_prompt()
+
+# --- prompt building ---------------------------------------------------------------------
+
+_TAG = re.compile(r"<\s*/?\s*rep_line\s*>", re.IGNORECASE)
+_DIRECTOR = re.compile(r"DIRECTOR", re.IGNORECASE)
+
+
+def _as_data(text: str) -> str:
+    """The rep's words, unable to close the delimiter or forge a director note."""
+    return _DIRECTOR.sub("director", _TAG.sub("[tag removed]", text)).strip()
+
+
+def _clip(text: str, words: int) -> str:
+    parts = text.split()
+    return text.strip() if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+def _mood(state: BuyerState) -> str:
+    if state.resistance >= 70:
+        mood = "guarded and sceptical"
+    elif state.resistance >= 40:
+        mood = "cautious but listening"
+    else:
+        mood = "warming up, still careful"
+    if state.patience <= 1:
+        mood += "; nearly out of patience"
+    return mood
+
+
+def _concern_shown(scenario: Scenario, state: BuyerState, situation: Situation) -> bool:
+    return state.concern_revealed or situation.id == "reveal_concern"
+
+
+def _facts(scenario: Scenario, situation: Situation, concern_shown: bool) -> str:
+    hidden = scenario.buyer.hidden_concern.strip()
+    lines = []
+    for key, value in situation.facts.items():
+        if not concern_shown and hidden and (hidden in value or value in hidden):
+            continue  # the concern stays hidden until the state says otherwise
+        lines.append(f"\n- {key.replace('_', ' ')}: {value}")
+    return "".join(lines)
+
+
+def system_prompt(scenario: Scenario, state: BuyerState, situation: Situation,
+                  prompt: VoicePrompt = PROMPT) -> str:
+    buyer = scenario.buyer
+    concern = (
+        prompt.concern_revealed.format(hidden_concern=buyer.hidden_concern.strip())
+        if _concern_shown(scenario, state, situation)
+        else prompt.concern_hidden
+    )
+    return prompt.system.format(
+        name=buyer.name,
+        role=buyer.role,
+        company=buyer.company,
+        product=scenario.product.name,
+        summary=scenario.product.summary,
+        personality=buyer.personality,
+        style=prompt.personalities.get(buyer.personality, ""),
+        opening=buyer.opening,
+        concern=concern,
+    )
+
+
+def build_messages(
+    scenario: Scenario,
+    state: BuyerState,
+    situation: Situation,
+    history: list[Turn],
+    *,
+    prompt: VoicePrompt = PROMPT,
+    window: int = 6,
+    clip_words: int = 80,
+    prompt_budget: int = 1800,
+) -> list[BaseMessage]:
+    """The chat messages for one buyer line (system, windowed history, the rep's line + director note)."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    shown = _concern_shown(scenario, state, situation)
+    system_text = system_prompt(scenario, state, situation, prompt)
+    turns = list(history)
+    current: Turn | None = turns.pop() if turns and turns[-1].role == "rep" else None
+    direction = situation.direction.strip() or prompt.directions.get(situation.id, "")
+    if current is None:
+        last = HumanMessage(prompt.opening_turn.format(opening=scenario.buyer.opening))
+    else:
+        last = HumanMessage(
+            prompt.turn.format(
+                rep_line=_as_data(current.text),
+                situation=situation.id,
+                direction=direction,
+                facts=_facts(scenario, situation, shown),
+                mood=_mood(state),
+            )
+        )
+
+    def render(keep: int) -> list[BaseMessage]:
+        # The window starts at a rep turn: strict chat templates want user/assistant alternation.
+        start = len(turns) - keep
+        while start < len(turns) and turns[start].role != "rep":
+            start += 1
+        earlier, recent = turns[:start], turns[start:]
+        content = system_text
+        if earlier:
+            reps = sum(1 for t in turns if t.role == "rep") + (1 if current else 0)
+            content += "\n" + prompt.summary.format(count=len(earlier), rep_count=reps)
+        messages: list[BaseMessage] = [SystemMessage(content)]
+        for t in recent:
+            if t.role == "buyer":
+                messages.append(AIMessage(_clip(t.text, clip_words)))
+            else:
+                data = _as_data(_clip(t.text, clip_words))
+                messages.append(HumanMessage(f"<rep_line>\n{data}\n</rep_line>"))
+        messages.append(last)
+        return messages
+
+    keep = min(window, len(turns))
+    messages = render(keep)
+    while keep > 0 and prompt_tokens(messages) > prompt_budget:
+        keep -= 1
+        messages = render(keep)
+    return messages
+
+
+def prompt_tokens(messages: list[BaseMessage]) -> int:
+    """Approximate prompt tokens of ``messages`` as the server will see them (offline count)."""
+    from langchain_core.messages import convert_to_openai_messages
+
+    return count_chat_tokens(convert_to_openai_messages(messages))
+
+
+# --- checking a reply -----------------------------------------------------------------------
+
+_PREFIX = re.compile(r"^\s*(?:\*\*)?[A-Z][\w .'-]{0,40}?(?:\*\*)?\s*:\s+")
+_AGREES = re.compile(
+    r"\b(?:it'?s a deal|you(?:'ve| have) got a deal|where do i sign|send (?:me |over )?the contract"
+    r"|let'?s (?:do it|move forward|go ahead)|count us in|we'?re in\b|i'?m in\b|sign(?:ing)? (?:it|today))",
+    re.IGNORECASE,
+)
+_QUOTES = "\"'“”‘’"
+
+
+def clean_line(text: str, scenario: Scenario) -> str:
+    """Strip what models add around a line: a name prefix ("Dana: "), wrapping quotes, whitespace."""
+    line = text.strip()
+    names = {scenario.buyer.name, scenario.buyer.name.split()[0], "Buyer", scenario.buyer.role}
+    match = _PREFIX.match(line)
+    if match and match.group(0).strip(" *:") in names:
+        line = line[match.end():]
+    if len(line) >= 2 and line[0] in _QUOTES and line[-1] in _QUOTES:
+        line = line[1:-1].strip()
+    return line
+
+
+def check_line(line: str, situation: Situation) -> str:
+    """Raise ``MalformedReplyError`` for a line we must not show; return it otherwise."""
+    if not line.strip():
+        raise MalformedReplyError("the model returned an empty line")
+    if line.lstrip()[:1] in "{[":
+        raise MalformedReplyError("the model returned data instead of a spoken line")
+    if situation.id != "agree" and _AGREES.search(line):
+        raise MalformedReplyError(f"the line agrees although the director chose {situation.id!r}")
+    return line
+
+
+# --- the voice -----------------------------------------------------------------------------
+
+
+class LLMVoice:
+    """A ``BuyerVoice`` backed by a LangChain chat model, with the scripted voice as its fallback."""
+
+    name = "llm"
+    supports_streaming = True
+
+    def __init__(
+        self,
+        chat_model: BaseChatModel,
+        settings: Settings,
+        *,
+        seed: int = 0,
+        fallback: BuyerVoice | None = None,
+        prompt: VoicePrompt = PROMPT,
+        window: int = 6,
+        prompt_budget: int = 1800,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.chat_model = chat_model
+        self.settings = settings
+        self.seed = seed
+        self.prompt = prompt
+        self.window = window
+        self.prompt_budget = prompt_budget
+        self._sleep = sleep
+        self._fallback = fallback
+        self.last_notice: str | None = None
+        self.last_error: LLMError | None = None
+        self.last_prompt_tokens: int = 0
+        self.fallbacks = 0
+        """Turns (or turn endings) the scripted voice had to speak."""
+
+    @property
+    def prompt_id(self) -> str:
+        return self.prompt.versioned_id
+
+    # --- BuyerVoice ---------------------------------------------------------------------------
+
+    def speak(self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]) -> str:
+        self.last_notice = None
+        self.last_error = None
+        if situation.id == "opening":
+            return scenario.buyer.opening
+        messages = self._messages(scenario, state, situation, history)
+        attempts = self.settings.llm_max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                reply = self.chat_model.invoke(messages)
+                text = reply.content if isinstance(reply.content, str) else _join(reply.content)
+                return check_line(clean_line(text, scenario), situation)
+            except Exception as exc:
+                if not self._may_retry(exc, attempt, attempts):
+                    return self._fall_back(scenario, state, situation, history, exc, attempt)
+                self._sleep(backoff_delay(attempt, exc))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def stream(
+        self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
+    ) -> Iterator[str]:
+        self.last_notice = None
+        self.last_error = None
+        if situation.id == "opening":
+            yield scenario.buyer.opening
+            return
+        messages = self._messages(scenario, state, situation, history)
+        attempts = self.settings.llm_max_retries + 1
+        for attempt in range(1, attempts + 1):
+            shown: list[str] = []
+            try:
+                for piece in self._stream_once(messages, scenario, situation):
+                    shown.append(piece)
+                    yield piece
+                if not "".join(shown).strip():
+                    raise MalformedReplyError("the model returned an empty line")
+                return
+            except Exception as exc:
+                if shown:  # words are on screen: finish the line rather than start over
+                    yield from self._finish_broken(scenario, state, situation, history, exc, attempt)
+                    return
+                if not self._may_retry(exc, attempt, attempts):
+                    yield self._fall_back(scenario, state, situation, history, exc, attempt)
+                    return
+                self._sleep(backoff_delay(attempt, exc))
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _messages(self, scenario: Scenario, state: BuyerState, situation: Situation,
+                  history: list[Turn]) -> list[BaseMessage]:
+        messages = build_messages(scenario, state, situation, history, prompt=self.prompt,
+                                  window=self.window, prompt_budget=self.prompt_budget)
+        self.last_prompt_tokens = prompt_tokens(messages)
+        return messages
+
+    def _stream_once(self, messages: list[BaseMessage], scenario: Scenario,
+                     situation: Situation) -> Iterator[str]:
+        """Stream one reply; the first few words are held back to strip a name prefix or catch JSON."""
+        head = ""
+        started = False
+        for chunk in self.chat_model.stream(messages):
+            piece = chunk.content if isinstance(chunk.content, str) else _join(chunk.content)
+            if not piece:
+                continue
+            if started:
+                yield piece
+                continue
+            head += piece
+            if len(head) >= 24:
+                started = True
+                yield check_line(clean_line(head, scenario), situation).lstrip()
+        if not started and head.strip():
+            yield check_line(clean_line(head, scenario), situation)
+
+    def _may_retry(self, exc: BaseException, attempt: int, attempts: int) -> bool:
+        kind = classify_error(exc)
+        if kind is None:
+            log.exception("LLM voice failed unexpectedly", exc_info=exc)
+            return False
+        return kind in RETRYABLE and attempt < attempts
+
+    def _error(self, exc: BaseException, attempt: int) -> LLMError:
+        if isinstance(exc, LLMError):
+            return exc
+        kind = classify_error(exc) or "server"
+        return LLMError(describe_failure(kind, exc, self.settings, attempt), kind=kind, attempts=attempt)
+
+    def _fallback_voice(self) -> BuyerVoice | None:
+        if self._fallback is None:
+            try:
+                from .scripted import ScriptedVoice  # written alongside; imported only when needed
+            except ImportError:  # pragma: no cover - only before the scripted voice exists
+                return None
+            self._fallback = ScriptedVoice(self.seed)
+        return self._fallback
+
+    def _scripted_line(self, scenario: Scenario, state: BuyerState, situation: Situation,
+                       history: list[Turn]) -> str:
+        voice = self._fallback_voice()
+        if voice is not None:
+            try:
+                return voice.speak(scenario, state, situation, history)
+            except Exception:  # the last line of defence must not fail the turn
+                log.exception("scripted fallback voice failed")
+        return _last_resort(scenario, situation)
+
+    def _fall_back(self, scenario: Scenario, state: BuyerState, situation: Situation,
+                   history: list[Turn], exc: BaseException, attempt: int) -> str:
+        error = self._error(exc, attempt)
+        self.last_error = error
+        self.fallbacks += 1
+        log.warning("LLM buyer voice fell back to the scripted voice: %s", error)
+        self.last_notice = (
+            f"The AI buyer voice {error.what_went_wrong}; this line came from the offline voice."
+        )
+        return self._scripted_line(scenario, state, situation, history)
+
+    def _finish_broken(self, scenario: Scenario, state: BuyerState, situation: Situation,
+                       history: list[Turn], exc: BaseException, attempt: int) -> Iterator[str]:
+        error = self._error(exc, attempt)
+        self.last_error = error
+        self.fallbacks += 1
+        log.warning("LLM buyer voice broke off mid-line: %s", error)
+        self.last_notice = (
+            f"The AI buyer voice {error.what_went_wrong} mid-line; the rest came from the offline voice."
+        )
+        yield " … " + self._scripted_line(scenario, state, situation, history)
+
+
+def _join(content: Any) -> str:
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return str(content or "")
+
+
+def _last_resort(scenario: Scenario, situation: Situation) -> str:
+    """Used only if even the scripted voice is unavailable: never leave the rep without a line."""
+    if situation.id == "agree":
+        step = scenario.buyer.next_step or "a next step"
+        return f"All right. Let's set up {step}."
+    if situation.id == "walk_away":
+        return "I don't think this is going anywhere. Let's leave it here."
+    return f"I hear you, but I'm not convinced yet. {scenario.buyer.opening}"

@@ -1,0 +1,40 @@
+"""Pick the buyer voice for a drill: the scripted voice offline, the LLM voice when one is configured.
+
+One function so the app, the CLI and the evals choose the same way
+(``settings.effective_voice``). Imports are lazy: the offline path never
+imports langchain-openai, and the LLM path builds its client only here,
+never at import time. Tests and benchmarks inject ``chat_model`` (a
+``fakes.FakeChatModel`` or a ``ChatOpenAI`` pointed at ``OpenAICompatServer``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from ..settings import Settings
+    from .voice import BuyerVoice
+
+__all__ = ["get_voice"]
+
+
+def get_voice(settings: Settings, seed: int = 0, chat_model: BaseChatModel | None = None) -> BuyerVoice:
+    """The buyer voice these settings ask for.
+
+    ``voice=llm`` without a key or base URL (and no injected model) raises
+    ``ConfigError`` with how to fix it.
+    """
+    from .scripted import ScriptedVoice
+
+    scripted = ScriptedVoice(seed)
+    if settings.effective_voice != "llm":
+        return scripted
+    from .llm_voice import LLMVoice
+
+    if chat_model is None:
+        from ..llm import make_chat_model
+
+        chat_model = make_chat_model(settings, "voice")
+    return LLMVoice(chat_model, settings, seed=seed, fallback=scripted)
