@@ -234,11 +234,12 @@ def take_drill_request() -> dict[str, Any] | None:
 
 
 def assignments_for(who: Member) -> list[Any]:
-    """Assignments this rep can see (their own and their team's), soonest due first."""
+    """This rep's assignments with their status (``assignments.AssigneeStatus``), soonest due first."""
     the_store = store()
-    if the_store is None or not who.team:
+    mod = part("assignments")
+    if the_store is None or mod is None or not who.team:
         return []
-    return list(the_store.assignments_for_team(who.user, who.team))
+    return list(mod.my_assignments(the_store, who.user))
 
 
 def unfinished_attempts(who: Member) -> list[Any]:
@@ -277,3 +278,45 @@ def finish_attempt(who: Member, attempt_id: Any | None, scorecard: Scorecard) ->
     if the_store is None or attempt_id is None:
         return
     the_store.complete_attempt(who.user, attempt_id, scorecard)
+
+
+def harder_scenario(scenario: Scenario) -> Scenario | None:
+    """The next step up: same objection at a higher difficulty, else any scenario one level up."""
+    order = {"easy": 0, "medium": 1, "hard": 2}
+    level = order[scenario.difficulty]
+    candidates = [s for s in bank().list() if order[s.difficulty] > level and s.id != scenario.id]
+    same = [s for s in candidates if s.objection == scenario.objection]
+    pool = same or [s for s in candidates if order[s.difficulty] == level + 1]
+    return min(pool, key=lambda s: (order[s.difficulty], s.id)) if pool else None
+
+
+RELATED_OBJECTIONS = {
+    "price": "budget", "budget": "price", "incumbent": "competitor", "competitor": "incumbent",
+    "send_info": "not_interested", "not_interested": "send_info", "trust": "need", "need": "trust",
+    "timing": "authority", "authority": "timing",
+}
+
+
+def clinic_openings(objection: str, n: int = 5) -> list[Scenario]:
+    """``n`` openings for a clinic: this objection first (easy to hard), topped up from its closest kin."""
+    order = {"easy": 0, "medium": 1, "hard": 2}
+    the_bank = bank()
+    chosen = sorted(the_bank.list(objection=objection), key=lambda s: (order[s.difficulty], s.id))
+    if len(chosen) < n and objection in RELATED_OBJECTIONS:
+        kin = sorted(the_bank.list(objection=RELATED_OBJECTIONS[objection]),
+                     key=lambda s: (order[s.difficulty], s.id))
+        chosen += kin[: n - len(chosen)]
+    return chosen[:n]
+
+
+def record_single_reply(who: Member, scenario: Scenario, reply: str, card: Scorecard,
+                        mode: str = "clinic") -> Any | None:
+    """Store a one-reply attempt (opening + reply + scorecard) so it counts in progress and trends."""
+    the_store = store()
+    if the_store is None:
+        return None
+    attempt_id = start_attempt(who, scenario, mode=mode)
+    the_store.record_turn(who.user, attempt_id, 0, "buyer", scenario.buyer.opening)
+    the_store.record_turn(who.user, attempt_id, 1, "rep", reply)
+    the_store.complete_attempt(who.user, attempt_id, card)
+    return attempt_id

@@ -221,16 +221,18 @@ def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
 def assigned_section(bank: Any) -> None:
     who = engine.member()
     assert who is not None
-    assignments = engine.assignments_for(who)
+    assignments = [a for a in engine.assignments_for(who) if a.status != "passed"]
     st.markdown("#### Assigned to you")
     if not assignments:
         empty_state("Nothing assigned right now — pick any drill below, "
                     "or start a warm-up before your next call.")
         return
-    for a in assignments:
+    for row in assignments:
+        a = row.assignment
         if a.scenario_id not in bank:
             continue
-        note = f"due {a.due:%a %d %b} · pass mark {a.pass_mark}"
+        status = {"overdue": "⏰ overdue", "in_progress": "in progress", "not_started": "not started"}
+        note = f"due {a.due:%a %d %b} · pass mark {a.pass_mark} · {status.get(row.status, row.status)}"
         scenario_card(bank.get(a.scenario_id), key=f"practice_assigned_{a.id}", label="Start assigned drill",
                       assignment_id=a.id, note=note)
 

@@ -1,8 +1,39 @@
-"""Scorecard: placeholder until its engine part lands."""
+"""Scorecard: how the last drill went, with evidence for every point, coaching and what to do next."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.title("Scorecard")
-st.info("This page is on its way.")
+from app_pages import _engine as engine
+from app_pages._scorecard_view import render_scorecard
+from app_pages._ui import empty_state, page_header, safe
+
+result = engine.last_result()
+page_header("Scorecard", "Every point on this card is backed by a quote from your drill.")
+
+if result is None:
+    empty_state("No scorecard yet — finish a drill on Practice (or a warm-up) and it shows up here.")
+    if st.button("Go to Practice", type="primary", key="scorecard_go_practice"):
+        st.switch_page("app_pages/practice.py")
+    st.stop()
+
+scenario = result["scenario"]
+card = result["scorecard"]
+st.subheader(safe(scenario.title))
+if result.get("quick"):
+    st.caption("⚡ Quick mode (warm-up): up to 4 replies.")
+
+harder = engine.harder_scenario(scenario)
+cols = st.columns(2)
+if cols[0].button("🔁 Retry this scenario", key="scorecard_retry", width="stretch"):
+    engine.request_drill(scenario.id, quick=bool(result.get("quick")))
+    st.switch_page("app_pages/practice.py")
+if cols[1].button("⬆️ Try a harder one" if harder else "You're on the hardest level", key="scorecard_harder",
+                  width="stretch", disabled=harder is None, type="primary"):
+    assert harder is not None
+    engine.request_drill(harder.id)
+    st.switch_page("app_pages/practice.py")
+if harder is not None:
+    cols[1].caption(f"Next up: {safe(harder.title)} ({harder.difficulty})")
+
+render_scorecard(scenario, result["transcript"], card)

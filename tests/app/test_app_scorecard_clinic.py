@@ -1,0 +1,72 @@
+"""Scorecard and Clinic pages: the scorecard renders with evidence and next steps; a clinic runs five rounds."""
+
+from __future__ import annotations
+
+from coach_engine.embeddings import HashEmbedder
+from coach_engine.grading import get_grader
+from coach_engine.models import Transcript, Turn
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.settings import Settings
+from coach_engine.store import Store
+from tests.app.conftest import REP, texts
+from tests.conftest import BANK_DIR
+
+REPLY = "That's a fair concern. What's behind the number? Hartley Freight saved $210k in year one."
+
+
+def _result():
+    scenario = ScenarioBank.from_dirs([BANK_DIR]).get("cfo-price-routing")
+    transcript = Transcript(scenario=scenario.id, turns=[Turn(role="buyer", text=scenario.buyer.opening),
+                                                          Turn(role="rep", text=REPLY)])
+    card = get_grader(Settings(embedding_backend="hash"), HashEmbedder()).grade(scenario, transcript)
+    return {"scenario": scenario, "transcript": transcript, "scorecard": card, "attempt_id": None,
+            "quick": False}
+
+
+def test_scorecard_empty_state_points_to_practice(open_app):
+    at = open_app(REP)
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    assert "No scorecard yet" in texts(at)
+
+
+def test_scorecard_shows_overall_checks_and_coaching(open_app):
+    at = open_app(REP)
+    result = _result()
+    at.session_state["shared_result"] = result
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    assert at.metric[0].value == f"{result['scorecard'].overall}/100"
+    shown = texts(at)
+    assert "Strengths" in shown and "Improvements" in shown
+    assert "green-background" in shown  # evidence highlighted in the transcript
+    assert any(b.key == "scorecard_retry" for b in at.button)
+
+
+def test_scorecard_retry_opens_the_same_brief(open_app):
+    at = open_app(REP)
+    at.session_state["shared_result"] = _result()
+    at.switch_page("app_pages/scorecard.py").run()
+    at.button(key="scorecard_retry").click().run()
+    assert not at.exception
+    assert at.session_state["practice_scenario_id"] == "cfo-price-routing"
+    assert any(b.key == "practice_start" for b in at.button)
+
+
+def test_clinic_runs_five_rounds_to_a_summary(open_app, tmp_path):
+    at = open_app(REP)
+    at.switch_page("app_pages/clinic.py").run()
+    assert not at.exception
+    at.selectbox(key="clinic_objection").set_value("price").run()
+    at.button(key="clinic_start").click().run()
+    assert not at.exception
+    for i in range(5):
+        at.chat_input(key=f"clinic_reply_{i}").set_value(REPLY).run()
+        assert not at.exception, at.exception
+        assert "Reply score" in [m.label for m in at.metric]
+        at.button(key=f"clinic_next_{i}").click().run()
+    assert "Clinic summary" in texts(at)
+    assert at.metric[0].label == "Average"
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    sam = store.login(REP)
+    assert [a.mode for a in store.list_attempts(sam)] == ["clinic"] * 5
