@@ -287,6 +287,25 @@ class Store:
             )
             return [User(r.id, r.email, r.name, r.role, r.team_id, t.name) for r in rows]  # type: ignore[arg-type]
 
+    def team_scope(self, actor: User, team: str, *, manage: bool = False) -> tuple[Team, User]:
+        """Check that ``actor`` may read (or, with ``manage``, manage) ``team``; returns both, fresh.
+
+        For engine modules that query the store's tables directly (leaderboard, assignments, memory).
+        """
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._team_row(s, team)
+            if manage:
+                self._require_team_manager(actor, row.id, f"manage team '{team}'")
+            elif actor.role != "admin" and actor.team_id != row.id:
+                raise self._deny(actor, f"read team '{team}'", "users see only their own team")
+            return Team(row.id, row.name, row.timezone), actor
+
+    def refresh(self, actor: User) -> User:
+        """The acting user as stored now (raises PermissionDenied for an unknown user)."""
+        with self.session() as s:
+            return self._actor(s, actor)
+
     def count_users(self) -> int:
         """How many users exist (no scope: used to decide whether to seed the demo)."""
         with self.session() as s:
