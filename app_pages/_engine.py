@@ -320,3 +320,102 @@ def record_single_reply(who: Member, scenario: Scenario, reply: str, card: Score
     the_store.record_turn(who.user, attempt_id, 1, "rep", reply)
     the_store.complete_attempt(who.user, attempt_id, card)
     return attempt_id
+
+
+# --- weeks and the leaderboard -------------------------------------------------------
+
+
+def recent_weeks(who: Member, n: int = 8) -> list[str]:
+    """This ISO week (in the team's time zone) and the ``n - 1`` before it, newest first."""
+    from coach_engine.store.weeks import iso_week, shift_week
+
+    the_store = store()
+    tz = "UTC"
+    if the_store is not None and who.team:
+        try:
+            tz = the_store.get_team(who.user, who.team).timezone
+        except Exception:
+            tz = "UTC"
+    now = the_store.clock() if the_store is not None else None
+    from datetime import UTC, datetime
+
+    this = iso_week(now or datetime.now(UTC), tz)
+    return [shift_week(this, -i) for i in range(n)]
+
+
+def leaderboard(who: Member, week: str | None = None) -> Any | None:
+    mod = part("leaderboard")
+    the_store = store()
+    if mod is None or the_store is None or not who.team:
+        return None
+    return mod.compute_leaderboard(the_store, who.user, who.team, week)
+
+
+# --- the manager's team view ---------------------------------------------------------
+
+
+def team_members(who: Member) -> list[Any]:
+    the_store = store()
+    if the_store is None or not who.team:
+        return []
+    return list(the_store.team_members(who.user, who.team))
+
+
+def assign(who: Member, scenario_id: str, due: Any, *, rep_email: str | None, pass_mark: int,
+           min_attempts: int) -> Any:
+    mod = part("assignments")
+    the_store = store()
+    if mod is None or the_store is None:
+        raise RuntimeError("Assignments are not available yet")
+    return mod.assign(the_store, who.user, scenario_id, due, user=rep_email,
+                      team=None if rep_email else who.team, pass_mark=pass_mark,
+                      min_attempts=min_attempts, known_scenarios=bank().ids())
+
+
+def assignment_matrix(who: Member) -> list[Any]:
+    mod = part("assignments")
+    the_store = store()
+    if mod is None or the_store is None or not who.team:
+        return []
+    return list(mod.assignment_status(the_store, who.user, who.team))
+
+
+def team_attempts(who: Member, status: str | None = "completed") -> list[Any]:
+    the_store = store()
+    if the_store is None or not who.team:
+        return []
+    return list(the_store.team_attempts(who.user, who.team, status=status))
+
+
+def week_label(moment: Any, tz: str = "UTC") -> str:
+    from coach_engine.store.weeks import iso_week
+
+    return iso_week(moment, tz)
+
+
+def attempt_detail(who: Member, attempt_id: int) -> dict[str, Any]:
+    """Everything the review screens show about one attempt."""
+    the_store = store()
+    assert the_store is not None
+    attempt = the_store.get_attempt(who.user, attempt_id)
+    turns = the_store.transcript_turns(who.user, attempt_id)
+    return {
+        "attempt": attempt,
+        "transcript": Transcript(scenario=attempt.scenario_id, turns=turns),
+        "scorecard": the_store.scorecard(who.user, attempt_id),
+        "reviews": the_store.reviews(who.user, attempt_id),
+        "scenario": bank().scenarios.get(attempt.scenario_id),
+    }
+
+
+def add_review(who: Member, attempt_id: int, overrides: dict[str, int], comment: str) -> Any:
+    the_store = store()
+    assert the_store is not None
+    return the_store.add_review(who.user, attempt_id, overrides, comment)
+
+
+def reviewed_ids(who: Member, attempt_ids: list[int]) -> set[int]:
+    the_store = store()
+    if the_store is None:
+        return set()
+    return {a for a in attempt_ids if the_store.reviews(who.user, a)}

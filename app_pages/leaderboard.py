@@ -1,8 +1,82 @@
-"""Leaderboard: placeholder until its engine part lands."""
+"""Leaderboard: the team's week — standings, most improved, per-skill leaders and the rules.
+
+The arithmetic and the rules text both come from ``coach_engine.leaderboard``
+so what the page explains is exactly what it computes.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
-st.title("Leaderboard")
-st.info("This page is on its way.")
+from app_pages import _engine as engine
+from app_pages._ui import empty_state, friendly_error, page_header, safe
+
+page_header("Leaderboard", "The weekly review: who practised, who improved, who leads each skill.")
+who = engine.member()
+assert who is not None
+if not who.team:
+    empty_state("You're not on a team yet, so there's no leaderboard. Ask your manager to add you.")
+    st.stop()
+
+weeks = engine.recent_weeks(who)
+week = st.selectbox("Week", weeks, index=0, key="leaderboard_week",
+                    format_func=lambda w: f"{w} (this week)" if w == weeks[0] else w)
+try:
+    board = engine.leaderboard(who, week)
+except Exception as exc:
+    friendly_error("The leaderboard could not be computed", exc, "Pick another week or reload the page.")
+    st.stop()
+if board is None:
+    friendly_error("The leaderboard is not available", None, "Reload the page in a minute.")
+    st.stop()
+
+last_day = board.end - timedelta(days=1)
+st.caption(f"Team {safe(board.team)} · {board.start:%a %d %b} – {last_day:%a %d %b} ({safe(board.timezone)})")
+ranked = [r for r in board.rows if r.drills > 0]
+if not ranked:
+    empty_state("No drills yet this week — start a warm-up or a drill on Practice and you'll top the board.")
+else:
+    leader = ranked[0]
+    cols = st.columns(3)
+    cols[0].metric("🏆 Leader", leader.name, f"{leader.points} pts", delta_color="off")
+    cols[1].metric("Drills this week", sum(r.drills for r in board.rows))
+    if board.most_improved is not None:
+        mi = board.most_improved
+        cols[2].metric("📈 Most improved", mi.name, f"{mi.delta:+.0f} vs last {4} weeks")
+    else:
+        cols[2].metric("📈 Most improved", "—")
+        cols[2].caption("Needs drills this week and in the previous four.")
+
+table = pd.DataFrame([
+    {
+        "Rank": r.rank, "Rep": r.name, "Points": r.points, "Drills": r.drills,
+        "Average": None if r.average is None else round(r.average, 1), "Streak (weeks)": r.streak,
+        "Best skill": r.best_skill or "", "Scenario pts": r.scenario_points,
+        "Assignment pts": r.assignment_points, "Streak pts": r.streak_points, "Email": r.user,
+    }
+    for r in board.rows
+])
+if not table.empty:
+    st.markdown("#### Standings")
+    st.dataframe(
+        table.drop(columns=["Email"]), hide_index=True, width="stretch",
+        column_config={"Points": st.column_config.ProgressColumn(
+            "Points", min_value=0, max_value=max(1, int(table["Points"].max())), format="%d")},
+    )
+    st.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"leaderboard-{board.team}-{board.week}.csv", mime="text/csv",
+                       key="leaderboard_csv", icon=":material/download:")
+
+st.markdown("#### Skill leaders")
+if not board.skill_leaders:
+    st.caption("Skill leaders appear once someone completes a drill this week.")
+else:
+    leaders = [{"Skill": s.skill, "Leader": s.name, "Average (1-5)": round(s.average, 1)}
+               for s in board.skill_leaders]
+    st.dataframe(pd.DataFrame(leaders), hide_index=True, width="stretch")
+
+with st.expander("How points work"):
+    st.markdown(board.rules)
