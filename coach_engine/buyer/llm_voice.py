@@ -123,21 +123,38 @@ def _concern_shown(scenario: Scenario, state: BuyerState, situation: Situation) 
     return state.concern_revealed or situation.id == "reveal_concern"
 
 
+_IN_PERSONA = frozenset({"buyer_name", "first_name", "role", "company", "product", "objection",
+                         "objection_short", "concern", "concern_short"})
+"""Facts the system prompt already carries (the concern there only once revealed)."""
+_ONLY_FOR: dict[str, frozenset[str]] = {
+    "next_step": frozenset({"agree"}),
+    "rep_step": frozenset({"agree", "next_step_vague"}),
+    "value_point": frozenset({"want_numbers", "want_proof", "acknowledge_progress"}),
+    "number": frozenset({"want_numbers", "acknowledge_progress"}),
+}
+"""Facts that would tempt the model to pitch or agree: given only to the situations that need them."""
+
+
 def _facts(scenario: Scenario, situation: Situation, concern_shown: bool) -> str:
     hidden = scenario.buyer.hidden_concern.strip()
     lines = []
     for key, value in situation.facts.items():
-        if not concern_shown and hidden and (hidden in value or value in hidden):
-            continue  # the concern stays hidden until the state says otherwise
-        lines.append(f"\n- {key.replace('_', ' ')}: {value}")
+        if key in _IN_PERSONA or not value.strip():
+            continue
+        if key in _ONLY_FOR and situation.id not in _ONLY_FOR[key]:
+            continue
+        if not concern_shown and (key == "wants" or (hidden and (hidden in value or value in hidden))):
+            continue  # the concern (and what resolves it) stays hidden until the state says otherwise
+        lines.append(f"\n- {key.replace('_', ' ')}: {_as_data(value)}")
     return "".join(lines)
 
 
 def system_prompt(scenario: Scenario, state: BuyerState, situation: Situation,
                   prompt: VoicePrompt = PROMPT) -> str:
     buyer = scenario.buyer
+    spoken = situation.facts.get("concern") or buyer.hidden_concern  # first person when the director gives it
     concern = (
-        prompt.concern_revealed.format(hidden_concern=buyer.hidden_concern.strip())
+        prompt.concern_revealed.format(hidden_concern=" ".join(spoken.split()))
         if _concern_shown(scenario, state, situation)
         else prompt.concern_hidden
     )
