@@ -82,6 +82,7 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
             drill = engine.resume_drill(scenario, attempt_turns, max_turns=max_turns, on_turn=recorder)
         else:
             drill = engine.new_drill(scenario, max_turns=max_turns, on_turn=recorder)
+        if not drill.transcript.turns:
             drill.start()
     except Exception as exc:
         friendly_error("The drill could not start", exc, "Pick the scenario again, or choose another one.")

@@ -71,3 +71,34 @@ def test_rep_text_is_never_rendered_as_markup(open_app):
     rep = next(m for m in at.chat_message if m.name == "rep")
     body = rep.markdown[0].value
     assert "<b>" not in body.replace("\\<b\\>", "") and "\\*\\*star\\*\\*" in body
+
+
+@needs_session
+def test_an_unfinished_drill_survives_a_refresh_and_resumes(open_app):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    at.chat_input(key="practice_reply").set_value("What's behind the budget you set aside?").run()
+    assert len(at.chat_message) == 3
+
+    fresh = open_app(REP)  # a new browser session: session state is gone, the store is not
+    assert "Pick up where you left off" in texts(fresh)
+    next(b for b in fresh.button if b.key and b.key.startswith("practice_resume_")).click().run()
+    assert not fresh.exception
+    assert [m.name for m in fresh.chat_message] == ["buyer", "rep", "buyer"]
+
+
+@needs_session
+def test_buyer_gauge_is_off_by_default_and_on_by_setting(open_app, monkeypatch):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    assert not at.get("progress")
+    monkeypatch.setenv("SCRIMMAGE_SHOW_BUYER_GAUGE", "true")
+    import streamlit as st
+
+    st.cache_resource.clear()
+    on = open_app(REP)
+    _pick(on, "cfo-price-routing")
+    on.button(key="practice_start").click().run()
+    assert "Buyer temperature" in on.get("progress")[0].proto.text

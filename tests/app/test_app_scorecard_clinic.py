@@ -1,4 +1,4 @@
-"""Scorecard and Clinic pages: the scorecard renders with evidence and next steps; a clinic runs five rounds."""
+"""Scorecard and Clinic pages: a scorecard with evidence and next steps; a clinic of five rounds."""
 
 from __future__ import annotations
 
