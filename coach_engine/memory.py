@@ -1,0 +1,112 @@
+"""Feedback from memory: "from your team" and "your trend" on a scorecard.
+
+A grade says how this attempt went; memory says what better looked like on
+*this team* and whether the rep is getting better at *this objection*. Both
+come from stored history, never from the grader:
+
+* ``from_team``: up to three replies by teammates to the same objection type
+  that scored higher than this attempt and are close in meaning to what this
+  rep said (``AttemptIndex.team_best``), with who and when;
+* ``trend``: the rep's weekly average on this objection type (ISO weeks in the
+  team's time zone), shown only when there is history beyond this attempt.
+
+``remember`` is the one call after a drill ends: it completes the attempt,
+indexes its graded rep turns and returns the enriched scorecard.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .models import Scorecard, TeamExample, TrendPoint
+from .store import Store, User
+from .store.index import AttemptIndex
+from .store.weeks import iso_week, shift_week
+
+__all__ = ["enrich", "index_attempt", "remember", "team_examples", "trend"]
+
+TREND_WEEKS = 6
+
+
+def _team_timezone(store: Store, actor: User, team_id: int | None) -> str:
+    return store.team_by_id(actor, team_id).timezone if team_id is not None else "UTC"
+
+
+def index_attempt(store: Store, index: AttemptIndex, actor: User, attempt_id: int) -> int:
+    """Index a completed attempt's rep turns; returns how many replies were stored."""
+    attempt = store.get_attempt(actor, attempt_id)
+    card = store.scorecard(actor, attempt_id)
+    if card is None or attempt.status != "completed":
+        return 0
+    tz = _team_timezone(store, actor, attempt.team_id) if attempt.team_id is not None else "UTC"
+    return index.add_attempt(attempt, store.transcript_turns(actor, attempt_id), card, tz)
+
+
+def team_examples(
+    store: Store, index: AttemptIndex, actor: User, attempt_id: int, k: int = 3
+) -> list[TeamExample]:
+    """Better-scoring teammate replies to the same objection, close to this attempt's replies."""
+    attempt = store.get_attempt(actor, attempt_id)  # enforces read scope
+    owner = store.login(attempt.user_email)
+    texts = [t.text for t in store.transcript_turns(actor, attempt_id) if t.role == "rep"]
+    hits = index.team_best(
+        owner,
+        texts,
+        objection=attempt.objection,
+        exclude_attempt=attempt.id,
+        min_overall=attempt.overall or 0,
+        k=k,
+    )
+    return [
+        TeamExample(
+            user=h.user,
+            name=h.name,
+            text=h.text,
+            overall=h.overall,
+            when=h.when.date().isoformat(),
+            scenario_id=h.scenario_id,
+        )
+        for h in hits
+    ]
+
+
+def trend(store: Store, actor: User, attempt_id: int, weeks: int = TREND_WEEKS) -> list[TrendPoint]:
+    """The rep's weekly average on this attempt's objection type, oldest first (empty without history)."""
+    attempt = store.get_attempt(actor, attempt_id)
+    history = store.list_attempts(actor, attempt.user_email, status="completed", objection=attempt.objection)
+    if not any(a.id != attempt.id for a in history):
+        return []
+    tz = _team_timezone(store, actor, attempt.team_id)
+    when = attempt.completed_at or attempt.started_at
+    last = iso_week(when, tz)
+    wanted = {shift_week(last, -i) for i in range(weeks)}
+    scores: dict[str, list[int]] = defaultdict(list)
+    for a in history:
+        w = iso_week(a.completed_at or a.started_at, tz)
+        if w in wanted and a.overall is not None and (a.completed_at or a.started_at) <= when:
+            scores[w].append(a.overall)
+    return [
+        TrendPoint(week=w, average=round(sum(v) / len(v), 1), attempts=len(v))
+        for w, v in sorted(scores.items())
+    ]
+
+
+def enrich(
+    store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard | None = None
+) -> Scorecard:
+    """The scorecard with ``from_team`` and ``trend`` filled from history (when there is any)."""
+    card = scorecard or store.scorecard(actor, attempt_id)
+    if card is None:
+        raise KeyError(f"attempt {attempt_id} has no scorecard yet")
+    examples = team_examples(store, index, actor, attempt_id) if index is not None else []
+    return card.model_copy(update={"from_team": examples, "trend": trend(store, actor, attempt_id)})
+
+
+def remember(
+    store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard
+) -> Scorecard:
+    """Complete the attempt with its scorecard, index its replies, and return the enriched card."""
+    store.complete_attempt(actor, attempt_id, scorecard)
+    if index is not None:
+        index_attempt(store, index, actor, attempt_id)
+    return enrich(store, index, actor, attempt_id, scorecard)
