@@ -150,8 +150,8 @@ class OpenAICompatServer:
         self._stop.clear()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="openai-compat-server",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="openai-compat-server", daemon=True)
         self._thread.start()
         return self
 
