@@ -419,3 +419,38 @@ def reviewed_ids(who: Member, attempt_ids: list[int]) -> set[int]:
     if the_store is None:
         return set()
     return {a for a in attempt_ids if the_store.reviews(who.user, a)}
+
+
+# --- the scenario studio -------------------------------------------------------------
+
+
+def validate_scenario(yaml_text: str, source: str = "studio") -> tuple[Scenario | None, list[Any]]:
+    """(scenario, []) when the YAML loads, else (None, the loader's problems: file / field / message)."""
+    from coach_engine.datafiles import DataFileError
+    from coach_engine.scenarios import parse_scenario
+
+    try:
+        return parse_scenario(yaml_text, source), []
+    except DataFileError as exc:
+        return None, list(exc.problems)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    import yaml
+
+    return yaml.safe_dump(scenario.model_dump(mode="json", exclude_defaults=False), sort_keys=False,
+                          allow_unicode=True, width=100)
+
+
+def save_scenario(who: Member, scenario: Scenario, yaml_text: str) -> Any:
+    the_store = store()
+    if the_store is None:
+        raise RuntimeError("The team store is not available")
+    return the_store.save_scenario(who.user, scenario, yaml_text)
+
+
+def test_drill(scenario: Scenario) -> Any:
+    """A drill against an unsaved scenario: nothing is recorded."""
+    drill = new_drill(scenario)
+    drill.start()
+    return drill
