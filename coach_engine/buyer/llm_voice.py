@@ -17,8 +17,10 @@ tokens (counted offline with ``coach_engine.tokens``).
 Never a lost turn: failures worth retrying (timeout, 429, 5xx, dropped
 connection, empty or unreadable reply, or a line that agrees when the director
 did not say so) are retried with backoff; after the last try the turn comes
-from the scripted voice and ``last_notice`` says why. A stream that breaks
-after some words were shown is finished by the scripted voice, not restarted.
+from the scripted voice and ``last_notice`` says why. A stream is checked on
+its first sentence, held back until complete; what follows is shown as it
+arrives. A stream that breaks after some words were shown is finished by the
+scripted voice, not restarted.
 
 Prompt template: ``prompts/buyer_voice.yaml`` (``PROMPT.versioned_id``).
 """
@@ -247,6 +249,7 @@ _AGREES = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = "\"'“”‘’"
+_SENTENCE_END = re.compile(r"[.?!…](?:\s|$)")
 
 
 def clean_line(text: str, scenario: Scenario) -> str:
@@ -370,7 +373,8 @@ class LLMVoice:
 
     def _stream_once(self, messages: list[BaseMessage], scenario: Scenario,
                      situation: Situation) -> Iterator[str]:
-        """Stream one reply; the first few words are held back to strip a name prefix or catch JSON."""
+        """Stream one reply. The first sentence is held back and checked (name prefix, JSON, agreeing
+        against the director) so a bad reply can still be retried before the rep sees anything."""
         head = ""
         started = False
         for chunk in self.chat_model.stream(messages):
@@ -381,7 +385,7 @@ class LLMVoice:
                 yield piece
                 continue
             head += piece
-            if len(head) >= 24:
+            if len(head) >= 160 or _SENTENCE_END.search(head.lstrip()[12:]):
                 started = True
                 yield check_line(clean_line(head, scenario), situation).lstrip()
         if not started and head.strip():

@@ -69,7 +69,7 @@ def test_speak_over_http_sends_a_small_prompt_with_local_token_limits(
 
 
 def test_stream_over_http_yields_server_chunks(server: OpenAICompatServer, scenario: Scenario) -> None:
-    text = "Look, I hear you, but the board will still ask me where the money comes from."
+    text = "Look, I hear you. But the board will still ask me where the money comes from, and fast."
     server.enqueue(text)
     voice = get_voice(settings_for(server))
     pieces = list(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))

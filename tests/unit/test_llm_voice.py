@@ -151,13 +151,17 @@ def test_malformed_reply_falls_back_with_notice(scenario: Scenario, llm: Setting
 
 
 def test_a_line_that_agrees_against_the_director_is_not_shown(scenario: Scenario, llm: Settings) -> None:
-    eager = "Honestly that's great, let's move forward with it!"
+    eager = "Honestly that's great, let's move forward with it! Send it over."
     fake = FakeChatModel(default=eager)
     voice, _, _ = make_voice(fake, llm)
     assert voice.speak(scenario, BuyerState(), PROBE, history(scenario)) == "[scripted probe_deflect]"
     assert fake.call_count == 3
+    streamed = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
+    assert streamed == "[scripted probe_deflect]"
+    assert fake.call_count == 6  # streaming checks the first sentence before showing it
     agree = Situation(id="agree", facts={"next_step": "a 30-minute call with the controller"})
     assert voice.speak(scenario, BuyerState(stage="agreed"), agree, history(scenario)) == eager
+    assert "".join(voice.stream(scenario, BuyerState(stage="agreed"), agree, history(scenario))) == eager
 
 
 def test_unexpected_error_still_gives_a_line(scenario: Scenario, llm: Settings) -> None:
@@ -168,7 +172,7 @@ def test_unexpected_error_still_gives_a_line(scenario: Scenario, llm: Settings) 
 
 
 def test_stream_yields_the_line_in_pieces(scenario: Scenario, llm: Settings) -> None:
-    text = "Look, I hear you, but the number still has to come from somewhere in my budget."
+    text = "Look, I hear you. But the number still has to come from somewhere in my budget, and soon."
     fake = FakeChatModel(replies=[text])
     voice, _, _ = make_voice(fake, llm)
     pieces = list(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
@@ -192,10 +196,10 @@ def test_stream_retries_before_anything_is_shown(scenario: Scenario, llm: Settin
 
 
 def test_stream_broken_midway_is_finished_by_the_scripted_voice(scenario: Scenario, llm: Settings) -> None:
-    fake = FakeChatModel(replies=[midstream_failure("Well, the thing about our budget is that")])
+    fake = FakeChatModel(replies=[midstream_failure("Well, I see your point. The thing about our budget is")])
     voice, _, _ = make_voice(fake, llm)
     out = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
-    assert out == "Well, the thing about our budget is that … [scripted probe_deflect]"
+    assert out == "Well, I see your point. The thing about our budget is … [scripted probe_deflect]"
     assert voice.last_notice is not None and "mid-line" in voice.last_notice
     assert fake.call_count == 1
 
