@@ -114,6 +114,14 @@ def store() -> Any | None:
     return the_store
 
 
+@st.cache_resource(show_spinner="Opening the reply index…")
+def index() -> Any:
+    """The Chroma index of graded replies and scenarios (team examples, warm-up matching)."""
+    from coach_engine.store.index import AttemptIndex
+
+    return AttemptIndex.from_settings(settings(), embedder())
+
+
 @st.cache_resource(show_spinner=False)
 def grader() -> Any | None:
     mod = part("grading")
@@ -273,11 +281,21 @@ def turn_recorder(who: Member, attempt_id: Any | None) -> Any | None:
     return the_store.turn_recorder(attempt_id, who.user)
 
 
-def finish_attempt(who: Member, attempt_id: Any | None, scorecard: Scorecard) -> None:
+def finish_attempt(who: Member, attempt_id: Any | None, scorecard: Scorecard) -> Scorecard:
+    """Complete the attempt, index its replies and return the card with "from your team" and trend."""
     the_store = store()
     if the_store is None or attempt_id is None:
-        return
-    the_store.complete_attempt(who.user, attempt_id, scorecard)
+        return scorecard
+    mem = part("memory")
+    if mem is None:
+        the_store.complete_attempt(who.user, attempt_id, scorecard)
+        return scorecard
+    try:
+        the_index = index()
+    except Exception:  # the drill is kept even when the reply index is unavailable
+        log.exception("attempt index unavailable")
+        the_index = None
+    return mem.remember(the_store, the_index, who.user, attempt_id, scorecard)
 
 
 def harder_scenario(scenario: Scenario) -> Scenario | None:
@@ -318,7 +336,7 @@ def record_single_reply(who: Member, scenario: Scenario, reply: str, card: Score
     attempt_id = start_attempt(who, scenario, mode=mode)
     the_store.record_turn(who.user, attempt_id, 0, "buyer", scenario.buyer.opening)
     the_store.record_turn(who.user, attempt_id, 1, "rep", reply)
-    the_store.complete_attempt(who.user, attempt_id, card)
+    finish_attempt(who, attempt_id, card)
     return attempt_id
 
 
@@ -454,3 +472,16 @@ def test_drill(scenario: Scenario) -> Any:
     drill = new_drill(scenario)
     drill.start()
     return drill
+
+
+def warmup_matches(notes: str, k: int = 3) -> list[Any]:
+    """The ``k`` drills that best rehearse the call in ``notes`` (``warmup.WarmupMatch``: scenario, why)."""
+    mod = part("warmup")
+    if mod is None:
+        raise RuntimeError("Warm-up matching is not available yet")
+    try:
+        the_index = index()
+    except Exception:
+        log.exception("attempt index unavailable; matching in memory")
+        the_index = None
+    return list(mod.match_warmups(notes, bank(), embedder(), index=the_index, k=k))
