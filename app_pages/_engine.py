@@ -485,3 +485,22 @@ def warmup_matches(notes: str, k: int = 3) -> list[Any]:
         log.exception("attempt index unavailable; matching in memory")
         the_index = None
     return list(mod.match_warmups(notes, bank(), embedder(), index=the_index, k=k))
+
+
+def my_attempts(who: Member, *, objection: str | None = None, status: str | None = None) -> list[Any]:
+    the_store = store()
+    if the_store is None:
+        return []
+    return list(the_store.list_attempts(who.user, objection=objection, status=status))
+
+
+def my_standing(who: Member) -> Any | None:
+    """This week's leaderboard row for ``who`` (points, drills, streak), if any."""
+    try:
+        board = leaderboard(who)
+    except Exception:
+        log.exception("leaderboard unavailable")
+        return None
+    if board is None:
+        return None
+    return next((r for r in board.rows if r.user == who.id), None)

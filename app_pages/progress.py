@@ -1,8 +1,100 @@
-"""Progress: placeholder until its engine part lands."""
+"""My progress (reps): every attempt, how each skill moves week to week, the streak, and reviews.
+
+Numbers come from the store (a manager's review overrides the grader's skill
+score) and the streak from the leaderboard, so this page agrees with what the
+team sees in the weekly review.
+"""
 
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-st.title("Progress")
-st.info("This page is on its way.")
+from app_pages import _engine as engine
+from app_pages._scorecard_view import render_scorecard
+from app_pages._ui import empty_state, friendly_error, objection_label, page_header
+from coach_engine.models import OBJECTIONS
+
+MODES = {"drill": "Drill", "warmup": "Warm-up", "clinic": "Clinic"}
+STATUSES = {"completed": "Completed", "in_progress": "Unfinished", "abandoned": "Abandoned"}
+
+page_header("My progress", "Your attempts, your skills over the weeks, and your manager's reviews.")
+me = engine.member()
+assert me is not None
+
+try:
+    everything = engine.my_attempts(me)
+except Exception as exc:
+    friendly_error("Your history could not be loaded", exc, "Reload the page.")
+    st.stop()
+if not everything:
+    empty_state("No drills yet — start a warm-up before your next call, or pick a drill on Practice.")
+    if st.button("Go to Practice", type="primary", key="progress_go_practice"):
+        st.switch_page("app_pages/practice.py")
+    st.stop()
+
+completed = [a for a in everything if a.status == "completed"]
+standing = engine.my_standing(me)
+cols = st.columns(4)
+cols[0].metric("Streak", f"{standing.streak if standing else 0} wk", help="Weeks in a row with 3+ drills")
+cols[1].metric("This week", f"{standing.drills if standing else 0} drills")
+cols[2].metric("Completed", len(completed))
+scores = [a.overall for a in completed if a.overall is not None]
+cols[3].metric("Average", f"{round(sum(scores) / len(scores))}/100" if scores else "—")
+
+st.markdown("#### Skills over the weeks")
+rows = [{"Week": engine.week_label(a.completed_at or a.started_at), "Skill": k, "Score": v}
+        for a in completed for k, v in a.skills.items()]
+if len({r["Week"] for r in rows}) < 2:
+    st.caption("Practise in at least two different weeks to see your skill trend.")
+if rows:
+    data = pd.DataFrame(rows).groupby(["Week", "Skill"], as_index=False)["Score"].mean()
+    chart = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("Week:O", title="ISO week"),
+        y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 5]), title="Avg (1-5)"),
+        color=alt.Color("Skill:N", legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["Week", "Skill", alt.Tooltip("Score:Q", format=".1f")],
+    ).properties(height=260)
+    st.altair_chart(chart, width="stretch")
+
+st.markdown("#### Attempts")
+f = st.columns(3)
+objection = f[0].selectbox("Objection", ["Any", *OBJECTIONS], key="progress_f_objection",
+                           format_func=lambda o: o if o == "Any" else objection_label(o))
+mode = f[1].selectbox("Kind", ["Any", *MODES], key="progress_f_mode",
+                      format_func=lambda m: MODES.get(m, m))
+status = f[2].selectbox("Status", ["Any", *STATUSES], key="progress_f_status",
+                        format_func=lambda s: STATUSES.get(s, s))
+shown = [a for a in everything
+         if (objection == "Any" or a.objection == objection)
+         and (mode == "Any" or a.mode == mode)
+         and (status == "Any" or a.status == status)]
+if not shown:
+    empty_state("No attempts match those filters — set one back to “Any”.")
+else:
+    table = pd.DataFrame([
+        {"When": a.started_at.strftime("%Y-%m-%d %H:%M"), "Scenario": a.scenario_id,
+         "Objection": objection_label(a.objection), "Kind": MODES.get(a.mode, a.mode),
+         "Status": STATUSES.get(a.status, a.status), "Outcome": a.outcome or "", "Overall": a.overall}
+        for a in shown
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+
+st.markdown("#### Attempt detail")
+done = [a for a in shown if a.status == "completed"]
+if not done:
+    st.caption("Pick filters that include a completed attempt to open its scorecard and review.")
+else:
+    labels = {a.id: f"{a.started_at:%a %d %b %H:%M} · {a.scenario_id} · {a.overall}/100" for a in done}
+    attempt_id = st.selectbox("Open an attempt", list(labels), format_func=labels.get, key="progress_pick")
+    try:
+        detail = engine.attempt_detail(me, attempt_id)
+    except Exception as exc:
+        friendly_error("That attempt could not be opened", exc, "Pick another one.")
+        st.stop()
+    if not detail["reviews"]:
+        st.caption("No manager review on this attempt yet.")
+    if detail["scorecard"] is not None:
+        render_scorecard(detail["scenario"], detail["transcript"], detail["scorecard"], detail["reviews"],
+                         show_team=False)
