@@ -244,10 +244,22 @@ def prompt_tokens(messages: list[BaseMessage]) -> int:
 
 _PREFIX = re.compile(r"^\s*(?:\*\*)?[A-Z][\w .'-]{0,40}?(?:\*\*)?\s*:\s+")
 _AGREES = re.compile(
-    r"\b(?:it'?s a deal|you(?:'ve| have) got a deal|where do i sign|send (?:me |over )?the contract"
-    r"|let'?s (?:do it|move forward|go ahead)|count us in|we'?re in\b|i'?m in\b|sign(?:ing)? (?:it|today))",
+    r"\b(?:it'?s a deal|you(?:'ve| have) got a deal|where do i sign"
+    r"|send (?:me |over )?the (?:contract|paperwork)"
+    r"|let'?s (?:do it|do this|move forward|go ahead|set it up|book it)|count (?:me|us) in"
+    r"|(?:i'?m|we'?re) in[.!]|(?:i'?ll|we'?ll) sign\b)",
     re.IGNORECASE,
 )
+_HEDGED = re.compile(r"(?:\b(?:not|no|never|if|before|until|unless|once|when)\b|n't\b)[^.?!]*$",
+                     re.IGNORECASE)
+"""A hedge before the phrase ("not until the board signs off, let's move forward") is not agreeing."""
+
+
+def agrees(line: str) -> bool:
+    """Whether a line says an unhedged yes to a deal or next step (only the director may decide that)."""
+    return any(not _HEDGED.search(line[max(0, m.start() - 40) : m.start()]) for m in _AGREES.finditer(line))
+
+
 _QUOTES = "\"'“”‘’"
 _SENTENCE_END = re.compile(r"[.?!…](?:\s|$)")
 
@@ -270,7 +282,7 @@ def check_line(line: str, situation: Situation) -> str:
         raise MalformedReplyError("the model returned an empty line")
     if line.lstrip()[:1] in "{[":
         raise MalformedReplyError("the model returned data instead of a spoken line")
-    if situation.id != "agree" and _AGREES.search(line):
+    if situation.id != "agree" and agrees(line):
         raise MalformedReplyError(f"the line agrees although the director chose {situation.id!r}")
     return line
 
@@ -320,7 +332,7 @@ class LLMVoice:
         self.last_notice = None
         self.last_error = None
         if situation.id == "opening":
-            return scenario.buyer.opening
+            return " ".join(scenario.buyer.opening.split())
         messages = self._messages(scenario, state, situation, history)
         attempts = self.settings.llm_max_retries + 1
         for attempt in range(1, attempts + 1):
@@ -340,7 +352,7 @@ class LLMVoice:
         self.last_notice = None
         self.last_error = None
         if situation.id == "opening":
-            yield scenario.buyer.opening
+            yield " ".join(scenario.buyer.opening.split())
             return
         messages = self._messages(scenario, state, situation, history)
         attempts = self.settings.llm_max_retries + 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from coach_engine.buyer import BuyerState, Situation
-from coach_engine.buyer.llm_voice import PROMPT, LLMVoice, build_messages, prompt_tokens
+from coach_engine.buyer.llm_voice import PROMPT, LLMVoice, agrees, build_messages, prompt_tokens
 from coach_engine.fakes import FakeChatModel, malformed, midstream_failure, rate_limit, timeout
 from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
@@ -242,3 +242,14 @@ def test_history_window_starts_with_a_rep_turn(scenario: Scenario) -> None:
         assert messages[1].type == "human"
         kinds = [m.type for m in messages[1:]]
         assert all(a != b for a, b in itertools.pairwise(kinds))  # strict alternation
+
+
+@pytest.mark.parametrize(
+    ("line", "yes"),
+    [("Fine. Let's do it.", True), ("Count me in.", True), ("We're in. Send the paperwork.", True),
+     ("I'm in charge of the budget.", False), ("I won't sign it until the board agrees.", False),
+     ("Don't send the contract yet.", False), ("If the pilot works, let's move forward.", False),
+     ("Not until I see numbers will I say let's move forward.", False)],
+)
+def test_agreement_guard_ignores_hedged_and_unrelated_phrases(line: str, yes: bool) -> None:
+    assert agrees(line) is yes
