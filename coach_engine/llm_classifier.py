@@ -49,6 +49,7 @@ __all__ = [
     "ClassifierPrompt",
     "LLMBehaviourClassifier",
     "RepBehaviours",
+    "get_classifier",
     "injection_spans",
     "load_classifier_prompt",
 ]
@@ -239,3 +240,19 @@ class LLMBehaviourClassifier:
             signals.append(Signal(behaviour=behaviour, quote=text[start:end], start=start, end=end,
                                   confidence=self.confidence, source="llm"))
         return signals
+
+
+def get_classifier(
+    settings: Settings, chat_model: BaseChatModel | None = None
+) -> LLMBehaviourClassifier | None:
+    """The LLM classifier when LLM mode is on (``effective_voice == "llm"``), else None (offline only).
+
+    Callers opt in: each classified turn costs a second chat call (see the module docstring).
+    """
+    if settings.effective_voice != "llm":
+        return None
+    if chat_model is None:
+        from .llm import make_chat_model
+
+        chat_model = make_chat_model(settings, "judge")  # temperature 0: labelling, not talking
+    return LLMBehaviourClassifier(chat_model, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach_engine.fakes import FakeChatModel, malformed, timeout
-from coach_engine.llm_classifier import LLMBehaviourClassifier, RepBehaviours, injection_spans
+from coach_engine.llm_classifier import LLMBehaviourClassifier, RepBehaviours, get_classifier, injection_spans
 from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings
@@ -100,3 +100,13 @@ def test_verify_is_usable_on_its_own() -> None:
     clf, _ = classifier()
     out = clf.verify("Does that help?", RepBehaviours.model_validate(claims(("confirm", "Does that help?"))))
     assert out[0].behaviour is Behaviour.CONFIRM
+
+
+def test_get_classifier_only_in_llm_mode(settings: Settings) -> None:
+    assert get_classifier(settings) is None
+    s = Settings(openai_base_url="http://127.0.0.1:9/v1")
+    fake = FakeChatModel()
+    clf = get_classifier(s, fake)
+    assert isinstance(clf, LLMBehaviourClassifier) and clf.chat_model is fake
+    built = get_classifier(s)
+    assert built is not None and built.chat_model.temperature == 0.0  # type: ignore[attr-defined]
