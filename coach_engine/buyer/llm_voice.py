@@ -212,7 +212,7 @@ def build_messages(
             start += 1
         earlier, recent = turns[:start], turns[start:]
         content = system_text
-        if earlier:
+        if any(t.role == "rep" for t in earlier):  # the opening alone is already in the persona
             reps = sum(1 for t in turns if t.role == "rep") + (1 if current else 0)
             content += "\n" + prompt.summary.format(count=len(earlier), rep_count=reps)
         messages: list[BaseMessage] = [SystemMessage(content)]

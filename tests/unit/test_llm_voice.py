@@ -71,6 +71,7 @@ def test_prompt_carries_persona_director_note_and_the_rep_line_as_data(
                  scenario.product.name, scenario.buyer.opening):
         assert fact in system.content
     assert "Do not agree" in system.content and "unless the DIRECTOR note says so" in system.content
+    assert "Earlier in the call" not in system.content  # nothing to summarise yet
     last = str(rest[-1].content)
     assert "<rep_line>\nWhat's behind the number?\n</rep_line>" in last
     assert "DIRECTOR (not the rep): probe_deflect." in last
