@@ -1,0 +1,214 @@
+"""Attempt index figures: add throughput and the "team's best replies" query at 10k and 100k replies.
+
+How the index is filled, and why: embedding 100,000 unique replies would take
+the model most of ten minutes on two cores, which is the embedding
+throughput figure again, not the index's. So:
+
+* a pool of unique synthetic replies (from the bank, ``data.reply_pool``) is
+  embedded once with the real model;
+* the index is filled to each size through Chroma's ``add`` with those
+  vectors — each stored reply reuses a pool text with a little noise on its
+  vector, so no two stored vectors are equal — and realistic metadata: 1,000
+  reps in 50 teams of 20, ten objection types, scores, ISO weeks, turns;
+* the figures are then measured through ``AttemptIndex`` itself, the path the
+  app uses: ``add_attempt`` with new replies (embedding included) for add
+  throughput, and ``team_best`` with a new rep reply (embedding the query
+  included) for the query, at each size.
+
+``--quick`` fills 2k and 10k instead of 10k and 100k (the figure's ``size``
+says which).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from .core import BenchContext, Figure, percentile, require
+from .data import reply_pool
+
+__all__ = ["run_index"]
+
+TEAMS = 50
+REPS_PER_TEAM = 20
+SKILLS = ("listen-acknowledge", "explore", "respond-value", "confirm-advance", "delivery")
+
+
+class TimedEmbedder:
+    """Wraps an embedder and adds up the time spent embedding (to split a query's cost)."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self.seconds = 0.0
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        t0 = time.perf_counter()
+        try:
+            return np.asarray(self.inner.embed(texts))
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+
+def _meta(rng: random.Random, scenario: Any, i: int, now: datetime) -> dict[str, Any]:
+    team = rng.randrange(TEAMS) + 1
+    rep = rng.randrange(REPS_PER_TEAM)
+    when = now - timedelta(days=rng.uniform(0, 84))
+    overall = max(0, min(100, int(rng.gauss(62, 16))))
+    year, week, _ = when.isocalendar()
+    md: dict[str, Any] = {
+        "user": f"rep{team:02d}-{rep:02d}@bench.example", "name": f"Rep {team}-{rep}", "team_id": team,
+        "scenario": scenario.id, "objection": scenario.objection, "difficulty": scenario.difficulty,
+        "attempt": 10_000_000 + i // 5, "overall": overall, "week": f"{year}-W{week:02d}",
+        "when": when.isoformat(), "ts": int(when.timestamp()), "mode": "drill", "turn": 1 + 2 * (i % 5),
+    }
+    for sk in SKILLS:
+        md[f"skill:{sk}"] = max(1, min(5, round(overall / 20 + rng.uniform(-1, 1))))
+    return md
+
+
+def _fill(index: Any, pool: list[tuple[Any, str]], vectors: np.ndarray, start: int, stop: int,
+          rng: random.Random, now: datetime) -> float:
+    """Add stored replies ``start..stop`` straight into the collection; returns seconds taken."""
+    t0 = time.perf_counter()
+    batch = 5000
+    for lo in range(start, stop, batch):
+        hi = min(stop, lo + batch)
+        picks = [rng.randrange(len(pool)) for _ in range(lo, hi)]
+        vecs = vectors[picks] + np.random.default_rng(lo).normal(0, 0.02, (hi - lo, vectors.shape[1]))
+        vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+        index.replies.add(
+            ids=[f"bench-{i}" for i in range(lo, hi)],
+            documents=[pool[p][1] for p in picks],
+            embeddings=vecs.astype(np.float32),
+            metadatas=[_meta(rng, pool[p][0], i, now) for p, i in zip(picks, range(lo, hi), strict=True)],
+        )
+    return time.perf_counter() - t0
+
+
+def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: datetime) -> Any:
+    team = rng.randrange(TEAMS) + 1
+    rep = rng.randrange(REPS_PER_TEAM)
+    when = now - timedelta(hours=rng.uniform(0, 48))
+    return store_mod.Attempt(
+        id=20_000_000 + i, user_id=team * 100 + rep, user_email=f"rep{team:02d}-{rep:02d}@bench.example",
+        user_name=f"Rep {team}-{rep}", team_id=team, scenario_id=scenario.id,
+        scenario_hash=scenario.content_hash(), objection=scenario.objection, difficulty=scenario.difficulty,
+        mode="drill", voice="scripted", grader="rubric", status="completed", outcome="open",
+        overall=int(rng.gauss(62, 16)) % 100, started_at=when, completed_at=when,
+    )
+
+
+def _scorecard(scenario: Any, overall: int) -> Any:
+    from ..models import Scorecard, SkillScore
+
+    return Scorecard(scenario_id=scenario.id, rubric="objection-handling@1.0", grader="bench",
+                     overall=max(0, min(100, overall)),
+                     skills=[SkillScore(id=sk, name=sk, score=3) for sk in SKILLS])
+
+
+def _add_rate(ctx: BenchContext, store_mod: Any, index: Any, scenarios: list[Any], attempts: int,
+              seed: int) -> list[float]:
+    """Replies per second of ``add_attempt`` (5 new rep turns each, embedding included), per attempt."""
+    from ..models import Turn
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    pool = reply_pool(scenarios, attempts * 5, seed=seed)
+    rates = []
+    for a in ctx.capped(range(attempts), full_s=120, quick_s=6):
+        chunk = pool[a * 5 : (a + 1) * 5]
+        scenario = chunk[0][0]
+        turns = [Turn(role="buyer", text=scenario.buyer.opening)]
+        for _s, _style, text in chunk:
+            turns += [Turn(role="rep", text=text), Turn(role="buyer", text="Go on.")]
+        attempt = _attempt(store_mod, seed * 1000 + a, scenario, rng, now)
+        card = _scorecard(scenario, attempt.overall or 0)
+        t0 = time.perf_counter()
+        stored = index.add_attempt(attempt, turns, card)
+        rates.append(stored / (time.perf_counter() - t0))
+    return rates
+
+
+def _query_laps(ctx: BenchContext, store_mod: Any, index: Any, timed: TimedEmbedder, scenarios: list[Any],
+                n: int, seed: int) -> tuple[list[float], list[float], int]:
+    """Milliseconds per ``team_best`` call with a new rep reply, and the embedding part of each."""
+    rng = random.Random(seed)
+    queries = reply_pool(scenarios, n, seed=seed)
+    laps: list[float] = []
+    embed_ms: list[float] = []
+    hits = 0
+    for s, _style, text in ctx.capped(queries, full_s=120, quick_s=6, min_n=10):
+        team = rng.randrange(TEAMS) + 1
+        actor = store_mod.User(id=team * 100, email=f"rep{team:02d}-00@bench.example", name="Bench rep",
+                               role="rep", team_id=team)
+        before = timed.seconds
+        t0 = time.perf_counter()
+        got = index.team_best(actor, [text], objection=s.objection, exclude_attempt=1, min_overall=60)
+        laps.append((time.perf_counter() - t0) * 1000.0)
+        embed_ms.append((timed.seconds - before) * 1000.0)
+        hits += len(got)
+    return laps, embed_ms, hits
+
+
+def run_index(ctx: BenchContext) -> dict[str, Figure]:
+    index_mod = require("coach_engine.store.index", "AttemptIndex", why="issue 5")
+    store_mod = require("coach_engine.store", "Attempt", "User", why="issue 5")
+    import chromadb
+
+    sizes = (1_000, 5_000) if ctx.quick else (10_000, 100_000)
+    names = {sizes[0]: ("index_add_10k", "index_query_10k"), sizes[1]: ("index_add_100k", "index_query_100k")}
+    bank = ctx.cache["bank"]
+    scenarios = [bank.get(i) for i in bank.ids()]
+    # Embed a pool of unique replies once (the real model); stored replies reuse them with noise.
+    pool_size = 250 if ctx.quick else 8_000
+    t0 = time.perf_counter()
+    pool = [(s, text) for s, _style, text in reply_pool(scenarios, pool_size, seed=42)]
+    vectors = np.asarray(ctx.cache["embedder"].inner.embed([t for _, t in pool]), dtype=np.float32)
+    pool_s = time.perf_counter() - t0
+    ctx.log(f"    embedded a pool of {pool_size:,} unique replies in {pool_s:.0f} s")
+    timed = TimedEmbedder(ctx.cache["embedder"])
+    client = chromadb.PersistentClient(path=str(ctx.workdir / "chroma"))
+    index = index_mod.AttemptIndex(client, timed, prefix="bench")
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    out: dict[str, Figure] = {}
+    series: list[tuple[float, float]] = []
+    next_id = 0
+    for size in sizes:
+        todo = size - index.count()
+        fill_s = _fill(index, pool, vectors, next_id, next_id + todo, rng, now)
+        next_id += todo
+        store_rate = todo / max(fill_s, 1e-9)
+        ctx.log(f"    filled the index to {size:,} replies (+{todo:,} in {fill_s:.0f} s, "
+                f"{store_rate:,.0f}/s with vectors given)")
+        add_name, query_name = names[size]
+        rates = _add_rate(ctx, store_mod, index, scenarios, attempts=8 if ctx.quick else 60, seed=size)
+        out[add_name] = Figure(add_name, rates, size=size,
+                               note=f"add_attempt of 5 new rep replies each, embedding included; storing "
+                                    f"with vectors given (bulk, 5,000 a batch): {store_rate:,.0f}/s")
+        laps, embed_ms, hits = _query_laps(ctx, store_mod, index, timed, scenarios,
+                                           n=30 if ctx.quick else 300, seed=size + 1)
+        chroma_ms = [a - b for a, b in zip(laps, embed_ms, strict=True)]
+        out[query_name] = Figure(
+            query_name, laps, size=size,
+            note=(f"team_best (team, objection, not me, not this attempt, overall > 60; 12 nearest) with "
+                  f"a new reply; embedding the query: median {statistics.median(embed_ms):.0f} ms, "
+                  f"Chroma: median {statistics.median(chroma_ms):.0f} ms, "
+                  f"p95 {percentile(chroma_ms, 95):.0f} ms; "
+                  f"{hits / max(len(laps), 1):.1f} hits per query; {TEAMS} teams of {REPS_PER_TEAM} reps"))
+        series.append((float(size), statistics.median(laps)))
+    out[names[sizes[1]][1]].series = series
+    out[names[sizes[1]][1]].series_x = "stored replies"
+    if ctx.quick:
+        for f in out.values():
+            full = 10_000 if "10k" in f.name else 100_000
+            f.note = f"QUICK: {f.size or 0:,} stored replies, not {full:,}; " + f.note
+    return out

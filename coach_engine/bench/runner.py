@@ -1,0 +1,135 @@
+"""Run every benchmark group in order and assemble the figures, the table and the JSON.
+
+Why one process, in this order: the embedding model is loaded once and shared
+(as in the app), the cheap engine figures come first so a failure later
+(a missing store, no browser) never costs them, and the cold start runs its
+own ``streamlit`` subprocess so it is unaffected by what this process loaded.
+Everything is written under a temporary work directory (SQLite files, Chroma,
+the app's data dir), never the user's data directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .core import CATALOG, BenchContext, Figure, describe_error, guarded, machine_info
+
+__all__ = ["GROUPS", "run_bench", "to_json", "write_outputs"]
+
+
+def _group_runner(name: str) -> Callable[[BenchContext], dict[str, Figure]]:
+    """Import a group lazily: a group whose own imports fail still reports its figures as errors."""
+
+    def run(ctx: BenchContext) -> dict[str, Figure]:
+        if name == "engine":
+            from .engine_figures import run_engine
+
+            return run_engine(ctx)
+        if name == "embeddings":
+            from .embedding_figures import run_embeddings
+
+            return run_embeddings(ctx)
+        if name == "index":
+            from .index_figures import run_index
+
+            return run_index(ctx)
+        if name == "leaderboard":
+            from .leaderboard_figures import run_leaderboard
+
+            return run_leaderboard(ctx)
+        if name == "coldstart":
+            from .coldstart import run_coldstart
+
+            return run_coldstart(ctx)
+        if name == "llm":
+            from .llm_cost import run_llm
+
+            return run_llm(ctx)
+        raise KeyError(name)
+
+    return run
+
+
+GROUPS: tuple[str, ...] = ("engine", "llm", "embeddings", "leaderboard", "index", "coldstart")
+
+
+def _prepare_shared(ctx: BenchContext) -> None:
+    """The bank and the loaded embedding model, shared by the groups that need them."""
+    from ..embeddings import CachedEmbedder, LocalEmbedder
+    from ..scenarios import ScenarioBank
+    from ..settings import Settings
+
+    settings = Settings(data_dir=ctx.workdir / "data")
+    ctx.cache["bank"] = ScenarioBank.from_dirs(settings.scenario_dirs)
+    embedder = CachedEmbedder(LocalEmbedder())
+    embedder.embed(["load the model before anything is timed"])
+    ctx.cache["embedder"] = embedder
+
+
+def run_bench(
+    *,
+    quick: bool = False,
+    out_dir: Path | None = None,
+    database_url: str | None = None,
+    groups: Sequence[str] | None = None,
+    log: Callable[[str], None] = lambda _m: None,
+    keep_workdir: bool = False,
+) -> dict[str, Figure]:
+    """Run the chosen groups (all by default); every figure of the catalog is in the result."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    workdir = Path(tempfile.mkdtemp(prefix="scrimmage-bench-"))
+    ctx = BenchContext(quick=quick, workdir=workdir, out_dir=out_dir, database_url=database_url, log=log)
+    chosen = list(groups or GROUPS)
+    figures: dict[str, Figure] = {}
+    try:
+        try:
+            _prepare_shared(ctx)
+        except Exception as exc:
+            message = f"the scenario bank or the embedding model did not load: {describe_error(exc)}"
+            log(message)
+            return {n: Figure(n, error=message) for n in CATALOG}
+        for group in chosen:
+            names = [n for n, spec in CATALOG.items() if spec.group == group]
+            log(f"[{time.strftime('%H:%M:%S')}] {group}: {', '.join(names)}")
+            t0 = time.perf_counter()
+            figures.update(guarded(ctx, names, lambda g=group: _group_runner(g)(ctx)))  # type: ignore[misc]
+            log(f"    done in {time.perf_counter() - t0:.1f} s")
+        for name, spec in CATALOG.items():
+            if name not in figures:
+                figures[name] = Figure(name, error=f"not run (group '{spec.group}' was not selected)")
+    finally:
+        if not keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return {n: figures[n] for n in CATALOG}
+
+
+def to_json(figures: dict[str, Figure], *, quick: bool) -> dict[str, Any]:
+    """The issue's JSON: each figure's name → {median, p95, unit, n, ...}, plus ``machine``."""
+    out: dict[str, Any] = {name: fig.to_json() for name, fig in figures.items()}
+    machine = machine_info()
+    machine["mode"] = "quick" if quick else "full"
+    out["machine"] = machine
+    return out
+
+
+def write_outputs(data: dict[str, Any], out_dir: Path) -> list[Path]:
+    """``bench.json`` and the growth chart(s) in ``out_dir``; returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "bench.json"
+    path.write_text(json.dumps(data, indent=2) + "\n")
+    written = [path]
+    from .charts import growth_chart
+
+    chart = growth_chart(data, out_dir / "growth.png")
+    if chart is not None:
+        written.append(chart)
+    return written
