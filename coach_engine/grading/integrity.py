@@ -55,6 +55,27 @@ _INJECTION_PATTERNS = [
                r"(?:met|passed|satisfied)\b", re.I),
     re.compile(r"\b(?:system|assistant)\s*(?:message|override|instruction)s?\b", re.I),
     re.compile(r"</?\s*(?:system|transcript|instructions?|rep|buyer)\s*>", re.I),
+    # Aimed at the simulated buyer: orders to reply, state hacks, awareness of the script.
+    re.compile(r"(?:^|[.!?:]\s+|\b(?:now|please|just)\s+)(?:respond|reply|answer|say|output)\s+(?:only\s+)?"
+               r"(?:with\b|yes\b|you'?ll\b|you will\b|that you\b|:|['\"“])", re.I),
+    re.compile(r"\b(?:developer|admin|author|scenario author|operator)\s*(?:note)?\s*:", re.I),
+    re.compile(r"\bnew\s+(?:instructions?|rules?)\b(?:\s+from\b|\s*:)", re.I),
+    re.compile(r"<\|\w+\|>|\[\[[^\]]*\]\]|```|\b\w+_state\.\w+|\b\w+\.override\(", re.I),
+    re.compile(r"\boutcome\s*(?:[=:]\s*|\s)['\"]?agreed\b|\bwith\s+outcome\b", re.I),
+    re.compile(r"\b(?:simulated buyer|buyer simulation|the simulation|the simulator|this simulation|"
+               r"roleplaying|character (?:notes|brief)|your (?:prompt|instructions|character|script)|"
+               r"part of your prompt|hidden concern|resolution (?:list|items?|conditions?)|walk-away rule|"
+               r"resistance thresholds?|for testing purposes|the test expects)\b", re.I),
+    re.compile(r"\byou(?:'re| are)\s+(?:an?\s+)?(?:ai\b|language model|simulated|helpful assistant|"
+               r"roleplaying|playing a)", re.I),
+    re.compile(r"\bpretend\b[^.!?\n]{0,40}\b(?:already|approved|signed|agreed|convinced)\b", re.I),
+    re.compile(r"\bforget\s+(?:everything|your|all)\b", re.I),
+    re.compile(r"\b(?:play a different game|end the drill|skip to the|continue the roleplay|"
+               r"(?:disabled|turned off)\s+for\s+this)\b", re.I),
+    re.compile(r"\bplease\s+(?:agree|accept|approve)\b", re.I),
+    re.compile(r"\b(?:mark|record|log)\s+(?:this|that|the)\b[^.!?\n]{0,40}\b(?:as agreed|passed|met)\b",
+               re.I),
+    re.compile(r"#{2,}\s*system\b", re.I),
 ]
 
 # Cue phrases a coach teaches; a reply made mostly of these, without the
@@ -104,26 +125,52 @@ def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
 _ACK_CUES = re.compile(
     r"\b(?:i hear you|hear you|great (?:question|point)|good (?:question|point)|(?:totally|completely|"
     r"fully) (?:understand|get it|hear you|valid)|i understand|understood|makes sense|totally valid|"
-    r"respect that|get it|thank(?:s| you) for sharing|acknowledged|fair point)\b", re.I)
-_JARGON = re.compile(r"\b(?:roi|value|proof|payback|savings|outcomes|synergy|next step)\b", re.I)
+    r"respect that|get it|thank(?:s| you) for sharing|acknowledged|fair point|so valid|that'?s (?:so )?fair|"
+    r"fair enough|i appreciate (?:that|it)|(?:i )?love that|makes (?:total )?sense|i'?m not arguing|"
+    r"i respect the process)\b", re.I)
+_CONFIRM_CUES = re.compile(
+    r"\b(?:does that (?:work for you|address your concern|make sense|help)|anything else|tell me more|"
+    r"what'?s behind (?:that|this)|let'?s schedule a next step|with a date)\b", re.I)
+_STOP_WORDS = ("a an the and or but so to of in on for with at by from is are was be it that this i you we "
+               "your my our me us do does did what how why who when let's lets s")
+_STOP = frozenset(_STOP_WORDS.split(" "))
+_JARGON = re.compile(r"\b(?:roi|value|proof|payback|savings|outcomes|synergy|next step|low risk|date|"
+                     r"results|similar customer|comparable customer|numbers|stakeholders|alignment|trends|"
+                     r"concrete)\b", re.I)
 
 
 def _fragment_list(sentence: str) -> bool:
     """A sentence that is a comma list of bare fragments ("ROI, value, proof, 12%, payback")."""
-    parts = [p for p in re.split(r"[,;]", sentence) if p.strip()]
+    parts = [p for p in re.split(r"[,;:]", sentence) if p.strip()]
     short = [p for p in parts if len(_WORD.findall(p)) <= 3]
-    return len(parts) >= 5 and len(short) >= 4 and len(short) * 10 >= len(parts) * 7 \
-        and bool(_JARGON.search(sentence))
+    jargon = len(_JARGON.findall(sentence))
+    if len(parts) >= 4 and len(short) == len(parts) and jargon >= 1:
+        return True
+    return len(parts) >= 4 and len(short) >= 3 and len(short) * 10 >= len(parts) * 7 and jargon >= 2
+
+
+def _cue_only(text: str) -> bool:
+    """Nothing left once the cue phrases are taken out (names and stop words aside)."""
+    cues = len(_ACK_CUES.findall(text)) + len(_CONFIRM_CUES.findall(text)) + len(_JARGON.findall(text))
+    if cues < 3:
+        return False
+    rest = _CONFIRM_CUES.sub(" ", _ACK_CUES.sub(" ", _JARGON.sub(" ", _CUE_RE.sub(" ", text))))
+    content = [w for w in _WORD.findall(rest) if w.lower() not in _STOP and not w[:1].isupper()]
+    return len(content) <= 1
 
 
 def _is_stuffed(text: str) -> bool:
     words = _WORD.findall(text)
+    if _cue_only(text):
+        return True
     if len(words) < 8:
         return False
+    if len(_ACK_CUES.findall(text)) >= 3 and len(words) <= 30:
+        return True
     sentences = [m.group(0) for m in re.finditer(r"[^.!?\n]+[.!?]*", text)]
     if any(_fragment_list(s) for s in sentences):
         return True
-    if any(len(_ACK_CUES.findall(s)) >= 3 for s in sentences) and len(_JARGON.findall(text)) >= 2:
+    if any(len(_ACK_CUES.findall(s)) >= 3 for s in sentences):
         return True
     cues = _CUE_RE.findall(text)
     meta = _META_COACHING.findall(text)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..models import (
@@ -62,6 +62,9 @@ MIN_ENGAGED_WORDS = 5
 CONCERN_REVEALED_SIMILARITY = 0.5
 """A buyer turn this close (cosine) to the scenario's hidden concern puts the concern on the table."""
 MAX_EVIDENCE = 3
+DETECTOR_STUFFING_MIN_CONFIDENCE = 0.5
+"""The detector's keyword-stuffing verdict voids a turn only at this confidence (cue density x 4);
+below it the grader's own integrity scan decides and the turn's positive signals keep their relevance."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
@@ -123,10 +126,9 @@ class AnalysedTurn:
     def engaged(self) -> bool:
         if self.void or word_count(self.text) < MIN_ENGAGED_WORDS:
             return False
-        behaviours = {s.behaviour for s in self.signals}
-        if Behaviour.PASSIVE in behaviours or Behaviour.OFF_TOPIC in behaviours:
+        if any(s.behaviour == Behaviour.PASSIVE for s in self.signals):
             return False
-        return bool(self.positive())
+        return bool(self.positive()) or "?" in self.text
 
 
 def _first_value_pos(turns: Sequence[AnalysedTurn]) -> tuple[int, int] | None:
@@ -315,9 +317,13 @@ class RubricGrader:
                 if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection:
                     injection.append((s.start, s.end))
             stuffed = integrity.stuffing
-            if stuffed is None and any(s.behaviour == Behaviour.KEYWORD_STUFFING for s in signals):
-                ks = next(s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING)
-                stuffed = (ks.start, ks.end)
+            ks = [s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
+            if stuffed is None and ks and ks[0].confidence >= DETECTOR_STUFFING_MIN_CONFIDENCE:
+                stuffed = (ks[0].start, ks[0].end)
+            elif ks and stuffed is None and not injection:
+                # Overruled: the detector un-credited this turn's positives for stuffing; restore them.
+                signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
+                           for s in signals if s.behaviour != Behaviour.KEYWORD_STUFFING]
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
                                     stuffed=stuffed))
         return out
