@@ -2,14 +2,57 @@
 
 INTERFACE NOTE (foundation): the ``Behaviour`` names below are referenced by
 rubric YAML (``any_of`` / ``all_of`` / ``none_of``) and by the director's rule
-data, so they are a contract. The detectors are implemented in this module by
-the buyer work (issue 3); the grader (issue 4) consumes ``detect_signals``.
+data, so they are a contract. The grader (issue 4) consumes ``detect_signals``.
+
+How detection works (issue 3): a rep turn is split into sentences/clauses with
+their offsets, so every ``Signal.quote`` is an exact span of the text. Each
+sentence is checked two ways, both driven by ``signal_rules.yaml``:
+
+* lexical cue patterns (fast, precise, explainable), and
+* embedding similarity to prototype phrasings, so a paraphrase that no pattern
+  anticipated still counts.
+
+All sentences of a turn plus the scenario-side texts go to the embedder in one
+batch (a ``CachedEmbedder`` makes the scenario side free after the first
+turn); prototype vectors are computed once per embedder. ``tie_to_concern`` is
+purely semantic: a value-bearing sentence compared with the revealed hidden
+concern, or else with the objection and the buyer's last line.
+
+Gaming is a first-class case. Text aimed at the simulation or the grader is
+``injection``; a turn that strings cue phrases together with little
+scenario-specific content is ``keyword_stuffing``. In either case the helpful
+signals of that turn are marked ``relevant=False`` so neither the director nor
+the grader credits them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import yaml
+
+from .models import Scenario, Turn
+
+if TYPE_CHECKING:
+    from .embeddings import Embedder
+
+__all__ = [
+    "NEGATIVE",
+    "POSITIVE",
+    "Behaviour",
+    "Signal",
+    "SignalContext",
+    "SignalSet",
+    "detect_signals",
+    "sentence_spans",
+]
 
 
 class Behaviour(StrEnum):
@@ -117,3 +160,451 @@ class SignalSet:
 
     def behaviours(self) -> set[Behaviour]:
         return {s.behaviour for s in self.signals}
+
+
+@dataclass
+class SignalContext:
+    """What a detector may know besides the rep's text."""
+
+    scenario: Scenario
+    history: list[Turn] = field(default_factory=list)
+    """The conversation before this rep turn."""
+    concern_revealed: bool = False
+    """The hidden concern is on the table (the buyer said it)."""
+
+    def last_buyer_line(self) -> str:
+        for t in reversed(self.history):
+            if t.role == "buyer":
+                return t.text
+        return self.scenario.buyer.opening
+
+
+# --- rules -------------------------------------------------------------------------
+
+RULES_PATH = Path(__file__).resolve().parent / "signal_rules.yaml"
+_FLAGS = re.IGNORECASE
+
+
+@dataclass
+class _BehaviourRule:
+    behaviour: Behaviour
+    patterns: list[re.Pattern[str]]
+    prototypes: list[str]
+    threshold: float
+    question: bool
+
+
+@dataclass
+class _Rules:
+    behaviours: dict[Behaviour, _BehaviourRule]
+    semantic: dict[str, float]
+    turn: dict[str, float]
+    negative_words: re.Pattern[str]
+    third_party: re.Pattern[str]
+    feature_words: re.Pattern[str]
+    jargon: re.Pattern[str]
+    activity: re.Pattern[str]
+    when: re.Pattern[str]
+    propose: re.Pattern[str]
+    low_risk: re.Pattern[str]
+    raw: dict[str, Any]
+
+
+@lru_cache(maxsize=4)
+def load_signal_rules(path: str = str(RULES_PATH)) -> _Rules:
+    """Parse and compile the cue file once per process."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    rules: dict[Behaviour, _BehaviourRule] = {}
+    for name, spec in data["behaviours"].items():
+        b = Behaviour(name)
+        rules[b] = _BehaviourRule(
+            behaviour=b,
+            patterns=[re.compile(p, _FLAGS) for p in spec.get("patterns") or []],
+            prototypes=list(spec.get("prototypes") or []),
+            threshold=float(spec.get("threshold", 0.6)),
+            question=bool(spec.get("question", False)),
+        )
+    beh = data["behaviours"]
+    ns = data["next_step"]
+    return _Rules(
+        behaviours=rules,
+        semantic={k: float(v) for k, v in data["semantic"].items()},
+        turn={k: float(v) for k, v in data["turn"].items()},
+        negative_words=re.compile(beh["disparage"]["negative_words"], _FLAGS),
+        third_party=re.compile(beh["disparage"]["third_party"], _FLAGS),
+        feature_words=re.compile(beh["monologue"]["feature_words"], _FLAGS),
+        jargon=re.compile(data["jargon"], _FLAGS),
+        activity=re.compile(ns["activity"], _FLAGS),
+        when=re.compile(ns["when"], _FLAGS),
+        propose=re.compile(ns["propose"], _FLAGS),
+        low_risk=re.compile(ns["low_risk"], _FLAGS),
+        raw=data,
+    )
+
+
+# --- sentences ---------------------------------------------------------------------
+
+_ABBREV = re.compile(r"\b(e\.g|i\.e|dr|mr|mrs|ms|vs|etc|approx|no|st|jr|sr|inc|ltd|co)\.$", re.IGNORECASE)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+[—–]\s+|\s+-\s+(?=[A-Za-z])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or clause, whitespace trimmed; quotes are exact slices."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        piece = text[start : m.start()]
+        if _ABBREV.search(piece) or (re.search(r"\d\.$", piece) and m.end() < len(text) and \
+                text[m.end():m.end() + 1].isdigit()):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and re.search(r"\w", text[s:e]):
+            out.append((s, e))
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z0-9$%']+")
+_OPEN_START = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+|then\s+|okay,?\s+|ok,?\s+|also,?\s+|and\s+so\s+)?"
+    r"(what|what's|whats|how(?!\s+about)|how's|why|which|where|when|who|whose|tell\s+me|walk\s+me|help\s+me|describe|"
+    r"explain|talk\s+me|share|i'?m\s+curious|i'?d\s+love\s+to\s+(hear|understand|know)|"
+    r"(could|can|would)\s+you\s+(tell|walk|share|explain|help|describe|talk|say\s+more|give\s+me))",
+    re.IGNORECASE,
+)
+_CLOSED_START = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+|then\s+|okay,?\s+|ok,?\s+|also,?\s+)?"
+    r"(is|are|am|do|does|did|can|could|would|will|should|have|has|had|was|were|shall|may|isn'?t|aren'?t|"
+    r"don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|couldn'?t|haven'?t|hasn'?t)\b",
+    re.IGNORECASE,
+)
+_QUESTIONISH = re.compile(
+    r"^\W*(tell\s+me|walk\s+me\s+through|help\s+me\s+understand|i'?m\s+curious|i'?d\s+love\s+to\s+(hear|understand))",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(\$\s?\d[\d,.]*\s*(k|m|million|thousand|bn)?|\b\d[\d,.]*\s*(%|percent|x\b|k\b|hours?|hrs?|minutes?|days?|weeks?|"
+    r"months?|years?|points?|trucks?|seats?|stores?|sites?|clients?|members?|rooms?|times)|\b\d[\d,.]*\b|"
+    r"\b(half|double|doubled|triple|tripled|twice|three\s+times|one[- ]third|a\s+third|a\s+quarter)\b)",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    (  # noqa: SIM905
+        "a an the and or but if so to of in on at by for with from into over about as is are was were be "
+        "been being it its this that these those i you we they he she me my your our their his her them "
+        "us do does did have has had can could would will should may might must not no yes just really "
+        "very also than then there here what which who whom whose when where why how all any some more "
+        "most other such only own same too let lets let's i'm you're we're it's that's i'd i'll you'll "
+        "we'll don't can't won't get got make made "
+    ).split()
+)
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s.lower())
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or bool(_QUESTIONISH.match(sentence))
+
+
+# --- prototypes ----------------------------------------------------------------------
+
+_PROTO_CACHE: dict[str, tuple[list[Behaviour], np.ndarray]] = {}
+
+
+def _prototype_matrix(embedder: Embedder, rules: _Rules) -> tuple[list[Behaviour], np.ndarray]:
+    key = f"{embedder.name}:{embedder.dim}:{id(rules)}"
+    if key not in _PROTO_CACHE:
+        owners: list[Behaviour] = []
+        texts: list[str] = []
+        for b, rule in rules.behaviours.items():
+            for p in rule.prototypes:
+                owners.append(b)
+                texts.append(p)
+        _PROTO_CACHE[key] = (owners, embedder.embed(texts))
+    return _PROTO_CACHE[key]
+
+
+def _semantic(embedder: Embedder) -> bool:
+    """Hashing embeddings are not semantic: similarity-only judgements are skipped with them."""
+    return not embedder.name.startswith("hash")
+
+
+def _scenario_texts(ctx: SignalContext) -> dict[str, list[str]]:
+    s = ctx.scenario
+    concern = [s.buyer.hidden_concern] if ctx.concern_revealed else []
+    last = ctx.last_buyer_line()
+    objection = list(dict.fromkeys([s.buyer.opening, last]))
+    return {
+        "concern": concern,
+        "objection": objection,
+        "value": list(s.product.value_points),
+        "proof": list(s.product.proof_points),
+        "topic": [s.context, s.product.summary, s.title, *s.product.value_points, s.buyer.opening, last,
+                  *([s.buyer.next_step] if s.buyer.next_step else [])],
+    }
+
+
+def _competitor_names(scenario: Scenario) -> re.Pattern[str] | None:
+    own = set(_words(" ".join([scenario.product.name, scenario.buyer.name, scenario.buyer.company])))
+    text = " ".join([scenario.context, scenario.buyer.opening, scenario.buyer.hidden_concern, scenario.title])
+    names = {
+        m.group(0)
+        for m in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+[A-Z]?[a-z]*\b", text)
+        if m.group(0).lower() not in own and m.group(0).lower() not in _STOP and len(m.group(0)) > 3
+    }
+    if not names:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+
+
+# --- detection -----------------------------------------------------------------------
+
+
+def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalSet:
+    """Every behaviour shown in one rep turn, each with the exact sentence that shows it."""
+    rules = load_signal_rules()
+    out = SignalSet(text=text)
+    spans = sentence_spans(text)
+    if not spans:
+        return out
+    sentences = [text[s:e] for s, e in spans]
+    words_total = len(_words(text))
+    semantic = _semantic(embedder)
+
+    # One batch for the turn: sentences + scenario-side texts (cached by CachedEmbedder).
+    groups = _scenario_texts(ctx)
+    flat: list[str] = list(sentences)
+    offsets: dict[str, tuple[int, int]] = {}
+    for name, items in groups.items():
+        offsets[name] = (len(flat), len(flat) + len(items))
+        flat.extend(items)
+    vectors = embedder.embed(flat)
+    sent_vecs = vectors[: len(sentences)]
+
+    def group_sim(name: str) -> np.ndarray:
+        a, b = offsets[name]
+        if b == a:
+            return np.zeros(len(sentences), dtype=np.float32)
+        return np.asarray((sent_vecs @ vectors[a:b].T).max(axis=1))
+
+    owners, proto = _prototype_matrix(embedder, rules)
+    proto_sims = sent_vecs @ proto.T if len(owners) else np.zeros((len(sentences), 0))
+
+    found: dict[tuple[Behaviour, int], Signal] = {}
+
+    def add(b: Behaviour, i: int, conf: float = 1.0, source: str = "rules", relevant: bool = True) -> None:
+        key = (b, i)
+        if key in found and found[key].confidence >= conf:
+            return
+        s, e = spans[i]
+        found[key] = Signal(b, text[s:e], s, e, round(float(conf), 3), relevant, source)
+
+    questions = [_is_question(s) for s in sentences]
+    competitor = _competitor_names(ctx.scenario)
+    cue_hits = 0
+    cue_words = 0
+
+    for i, sent in enumerate(sentences):
+        q = questions[i]
+        # Lexical cues per behaviour.
+        for b, rule in rules.behaviours.items():
+            if rule.question and not q:
+                continue
+            for pat in rule.patterns:
+                m = pat.search(sent)
+                if m:
+                    add(b, i)
+                    if b in POSITIVE:
+                        cue_hits += 1
+                        cue_words += len(_words(m.group(0)))
+                    break
+        # Semantic: nearest prototypes.
+        if semantic and len(owners):
+            best: dict[Behaviour, float] = {}
+            for j, b in enumerate(owners):
+                v = float(proto_sims[i, j])
+                if v > best.get(b, -1.0):
+                    best[b] = v
+            for b, v in best.items():
+                rule = rules.behaviours[b]
+                if rule.question and not q:
+                    continue
+                if v >= rule.threshold:
+                    add(b, i, v, "embeddings")
+        # Questions: open / closed.
+        if q:
+            if _OPEN_START.match(sent) or _QUESTIONISH.match(sent):
+                add(Behaviour.OPEN_QUESTION, i)
+            elif _CLOSED_START.match(sent) or sent.rstrip().endswith("?"):
+                add(Behaviour.CLOSED_QUESTION, i)
+        # Disparaging: a negative word about a third party.
+        if rules.negative_words.search(sent) and (
+            rules.third_party.search(sent) or (competitor is not None and competitor.search(sent))
+        ) and not rules.behaviours[Behaviour.ACKNOWLEDGE].patterns[7].search(sent):
+            add(Behaviour.DISPARAGE, i)
+        # Jargon counts toward stuffing only.
+        for m in rules.jargon.finditer(sent):
+            cue_hits += 1
+            cue_words += len(_words(m.group(0)))
+
+    # Explore by topic: an open question about what the buyer just raised.
+    if semantic:
+        obj_sim = group_sim("objection")
+        for i, q in enumerate(questions):
+            on_topic = obj_sim[i] >= rules.semantic["explore_by_topic"]
+            if q and (Behaviour.OPEN_QUESTION, i) in found and on_topic:
+                add(Behaviour.EXPLORE_CONCERN, i, float(obj_sim[i]), "embeddings")
+        # Playback: a statement that restates what the buyer just said.
+        for i, q in enumerate(questions):
+            if not q and obj_sim[i] >= rules.semantic["playback"]:
+                add(Behaviour.SUMMARIZE, i, float(obj_sim[i]), "embeddings")
+
+    # Value: semantic match to the product's value points; proof to its proof points.
+    if semantic:
+        val_sim = group_sim("value")
+        proof_sim = group_sim("proof")
+        for i in range(len(sentences)):
+            if not questions[i] and val_sim[i] >= rules.semantic["value_point"]:
+                add(Behaviour.STATE_VALUE, i, float(val_sim[i]), "embeddings")
+            if not questions[i] and proof_sim[i] >= rules.semantic["proof_point"]:
+                add(Behaviour.GIVE_PROOF, i, float(proof_sim[i]), "embeddings")
+
+    # Quantified value: a number in a value-bearing sentence (not just a date in a next step).
+    value_idx = [
+        i for i in range(len(sentences))
+        if (Behaviour.STATE_VALUE, i) in found or (Behaviour.GIVE_PROOF, i) in found
+    ]
+    for i in value_idx:
+        if _NUMBER.search(sentences[i]):
+            add(Behaviour.QUANTIFY_VALUE, i)
+
+    # Tie to concern: value-bearing sentences close to the revealed concern (or the objection).
+    if semantic:
+        target = "concern" if ctx.concern_revealed else "objection"
+        tie_sim = group_sim(target)
+        if ctx.concern_revealed:
+            tie_sim = np.maximum(tie_sim, group_sim("objection") - 0.05)
+        for i in range(len(sentences)):
+            benefit = rules.behaviours[Behaviour.STATE_VALUE].patterns[0]
+            bearing = i in value_idx or benefit.search(sentences[i])
+            if bearing and not questions[i] and tie_sim[i] >= rules.semantic["tie_to_concern"]:
+                add(Behaviour.TIE_TO_CONCERN, i, float(tie_sim[i]), "embeddings")
+
+    # Next step: a proposal of an activity with a time.
+    for i, sent in enumerate(sentences):
+        if rules.activity.search(sent) and rules.when.search(sent):
+            proposing = rules.propose.search(sent) or questions[i]
+            if proposing:
+                add(Behaviour.NEXT_STEP, i)
+    # A concrete step may span two clauses ("Let's set up a pilot. Does Tuesday work?").
+    for i in range(len(sentences) - 1):
+        this, nxt = sentences[i], sentences[i + 1]
+        if (Behaviour.NEXT_STEP, i) in found or (Behaviour.NEXT_STEP, i + 1) in found:
+            continue
+        if rules.activity.search(this) and rules.propose.search(this) and rules.when.search(nxt):
+            add(Behaviour.NEXT_STEP, i)
+
+    # Off topic: small talk cues, or (semantic) a sentence unlike everything in the scenario.
+    if semantic:
+        topic_sim = group_sim("topic")
+        for i, sent in enumerate(sentences):
+            has_other = any(k[1] == i and k[0] is not Behaviour.OFF_TOPIC for k in found)
+            if not has_other and len(_words(sent)) >= 5 and topic_sim[i] < rules.semantic["off_topic_max"]:
+                add(Behaviour.OFF_TOPIC, i, 1.0 - float(topic_sim[i]), "embeddings")
+
+    signals = list(found.values())
+    whole = _whole_span(text)
+    kinds = {s.behaviour for s in signals}
+    helpful = kinds & {Behaviour.OPEN_QUESTION, Behaviour.CLOSED_QUESTION, Behaviour.STATE_VALUE,
+                       Behaviour.GIVE_PROOF, Behaviour.NEXT_STEP, Behaviour.EXPLORE_CONCERN}
+
+    # Passive: a minimal reply, or a polite exit that asks nothing and offers nothing.
+    passive_cue = Behaviour.PASSIVE in kinds
+    other_negative = kinds & NEGATIVE - {Behaviour.PASSIVE}
+    short = words_total <= rules.turn["passive_max_words"]
+    if not helpful and not other_negative and (short or passive_cue):
+        signals = [s for s in signals if s.behaviour is not Behaviour.PASSIVE]
+        signals.append(Signal(Behaviour.PASSIVE, text[whole[0]:whole[1]], whole[0], whole[1]))
+    elif passive_cue:
+        signals = [s for s in signals if s.behaviour is not Behaviour.PASSIVE]
+
+    # Monologue / feature dump.
+    feature_sents = sum(
+        1 for i, s in enumerate(sentences)
+        if not questions[i] and (rules.feature_words.search(s) or (Behaviour.STATE_VALUE, i) in found)
+    )
+    feature_terms = len(rules.feature_words.findall(text))
+    if words_total > rules.turn["monologue_words"] or (
+        not any(questions)
+        and (feature_sents >= rules.turn["feature_dump_sentences"] or feature_terms >= 6)
+    ):
+        signals.append(Signal(Behaviour.MONOLOGUE, text[whole[0]:whole[1]], whole[0], whole[1]))
+
+    # Keyword stuffing: many cues, little scenario-specific content.
+    substance = _substance(text, ctx, rules)
+    distinct_positive = len(kinds & POSITIVE)
+    density = cue_hits / max(words_total, 1)
+    stuffed = cue_hits >= rules.turn["stuffing_min_cues"] and (
+        density >= rules.turn["stuffing_density"]
+        or substance / max(cue_hits, 1) < rules.turn["stuffing_max_substance"] / 3
+    ) and substance < rules.turn["stuffing_max_substance"] * cue_hits
+    if distinct_positive >= 6 and words_total < 9 * distinct_positive and substance < 2 * distinct_positive:
+        stuffed = True
+    if stuffed:
+        signals.append(Signal(Behaviour.KEYWORD_STUFFING, text[whole[0]:whole[1]], whole[0], whole[1],
+                              round(min(1.0, density * 4), 3)))
+
+    # Gaming: helpful signals of a stuffed or injected turn do not count.
+    if stuffed or any(s.behaviour is Behaviour.INJECTION for s in signals):
+        signals = [
+            Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
+            if s.behaviour in POSITIVE else s
+            for s in signals
+        ]
+
+    signals.sort(key=lambda s: (s.start, s.behaviour.value))
+    out.signals = signals
+    return out
+
+
+def _whole_span(text: str) -> tuple[int, int]:
+    s, e = 0, len(text)
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _substance(text: str, ctx: SignalContext, rules: _Rules) -> int:
+    """Scenario-specific content words (and numbers) outside cue phrases."""
+    stripped = text
+    for rule in rules.behaviours.values():
+        for pat in rule.patterns:
+            stripped = pat.sub(" ", stripped)
+    stripped = rules.jargon.sub(" ", stripped)
+    s = ctx.scenario
+    vocab_text = " ".join(
+        [s.context, s.product.name, s.product.summary, *s.product.value_points, *s.product.proof_points,
+         s.buyer.name, s.buyer.role, s.buyer.company, s.buyer.opening, ctx.last_buyer_line(),
+         *(t.text for t in ctx.history if t.role == "buyer"),
+         *( [s.buyer.hidden_concern] if ctx.concern_revealed else [])]
+    )
+    vocab = {w for w in _words(vocab_text) if w not in _STOP and len(w) > 3}
+    words = [w for w in _words(stripped) if w not in _STOP]
+    content = sum(1 for w in words if w in vocab or any(c.isdigit() for c in w))
+    return content
+
+
+def signals_for(texts: Sequence[str], ctx: SignalContext, embedder: Embedder) -> list[SignalSet]:
+    """Convenience for evals and tests: detect over several turns with the same context."""
+    return [detect_signals(t, ctx, embedder) for t in texts]

@@ -1,0 +1,321 @@
+"""BuyerDirector: the code that decides what the buyer does.
+
+LLM-simulated buyers give in far too easily, so no model decides here. Each
+rep turn arrives as a ``SignalSet`` (detected behaviours with quotes); rules
+from ``rules.yaml`` move resistance, trust and patience, reveal the hidden
+concern after enough good exploring, and mark the scenario's resolution items
+met when the turn shows the behaviour each item needs. The buyer agrees only
+when every item is met and resistance is under the personality/difficulty
+threshold, and walks away when resistance or patience runs out.
+
+Text aimed at the simulation (injection) or cue phrases without substance
+(keyword stuffing) never help: their helpful signals arrive marked irrelevant,
+and the behaviours themselves raise resistance — the buyer finds them odd.
+The result of a step is a ``Situation`` (what the buyer does now, with facts)
+that any voice can word.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..models import Scenario
+from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
+from .persona import scenario_facts
+from .rules import DirectorRules, classify_item, load_rules
+from .state import BuyerState, ResolutionItem, Situation
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+__all__ = ["BuyerDirector"]
+
+B = Behaviour
+_NEG_SITUATION = (
+    (B.INJECTION, "confused_injection"),
+    (B.KEYWORD_STUFFING, "push_back_stuffing"),
+    (B.PRESSURE, "push_back_pressure"),
+    (B.ARGUE, "push_back_argue"),
+    (B.DISPARAGE, "push_back_disparage"),
+    (B.DISCOUNT, "push_back_discount"),
+    (B.DISMISS, "push_back_dismiss"),
+)
+_WANT = {
+    "explore": "restate_objection",
+    "uncover": "probe_deflect",
+    "acknowledge": "restate_objection",
+    "tie_number": "want_numbers",
+    "tie": "want_numbers",
+    "proof": "want_proof",
+    "next_step": "want_next_step",
+    "involve": "want_next_step",
+    "confirm": "want_next_step",
+    "check_other": "want_next_step",
+    "general": "want_next_step",
+}
+
+
+class BuyerDirector:
+    """Moves ``BuyerState`` from rep-behaviour signals; one ``step`` per rep turn."""
+
+    def __init__(self, scenario: Scenario, rules: DirectorRules | None = None,
+                 embedder: Embedder | None = None):
+        self.scenario = scenario
+        self.rules = rules or load_rules()
+        self.embedder = embedder
+        d, p = scenario.difficulty, scenario.buyer.personality
+        self.agree_below = self.rules.agree_threshold(d, p)
+        self.walk_at = self.rules.walk_threshold(d, p)
+        self.reveal_after = self.rules.reveal_after[d]
+        self.state = BuyerState(
+            resistance=self.rules.start.resistance[d],
+            trust=self.rules.start.trust[d],
+            patience=self.rules.start_patience(d, p),
+            resolution=[
+                ResolutionItem(text=t, kind=classify_item(t, self.rules, embedder))
+                for t in scenario.buyer.resolution
+            ],
+        )
+        self._pitched = False
+        self._argued = False
+        self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
+
+    # --- public -------------------------------------------------------------------
+
+    def opening(self) -> Situation:
+        return Situation(id="opening", facts=scenario_facts(self.scenario, self.state),
+                         direction="Open the call by raising your objection.")
+
+    def step(self, signals: SignalSet, turn_index: int) -> Situation:
+        """Apply one rep turn (transcript index ``turn_index``) and say what the buyer does."""
+        st = self.state
+        if st.finished:
+            return Situation(id="agree" if st.stage == "agreed" else "walk_away",
+                             facts=scenario_facts(self.scenario, st))
+        st.turns += 1
+        present = {s.behaviour for s in signals.signals}
+        helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
+        negatives = present & NEGATIVE
+        gamed = bool(present & {B.INJECTION, B.KEYWORD_STUFFING})
+        if gamed:
+            helpful = set()
+        strong_neg = {b for b in negatives if b.value in self.rules.strong_negatives}
+        factor = self.rules.mixed_turn_factor if strong_neg else 1.0
+        personality = self.scenario.buyer.personality
+
+        res_delta = 0.0
+        trust_delta = 0.0
+        for b in negatives:
+            w = self.rules.weight(personality, b.value)
+            res_delta += self.rules.resistance.get(b.value, 0) * w
+            trust_delta += self.rules.trust.get(b.value, 0)
+        if B.DISCOUNT in negatives and not st.concern_revealed:
+            res_delta += self.rules.resistance["early_discount"]
+        for b in helpful:
+            w = self.rules.weight(personality, b.value)
+            res_delta += self.rules.resistance.get(b.value, 0) * w * factor
+            trust_delta += self.rules.trust.get(b.value, 0) * factor
+        if B.ARGUE in negatives:
+            self._argued = True
+
+        # Pitching before any exploring: the buyer feels unheard.
+        pitched_now = bool(present & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE})
+        if pitched_now and st.explore_turns == 0 and B.EXPLORE_CONCERN not in helpful:
+            res_delta += self.rules.resistance["ignored_objection"]
+
+        # Exploring reveals the hidden concern (harder buyers need more than one good turn).
+        revealed_now = False
+        explored = B.EXPLORE_CONCERN in helpful and not strong_neg
+        if explored:
+            st.explore_turns += 1
+            if not st.concern_revealed and st.explore_turns >= self.reveal_after:
+                st.concern_revealed = True
+                st.revealed_turn = turn_index
+                revealed_now = True
+                res_delta += self.rules.resistance["reveal"]
+                trust_delta += self.rules.trust["reveal"]
+
+        # Resolution items.
+        met_now: list[ResolutionItem] = []
+        if not gamed:
+            for item in st.resolution:
+                if not item.met and self._meets(item, signals, helpful, negatives, revealed_now):
+                    item.met = True
+                    item.turn = turn_index
+                    met_now.append(item)
+        res_delta += self.rules.resistance["item_met"] * len(met_now)
+        if pitched_now or B.DISCOUNT in negatives or B.ARGUE in negatives:
+            self._pitched = True
+
+        st.resistance = int(max(0, min(100, round(st.resistance + res_delta))))
+        st.trust = int(max(0, min(100, round(st.trust + trust_delta))))
+
+        progress = bool(met_now) or revealed_now or (explored and not st.concern_revealed)
+        cost = self.rules.patience.cost
+        if B.PASSIVE in negatives:
+            spend = cost["passive"]
+        elif progress and not strong_neg:
+            spend = cost["progress"]
+        elif B.MONOLOGUE in negatives and personality == "driver":
+            spend = cost["monologue_driver"]
+        else:
+            spend = cost["default"]
+        st.patience -= spend
+
+        situation = self._situation(signals, helpful, negatives, revealed_now, met_now, explored)
+        st.last_situation = situation.id
+        return situation
+
+    # --- resolution items -----------------------------------------------------------
+
+    def _meets(self, item: ResolutionItem, signals: SignalSet, helpful: set[Behaviour],
+               negatives: set[Behaviour], revealed_now: bool) -> bool:
+        st = self.state
+        clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
+        kind = item.kind
+        if kind == "explore":
+            return B.EXPLORE_CONCERN in helpful and not self._pitched and clean
+        if kind == "uncover":
+            asked = B.EXPLORE_CONCERN in helpful or B.OPEN_QUESTION in helpful or B.IMPACT_QUESTION in helpful
+            if not asked or not clean:
+                return False
+            earlier = st.concern_revealed and not revealed_now
+            return earlier or self._close(signals, item.text, questions_only=True)
+        if kind == "acknowledge":
+            bad = {B.ARGUE, B.DISMISS}
+            if re.search(r"discount", item.text, re.IGNORECASE):
+                bad.add(B.DISCOUNT)
+            return bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE}) and not (negatives & bad) and not self._argued
+        if kind in ("tie_number", "tie"):
+            if not st.concern_revealed or not clean or B.DISCOUNT in negatives:
+                return False
+            tied = B.TIE_TO_CONCERN in helpful or (
+                bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF}) and self._close(signals, item.text)
+            )
+            if kind == "tie_number":
+                return tied and B.QUANTIFY_VALUE in helpful
+            return tied
+        if kind == "proof":
+            return B.GIVE_PROOF in helpful and clean and (st.concern_revealed or st.explore_turns > 0)
+        if kind in ("next_step", "involve"):
+            if B.NEXT_STEP not in helpful or not st.concern_revealed or not clean or B.DISCOUNT in negatives:
+                return False
+            quotes = " ".join(s.quote for s in signals.get(B.NEXT_STEP) if s.relevant)
+            if kind == "involve":
+                return self._involves(item.text, signals.text)
+            if self._low_risk_item.search(item.text):
+                from ..signals import load_signal_rules
+
+                low = load_signal_rules().low_risk.search(quotes)
+                return bool(low) or self._fits_next_step(quotes)
+            return True
+        if kind == "confirm":
+            return B.CONFIRM in helpful and clean
+        if kind == "check_other":
+            return B.CHECK_OTHER_CONCERNS in helpful and clean
+        return bool(helpful) and clean and self._close(signals, item.text)
+
+    def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
+        if self.embedder is None or self.embedder.name.startswith("hash"):
+            return False
+        quotes = [s.quote for s in signals.signals if s.relevant and s.behaviour in POSITIVE
+                  and (not questions_only or s.quote.rstrip().endswith("?"))]
+        quotes = list(dict.fromkeys(quotes))
+        if not quotes:
+            return False
+        vecs = self.embedder.embed([target, *quotes])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.item_content
+
+    def _fits_next_step(self, quote: str) -> bool:
+        step = self.scenario.buyer.next_step
+        if not step or not quote or self.embedder is None:
+            return False
+        vecs = self.embedder.embed([step, quote])
+        return float(vecs[0] @ vecs[1]) >= self.rules.similarity.next_step_fit
+
+    def _involves(self, item: str, text: str) -> bool:
+        """The rep names the person or role the item asks to involve."""
+        m = re.search(r"\b(?:involve|bring\s+in|loop\s+in|invite|include)s?\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
+                      item, re.IGNORECASE)
+        target = m.group(1) if m else item
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", target)}
+        words -= {"the", "of", "and", "next", "call"}
+        names = set(re.findall(r"\b[A-Z][a-z]+\b", self.scenario.buyer.next_step or ""))
+        names -= set(self.scenario.buyer.name.split())
+        low = text.lower()
+        hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(
+            1, len(words) // 2)
+        hit_name = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if len(n) > 2)
+        return hit_role or hit_name
+
+    # --- situation ------------------------------------------------------------------
+
+    def _situation(self, signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour],
+                   revealed_now: bool, met_now: list[ResolutionItem], explored: bool) -> Situation:
+        st = self.state
+        behaviours = sorted(b.value for b in signals.behaviours())
+        unmet = st.unmet()
+
+        def make(sid: str, direction: str, **extra: str) -> Situation:
+            facts = scenario_facts(self.scenario, st)
+            facts.update(extra)
+            if unmet:
+                facts["wants"] = unmet[0].text
+            return Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
+
+        if st.resistance >= self.walk_at or st.patience <= 0:
+            st.stage = "walked_away"
+            return make("walk_away", "You have had enough: end the call politely but firmly.")
+        if not unmet and st.resistance < self.agree_below:
+            st.stage = "agreed"
+            step = _first_quote(signals, B.NEXT_STEP) or self.scenario.buyer.next_step or ""
+            return make("agree", "You are convinced enough: agree to the rep's next step.", rep_step=step)
+
+        st.stage = "resolving" if st.concern_revealed else "exploring"
+        for b, sid in _NEG_SITUATION:
+            if b in negatives:
+                quote = _first_quote(signals, b)
+                return make(sid, f"The rep's move ({b.value}) put you off; say so in character.",
+                            rep_quote=quote)
+        if revealed_now:
+            return make("reveal_concern", "You finally say what is really behind your objection.")
+        if B.PASSIVE in negatives:
+            return make("impatient_passive", "The rep gave you nothing; show mild impatience.")
+        if B.MONOLOGUE in negatives:
+            return make("impatient_monologue",
+                        "The rep talked at you; cut in and bring it back to your concern.")
+        if B.OFF_TOPIC in negatives and not helpful:
+            return make("off_topic", "The rep went off topic; steer back to your objection.")
+        if explored and not st.concern_revealed:
+            return make("hint_concern", "Give a partial hint at the real issue, not the whole thing.")
+        pitched = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE, B.NEXT_STEP})
+        if not st.concern_revealed:
+            if pitched:
+                return make("restate_objection",
+                            "The rep pitched without understanding you; restate your objection.")
+            if helpful & {B.OPEN_QUESTION, B.CLOSED_QUESTION, B.IMPACT_QUESTION}:
+                return make("probe_deflect", "Answer briefly but keep the real reason to yourself.")
+            return make("restate_objection", "Restate your objection.")
+        if met_now and unmet:
+            nxt = _WANT.get(unmet[0].kind, "want_next_step")
+            return make("acknowledge_progress", "That helped; say so and ask for what you still need.",
+                        need=nxt)
+        if unmet:
+            first = unmet[0]
+            sid = _WANT.get(first.kind, "want_next_step")
+            if sid == "want_next_step" and B.NEXT_STEP in helpful:
+                sid = "next_step_vague"
+            if B.CLOSED_QUESTION in helpful and not pitched and sid in ("restate_objection", "probe_deflect"):
+                sid = "answer_question"
+            return make(sid, f"You still need this before agreeing: {first.text}")
+        # Everything met but resistance still too high.
+        return make("want_proof" if st.trust < 50 else "want_next_step",
+                    "You are close but not convinced yet; ask for one more reassurance.")
+
+
+def _first_quote(signals: SignalSet, b: Behaviour) -> str:
+    found: list[Signal] = signals.get(b)
+    return found[0].quote if found else ""

@@ -1,0 +1,112 @@
+"""The director's rules as data: ``rules.yaml`` validated by an ``extra="forbid"`` model.
+
+Thresholds, deltas per behaviour and the wording patterns that map a manager's
+free-text resolution item to a requirement kind all live in YAML so a coach
+can tune how hard the buyer is without touching the state machine. Mapping an
+item uses the patterns first (explainable) and falls back to embedding
+similarity with each kind's description for wordings nobody anticipated.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..datafiles import load_model_file
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+RULES_PATH = Path(__file__).resolve().parent / "rules.yaml"
+
+__all__ = ["RULES_PATH", "DirectorRules", "Requirement", "classify_item", "load_rules"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _ByLevel(_Strict):
+    difficulty: dict[str, int]
+    personality: dict[str, int]
+
+
+class _Patience(_Strict):
+    personality: dict[str, int]
+    difficulty: dict[str, int]
+    cost: dict[str, int]
+
+
+class _Start(_Strict):
+    resistance: dict[str, int]
+    trust: dict[str, int]
+
+
+class _Similarity(_Strict):
+    item_fallback_kind: float
+    item_content: float
+    next_step_fit: float
+
+
+class Requirement(_Strict):
+    kind: str
+    patterns: list[str] = Field(default_factory=list)
+    describe: str
+
+
+class DirectorRules(_Strict):
+    version: int
+    start: _Start
+    agree_below: _ByLevel
+    walk_at: _ByLevel
+    patience: _Patience
+    reveal_after: dict[str, int]
+    resistance: dict[str, int]
+    trust: dict[str, int]
+    personality_weight: dict[str, dict[str, float]]
+    mixed_turn_factor: float
+    strong_negatives: list[str]
+    similarity: _Similarity
+    requirements: list[Requirement]
+    low_risk_item: str
+
+    def agree_threshold(self, difficulty: str, personality: str) -> int:
+        return self.agree_below.difficulty[difficulty] + self.agree_below.personality.get(personality, 0)
+
+    def walk_threshold(self, difficulty: str, personality: str) -> int:
+        return self.walk_at.difficulty[difficulty] + self.walk_at.personality.get(personality, 0)
+
+    def start_patience(self, difficulty: str, personality: str) -> int:
+        return self.patience.personality[personality] + self.patience.difficulty.get(difficulty, 0)
+
+    def weight(self, personality: str, behaviour: str) -> float:
+        return self.personality_weight.get(personality, {}).get(behaviour, 1.0)
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: str = str(RULES_PATH)) -> DirectorRules:
+    """Load (once per process) and validate the director's rules."""
+    return load_model_file(Path(path), DirectorRules)
+
+
+@lru_cache(maxsize=1024)
+def _pattern(p: str) -> re.Pattern[str]:
+    return re.compile(p, re.IGNORECASE)
+
+
+def classify_item(text: str, rules: DirectorRules, embedder: Embedder | None = None) -> str:
+    """The requirement kind of one resolution item: wording first, then meaning."""
+    for req in rules.requirements:
+        if any(_pattern(p).search(text) for p in req.patterns):
+            return req.kind
+    if embedder is not None:
+        vecs = embedder.embed([text, *(r.describe for r in rules.requirements)])
+        sims = vecs[1:] @ vecs[0]
+        best = int(sims.argmax())
+        if float(sims[best]) >= rules.similarity.item_fallback_kind:
+            return rules.requirements[best].kind
+    return "general"

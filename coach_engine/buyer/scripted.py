@@ -1,0 +1,95 @@
+"""ScriptedVoice: the offline buyer voice, words from line banks in ``lines.yaml``.
+
+Deterministic for a seed (the same seed and conversation give the same lines,
+so tests and evals are reproducible) yet varied across seeds: each line is a
+personality lead-in, a line for the situation and personality, and sometimes a
+personality tail, each picked by a RNG seeded from the seed, the turn number
+and the situation. Facts (names, numbers, the revealed concern, the agreed
+next step) come from the director's ``Situation``; a line that needs a fact
+the situation lacks is skipped.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..models import Scenario, Turn
+from .state import BuyerState, Situation
+
+LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
+
+__all__ = ["LINES_PATH", "ScriptedVoice", "load_lines"]
+
+
+@lru_cache(maxsize=4)
+def load_lines(path: str = str(LINES_PATH)) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return data
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+class ScriptedVoice:
+    """Offline buyer voice: same seed, same words."""
+
+    name = "scripted"
+
+    def __init__(self, seed: int = 0, lines_path: str | Path | None = None):
+        self.seed = seed
+        self.lines = load_lines(str(lines_path or LINES_PATH))
+        self.last_notice: str | None = None
+
+    def speak(self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]) -> str:
+        self.last_notice = None
+        if situation.id == "opening":
+            return " ".join(scenario.buyer.opening.split())
+        personality = scenario.buyer.personality
+        rng = random.Random(f"{self.seed}:{len(history)}:{situation.id}:{scenario.id}")
+        facts = dict(situation.facts)
+        unmet = state.unmet()
+        kind = unmet[0].kind if unmet else "general"
+        facts["wants_line"] = self.lines.get("wants", {}).get(kind, "")
+        facts.setdefault("rep_step", facts.get("next_step", ""))
+        facts["rep_step"] = _as_step(facts["rep_step"])
+
+        bank = self.lines["situations"].get(situation.id) or self.lines["situations"]["restate_objection"]
+        pool = [*bank.get(personality, []), *bank.get("any", [])]
+        usable = [t for t in pool if _fields(t) <= {k for k, v in facts.items() if v}]
+        core = rng.choice(usable or ["I see."]).format(**facts)
+        # Avoid repeating the buyer's previous line word for word.
+        previous = {t.text for t in history if t.role == "buyer"}
+        if any(core in p for p in previous) and len(usable) > 1:
+            core = rng.choice([t for t in usable if t.format(**facts) not in " ".join(previous)] or usable
+                              ).format(**facts)
+        lead = rng.choice(self.lines.get("lead", {}).get(personality, [""]))
+        tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
+        if situation.id in ("agree", "walk_away", "reveal_concern"):
+            tail = ""
+        if core.lower().startswith(lead.lower().rstrip(".,!?")[:6]) or situation.id == "agree":
+            lead = ""
+        text = " ".join(p for p in (lead, core, tail) if p)
+        return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+    def stream(
+        self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
+    ) -> Iterator[str]:
+        text = self.speak(scenario, state, situation, history)
+        yield from re.findall(r"\S+\s*", text)
+
+
+def _as_step(step: str) -> str:
+    """The rep's proposed step as a phrase to repeat back ("a paid pilot next Tuesday")."""
+    step = " ".join(step.split()).rstrip(" ?.!")
+    step = re.sub(r"^(how about|what if we|could we|can we|shall we|let'?s|i'?d suggest|i propose|"
+                  r"would you be open to|why don'?t we|i suggest)\s+", "", step, flags=re.IGNORECASE)
+    return step[:1].lower() + step[1:] if step else "the next step"

@@ -1,0 +1,238 @@
+"""DrillSession: one practice conversation, the single object the app, the CLI and the evals hold.
+
+Per rep turn: check the input, record the rep turn (``on_turn`` fires at once,
+so storage has it before anything can fail), detect behaviour signals (the
+offline detectors, merged with an optional LLM classifier's), let the
+``BuyerDirector`` move the state, and let the voice word the director's
+situation. Code decides; the voice only talks. ``resume`` rebuilds the state
+from stored turns by replaying the rep turns through the same detectors and
+director, so a refresh or a crash never loses an attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .buyer.director import BuyerDirector
+from .buyer.scripted import ScriptedVoice
+from .buyer.state import BuyerState, Situation
+from .buyer.voice import BuyerVoice
+from .models import Outcome, Role, Scenario, Transcript, Turn
+from .signals import Signal, SignalContext, SignalSet, detect_signals
+
+if TYPE_CHECKING:
+    from .embeddings import Embedder
+
+__all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent"]
+
+MAX_REP_CHARS = 2000
+
+
+class DrillInputError(ValueError):
+    """The rep's input cannot be used (empty, too long, or the drill has ended)."""
+
+
+class Classifier(Protocol):
+    def classify(self, text: str, ctx: SignalContext) -> list[Signal]: ...
+
+
+@dataclass
+class TurnEvent:
+    """One turn as it happens (what ``on_turn`` receives)."""
+
+    index: int
+    role: Role
+    text: str
+    state: dict[str, Any]
+    notice: str | None = None
+
+
+@dataclass
+class BuyerReply:
+    """The buyer's answer to one rep turn."""
+
+    turn: Turn
+    state: BuyerState
+    notice: str | None = None
+
+
+class DrillSession:
+    """A drill against one scenario: ``start()``, then ``rep_says(text)`` until ``finished``."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        embedder: Embedder,
+        voice: BuyerVoice | None = None,
+        seed: int = 0,
+        max_turns: int | None = None,
+        on_turn: Callable[[TurnEvent], None] | None = None,
+        classifier: Classifier | None = None,
+        scenario_ref: str | None = None,
+    ):
+        self.scenario = scenario
+        self.embedder = embedder
+        self.voice: BuyerVoice = voice if voice is not None else ScriptedVoice(seed)
+        self.seed = seed
+        self.max_turns = max_turns or scenario.max_turns
+        self.on_turn = on_turn
+        self.classifier = classifier
+        self.director = BuyerDirector(scenario, embedder=embedder)
+        self.transcript = Transcript(scenario=scenario_ref or scenario.id)
+        self.signals: list[SignalSet] = []
+        """Signals of each rep turn, in order (the grader and the evals read them)."""
+        self.last_reply: BuyerReply | None = None
+        self._ended_early = False
+
+    # --- state ------------------------------------------------------------------------
+
+    @property
+    def state(self) -> BuyerState:
+        return self.director.state
+
+    @property
+    def rep_turn_count(self) -> int:
+        return sum(1 for t in self.transcript.turns if t.role == "rep")
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished or self._ended_early or self.rep_turn_count >= self.max_turns
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.state.stage == "agreed":
+            return "agreed"
+        if self.state.stage == "walked_away":
+            return "walked_away"
+        return "open"
+
+    # --- conversation -------------------------------------------------------------------
+
+    def start(self) -> Turn:
+        """The buyer's opening line (fires ``on_turn``)."""
+        if self.transcript.turns:
+            raise DrillInputError("This drill has already started.")
+        situation = self.director.opening()
+        text = self.voice.speak(self.scenario, self.state, situation, [])
+        return self._record("buyer", text, getattr(self.voice, "last_notice", None))
+
+    def rep_says(self, text: str) -> BuyerReply:
+        """The rep speaks; returns the buyer's reply and the new state."""
+        situation = self._rep_turn(text)
+        history = list(self.transcript.turns)
+        reply_text = self.voice.speak(self.scenario, self.state, situation, history)
+        return self._buyer_turn(reply_text)
+
+    def rep_says_stream(self, text: str) -> Iterator[str]:
+        """Like ``rep_says`` but yields the buyer's words as they come; then read ``last_reply``."""
+        situation = self._rep_turn(text)
+        history = list(self.transcript.turns)
+        chunks: list[str] = []
+        for chunk in self.voice.stream(self.scenario, self.state, situation, history):
+            chunks.append(chunk)
+            yield chunk
+        self._buyer_turn("".join(chunks).strip())
+
+    def end(self) -> None:
+        """The rep ends the drill early; the outcome stays as it is (usually ``open``)."""
+        self._ended_early = True
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _check(self, text: str) -> str:
+        if self.finished:
+            raise DrillInputError(f"This drill has already ended ({self.outcome}); start a new one.")
+        if not self.transcript.turns:
+            raise DrillInputError("Call start() first: the buyer opens the conversation.")
+        if not isinstance(text, str) or not text.strip():
+            raise DrillInputError("Say something: the reply is empty.")
+        if len(text) > MAX_REP_CHARS:
+            raise DrillInputError(
+                f"That reply is {len(text):,} characters; keep it under {MAX_REP_CHARS:,} "
+                "(a buyer won't sit through a speech)."
+            )
+        return text.strip()
+
+    def _rep_turn(self, text: str) -> Situation:
+        text = self._check(text)
+        history = list(self.transcript.turns)
+        self._record("rep", text)
+        return self._decide(text, history, len(self.transcript.turns) - 1)
+
+    def _decide(self, text: str, history: list[Turn], index: int) -> Situation:
+        ctx = SignalContext(self.scenario, history, self.state.concern_revealed)
+        signals = detect_signals(text, ctx, self.embedder)
+        if self.classifier is not None:
+            signals = _merge(signals, self.classifier.classify(text, ctx))
+        self.signals.append(signals)
+        return self.director.step(signals, index)
+
+    def _buyer_turn(self, text: str) -> BuyerReply:
+        notice = getattr(self.voice, "last_notice", None)
+        turn = self._record("buyer", text, notice)
+        reply = BuyerReply(turn=turn, state=self.state.model_copy(deep=True), notice=notice)
+        self.last_reply = reply
+        return reply
+
+    def _record(self, role: Role, text: str, notice: str | None = None) -> Turn:
+        turn = Turn(role=role, text=text)
+        self.transcript.turns.append(turn)
+        if self.on_turn is not None:
+            self.on_turn(TurnEvent(len(self.transcript.turns) - 1, role, text,
+                                   self.state.model_dump(mode="json"), notice))
+        return turn
+
+    # --- resume ---------------------------------------------------------------------------
+
+    @classmethod
+    def resume(cls, scenario: Scenario, turns: list[Turn], **kw: Any) -> DrillSession:
+        """Rebuild a session from stored turns (buyer lines kept as they were said).
+
+        If the last stored turn is the rep's (the buyer's answer was lost), the buyer
+        answers it now and ``on_turn`` fires for that buyer turn only.
+        """
+        session = cls(scenario, **kw)
+        if not turns:
+            return session
+        if turns[0].role != "buyer":
+            raise DrillInputError("Stored turns must start with the buyer's opening.")
+        session.transcript.turns.append(Turn(role="buyer", text=turns[0].text))
+        pending: Situation | None = None
+        for i, t in enumerate(turns[1:], start=1):
+            if t.role == "rep":
+                history = list(session.transcript.turns)
+                session.transcript.turns.append(Turn(role="rep", text=t.text))
+                pending = session._decide(t.text, history, i)
+            else:
+                session.transcript.turns.append(Turn(role="buyer", text=t.text))
+                pending = None
+        if pending is not None:
+            reply = session.voice.speak(scenario, session.state, pending, list(session.transcript.turns))
+            session._buyer_turn(reply)
+        return session
+
+
+def _merge(offline: SignalSet, extra: list[Signal]) -> SignalSet:
+    """Add classifier signals whose quotes really are in the text and that are not already there."""
+    have = {(s.behaviour, s.start) for s in offline.signals}
+    merged = list(offline.signals)
+    gamed = any(s.behaviour.value in ("injection", "keyword_stuffing") for s in offline.signals)
+    for s in extra:
+        if offline.text[s.start:s.end] != s.quote:
+            idx = offline.text.find(s.quote) if s.quote else -1
+            if idx < 0:
+                continue
+            s = Signal(s.behaviour, s.quote, idx, idx + len(s.quote), s.confidence, s.relevant, s.source)
+        if (s.behaviour, s.start) in have:
+            continue
+        if gamed and s.relevant and s.behaviour.value not in ("injection", "keyword_stuffing"):
+            from .signals import POSITIVE
+
+            if s.behaviour in POSITIVE:
+                s = Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
+        merged.append(s)
+    merged.sort(key=lambda s: (s.start, s.behaviour.value))
+    return SignalSet(text=offline.text, signals=merged)

@@ -1,0 +1,1 @@
+"""Eval harnesses (buyer behaviour, grader agreement) over small JSONL datasets in ``evals/data``."""

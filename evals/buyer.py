@@ -1,0 +1,158 @@
+"""Buyer eval: does the code-directed buyer hold its ground against bad reps and yield to good ones?
+
+Simulated buyers are known to give in too easily, so the bar is two-sided: a
+strong rep must win, and every other style (pushy, discount-first,
+competitor-basher, passive, feature-dumper, prompt-injector, keyword-stuffer)
+must fail to win, each on at least 95% of the bank's scenarios. Cases are rep
+scripts in ``data/buyer_scripts.jsonl`` written by the team, one JSON object a
+line: ``{"scenario", "style", "turns": [...], "expect": "agreed" | "not_agreed"}``.
+
+``run_case`` plays a script through the same ``DrillSession`` the app uses
+(scripted voice, seed 0) until the buyer agrees, walks away or the script
+ends; ``summarise`` turns results into the figures the CLI prints: share right
+per style, turns strong reps needed (median, max), and every miss.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coach_engine.embeddings import Embedder
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.session import DrillSession
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCRIPTS = DATA_DIR / "buyer_scripts.jsonl"
+STYLES = ("strong", "pushy", "discount_first", "competitor_basher", "passive", "feature_dumper",
+          "prompt_injector", "keyword_stuffer")
+BAR = 0.95
+
+__all__ = ["BAR", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult", "EvalSummary", "load_cases", "run_case",
+           "run_eval", "summarise"]
+
+
+class BuyerCase(BaseModel):
+    """One rep script and the outcome it should get."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str
+    style: str
+    turns: list[str] = Field(min_length=1)
+    expect: Literal["agreed", "not_agreed"]
+
+
+@dataclass
+class CaseResult:
+    scenario: str
+    style: str
+    expect: str
+    outcome: str
+    rep_turns: int
+    """Rep turns played before the drill ended (agreement, walk-away or script end)."""
+    passed: bool
+    transcript: list[dict[str, str]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def load_cases(path: str | Path = SCRIPTS) -> list[BuyerCase]:
+    """Read the JSONL scripts; a bad line is an error naming the line."""
+    cases: list[BuyerCase] = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(BuyerCase.model_validate(json.loads(line)))
+        except Exception as exc:  # json or validation error
+            raise ValueError(f"{path}: line {n}: {exc}") from None
+    return cases
+
+
+def run_case(case: BuyerCase, bank: ScenarioBank, embedder: Embedder, seed: int = 0) -> CaseResult:
+    """Play one script against the buyer; the case passes when won/not-won matches ``expect``."""
+    scenario = bank.get(case.scenario)
+    session = DrillSession(scenario, embedder=embedder, seed=seed, max_turns=max(scenario.max_turns,
+                                                                                    len(case.turns)))
+    session.start()
+    played = 0
+    for line in case.turns:
+        if session.finished:
+            break
+        if not line.strip():
+            continue
+        session.rep_says(line)
+        played += 1
+    outcome = session.outcome
+    won = outcome == "agreed"
+    passed = won == (case.expect == "agreed")
+    return CaseResult(
+        scenario=case.scenario, style=case.style, expect=case.expect, outcome=outcome, rep_turns=played,
+        passed=passed, transcript=[t.model_dump() for t in session.transcript.turns],
+        state=session.state.model_dump(mode="json"),
+    )
+
+
+@dataclass
+class EvalSummary:
+    cases: int
+    by_style: dict[str, dict[str, Any]]
+    strong_turns: dict[str, float | int | None]
+    misses: list[dict[str, Any]]
+    meets_bar: bool
+    bar: float = BAR
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarise(results: Sequence[CaseResult], bar: float = BAR) -> EvalSummary:
+    """Share right per style, strong reps' turns to agreement, and every miss."""
+    by_style: dict[str, dict[str, Any]] = {}
+    for style in dict.fromkeys([*STYLES, *(r.style for r in results)]):
+        rs = [r for r in results if r.style == style]
+        if not rs:
+            continue
+        right = sum(r.passed for r in rs)
+        by_style[style] = {
+            "cases": len(rs), "right": right, "share": round(right / len(rs), 4),
+            "agreed": sum(r.outcome == "agreed" for r in rs),
+            "walked_away": sum(r.outcome == "walked_away" for r in rs),
+            "open": sum(r.outcome == "open" for r in rs),
+            "meets_bar": right / len(rs) >= bar,
+        }
+    wins = [r.rep_turns for r in results if r.style == "strong" and r.outcome == "agreed"]
+    strong_turns: dict[str, float | int | None] = {
+        "median": statistics.median(wins) if wins else None,
+        "max": max(wins) if wins else None,
+        "min": min(wins) if wins else None,
+    }
+    misses = [
+        {"scenario": r.scenario, "style": r.style, "expect": r.expect, "outcome": r.outcome,
+         "rep_turns": r.rep_turns, "error": r.error,
+         "unmet": [i["text"] for i in r.state.get("resolution", []) if not i.get("met")],
+         "resistance": r.state.get("resistance")}
+        for r in results if not r.passed
+    ]
+    meets = bool(by_style) and all(v["meets_bar"] for v in by_style.values())
+    return EvalSummary(len(results), by_style, strong_turns, misses, meets, bar)
+
+
+def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder) -> tuple[
+        list[CaseResult], EvalSummary]:
+    """Run every case (a case whose scenario is missing is a miss, not a crash)."""
+    results = []
+    for case in cases:
+        try:
+            results.append(run_case(case, bank, embedder))
+        except KeyError as exc:
+            results.append(CaseResult(case.scenario, case.style, case.expect, "error", 0, False,
+                                      error=str(exc.args[0] if exc.args else exc)))
+    return results, summarise(results)
