@@ -28,7 +28,7 @@ ASSIGNMENT_POINTS = 50
 STREAK_MIN_DRILLS = 3
 STREAK_POINTS_PER_WEEK = 10
 STREAK_MAX_BONUS_WEEKS = 5
-STREAK_LOOKBACK_WEEKS = 12
+STREAK_LOOKBACK_WEEKS = 8
 TRAILING_WEEKS = 4
 
 RULES = f"""\
@@ -156,43 +156,33 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             for uid, p in s.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
         }
 
-        stats = {
-            uid: (int(n), float(avg))
-            for uid, n, avg in s.execute(
-                select(AttemptRow.user_id, func.count(), func.avg(AttemptRow.overall))
-                .where(this_week)
-                .group_by(AttemptRow.user_id)
-            )
-        }
-
-        trailing = {
-            uid: (int(n), float(avg))
-            for uid, n, avg in s.execute(
-                select(AttemptRow.user_id, func.count(), func.avg(AttemptRow.overall))
-                .where(done, AttemptRow.completed_at >= trailing_start, AttemptRow.completed_at < start)
-                .group_by(AttemptRow.user_id)
-            )
-        }
-
-        bucket = case(
-            *[
-                (and_(AttemptRow.completed_at >= b0, AttemptRow.completed_at < b1), i)
-                for i, (b0, b1) in enumerate(bounds)
-            ],
-            else_=-1,
-        ).label("bucket")
-        weekly = (
-            select(AttemptRow.user_id.label("uid"), bucket)
-            .where(done, AttemptRow.completed_at >= bounds[-1][0], AttemptRow.completed_at < end)
-            .subquery()
-        )
+        # One scan over the lookback window, one row per rep: drills per week (for the streak) and
+        # this week's / the trailing weeks' count and sum (conditional sums, no grouping on expressions).
+        t = AttemptRow.completed_at
+        in_week = [and_(t >= b0, t < b1) for b0, b1 in bounds]
+        in_trailing = and_(t >= trailing_start, t < start)
+        window_start = min(bounds[-1][0], trailing_start)
+        stats: dict[int, tuple[int, float]] = {}
+        trailing: dict[int, tuple[int, float]] = {}
         qualifying: dict[int, set[int]] = defaultdict(set)
-        for uid, b in s.execute(
-            select(weekly.c.uid, weekly.c.bucket)
-            .group_by(weekly.c.uid, weekly.c.bucket)
-            .having(func.count() >= STREAK_MIN_DRILLS)
+        for uid, n_now, sum_now, n_prev, sum_prev, *counts in s.execute(
+            select(
+                AttemptRow.user_id,
+                func.sum(case((in_week[0], 1), else_=0)),
+                func.sum(case((in_week[0], AttemptRow.overall), else_=0)),
+                func.sum(case((in_trailing, 1), else_=0)),
+                func.sum(case((in_trailing, AttemptRow.overall), else_=0)),
+                *[func.sum(case((w, 1), else_=0)) for w in in_week[1:]],
+            )
+            .where(done, t >= window_start, t < end)
+            .group_by(AttemptRow.user_id)
         ):
-            qualifying[uid].add(int(b))
+            if n_now:
+                stats[uid] = (int(n_now), float(sum_now) / int(n_now))
+            if n_prev:
+                trailing[uid] = (int(n_prev), float(sum_prev) / int(n_prev))
+            weekly = [n_now, *counts]
+            qualifying[uid] = {i for i, n in enumerate(weekly) if (n or 0) >= STREAK_MIN_DRILLS}
 
         effective = func.coalesce(SkillScoreRow.reviewed_score, SkillScoreRow.score)
         skill_rows = list(
@@ -243,7 +233,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
 
     unranked: list[LeaderboardRow] = []
     for uid, email, name in reps:
-        drills, avg = stats.get(uid, (0, None))
+        drills, avg = stats[uid] if uid in stats else (0, None)
         streak, qualifies = _streak(qualifying.get(uid, set()))
         streak_pts = STREAK_POINTS_PER_WEEK * min(streak, STREAK_MAX_BONUS_WEEKS) if qualifies else 0
         scen_pts = scenario_points.get(uid, 0)
