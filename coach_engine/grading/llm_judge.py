@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from string import Template
@@ -175,6 +177,8 @@ class LLMJudge:
         self.settings = settings
         self.fallback = fallback
         self.name = f"llm:{getattr(chat_model, 'model_name', None) or settings.judge_model}"
+        self._sleep: Callable[[float], None] = time.sleep
+        """Backoff wait between retries (tests replace it)."""
 
     def grade(self, scenario: Scenario, transcript: Transcript, outcome: Outcome | None = None) -> Scorecard:
         return self._grade(scenario, transcript, "transcript", outcome)
@@ -186,7 +190,7 @@ class LLMJudge:
         from ..llm import structured, with_retries
 
         call = structured(self.chat_model, JudgeVerdict)
-        return with_retries(lambda: call(messages), self.settings)
+        return with_retries(lambda: call(messages), self.settings, sleep=self._sleep)
 
     def _grade(self, scenario: Scenario, transcript: Transcript, mode: str, outcome: Outcome | None
                ) -> Scorecard:

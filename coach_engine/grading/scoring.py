@@ -15,6 +15,12 @@ Skill score from the share of checks passed (``SHARE_TO_SCORE``)::
 then minus the rubric's anti-pattern penalties (one per occurrence, each
 occurrence counted once per turn), rounded half up and never below 1.
 
+Single-reply mode defers later stages (``REPLY_DEFERRED``): answering an
+objection with a question is the right first move (LAER: explore before
+respond), so when the reply passes a check of the exploring skill, the skills
+that come later in a call (respond with value, confirm and advance) score at
+least 3 ("not yet due") unless an anti-pattern of theirs was hit.
+
 Overall 0-100 = the skill-weighted mean of the 1-5 scores rescaled
 (1 -> 0, 5 -> 100). For multi-turn transcripts (two or more rep turns) the
 drill's outcome counts, modestly: ``agreed`` +5, ``walked_away`` -10,
@@ -44,6 +50,12 @@ from ..models import (
 SHARE_TO_SCORE: tuple[tuple[float, int], ...] = ((0.0, 1), (0.4, 3), (0.7, 4), (1.0, 5))
 """(lower bound of the share passed, score); a share above 0 but below 0.4 scores 2."""
 
+REPLY_DEFERRED: Mapping[str, tuple[str, tuple[str, ...], int]] = {
+    "objection-handling": ("explore", ("respond-value", "confirm-advance"), 3),
+    "discovery": ("open-questions", ("impact", "next-step"), 3),
+}
+"""rubric id -> (exploring skill, deferred skills, floor) for single-reply mode."""
+
 OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
 INJECTION_CAP = 15
 STUFFING_CAP = 30
@@ -51,6 +63,7 @@ STUFFING_CAP = 30
 __all__ = [
     "INJECTION_CAP",
     "OUTCOME_ADJUSTMENT",
+    "REPLY_DEFERRED",
     "SHARE_TO_SCORE",
     "STUFFING_CAP",
     "GradeParts",
@@ -120,10 +133,18 @@ def assemble(
     for skill in rubric.skills:
         penalties[skill.id] = {ap.id: ap.penalty for ap in skill.anti_patterns}
     skills: list[SkillScore] = []
+    deferred: tuple[str, ...] = ()
+    floor = 1
+    if mode == "reply" and rubric.id in REPLY_DEFERRED:
+        explore_id, later, floor_value = REPLY_DEFERRED[rubric.id]
+        if any(r.passed for (sid, _), r in parts.checks.items() if sid == explore_id):
+            deferred, floor = later, floor_value
     for skill in rubric.skills:
         results = [parts.checks[(skill.id, c.id)] for c in checks_for_mode(skill.checks, mode)]
         base = score_from_share(sum(r.passed for r in results), len(results))
         hits = [h for h in parts.anti_patterns if h.skill == skill.id]
+        if skill.id in deferred and not hits:
+            base = max(base, floor)
         minus = sum(penalties[skill.id].get(h.id, 1.0) * max(1, len({e.turn for e in h.evidence}))
                     for h in hits)
         score = max(1, min(5, round_half_up(base - minus)))
