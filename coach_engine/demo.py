@@ -265,20 +265,27 @@ def seed_demo(
     say(f"Seeding {team}: {len(reps)} reps, {len(plan)} drills over {weeks} weeks …")
 
     attempts: list[tuple[int, User]] = []
+    to_index: list[tuple[Any, Any, Scorecard]] = []
     try:
         for i, (moment, user, scenario, lines) in enumerate(plan):
             result = runner.run(scenario, lines)
-            store.clock = _fixed(moment)
-            attempt = store.start_attempt(user, scenario, at=moment, voice="offline", grader="offline")
-            for j, turn in enumerate(result.transcript.turns):
-                store.record_turn(user, attempt.id, j, turn.role, turn.text)
-            minutes = 2 + len(result.transcript.turns)
-            store.complete_attempt(user, attempt.id, result.scorecard, at=moment + timedelta(minutes=minutes))
+            done_at = moment + timedelta(minutes=2 + len(result.transcript.turns))
+            attempt = store.import_attempt(
+                SYSTEM,
+                user,
+                scenario,
+                result.transcript.turns,
+                result.scorecard,
+                started_at=moment,
+                completed_at=done_at,
+                voice="offline",
+                grader="offline",
+            )
             attempts.append((attempt.id, user))
+            to_index.append((attempt, result.transcript.turns, result.scorecard))
             if (i + 1) % 25 == 0:
                 say(f"  {i + 1}/{len(plan)} drills ({runner.runs} run, {runner.hits} cached)")
     finally:
-        store.clock = real_clock
         runner.save()
 
     # The manager reviews the latest attempt of a couple of reps.
@@ -299,10 +306,7 @@ def seed_demo(
         except Exception as exc:  # the SQL history is the demo; the index only adds examples
             say(f"Attempt index unavailable ({exc}); the demo works without team examples.")
     if index is not None:
-        from .memory import index_attempt
-
-        for aid, _user in attempts:
-            indexed += index_attempt(store, index, manager, aid)
+        indexed = index.add_attempts(to_index, tz)
 
     return DemoSummary(
         team=team,

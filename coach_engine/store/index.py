@@ -183,34 +183,44 @@ class AttemptIndex:
         self, attempt: Attempt, turns: Sequence[Turn], scorecard: Scorecard, timezone: str = "UTC"
     ) -> int:
         """Index every rep turn of a graded attempt; returns how many were stored (idempotent)."""
-        if attempt.team_id is None:
-            return 0
-        when = attempt.completed_at or attempt.started_at
-        base: dict[str, Any] = {
-            "user": attempt.user_email,
-            "name": attempt.user_name,
-            "team_id": attempt.team_id,
-            "scenario": attempt.scenario_id,
-            "objection": attempt.objection,
-            "difficulty": attempt.difficulty,
-            "attempt": attempt.id,
-            "overall": int(scorecard.overall),
-            "week": iso_week(when, timezone),
-            "when": when.isoformat(),
-            "ts": int(when.timestamp()),
-            "mode": attempt.mode,
-        }
-        for sk in scorecard.skills:
-            base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
-        ids, docs, metas = [], [], []
-        for i, t in enumerate(turns):
-            if t.role != "rep" or not t.text.strip():
+        return self.add_attempts([(attempt, turns, scorecard)], timezone)
+
+    def add_attempts(
+        self, items: Iterable[tuple[Attempt, Sequence[Turn], Scorecard]], timezone: str = "UTC"
+    ) -> int:
+        """Index many graded attempts in one batch (one embedding call per batch)."""
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        for attempt, turns, scorecard in items:
+            if attempt.team_id is None:
                 continue
-            ids.append(f"a{attempt.id}-t{i}")
-            docs.append(t.text)
-            metas.append(base | {"turn": i})
-        if ids:
-            self.replies.upsert(ids=ids, documents=docs, metadatas=metas)
+            when = attempt.completed_at or attempt.started_at
+            base: dict[str, Any] = {
+                "user": attempt.user_email,
+                "name": attempt.user_name,
+                "team_id": attempt.team_id,
+                "scenario": attempt.scenario_id,
+                "objection": attempt.objection,
+                "difficulty": attempt.difficulty,
+                "attempt": attempt.id,
+                "overall": int(scorecard.overall),
+                "week": iso_week(when, timezone),
+                "when": when.isoformat(),
+                "ts": int(when.timestamp()),
+                "mode": attempt.mode,
+            }
+            for sk in scorecard.skills:
+                base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
+            for i, t in enumerate(turns):
+                if t.role != "rep" or not t.text.strip():
+                    continue
+                ids.append(f"a{attempt.id}-t{i}")
+                docs.append(t.text)
+                metas.append(base | {"turn": i})
+        for start in range(0, len(ids), 1000):
+            end = start + 1000
+            self.replies.upsert(ids=ids[start:end], documents=docs[start:end], metadatas=metas[start:end])
         return len(ids)
 
     def remove_attempt(self, attempt_id: int) -> None:

@@ -481,6 +481,77 @@ class Store:
             s.flush()
             return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
 
+    def import_attempt(
+        self,
+        actor: User,
+        user: User,
+        scenario: Scenario,
+        turns: Sequence[Turn],
+        scorecard: Scorecard,
+        *,
+        started_at: datetime,
+        completed_at: datetime,
+        mode: str = "drill",
+        voice: str = "",
+        grader: str = "",
+    ) -> Attempt:
+        """Write a whole completed attempt in one transaction (demo seeding, imports); admins only."""
+        if mode not in MODES:
+            raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            if actor.role != "admin":
+                raise self._deny(
+                    actor, f"import an attempt for {user.email}", "only an admin imports attempts"
+                )
+            owner = self._user_row(s, user.email)
+            row = AttemptRow(
+                user_id=owner.id,
+                team_id=owner.team_id,
+                scenario_id=scenario.id,
+                scenario_hash=scenario.content_hash(),
+                objection=scenario.objection,
+                difficulty=scenario.difficulty,
+                mode=mode,
+                voice=voice,
+                grader=grader or scorecard.grader,
+                status="completed",
+                outcome=scorecard.outcome,
+                overall=scorecard.overall,
+                started_at=started_at,
+                updated_at=completed_at,
+                completed_at=completed_at,
+            )
+            s.add(row)
+            s.flush()
+            s.add_all(
+                [
+                    TurnRow(
+                        attempt_id=row.id,
+                        idx=i,
+                        role=t.role,
+                        text=t.text,
+                        state=None,
+                        notice=None,
+                        created_at=started_at,
+                    )
+                    for i, t in enumerate(turns)
+                ]
+            )
+            s.add_all(
+                [
+                    SkillScoreRow(attempt_id=row.id, skill_id=sk.id, name=sk.name, score=sk.score)
+                    for sk in scorecard.skills
+                ]
+            )
+            s.add(
+                ScorecardRow(
+                    attempt_id=row.id, data=scorecard.model_dump(mode="json"), created_at=completed_at
+                )
+            )
+            s.flush()
+            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
+
     def abandon_attempt(self, actor: User, attempt_id: int) -> Attempt:
         with self.session() as s:
             actor = self._actor(s, actor)
