@@ -62,9 +62,11 @@ MIN_ENGAGED_WORDS = 5
 CONCERN_REVEALED_SIMILARITY = 0.5
 """A buyer turn this close (cosine) to the scenario's hidden concern puts the concern on the table."""
 MAX_EVIDENCE = 3
-DETECTOR_STUFFING_MIN_CONFIDENCE = 0.5
-"""The detector's keyword-stuffing verdict voids a turn only at this confidence (cue density x 4);
-below it the grader's own integrity scan decides and the turn's positive signals keep their relevance."""
+DETECTOR_STUFFING_MIN_CONFIDENCE = 0.8
+"""The grader's own integrity scan decides stuffing; the detector's keyword-stuffing verdict voids a
+turn on its own only at this confidence (cue density x 4), because short, dense genuine replies
+("That's fair. What's behind the number? Does that make sense?") trip it. Below it the turn's
+positive signals keep their relevance."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
