@@ -67,14 +67,14 @@ def throughput_and_query(ctx: BenchContext) -> tuple[Figure, Figure]:
     raw = LocalEmbedder()  # the uncached model (shared per process with the cached embedder)
     raw.embed(["warm up"])
     seed = random.Random(time.time()).randint(1, 10**6)
-    batches = 4 if ctx.quick else 12
+    batches = 2 if ctx.quick else 12
     rates = []
     for b in range(batches):
         sents = _sentences(ctx, 64, seed + b)
         t0 = time.perf_counter()
         raw.embed(sents)
         rates.append(64 / (time.perf_counter() - t0))
-    queries = _sentences(ctx, 40 if ctx.quick else 200, seed + 999)
+    queries = _sentences(ctx, 15 if ctx.quick else 200, seed + 999)
     lat = []
     for q in queries:
         t0 = time.perf_counter()

@@ -57,13 +57,13 @@ def buyer_turn(ctx: BenchContext) -> Figure:
     require("coach_engine.buyer.scripted", "ScriptedVoice", why="issue 3")
     embedder = ctx.cache["embedder"]
     scenarios = _scenarios(ctx)
-    seeds = [1] if ctx.quick else [1, 2, 3]
+    seeds = [1] if ctx.quick else [1, 2]
     _drill(session_mod, scenarios[0], embedder, 0)  # warm-up: model, rule files, caches
     samples: list[float] = []
     by_turn: dict[int, list[float]] = {}
     early = 0
     transcripts: list[tuple[Scenario, Transcript, Any]] = []
-    runs = ctx.capped([(seed, s) for seed in seeds for s in scenarios], full_s=600, quick_s=20)
+    runs = ctx.capped([(seed, s) for seed in seeds for s in scenarios], full_s=420, quick_s=10, min_n=2)
     for seed, s in runs:
         laps, session = _drill(session_mod, s, embedder, seed)
         samples.extend(laps)
@@ -108,7 +108,7 @@ def grade_transcript(ctx: BenchContext) -> Figure:
     grader.grade(*synthetic_pair(ctx))  # first call loads rubrics and rule files
     cold: list[float] = []
     warm: list[float] = []
-    for s, t in ctx.capped(items, full_s=300, quick_s=15):
+    for s, t in ctx.capped(items, full_s=240, quick_s=8, min_n=2):
         # Cold: the first grading of the transcript in this process. Warm: again, with its texts
         # embedded, as in the app where the drill has just embedded every rep turn.
         for bucket in (cold, warm, warm):
@@ -146,18 +146,18 @@ def grade_reply(ctx: BenchContext) -> tuple[Figure, Figure]:
     pool = reply_pool(scenarios, n, seed=int(time.time()) % 100000)
     grader.grade_reply(pool[0][0], pool[0][2])
     single: list[float] = []
-    replies = ctx.capped(pool[1:], full_s=300, quick_s=10)
+    replies = ctx.capped(pool[1:], full_s=180, quick_s=5, min_n=5)
     for s, _style, text in replies:
         t0 = time.perf_counter()
         grader.grade_reply(s, text)
         single.append((time.perf_counter() - t0) * 1000.0)
     # Batch throughput: fresh replies, graded back to back in one process (as `grade --batch`).
-    batch = 20 if ctx.quick else 50
-    batches = 2 if ctx.quick else 8
+    batch = 10 if ctx.quick else 50
+    batches = 1 if ctx.quick else 6
     rng = random.Random(7)
     fresh = reply_pool(scenarios, batch * batches, seed=rng.randint(10**6, 10**7))
     throughput: list[float] = []
-    for b in ctx.capped(range(batches), full_s=300, quick_s=10, min_n=1):
+    for b in ctx.capped(range(batches), full_s=240, quick_s=5, min_n=1):
         chunk = fresh[b * batch : (b + 1) * batch]
         t0 = time.perf_counter()
         grade_many = getattr(grader, "grade_replies", None)

@@ -123,7 +123,7 @@ def _add_rate(ctx: BenchContext, store_mod: Any, index: Any, scenarios: list[Any
     now = datetime.now(UTC)
     pool = reply_pool(scenarios, attempts * 5, seed=seed)
     rates = []
-    for a in ctx.capped(range(attempts), full_s=120, quick_s=6):
+    for a in ctx.capped(range(attempts), full_s=90, quick_s=4, min_n=2):
         chunk = pool[a * 5 : (a + 1) * 5]
         scenario = chunk[0][0]
         turns = [Turn(role="buyer", text=scenario.buyer.opening)]
@@ -145,7 +145,7 @@ def _query_laps(ctx: BenchContext, store_mod: Any, index: Any, timed: TimedEmbed
     laps: list[float] = []
     embed_ms: list[float] = []
     hits = 0
-    for s, _style, text in ctx.capped(queries, full_s=120, quick_s=6, min_n=10):
+    for s, _style, text in ctx.capped(queries, full_s=90, quick_s=4, min_n=8):
         team = rng.randrange(TEAMS) + 1
         actor = store_mod.User(id=team * 100, email=f"rep{team:02d}-00@bench.example", name="Bench rep",
                                role="rep", team_id=team)
@@ -168,7 +168,7 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
     bank = ctx.cache["bank"]
     scenarios = [bank.get(i) for i in bank.ids()]
     # Embed a pool of unique replies once (the real model); stored replies reuse them with noise.
-    pool_size = 250 if ctx.quick else 8_000
+    pool_size = 100 if ctx.quick else 4_000
     t0 = time.perf_counter()
     pool = [(s, text) for s, _style, text in reply_pool(scenarios, pool_size, seed=42)]
     vectors = np.asarray(ctx.cache["embedder"].inner.embed([t for _, t in pool]), dtype=np.float32)
@@ -190,12 +190,12 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
         ctx.log(f"    filled the index to {size:,} replies (+{todo:,} in {fill_s:.0f} s, "
                 f"{store_rate:,.0f}/s with vectors given)")
         add_name, query_name = names[size]
-        rates = _add_rate(ctx, store_mod, index, scenarios, attempts=8 if ctx.quick else 60, seed=size)
+        rates = _add_rate(ctx, store_mod, index, scenarios, attempts=4 if ctx.quick else 40, seed=size)
         out[add_name] = Figure(add_name, rates, size=size,
                                note=f"add_attempt of 5 new rep replies each, embedding included; storing "
                                     f"with vectors given (bulk, 5,000 a batch): {store_rate:,.0f}/s")
         laps, embed_ms, hits = _query_laps(ctx, store_mod, index, timed, scenarios,
-                                           n=30 if ctx.quick else 300, seed=size + 1)
+                                           n=15 if ctx.quick else 200, seed=size + 1)
         chroma_ms = [a - b for a, b in zip(laps, embed_ms, strict=True)]
         out[query_name] = Figure(
             query_name, laps, size=size,
