@@ -295,6 +295,7 @@ _NUMBER = re.compile(
     r"\b(half|double|doubled|triple|tripled|twice|three\s+times|one[- ]third|a\s+third|a\s+quarter)\b)",
     re.IGNORECASE,
 )
+_PAST = re.compile(r"\b(last|ago|yesterday|previous|previously|used\s+to|had|was|were|did)\b", re.IGNORECASE)
 _STOP = frozenset(
     (  # noqa: SIM905
         "a an the and or but if so to of in on at by for with from into over about as is are was were be "
@@ -425,7 +426,7 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
                     add(b, i)
                     if b in POSITIVE:
                         cue_hits += 1
-                        cue_words += len(_words(m.group(0)))
+                        cue_words += min(len(_words(m.group(0))), 4)
                     break
         # Semantic: nearest prototypes.
         if semantic and len(owners):
@@ -454,7 +455,7 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         # Jargon counts toward stuffing only.
         for m in rules.jargon.finditer(sent):
             cue_hits += 1
-            cue_words += len(_words(m.group(0)))
+            cue_words += min(len(_words(m.group(0))), 4)
 
     # Explore by topic: an open question about what the buyer just raised.
     if semantic:
@@ -502,7 +503,7 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
     # Next step: a proposal of an activity with a time.
     for i, sent in enumerate(sentences):
         if rules.activity.search(sent) and rules.when.search(sent):
-            proposing = rules.propose.search(sent) or questions[i]
+            proposing = rules.propose.search(sent) or questions[i] or not _PAST.search(sent)
             if proposing:
                 add(Behaviour.NEXT_STEP, i)
     # A concrete step may span two clauses ("Let's set up a pilot. Does Tuesday work?").
@@ -514,11 +515,11 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
             add(Behaviour.NEXT_STEP, i)
 
     # Off topic: small talk cues, or (semantic) a sentence unlike everything in the scenario.
-    if semantic:
+    anything = any(k[0] is not Behaviour.OFF_TOPIC for k in found)
+    if semantic and not anything:
         topic_sim = group_sim("topic")
         for i, sent in enumerate(sentences):
-            has_other = any(k[1] == i and k[0] is not Behaviour.OFF_TOPIC for k in found)
-            if not has_other and len(_words(sent)) >= 5 and topic_sim[i] < rules.semantic["off_topic_max"]:
+            if len(_words(sent)) >= 5 and topic_sim[i] < rules.semantic["off_topic_max"]:
                 add(Behaviour.OFF_TOPIC, i, 1.0 - float(topic_sim[i]), "embeddings")
 
     signals = list(found.values())
@@ -551,17 +552,14 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
 
     # Keyword stuffing: many cues, little scenario-specific content.
     substance = _substance(text, ctx, rules)
-    distinct_positive = len(kinds & POSITIVE)
-    density = cue_hits / max(words_total, 1)
-    stuffed = cue_hits >= rules.turn["stuffing_min_cues"] and (
-        density >= rules.turn["stuffing_density"]
-        or substance / max(cue_hits, 1) < rules.turn["stuffing_max_substance"] / 3
-    ) and substance < rules.turn["stuffing_max_substance"] * cue_hits
-    if distinct_positive >= 6 and words_total < 9 * distinct_positive and substance < 2 * distinct_positive:
-        stuffed = True
+    t = rules.turn
+    share = cue_words / max(words_total, 1)
+    dense = cue_hits >= t["stuffing_min_cues"] and share >= t["stuffing_cue_share"]
+    listy = _bare_list(sentences, rules) >= t["stuffing_list_items"]
+    stuffed = (dense or listy) and substance < t["stuffing_veto_substance"]
     if stuffed:
         signals.append(Signal(Behaviour.KEYWORD_STUFFING, text[whole[0]:whole[1]], whole[0], whole[1],
-                              round(min(1.0, density * 4), 3)))
+                              round(min(1.0, max(share, 0.5)), 3)))
 
     # Gaming: helpful signals of a stuffed or injected turn do not count.
     if stuffed or any(s.behaviour is Behaviour.INJECTION for s in signals):
@@ -583,6 +581,26 @@ def _whole_span(text: str) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _bare_list(sentences: list[str], rules: _Rules) -> int:
+    """The longest run of short comma-separated items (with >= 2 jargon items) in any sentence."""
+    best = 0
+    for sent in sentences:
+        items = [p.strip() for p in re.split(r",|\band\b|\bor\b", sent.rstrip(".!?")) if p.strip()]
+        short = [p for p in items if len(_words(p)) <= 3]
+        jargon = sum(1 for p in short if rules.jargon.search(p) or _META.search(p))
+        if len(short) >= 0.75 * len(items) and jargon >= 2:
+            best = max(best, len(short))
+    return best
+
+
+_META = re.compile(
+    r"\b(value|proof|next\s+step|low\s+risk|date|review|pilot|concern|number|percent|savings?|reference|"
+    r"urgency|budget|timeline|decision\s+maker|acknowledg\w*|explore|confirm|benefits?|trial|results?|"
+    r"empathy|trust|numbers|data)\b",
+    re.IGNORECASE,
+)
 
 
 def _substance(text: str, ctx: SignalContext, rules: _Rules) -> int:

@@ -123,12 +123,17 @@ class BuyerDirector:
 
         # Pitching before any exploring: the buyer feels unheard.
         pitched_now = bool(present & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE})
-        if pitched_now and st.explore_turns == 0 and B.EXPLORE_CONCERN not in helpful:
+        if pitched_now and not gamed and st.explore_turns == 0 and B.EXPLORE_CONCERN not in helpful:
             res_delta += self.rules.resistance["ignored_objection"]
 
         # Exploring reveals the hidden concern (harder buyers need more than one good turn).
         revealed_now = False
-        explored = B.EXPLORE_CONCERN in helpful and not strong_neg
+        pitching = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF})
+        explored = not strong_neg and (
+            B.EXPLORE_CONCERN in helpful
+            or (B.OPEN_QUESTION in helpful and not pitching)
+            or (bool(helpful & {B.OPEN_QUESTION, B.SUMMARIZE}) and self._names_concern(signals))
+        )
         if explored:
             st.explore_turns += 1
             if not st.concern_revealed and st.explore_turns >= self.reveal_after:
@@ -142,7 +147,7 @@ class BuyerDirector:
         met_now: list[ResolutionItem] = []
         if not gamed:
             for item in st.resolution:
-                if not item.met and self._meets(item, signals, helpful, negatives, revealed_now):
+                if not item.met and self._meets(item, signals, helpful, negatives, revealed_now, explored):
                     item.met = True
                     item.turn = turn_index
                     met_now.append(item)
@@ -157,7 +162,7 @@ class BuyerDirector:
         cost = self.rules.patience.cost
         if B.PASSIVE in negatives:
             spend = cost["passive"]
-        elif progress and not strong_neg:
+        elif (progress or helpful) and not negatives:
             spend = cost["progress"]
         elif B.MONOLOGUE in negatives and personality == "driver":
             spend = cost["monologue_driver"]
@@ -172,17 +177,19 @@ class BuyerDirector:
     # --- resolution items -----------------------------------------------------------
 
     def _meets(self, item: ResolutionItem, signals: SignalSet, helpful: set[Behaviour],
-               negatives: set[Behaviour], revealed_now: bool) -> bool:
+               negatives: set[Behaviour], revealed_now: bool, explored: bool) -> bool:
         st = self.state
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
         kind = item.kind
         if kind == "explore":
-            return B.EXPLORE_CONCERN in helpful and not self._pitched and clean
+            return explored and not self._pitched and clean
         if kind == "uncover":
-            asked = B.EXPLORE_CONCERN in helpful or B.OPEN_QUESTION in helpful or B.IMPACT_QUESTION in helpful
-            if not asked or not clean:
+            asked = bool(helpful & {B.EXPLORE_CONCERN, B.OPEN_QUESTION, B.IMPACT_QUESTION})
+            follow_up = st.concern_revealed and not revealed_now and bool(
+                helpful & {B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS, B.SUMMARIZE})
+            if not (asked or follow_up) or not clean:
                 return False
-            earlier = st.concern_revealed and not revealed_now
+            earlier = (st.concern_revealed and not revealed_now) or st.explore_turns >= 2
             return earlier or self._close(signals, item.text, questions_only=True)
         if kind == "acknowledge":
             bad = {B.ARGUE, B.DISMISS}
@@ -203,20 +210,31 @@ class BuyerDirector:
         if kind in ("next_step", "involve"):
             if B.NEXT_STEP not in helpful or not st.concern_revealed or not clean or B.DISCOUNT in negatives:
                 return False
-            quotes = " ".join(s.quote for s in signals.get(B.NEXT_STEP) if s.relevant)
             if kind == "involve":
                 return self._involves(item.text, signals.text)
             if self._low_risk_item.search(item.text):
                 from ..signals import load_signal_rules
 
-                low = load_signal_rules().low_risk.search(quotes)
-                return bool(low) or self._fits_next_step(quotes)
+                low = load_signal_rules().low_risk.search(signals.text)
+                return bool(low) or self._fits_next_step(signals.text)
             return True
         if kind == "confirm":
             return B.CONFIRM in helpful and clean
         if kind == "check_other":
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
+
+    def _names_concern(self, signals: SignalSet) -> bool:
+        """The rep put the hidden concern into words themselves (a good guess or a playback)."""
+        if self.embedder is None or self.embedder.name.startswith("hash"):
+            return False
+        from ..signals import sentence_spans
+
+        sents = [signals.text[a:b] for a, b in sentence_spans(signals.text)]
+        if not sents:
+            return False
+        vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.names_concern
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         if self.embedder is None or self.embedder.name.startswith("hash"):

@@ -50,6 +50,7 @@ class _Similarity(_Strict):
     item_fallback_kind: float
     item_content: float
     next_step_fit: float
+    names_concern: float
 
 
 class Requirement(_Strict):

@@ -75,9 +75,10 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if situation.id in ("agree", "walk_away", "reveal_concern"):
             tail = ""
-        if core.lower().startswith(lead.lower().rstrip(".,!?")[:6]) or situation.id == "agree":
+        if _INTERJECTION.match(core) or situation.id == "agree":
             lead = ""
         text = " ".join(p for p in (lead, core, tail) if p)
+        text = _COLON_CAP.sub(lambda m: f": {m.group(1).lower()} ", text)
         return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
     def stream(
@@ -85,6 +86,14 @@ class ScriptedVoice:
     ) -> Iterator[str]:
         text = self.speak(scenario, state, situation, history)
         yield from re.findall(r"\S+\s*", text)
+
+
+_INTERJECTION = re.compile(
+    r"^(okay|ok|fine|right|look|hm+|oh|ha|so|well|honestly|all right|quickly|bottom line|whoa|wow|ugh|"
+    r"ooh|yikes|huh|sorry|excuse me|nope|yes|now|that|you know|says you|everybody|stop|what|the real)\b",
+    re.IGNORECASE,
+)
+_COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
 
 
 def _as_step(step: str) -> str:

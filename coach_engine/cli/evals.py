@@ -12,9 +12,49 @@ app = typer.Typer(help="Run the evals: buyer behaviour and grader agreement.", n
 
 
 @app.command("buyer")
-def buyer() -> None:
-    """Not available yet."""
-    fail("'scrimmage eval buyer' is not available yet")
+def buyer(
+    as_json: bool = typer.Option(False, "--json", help="Print the figures (and every miss) as JSON."),
+    scripts: Path | None = typer.Option(None, "--scripts", help="Rep scripts JSONL (default: evals/data)."),
+) -> None:
+    """Buyer behaviour: strong reps must win and every other style must fail, on >= 95% of scenarios."""
+    import sys
+
+    from rich.table import Table
+
+    from evals import buyer as buyer_eval
+
+    from ..embeddings import get_embedder
+    from .common import bank, console, print_json, settings
+
+    path = scripts or buyer_eval.SCRIPTS
+    if not path.is_file():
+        fail(f"rep scripts not found: {path}")
+    cases = buyer_eval.load_cases(path)
+    if not cases:
+        fail(f"no rep scripts in {path}")
+    s = settings()
+    _, summary = buyer_eval.run_eval(cases, bank(s), get_embedder(s))
+    if as_json:
+        print_json(summary.to_dict())
+    else:
+        table = Table("style", "cases", "right", "share", "agreed", "walked away", "open", "bar",
+                      title=f"Buyer eval: {summary.cases} drills from {path.name}")
+        for style, v in summary.by_style.items():
+            table.add_row(style, str(v["cases"]), str(v["right"]), f"{v['share']:.0%}", str(v["agreed"]),
+                          str(v["walked_away"]), str(v["open"]), "ok" if v["meets_bar"] else "[red]below[/]")
+        console.print(table)
+        t = summary.strong_turns
+        console.print(f"Strong reps needed median {t['median']} / max {t['max']} rep turns to win.",
+                      highlight=False)
+        for m in summary.misses:
+            unmet = "; ".join(m["unmet"]) or "—"
+            console.print(f"[red]miss[/] {m['scenario']} · {m['style']}: expected {m['expect']}, got "
+                          f"{m['outcome']} after {m['rep_turns']} turn(s); unmet: {unmet}", highlight=False)
+        verdict = "[green]meets the bar[/]" if summary.meets_bar else "[red]below the bar[/]"
+        console.print(f"{verdict} (every style right on >= {summary.bar:.0%} of scenarios)")
+    if not summary.meets_bar:
+        sys.stdout.flush()
+        raise typer.Exit(1)
 
 
 @app.command("grader")
