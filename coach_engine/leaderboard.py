@@ -233,7 +233,8 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
 
     unranked: list[LeaderboardRow] = []
     for uid, email, name in reps:
-        drills, avg = stats[uid] if uid in stats else (0, None)
+        mine: tuple[int, float | None] = stats.get(uid, (0, None))
+        drills, avg = mine
         streak, qualifies = _streak(qualifying.get(uid, set()))
         streak_pts = STREAK_POINTS_PER_WEEK * min(streak, STREAK_MAX_BONUS_WEEKS) if qualifies else 0
         scen_pts = scenario_points.get(uid, 0)
