@@ -1,0 +1,135 @@
+"""Browser fixtures: `streamlit run app.py` on 127.0.0.1 with its own data dir, and headless Chromium.
+
+Debian's chromium is driven by Playwright (never `playwright install`). The
+DOM is empty until Streamlit's websocket renders, so helpers wait for rendered
+elements (and for the "running" widget to go away), never for the load event.
+Screenshots of every page, at desktop and phone width, go to
+``test-artifacts/screenshots`` (printed at the start of the run).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import seed_team
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running app with a seeded team; its log is kept next to the data dir."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+    root = tmp_path_factory.mktemp("e2e")
+    data = root / "data"
+    seed_team(data)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SCRIMMAGE_EMBEDDING_BACKEND")}
+    env.update(SCRIMMAGE_DATA_DIR=str(data), HF_HUB_OFFLINE="1", SCRIMMAGE_SEED_DEMO="false")
+    log = (root / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        pytest.fail(f"streamlit did not start; see {root / 'streamlit.log'}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\n[e2e] app at {url}; log {root / 'streamlit.log'}; screenshots in {SHOTS}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """new_page(viewport=DESKTOP) -> a page in a fresh context (a fresh Streamlit session)."""
+    contexts = []
+
+    def make(viewport: dict[str, int] = DESKTOP):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(viewport=viewport)
+        ctx.set_default_timeout(180_000)  # the machine may be busy; the model loads once
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has rendered and finished running the script (and any rerun it asked for)."""
+    page.wait_for_selector("[data-testid=stApp][data-test-connection-state=CONNECTED]", timeout=180_000)
+    for _ in range(2):  # a page may st.rerun() once right after a run
+        page.wait_for_timeout(400)
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=180_000)
+    page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=180_000)
+
+
+def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """A whole-page screenshot: Streamlit scrolls inside its own container, so grow the viewport first."""
+    settle(page)
+    path = SHOTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMainBlockContainer], "
+        "[data-testid=stSidebarContent]')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height) + 160)})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path
+
+
+def open_as(page, base: str, who: str, path: str = "") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/{path}?as={who}")
+    page.wait_for_selector("[data-testid=stMainBlockContainer] h1")
+    settle(page)
