@@ -28,7 +28,7 @@ def routing(bank: ScenarioBank) -> SignalContext:
 def revealed(bank: ScenarioBank) -> SignalContext:
     s = bank.get("cfo-price-routing")
     history = [Turn(role="buyer", text=s.buyer.opening), Turn(role="rep", text="What's behind that?"),
-               Turn(role="buyer", text="Honestly, the board froze new software spend after the ERP disaster.")]
+               Turn(role="buyer", text="Honestly, the board froze new software spend after the ERP mess.")]
     return SignalContext(s, history, concern_revealed=True)
 
 
