@@ -53,13 +53,17 @@ def _read_script(path: Path) -> list[str]:
     return lines
 
 
-def _result(session: DrillSession, scenario: Scenario) -> dict[str, Any]:
+def _result(session: DrillSession, scenario: Scenario, s: Settings) -> dict[str, Any]:
+    from ..embeddings import get_embedder
+    from ..grading import get_grader
+
+    card = get_grader(s, get_embedder(s)).grade(scenario, session.transcript, session.outcome)
     return {
         "scenario_id": scenario.id,
         "outcome": session.outcome,
         "turns": [t.model_dump() for t in session.transcript.turns],
         "buyer_state": session.state.model_dump(mode="json"),
-        "scorecard": None,
+        "scorecard": card.model_dump(mode="json"),
     }
 
 
@@ -119,7 +123,7 @@ def drill(
                 console.print(f"[bold cyan]You:[/] {line}", highlight=False)
                 _say_buyer(sc, reply.turn.text, reply.notice)
         if as_json:
-            print_json(_result(session, sc))
+            print_json(_result(session, sc, s))
         else:
             _summary(session)
         return

@@ -103,3 +103,23 @@ def test_batch_outputs_one_line_per_input_in_order_with_error_lines(tmp_path: Pa
     assert out[5]["scenario_id"] == "dental-price-scheduling"
     single = run("--scenario", "cfo-price-routing", "--reply", REPLY, "--json")
     assert json.loads(single.stdout) == out[0]
+
+
+def test_drill_json_includes_the_scorecard(tmp_path: Path) -> None:
+    script = tmp_path / "rep.txt"
+    lines = ["That's fair, Dana. What's behind the number?",
+             "Could we set up a 30-minute call with your controller on Tuesday at 10?"]
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = dict(os.environ, SCRIMMAGE_EMBEDDING_BACKEND="hash")
+    r = subprocess.run([sys.executable, "-c", "from coach_engine.cli import main; main()", "drill",
+                        "--scenario", "cfo-price-routing", "--rep-script", str(script), "--json"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    card = data["scorecard"]
+    assert card["scenario_id"] == "cfo-price-routing" and card["mode"] == "transcript"
+    assert card["outcome"] == data["outcome"]
+    for skill in card["skills"]:
+        for check in skill["checks"]:
+            for ev in check["evidence"]:
+                assert ev["quote"] in data["turns"][ev["turn"]]["text"]
