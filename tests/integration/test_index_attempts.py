@@ -192,12 +192,9 @@ def test_new_process_reopens_with_our_embedding_function(tmp_path: Path) -> None
 
     path = tmp_path / "chroma"
     idx = AttemptIndex(chromadb.PersistentClient(path=str(path)), EMB, prefix="reopen")
-    idx.replies.add(
-        ids=["a1-t1"],
-        documents=["What makes the price feel high?"],
-        metadatas=[{"user": "x@y.test", "team_id": 1}],
-    )
-    name = idx.replies.name
+    col = idx.collection_for(1, "price")
+    col.add(ids=["a1-t1"], documents=["What makes the price feel high?"], metadatas=[{"user": "x@y.test"}])
+    name = col.name
     child = textwrap.dedent(f"""
         import chromadb
         import coach_engine.store.index  # registers our embedding function
@@ -222,9 +219,11 @@ def test_new_process_reopens_with_our_embedding_function(tmp_path: Path) -> None
     )
 
 
-def test_warmup_through_the_index(index: AttemptIndex, bank: ScenarioBank, embedder: Any) -> None:
+def test_warmup_through_the_index(
+    index: AttemptIndex, bank: ScenarioBank, embedder: Any, index_prefix: str
+) -> None:
     # The real model: meaning matters here.
-    real = AttemptIndex(index.client, embedder, prefix=f"{index.replies.name[:20]}-real")
+    real = AttemptIndex(index.client, embedder, prefix=f"{index_prefix}-real")
     matches = match_warmups("CFO at a logistics firm, says budget is frozen", bank, embedder, index=real)
     assert matches[0].scenario.id == "cfo-price-routing"
     assert "CFO" in matches[0].why and "logistics" in matches[0].why
