@@ -293,19 +293,28 @@ class RubricGrader:
                 flags[k] = True
         return flags
 
-    def _prewarm(self, transcript: Transcript) -> None:
-        """Embed every rep turn and its sentences in one batch (the detector then hits the cache)."""
-        texts: list[str] = []
-        for _, t in transcript.rep_turns():
-            texts.append(t.text)
-            texts.extend(s.strip() for s in _SENTENCES.findall(t.text) if s.strip())
-        if texts:
-            self.embedder.embed(list(dict.fromkeys(texts)))
+    def _prewarm(self, scenario: Scenario, transcript: Transcript) -> None:
+        """One embedding batch for the whole grading: every rep sentence (as the detector splits
+        them), every buyer turn and the scenario's texts; the detector then hits the cache."""
+        try:
+            from ..signals import sentence_spans
+        except ImportError:  # an older detector: fall back to a plain sentence split
+            def sentence_spans(text: str) -> list[tuple[int, int]]:
+                return [m.span() for m in _SENTENCES.finditer(text) if m.group(0).strip()]
+        texts: list[str] = [scenario.buyer.hidden_concern, scenario.context, scenario.product.summary,
+                            scenario.title, *scenario.product.value_points, *scenario.product.proof_points,
+                            *([scenario.buyer.next_step] if scenario.buyer.next_step else [])]
+        for t in transcript.turns:
+            if t.role == "buyer":
+                texts.append(t.text)
+            else:
+                texts.extend(t.text[a:b] for a, b in sentence_spans(t.text))
+        self.embedder.embed(list(dict.fromkeys(x for x in texts if x.strip())))
 
     def analyse(self, scenario: Scenario, transcript: Transcript) -> list[AnalysedTurn]:
         from ..signals import SignalContext
 
-        self._prewarm(transcript)
+        self._prewarm(scenario, transcript)
         revealed = self._concern_revealed_flags(scenario, transcript)
         out = []
         for i, turn in transcript.rep_turns():
