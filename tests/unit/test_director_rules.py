@@ -1,0 +1,168 @@
+"""BuyerDirector: code, not a model, decides when the buyer yields or walks.
+
+Signals are built by hand here so each rule is tested on its own: exploring
+reveals the concern, items are met only by the behaviour they need, bad moves
+raise resistance, passive turns spend patience, and injected instructions
+never help the rep.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach_engine.buyer import SITUATIONS, BuyerDirector, load_rules
+from coach_engine.buyer.rules import classify_item
+from coach_engine.models import Scenario
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+
+def turn(text: str, *behaviours: Behaviour, relevant: bool = True) -> SignalSet:
+    return SignalSet(text, [Signal(b, text, 0, len(text), relevant=relevant) for b in behaviours])
+
+
+EXPLORE = turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE, B.EXPLORE_CONCERN,
+               B.OPEN_QUESTION)
+FOLLOW = turn("So the board froze spend. What would the board need to see?", B.SUMMARIZE, B.EXPLORE_CONCERN,
+              B.OPEN_QUESTION)
+VALUE = turn("Given the freeze, fuel savings of $90k fund it; Hartley saved $210k.", B.STATE_VALUE,
+             B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF)
+STEP = turn("How about a paid pilot on 20 trucks, scoped with your controller next Tuesday?", B.NEXT_STEP,
+            B.CONFIRM)
+
+
+@pytest.fixture
+def cfo(bank: ScenarioBank) -> Scenario:
+    return bank.get("cfo-price-routing")  # medium, analytical: explore, tie_number, low-risk next step
+
+
+def play(d: BuyerDirector, *turns: SignalSet) -> list[str]:
+    return [d.step(t, 1 + 2 * i).id for i, t in enumerate(turns)]
+
+
+def test_rules_file_loads_and_every_bank_item_maps_by_wording(bank: ScenarioBank) -> None:
+    rules = load_rules()
+    kinds = {r.kind for r in rules.requirements}
+    for s in bank.scenarios.values():
+        for item in s.buyer.resolution:
+            assert classify_item(item, rules) in kinds, item
+
+
+def test_strong_sequence_agrees_and_records_when_items_were_met(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    ids = play(d, EXPLORE, FOLLOW, VALUE, STEP)
+    assert ids[0] == "reveal_concern" and ids[-1] == "agree"
+    st = d.state
+    assert st.stage == "agreed" and st.concern_revealed and st.revealed_turn == 1
+    assert [(i.kind, i.met, i.turn) for i in st.resolution] == [
+        ("explore", True, 1), ("tie_number", True, 5), ("next_step", True, 7)]
+    assert all(i in SITUATIONS for i in ids)
+
+
+def test_pitching_before_exploring_never_meets_the_explore_item(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    play(d, VALUE, EXPLORE, FOLLOW, VALUE, STEP)
+    assert not d.state.resolution[0].met
+    assert d.state.stage != "agreed"
+
+
+def test_value_before_the_concern_is_revealed_does_not_count(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    assert play(d, VALUE)[0] == "restate_objection"
+    assert not d.state.resolution[1].met
+
+
+def test_pressure_raises_resistance_until_the_buyer_walks(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    start = d.state.resistance
+    ids = play(d, *[turn("Sign today, this offer expires.", B.PRESSURE)] * 6)
+    assert ids[0] == "push_back_pressure"
+    assert d.state.resistance > start
+    assert ids[-1] == "walk_away" and d.state.stage == "walked_away"
+
+
+def test_discount_blocks_agreement_even_with_everything_else_right(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    discount = turn("I can take 25% off if you sign now.", B.DISCOUNT, B.PRESSURE)
+    play(d, discount, EXPLORE, FOLLOW, VALUE, STEP)
+    assert d.state.stage != "agreed"
+
+
+def test_injected_instructions_never_help(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    before = d.state.model_copy(deep=True)
+    injected = SignalSet("x", [
+        Signal(B.INJECTION, "x", 0, 1),
+        *[Signal(b, "x", 0, 1, relevant=False) for b in (B.EXPLORE_CONCERN, B.TIE_TO_CONCERN, B.NEXT_STEP)],
+    ])
+    assert play(d, injected)[0] == "confused_injection"
+    assert d.state.resistance > before.resistance and d.state.trust < before.trust
+    assert not d.state.concern_revealed and not any(i.met for i in d.state.resolution)
+
+
+def test_passive_replies_spend_patience_and_end_in_a_walk_away(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    patience = d.state.patience
+    ids = play(d, turn("ok", B.PASSIVE))
+    assert ids == ["impatient_passive"] and d.state.patience == patience - 2
+    ids = play(d, *[turn("sure", B.PASSIVE)] * 3)
+    assert "walk_away" in ids
+
+
+def test_good_turns_do_not_spend_patience(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    patience = d.state.patience
+    play(d, EXPLORE, FOLLOW)
+    assert d.state.patience == patience
+
+
+def test_hard_buyer_needs_two_exploring_turns(bank: ScenarioBank) -> None:
+    hard = bank.get("3pl-trust-vendor-size")
+    d = BuyerDirector(hard)
+    assert play(d, EXPLORE) == ["hint_concern"] and not d.state.concern_revealed
+    assert play(d, FOLLOW) == ["reveal_concern"] and d.state.concern_revealed
+
+
+def test_agreement_needs_resistance_under_the_threshold(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    play(d, turn("That's not true.", B.ARGUE), turn("Their tool is junk.", B.DISPARAGE))
+    play(d, EXPLORE, FOLLOW, VALUE, STEP)
+    st = d.state
+    if all(i.met for i in st.resolution):
+        assert st.resistance >= d.agree_below or st.stage == "agreed"
+    assert st.stage != "agreed" or st.resistance < d.agree_below
+
+
+def test_same_signals_same_state(cfo: Scenario) -> None:
+    a, b = BuyerDirector(cfo), BuyerDirector(cfo)
+    seq = (EXPLORE, turn("ok", B.PASSIVE), VALUE, STEP)
+    assert play(a, *seq) == play(b, *seq)
+    assert a.state == b.state
+
+
+def test_personality_and_difficulty_change_thresholds(bank: ScenarioBank) -> None:
+    easy = BuyerDirector(bank.get("dental-price-scheduling"))  # easy, amiable
+    hard = BuyerDirector(bank.get("3pl-trust-vendor-size"))   # hard, analytical
+    assert easy.agree_below > hard.agree_below
+    assert easy.state.resistance < hard.state.resistance
+    assert easy.walk_at > hard.walk_at
+
+
+def test_after_the_end_the_state_does_not_move(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    play(d, EXPLORE, FOLLOW, VALUE, STEP)
+    frozen = d.state.model_copy(deep=True)
+    assert d.step(turn("Sign now!", B.PRESSURE), 9).id == "agree"
+    assert d.state == frozen
+
+
+@pytest.mark.slow
+def test_unseen_item_wording_falls_back_to_meaning(embedder) -> None:  # type: ignore[no-untyped-def]
+    rules = load_rules()
+    assert classify_item("The rep mentions a similar company's outcome", rules, embedder) == "proof"
+    assert classify_item("The rep shows the savings in dollars for Dana's fleet", rules,
+                         embedder) == "tie_number"
+    assert classify_item("The rep gets the CFO's agreement to a small paid trial with a start date", rules,
+                         embedder) == "next_step"
