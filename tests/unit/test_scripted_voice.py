@@ -79,7 +79,8 @@ def test_lines_differ_by_personality(bank: ScenarioBank) -> None:
 def test_reveal_says_the_concern_in_the_first_person(bank: ScenarioBank) -> None:
     s = bank.get("3pl-trust-vendor-size")
     state = BuyerState(concern_revealed=True)
-    text = ScriptedVoice(1).speak(s, state, Situation(id="reveal_concern", facts=scenario_facts(s, state)), [])
+    sit = Situation(id="reveal_concern", facts=scenario_facts(s, state))
+    text = ScriptedVoice(1).speak(s, state, sit, [])
     assert "I led the emergency replacement" in text
     assert "Olusegun" not in text
 
@@ -95,7 +96,8 @@ def test_concern_is_not_leaked_before_it_is_revealed(bank: ScenarioBank) -> None
 
 def test_agree_repeats_the_reps_next_step(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
-    facts = scenario_facts(s, BuyerState()) | {"rep_step": "How about a paid pilot on 20 trucks next Tuesday?"}
+    step = "How about a paid pilot on 20 trucks next Tuesday?"
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": step}
     text = ScriptedVoice(2).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
     assert "a paid pilot on 20 trucks next Tuesday" in text
 
