@@ -86,6 +86,12 @@ def drill(
     classify: Annotated[
         bool, typer.Option("--llm-classifier", help="With --voice llm, also let the LLM classify behaviours.")
     ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the attempt (turns as they happen, then the scorecard).")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="With --save: the email of the rep practising.")
+    ] = None,
 ) -> None:
     """Drill one scenario against the code-directed buyer (interactive, or scripted with --rep-script)."""
     from ..embeddings import get_embedder
@@ -105,8 +111,12 @@ def drill(
         from ..llm_classifier import get_classifier
 
         classifier = get_classifier(s.model_copy(update={"voice": "llm"}))
+    saver = _Saver.open(s, sc, user, voice) if save else None
+    if user and not save:
+        fail("--user is only used with --save")
     session = DrillSession(sc, embedder=get_embedder(s), voice=_voice(voice, s, seed), seed=seed,
-                           max_turns=max_turns, scenario_ref=scenario, classifier=classifier)
+                           max_turns=max_turns, scenario_ref=scenario, classifier=classifier,
+                           on_turn=saver.recorder if saver else None)
     opening = session.start()
 
     if lines is not None:
@@ -123,12 +133,71 @@ def drill(
                 console.print(f"[bold cyan]You:[/] {line}", highlight=False)
                 _say_buyer(sc, reply.turn.text, reply.notice)
         if as_json:
-            print_json(_result(session, sc, s))
+            result = _result(session, sc, s)
+            if saver:
+                result["attempt_id"] = saver.finish(session, sc, s, result["scorecard"])
+            print_json(result)
         else:
             _summary(session)
+            if saver:
+                saver.finish(session, sc, s)
         return
 
     _interactive(session, sc, opening.text)
+    if saver:
+        saver.finish(session, sc, s)
+
+
+class _Saver:
+    """``--save --user EMAIL``: the attempt is stored turn by turn, then completed with its scorecard."""
+
+    def __init__(self, store: Any, rep: Any, attempt_id: int):
+        self.store, self.rep, self.attempt_id = store, rep, attempt_id
+        self.recorder = store.turn_recorder(attempt_id, rep)
+
+    @classmethod
+    def open(cls, s: Settings, sc: Scenario, user: str | None, voice: str) -> _Saver:
+        from ..store import Store, StoreError
+
+        if not user:
+            fail("--save needs --user EMAIL (add one with `scrimmage users add`)")
+        try:
+            store = Store.from_settings(s)
+            rep = store.login(user)
+            attempt = store.start_attempt(rep, sc, voice=voice, grader=s.effective_grader)
+        except StoreError as exc:
+            fail(str(exc))
+        return cls(store, rep, attempt.id)
+
+    def finish(self, session: DrillSession, sc: Scenario, s: Settings,
+               card_json: dict[str, Any] | None = None) -> int:
+        from ..embeddings import get_embedder
+        from ..grading import get_grader
+        from ..memory import remember
+        from ..models import Scorecard
+        from ..store import StoreError
+        from ..store.index import AttemptIndex
+
+        if card_json is not None:
+            card = Scorecard.model_validate(card_json)
+        else:
+            card = get_grader(s, get_embedder(s)).grade(sc, session.transcript, session.outcome)
+        try:
+            index = AttemptIndex.from_settings(s, get_embedder(s))
+        except Exception as exc:  # the attempt is stored either way; the index only adds examples
+            err_console.print(f"[dim](attempt index unavailable: {exc})[/]", highlight=False)
+            index = None
+        try:
+            card = remember(self.store, index, self.rep, self.attempt_id, card)
+        except StoreError as exc:
+            fail(str(exc))
+        err_console.print(f"Saved attempt {self.attempt_id} for {self.rep.email}: overall {card.overall}, "
+                          f"outcome {card.outcome}.", highlight=False)
+        for ex in card.from_team:
+            who = ex.name or ex.user
+            line = f"  From your team — {who} ({ex.overall}, {ex.when}): “{ex.text}”"
+            err_console.print(line, highlight=False)
+        return self.attempt_id
 
 
 def _say_buyer(sc: Scenario, text: str, notice: str | None) -> None:

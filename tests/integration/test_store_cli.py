@@ -133,3 +133,42 @@ def test_users_assign_history_leaderboard(db: Store, bank: ScenarioBank) -> None
     assert code == 0 and "Rob Rep" in out and "How the weekly leaderboard works" in out
     code, out = run("history", "--user", "ghost@falcons.test")
     assert code == 1 and "no user" in out
+
+
+def test_drill_save_stores_the_attempt(db: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRIMMAGE_EMBEDDING_BACKEND", "hash")
+    assert run("users", "add", "--email", "rob@falcons.test", "--name", "Rob", "--team", "Falcons")[0] == 0
+    script = tmp_path / "rep.txt"
+    script.write_text(
+        "What makes the price feel high right now?\nWhat would the board need to approve a pilot?\n"
+    )
+    code, out = run(
+        "drill",
+        "--scenario",
+        "cfo-price-routing",
+        "--rep-script",
+        str(script),
+        "--json",
+        "--save",
+        "--user",
+        "rob@falcons.test",
+    )
+    assert code == 0, out
+    result = json.loads(out[out.index("{") :])
+    rob = db.login("rob@falcons.test")
+    attempt = db.get_attempt(rob, result["attempt_id"])
+    assert (attempt.status, attempt.overall) == ("completed", result["scorecard"]["overall"])
+    assert [t.text for t in db.transcript_turns(rob, attempt.id)] == [t["text"] for t in result["turns"]]
+    code, out = run("drill", "--scenario", "cfo-price-routing", "--rep-script", str(script), "--save")
+    assert code == 1 and "--user" in out
+    code, out = run(
+        "drill",
+        "--scenario",
+        "cfo-price-routing",
+        "--rep-script",
+        str(script),
+        "--save",
+        "--user",
+        "ghost@falcons.test",
+    )
+    assert code == 1 and "no user" in out
