@@ -27,6 +27,7 @@ PAGES = {
     "studio": st.Page("app_pages/studio.py", title="Scenario studio", icon=":material/edit_note:"),
 }
 
+engine.ensure_demo_team()
 member = current_member()
 if member is None:
     page = st.navigation([st.Page("app_pages/signin.py", title="Sign in", icon=":material/login:")])

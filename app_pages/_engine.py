@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from typing import Any
 
 import streamlit as st
@@ -102,16 +103,40 @@ def store() -> Any | None:
         return None
     s = settings()
     s.data_dir.mkdir(parents=True, exist_ok=True)
-    the_store = mod.Store.from_settings(s)
+    return mod.Store.from_settings(s)
+
+
+@st.cache_resource(show_spinner=False)
+def _seed_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def ensure_demo_team() -> None:
+    """On the very first start (empty database, ``seed_demo`` on) create the demo team, with progress."""
+    s = settings()
+    the_store = store()
     demo = part("demo")
-    if s.seed_demo and demo is not None and the_store.count_users() == 0:
-        try:
-            demo.seed_demo(the_store, bank=_base_bank())
-        except TypeError:
-            demo.seed_demo(the_store)
-        except Exception:
-            log.exception("demo seeding failed")
-    return the_store
+    if not s.seed_demo or the_store is None or demo is None or the_store.count_users() > 0:
+        return
+    with _seed_lock():
+        if the_store.count_users() > 0:  # another session seeded it while we waited
+            return
+        with st.status("Setting up the demo team — first start only, about a minute…", expanded=True) as box:
+            try:
+                try:
+                    the_index = index()
+                except Exception:
+                    the_index = None
+                summary = demo.seed_demo(the_store, bank=_base_bank(), settings=s, index=the_index,
+                                         progress=box.write)
+            except Exception as exc:
+                log.exception("demo seeding failed")
+                box.update(label="The demo team could not be created", state="error")
+                st.error(f"The demo team could not be created ({str(exc).splitlines()[0][:200]}). "
+                         "Run `scrimmage team seed-demo` in a terminal, then reload.")
+                return
+            box.update(label=getattr(summary, "describe", lambda: "Demo team ready")(), state="complete",
+                       expanded=False)
 
 
 @st.cache_resource(show_spinner="Opening the reply index…")
@@ -504,3 +529,17 @@ def my_standing(who: Member) -> Any | None:
     if board is None:
         return None
     return next((r for r in board.rows if r.user == who.id), None)
+
+
+@st.cache_resource(show_spinner=False)
+def skill_names() -> dict[str, str]:
+    """Skill id -> display name across the packaged rubrics (stored scores carry only ids)."""
+    from coach_engine.rubrics import get_rubric, rubric_ids
+
+    names: dict[str, str] = {}
+    for rid in rubric_ids():
+        try:
+            names.update({s.id: s.name for s in get_rubric(rid).skills})
+        except Exception:
+            log.exception("rubric %s does not load", rid)
+    return names

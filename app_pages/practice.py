@@ -25,6 +25,7 @@ from app_pages._ui import (
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
 
 QUICK_TURNS = 4
+PAGE_SIZE = 8
 BUYER_AVATAR = "🧑‍💼"
 REP_AVATAR = "🗣️"
 
@@ -275,8 +276,13 @@ def bank_section(bank: Any) -> None:
         empty_state("No drill matches those filters — clear the search or set a filter back to “Any”.")
         return
     st.caption(f"{len(found)} drill{'s' if len(found) != 1 else ''}")
-    for scenario in found:
+    show_all = st.session_state.get("practice_show_all", False)
+    for scenario in found if show_all else found[:PAGE_SIZE]:
         scenario_card(scenario, key=f"practice_pick_{scenario.id}")
+    if not show_all and len(found) > PAGE_SIZE and st.button(f"Show all {len(found)} drills",
+                                                             key="practice_more"):
+        st.session_state.practice_show_all = True
+        st.rerun()
 
 
 def picker_view() -> None:

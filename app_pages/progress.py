@@ -38,13 +38,15 @@ completed = [a for a in everything if a.status == "completed"]
 standing = engine.my_standing(me)
 cols = st.columns(4)
 cols[0].metric("Streak", f"{standing.streak if standing else 0} wk", help="Weeks in a row with 3+ drills")
-cols[1].metric("This week", f"{standing.drills if standing else 0} drills")
+drills = standing.drills if standing else 0
+cols[1].metric("This week", f"{drills} drill{'' if drills == 1 else 's'}")
 cols[2].metric("Completed", len(completed))
 scores = [a.overall for a in completed if a.overall is not None]
 cols[3].metric("Average", f"{round(sum(scores) / len(scores))}/100" if scores else "—")
 
 st.markdown("#### Skills over the weeks")
-rows = [{"Week": engine.week_label(a.completed_at or a.started_at), "Skill": k, "Score": v}
+names = engine.skill_names()
+rows = [{"Week": engine.week_label(a.completed_at or a.started_at), "Skill": names.get(k, k), "Score": v}
         for a in completed for k, v in a.skills.items()]
 if len({r["Week"] for r in rows}) < 2:
     st.caption("Practise in at least two different weeks to see your skill trend.")
@@ -53,7 +55,7 @@ if rows:
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("Week:O", title="ISO week"),
         y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 5]), title="Avg (1-5)"),
-        color=alt.Color("Skill:N", legend=alt.Legend(orient="bottom", columns=2)),
+        color=alt.Color("Skill:N", title=None),
         tooltip=["Week", "Skill", alt.Tooltip("Score:Q", format=".1f")],
     ).properties(height=260)
     st.altair_chart(chart, width="stretch")

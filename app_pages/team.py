@@ -78,8 +78,10 @@ def completion_tab(rows: list) -> None:
 
 
 def heatmap_tab(attempts: list) -> None:
+    names = engine.skill_names()
     rows = [
-        {"Week": engine.week_label(a.completed_at or a.started_at), "Skill": skill, "Score": score}
+        {"Week": engine.week_label(a.completed_at or a.started_at), "Skill": names.get(skill, skill),
+         "Score": score}
         for a in attempts for skill, score in a.skills.items()
     ]
     if not rows:

@@ -102,3 +102,12 @@ def test_buyer_gauge_is_off_by_default_and_on_by_setting(open_app, monkeypatch):
     _pick(on, "cfo-price-routing")
     on.button(key="practice_start").click().run()
     assert "Buyer temperature" in on.get("progress")[0].proto.text
+
+
+def test_long_lists_show_a_page_then_all(open_app):
+    at = open_app(REP)
+    picks = [b for b in at.button if b.key and b.key.startswith("practice_pick_")]
+    assert len(picks) == 8
+    at.button(key="practice_more").click().run()
+    bank = ScenarioBank.from_dirs([BANK_DIR])
+    assert len([b for b in at.button if b.key and b.key.startswith("practice_pick_")]) == len(bank)
