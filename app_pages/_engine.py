@@ -282,6 +282,12 @@ def unfinished_attempts(who: Member) -> list[Any]:
     return list(the_store.open_attempts(who.user))
 
 
+def abandon_attempt(who: Member, attempt_id: Any) -> None:
+    the_store = store()
+    if the_store is not None:
+        the_store.abandon_attempt(who.user, attempt_id)
+
+
 def stored_turns(who: Member, attempt_id: Any) -> list[Any]:
     the_store = store()
     if the_store is None:

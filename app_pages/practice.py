@@ -253,9 +253,17 @@ def unfinished_section(bank: Any) -> None:
             st.markdown(f"**{safe(scenario.title)}**")
             st.caption(f"Started {a.started_at:%a %d %b, %H:%M} UTC · "
                        f"{sum(1 for t in turns if t.role == 'rep')} replies so far")
-            if st.button("Resume", key=f"practice_resume_{a.id}"):
+            left, right = st.columns(2)
+            if left.button("Resume", key=f"practice_resume_{a.id}", type="primary", width="stretch"):
                 st.session_state.practice_quick = a.mode == "warmup"
                 start_drill(scenario, attempt_turns=turns, attempt_id=a.id)
+            if right.button("Discard", key=f"practice_discard_{a.id}", width="stretch"):
+                try:
+                    engine.abandon_attempt(who, a.id)
+                except Exception as exc:
+                    friendly_error("That drill could not be discarded", exc, "Reload the page and try again.")
+                else:
+                    st.rerun()
 
 
 def bank_section(bank: Any) -> None:

@@ -89,6 +89,17 @@ def test_an_unfinished_drill_survives_a_refresh_and_resumes(open_app):
 
 
 @needs_session
+def test_an_unfinished_drill_can_be_discarded(open_app):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    fresh = open_app(REP)
+    next(b for b in fresh.button if b.key and b.key.startswith("practice_discard_")).click().run()
+    assert not fresh.exception
+    assert "Pick up where you left off" not in texts(fresh)
+
+
+@needs_session
 def test_buyer_gauge_is_off_by_default_and_on_by_setting(open_app, monkeypatch):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
