@@ -98,6 +98,7 @@ class _Runner:
         self.cache: dict[str, _Result] = {}
         self.new: dict[str, _Result] = {}
         self.runs = self.hits = 0
+        self.refresh = refresh
         self._engine: tuple[Any, Any] | None = None
         if cache_path.exists() and not refresh:
             for line in cache_path.read_text(encoding="utf-8").splitlines():
@@ -146,7 +147,9 @@ class _Runner:
     def save(self) -> None:
         if not self.new:
             return
-        with self.cache_path.open("a", encoding="utf-8") as fh:
+        mode = "w" if self.refresh else "a"  # a refresh replaces the file instead of growing it
+        self.refresh = False
+        with self.cache_path.open(mode, encoding="utf-8") as fh:
             for key, r in self.new.items():
                 fh.write(
                     json.dumps(

@@ -158,6 +158,34 @@ def _where(*clauses: dict[str, Any] | None) -> dict[str, Any]:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
+class _ReplyRouter:
+    """``add``/``upsert`` with Chroma's arguments; each row goes to the shard its metadata names."""
+
+    def __init__(self, index: AttemptIndex):
+        self.index = index
+
+    def _route(
+        self, method: str, ids: Sequence[str], metadatas: Sequence[dict[str, Any]], **columns: Any
+    ) -> None:
+        groups: dict[tuple[int, str], list[int]] = {}
+        for i, md in enumerate(metadatas):
+            groups.setdefault((int(md["team_id"]), str(md["objection"])), []).append(i)
+        for (team_id, objection), rows in groups.items():
+            picked = {k: [v[i] for i in rows] for k, v in columns.items() if v is not None}
+            getattr(self.index.collection_for(team_id, objection), method)(
+                ids=[ids[i] for i in rows], metadatas=[metadatas[i] for i in rows], **picked
+            )
+
+    def add(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]], **columns: Any) -> None:
+        self._route("add", ids, metadatas, **columns)
+
+    def upsert(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]], **columns: Any) -> None:
+        self._route("upsert", ids, metadatas, **columns)
+
+    def count(self) -> int:
+        return self.index.count()
+
+
 class AttemptIndex:
     """Rep replies (and the scenario bank, for warm-ups) in Chroma.
 
@@ -193,6 +221,11 @@ class AttemptIndex:
             name = f"{self.base}-t{int(team_id)}-{_slug(objection)}"
             self._shards[key] = self.client.get_or_create_collection(name, embedding_function=self.ef)
         return self._shards[key]
+
+    @property
+    def replies(self) -> _ReplyRouter:
+        """Raw rows in, routed to their (team, objection) collection by metadata (bulk loads, benchmarks)."""
+        return _ReplyRouter(self)
 
     def _team_shards(self, team_id: int, objection: str | None = None) -> list[Any]:
         return [self.collection_for(team_id, o) for o in ([objection] if objection else OBJECTIONS)]
