@@ -1,0 +1,20 @@
+"""Every page a role can open renders without an exception, signed in as that role."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach_engine.identity import MANAGER_PAGES, REP_PAGES
+from tests.app.conftest import MANAGER, REP
+
+PATHS = {"practice": "practice", "scorecard": "scorecard", "warmup": "warmup", "clinic": "clinic",
+         "progress": "progress", "team": "team", "leaderboard": "leaderboard", "studio": "studio"}
+
+
+@pytest.mark.parametrize(("who", "pages"), [(REP, REP_PAGES), (MANAGER, MANAGER_PAGES)])
+def test_every_page_renders(open_app, who, pages):
+    at = open_app(who)
+    for page in pages:
+        at.switch_page(f"app_pages/{PATHS[page]}.py").run()
+        assert not at.exception, f"{page} raised for {who}: {at.exception}"
+        assert at.title, f"{page} has no title"
