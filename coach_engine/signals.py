@@ -279,6 +279,8 @@ _OPEN_START = re.compile(
     r"(could|can|would)\s+you\s+(tell|walk|share|explain|help|describe|talk|say\s+more|give\s+me))",
     re.IGNORECASE,
 )
+_OPEN_CLAUSE = re.compile(r"[,;:]\s*(and\s+|so\s+|but\s+)?(what|how|why|which|where|who)\b(?!\s+about\b)",
+                          re.IGNORECASE)
 _CLOSED_START = re.compile(
     r"^\W*(and\s+|so\s+|but\s+|then\s+|okay,?\s+|ok,?\s+|also,?\s+)?"
     r"(is|are|am|do|does|did|can|could|would|will|should|have|has|had|was|were|shall|may|isn'?t|aren'?t|"
@@ -443,7 +445,7 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
                     add(b, i, v, "embeddings")
         # Questions: open / closed.
         if q:
-            if _OPEN_START.match(sent) or _QUESTIONISH.match(sent):
+            if _OPEN_START.match(sent) or _QUESTIONISH.match(sent) or _OPEN_CLAUSE.search(sent):
                 add(Behaviour.OPEN_QUESTION, i)
             elif _CLOSED_START.match(sent) or sent.rstrip().endswith("?"):
                 add(Behaviour.CLOSED_QUESTION, i)
