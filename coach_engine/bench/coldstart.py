@@ -136,6 +136,15 @@ def _wait_health(port: int, proc: subprocess.Popen[bytes], timeout: float) -> No
     raise RuntimeError(f"streamlit did not answer /_stcore/health within {timeout:.0f} s")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc), 0.0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _one_launch(browser: Any, data_dir: Path, email: str, ctx: BenchContext, log_path: Path
                 ) -> tuple[float, float, dict[str, float]]:
     port = _free_port()
@@ -149,6 +158,7 @@ def _one_launch(browser: Any, data_dir: Path, email: str, ctx: BenchContext, log
         page.goto(f"http://127.0.0.1:{port}/?as={email}", wait_until="commit")
         page.wait_for_selector(PRACTICE_READY, timeout=90_000)
         first_paint = time.perf_counter() - t0
+        parts["server_cpu"] = _cpu_seconds(proc.pid)
         page.close()
         # Sign-in to first buyer line, in a fresh session on the now-running server.
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -220,8 +230,9 @@ def run_coldstart(ctx: BenchContext) -> dict[str, Figure]:
     return {
         "cold_start_first_paint": Figure(
             "cold_start_first_paint", paints,
-            note=f"server answering health checks after {med('server_ready'):.1f} s (median); Practice "
-                 f"opened signed in (?as=); {seeded} seeded beforehand{failed}"),
+            note=f"server answering health checks after {med('server_ready'):.1f} s, streamlit's CPU time "
+                 f"at first paint {med('server_cpu'):.1f} s (medians); Practice opened signed in (?as=); "
+                 f"{seeded} seeded beforehand{failed}"),
         "sign_in_to_first_buyer_line": Figure(
             "sign_in_to_first_buyer_line", lines,
             note=f"Sign in → Practice {med('signin_to_practice'):.1f} s; Start the call → first buyer line "

@@ -205,8 +205,17 @@ class BenchContext:
     workdir: Path
     out_dir: Path | None = None
     database_url: str | None = None
+    cache_dir: Path | None = None
+    """Where the synthetic stores (index fills, leaderboard databases) persist between runs, if anywhere."""
     log: Callable[[str], None] = lambda _msg: None
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def store_dir(self, name: str) -> Path:
+        """A folder for a synthetic store: reused from ``cache_dir`` (per mode) when given, else temporary."""
+        base = (self.cache_dir / ("quick" if self.quick else "full")) if self.cache_dir else self.workdir
+        path = base / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
 
     def size(self, full: int, quick: int) -> int:
         return quick if self.quick else full

@@ -11,7 +11,8 @@ hold. Everything is deterministic for a seed.
   (buyer name, objection, value and proof points, next step), so texts read
   like what reps type and differ from one another.
 * ``ten_turn_script`` strings replies into a 10-turn drill that explores before
-  it pitches, with a few weaker turns so the buyer does not agree at turn 4.
+  it pitches, with a few weaker turns, and proposes the next step last, so
+  most drills run all ten turns (the buyer agrees, if at all, at turn 10).
 * ``synthetic_transcript`` alternates the buyer's opening/lines with rep turns
   when the live engine is not available to produce buyer lines.
 """
@@ -139,7 +140,8 @@ def rep_reply(scenario: Scenario, style: str, rng: random.Random) -> str:
 
 
 _TEN_TURN_PLAN: tuple[str, ...] = ("ack_explore", "passive", "explore", "value", "ack_explore", "proof",
-                                   "confirm", "value_proof", "next_step", "confirm")
+                                   "confirm", "value_proof", "confirm", "next_step")
+"""The drill's moves: the next step comes last, so a buyer who is won over agrees at turn 10."""
 
 
 def ten_turn_script(scenario: Scenario, seed: int) -> list[str]:

@@ -36,7 +36,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0}))
 
 
 def load_time(ctx: BenchContext) -> Figure:
-    runs = 1 if ctx.quick else 3
+    runs = 1 if ctx.quick else 2
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     samples = []
     wall = []
@@ -67,22 +67,22 @@ def throughput_and_query(ctx: BenchContext) -> tuple[Figure, Figure]:
     raw = LocalEmbedder()  # the uncached model (shared per process with the cached embedder)
     raw.embed(["warm up"])
     seed = random.Random(time.time()).randint(1, 10**6)
-    batches = 2 if ctx.quick else 12
+    batches = 2 if ctx.quick else 8
     rates = []
-    for b in range(batches):
+    for b in ctx.capped(range(batches), full_s=90, quick_s=8, min_n=1):
         sents = _sentences(ctx, 64, seed + b)
         t0 = time.perf_counter()
         raw.embed(sents)
         rates.append(64 / (time.perf_counter() - t0))
-    queries = _sentences(ctx, 15 if ctx.quick else 200, seed + 999)
+    queries = _sentences(ctx, 15 if ctx.quick else 100, seed + 999)
     lat = []
-    for q in queries:
+    for q in ctx.capped(queries, full_s=60, quick_s=5, min_n=5):
         t0 = time.perf_counter()
         raw.embed([q])
         lat.append((time.perf_counter() - t0) * 1000.0)
     avg_words = sum(len(s.split()) for s in queries) / len(queries)
     return (Figure("embedding_throughput", rates, size=64,
-                   note=f"{batches} batches of 64 rep sentences (~{avg_words:.0f} words each)"),
+                   note=f"{len(rates)} batches of 64 rep sentences (~{avg_words:.0f} words each)"),
             Figure("embedding_query", lat, note="one new sentence per call, uncached"))
 
 

@@ -35,16 +35,17 @@ def _scenarios(ctx: BenchContext) -> list[Scenario]:
     return scenarios[::5] if ctx.quick else scenarios
 
 
-def _drill(session_mod: Any, scenario: Scenario, embedder: Any, seed: int) -> tuple[list[float], Any]:
-    """Run one 10-turn drill; return per-turn milliseconds and the session."""
+def _drill(session_mod: Any, scenario: Scenario, embedder: Any, seed: int, deadline: float = float("inf"),
+           turns: int = TURNS) -> tuple[list[float], Any]:
+    """Run one drill of up to ``turns`` rep turns (stopping at ``deadline``); per-turn ms and the session."""
     from ..buyer.scripted import ScriptedVoice
 
     session = session_mod.DrillSession(scenario, embedder=embedder, voice=ScriptedVoice(seed), seed=seed,
                                        max_turns=TURNS)
     session.start()
     laps: list[float] = []
-    for line in ten_turn_script(scenario, seed):
-        if session.finished:
+    for line in ten_turn_script(scenario, seed)[:turns]:
+        if session.finished or time.monotonic() > deadline:
             break
         t0 = time.perf_counter()
         session.rep_says(line)
@@ -57,27 +58,30 @@ def buyer_turn(ctx: BenchContext) -> Figure:
     require("coach_engine.buyer.scripted", "ScriptedVoice", why="issue 3")
     embedder = ctx.cache["embedder"]
     scenarios = _scenarios(ctx)
-    seeds = [1] if ctx.quick else [1, 2]
-    _drill(session_mod, scenarios[0], embedder, 0)  # warm-up: model, rule files, caches
+    seeds = [1]
+    _drill(session_mod, scenarios[-1], embedder, 0, turns=2)  # warm-up: rule files, prototypes, caches
     samples: list[float] = []
     by_turn: dict[int, list[float]] = {}
     early = 0
     transcripts: list[tuple[Scenario, Transcript, Any]] = []
-    runs = ctx.capped([(seed, s) for seed in seeds for s in scenarios], full_s=420, quick_s=10, min_n=2)
+    cap = 10.0 if ctx.quick else 240.0
+    deadline = time.monotonic() + cap
+    runs = ctx.capped([(seed, s) for seed in seeds for s in scenarios], full_s=cap, quick_s=cap, min_n=1)
     for seed, s in runs:
-        laps, session = _drill(session_mod, s, embedder, seed)
+        laps, session = _drill(session_mod, s, embedder, seed, deadline if samples else float("inf"))
         samples.extend(laps)
         for i, ms in enumerate(laps, start=1):
             by_turn.setdefault(i, []).append(ms)
-        if len(laps) < TURNS:
+        if session.finished and len(laps) < TURNS:
             early += 1
         transcripts.append((s, session.transcript, session.outcome))
     ctx.cache["drill_transcripts"] = transcripts
     fig = Figure("buyer_turn_offline", samples, size=runs.taken,
                  series=[(t, statistics.median(v)) for t, v in sorted(by_turn.items())], series_x="turn")
     n_scen = len({x[0].id for x in transcripts})
+    stopped = f"; stopped at the {cap:.0f} s time cap" if time.monotonic() > deadline else ""
     fig.note = (f"{runs.taken} drills of up to {TURNS} rep turns over {n_scen} scenarios; {early} ended "
-                f"before turn {TURNS} (agreed or walked away){runs.note()}")
+                f"before turn {TURNS} (agreed or walked away){stopped}")
     return fig
 
 
@@ -108,7 +112,7 @@ def grade_transcript(ctx: BenchContext) -> Figure:
     grader.grade(*synthetic_pair(ctx))  # first call loads rubrics and rule files
     cold: list[float] = []
     warm: list[float] = []
-    for s, t in ctx.capped(items, full_s=240, quick_s=8, min_n=2):
+    for s, t in ctx.capped(items, full_s=150, quick_s=8, min_n=2):
         # Cold: the first grading of the transcript in this process. Warm: again, with its texts
         # embedded, as in the app where the drill has just embedded every rep turn.
         for bucket in (cold, warm, warm):
@@ -142,22 +146,22 @@ def synthetic_pair(ctx: BenchContext) -> tuple[Scenario, Transcript]:
 def grade_reply(ctx: BenchContext) -> tuple[Figure, Figure]:
     grader = _grader(ctx)
     scenarios = [ctx.cache["bank"].get(i) for i in ctx.cache["bank"].ids()]
-    n = 30 if ctx.quick else 300
+    n = 30 if ctx.quick else 150
     pool = reply_pool(scenarios, n, seed=int(time.time()) % 100000)
     grader.grade_reply(pool[0][0], pool[0][2])
     single: list[float] = []
-    replies = ctx.capped(pool[1:], full_s=180, quick_s=5, min_n=5)
+    replies = ctx.capped(pool[1:], full_s=90, quick_s=5, min_n=3)
     for s, _style, text in replies:
         t0 = time.perf_counter()
         grader.grade_reply(s, text)
         single.append((time.perf_counter() - t0) * 1000.0)
     # Batch throughput: fresh replies, graded back to back in one process (as `grade --batch`).
-    batch = 10 if ctx.quick else 50
-    batches = 1 if ctx.quick else 6
+    batch = 5 if ctx.quick else 50
+    batches = 1 if ctx.quick else 4
     rng = random.Random(7)
     fresh = reply_pool(scenarios, batch * batches, seed=rng.randint(10**6, 10**7))
     throughput: list[float] = []
-    for b in ctx.capped(range(batches), full_s=240, quick_s=5, min_n=1):
+    for b in ctx.capped(range(batches), full_s=120, quick_s=5, min_n=1):
         chunk = fresh[b * batch : (b + 1) * batch]
         t0 = time.perf_counter()
         grade_many = getattr(grader, "grade_replies", None)

@@ -91,7 +91,7 @@ def _drill_scenarios(ctx: BenchContext) -> list[Scenario]:
     seen: dict[str, Scenario] = {}
     for s in scenarios:
         seen.setdefault(s.id, s)
-    return list(seen.values())[: 3 if ctx.quick else 10]
+    return list(seen.values())[: 1 if ctx.quick else 6]
 
 
 def buyer_turn_cost(ctx: BenchContext) -> dict[str, Figure]:

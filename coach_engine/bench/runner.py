@@ -78,6 +78,7 @@ def run_bench(
     quick: bool = False,
     out_dir: Path | None = None,
     database_url: str | None = None,
+    cache_dir: Path | None = None,
     groups: Sequence[str] | None = None,
     log: Callable[[str], None] = lambda _m: None,
     keep_workdir: bool = False,
@@ -87,7 +88,8 @@ def run_bench(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     workdir = Path(tempfile.mkdtemp(prefix="scrimmage-bench-"))
-    ctx = BenchContext(quick=quick, workdir=workdir, out_dir=out_dir, database_url=database_url, log=log)
+    ctx = BenchContext(quick=quick, workdir=workdir, out_dir=out_dir, database_url=database_url,
+                       cache_dir=cache_dir, log=log)
     chosen = list(groups or GROUPS)
     figures: dict[str, Figure] = {}
     try:

@@ -63,6 +63,9 @@ def bench(
     database_url: str | None = typer.Option(
         None, "--database-url", help="Also measure the leaderboard on this PostgreSQL URL (postgresql+psycopg://...)."
     ),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", help="Keep the synthetic stores (index, leaderboard databases) here and "
+                                  "reuse them next time instead of rebuilding (same data, same queries)."),
     only: list[str] = typer.Option([], "--only", help="Run only these groups (engine, llm, embeddings, "
                                                       "leaderboard, index, coldstart); repeatable."),
 ) -> None:
@@ -79,9 +82,10 @@ def bench(
         err_console.print(message, style="dim", highlight=False, soft_wrap=True)
 
     if quick:
-        log("quick mode: smaller sizes (index 1k/5k replies, 100 reps), fewer repeats, time caps; "
+        log("quick mode: smaller sizes (index 1k/3k replies, 60 reps), fewer repeats, time caps; "
             "figure names stay the same and each figure's note says QUICK where the size differs")
-    figures = run_bench(quick=quick, out_dir=out, database_url=database_url, groups=only or None, log=log)
+    figures = run_bench(quick=quick, out_dir=out, database_url=database_url, cache_dir=cache_dir,
+                        groups=only or None, log=log)
     data = to_json(figures, quick=quick)
     if out is not None:
         for path in write_outputs(data, out):
