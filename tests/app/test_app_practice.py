@@ -122,3 +122,14 @@ def test_long_lists_show_a_page_then_all(open_app):
     at.button(key="practice_more").click().run()
     bank = ScenarioBank.from_dirs([BANK_DIR])
     assert len([b for b in at.button if b.key and b.key.startswith("practice_pick_")]) == len(bank)
+
+
+@needs_session
+def test_ending_before_saying_anything_still_gives_a_scorecard(open_app):
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    at.button(key="practice_end").click().run()
+    at.button(key="practice_grade").click().run()
+    assert not at.exception
+    assert at.session_state["shared_result"]["scorecard"].overall <= 20

@@ -133,3 +133,9 @@ def open_as(page, base: str, who: str, path: str = "") -> None:  # type: ignore[
     page.goto(f"{base}/{path}?as={who}")
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1")
     settle(page)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say where the screenshots are, even when output is captured."""
+    if SHOTS.is_dir() and any(SHOTS.glob("*.png")):
+        terminalreporter.write_line(f"[e2e] screenshots: {SHOTS}")
