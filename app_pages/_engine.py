@@ -549,3 +549,20 @@ def skill_names() -> dict[str, str]:
         except Exception:
             log.exception("rubric %s does not load", rid)
     return names
+
+
+def latest_result(who: Member) -> dict[str, Any] | None:
+    """The member's most recent graded attempt, shaped like ``last_result`` (after a refresh)."""
+    try:
+        done = my_attempts(who, status="completed")
+    except Exception:
+        log.exception("history unavailable")
+        return None
+    for attempt in done[:5]:
+        detail = attempt_detail(who, attempt.id)
+        if detail["scorecard"] is not None and detail["scenario"] is not None:
+            return {"scenario": detail["scenario"], "transcript": detail["transcript"],
+                    "scorecard": detail["scorecard"], "attempt_id": attempt.id,
+                    "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
+                    "when": attempt.completed_at}
+    return None

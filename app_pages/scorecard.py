@@ -8,8 +8,13 @@ from app_pages import _engine as engine
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, page_header, safe
 
-result = engine.last_result()
 page_header("Scorecard", "Every point on this card is backed by a quote from your drill.")
+result = engine.last_result()
+me = engine.member()
+if result is None and me is not None:
+    result = engine.latest_result(me)
+    if result is not None and result.get("when") is not None:
+        st.caption(f"Your latest drill, {result['when']:%a %d %b %H:%M} UTC — every drill is on My progress.")
 
 if result is None:
     empty_state("No scorecard yet — finish a drill on Practice (or a warm-up) and it shows up here.")
@@ -36,4 +41,4 @@ if cols[1].button("⬆️ Try a harder one" if harder else "You're on the hardes
 if harder is not None:
     cols[1].caption(f"Next up: {safe(harder.title)} ({harder.difficulty})")
 
-render_scorecard(scenario, result["transcript"], card)
+render_scorecard(scenario, result["transcript"], card, result.get("reviews", ()))

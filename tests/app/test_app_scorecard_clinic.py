@@ -30,6 +30,17 @@ def test_scorecard_empty_state_points_to_practice(open_app):
     assert "No scorecard yet" in texts(at)
 
 
+def test_scorecard_after_a_refresh_shows_the_latest_stored_drill(open_app, tmp_path):
+    from tests.app.test_app_leaderboard import complete_drill
+
+    complete_drill(tmp_path / "data")
+    at = open_app(REP)
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    assert "Your latest drill" in texts(at)
+    assert at.metric[0].label == "Overall"
+
+
 def test_scorecard_shows_overall_checks_and_coaching(open_app):
     at = open_app(REP)
     result = _result()
