@@ -27,6 +27,9 @@ PAGES = {
     "studio": st.Page("app_pages/studio.py", title="Scenario studio", icon=":material/edit_note:"),
 }
 
+if problem := engine.startup_problem():
+    st.error(problem, icon="⚠️")
+    st.stop()
 engine.ensure_demo_team()
 member = current_member()
 if member is None:

@@ -566,3 +566,17 @@ def latest_result(who: Member) -> dict[str, Any] | None:
                     "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
                     "when": attempt.completed_at}
     return None
+
+
+def startup_problem() -> str | None:
+    """Why the app cannot start (settings or database unusable), as a sentence with what to do; else None."""
+    try:
+        s = settings()
+    except Exception as exc:
+        return f"The settings are not valid ({str(exc).splitlines()[0][:200]}). Fix the SCRIMMAGE_ settings."
+    try:
+        store()
+    except Exception as exc:
+        return (f"The database at {s.masked()['database_url']} could not be opened "
+                f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR.")
+    return None

@@ -42,3 +42,10 @@ def test_manager_gets_team_pages(open_app):
 def test_mode_note_is_visible(open_app):
     at = open_app(REP)
     assert "Offline mode" in texts(at)
+
+
+def test_an_unusable_database_is_a_message_not_a_traceback(open_app, monkeypatch):
+    monkeypatch.setenv("SCRIMMAGE_DATABASE_URL", "sqlite:////proc/scrimmage-no/x.db")
+    at = open_app(REP)
+    assert not at.exception
+    assert "could not be opened" in at.error[0].value
