@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["TurnIntegrity", "scan_turn"]
+__all__ = ["TurnIntegrity", "mentions_machinery", "scan_turn"]
 
 _ADDRESSEE = (
     r"(?:grader|grading|evaluator|evaluation|judge|scorer|scoring|rubric|assessor|reviewer|"
@@ -99,6 +99,18 @@ _META_COACHING = re.compile(
     r"\b(?:acknowledg(?:e|ing|ement)|empath(?:y|ize|ise)|validat(?:e|ing|ion)|open[- ]ended questions?|"
     r"discovery questions?|laer|active listening|objection handling|rapport|mirroring|"
     r"trial close|value proposition|pain points?|rubric)\b", re.I)
+
+
+_MACHINERY = re.compile(
+    r"\b(?:grader|grading|judge|evaluator|scor(?:e|ing|er)|rubric|checks?|ai|a\.i\.|llm|model|assistant|"
+    r"bot|simulat\w*|roleplay\w*|role-play|system|prompt|instructions?|rules?|script|brief|character|"
+    r"persona|outcome|resistance|drill|scenario|director|agreed?|5/5|\d+\s*/\s*\d+)\b", re.I)
+
+
+def mentions_machinery(text: str) -> bool:
+    """Whether text names the grader, the model or the simulation (a detector's injection cue
+    such as "pretend" only counts in such a sentence: "I won't pretend otherwise" is sales talk)."""
+    return bool(_MACHINERY.search(text))
 
 
 @dataclass(frozen=True)

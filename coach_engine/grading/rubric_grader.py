@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..rubrics import get_rubric
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
-from .integrity import scan_turn
+from .integrity import mentions_machinery, scan_turn
 from .scoring import GradeParts, assemble, checks_for_mode
 
 if TYPE_CHECKING:
@@ -56,6 +56,17 @@ Detector = Callable[[str, "SignalContext", "Embedder"], SignalSet]
 
 __all__ = ["AnalysedTurn", "Detector", "RubricGrader", "delivery_notes", "reply_transcript"]
 
+ACK_BEHAVIOURS = frozenset({Behaviour.ACKNOWLEDGE, Behaviour.SUMMARIZE})
+SPECIFIC_SIMILARITY = 0.35
+"""An acknowledgement this close (cosine) to the buyer's last line fits what they said."""
+_STOP_WORDS = (
+    "about after again also been before being both could does doing each from have having here into just "
+    "more most much only other over same should some such than that their them then there these they this "
+    "those through very what when where which while will with would your yours you're that's it's i'm "
+    "really totally completely understand understood hear fair point great question sense thanks thank "
+    "appreciate sure okay"
+)
+_STOP = frozenset(_STOP_WORDS.split(" "))
 VALUE_BEHAVIOURS = frozenset({Behaviour.STATE_VALUE, Behaviour.QUANTIFY_VALUE, Behaviour.GIVE_PROOF})
 MIN_ENGAGED_WORDS = 5
 """A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
@@ -76,6 +87,11 @@ def reply_transcript(scenario: Scenario, reply: str) -> Transcript:
     """Single-reply mode: the buyer's opening, then the rep's reply."""
     return Transcript(scenario=scenario.id, turns=[Turn(role="buyer", text=scenario.buyer.opening),
                                                    Turn(role="rep", text=reply)])
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.lower().strip("'’-") for w in _WORDS.findall(text)}
+    return {w for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
 
 
 def word_count(text: str) -> int:
@@ -112,6 +128,9 @@ class AnalysedTurn:
     signals: list[Signal]
     injection: list[tuple[int, int]] = field(default_factory=list)
     stuffed: tuple[int, int] | None = None
+    generic: set[tuple[Behaviour, int]] = field(default_factory=set)
+    """(behaviour, start) of acknowledgements that fit any objection ("I understand."): they never
+    count for ``relevant`` checks, which ask for a response to what this buyer said."""
 
     @property
     def void(self) -> bool:
@@ -166,6 +185,8 @@ def _matching(check: RubricCheck, behaviours: Sequence[str], scope: Sequence[tup
     for turn, limit in scope:
         for s in sorted(turn.positive(), key=lambda s: (s.start, s.end, s.behaviour.value)):
             if s.behaviour not in wanted or (check.relevant and not s.relevant):
+                continue
+            if check.relevant and (s.behaviour, s.start) in turn.generic:
                 continue
             if limit is not None and s.start >= limit:
                 continue
@@ -325,18 +346,41 @@ class RubricGrader:
             integrity = scan_turn(turn.text)
             injection = list(integrity.injection)
             for s in signals:
-                if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection:
+                if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \
+                        and mentions_machinery(s.quote):
                     injection.append((s.start, s.end))
             stuffed = integrity.stuffing
             ks = [s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
             if stuffed is None and ks and ks[0].confidence >= DETECTOR_STUFFING_MIN_CONFIDENCE:
                 stuffed = (ks[0].start, ks[0].end)
-            elif ks and stuffed is None and not injection:
-                # Overruled: the detector un-credited this turn's positives for stuffing; restore them.
+            gamed = any(s.behaviour in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION) for s in signals)
+            if gamed and stuffed is None and not injection:
+                # Overruled: the detector un-credited this turn's positives as gaming; restore them.
                 signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
-                           for s in signals if s.behaviour != Behaviour.KEYWORD_STUFFING]
+                           for s in signals
+                           if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
+            generic = self._generic_acknowledgements(scenario, transcript.turns[:i], signals)
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
-                                    stuffed=stuffed))
+                                    stuffed=stuffed, generic=generic))
+        return out
+
+    def _generic_acknowledgements(self, scenario: Scenario, history: Sequence[Turn], signals: Sequence[Signal]
+                                  ) -> set[tuple[Behaviour, int]]:
+        """Acknowledgements that share nothing with what the buyer said (no content word, no number,
+        and not semantically close to the buyer's last line)."""
+        acks = [s for s in signals if s.behaviour in ACK_BEHAVIOURS]
+        if not acks:
+            return set()
+        buyer = [t.text for t in history if t.role == "buyer"] or [scenario.buyer.opening]
+        vocab = _content_words(" ".join(buyer[-2:]))
+        out = set()
+        sims = self.embedder.embed([buyer[-1]] + [s.quote for s in acks])
+        for s, vec in zip(acks, sims[1:], strict=True):
+            if _content_words(s.quote) & vocab:
+                continue
+            if float(vec @ sims[0]) >= SPECIFIC_SIMILARITY:
+                continue
+            out.add((s.behaviour, s.start))
         return out
 
     # --- Grader interface ---------------------------------------------------------------
