@@ -35,3 +35,21 @@ def test_llm_voice_streams_the_buyer_reply(open_app, llm_server):
     assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
     assert llm_server.chat_requests, "the voice never called the model"
     assert "Fair question" in at.chat_message[2].markdown[0].value
+
+
+def test_a_failing_model_falls_back_with_a_notice_not_an_error(open_app, monkeypatch):
+    from coach_engine.fakes.openai_server import HTTPError
+
+    with OpenAICompatServer(default=HTTPError(500)) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
+        monkeypatch.setenv("SCRIMMAGE_VOICE", "llm")
+        monkeypatch.setenv("SCRIMMAGE_GRADER", "offline")
+        monkeypatch.setenv("SCRIMMAGE_LLM_MAX_RETRIES", "0")
+        at = open_app(REP)
+        at.button(key="practice_pick_cfo-price-routing").click().run()
+        at.button(key="practice_start").click().run()
+        at.chat_input(key="practice_reply").set_value("What's behind the number you set aside?").run()
+        assert not at.exception
+        assert not at.error
+        assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
+        assert at.toast, "the rep should be told the scripted voice stood in"
