@@ -81,6 +81,7 @@ def _load_sentence_transformer(model: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # 2 torch threads spin-wait on a busy box: PERFORMANCE.md
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(model, device="cpu")
