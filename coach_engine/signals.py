@@ -288,7 +288,8 @@ _CLOSED_START = re.compile(
     re.IGNORECASE,
 )
 _QUESTIONISH = re.compile(
-    r"^\W*(tell\s+me|walk\s+me\s+through|help\s+me\s+understand|i'?m\s+curious|i'?d\s+love\s+to\s+(hear|understand))",
+    r"^\W*(tell\s+me|walk\s+me\s+through|help\s+me\s+understand|i'?m\s+curious|i'?d\s+love\s+to\s+(hear|understand)|"
+    r"(and\s+|so\s+|but\s+)?(can|could|may)\s+i\s+ask\s+(what|how|why|who|where|which|about))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -312,6 +313,20 @@ _STOP = frozenset(
 
 def _words(s: str) -> list[str]:
     return _WORD.findall(s.lower())
+
+
+def _continued_questions(text: str, spans: list[tuple[int, int]], questions: list[bool]) -> list[bool]:
+    """A clause cut off by a dash belongs to the question it runs into (added by the grader, issue 4):
+    "Can I ask what's behind the freeze — is it a general hold?" is one question, split in two."""
+    out = list(questions)
+    for k in range(len(spans) - 2, -1, -1):
+        gap = text[spans[k][1]:spans[k + 1][0]]
+        if out[k + 1] and not out[k] and _DASH_GAP.fullmatch(gap):
+            out[k] = True
+    return out
+
+
+_DASH_GAP = re.compile(r"\s*[—–-]\s*")
 
 
 def _is_question(sentence: str) -> bool:
@@ -411,7 +426,7 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         s, e = spans[i]
         found[key] = Signal(b, text[s:e], s, e, round(float(conf), 3), relevant, source)
 
-    questions = [_is_question(s) for s in sentences]
+    questions = _continued_questions(text, spans, [_is_question(s) for s in sentences])
     competitor = _competitor_names(ctx.scenario)
     cue_hits = 0
     cue_words = 0
