@@ -26,6 +26,17 @@ REPLIES = [
 ]
 
 
+ASSIGNED = "Farm operations manager asks to wait until after harvest"
+
+
+def pick(page, key: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose ``option`` in the selectbox with widget key ``key`` (type to filter, click the option)."""
+    page.locator(f".st-key-{key} input").click()
+    page.keyboard.type(option[:20])
+    page.get_by_role("option", name=option).first.click()
+    settle(page)
+
+
 def chat(page, text: str) -> None:  # type: ignore[no-untyped-def]
     before = page.locator("[data-testid=stChatMessage]").count()
     box = page.locator("[data-testid=stChatInputTextArea]")
@@ -92,14 +103,10 @@ def test_manager_assigns_and_the_rep_sees_it_on_practice(app_url, new_page):
     open_as(manager, app_url, MANAGER)
     manager.get_by_text("Assign a drill", exact=True).wait_for()
     shot(manager, "team-assign")
-    manager.locator(".st-key-team_assign_scenario input").click()
-    manager.keyboard.type("Budget freeze")
-    manager.keyboard.press("Enter")
-    manager.locator(".st-key-team_assign_to input").click()
-    manager.keyboard.type("Sam")
-    manager.keyboard.press("Enter")
+    pick(manager, "team_assign_scenario", ASSIGNED)
+    pick(manager, "team_assign_to", "Sam Okafor")
     manager.get_by_role("button", name="Assign", exact=True).click()
-    manager.get_by_text("Assigned “").wait_for()
+    manager.get_by_text(f"Assigned “{ASSIGNED}” to Sam Okafor").wait_for()
     settle(manager)
     for i, tab in enumerate(["Completion", "Skill heatmap", "Review queue"]):
         manager.get_by_role("tab", name=tab).click()
@@ -110,6 +117,8 @@ def test_manager_assigns_and_the_rep_sees_it_on_practice(app_url, new_page):
     rep.get_by_text("Assigned to you", exact=True).wait_for()
     assigned = rep.locator("[class*=st-key-practice_assigned_]")
     assigned.first.wait_for()
+    card = assigned.first.locator("xpath=ancestor::div[contains(@class,'stVerticalBlock')][1]")
+    assert ASSIGNED in card.inner_text()
     main = rep.inner_text("[data-testid=stMainBlockContainer]")
     assert "Start assigned drill" in main and "pass mark 70" in main
     shot(rep, "practice-assigned")
