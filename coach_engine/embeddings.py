@@ -82,8 +82,12 @@ def _load_sentence_transformer(model: str) -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # 2 torch threads spin-wait on a busy box: PERFORMANCE.md
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
+    hf_logging.set_verbosity_error()
     return SentenceTransformer(model, device="cpu")
 
 
