@@ -15,6 +15,15 @@ from .core import CATALOG
 
 __all__ = ["growth_chart"]
 
+LEGEND = {
+    "buyer_turn_offline": "buyer turn (p95 budget 50 ms)",
+    "grade_transcript_10_turns": "grading the transcript so far (budget 300 ms)",
+    "llm_prompt_tokens_per_buyer_turn": "prompt tokens (budget 2,000 at turn 10)",
+    "index_query_100k": "team's best replies query (budget 50 ms)",
+    "leaderboard_sqlite": "SQLite (budget 200 ms)",
+    "leaderboard_postgres": "PostgreSQL",
+}
+
 # (panel title, y label, figure names plotted in that panel)
 PANELS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Offline engine vs conversation length", "ms (median)",
@@ -43,13 +52,19 @@ def growth_chart(data: dict[str, Any], path: Path) -> Path | None:
             series = data[name]["series"]
             xs = [p[0] for p in series["points"]]
             ys = [p[1] for p in series["points"]]
-            ax.plot(xs, ys, marker="o", label=CATALOG[name].label if name in CATALOG else name)
+            label = LEGEND.get(name, CATALOG[name].label if name in CATALOG else name)
+            ax.plot(xs, ys, marker="o", label=label)
             ax.set_xlabel(series["x"])
             budget = data[name].get("budget")
             if budget is not None and name != "llm_calls_per_buyer_turn":
                 ax.axhline(budget, color="grey", linestyle="--", linewidth=0.8)
         if title.startswith("Attempt") or title.startswith("Weekly"):
+            from matplotlib.ticker import FuncFormatter, NullFormatter
+
             ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_xticks(sorted({p[0] for n in names for p in data[n]["series"]["points"]}))
         ax.set_title(title, fontsize=9)
         ax.set_ylabel(ylabel)
         ax.set_ylim(bottom=0)

@@ -16,12 +16,23 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .core import CATALOG, BenchContext, Figure, describe_error, guarded, machine_info
 
-__all__ = ["GROUPS", "run_bench", "to_json", "write_outputs"]
+__all__ = ["GROUPS", "BenchRun", "run_bench", "to_json", "write_outputs"]
+
+
+@dataclass
+class BenchRun:
+    """Every figure of the catalog, plus what the machine was doing while they were taken."""
+
+    figures: dict[str, Figure]
+    quick: bool
+    seconds: float = 0.0
+    load_at_start: list[float] | None = None
 
 
 def _group_runner(name: str) -> Callable[[BenchContext], dict[str, Figure]]:
@@ -82,8 +93,13 @@ def run_bench(
     groups: Sequence[str] | None = None,
     log: Callable[[str], None] = lambda _m: None,
     keep_workdir: bool = False,
-) -> dict[str, Figure]:
+) -> BenchRun:
     """Run the chosen groups (all by default); every figure of the catalog is in the result."""
+    started = time.perf_counter()
+    try:
+        load_at_start: list[float] | None = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load_at_start = None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -98,7 +114,7 @@ def run_bench(
         except Exception as exc:
             message = f"the scenario bank or the embedding model did not load: {describe_error(exc)}"
             log(message)
-            return {n: Figure(n, error=message) for n in CATALOG}
+            return BenchRun({n: Figure(n, error=message) for n in CATALOG}, quick, 0.0, load_at_start)
         for group in chosen:
             names = [n for n, spec in CATALOG.items() if spec.group == group]
             log(f"[{time.strftime('%H:%M:%S')}] {group}: {', '.join(names)}")
@@ -111,25 +127,32 @@ def run_bench(
     finally:
         if not keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
-    return {n: figures[n] for n in CATALOG}
+    return BenchRun({n: figures[n] for n in CATALOG}, quick, time.perf_counter() - started, load_at_start)
 
 
-def to_json(figures: dict[str, Figure], *, quick: bool) -> dict[str, Any]:
+def to_json(run: BenchRun) -> dict[str, Any]:
     """The issue's JSON: each figure's name → {median, p95, unit, n, ...}, plus ``machine``."""
-    out: dict[str, Any] = {name: fig.to_json() for name, fig in figures.items()}
+    out: dict[str, Any] = {name: fig.to_json() for name, fig in run.figures.items()}
     machine = machine_info()
-    machine["mode"] = "quick" if quick else "full"
+    machine["mode"] = "quick" if run.quick else "full"
+    machine["load_average_at_start"] = run.load_at_start
+    machine["bench_seconds"] = round(run.seconds, 1)
     out["machine"] = machine
     return out
 
 
 def write_outputs(data: dict[str, Any], out_dir: Path) -> list[Path]:
-    """``bench.json`` and the growth chart(s) in ``out_dir``; returns the files written."""
+    """``bench.json``, ``figures.md`` and the growth chart in ``out_dir``; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "bench.json"
     path.write_text(json.dumps(data, indent=2) + "\n")
     written = [path]
     from .charts import growth_chart
+    from .report import markdown_table
+
+    table = out_dir / "figures.md"
+    table.write_text(markdown_table(data))
+    written.append(table)
 
     chart = growth_chart(data, out_dir / "growth.png")
     if chart is not None:

@@ -84,9 +84,9 @@ def bench(
     if quick:
         log("quick mode: smaller sizes (index 1k/3k replies, 60 reps), fewer repeats, time caps; "
             "figure names stay the same and each figure's note says QUICK where the size differs")
-    figures = run_bench(quick=quick, out_dir=out, database_url=database_url, cache_dir=cache_dir,
-                        groups=only or None, log=log)
-    data = to_json(figures, quick=quick)
+    run = run_bench(quick=quick, out_dir=out, database_url=database_url, cache_dir=cache_dir,
+                    groups=only or None, log=log)
+    data = to_json(run)
     if out is not None:
         for path in write_outputs(data, out):
             log(f"wrote {path}")
