@@ -137,8 +137,9 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
     this_week = and_(done, AttemptRow.completed_at >= start, AttemptRow.completed_at < end)
 
     with store.session() as s:
+        conn = s.connection()  # Core rows: no ORM row processing for thousands of aggregates
         reps = list(
-            s.execute(
+            conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.name).where(
                     UserRow.team_id == team_rec.id, UserRow.role == "rep"
                 )
@@ -153,7 +154,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         )
         scenario_points = {
             uid: int(p)
-            for uid, p in s.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
+            for uid, p in conn.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
         }
 
         # One scan over the lookback window, one row per rep: drills per week (for the streak) and
@@ -165,7 +166,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         stats: dict[int, tuple[int, float]] = {}
         trailing: dict[int, tuple[int, float]] = {}
         qualifying: dict[int, set[int]] = defaultdict(set)
-        for uid, n_now, sum_now, n_prev, sum_prev, *counts in s.execute(
+        for uid, n_now, sum_now, n_prev, sum_prev, *counts in conn.execute(
             select(
                 AttemptRow.user_id,
                 func.sum(case((in_week[0], 1), else_=0)),
@@ -186,7 +187,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
 
         effective = func.coalesce(SkillScoreRow.reviewed_score, SkillScoreRow.score)
         skill_rows = list(
-            s.execute(
+            conn.execute(
                 select(
                     AttemptRow.user_id,
                     SkillScoreRow.skill_id,
