@@ -10,8 +10,9 @@ lines, and their skill rises week by week, so trends are real trends.
 
 Speed: the engine is deterministic, so equal transcripts give equal results.
 A drill is identified by (scenario content hash, rep lines, grader) and its
-result is cached in ``demo_results.jsonl`` (shipped, refreshed with
-``--refresh``); a changed scenario or grader simply runs the engine again.
+result is cached in ``demo_results.jsonl`` (shipped, rewritten by
+``--refresh``; drills it does not cover run the engine and are cached in the
+data directory, never in the package).
 Timestamps are spread over the past weeks in the team's time zone (weekdays,
 office hours, never in the future).
 """
@@ -92,16 +93,19 @@ def _mix(strong: list[str], habit: list[str], level: int, levels: int) -> list[s
 class _Runner:
     """Runs (or recalls) one drill through the real engine."""
 
-    def __init__(self, settings: Settings, cache_path: Path, refresh: bool):
+    def __init__(self, settings: Settings, shipped: Path, refresh: bool):
         self.settings = settings
-        self.cache_path = cache_path
+        self.shipped = shipped
+        self.local = settings.data_dir / "demo_results.jsonl"
         self.cache: dict[str, _Result] = {}
         self.new: dict[str, _Result] = {}
         self.runs = self.hits = 0
         self.refresh = refresh
         self._engine: tuple[Any, Any] | None = None
-        if cache_path.exists() and not refresh:
-            for line in cache_path.read_text(encoding="utf-8").splitlines():
+        for path in () if refresh else (shipped, self.local):
+            if not path.exists():
+                continue
+            for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     row = json.loads(line)
                     self.cache[row["key"]] = _Result(
@@ -147,9 +151,12 @@ class _Runner:
     def save(self) -> None:
         if not self.new:
             return
-        mode = "w" if self.refresh else "a"  # a refresh replaces the file instead of growing it
+        # A refresh rewrites the shipped file (a developer's act); otherwise new results go to the
+        # data directory, never into the installed package.
+        target, mode = (self.shipped, "w") if self.refresh else (self.local, "a")
         self.refresh = False
-        with self.cache_path.open(mode, encoding="utf-8") as fh:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open(mode, encoding="utf-8") as fh:
             for key, r in self.new.items():
                 fh.write(
                     json.dumps(
