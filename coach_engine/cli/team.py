@@ -212,7 +212,7 @@ def seed_demo(
     ] = False,
     weeks: Annotated[int, typer.Option(help="Weeks of history.")] = 6,
     refresh: Annotated[
-        bool, typer.Option("--refresh", help="Re-run every drill and rewrite the shipped results cache (for developers).")
+        bool, typer.Option("--refresh", help="Re-run every drill; rewrite the shipped cache.")
     ] = False,
 ) -> None:
     """Create the demo team (a manager and eight reps) with weeks of history from real drills."""
