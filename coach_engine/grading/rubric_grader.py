@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..models import (
@@ -143,7 +144,7 @@ class AnalysedTurn:
         return [s for s in self.signals if s.behaviour in NEGATIVE and s.behaviour not in
                 (Behaviour.INJECTION, Behaviour.KEYWORD_STUFFING)]
 
-    @property
+    @cached_property
     def engaged(self) -> bool:
         if self.void or word_count(self.text) < MIN_ENGAGED_WORDS:
             return False

@@ -57,8 +57,8 @@ REPLY_DEFERRED: Mapping[str, tuple[str, tuple[str, ...], int]] = {
 """rubric id -> (exploring skill, deferred skills, floor) for single-reply mode."""
 
 OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
-INJECTION_CAP = 15
-STUFFING_CAP = 30
+INJECTION_CAP = 10
+STUFFING_CAP = 20
 
 __all__ = [
     "INJECTION_CAP",
