@@ -9,7 +9,9 @@ grader. Reps mix their habit (feature dumping, discounting ...) with strong
 lines, and their skill rises week by week, so trends are real trends.
 
 Speed: the engine is deterministic, so equal transcripts give equal results.
-A drill is identified by (scenario content hash, rep lines, grader) and its
+A drill is identified by (scenario content hash, rep lines, grader, engine
+fingerprint — a hash of the signal, buyer and grading code and data, so any
+engine change invalidates the cache instead of serving stale scores) and its
 result is cached in ``demo_results.jsonl`` (shipped, rewritten by
 ``--refresh``; drills it does not cover run the engine and are cached in the
 data directory, never in the package).
@@ -25,6 +27,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +49,24 @@ SCRIPTS_FILE = Path(__file__).resolve().parents[1] / "evals" / "data" / "buyer_s
 
 class DemoAlreadySeeded(RuntimeError):
     """The database already has users; seeding again would mix demo data into real data."""
+
+
+_ENGINE_PARTS = ("signals.py", "signal_rules.yaml", "session.py", "buyer", "grading", "rubrics")
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """A hash of the code and data that decide a drill's outcome and score."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for part in _ENGINE_PARTS:
+        path = root / part
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for f in files:
+            if f.is_file() and f.suffix in {".py", ".yaml"}:
+                digest.update(f.relative_to(root).as_posix().encode())
+                digest.update(f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -124,7 +145,8 @@ class _Runner:
         return self._engine
 
     def key(self, scenario: Scenario, lines: list[str]) -> str:
-        raw = json.dumps([scenario.content_hash(), lines, "offline", self.settings.embedding_backend])
+        raw = json.dumps([scenario.content_hash(), lines, "offline", self.settings.embedding_backend,
+                          engine_fingerprint()])
         return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
     def run(self, scenario: Scenario, lines: list[str]) -> _Result:
