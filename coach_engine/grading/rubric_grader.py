@@ -95,6 +95,12 @@ def _content_words(text: str) -> set[str]:
     return {w for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
 
 
+def _sentence_end(text: str, pos: int) -> int:
+    """The end of the sentence that contains ``pos`` (after its . ! or ?), or the end of the text."""
+    ends = [i for i in (text.find(c, max(pos - 1, 0)) for c in ".!?") if i >= 0]
+    return min(ends) + 1 if ends else len(text)
+
+
 def word_count(text: str) -> int:
     return len(_WORDS.findall(text))
 
@@ -360,26 +366,26 @@ class RubricGrader:
                 signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
                            for s in signals
                            if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
-            generic = self._generic_acknowledgements(scenario, transcript.turns[:i], signals)
+            generic = self._generic_acknowledgements(scenario, transcript.turns[:i], turn.text, signals)
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
                                     stuffed=stuffed, generic=generic))
         return out
 
-    def _generic_acknowledgements(self, scenario: Scenario, history: Sequence[Turn], signals: Sequence[Signal]
-                                  ) -> set[tuple[Behaviour, int]]:
-        """Acknowledgements that share nothing with what the buyer said (no content word, no number,
-        and not semantically close to the buyer's last line)."""
+    def _generic_acknowledgements(self, scenario: Scenario, history: Sequence[Turn], text: str,
+                                  signals: Sequence[Signal]) -> set[tuple[Behaviour, int]]:
+        """Acknowledgements that share nothing with what the buyer said: no content word or number in
+        common, and not semantically close to the buyer's last line. The acknowledgement is read with
+        the rest of its sentence ("Understood — $48k against a smaller line item is a real gap.")."""
         acks = [s for s in signals if s.behaviour in ACK_BEHAVIOURS]
         if not acks:
             return set()
         buyer = [t.text for t in history if t.role == "buyer"] or [scenario.buyer.opening]
         vocab = _content_words(" ".join(buyer[-2:]))
+        windows = [text[s.start:_sentence_end(text, s.end)] for s in acks]
+        vecs = self.embedder.embed([buyer[-1], *windows])
         out = set()
-        sims = self.embedder.embed([buyer[-1]] + [s.quote for s in acks])
-        for s, vec in zip(acks, sims[1:], strict=True):
-            if _content_words(s.quote) & vocab:
-                continue
-            if float(vec @ sims[0]) >= SPECIFIC_SIMILARITY:
+        for s, window, vec in zip(acks, windows, vecs[1:], strict=True):
+            if _content_words(window) & vocab or float(vec @ vecs[0]) >= SPECIFIC_SIMILARITY:
                 continue
             out.add((s.behaviour, s.start))
         return out
