@@ -245,6 +245,13 @@ class LLMJudge:
                             votes.append(ev)
                 result = CheckResult(id=check.id, question=check.question, passed=False)
                 only_none_of = bool(check.none_of) and not (check.any_of or check.all_of)
+                if only_none_of:
+                    slip = _slip_quote(transcript, verdicts, key, check.id, every)
+                    if slip is not None and len(votes) < need:
+                        result.evidence = [slip]
+                        result.note = "the rep did this (quoted)"
+                        checks[(skill.id, check.id)] = result
+                        continue
                 if len(votes) >= need and (engaged or not only_none_of):
                     result.passed = True
                     result.evidence = [votes[0]]
@@ -273,8 +280,10 @@ class LLMJudge:
         flags, injection, stuffing = integrity_flags(turns)
         prompt = load_prompt()
         notes = [f"judged with prompt {prompt.versioned_id}, {len(verdicts)} sample(s)"]
+        from .rubric_grader import slips_of
+
         return GradeParts(checks=checks, anti_patterns=hits, flags=flags, injection=injection,
-                          stuffing=stuffing, notes=notes)
+                          stuffing=stuffing, notes=notes, slips=slips_of(rubric, checks))
 
     def _coaching(self, transcript: Transcript, turns: list[AnalysedTurn], verdict: JudgeVerdict
                   ) -> tuple[list[Strength], list[Improvement]]:
@@ -293,6 +302,18 @@ class LLMJudge:
                 improvements.append(Improvement(turn=item.turn, text=item.text.strip(),
                                                 try_instead=item.try_instead.strip(), quote=quote))
         return strengths, improvements
+
+
+def _slip_quote(transcript: Transcript, verdicts: list[JudgeVerdict], key: str, check_id: str,
+                allowed: set[int]) -> Evidence | None:
+    """For a "did not ..." check answered no: the verified quote of what the rep did, if given."""
+    for v in verdicts:
+        cv = _find(v, key, check_id)
+        if cv is not None and not cv.passed and cv.quote:
+            ev = verify_quote(transcript, cv.turn, cv.quote, allowed)
+            if ev is not None:
+                return ev
+    return None
 
 
 def _find(verdict: JudgeVerdict, key: str, check_id: str) -> CheckVerdict | None:

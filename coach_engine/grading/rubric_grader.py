@@ -240,7 +240,7 @@ def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> CheckRe
         offending = [(t, s) for t in turns for s in t.negative() if s.behaviour in banned]
         if offending:
             t, s = offending[0]
-            result.evidence = [Evidence(turn=t.index, quote=s.quote)]
+            result.evidence = _evidence(offending)
             result.note = f"{s.behaviour.value} at turn {t.index}"
             return result
         engaged = [t for t in turns if t.engaged]
@@ -254,6 +254,13 @@ def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> CheckRe
             result.evidence = [Evidence(turn=first.index, quote=quote)]
     result.passed = True
     return result
+
+
+def slips_of(rubric: Rubric, checks: dict[tuple[str, str], CheckResult]) -> dict[tuple[str, str], list[int]]:
+    """Failed ``none_of`` checks with the turns of their offending quotes."""
+    none_of = {(s.id, c.id) for s in rubric.skills for c in s.checks if c.none_of}
+    return {k: sorted({e.turn for e in r.evidence}) for k, r in checks.items()
+            if k in none_of and not r.passed and r.evidence}
 
 
 def anti_pattern_hits(rubric: Rubric, turns: Sequence[AnalysedTurn]) -> list[AntiPatternHit]:
@@ -418,4 +425,4 @@ class RubricGrader:
                 checks[(skill.id, check.id)] = evaluate_check(check, turns)
         flags, injection, stuffing = integrity_flags(turns)
         return GradeParts(checks=checks, anti_patterns=anti_pattern_hits(rubric, turns), flags=flags,
-                          injection=injection, stuffing=stuffing)
+                          injection=injection, stuffing=stuffing, slips=slips_of(rubric, checks))

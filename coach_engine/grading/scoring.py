@@ -12,7 +12,12 @@ Skill score from the share of checks passed (``SHARE_TO_SCORE``)::
     share passed   0      (0, 0.4)   [0.4, 0.7)   [0.7, 1.0)   1.0
     score          1      2          3            4            5
 
-then minus the rubric's anti-pattern penalties (one per occurrence, each
+A failed "did not ..." check (``none_of``: the rep did the thing) is a slip and
+caps the skill, as the rubric anchors read ("mostly calm, with a slip" is a 3;
+"pushy" is a 1): one slip caps it at 3, slips on two different checks at 2,
+and slips in half or more of the rep turns (so any slip in a single reply) at 1.
+
+Then minus the rubric's anti-pattern penalties (one per occurrence, each
 occurrence counted once per turn), rounded half up and never below 1.
 
 Single-reply mode defers later stages (``REPLY_DEFERRED``): answering an
@@ -72,6 +77,7 @@ __all__ = [
     "overall_from_skills",
     "round_half_up",
     "score_from_share",
+    "slip_cap",
 ]
 
 
@@ -91,6 +97,17 @@ def score_from_share(passed: int, total: int) -> int:
     if share >= 0.4:
         return 3
     return 2
+
+
+def slip_cap(parts: GradeParts, skill_id: str, rep_turns: int) -> int:
+    """The highest score a skill can get given its slips (see the module docstring)."""
+    slipped = {k: v for k, v in parts.slips.items() if k[0] == skill_id}
+    if not slipped:
+        return 5
+    turns = {t for v in slipped.values() for t in v}
+    if len(turns) * 2 >= max(rep_turns, 1):
+        return 1
+    return 2 if len(slipped) >= 2 else 3
 
 
 def checks_for_mode(checks: Sequence[RubricCheck], mode: str) -> list[RubricCheck]:
@@ -116,6 +133,8 @@ class GradeParts:
     injection: bool = False
     stuffing: bool = False
     notes: list[str] = field(default_factory=list)
+    slips: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """(skill id, check id) of failed ``none_of`` checks -> the rep turns where the rep did the thing."""
 
 
 def assemble(
@@ -145,6 +164,7 @@ def assemble(
         hits = [h for h in parts.anti_patterns if h.skill == skill.id]
         if skill.id in deferred and not hits:
             base = max(base, floor)
+        base = min(base, slip_cap(parts, skill.id, rep_turns))
         minus = sum(penalties[skill.id].get(h.id, 1.0) * max(1, len({e.turn for e in h.evidence}))
                     for h in hits)
         score = max(1, min(5, round_half_up(base - minus)))

@@ -189,3 +189,18 @@ def test_get_grader_picks_the_backend(hash_embedder: CachedEmbedder) -> None:
     forced = get_grader(Settings(embedding_backend="hash", grader="offline"), hash_embedder,
                         chat_model=FakeChatModel())
     assert forced.name == "offline"
+
+
+def test_a_quoted_slip_on_a_did_not_check_caps_the_skill(offline: RubricGrader, scenario: Scenario) -> None:
+    reply = "That's fair, Dana. What's behind the number? I can only hold this price until Friday."
+    v = verdict({"open-question": "What's behind the number?", "concise": "What's behind the number?",
+                 "no-discount-first": "What's behind the number?", "respectful": "That's fair, Dana."})
+    for row in v["checks"]:
+        if row["check"] == "delivery/no-pressure":
+            row["quote"] = "I can only hold this price until Friday."
+    j, _ = judge(offline, v)
+    card = j.grade_reply(scenario, reply)
+    delivery = card.skill("delivery")
+    pressure = next(c for c in delivery.checks if c.id == "no-pressure")
+    assert not pressure.passed and pressure.evidence[0].quote == "I can only hold this price until Friday."
+    assert delivery.score == 1  # 3 of 4 checks passed, but the single reply is pushy

@@ -87,3 +87,15 @@ def test_reply_mode_defers_value_and_advance_after_a_good_question(scenario: Sce
     pitched = _card(scenario, _parts("reply", {"listen-acknowledge": True}), mode="reply", rep_turns=1)
     assert pitched.skill("respond-value").score == 1
     assert explored.outcome == "open"
+
+
+def test_slips_cap_the_skill(scenario: Scenario) -> None:
+    one = _parts("transcript", True, slips={("delivery", "no-pressure"): [3]})
+    assert _card(scenario, one, rep_turns=4).skill("delivery").score == 3
+    both = {("delivery", "no-pressure"): [3], ("delivery", "respectful"): [3]}
+    two = _parts("transcript", True, slips=both)
+    assert _card(scenario, two, rep_turns=4).skill("delivery").score == 2
+    half = _parts("transcript", True, slips={("delivery", "no-pressure"): [1, 3]})
+    assert _card(scenario, half, rep_turns=4).skill("delivery").score == 1
+    single = _parts("reply", True, slips={("delivery", "no-pressure"): [1]})
+    assert _card(scenario, single, mode="reply", rep_turns=1).skill("delivery").score == 1
