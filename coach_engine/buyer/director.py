@@ -247,12 +247,18 @@ class BuyerDirector:
         vecs = self.embedder.embed([target, *quotes])
         return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.item_content
 
-    def _fits_next_step(self, quote: str) -> bool:
+    def _fits_next_step(self, text: str) -> bool:
+        """A sentence of the turn resembles the scenario's next step (sentences are already cached)."""
         step = self.scenario.buyer.next_step
-        if not step or not quote or self.embedder is None:
+        if not step or not text or self.embedder is None:
             return False
-        vecs = self.embedder.embed([step, quote])
-        return float(vecs[0] @ vecs[1]) >= self.rules.similarity.next_step_fit
+        from ..signals import sentence_spans
+
+        sents = [text[a:b] for a, b in sentence_spans(text)]
+        if not sents:
+            return False
+        vecs = self.embedder.embed([step, *sents])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.next_step_fit
 
     def _involves(self, item: str, text: str) -> bool:
         """The rep names the person or role the item asks to involve."""
