@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
 from coach_engine.models import OBJECTIONS
 
@@ -63,7 +64,7 @@ def round_view(rounds: list[str], index: int, results: list[dict]) -> None:
                 who = engine.member()
                 try:
                     if who is not None:
-                        engine.record_single_reply(who, scenario, reply, card)
+                        records.record_single_reply(who, scenario, reply, card)
                 except Exception:
                     st.toast("Scored, but not saved to your history this time.")
             results.append({"scenario_id": scenario.id, "reply": reply, "card": card})
@@ -127,10 +128,6 @@ def summary_view(results: list[dict]) -> None:
 
 page_header("Clinic", "Rapid fire: five openings of one objection, one reply each, scored instantly.")
 st.caption(engine.mode_note())
-if engine.grader() is None:
-    friendly_error("Scoring is not available", None, "Reload the page in a minute.")
-    st.stop()
-
 rounds = st.session_state.get("clinic_rounds")
 if not rounds:
     setup_view()

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, page_header, safe
 
 page_header("Leaderboard", "The weekly review: who practised, who improved, who leads each skill.")
@@ -21,11 +22,11 @@ if not who.team:
     empty_state("You're not on a team yet, so there's no leaderboard. Ask your manager to add you.")
     st.stop()
 
-weeks = engine.recent_weeks(who)
+weeks = records.recent_weeks(who)
 week = st.selectbox("Week", weeks, index=0, key="leaderboard_week",
                     format_func=lambda w: f"{w} (this week)" if w == weeks[0] else w)
 try:
-    board = engine.leaderboard(who, week)
+    board = records.leaderboard(who, week)
 except Exception as exc:
     friendly_error("The leaderboard could not be computed", exc, "Pick another week or reload the page.")
     st.stop()

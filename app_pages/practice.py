@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._ui import (
     DIFFICULTY_BADGE,
     empty_state,
@@ -56,15 +57,13 @@ def render_brief(scenario: Scenario) -> None:
         st.markdown(f"- 📎 {safe(point)}")
 
 
-def open_brief(scenario_id: str, *, quick: bool = False, assignment_id: Any | None = None) -> None:
+def open_brief(scenario_id: str, *, quick: bool = False) -> None:
     st.session_state.practice_scenario_id = scenario_id
     st.session_state.practice_quick = quick
-    st.session_state.practice_assignment = assignment_id
 
 
 def close_drill() -> None:
-    for key in ("practice_drill", "practice_scenario_id", "practice_attempt", "practice_quick",
-                "practice_assignment"):
+    for key in ("practice_drill", "practice_scenario_id", "practice_attempt", "practice_quick"):
         st.session_state.pop(key, None)
 
 
@@ -77,8 +76,8 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
     max_turns = QUICK_TURNS if quick else None
     try:
         if attempt_id is None:
-            attempt_id = engine.start_attempt(who, scenario, mode="warmup" if quick else "drill")
-        recorder = engine.turn_recorder(who, attempt_id)
+            attempt_id = records.start_attempt(who, scenario, mode="warmup" if quick else "drill")
+        recorder = records.turn_recorder(who, attempt_id)
         if attempt_turns:
             drill = engine.resume_drill(scenario, attempt_turns, max_turns=max_turns, on_turn=recorder)
         else:
@@ -104,7 +103,7 @@ def finish_and_grade(scenario: Scenario, drill: Any) -> None:
             transcript: Transcript = drill.transcript
             scorecard = engine.grade(scenario, transcript, drill.outcome)
             st.write("Saving your attempt")
-            scorecard = engine.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard)
+            scorecard = records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard)
         except Exception as exc:
             status.update(label="Scoring failed", state="error")
             friendly_error("Your drill was saved but could not be scored", exc,
@@ -182,7 +181,7 @@ def call_view(scenario: Scenario, drill: Any) -> None:
             else:
                 reply = drill.rep_says(text)
                 st.markdown(safe(reply.turn.text))
-        except engine.input_error_types() as exc:
+        except engine.DrillInputError as exc:
             st.warning(f"{safe(str(exc))}", icon="✋")
             return
         except Exception as exc:
@@ -208,7 +207,7 @@ def brief_view(scenario: Scenario) -> None:
 
 
 def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
-                  assignment_id: Any | None = None, note: str = "") -> None:
+                  note: str = "") -> None:
     with st.container(border=True):
         st.markdown(f"**{safe(scenario.title)}**")
         st.caption(
@@ -216,14 +215,14 @@ def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
             f"{safe(scenario.buyer.role)}, {safe(scenario.buyer.company)}" + (f" · {note}" if note else "")
         )
         if st.button(label, key=key):
-            open_brief(scenario.id, assignment_id=assignment_id)
+            open_brief(scenario.id)
             st.rerun()
 
 
 def assigned_section(bank: Any) -> None:
     who = engine.member()
     assert who is not None
-    assignments = [a for a in engine.assignments_for(who) if a.status != "passed"]
+    assignments = [a for a in records.assignments_for(who) if a.status != "passed"]
     st.markdown("#### Assigned to you")
     if not assignments:
         empty_state("Nothing assigned right now — pick any drill below, "
@@ -236,19 +235,19 @@ def assigned_section(bank: Any) -> None:
         status = {"overdue": "⏰ overdue", "in_progress": "in progress", "not_started": "not started"}
         note = f"due {a.due:%a %d %b} · pass mark {a.pass_mark} · {status.get(row.status, row.status)}"
         scenario_card(bank.get(a.scenario_id), key=f"practice_assigned_{a.id}", label="Start assigned drill",
-                      assignment_id=a.id, note=note)
+                      note=note)
 
 
 def unfinished_section(bank: Any) -> None:
     who = engine.member()
     assert who is not None
-    open_attempts = [a for a in engine.unfinished_attempts(who) if a.scenario_id in bank]
+    open_attempts = [a for a in records.unfinished_attempts(who) if a.scenario_id in bank]
     if not open_attempts:
         return
     st.markdown("#### Pick up where you left off")
     for a in open_attempts[:3]:
         scenario = bank.get(a.scenario_id)
-        turns = engine.stored_turns(who, a.id)
+        turns = records.stored_turns(who, a.id)
         with st.container(border=True):
             st.markdown(f"**{safe(scenario.title)}**")
             st.caption(f"Started {a.started_at:%a %d %b, %H:%M} UTC · "
@@ -259,7 +258,7 @@ def unfinished_section(bank: Any) -> None:
                 start_drill(scenario, attempt_turns=turns, attempt_id=a.id)
             if right.button("Discard", key=f"practice_discard_{a.id}", width="stretch"):
                 try:
-                    engine.abandon_attempt(who, a.id)
+                    records.abandon_attempt(who, a.id)
                 except Exception as exc:
                     friendly_error("That drill could not be discarded", exc, "Reload the page and try again.")
                 else:
@@ -308,8 +307,7 @@ st.caption(engine.mode_note())
 request = engine.take_drill_request()
 if request is not None:
     close_drill()
-    open_brief(request["scenario_id"], quick=request.get("quick", False),
-               assignment_id=request.get("assignment_id"))
+    open_brief(request["scenario_id"], quick=request.get("quick", False))
 
 if notice := st.session_state.pop("practice_notice", None):
     st.toast(notice)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header
 from coach_engine.models import OBJECTIONS
@@ -24,7 +25,7 @@ me = engine.member()
 assert me is not None
 
 try:
-    everything = engine.my_attempts(me)
+    everything = records.my_attempts(me)
 except Exception as exc:
     friendly_error("Your history could not be loaded", exc, "Reload the page.")
     st.stop()
@@ -35,7 +36,7 @@ if not everything:
     st.stop()
 
 completed = [a for a in everything if a.status == "completed"]
-standing = engine.my_standing(me)
+standing = records.my_standing(me)
 cols = st.columns(4)
 cols[0].metric("Streak", f"{standing.streak if standing else 0} wk", help="Weeks in a row with 3+ drills")
 drills = standing.drills if standing else 0
@@ -46,7 +47,7 @@ cols[3].metric("Average", f"{round(sum(scores) / len(scores))}/100" if scores el
 
 st.markdown("#### Skills over the weeks")
 names = engine.skill_names()
-rows = [{"Week": engine.week_label(a.completed_at or a.started_at), "Skill": names.get(k, k), "Score": v}
+rows = [{"Week": records.week_label(a.completed_at or a.started_at), "Skill": names.get(k, k), "Score": v}
         for a in completed for k, v in a.skills.items()]
 if len({r["Week"] for r in rows}) < 2:
     st.caption("Practise in at least two different weeks to see your skill trend.")
@@ -91,7 +92,7 @@ else:
     labels = {a.id: f"{a.started_at:%a %d %b %H:%M} · {a.scenario_id} · {a.overall}/100" for a in done}
     attempt_id = st.selectbox("Open an attempt", list(labels), format_func=labels.get, key="progress_pick")
     try:
-        detail = engine.attempt_detail(me, attempt_id)
+        detail = records.attempt_detail(me, attempt_id)
     except Exception as exc:
         friendly_error("That attempt could not be opened", exc, "Pick another one.")
         st.stop()

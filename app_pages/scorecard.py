@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, page_header, safe
 
@@ -12,7 +13,7 @@ page_header("Scorecard", "Every point on this card is backed by a quote from you
 result = engine.last_result()
 me = engine.member()
 if result is None and me is not None:
-    result = engine.latest_result(me)
+    result = records.latest_result(me)
     if result is not None and result.get("when") is not None:
         st.caption(f"Your latest drill, {result['when']:%a %d %b %H:%M} UTC — every drill is on My progress.")
 

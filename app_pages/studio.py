@@ -14,8 +14,11 @@ import streamlit as st
 import yaml
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._ui import friendly_error, page_header, safe
-from coach_engine.models import DIFFICULTIES, OBJECTIONS, PERSONALITIES
+from coach_engine.datafiles import DataFileError, Problem
+from coach_engine.models import DIFFICULTIES, OBJECTIONS, PERSONALITIES, Scenario
+from coach_engine.scenarios import parse_scenario
 
 TEMPLATE = """\
 id: my-new-scenario
@@ -58,6 +61,18 @@ TEXT_FIELDS = {"studio_f_id": (None, "id"), "studio_f_title": (None, "title"),
 CHOICE_FIELDS = {"studio_f_objection": (None, "objection", OBJECTIONS),
                  "studio_f_difficulty": (None, "difficulty", DIFFICULTIES),
                  "studio_f_personality": ("buyer", "personality", PERSONALITIES)}
+
+
+def validate_scenario(yaml_text: str) -> tuple[Scenario | None, list[Problem]]:
+    """(scenario, []) when the YAML loads, else (None, the bank loader's problems: file, field, message)."""
+    try:
+        return parse_scenario(yaml_text, "studio"), []
+    except DataFileError as exc:
+        return None, list(exc.problems)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
 
 
 def _get(data: dict[str, Any], section: str | None, name: str) -> Any:
@@ -121,7 +136,7 @@ def load_source() -> None:
     if choice == "__new__":
         st.session_state.studio_yaml = TEMPLATE
     else:
-        st.session_state.studio_yaml = engine.scenario_yaml(engine.bank().get(choice))
+        st.session_state.studio_yaml = scenario_yaml(engine.bank().get(choice))
     st.session_state.pop("studio_test", None)
     fill_form_from_yaml()
 
@@ -180,7 +195,7 @@ def test_drill_panel(scenario: Any) -> None:
             if st.form_submit_button("Send") and text.strip():
                 try:
                     drill.rep_says(text)
-                except engine.input_error_types() as exc:
+                except engine.DrillInputError as exc:
                     st.warning(safe(str(exc)))
                 else:
                     st.rerun()
@@ -211,7 +226,7 @@ with right:
     st.button("← Fill the form from the YAML", key="studio_to_form", on_click=fill_form_from_yaml,
               width="stretch")
     text = st.text_area("Scenario YAML", key="studio_yaml", height=620, label_visibility="collapsed")
-    scenario, problems = engine.validate_scenario(text)
+    scenario, problems = validate_scenario(text)
     if problems:
         lines = [f"- `{p.field.replace('`', '') or '(file)'}`: {safe(p.message)}" for p in problems]
         st.error("**This scenario doesn't load yet:**\n\n" + "\n".join(lines), icon="🛑")
@@ -226,7 +241,7 @@ if scenario is not None:
     cols = st.columns(2)
     if cols[0].button("Save to the bank", type="primary", key="studio_save", width="stretch"):
         try:
-            engine.save_scenario(me, scenario, text)
+            records.save_scenario(me, scenario, text)
         except Exception as exc:
             friendly_error("The scenario was not saved", exc, "Fix the problem above and save again.")
         else:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _engine as engine
+from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
 
@@ -41,7 +42,7 @@ def assign_tab(reps: list) -> None:
         submitted = st.form_submit_button("Assign", type="primary")
     if submitted:
         try:
-            engine.assign(engine.member(), scenario_id, due,
+            records.assign(engine.member(), scenario_id, due,
                           rep_email=None if assignee == "__team__" else assignee,
                           pass_mark=int(pass_mark), min_attempts=int(min_attempts))
         except Exception as exc:
@@ -80,7 +81,7 @@ def completion_tab(rows: list) -> None:
 def heatmap_tab(attempts: list) -> None:
     names = engine.skill_names()
     rows = [
-        {"Week": engine.week_label(a.completed_at or a.started_at), "Skill": names.get(skill, skill),
+        {"Week": records.week_label(a.completed_at or a.started_at), "Skill": names.get(skill, skill),
          "Score": score}
         for a in attempts for skill, score in a.skills.items()
     ]
@@ -104,7 +105,7 @@ def review_tab(attempts: list) -> None:
     if not attempts:
         empty_state("Nothing to review yet — completed drills from your team land here.")
         return
-    reviewed = engine.reviewed_ids(who, [a.id for a in attempts[:50]])
+    reviewed = records.reviewed_ids(who, [a.id for a in attempts[:50]])
     only_open = st.toggle("Only attempts without a review", value=True, key="team_review_open")
     queue = [a for a in attempts[:50] if not (only_open and a.id in reviewed)]
     if not queue:
@@ -114,7 +115,7 @@ def review_tab(attempts: list) -> None:
               for a in queue}
     attempt_id = st.selectbox("Attempt", list(labels), format_func=labels.get, key="team_review_pick")
     try:
-        detail = engine.attempt_detail(who, attempt_id)
+        detail = records.attempt_detail(who, attempt_id)
     except Exception as exc:
         friendly_error("That attempt could not be opened", exc, "Pick another one.")
         return
@@ -138,7 +139,7 @@ def review_tab(attempts: list) -> None:
                 st.warning("Add a comment or change a score before saving.")
             else:
                 try:
-                    engine.add_review(who, attempt_id, overrides, comment.strip())
+                    records.add_review(who, attempt_id, overrides, comment.strip())
                 except Exception as exc:
                     friendly_error("The review was not saved", exc, "Try again.")
                 else:
@@ -170,9 +171,9 @@ if not me.team:
     empty_state("You don't manage a team yet. Ask an admin to add you to one.")
     st.stop()
 try:
-    members = engine.team_members(me)
-    team_attempts = engine.team_attempts(me)
-    matrix_rows = engine.assignment_matrix(me)
+    members = records.team_members(me)
+    team_attempts = records.team_attempts(me)
+    matrix_rows = records.assignment_matrix(me)
 except Exception as exc:
     friendly_error("The team data could not be loaded", exc, "Reload the page.")
     st.stop()

@@ -1,0 +1,181 @@
+"""What the pages read and write in the team's store, acting as the signed-in member.
+
+Every store call takes the acting user and enforces scope itself (a rep sees
+their own attempts, a manager their team); these helpers only pass
+``member.user`` along and shape results for the pages, so no page touches the
+store's API directly. Statuses, points and trends are the engine's
+(``assignments``, ``leaderboard``, ``memory``), never recomputed here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app_pages._engine import bank, index_or_none, log, settings, store
+from coach_engine.identity import Member
+from coach_engine.models import Scenario, Scorecard, Transcript
+from coach_engine.store.weeks import iso_week, shift_week
+
+# --- attempts ---------------------------------------------------------------------------
+
+
+def start_attempt(who: Member, scenario: Scenario, *, mode: str = "drill") -> int:
+    s = settings()
+    return store().start_attempt(who.user, scenario, mode=mode, voice=s.effective_voice,
+                                 grader=s.effective_grader).id
+
+
+def turn_recorder(who: Member, attempt_id: int) -> Any:
+    """The DrillSession ``on_turn`` callback: every turn is written as it happens."""
+    return store().turn_recorder(attempt_id, who.user)
+
+
+def finish_attempt(who: Member, attempt_id: int | None, scorecard: Scorecard) -> Scorecard:
+    """Complete the attempt, index its replies and return the card with "from your team" and trend."""
+    if attempt_id is None:
+        return scorecard
+    from coach_engine.memory import remember
+
+    return remember(store(), index_or_none(), who.user, attempt_id, scorecard)
+
+
+def record_single_reply(who: Member, scenario: Scenario, reply: str, card: Scorecard,
+                        mode: str = "clinic") -> int:
+    """Store a one-reply attempt (opening + reply + scorecard) so it counts in progress and trends."""
+    attempt_id = start_attempt(who, scenario, mode=mode)
+    store().record_turn(who.user, attempt_id, 0, "buyer", scenario.buyer.opening)
+    store().record_turn(who.user, attempt_id, 1, "rep", reply)
+    finish_attempt(who, attempt_id, card)
+    return attempt_id
+
+
+def unfinished_attempts(who: Member) -> list[Any]:
+    return list(store().open_attempts(who.user))
+
+
+def abandon_attempt(who: Member, attempt_id: int) -> None:
+    store().abandon_attempt(who.user, attempt_id)
+
+
+def stored_turns(who: Member, attempt_id: int) -> list[Any]:
+    return list(store().transcript_turns(who.user, attempt_id))
+
+
+def my_attempts(who: Member, *, objection: str | None = None, status: str | None = None) -> list[Any]:
+    return list(store().list_attempts(who.user, objection=objection, status=status))
+
+
+def attempt_detail(who: Member, attempt_id: int) -> dict[str, Any]:
+    """Everything the review screens show about one attempt."""
+    the_store = store()
+    attempt = the_store.get_attempt(who.user, attempt_id)
+    return {
+        "attempt": attempt,
+        "transcript": Transcript(scenario=attempt.scenario_id,
+                                 turns=the_store.transcript_turns(who.user, attempt_id)),
+        "scorecard": the_store.scorecard(who.user, attempt_id),
+        "reviews": the_store.reviews(who.user, attempt_id),
+        "scenario": bank().scenarios.get(attempt.scenario_id),
+    }
+
+
+def latest_result(who: Member) -> dict[str, Any] | None:
+    """The member's most recent graded attempt, shaped like ``_engine.last_result`` (after a refresh)."""
+    try:
+        done = my_attempts(who, status="completed")
+    except Exception:
+        log.exception("history unavailable")
+        return None
+    for attempt in done[:5]:
+        detail = attempt_detail(who, attempt.id)
+        if detail["scorecard"] is not None and detail["scenario"] is not None:
+            return {"scenario": detail["scenario"], "transcript": detail["transcript"],
+                    "scorecard": detail["scorecard"], "attempt_id": attempt.id,
+                    "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
+                    "when": attempt.completed_at}
+    return None
+
+
+# --- assignments and reviews ------------------------------------------------------------
+
+
+def assignments_for(who: Member) -> list[Any]:
+    """This member's assignments with their status (``assignments.AssigneeStatus``)."""
+    from coach_engine.assignments import my_assignments
+
+    return list(my_assignments(store(), who.user)) if who.team else []
+
+
+def assign(who: Member, scenario_id: str, due: Any, *, rep_email: str | None, pass_mark: int,
+           min_attempts: int) -> Any:
+    """Assign to one rep (by email) or, with ``rep_email=None``, to the manager's whole team."""
+    from coach_engine.assignments import assign as engine_assign
+
+    return engine_assign(store(), who.user, scenario_id, due, user=rep_email,
+                         team=None if rep_email else who.team, pass_mark=pass_mark,
+                         min_attempts=min_attempts, known_scenarios=bank().ids())
+
+
+def assignment_matrix(who: Member) -> list[Any]:
+    from coach_engine.assignments import assignment_status
+
+    return list(assignment_status(store(), who.user, who.team)) if who.team else []
+
+
+def team_members(who: Member) -> list[Any]:
+    return list(store().team_members(who.user, who.team)) if who.team else []
+
+
+def team_attempts(who: Member, status: str | None = "completed") -> list[Any]:
+    return list(store().team_attempts(who.user, who.team, status=status)) if who.team else []
+
+
+def add_review(who: Member, attempt_id: int, overrides: dict[str, int], comment: str) -> Any:
+    return store().add_review(who.user, attempt_id, overrides, comment)
+
+
+def reviewed_ids(who: Member, attempt_ids: list[int]) -> set[int]:
+    return {a for a in attempt_ids if store().reviews(who.user, a)}
+
+
+def save_scenario(who: Member, scenario: Scenario, yaml_text: str) -> Any:
+    return store().save_scenario(who.user, scenario, yaml_text)
+
+
+# --- weeks and the leaderboard ------------------------------------------------------------
+
+
+def week_label(moment: datetime, tz: str = "UTC") -> str:
+    return iso_week(moment, tz)
+
+
+def recent_weeks(who: Member, n: int = 8) -> list[str]:
+    """This ISO week (in the team's time zone) and the ``n - 1`` before it, newest first."""
+    the_store = store()
+    tz = "UTC"
+    if who.team:
+        try:
+            tz = the_store.get_team(who.user, who.team).timezone
+        except Exception:
+            log.exception("team time zone unavailable; using UTC")
+    this = iso_week(the_store.clock(), tz)
+    return [shift_week(this, -i) for i in range(n)]
+
+
+def leaderboard(who: Member, week: str | None = None) -> Any | None:
+    from coach_engine.leaderboard import compute_leaderboard
+
+    return compute_leaderboard(store(), who.user, who.team, week) if who.team else None
+
+
+def my_standing(who: Member) -> Any | None:
+    """This week's leaderboard row for ``who`` (points, drills, streak), if any."""
+    try:
+        board = leaderboard(who)
+    except Exception:
+        log.exception("leaderboard unavailable")
+        return None
+    if board is None:
+        return None
+    return next((r for r in board.rows if r.user == who.id), None)
