@@ -14,6 +14,7 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, page_header, safe
+from coach_engine.leaderboard import TRAILING_WEEKS
 
 page_header("Leaderboard", "The weekly review: who practised, who improved, who leads each skill.")
 who = engine.member()
@@ -42,14 +43,14 @@ if not ranked:
 else:
     leader = ranked[0]
     cols = st.columns(3)
-    cols[0].metric("🏆 Leader", leader.name, f"{leader.points} pts", delta_color="off")
+    cols[0].metric("🏆 Leader", leader.name, f"{leader.points} pts", delta_color="off", delta_arrow="off")
     cols[1].metric("Drills this week", sum(r.drills for r in board.rows))
     if board.most_improved is not None:
         mi = board.most_improved
-        cols[2].metric("📈 Most improved", mi.name, f"{mi.delta:+.0f} vs last {4} weeks")
+        cols[2].metric("📈 Most improved", mi.name, f"{mi.delta:+.0f} vs the {TRAILING_WEEKS} weeks before")
     else:
         cols[2].metric("📈 Most improved", "—")
-        cols[2].caption("Needs drills this week and in the previous four.")
+        cols[2].caption(f"Needs drills this week and in the {TRAILING_WEEKS} weeks before.")
 
 table = pd.DataFrame([
     {
