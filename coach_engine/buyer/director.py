@@ -290,7 +290,7 @@ class BuyerDirector:
                 facts["wants"] = unmet[0].text
             return Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
 
-        if st.resistance >= self.walk_at or st.patience <= 0:
+        if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             st.stage = "walked_away"
             return make("walk_away", "You have had enough: end the call politely but firmly.")
         if not unmet and st.resistance < self.agree_below:

@@ -64,6 +64,7 @@ class DirectorRules(_Strict):
     start: _Start
     agree_below: _ByLevel
     walk_at: _ByLevel
+    walk_from_turn: int = 1
     patience: _Patience
     reveal_after: dict[str, int]
     resistance: dict[str, int]

@@ -77,6 +77,8 @@ class ScriptedVoice:
             tail = ""
         if _INTERJECTION.match(core) or situation.id == "agree":
             lead = ""
+        if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
+            core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
         text = _COLON_CAP.sub(lambda m: f": {m.group(1).lower()} ", text)
         return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
@@ -94,6 +96,15 @@ _INTERJECTION = re.compile(
     re.IGNORECASE,
 )
 _COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
+
+
+def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
+    """The first word is "I" or a name (the buyer's, the product's, a company's)."""
+    first = re.split(r"[\s,.!?:;']", core, maxsplit=1)[0]
+    if first in ("I", "OK") or first.isupper():
+        return True
+    names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
+    return bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None
 
 
 def _as_step(step: str) -> str:
