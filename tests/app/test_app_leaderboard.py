@@ -46,3 +46,4 @@ def test_rep_is_ranked_after_a_drill(open_app, tmp_path):
     assert standings.iloc[0]["Rep"] == "Sam Okafor"
     assert standings.iloc[0]["Drills"] == 1
     assert at.metric[0].value == "Sam Okafor"
+    assert [d.key for d in at.download_button] == ["leaderboard_csv"]

@@ -49,6 +49,7 @@ def test_review_overrides_a_skill_and_the_rep_can_read_it(open_app, tmp_path):
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
     reviews = store.reviews(store.login(REP), attempt_id)
     assert reviews and reviews[0].comment == "Great opening question <script>"
+    assert "team_csv" in [d.key for d in at.download_button]
 
 
 def test_rep_cannot_see_the_team_page(open_app):
