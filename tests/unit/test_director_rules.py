@@ -166,3 +166,16 @@ def test_unseen_item_wording_falls_back_to_meaning(embedder) -> None:  # type: i
                          embedder) == "tie_number"
     assert classify_item("The rep gets the CFO's agreement to a small paid trial with a start date", rules,
                          embedder) == "next_step"
+
+
+def test_first_bad_turn_gets_push_back_not_a_walk_away(bank: ScenarioBank) -> None:
+    d = BuyerDirector(bank.get("3pl-trust-vendor-size"))  # hard: starts near the edge
+    assert play(d, turn("I can take 20% off the first year.", B.DISCOUNT)) == ["push_back_discount"]
+    assert d.state.stage != "walked_away"
+
+
+def test_pitching_past_the_objection_raises_resistance(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    start = d.state.resistance
+    play(d, turn("Routewise has dashboards and alerts and saves fuel.", B.STATE_VALUE))
+    assert d.state.resistance > start
