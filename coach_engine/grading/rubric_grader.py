@@ -373,9 +373,16 @@ class RubricGrader:
                 signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
                            for s in signals
                            if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
-            generic = self._generic_acknowledgements(scenario, transcript.turns[:i], turn.text, signals)
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
-                                    stuffed=stuffed, generic=generic))
+                                    stuffed=stuffed))
+        # One more batch for every acknowledgement read with the rest of its sentence.
+        windows = [t.text[s.start:_sentence_end(t.text, s.end)] for t in out for s in t.signals
+                   if s.behaviour in ACK_BEHAVIOURS]
+        if windows:
+            self.embedder.embed(list(dict.fromkeys(windows)))
+        for t in out:
+            history = transcript.turns[:t.index]
+            t.generic = self._generic_acknowledgements(scenario, history, t.text, t.signals)
         return out
 
     def _generic_acknowledgements(self, scenario: Scenario, history: Sequence[Turn], text: str,
