@@ -166,6 +166,12 @@ def test_other_pages_render_for_screenshots(app_url, new_page):
     open_as(page, app_url, "nobody@example.com")
     page.get_by_text("Who's practising?").wait_for()
     shot(page, "signin")
+    page.set_viewport_size(PHONE)
+    shot(page, "signin-phone")
+    open_as(page, app_url, MANAGER)  # Team is the manager's home page, served at /
+    page.get_by_text("Assign a drill", exact=True).wait_for()
+    shot(page, "team-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     for path, marker in (("warmup", "Notes about your next call"), ("clinic", "Start the clinic")):
         open_as(page, app_url, REP, path)
         page.get_by_text(marker).first.wait_for()
