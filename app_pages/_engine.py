@@ -245,36 +245,21 @@ def take_drill_request() -> dict[str, Any] | None:
     return st.session_state.pop(START_KEY, None)
 
 
-# --- which drill next ------------------------------------------------------------------
-
-_LEVEL = {"easy": 0, "medium": 1, "hard": 2}
-RELATED_OBJECTIONS = {
-    "price": "budget", "budget": "price", "incumbent": "competitor", "competitor": "incumbent",
-    "send_info": "not_interested", "not_interested": "send_info", "trust": "need", "need": "trust",
-    "timing": "authority", "authority": "timing",
-}
+# --- which drill next (the engine decides: coach_engine.drills) --------------------------
 
 
 def harder_scenario(scenario: Scenario) -> Scenario | None:
-    """The next step up: same objection at a higher difficulty, else any scenario one level up."""
-    level = _LEVEL[scenario.difficulty]
-    candidates = [s for s in bank().list() if _LEVEL[s.difficulty] > level and s.id != scenario.id]
-    same = [s for s in candidates if s.objection == scenario.objection]
-    pool = same or [s for s in candidates if _LEVEL[s.difficulty] == level + 1]
-    return min(pool, key=lambda s: (_LEVEL[s.difficulty], s.id)) if pool else None
+    """The next step up from ``scenario`` in the bank, or None at the top."""
+    from coach_engine.drills import harder_scenario as choose
+
+    return choose(bank(), scenario)
 
 
-def clinic_openings(objection: str, n: int = 5) -> list[Scenario]:
-    """``n`` openings for a clinic: this objection first (easy to hard), topped up from its closest kin."""
-    the_bank = bank()
+def clinic_openings(objection: str, n: int, seed: int) -> list[Scenario]:
+    """``n`` clinic openings on ``objection`` (topped up from its kin), the same for the same seed."""
+    from coach_engine.drills import clinic_openings as choose
 
-    def ordered(kind: str) -> list[Scenario]:
-        return sorted(the_bank.list(objection=kind), key=lambda s: (_LEVEL[s.difficulty], s.id))
-
-    chosen = ordered(objection)
-    if len(chosen) < n and objection in RELATED_OBJECTIONS:
-        chosen += ordered(RELATED_OBJECTIONS[objection])[: n - len(chosen)]
-    return chosen[:n]
+    return choose(bank(), objection, n, seed=seed)
 
 
 def warmup_matches(notes: str, k: int = 3) -> list[Any]:

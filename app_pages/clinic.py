@@ -14,9 +14,8 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
+from coach_engine.drills import CLINIC_ROUNDS
 from coach_engine.models import OBJECTIONS
-
-ROUNDS = 5
 
 
 def reset() -> None:
@@ -28,11 +27,14 @@ def setup_view() -> None:
     st.markdown("Pick an objection. You'll get five openings in a row; answer each in one reply.")
     objection = st.selectbox("Objection", OBJECTIONS, key="clinic_objection", format_func=objection_label)
     if st.button("Start the clinic", type="primary", key="clinic_start"):
-        rounds = engine.clinic_openings(objection, ROUNDS)
+        # A new seed per clinic in this session, so "Run another clinic" serves other openings.
+        seed = st.session_state.get("clinic_runs", 0)
+        rounds = engine.clinic_openings(objection, CLINIC_ROUNDS, seed)
         if not rounds:
             empty_state("The bank has no scenario for this objection yet — pick another one, "
                         "or ask your manager to add one in the Scenario studio.")
             return
+        st.session_state.clinic_runs = seed + 1
         st.session_state.clinic_rounds = [s.id for s in rounds]
         st.session_state.clinic_index = 0
         st.session_state.clinic_results = []
