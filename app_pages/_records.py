@@ -9,7 +9,6 @@ store's API directly. Statuses, points and trends are the engine's
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from app_pages._engine import bank, index_or_none, log, settings, store
@@ -143,11 +142,24 @@ def save_scenario(who: Member, scenario: Scenario, yaml_text: str) -> Any:
     return store().save_scenario(who.user, scenario, yaml_text)
 
 
+# --- skill averages per week (coach_engine.progress) ---------------------------------------
+
+
+def team_skill_weeks(who: Member) -> list[Any]:
+    """The team heatmap's cells (``progress.SkillWeek``), in the team's time zone."""
+    from coach_engine.progress import team_skill_weeks as weekly
+
+    return list(weekly(store(), who.user, who.team)) if who.team else []
+
+
+def my_skill_weeks(who: Member) -> list[Any]:
+    """This member's skill trend (``progress.SkillWeek``), in their team's time zone."""
+    from coach_engine.progress import rep_skill_weeks
+
+    return list(rep_skill_weeks(store(), who.user))
+
+
 # --- weeks and the leaderboard ------------------------------------------------------------
-
-
-def week_label(moment: datetime, tz: str = "UTC") -> str:
-    return iso_week(moment, tz)
 
 
 def recent_weeks(who: Member, n: int = 8) -> list[str]:

@@ -47,12 +47,17 @@ cols[3].metric("Average", f"{round(sum(scores) / len(scores))}/100" if scores el
 
 st.markdown("#### Skills over the weeks")
 names = engine.skill_names()
-rows = [{"Week": records.week_label(a.completed_at or a.started_at), "Skill": names.get(k, k), "Score": v}
-        for a in completed for k, v in a.skills.items()]
-if len({r["Week"] for r in rows}) < 2:
+try:
+    skill_weeks = records.my_skill_weeks(me)
+except Exception:
+    engine.log.exception("skill trend unavailable")
+    skill_weeks = []
+    st.caption("Your skill trend could not be loaded right now — reload the page to try again.")
+if len({w.week for w in skill_weeks}) < 2:
     st.caption("Practise in at least two different weeks to see your skill trend.")
-if rows:
-    data = pd.DataFrame(rows).groupby(["Week", "Skill"], as_index=False)["Score"].mean()
+if skill_weeks:
+    data = pd.DataFrame([{"Week": w.week, "Skill": names.get(w.skill_id, w.skill_id), "Score": w.average}
+                         for w in skill_weeks])
     chart = alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("Week:O", title="ISO week"),
         y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 5]), title="Avg (1-5)"),

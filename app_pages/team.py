@@ -78,17 +78,13 @@ def completion_tab(rows: list) -> None:
     st.caption(" · ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
-def heatmap_tab(attempts: list) -> None:
-    names = engine.skill_names()
-    rows = [
-        {"Week": records.week_label(a.completed_at or a.started_at), "Skill": names.get(skill, skill),
-         "Score": score}
-        for a in attempts for skill, score in a.skills.items()
-    ]
-    if not rows:
+def heatmap_tab(weeks: list) -> None:
+    if not weeks:
         empty_state("No completed drills yet — the heatmap fills in as your reps practise.")
         return
-    data = pd.DataFrame(rows).groupby(["Week", "Skill"], as_index=False)["Score"].mean()
+    names = engine.skill_names()
+    data = pd.DataFrame([{"Week": w.week, "Skill": names.get(w.skill_id, w.skill_id), "Score": w.average}
+                         for w in weeks])
     chart = alt.Chart(data).mark_rect().encode(
         x=alt.X("Week:O", title="ISO week"),
         y=alt.Y("Skill:N", title=None),
@@ -173,6 +169,7 @@ if not me.team:
 try:
     members = records.team_members(me)
     team_attempts = records.team_attempts(me)
+    skill_weeks = records.team_skill_weeks(me)
     matrix_rows = records.assignment_matrix(me)
 except Exception as exc:
     friendly_error("The team data could not be loaded", exc, "Reload the page.")
@@ -188,7 +185,7 @@ with tabs[0]:
 with tabs[1]:
     completion_tab(matrix_rows)
 with tabs[2]:
-    heatmap_tab(team_attempts)
+    heatmap_tab(skill_weeks)
 with tabs[3]:
     review_tab(team_attempts)
 with tabs[4]:
