@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import select
-
 Role = Literal["rep", "manager"]
 
 REP_PAGES: tuple[str, ...] = ("practice", "scorecard", "warmup", "clinic", "progress", "leaderboard")
@@ -71,17 +69,21 @@ def as_member(user: Any) -> Member:
 
 
 class StoreDirectory:
-    """Every user in the store; signing in is ``store.login(email)``."""
+    """Every user the sign-in may pick, read through ``Store.list_users`` (its scope rules apply).
 
-    def __init__(self, store: Any):
+    Until real accounts arrive the sign-in page acts as ``actor`` (by default
+    the store's local administrator, ``SYSTEM``), so it lists everyone; signing
+    in is ``store.login(email)``.
+    """
+
+    def __init__(self, store: Any, actor: Any = None):
+        from .store.records import SYSTEM
+
         self.store = store
+        self.actor = SYSTEM if actor is None else actor
 
     def members(self) -> list[Member]:
-        from .store.schema import UserRow
-
-        with self.store.session() as s:
-            emails = list(s.scalars(select(UserRow.email).order_by(UserRow.name)))
-        found = [as_member(self.store.login(e)) for e in emails]
+        found = [as_member(u) for u in self.store.list_users(self.actor)]
         return sorted(found, key=lambda m: (m.team, m.role != "manager", m.name))
 
     def get(self, member_id: str) -> Member | None:

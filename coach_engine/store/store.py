@@ -287,6 +287,30 @@ class Store:
             )
             return [User(r.id, r.email, r.name, r.role, r.team_id, t.name) for r in rows]  # type: ignore[arg-type]
 
+    def list_users(self, actor: User, team: str | None = None) -> list[User]:
+        """The users ``actor`` may see, by name: a rep themself, a manager their team, an admin everyone.
+
+        ``team`` narrows the list to one team; naming a team outside the actor's scope is denied.
+        """
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            q = select(UserRow).order_by(UserRow.name, UserRow.email)
+            if team is not None:
+                t = self._team_row(s, team)
+                if actor.role != "admin" and actor.team_id != t.id:
+                    raise self._deny(
+                        actor, f"list the users of team '{team}'", "users see only their own team"
+                    )
+                q = q.where(UserRow.team_id == t.id)
+            if actor.role == "rep":
+                q = q.where(UserRow.id == actor.id)
+            elif actor.role == "manager":
+                if actor.team_id is None:
+                    q = q.where(UserRow.id == actor.id)
+                else:
+                    q = q.where(UserRow.team_id == actor.team_id)
+            return [self._user(s, row) for row in s.scalars(q)]
+
     def team_scope(self, actor: User, team: str, *, manage: bool = False) -> tuple[Team, User]:
         """Check that ``actor`` may read (or, with ``manage``, manage) ``team``; returns both, fresh.
 
