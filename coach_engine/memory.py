@@ -6,7 +6,8 @@ come from stored history, never from the grader:
 
 * ``from_team``: up to three replies by teammates to the same objection type
   that scored higher than this attempt and are close in meaning to what this
-  rep said (``AttemptIndex.team_best``), with who and when;
+  rep said (``AttemptIndex.team_best``), with who and when — each reply text
+  once, since teammates (and scripted demo reps) often give the same line;
 * ``trend``: the rep's weekly average on this objection type (ISO weeks in the
   team's time zone), shown only when there is history beyond this attempt.
 
@@ -20,12 +21,14 @@ from collections import defaultdict
 
 from .models import Scorecard, TeamExample, TrendPoint
 from .store import Store, User
-from .store.index import AttemptIndex
+from .store.index import AttemptIndex, ReplyHit
 from .store.weeks import iso_week, shift_week
 
 __all__ = ["enrich", "index_attempt", "remember", "team_examples", "trend"]
 
 TREND_WEEKS = 6
+_CANDIDATES_PER_EXAMPLE = 5
+"""How many candidates to ask the index for per example shown, so duplicates can be dropped."""
 
 
 def _team_timezone(store: Store, actor: User, team_id: int | None) -> str:
@@ -55,8 +58,15 @@ def team_examples(
         objection=attempt.objection,
         exclude_attempt=attempt.id,
         min_overall=attempt.overall or 0,
-        k=k,
+        k=k * _CANDIDATES_PER_EXAMPLE,
     )
+    seen: set[str] = set()
+    unique: list[ReplyHit] = []
+    for h in hits:  # best first: the first hit of a text is its best-scoring one
+        key = _same_text(h.text)
+        if key not in seen:
+            seen.add(key)
+            unique.append(h)
     return [
         TeamExample(
             user=h.user,
@@ -66,8 +76,13 @@ def team_examples(
             when=h.when.date().isoformat(),
             scenario_id=h.scenario_id,
         )
-        for h in hits
+        for h in unique[:k]
     ]
+
+
+def _same_text(text: str) -> str:
+    """Replies that differ only in case, spacing or end punctuation are the same reply."""
+    return " ".join(text.casefold().split()).rstrip(".!?… ")
 
 
 def trend(store: Store, actor: User, attempt_id: int, weeks: int = TREND_WEEKS) -> list[TrendPoint]:
