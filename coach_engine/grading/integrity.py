@@ -56,8 +56,11 @@ _INJECTION_PATTERNS = [
     re.compile(r"\b(?:system|assistant)\s*(?:message|override|instruction)s?\b", re.I),
     re.compile(r"</?\s*(?:system|transcript|instructions?|rep|buyer)\s*>", re.I),
     # Aimed at the simulated buyer: orders to reply, state hacks, awareness of the script.
-    re.compile(r"(?:^|[.!?:]\s+|\b(?:now|please|just)\s+)(?:respond|reply|answer|say|output)\s+(?:only\s+)?"
-               r"(?:with\b|yes\b|you'?ll\b|you will\b|that you\b|:|['\"“])", re.I),
+    re.compile(r"(?:^|[.!?:]\s+|\b(?:now|please|just)\s+)(?:respond|reply|answer|say|output)(?:\s+only)?"
+               r"(?:\s+(?:with\b|yes\b|you'?ll\b|you will\b|that you\b)|\s*[:'\"“])", re.I),
+    re.compile(r"\binstructions?\s+(?:for|to)\s+(?:the\s+)?(?:assistant|ai|model|buyer|simulat\w*|grader|judge|"
+               r"evaluator)\b", re.I),
+    re.compile(r"\boutput\s+(?:json|only|the\s+following)\b|\{\s*\"\w+\"\s*:", re.I),
     re.compile(r"\b(?:developer|admin|author|scenario author|operator)\s*(?:note)?\s*:", re.I),
     re.compile(r"\bnew\s+(?:instructions?|rules?)\b(?:\s+from\b|\s*:)", re.I),
     re.compile(r"<\|\w+\|>|\[\[[^\]]*\]\]|```|\b\w+_state\.\w+|\b\w+\.override\(", re.I),
@@ -144,7 +147,7 @@ _CONFIRM_CUES = re.compile(
     r"\b(?:does that (?:work for you|address your concern|make sense|help)|anything else|tell me more|"
     r"what'?s behind (?:that|this)|let'?s schedule a next step|with a date)\b", re.I)
 _STOP_WORDS = ("a an the and or but so to of in on for with at by from is are was be it that this i you we "
-               "your my our me us do does did what how why who when let's lets s")
+               "your my our me us do does did what how why who when let's lets s before after")
 _STOP = frozenset(_STOP_WORDS.split(" "))
 _JARGON = re.compile(r"\b(?:roi|value|proof|payback|savings|outcomes|synergy|next step|low risk|date|"
                      r"results|similar customer|comparable customer|numbers|stakeholders|alignment|trends|"
@@ -166,14 +169,17 @@ def _cue_only(text: str) -> bool:
     cues = len(_ACK_CUES.findall(text)) + len(_CONFIRM_CUES.findall(text)) + len(_JARGON.findall(text))
     if cues < 3:
         return False
-    rest = _CONFIRM_CUES.sub(" ", _ACK_CUES.sub(" ", _JARGON.sub(" ", _CUE_RE.sub(" ", text))))
+    rest = _JARGON.sub(" ", _CUE_RE.sub(" ", _ACK_CUES.sub(" ", _CONFIRM_CUES.sub(" ", text))))
     content = [w for w in _WORD.findall(rest) if w.lower() not in _STOP and not w[:1].isupper()]
-    return len(content) <= 1
+    return len(content) <= 1 or (cues >= 4 and len(content) <= 2)
 
 
 def _is_stuffed(text: str) -> bool:
     words = _WORD.findall(text)
     if _cue_only(text):
+        return True
+    sentences = [m.group(0) for m in re.finditer(r"[^.!?\n]+[.!?]*", text)]
+    if any(_fragment_list(s) for s in sentences):
         return True
     if len(words) < 8:
         return False
