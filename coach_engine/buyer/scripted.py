@@ -111,5 +111,6 @@ def _as_step(step: str) -> str:
     """The rep's proposed step as a phrase to repeat back ("a paid pilot next Tuesday")."""
     step = " ".join(step.split()).rstrip(" ?.!")
     step = re.sub(r"^(how about|what if we|could we|can we|shall we|let'?s|i'?d suggest|i propose|"
-                  r"would you be open to|why don'?t we|i suggest)\s+", "", step, flags=re.IGNORECASE)
+                  r"would you be open to|why don'?t we|i suggest)\s+(do\s+|have\s+)?", "", step,
+                  flags=re.IGNORECASE)
     return step[:1].lower() + step[1:] if step else "the next step"

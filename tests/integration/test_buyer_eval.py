@@ -31,6 +31,17 @@ OWN = [
         "How about a 60-day trial with a cancel-anytime clause, measured against this month's no-show "
         "rate? We could agree it on a 20-minute call with you and Dr. Lindqvist on Thursday. Does that work?",
     ]),
+    BuyerCase(scenario="hvac-not-interested-cold", style="strong", expect="agreed", turns=[
+        "Fair enough, I'll be brief. Before I say anything about us, can I ask what makes you say no so "
+        "fast? Is it the system you have, or something else going on?",
+        "That sounds rough, two good techs gone and openings you can't fill. So the worry is piling one "
+        "more thing on a short-handed crew. What would a tool need to take off their plate to be worth it?",
+        "Given you're short two techs, the math is the point: dispatch that adds 1-2 jobs per tech per "
+        "week is roughly 9-18 extra jobs a week with the crew you have, and on-site invoicing kills the "
+        "evening paperwork. Coldfront, 11 techs, added $380k in year one without hiring.",
+        "Could we do 15 minutes this Thursday at 6 pm with you and your lead tech, just to see the "
+        "evening paperwork go away, no install and no commitment?",
+    ]),
     BuyerCase(scenario="dental-price-scheduling", style="pushy", expect="not_agreed", turns=[
         "Rosa, every practice near you is already on ChairFill. You can't afford to wait.",
         "The promo price ends Friday, so I need a yes today.",
