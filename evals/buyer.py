@@ -35,7 +35,7 @@ STYLES = ("strong", "pushy", "discount_first", "competitor_basher", "passive", "
 BAR = 0.95
 
 __all__ = ["BAR", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult", "EvalSummary", "load_cases", "run_case",
-           "run_eval", "summarise"]
+           "run_eval", "summarise", "write_report"]
 
 
 class BuyerCase(BaseModel):
@@ -156,3 +156,58 @@ def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder)
             results.append(CaseResult(case.scenario, case.style, case.expect, "error", 0, False,
                                       error=str(exc.args[0] if exc.args else exc)))
     return results, summarise(results)
+
+
+def write_report(summary: EvalSummary, path: str | Path) -> Path:
+    """A markdown report a person can read (plus a bar chart beside it when matplotlib is installed)."""
+    out = Path(path)
+    if out.suffix != ".md":
+        out = out / "buyer_eval.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Buyer eval", "",
+        f"{summary.cases} drills. Bar: every style right on at least {summary.bar:.0%} of scenarios "
+        f"(strong reps win, every other style fails to win). **{'Meets' if summary.meets_bar else 'Below'} "
+        "the bar.**", "",
+        "| style | cases | right | share | agreed | walked away | open |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for style, v in summary.by_style.items():
+        lines.append(f"| {style} | {v['cases']} | {v['right']} | {v['share']:.0%} | {v['agreed']} | "
+                     f"{v['walked_away']} | {v['open']} |")
+    t = summary.strong_turns
+    lines += ["", f"Strong reps needed {t['median']} rep turns (median), {t['max']} at most.", "",
+              "## Misses", ""]
+    if not summary.misses:
+        lines.append("None.")
+    for m in summary.misses:
+        unmet = "; ".join(m["unmet"]) or "-"
+        lines.append(f"- `{m['scenario']}` / {m['style']}: expected {m['expect']}, got {m['outcome']} after "
+                     f"{m['rep_turns']} turn(s). Unmet: {unmet}")
+    chart = _chart(summary, out.with_suffix(".png"))
+    if chart is not None:
+        lines += ["", f"![share right per style]({chart.name})"]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def _chart(summary: EvalSummary, path: Path) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    styles = list(summary.by_style)
+    shares = [summary.by_style[s]["share"] * 100 for s in styles]
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.barh(styles, shares, color=["#2a9d8f" if v >= summary.bar * 100 else "#e76f51" for v in shares])
+    ax.axvline(summary.bar * 100, color="black", linestyle="--", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of drills with the right outcome")
+    ax.invert_yaxis()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -15,6 +15,7 @@ app = typer.Typer(help="Run the evals: buyer behaviour and grader agreement.", n
 def buyer(
     as_json: bool = typer.Option(False, "--json", help="Print the figures (and every miss) as JSON."),
     scripts: Path | None = typer.Option(None, "--scripts", help="Rep scripts JSONL (default: evals/data)."),
+    report: Path | None = typer.Option(None, "--report", help="Also write a markdown report + chart here."),
 ) -> None:
     """Buyer behaviour: strong reps must win and every other style must fail, on >= 95% of scenarios."""
     import sys
@@ -34,6 +35,9 @@ def buyer(
         fail(f"no rep scripts in {path}")
     s = settings()
     _, summary = buyer_eval.run_eval(cases, bank(s), get_embedder(s))
+    written = buyer_eval.write_report(summary, report) if report is not None else None
+    if written is not None and not as_json:
+        console.print(f"Report: {written}", highlight=False)
     if as_json:
         print_json(summary.to_dict())
     else:

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from evals.buyer import SCRIPTS, BuyerCase, CaseResult, load_cases, run_case, run_eval, summarise
+from evals.buyer import (
+    SCRIPTS,
+    BuyerCase,
+    CaseResult,
+    load_cases,
+    run_case,
+    run_eval,
+    summarise,
+    write_report,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -120,3 +129,13 @@ def test_cli_eval_buyer_json(tmp_path: Path) -> None:
     data = json.loads(r.stdout)
     assert data["meets_bar"] and data["by_style"]["strong"]["share"] == 1.0
     assert data["strong_turns"]["max"] <= 5 and data["misses"] == []
+
+
+def test_report_is_markdown_a_person_can_read(tmp_path: Path) -> None:
+    rs = [CaseResult("a", "strong", "agreed", "agreed", 4, True),
+          CaseResult("b", "pushy", "not_agreed", "agreed", 3, False,
+                     state={"resolution": [{"text": "The rep asks why", "met": False}]})]
+    path = write_report(summarise(rs), tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "| strong | 1 | 1 | 100% |" in text and "Below" in text
+    assert "`b` / pushy" in text and "The rep asks why" in text
