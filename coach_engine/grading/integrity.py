@@ -79,6 +79,21 @@ _INJECTION_PATTERNS = [
     re.compile(r"\b(?:mark|record|log)\s+(?:this|that|the)\b[^.!?\n]{0,40}\b(?:as agreed|passed|met)\b",
                re.I),
     re.compile(r"#{2,}\s*system\b", re.I),
+    # Common prompt-injection shapes (general knowledge, not fitted to any labelled case).
+    re.compile(r"\b(?:the\s+)?(?:rep|seller|salesperson|sales\s+rep)\s+(?:has|have)\s+(?:now\s+)?(?:met|satisfied|"
+               r"completed|passed|addressed|resolved)\s+(?:all|every)\b", re.I),
+    re.compile(r"\b(?:respond|act|behave|answer|reply)\s+as\s+(?:if|though)\b", re.I),
+    re.compile(r"\bas\s+an?\s+(?:ai|language\s+model|llm|assistant|chatbot)\b", re.I),
+    re.compile(r"\bthis\s+(?:reply|response|answer|turn|message|transcript)\s+(?:should|must|deserves|is\s+to|"
+               r"will)\s+(?:be\s+)?(?:scored|rated|graded|marked|evaluated|get|receive|pass)", re.I),
+    re.compile(r"\b(?:an?|the)\s+(?:ideal|perfect|model|exemplary|textbook)\s+(?:response|answer|reply)\b",
+               re.I),
+    re.compile(r"\b(?:reveal|disclose)\s+(?:your|the)\s+(?:hidden|real|secret)\b", re.I),
+    re.compile(r"\b(?:buyer|customer|prospect|you)\s+(?:is|are)\s+now\s+(?:fully\s+)?(?:convinced|satisfied|sold|"
+               r"on\s+board|ready\s+to\s+(?:sign|buy|agree))\b", re.I),
+    re.compile(r"\b(?:update|change|set|lower|raise)\s+(?:your|the\s+buyer'?s?)\s+(?:state|stage|status|"
+               r"resistance|trust|patience|score|scores)\b", re.I),
+    re.compile(r"\bnote\s*:\s*(?:the\s+)?(?:buyer|rep|ai|model|grader|evaluator|assistant|system)\b", re.I),
 ]
 
 # Cue phrases a coach teaches; a reply made mostly of these, without the
