@@ -244,7 +244,9 @@ def load_signal_rules(path: str = str(RULES_PATH)) -> _Rules:
 
 # --- sentences ---------------------------------------------------------------------
 
-_ABBREV = re.compile(r"\b(e\.g|i\.e|dr|mr|mrs|ms|vs|etc|approx|no|st|jr|sr|inc|ltd|co)\.$", re.IGNORECASE)
+_ABBREV = re.compile(r"\b(e\.g|i\.e|dr|mr|mrs|ms|vs|etc|approx|st|jr|sr|inc|ltd|co)\.$", re.IGNORECASE)
+_NO_ABBREV = re.compile(r"\bno\.$", re.IGNORECASE)
+"""'No.' abbreviates 'number' only before a digit ('No. 5'); '... just say no. Where ...' ends a sentence."""
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+[—–]\s+|\s+-\s+(?=[A-Za-z])")
 
 
@@ -254,7 +256,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         piece = text[start : m.start()]
-        if _ABBREV.search(piece) or (re.search(r"\d\.$", piece) and m.end() < len(text) and \
+        if _ABBREV.search(piece) or (_NO_ABBREV.search(piece) and text[m.end():m.end() + 1].isdigit()) or \
+                (re.search(r"\d\.$", piece) and m.end() < len(text) and \
                 text[m.end():m.end() + 1].isdigit()):
             continue
         spans.append((start, m.start()))
