@@ -130,9 +130,7 @@ def render_team_and_trend(card: Scorecard) -> None:
         st.markdown("#### 👥 From your team")
         if not card.from_team:
             st.caption("No teammate has a stronger reply to this objection yet — yours could be the example.")
-        seen: set[str] = set()
-        examples = [ex for ex in card.from_team if not (ex.text in seen or seen.add(ex.text))]
-        for ex in examples[:3]:
+        for ex in card.from_team[:3]:  # the engine gives each reply text once (memory.team_examples)
             with st.container(border=True):
                 st.markdown(f"“{safe(ex.text)}”")
                 st.caption(f"{safe(ex.name or ex.user)} · scored {ex.overall} · {safe(ex.when)}")

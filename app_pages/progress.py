@@ -95,7 +95,10 @@ if not done:
     st.caption("Pick filters that include a completed attempt to open its scorecard and review.")
 else:
     labels = {a.id: f"{a.started_at:%a %d %b %H:%M} · {a.scenario_id} · {a.overall}/100" for a in done}
-    attempt_id = st.selectbox("Open an attempt", list(labels), format_func=labels.get, key="progress_pick")
+    attempt_id = st.selectbox("Open an attempt", list(labels), format_func=lambda i: labels[i],
+                              key="progress_pick")
+    if attempt_id is None:
+        st.stop()
     try:
         detail = records.attempt_detail(me, attempt_id)
     except Exception as exc:

@@ -7,6 +7,7 @@ next to the grader's, never over it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import altair as alt
@@ -17,12 +18,15 @@ from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
+from coach_engine.identity import Member
 
+KEEP = 0
+"""The review's "keep the grader's score" choice (scores are 1-5)."""
 STATUS_CELL = {"passed": "✅ passed", "in_progress": "🟡 in progress", "not_started": "⬜ not started",
                "overdue": "🔴 overdue"}
 
 
-def assign_tab(reps: list) -> None:
+def assign_tab(who: Member, reps: list) -> None:
     bank = engine.bank()
     with st.form("team_assign_form", clear_on_submit=False):
         st.markdown("**Assign a drill**")
@@ -42,15 +46,15 @@ def assign_tab(reps: list) -> None:
         submitted = st.form_submit_button("Assign", type="primary")
     if submitted:
         try:
-            records.assign(engine.member(), scenario_id, due,
+            records.assign(who, scenario_id, due,
                           rep_email=None if assignee == "__team__" else assignee,
                           pass_mark=int(pass_mark), min_attempts=int(min_attempts))
         except Exception as exc:
             friendly_error("The assignment was not saved", exc, "Check the fields and assign again.")
         else:
-            who = "the whole team" if assignee == "__team__" else names[assignee]
-            st.session_state.team_flash = (f"Assigned “{safe(bank.get(scenario_id).title)}” to {safe(who)}, "
-                                           f"due {due:%a %d %b}.")
+            target = "the whole team" if assignee == "__team__" else names[assignee]
+            title = safe(bank.get(scenario_id).title)
+            st.session_state.team_flash = f"Assigned “{title}” to {safe(target)}, due {due:%a %d %b}."
             st.rerun()
 
 
@@ -96,8 +100,11 @@ def heatmap_tab(weeks: list) -> None:
     st.caption("Team average per skill and week (a manager's review overrides the grader).")
 
 
-def review_tab(attempts: list) -> None:
-    who = engine.member()
+def override_label(graded: int) -> Callable[[int], str]:
+    return lambda v: f"keep {graded}" if v == KEEP else str(v)
+
+
+def review_tab(who: Member, attempts: list) -> None:
     if not attempts:
         empty_state("Nothing to review yet — completed drills from your team land here.")
         return
@@ -109,7 +116,10 @@ def review_tab(attempts: list) -> None:
         return
     labels = {a.id: f"{a.user_name} · {a.scenario_id} · {a.overall}/100 · {a.completed_at:%a %d %b %H:%M}"
               for a in queue}
-    attempt_id = st.selectbox("Attempt", list(labels), format_func=labels.get, key="team_review_pick")
+    attempt_id = st.selectbox("Attempt", list(labels), format_func=lambda i: labels[i],
+                              key="team_review_pick")
+    if attempt_id is None:
+        return
     try:
         detail = records.attempt_detail(who, attempt_id)
     except Exception as exc:
@@ -125,10 +135,10 @@ def review_tab(attempts: list) -> None:
         cols = st.columns(min(4, len(card.skills)))
         for i, skill in enumerate(card.skills):
             choice = cols[i % len(cols)].selectbox(
-                skill.name, ["keep", 1, 2, 3, 4, 5], key=f"team_override_{attempt_id}_{skill.id}",
-                format_func=lambda v, s=skill: f"keep {s.score}" if v == "keep" else str(v))
-            if choice != "keep":
-                overrides[skill.id] = int(choice)
+                skill.name, [KEEP, 1, 2, 3, 4, 5], key=f"team_override_{attempt_id}_{skill.id}",
+                format_func=override_label(skill.score))
+            if choice:
+                overrides[skill.id] = choice
         comment = st.text_area("Comment for the rep", key=f"team_comment_{attempt_id}", max_chars=2000)
         if st.form_submit_button("Save review", type="primary"):
             if not overrides and not comment.strip():
@@ -181,12 +191,12 @@ if flash := st.session_state.pop("team_flash", None):
     st.success(flash, icon="✅")
 tabs = st.tabs(["Assign", "Completion", "Skill heatmap", "Review queue", "Export"])
 with tabs[0]:
-    assign_tab(team_reps)
+    assign_tab(me, team_reps)
 with tabs[1]:
     completion_tab(matrix_rows)
 with tabs[2]:
     heatmap_tab(skill_weeks)
 with tabs[3]:
-    review_tab(team_attempts)
+    review_tab(me, team_attempts)
 with tabs[4]:
     export_tab(team_attempts)

@@ -8,6 +8,8 @@ quick mode (at most four replies).
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import _engine as engine
@@ -28,6 +30,7 @@ if submitted:
     if not notes.strip():
         st.warning("Write a line or two first: who you're calling, what they said, the industry.", icon="✍️")
     else:
+        matches: list[Any] | None
         with st.status("Matching your notes to the drill bank…", expanded=False) as status:
             try:
                 matches = engine.warmup_matches(notes)
