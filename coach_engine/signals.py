@@ -318,6 +318,19 @@ def _words(s: str) -> list[str]:
     return _WORD.findall(s.lower())
 
 
+_PROBE = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?(is|are|has|have|had|did|does|do|was|were)\s+"
+    r"(?!i\b|we\b|us\b|our\b|my\b|there\s+(any|a)\s+(chance|way))", re.IGNORECASE)
+_US = re.compile(r"\b(we|us|our|i|me|my)\b", re.IGNORECASE)
+
+
+def _probes_situation(sentence: str) -> bool:
+    """A closed question about the buyer's situation explores it (added by the grader, issue 4):
+    "Has that number moved this year?", "Is hiring part of what's eating your time?" -- not a
+    proposal ("Would it help if I...", "Can we talk Thursday?") and not about us."""
+    return bool(_PROBE.search(sentence)) and not _US.search(" ".join(sentence.split()[:4]))
+
+
 def _continued_questions(text: str, spans: list[tuple[int, int]], questions: list[bool]) -> list[bool]:
     """A clause cut off by a dash belongs to the question it runs into (added by the grader, issue 4):
     "Can I ask what's behind the freeze — is it a general hold?" is one question, split in two."""
@@ -467,6 +480,9 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
                 add(Behaviour.OPEN_QUESTION, i)
             elif _CLOSED_START.match(sent) or sent.rstrip().endswith("?"):
                 add(Behaviour.CLOSED_QUESTION, i)
+                if _probes_situation(sent) and not rules.when.search(sent) and \
+                        not any(k[1] == i and k[0] in NEGATIVE for k in found):
+                    add(Behaviour.EXPLORE_CONCERN, i)
         # Disparaging: a negative word about a third party.
         if rules.negative_words.search(sent) and (
             rules.third_party.search(sent) or (competitor is not None and competitor.search(sent))
