@@ -24,18 +24,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from coach_engine.datafiles import DataFileError
 from coach_engine.embeddings import Embedder
-from coach_engine.scenarios import ScenarioBank
+from coach_engine.models import Scenario
+from coach_engine.scenarios import ScenarioBank, resolve_scenario
 from coach_engine.session import DrillSession
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+REPO_DIR = DATA_DIR.parents[1]
 SCRIPTS = DATA_DIR / "buyer_scripts.jsonl"
 STYLES = ("strong", "pushy", "discount_first", "competitor_basher", "passive", "feature_dumper",
           "prompt_injector", "keyword_stuffer")
 BAR = 0.95
 
-__all__ = ["BAR", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult", "EvalSummary", "load_cases", "run_case",
-           "run_eval", "summarise", "write_report"]
+__all__ = ["BAR", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult", "EvalSummary", "case_scenario",
+           "load_cases", "run_case", "run_eval", "summarise", "write_report"]
 
 
 class BuyerCase(BaseModel):
@@ -76,9 +79,21 @@ def load_cases(path: str | Path = SCRIPTS) -> list[BuyerCase]:
     return cases
 
 
+def case_scenario(ref: str, bank: ScenarioBank) -> Scenario:
+    """A script's ``scenario``: a bank id or a YAML path, like ``scrimmage drill --scenario``.
+
+    A relative path that is not found from the working directory is tried from the repository
+    root, so held-out files (``evals/data/holdout_scenarios/<id>.yaml``) run from anywhere.
+    """
+    path = Path(ref)
+    if not path.is_absolute() and not path.exists() and (REPO_DIR / path).is_file():
+        ref = str(REPO_DIR / path)
+    return resolve_scenario(ref, bank)
+
+
 def run_case(case: BuyerCase, bank: ScenarioBank, embedder: Embedder, seed: int = 0) -> CaseResult:
     """Play one script against the buyer; the case passes when won/not-won matches ``expect``."""
-    scenario = bank.get(case.scenario)
+    scenario = case_scenario(case.scenario, bank)
     session = DrillSession(scenario, embedder=embedder, seed=seed, max_turns=max(scenario.max_turns,
                                                                                     len(case.turns)))
     session.start()
@@ -152,9 +167,10 @@ def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder)
     for case in cases:
         try:
             results.append(run_case(case, bank, embedder))
-        except KeyError as exc:
+        except (KeyError, DataFileError) as exc:
+            msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             results.append(CaseResult(case.scenario, case.style, case.expect, "error", 0, False,
-                                      error=str(exc.args[0] if exc.args else exc)))
+                                      error=str(msg)))
     return results, summarise(results)
 
 

@@ -19,6 +19,7 @@ from evals.buyer import (
     SCRIPTS,
     BuyerCase,
     CaseResult,
+    case_scenario,
     load_cases,
     run_case,
     run_eval,
@@ -139,3 +140,18 @@ def test_report_is_markdown_a_person_can_read(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "| strong | 1 | 1 | 100% |" in text and "Below" in text
     assert "`b` / pushy" in text and "The rep asks why" in text
+
+
+def test_scenario_may_be_a_yaml_path(tmp_path: Path, bank, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    """Like `scrimmage drill --scenario`, a script may name a scenario file outside the bank."""
+    yaml_text = (Path(__file__).resolve().parents[2] / "scenarios" / "cfo-price-routing.yaml").read_text()
+    path = tmp_path / "unseen.yaml"
+    path.write_text(yaml_text.replace("id: cfo-price-routing", "id: unseen-price-routing"), encoding="utf-8")
+    case = BuyerCase(scenario=str(path), style="passive", expect="not_agreed", turns=["ok", "sure"])
+    results, summary = run_eval([case], bank, hash_embedder)
+    assert results[0].outcome != "error" and not summary.misses
+    assert case_scenario("evals/data/holdout_scenarios/hotel-competitor-guest-messaging.yaml",
+                         bank).id == "hotel-competitor-guest-messaging"
+    missing = BuyerCase(scenario=str(tmp_path / "nope.yaml"), style="strong", expect="agreed", turns=["hi"])
+    _, summary = run_eval([missing], bank, hash_embedder)
+    assert summary.misses and "not found" in summary.misses[0]["error"]
