@@ -160,6 +160,13 @@ def _one_launch(browser: Any, data_dir: Path, email: str, ctx: BenchContext, log
         first_paint = time.perf_counter() - t0
         parts["server_cpu"] = _cpu_seconds(proc.pid)
         page.close()
+        # The same page again on the warm server: what the browser and the websocket render cost alone.
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        t_warm = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{port}/?as={email}", wait_until="commit")
+        page.wait_for_selector(PRACTICE_READY, timeout=90_000)
+        parts["warm_paint"] = time.perf_counter() - t_warm
+        page.close()
         # Sign-in to first buyer line, in a fresh session on the now-running server.
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -231,7 +238,8 @@ def run_coldstart(ctx: BenchContext) -> dict[str, Figure]:
         "cold_start_first_paint": Figure(
             "cold_start_first_paint", paints,
             note=f"server answering health checks after {med('server_ready'):.1f} s, streamlit's CPU time "
-                 f"at first paint {med('server_cpu'):.1f} s (medians); Practice opened signed in (?as=); "
+                 f"at first paint {med('server_cpu'):.1f} s, the same page again on the warm server "
+                 f"{med('warm_paint'):.1f} s (medians); Practice opened signed in (?as=); "
                  f"{seeded} seeded beforehand{failed}"),
         "sign_in_to_first_buyer_line": Figure(
             "sign_in_to_first_buyer_line", lines,
