@@ -180,13 +180,14 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
         np.save(pool_file, vectors)
         ctx.log(f"    embedded a pool of {pool_size:,} unique replies in {time.perf_counter() - t0:.0f} s")
     timed = TimedEmbedder(ctx.cache["embedder"])
-    client = chromadb.PersistentClient(path=str(where / "chroma"))
-    index = index_mod.AttemptIndex(client, timed, prefix="bench")
     rng = random.Random(7)
     now = datetime.now(UTC)
     out: dict[str, Figure] = {}
     series: list[tuple[float, float]] = []
     for size in sizes:
+        # One store per size, so a cached 100k index never stands in for the 10k one.
+        client = chromadb.PersistentClient(path=str(where / f"chroma-{size}"))
+        index = index_mod.AttemptIndex(client, timed, prefix="bench")
         have = index.count()
         todo = max(0, size - have)
         store_rate = None
