@@ -296,7 +296,7 @@ def write_chart(result: EvalResult, path: Path) -> Path:
         if sub:
             jitter = [((zlib.crc32(p.id.encode()) % 21) - 10) / 60 for p in sub]
             ax.scatter([p.label + j for p, j in zip(sub, jitter, strict=True)], [p.overall for p in sub],
-                       s=18, alpha=0.7, c=colours[mode], label=f"{mode}s")
+                       s=18, alpha=0.7, c=colours[mode], label=PLURAL[mode])
     bad = [p for p in result.predictions if p.kind in INTEGRITY_KINDS]
     if bad:
         ax.scatter([p.label for p in bad], [p.overall for p in bad], marker="x", c="#d62728", s=30,
