@@ -302,6 +302,16 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _PAST = re.compile(r"\b(last|ago|yesterday|previous|previously|used\s+to|had|was|were|did)\b", re.IGNORECASE)
+_DURATION = re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
+                       r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE)
+"""A meeting length ("30 minutes", "an hour"): with a time and a proposal, that is a concrete step."""
+_CLAIM = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+)?(they|he|she|their|its|customers?|clients?)\b|"
+    r"\b(cut|saved|reduced|went\s+from|went\s+live|caught|lifted|dropped|grew|halved|doubled|improved|"
+    r"recovered|avoided|added|delivered|achieved)\b(?!\s+(it|this|that)\b)",
+    re.IGNORECASE,
+)
+"""A reported result ("Kessler cut downtime in four weeks"): time phrases in it are not a proposal."""
 _STOP = frozenset(
     (  # noqa: SIM905
         "a an the and or but if so to of in on at by for with from into over about as is are was were be "
@@ -312,6 +322,16 @@ _STOP = frozenset(
         "we'll don't can't won't get got make made "
     ).split()
 )
+
+
+_META_TARGET = re.compile(
+    r"\b(instructions?|instructed|prompts?|simulat\w*|grader|grading|graded|scor\w*|rate|rating|evaluat\w*|"
+    r"ai|assistant|model|bot|chatbot|llm|system|role|roleplay|character|persona|rules?|rubric|script|"
+    r"marks?|out\s+of|\d\s*/\s*\d|transcript|drill|outcome|resistance|programming|told|convinced|"
+    r"the\s+buyer|this\s+conversation|say\s+yes|respond|reply|output)\b",
+    re.IGNORECASE,
+)
+"""Words that show text is aimed at the simulation, the grader or the model, not at the buyer."""
 
 
 def _words(s: str) -> list[str]:
@@ -473,6 +493,8 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
                 if rule.question and not q:
                     continue
                 if v >= rule.threshold:
+                    if b is Behaviour.INJECTION and not _META_TARGET.search(sent):
+                        continue  # an imperative to the buyer ("You sign it.") is not aimed at the simulation
                     add(b, i, v, "embeddings")
         # Questions: open / closed.
         if q:
@@ -536,18 +558,31 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
             if bearing and not questions[i] and tie_sim[i] >= rules.semantic["tie_to_concern"]:
                 add(Behaviour.TIE_TO_CONCERN, i, float(tie_sim[i]), "embeddings")
 
-    # Next step: a proposal of an activity with a time.
+    # Next step: a proposal of an activity with a time, looked at over the whole turn. Reps split a
+    # step over short sentences ("Let's book 30 minutes in November. You and your father. Tuesday the
+    # 11th?"), so the time, the activity (or a duration) and the proposal may sit in neighbouring
+    # sentences. A sentence that reports a result ("they cut review time in three months") or sells
+    # value is not the rep proposing a time, whatever time phrase it holds.
+    def proposes(i: int) -> bool:
+        return bool(questions[i] or rules.propose.search(sentences[i]))
+
+    def claim(i: int) -> bool:
+        sent = sentences[i]
+        if rules.propose.search(sent) or (questions[i] and not _CLAIM.search(sent)):
+            return False
+        return bool(_PAST.search(sent) or _CLAIM.search(sent) or (Behaviour.GIVE_PROOF, i) in found
+                    or (Behaviour.STATE_VALUE, i) in found)
+
+    def step_part(i: int) -> bool:
+        return bool(rules.activity.search(sentences[i]) or _DURATION.search(sentences[i]))
+
     for i, sent in enumerate(sentences):
-        if rules.activity.search(sent) and rules.when.search(sent):
-            proposing = rules.propose.search(sent) or questions[i] or not _PAST.search(sent)
-            if proposing:
-                add(Behaviour.NEXT_STEP, i)
-    # A concrete step may span two clauses ("Let's set up a pilot. Does Tuesday work?").
-    for i in range(len(sentences) - 1):
-        this, nxt = sentences[i], sentences[i + 1]
-        if (Behaviour.NEXT_STEP, i) in found or (Behaviour.NEXT_STEP, i + 1) in found:
+        if not rules.when.search(sent) or claim(i):
             continue
-        if rules.activity.search(this) and rules.propose.search(this) and rules.when.search(nxt):
+        lo, hi = max(0, i - 2), min(len(sentences), i + 3)
+        window = [j for j in range(lo, hi) if j == i or not claim(j)]
+        if (step_part(i) and proposes(i)) or (
+                any(step_part(j) for j in window) and any(proposes(j) for j in window)):
             add(Behaviour.NEXT_STEP, i)
 
     # Off topic: small talk cues, or (semantic) a sentence unlike everything in the scenario.

@@ -146,3 +146,45 @@ def test_injection_voids_helpful_signals(ctx: SignalContext, hash_embedder) -> N
 
 def test_empty_text_has_no_signals(ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
     assert detect_signals("   ", ctx, hash_embedder).signals == []
+
+
+@pytest.mark.parametrize("text", [
+    "Could we grab 25 minutes on Wednesday with you and your ops director to sketch it out?",
+    "Can we set aside 45 minutes Thursday at 2 with you and the head of finance to go through it?",
+    "Let's hold an hour in the first week of March. You and your brother. Say Monday the 3rd? "
+    "Would that suit?",
+    "Twenty minutes next Friday. Your foreman and one of the drivers try it on their own phones. Okay?",
+    "A two-week pilot at the Main Street shop, led by Ana. 30 minutes next Wednesday, you and Ana. Works?",
+])
+def test_next_step_spread_over_the_turn(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    assert _has(text, ctx, hash_embedder, B.NEXT_STEP), text
+
+
+@pytest.mark.parametrize("text", [
+    "They halved their reporting time in two months. Does that help?",
+    "Their pilot at this site already caught three leaks in five weeks, about $20k saved. Fair?",
+    "It flags unhappy guests so staff fix things before the review, and it handles 70% of questions.",
+])
+def test_results_with_a_time_are_not_a_proposed_step(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    assert not _has(text, ctx, hash_embedder, B.NEXT_STEP), text
+
+
+@pytest.mark.parametrize("text", [
+    "So: a 3-site pilot for 90 days at $8k. You approve it. We set it up on the 20th. Does that work?",
+    "You decide which lines go first, and you sign off the results.",
+    "You take it to your board with the numbers.",
+])
+def test_an_imperative_to_the_buyer_is_not_injection(text: str, ctx: SignalContext, embedder) -> None:  # type: ignore[no-untyped-def]
+    assert not detect_signals(text, ctx, embedder).has(B.INJECTION), text
+
+
+@pytest.mark.parametrize(("behaviour", "text"), [
+    (B.PRESSURE, "I'd need you to commit by the end of this week."),
+    (B.PRESSURE, "After Thursday the offer's gone, so let's move."),
+    (B.PRESSURE, "Let's get the contract over to your CFO today."),
+    (B.DISCOUNT, "What if I brought the $40k down to $30k?"),
+    (B.QUANTIFY_VALUE, "That warranty is worth about $90k a year across your fleet."),
+])
+def test_unseen_pressure_discount_and_value_wordings(behaviour: Behaviour, text: str, ctx: SignalContext,
+                                                     hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    assert _has(text, ctx, hash_embedder, behaviour), text
