@@ -81,6 +81,7 @@ class BuyerDirector:
         )
         self._pitched = False
         self._argued = False
+        self._step_proposed = False
         self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
 
     # --- public -------------------------------------------------------------------
@@ -129,10 +130,11 @@ class BuyerDirector:
         # Exploring reveals the hidden concern (harder buyers need more than one good turn).
         revealed_now = False
         pitching = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF})
+        asking = _exploring(signals, helpful)
         explored = not strong_neg and (
-            B.EXPLORE_CONCERN in helpful
-            or (B.OPEN_QUESTION in helpful and not pitching)
-            or (bool(helpful & {B.OPEN_QUESTION, B.SUMMARIZE}) and self._names_concern(signals))
+            B.EXPLORE_CONCERN in asking
+            or (B.OPEN_QUESTION in asking and not pitching)
+            or (bool(asking | (helpful & {B.SUMMARIZE})) and self._names_concern(signals))
         )
         if explored:
             st.explore_turns += 1
@@ -152,6 +154,8 @@ class BuyerDirector:
                     item.turn = turn_index
                     met_now.append(item)
         res_delta += self.rules.resistance["item_met"] * len(met_now)
+        if B.NEXT_STEP in helpful and not gamed:
+            self._step_proposed = True
         if pitched_now or B.DISCOUNT in negatives or B.ARGUE in negatives:
             self._pitched = True
 
@@ -199,6 +203,9 @@ class BuyerDirector:
         if kind in ("tie_number", "tie"):
             if not st.concern_revealed or not clean or B.DISCOUNT in negatives:
                 return False
+            if kind == "tie_number" and B.QUANTIFY_VALUE in helpful and \
+                    self._quantified_fits(signals, item.text):
+                return True
             tied = B.TIE_TO_CONCERN in helpful or (
                 bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF}) and self._close(signals, item.text)
             )
@@ -224,6 +231,11 @@ class BuyerDirector:
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
 
+    def _needs_step(self) -> bool:
+        """An item asks for a step (a next step, a date, someone to involve): never agree without one."""
+        return any(i.kind in ("next_step", "involve") or _STEP_ITEM.search(i.text)
+                   for i in self.state.resolution)
+
     def _names_concern(self, signals: SignalSet) -> bool:
         """The rep put the hidden concern into words themselves (a good guess or a playback)."""
         if self.embedder is None or self.embedder.name.startswith("hash"):
@@ -246,6 +258,23 @@ class BuyerDirector:
             return False
         vecs = self.embedder.embed([target, *quotes])
         return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.item_content
+
+    def _quantified_fits(self, signals: SignalSet, item: str) -> bool:
+        """A sentence that puts a number on value and is about what the item (or the concern) names.
+
+        Items are worded by managers ("quantifies what the guarantee is worth"), so a figure close to
+        the item's own words meets it as well as one tied to the hidden concern. The sentences were
+        embedded by the detectors already (cached), so this costs no model call.
+        """
+        if self.embedder is None or self.embedder.name.startswith("hash"):
+            return False
+        quotes = list(dict.fromkeys(s.quote for s in signals.get(B.QUANTIFY_VALUE) if s.relevant))
+        if not quotes:
+            return False
+        sim = self.rules.similarity
+        vecs = self.embedder.embed([item, self.scenario.buyer.hidden_concern, *quotes])
+        return bool(float(np.max(vecs[2:] @ vecs[0])) >= sim.value_item
+                    or float(np.max(vecs[2:] @ vecs[1])) >= sim.value_concern)
 
     def _fits_next_step(self, text: str) -> bool:
         """A sentence of the turn resembles the scenario's next step (sentences are already cached)."""
@@ -293,7 +322,7 @@ class BuyerDirector:
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             st.stage = "walked_away"
             return make("walk_away", "You have had enough: end the call politely but firmly.")
-        if not unmet and st.resistance < self.agree_below:
+        if not unmet and st.resistance < self.agree_below and (self._step_proposed or not self._needs_step()):
             st.stage = "agreed"
             step = _first_quote(signals, B.NEXT_STEP) or self.scenario.buyer.next_step or ""
             return make("agree", "You are convinced enough: agree to the rep's next step.", rep_step=step)
@@ -323,6 +352,12 @@ class BuyerDirector:
             if helpful & {B.OPEN_QUESTION, B.CLOSED_QUESTION, B.IMPACT_QUESTION}:
                 return make("probe_deflect", "Answer briefly but keep the real reason to yourself.")
             return make("restate_objection", "Restate your objection.")
+        if B.NEXT_STEP in helpful and unmet:
+            # The rep proposed a step: don't ask for one; say what is still missing before saying yes.
+            return make("acknowledge_progress",
+                        "The rep proposed a next step; acknowledge it, but before agreeing say what you "
+                        f"still need: {unmet[0].text}", step_proposed="yes",
+                        need=_WANT.get(unmet[0].kind, "want_next_step"))
         if met_now and unmet:
             nxt = _WANT.get(unmet[0].kind, "want_next_step")
             return make("acknowledge_progress", "That helped; say so and ask for what you still need.",
@@ -338,6 +373,37 @@ class BuyerDirector:
         # Everything met but resistance still too high.
         return make("want_proof" if st.trust < 50 else "want_next_step",
                     "You are close but not convinced yet; ask for one more reassurance.")
+
+
+_STEP_ITEM = re.compile(r"\b(next\s+step|with\s+a\s+date|puts?\s+a\s+date|on\s+a\s+specific\s+day|"
+                        r"day\s+and\s+time|follow-?up|sets?\s+up|books?|schedules?)\b", re.IGNORECASE)
+_NOT_EXPLORING = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+|then\s+)?(what\s+if\s+(i|we)|how\s+about|could\s+we|can\s+we|shall\s+we|"
+    r"would\s+you\s+(like|be\s+open|want)|how'?s\s+(\d|this|next|tomorrow|today|\w+day)|how\s+does\s+\d|"
+    r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b", re.IGNORECASE)
+"""Questions that propose, close or schedule rather than explore ("How's 3 pm?", "What if I took ...")."""
+
+
+def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
+    """The exploring behaviours of a turn, counting only questions that really ask about the buyer.
+
+    A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
+    took it down to $25k?") or a check that an answer landed ("Does that help?") is not exploring,
+    so it never draws the hidden concern out of a pushy or discounting rep.
+    """
+    from ..signals import load_signal_rules
+
+    when = load_signal_rules().when
+    bad = {s.quote for s in signals.signals
+           if s.behaviour in NEGATIVE or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS)}
+    out: set[Behaviour] = set()
+    for s in signals.signals:
+        if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:
+            continue
+        if s.quote in bad or _NOT_EXPLORING.search(s.quote) or when.search(s.quote):
+            continue
+        out.add(s.behaviour)
+    return out
 
 
 def _first_quote(signals: SignalSet, b: Behaviour) -> str:

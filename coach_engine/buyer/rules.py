@@ -51,6 +51,8 @@ class _Similarity(_Strict):
     item_content: float
     next_step_fit: float
     names_concern: float
+    value_item: float = 0.4
+    value_concern: float = 0.4
 
 
 class Requirement(_Strict):

@@ -179,3 +179,37 @@ def test_pitching_past_the_objection_raises_resistance(cfo: Scenario) -> None:
     start = d.state.resistance
     play(d, turn("Routewise has dashboards and alerts and saves fuel.", B.STATE_VALUE))
     assert d.state.resistance > start
+
+
+def test_no_agreement_without_a_proposed_step(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    for item in d.state.resolution:
+        item.met = True  # even with every item marked met, a value-only turn is not a yes
+    play(d, EXPLORE, FOLLOW, VALUE)
+    assert d.state.stage != "agreed"
+    play(d, STEP)
+    assert d.state.stage == "agreed"
+
+
+@pytest.mark.parametrize("text", ["How's 10 am tomorrow?", "What if I dropped it to $30k?",
+                                  "How about we just get you on a demo today?"])
+def test_closing_questions_never_draw_out_the_concern(cfo: Scenario, text: str) -> None:
+    d = BuyerDirector(cfo)
+    ask = turn(text, B.OPEN_QUESTION, B.EXPLORE_CONCERN)
+    play(d, ask, ask)
+    assert not d.state.concern_revealed
+
+
+def test_a_proposed_step_is_acknowledged_not_asked_for(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    play(d, EXPLORE, FOLLOW)
+    sit = d.step(STEP, 7)
+    assert sit.id == "acknowledge_progress" and sit.facts.get("step_proposed") == "yes"
+
+
+@pytest.mark.slow
+def test_unseen_item_wordings_map_to_their_kind(embedder) -> None:  # type: ignore[no-untyped-def]
+    rules = load_rules()
+    for text in ("The rep makes sure Dana feels heard", "Rep lets the buyer know the frustration makes sense",
+                 "The rep shows she has listened before moving on"):
+        assert classify_item(text, rules, embedder) == "acknowledge", text
