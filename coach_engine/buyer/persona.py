@@ -13,7 +13,7 @@ import re
 from ..models import Scenario
 from .state import BuyerState
 
-__all__ = ["first_person", "key_number", "scenario_facts"]
+__all__ = ["first_person", "garbled", "key_number", "scenario_facts", "step_in_first_person"]
 
 _VERBS_S = (
     "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
@@ -25,7 +25,7 @@ _FIRST_PERSON = {
     "worries": "worry", "cares": "care", "suspects": "suspect", "knows": "know", "holds": "hold",
     "thinks": "think", "believes": "believe", "fears": "fear", "dreads": "dread", "hasn't": "haven't",
     "isn't": "am not", "feels": "feel", "doubts": "doubt", "leads": "lead", "runs": "run", "owns": "own",
-    "signs": "sign", "expects": "expect", "launches": "launch",
+    "signs": "sign", "expects": "expect", "launches": "launch", "assumes": "assume",
 }
 
 
@@ -34,31 +34,151 @@ def _conj(m: re.Match[str]) -> str:
     return f"{m.group(1)} {_FIRST_PERSON.get(verb.lower(), verb)}"
 
 
-def first_person(text: str, scenario: Scenario) -> str:
-    """The hidden concern as the buyer would say it."""
-    full = scenario.buyer.name.strip()
-    first = full.split()[0]
-    s = " ".join(text.split())
-    for name in (full, first):
+def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
+    """'he' or 'she' when the concern's pronouns for the buyer can be told apart, else None.
+
+    The buyer's pronoun is the first gendered one after the buyer's name (or at the very start
+    when the concern opens about the buyer: "Her front desk ..."), with no other name between.
+    """
+    pron = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
+    name_at = min((m.start() for n in names for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
+                  default=-1)
+    start = 0 if name_at < 0 else name_at
+    m = pron.search(text, start)
+    if name_at >= 0 and m is None:
+        m = pron.search(text)  # the pronoun comes before the name ("... is her boss; Janet won't ...")
+        name_at = -1
+    if m is None:
+        return None
+    between = text[(name_at + 1 if name_at >= 0 else 0):m.start()]
+    before = text[:m.start()] if name_at < 0 else between[1:]
+    before = re.sub(r",\s+[^,;]*,", ",", before)  # an appositive (", Dr. Lindqvist,") names no actor
+    own = "|".join(re.escape(n) for n in names)
+    if _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before)):
+        return None  # another person acts before the pronoun: it may be theirs
+    return "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
+
+
+_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}\s+"
+                     r"(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b")
+"""A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
+
+_GARBLED = (
+    re.compile(r"\bme\b[^.;]*\bme\b"),
+    re.compile(r"\bI's\b"),
+    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+)?(?:is|has|was|doesn't|wants|needs|assumes|does|worries|hasn't|isn't)\b"),
+    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+){0,3}(?:and|but)\s+(?:is|has|was|doesn't|wants|needs|assumes|does|hasn't|isn't)\b"),
+    re.compile(r"\b(?:told|gave|asked|made|let|showed|sent)\s+my\s+(?:last|next|this|that|a|an|the)\b"),
+)
+
+
+def garbled(line: str, scenario: Scenario) -> bool:
+    """A first-person rewrite that reads wrong: 'me ... me', "I's", 'I ... doesn't', the buyer's own name."""
+    names = {scenario.buyer.name.strip(), _bare_first(scenario)}
+    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in names if n):
+        return True
+    return any(p.search(line) for p in _GARBLED)
+
+
+def _bare_first(scenario: Scenario) -> str:
+    parts = [p for p in scenario.buyer.name.split() if not p.endswith(".")]
+    return parts[0] if parts else scenario.buyer.name.split()[0]
+
+
+def _names(scenario: Scenario) -> tuple[str, ...]:
+    full = " ".join(scenario.buyer.name.split())
+    bare = " ".join(p for p in full.split() if not p.endswith("."))
+    return tuple(dict.fromkeys(n for n in (full, bare, _bare_first(scenario)) if n))
+
+
+def _name_to_i(s: str, names: tuple[str, ...]) -> str:
+    """Only the buyer's own name: 'Name's' -> 'my', 'Name <verb>' -> 'I <verb>', any other -> 'me'."""
+    for name in names:
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
+        s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
+                   "I", s)
         s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+)"
                    rf"{re.escape(name)}\b", r"\1I", s)
-        s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs)\b)", "I", s)
         s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
-    s = re.sub(r"(^|[.;:]\s+|\band\s+|\bso\s+|\bbut\s+|,\s+)(?:he|she)\b", r"\1I", s)
-    s = re.sub(r"\b(?:His|Her)\b", "My", s)
-    s = re.sub(r"\b(?:He|She)\b", "I", s)
-    s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|or|but|"
-               r"into|about|over)\b)", "me", s)
-    s = re.sub(r"\b(?:his|her)(?=\s+[a-z0-9])", "my", s)
-    s = re.sub(r"\b(?:him|her)\b", "me", s)
-    s = re.sub(r"\b(?:himself|herself)\b", "myself", s)
-    s = re.sub(r"\bhe\b|\bshe\b", "I", s)
-    s = re.sub(r"\b(?:their|the company's|the firm's)\b", "our", s)
-    s = re.sub(rf"\b(I(?:\s+really|\s+now|\s+also)?)\s+({_VERBS_S}|launches|fears)\b", _conj, s)
+    return s
+
+
+def _conjugate(s: str) -> str:
+    s = re.sub(rf"\b(I(?:\s+really|\s+now|\s+also)?)\s+({_VERBS_S}|launches|fears|assumes)\b", _conj, s)
+    # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
+    for _ in range(2):
+        s = re.sub(rf"(\bI\b[^.;,]*?\b(?:and|but)\s+)({_VERBS_S}|assumes)\b",
+                   lambda m: m.group(1) + _FIRST_PERSON.get(m.group(2).lower(), m.group(2)), s)
+    s = re.sub(r"\bI\s+([a-z]+(?:ises|izes|ishes))\b", lambda m: "I " + m.group(1)[:-1], s)
+    s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its)\b)([a-z]{3,}[^s\W]s)\b",
+               lambda m: "I " + m.group(1)[:-1], s)
     s = re.sub(r"\bI am\b", "I'm", s)
+    return s
+
+
+def first_person(text: str, scenario: Scenario) -> str:
+    """The hidden concern as the buyer would say it.
+
+    Pronouns are turned into the first person only when they clearly refer to the buyer (the
+    buyer's gender can be told from the text and no other name sits between), so "she worries
+    he'll read it as her not trusting him" keeps "he"/"him" for the chef. If the rewrite still
+    reads wrong (``garbled``), the buyer says the concern as written, introduced as the real
+    issue, with only their own name turned into "I"/"my"/"me".
+    """
+    names = _names(scenario)
+    raw = " ".join(text.split())
+    s = _name_to_i(raw, names)
+    gender = _buyer_gender(raw, names)
+    if gender is not None:
+        subj, poss, _obj, refl = (("he", "his", "him", "himself") if gender == "he"
+                                 else ("she", "her", "her", "herself"))
+        cap = poss.capitalize()
+        s = re.sub(rf"\b{cap}\b", "My", s)
+        s = re.sub(rf"\b{subj}'s\b", "I'm", s)
+        s = re.sub(rf"(^|[.;:]\s+|\band\s+|\bso\s+|\bbut\s+|,\s+)(?:{subj})\b", r"\1I", s)
+        s = re.sub(rf"\b{subj.capitalize()}\b", "I", s)
+        s = re.sub(rf"\b{subj}'s\b", "I'm", s)
+        if gender == "she":
+            s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|"
+                       r"or|"
+                       r"but|into|about|over|last|next|this)\b|[.,;]|$)", "me", s)
+            s = re.sub(r"\bher(?=\s+\w)", "my", s)
+        else:
+            s = re.sub(r"\bhis\b", "my", s)
+            s = re.sub(r"\bhim\b", "me", s)
+        s = re.sub(rf"\b{refl}\b", "myself", s)
+        s = re.sub(rf"\b{subj}\b", "I", s)
+    s = re.sub(r"(^|[;:]\s+|\.\s+)((?:\S+\s+){0,3}?)(their)\b", r"\1\2our", s)
+    s = re.sub(r"\b(?:the company's|the firm's)\b", "our", s)
+    s = _conjugate(s)
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
-    return s[0].upper() + s[1:] if s else s
+    s = s[0].upper() + s[1:] if s else s
+    if garbled(s, scenario):
+        safe = _conjugate(_name_to_i(raw, names))
+        safe = safe[0].upper() + safe[1:] if safe else safe
+        return f"Here's the real issue: {safe}" if not garbled(safe, scenario) else \
+            f"Here's the real issue: {raw}".replace(scenario.buyer.name, "I")
+    return s
+
+
+def step_in_first_person(step: str, scenario: Scenario) -> str:
+    """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
+    names = _names(scenario)
+    s = " ".join(step.split()).rstrip(".")
+    for name in names:
+        s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
+        s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
+        s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
+        s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
+    gender = _buyer_gender(" ".join(step.split()), names)
+    if gender == "he":
+        s = re.sub(r"\bhis\b", "my", s)
+        s = re.sub(r"\bhe\s+can\b", "I can", s)
+    elif gender == "she":
+        s = re.sub(r"\bher(?=\s+\w)", "my", s)
+        s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
+    s = _conjugate(s)
+    return s[:1].lower() + s[1:] if s and not re.match(r"[A-Z]{2}", s) else s
 
 
 _NUM = re.compile(
@@ -102,7 +222,8 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
         "objection_short": _short(b.opening, 80),
         "value_point": _lower_first(_short(scenario.product.value_points[0])),
         "number": key_number(scenario) or "a real number",
-        "next_step": _lower_first(" ".join((b.next_step or "a next step we both write down").split())),
+        "next_step": (step_in_first_person(b.next_step, scenario) if b.next_step
+                      else "a next step we both write down"),
     }
     if state.concern_revealed:
         concern = first_person(b.hidden_concern, scenario)

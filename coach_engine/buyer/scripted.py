@@ -59,10 +59,16 @@ class ScriptedVoice:
         unmet = state.unmet()
         kind = unmet[0].kind if unmet else "general"
         facts["wants_line"] = self.lines.get("wants", {}).get(kind, "")
-        facts.setdefault("rep_step", facts.get("next_step", ""))
-        facts["rep_step"] = _as_step(facts["rep_step"])
+        # Agreeing, the buyer restates the scenario's step in their own words (never pastes the rep's
+        # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
+        facts["rep_step"] = _agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
 
-        bank = self.lines["situations"].get(situation.id) or self.lines["situations"]["restate_objection"]
+        sid = situation.id
+        if sid == "acknowledge_progress" and facts.get("step_proposed"):
+            sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
+            if kind in ("next_step", "involve", "general", "confirm"):
+                facts["wants_line"] = self.lines.get("wants", {}).get("step_detail", facts["wants_line"])
+        bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         usable = [t for t in pool if _fields(t) <= {k for k, v in facts.items() if v}]
         core = rng.choice(usable or ["I see."]).format(**facts)
@@ -105,6 +111,17 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
     return bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None
+
+
+def _agreed_step(next_step: str, rep_step: str) -> str:
+    """The scenario's next step (already in the buyer's voice), and the rep's day if they named one."""
+    from ..signals import load_signal_rules
+
+    step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
+    when = load_signal_rules().when.search(rep_step or "")
+    if when and when.group(0).lower() not in step.lower():
+        return f"{step} (you said {when.group(0).strip()})"
+    return step
 
 
 def _as_step(step: str) -> str:

@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from coach_engine.buyer import SITUATIONS, BuyerState, ScriptedVoice, Situation, scenario_facts
+from coach_engine.buyer import (
+    SITUATIONS,
+    BuyerState,
+    ResolutionItem,
+    ScriptedVoice,
+    Situation,
+    scenario_facts,
+)
 from coach_engine.buyer.scripted import load_lines
 from coach_engine.models import Turn
 from coach_engine.scenarios import ScenarioBank
@@ -94,12 +101,62 @@ def test_concern_is_not_leaked_before_it_is_revealed(bank: ScenarioBank) -> None
         assert "froze" not in text
 
 
-def test_agree_repeats_the_reps_next_step(bank: ScenarioBank) -> None:
+def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
-    step = "How about a paid pilot on 20 trucks next Tuesday?"
+    step = "So we run the numbers together and we install it next Tuesday"
     facts = scenario_facts(s, BuyerState()) | {"rep_step": step}
-    text = ScriptedVoice(2).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
-    assert "a paid pilot on 20 trucks next Tuesday" in text
+    for seed in range(6):
+        text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+        assert "a 30-minute call with the controller to scope a paid pilot" in text
+        assert "next Tuesday" in text and "we run" not in text and "we install" not in text
+
+
+def _all_scenarios(bank: ScenarioBank) -> list:  # type: ignore[type-arg]
+    from pathlib import Path
+
+    from coach_engine.scenarios import load_scenario
+
+    holdout = Path(__file__).resolve().parents[2] / "evals" / "data" / "holdout_scenarios"
+    return [*bank.scenarios.values(), *(load_scenario(p) for p in sorted(holdout.glob("*.yaml")))]
+
+
+def test_concern_and_step_read_cleanly_in_the_buyers_voice(bank: ScenarioBank) -> None:
+    """No 'me ... me', no "I's", no 'I ... doesn't', never the buyer's own name, over every scenario."""
+    from coach_engine.buyer.persona import garbled
+
+    for s in _all_scenarios(bank):
+        facts = scenario_facts(s, BuyerState(concern_revealed=True))
+        for key in ("concern", "next_step"):
+            assert not garbled(facts[key], s), (s.id, key, facts[key])
+            assert not re.search(r"\bme\b[^.;]*\bme\b|\bI's\b|\bI(?:'m)? \w+ and (?:is|doesn't)\b",
+                                 facts[key]), (s.id, facts[key])
+
+
+def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
+    s = Scenario.model_validate(base)
+    said = first_person("Her head baker Tomas runs the ovens and loves his routine; she fears he will take a "
+                        "new tool as her doubting him, and she can't lose him.", s)
+    assert said.startswith("My head baker Tomas")
+    assert re.search(r"he will take a new tool as (me|my) doubting him", said) and "I can't lose him" in said
+    said = first_person("Omar chairs the board and has told his team he won't back new spend; Lena "
+                        "agrees but isn't sure.", s)
+    assert "Lena" not in said and "his team he won't" in said
+
+
+def test_after_a_proposed_step_the_buyer_says_what_is_missing(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    state = BuyerState(concern_revealed=True)
+    state.resolution = [ResolutionItem(text="The rep ties value to fuel savings with a number",
+                                       kind="tie_number")]
+    facts = scenario_facts(s, state) | {"step_proposed": "yes"}
+    for seed in range(6):
+        text = ScriptedVoice(seed).speak(s, state, Situation(id="acknowledge_progress", facts=facts), [])
+        assert "propose" not in text.lower() and "number" in text.lower(), text
 
 
 @pytest.mark.parametrize("sid", ["opening", "want_numbers", "walk_away"])
