@@ -188,3 +188,25 @@ def test_an_imperative_to_the_buyer_is_not_injection(text: str, ctx: SignalConte
 def test_unseen_pressure_discount_and_value_wordings(behaviour: Behaviour, text: str, ctx: SignalContext,
                                                      hash_embedder) -> None:  # type: ignore[no-untyped-def]
     assert _has(text, ctx, hash_embedder, behaviour), text
+
+
+@pytest.mark.parametrize(("behaviour", "text"), [
+    (B.PRESSURE, "Honestly, I want to wrap this up by Thursday. Are we doing it, yes or no?"),
+    (B.PRESSURE, "What's it gonna take to get this over the line?"),
+    (B.PRESSURE, "Which card do you want the first month on?"),
+    (B.PRESSURE, "Every clinic your size has already switched, and the ones who wait pay more."),
+    (B.PRESSURE, "You really need to lock it in now."),
+    (B.DISCOUNT, "I could go a bit lower if that helps."),
+    (B.DISCOUNT, "Let me ask my director to approve a lower tier for you."),
+    (B.DISCOUNT, "Where would the number need to land for you?"),
+])
+def test_closing_moves_dressed_as_questions(behaviour: Behaviour, text: str, ctx: SignalContext,
+                                            hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    assert _has(text, ctx, hash_embedder, behaviour), text
+
+
+@pytest.mark.parametrize("text", ["May I ask what the board would want to see?",
+                                  "What would it take for you to feel comfortable trying this?"])
+def test_polite_exploring_is_not_pressure_or_a_step(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    found = detect_signals(text, ctx, hash_embedder).behaviours()
+    assert not found & {B.PRESSURE, B.NEXT_STEP, B.DISCOUNT}, found
