@@ -272,9 +272,9 @@ class BuyerDirector:
         if not quotes:
             return False
         sim = self.rules.similarity
-        vecs = self.embedder.embed([item, self.scenario.buyer.hidden_concern, *quotes])
-        return bool(float(np.max(vecs[2:] @ vecs[0])) >= sim.value_item
-                    or float(np.max(vecs[2:] @ vecs[1])) >= sim.value_concern)
+        vecs = self.embedder.embed([item, _item_content(item), self.scenario.buyer.hidden_concern, *quotes])
+        to_item = max(float(np.max(vecs[3:] @ vecs[0])), float(np.max(vecs[3:] @ vecs[1])))
+        return to_item >= sim.value_item or float(np.max(vecs[3:] @ vecs[2])) >= sim.value_concern
 
     def _fits_next_step(self, text: str) -> bool:
         """A sentence of the turn resembles the scenario's next step (sentences are already cached)."""
@@ -381,7 +381,20 @@ _NOT_EXPLORING = re.compile(
     r"^\W*(and\s+|so\s+|but\s+|then\s+)?(what\s+if\s+(i|we)|how\s+about|could\s+we|can\s+we|shall\s+we|"
     r"would\s+you\s+(like|be\s+open|want)|how'?s\s+(\d|this|next|tomorrow|today|\w+day)|how\s+does\s+\d|"
     r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b", re.IGNORECASE)
+_SCHEDULING = re.compile(r"\b(work|suit|good|free|available|demo|call|meeting|book|slot|sign|start)\b",
+                         re.IGNORECASE)
 """Questions that propose, close or schedule rather than explore ("How's 3 pm?", "What if I took ...")."""
+
+
+def _item_content(item: str) -> str:
+    """What a value item is about, without the manager's framing ("The rep gives him a number that
+    matters to a rental yard, like utilisation" -> "a rental yard, utilisation")."""
+    t = re.sub(r"\((?:e\.g\.|for example|like)?\s*|\)", " ", item)
+    t = re.sub(r"^\W*(the\s+)?rep\s+\w+\s+((him|her|them|the\s+buyer)\s+)?", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"\b(with|gives?|puts?|using)\s+(a|the)\s+(number|figure)s?\b|\b(a|the)\s+(number|figure)\s+"
+               r"that\s+matters\s+to\b|\bwith\s+numbers\b|\bin\s+(dollars|numbers)\b|\b(e\.g\.|like|such\s+as)\b",
+               " ", t, flags=re.IGNORECASE)
+    return " ".join(t.split()) or item
 
 
 def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
@@ -400,8 +413,10 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
     for s in signals.signals:
         if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:
             continue
-        if s.quote in bad or _NOT_EXPLORING.search(s.quote) or when.search(s.quote):
+        if s.quote in bad or _NOT_EXPLORING.search(s.quote):
             continue
+        if when.search(s.quote) and (len(s.quote.split()) <= 6 or _SCHEDULING.search(s.quote)):
+            continue  # "How's 3 pm?", "Can you do Thursday for a demo?" -- not "What changed this quarter?"
         out.add(s.behaviour)
     return out
 

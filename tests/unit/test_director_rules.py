@@ -213,3 +213,22 @@ def test_unseen_item_wordings_map_to_their_kind(embedder) -> None:  # type: igno
     for text in ("The rep makes sure Dana feels heard", "Rep lets the buyer know the frustration makes sense",
                  "The rep shows she has listened before moving on"):
         assert classify_item(text, rules, embedder) == "acknowledge", text
+
+
+@pytest.mark.slow
+def test_a_figure_close_to_the_items_own_words_meets_it(bank: ScenarioBank, embedder) -> None:  # type: ignore[no-untyped-def]
+    from coach_engine.models import Turn
+    from coach_engine.signals import SignalContext, detect_signals
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"]["resolution"] = ["The rep learns why the price feels high before defending it",
+                                   "Rep quantifies what the service warranty is worth to the fleet"]
+    s = Scenario.model_validate(base)
+    d = BuyerDirector(s, embedder=embedder)
+    history = [Turn(role="buyer", text=s.buyer.opening)]
+    for text in ("That's fair. What's behind the number for you?",
+                 "The five-year warranty alone is worth roughly $60k a year across your 85 trucks."):
+        sig = detect_signals(text, SignalContext(s, history, d.state.concern_revealed), embedder)
+        d.step(sig, len(history))
+        history += [Turn(role="rep", text=text), Turn(role="buyer", text="...")]
+    assert d.state.resolution[1].met, d.state.resolution
