@@ -114,14 +114,28 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
 
 
 def _agreed_step(next_step: str, rep_step: str) -> str:
-    """The scenario's next step (already in the buyer's voice), and the rep's day if they named one."""
+    """The scenario's next step (already in the buyer's voice), on the day the rep named if they did.
+
+    The rep's day replaces the step's own last day ("next week" -> "next Thursday"); a vague one
+    ("before the release") changes nothing. The rep's sentence itself is never pasted.
+    """
     from ..signals import load_signal_rules
 
+    when = load_signal_rules().when
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
-    when = load_signal_rules().when.search(rep_step or "")
-    if when and when.group(0).lower() not in step.lower():
-        return f"{step} (you said {when.group(0).strip()})"
-    return step
+    said = [m.group(0).strip(" ,.;?!") for m in when.finditer(rep_step or "")]
+    said = [w for w in said if w and not re.match(r"(before|first|early|today|tonight|this)\b", w, re.I)]
+    if not said:
+        return step
+    day = said[0]
+    if day.lower() in step.lower():
+        return step
+    own = [m for m in when.finditer(step)
+           if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)]
+    if own:
+        m = own[-1]
+        return f"{step[:m.start()]}{day}{step[m.end():]}"
+    return f"{step}, {day}"
 
 
 def _as_step(step: str) -> str:
