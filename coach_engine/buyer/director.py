@@ -82,6 +82,12 @@ class BuyerDirector:
         self._pitched = False
         self._argued = False
         self._step_proposed = False
+        if embedder is not None and not embedder.name.startswith("hash"):
+            # One batch now for every scenario-side text the rules compare with, so a rep turn costs
+            # one embedding call (the detectors'); the director's checks then hit the cache.
+            items = list(scenario.buyer.resolution)
+            embedder.embed([*items, *(_item_content(i) for i in items), scenario.buyer.hidden_concern,
+                            *([scenario.buyer.next_step] if scenario.buyer.next_step else [])])
         self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
 
     # --- public -------------------------------------------------------------------

@@ -167,3 +167,30 @@ def test_start_twice_is_an_error(cfo: Scenario, hash_embedder) -> None:  # type:
     d.start()
     with pytest.raises(DrillInputError):
         d.start()
+
+
+@pytest.mark.slow
+def test_a_rep_turn_costs_one_embedding_call(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The offline buyer stays cheap: the detectors' batch is the only model call of a turn."""
+    from coach_engine.embeddings import CachedEmbedder
+
+    class Counting:
+        name, dim = embedder.inner.name, embedder.inner.dim
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return embedder.inner.embed(texts)
+
+    inner = Counting()
+    d = DrillSession(cfo, embedder=CachedEmbedder(inner))  # type: ignore[arg-type]
+    d.start()
+    d.rep_says("That's fair. What's behind the number for you?")  # also builds the prototypes, once
+    for line in ["So the board froze spend. Routewise cuts fuel 12-18%, about $90k a year for 85 trucks.",
+                 "Hartley Freight saved $210k in year one, and the pilot fits inside the freeze.",
+                 "Could we take 30 minutes on Tuesday with you and your controller to scope a paid pilot?"]:
+        before = inner.calls
+        d.rep_says(line)
+        assert inner.calls - before <= 1, line
