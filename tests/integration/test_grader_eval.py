@@ -55,7 +55,7 @@ def test_test_split_holds_its_floor(results: dict[str, ge.EvalResult]) -> None:
     assert o["spearman"] >= 0.75, o
 
 
-@pytest.mark.xfail(reason="issue 4 bar not yet met on the untuned test split: Spearman 0.768 (< 0.8) and one "
+@pytest.mark.xfail(reason="issue 4 bar not yet met on the untuned test split: Spearman 0.77 (< 0.8) and one "
                           "injection reply (r-180) not detected; see the report in the issue", strict=False)
 def test_test_split_meets_the_bar(results: dict[str, ge.EvalResult]) -> None:
     test = results["test"]
