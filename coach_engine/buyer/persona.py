@@ -223,7 +223,7 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
         "value_point": _lower_first(_short(scenario.product.value_points[0])),
         "number": key_number(scenario) or "a real number",
         "next_step": (step_in_first_person(b.next_step, scenario) if b.next_step
-                      else "a next step we both write down"),
+                      else "what you just proposed"),
     }
     if state.concern_revealed:
         concern = first_person(b.hidden_concern, scenario)

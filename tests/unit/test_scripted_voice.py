@@ -111,6 +111,18 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
         assert "next Tuesday" in text and "we run" not in text and "we install" not in text
 
 
+def test_agree_without_a_scenario_step_names_no_rep_sentence(bank: ScenarioBank) -> None:
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "next_step": None}
+    s = Scenario.model_validate(base)
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": "So we install it on two trucks next Tuesday"}
+    for seed in range(4):
+        text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+        assert "what you just proposed, next Tuesday" in text and "we install" not in text, text
+
+
 def _all_scenarios(bank: ScenarioBank) -> list:  # type: ignore[type-arg]
     from pathlib import Path
 

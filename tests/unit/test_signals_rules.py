@@ -155,6 +155,7 @@ def test_empty_text_has_no_signals(ctx: SignalContext, hash_embedder) -> None:  
     "Would that suit?",
     "Twenty minutes next Friday. Your foreman and one of the drivers try it on their own phones. Okay?",
     "A two-week pilot at the Main Street shop, led by Ana. 30 minutes next Wednesday, you and Ana. Works?",
+    "Can I send a calendar invite for Thursday at 2 so your ops lead can join?",
 ])
 def test_next_step_spread_over_the_turn(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
     assert _has(text, ctx, hash_embedder, B.NEXT_STEP), text
