@@ -31,6 +31,11 @@ def markdown_table(data: dict[str, Any]) -> str:
         f"{m.get('python')}, {m.get('platform')}; {m.get('mode')} run at {m.get('date')}, load average "
         f"(1/5/15 min) at the start {m.get('load_average_at_start')}, at the end {m.get('load_average')}; "
         f"the run took {m.get('bench_seconds')} s.",
+    ]
+    for run in m.get("runs") or []:
+        lines.append(f"- {run['groups']}: {run['date']}, load average {run.get('load_average_at_start')} → "
+                     f"{run.get('load_average')}, {run.get('bench_seconds')} s")
+    lines += [
         "",
         "| figure | median | p95 | unit | n | budget | notes |",
         "|---|---:|---:|---|---:|---|---|",
