@@ -52,6 +52,22 @@ OWN = [
         "Could we do 15 minutes this Thursday at 6 pm with you and your lead tech, just to see the "
         "evening paperwork go away, no install and no commitment?",
     ]),
+    # Terse voice, the step split over short sentences (issue: next steps missed on unseen scripts).
+    BuyerCase(scenario="saas-budget-spend-freeze", style="strong", expect="agreed", turns=[
+        "Fair, Priya. A freeze is a freeze. Before I defend any ROI sheet: what's behind it? Is it a "
+        "company-wide call, or something about this line item?",
+        "So it's not just Q4 tooling. Is there a target you personally have to hit? Who set it, and by when?",
+        "Got it: 10% off software before the board, and you need savings you can show. That's where "
+        "duplicate payments matter. At 0.8% of AP spend, that is real cash back, not headcount. "
+        "Quarrystone Software, 1,900 invoices a month, recovered $64k in year one.",
+        "So, no new line item yet. A free audit of last year's AP data. Two weeks. Then 45 minutes "
+        "before the board meeting. You and your AP lead. Thursday the 9th? Would that work?",
+    ]),
+    BuyerCase(scenario="saas-budget-spend-freeze", style="pushy", expect="not_agreed", turns=[
+        "Priya, a freeze won't save you a cent. Let's just get the demo done today. How's 4 pm?",
+        "What's it gonna take to get this over the line this week?",
+        "After Friday this pricing is gone, so I'd lock it in now.",
+    ]),
     BuyerCase(scenario="dental-price-scheduling", style="pushy", expect="not_agreed", turns=[
         "Rosa, every practice near you is already on ChairFill. You can't afford to wait.",
         "The promo price ends Friday, so I need a yes today.",
@@ -81,6 +97,12 @@ def test_own_scripts(bank, embedder) -> None:  # type: ignore[no-untyped-def]
         result = run_case(case, bank, embedder)
         assert result.passed, (case.style, result.outcome, result.state["resolution"])
         assert result.transcript[0]["role"] == "buyer"
+
+
+def test_closing_questions_never_draw_out_the_concern(bank, embedder) -> None:  # type: ignore[no-untyped-def]
+    pushy = [c for c in OWN if c.style == "pushy" and c.scenario == "saas-budget-spend-freeze"]
+    result = run_case(pushy[0], bank, embedder)
+    assert not result.state["concern_revealed"], result.transcript
 
 
 def test_team_scripts_for_three_scenarios(bank, embedder, team_cases) -> None:  # type: ignore[no-untyped-def]

@@ -211,3 +211,10 @@ def test_closing_moves_dressed_as_questions(behaviour: Behaviour, text: str, ctx
 def test_polite_exploring_is_not_pressure_or_a_step(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
     found = detect_signals(text, ctx, hash_embedder).behaviours()
     assert not found & {B.PRESSURE, B.NEXT_STEP, B.DISCOUNT}, found
+
+
+@pytest.mark.parametrize("text", ["So the CFO wants 12% off software spend by March, and you need a saving.",
+                                  "Teams like yours take 20% off overtime hours in the first season."])
+def test_a_target_played_back_is_not_a_discount(text: str, ctx: SignalContext, hash_embedder) -> None:  # type: ignore[no-untyped-def]
+    assert not _has(text, ctx, hash_embedder, B.DISCOUNT), text
+    assert _has("I can take 12% off the first year for you.", ctx, hash_embedder, B.DISCOUNT)
