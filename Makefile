@@ -19,9 +19,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-## Start the app on its offline default at http://localhost:8501 (seeds demo data on first start).
+## Start the app on its offline default at http://localhost:8501 (`seed-demo` only seeds an empty database).
 run: setup
-	$(BIN)/scrimmage seed-demo --if-empty
+	$(BIN)/scrimmage seed-demo
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 ## Everything CI runs: lint, types, and the whole test suite (unit, integration, app, browser).

@@ -61,12 +61,12 @@ def run_app(app: typer.Typer) -> int:
         err_console.print("Interrupted.")
         return 130
     except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+        # Typer ships its own copy of click (typer._click), so match by shape, not by class.
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
+            show()
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        if type(exc).__name__ == "Abort":
             err_console.print("Aborted.")
             return 1
         err_console.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}")

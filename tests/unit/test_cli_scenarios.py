@@ -82,3 +82,10 @@ def test_help_reads_well() -> None:
     assert r.returncode == 0
     for cmd in ("scenarios", "config", "drill", "grade"):
         assert cmd in r.stdout
+
+
+def test_usage_errors_are_plain_not_unexpected() -> None:
+    r = run("scenarios", "list", "--no-such-flag")
+    assert r.returncode == 2
+    assert "No such option" in r.stderr
+    assert "Unexpected error" not in r.stderr and "Traceback" not in r.stderr
