@@ -36,7 +36,11 @@ print(json.dumps({"seconds": time.perf_counter() - t0}))
 
 
 def load_time(ctx: BenchContext) -> Figure:
-    runs = 1 if ctx.quick else 2
+    if ctx.quick and "model_load_s" in ctx.cache:
+        # --quick: the bench process's own first load (same steps) instead of a separate process.
+        return Figure("embedding_load", [float(ctx.cache["model_load_s"])],
+                      note="QUICK: the bench process's own first load (import + load + first encode)")
+    runs = 2
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     samples = []
     wall = []

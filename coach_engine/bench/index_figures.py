@@ -163,7 +163,7 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
     store_mod = require("coach_engine.store", "Attempt", "User", why="issue 5")
     import chromadb
 
-    sizes = (1_000, 3_000) if ctx.quick else (10_000, 100_000)
+    sizes = (500, 1_500) if ctx.quick else (10_000, 100_000)
     names = {sizes[0]: ("index_add_10k", "index_query_10k"), sizes[1]: ("index_add_100k", "index_query_100k")}
     bank = ctx.cache["bank"]
     scenarios = [bank.get(i) for i in bank.ids()]

@@ -139,7 +139,7 @@ def _measure(ctx: BenchContext, url: str, name: str, backend: str) -> Figure:
     store_mod = require("coach_engine.store", "Store", "SYSTEM", why="issue 5")
     from ..store.weeks import iso_week, shift_week
 
-    sizes = (20, 60) if ctx.quick else (100, 300, 1_000)
+    sizes = (10, 40) if ctx.quick else (100, 300, 1_000)
     bank = ctx.cache["bank"]
     scenarios = [bank.get(i) for i in bank.ids()]
     store = store_mod.Store.open(url)

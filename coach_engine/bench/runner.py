@@ -80,7 +80,9 @@ def _prepare_shared(ctx: BenchContext) -> None:
     settings = Settings(data_dir=ctx.workdir / "data")
     ctx.cache["bank"] = ScenarioBank.from_dirs(settings.scenario_dirs)
     embedder = CachedEmbedder(LocalEmbedder())
-    embedder.embed(["load the model before anything is timed"])
+    t0 = time.perf_counter()
+    embedder.embed(["load the model before anything is timed"])  # import torch + load + first encode
+    ctx.cache["model_load_s"] = time.perf_counter() - t0
     ctx.cache["embedder"] = embedder
 
 

@@ -82,7 +82,7 @@ def bench(
         err_console.print(message, style="dim", highlight=False, soft_wrap=True)
 
     if quick:
-        log("quick mode: smaller sizes (index 1k/3k replies, 60 reps), fewer repeats, time caps; "
+        log("quick mode: smaller sizes (index 500/1,500 replies, 40 reps), fewer repeats, time caps; "
             "figure names stay the same and each figure's note says QUICK where the size differs")
     run = run_bench(quick=quick, out_dir=out, database_url=database_url, cache_dir=cache_dir,
                     groups=only or None, log=log)
