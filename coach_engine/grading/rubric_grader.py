@@ -15,6 +15,13 @@ transcript always gives the same scorecard. How a check is decided:
 * ``none_of``: none of the behaviours in any rep turn, and only once the rep
   has engaged substantively — an empty or minimal transcript never aces it.
 
+Listening: an acknowledgement followed at once by "but" ("I hear you, but ...") is a
+rebuttal and never counts for a ``relevant`` check; a play-back check
+(``PLAY_BACK_CHECKS``) wants the acknowledgement's sentence to reuse the buyer's
+own words or numbers; and an opening statement that hands the buyer's words
+back without a stock phrase ("You're right that 3.1% beats most studios") is
+read as an acknowledgement when the detector found none.
+
 Relevance and integrity gates: a turn with text addressed to the grader or the
 simulation, or made of cue phrases strung together (``integrity`` and the
 detector's own ``injection`` / ``keyword_stuffing`` signals), earns nothing —
@@ -69,6 +76,11 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split(" "))
 VALUE_BEHAVIOURS = frozenset({Behaviour.STATE_VALUE, Behaviour.QUANTIFY_VALUE, Behaviour.GIVE_PROOF})
+PLAY_BACK_CHECKS: dict[str, tuple[str, ...]] = {"objection-handling": ("plays-back",),
+                                                 "discovery": ()}
+"""rubric id -> checks that ask the rep to play back the buyer's words: an acknowledgement passes them only
+when its sentence reuses a content word or number the buyer said (fitting in meaning is enough for the
+plain acknowledgement check; playing back is more)."""
 MIN_ENGAGED_WORDS = 5
 """A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
 CONCERN_REVEALED_SIMILARITY = 0.5
@@ -81,6 +93,11 @@ turn on its own only at this confidence (cue density x 4), because short, dense 
 positive signals keep their relevance."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
+_YES_BUT = re.compile(r"[^.!?\n]{0,12}?\b(?:but|however)\b", re.I)
+"""Right after an acknowledgement, a "but" turns it into a rebuttal (the classic yes-but)."""
+_PLAY_BACK_OPENER = re.compile(
+    r"^(?:you'?re right|you are right|that'?s (?:a |an )?(?:real|fair|good|strong|big|hard|huge|serious|"
+    r"tough|genuine|reasonable)|fair|good to hear|sounds like|so )", re.I)
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -136,6 +153,9 @@ class AnalysedTurn:
     injection: list[tuple[int, int]] = field(default_factory=list)
     stuffed: tuple[int, int] | None = None
     generic: set[tuple[Behaviour, int]] = field(default_factory=set)
+    echoes: set[tuple[Behaviour, int]] = field(default_factory=set)
+    """(behaviour, start) of acknowledgements whose sentence reuses the buyer's own words or numbers
+    ("You're right that 30% is a real difference"): what a play-back check asks for."""
     """(behaviour, start) of acknowledgements that fit any objection ("I understand."): they never
     count for ``relevant`` checks, which ask for a response to what this buyer said."""
 
@@ -186,7 +206,7 @@ def _in_scope(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> list[tuple[A
 
 
 def _matching(check: RubricCheck, behaviours: Sequence[str], scope: Sequence[tuple[AnalysedTurn, int | None]],
-              ) -> list[tuple[AnalysedTurn, Signal]]:
+              echo: bool = False) -> list[tuple[AnalysedTurn, Signal]]:
     wanted = {Behaviour(b) for b in behaviours}
     out = []
     for turn, limit in scope:
@@ -194,6 +214,8 @@ def _matching(check: RubricCheck, behaviours: Sequence[str], scope: Sequence[tup
             if s.behaviour not in wanted or (check.relevant and not s.relevant):
                 continue
             if check.relevant and (s.behaviour, s.start) in turn.generic:
+                continue
+            if echo and s.behaviour in ACK_BEHAVIOURS and (s.behaviour, s.start) not in turn.echoes:
                 continue
             if limit is not None and s.start >= limit:
                 continue
@@ -215,12 +237,13 @@ def _evidence(matches: Sequence[tuple[AnalysedTurn, Signal]]) -> list[Evidence]:
     return out
 
 
-def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn]) -> CheckResult:
-    """Decide one rubric check from analysed rep turns (the module docstring says how)."""
+def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn], echo: bool = False) -> CheckResult:
+    """Decide one rubric check from analysed rep turns (the module docstring says how); ``echo``: an
+    acknowledgement counts only if it plays back the buyer's own words (``PLAY_BACK_CHECKS``)."""
     scope = _in_scope(check, turns)
     result = CheckResult(id=check.id, question=check.question, passed=False)
     if check.any_of:
-        matches = _matching(check, check.any_of, scope)
+        matches = _matching(check, check.any_of, scope, echo)
         if not matches:
             result.note = "not shown"
             return result
@@ -382,7 +405,10 @@ class RubricGrader:
             self.embedder.embed(list(dict.fromkeys(windows)))
         for t in out:
             history = transcript.turns[:t.index]
+            if not t.void:
+                t.signals.extend(self._opening_play_back(scenario, history, t.text, t.signals))
             t.generic = self._generic_acknowledgements(scenario, history, t.text, t.signals)
+            t.echoes = self._echoing_acknowledgements(scenario, history, t.text, t.signals)
         return out
 
     def _generic_acknowledgements(self, scenario: Scenario, history: Sequence[Turn], text: str,
@@ -399,10 +425,50 @@ class RubricGrader:
         vecs = self.embedder.embed([buyer[-1], *windows])
         out = set()
         for s, window, vec in zip(acks, windows, vecs[1:], strict=True):
+            if _YES_BUT.match(text, s.end):
+                out.add((s.behaviour, s.start))  # "I hear you, but ...": the "but" takes it back
+                continue
             if _content_words(window) & vocab or float(vec @ vecs[0]) >= SPECIFIC_SIMILARITY:
                 continue
             out.add((s.behaviour, s.start))
         return out
+
+    @staticmethod
+    def _opening_play_back(scenario: Scenario, history: Sequence[Turn], text: str,
+                           signals: Sequence[Signal]) -> list[Signal]:
+        """An opening statement that hands the buyer's own words or numbers back ("Nine years, and he knows
+        every wedding season — that's hard-won knowledge.") acknowledges them even without a stock phrase.
+        Only when no acknowledgement was detected, the sentence is a statement, carries no value claim
+        and no negative behaviour, and either reuses two of the buyer's content words or opens like an
+        acknowledgement ("You're right ...") and reuses one."""
+        if any(s.behaviour in ACK_BEHAVIOURS for s in signals):
+            return []
+        first = next((m for m in _SENTENCES.finditer(text) if m.group(0).strip()), None)
+        if first is None:
+            return []
+        start = first.start() + len(first.group(0)) - len(first.group(0).lstrip())
+        end = first.start() + len(first.group(0).rstrip())
+        sentence = text[start:end]
+        if sentence.endswith("?") or _YES_BUT.search(sentence) or word_count(sentence) < 3:
+            return []
+        blocking = NEGATIVE | VALUE_BEHAVIOURS
+        if any(s.start < end and s.end > start and s.behaviour in blocking for s in signals):
+            return []
+        buyer = [t.text for t in history if t.role == "buyer"] or [scenario.buyer.opening]
+        shared = _content_words(sentence) & _content_words(" ".join(buyer[-2:]))
+        if len(shared) >= 2 or (shared and _PLAY_BACK_OPENER.match(sentence)):
+            return [Signal(behaviour=Behaviour.ACKNOWLEDGE, quote=sentence, start=start, end=end,
+                           confidence=0.6, relevant=True, source="grader")]
+        return []
+
+    @staticmethod
+    def _echoing_acknowledgements(scenario: Scenario, history: Sequence[Turn], text: str,
+                                  signals: Sequence[Signal]) -> set[tuple[Behaviour, int]]:
+        """Acknowledgements whose sentence shares a content word or number with the buyer's last lines."""
+        buyer = [t.text for t in history if t.role == "buyer"] or [scenario.buyer.opening]
+        vocab = _content_words(" ".join(buyer[-2:]))
+        return {(s.behaviour, s.start) for s in signals if s.behaviour in ACK_BEHAVIOURS
+                and _content_words(text[s.start:_sentence_end(text, s.end)]) & vocab}
 
     # --- Grader interface ---------------------------------------------------------------
 
@@ -429,7 +495,8 @@ class RubricGrader:
         checks = {}
         for skill in rubric.skills:
             for check in checks_for_mode(skill.checks, mode):
-                checks[(skill.id, check.id)] = evaluate_check(check, turns)
+                echo = check.id in PLAY_BACK_CHECKS.get(rubric.id, ())
+                checks[(skill.id, check.id)] = evaluate_check(check, turns, echo)
         flags, injection, stuffing = integrity_flags(turns)
         return GradeParts(checks=checks, anti_patterns=anti_pattern_hits(rubric, turns), flags=flags,
                           injection=injection, stuffing=stuffing, slips=slips_of(rubric, checks))
