@@ -57,8 +57,8 @@ class TimedEmbedder:
             self.seconds += time.perf_counter() - t0
 
 
-def _meta(rng: random.Random, scenario: Any, i: int, now: datetime) -> dict[str, Any]:
-    team = rng.randrange(TEAMS) + 1
+def _meta(rng: random.Random, scenario: Any, i: int, now: datetime, teams: int) -> dict[str, Any]:
+    team = rng.randrange(teams) + 1
     rep = rng.randrange(REPS_PER_TEAM)
     when = now - timedelta(days=rng.uniform(0, 84))
     overall = max(0, min(100, int(rng.gauss(62, 16))))
@@ -75,7 +75,7 @@ def _meta(rng: random.Random, scenario: Any, i: int, now: datetime) -> dict[str,
 
 
 def _fill(index: Any, pool: list[tuple[Any, str]], vectors: np.ndarray, start: int, stop: int,
-          rng: random.Random, now: datetime) -> float:
+          rng: random.Random, now: datetime, teams: int) -> float:
     """Add stored replies ``start..stop`` straight into the collection; returns seconds taken."""
     t0 = time.perf_counter()
     batch = 5000
@@ -88,13 +88,14 @@ def _fill(index: Any, pool: list[tuple[Any, str]], vectors: np.ndarray, start: i
             ids=[f"bench-{i}" for i in range(lo, hi)],
             documents=[pool[p][1] for p in picks],
             embeddings=vecs.astype(np.float32),
-            metadatas=[_meta(rng, pool[p][0], i, now) for p, i in zip(picks, range(lo, hi), strict=True)],
+            metadatas=[_meta(rng, pool[p][0], i, now, teams)
+                       for p, i in zip(picks, range(lo, hi), strict=True)],
         )
     return time.perf_counter() - t0
 
 
-def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: datetime) -> Any:
-    team = rng.randrange(TEAMS) + 1
+def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: datetime, teams: int) -> Any:
+    team = rng.randrange(teams) + 1
     rep = rng.randrange(REPS_PER_TEAM)
     when = now - timedelta(hours=rng.uniform(0, 48))
     return store_mod.Attempt(
@@ -115,7 +116,7 @@ def _scorecard(scenario: Any, overall: int) -> Any:
 
 
 def _add_rate(ctx: BenchContext, store_mod: Any, index: Any, scenarios: list[Any], attempts: int,
-              seed: int) -> list[float]:
+              seed: int, teams: int) -> list[float]:
     """Replies per second of ``add_attempt`` (5 new rep turns each, embedding included), per attempt."""
     from ..models import Turn
 
@@ -129,7 +130,7 @@ def _add_rate(ctx: BenchContext, store_mod: Any, index: Any, scenarios: list[Any
         turns = [Turn(role="buyer", text=scenario.buyer.opening)]
         for _s, _style, text in chunk:
             turns += [Turn(role="rep", text=text), Turn(role="buyer", text="Go on.")]
-        attempt = _attempt(store_mod, seed * 1000 + a, scenario, rng, now)
+        attempt = _attempt(store_mod, seed * 1000 + a, scenario, rng, now, teams)
         card = _scorecard(scenario, attempt.overall or 0)
         t0 = time.perf_counter()
         stored = index.add_attempt(attempt, turns, card)
@@ -138,7 +139,7 @@ def _add_rate(ctx: BenchContext, store_mod: Any, index: Any, scenarios: list[Any
 
 
 def _query_laps(ctx: BenchContext, store_mod: Any, index: Any, timed: TimedEmbedder, scenarios: list[Any],
-                n: int, seed: int) -> tuple[list[float], list[float], int]:
+                n: int, seed: int, teams: int) -> tuple[list[float], list[float], int]:
     """Milliseconds per ``team_best`` call with a new rep reply, and the embedding part of each."""
     rng = random.Random(seed)
     queries = reply_pool(scenarios, n, seed=seed)
@@ -146,7 +147,7 @@ def _query_laps(ctx: BenchContext, store_mod: Any, index: Any, timed: TimedEmbed
     embed_ms: list[float] = []
     hits = 0
     for s, _style, text in ctx.capped(queries, full_s=90, quick_s=4, min_n=8):
-        team = rng.randrange(TEAMS) + 1
+        team = rng.randrange(teams) + 1
         actor = store_mod.User(id=team * 100, email=f"rep{team:02d}-00@bench.example", name="Bench rep",
                                role="rep", team_id=team)
         before = timed.seconds
@@ -164,6 +165,7 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
     import chromadb
 
     sizes = (500, 1_500) if ctx.quick else (10_000, 100_000)
+    teams = 5 if ctx.quick else TEAMS  # each team has ten shards (one per objection): fewer to create
     names = {sizes[0]: ("index_add_10k", "index_query_10k"), sizes[1]: ("index_add_100k", "index_query_100k")}
     bank = ctx.cache["bank"]
     scenarios = [bank.get(i) for i in bank.ids()]
@@ -193,7 +195,7 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
         store_rate = None
         if todo:
             # ids continue past the replies already stored, so a cached index resumes a fill.
-            fill_s = _fill(index, pool, vectors, have, have + todo, rng, now)
+            fill_s = _fill(index, pool, vectors, have, have + todo, rng, now, teams)
             store_rate = todo / max(fill_s, 1e-9)
             ctx.log(f"    filled the index to {size:,} replies (+{todo:,} in {fill_s:.0f} s, "
                     f"{store_rate:,.0f}/s with vectors given)")
@@ -202,11 +204,12 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
         bulk = (f"storing with vectors given (bulk, 5,000 a batch): {store_rate:,.0f}/s" if store_rate
                 else "index reused from --cache-dir")
         add_name, query_name = names[size]
-        rates = _add_rate(ctx, store_mod, index, scenarios, attempts=4 if ctx.quick else 40, seed=size)
+        rates = _add_rate(ctx, store_mod, index, scenarios, attempts=4 if ctx.quick else 40, seed=size,
+                          teams=teams)
         out[add_name] = Figure(add_name, rates, size=size,
                                note=f"add_attempt of 5 new rep replies each, embedding included; {bulk}")
         laps, embed_ms, hits = _query_laps(ctx, store_mod, index, timed, scenarios,
-                                           n=15 if ctx.quick else 200, seed=size + 1)
+                                           n=15 if ctx.quick else 200, seed=size + 1, teams=teams)
         chroma_ms = [a - b for a, b in zip(laps, embed_ms, strict=True)]
         out[query_name] = Figure(
             query_name, laps, size=size,
@@ -214,7 +217,7 @@ def run_index(ctx: BenchContext) -> dict[str, Figure]:
                   f"a new reply; embedding the query: median {statistics.median(embed_ms):.0f} ms, "
                   f"Chroma: median {statistics.median(chroma_ms):.0f} ms, "
                   f"p95 {percentile(chroma_ms, 95):.0f} ms; "
-                  f"{hits / max(len(laps), 1):.1f} hits per query; {TEAMS} teams of {REPS_PER_TEAM} reps"))
+                  f"{hits / max(len(laps), 1):.1f} hits per query; {teams} teams of {REPS_PER_TEAM} reps"))
         series.append((float(size), statistics.median(laps)))
     out[names[sizes[1]][1]].series = series
     out[names[sizes[1]][1]].series_x = "stored replies"
