@@ -93,8 +93,10 @@ turn on its own only at this confidence (cue density x 4), because short, dense 
 positive signals keep their relevance."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
-_YES_BUT = re.compile(r"[^.!?\n]{0,12}?\b(?:but|however)\b", re.I)
-"""Right after an acknowledgement, a "but" turns it into a rebuttal (the classic yes-but)."""
+_YES_BUT = re.compile(r"[^.!?\n]{0,36}?\b(?:but|however)\b(?!\s*,?\s*(?:before|first|let me ask|can i ask|"
+                      r"may i ask|i'?d like to (?:ask|understand)|help me understand))", re.I)
+"""Read from the start of an acknowledgement: a "but" right after it turns it into a rebuttal (the classic
+yes-but), unless the "but" leads into a question ("I hear you, but before I answer, ...")."""
 _PLAY_BACK_OPENER = re.compile(
     r"^(?:you'?re right|you are right|that'?s (?:a |an )?(?:real|fair|good|strong|big|hard|huge|serious|"
     r"tough|genuine|reasonable)|fair|good to hear|sounds like|so )", re.I)
@@ -425,7 +427,7 @@ class RubricGrader:
         vecs = self.embedder.embed([buyer[-1], *windows])
         out = set()
         for s, window, vec in zip(acks, windows, vecs[1:], strict=True):
-            if _YES_BUT.match(text, s.end):
+            if _YES_BUT.match(text, s.start):
                 out.add((s.behaviour, s.start))  # "I hear you, but ...": the "but" takes it back
                 continue
             if _content_words(window) & vocab or float(vec @ vecs[0]) >= SPECIFIC_SIMILARITY:

@@ -17,6 +17,9 @@ caps the skill, as the rubric anchors read ("mostly calm, with a slip" is a 3;
 "pushy" is a 1): one slip caps it at 3, slips on two different checks at 2,
 and slips in half or more of the rep turns (so any slip in a single reply) at 1.
 
+A rep who asked no question at all (``Delivery.questions == 0``) is telling, not
+conversing: the delivery skill is capped at 4 (``CONVERSATIONAL``).
+
 Then minus the rubric's anti-pattern penalties (one per occurrence, each
 occurrence counted once per turn), rounded half up and never below 1.
 
@@ -61,11 +64,16 @@ REPLY_DEFERRED: Mapping[str, tuple[str, tuple[str, ...], int]] = {
 }
 """rubric id -> (exploring skill, deferred skills, floor) for single-reply mode."""
 
+CONVERSATIONAL: Mapping[str, tuple[str, int]] = {"objection-handling": ("delivery", 4)}
+"""rubric id -> (delivery skill, cap when the rep asked no question at all): level 5 "asks as much as it
+tells" cannot be met by statements alone."""
+
 OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
 INJECTION_CAP = 10
 STUFFING_CAP = 20
 
 __all__ = [
+    "CONVERSATIONAL",
     "INJECTION_CAP",
     "OUTCOME_ADJUSTMENT",
     "REPLY_DEFERRED",
@@ -165,6 +173,9 @@ def assemble(
         if skill.id in deferred and not hits:
             base = max(base, floor)
         base = min(base, slip_cap(parts, skill.id, rep_turns))
+        conv = CONVERSATIONAL.get(rubric.id)
+        if conv and conv[0] == skill.id and delivery.rep_turns and delivery.questions == 0:
+            base = min(base, conv[1])
         minus = sum(penalties[skill.id].get(h.id, 1.0) * max(1, len({e.turn for e in h.evidence}))
                     for h in hits)
         score = max(1, min(5, round_half_up(base - minus)))

@@ -99,3 +99,13 @@ def test_slips_cap_the_skill(scenario: Scenario) -> None:
     assert _card(scenario, half, rep_turns=4).skill("delivery").score == 1
     single = _parts("reply", True, slips={("delivery", "no-pressure"): [1]})
     assert _card(scenario, single, mode="reply", rep_turns=1).skill("delivery").score == 1
+
+
+def test_delivery_without_a_single_question_tops_out_at_4(scenario: Scenario) -> None:
+    parts = _parts("transcript", True)
+    rubric = get_rubric(scenario.rubric)
+    told = assemble(scenario=scenario, rubric=rubric, grader="offline", mode="transcript", rep_turns=2,
+                    parts=parts, outcome=None, delivery=Delivery(rep_turns=2, questions=0, statements=5))
+    asked = assemble(scenario=scenario, rubric=rubric, grader="offline", mode="transcript", rep_turns=2,
+                     parts=parts, outcome=None, delivery=Delivery(rep_turns=2, questions=2, statements=3))
+    assert told.skill("delivery").score == 4 and asked.skill("delivery").score == 5
