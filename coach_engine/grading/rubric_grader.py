@@ -81,6 +81,9 @@ PLAY_BACK_CHECKS: dict[str, tuple[str, ...]] = {"objection-handling": ("plays-ba
 """rubric id -> checks that ask the rep to play back the buyer's words: an acknowledgement passes them only
 when its sentence reuses a content word or number the buyer said (fitting in meaning is enough for the
 plain acknowledgement check; playing back is more)."""
+YES_BUT_CAP: dict[str, tuple[str, int]] = {"objection-handling": ("delivery", 3)}
+"""rubric id -> (skill, cap) after a yes-but ("I get it, but honestly ..."): a rebuttal dressed as empathy is
+"mostly calm, with a slip" at best."""
 MIN_ENGAGED_WORDS = 5
 """A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
 CONCERN_REVEALED_SIMILARITY = 0.5
@@ -500,5 +503,10 @@ class RubricGrader:
                 echo = check.id in PLAY_BACK_CHECKS.get(rubric.id, ())
                 checks[(skill.id, check.id)] = evaluate_check(check, turns, echo)
         flags, injection, stuffing = integrity_flags(turns)
+        caps = {}
+        yes_but = YES_BUT_CAP.get(rubric.id)
+        if yes_but and any(_YES_BUT.match(t.text, s.start) for t in turns for s in t.positive()
+                           if s.behaviour in ACK_BEHAVIOURS):
+            caps[yes_but[0]] = yes_but[1]
         return GradeParts(checks=checks, anti_patterns=anti_pattern_hits(rubric, turns), flags=flags,
-                          injection=injection, stuffing=stuffing, slips=slips_of(rubric, checks))
+                          injection=injection, stuffing=stuffing, slips=slips_of(rubric, checks), caps=caps)

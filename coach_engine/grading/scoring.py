@@ -141,6 +141,8 @@ class GradeParts:
     injection: bool = False
     stuffing: bool = False
     notes: list[str] = field(default_factory=list)
+    caps: dict[str, int] = field(default_factory=dict)
+    """skill id -> the highest score the grader allows it (e.g. delivery after a yes-but)."""
     slips: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     """(skill id, check id) of failed ``none_of`` checks -> the rep turns where the rep did the thing."""
 
@@ -173,6 +175,7 @@ def assemble(
         if skill.id in deferred and not hits:
             base = max(base, floor)
         base = min(base, slip_cap(parts, skill.id, rep_turns))
+        base = min(base, parts.caps.get(skill.id, 5))
         conv = CONVERSATIONAL.get(rubric.id)
         if conv and conv[0] == skill.id and delivery.rep_turns and delivery.questions == 0:
             base = min(base, conv[1])

@@ -50,3 +50,9 @@ def test_an_opening_pitch_is_not_read_as_acknowledgement(grader: RubricGrader,
     card = grader.grade_reply(scenario, "Routewise cuts fuel 12% on a $48k routing budget. "
                                         "What do you spend?")
     assert not _check(card, "acknowledges-concern")
+
+
+def test_a_yes_but_is_a_delivery_slip(grader: RubricGrader, scenario: Scenario) -> None:
+    card = grader.grade_reply(scenario, "That's fair, but honestly $48k is nothing for a fleet your size. "
+                                        "What's behind it?")
+    assert card.skill("delivery").score <= 3
