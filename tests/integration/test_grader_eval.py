@@ -6,7 +6,6 @@ Slow: loads the real embedding model and grades every labelled case.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -72,9 +71,6 @@ def test_a_ten_turn_transcript_is_embedded_in_few_batches(embedder: CachedEmbedd
     RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns[:2]))  # warm up
     counting = CountingEmbedder(embedder)
     grader = RubricGrader(CachedEmbedder(counting))  # type: ignore[arg-type]
-    started = time.perf_counter()
     card = grader.grade(scenario, Transcript(scenario=scenario.id, turns=turns))
-    elapsed = time.perf_counter() - started
     assert len(card.skills) == 5
     assert len(counting.batches) <= 3, counting.batches  # not one call per sentence or per turn
-    assert elapsed < 10  # generous: the budget (300 ms) is measured by `scrimmage bench` on a quiet machine

