@@ -97,6 +97,11 @@ class AttemptRow(Base):
         Index("ix_attempts_team_status_completed", "team_id", "status", "completed_at"),
         Index("ix_attempts_user_status_started", "user_id", "status", "started_at"),
         Index("ix_attempts_user_scenario", "user_id", "scenario_id"),
+        # Leaderboard at 1,000 reps (docs/PERFORMANCE.md §3): assignment progress and a
+        # covering scan of the week's completed attempts.
+        Index("ix_attempts_team_scenario_started", "team_id", "scenario_id", "started_at"),
+        Index("ix_attempts_team_board", "team_id", "status", "completed_at", "user_id", "overall",
+              "scenario_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,7 +136,11 @@ class TurnRow(Base):
 
 class SkillScoreRow(Base):
     __tablename__ = "skill_scores"
-    __table_args__ = (Index("ix_skill_scores_skill", "skill_id"),)
+    __table_args__ = (
+        Index("ix_skill_scores_skill", "skill_id"),
+        # Covering index for the leaderboard's per-skill leaders (docs/PERFORMANCE.md §3).
+        Index("ix_skill_scores_cover", "attempt_id", "skill_id", "score", "reviewed_score", "name"),
+    )
 
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
