@@ -89,6 +89,9 @@ def test_rep_completes_a_drill_and_sees_the_scorecard(app_url, new_page):
     settle(page)
     page.locator(".st-key-practice_grade button").click()
     page.get_by_text("Overall", exact=True).wait_for(timeout=180_000)
+    # "Overall" renders before the coaching below it: wait for the whole card, not the first line.
+    settle(page)
+    page.get_by_text("Try instead").first.wait_for()
     assert re.search(r"/scorecard", page.url)
     main = page.inner_text("[data-testid=stMainBlockContainer]")
     assert "Strengths" in main and "Improvements" in main and "Try instead" in main
