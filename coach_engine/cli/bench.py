@@ -14,17 +14,8 @@ from typing import Any
 
 import typer
 
+from ..bench.report import _fmt
 from .common import console, err_console, print_json
-
-
-def _fmt(value: float) -> str:
-    if value >= 1000:
-        return f"{value:,.0f}"
-    if value >= 100:
-        return f"{value:.0f}"
-    if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 def _table(data: dict[str, Any]) -> None:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from coach_engine.scenarios import ScenarioBank
 from tests.app.conftest import REP, texts
 from tests.conftest import BANK_DIR
-
-needs_session = pytest.mark.skipif(importlib.util.find_spec("coach_engine.session") is None,
-                                   reason="DrillSession has not landed")
 
 
 def _pick(at, scenario_id: str):
@@ -42,7 +35,6 @@ def test_brief_shows_context_but_never_the_hidden_concern(open_app):
         assert secret[:40] not in shown.replace("\\", "")
 
 
-@needs_session
 def test_a_drill_runs_turn_by_turn_and_ends_on_the_scorecard(open_app):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
@@ -61,7 +53,6 @@ def test_a_drill_runs_turn_by_turn_and_ends_on_the_scorecard(open_app):
     assert at.session_state["shared_result"]["scorecard"].overall >= 0
 
 
-@needs_session
 def test_rep_text_is_never_rendered_as_markup(open_app):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
@@ -73,7 +64,6 @@ def test_rep_text_is_never_rendered_as_markup(open_app):
     assert "<b>" not in body.replace("\\<b\\>", "") and "\\*\\*star\\*\\*" in body
 
 
-@needs_session
 def test_an_unfinished_drill_survives_a_refresh_and_resumes(open_app):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
@@ -88,7 +78,6 @@ def test_an_unfinished_drill_survives_a_refresh_and_resumes(open_app):
     assert [m.name for m in fresh.chat_message] == ["buyer", "rep", "buyer"]
 
 
-@needs_session
 def test_an_unfinished_drill_can_be_discarded(open_app):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
@@ -99,7 +88,6 @@ def test_an_unfinished_drill_can_be_discarded(open_app):
     assert "Pick up where you left off" not in texts(fresh)
 
 
-@needs_session
 def test_buyer_gauge_is_off_by_default_and_on_by_setting(open_app, monkeypatch):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
@@ -124,7 +112,6 @@ def test_long_lists_show_a_page_then_all(open_app):
     assert len([b for b in at.button if b.key and b.key.startswith("practice_pick_")]) == len(bank)
 
 
-@needs_session
 def test_ending_before_saying_anything_still_gives_a_scorecard(open_app):
     at = open_app(REP)
     _pick(at, "cfo-price-routing")

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from tests.app.conftest import REP, texts
-
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("coach_engine.warmup") is None,
-                                reason="warm-up matching has not landed")
 
 NOTES = "Calling the CFO of a logistics company; she says our price is way over budget."
 
