@@ -2,25 +2,35 @@
 
 The rules live in ``RULES`` (markdown the app shows verbatim) and in the
 constants right above it, so the text and the arithmetic cannot disagree.
-Aggregation happens in SQL on the indexed ``attempts`` table (team, status,
-completed_at) — a handful of grouped queries whatever the team size — and
-Python only combines per-rep numbers. Week boundaries come from
+Aggregation happens in SQL — a handful of small queries whatever the team
+size — and Python only combines per-rep numbers. Week boundaries come from
 ``store.weeks`` (local Monday 00:00 in the team's zone, as UTC instants).
+
+Why it reads roll-ups: at 1,000 reps × 20 drills a week, the streak (eight
+weeks back) and most improved (four weeks back) scanned ~160,000 attempts and
+the skill leaders joined ~100,000 skill scores per request, far over the
+200 ms budget (docs/PERFORMANCE.md §3). Drills, score sums and per-skill sums
+now come from ``week_reps`` / ``week_skills`` (one row per rep and week, kept
+exact by ``store.rollup`` on every write, keyed by the local week stored on
+each attempt); only "best score per scenario this week" still reads this
+week's attempts (a covering index range). Assignment credit looks only at
+assignments that can be passed on time this week (``_on_time_passes``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
 
-from .assignments import progress_rows
-from .store import Store, User
-from .store.schema import AssignmentRow, AttemptRow, SkillScoreRow, UserRow
-from .store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds
+from .assignments import Progress
+from .store import Store, User, rollup
+from .store.schema import AssignmentRow, AttemptRow, UserRow, WeekRepRow, WeekSkillRow
+from .store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds, week_number
 
 __all__ = ["RULES", "Leaderboard", "LeaderboardRow", "MostImproved", "SkillLeader", "compute_leaderboard"]
 
@@ -125,18 +135,82 @@ def _streak(qualifying: set[int]) -> tuple[int, bool]:
     return n, 0 in qualifying
 
 
+def _on_time_passes(s: Session, team_id: int, tz: str, start: datetime, end: datetime) -> dict[int, int]:
+    """Per rep: assignments passed on time within [start, end) — ``assignments.progress_rows``' rule.
+
+    Only assignments that could be passed on time this week are looked at (made before the
+    cutoff, due after the week starts), and only their attempts completed before the cutoff
+    (the end of the week or of the due date, whichever is first): an attempt completed later
+    cannot make the pass land in this week, and ``Progress.passed_at`` is the same whether or
+    not the later attempts are counted. So a long-running assignment costs one short index
+    range instead of every attempt at its scenario.
+    """
+    on_time: dict[int, int] = defaultdict(int)
+    assignments = s.execute(
+        select(
+            AssignmentRow.id,
+            AssignmentRow.scenario_id,
+            AssignmentRow.user_id,
+            AssignmentRow.due,
+            AssignmentRow.pass_mark,
+            AssignmentRow.min_attempts,
+            AssignmentRow.created_at,
+        )
+        .outerjoin(UserRow, UserRow.id == AssignmentRow.user_id)
+        .where(or_(AssignmentRow.team_id == team_id, UserRow.team_id == team_id))
+    ).all()
+    for aid, scenario_id, user_id, due, pass_mark, min_attempts, created_at in assignments:
+        due_end = end_of_day_utc(due, tz)
+        cutoff = min(end, due_end)
+        if created_at >= cutoff or cutoff <= start:
+            continue
+        # started_at < cutoff is implied by completed_at < cutoff; it keeps SQLite on the
+        # (team, scenario, started_at) index instead of walking the team's completions in order.
+        q = select(AttemptRow.user_id, AttemptRow.overall, AttemptRow.completed_at, AttemptRow.id).where(
+            AttemptRow.team_id == team_id,
+            AttemptRow.scenario_id == scenario_id,
+            AttemptRow.started_at >= created_at,
+            AttemptRow.started_at < cutoff,
+            AttemptRow.status == "completed",
+        )
+        if user_id is not None:
+            q = q.where(AttemptRow.user_id == user_id)
+        done: dict[int, list[tuple[datetime, int, int | None]]] = defaultdict(list)
+        for uid, overall, completed_at, attempt_id in s.execute(q):
+            if completed_at is not None and completed_at < cutoff:
+                done[uid].append((completed_at, attempt_id, overall))
+        for rows in done.values():
+            rows.sort()  # completion order, as progress_rows' row_number()
+        for uid, rows in done.items():
+            first_pass = next((t for t, _, o in rows if o is not None and o >= pass_mark), None)
+            nth = rows[min_attempts - 1][0] if len(rows) >= min_attempts else None
+            best = max((o for _, _, o in rows if o is not None), default=None)
+            passed_at = Progress(aid, uid, len(rows), len(rows), best, first_pass, nth).passed_at(
+                min_attempts
+            )
+            if passed_at is not None and start <= passed_at < end and passed_at < due_end:
+                on_time[uid] += 1
+    return on_time
+
+
 def compute_leaderboard(store: Store, actor: User, team: str, week: str | None = None) -> Leaderboard:
     """The leaderboard of ``team`` for ``week`` (``2026-W48``; default: this week in the team's zone)."""
     team_rec, actor = store.team_scope(actor, team)
     tz = team_rec.timezone
     week = week or iso_week(store.clock(), tz)
     start, end = week_bounds(week, tz)
-    trailing_start, _ = week_bounds(shift_week(week, -TRAILING_WEEKS), tz)
-    bounds = [week_bounds(shift_week(week, -i), tz) for i in range(STREAK_LOOKBACK_WEEKS)]
-    done = and_(AttemptRow.team_id == team_rec.id, AttemptRow.status == "completed")
-    this_week = and_(done, AttemptRow.completed_at >= start, AttemptRow.completed_at < end)
+    this_week = and_(
+        AttemptRow.team_id == team_rec.id,
+        AttemptRow.status == "completed",
+        AttemptRow.completed_at >= start,
+        AttemptRow.completed_at < end,
+    )
+    # Week offsets (0 = this week) by stored week number, back as far as the streak or trailing need.
+    lookback = max(STREAK_LOOKBACK_WEEKS - 1, TRAILING_WEEKS)
+    offsets = {week_number(shift_week(week, -i)): i for i in range(lookback + 1)}
 
     with store.session() as s:
+        rollup.stamp_missing(s, team_rec.id)  # rows bulk-loaded behind the store's back, if any
         conn = s.connection()  # Core rows: no ORM row processing for thousands of aggregates
         reps = list(
             conn.execute(
@@ -157,82 +231,59 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             for uid, p in conn.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
         }
 
-        # One scan over the lookback window, one row per rep: drills per week (for the streak) and
-        # this week's / the trailing weeks' count and sum (conditional sums, no grouping on expressions).
-        t = AttemptRow.completed_at
-        in_week = [and_(t >= b0, t < b1) for b0, b1 in bounds]
-        in_trailing = and_(t >= trailing_start, t < start)
-        window_start = min(bounds[-1][0], trailing_start)
+        # Drills and score sums per rep and week from the roll-up (store.rollup): this week, the
+        # trailing weeks (most improved) and the streak's weeks, a few thousand rows at most.
+        weekly: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+        for wk, uid, drills, total in conn.execute(
+            select(WeekRepRow.week, WeekRepRow.user_id, WeekRepRow.drills, WeekRepRow.overall_sum).where(
+                WeekRepRow.team_id == team_rec.id, WeekRepRow.week.between(min(offsets), max(offsets))
+            )
+        ):
+            weekly[uid][offsets[wk]] = (int(drills), int(total))
         stats: dict[int, tuple[int, float]] = {}
         trailing: dict[int, tuple[int, float]] = {}
-        qualifying: dict[int, set[int]] = defaultdict(set)
-        for uid, n_now, sum_now, n_prev, sum_prev, *counts in conn.execute(
-            select(
-                AttemptRow.user_id,
-                func.sum(case((in_week[0], 1), else_=0)),
-                func.sum(case((in_week[0], AttemptRow.overall), else_=0)),
-                func.sum(case((in_trailing, 1), else_=0)),
-                func.sum(case((in_trailing, AttemptRow.overall), else_=0)),
-                *[func.sum(case((w, 1), else_=0)) for w in in_week[1:]],
-            )
-            .where(done, t >= window_start, t < end)
-            .group_by(AttemptRow.user_id)
-        ):
+        qualifying: dict[int, set[int]] = {}
+        for uid, by_offset in weekly.items():
+            n_now, sum_now = by_offset.get(0, (0, 0))
             if n_now:
-                stats[uid] = (int(n_now), float(sum_now) / int(n_now))
+                stats[uid] = (n_now, float(sum_now) / n_now)
+            prev = [by_offset[i] for i in range(1, TRAILING_WEEKS + 1) if i in by_offset]
+            n_prev = sum(n for n, _ in prev)
             if n_prev:
-                trailing[uid] = (int(n_prev), float(sum_prev) / int(n_prev))
-            weekly = [n_now, *counts]
-            qualifying[uid] = {i for i, n in enumerate(weekly) if (n or 0) >= STREAK_MIN_DRILLS}
+                trailing[uid] = (n_prev, float(sum(t for _, t in prev)) / n_prev)
+            qualifying[uid] = {
+                i for i, (n, _) in by_offset.items() if i < STREAK_LOOKBACK_WEEKS and n >= STREAK_MIN_DRILLS
+            }
 
-        effective = func.coalesce(SkillScoreRow.reviewed_score, SkillScoreRow.score)
-        skill_rows = list(
-            conn.execute(
+        skill_rows = [
+            (uid, skill_id, name, float(total) / scored, scored)
+            for uid, skill_id, name, scored, total in conn.execute(
                 select(
-                    AttemptRow.user_id,
-                    SkillScoreRow.skill_id,
-                    func.max(SkillScoreRow.name),
-                    func.avg(effective),
-                    func.count(),
-                )
-                .join(SkillScoreRow, SkillScoreRow.attempt_id == AttemptRow.id)
-                .where(this_week)
-                .group_by(AttemptRow.user_id, SkillScoreRow.skill_id)
+                    WeekSkillRow.user_id,
+                    WeekSkillRow.skill_id,
+                    WeekSkillRow.name,
+                    WeekSkillRow.scored,
+                    WeekSkillRow.score_sum,
+                ).where(WeekSkillRow.team_id == team_rec.id, WeekSkillRow.week == week_number(week))
             )
-        )
+            if scored
+        ]
 
         has_assignments = s.scalar(select(func.count()).select_from(AssignmentRow)) or 0
-        progress = progress_rows(s, team_rec.id) if has_assignments else {}
-        assignments = (
-            {
-                a.id: a
-                for a in s.scalars(
-                    select(AssignmentRow).where(AssignmentRow.id.in_({aid for aid, _ in progress}))
-                )
-            }
-            if progress
-            else {}
-        )
-
-    on_time: dict[int, int] = defaultdict(int)
-    for (aid, uid), p in progress.items():
-        a = assignments[aid]
-        passed_at = p.passed_at(a.min_attempts)
-        if passed_at is not None and start <= passed_at < end and passed_at < end_of_day_utc(a.due, tz):
-            on_time[uid] += 1
+        on_time = _on_time_passes(s, team_rec.id, tz, start, end) if has_assignments else {}
 
     skill_avgs: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
     per_skill: dict[str, list[tuple[float, int, str, str, str]]] = defaultdict(list)
     names = {uid: (email, name) for uid, email, name in reps}
-    for uid, skill_id, skill_name, avg, _n in skill_rows:
+    for uid, skill_id, skill_name, skill_avg, _n in skill_rows:
         if uid not in names:
             continue
-        skill_avgs[uid].append((float(avg), skill_id, skill_name))
+        skill_avgs[uid].append((skill_avg, skill_id, skill_name))
         per_skill[skill_id].append(
-            (float(avg), stats.get(uid, (0, 0.0))[0], names[uid][1], names[uid][0], skill_name)
+            (skill_avg, stats.get(uid, (0, 0.0))[0], names[uid][1], names[uid][0], skill_name)
         )
 
-    unranked: list[LeaderboardRow] = []
+    unranked = []
     for uid, email, name in reps:
         mine: tuple[int, float | None] = stats.get(uid, (0, None))
         drills, avg = mine
@@ -243,23 +294,13 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         best_skill = None
         if skill_avgs.get(uid):
             best_skill = sorted(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[0][2]
-        unranked.append(
-            LeaderboardRow(
-                rank=0,
-                user=email,
-                name=name,
-                points=scen_pts + assign_pts + streak_pts,
-                drills=drills,
-                average=round(avg, 1) if avg is not None else None,
-                streak=streak,
-                best_skill=best_skill,
-                scenario_points=scen_pts,
-                assignment_points=assign_pts,
-                streak_points=streak_pts,
-            )
-        )
-    unranked.sort(key=lambda r: (-r.points, -r.drills, -(r.average or 0.0), r.name.lower(), r.user))
-    rows = [replace(r, rank=i + 1) for i, r in enumerate(unranked)]
+        points = scen_pts + assign_pts + streak_pts
+        average = round(avg, 1) if avg is not None else None
+        key = (-points, -drills, -(average or 0.0), name.lower(), email)
+        fields = (email, name, points, drills, average, streak, best_skill, scen_pts, assign_pts, streak_pts)
+        unranked.append((key, fields))
+    unranked.sort(key=lambda kf: kf[0])
+    rows = [LeaderboardRow(i + 1, *fields) for i, (_, fields) in enumerate(unranked)]
 
     improved = None
     candidates = []

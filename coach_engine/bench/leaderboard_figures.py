@@ -3,8 +3,10 @@
 Why bulk-inserted rows rather than the engine: the leaderboard reads the
 ``attempts`` and ``skill_scores`` tables, and 240,000 graded attempts cannot be
 produced by running drills inside a benchmark. So rows are written straight
-into the real, migrated schema (``Store`` runs the Alembic migrations) with
-realistic spread: scores around 62 that improve over the weeks, several
+into the real, migrated schema (``Store`` runs the Alembic migrations), then
+each team's stored weeks and weekly roll-ups are built as the store keeps them
+on every completion (``store.rollup.restamp_team``). The data has a realistic
+spread: scores around 62 that improve over the weeks, several
 scenarios per rep per week (best-per-scenario matters), five skill scores per
 attempt, two team assignments, and a few in-progress attempts. Timing is
 ``leaderboard.compute_leaderboard`` exactly as the app and CLI call it, for
@@ -31,36 +33,70 @@ __all__ = ["run_leaderboard"]
 
 WEEKS = 12
 PER_WEEK = 20
-SKILLS = (("listen-acknowledge", "Listen and acknowledge"), ("explore", "Explore"),
-          ("respond-value", "Respond with value"), ("confirm-advance", "Confirm and advance"),
-          ("delivery", "Delivery"))
+SKILLS = (
+    ("listen-acknowledge", "Listen and acknowledge"),
+    ("explore", "Explore"),
+    ("respond-value", "Respond with value"),
+    ("confirm-advance", "Confirm and advance"),
+    ("delivery", "Delivery"),
+)
 
 
-def _seed_team(store: Any, name: str, reps: int, scenarios: list[Any], rng: random.Random,
-               now: datetime) -> tuple[Any, int]:
+def _seed_team(
+    store: Any, name: str, reps: int, scenarios: list[Any], rng: random.Random, now: datetime
+) -> tuple[Any, int]:
     """A team of ``reps`` reps with WEEKS × PER_WEEK attempts each; returns (team, rows written)."""
     from sqlalchemy import insert, select
 
-    from ..store import SYSTEM
+    from ..store import SYSTEM, rollup
     from ..store.schema import AssignmentRow, AttemptRow, SkillScoreRow, TeamRow, UserRow
 
     team = store.ensure_team(SYSTEM, name, "America/Chicago")
     tag = name.lower().replace(" ", "-")
     written = 0
     with store.session() as s:
-        s.execute(insert(UserRow), [
-            {"email": f"mgr@{tag}.bench", "name": "Bench Manager", "role": "manager", "team_id": team.id,
-             "created_at": now - timedelta(weeks=WEEKS + 1)}])
-        s.execute(insert(UserRow), [
-            {"email": f"rep{i:04d}@{tag}.bench", "name": f"Rep {i:04d}", "role": "rep", "team_id": team.id,
-             "created_at": now - timedelta(weeks=WEEKS + 1)} for i in range(reps)])
+        s.execute(
+            insert(UserRow),
+            [
+                {
+                    "email": f"mgr@{tag}.bench",
+                    "name": "Bench Manager",
+                    "role": "manager",
+                    "team_id": team.id,
+                    "created_at": now - timedelta(weeks=WEEKS + 1),
+                }
+            ],
+        )
+        s.execute(
+            insert(UserRow),
+            [
+                {
+                    "email": f"rep{i:04d}@{tag}.bench",
+                    "name": f"Rep {i:04d}",
+                    "role": "rep",
+                    "team_id": team.id,
+                    "created_at": now - timedelta(weeks=WEEKS + 1),
+                }
+                for i in range(reps)
+            ],
+        )
         uids = list(s.scalars(select(UserRow.id).where(UserRow.team_id == team.id, UserRow.role == "rep")))
         mgr = s.scalar(select(UserRow.id).where(UserRow.email == f"mgr@{tag}.bench"))
         for sc in scenarios[:2]:
-            s.execute(insert(AssignmentRow), [{
-                "scenario_id": sc.id, "team_id": team.id, "due": (now + timedelta(days=3)).date(),
-                "pass_mark": 70, "min_attempts": 1, "created_by": mgr,
-                "created_at": now - timedelta(days=10)}])
+            s.execute(
+                insert(AssignmentRow),
+                [
+                    {
+                        "scenario_id": sc.id,
+                        "team_id": team.id,
+                        "due": (now + timedelta(days=3)).date(),
+                        "pass_mark": 70,
+                        "min_attempts": 1,
+                        "created_by": mgr,
+                        "created_at": now - timedelta(days=10),
+                    }
+                ],
+            )
         team_id = s.scalar(select(TeamRow.id).where(TeamRow.name == name))
     # Attempts in chunks so memory stays flat; ids are read back per chunk for the skill rows.
     chunk_users = max(1, 20_000 // (WEEKS * PER_WEEK))
@@ -76,39 +112,69 @@ def _seed_team(store: Any, name: str, reps: int, scenarios: list[Any], rng: rand
                     when = week_start - timedelta(minutes=rng.uniform(0, 6.9 * 24 * 60))
                     overall = max(0, min(100, int(rng.gauss(skill + w * 1.2, 12))))
                     status = "completed" if rng.random() > 0.02 else "in_progress"
-                    rows.append({
-                        "user_id": uid, "team_id": team_id, "scenario_id": sc.id,
-                        "scenario_hash": "bench", "objection": sc.objection, "difficulty": sc.difficulty,
-                        "mode": "drill", "voice": "scripted", "grader": "rubric", "status": status,
-                        "outcome": "agreed" if overall > 70 else "open",
-                        "overall": overall if status == "completed" else None,
-                        "started_at": when - timedelta(minutes=6), "updated_at": when,
-                        "completed_at": when if status == "completed" else None})
+                    rows.append(
+                        {
+                            "user_id": uid,
+                            "team_id": team_id,
+                            "scenario_id": sc.id,
+                            "scenario_hash": "bench",
+                            "objection": sc.objection,
+                            "difficulty": sc.difficulty,
+                            "mode": "drill",
+                            "voice": "scripted",
+                            "grader": "rubric",
+                            "status": status,
+                            "outcome": "agreed" if overall > 70 else "open",
+                            "overall": overall if status == "completed" else None,
+                            "started_at": when - timedelta(minutes=6),
+                            "updated_at": when,
+                            "completed_at": when if status == "completed" else None,
+                        }
+                    )
         with store.session() as s:
-            ids = list(s.scalars(insert(AttemptRow).returning(AttemptRow.id, sort_by_parameter_order=True),
-                                 rows))
+            ids = list(
+                s.scalars(insert(AttemptRow).returning(AttemptRow.id, sort_by_parameter_order=True), rows)
+            )
             skills = []
             for aid, row in zip(ids, rows, strict=True):
                 if row["overall"] is None:
                     continue
                 for sk_id, sk_name in SKILLS:
-                    skills.append({"attempt_id": aid, "skill_id": sk_id, "name": sk_name,
-                                   "score": max(1, min(5, round(row["overall"] / 20 + rng.uniform(-1, 1)))),
-                                   "reviewed_score": None})
+                    skills.append(
+                        {
+                            "attempt_id": aid,
+                            "skill_id": sk_id,
+                            "name": sk_name,
+                            "score": max(1, min(5, round(row["overall"] / 20 + rng.uniform(-1, 1)))),
+                            "reviewed_score": None,
+                        }
+                    )
             s.execute(insert(SkillScoreRow), skills)
             written += len(rows) + len(skills)
+    with store.session() as s:  # what complete_attempt keeps up to date: local weeks and roll-ups
+        rollup.restamp_team(s, team_id, team.timezone)
     return team, written
 
 
 def _cleanup(store: Any, names: list[str]) -> None:
     from sqlalchemy import delete, select
 
-    from ..store.schema import AssignmentRow, AttemptRow, SkillScoreRow, TeamRow, UserRow
+    from ..store.schema import (
+        AssignmentRow,
+        AttemptRow,
+        SkillScoreRow,
+        TeamRow,
+        UserRow,
+        WeekRepRow,
+        WeekSkillRow,
+    )
 
     with store.session() as s:
         ids = list(s.scalars(select(TeamRow.id).where(TeamRow.name.in_(names))))
         if not ids:
             return
+        s.execute(delete(WeekSkillRow).where(WeekSkillRow.team_id.in_(ids)))
+        s.execute(delete(WeekRepRow).where(WeekRepRow.team_id.in_(ids)))
         attempts = select(AttemptRow.id).where(AttemptRow.team_id.in_(ids))
         s.execute(delete(SkillScoreRow).where(SkillScoreRow.attempt_id.in_(attempts)))
         s.execute(delete(AttemptRow).where(AttemptRow.team_id.in_(ids)))
@@ -127,10 +193,17 @@ def _seeded(store: Any, name: str, reps: int) -> bool:
         team_id = s.scalar(select(TeamRow.id).where(TeamRow.name == name))
         if team_id is None:
             return False
-        n_reps = s.scalar(select(func.count()).select_from(UserRow)
-                          .where(UserRow.team_id == team_id, UserRow.role == "rep")) or 0
-        n_attempts = s.scalar(select(func.count()).select_from(AttemptRow)
-                              .where(AttemptRow.team_id == team_id)) or 0
+        n_reps = (
+            s.scalar(
+                select(func.count())
+                .select_from(UserRow)
+                .where(UserRow.team_id == team_id, UserRow.role == "rep")
+            )
+            or 0
+        )
+        n_attempts = (
+            s.scalar(select(func.count()).select_from(AttemptRow).where(AttemptRow.team_id == team_id)) or 0
+        )
     return n_reps == reps and n_attempts >= 0.8 * reps * WEEKS * PER_WEEK
 
 
@@ -162,8 +235,10 @@ def _measure(ctx: BenchContext, url: str, name: str, backend: str) -> Figure:
             teams[n], w = _seed_team(store, team_name, n, scenarios, rng, now)
             rows += w
         seed_s = time.perf_counter() - t0
-        ctx.log(f"    {backend}: seeded {rows:,} rows ({', '.join(str(n) for n in sizes)} reps) "
-                f"in {seed_s:.0f} s" + (" (kept in --cache-dir for the next run)" if cached else ""))
+        ctx.log(
+            f"    {backend}: seeded {rows:,} rows ({', '.join(str(n) for n in sizes)} reps) "
+            f"in {seed_s:.0f} s" + (" (kept in --cache-dir for the next run)" if cached else "")
+        )
         this_week = iso_week(now, "America/Chicago")
         weeks = [this_week] + [shift_week(this_week, -i) for i in (1, 3, 6)]
         for n, team_name in zip(sizes, names, strict=True):
@@ -182,10 +257,11 @@ def _measure(ctx: BenchContext, url: str, name: str, backend: str) -> Figure:
                 if reps != n:
                     raise RuntimeError(f"the leaderboard returned {reps} rows for a team of {n} reps")
         fig = Figure(name, samples, size=sizes[-1], series=series, series_x="reps in the team")
-        fig.note = (f"{sizes[-1]:,} reps × {PER_WEEK} attempts/week × {WEEKS} weeks (+ teams of "
-                    f"{', '.join(str(n) for n in sizes[:-1])}); this week and past weeks"
-                    + (f"; {rows:,} rows seeded in {seed_s:.0f} s" if rows
-                       else "; data reused from --cache-dir"))
+        fig.note = (
+            f"{sizes[-1]:,} reps × {PER_WEEK} attempts/week × {WEEKS} weeks (+ teams of "
+            f"{', '.join(str(n) for n in sizes[:-1])}); this week and past weeks"
+            + (f"; {rows:,} rows seeded in {seed_s:.0f} s" if rows else "; data reused from --cache-dir")
+        )
         if ctx.quick:
             fig.note = f"QUICK: {sizes[-1]} reps, not 1,000; " + fig.note
         return fig
@@ -208,15 +284,18 @@ def run_leaderboard(ctx: BenchContext) -> dict[str, Figure]:
     if not ctx.database_url:
         out["leaderboard_postgres"] = Figure(
             "leaderboard_postgres",
-            error="skipped: no PostgreSQL URL (pass --database-url postgresql+psycopg://...)")
+            error="skipped: no PostgreSQL URL (pass --database-url postgresql+psycopg://...)",
+        )
     elif not ctx.database_url.startswith("postgresql"):
         out["leaderboard_postgres"] = Figure(
             "leaderboard_postgres",
-            error=f"skipped: --database-url is not PostgreSQL ({ctx.database_url.split(':')[0]})")
+            error=f"skipped: --database-url is not PostgreSQL ({ctx.database_url.split(':')[0]})",
+        )
     else:
         try:
-            out["leaderboard_postgres"] = _measure(ctx, ctx.database_url, "leaderboard_postgres",
-                                                   "postgresql")
+            out["leaderboard_postgres"] = _measure(
+                ctx, ctx.database_url, "leaderboard_postgres", "postgresql"
+            )
         except Exception as exc:
             out["leaderboard_postgres"] = Figure("leaderboard_postgres", error=describe_error(exc))
     return out

@@ -13,6 +13,13 @@ Why these shapes:
 * Times are stored in UTC (``UTCDateTime``); week boundaries in a team's time
   zone are computed by the caller, so SQL compares plain instants on both
   SQLite and PostgreSQL.
+* A completed attempt also stores its local ISO week (``attempts.week``,
+  ``year * 100 + week`` in its team's zone), and two small roll-ups per
+  (team, week, rep) — ``week_reps`` (drills, sum of overall scores) and
+  ``week_skills`` (per-skill score sums, a manager's review included) — let the
+  weekly leaderboard read a few thousand rows instead of scanning months of
+  attempts and skill scores (docs/PERFORMANCE.md §3). They are derived data,
+  kept by ``store.rollup`` in the same transaction as the rows they summarise.
 
 The Alembic migrations in ``migrations/versions`` create exactly these tables;
 a test compares the two.
@@ -100,8 +107,11 @@ class AttemptRow(Base):
         # Leaderboard at 1,000 reps (docs/PERFORMANCE.md §3): assignment progress and a
         # covering scan of the week's completed attempts.
         Index("ix_attempts_team_scenario_started", "team_id", "scenario_id", "started_at"),
-        Index("ix_attempts_team_board", "team_id", "status", "completed_at", "user_id", "overall",
-              "scenario_id"),
+        Index(
+            "ix_attempts_team_board", "team_id", "status", "completed_at", "user_id", "overall", "scenario_id"
+        ),
+        # The roll-ups' refresh (one rep's week) and the leaderboard's check for unstamped rows.
+        Index("ix_attempts_team_week", "team_id", "status", "week", "user_id", "overall"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -120,6 +130,8 @@ class AttemptRow(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    week: Mapped[int | None] = mapped_column(Integer)
+    """Local ISO week of ``completed_at`` in the team's zone (``weeks.local_week_number``), once completed."""
 
 
 class TurnRow(Base):
@@ -147,6 +159,38 @@ class SkillScoreRow(Base):
     name: Mapped[str] = mapped_column(String(120))
     score: Mapped[int] = mapped_column(Integer)
     reviewed_score: Mapped[int | None] = mapped_column(Integer)
+
+
+class WeekRepRow(Base):
+    """Per team, week and rep: completed attempts and the sum of their overall scores (``store.rollup``)."""
+
+    __tablename__ = "week_reps"
+    __table_args__ = (Index("ix_week_reps_board", "team_id", "week", "user_id", "drills", "overall_sum"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    drills: Mapped[int] = mapped_column(Integer)
+    overall_sum: Mapped[int] = mapped_column(Integer)
+
+
+class WeekSkillRow(Base):
+    """Per team, week, rep and skill: scores counted and their sum (a review's score over the grader's)."""
+
+    __tablename__ = "week_skills"
+    __table_args__ = (
+        Index(
+            "ix_week_skills_board", "team_id", "week", "user_id", "skill_id", "name", "scored", "score_sum"
+        ),
+    )
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[int] = mapped_column(Integer)
 
 
 class ScorecardRow(Base):

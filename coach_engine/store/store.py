@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Scenario, Scorecard, Turn
+from . import rollup
 from .engine import make_engine, migrate
 from .records import (
     SYSTEM,
@@ -209,6 +210,7 @@ class Store:
             elif timezone and timezone != row.timezone:
                 self._require_team_manager(actor, row.id, f"change the time zone of team '{name}'")
                 row.timezone = _check_timezone(timezone)
+                rollup.restamp_team(s, row.id, row.timezone)  # stored weeks follow the new zone
             return Team(row.id, row.name, row.timezone)
 
     def get_team(self, actor: User, name: str) -> Team:
@@ -489,6 +491,8 @@ class Store:
             self._require_write_attempt(actor, row, "complete")
             if row.status == "abandoned":
                 raise StoreError(f"attempt {attempt_id} was abandoned; start a new one")
+            tz = rollup.lock_bucket(s, row.team_id, row.user_id)
+            old_week = row.week
             now = at or self.clock()
             s.execute(delete(SkillScoreRow).where(SkillScoreRow.attempt_id == attempt_id))
             s.execute(delete(ScorecardRow).where(ScorecardRow.attempt_id == attempt_id))
@@ -502,7 +506,8 @@ class Store:
             row.grader = row.grader or scorecard.grader
             row.completed_at = now
             row.updated_at = now
-            s.flush()
+            rollup.stamp(row, tz)
+            rollup.refresh(s, row.team_id, {old_week, row.week}, row.user_id)
             return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
 
     def import_attempt(
@@ -529,6 +534,7 @@ class Store:
                     actor, f"import an attempt for {user.email}", "only an admin imports attempts"
                 )
             owner = self._user_row(s, user.email)
+            tz = rollup.lock_bucket(s, owner.team_id, owner.id)
             row = AttemptRow(
                 user_id=owner.id,
                 team_id=owner.team_id,
@@ -573,7 +579,8 @@ class Store:
                     attempt_id=row.id, data=scorecard.model_dump(mode="json"), created_at=completed_at
                 )
             )
-            s.flush()
+            rollup.stamp(row, tz)
+            rollup.refresh(s, row.team_id, {row.week}, row.user_id)
             return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
 
     def abandon_attempt(self, actor: User, attempt_id: int) -> Attempt:
@@ -669,6 +676,7 @@ class Store:
             actor = self._actor(s, actor)
             row = self._attempt_row(s, attempt_id)
             self._require_team_manager(actor, row.team_id, f"review attempt {attempt_id}")
+            rollup.lock_bucket(s, row.team_id, row.user_id)
             if row.status != "completed":
                 raise StoreError(
                     f"attempt {attempt_id} is {row.status}; only completed attempts are reviewed"
@@ -685,6 +693,7 @@ class Store:
                 )
             for skill, score in overrides.items():
                 skills[skill].reviewed_score = int(score)
+            rollup.refresh(s, row.team_id, {row.week}, row.user_id)  # this week's skill averages
             rev = ReviewRow(
                 attempt_id=attempt_id,
                 reviewer_id=actor.id,

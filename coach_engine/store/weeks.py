@@ -4,6 +4,11 @@ A team in Los Angeles that drills on Sunday evening has practised in *that*
 week, even though it is already Monday in UTC. So week boundaries are computed
 here with ``zoneinfo`` (local Monday 00:00, daylight saving included) and SQL
 only compares instants: the same query works on SQLite and PostgreSQL.
+
+A completed attempt also stores its local week as an integer, ``year * 100 +
+week`` (``week_number``: ``2026-W48`` is 202648), so the leaderboard groups
+by week without converting instants at query time. The numbers sort like the
+weeks, so a run of consecutive weeks is one ``BETWEEN``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,23 @@ def iso_week(moment: datetime, tz: str = "UTC") -> str:
     local = moment.astimezone(ZoneInfo(tz))
     year, week, _ = local.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_number(label: str) -> int:
+    """``2026-W48`` -> 202648 (what ``attempts.week`` stores)."""
+    year, week = parse_week(label)
+    return year * 100 + week
+
+
+def week_label(number: int) -> str:
+    """202648 -> ``2026-W48``."""
+    return f"{number // 100}-W{number % 100:02d}"
+
+
+def local_week_number(moment: datetime, tz: str = "UTC") -> int:
+    """The stored week of an instant: its ISO week in ``tz`` as ``year * 100 + week``."""
+    year, week, _ = moment.astimezone(ZoneInfo(tz)).isocalendar()
+    return year * 100 + week
 
 
 def parse_week(label: str) -> tuple[int, int]:
