@@ -11,8 +11,11 @@ threshold, and walks away when resistance or patience runs out.
 Text aimed at the simulation (injection) or cue phrases without substance
 (keyword stuffing) never help: their helpful signals arrive marked irrelevant,
 and the behaviours themselves raise resistance — the buyer finds them odd.
-The result of a step is a ``Situation`` (what the buyer does now, with facts)
-that any voice can word.
+Stuffing the detectors miss (the scenario's own keywords strung into bare lists,
+a next step listed rather than said) is caught by the director's own screen
+(``substance.py``) before anything is counted; proof meets a proof item only
+when it names a customer, a number or a result. The result of a step is a
+``Situation`` (what the buyer does now, with facts) that any voice can word.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .persona import scenario_facts
 from .rules import DirectorRules, classify_item, load_rules
 from .state import BuyerState, ResolutionItem, Situation
+from .substance import screen, specific
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -103,6 +107,7 @@ class BuyerDirector:
             return Situation(id="agree" if st.stage == "agreed" else "walk_away",
                              facts=scenario_facts(self.scenario, st))
         st.turns += 1
+        signals = screen(signals, self.rules.substance)
         present = {s.behaviour for s in signals.signals}
         helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
         negatives = present & NEGATIVE
@@ -141,6 +146,8 @@ class BuyerDirector:
             B.EXPLORE_CONCERN in asking
             or (B.OPEN_QUESTION in asking and not pitching)
             or (bool(asking | (helpful & {B.SUMMARIZE})) and self._names_concern(signals))
+            # A good guess said as a statement ("I'd guess last winter is part of this ...").
+            or (not negatives and (B.ACKNOWLEDGE in helpful or not pitching) and self._names_concern(signals))
         )
         if explored:
             st.explore_turns += 1
@@ -219,7 +226,8 @@ class BuyerDirector:
                 return tied and B.QUANTIFY_VALUE in helpful
             return tied
         if kind == "proof":
-            return B.GIVE_PROOF in helpful and clean and (st.concern_revealed or st.explore_turns > 0)
+            said = any(s.relevant and specific(s.quote, self.scenario) for s in signals.get(B.GIVE_PROOF))
+            return said and clean and (st.concern_revealed or st.explore_turns > 0)
         if kind in ("next_step", "involve"):
             if B.NEXT_STEP not in helpful or not st.concern_revealed or not clean or B.DISCOUNT in negatives:
                 return False
@@ -302,7 +310,8 @@ class BuyerDirector:
         target = m.group(1) if m else item
         words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", target)}
         words -= {"the", "of", "and", "next", "call"}
-        names = set(re.findall(r"\b[A-Z][a-z]+\b", self.scenario.buyer.next_step or ""))
+        names = set(re.findall(r"\b[A-Z][a-z]+\b|\b[A-Z]{2,4}\b", self.scenario.buyer.next_step or ""))
+        names |= set(re.findall(r"\b[A-Z]{2,4}\b", item))  # a role the item names: "brief the COO"
         names -= set(self.scenario.buyer.name.split())
         low = text.lower()
         hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(

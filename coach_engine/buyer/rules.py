@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 RULES_PATH = Path(__file__).resolve().parent / "rules.yaml"
 
-__all__ = ["RULES_PATH", "DirectorRules", "Requirement", "classify_item", "load_rules"]
+__all__ = ["RULES_PATH", "DirectorRules", "Requirement", "SubstanceRules", "classify_item", "load_rules"]
 
 
 class _Strict(BaseModel):
@@ -59,6 +59,22 @@ class Requirement(_Strict):
     kind: str
     patterns: list[str] = Field(default_factory=list)
     describe: str
+    examples: list[str] = Field(default_factory=list)
+    """More wordings of the kind, for matching an item by meaning when no pattern fits."""
+
+
+class SubstanceRules(_Strict):
+    """What counts as saying something rather than listing cue words (``substance.py``)."""
+
+    list_min_items: int = 4
+    list_item_words: int = 3
+    list_max_item_words: int = 4
+    list_share: float = 0.75
+    stock_words: int = 6
+    function_words: list[str] = Field(default_factory=lambda: [
+        "a", "an", "the", "i", "i'm", "i'll", "i'd", "we", "we'll", "you", "your", "you're", "our", "us",
+        "my", "me", "he", "she", "they", "his", "her", "their", "it", "its", "this", "that", "to", "of",
+        "for", "with", "is", "are", "was", "were", "be", "will", "would", "can", "could"])
 
 
 class DirectorRules(_Strict):
@@ -77,6 +93,7 @@ class DirectorRules(_Strict):
     similarity: _Similarity
     requirements: list[Requirement]
     low_risk_item: str
+    substance: SubstanceRules = Field(default_factory=SubstanceRules)
 
     def agree_threshold(self, difficulty: str, personality: str) -> int:
         return self.agree_below.difficulty[difficulty] + self.agree_below.personality.get(personality, 0)
@@ -108,9 +125,11 @@ def classify_item(text: str, rules: DirectorRules, embedder: Embedder | None = N
         if any(_pattern(p).search(text) for p in req.patterns):
             return req.kind
     if embedder is not None:
-        vecs = embedder.embed([text, *(r.describe for r in rules.requirements)])
+        owners = [r.kind for r in rules.requirements for _ in (r.describe, *r.examples)]
+        protos = [t for r in rules.requirements for t in (r.describe, *r.examples)]
+        vecs = embedder.embed([text, *protos])
         sims = vecs[1:] @ vecs[0]
         best = int(sims.argmax())
         if float(sims[best]) >= rules.similarity.item_fallback_kind:
-            return rules.requirements[best].kind
+            return owners[best]
     return "general"

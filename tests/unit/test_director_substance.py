@@ -1,0 +1,164 @@
+"""The director resists keyword stuffing: bare lists of the right words meet nothing.
+
+Holdout 2's stuffers listed the concern's own keywords and a bare next step
+("Reprints, proofs, email, sign-off, Harbor Lithographics, $48k. Make sense?",
+"Follow-up, 15 minutes, Thursday at 9, screen-share, no risk. Does that
+work?"), which the cue-count detector cannot tell from substance. These tests
+pin the director's screen (``coach_engine/buyer/substance.py``): fragment lists
+show no behaviour, a turn of lists and stock lines is stuffing, a step must be
+said in a sentence, and proof must name something specific.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach_engine.buyer import BuyerDirector, load_rules
+from coach_engine.buyer.substance import fragment_list, fragment_spans, screen, specific
+from coach_engine.models import Scenario
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet, sentence_spans
+
+B = Behaviour
+RULES = load_rules().substance
+
+STUFFED_LISTS = [
+    "Sync, double booking, surgery slots, no-shows, $110k, Cedar Paws, two years, proof, ROI.",
+    "Next step: sandbox test, IT lead, Wednesday, 30 minutes, low risk.",
+    "Pilot, 4 branches, 90 days, COO, call, two weeks, I'll help brief him.",
+    "Next step, screen-share, Tuesday 2 p.m., 20 minutes, no risk, drivers unaffected.",
+    "Compliance, review, sign-offs, return-to-play, Lakeshore State, zero findings, 5 hours a week.",
+    "Bad-snow year, fixed fee, $9.6M, 8%, $770k, Bear Hollow, three times over, ROI.",
+    "Pilot, case study, ROI, next Tuesday?",
+    "Here's the summary: fuel, board freeze, $90k, Hartley, ROI.",
+]
+REAL_SENTENCES = [
+    "Redmesa Wind, 140 turbines, avoided 4 gearbox failures in 18 months, about $1.4M.",
+    "St. Adrian Regional, 310 beds, cut agency spend from $9.2M to $6.5M in 12 months.",
+    "Granite Notch, a little bigger than you at 210,000 visits, added $1.4M in its first season.",
+    "Here's the plan: a 30-minute call, Thursday at 2, you and your IT lead.",
+    "Fair question, Margaret, and I'd rather understand the comparison than defend our number.",
+    "Thank you, Denise, that's kind, and I'm glad the branch managers liked it.",
+    "Bluestem Carriers, 70 reefers, took deadhead from 19% down to 13% in one season, about $340k.",
+]
+
+
+@pytest.mark.parametrize("sentence", STUFFED_LISTS)
+def test_a_bare_list_of_keywords_is_a_fragment_list(sentence: str) -> None:
+    assert fragment_list(sentence, RULES)
+
+
+@pytest.mark.parametrize("sentence", REAL_SENTENCES)
+def test_a_sentence_with_a_clause_is_not(sentence: str) -> None:
+    assert not fragment_list(sentence, RULES)
+
+
+def test_fragments_said_as_short_sentences_are_a_list_too() -> None:
+    text = "Reprints. Proofs. Email sign-off. Harbor Lithographics. $48k. Make sense?"
+    assert [text[a:b] for a, b in fragment_spans(text, RULES)] == [
+        "Reprints.", "Proofs.", "Email sign-off.", "Harbor Lithographics.", "$48k."]
+    assert fragment_spans("Got it. Makes sense. What changed this year?", RULES) == []
+
+
+def signals_on(text: str, *per_sentence: tuple[Behaviour, ...]) -> SignalSet:
+    """Signals placed on the sentences of ``text`` as the detectors would (one tuple per sentence)."""
+    spans = sentence_spans(text)
+    assert len(spans) == len(per_sentence), [text[a:b] for a, b in spans]
+    return SignalSet(text, [Signal(b, text[a:e], a, e) for (a, e), bs in zip(spans, per_sentence, strict=True)
+                            for b in bs])
+
+
+EXPLORE = signals_on("That's fair. What's behind the number for you?", (B.ACKNOWLEDGE,),
+                     (B.EXPLORE_CONCERN, B.OPEN_QUESTION))
+FOLLOW = signals_on("So the board froze spend. What would the board need to see?", (B.SUMMARIZE,),
+                    (B.EXPLORE_CONCERN, B.OPEN_QUESTION))
+VALUE_LIST = signals_on(
+    "Board freeze, fuel, 12-18%, $90k, Hartley Freight, $210k, ROI. Does that address your concern?",
+    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF), (B.CONFIRM, B.CLOSED_QUESTION))
+STEP_LIST = signals_on("Next step: paid pilot, controller, Tuesday, 30 minutes, low risk. Does that work?",
+                       (B.NEXT_STEP,), (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION))
+STUFFED = signals_on(
+    "Board freeze, fuel, $90k, Hartley Freight, ROI. Pilot, controller, Tuesday, low risk. Does that work?",
+    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF), (B.NEXT_STEP,),
+    (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION))
+VALUE = signals_on("Given the freeze, fuel savings of $90k fund it. Hartley Freight saved $210k in year one.",
+                   (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN), (B.GIVE_PROOF, B.QUANTIFY_VALUE))
+STEP = signals_on("How about a paid pilot on 20 trucks, scoped with your controller next Tuesday?",
+                  (B.NEXT_STEP, B.CONFIRM))
+
+
+@pytest.fixture
+def cfo(bank: ScenarioBank) -> Scenario:
+    return bank.get("cfo-price-routing")  # explore, tie_number, low-risk next step
+
+
+def test_a_turn_of_keyword_lists_and_a_bare_step_meets_nothing_and_costs_trust(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    d.step(EXPLORE, 1)
+    assert d.state.concern_revealed
+    before = d.state.model_copy(deep=True)
+    sit = d.step(STUFFED, 3)
+    assert sit.id == "push_back_stuffing"
+    assert [i.met for i in d.state.resolution] == [True, False, False]
+    assert d.state.trust < before.trust and d.state.resistance > before.resistance
+    assert d.state.patience < before.patience
+
+
+def test_keyword_lists_then_a_listed_step_never_win(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    ids = [d.step(t, 1 + 2 * i).id for i, t in enumerate((EXPLORE, FOLLOW, VALUE_LIST, STEP_LIST))]
+    assert ids[2:] == ["push_back_stuffing", "push_back_stuffing"]
+    assert not d.state.resolution[1].met and not d.state.resolution[2].met
+    assert d.state.stage != "agreed"
+
+
+def test_the_same_content_said_in_sentences_wins(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    ids = [d.step(t, 1 + 2 * i).id for i, t in enumerate((EXPLORE, FOLLOW, VALUE, STEP))]
+    assert ids[-1] == "agree"
+
+
+def test_a_list_beside_a_real_question_is_set_aside_but_the_question_counts() -> None:
+    text = "What would the board need to see? Fuel, $90k, Hartley Freight, ROI, pilot."
+    s = screen(signals_on(text, (B.EXPLORE_CONCERN, B.OPEN_QUESTION), (B.STATE_VALUE, B.GIVE_PROOF)), RULES)
+    assert {x.behaviour for x in s.signals if x.relevant} == {B.EXPLORE_CONCERN, B.OPEN_QUESTION}
+    assert not s.has(B.KEYWORD_STUFFING)
+
+
+def test_a_step_needs_a_time_and_an_activity_outside_the_list() -> None:
+    listed = "Why not keep it simple? Follow-up, Thursday, 20 minutes, calendar. Does that work?"
+    s = screen(signals_on(listed, (B.OPEN_QUESTION,), (B.NEXT_STEP,), (B.NEXT_STEP, B.CONFIRM)), RULES)
+    assert not s.has(B.NEXT_STEP, relevant_only=True)
+    said = ("Why not keep it simple? Fuel, $90k, Hartley Freight, ROI. "
+            "Could we take 20 minutes on Thursday with your controller?")
+    s = screen(signals_on(said, (B.OPEN_QUESTION,), (B.STATE_VALUE,), (B.NEXT_STEP,)), RULES)
+    assert s.has(B.NEXT_STEP, relevant_only=True)
+
+
+def test_a_turn_without_lists_passes_the_screen_untouched() -> None:
+    assert screen(VALUE, RULES) is VALUE
+
+
+@pytest.mark.parametrize(("quote", "ok"), [
+    ("Hartley Freight (60 trucks) saved $210k in year one.", True),
+    ("A fleet a lot like yours cut fuel 15% in a quarter.", True),
+    ("Cedar Paws Veterinary has run it across four clinics without a double booking.", True),
+    ("Customers like you love it and see great results.", False),
+    ("Lots of print shops like yours have had real success with Routewise.", False),
+    ("Honestly, Dana, everyone who tries it sees the difference.", False),
+])
+def test_proof_must_name_a_customer_a_number_or_a_result(cfo: Scenario, quote: str, ok: bool) -> None:
+    assert specific(quote, cfo) is ok
+
+
+def test_vague_proof_does_not_meet_a_proof_item(bank: ScenarioBank) -> None:
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"]["resolution"] = ["The rep learns why the price feels high before defending it",
+                                   "Points to a comparable fleet that cut fuel spend"]
+    s = Scenario.model_validate(base)
+    d = BuyerDirector(s)
+    d.step(EXPLORE, 1)
+    d.step(signals_on("Fleets like yours love it and see great results.", (B.GIVE_PROOF, B.STATE_VALUE)), 3)
+    assert not d.state.resolution[1].met
+    d.step(signals_on("Hartley Freight, 60 trucks, saved $210k in year one.", (B.GIVE_PROOF,)), 5)
+    assert d.state.resolution[1].met
