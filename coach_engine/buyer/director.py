@@ -65,8 +65,9 @@ _WANT = {
 class BuyerDirector:
     """Moves ``BuyerState`` from rep-behaviour signals; one ``step`` per rep turn."""
 
-    def __init__(self, scenario: Scenario, rules: DirectorRules | None = None,
-                 embedder: Embedder | None = None):
+    def __init__(
+        self, scenario: Scenario, rules: DirectorRules | None = None, embedder: Embedder | None = None
+    ):
         self.scenario = scenario
         self.rules = rules or load_rules()
         self.embedder = embedder
@@ -90,22 +91,32 @@ class BuyerDirector:
             # One batch now for every scenario-side text the rules compare with, so a rep turn costs
             # one embedding call (the detectors'); the director's checks then hit the cache.
             items = list(scenario.buyer.resolution)
-            embedder.embed([*items, *(_item_content(i) for i in items), scenario.buyer.hidden_concern,
-                            *([scenario.buyer.next_step] if scenario.buyer.next_step else [])])
+            embedder.embed(
+                [
+                    *items,
+                    *(_item_content(i) for i in items),
+                    scenario.buyer.hidden_concern,
+                    *([scenario.buyer.next_step] if scenario.buyer.next_step else []),
+                ]
+            )
         self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
 
     # --- public -------------------------------------------------------------------
 
     def opening(self) -> Situation:
-        return Situation(id="opening", facts=scenario_facts(self.scenario, self.state),
-                         direction="Open the call by raising your objection.")
+        return Situation(
+            id="opening",
+            facts=scenario_facts(self.scenario, self.state),
+            direction="Open the call by raising your objection.",
+        )
 
     def step(self, signals: SignalSet, turn_index: int) -> Situation:
         """Apply one rep turn (transcript index ``turn_index``) and say what the buyer does."""
         st = self.state
         if st.finished:
-            return Situation(id="agree" if st.stage == "agreed" else "walk_away",
-                             facts=scenario_facts(self.scenario, st))
+            return Situation(
+                id="agree" if st.stage == "agreed" else "walk_away", facts=scenario_facts(self.scenario, st)
+            )
         st.turns += 1
         signals = screen(signals, self.rules.substance)
         present = {s.behaviour for s in signals.signals}
@@ -193,8 +204,15 @@ class BuyerDirector:
 
     # --- resolution items -----------------------------------------------------------
 
-    def _meets(self, item: ResolutionItem, signals: SignalSet, helpful: set[Behaviour],
-               negatives: set[Behaviour], revealed_now: bool, explored: bool) -> bool:
+    def _meets(
+        self,
+        item: ResolutionItem,
+        signals: SignalSet,
+        helpful: set[Behaviour],
+        negatives: set[Behaviour],
+        revealed_now: bool,
+        explored: bool,
+    ) -> bool:
         st = self.state
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
         kind = item.kind
@@ -202,8 +220,11 @@ class BuyerDirector:
             return explored and not self._pitched and clean
         if kind == "uncover":
             asked = bool(helpful & {B.EXPLORE_CONCERN, B.OPEN_QUESTION, B.IMPACT_QUESTION})
-            follow_up = st.concern_revealed and not revealed_now and bool(
-                helpful & {B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS, B.SUMMARIZE})
+            follow_up = (
+                st.concern_revealed
+                and not revealed_now
+                and bool(helpful & {B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS, B.SUMMARIZE})
+            )
             if not (asked or follow_up) or not clean:
                 return False
             earlier = (st.concern_revealed and not revealed_now) or st.explore_turns >= 2
@@ -216,8 +237,11 @@ class BuyerDirector:
         if kind in ("tie_number", "tie"):
             if not st.concern_revealed or not clean or B.DISCOUNT in negatives:
                 return False
-            if kind == "tie_number" and B.QUANTIFY_VALUE in helpful and \
-                    self._quantified_fits(signals, item.text):
+            if (
+                kind == "tie_number"
+                and B.QUANTIFY_VALUE in helpful
+                and self._quantified_fits(signals, item.text)
+            ):
                 return True
             tied = B.TIE_TO_CONCERN in helpful or (
                 bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF}) and self._close(signals, item.text)
@@ -247,8 +271,9 @@ class BuyerDirector:
 
     def _needs_step(self) -> bool:
         """An item asks for a step (a next step, a date, someone to involve): never agree without one."""
-        return any(i.kind in ("next_step", "involve") or _STEP_ITEM.search(i.text)
-                   for i in self.state.resolution)
+        return any(
+            i.kind in ("next_step", "involve") or _STEP_ITEM.search(i.text) for i in self.state.resolution
+        )
 
     def _names_concern(self, signals: SignalSet) -> bool:
         """The rep put the hidden concern into words themselves (a good guess or a playback)."""
@@ -265,8 +290,13 @@ class BuyerDirector:
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         if self.embedder is None or self.embedder.name.startswith("hash"):
             return False
-        quotes = [s.quote for s in signals.signals if s.relevant and s.behaviour in POSITIVE
-                  and (not questions_only or s.quote.rstrip().endswith("?"))]
+        quotes = [
+            s.quote
+            for s in signals.signals
+            if s.relevant
+            and s.behaviour in POSITIVE
+            and (not questions_only or s.quote.rstrip().endswith("?"))
+        ]
         quotes = list(dict.fromkeys(quotes))
         if not quotes:
             return False
@@ -305,8 +335,11 @@ class BuyerDirector:
 
     def _involves(self, item: str, text: str) -> bool:
         """The rep names the person or role the item asks to involve."""
-        m = re.search(r"\b(?:involve|bring\s+in|loop\s+in|invite|include)s?\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
-                      item, re.IGNORECASE)
+        m = re.search(
+            r"\b(?:involve|bring\s+in|loop\s+in|invite|include)s?\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
+            item,
+            re.IGNORECASE,
+        )
         target = m.group(1) if m else item
         words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", target)}
         words -= {"the", "of", "and", "next", "call"}
@@ -315,14 +348,22 @@ class BuyerDirector:
         names -= set(self.scenario.buyer.name.split())
         low = text.lower()
         hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(
-            1, len(words) // 2)
+            1, len(words) // 2
+        )
         hit_name = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if len(n) > 2)
         return hit_role or hit_name
 
     # --- situation ------------------------------------------------------------------
 
-    def _situation(self, signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour],
-                   revealed_now: bool, met_now: list[ResolutionItem], explored: bool) -> Situation:
+    def _situation(
+        self,
+        signals: SignalSet,
+        helpful: set[Behaviour],
+        negatives: set[Behaviour],
+        revealed_now: bool,
+        met_now: list[ResolutionItem],
+        explored: bool,
+    ) -> Situation:
         st = self.state
         behaviours = sorted(b.value for b in signals.behaviours())
         unmet = st.unmet()
@@ -346,15 +387,17 @@ class BuyerDirector:
         for b, sid in _NEG_SITUATION:
             if b in negatives:
                 quote = _first_quote(signals, b)
-                return make(sid, f"The rep's move ({b.value}) put you off; say so in character.",
-                            rep_quote=quote)
+                return make(
+                    sid, f"The rep's move ({b.value}) put you off; say so in character.", rep_quote=quote
+                )
         if revealed_now:
             return make("reveal_concern", "You finally say what is really behind your objection.")
         if B.PASSIVE in negatives:
             return make("impatient_passive", "The rep gave you nothing; show mild impatience.")
         if B.MONOLOGUE in negatives:
-            return make("impatient_monologue",
-                        "The rep talked at you; cut in and bring it back to your concern.")
+            return make(
+                "impatient_monologue", "The rep talked at you; cut in and bring it back to your concern."
+            )
         if B.OFF_TOPIC in negatives and not helpful:
             return make("off_topic", "The rep went off topic; steer back to your objection.")
         if explored and not st.concern_revealed:
@@ -362,21 +405,26 @@ class BuyerDirector:
         pitched = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE, B.NEXT_STEP})
         if not st.concern_revealed:
             if pitched:
-                return make("restate_objection",
-                            "The rep pitched without understanding you; restate your objection.")
+                return make(
+                    "restate_objection", "The rep pitched without understanding you; restate your objection."
+                )
             if helpful & {B.OPEN_QUESTION, B.CLOSED_QUESTION, B.IMPACT_QUESTION}:
                 return make("probe_deflect", "Answer briefly but keep the real reason to yourself.")
             return make("restate_objection", "Restate your objection.")
         if B.NEXT_STEP in helpful and unmet:
             # The rep proposed a step: don't ask for one; say what is still missing before saying yes.
-            return make("acknowledge_progress",
-                        "The rep proposed a next step; acknowledge it, but before agreeing say what you "
-                        f"still need: {unmet[0].text}", step_proposed="yes",
-                        need=_WANT.get(unmet[0].kind, "want_next_step"))
+            return make(
+                "acknowledge_progress",
+                "The rep proposed a next step; acknowledge it, but before agreeing say what you "
+                f"still need: {unmet[0].text}",
+                step_proposed="yes",
+                need=_WANT.get(unmet[0].kind, "want_next_step"),
+            )
         if met_now and unmet:
             nxt = _WANT.get(unmet[0].kind, "want_next_step")
-            return make("acknowledge_progress", "That helped; say so and ask for what you still need.",
-                        need=nxt)
+            return make(
+                "acknowledge_progress", "That helped; say so and ask for what you still need.", need=nxt
+            )
         if unmet:
             first = unmet[0]
             sid = _WANT.get(first.kind, "want_next_step")
@@ -386,18 +434,26 @@ class BuyerDirector:
                 sid = "answer_question"
             return make(sid, f"You still need this before agreeing: {first.text}")
         # Everything met but resistance still too high.
-        return make("want_proof" if st.trust < 50 else "want_next_step",
-                    "You are close but not convinced yet; ask for one more reassurance.")
+        return make(
+            "want_proof" if st.trust < 50 else "want_next_step",
+            "You are close but not convinced yet; ask for one more reassurance.",
+        )
 
 
-_STEP_ITEM = re.compile(r"\b(next\s+step|with\s+a\s+date|puts?\s+a\s+date|on\s+a\s+specific\s+day|"
-                        r"day\s+and\s+time|follow-?up|sets?\s+up|books?|schedules?)\b", re.IGNORECASE)
+_STEP_ITEM = re.compile(
+    r"\b(next\s+step|with\s+a\s+date|puts?\s+a\s+date|on\s+a\s+specific\s+day|"
+    r"day\s+and\s+time|follow-?up|sets?\s+up|books?|schedules?)\b",
+    re.IGNORECASE,
+)
 _NOT_EXPLORING = re.compile(
     r"^\W*(and\s+|so\s+|but\s+|then\s+)?(what\s+if\s+(i|we)|how\s+about|could\s+we|can\s+we|shall\s+we|"
     r"would\s+you\s+(like|be\s+open|want)|how'?s\s+(\d|this|next|tomorrow|today|\w+day)|how\s+does\s+\d|"
-    r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b", re.IGNORECASE)
-_SCHEDULING = re.compile(r"\b(work|suit|good|free|available|demo|call|meeting|book|slot|sign|start)\b",
-                         re.IGNORECASE)
+    r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b",
+    re.IGNORECASE,
+)
+_SCHEDULING = re.compile(
+    r"\b(work|suit|good|free|available|demo|call|meeting|book|slot|sign|start)\b", re.IGNORECASE
+)
 """Questions that propose, close or schedule rather than explore ("How's 3 pm?", "What if I took ...")."""
 
 
@@ -406,9 +462,13 @@ def _item_content(item: str) -> str:
     matters to a rental yard, like utilisation" -> "a rental yard, utilisation")."""
     t = re.sub(r"\((?:e\.g\.|for example|like)?\s*|\)", " ", item)
     t = re.sub(r"^\W*(the\s+)?rep\s+\w+\s+((him|her|them|the\s+buyer)\s+)?", "", t, flags=re.IGNORECASE)
-    t = re.sub(r"\b(with|gives?|puts?|using)\s+(a|the)\s+(number|figure)s?\b|\b(a|the)\s+(number|figure)\s+"
-               r"that\s+matters\s+to\b|\bwith\s+numbers\b|\bin\s+(dollars|numbers)\b|\b(e\.g\.|like|such\s+as)\b",
-               " ", t, flags=re.IGNORECASE)
+    t = re.sub(
+        r"\b(with|gives?|puts?|using)\s+(a|the)\s+(number|figure)s?\b|\b(a|the)\s+(number|figure)\s+"
+        r"that\s+matters\s+to\b|\bwith\s+numbers\b|\bin\s+(dollars|numbers)\b|\b(e\.g\.|like|such\s+as)\b",
+        " ",
+        t,
+        flags=re.IGNORECASE,
+    )
     return " ".join(t.split()) or item
 
 
@@ -422,8 +482,11 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
     from ..signals import load_signal_rules
 
     when = load_signal_rules().when
-    bad = {s.quote for s in signals.signals
-           if s.behaviour in NEGATIVE or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS)}
+    bad = {
+        s.quote
+        for s in signals.signals
+        if s.behaviour in NEGATIVE or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS)
+    }
     out: set[Behaviour] = set()
     for s in signals.signals:
         if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:

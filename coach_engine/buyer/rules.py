@@ -71,10 +71,49 @@ class SubstanceRules(_Strict):
     list_max_item_words: int = 4
     list_share: float = 0.75
     stock_words: int = 6
-    function_words: list[str] = Field(default_factory=lambda: [
-        "a", "an", "the", "i", "i'm", "i'll", "i'd", "we", "we'll", "you", "your", "you're", "our", "us",
-        "my", "me", "he", "she", "they", "his", "her", "their", "it", "its", "this", "that", "to", "of",
-        "for", "with", "is", "are", "was", "were", "be", "will", "would", "can", "could"])
+    function_words: list[str] = Field(
+        default_factory=lambda: [
+            "a",
+            "an",
+            "the",
+            "i",
+            "i'm",
+            "i'll",
+            "i'd",
+            "we",
+            "we'll",
+            "you",
+            "your",
+            "you're",
+            "our",
+            "us",
+            "my",
+            "me",
+            "he",
+            "she",
+            "they",
+            "his",
+            "her",
+            "their",
+            "it",
+            "its",
+            "this",
+            "that",
+            "to",
+            "of",
+            "for",
+            "with",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "will",
+            "would",
+            "can",
+            "could",
+        ]
+    )
 
 
 class DirectorRules(_Strict):

@@ -35,13 +35,15 @@ __all__ = ["bare_turn", "fragment_list", "fragment_spans", "screen", "specific"]
 B = Behaviour
 _SPLIT = re.compile(r"[,;:](?!\d)|\s[—–-]\s|\.\s+")
 _WORD = re.compile(r"[A-Za-z0-9$%][\w$%'’.\-/]*")
-_DURATION = re.compile(r"\b\d+[- ]?(minutes?|mins?|hours?|hrs?|days?|weeks?)\b|\b(half|an?)\s+hour\b",
-                       re.IGNORECASE)
+_DURATION = re.compile(
+    r"\b\d+[- ]?(minutes?|mins?|hours?|hrs?|days?|weeks?)\b|\b(half|an?)\s+hour\b", re.IGNORECASE
+)
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _NOT_NAMES = re.compile(
     r"^(I|I'm|I'd|I'll|I've|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
-    r"March|April|May|June|July|August|September|October|November|December)$")
+    r"March|April|May|June|July|August|September|October|November|December)$"
+)
 
 
 def _words(text: str) -> list[str]:
@@ -132,7 +134,8 @@ def screen(signals: SignalSet, rules: SubstanceRules) -> SignalSet:
     out: list[Signal] = []
     for s in signals.signals:
         drop = s.behaviour in POSITIVE and (
-            bare or in_list(s) or (s.behaviour is B.NEXT_STEP and not step_said))
+            bare or in_list(s) or (s.behaviour is B.NEXT_STEP and not step_said)
+        )
         out.append(replace(s, relevant=False) if drop and s.relevant else s)
     if bare and not any(s.behaviour is B.KEYWORD_STUFFING for s in out):
         start = len(text) - len(text.lstrip())

@@ -85,7 +85,11 @@ def test_the_house_style_keeps_its_kinds() -> None:
 @pytest.mark.slow
 def test_wordings_no_pattern_knows_fall_back_to_the_examples(embedder) -> None:  # type: ignore[no-untyped-def]
     rules = load_rules()
-    assert classify_item("Coaxes out what is truly bothering the buyer about the switch", rules,
-                         embedder) == "explore"
-    assert classify_item("Shows in money terms what the delay would set them back", rules,
-                         embedder) == "tie_number"
+    assert (
+        classify_item("Coaxes out what is truly bothering the buyer about the switch", rules, embedder)
+        == "explore"
+    )
+    assert (
+        classify_item("Shows in money terms what the delay would set them back", rules, embedder)
+        == "tie_number"
+    )

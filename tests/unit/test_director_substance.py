@@ -56,7 +56,12 @@ def test_a_sentence_with_a_clause_is_not(sentence: str) -> None:
 def test_fragments_said_as_short_sentences_are_a_list_too() -> None:
     text = "Reprints. Proofs. Email sign-off. Harbor Lithographics. $48k. Make sense?"
     assert [text[a:b] for a, b in fragment_spans(text, RULES)] == [
-        "Reprints.", "Proofs.", "Email sign-off.", "Harbor Lithographics.", "$48k."]
+        "Reprints.",
+        "Proofs.",
+        "Email sign-off.",
+        "Harbor Lithographics.",
+        "$48k.",
+    ]
     assert fragment_spans("Got it. Makes sense. What changed this year?", RULES) == []
 
 
@@ -64,27 +69,43 @@ def signals_on(text: str, *per_sentence: tuple[Behaviour, ...]) -> SignalSet:
     """Signals placed on the sentences of ``text`` as the detectors would (one tuple per sentence)."""
     spans = sentence_spans(text)
     assert len(spans) == len(per_sentence), [text[a:b] for a, b in spans]
-    return SignalSet(text, [Signal(b, text[a:e], a, e) for (a, e), bs in zip(spans, per_sentence, strict=True)
-                            for b in bs])
+    return SignalSet(
+        text, [Signal(b, text[a:e], a, e) for (a, e), bs in zip(spans, per_sentence, strict=True) for b in bs]
+    )
 
 
-EXPLORE = signals_on("That's fair. What's behind the number for you?", (B.ACKNOWLEDGE,),
-                     (B.EXPLORE_CONCERN, B.OPEN_QUESTION))
-FOLLOW = signals_on("So the board froze spend. What would the board need to see?", (B.SUMMARIZE,),
-                    (B.EXPLORE_CONCERN, B.OPEN_QUESTION))
+EXPLORE = signals_on(
+    "That's fair. What's behind the number for you?", (B.ACKNOWLEDGE,), (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
+)
+FOLLOW = signals_on(
+    "So the board froze spend. What would the board need to see?",
+    (B.SUMMARIZE,),
+    (B.EXPLORE_CONCERN, B.OPEN_QUESTION),
+)
 VALUE_LIST = signals_on(
     "Board freeze, fuel, 12-18%, $90k, Hartley Freight, $210k, ROI. Does that address your concern?",
-    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF), (B.CONFIRM, B.CLOSED_QUESTION))
-STEP_LIST = signals_on("Next step: paid pilot, controller, Tuesday, 30 minutes, low risk. Does that work?",
-                       (B.NEXT_STEP,), (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION))
+    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF),
+    (B.CONFIRM, B.CLOSED_QUESTION),
+)
+STEP_LIST = signals_on(
+    "Next step: paid pilot, controller, Tuesday, 30 minutes, low risk. Does that work?",
+    (B.NEXT_STEP,),
+    (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION),
+)
 STUFFED = signals_on(
     "Board freeze, fuel, $90k, Hartley Freight, ROI. Pilot, controller, Tuesday, low risk. Does that work?",
-    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF), (B.NEXT_STEP,),
-    (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION))
-VALUE = signals_on("Given the freeze, fuel savings of $90k fund it. Hartley Freight saved $210k in year one.",
-                   (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN), (B.GIVE_PROOF, B.QUANTIFY_VALUE))
-STEP = signals_on("How about a paid pilot on 20 trucks, scoped with your controller next Tuesday?",
-                  (B.NEXT_STEP, B.CONFIRM))
+    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF),
+    (B.NEXT_STEP,),
+    (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION),
+)
+VALUE = signals_on(
+    "Given the freeze, fuel savings of $90k fund it. Hartley Freight saved $210k in year one.",
+    (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN),
+    (B.GIVE_PROOF, B.QUANTIFY_VALUE),
+)
+STEP = signals_on(
+    "How about a paid pilot on 20 trucks, scoped with your controller next Tuesday?", (B.NEXT_STEP, B.CONFIRM)
+)
 
 
 @pytest.fixture
@@ -129,8 +150,10 @@ def test_a_step_needs_a_time_and_an_activity_outside_the_list() -> None:
     listed = "Why not keep it simple? Follow-up, Thursday, 20 minutes, calendar. Does that work?"
     s = screen(signals_on(listed, (B.OPEN_QUESTION,), (B.NEXT_STEP,), (B.NEXT_STEP, B.CONFIRM)), RULES)
     assert not s.has(B.NEXT_STEP, relevant_only=True)
-    said = ("Why not keep it simple? Fuel, $90k, Hartley Freight, ROI. "
-            "Could we take 20 minutes on Thursday with your controller?")
+    said = (
+        "Why not keep it simple? Fuel, $90k, Hartley Freight, ROI. "
+        "Could we take 20 minutes on Thursday with your controller?"
+    )
     s = screen(signals_on(said, (B.OPEN_QUESTION,), (B.STATE_VALUE,), (B.NEXT_STEP,)), RULES)
     assert s.has(B.NEXT_STEP, relevant_only=True)
 
@@ -139,22 +162,27 @@ def test_a_turn_without_lists_passes_the_screen_untouched() -> None:
     assert screen(VALUE, RULES) is VALUE
 
 
-@pytest.mark.parametrize(("quote", "ok"), [
-    ("Hartley Freight (60 trucks) saved $210k in year one.", True),
-    ("A fleet a lot like yours cut fuel 15% in a quarter.", True),
-    ("Cedar Paws Veterinary has run it across four clinics without a double booking.", True),
-    ("Customers like you love it and see great results.", False),
-    ("Lots of print shops like yours have had real success with Routewise.", False),
-    ("Honestly, Dana, everyone who tries it sees the difference.", False),
-])
+@pytest.mark.parametrize(
+    ("quote", "ok"),
+    [
+        ("Hartley Freight (60 trucks) saved $210k in year one.", True),
+        ("A fleet a lot like yours cut fuel 15% in a quarter.", True),
+        ("Cedar Paws Veterinary has run it across four clinics without a double booking.", True),
+        ("Customers like you love it and see great results.", False),
+        ("Lots of print shops like yours have had real success with Routewise.", False),
+        ("Honestly, Dana, everyone who tries it sees the difference.", False),
+    ],
+)
 def test_proof_must_name_a_customer_a_number_or_a_result(cfo: Scenario, quote: str, ok: bool) -> None:
     assert specific(quote, cfo) is ok
 
 
 def test_vague_proof_does_not_meet_a_proof_item(bank: ScenarioBank) -> None:
     base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"]["resolution"] = ["The rep learns why the price feels high before defending it",
-                                   "Points to a comparable fleet that cut fuel spend"]
+    base["buyer"]["resolution"] = [
+        "The rep learns why the price feels high before defending it",
+        "Points to a comparable fleet that cut fuel spend",
+    ]
     s = Scenario.model_validate(base)
     d = BuyerDirector(s)
     d.step(EXPLORE, 1)
