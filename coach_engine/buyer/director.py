@@ -336,7 +336,7 @@ class BuyerDirector:
     def _involves(self, item: str, text: str) -> bool:
         """The rep names the person or role the item asks to involve."""
         m = re.search(
-            r"\b(?:involve|bring\s+in|loop\s+in|invite|include)s?\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
+            r"\b(?:(?:involv|includ|invit)\w*|bring\w*\s+in|loop\w*\s+in)\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
             item,
             re.IGNORECASE,
         )

@@ -28,6 +28,15 @@ CASES: dict[str, list[str]] = {
         "Gets her to say what is actually holding the decision up",
         "Asks what's really going on before jumping to the demo",
         "Uncovers the underlying concern before selling",
+        "Draws out why the owner keeps saying 'not this year'",
+        "Digs into what happened with the last vendor before making any promises",
+        "Gets the clinic manager to explain what 'too busy' really means",
+        "Hears her out on why the timing is bad",
+        "Lets Marcus explain what went wrong last time",
+    ],
+    "acknowledge": [
+        "Shows she takes the worry seriously rather than brushing it off",
+        "Treats the concern as reasonable instead of arguing",
     ],
     "tie_number": [
         "Puts a dollar figure on the overtime saved",
@@ -39,6 +48,9 @@ CASES: dict[str, list[str]] = {
         "Gives a hard number for the savings on fuel",
         "Walks through the payback on the fee",
         "Talks about the savings with numbers from her own stores",
+        "Shows how many hours a week the team would get back",
+        "Does the math on what the current process costs each month",
+        "Makes the business case with the school's own enrollment numbers",
     ],
     "proof": [
         "Points to a comparable vet group that has run the sync for a while without trouble",
@@ -47,6 +59,7 @@ CASES: dict[str, list[str]] = {
         "Names a school like theirs that passed the audit",
         "Shares a success story from another regional carrier",
         "Points to another hospital that went live in a month",
+        "Shares how another dealership handled the same switch",
     ],
     "next_step": [
         "Lands a 20-minute follow-up with the head athletic trainer on the calendar",
@@ -58,12 +71,18 @@ CASES: dict[str, list[str]] = {
         "Secures a second meeting before the board meets",
         "Offers a small pilot the committee can approve without much risk, with a start date",
         "Books time with the controller",
+        "Pins down a time for a second call",
     ],
     "involve": [
         "Offers to help her brief the COO, or to get the COO on the next call",
         "Gets the CFO on the next call",
         "Offers to brief the board alongside him",
         "Puts the plant manager into the next meeting",
+        "Suggests including the head chef in the walkthrough",
+    ],
+    "check_other": [
+        "Checks whether anything besides price is in the way",
+        "Asks if anything else stands in the way of a yes",
     ],
 }
 
@@ -93,3 +112,12 @@ def test_wordings_no_pattern_knows_fall_back_to_the_examples(embedder) -> None: 
         classify_item("Shows in money terms what the delay would set them back", rules, embedder)
         == "tie_number"
     )
+    for kind, text in [
+        ("tie_number", "Translates the downtime into lost revenue"),
+        ("proof", "Mentions a brewery of similar size that saw results"),
+        ("next_step", "Gets a yes to a 15-minute demo on a named day"),
+        ("involve", "Gets the finance director invited to the next meeting"),
+        ("involve", "Offers to present to the board alongside him"),
+        ("confirm", "Makes sure the answer actually landed before moving on"),
+    ]:
+        assert classify_item(text, rules, embedder) == kind, text
