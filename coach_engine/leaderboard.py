@@ -9,12 +9,12 @@ size — and Python only combines per-rep numbers. Week boundaries come from
 Why it reads roll-ups: at 1,000 reps × 20 drills a week, the streak (eight
 weeks back) and most improved (four weeks back) scanned ~160,000 attempts and
 the skill leaders joined ~100,000 skill scores per request, far over the
-200 ms budget (docs/PERFORMANCE.md §3). Drills, score sums and per-skill sums
-now come from ``week_reps`` / ``week_skills`` (one row per rep and week, kept
-exact by ``store.rollup`` on every write, keyed by the local week stored on
-each attempt); only "best score per scenario this week" still reads this
-week's attempts (a covering index range). Assignment credit looks only at
-assignments that can be passed on time this week (``_on_time_passes``).
+200 ms budget (docs/PERFORMANCE.md §3). Drills, score sums, best score per
+scenario and per-skill sums now come from ``week_reps`` / ``week_scenarios`` /
+``week_skills`` (one row per rep and week[, scenario or skill]), kept exact by
+``store.rollup`` on every write and keyed by the local week stored on each
+attempt. Assignment credit looks only at assignments that can be passed on
+time this week (``_on_time_passes``), so it reads a short index range.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.engine import Connection
 
 from .assignments import Progress
 from .store import Store, User, rollup
-from .store.schema import AssignmentRow, AttemptRow, UserRow, WeekRepRow, WeekSkillRow
+from .store.schema import AssignmentRow, AttemptRow, UserRow, WeekRepRow, WeekScenarioRow, WeekSkillRow
 from .store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds, week_number
 
 __all__ = ["RULES", "Leaderboard", "LeaderboardRow", "MostImproved", "SkillLeader", "compute_leaderboard"]
@@ -135,7 +135,9 @@ def _streak(qualifying: set[int]) -> tuple[int, bool]:
     return n, 0 in qualifying
 
 
-def _on_time_passes(s: Session, team_id: int, tz: str, start: datetime, end: datetime) -> dict[int, int]:
+def _on_time_passes(
+    conn: Connection, team_id: int, tz: str, start: datetime, end: datetime
+) -> dict[int, int]:
     """Per rep: assignments passed on time within [start, end) — ``assignments.progress_rows``' rule.
 
     Only assignments that could be passed on time this week are looked at (made before the
@@ -146,7 +148,7 @@ def _on_time_passes(s: Session, team_id: int, tz: str, start: datetime, end: dat
     range instead of every attempt at its scenario.
     """
     on_time: dict[int, int] = defaultdict(int)
-    assignments = s.execute(
+    assignments = conn.execute(
         select(
             AssignmentRow.id,
             AssignmentRow.scenario_id,
@@ -176,7 +178,7 @@ def _on_time_passes(s: Session, team_id: int, tz: str, start: datetime, end: dat
         if user_id is not None:
             q = q.where(AttemptRow.user_id == user_id)
         done: dict[int, list[tuple[datetime, int, int | None]]] = defaultdict(list)
-        for uid, overall, completed_at, attempt_id in s.execute(q):
+        for uid, overall, completed_at, attempt_id in conn.execute(q):
             if completed_at is not None and completed_at < cutoff:
                 done[uid].append((completed_at, attempt_id, overall))
         for rows in done.values():
@@ -199,12 +201,6 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
     tz = team_rec.timezone
     week = week or iso_week(store.clock(), tz)
     start, end = week_bounds(week, tz)
-    this_week = and_(
-        AttemptRow.team_id == team_rec.id,
-        AttemptRow.status == "completed",
-        AttemptRow.completed_at >= start,
-        AttemptRow.completed_at < end,
-    )
     # Week offsets (0 = this week) by stored week number, back as far as the streak or trailing need.
     lookback = max(STREAK_LOOKBACK_WEEKS - 1, TRAILING_WEEKS)
     offsets = {week_number(shift_week(week, -i)): i for i in range(lookback + 1)}
@@ -220,40 +216,47 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             )
         )
 
-        best = (
-            select(AttemptRow.user_id.label("uid"), func.max(AttemptRow.overall).label("best"))
-            .where(this_week)
-            .group_by(AttemptRow.user_id, AttemptRow.scenario_id)
-            .subquery()
-        )
+        # Scenario points: the sum of each rep's best score per scenario this week (roll-up).
         scenario_points = {
-            uid: int(p)
-            for uid, p in conn.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
+            uid: int(p or 0)
+            for uid, p in conn.execute(
+                select(WeekScenarioRow.user_id, func.sum(WeekScenarioRow.best))
+                .where(WeekScenarioRow.team_id == team_rec.id, WeekScenarioRow.week == week_number(week))
+                .group_by(WeekScenarioRow.user_id)
+            )
         }
 
-        # Drills and score sums per rep and week from the roll-up (store.rollup): this week, the
-        # trailing weeks (most improved) and the streak's weeks, a few thousand rows at most.
-        weekly: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
-        for wk, uid, drills, total in conn.execute(
-            select(WeekRepRow.week, WeekRepRow.user_id, WeekRepRow.drills, WeekRepRow.overall_sum).where(
-                WeekRepRow.team_id == team_rec.id, WeekRepRow.week.between(min(offsets), max(offsets))
-            )
-        ):
-            weekly[uid][offsets[wk]] = (int(drills), int(total))
+        # Drills and score sums per rep from the weekly roll-up (store.rollup): this week, the
+        # trailing weeks (most improved) and, as a bit mask of week offsets, the weeks with enough
+        # drills for the streak; summed in SQL over ~9 rows per rep, one row per rep comes back.
+        w = WeekRepRow
+        now_n = week_number(week)
+        trailing_weeks = w.week.between(
+            week_number(shift_week(week, -TRAILING_WEEKS)), week_number(shift_week(week, -1))
+        )
+        bit = case(
+            {n: 1 << i for n, i in offsets.items() if i < STREAK_LOOKBACK_WEEKS}, value=w.week, else_=0
+        )
         stats: dict[int, tuple[int, float]] = {}
         trailing: dict[int, tuple[int, float]] = {}
         qualifying: dict[int, set[int]] = {}
-        for uid, by_offset in weekly.items():
-            n_now, sum_now = by_offset.get(0, (0, 0))
+        for uid, n_now, sum_now, n_prev, sum_prev, mask in conn.execute(
+            select(
+                w.user_id,
+                func.sum(case((w.week == now_n, w.drills), else_=0)),
+                func.sum(case((w.week == now_n, w.overall_sum), else_=0)),
+                func.sum(case((trailing_weeks, w.drills), else_=0)),
+                func.sum(case((trailing_weeks, w.overall_sum), else_=0)),
+                func.sum(case((w.drills >= STREAK_MIN_DRILLS, bit), else_=0)),
+            )
+            .where(w.team_id == team_rec.id, w.week.between(min(offsets), max(offsets)))
+            .group_by(w.user_id)
+        ):
             if n_now:
-                stats[uid] = (n_now, float(sum_now) / n_now)
-            prev = [by_offset[i] for i in range(1, TRAILING_WEEKS + 1) if i in by_offset]
-            n_prev = sum(n for n, _ in prev)
+                stats[uid] = (int(n_now), float(sum_now) / int(n_now))
             if n_prev:
-                trailing[uid] = (n_prev, float(sum(t for _, t in prev)) / n_prev)
-            qualifying[uid] = {
-                i for i, (n, _) in by_offset.items() if i < STREAK_LOOKBACK_WEEKS and n >= STREAK_MIN_DRILLS
-            }
+                trailing[uid] = (int(n_prev), float(sum_prev) / int(n_prev))
+            qualifying[uid] = {i for i in range(STREAK_LOOKBACK_WEEKS) if int(mask) >> i & 1}
 
         skill_rows = [
             (uid, skill_id, name, float(total) / scored, scored)
@@ -270,7 +273,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         ]
 
         has_assignments = s.scalar(select(func.count()).select_from(AssignmentRow)) or 0
-        on_time = _on_time_passes(s, team_rec.id, tz, start, end) if has_assignments else {}
+        on_time = _on_time_passes(conn, team_rec.id, tz, start, end) if has_assignments else {}
 
     skill_avgs: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
     per_skill: dict[str, list[tuple[float, int, str, str, str]]] = defaultdict(list)
@@ -293,7 +296,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         assign_pts = ASSIGNMENT_POINTS * on_time.get(uid, 0)
         best_skill = None
         if skill_avgs.get(uid):
-            best_skill = sorted(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[0][2]
+            best_skill = min(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[2]
         points = scen_pts + assign_pts + streak_pts
         average = round(avg, 1) if avg is not None else None
         key = (-points, -drills, -(average or 0.0), name.lower(), email)
@@ -316,9 +319,9 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
 
     leaders = []
     for skill_id in sorted(per_skill):
-        avg, _, name, email, skill_name = sorted(
+        avg, _, name, email, skill_name = min(
             per_skill[skill_id], key=lambda t: (-t[0], -t[1], t[2].lower(), t[3])
-        )[0]
+        )
         leaders.append(SkillLeader(skill_id, skill_name, email, name, round(avg, 2)))
 
     return Leaderboard(

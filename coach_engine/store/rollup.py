@@ -7,7 +7,8 @@ cost seconds at 1,000 reps (docs/PERFORMANCE.md §3). Instead:
 
 * every completed attempt stores its local ISO week (``attempts.week``, see
   ``weeks.local_week_number``), computed in its team's zone when it completes;
-* ``week_reps`` and ``week_skills`` hold one row per (team, week, rep[, skill]).
+* ``week_reps``, ``week_scenarios`` and ``week_skills`` hold one row per (team, week, rep[,
+  scenario or skill]).
 
 A roll-up row is never incremented: whenever an attempt in a bucket changes
 (completed, re-graded, reviewed) the bucket is recomputed from the source rows
@@ -28,10 +29,13 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from .schema import AttemptRow, SkillScoreRow, TeamRow, UserRow, WeekRepRow, WeekSkillRow
+from .schema import AttemptRow, SkillScoreRow, TeamRow, UserRow, WeekRepRow, WeekScenarioRow, WeekSkillRow
 from .weeks import iso_week, local_week_number, shift_week, week_bounds, week_number
 
 __all__ = ["lock_bucket", "refresh", "restamp_team", "stamp", "stamp_missing", "team_timezone"]
+
+
+ROLLUPS = (WeekRepRow, WeekScenarioRow, WeekSkillRow)
 
 
 def team_timezone(s: Session, team_id: int | None, *, lock: bool = False) -> str:
@@ -69,14 +73,13 @@ def refresh(
         return
     a = AttemptRow
     scope = [a.team_id == team_id, a.status == "completed", a.week.in_(wanted)]
-    mine_r = [WeekRepRow.team_id == team_id, WeekRepRow.week.in_(wanted)]
-    mine_s = [WeekSkillRow.team_id == team_id, WeekSkillRow.week.in_(wanted)]
     if user_id is not None:
         scope.append(a.user_id == user_id)
-        mine_r.append(WeekRepRow.user_id == user_id)
-        mine_s.append(WeekSkillRow.user_id == user_id)
-    s.execute(delete(WeekRepRow).where(*mine_r))
-    s.execute(delete(WeekSkillRow).where(*mine_s))
+    for table in ROLLUPS:
+        mine = [table.team_id == team_id, table.week.in_(wanted)]
+        if user_id is not None:
+            mine.append(table.user_id == user_id)
+        s.execute(delete(table).where(*mine))
     _insert_rollups(s, scope)
 
 
@@ -88,6 +91,14 @@ def _insert_rollups(s: Session, scope: Sequence[ColumnElement[bool]]) -> None:
             select(a.team_id, a.week, a.user_id, func.count(), func.coalesce(func.sum(a.overall), literal(0)))
             .where(*scope)
             .group_by(a.team_id, a.week, a.user_id),
+        )
+    )
+    s.execute(
+        insert(WeekScenarioRow).from_select(
+            ["team_id", "week", "user_id", "scenario_id", "best"],
+            select(a.team_id, a.week, a.user_id, a.scenario_id, func.max(a.overall))
+            .where(*scope)
+            .group_by(a.team_id, a.week, a.user_id, a.scenario_id),
         )
     )
     s.execute(
@@ -154,8 +165,8 @@ def restamp_team(s: Session, team_id: int, tz: str) -> None:
     first, last = s.execute(
         select(func.min(AttemptRow.completed_at), func.max(AttemptRow.completed_at)).where(done)
     ).one()
-    s.execute(delete(WeekRepRow).where(WeekRepRow.team_id == team_id))
-    s.execute(delete(WeekSkillRow).where(WeekSkillRow.team_id == team_id))
+    for table in ROLLUPS:
+        s.execute(delete(table).where(table.team_id == team_id))
     if first is None:
         return
     _stamp_range(s, team_id, tz, _aware(first), _aware(last), only_missing=False)

@@ -15,8 +15,9 @@ Why these shapes:
   SQLite and PostgreSQL.
 * A completed attempt also stores its local ISO week (``attempts.week``,
   ``year * 100 + week`` in its team's zone), and two small roll-ups per
-  (team, week, rep) — ``week_reps`` (drills, sum of overall scores) and
-  ``week_skills`` (per-skill score sums, a manager's review included) — let the
+  (team, week, rep) — ``week_reps`` (drills, sum of overall scores),
+  ``week_scenarios`` (best score per scenario) and ``week_skills`` (per-skill
+  score sums, a manager's review included) — let the
   weekly leaderboard read a few thousand rows instead of scanning months of
   attempts and skill scores (docs/PERFORMANCE.md §3). They are derived data,
   kept by ``store.rollup`` in the same transaction as the rows they summarise.
@@ -172,6 +173,19 @@ class WeekRepRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     drills: Mapped[int] = mapped_column(Integer)
     overall_sum: Mapped[int] = mapped_column(Integer)
+
+
+class WeekScenarioRow(Base):
+    """Per team, week, rep and scenario: the best overall score (the leaderboard's scenario points)."""
+
+    __tablename__ = "week_scenarios"
+    __table_args__ = (Index("ix_week_scenarios_board", "team_id", "week", "user_id", "scenario_id", "best"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    best: Mapped[int | None] = mapped_column(Integer)
 
 
 class WeekSkillRow(Base):

@@ -4,7 +4,8 @@ What must hold, on SQLite and PostgreSQL:
 
 * a completed attempt stores its ISO week in its team's zone, as ``weeks.py`` computes it, on both
   sides of a local week boundary that is not the UTC one;
-* upgrading a database at 0002 that already holds attempts backfills the weeks and roll-ups;
+* upgrading a database at 0002 that already holds attempts backfills the weeks and roll-ups
+  (0003, 0004);
 * a team's time-zone change recomputes the stored weeks;
 * the leaderboard equals the previous implementation (a scan of raw attempts, kept in
   ``leaderboard_reference``) on randomised data: re-graded attempts, reviews, assignments, a
@@ -33,6 +34,7 @@ from coach_engine.store.schema import (
     TeamRow,
     UserRow,
     WeekRepRow,
+    WeekScenarioRow,
     WeekSkillRow,
 )
 from coach_engine.store.weeks import iso_week, local_week_number, shift_week, week_number
@@ -105,9 +107,20 @@ def assert_rollups_exact(store: Store) -> None:
                 .group_by(a.team_id, a.week, a.user_id, k.skill_id)
             )
         }
+        scenarios = {
+            (t, w, u, sc): best
+            for t, w, u, sc, best in s.execute(
+                select(a.team_id, a.week, a.user_id, a.scenario_id, func.max(a.overall))
+                .where(a.status == "completed", a.team_id.is_not(None))
+                .group_by(a.team_id, a.week, a.user_id, a.scenario_id)
+            )
+        }
         assert {
             (r.team_id, r.week, r.user_id): (r.drills, r.overall_sum) for r in s.scalars(select(WeekRepRow))
         } == reps
+        assert {
+            (r.team_id, r.week, r.user_id, r.scenario_id): r.best for r in s.scalars(select(WeekScenarioRow))
+        } == scenarios
         assert {
             (r.team_id, r.week, r.user_id, r.skill_id): (r.name, r.scored, r.score_sum)
             for r in s.scalars(select(WeekSkillRow))
@@ -235,7 +248,7 @@ def _seed_0002(url: str) -> dict[str, int]:
 
 def test_upgrade_from_0002_backfills_weeks_and_rollups(db_url: str) -> None:
     _seed_0002(db_url)
-    store = Store.open(db_url)  # runs 0003 over the existing rows
+    store = Store.open(db_url)  # runs 0003 and 0004 over the existing rows
     try:
         store.clock = lambda: datetime(2026, 11, 26, 12, tzinfo=UTC)
         with store.session() as s:
