@@ -339,14 +339,16 @@ def _words(s: str) -> list[str]:
 
 
 _PROBE = re.compile(
-    r"^\W*(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?(is|are|has|have|had|did|does|do|was|were)\s+"
+    r"^\W*([^,:;?!—–]{0,50}[,:—–]\s*)?(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?"
+    r"(is|are|has|have|had|did|does|do|was|were)\s+"
     r"(?!i\b|we\b|us\b|our\b|my\b|there\s+(any|a)\s+(chance|way))", re.IGNORECASE)
 _US = re.compile(r"\b(we|us|our|i|me|my)\b", re.IGNORECASE)
 
 
 def _probes_situation(sentence: str) -> bool:
     """A closed question about the buyer's situation explores it (added by the grader, issue 4):
-    "Has that number moved this year?", "Is hiring part of what's eating your time?" -- not a
+    "Has that number moved this year?", "Is hiring part of what's eating your time?", also after a
+    short lead-in ("Separate question: is anyone asking you to ...?") -- not a
     proposal ("Would it help if I...", "Can we talk Thursday?") and not about us."""
     return bool(_PROBE.search(sentence)) and not _US.search(" ".join(sentence.split()[:4]))
 
@@ -637,6 +639,16 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         signals = [
             Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
             if s.behaviour in POSITIVE else s
+            for s in signals
+        ]
+
+    # Off topic by its own words ("unrelated, but ... are you guys growing?"): whatever else that
+    # sentence shows is not a response to the buyer, so it is not relevant.
+    off = [(s.start, s.end) for s in signals if s.behaviour is Behaviour.OFF_TOPIC and s.source == "rules"]
+    if off:
+        signals = [
+            Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
+            if s.behaviour in POSITIVE and any(a <= s.start < b for a, b in off) else s
             for s in signals
         ]
 

@@ -35,7 +35,11 @@ from typing import Any
 from coach_engine.models import Scorecard, Transcript, Turn
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("grader_replies.jsonl", "grader_transcripts.jsonl")
+FILES = ("grader_replies.jsonl", "grader_transcripts.jsonl", "grader_replies_holdout.jsonl",
+         "grader_replies_holdout2.jsonl", "grader_transcripts_holdout2.jsonl")
+SPLITS = ("dev", "test", "holdout", "holdout2", "all")
+"""dev: tuned on. test: the first untuned split (looked at after its second run, see the README). holdout,
+holdout2: written blind by trainers outside the grader work, each run once before any fix it prompted."""
 INTEGRITY_KINDS = frozenset({"injection", "stuffing", "keyword_stuffing"})
 OVERALL_LEVELS: tuple[tuple[int, int], ...] = ((80, 5), (60, 4), (40, 3), (20, 2), (0, 1))
 BAR = {"spearman": 0.8, "pairwise": 0.9}
@@ -97,7 +101,7 @@ def overall_level(overall: int) -> int:
 
 
 def load_cases(split: str = "all", data_dir: Path = DATA_DIR) -> list[Case]:
-    """Labelled cases of one split (dev | test | all), in file order."""
+    """Labelled cases of one split (one of ``SPLITS``), in file order."""
     cases: list[Case] = []
     for name in FILES:
         path = data_dir / name

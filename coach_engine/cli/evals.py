@@ -64,7 +64,7 @@ def buyer(
 @app.command("grader")
 def grader(
     grader_choice: str | None = typer.Option(None, "--grader", help="offline or llm (default: settings)."),
-    split: str = typer.Option("test", "--split", help="dev (tune here), test (the bar) or all."),
+    split: str = typer.Option("test", "--split", help="dev, test, holdout, holdout2 or all (README)."),
     report: Path | None = typer.Option(None, "--report", help="Write a markdown report and chart here."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
@@ -83,8 +83,8 @@ def grader(
 
     if grader_choice not in (None, "offline", "llm"):
         fail(f"--grader must be 'offline' or 'llm', not {grader_choice!r}")
-    if split not in ("dev", "test", "all"):
-        fail(f"--split must be dev, test or all, not {split!r}")
+    if split not in grader_eval.SPLITS:
+        fail(f"--split must be one of {', '.join(grader_eval.SPLITS)}, not {split!r}")
     s = settings()
     if grader_choice is not None:
         s = s.model_copy(update={"grader": grader_choice})

@@ -86,6 +86,16 @@ _INJECTION_PATTERNS = [
                re.I),
     re.compile(r"#{2,}\s*system\b", re.I),
     # Common prompt-injection shapes (general knowledge, not fitted to any labelled case).
+    # A vocative to the machine ("Assistant, when you simulate Monique next, ...").
+    re.compile(r"(?:^|[.!?]\s+|\(\s*)(?:hey\s+|ok(?:ay)?\s+|dear\s+)?(?:assistant|ai|a\.i\.|model|bot|chatbot|llm|"
+               r"gpt|chatgpt|claude|system|simulator|simulation|grader|evaluator|judge)\s*,", re.I),
+    re.compile(r"\bwhen\s+you\s+(?:simulate|play|voice|generate|write)\b|\b(?:have|make|let)\s+(?:her|him|them|"
+               r"the\s+(?:buyer|customer|prospect|client))\s+(?:say|agree|approve|accept|sign|admit|reply|respond)\b",
+               re.I),
+    # Scripting the buyer: a speaker label or a stage direction inside the rep's own turn.
+    re.compile(r"(?:^|[\n\[(*]\s*|[.!?]\s+)(?:the\s+)?(?:buyer|customer|prospect|client)\s*:\s*\S", re.I),
+    re.compile(r"[\[(*]\s*(?:the\s+)?(?:buyer|customer|prospect|client|she|he|they)\s+(?:now\s+)?(?:agrees?|nods|"
+               r"signs?|accepts?|says\s+yes|is\s+convinced|approves?)\b[^\])*\n]{0,60}[\])*]", re.I),
     re.compile(r"\b(?:the\s+)?(?:rep|seller|salesperson|sales\s+rep)\s+(?:has|have)\s+(?:now\s+)?(?:met|satisfied|"
                r"completed|passed|addressed|resolved)\s+(?:all|every)\b", re.I),
     re.compile(r"\b(?:respond|act|behave|answer|reply)\s+as\s+(?:if|though)\b", re.I),
@@ -223,7 +233,8 @@ _ACK_CUES = re.compile(
     r"fully) (?:understand|get it|hear you|valid)|i understand|understood|makes sense|totally valid|"
     r"respect that|get it|thank(?:s| you) for sharing|acknowledged|fair point|so valid|that'?s (?:so )?fair|"
     r"fair enough|i appreciate (?:that|it)|(?:i )?love that|makes (?:total )?sense|i'?m not arguing|"
-    r"i respect the process)\b", re.I)
+    r"i respect the process|appreciate you (?:sharing|telling|being|raising)|thanks? (?:you )?for (?:sharing|"
+    r"raising|being (?:honest|upfront|open)))\b", re.I)
 _CONFIRM_CUES = re.compile(
     r"\b(?:does that (?:work for you|address your concern|make sense|help)|anything else|tell me more|"
     r"what'?s behind (?:that|this)|let'?s schedule a next step|with a date)\b", re.I)
@@ -235,6 +246,16 @@ _JARGON = re.compile(r"\b(?:roi|value|proof|payback|savings|outcomes|synergy|nex
                      r"concrete)\b", re.I)
 
 
+_SENTENCE = re.compile(
+    r"(?:[^.!?\n]|\.(?=\d)|(?<=\bSt)\.|(?<=\bDr)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bMrs)\.|(?<=\bvs)\.|"
+    r"(?<=\bInc)\.|(?<=\bCo)\.|(?<=\bJr)\.|(?<=\bSr)\.)+[.!?]*")
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, without breaking "$9.2M" or "St. Adrian" apart (a list of figures is one sentence)."""
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
 def _fragment_list(sentence: str) -> bool:
     """A sentence that is a comma list of bare fragments ("ROI, value, proof, 12%, payback")."""
     parts = [p for p in re.split(r"[,;:]", sentence) if p.strip()]
@@ -242,7 +263,13 @@ def _fragment_list(sentence: str) -> bool:
     jargon = len(_JARGON.findall(sentence))
     if len(parts) >= 4 and len(short) == len(parts) and jargon >= 1:
         return True
+    if len(parts) >= 6 and all(len(_WORD.findall(p)) <= 4 for p in parts) and not _SUBJECT.search(sentence):
+        return True  # "Agency spend, 20-30% savings, $9.2M to $6.5M, float pool, pilot": no sentence
     return len(parts) >= 4 and len(short) >= 3 and len(short) * 10 >= len(parts) * 7 and jargon >= 2
+
+
+_SUBJECT = re.compile(r"\b(?:i|we|you|they|he|she|it|that|this|there)(?:'\w+)?\s+\w+", re.I)
+"""A subject followed by a word: the list sits inside a real sentence ("we cover A, B, C ...")."""
 
 
 def _cue_only(text: str) -> bool:
@@ -259,14 +286,14 @@ def _is_stuffed(text: str) -> bool:
     words = _WORD.findall(text)
     if _cue_only(text):
         return True
-    sentences = [m.group(0) for m in re.finditer(r"[^.!?\n]+[.!?]*", text)]
+    sentences = _sentences(text)
     if any(_fragment_list(s) for s in sentences):
         return True
     if len(words) < 8:
         return False
     if len(_ACK_CUES.findall(text)) >= 3 and len(words) <= 30:
         return True
-    sentences = [m.group(0) for m in re.finditer(r"[^.!?\n]+[.!?]*", text)]
+    sentences = _sentences(text)
     if any(_fragment_list(s) for s in sentences):
         return True
     if any(len(_ACK_CUES.findall(s)) >= 3 for s in sentences):

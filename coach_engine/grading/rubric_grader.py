@@ -84,6 +84,9 @@ plain acknowledgement check; playing back is more)."""
 YES_BUT_CAP: dict[str, tuple[str, int]] = {"objection-handling": ("delivery", 3)}
 """rubric id -> (skill, cap) after a yes-but ("I get it, but honestly ..."): a rebuttal dressed as empathy is
 "mostly calm, with a slip" at best."""
+SPECIFIC_REST_WORDS = 3
+"""An acknowledgement whose sentence goes on for this many words, with a content word among them, says
+what it heard in the rep's own terms ("Fair enough, peak season is sacred."): not a stock phrase."""
 MIN_ENGAGED_WORDS = 5
 """A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
 CONCERN_REVEALED_SIMILARITY = 0.5
@@ -112,15 +115,37 @@ def reply_transcript(scenario: Scenario, reply: str) -> Transcript:
                                                    Turn(role="rep", text=reply)])
 
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
+
+
+def _stem(word: str) -> str:
+    """A crude suffix strip, so "expected" and "expecting" or "budgets" and "budgeted" count as the same
+    word when an acknowledgement is compared with what the buyer said."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _content_words(text: str) -> set[str]:
     words = {w.lower().strip("'’-") for w in _WORDS.findall(text)}
-    return {w for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
+    return {_stem(w) for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
 
 
 def _sentence_end(text: str, pos: int) -> int:
     """The end of the sentence that contains ``pos`` (after its . ! or ?), or the end of the text."""
     ends = [i for i in (text.find(c, max(pos - 1, 0)) for c in ".!?") if i >= 0]
     return min(ends) + 1 if ends else len(text)
+
+
+def _after_stock_phrase(sentence: str) -> str:
+    """What an acknowledgement sentence says after its stock phrase ("Fair enough, | peak season is
+    sacred."), or "" when no stock phrase is found (the sentence is then judged whole)."""
+    from ..signals import load_signal_rules
+
+    ends = [m.end() for p in load_signal_rules().behaviours[Behaviour.ACKNOWLEDGE].patterns
+            if (m := p.search(sentence))]
+    return sentence[min(ends):] if ends else ""
 
 
 def word_count(text: str) -> int:
@@ -174,6 +199,13 @@ class AnalysedTurn:
     def negative(self) -> list[Signal]:
         return [s for s in self.signals if s.behaviour in NEGATIVE and s.behaviour not in
                 (Behaviour.INJECTION, Behaviour.KEYWORD_STUFFING)]
+
+    @cached_property
+    def judgeable(self) -> bool:
+        """A real reply whose manner can be judged (``none_of`` checks), even if it moves nothing: a
+        polite exit ("No worries, I'll call you in February then.") is calm and concise, and its
+        passivity is scored by the passive anti-pattern and the other skills."""
+        return not self.void and word_count(self.text) >= MIN_ENGAGED_WORDS
 
     @cached_property
     def engaged(self) -> bool:
@@ -271,14 +303,15 @@ def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn], echo: bool
             result.evidence = _evidence(offending)
             result.note = f"{s.behaviour.value} at turn {t.index}"
             return result
-        engaged = [t for t in turns if t.engaged]
+        engaged = [t for t in turns if t.judgeable]
         if not engaged:
             result.evidence = []
             result.note = "no substantive reply to judge"
             return result
         if not (check.any_of or check.all_of):
-            first = engaged[0]
-            quote = min(first.positive(), key=lambda s: (s.start, s.end)).quote
+            first = next((t for t in engaged if t.positive()), engaged[0])
+            quote = min(first.positive(), key=lambda s: (s.start, s.end)).quote if first.positive() \
+                else first.text.strip()
             result.evidence = [Evidence(turn=first.index, quote=quote)]
     result.passed = True
     return result
@@ -435,6 +468,9 @@ class RubricGrader:
                 continue
             if _content_words(window) & vocab or float(vec @ vecs[0]) >= SPECIFIC_SIMILARITY:
                 continue
+            rest = _after_stock_phrase(window)
+            if word_count(rest) >= SPECIFIC_REST_WORDS and _content_words(rest):
+                continue  # "Fair enough, peak season is sacred.": it goes on to say what it heard
             out.add((s.behaviour, s.start))
         return out
 

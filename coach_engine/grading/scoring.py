@@ -68,6 +68,11 @@ CONVERSATIONAL: Mapping[str, tuple[str, int]] = {"objection-handling": ("deliver
 """rubric id -> (delivery skill, cap when the rep asked no question at all): level 5 "asks as much as it
 tells" cannot be met by statements alone."""
 
+EXPLORE_DEPTH: Mapping[str, str] = {"objection-handling": "explore", "discovery": "open-questions"}
+"""rubric id -> the exploring skill whose single-reply score follows how many questions the rep asked
+(the anchors: "one open question about the objection" is a 3, "open questions that uncover the real
+concern" a 4 and up): one question or none caps it at 4; two or more lift a passed skill by one."""
+
 OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
 INJECTION_CAP = 10
 STUFFING_CAP = 20
@@ -176,6 +181,8 @@ def assemble(
             base = max(base, floor)
         base = min(base, slip_cap(parts, skill.id, rep_turns))
         base = min(base, parts.caps.get(skill.id, 5))
+        if mode == "reply" and EXPLORE_DEPTH.get(rubric.id) == skill.id and base > 1:
+            base = min(base, 4) if delivery.questions <= 1 else min(5, base + 1)
         conv = CONVERSATIONAL.get(rubric.id)
         if conv and conv[0] == skill.id and delivery.rep_turns and delivery.questions == 0:
             base = min(base, conv[1])
