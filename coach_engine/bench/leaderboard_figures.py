@@ -159,22 +159,15 @@ def _seed_team(
 def _cleanup(store: Any, names: list[str]) -> None:
     from sqlalchemy import delete, select
 
-    from ..store.schema import (
-        AssignmentRow,
-        AttemptRow,
-        SkillScoreRow,
-        TeamRow,
-        UserRow,
-        WeekRepRow,
-        WeekSkillRow,
-    )
+    from ..store.rollup import ROLLUPS
+    from ..store.schema import AssignmentRow, AttemptRow, SkillScoreRow, TeamRow, UserRow
 
     with store.session() as s:
         ids = list(s.scalars(select(TeamRow.id).where(TeamRow.name.in_(names))))
         if not ids:
             return
-        s.execute(delete(WeekSkillRow).where(WeekSkillRow.team_id.in_(ids)))
-        s.execute(delete(WeekRepRow).where(WeekRepRow.team_id.in_(ids)))
+        for table in ROLLUPS:
+            s.execute(delete(table).where(table.team_id.in_(ids)))
         attempts = select(AttemptRow.id).where(AttemptRow.team_id.in_(ids))
         s.execute(delete(SkillScoreRow).where(SkillScoreRow.attempt_id.in_(attempts)))
         s.execute(delete(AttemptRow).where(AttemptRow.team_id.in_(ids)))
