@@ -5,19 +5,31 @@ busy timeout, so the app, the CLI and a drill in another process can share the
 file. PostgreSQL is reached through ``SCRIMMAGE_DATABASE_URL``
 (``postgresql+psycopg://...``). Migrations run programmatically with Alembic
 on every open: there is no alembic.ini and nothing to remember to run.
+
+Opening a database that is already at head is the common case (every app
+start, every CLI call), and importing Alembic costs about a second on a busy
+box (docs/PERFORMANCE.md §4). So ``migrate`` first compares the database's
+``alembic_version`` rows with the head revisions of the migrations package —
+read from the version files' ``revision``/``down_revision`` lines without
+importing them, so a new migration is picked up with no list to update — and
+imports Alembic only when they differ (or cannot be read).
 """
 
 from __future__ import annotations
 
+import ast
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,13 +55,90 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+def _revision_ids(value: Any) -> set[str]:
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return set(value)
+    raise ValueError(f"unexpected revision value {value!r}")
+
+
+def _read_revision(path: Path) -> tuple[str, set[str]]:
+    """A version file's ``revision`` and ``down_revision`` (literals read from its source, not imported)."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    found[target.id] = ast.literal_eval(node.value) if node.value is not None else None
+    revision = found.get("revision")
+    if not isinstance(revision, str) or "down_revision" not in found:
+        raise ValueError(f"{path.name} does not name its revision and down_revision")
+    return revision, _revision_ids(found["down_revision"])
+
+
+@lru_cache(maxsize=8)
+def head_revisions(versions: Path = MIGRATIONS / "versions") -> frozenset[str] | None:
+    """The head revision ids of the migrations package, or None if the version files cannot be read.
+
+    Alembic's own rule: a head is a revision no other revision names as its down revision.
+    """
+    try:
+        revisions: set[str] = set()
+        downs: set[str] = set()
+        for path in versions.glob("*.py"):
+            if path.name.startswith("_"):
+                continue
+            revision, down = _read_revision(path)
+            revisions.add(revision)
+            downs |= down
+    except (OSError, SyntaxError, ValueError):
+        return None
+    heads = frozenset(revisions - downs)
+    return heads or None
+
+
+def current_revisions(engine: Engine) -> frozenset[str] | None:
+    """The revisions recorded in the database's ``alembic_version`` (None when there is no such table)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+        return frozenset(str(r[0]) for r in rows)
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database is already at the migrations' head (cheap: no Alembic import)."""
+    heads = head_revisions()
+    if heads is None:
+        return False
+    try:
+        return current_revisions(engine) == heads
+    except Exception:  # unreadable: let Alembic look (and say what is wrong)
+        return False
+
+
 def migrate(engine: Engine) -> None:
-    """Apply every pending migration (idempotent)."""
+    """Apply every pending migration (idempotent); a database already at head costs one query."""
+    if at_head(engine):
+        return
+    upgrade(engine)
+
+
+def upgrade(engine: Engine) -> None:
+    """Run Alembic's ``upgrade head`` on ``engine`` (imports Alembic)."""
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
