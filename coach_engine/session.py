@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent"]
 
 MAX_REP_CHARS = 2000
+_PREPARE_LINE = "Thanks for taking the time."
+"""What ``_prepare_detectors`` runs the detectors on (its signals are thrown away)."""
 
 
 class DrillInputError(ValueError):
@@ -117,7 +119,9 @@ class DrillSession:
             raise DrillInputError("This drill has already started.")
         situation = self.director.opening()
         text = self.voice.speak(self.scenario, self.state, situation, [])
-        return self._record("buyer", text, getattr(self.voice, "last_notice", None))
+        turn = self._record("buyer", text, getattr(self.voice, "last_notice", None))
+        self._prepare_detectors()
+        return turn
 
     def rep_says(self, text: str) -> BuyerReply:
         """The rep speaks; returns the buyer's reply and the new state."""
@@ -162,6 +166,19 @@ class DrillSession:
         self._record("rep", text)
         return self._decide(text, history, len(self.transcript.turns) - 1)
 
+    def _prepare_detectors(self) -> None:
+        """Run the detectors once on a neutral line, discarding the result.
+
+        The detectors embed the scenario's own texts (opening, context, value and
+        proof points, next step) with every rep turn, and once per process their
+        cue prototypes. Both are cached, so doing it here, while the rep reads the
+        buyer's opening, leaves the rep's first turn the cost of their own
+        sentences only (docs/PERFORMANCE.md, buyer turn). Going through
+        ``detect_signals`` itself keeps this in step with whatever it embeds.
+        """
+        ctx = SignalContext(self.scenario, list(self.transcript.turns), self.state.concern_revealed)
+        detect_signals(_PREPARE_LINE, ctx, self.embedder)
+
     def _decide(self, text: str, history: list[Turn], index: int) -> Situation:
         ctx = SignalContext(self.scenario, history, self.state.concern_revealed)
         signals = detect_signals(text, ctx, self.embedder)
@@ -181,8 +198,11 @@ class DrillSession:
         turn = Turn(role=role, text=text)
         self.transcript.turns.append(turn)
         if self.on_turn is not None:
-            self.on_turn(TurnEvent(len(self.transcript.turns) - 1, role, text,
-                                   self.state.model_dump(mode="json"), notice))
+            self.on_turn(
+                TurnEvent(
+                    len(self.transcript.turns) - 1, role, text, self.state.model_dump(mode="json"), notice
+                )
+            )
         return turn
 
     # --- resume ---------------------------------------------------------------------------
@@ -212,6 +232,8 @@ class DrillSession:
         if pending is not None:
             reply = session.voice.speak(scenario, session.state, pending, list(session.transcript.turns))
             session._buyer_turn(reply)
+        if not session.finished:
+            session._prepare_detectors()
         return session
 
 
@@ -221,7 +243,7 @@ def _merge(offline: SignalSet, extra: list[Signal]) -> SignalSet:
     merged = list(offline.signals)
     gamed = any(s.behaviour.value in ("injection", "keyword_stuffing") for s in offline.signals)
     for s in extra:
-        if offline.text[s.start:s.end] != s.quote:
+        if offline.text[s.start : s.end] != s.quote:
             idx = offline.text.find(s.quote) if s.quote else -1
             if idx < 0:
                 continue

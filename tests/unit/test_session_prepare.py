@@ -1,0 +1,66 @@
+"""DrillSession.start prepares the detectors, so the rep's first turn embeds only the rep's own words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from coach_engine.embeddings import CachedEmbedder
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.session import DrillSession
+from coach_engine.signals import sentence_spans
+
+LINES = [
+    "That's fair. What's behind the number for you?",
+    "So the board froze spend. Routewise cuts fuel 12-18%, about $90k a year for 85 trucks.",
+    "Could we take 30 minutes on Tuesday with you and your controller to scope a paid pilot?",
+]
+
+
+class Recording:
+    """Records every batch that reaches the model."""
+
+    def __init__(self, inner: CachedEmbedder):
+        self.inner = inner.inner
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        return self.inner.embed(texts)
+
+
+def _drill(bank: ScenarioBank, embedder: CachedEmbedder, prepare: bool, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    if not prepare:
+        monkeypatch.setattr(DrillSession, "_prepare_detectors", lambda self: None)
+    d = DrillSession(bank.get("cfo-price-routing"), embedder=embedder, seed=3)
+    d.start()
+    for line in LINES:
+        d.rep_says(line)
+    monkeypatch.undo()
+    return d
+
+
+def test_preparing_changes_nothing_the_rep_sees(
+    bank: ScenarioBank, hash_embedder: CachedEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with_prep = _drill(bank, hash_embedder, True, monkeypatch)
+    without = _drill(bank, hash_embedder, False, monkeypatch)
+    assert with_prep.transcript == without.transcript
+    assert with_prep.state == without.state
+    assert [s.signals for s in with_prep.signals] == [s.signals for s in without.signals]
+    assert len(with_prep.signals) == len(LINES)  # the preparation's own signals are not kept
+
+
+@pytest.mark.slow
+def test_first_rep_turn_embeds_only_the_reps_sentences(bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    inner = Recording(embedder)
+    d = DrillSession(bank.get("cfo-price-routing"), embedder=CachedEmbedder(inner))  # type: ignore[arg-type]
+    d.start()
+    inner.batches.clear()
+    first = "That's fair. What's behind the number for you?"
+    d.rep_says(first)
+    assert len(inner.batches) == 1
+    assert inner.batches[0] == [first[s:e] for s, e in sentence_spans(first)]
