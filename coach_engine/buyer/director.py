@@ -30,7 +30,7 @@ from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .persona import scenario_facts
 from .rules import DirectorRules, classify_item, load_rules
 from .state import BuyerState, ResolutionItem, Situation
-from .substance import screen, specific
+from .substance import fragment_spans, screen, specific
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -158,7 +158,7 @@ class BuyerDirector:
             or (B.OPEN_QUESTION in asking and not pitching)
             or (bool(asking | (helpful & {B.SUMMARIZE})) and self._names_concern(signals))
             # A good guess said as a statement ("I'd guess last winter is part of this ...").
-            or (not negatives and (B.ACKNOWLEDGE in helpful or not pitching) and self._names_concern(signals))
+            or (not negatives and not pitching and self._names_concern(signals))
         )
         if explored:
             st.explore_turns += 1
@@ -276,12 +276,16 @@ class BuyerDirector:
         )
 
     def _names_concern(self, signals: SignalSet) -> bool:
-        """The rep put the hidden concern into words themselves (a good guess or a playback)."""
+        """The rep put the hidden concern into words themselves (a good guess or a playback).
+
+        Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing.
+        """
         if self.embedder is None or self.embedder.name.startswith("hash"):
             return False
         from ..signals import sentence_spans
 
-        sents = [signals.text[a:b] for a, b in sentence_spans(signals.text)]
+        lists = fragment_spans(signals.text, self.rules.substance)
+        sents = [signals.text[a:b] for a, b in sentence_spans(signals.text) if (a, b) not in lists]
         if not sents:
             return False
         vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])

@@ -38,7 +38,11 @@ _WORD = re.compile(r"[A-Za-z0-9$%][\w$%'’.\-/]*")
 _DURATION = re.compile(
     r"\b\d+[- ]?(minutes?|mins?|hours?|hrs?|days?|weeks?)\b|\b(half|an?)\s+hour\b", re.IGNORECASE
 )
-_NUMBER = re.compile(r"\d")
+_NUMBER = re.compile(
+    r"\d|\b(zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|million|half|halved|third|quarter|double|doubled|twice|tripled|dozen)\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _NOT_NAMES = re.compile(
     r"^(I|I'm|I'd|I'll|I've|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
@@ -52,7 +56,11 @@ def _words(text: str) -> list[str]:
 
 def _items(sentence: str, rules: SubstanceRules) -> tuple[int, int, int]:
     """(items, bare items, words in the longest item) of a sentence split at commas, colons, dashes."""
-    items = [p.strip() for p in _SPLIT.split(sentence.strip().rstrip(".!?")) if p.strip()]
+    text = sentence.strip().rstrip(".!?")
+    parts = re.split(r":(?!\d)", text, maxsplit=1)
+    if len(parts) == 2 and len([p for p in _SPLIT.split(parts[1]) if p.strip()]) >= rules.list_min_items:
+        text = parts[1]  # a frame before the list ("Here's the value for you: sync, no-shows, ROI, ...")
+    items = [p.strip() for p in _SPLIT.split(text) if p.strip()]
     function = {w.lower() for w in rules.function_words}
     bare = longest = 0
     for item in items:

@@ -31,6 +31,7 @@ STUFFED_LISTS = [
     "Bad-snow year, fixed fee, $9.6M, 8%, $770k, Bear Hollow, three times over, ROI.",
     "Pilot, case study, ROI, next Tuesday?",
     "Here's the summary: fuel, board freeze, $90k, Hartley, ROI.",
+    "Here's the value for you: sync, no-shows, $110k, Cedar Paws, ROI.",
 ]
 REAL_SENTENCES = [
     "Redmesa Wind, 140 turbines, avoided 4 gearbox failures in 18 months, about $1.4M.",
@@ -40,6 +41,8 @@ REAL_SENTENCES = [
     "Fair question, Margaret, and I'd rather understand the comparison than defend our number.",
     "Thank you, Denise, that's kind, and I'm glad the branch managers liked it.",
     "Bluestem Carriers, 70 reefers, took deadhead from 19% down to 13% in one season, about $340k.",
+    "Could we do Thursday at 2:30, you, me and your IT lead, 30 minutes, sandbox?",
+    "Here's what I'd suggest: a 30-minute call, Thursday at 2, you and your IT lead, and a sandbox copy.",
 ]
 
 
@@ -171,6 +174,8 @@ def test_a_turn_without_lists_passes_the_screen_untouched() -> None:
         ("Customers like you love it and see great results.", False),
         ("Lots of print shops like yours have had real success with Routewise.", False),
         ("Honestly, Dana, everyone who tries it sees the difference.", False),
+        ("A regional carrier cut deadhead by a third in one season.", True),
+        ("One of our customers loves it.", False),
     ],
 )
 def test_proof_must_name_a_customer_a_number_or_a_result(cfo: Scenario, quote: str, ok: bool) -> None:
@@ -190,3 +195,24 @@ def test_vague_proof_does_not_meet_a_proof_item(bank: ScenarioBank) -> None:
     assert not d.state.resolution[1].met
     d.step(signals_on("Hartley Freight, 60 trucks, saved $210k in year one.", (B.GIVE_PROOF,)), 5)
     assert d.state.resolution[1].met
+
+
+@pytest.mark.slow
+def test_a_good_guess_said_as_a_statement_draws_out_the_concern_a_keyword_list_does_not(
+    cfo: Scenario,
+    embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    from coach_engine.session import DrillSession
+
+    said = (
+        "I'd guess this isn't only about the $48k. After a big software rollout goes badly, boards "
+        "often freeze any new software spend for a while."
+    )
+    listed = "Failed ERP rollout, board freeze, new software spend, last year. Anything else?"
+    outcomes = []
+    for text in (said, listed):
+        s = DrillSession(cfo, embedder=embedder, seed=0)
+        s.start()
+        s.rep_says(text)
+        outcomes.append((s.state.concern_revealed, s.state.last_situation))
+    assert outcomes == [(True, "reveal_concern"), (False, "push_back_stuffing")]
