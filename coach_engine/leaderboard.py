@@ -178,7 +178,7 @@ def _on_time_passes(
         if user_id is not None:
             q = q.where(AttemptRow.user_id == user_id)
         done: dict[int, list[tuple[datetime, int, int | None]]] = defaultdict(list)
-        for uid, overall, completed_at, attempt_id in conn.execute(q):
+        for uid, overall, completed_at, attempt_id in conn.execute(q).all():
             if completed_at is not None and completed_at < cutoff:
                 done[uid].append((completed_at, attempt_id, overall))
         for rows in done.values():
@@ -208,13 +208,12 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
     with store.session() as s:
         rollup.stamp_missing(s, team_rec.id)  # rows bulk-loaded behind the store's back, if any
         conn = s.connection()  # Core rows: no ORM row processing for thousands of aggregates
-        reps = list(
-            conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.name).where(
-                    UserRow.team_id == team_rec.id, UserRow.role == "rep"
-                )
+        # .all() everywhere: one fetchall per query instead of a driver call per row.
+        reps = conn.execute(
+            select(UserRow.id, UserRow.email, UserRow.name).where(
+                UserRow.team_id == team_rec.id, UserRow.role == "rep"
             )
-        )
+        ).all()
 
         # Scenario points: the sum of each rep's best score per scenario this week (roll-up).
         scenario_points = {
@@ -223,7 +222,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
                 select(WeekScenarioRow.user_id, func.sum(WeekScenarioRow.best))
                 .where(WeekScenarioRow.team_id == team_rec.id, WeekScenarioRow.week == week_number(week))
                 .group_by(WeekScenarioRow.user_id)
-            )
+            ).all()
         }
 
         # Drills and score sums per rep from the weekly roll-up (store.rollup): this week, the
@@ -251,7 +250,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             )
             .where(w.team_id == team_rec.id, w.week.between(min(offsets), max(offsets)))
             .group_by(w.user_id)
-        ):
+        ).all():
             if n_now:
                 stats[uid] = (int(n_now), float(sum_now) / int(n_now))
             if n_prev:
@@ -268,7 +267,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
                     WeekSkillRow.scored,
                     WeekSkillRow.score_sum,
                 ).where(WeekSkillRow.team_id == team_rec.id, WeekSkillRow.week == week_number(week))
-            )
+            ).all()
             if scored
         ]
 
