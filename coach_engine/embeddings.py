@@ -41,6 +41,7 @@ __all__ = [
     "cosine",
     "get_embedder",
     "packaged_model_path",
+    "process_embedder",
 ]
 
 
@@ -113,7 +114,10 @@ class LocalEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._st().encode(
-            list(texts), batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True,
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
@@ -201,6 +205,14 @@ class CachedEmbedder:
 _EMBEDDERS: dict[tuple[str, str], CachedEmbedder] = {}
 
 
+def process_embedder(name: str, dim: int) -> CachedEmbedder | None:
+    """The embedder ``get_embedder`` already built in this process under ``name``, if there is one."""
+    for existing in list(_EMBEDDERS.values()):
+        if existing.name == name and existing.dim == dim:
+            return existing
+    return None
+
+
 def get_embedder(settings: Settings, client: Any | None = None) -> CachedEmbedder:
     """The process-wide embedder for these settings (created once, model loaded lazily)."""
     backend = settings.embedding_backend
@@ -217,8 +229,11 @@ def get_embedder(settings: Settings, client: Any | None = None) -> CachedEmbedde
                 from openai import OpenAI
 
                 settings.require_llm()
-                client = OpenAI(api_key=settings.api_key_value(), base_url=settings.openai_base_url,
-                                timeout=settings.llm_timeout)
+                client = OpenAI(
+                    api_key=settings.api_key_value(),
+                    base_url=settings.openai_base_url,
+                    timeout=settings.llm_timeout,
+                )
             inner = OpenAIEmbedder(client, model)
         else:
             inner = LocalEmbedder(settings.embedding_model)

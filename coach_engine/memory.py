@@ -48,7 +48,13 @@ def index_attempt(store: Store, index: AttemptIndex, actor: User, attempt_id: in
 def team_examples(
     store: Store, index: AttemptIndex, actor: User, attempt_id: int, k: int = 3
 ) -> list[TeamExample]:
-    """Better-scoring teammate replies to the same objection, close to this attempt's replies."""
+    """Better-scoring teammate replies to the same objection, close to this attempt's replies.
+
+    The query vectors are this attempt's own, as ``index_attempt`` stored them
+    (``team_best`` reads them back through ``exclude_attempt``): the scorecard's
+    "from your team" embeds nothing, whether right after the drill or later in
+    another process.
+    """
     attempt = store.get_attempt(actor, attempt_id)  # enforces read scope
     owner = store.login(attempt.user_email)
     texts = [t.text for t in store.transcript_turns(actor, attempt_id) if t.role == "rep"]

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from ..embeddings import CachedEmbedder, Embedder, HashEmbedder, get_embedder
+from ..embeddings import CachedEmbedder, Embedder, HashEmbedder, get_embedder, process_embedder
 from ..models import OBJECTIONS, Scenario, Scorecard, Turn
 from .records import Attempt, PermissionDenied, User
 from .weeks import iso_week
@@ -72,9 +73,17 @@ class ScrimmageEmbeddingFunction(EmbeddingFunction[Documents]):
 
 
 def embedder_from_name(name: str, dim: int) -> Embedder:
-    """Rebuild an embedder from its ``name`` (``hash:256``, ``local:...``, ``openai:MODEL``)."""
+    """Rebuild an embedder from its ``name`` (``hash:256``, ``local:...``, ``openai:MODEL``).
+
+    The process's own embedder of that name is reused when there is one: Chroma
+    calls this for every collection it opens, and building ``Settings`` each time
+    costs milliseconds per shard.
+    """
     from ..settings import Settings
 
+    existing = process_embedder(name, dim)
+    if existing is not None:
+        return existing
     backend, _, model = name.partition(":")
     if backend == "hash":
         return CachedEmbedder(HashEmbedder(int(model or dim)))
@@ -275,7 +284,13 @@ class AttemptIndex:
             col = self.collection_for(team_id, objection)
             for start in range(0, len(ids), 1000):
                 end = start + 1000
-                col.upsert(ids=ids[start:end], documents=docs[start:end], metadatas=metas[start:end])
+                # Embedded here, once, by our embedder (what Chroma would call through ``self.ef``).
+                col.upsert(
+                    ids=ids[start:end],
+                    documents=docs[start:end],
+                    metadatas=metas[start:end],
+                    embeddings=self.embedder.embed(docs[start:end]),
+                )
             total += len(ids)
         return total
 
@@ -286,19 +301,32 @@ class AttemptIndex:
     # --- reading ----------------------------------------------------------------------
 
     def _query(
-        self, collections: Sequence[Any], texts: Sequence[str], where: dict[str, Any] | None, n: int
+        self,
+        collections: Sequence[Any],
+        texts: Sequence[str],
+        where: dict[str, Any] | None,
+        n: int,
+        embeddings: np.ndarray | None = None,
     ) -> list[ReplyHit]:
-        texts = [t for t in texts if t.strip()]
-        if not texts:
+        """Nearest replies to ``texts`` in ``collections``; the texts are embedded once for all of them.
+
+        No ``count()`` first: Chroma returns fewer than ``n`` (or none) from a small
+        or empty collection, and a count is one more call per shard.
+        """
+        keep = [i for i, t in enumerate(texts) if t.strip()]
+        if not keep:
             return []
+        if embeddings is None:
+            vectors = self.embedder.embed([texts[i] for i in keep])
+        else:
+            if len(embeddings) != len(texts):
+                raise ValueError(f"{len(embeddings)} query embeddings for {len(texts)} texts")
+            vectors = np.asarray(embeddings, dtype=np.float32)[keep]
         seen: dict[str, ReplyHit] = {}
         for col in collections:
-            size = int(col.count())
-            if size == 0:
-                continue
             res = col.query(
-                query_texts=list(texts),
-                n_results=min(n, size),
+                query_embeddings=vectors,
+                n_results=n,
                 where=where,
                 include=["documents", "metadatas", "distances"],
             )
@@ -325,16 +353,25 @@ class AttemptIndex:
         min_overall: int = 0,
         k: int = 3,
         pool: int = 40,
+        query_embeddings: np.ndarray | None = None,
     ) -> list[ReplyHit]:
         """Better-scoring teammates' replies to the same objection, close to what the rep said.
 
         Of the ``pool`` nearest replies in the team's collection for this objection,
         those by other reps, from other attempts and scored above ``min_overall``
         are ranked by score, then closeness; one per attempt.
+
+        The query vectors are ``query_embeddings`` when given (one row per text);
+        otherwise the replies of ``exclude_attempt`` already stored in this collection
+        lend theirs (the scorecard asks right after indexing the attempt, so nothing
+        is embedded twice, even in a new process), and only the other texts are embedded.
         """
         if actor.team_id is None:
             return []
-        hits = self._query([self.collection_for(actor.team_id, objection)], texts, None, pool)
+        col = self.collection_for(actor.team_id, objection)
+        if query_embeddings is None and exclude_attempt is not None:
+            query_embeddings = self._stored_or_embedded(col, exclude_attempt, texts)
+        hits = self._query([col], texts, None, pool, query_embeddings)
         best: dict[int, ReplyHit] = {}
         for h in hits:
             if h.user == actor.email or h.attempt_id == exclude_attempt or h.overall <= min_overall:
@@ -342,6 +379,22 @@ class AttemptIndex:
             if h.attempt_id not in best:
                 best[h.attempt_id] = h
         return sorted(best.values(), key=lambda h: (-h.overall, h.distance, h.id))[:k]
+
+    def _stored_or_embedded(self, col: Any, attempt_id: int, texts: Sequence[str]) -> np.ndarray | None:
+        """Vectors for ``texts``: this attempt's stored reply vectors where a text matches, else embedded."""
+        got = col.get(where={"attempt": int(attempt_id)}, include=["documents", "embeddings"])
+        stored: dict[str, np.ndarray] = {}
+        vectors = got.get("embeddings")
+        if vectors is not None:
+            for doc, vec in zip(got.get("documents") or [], vectors, strict=True):
+                stored[str(doc)] = np.asarray(vec, dtype=np.float32)
+        if not stored:
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t.strip() and t not in stored]
+        if missing:
+            stored.update(zip(missing, self.embedder.embed(missing), strict=True))
+        blank = np.zeros(self.embedder.dim, dtype=np.float32)  # empty texts: dropped by ``_query``
+        return np.stack([stored.get(t, blank) for t in texts])
 
     def own_replies(
         self, actor: User, *, objection: str | None = None, texts: Sequence[str] = (), k: int = 10
