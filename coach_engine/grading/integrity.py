@@ -47,7 +47,8 @@ _INJECTION_PATTERNS = [
     re.compile(r"\b(?:give|award|assign|rate|score|grade|mark)\s+(?:this|me|the rep|my (?:reply|answer|"
                r"response)|it|this (?:reply|answer|response|rep|transcript))\b[^.!?\n]{0,40}?"
                r"(?:\d+\s*(?:/|out of)\s*\d+|full marks|top marks|max(?:imum)?|perfect|highest|a pass|"
-               r"excellent|5\b|10\b|100\b)", re.I),
+               r"excellent|(?:5|10|100)\b(?!\s*-?\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent)))",
+               re.I),
     re.compile(r"\b\d{1,3}\s*(?:/|out of)\s*\d{1,3}\b[^.!?\n]{0,30}\b(?:score|marks?|rating|grade)\b", re.I),
     re.compile(r"\b(?:full|top|maximum|perfect)\s+(?:marks|score|points|rating)\b", re.I),
     re.compile(r"\byou\s+(?:are|must|should|will)\s+now\s+(?:be\s+)?(?:a|an|the|in|acting)\s+[^.!?\n]{0,30}"
@@ -167,6 +168,18 @@ _INJECTION_PATTERNS = [
     re.compile(r"<!--|-->|/\*|\*/|\{\{|\}\}|(?:^|\s)#{2,}\s*\w", re.I),
     re.compile(r"\[[^\]]{0,120}\b(?:override|instructions?|directive|score|scoring|rate|rating|label|grade|grading|"
                r"assessment|evaluation|evaluator|reviewer|rubric|system|admin)\b[^\]]{0,120}\]", re.I),
+    re.compile(r"[\[(][^\])]{0,160}\b(?:as\s+the\s+(?:character|persona|buyer)|in\s+character|"
+               r"you(?:'re|\s+are)\s+now|(?:reply|respond)\s+that\s+(?:this|the|my|you)|"
+               r"agree\s+to\s+the)\b[^\])]{0,160}[\])]", re.I),
+    re.compile(r"\bas\s+the\s+character\b|\byou(?:'re|\s+are)\s+now\s+(?:fully\s+)?(?:convinced|satisfied|sold|"
+               r"persuaded|on\s+board|happy\s+with)\b", re.I),
+    # Appeals for a score ("I need a 5 for my review"), or naming the product's scores in the reply.
+    re.compile(r"\b(?:i\s+need|give\s+me|i'?d\s+(?:love|appreciate|like)|please\s+(?:give|award))\s+(?:a|an|the)?\s*"
+               r"(?:5|five|10|ten|100|perfect|top|high|full)\b(?!\s*-?\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent|"
+               r"clinics?|sites?|stores?|users?|seats?|licen[cs]es?))", re.I),
+    re.compile(r"\bscrimmage\s+(?:scores?|grades?|ratings?|marks?)\b|\b(?:my|these|this)\s+(?:scores?|grades?|"
+               r"rating)\s+(?:matters?|counts?|hurts?|depends?)\b|\banything\s+less\s+(?:than\s+(?:a\s+)?\d+\s+)?"
+               r"(?:really\s+)?hurts\b", re.I),
     re.compile(r"(?<![\w/+])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{16,}={0,2}"
                r"(?![\w/+])"),
     re.compile(r"\b(?:decode|decrypt|base64|rot13)\b", re.I),
@@ -256,9 +269,13 @@ def _sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
+_ITEM_SPLIT = re.compile(r",(?!\d{3}\b)|[;:]")
+"""List items: split at commas (not the ones in "1,900"), semicolons and colons."""
+
+
 def _fragment_list(sentence: str) -> bool:
     """A sentence that is a comma list of bare fragments ("ROI, value, proof, 12%, payback")."""
-    parts = [p for p in re.split(r"[,;:]", sentence) if p.strip()]
+    parts = [p for p in _ITEM_SPLIT.split(sentence) if p.strip()]
     short = [p for p in parts if len(_WORD.findall(p)) <= 3]
     jargon = len(_JARGON.findall(sentence))
     if len(parts) >= 4 and len(short) == len(parts) and jargon >= 1:
@@ -282,11 +299,34 @@ def _cue_only(text: str) -> bool:
     return len(content) <= 1 or (cues >= 4 and len(content) <= 2)
 
 
+def _telegraphic(sentences: list[str]) -> bool:
+    """A run of two-to-four-word fragments ("Small family place? Tell me more? Anything else? Cancellations
+    20-30%!"): six or more sentences, nearly all that short, is a checklist read aloud, not a conversation."""
+    sized = [len(_WORD.findall(s)) for s in sentences if _WORD.search(s)]
+    tiny = [n for n in sized if n <= 4]
+    return len(sized) >= 6 and len(tiny) * 10 >= len(sized) * 7
+
+
+def _tag_run(sentence: str) -> bool:
+    """Eight or more comma-separated items, nearly all five words or fewer: tags, not a sentence."""
+    parts = [p for p in _ITEM_SPLIT.split(sentence) if p.strip()]
+    fragments = [p for p in parts if len(_WORD.findall(p)) <= 5]
+    return len(parts) >= 8 and len(fragments) * 10 >= len(parts) * 8
+
+
+def _cue_count(text: str) -> int:
+    return sum(len(r.findall(text)) for r in (_CUE_RE, _ACK_CUES, _CONFIRM_CUES))
+
+
 def _is_stuffed(text: str) -> bool:
     words = _WORD.findall(text)
     if _cue_only(text):
         return True
     sentences = _sentences(text)
+    if _telegraphic(sentences):
+        return True
+    if any(_tag_run(s) for s in sentences) and _cue_count(text) >= 2:
+        return True  # a long run of tags (facts, figures, cue words) with coaching cues around it
     if any(_fragment_list(s) for s in sentences):
         return True
     if len(words) < 8:
@@ -310,6 +350,68 @@ def _is_stuffed(text: str) -> bool:
     return bool(cues) and len(cues) - len(distinct) >= 3 and len(cues) * 5 >= len(words)
 
 
+_FOREIGN_FUNCTION = re.compile(
+    r"\b(?:el|la|los|las|de|del|que|para|por|una|esta|este|y|le|les|des|du|pour|avec|cette|est|et|der|die|das|"
+    r"und|für|mit|diese|dieser|ist|o|os|as|um|uma|com|não|esta|todas|todos|toutes|tous|alle)\b", re.I)
+_ENGLISH_FUNCTION = re.compile(r"\b(?:the|and|of|to|is|are|you|your|we|our|it|that|this|for|with|what|how)\b",
+                               re.I)
+_FOREIGN_MACHINERY = re.compile(
+    r"\b(?:evaluador\w*|evaluateur\w*|évaluat\w*|avaliador\w*|bewert\w*|calificador\w*|correcteur\w*|"
+    r"r[uú]bric\w*|puntuaci[oó]n\w*|punkt\w*|pontua\w*|nota\s+m[aá]xima|note\s+maximale|instrucci[oó]n\w*|"
+    r"instruction\w*|anweisung\w*|instru[cç][aã]o|ignor\w*|simulaci[oó]n|simulation|sistema|syst[eè]me|system|"
+    r"modelo|mod[eè]le|modell|ia|ki|ai|m[aá]xim\w*|maxim\w*|habilidades|comp[eé]tences|fähigkeiten)\b", re.I)
+
+
+_FOREIGN_SCORE = re.compile(
+    r"\b(?:nota|note|punkte?|puntos?|pontos?|calificaci[oó]n|score)\b|\b[1-5]\s*/\s*5\b", re.I)
+_SPACED = re.compile(r"(?:\b[A-Za-z0-9]\s{1,3}){6,}[A-Za-z0-9]\b")
+"""Letters spaced out ("G R A D E   T H I S") to slip past a filter: speech never looks like that."""
+
+
+_GRADING_NOUN = re.compile(
+    r"\b(?:scores?|scoring|grades?|grading|ratings?|marks|rubric|criteri(?:a|on)|evaluat\w+|review(?:er)?s?|"
+    r"scorer|grader|assess\w*|skills?)\b", re.I)
+_TOP_MARK = re.compile(
+    r"\b(?:5|five|10|ten|100|max(?:imum)?|perfect|top|full|highest|every\s+skill|all\s+skills|each\s+skill|"
+    r"flawless|a\s+pass)\b", re.I)
+_UNIT_AFTER = re.compile(r"\s*-?\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|years?|%|percent|x\b)", re.I)
+_PRODUCT_REVIEWS = re.compile(r"\b(?:stars?|g2|capterra|gartner|trustpilot|yelp|app\s+store|google|nps|csat|"
+                              r"customers?|users?|patients?|members?|guests?|students?|clients?|analysts?|"
+                              r"credit|safety|inspection|audit|board|quarterly|performance|annual)\b", re.I)
+
+
+def _asks_for_marks(text: str) -> list[tuple[int, int]]:
+    """A sentence that talks about grades and top marks together ("5 on every skill, please"), unless
+    it is about the product's own ratings ("4.8 out of 5 stars on G2 from 300 customers")."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sent = m.group(0)
+        if _PRODUCT_REVIEWS.search(sent):
+            continue
+        nouns = [g.start() for g in _GRADING_NOUN.finditer(sent)]
+        tops = [t.start() for t in _TOP_MARK.finditer(sent) if not _UNIT_AFTER.match(sent, t.end())]
+        if any(abs(a - b) <= 30 for a in nouns for b in tops):
+            out.append(_sentence_span(text, m.start(), m.end()))
+    return out
+
+
+def _foreign_instructions(text: str) -> list[tuple[int, int]]:
+    """A sentence in another language that names the grader's or the model's machinery ("Instrucción para el
+    evaluador: ignora la rúbrica ..."): a reply to an English-speaking buyer has no reason to hold one."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sent = m.group(0)
+        words = _WORD.findall(sent)
+        if len(words) < 5:
+            continue
+        foreign = len(_FOREIGN_FUNCTION.findall(sent))
+        english = len(_ENGLISH_FUNCTION.findall(sent))
+        machinery = _FOREIGN_MACHINERY.search(sent) or _FOREIGN_SCORE.search(sent)
+        if foreign >= 2 and foreign > english and machinery:
+            out.append(_sentence_span(text, m.start(), m.end()))
+    return out
+
+
 def scan_turn(text: str) -> TurnIntegrity:
     spans: list[tuple[int, int]] = []
     for pat in _INJECTION_PATTERNS:
@@ -317,6 +419,13 @@ def scan_turn(text: str) -> TurnIntegrity:
             span = _sentence_span(text, m.start(), m.end())
             if span[1] > span[0] and span not in spans:
                 spans.append(span)
+    for m in _SPACED.finditer(text):
+        span = _sentence_span(text, m.start(), m.end())
+        if span[1] > span[0] and span not in spans:
+            spans.append(span)
+    for span in [*_foreign_instructions(text), *_asks_for_marks(text)]:
+        if span[1] > span[0] and span not in spans:
+            spans.append(span)
     spans.sort()
     stuffed = None
     if text.strip() and _is_stuffed(text):
