@@ -24,20 +24,26 @@ from coach_engine.identity import pages_for
 st.set_page_config(page_title="Scrimmage", page_icon="🏉", layout="wide")
 
 PAGES = {
-    "practice": st.Page("app_pages/practice.py", title="Practice", icon=":material/sports:",
-                        url_path="practice"),
-    "scorecard": st.Page("app_pages/scorecard.py", title="Scorecard", icon=":material/grading:",
-                         url_path="scorecard"),
+    "practice": st.Page(
+        "app_pages/practice.py", title="Practice", icon=":material/sports:", url_path="practice"
+    ),
+    "scorecard": st.Page(
+        "app_pages/scorecard.py", title="Scorecard", icon=":material/grading:", url_path="scorecard"
+    ),
     "warmup": st.Page("app_pages/warmup.py", title="Warm-up", icon=":material/bolt:", url_path="warmup"),
-    "clinic": st.Page("app_pages/clinic.py", title="Clinic", icon=":material/fitness_center:",
-                      url_path="clinic"),
-    "progress": st.Page("app_pages/progress.py", title="My progress", icon=":material/trending_up:",
-                        url_path="progress"),
+    "clinic": st.Page(
+        "app_pages/clinic.py", title="Clinic", icon=":material/fitness_center:", url_path="clinic"
+    ),
+    "progress": st.Page(
+        "app_pages/progress.py", title="My progress", icon=":material/trending_up:", url_path="progress"
+    ),
     "team": st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team"),
-    "leaderboard": st.Page("app_pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:",
-                           url_path="leaderboard"),
-    "studio": st.Page("app_pages/studio.py", title="Scenario studio", icon=":material/edit_note:",
-                      url_path="studio"),
+    "leaderboard": st.Page(
+        "app_pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", url_path="leaderboard"
+    ),
+    "studio": st.Page(
+        "app_pages/studio.py", title="Scenario studio", icon=":material/edit_note:", url_path="studio"
+    ),
 }
 SIGN_IN = "app_pages/signin.py"
 
@@ -47,16 +53,26 @@ if problem := engine.startup_problem():
 engine.ensure_demo_team()
 member = current_member()
 if member is None:
-    page = st.navigation([
-        st.Page(SIGN_IN, title="Sign in", icon=":material/login:", default=True),
-        *[st.Page(SIGN_IN, title="Sign in", url_path=key, visibility="hidden") for key in PAGES],
-    ])
+    page = st.navigation(
+        [
+            st.Page(SIGN_IN, title="Sign in", icon=":material/login:", default=True),
+            *[st.Page(SIGN_IN, title="Sign in", url_path=key, visibility="hidden") for key in PAGES],
+        ]
+    )
 else:
     home = PAGES[pages_for(member)[0]]
-    page = st.navigation([
-        *[PAGES[k] for k in pages_for(member)],
-        st.Page(lambda: st.switch_page(home), title=home.title, url_path="home", default=True,
-                visibility="hidden"),
-    ])
+    page = st.navigation(
+        [
+            *[PAGES[k] for k in pages_for(member)],
+            st.Page(
+                lambda: st.switch_page(home),
+                title=home.title,
+                url_path="home",
+                default=True,
+                visibility="hidden",
+            ),
+        ]
+    )
     sidebar_identity(member, engine.mode_note())
 page.run()
+engine.warm_up_in_background()  # after a page has rendered: the model loads while the rep reads it

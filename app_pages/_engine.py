@@ -4,28 +4,48 @@ Pages never build engine objects themselves. Heavy things (settings, the
 scenario bank, the embedder, the store, the reply index, the grader) are built
 once per process under ``st.cache_resource``; the rest are thin calls so a
 page reads like a description of the UI. What pages read and write in the
-team's store lives next door in ``_records.py``. Imports that pull in torch or
-Chroma stay inside functions so the first page paints fast.
+team's store lives next door in ``_records.py``.
+
+The first page must paint fast (issue 7: 5 s from ``streamlit run``), so
+imports that the first page does not need — the drill engine (numpy), torch,
+Chroma, grading — stay inside functions, and ``warm_up_in_background`` loads
+the embedding model and those imports in a daemon thread once a page has
+rendered, so the first drill does not wait for them either.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
-from typing import Any
+import time
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from coach_engine.identity import Directory, Member, StoreDirectory
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
 from coach_engine.scenarios import ScenarioBank, parse_scenario
-from coach_engine.session import DrillInputError, DrillSession
 from coach_engine.settings import Settings, get_settings
 from coach_engine.store import SYSTEM, Store
 
+if TYPE_CHECKING:
+    from coach_engine.session import DrillSession
+
 log = logging.getLogger("scrimmage.app")
 
-__all__ = ["DrillInputError"]
+__all__ = ["DrillInputError"]  # noqa: F822 (provided by __getattr__ below)
+
+
+def __getattr__(name: str) -> Any:
+    # ``engine.DrillInputError`` for the pages, without importing the drill engine at first paint
+    # (an ``except`` clause only looks the name up when an exception reaches it).
+    if name == "DrillInputError":
+        from coach_engine.session import DrillInputError
+
+        return DrillInputError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # --- cached resources ---------------------------------------------------------------
 
@@ -51,8 +71,11 @@ def bank() -> ScenarioBank:
         return merged
     for row in authored:
         try:
-            merged.add(parse_scenario(row.yaml_text, f"studio:{row.scenario_id}"),
-                       source=f"studio:{row.scenario_id}", replace=True)
+            merged.add(
+                parse_scenario(row.yaml_text, f"studio:{row.scenario_id}"),
+                source=f"studio:{row.scenario_id}",
+                replace=True,
+            )
         except Exception:
             log.exception("authored scenario %s does not load", row.scenario_id)
     return merged
@@ -133,8 +156,10 @@ def startup_problem() -> str | None:
     try:
         store()
     except Exception as exc:
-        return (f"The database at {s.masked()['database_url']} could not be opened "
-                f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR.")
+        return (
+            f"The database at {s.masked()['database_url']} could not be opened "
+            f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR."
+        )
     return None
 
 
@@ -156,15 +181,64 @@ def ensure_demo_team() -> None:
 
         with st.status("Setting up the demo team — first start only, about a minute…", expanded=True) as box:
             try:
-                summary = seed_demo(the_store, bank=_base_bank(), settings=s, index=index_or_none(),
-                                    progress=box.write)
+                summary = seed_demo(
+                    the_store, bank=_base_bank(), settings=s, index=index_or_none(), progress=box.write
+                )
             except Exception as exc:
                 log.exception("demo seeding failed")
                 box.update(label="The demo team could not be created", state="error")
-                st.error(f"The demo team could not be created ({str(exc).splitlines()[0][:200]}). "
-                         "Run `scrimmage team seed-demo` in a terminal, then reload.")
+                st.error(
+                    f"The demo team could not be created ({str(exc).splitlines()[0][:200]}). "
+                    "Run `scrimmage team seed-demo` in a terminal, then reload."
+                )
                 return
             box.update(label=summary.describe(), state="complete", expanded=False)
+
+
+WARM_UP_DELAY_S = 1.0
+"""How long the warm-up waits after the page that started it, so the browser paints that page first."""
+WARM_UP_IMPORTS = ("coach_engine.grading", "coach_engine.store.index", "pandas", "altair")
+"""What the scorecard after the first drill imports: grading, Chroma, the charts."""
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> threading.Thread | None:
+    """Once per process, after a page has rendered: load what the first drill needs, in a daemon thread.
+
+    With the local model that is torch and the weights (seconds), the detectors'
+    cue prototypes, and the imports of the drill engine and of the scorecard
+    that follows it (grading, Chroma, the charts).
+    The thread calls the engine only, never Streamlit (Streamlit's APIs belong to
+    the script thread); ``embedder()`` later finds the same process-wide model
+    (``embeddings.get_embedder``), waiting under its spinner if loading is still
+    under way. Other backends need no warming (hash) or would spend API calls
+    on every server start (OpenAI), so they start nothing.
+    """
+    s = settings()
+    if s.embedding_backend != "local":
+        return None
+    scenarios = _base_bank().scenarios
+    scenario = scenarios[min(scenarios)] if scenarios else None
+    thread = threading.Thread(target=_warm_up, args=(s, scenario), name="scrimmage-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up(s: Settings, scenario: Scenario | None, delay: float = WARM_UP_DELAY_S) -> None:
+    time.sleep(delay)
+    try:
+        from coach_engine.buyer.scripted import ScriptedVoice
+        from coach_engine.embeddings import get_embedder
+        from coach_engine.session import DrillSession
+
+        emb = get_embedder(s)
+        emb.embed(["warm up"])
+        if scenario is not None:  # a scripted opening (no LLM call, nothing stored) prepares the detectors
+            DrillSession(scenario, embedder=emb, voice=ScriptedVoice(0)).start()
+        for module in WARM_UP_IMPORTS:
+            importlib.import_module(module)
+    except Exception:
+        log.exception("warming up failed; the first drill loads the model instead")
 
 
 # --- mode, drills and grading ---------------------------------------------------------
@@ -190,18 +264,37 @@ def _voice(seed: int) -> Any:
     return get_voice(settings(), seed)
 
 
-def new_drill(scenario: Scenario, *, seed: int = 0, max_turns: int | None = None,
-              on_turn: Any | None = None) -> DrillSession:
+def new_drill(
+    scenario: Scenario, *, seed: int = 0, max_turns: int | None = None, on_turn: Any | None = None
+) -> DrillSession:
     """A fresh DrillSession for ``scenario``; the page calls ``start()``."""
-    return DrillSession(scenario, embedder=embedder(), voice=_voice(seed), seed=seed, max_turns=max_turns,
-                        on_turn=on_turn)
+    from coach_engine.session import DrillSession
+
+    return DrillSession(
+        scenario, embedder=embedder(), voice=_voice(seed), seed=seed, max_turns=max_turns, on_turn=on_turn
+    )
 
 
-def resume_drill(scenario: Scenario, turns: list[Any], *, seed: int = 0, max_turns: int | None = None,
-                 on_turn: Any | None = None) -> DrillSession:
+def resume_drill(
+    scenario: Scenario,
+    turns: list[Any],
+    *,
+    seed: int = 0,
+    max_turns: int | None = None,
+    on_turn: Any | None = None,
+) -> DrillSession:
     """Rebuild a drill from its stored turns (the store kept every one as it happened)."""
-    return DrillSession.resume(scenario, turns, embedder=embedder(), voice=_voice(seed), seed=seed,
-                               max_turns=max_turns, on_turn=on_turn)
+    from coach_engine.session import DrillSession
+
+    return DrillSession.resume(
+        scenario,
+        turns,
+        embedder=embedder(),
+        voice=_voice(seed),
+        seed=seed,
+        max_turns=max_turns,
+        on_turn=on_turn,
+    )
 
 
 def test_drill(scenario: Scenario) -> DrillSession:
@@ -225,11 +318,21 @@ RESULT_KEY = "shared_result"
 START_KEY = "shared_start"
 
 
-def remember_result(scenario: Scenario, transcript: Transcript, scorecard: Scorecard,
-                    attempt_id: Any | None = None, quick: bool = False) -> None:
+def remember_result(
+    scenario: Scenario,
+    transcript: Transcript,
+    scorecard: Scorecard,
+    attempt_id: Any | None = None,
+    quick: bool = False,
+) -> None:
     """What the Scorecard page shows next."""
-    st.session_state[RESULT_KEY] = {"scenario": scenario, "transcript": transcript, "scorecard": scorecard,
-                                    "attempt_id": attempt_id, "quick": quick}
+    st.session_state[RESULT_KEY] = {
+        "scenario": scenario,
+        "transcript": transcript,
+        "scorecard": scorecard,
+        "attempt_id": attempt_id,
+        "quick": quick,
+    }
 
 
 def last_result() -> dict[str, Any] | None:
