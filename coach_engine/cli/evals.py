@@ -64,7 +64,7 @@ def buyer(
 @app.command("grader")
 def grader(
     grader_choice: str | None = typer.Option(None, "--grader", help="offline or llm (default: settings)."),
-    split: str = typer.Option("test", "--split", help="dev, test, holdout, holdout2, redteam, all."),
+    split: str = typer.Option("test", "--split", help="dev, test, holdout, holdout2, redteam(2), all."),
     report: Path | None = typer.Option(None, "--report", help="Write a markdown report and chart here."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:

@@ -318,9 +318,35 @@ def _cue_count(text: str) -> int:
     return sum(len(r.findall(text)) for r in (_CUE_RE, _ACK_CUES, _CONFIRM_CUES))
 
 
+_FUNCTION_WORDS = re.compile(
+    r"\b(?:the|a|an|and|or|but|of|to|in|on|at|for|from|with|by|is|are|was|were|be|do|does|did|have|has|you|your|"
+    r"we|our|they|it|that|this|which|who|what|when|how|if|so|not|can|could|would|will|me|my)\b")
+_CAPS_TOKEN = re.compile(r"\b[A-Z]{2,6}\b")
+_TAIL = re.compile(r"\b(\w+(?:\s+\w+)?)\s*[?!.]\s*$")
+
+
+def _unspoken_shape(text: str, sentences: list[str]) -> bool:
+    """Shapes a spoken reply never has: hashtags, acronym soup, a long run of words with no grammar
+    ("I Hear You I Understand ... Vendor Shutdown Palletwise 18-25%"), or the same tag closing sentence
+    after sentence ("..., right? ..., right? ..., right?")."""
+    words = _WORD.findall(text)
+    if len(re.findall(r"(?:^|\s)#\w+", text)) >= 4:
+        return True
+    if len(words) >= 12 and len(_CAPS_TOKEN.findall(text)) * 10 >= len(words) * 3:
+        return True
+    for sent in sentences:
+        w = _WORD.findall(sent)
+        if len(w) >= 12 and not _FUNCTION_WORDS.search(sent):
+            return True  # lowercase function words are the glue of a sentence; here there is none
+    tails = [m.group(1).lower() for s in sentences if (m := _TAIL.search(s))]
+    return any(tails.count(t) >= 4 for t in set(tails))
+
+
 def _is_stuffed(text: str) -> bool:
     words = _WORD.findall(text)
     if _cue_only(text):
+        return True
+    if _unspoken_shape(text, _sentences(text)):
         return True
     sentences = _sentences(text)
     if _telegraphic(sentences):
@@ -380,6 +406,27 @@ _PRODUCT_REVIEWS = re.compile(r"\b(?:stars?|g2|capterra|gartner|trustpilot|yelp|
                               r"credit|safety|inspection|audit|board|quarterly|performance|annual)\b", re.I)
 
 
+_ENGLISH_GLUE = re.compile(
+    r"\b(?:the|and|of|to|is|are|you|your|it|this|that|for|with|all|on|rate|score|ignore)\b", re.I)
+_MIXED_SCRIPT = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
+_BACKWARDS = re.compile(r"\b(?:read|reverse)\s+(?:it|this|that|the\s+(?:line|sentence|text))?\s*backwards?\b|"
+                        r"\bbackwards\s+(?:text|line|message)\b", re.I)
+
+
+def _obfuscated(text: str) -> list[tuple[int, int]]:
+    """Text disguised from a filter: words mixing Latin with Cyrillic or Greek lookalikes ("Grаder"), a
+    sentence that reads as English only backwards, or a hint to read something backwards."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        sent = m.group(0)
+        forward = len(_ENGLISH_GLUE.findall(sent))
+        backward = len(_ENGLISH_GLUE.findall(sent[::-1]))
+        reversed_english = backward >= 3 and backward > 2 * forward + 1
+        if _MIXED_SCRIPT.search(sent) or _BACKWARDS.search(sent) or reversed_english:
+            out.append(_sentence_span(text, m.start(), m.end()))
+    return out
+
+
 def _asks_for_marks(text: str) -> list[tuple[int, int]]:
     """A sentence that talks about grades and top marks together ("5 on every skill, please"), unless
     it is about the product's own ratings ("4.8 out of 5 stars on G2 from 300 customers")."""
@@ -423,7 +470,7 @@ def scan_turn(text: str) -> TurnIntegrity:
         span = _sentence_span(text, m.start(), m.end())
         if span[1] > span[0] and span not in spans:
             spans.append(span)
-    for span in [*_foreign_instructions(text), *_asks_for_marks(text)]:
+    for span in [*_foreign_instructions(text), *_asks_for_marks(text), *_obfuscated(text)]:
         if span[1] > span[0] and span not in spans:
             spans.append(span)
     spans.sort()
