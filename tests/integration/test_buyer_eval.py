@@ -177,3 +177,16 @@ def test_scenario_may_be_a_yaml_path(tmp_path: Path, bank, hash_embedder) -> Non
     missing = BuyerCase(scenario=str(tmp_path / "nope.yaml"), style="strong", expect="agreed", turns=["hi"])
     _, summary = run_eval([missing], bank, hash_embedder)
     assert summary.misses and "not found" in summary.misses[0]["error"]
+
+
+def test_scenarios_written_blind_meet_the_bar(bank, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Holdout 3 was written blind by someone outside the buyer work and passed on its first run (64/64)."""
+    _, summary = run_eval(load_cases(SCRIPTS.parent / "buyer_scripts_holdout3.jsonl"), bank, embedder)
+    assert summary.meets_bar, summary.misses
+
+
+def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Holdout 2 (tuned on): no gaming or bad style wins; 5 of 6 strong reps win (README, known limits)."""
+    _, summary = run_eval(load_cases(SCRIPTS.parent / "buyer_scripts_holdout2.jsonl"), bank, embedder)
+    assert all(v["meets_bar"] for k, v in summary.by_style.items() if k != "strong"), summary.misses
+    assert summary.by_style["strong"]["right"] >= 5, summary.misses
