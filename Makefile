@@ -52,7 +52,8 @@ browser:
 
 eval: setup
 	$(BIN)/scrimmage eval buyer
-	$(BIN)/scrimmage eval grader --split test --report docs/eval
+	$(BIN)/scrimmage eval buyer --scripts evals/data/buyer_scripts_holdout3.jsonl
+	$(BIN)/scrimmage eval grader --split all --report docs/eval
 
 bench: setup
 	$(BIN)/scrimmage bench --out docs/bench
