@@ -79,6 +79,18 @@ def attempt_detail(who: Member, attempt_id: int) -> dict[str, Any]:
     }
 
 
+def _with_memory(who: Member, attempt_id: int, card: Scorecard) -> Scorecard:
+    """A stored scorecard with "from your team" and "your trend" as of now (the stored card is the grade
+    alone, so the same card shows the same feedback from memory after a refresh as right after the drill)."""
+    from coach_engine.memory import enrich
+
+    try:
+        return enrich(store(), index_or_none(), who.user, attempt_id, card)
+    except Exception:
+        log.exception("feedback from memory unavailable for attempt %s", attempt_id)
+        return card
+
+
 def latest_result(who: Member) -> dict[str, Any] | None:
     """The member's most recent graded attempt, shaped like ``_engine.last_result`` (after a refresh)."""
     try:
@@ -90,7 +102,7 @@ def latest_result(who: Member) -> dict[str, Any] | None:
         detail = attempt_detail(who, attempt.id)
         if detail["scorecard"] is not None and detail["scenario"] is not None:
             return {"scenario": detail["scenario"], "transcript": detail["transcript"],
-                    "scorecard": detail["scorecard"], "attempt_id": attempt.id,
+                    "scorecard": _with_memory(who, attempt.id, detail["scorecard"]), "attempt_id": attempt.id,
                     "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
                     "when": attempt.completed_at}
     return None

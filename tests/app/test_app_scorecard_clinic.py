@@ -81,3 +81,36 @@ def test_clinic_runs_five_rounds_to_a_summary(open_app, tmp_path):
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
     sam = store.login(REP)
     assert [a.mode for a in store.list_attempts(sam)] == ["clinic"] * 5
+
+
+def test_scorecard_after_a_refresh_keeps_from_your_team(open_app, tmp_path):
+    """The stored card is the grade alone; the page adds what memory knows, as right after the drill."""
+    from coach_engine.embeddings import get_embedder
+    from coach_engine.memory import remember
+    from coach_engine.store.index import AttemptIndex
+    from tests.app.conftest import REP2
+
+    settings = Settings(data_dir=tmp_path / "data", embedding_backend="hash")
+    scenario = ScenarioBank.from_dirs([BANK_DIR]).get("cfo-price-routing")
+    grader = get_grader(settings, HashEmbedder())
+    store = Store.open(settings.effective_database_url)
+    index = AttemptIndex.from_settings(settings, get_embedder(settings))
+    replies = {REP2: "That's fair, $48k is well over the routing line. What did you set aside, and how was "
+                     "that number reached? Hartley Freight saved $210k in year one. Could we book 30 minutes "
+                     "Tuesday with your controller?",
+               REP: "OK. It is a good product."}
+    for email, reply in replies.items():
+        user = store.login(email)
+        transcript = Transcript(scenario=scenario.id, turns=[Turn(role="buyer", text=scenario.buyer.opening),
+                                                              Turn(role="rep", text=reply)])
+        attempt = store.start_attempt(user, scenario)
+        for i, t in enumerate(transcript.turns):
+            store.record_turn(user, attempt.id, i, t.role, t.text)
+        remember(store, index, user, attempt.id, grader.grade(scenario, transcript))
+    store.close()
+
+    at = open_app(REP)
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    assert "Your latest drill" in texts(at)
+    assert "how was that number reached" in texts(at)  # Priya's better reply, under "From your team"
