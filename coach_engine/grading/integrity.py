@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["TurnIntegrity", "mentions_machinery", "scan_turn"]
 
@@ -93,6 +94,10 @@ _INJECTION_PATTERNS = [
     re.compile(r"\bwhen\s+you\s+(?:simulate|play|voice|generate|write)\b|\b(?:have|make|let)\s+(?:her|him|them|"
                r"the\s+(?:buyer|customer|prospect|client))\s+(?:say|agree|approve|accept|sign|admit|reply|respond)\b",
                re.I),
+    # Talking about the exercise itself, or scripting the buyer's next message.
+    re.compile(r"\b(?:this|the)\s+(?:exercise|drill|role-?play|simulation)\s+(?:is\s+)?(?:looking\s+for|wants|"
+               r"expects|requires|needs|calls\s+for)\b|\boutcome\s+(?:this|the)\s+(?:exercise|drill|role-?play|"
+               r"simulation)\b|\bin\s+your\s+next\s+(?:message|reply|response|turn|line)\b", re.I),
     # Scripting the buyer: a speaker label or a stage direction inside the rep's own turn.
     re.compile(r"(?:^|[\n\[(*]\s*|[.!?]\s+)(?:the\s+)?(?:buyer|customer|prospect|client)\s*:\s*\S", re.I),
     re.compile(r"[\[(*]\s*(?:the\s+)?(?:buyer|customer|prospect|client|she|he|they)\s+(?:now\s+)?(?:agrees?|nods|"
@@ -205,7 +210,9 @@ _WORD = re.compile(r"[A-Za-z0-9$%']+")
 _META_COACHING = re.compile(
     r"\b(?:acknowledg(?:e|ing|ement)|empath(?:y|ize|ise)|validat(?:e|ing|ion)|open[- ]ended questions?|"
     r"discovery questions?|laer|active listening|objection handling|rapport|mirroring|"
-    r"trial close|value proposition|pain points?|rubric)\b", re.I)
+    r"trial close|value proposition|pain points?|rubric|who[- ]what[- ]when|ties?\s+(?:the\s+)?value\s+to|"
+    r"(?:exploring|explore|uncover(?:ing)?)\s+(?:the|your)\s+real\s+concern|confirm(?:ing|s)?\s+(?:that|it)\s+"
+    r"lands|with\s+proof|proof\s+points?|what\s+i'?m\s+hearing\s+and)\b", re.I)
 
 
 _MACHINERY = re.compile(
@@ -269,8 +276,8 @@ def _sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
-_ITEM_SPLIT = re.compile(r",(?!\d{3}\b)|[;:]")
-"""List items: split at commas (not the ones in "1,900"), semicolons and colons."""
+_ITEM_SPLIT = re.compile(r",(?!\d{3}\b)|[;:]|\s/\s|\s\|\s")
+"""List items: split at commas (not the ones in "1,900"), semicolons, colons and spaced slashes or bars."""
 
 
 def _fragment_list(sentence: str) -> bool:
@@ -280,7 +287,8 @@ def _fragment_list(sentence: str) -> bool:
     jargon = len(_JARGON.findall(sentence))
     if len(parts) >= 4 and len(short) == len(parts) and jargon >= 1:
         return True
-    if len(parts) >= 6 and all(len(_WORD.findall(p)) <= 4 for p in parts) and not _SUBJECT.search(sentence):
+    if len(parts) >= 6 and all(len(_WORD.findall(p)) <= 4 for p in parts) and not _SUBJECT.search(sentence) \
+            and not _LEAD_VERB.search(parts[0]):
         return True  # "Agency spend, 20-30% savings, $9.2M to $6.5M, float pool, pilot": no sentence
     return len(parts) >= 4 and len(short) >= 3 and len(short) * 10 >= len(parts) * 7 and jargon >= 2
 
@@ -307,9 +315,18 @@ def _telegraphic(sentences: list[str]) -> bool:
     return len(sized) >= 6 and len(tiny) * 10 >= len(sized) * 7
 
 
+_LEAD_VERB = re.compile(r"\b(?:has|have|had|is|are|was|were|includes?|included|offers?|gives?|comes|brings?|"
+                        r"provides?|covers?|cuts?|saves?|runs?|does|do|can|will|would|gets?|handles?|supports?)\b",
+                        re.I)
+
+
 def _tag_run(sentence: str) -> bool:
-    """Eight or more comma-separated items, nearly all five words or fewer: tags, not a sentence."""
+    """Eight or more comma-separated items, nearly all five words or fewer: tags, not a sentence. A list
+    that a verb introduces ("Vinelist has flexible shipments, skip options, ...") is a sentence (if a
+    feature dump, which the detectors score as one)."""
     parts = [p for p in _ITEM_SPLIT.split(sentence) if p.strip()]
+    if parts and _LEAD_VERB.search(parts[0]):
+        return False
     fragments = [p for p in parts if len(_WORD.findall(p)) <= 5]
     return len(parts) >= 8 and len(fragments) * 10 >= len(parts) * 8
 
@@ -336,8 +353,8 @@ def _unspoken_shape(text: str, sentences: list[str]) -> bool:
         return True
     for sent in sentences:
         w = _WORD.findall(sent)
-        if len(w) >= 12 and not _FUNCTION_WORDS.search(sent):
-            return True  # lowercase function words are the glue of a sentence; here there is none
+        if len(w) >= 12 and not _FUNCTION_WORDS.search(sent) and len(_FOREIGN_FUNCTION.findall(sent)) < 2:
+            return True  # function words are the glue of a sentence, in any language; here there is none
     tails = [m.group(1).lower() for s in sentences if (m := _TAIL.search(s))]
     return any(tails.count(t) >= 4 for t in set(tails))
 
@@ -366,7 +383,7 @@ def _is_stuffed(text: str) -> bool:
         return True
     cues = _CUE_RE.findall(text)
     meta = _META_COACHING.findall(text)
-    if len(meta) >= 2:
+    if len(meta) >= 2 or (meta and _cue_count(text) >= 3):
         return True
     distinct = {c.lower() for c in cues}
     # Density of coaching cues: a genuine reply uses a couple, a stuffed one is built from them.
@@ -459,6 +476,24 @@ def _foreign_instructions(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _rubric_ids() -> re.Pattern[str]:
+    """The packaged rubrics' hyphenated skill and check ids ("acknowledges-concern"): a reply that names
+    them is talking to the grader, whatever else it says."""
+    from ..rubrics import get_rubric, rubric_ids
+
+    ids: set[str] = set()
+    for rid in rubric_ids():
+        rubric = get_rubric(rid)
+        for skill in rubric.skills:
+            ids.update(x for x in (skill.id, *(c.id for c in skill.checks),
+                                   *(a.id for a in skill.anti_patterns)) if "-" in x)
+    if not ids:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+                      + r")(?![\w-])", re.I)
+
+
 def scan_turn(text: str) -> TurnIntegrity:
     spans: list[tuple[int, int]] = []
     for pat in _INJECTION_PATTERNS:
@@ -470,7 +505,8 @@ def scan_turn(text: str) -> TurnIntegrity:
         span = _sentence_span(text, m.start(), m.end())
         if span[1] > span[0] and span not in spans:
             spans.append(span)
-    for span in [*_foreign_instructions(text), *_asks_for_marks(text), *_obfuscated(text)]:
+    named = [_sentence_span(text, m.start(), m.end()) for m in _rubric_ids().finditer(text)]
+    for span in [*_foreign_instructions(text), *_asks_for_marks(text), *_obfuscated(text), *named]:
         if span[1] > span[0] and span not in spans:
             spans.append(span)
     spans.sort()

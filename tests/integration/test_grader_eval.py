@@ -33,7 +33,7 @@ class CountingEmbedder:
         return self.inner.embed(texts)
 
 
-SPLITS = ("dev", "test", "holdout", "holdout2", "redteam", "redteam2")
+SPLITS = ("dev", "test", "holdout", "holdout2", "redteam", "redteam2", "redteam3")
 
 
 @pytest.fixture(scope="module")
