@@ -365,6 +365,7 @@ def _continued_questions(text: str, spans: list[tuple[int, int]], questions: lis
 
 
 _DASH_GAP = re.compile(r"\s*[—–-]\s*")
+_TALK = re.compile(r"\b(talk|chat|speak|meet|connect|call|catch\s+up|compare\s+notes)\b", re.IGNORECASE)
 
 
 def _is_question(sentence: str) -> bool:
@@ -497,6 +498,8 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
                 if v >= rule.threshold:
                     if b is Behaviour.INJECTION and not _META_TARGET.search(sent):
                         continue  # an imperative to the buyer ("You sign it.") is not aimed at the simulation
+                    if b is Behaviour.PRESSURE and q and _TALK.search(sent) and rules.propose.search(sent):
+                        continue  # asking for a conversation ("Can we talk before Friday?") is not a push
                     add(b, i, v, "embeddings")
         # Questions: open / closed.
         if q:

@@ -96,6 +96,7 @@ def test_questions_after_unrelated_small_talk_do_not_explore(grader: RubricGrade
     ("That's actually a common misconception about routing tools.", Behaviour.ARGUE),
     ("Seriously? Everyone says that about price.", Behaviour.ARGUE),
     ("Go with the cheaper one then, you'll be back in six months.", Behaviour.ARGUE),
+    ("Can we get this signed before Friday so you don't lose the rate?", Behaviour.PRESSURE),
 ])
 def test_pressure_and_arguing_phrasings(embedder: CachedEmbedder, cfo: Scenario, text: str,
                                         behaviour: Behaviour) -> None:
@@ -219,3 +220,14 @@ def test_coaching_vocabulary_and_slashed_fragments_are_stuffing(text: str) -> No
 def test_feature_lists_and_other_languages_are_not_gaming(text: str) -> None:
     result = scan_turn(text)
     assert not result.injection and result.stuffing is None
+
+
+@pytest.mark.parametrize("text", [
+    "Can we talk before Friday?",
+    "Could we grab 20 minutes on a call before you sign on Friday?",
+])
+def test_asking_to_talk_before_the_buyers_deadline_is_not_pressure(embedder: CachedEmbedder, text: str,
+                                                                    bank: ScenarioBank) -> None:
+    scenario = bank.get("saas-competitor-cheaper-quote")  # "Match it or I'm signing with them Friday."
+    found = detect_signals(text, SignalContext(scenario=scenario), embedder)
+    assert Behaviour.PRESSURE not in {s.behaviour for s in found.signals}
