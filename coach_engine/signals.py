@@ -28,8 +28,8 @@ the grader credits them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -639,25 +639,22 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
 
     # Gaming: helpful signals of a stuffed or injected turn do not count.
     if stuffed or any(s.behaviour is Behaviour.INJECTION for s in signals):
-        signals = [
-            Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
-            if s.behaviour in POSITIVE else s
-            for s in signals
-        ]
+        signals = _not_relevant(signals, lambda s: True)
 
     # Off topic by its own words ("unrelated, but ... are you guys growing?"): whatever else that
     # sentence shows is not a response to the buyer, so it is not relevant.
     off = [(s.start, s.end) for s in signals if s.behaviour is Behaviour.OFF_TOPIC and s.source == "rules"]
     if off:
-        signals = [
-            Signal(s.behaviour, s.quote, s.start, s.end, s.confidence, False, s.source)
-            if s.behaviour in POSITIVE and any(a <= s.start < b for a, b in off) else s
-            for s in signals
-        ]
+        signals = _not_relevant(signals, lambda s: any(a <= s.start < b for a, b in off))
 
     signals.sort(key=lambda s: (s.start, s.behaviour.value))
     out.signals = signals
     return out
+
+
+def _not_relevant(signals: list[Signal], where: Callable[[Signal], bool]) -> list[Signal]:
+    """The helpful signals ``where`` picks, marked not relevant: neither buyer nor grader credits them."""
+    return [replace(s, relevant=False) if s.behaviour in POSITIVE and where(s) else s for s in signals]
 
 
 def _whole_span(text: str) -> tuple[int, int]:
