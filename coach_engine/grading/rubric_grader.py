@@ -418,7 +418,7 @@ class RubricGrader:
                                 concern_revealed=revealed[i])
             sigset = self.detector(turn.text, ctx, self.embedder)
             signals = [s for s in sigset.signals if turn.text[s.start:s.end] == s.quote and s.quote]
-            integrity = scan_turn(turn.text)
+            integrity = scan_turn(turn.text, (scenario.buyer.name,))
             injection = list(integrity.injection)
             for s in signals:
                 if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \

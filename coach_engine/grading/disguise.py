@@ -1,0 +1,108 @@
+"""Disguised text, read back as plain text: the forms a reply takes to slip an instruction past a filter.
+
+Why: every red-team set found a new disguise (lookalike letters, letters split by dots or spaces,
+reversed text, other scripts) and each needed its own rule, so the next disguise slipped through. Here
+a sentence is turned back into plain text in every way a disguise can be undone: Unicode compatibility
+forms and invisible characters, Cyrillic and Greek lookalikes, leetspeak digits, letters split by
+dots, dashes or spaces, rot13, reversal and base64 or hex payloads. ``integrity`` runs all its
+injection patterns on each reading, so one new disguise needs one new reading here, not a copy of every
+pattern. A sentence that only reads as English once decoded is itself a disguise (``hidden_english``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+import unicodedata
+
+__all__ = ["hidden_english", "readings"]
+
+_LOOKALIKES = str.maketrans(dict(zip(
+    "аеорсухіјѕԁһӏɡАВЕКМНОРСТХҮІЈЅ" "αορικντυχεΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlgABEKMHOPCTXYIJS" "aopikvtuxeABEZHIKMNOPTYX", strict=True)))
+"""Cyrillic and Greek letters that look like Latin ones ("Grаder" with a Cyrillic а)."""
+
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET_TOKEN = re.compile(r"(?=[\w@$]*[A-Za-z])(?=[\w@$]*[0134578@$])[\w@$]{3,}")
+"""A token mixing letters with the digits leetspeak uses for them ("1gn0r3", "sc0r3", "th15")."""
+
+_SPLIT_LETTERS = re.compile(r"\b[A-Za-z](?:[ .\-_*·•|/]{1,3}[A-Za-z]\b){3,}")
+"""Single letters joined by dots, dashes, spaces or the like ("G.R.A.D.E.R", "s-c-o-r-e")."""
+
+_BASE64 = re.compile(r"(?<![\w/+])[A-Za-z0-9+/]{16,}={0,2}(?![\w/+])")
+_HEX = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){8,}\b")
+_GLUE = re.compile(r"\b(?:the|and|of|to|is|are|you|your|it|this|that|for|with|all|on|rate|score|ignore|"
+                   r"give|grader|reply|instructions?|previous|perfect)\b", re.I)
+
+
+def _visible(text: str) -> str:
+    """Compatibility forms folded (fullwidth, math bold), invisible format characters dropped."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").translate(_LOOKALIKES)
+
+
+def _unleet(text: str) -> str:
+    return _LEET_TOKEN.sub(lambda m: m.group(0).translate(_LEET), text)
+
+
+def _join_letters(text: str) -> str:
+    return _SPLIT_LETTERS.sub(lambda m: re.sub(r"[^A-Za-z]", "", m.group(0)), text)
+
+
+def _printable(raw: bytes) -> str | None:
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if decoded and all(ch.isprintable() or ch.isspace() for ch in decoded) else None
+
+
+def _payloads(text: str) -> list[str]:
+    """Text decoded from base64 or hex blobs in the sentence."""
+    out = []
+    for m in _BASE64.finditer(text):
+        blob = m.group(0)
+        try:
+            decoded = _printable(base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True))
+        except (binascii.Error, ValueError):
+            decoded = None
+        if decoded:
+            out.append(decoded)
+    for m in _HEX.finditer(text):
+        try:
+            decoded = _printable(bytes.fromhex(re.sub(r"[\s:]", "", m.group(0))))
+        except ValueError:
+            decoded = None
+        if decoded:
+            out.append(decoded)
+    return out
+
+
+def _englishness(text: str) -> int:
+    return len(_GLUE.findall(text))
+
+
+def _decoded(text: str) -> list[str]:
+    """rot13 and reversed readings that are English when the sentence itself is not."""
+    plain = _englishness(text)
+    out = []
+    for candidate in (codecs.encode(text, "rot13"), text[::-1]):
+        hits = _englishness(candidate)
+        if hits >= 3 and hits > 2 * plain + 1:
+            out.append(candidate)
+    return out
+
+
+def hidden_english(sentence: str) -> bool:
+    """A sentence that reads as English only once rot13'd or reversed: nobody speaks that way to a buyer."""
+    return bool(_decoded(sentence))
+
+
+def readings(sentence: str) -> list[str]:
+    """Every plain-text reading of a sentence that differs from it (empty for ordinary text)."""
+    visible = _visible(sentence)
+    joined = _join_letters(visible)
+    out = [visible, joined, _unleet(joined), *_payloads(visible), *_decoded(joined)]
+    return [r for r in dict.fromkeys(out) if r != sentence]
