@@ -355,6 +355,17 @@ def integrity_flags(turns: Sequence[AnalysedTurn]) -> tuple[list[str], bool, boo
     return flags, injection, stuffing
 
 
+def _next_step_asked(signals: Sequence[Signal]) -> list[Signal]:
+    """A concrete next step put as a question ("Worth 30 minutes Thursday with you and Ines to price it that
+    way?") asks the buyer whether the answer so far earns it: trainers credit that as checking it landed.
+    Only when the turn has no other check, and never for a step pushed with pressure."""
+    kinds = {s.behaviour for s in signals}
+    if Behaviour.CONFIRM in kinds or Behaviour.PRESSURE in kinds:
+        return []
+    return [replace(s, behaviour=Behaviour.CONFIRM) for s in signals
+            if s.behaviour == Behaviour.NEXT_STEP and s.relevant and s.quote.rstrip().endswith("?")][:1]
+
+
 class RubricGrader:
     """Offline grader: signals -> checks -> scores. Deterministic for a given embedder."""
 
@@ -412,13 +423,14 @@ class RubricGrader:
 
         self._prewarm(scenario, transcript)
         revealed = self._concern_revealed_flags(scenario, transcript)
+        facts = (*scenario.product.value_points, *scenario.product.proof_points)
         out = []
         for i, turn in transcript.rep_turns():
             ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
                                 concern_revealed=revealed[i])
             sigset = self.detector(turn.text, ctx, self.embedder)
             signals = [s for s in sigset.signals if turn.text[s.start:s.end] == s.quote and s.quote]
-            integrity = scan_turn(turn.text, (scenario.buyer.name,))
+            integrity = scan_turn(turn.text, (scenario.buyer.name,), facts)
             injection = list(integrity.injection)
             for s in signals:
                 if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \
@@ -445,6 +457,7 @@ class RubricGrader:
             history = transcript.turns[:t.index]
             if not t.void:
                 t.signals.extend(self._opening_play_back(scenario, history, t.text, t.signals))
+                t.signals.extend(_next_step_asked(t.signals))
             t.generic = self._generic_acknowledgements(scenario, history, t.text, t.signals)
             t.echoes = self._echoing_acknowledgements(scenario, history, t.text, t.signals)
         return out
