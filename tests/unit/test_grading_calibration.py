@@ -231,3 +231,16 @@ def test_asking_to_talk_before_the_buyers_deadline_is_not_pressure(embedder: Cac
     scenario = bank.get("saas-competitor-cheaper-quote")  # "Match it or I'm signing with them Friday."
     found = detect_signals(text, SignalContext(scenario=scenario), embedder)
     assert Behaviour.PRESSURE not in {s.behaviour for s in found.signals}
+
+
+def test_a_next_step_put_as_a_question_checks_it_landed(grader: RubricGrader, cfo: Scenario) -> None:
+    """Trainers credit "Worth 30 minutes Tuesday ...?" as asking whether the answer earns the step; a step
+    stated as a plan does not ask, and a pushed one is pressure, not a check."""
+    lead = "Understood, it is well over the line you set aside for routing. "
+    asked = grader.grade_reply(cfo, lead + "Could we book 30 minutes with your controller on Tuesday to look "
+                                           "at the fuel numbers?")
+    told = grader.grade_reply(cfo, lead + "I'll book 30 minutes with your controller on Tuesday to look at the "
+                                          "fuel numbers.")
+    checks = {c.id: c for c in asked.skill("confirm-advance").checks}
+    assert checks["proposes-next-step"].passed and checks["confirms"].passed
+    assert not {c.id: c for c in told.skill("confirm-advance").checks}["confirms"].passed
