@@ -250,6 +250,9 @@ _NO_ABBREV = re.compile(r"\bno\.$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+[—–]\s+|\s+-\s+(?=[A-Za-z])")
 
 
+_TRANSITION = re.compile(r"\s*(?:anyway|regardless|either\s+way|be\s+that\s+as\s+it\s+may)\b", re.I)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence or clause, whitespace trimmed; quotes are exact slices."""
     spans: list[tuple[int, int]] = []
@@ -597,6 +600,12 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         for i, sent in enumerate(sentences):
             if len(_words(sent)) >= 5 and topic_sim[i] < rules.semantic["off_topic_max"]:
                 add(Behaviour.OFF_TOPIC, i, 1.0 - float(topic_sim[i]), "embeddings")
+
+    # "Either way, here's what I can offer" after the rep's own question moves past that question, not
+    # past the buyer's concern: only a transition that follows a statement can dismiss it.
+    for i in range(1, len(sentences)):
+        if (Behaviour.DISMISS, i) in found and questions[i - 1] and _TRANSITION.match(sentences[i]):
+            del found[(Behaviour.DISMISS, i)]
 
     signals = list(found.values())
     whole = _whole_span(text)

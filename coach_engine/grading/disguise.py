@@ -4,7 +4,8 @@ Why: every red-team set found a new disguise (lookalike letters, letters split b
 reversed text, other scripts) and each needed its own rule, so the next disguise slipped through. Here
 a sentence is turned back into plain text in every way a disguise can be undone: Unicode compatibility
 forms and invisible characters, Cyrillic and Greek lookalikes, leetspeak digits, letters split by
-dots, dashes or spaces, rot13, reversal and base64 or hex payloads. ``integrity`` runs all its
+dots, dashes or spaces, words run together in a URL or identifier, rot13, reversal and base64 or hex
+payloads. ``integrity`` runs all its
 injection patterns on each reading, so one new disguise needs one new reading here, not a copy of every
 pattern. A sentence that only reads as English once decoded is itself a disguise (``hidden_english``).
 """
@@ -16,6 +17,7 @@ import binascii
 import codecs
 import re
 import unicodedata
+from urllib.parse import unquote
 
 __all__ = ["hidden_english", "readings"]
 
@@ -100,9 +102,20 @@ def hidden_english(sentence: str) -> bool:
     return bool(_decoded(sentence))
 
 
+_URL_PART = re.compile(r"(?:https?://|www\.)\S+|\b\w+(?:[_=&+]\w+){2,}\b", re.I)
+"""A URL, or an identifier joined by underscores or query signs ("reviewer_action=assign_overall_5")."""
+
+
+def _spelled_out(text: str) -> str:
+    """URLs and joined identifiers with their separators turned into spaces, percent-escapes decoded."""
+    def spaced(m: re.Match[str]) -> str:
+        return re.sub(r"[_=&+/?#.%-]+|%20", " ", unquote(m.group(0)))
+    return _URL_PART.sub(spaced, text)
+
+
 def readings(sentence: str) -> list[str]:
     """Every plain-text reading of a sentence that differs from it (empty for ordinary text)."""
     visible = _visible(sentence)
     joined = _join_letters(visible)
-    out = [visible, joined, _unleet(joined), *_payloads(visible), *_decoded(joined)]
+    out = [visible, joined, _unleet(joined), _spelled_out(visible), *_payloads(visible), *_decoded(joined)]
     return [r for r in dict.fromkeys(out) if r != sentence]

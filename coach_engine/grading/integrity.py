@@ -126,6 +126,9 @@ _INJECTION_PATTERNS = [
                re.I),
     re.compile(r"\b(?:grade|score|mark|rate|judge|assess|evaluate)\s+(?:it|this|me)\s+as\s+(?:if|though)\b",
                re.I),
+    re.compile(r"\b(?:whoever|anyone\s+who|the\s+person\s+who)\s+(?:reads|reviews|checks|grades|scores|marks|"
+               r"listens\s+to)\s+this(?:\s+(?:back|later|afterwards|over))?\b|\b(?:reply|answer|response)\s+than\s+"
+               r"this\s+one\b", re.I),
     re.compile(r"\b(?:to|for|dear|hi|hey|attention)\s+(?:the\s+|any\s+|whatever\s+)?(?:automated\s+)?(?:scoring|"
                r"grading|marking|evaluation|evaluating|judging|assessment|assessing)\s+(?:system|model|engine|program|"
                r"software|tool|ai|bot|algorithm|pipeline|agent|llm)s?\b|\b(?:scoring|grading|marking|judging)\s+"
@@ -435,14 +438,36 @@ def _pasted(text: str, facts: tuple[str, ...]) -> bool:
     return pasted >= 3 and pasted_words * 10 >= len(reply) * 6
 
 
+_SIGN_OFF = re.compile(r"\n\s*(?:thanks|thank\s+you|best|regards|best\s+regards|kind\s+regards|"
+                       r"warm\s+regards|cheers|sincerely|talk\s+soon|--|—)\s*[,!.]?\s*\n", re.I)
+_FAQ = re.compile(r"(?:^|\n)\s*(?:Q|Question)\s*[:.)]", re.I)
+
+
+def _body(text: str) -> str:
+    """The reply without its sign-off and signature block (name, title, phone): those lines are short
+    fragments by nature and say nothing about stuffing."""
+    m = _SIGN_OFF.search(text)
+    return text[:m.start()] if m and m.start() > 0 else text
+
+
+def _question_wall(sentences: list[str]) -> bool:
+    """Seven or more questions making up most of the reply: a questionnaire read out, not discovery (a
+    real first reply asks one to three, about what the buyer said)."""
+    asked = [s for s in sentences if s.rstrip().endswith("?")]
+    return len(asked) >= 7 and len(asked) * 10 >= len(sentences) * 7
+
+
 def _is_stuffed(text: str, facts: tuple[str, ...] = ()) -> bool:
+    text = _body(text)
+    if len(_FAQ.findall(text)) >= 3:
+        return True  # an FAQ pasted in: questions nobody asked, answered by the rep
     words = _WORD.findall(text)
     if _cue_only(text) or len(_PLACEHOLDER.findall(text)) >= 2 or _buzzword_soup(words, text):
         return True
     if facts and _pasted(text, facts):
         return True
     sentences = _sentences(text)
-    if _unspoken_shape(text, sentences) or _telegraphic(sentences):
+    if _unspoken_shape(text, sentences) or _telegraphic(sentences) or _question_wall(sentences):
         return True
     if any(_tag_run(s) for s in sentences) and _cue_count(text) >= 2:
         return True  # a long run of tags (facts, figures, cue words) with coaching cues around it
@@ -450,8 +475,9 @@ def _is_stuffed(text: str, facts: tuple[str, ...] = ()) -> bool:
         return True
     if len(words) < 8:
         return False
-    if len(_ACK_CUES.findall(text)) >= 3 and len(words) <= 30:
-        return True
+    acks = len(_ACK_CUES.findall(text))
+    if (acks >= 3 and len(words) <= 30) or (acks >= 5 and acks * 10 >= len(words)):
+        return True  # acknowledgement after acknowledgement, and nothing else
     if any(len(_ACK_CUES.findall(s)) >= 3 for s in sentences):
         return True
     cues = _CUE_RE.findall(text)
@@ -575,23 +601,28 @@ def _injected(sentence: str) -> bool:
         or any(check(r) for r in readings(sentence) for check in _SENTENCE_CHECKS)
 
 
-def _speaker_labels(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """The buyer's name used as a speaker label ("Olusegun: Great, let's sign."): the rep writing the buyer's
-    line. A name before a colon at the start of the reply, a line or a sentence."""
+_ASSENT = (r"(?:agrees?|accepts?|signs?|approves?|thanks|nods|smiles|says\s+yes|is\s+convinced|admits|"
+           r"asks\s+for\s+the\s+(?:paperwork|contract)|shakes)")
+
+
+def _buyer_lines(names: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """The rep writing the buyer's part by name: a speaker label ("Olusegun: Great, let's sign.") at the
+    start of the reply, a line or a sentence, or a stage direction in brackets that has the buyer give in
+    ("(Farah pauses, admits the sample was hand-picked, and agrees ...)")."""
     forms = {part for name in names for part in (name, name.split()[0]) if len(part) >= 2}
     if not forms:
-        return None
+        return []
     alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?:^|\n|[.!?]\s+)\s*[>*\-\[(]*\s*(?:{alts})\s*(?:\([^)\n]{{0,30}}\))?\s*[\])*]*"
-                      r"\s*:\s*\S")
+    return [re.compile(rf"(?:^|\n|[.!?]\s+)\s*[>*\-\[(]*\s*(?:{alts})\s*(?:\([^)\n]{{0,30}}\))?\s*[\])*]*"
+                       r"\s*:\s*\S"),
+            re.compile(rf"[\[(*]\s*(?:{alts})\b[^\])*]{{0,300}}?\b{_ASSENT}\b")]
 
 
 def scan_turn(text: str, names: tuple[str, ...] = (), facts: tuple[str, ...] = ()) -> TurnIntegrity:
     """Injection spans and the stuffing verdict for one rep turn. ``names`` are the buyer's (a reply that
     writes a line for them by name is scripting the buyer); ``facts`` the scenario's value and proof
     points (a reply that pastes them back is stuffing)."""
-    labels = _speaker_labels(names)
-    patterns = (*_INJECTION_PATTERNS, _SPACED, _rubric_ids(), *([labels] if labels else []))
+    patterns = (*_INJECTION_PATTERNS, _SPACED, _rubric_ids(), *_buyer_lines(names))
     matches = [(m.start(), m.end()) for pat in patterns for m in pat.finditer(text)]
     for m in _SENTENCE.finditer(text):
         if any(check(m.group(0)) for check in _SENTENCE_CHECKS) or _injected(m.group(0)):

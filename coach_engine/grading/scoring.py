@@ -16,6 +16,8 @@ A failed "did not ..." check (``none_of``: the rep did the thing) is a slip and
 caps the skill, as the rubric anchors read ("mostly calm, with a slip" is a 3;
 "pushy" is a 1): one slip caps it at 3, slips on two different checks at 2,
 and slips in half or more of the rep turns (so any slip in a single reply) at 1.
+A check may set its own ``slip_cap`` for a minor slip: a reply over the monologue
+length is "mostly concise, with a slip" (3), not "rambling" (1).
 
 A rep who asked no question at all (``Delivery.questions == 0``) is telling, not
 conversing: the delivery skill is capped at 4 (``CONVERSATIONAL``).
@@ -50,6 +52,7 @@ from ..models import (
     Outcome,
     Rubric,
     RubricCheck,
+    RubricSkill,
     Scenario,
     Scorecard,
     SkillScore,
@@ -112,15 +115,18 @@ def score_from_share(passed: int, total: int) -> int:
     return 2
 
 
-def slip_cap(parts: GradeParts, skill_id: str, rep_turns: int) -> int:
-    """The highest score a skill can get given its slips (see the module docstring)."""
-    slipped = {k: v for k, v in parts.slips.items() if k[0] == skill_id}
+def slip_cap(parts: GradeParts, skill: RubricSkill, rep_turns: int) -> int:
+    """The highest score a skill can get given its slips (see the module docstring). A check with its own
+    ``slip_cap`` (a minor slip: a long reply) caps the skill at that, whatever the share of turns."""
+    minor = {c.id: c.slip_cap for c in skill.checks if c.slip_cap is not None}
+    slipped = {k: v for k, v in parts.slips.items() if k[0] == skill.id and k[1] not in minor}
+    soft = min((cap for (sid, cid) in parts.slips if sid == skill.id and (cap := minor.get(cid))), default=5)
     if not slipped:
-        return 5
+        return soft
     turns = {t for v in slipped.values() for t in v}
     if len(turns) * 2 >= max(rep_turns, 1):
         return 1
-    return 2 if len(slipped) >= 2 else 3
+    return min(soft, 2 if len(slipped) >= 2 else 3)
 
 
 def checks_for_mode(checks: Sequence[RubricCheck], mode: str) -> list[RubricCheck]:
@@ -179,7 +185,7 @@ def assemble(
         hits = [h for h in parts.anti_patterns if h.skill == skill.id]
         if skill.id in deferred and not hits:
             base = max(base, floor)
-        base = min(base, slip_cap(parts, skill.id, rep_turns))
+        base = min(base, slip_cap(parts, skill, rep_turns))
         base = min(base, parts.caps.get(skill.id, 5))
         if mode == "reply" and EXPLORE_DEPTH.get(rubric.id) == skill.id and base > 1:
             base = min(base, 4) if delivery.questions <= 1 else min(5, base + 1)

@@ -239,8 +239,55 @@ def test_a_next_step_put_as_a_question_checks_it_landed(grader: RubricGrader, cf
     lead = "Understood, it is well over the line you set aside for routing. "
     asked = grader.grade_reply(cfo, lead + "Could we book 30 minutes with your controller on Tuesday to look "
                                            "at the fuel numbers?")
-    told = grader.grade_reply(cfo, lead + "I'll book 30 minutes with your controller on Tuesday to look at the "
+    told = grader.grade_reply(cfo, lead + "I'll book 30 minutes with your controller on Tuesday to look "
+                                          "at the "
                                           "fuel numbers.")
     checks = {c.id: c for c in asked.skill("confirm-advance").checks}
     assert checks["proposes-next-step"].passed and checks["confirms"].passed
     assert not {c.id: c for c in told.skill("confirm-advance").checks}["confirms"].passed
+
+
+def _kinds(text: str, scenario: Scenario, embedder: CachedEmbedder) -> set[Behaviour]:
+    return {s.behaviour for s in detect_signals(text, SignalContext(scenario=scenario), embedder).signals}
+
+
+def test_either_way_after_the_reps_own_question_is_not_dismissive(embedder: CachedEmbedder,
+                                                                   cfo: Scenario) -> None:
+    after_question = "Is the $48k the problem, or the timing? Either way, here's what I can put on the table."
+    after_statement = "I know the $48k is more than you planned. Either way, the product pays for itself."
+    assert Behaviour.DISMISS not in _kinds(after_question, cfo, embedder)
+    assert Behaviour.DISMISS in _kinds(after_statement, cfo, embedder)
+
+
+@pytest.mark.parametrize("text", [
+    "Would that be the right way to handle it?",
+    "Would the fuel numbers plus a reference call answer it, or is there something else?",
+    "Does that seem reasonable for your controller?",
+])
+def test_checks_in_other_words_confirm(embedder: CachedEmbedder, cfo: Scenario, text: str) -> None:
+    assert Behaviour.CONFIRM in _kinds("Routewise cuts fuel spend 12-18% at fleets your size. " + text, cfo,
+                                       embedder)
+
+
+def test_a_long_reply_is_a_slip_on_delivery_not_rambling(grader: RubricGrader, cfo: Scenario) -> None:
+    """Rubric 1.2: over the monologue length, delivery is "mostly concise, with a slip" (at most 3), not 1."""
+    long_reply = ("That's fair, Dana: $48k is well over the routing line you set aside, and I'd push "
+                  "back too. "
+                  "Can I ask how that line was set, and whether it's the amount or the timing that "
+                  "worries you "
+                  "most? I ask because Hartley Freight, 60 trucks, cut fuel spend 14% in the first "
+                  "quarter and "
+                  "saved $210k in year one, so the subscription paid for itself inside five months, and your "
+                  "dispatchers spent 30 minutes a day planning instead of three hours. Calder, with 110 "
+                  "trucks, "
+                  "paid back in four months. If it helps, we could take your own last quarter of routes "
+                  "and show "
+                  "the fuel number side by side with your controller, so the decision rests on your "
+                  "data and not "
+                  "on our slides. Could we book 45 minutes on Tuesday with you and your controller to "
+                  "do that, "
+                  "and would that answer the budget question?")
+    card = grader.grade_reply(cfo, long_reply)
+    concise = {c.id: c for c in card.skill("delivery").checks}["concise"]
+    assert not concise.passed
+    assert _score(card, "delivery") == 3
