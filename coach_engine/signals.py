@@ -342,10 +342,14 @@ def _words(s: str) -> list[str]:
 
 
 _PROBE = re.compile(
-    r"^\W*([^,:;?!—–]{0,50}[,:—–]\s*)?(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?"
+    r"^\W*([^;?!]{0,70}[,:—–]\s*)?(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?"
     r"(is|are|has|have|had|did|does|do|was|were)\s+"
-    r"(?!i\b|we\b|us\b|our\b|my\b|there\s+(any|a)\s+(chance|way))", re.IGNORECASE)
+    r"(?!i\b|we\b|us\b|our\b|my\b|there\s+(any|a)\s+(chance|way)|(that|this|it)\s+(ok|okay|fine|alright|all\s+right|"
+    r"good|work|sound|help|make\s+sense)\b)", re.IGNORECASE)
 _US = re.compile(r"\b(we|us|our|i|me|my)\b", re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"\bor\b[^?]*\?\s*$", re.IGNORECASE)
+"""An either/or question ("is it time and bandwidth, or the commitment?"): the buyer chooses and explains,
+so it opens the concern up like an open question (unless it offers times: "Wednesday or Thursday?")."""
 
 
 def _probes_situation(sentence: str) -> bool:
@@ -353,7 +357,13 @@ def _probes_situation(sentence: str) -> bool:
     "Has that number moved this year?", "Is hiring part of what's eating your time?", also after a
     short lead-in ("Separate question: is anyone asking you to ...?") -- not a
     proposal ("Would it help if I...", "Can we talk Thursday?") and not about us."""
-    return bool(_PROBE.search(sentence)) and not _US.search(" ".join(sentence.split()[:4]))
+    m = _PROBE.search(sentence)
+    if not m:
+        return False
+    lead = sentence[:m.start(3)]
+    if len(lead.split()) > 3:  # after a lead-in ("Quick question before I do: is there ...?"), the question
+        return not _US.search(" ".join(sentence[m.start(3):].split()[:4]))
+    return not _US.search(" ".join(sentence.split()[:4]))
 
 
 def _continued_questions(text: str, spans: list[tuple[int, int]], questions: list[bool]) -> list[bool]:
@@ -508,6 +518,10 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         if q:
             if _OPEN_START.match(sent) or _QUESTIONISH.match(sent) or _OPEN_CLAUSE.search(sent):
                 add(Behaviour.OPEN_QUESTION, i)
+            elif _ALTERNATIVE.search(sent) and _probes_situation(sent) and not rules.when.search(sent) \
+                    and not rules.propose.search(sent):
+                add(Behaviour.OPEN_QUESTION, i)
+                add(Behaviour.EXPLORE_CONCERN, i)
             elif _CLOSED_START.match(sent) or sent.rstrip().endswith("?"):
                 add(Behaviour.CLOSED_QUESTION, i)
                 if _probes_situation(sent) and not rules.when.search(sent) and \

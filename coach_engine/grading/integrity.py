@@ -126,6 +126,13 @@ _INJECTION_PATTERNS = [
                re.I),
     re.compile(r"\b(?:grade|score|mark|rate|judge|assess|evaluate)\s+(?:it|this|me)\s+as\s+(?:if|though)\b",
                re.I),
+    re.compile(r"\bif\s+(?:an?\s+|the\s+|any\s+)?(?:ai|a\.i\.|assistant|model|llm|bot|grader|evaluator|reviewer|"
+               r"marker|summari[sz]er|language\s+model)\b[^.!?\n]{0,40}\b(?:is|are|reads?|reading|summari[sz]\w+|"
+               r"grad\w+|scor\w+|review\w*|process\w*)\b|\bsummari[sz]e\s+(?:it|this)\s+as\b|\bdeserves?\s+to\s+be\s+"
+               r"(?:marked|scored|graded|rated)\b|\bthat'?s\s+a\s+(?:five|5|ten|10|perfect\s+score)\s+in\b|\b(?:practice|"
+               r"training)\s+(?:scenario|round|session|drill|exercise)\b|\((?:and\s+|so\s+)?i'?m\s+(?:asking|"
+               r"acknowledging|exploring|listening|confirming|empathi[sz]ing)\b[^)]{0,60}\)|\bas\s+(?:i|a\s+good\s+"
+               r"(?:rep|seller|salesperson))\s+should\b", re.I),
     re.compile(r"\b(?:whoever|anyone\s+who|the\s+person\s+who)\s+(?:reads|reviews|checks|grades|scores|marks|"
                r"listens\s+to)\s+this(?:\s+(?:back|later|afterwards|over))?\b|\b(?:reply|answer|response)\s+than\s+"
                r"this\s+one\b", re.I),
@@ -284,9 +291,10 @@ _ACK_CUES = re.compile(
     r"\b(?:i hear you|hear you|great (?:question|point)|good (?:question|point)|(?:totally|completely|"
     r"fully) (?:understand|get it|hear you|valid)|i understand|understood|makes sense|totally valid|"
     r"respect that|get it|thank(?:s| you) for sharing|acknowledged|fair point|so valid|that'?s (?:so )?fair|"
-    r"fair enough|i appreciate (?:that|it)|(?:i )?love that|makes (?:total )?sense|i'?m not arguing|"
-    r"i respect the process|appreciate you (?:sharing|telling|being|raising)|thanks? (?:you )?for (?:sharing|"
-    r"raising|being (?:honest|upfront|open)))\b", re.I)
+    r"fair enough|i appreciate (?:that|it|you|your\s+(?:honesty|time|candou?r))|(?:i )?love that|"
+    r"makes (?:total )?sense|i'?m not arguing|"
+    r"i respect the process|appreciate you (?:sharing|telling|being|raising)|"
+    r"thanks? (?:you )?(?:so much )?for (?:sharing|raising|being (?:honest|upfront|open)))\b", re.I)
 _CONFIRM_CUES = re.compile(
     r"\b(?:does that (?:work for you|address your concern|make sense|help)|anything else|tell me more|"
     r"what'?s behind (?:that|this)|let'?s schedule a next step|with a date)\b", re.I)
@@ -457,6 +465,26 @@ def _question_wall(sentences: list[str]) -> bool:
     return len(asked) >= 7 and len(asked) * 10 >= len(sentences) * 7
 
 
+_COMMON = frozenset({
+    "about", "their", "there", "would", "could", "should", "which", "where", "these", "those", "other",
+    "every", "after", "before", "being", "really", "today", "right", "think", "tell", "most", "more",
+    "much", "many", "make", "want", "need", "time", "just", "like", "well", "also", "into", "over", "than",
+    "then", "them", "they", "have", "been", "were", "will", "with", "what", "when", "your", "from", "this",
+    "that",
+})
+"""Everyday words that say nothing about a scenario even when its text uses them."""
+
+
+def _generic(words: list[str], text: str, facts: tuple[str, ...]) -> bool:
+    """A template that would fit any buyer: forty words or more, four or more coaching cues, and at most one
+    word or number from this scenario (the buyer's name aside)."""
+    if len(words) < 40 or _cue_count(text) < 4:
+        return False
+    vocab = {w.lower() for f in facts for w in _WORD.findall(f) if len(w) > 3} - _STOP - _COMMON
+    specific = [w for w in words if w.lower() in vocab or any(c.isdigit() for c in w)]
+    return len(specific) <= 1
+
+
 def _is_stuffed(text: str, facts: tuple[str, ...] = ()) -> bool:
     text = _body(text)
     if len(_FAQ.findall(text)) >= 3:
@@ -478,6 +506,11 @@ def _is_stuffed(text: str, facts: tuple[str, ...] = ()) -> bool:
     acks = len(_ACK_CUES.findall(text))
     if (acks >= 3 and len(words) <= 30) or (acks >= 5 and acks * 10 >= len(words)):
         return True  # acknowledgement after acknowledgement, and nothing else
+    acked = sum(1 for sent in sentences if _ACK_CUES.search(sent))
+    if acked >= 4 and acked * 2 >= len(sentences):
+        return True
+    if facts and _generic(words, text, facts):
+        return True
     if any(len(_ACK_CUES.findall(s)) >= 3 for s in sentences):
         return True
     cues = _CUE_RE.findall(text)
@@ -571,7 +604,23 @@ def _judges_itself(sent: str) -> bool:
     return any(abs(s.start() - v) <= 60 for s in _SELF.finditer(sent) for v in verdicts)
 
 
-_SENTENCE_CHECKS = (_foreign_instructions, _asks_for_marks, _obfuscated, _judges_itself)
+_MOVE = re.compile(
+    r"\bi(?:'ve|\s+have)?\s+(?:heard|asked|acknowledged|explored|probed|put\s+a\s+number|quantified|offered\s+a\s+"
+    r"(?:next\s+)?step|proposed|confirmed|validated|empathi[sz]ed|tied)\b", re.I)
+_TICKED = re.compile(r"[✓✔☑✅]|\[x\]", re.I)
+_RUBRIC_MOVES = re.compile(r"\b(?:acknowledg\w*|explor\w*|quantif\w*|root\s+cause|next\s+step|confirm\w*|"
+                           r"empath\w*|value|rapport|discovery|objection)\b", re.I)
+
+
+def _narrates_moves(sent: str) -> bool:
+    """The rep listing their own coaching moves ("I've heard you, I've asked what's driving it, I've put a
+    number on it"), or ticking them off ("concern acknowledged ✓ root cause explored ✓"): a report for a
+    marker, not a conversation."""
+    ticks = len(_TICKED.findall(sent))
+    return len(_MOVE.findall(sent)) >= 3 or (ticks >= 2 and len(_RUBRIC_MOVES.findall(sent)) >= 2)
+
+
+_SENTENCE_CHECKS = (_foreign_instructions, _asks_for_marks, _obfuscated, _judges_itself, _narrates_moves)
 """Whole-sentence injection checks (a pattern alone cannot say them)."""
 
 

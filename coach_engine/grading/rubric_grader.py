@@ -423,7 +423,8 @@ class RubricGrader:
 
         self._prewarm(scenario, transcript)
         revealed = self._concern_revealed_flags(scenario, transcript)
-        facts = (*scenario.product.value_points, *scenario.product.proof_points)
+        facts = (*scenario.product.value_points, *scenario.product.proof_points, scenario.product.summary,
+                 scenario.context, scenario.buyer.opening, scenario.buyer.company, scenario.buyer.role)
         out = []
         for i, turn in transcript.rep_turns():
             ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
