@@ -285,7 +285,8 @@ _OPEN_START = re.compile(
     r"(could|can|would)\s+you\s+(tell|walk|share|explain|help|describe|talk|say\s+more|give\s+me))",
     re.IGNORECASE,
 )
-_OPEN_CLAUSE = re.compile(r"[,;:]\s*(and\s+|so\s+|but\s+)?(what|how|why|which|where|who)\b(?!\s+about\b)",
+_OPEN_CLAUSE = re.compile(r"[,;:]\s*(and\s+|so\s+|but\s+)?((what|how|why|which|where|who)\b(?!\s+about\b)|"
+                          r"(can|could|may)\s+i\s+ask\s+(what|how|why|who|where|which|about|whether|if)\b)",
                           re.IGNORECASE)
 _CLOSED_START = re.compile(
     r"^\W*(and\s+|so\s+|but\s+|then\s+|okay,?\s+|ok,?\s+|also,?\s+)?"
@@ -295,7 +296,7 @@ _CLOSED_START = re.compile(
 )
 _QUESTIONISH = re.compile(
     r"^\W*(tell\s+me|walk\s+me\s+through|help\s+me\s+understand|i'?m\s+curious|i'?d\s+love\s+to\s+(hear|understand)|"
-    r"(and\s+|so\s+|but\s+)?(can|could|may)\s+i\s+ask\s+(what|how|why|who|where|which|about))",
+    r"(and\s+|so\s+|but\s+)?(can|could|may)\s+i\s+ask\s+(what|how|why|who|where|which|about|whether|if))",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -342,7 +343,7 @@ def _words(s: str) -> list[str]:
 
 
 _PROBE = re.compile(
-    r"^\W*([^;?!]{0,70}[,:—–]\s*)?(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?"
+    r"^\W*([^;?!]{0,100}[,:—–]\s*)?(and\s+|so\s+|but\s+|okay,?\s+|also,?\s+)?"
     r"(is|are|has|have|had|did|does|do|was|were)\s+"
     r"(?!i\b|we\b|us\b|our\b|my\b|there\s+(any|a)\s+(chance|way)|(that|this|it)\s+(ok|okay|fine|alright|all\s+right|"
     r"good|work|sound|help|make\s+sense)\b)", re.IGNORECASE)
@@ -643,7 +644,8 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder) -> SignalS
         if not questions[i] and (rules.feature_words.search(s) or (Behaviour.STATE_VALUE, i) in found)
     )
     feature_terms = len(rules.feature_words.findall(text))
-    if words_total > rules.turn["monologue_words"] or (
+    run_on = max((len(_words(sent)) for sent in sentences), default=0) > rules.turn["run_on_words"]
+    if words_total > rules.turn["monologue_words"] or run_on or (
         not any(questions)
         and (feature_sents >= rules.turn["feature_dump_sentences"] or feature_terms >= 6)
     ):

