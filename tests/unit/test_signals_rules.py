@@ -61,13 +61,9 @@ def test_every_quote_is_an_exact_span(text: str, ctx: SignalContext, hash_embedd
                          "Help me understand where that comes from.", "What happened last time?",
                          "What would the board need to see to feel safe?",
                          "Quick question before I do: is there a spend level you can sign off yourself, "
-                         "or does "
-                         "it all go through corporate?",
-                         "It's the right question. Can I ask whether you've been through a vendor "
-                         "failure before?",
+                         "or does it all go through corporate?",
                          "Before we park it until fall, can I ask what no budget left looks like from "
-                         "your side: is "
-                         "it this year's money, or what the board will fund next year?"]),
+                         "your side: is it this year's money, or what the board will fund next year?"]),
     (B.CONFIRM, ["Does that address your concern?", "How does that sound?", "Would that work for you?"]),
     (B.CHECK_OTHER_CONCERNS, ["Is there anything else that would stop us?", "Any other concerns?",
                               "Besides the board, what else is in the way?"]),
