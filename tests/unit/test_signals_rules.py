@@ -55,15 +55,14 @@ def test_every_quote_is_an_exact_span(text: str, ctx: SignalContext, hash_embedd
     (B.OPEN_QUESTION, ["What's driving that?", "How do decisions like this get made?",
                        "Walk me through what happened.", "Could you tell me more about the budget?",
                        "Is it the total or the timing?",  # either/or: the buyer picks and explains
-                       "Fair question. Can I ask whether you've been through a vendor failure before?"]),
+                       "Fair question. Can I ask whether you've been through a vendor failure before?",
+                       "Before we park it until fall, can I ask what no budget left looks like from your side?"]),
     (B.CLOSED_QUESTION, ["Do you have a budget this year?", "Would Wednesday or Thursday suit?"]),
     (B.EXPLORE_CONCERN, ["What's behind the number for you?", "What's really holding you back?",
                          "Help me understand where that comes from.", "What happened last time?",
                          "What would the board need to see to feel safe?",
                          "Quick question before I do: is there a spend level you can sign off yourself, "
-                         "or does it all go through corporate?",
-                         "Before we park it until fall, can I ask what no budget left looks like from "
-                         "your side: is it this year's money, or what the board will fund next year?"]),
+                         "or does it all go through corporate?"]),
     (B.CONFIRM, ["Does that address your concern?", "How does that sound?", "Would that work for you?"]),
     (B.CHECK_OTHER_CONCERNS, ["Is there anything else that would stop us?", "Any other concerns?",
                               "Besides the board, what else is in the way?"]),
