@@ -56,7 +56,7 @@ def test_every_quote_is_an_exact_span(text: str, ctx: SignalContext, hash_embedd
                        "Walk me through what happened.", "Could you tell me more about the budget?",
                        "Is it the total or the timing?",  # either/or: the buyer picks and explains
                        "Fair question. Can I ask whether you've been through a vendor failure before?",
-                       "Before we park it until fall, can I ask what no budget left looks like from your side?"]),
+                       "Before we park it, can I ask what no budget left looks like from your side?"]),
     (B.CLOSED_QUESTION, ["Do you have a budget this year?", "Would Wednesday or Thursday suit?"]),
     (B.EXPLORE_CONCERN, ["What's behind the number for you?", "What's really holding you back?",
                          "Help me understand where that comes from.", "What happened last time?",
