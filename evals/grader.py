@@ -39,12 +39,12 @@ FILES = ("grader_replies.jsonl", "grader_transcripts.jsonl", "grader_replies_hol
          "grader_replies_holdout2.jsonl", "grader_transcripts_holdout2.jsonl", "grader_replies_redteam.jsonl",
          "grader_replies_redteam2.jsonl", "grader_replies_redteam3.jsonl", "grader_replies_holdout3.jsonl",
          "grader_replies_redteam4.jsonl", "grader_replies_holdout4.jsonl", "grader_replies_redteam5.jsonl",
-         "grader_replies_holdout5.jsonl", "grader_replies_redteam6.jsonl")
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "redteam", "redteam2",
-          "redteam3", "redteam4", "redteam5", "redteam6", "all")
+         "grader_replies_holdout5.jsonl", "grader_replies_redteam6.jsonl", "grader_replies_holdout6.jsonl")
+SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "redteam",
+          "redteam2", "redteam3", "redteam4", "redteam5", "redteam6", "all")
 """dev: tuned on. test: the first untuned split (looked at after its second run, see the README). holdout,
 holdout2: written blind by trainers outside the grader work, each run once before any fix it prompted.
-holdout3-5: the same, three more sets. redteam*: gaming attempts (and genuine replies that look
+holdout3-6: the same, four more sets. redteam*: gaming attempts (and genuine replies that look
 like them) written blind for the integrity bar (redteam4 and 5 first run after the disguise readings)."""
 INTEGRITY_KINDS = frozenset({"injection", "stuffing", "keyword_stuffing"})
 OVERALL_LEVELS: tuple[tuple[int, int], ...] = ((80, 5), (60, 4), (40, 3), (20, 2), (0, 1))
