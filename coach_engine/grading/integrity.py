@@ -14,9 +14,10 @@ this"), the reply vouching for itself in the third person ("the rep showed
 proof", "this response demonstrates ..."), scripting the buyer's lines or
 role ("your next line is ...", "stay in character and ..."), and markup or
 encodings a spoken reply never contains (HTML/code comments, template braces,
-bracketed directives, base64 blobs). Stuffing = a reply made of coaching cue phrases with almost
-nothing else: many distinct behaviours packed into few words, no question
-that goes anywhere, or the same cue repeated.
+bracketed directives, base64 blobs); those patterns are data, in
+``integrity_patterns.yaml``. Stuffing = a reply made of coaching cue phrases
+with almost nothing else: many distinct behaviours packed into few words, no
+question that goes anywhere, or the same cue repeated.
 """
 
 from __future__ import annotations
@@ -24,210 +25,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
+from ..datafiles import load_model_file
 from .disguise import hidden_english, readings
 
 __all__ = ["TurnIntegrity", "mentions_machinery", "scan_turn"]
 
-_ADDRESSEE = (
-    r"(?:grader|grading|evaluator|evaluation|judge|scorer|scoring|rubric|assessor|reviewer|"
-    r"system prompt|prompt|(?:the |an? )?(?:ai|a\.i\.|llm|language model|assistant|chatbot|bot|model)|"
-    r"simulation|simulated|roleplay|role-play|role play|test harness|system)"
-)
-_INJECTION_PATTERNS = [
-    re.compile(r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)*(?:previous|prior|above|earlier|"
-               r"preceding|other)?\s*(?:instructions?|rules|prompts?|directions|guidelines|context)", re.I),
-    re.compile(r"\b(?:disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous\s+|prior\s+)?"
-               r"(?:instructions?|rules|prompts?|rubric|guidelines)", re.I),
-    re.compile(rf"(?:^|[.!?\n]\s*|[\[(<*#>~^|]\s*)(?:note\s+(?:to|for)\s+(?:the\s+)?|p\.?s\.?\s+(?:to\s+)?"
-               rf"(?:the\s+)?)?(?:[A-Za-z-]+\s+)?{_ADDRESSEE}\s*:\s*\S", re.I),
-    re.compile(r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)*"
-               r"(?:[\w-]+\s+){0,2}(?:rubric|script|rules|scoring|grading|grader|criteria|checks)\b", re.I),
-    re.compile(r"\b(?:evaluation|score|rating|grade|grading|marking)\s+(?:of|for)\s+this\s+(?:reply|answer|"
-               r"response|turn|transcript|rep)\b", re.I),
-    re.compile(rf"\bnote\s+(?:to|for)\s+(?:the\s+)?{_ADDRESSEE}\b", re.I),
-    re.compile(rf"\b(?:dear|hey|attention)\s+{_ADDRESSEE}\b", re.I),
-    re.compile(r"\b(?:give|award|assign|rate|score|grade|mark)\s+(?:this|me|the rep|my (?:reply|answer|"
-               r"response)|it|this (?:reply|answer|response|rep|transcript))\b[^.!?\n]{0,40}?"
-               r"(?:\d+\s*(?:/|out of)\s*\d+|full marks|top marks|max(?:imum)?|perfect|highest|a pass|"
-               r"excellent|(?:5|10|100)\b(?!\s*-?\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent)))",
-               re.I),
-    re.compile(r"\b\d{1,3}\s*(?:/|out of)\s*\d{1,3}\b[^.!?\n]{0,30}\b(?:score|marks?|rating|grade)\b", re.I),
-    re.compile(r"\b(?:full|top|maximum|perfect)\s+(?:marks|score|points|rating)\b", re.I),
-    re.compile(r"\byou\s+(?:are|must|should|will)\s+now\s+(?:be\s+)?(?:a|an|the|in|acting)\s+[^.!?\n]{0,30}"
-               r"\b(?:mode|grader|assistant|ai|persona|buyer who)\b", re.I),
-    re.compile(r"\b(?:pretend|act as if|roleplay as)\b[^.!?\n]{0,40}\b(?:agreed?|convinced|satisfied|"
-               r"buyer|grader|ai)\b", re.I),
-    re.compile(rf"\bas\s+(?:the|an?)\s+{_ADDRESSEE}\b[^.!?\n]{{0,60}}\b(?:you|must|should|will)\b", re.I),
-    re.compile(r"\b(?:mark|count|record|log)\s+(?:all|every|each)\s+(?:the\s+)?(?:checks?|criteria|boxes|"
-               r"skills?)\b", re.I),
-    re.compile(r"\b(?:all|every)\s+(?:the\s+)?(?:checks?|criteria|rubric items?)\s+(?:are|is)\s+"
-               r"(?:met|passed|satisfied)\b", re.I),
-    re.compile(r"\b(?:system|assistant)\s*(?:message|override|instruction)s?\b", re.I),
-    re.compile(r"</?\s*(?:system|transcript|instructions?|rep|buyer)\s*>", re.I),
-    # Aimed at the simulated buyer: orders to reply, state hacks, awareness of the script.
-    re.compile(r"(?:^|[.!?:]\s+|\b(?:now|please|just)\s+)(?:respond|reply|answer|say|output)(?:\s+only)?"
-               r"(?:\s+(?:with\b|yes\b|you'?ll\b|you will\b|that you\b)|\s*[:'\"“])", re.I),
-    re.compile(r"\binstructions?\s+(?:for|to)\s+(?:the\s+)?(?:assistant|ai|model|buyer|simulat\w*|grader|judge|"
-               r"evaluator)\b", re.I),
-    re.compile(r"\boutput\s+(?:json|only|the\s+following)\b|\{\s*\"\w+\"\s*:", re.I),
-    re.compile(r"\b(?:developer|admin|author|scenario author|operator)\s*(?:note)?\s*:", re.I),
-    re.compile(r"\bnew\s+(?:instructions?|rules?)\b(?:\s+from\b|\s*:)", re.I),
-    re.compile(r"<\|\w+\|>|\[\[[^\]]*\]\]|```|\b\w+_state\.\w+|\b\w+\.override\(", re.I),
-    re.compile(r"\boutcome\s*(?:[=:]\s*|\s)['\"]?agreed\b|\bwith\s+outcome\b", re.I),
-    re.compile(r"\b(?:simulated buyer|buyer simulation|the simulation|the simulator|this simulation|"
-               r"roleplaying|character (?:notes|brief)|your (?:prompt|instructions|character|script)|"
-               r"part of your prompt|hidden concern|resolution (?:list|items?|conditions?)|walk-away rule|"
-               r"resistance thresholds?|for testing purposes|the test expects)\b", re.I),
-    re.compile(r"\byou(?:'re| are)\s+(?:an?\s+)?(?:ai\b|language model|simulated|helpful assistant|"
-               r"roleplaying|playing a)", re.I),
-    re.compile(r"\bpretend\b[^.!?\n]{0,40}\b(?:already|approved|signed|agreed|convinced)\b", re.I),
-    re.compile(r"\bforget\s+(?:everything|your|all)\b", re.I),
-    re.compile(r"\b(?:play a different game|end the drill|skip to the|continue the roleplay|"
-               r"(?:disabled|turned off)\s+for\s+this)\b", re.I),
-    re.compile(r"\bplease\s+(?:agree|accept|approve)\b", re.I),
-    re.compile(r"\b(?:mark|record|log)\s+(?:this|that|the)\b[^.!?\n]{0,40}\b(?:as agreed|passed|met)\b",
-               re.I),
-    re.compile(r"#{2,}\s*system\b", re.I),
-    # Common prompt-injection shapes (general knowledge, not fitted to any labelled case).
-    # A vocative to the machine ("Assistant, when you simulate Monique next, ...").
-    re.compile(r"(?:^|[.!?]\s+|\(\s*)(?:hey\s+|ok(?:ay)?\s+|dear\s+)?(?:assistant|ai|a\.i\.|model|bot|chatbot|llm|"
-               r"gpt|chatgpt|claude|system|simulator|simulation|grader|evaluator|judge|coach)\s*,", re.I),
-    re.compile(r"\bwhen\s+you\s+(?:simulate|play|voice|generate|write)\b|\b(?:have|make|let)\s+(?:her|him|them|"
-               r"the\s+(?:buyer|customer|prospect|client))\s+(?:say|agree|approve|accept|sign|admit|reply|respond)\b",
-               re.I),
-    # Talking about the exercise itself, or scripting the buyer's next message.
-    re.compile(r"\b(?:this|the)\s+(?:exercise|drill|role-?play|simulation)\s+(?:is\s+)?(?:looking\s+for|wants|"
-               r"expects|requires|needs|calls\s+for)\b|\boutcome\s+(?:this|the)\s+(?:exercise|drill|role-?play|"
-               r"simulation)\b|\bin\s+your\s+next\s+(?:message|reply|response|turn|line)\b", re.I),
-    # Scripting the buyer: a speaker label or a stage direction inside the rep's own turn.
-    re.compile(r"(?:^|[\n\[(*]\s*|[.!?]\s+)(?:the\s+)?(?:buyer|customer|prospect|client)\s*:\s*\S", re.I),
-    re.compile(r"[\[(*]\s*(?:the\s+)?(?:buyer|customer|prospect|client|she|he|they)\s+(?:now\s+)?(?:agrees?|nods|"
-               r"signs?|accepts?|says\s+yes|is\s+convinced|approves?)\b[^\])*\n]{0,60}[\])*]", re.I),
-    re.compile(r"\b(?:the\s+)?(?:rep|seller|salesperson|sales\s+rep)\s+(?:has|have)\s+(?:now\s+)?(?:met|satisfied|"
-               r"completed|passed|addressed|resolved)\s+(?:all|every)\b", re.I),
-    re.compile(r"\b(?:respond|act|behave|answer|reply)\s+as\s+(?:if|though)\b", re.I),
-    re.compile(r"\bas\s+an?\s+(?:ai|language\s+model|llm|assistant|chatbot)\b", re.I),
-    re.compile(r"\bthis\s+(?:reply|response|answer|turn|message|transcript)\s+(?:should|must|deserves|is\s+to|"
-               r"will)\s+(?:be\s+)?(?:scored|rated|graded|marked|evaluated|get|receive|pass)", re.I),
-    re.compile(r"\b(?:an?|the)\s+(?:ideal|perfect|model|exemplary|textbook)\s+(?:response|answer|reply)\b",
-               re.I),
-    re.compile(r"\b(?:reveal|disclose)\s+(?:your|the)\s+(?:hidden|real|secret)\b", re.I),
-    re.compile(r"\b(?:buyer|customer|prospect|you)\s+(?:is|are)\s+now\s+(?:fully\s+)?(?:convinced|satisfied|sold|"
-               r"on\s+board|ready\s+to\s+(?:sign|buy|agree))\b", re.I),
-    re.compile(r"\b(?:update|change|set|lower|raise)\s+(?:your|the\s+buyer'?s?)\s+(?:state|stage|status|"
-               r"resistance|trust|patience|score|scores)\b", re.I),
-    re.compile(r"\bnote\s*:\s*(?:the\s+)?(?:buyer|rep|ai|model|grader|evaluator|assistant|system)\b", re.I),
-    # Asides to whoever or whatever scores the reply, in the middle of a decent one.
-    re.compile(r"\b(?:whoever|anyone|anybody|the\s+(?:person|people|program|system|model|tool|software))\s+"
-               r"(?:who\s+|that\s+)?(?:is\s+|will\s+be\s+|are\s+)?(?:(?:grad|scor|evaluat|assess|mark|judg)\w*"
-               r"|(?:review|read|check)\w*\s+(?:this|these|my)\s+(?:conversation|reply|replies|answer|response|"
-               r"transcript|exchange|chat|call|message|turn)\b|(?:review|read|check)\w*\s+this\s*[,;:])",
-               re.I),
-    re.compile(r"\b(?:grade|score|mark|rate|judge|assess|evaluate)\s+(?:it|this|me)\s+as\s+(?:if|though)\b",
-               re.I),
-    re.compile(r"\bif\s+(?:an?\s+|the\s+|any\s+)?(?:ai|a\.i\.|assistant|model|llm|bot|grader|evaluator|reviewer|"
-               r"marker|summari[sz]er|language\s+model)\b[^.!?\n]{0,40}\b(?:is|are|reads?|reading|summari[sz]\w+|"
-               r"grad\w+|scor\w+|review\w*|process\w*)\b|\bsummari[sz]e\s+(?:it|this)\s+as\b|\bdeserves?\s+to\s+be\s+"
-               r"(?:marked|scored|graded|rated)\b|\bthat'?s\s+a\s+(?:five|5|ten|10|perfect\s+score)\s+in\b|\b(?:practice|"
-               r"training)\s+(?:scenario|round|session|drill|exercise)\b|\((?:and\s+|so\s+)?i'?m\s+(?:asking|"
-               r"acknowledging|exploring|listening|confirming|empathi[sz]ing)\b[^)]{0,60}\)|\bas\s+(?:i|a\s+good\s+"
-               r"(?:rep|seller|salesperson))\s+should\b", re.I),
-    re.compile(r"\b(?:whoever|anyone\s+who|the\s+person\s+who)\s+(?:reads|reviews|checks|grades|scores|marks|"
-               r"listens\s+to)\s+this(?:\s+(?:back|later|afterwards|over))?\b|\b(?:reply|answer|response)\s+than\s+"
-               r"this\s+one\b", re.I),
-    re.compile(r"\b(?:to|for|dear|hi|hey|attention)\s+(?:the\s+|any\s+|whatever\s+)?(?:automated\s+)?(?:scoring|"
-               r"grading|marking|evaluation|evaluating|judging|assessment|assessing)\s+(?:system|model|engine|program|"
-               r"software|tool|ai|bot|algorithm|pipeline|agent|llm)s?\b|\b(?:scoring|grading|marking|judging)\s+"
-               r"(?:ai|bot|llm)\b|\bautomated\s+(?:assessment|grading|scoring|evaluation|grader|judge|marking)\b",
-               re.I),
-    re.compile(r"(?:\bp\.?\s?s\b\.?|\b(?:note|message|aside|heads[- ]up|memo|hint|reminder|word|"
-               r"translation)\b)"
-               r"[^.!?\n]{0,25}?\b(?:to|for)\s+(?:the\s+|whoever\s+|any\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:reviewer|evaluator|grader|assessor|"
-               r"marker|examiner|judge|scorer|ai|a\.i\.|model|system|program|bot|llm|assistant|simulation|"
-               r"simulator|machine|computer|algorithm|robot)s?\b", re.I),
-    re.compile(r"\b(?:hi|hello|hey|dear|attention|psst|greetings)\s*,?\s+(?:the\s+|my\s+|dear\s+)?(?:human\s+)?"
-               r"(?:reviewer|evaluator|grader|assessor|marker|examiner|judge|scorer)s?\b", re.I),
-    # Asking for a rating, or vouching for the reply in the third person.
-    re.compile(r"\b(?:rate|score|grade|mark|label|rank)\s+(?:this|it|me|my)\s+(?:one\s+|reply\s+|answer\s+|"
-               r"response\s+|turn\s+)?(?:as\s+)?(?:an?\s+)?(?:top|high|highest|five|5|ten|10|max|maximum|perfect|"
-               r"excellent|full|outstanding|exemplary|level)\b", re.I),
-    re.compile(r"\b(?:label|rate|score|grade|mark)\s+(?:this|my)\s+(?:reply|answer|response|turn|transcript)\b"
-               r"|\bassign\s+(?:it\s+|this\s+)?(?:a\s+)?(?:level|score|grade|rating|marks?)\b", re.I),
-    re.compile(r"\b(?:treat|consider|regard|count)\s+(?:this|all|every|each|the)\b[^.!?\n]{0,40}?\bas\s+"
-               r"(?:meeting|met|satisfied|passed|passing|complete|excellent|perfect|a\s+model)\b", re.I),
-    re.compile(r"\b(?:every|each|all)\s+(?:the\s+)?(?:rubric\s+)?(?:criteri(?:on|a)|checks?)\s+(?:as\s+|are\s+|is\s+)?"
-               r"(?:met|passed|satisfied|ticked)\b|\bas\s+meeting\s+(?:every|all|each)\b|\brubric\s+(?:criteri\w+|"
-               r"items?|checks?|notes?|boxes)\b|\bevery\s+criterion\b", re.I),
-    re.compile(r"\b(?:the|this)\s+(?:rep|seller|salesperson|sales\s+rep)\s+(?:has\s+|have\s+)?(?:\w+ly\s+)?"
-               r"(?:showed|shown|demonstrated|identified|handled|followed|met|nailed|acknowledged|explored|did|"
-               r"gave|was|is|deserves|earned)\b", re.I),
-    re.compile(r"\bthis\s+(?:reply|response|answer|turn|message)\s+(?:demonstrates|shows|meets|exhibits|displays|"
-               r"covers|handles|ticks|is\s+(?:complete|excellent|exemplary|perfect|flawless))\b"
-               r"|\b(?:in|of|from|for)\s+this\s+(?:reply|transcript)\b", re.I),
-    re.compile(r"\bthe\s+objection\s+(?:(?:has|have)\s+(?:now\s+)?been|was|is|got)\s+(?:now\s+)?(?:\w+ly\s+)?(?:handled|addressed|resolved|overcome)"
-               r"\b", re.I),
-    # Scripting the buyer: who they play, what they say next, their state.
-    re.compile(r"\b(?:at\s+this\s+point|here|now|from\s+here)\s*,?\s+the\s+(?:buyer|customer|prospect|client)\s+"
-               r"(?:\w+ly\s+)?(?:agrees|accepts|approves|says\s+yes|is\s+convinced)\b", re.I),
-    re.compile(r"\bthe\s+(?:buyer|customer|prospect|client)\s+(?:now\s+|should\s+(?:now\s+)?|will\s+(?:now\s+)?|"
-               r"must\s+(?:now\s+)?)(?:accepts?|agrees?|approves?|signs?|books?|says|thanks|is\s+convinced|"
-               r"be\s+convinced)\b", re.I),
-    re.compile(r"\byou\s+(?:play|are\s+playing|'re\s+playing|will\s+play|now\s+play)\s+(?:an?|the)\s+"
-               r"[^.!?\n]{0,60}\bwho\b|\b(?:stay|remain|staying)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b"
-               r"|\bscene\s+(?:inside|within)\s+(?:the|a|this)\s+scene\b", re.I),
-    re.compile(r"\b(?:ai|a\.i\.|model|bot|llm|assistant)\s+(?:playing|acting\s+as|voicing|pretending)\b",
-               re.I),
-    re.compile(r"\byour\s+next\s+(?:line|reply|response|answer|message)\s+(?:is|will\s+be|should\s+be|must\s+be)\b"
-               r"|\btell\s+me\s+(?:that\s+)?you(?:'re|\s+are)\s+(?:now\s+)?(?:convinced|sold|won\s+over|persuaded)\b",
-               re.I),
-    re.compile(r"\bfrom\s+(?:here|now|this\s+point)\s+on\s*,?\s+you\s+(?:agree|accept|approve|are\s+convinced|"
-               r"say|like|love)\b", re.I),
-    re.compile(r"\b(?:patience|resistance|trust)\s+(?:is|are|=)\s+(?:now\s+)?(?:unlimited|infinite|endless|zero|"
-               r"maxed|max|\d+)\b", re.I),
-    # Markup and encodings a spoken reply never contains.
-    re.compile(r"<!--|-->|/\*|\*/|\{\{|\}\}|(?:^|\s)#{2,}\s*\w", re.I),
-    re.compile(r"\[[^\]]{0,120}\b(?:override|instructions?|directive|score|scoring|rate|rating|label|grade|grading|"
-               r"assessment|evaluation|evaluator|reviewer|rubric|system|admin)\b[^\]]{0,120}\]", re.I),
-    re.compile(r"[\[(][^\])]{0,160}\b(?:as\s+the\s+(?:character|persona|buyer)|in\s+character|"
-               r"you(?:'re|\s+are)\s+now|(?:reply|respond)\s+that\s+(?:this|the|my|you)|"
-               r"agree\s+to\s+the)\b[^\])]{0,160}[\])]", re.I),
-    re.compile(r"\bas\s+the\s+character\b|\byou(?:'re|\s+are)\s+now\s+(?:fully\s+)?(?:convinced|satisfied|sold|"
-               r"persuaded|on\s+board|happy\s+with)\b", re.I),
-    # Appeals for a score ("I need a 5 for my review"), or naming the product's scores in the reply.
-    re.compile(r"\b(?:i\s+need|give\s+me|i'?d\s+(?:love|appreciate|like)|please\s+(?:give|award))\s+(?:a|an|the)?\s*"
-               r"(?:5|five|10|ten|100|perfect|top|high|full)\b(?!\s*-?\s*(?:minutes?|mins?|hours?|days?|weeks?|%|percent|"
-               r"clinics?|sites?|stores?|users?|seats?|licen[cs]es?))", re.I),
-    re.compile(r"\bscrimmage\s+(?:scores?|grades?|ratings?|marks?)\b|\b(?:my|these|this)\s+(?:scores?|grades?|"
-               r"rating)\s+(?:matters?|counts?|hurts?|depends?)\b|\banything\s+less\s+(?:than\s+(?:a\s+)?\d+\s+)?"
-               r"(?:really\s+)?hurts\b", re.I),
-    # A grader's own vocabulary: instructions, notes or a verdict for whoever marks the reply.
-    re.compile(r"\b(?:reviewer|grader|evaluator|judge|scorer|marker|assessor|grading|scoring|marking|evaluation)s?\s+"
-               r"(?:instructions?|notes?|guidance|hints?|key|guide|override)\b|\bnew\s+(?:task|role|objective|goal|"
-               r"persona|instructions?|rules?)\s*:|\\[nrt]|\btreat\s+(?:this|it|me)\s+as\s+(?:an?\s+)?(?:5|five|10|"
-               r"excellent|perfect|top|exemplary)\b", re.I),
-    re.compile(r"(?<!your\s)(?<!their\s)(?<!the\sbuyer's\s)\b(?:assessors?|graders?|markers?|examiners?|evaluators?|"
-               r"reviewers?|judges?|scorers?)\s+(?:should|must|will|may|might|can|please|need\s+to|ought\s+to)\s+"
-               r"(?:note|notice|give|award|consider|recogni[sz]e|credit|mark|score|rate|take\s+note)\b",
-               re.I),
-    re.compile(r"\bfinal\s+(?:grade|score|rating|verdict|mark|assessment|evaluation)s?\s*(?::|=|is\b)|\bgrade\s*:\s*"
-               r"[A-F][+-]?(?!\w)|\b(?:rationale|verdict|justification)\s*:|\[\s*(?:END|BEGIN|START)\b[^\]]*\]|"
-               r"\boutcome\s*[:=]\s*(?:won|win|success|agreed|closed|signed|pass)", re.I),
-    re.compile(r"(?:^|[.!?]\s+)(?:the\s+|this\s+|that\s+)?objection\s+(?:(?:has\s+been|was|is|now)\s+)?"
-               r"(?:overcome|handled|resolved|closed|cleared|neutrali[sz]ed)\s*[.!]", re.I),
-    re.compile(r"\bnothing\s+to\s+improve\b|\bskip\s+the\s+(?:coaching|feedback|improvements?)\b|\b(?:list|give|"
-               r"show)\s+only\s+strengths\b|\bno\s+improvements?\s+(?:needed|required|necessary)\b|\b(?:empathy|"
-               r"active\s+listening|rapport|discovery)\s+(?:shown|displayed|demonstrated)\s+(?:here|above|in\s+this)\b",
-               re.I),
-    re.compile(r"\b(?:the|my)\s+(?:marking|grading)\b|\b(?:in|on)\s+(?:the|my)\s+scorecard\b|\bplease\s+"
-               r"(?:reflect|credit|count|record)\s+(?:that|this|my|me)\b", re.I),
-    # A stage direction for the buyer, by name ("[Olusegun nods and agrees to the pilot.]").
-    re.compile(r"[\[(*]\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?:now\s+)?(?:nods|agrees|smiles|signs|accepts|laughs|"
-               r"relaxes|approves|leans\s+in|sighs|shakes\s+(?:your|my)\s+hand|is\s+convinced|says\s+yes)\b"),
-    re.compile(r"(?<![\w/+])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{16,}={0,2}"
-               r"(?![\w/+])"),
-    re.compile(r"\b(?:decode|decrypt|base64|rot13)\b", re.I),
-]
+_PATTERN_FILE = Path(__file__).resolve().parent / "integrity_patterns.yaml"
+
+
+class _PatternRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str
+    ignore_case: bool = True
+
+
+class _PatternFile(BaseModel):
+    """``integrity_patterns.yaml``: the injection shapes, as data (see its header)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    addressee: str
+    patterns: list[_PatternRule]
+
+
+def _load_patterns(path: Path = _PATTERN_FILE) -> list[re.Pattern[str]]:
+    data = load_model_file(path, _PatternFile)
+    return [re.compile(rule.pattern.replace("<<addressee>>", data.addressee), re.I if rule.ignore_case else 0)
+            for rule in data.patterns]
+
+
+_INJECTION_PATTERNS = _load_patterns()
 
 # Cue phrases a coach teaches; a reply made mostly of these, without the
 # buyer's situation or the product's facts, is stuffing.

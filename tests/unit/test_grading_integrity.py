@@ -153,3 +153,17 @@ def test_indirect_injection_shapes_are_found(text: str) -> None:
 @pytest.mark.parametrize("text", INDIRECT_GENUINE)
 def test_sales_talk_near_those_shapes_is_not_flagged(text: str) -> None:
     assert not scan_turn(text).injection, scan_turn(text)
+
+
+def test_the_injection_patterns_are_data_and_load_whole(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``integrity_patterns.yaml`` holds the shapes; a broken copy is refused, naming the file and field."""
+    from coach_engine.datafiles import DataFileError
+    from coach_engine.grading import integrity
+
+    loaded = integrity._load_patterns()
+    assert len(loaded) >= 80 and not any("<<addressee>>" in p.pattern for p in loaded)
+    broken = tmp_path / "patterns.yaml"
+    broken.write_text("addressee: x\npatterns:\n  - pattern: 'a'\n    ignorecase: false\n")
+    with pytest.raises(DataFileError) as err:
+        integrity._load_patterns(broken)
+    assert "patterns.yaml" in str(err.value) and "ignorecase" in str(err.value)
