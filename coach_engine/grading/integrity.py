@@ -59,7 +59,10 @@ def _load_patterns(path: Path = _PATTERN_FILE) -> list[re.Pattern[str]]:
             for rule in data.patterns]
 
 
-_INJECTION_PATTERNS = _load_patterns()
+@lru_cache(maxsize=1)
+def _injection_patterns() -> tuple[re.Pattern[str], ...]:
+    """The packaged patterns, read on first use (not at import: the app's start-up does not pay for them)."""
+    return tuple(_load_patterns())
 
 # Cue phrases a coach teaches; a reply made mostly of these, without the
 # buyer's situation or the product's facts, is stuffing.
@@ -477,33 +480,35 @@ def _rubric_ids() -> re.Pattern[str]:
 def _injected(sentence: str) -> bool:
     """Whether any injection pattern or sentence check fires on the sentence or on one of its plain-text
     readings (``disguise``)."""
-    patterns = (*_INJECTION_PATTERNS, _SPACED, _rubric_ids())
-    return any(p.search(r) for r in readings(sentence) for p in patterns) \
-        or any(check(r) for r in readings(sentence) for check in _SENTENCE_CHECKS)
+    patterns = (*_injection_patterns(), _SPACED, _rubric_ids())
+    plain = readings(sentence)
+    return any(p.search(r) for r in plain for p in patterns) \
+        or any(check(r) for r in plain for check in _SENTENCE_CHECKS)
 
 
 _ASSENT = (r"(?:agrees?|accepts?|signs?|approves?|thanks|nods|smiles|says\s+yes|is\s+convinced|admits|"
            r"asks\s+for\s+the\s+(?:paperwork|contract)|shakes)")
 
 
-def _buyer_lines(names: tuple[str, ...]) -> list[re.Pattern[str]]:
+@lru_cache(maxsize=64)
+def _buyer_lines(names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """The rep writing the buyer's part by name: a speaker label ("Olusegun: Great, let's sign.") at the
     start of the reply, a line or a sentence, or a stage direction in brackets that has the buyer give in
     ("(Farah pauses, admits the sample was hand-picked, and agrees ...)")."""
     forms = {part for name in names for part in (name, name.split()[0]) if len(part) >= 2}
     if not forms:
-        return []
+        return ()
     alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return [re.compile(rf"(?:^|\n|[.!?]\s+)\s*[>*\-\[(]*\s*(?:{alts})\s*(?:\([^)\n]{{0,30}}\))?\s*[\])*]*"
+    return (re.compile(rf"(?:^|\n|[.!?]\s+)\s*[>*\-\[(]*\s*(?:{alts})\s*(?:\([^)\n]{{0,30}}\))?\s*[\])*]*"
                        r"\s*:\s*\S"),
-            re.compile(rf"[\[(*]\s*(?:{alts})\b[^\])*]{{0,300}}?\b{_ASSENT}\b")]
+            re.compile(rf"[\[(*]\s*(?:{alts})\b[^\])*]{{0,300}}?\b{_ASSENT}\b"))
 
 
 def scan_turn(text: str, names: tuple[str, ...] = (), facts: tuple[str, ...] = ()) -> TurnIntegrity:
     """Injection spans and the stuffing verdict for one rep turn. ``names`` are the buyer's (a reply that
     writes a line for them by name is scripting the buyer); ``facts`` the scenario's value and proof
     points (a reply that pastes them back is stuffing)."""
-    patterns = (*_INJECTION_PATTERNS, _SPACED, _rubric_ids(), *_buyer_lines(names))
+    patterns = (*_injection_patterns(), _SPACED, _rubric_ids(), *_buyer_lines(names))
     matches = [(m.start(), m.end()) for pat in patterns for m in pat.finditer(text)]
     for m in _SENTENCE.finditer(text):
         if any(check(m.group(0)) for check in _SENTENCE_CHECKS) or _injected(m.group(0)):
