@@ -160,6 +160,13 @@ def startup_problem() -> str | None:
             f"The database at {s.masked()['database_url']} could not be opened "
             f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR."
         )
+    if s.reader == "learned":
+        from coach_engine.reading.model import ReadingModelError, load_model
+
+        try:
+            load_model()
+        except ReadingModelError as exc:
+            return str(exc)
     return None
 
 

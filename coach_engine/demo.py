@@ -51,7 +51,9 @@ class DemoAlreadySeeded(RuntimeError):
     """The database already has users; seeding again would mix demo data into real data."""
 
 
-_ENGINE_PARTS = ("signals.py", "signal_rules.yaml", "session.py", "buyer", "grading", "rubrics")
+_ENGINE_PARTS = ("signals.py", "signals_rules.py", "signal_rules.yaml", "text.py", "structure.yaml",
+                 "reading",
+                 "session.py", "buyer", "grading", "rubrics")
 
 
 @lru_cache(maxsize=1)

@@ -123,6 +123,8 @@ class EvalSummary:
     misses: list[dict[str, Any]]
     meets_bar: bool
     bar: float = BAR
+    realism: dict[str, Any] = field(default_factory=dict)
+    """The realism lint over every buyer line after the opening (``evals.realism``; bar 0 for each check)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,15 +165,21 @@ def summarise(results: Sequence[CaseResult], bar: float = BAR) -> EvalSummary:
 def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder) -> tuple[
         list[CaseResult], EvalSummary]:
     """Run every case (a case whose scenario is missing is a miss, not a crash)."""
+    from .realism import lint_summary
+
     results = []
+    drills = []
     for case in cases:
         try:
             results.append(run_case(case, bank, embedder))
+            drills.append((case_scenario(case.scenario, bank), results[-1].transcript))
         except (KeyError, DataFileError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             results.append(CaseResult(case.scenario, case.style, case.expect, "error", 0, False,
                                       error=str(msg)))
-    return results, summarise(results)
+    summary = summarise(results)
+    summary.realism = lint_summary(drills)
+    return results, summary
 
 
 def write_report(summary: EvalSummary, path: str | Path) -> Path:

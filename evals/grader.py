@@ -35,17 +35,20 @@ from typing import Any
 from coach_engine.models import Scorecard, Transcript, Turn
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-FILES = ("grader_replies.jsonl", "grader_transcripts.jsonl", "grader_replies_holdout.jsonl",
-         "grader_replies_holdout2.jsonl", "grader_transcripts_holdout2.jsonl", "grader_replies_redteam.jsonl",
-         "grader_replies_redteam2.jsonl", "grader_replies_redteam3.jsonl", "grader_replies_holdout3.jsonl",
-         "grader_replies_redteam4.jsonl", "grader_replies_holdout4.jsonl", "grader_replies_redteam5.jsonl",
-         "grader_replies_holdout5.jsonl", "grader_replies_redteam6.jsonl", "grader_replies_holdout6.jsonl")
-SPLITS = ("dev", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "redteam",
-          "redteam2", "redteam3", "redteam4", "redteam5", "redteam6", "all")
-"""dev: tuned on. test: the first untuned split (looked at after its second run, see the README). holdout,
-holdout2: written blind by trainers outside the grader work, each run once before any fix it prompted.
-holdout3-6: the same, four more sets. redteam*: gaming attempts (and genuine replies that look
-like them) written blind for the integrity bar (redteam4 and 5 first run after the disguise readings)."""
+def _registered() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from .registry import eval_sets
+
+    grader_sets = [e for e in eval_sets() if e.kind == "grader" and e.status != "sealed"]
+    files = tuple(dict.fromkeys(e.path for e in grader_sets))
+    splits = tuple(dict.fromkeys(e.split or e.id for e in grader_sets))
+    return files, (*splits, "all")
+
+
+FILES, SPLITS = _registered()
+"""Every grader set in ``evals/registry.yaml`` but the sealed one, and their splits. Each set's status there
+says what it is for (dev tunes, test is asserted in CI, report is only reported, train fits the reader);
+the sealed set loads only by name (``load_cases("sealed")``), never with ``all``."""
+SEALED_FILES = ("sealed/grader_replies_sealed.jsonl", "sealed/grader_transcripts_sealed.jsonl")
 INTEGRITY_KINDS = frozenset({"injection", "stuffing", "keyword_stuffing"})
 OVERALL_LEVELS: tuple[tuple[int, int], ...] = ((80, 5), (60, 4), (40, 3), (20, 2), (0, 1))
 BAR = {"spearman": 0.8, "pairwise": 0.9}
@@ -109,7 +112,7 @@ def overall_level(overall: int) -> int:
 def load_cases(split: str = "all", data_dir: Path = DATA_DIR) -> list[Case]:
     """Labelled cases of one split (one of ``SPLITS``), in file order."""
     cases: list[Case] = []
-    for name in FILES:
+    for name in SEALED_FILES if split == "sealed" else FILES:
         path = data_dir / name
         if not path.exists():
             continue
@@ -251,8 +254,39 @@ def integrity_bar(preds: Sequence[Prediction]) -> dict[str, Any]:
     return out
 
 
+def bootstrap_intervals(labels: Sequence[float], preds: Sequence[float], draws: int = 400,
+                        seed: int = 11) -> dict[str, list[float]]:
+    """95% bootstrap intervals (cases resampled) for Spearman and pairwise accuracy."""
+    import numpy as np
+
+    n = len(labels)
+    if n < 5:
+        return {}
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(seed)
+    lab, pre = np.asarray(labels, dtype=float), np.asarray(preds, dtype=float)
+    rho, pair = [], []
+    for _ in range(draws):
+        idx = rng.integers(0, n, n)
+        a, b = lab[idx], pre[idx]
+        if len(set(a)) > 1 and len(set(b)) > 1:
+            rho.append(float(spearmanr(a, b).statistic))
+        far = np.abs(a[:, None] - a[None, :]) >= 2  # the pairs pairwise_accuracy counts (each twice here)
+        agree = np.sign(b[:, None] - b[None, :]) * np.sign(a[:, None] - a[None, :])
+        if far.any():
+            pair.append(float(((agree[far] > 0) + 0.5 * (agree[far] == 0)).mean()))
+    out = {}
+    for name, vals in (("spearman_ci", rho), ("pairwise_ci", pair)):
+        if vals:
+            lo, hi = np.percentile(vals, [2.5, 97.5])
+            out[name] = [round(float(lo), 3), round(float(hi), 3)]
+    return out
+
+
 def summarise(grader_name: str, split: str, preds: list[Prediction]) -> EvalResult:
     overall = metrics([p.label for p in preds], [p.overall for p in preds], [p.level for p in preds])
+    overall.update(bootstrap_intervals([p.label for p in preds], [p.overall for p in preds]))
     skill_ids = sorted({k for p in preds for k in p.skills_label})
     skills = {}
     for sid in skill_ids:
@@ -358,3 +392,32 @@ def write_report(result: EvalResult, out_dir: Path) -> Path:
     (out_dir / "grader_eval.json").write_text(json.dumps(result.to_dict(), indent=1, default=str) + "\n",
                                               encoding="utf-8")
     return path
+
+
+def fit_calibration(bank: Any, embedder: Any,
+                    readers: Sequence[str] = ("rules", "learned")) -> dict[str, Any]:
+    """Fit ``grading/calibration.yaml`` from the dev split's raw overalls (``--calibrate``)."""
+    from coach_engine.grading import RubricGrader
+    from coach_engine.grading.calibration import GRID, fit_map
+    from coach_engine.grading.rubric_grader import outcome_adjustment
+    from coach_engine.signals import reader_kind, use_reader
+
+    before = reader_kind()
+    maps: dict[str, list[float]] = {}
+    counts: dict[str, int] = {}
+    try:
+        for reader in readers:
+            use_reader(reader)
+            grader = RubricGrader(embedder, calibrated=False)
+            by_mode: dict[str, tuple[list[float], list[int]]] = {}
+            for case in load_cases("dev"):
+                pred, card = run_case(grader, bank, case)
+                raw, lv = by_mode.setdefault(case.mode, ([], []))
+                raw.append(pred.overall - outcome_adjustment(card))
+                lv.append(case.overall)
+            for mode, (raw, lv) in sorted(by_mode.items()):
+                maps[f"{reader}/{mode}"] = fit_map(raw, lv)
+                counts[f"{reader}/{mode}"] = len(raw)
+    finally:
+        use_reader(before)
+    return {"fitted_on": "dev", "cases": counts, "grid": list(GRID), "maps": maps}

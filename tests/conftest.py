@@ -24,11 +24,15 @@ BANK_DIR = REPO / "scenarios"
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point the data dir at tmp_path and make sure no real LLM is configured."""
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SCRIMMAGE_DATABASE_URL", "SCRIMMAGE_CHROMA_URL",
-                "SCRIMMAGE_VOICE", "SCRIMMAGE_GRADER", "SCRIMMAGE_EMBEDDING_BACKEND"):
+                "SCRIMMAGE_VOICE", "SCRIMMAGE_GRADER", "SCRIMMAGE_EMBEDDING_BACKEND", "SCRIMMAGE_READER"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCRIMMAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from coach_engine import signals
+
+    kind = list(signals._KIND)
     yield
+    signals._KIND[:] = kind  # a test that pins the reader (use_reader) leaves the next one as it found it
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ CATALOG: dict[str, FigureSpec] = _specs(
                50.0),
     FigureSpec("grade_transcript_10_turns", "ms", "engine", "Offline grading, 10-turn transcript", 300.0),
     FigureSpec("grade_reply", "ms", "engine", "Offline grading, single reply"),
+    FigureSpec("reading_turn_learned", "ms", "engine", "Learned turn reading, 3 sentences (warm)", 25.0),
     FigureSpec("grade_batch_throughput", "replies/s", "engine", "Offline grading, batch throughput",
                higher_is_better=True),
     FigureSpec("embedding_load", "s", "embeddings", "Embedding model load (fresh process)"),

@@ -258,9 +258,9 @@ class BuyerDirector:
             if kind == "involve":
                 return self._involves(item.text, signals.text)
             if self._low_risk_item.search(item.text):
-                from ..signals import load_signal_rules
+                from ..text import structure
 
-                low = load_signal_rules().low_risk.search(signals.text)
+                low = structure().low_risk.search(signals.text)
                 return bool(low) or self._fits_next_step(signals.text)
             return True
         if kind == "confirm":
@@ -483,9 +483,9 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
     took it down to $25k?") or a check that an answer landed ("Does that help?") is not exploring,
     so it never draws the hidden concern out of a pushy or discounting rep.
     """
-    from ..signals import load_signal_rules
+    from ..text import structure
 
-    when = load_signal_rules().when
+    when = structure().time
     bad = {
         s.quote
         for s in signals.signals

@@ -119,9 +119,9 @@ def _agreed_step(next_step: str, rep_step: str) -> str:
     The rep's day replaces the step's own last day ("next week" -> "next Thursday"); a vague one
     ("before the release") changes nothing. The rep's sentence itself is never pasted.
     """
-    from ..signals import load_signal_rules
+    from ..text import structure
 
-    when = load_signal_rules().when
+    when = structure().time
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
     said = [m.group(0).strip(" ,.;?!") for m in when.finditer(rep_step or "")]
     said = [w for w in said if w and not re.match(r"(before|first|early|today|tonight|this)\b", w, re.I)]

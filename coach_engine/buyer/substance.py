@@ -27,7 +27,8 @@ import re
 from dataclasses import replace
 
 from ..models import Scenario
-from ..signals import POSITIVE, Behaviour, Signal, SignalSet, load_signal_rules, sentence_spans
+from ..signals import POSITIVE, Behaviour, Signal, SignalSet, sentence_spans
+from ..text import structure
 from .rules import SubstanceRules
 
 __all__ = ["bare_turn", "fragment_list", "fragment_spans", "screen", "specific"]
@@ -122,8 +123,8 @@ def bare_turn(signals: SignalSet, lists: list[tuple[int, int]], rules: Substance
 
 def _concrete_step(text: str) -> bool:
     """The text (lists removed) names a time and an activity or a duration."""
-    r = load_signal_rules()
-    return bool(r.when.search(text) and (r.activity.search(text) or _DURATION.search(text)))
+    r = structure()
+    return bool(r.time.search(text) and (r.activity.search(text) or _DURATION.search(text)))
 
 
 def screen(signals: SignalSet, rules: SubstanceRules) -> SignalSet:

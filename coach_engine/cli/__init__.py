@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from . import bench, config, drill, evals, grade, scenarios, team
+from . import bench, config, drill, evals, grade, scenarios, team, train
 
 app = typer.Typer(
     name="scrimmage",
@@ -30,6 +30,7 @@ app.command("grade")(grade.grade)
 app.add_typer(evals.app, name="eval")
 team.register(app)
 app.command("bench")(bench.bench)
+app.command("train")(train.train)
 
 
 def main() -> None:

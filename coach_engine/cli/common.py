@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from ..datafiles import DataFileError
+from ..errors import ScrimmageError
 from ..scenarios import ScenarioBank
 from ..settings import ConfigError, Settings, get_settings
 
@@ -51,7 +52,7 @@ def run_app(app: typer.Typer) -> int:
         result = app(standalone_mode=False)
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
-    except (DataFileError, ConfigError, CLIError, ValueError) as exc:
+    except (DataFileError, ConfigError, CLIError, ValueError, ScrimmageError) as exc:
         err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
         return 1
     except KeyError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -11,15 +12,62 @@ from .common import fail
 app = typer.Typer(help="Run the evals: buyer behaviour and grader agreement.", no_args_is_help=True)
 
 
+def eval_bank(base: Any, sealed: bool = False) -> Any:
+    """The bank plus the scenarios that only eval sets use (buyer holdouts; the sealed set's on --sealed)."""
+    from evals.registry import DATA_DIR
+
+    from ..scenarios import load_scenarios
+
+    dirs = sorted(DATA_DIR.glob("holdout*_scenarios"))
+    if sealed:
+        dirs.append(DATA_DIR / "sealed" / "scenarios")
+    for path, scenario in load_scenarios(dirs)[0]:
+        if scenario.id not in base:
+            base.add(scenario, str(path))
+    return base
+
+
+def _write_calibration() -> None:
+    import yaml
+
+    from evals import grader as grader_eval
+
+    from ..embeddings import get_embedder
+    from ..grading.calibration import CALIBRATION_PATH
+    from .common import bank, console, settings
+
+    s = settings()
+    data = grader_eval.fit_calibration(eval_bank(bank(s)), get_embedder(s))
+    header = ("# The overall on the trainers' scale (coach_engine/grading/calibration.py): for each\n"
+              "# reading/mode, the calibrated overall at raw 0, 5, ..., 100.\n"
+              "# Refit: scrimmage eval grader --calibrate\n")
+    body = yaml.safe_dump(data, sort_keys=True, width=120, default_flow_style=None)
+    CALIBRATION_PATH.write_text(header + body, encoding="utf-8")
+    console.print(f"Wrote {CALIBRATION_PATH} ({data['cases']})")
+
+
+def _use_reader(reader: str | None) -> None:
+    if reader is None:
+        return
+    from ..signals import use_reader
+
+    try:
+        use_reader(reader)
+    except ValueError as exc:
+        fail(str(exc))
+
+
 @app.command("buyer")
 def buyer(
     as_json: bool = typer.Option(False, "--json", help="Print the figures (and every miss) as JSON."),
     scripts: Path | None = typer.Option(None, "--scripts", help="Rep scripts JSONL (default: evals/data)."),
     report: Path | None = typer.Option(None, "--report", help="Also write a markdown report + chart here."),
+    reader: str | None = typer.Option(None, "--reader", help="rules or learned (default: settings)."),
 ) -> None:
     """Buyer behaviour: strong reps must win and every other style must fail, on >= 95% of scenarios."""
     import sys
 
+    _use_reader(reader)
     from rich.table import Table
 
     from evals import buyer as buyer_eval
@@ -56,6 +104,12 @@ def buyer(
                           f"{m['outcome']} after {m['rep_turns']} turn(s); unmet: {unmet}", highlight=False)
         verdict = "[green]meets the bar[/]" if summary.meets_bar else "[red]below the bar[/]"
         console.print(f"{verdict} (every style right on >= {summary.bar:.0%} of scenarios)")
+        r = summary.realism
+        if r:
+            counts = ", ".join(f"{k} {v}" for k, v in r["counts"].items())
+            ok = "[green]clean[/]" if r["meets_bar"] else "[yellow]defects[/]"
+            console.print(f"Realism lint over {r['buyer_lines']} buyer lines (bar 0 each): {ok} — {counts}",
+                          highlight=False)
     if not summary.meets_bar:
         sys.stdout.flush()
         raise typer.Exit(1)
@@ -64,7 +118,10 @@ def buyer(
 @app.command("grader")
 def grader(
     grader_choice: str | None = typer.Option(None, "--grader", help="offline or llm (default: settings)."),
-    split: str = typer.Option("test", "--split", help="dev, test, holdout, holdout2, redteam(2), all."),
+    split: str = typer.Option("test", "--split", help="A split from evals/registry.yaml, or all."),
+    sealed: bool = typer.Option(False, "--sealed", help="Run the sealed set (once, when the work is done)."),
+    reader: str | None = typer.Option(None, "--reader", help="rules or learned (default: settings)."),
+    calibrate: bool = typer.Option(False, "--calibrate", help="Refit the overall's calibration on dev."),
     report: Path | None = typer.Option(None, "--report", help="Write a markdown report and chart here."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
 ) -> None:
@@ -83,15 +140,21 @@ def grader(
 
     if grader_choice not in (None, "offline", "llm"):
         fail(f"--grader must be 'offline' or 'llm', not {grader_choice!r}")
-    if split not in grader_eval.SPLITS:
+    if calibrate:
+        _write_calibration()
+        return
+    if sealed:
+        split = "sealed"
+    elif split not in grader_eval.SPLITS:
         fail(f"--split must be one of {', '.join(grader_eval.SPLITS)}, not {split!r}")
+    _use_reader(reader)
     s = settings()
     if grader_choice is not None:
         s = s.model_copy(update={"grader": grader_choice})
     cases = grader_eval.load_cases(split)
     if not cases:
         fail(f"no labelled cases for split '{split}' in {grader_eval.DATA_DIR}")
-    result = grader_eval.run_eval(get_grader(s, get_embedder(s)), bank(s), split, cases)
+    result = grader_eval.run_eval(get_grader(s, get_embedder(s)), eval_bank(bank(s), sealed), split, cases)
     path = grader_eval.write_report(result, report) if report is not None else None
     if as_json:
         data = result.to_dict()
@@ -114,7 +177,11 @@ def grader(
     o = result.overall
     verdict = "[green]PASSED[/]" if result.passed else "[red]NOT MET[/]"
     rho = "n/a" if math.isnan(o["spearman"]) else f"{o['spearman']:.3f}"
+    if o.get("spearman_ci"):
+        rho += f" [{o['spearman_ci'][0]:.3f}, {o['spearman_ci'][1]:.3f}]"
     console.print(f"Bar (Spearman ≥ {grader_eval.BAR['spearman']}, pairwise ≥ {grader_eval.BAR['pairwise']}, "
-                  f"integrity): {verdict} — Spearman {rho}, pairwise {o['pairwise']:.3f}")
+                  f"integrity): {verdict} — Spearman {rho}, pairwise {o['pairwise']:.3f}"
+                  + (f" [{o['pairwise_ci'][0]:.3f}, {o['pairwise_ci'][1]:.3f}]" if "pairwise_ci" in o else "")
+                  + " (95% bootstrap intervals)")
     if path is not None:
         console.print(f"Report: {path}")

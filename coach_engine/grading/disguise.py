@@ -5,9 +5,9 @@ reversed text, other scripts) and each needed its own rule, so the next disguise
 a sentence is turned back into plain text in every way a disguise can be undone: Unicode compatibility
 forms and invisible characters, Cyrillic and Greek lookalikes, leetspeak digits, letters split by
 dots, dashes or spaces, words run together in a URL or identifier, rot13, reversal and base64 or hex
-payloads. ``integrity`` runs all its
-injection patterns on each reading, so one new disguise needs one new reading here, not a copy of every
-pattern. A sentence that only reads as English once decoded is itself a disguise (``hidden_english``).
+payloads. The turn reader scores each
+reading for gaming as it scores the sentence, so one new disguise needs one new reading here, not a new
+rule. A sentence that only reads as English once decoded is itself a disguise (``hidden_english``).
 """
 
 from __future__ import annotations

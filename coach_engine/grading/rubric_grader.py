@@ -23,8 +23,8 @@ back without a stock phrase ("You're right that 3.1% beats most studios") is
 read as an acknowledgement when the detector found none.
 
 Relevance and integrity gates: a turn with text addressed to the grader or the
-simulation, or made of cue phrases strung together (``integrity`` and the
-detector's own ``injection`` / ``keyword_stuffing`` signals), earns nothing —
+simulation, or made of cue phrases strung together (the reading's gaming
+verdict, learned from trainers' labels over the disguise readings), earns nothing —
 its positive signals are dropped, it is reported in ``flags`` with the quote,
 and the overall is capped (``scoring``). Negative behaviours in such a turn
 still count. Scores are then computed by ``scoring.assemble``.
@@ -53,7 +53,6 @@ from ..models import (
 )
 from ..rubrics import get_rubric
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
-from .integrity import mentions_machinery, scan_turn
 from .scoring import GradeParts, assemble, checks_for_mode
 
 if TYPE_CHECKING:
@@ -92,11 +91,10 @@ MIN_ENGAGED_WORDS = 5
 CONCERN_REVEALED_SIMILARITY = 0.5
 """A buyer turn this close (cosine) to the scenario's hidden concern puts the concern on the table."""
 MAX_EVIDENCE = 3
+
 DETECTOR_STUFFING_MIN_CONFIDENCE = 0.8
-"""The grader's own integrity scan decides stuffing; the detector's keyword-stuffing verdict voids a
-turn on its own only at this confidence (cue density x 4), because short, dense genuine replies
-("That's fair. What's behind the number? Does that make sense?") trip it. Below it the turn's
-positive signals keep their relevance."""
+"""Rule reading only: its integrity scan decides stuffing; the detector's keyword-stuffing verdict voids a
+turn on its own only at this confidence (cue density x 4), because short, dense genuine replies trip it."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
 _YES_BUT = re.compile(r"[^.!?\n]{0,36}?\b(?:but|however)\b(?!\s*,?\s*(?:before|first|let me ask|can i ask|"
@@ -107,6 +105,8 @@ _PLAY_BACK_OPENER = re.compile(
     r"^(?:you'?re right|you are right|that'?s (?:a |an )?(?:real|fair|good|strong|big|hard|huge|serious|"
     r"tough|genuine|reasonable)|fair|good to hear|sounds like|so )", re.I)
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
+_CLAUSE_END = re.compile(r"^[^,;:—–-]{1,40}[,;:—–-]\s*")
+"""The stock phrase of an acknowledgement is its first short clause ("Fair enough, | ...")."""
 
 
 def reply_transcript(scenario: Scenario, reply: str) -> Transcript:
@@ -141,11 +141,16 @@ def _sentence_end(text: str, pos: int) -> int:
 def _after_stock_phrase(sentence: str) -> str:
     """What an acknowledgement sentence says after its stock phrase ("Fair enough, | peak season is
     sacred."), or "" when no stock phrase is found (the sentence is then judged whole)."""
-    from ..signals import load_signal_rules
+    from ..signals import reader_kind
 
-    ends = [m.end() for p in load_signal_rules().behaviours[Behaviour.ACKNOWLEDGE].patterns
-            if (m := p.search(sentence))]
-    return sentence[min(ends):] if ends else ""
+    if reader_kind() == "rules":
+        from ..signals_rules import load_signal_rules
+
+        ends = [m.end() for p in load_signal_rules().behaviours[Behaviour.ACKNOWLEDGE].patterns
+                if (m := p.search(sentence))]
+        return sentence[min(ends):] if ends else ""
+    m = _CLAUSE_END.search(sentence)
+    return sentence[m.end():] if m and m.end() < len(sentence.rstrip()) else ""
 
 
 def word_count(text: str) -> int:
@@ -371,14 +376,63 @@ _TAG_QUESTION = re.compile(r",\s*(?:right|yeah|ok(?:ay)?|correct|yes|no|deal|agr
 """A step ending in a tag (", right?") tells the buyer what happens next; it does not ask."""
 
 
+def _rule_integrity(scenario: Scenario, text: str, signals: list[Signal]
+                    ) -> tuple[list[tuple[int, int]], tuple[int, int] | None, list[Signal]]:
+    """The hand-written integrity scan, for the rule-based reading (``reader: rules``)."""
+    from .integrity import mentions_machinery, scan_turn
+
+    facts = (*scenario.product.value_points, *scenario.product.proof_points, scenario.product.summary,
+             scenario.context, scenario.buyer.opening, scenario.buyer.company, scenario.buyer.role)
+    integrity = scan_turn(text, (scenario.buyer.name,), facts)
+    injection = list(integrity.injection)
+    for s in signals:
+        if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \
+                and mentions_machinery(s.quote):
+            injection.append((s.start, s.end))
+    stuffed = integrity.stuffing
+    ks = [s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
+    if stuffed is None and ks and ks[0].confidence >= DETECTOR_STUFFING_MIN_CONFIDENCE:
+        stuffed = (ks[0].start, ks[0].end)
+    gamed = any(s.behaviour in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION) for s in signals)
+    if gamed and stuffed is None and not injection:
+        # Overruled: the detector un-credited this turn's positives as gaming; restore them.
+        signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
+                   for s in signals if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
+    return injection, stuffed, signals
+
+
+def outcome_adjustment(card: Scorecard) -> int:
+    """What the drill's outcome added to the overall (``scoring.OUTCOME_ADJUSTMENT``)."""
+    from .scoring import OUTCOME_ADJUSTMENT
+
+    if card.mode != "transcript" or card.delivery.rep_turns < 2:
+        return 0
+    return OUTCOME_ADJUSTMENT.get(card.outcome, 0)
+
+
+def on_trainer_scale(card: Scorecard, parts: GradeParts, mode: str) -> Scorecard:
+    """The card with its overall calibrated for the reading in use; a gamed card keeps its capped score."""
+    from ..signals import reader_kind
+    from .calibration import calibrate
+    from .scoring import round_half_up
+
+    if parts.injection or parts.stuffing:
+        return card
+    adjust = outcome_adjustment(card)
+    value = calibrate(card.overall - adjust, f"{reader_kind()}/{mode}") + adjust  # outcome: still modest
+    return card.model_copy(update={"overall": max(0, min(100, round_half_up(value)))})
+
+
 class RubricGrader:
     """Offline grader: signals -> checks -> scores. Deterministic for a given embedder."""
 
     name = "offline"
 
-    def __init__(self, embedder: Embedder, detector: Detector | None = None):
+    def __init__(self, embedder: Embedder, detector: Detector | None = None, calibrated: bool = True):
         self.embedder = embedder
         self._detector = detector
+        self.calibrated = calibrated
+        """Put the overall on the trainers' scale (``calibration``); False gives the raw rubric arithmetic."""
 
     @property
     def detector(self) -> Detector:
@@ -408,11 +462,10 @@ class RubricGrader:
     def _prewarm(self, scenario: Scenario, transcript: Transcript) -> None:
         """One embedding batch for the whole grading: every rep sentence (as the detector splits
         them), every buyer turn and the scenario's texts; the detector then hits the cache."""
-        try:
-            from ..signals import sentence_spans
-        except ImportError:  # an older detector: fall back to a plain sentence split
-            def sentence_spans(text: str) -> list[tuple[int, int]]:
-                return [m.span() for m in _SENTENCES.finditer(text) if m.group(0).strip()]
+        from ..signals import reader_kind
+        from ..text import sentence_spans
+
+        clauses = reader_kind() == "rules"
         texts: list[str] = [scenario.buyer.hidden_concern, scenario.context, scenario.product.summary,
                             scenario.title, *scenario.product.value_points, *scenario.product.proof_points,
                             *([scenario.buyer.next_step] if scenario.buyer.next_step else [])]
@@ -420,7 +473,7 @@ class RubricGrader:
             if t.role == "buyer":
                 texts.append(t.text)
             else:
-                texts.extend(t.text[a:b] for a, b in sentence_spans(t.text))
+                texts.extend(t.text[a:b] for a, b in sentence_spans(t.text, clauses))
         self.embedder.embed(list(dict.fromkeys(x for x in texts if x.strip())))
 
     def analyse(self, scenario: Scenario, transcript: Transcript) -> list[AnalysedTurn]:
@@ -428,30 +481,19 @@ class RubricGrader:
 
         self._prewarm(scenario, transcript)
         revealed = self._concern_revealed_flags(scenario, transcript)
-        facts = (*scenario.product.value_points, *scenario.product.proof_points, scenario.product.summary,
-                 scenario.context, scenario.buyer.opening, scenario.buyer.company, scenario.buyer.role)
         out = []
         for i, turn in transcript.rep_turns():
             ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
                                 concern_revealed=revealed[i])
             sigset = self.detector(turn.text, ctx, self.embedder)
             signals = [s for s in sigset.signals if turn.text[s.start:s.end] == s.quote and s.quote]
-            integrity = scan_turn(turn.text, (scenario.buyer.name,), facts)
-            injection = list(integrity.injection)
-            for s in signals:
-                if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \
-                        and mentions_machinery(s.quote):
-                    injection.append((s.start, s.end))
-            stuffed = integrity.stuffing
-            ks = [s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
-            if stuffed is None and ks and ks[0].confidence >= DETECTOR_STUFFING_MIN_CONFIDENCE:
-                stuffed = (ks[0].start, ks[0].end)
-            gamed = any(s.behaviour in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION) for s in signals)
-            if gamed and stuffed is None and not injection:
-                # Overruled: the detector un-credited this turn's positives as gaming; restore them.
-                signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
-                           for s in signals
-                           if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
+            if sigset.analysis is not None:
+                gaming = sigset.analysis.gaming
+                span = (gaming.start, gaming.end) if gaming is not None else None
+                injection = [span] if span and gaming is not None and gaming.kind == "injection" else []
+                stuffed = span if gaming is not None and gaming.kind == "stuffing" else None
+            else:
+                injection, stuffed, signals = _rule_integrity(scenario, turn.text, signals)
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
                                     stuffed=stuffed))
         # One more batch for every acknowledgement read with the rest of its sentence.
@@ -548,6 +590,8 @@ class RubricGrader:
         card = assemble(scenario=scenario, rubric=rubric, grader=self.name, mode=mode,
                         rep_turns=len(turns), parts=parts, outcome=outcome,
                         delivery=delivery_notes(transcript))
+        if self.calibrated:
+            card = on_trainer_scale(card, parts, mode)
         card.strengths, card.improvements = build_feedback(scenario, rubric, transcript, card)
         return card
 

@@ -16,6 +16,7 @@ from coach_engine.grading import RubricGrader
 from coach_engine.models import Transcript, Turn
 from coach_engine.scenarios import ScenarioBank
 from evals import grader as ge
+from evals.registry import sets_with
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,9 @@ class CountingEmbedder:
         return self.inner.embed(texts)
 
 
-SPLITS = tuple(s for s in ge.SPLITS if s != "all")
+SPLITS = tuple(dict.fromkeys(e.split for e in sets_with("grader", "dev", "test") if e.split))
+"""CI asserts on the registry's dev and test sets only: train sets fit the reader, report sets are reported,
+and the sealed set is never opened here (evals/registry.yaml)."""
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +47,12 @@ def results(embedder: CachedEmbedder, bank: ScenarioBank) -> dict[str, ge.EvalRe
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_every_labelled_split_meets_the_bar(results: dict[str, ge.EvalResult], split: str) -> None:
-    """A regression guard: every split has been run, and the fixes its first run prompted are in (the README
-    records each split's first-run figures, which are the honest measure of unseen data). The red-team sets
-    are built for the integrity bar: their gaming replies are labelled 1-2 for their sales content and
-    score 0 by design, so Spearman there mostly measures that cap; they keep pairwise and integrity."""
+    """A regression guard: every dev and test split has been run, and the fixes its first run prompted are
+    in (the README records each split's first-run figures, which are the honest measure of unseen data)."""
     result = results[split]
     assert result.overall["n"] >= 40
     assert result.integrity["passed"], result.integrity
-    if not split.startswith("redteam"):
-        assert result.overall["spearman"] >= ge.BAR["spearman"], result.overall
+    assert result.overall["spearman"] >= ge.BAR["spearman"], result.overall
     assert result.overall["pairwise"] >= ge.BAR["pairwise"], result.overall
 
 

@@ -1,0 +1,109 @@
+"""What the turn reader sees of one sentence: its meaning, its shape and its fit to the scenario.
+
+Three parts, concatenated into one row per sentence:
+
+* the sentence's MiniLM embedding (meaning, paraphrase-robust);
+* hashed word unigrams and bigrams (what MiniLM blurs: negation and who does
+  what — "rather than a discount" vs "a discount");
+* a handful of general structural and context features: question form,
+  numbers, a named time, negation, who the subject is, length, and how close
+  the sentence sits to the buyer's last line, the product's value and proof
+  points and the hidden concern once revealed.
+
+No feature names a scenario, a product or a phrase: everything specific is
+learned from labelled data (``scrimmage train``) and shipped as weights.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import text as T
+
+__all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "featurise"]
+
+HASH_DIM = 2048
+STRUCT_NAMES = (
+    "ends_q", "open", "closed", "either_or", "number", "money_pct", "time", "activity", "propose",
+    "negation", "we_i_start", "you", "words", "first", "last", "n_sent", "echo", "sim_buyer",
+    "sim_value", "sim_proof", "sim_concern", "sim_topic", "revealed", "name",
+)
+
+
+@dataclass
+class SentenceContext:
+    """What the reader knows besides the sentence (texts, embedded once per scenario)."""
+
+    buyer_line: str
+    value_points: Sequence[str] = ()
+    proof_points: Sequence[str] = ()
+    topic: Sequence[str] = ()
+    concern: str | None = None
+    """The hidden concern, only once the buyer has put it on the table."""
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+def _hashed(sentence: str) -> dict[int, float]:
+    toks = T.words(sentence)
+    grams = toks + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+    out: dict[int, float] = {}
+    for g in grams:
+        h = zlib.crc32(g.encode("utf-8"))
+        idx = h % HASH_DIM
+        out[idx] = out.get(idx, 0.0) + (1.0 if (h >> 31) & 1 else -1.0)
+    return out
+
+
+def _max_sim(vecs: np.ndarray, refs: np.ndarray) -> np.ndarray:
+    if refs.shape[0] == 0:
+        return np.zeros(vecs.shape[0], dtype=np.float32)
+    return np.asarray((vecs @ refs.T).max(axis=1), dtype=np.float32)
+
+
+def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> tuple[np.ndarray, np.ndarray]:
+    """(embeddings, rest): the sentences' MiniLM rows and their hashed + structural rows."""
+    from ..embeddings import Embedder
+
+    assert isinstance(embed, Embedder)
+    st = T.structure()
+    groups = [[ctx.buyer_line], list(ctx.value_points), list(ctx.proof_points),
+              [ctx.concern] if ctx.concern else [], list(ctx.topic)]
+    flat = list(sentences) + [t for g in groups for t in g]
+    vecs = embed.embed(flat)
+    sent = vecs[: len(sentences)]
+    refs, k = [], len(sentences)
+    for g in groups:
+        refs.append(vecs[k:k + len(g)])
+        k += len(g)
+    sims = [_max_sim(sent, r) for r in refs]
+    buyer_words = T.content_words(ctx.buyer_line)
+    n = len(sentences)
+    struct = np.zeros((n, len(STRUCT_NAMES)), dtype=np.float32)
+    hashed = np.zeros((n, HASH_DIM), dtype=np.float32)
+    for i, s in enumerate(sentences):
+        form = T.question_form(s)
+        w = T.words(s)
+        mine = T.content_words(s)
+        low = s.lower()
+        struct[i] = [
+            s.rstrip().endswith("?"), form == "open", form == "closed", form == "either_or",
+            bool(T.NUMBER.search(s)), any(c in s for c in "$£€%") or "percent" in low,
+            bool(st.time.search(s)), bool(st.activity.search(s)), bool(st.propose.search(s)),
+            T.has_negation(s), bool(w) and w[0] in ("i", "we", "i'm", "we're", "i'll", "we'll", "i'd"),
+            any(x in ("you", "your", "you're", "yours") for x in w), min(len(w), 60) / 30.0,
+            i == 0, i == n - 1, min(n, 6) / 6.0,
+            len(mine & buyer_words) / max(len(mine), 1),
+            sims[0][i], sims[1][i], sims[2][i], sims[3][i], sims[4][i], ctx.concern is not None,
+            any(tok[:1].isupper() for tok in s.split()[1:] if tok[:1].isalpha()),
+        ]
+        for idx, v in _hashed(s).items():
+            hashed[i, idx] = v
+        norm = float(np.linalg.norm(hashed[i]))
+        if norm:
+            hashed[i] /= norm
+    return sent, np.concatenate([hashed, struct], axis=1)

@@ -1,0 +1,103 @@
+"""The shipped turn-reading model: logistic heads over sentence features, loaded with numpy alone.
+
+Why this shape: the artifact is a few arrays (weights, biases, per-label
+thresholds, feature scaling) plus a JSON manifest naming its labels, its
+encoder and the fingerprint of the labelled data it was trained on. It is
+small (well under a megabyte), deterministic (``scrimmage train`` on the same
+data writes the same bytes), loads in milliseconds and needs no scikit-learn
+or pickle at run time. A missing or corrupt artifact raises
+``ReadingModelError``, whose message names the command that rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ScrimmageError
+
+__all__ = ["ARTIFACT_DIR", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
+
+ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+LABELS = (
+    "acknowledge", "playback", "open_question", "closed_question", "logistics_question", "explore_concern",
+    "impact_question", "check_other_concerns", "state_value", "quantify_value", "give_proof",
+    "tie_to_concern", "confirm", "next_step", "discount", "pressure", "argue", "dismiss", "disparage",
+    "feature_dump", "off_topic", "injection", "stuffing",
+)
+"""What a sentence can do, as trainers label it (evals/data/reading/GUIDE.md)."""
+
+
+class ReadingModelError(ScrimmageError):
+    """The turn-reading model is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class TaggerModel:
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    """(n_labels, n_features) over [embedding | hashed + structural]."""
+    bias: np.ndarray
+    thresholds: np.ndarray
+    """Per label: the probability from which the label is read as present (chosen by grouped CV)."""
+    mean: np.ndarray
+    scale: np.ndarray
+    manifest: dict[str, object]
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", "?"))
+
+    @property
+    def encoder(self) -> str:
+        return str(self.manifest.get("encoder", ""))
+
+    def probabilities(self, emb: np.ndarray, rest: np.ndarray) -> np.ndarray:
+        """(n_sentences, n_labels) probabilities."""
+        x = np.concatenate([emb, rest], axis=1).astype(np.float32)
+        x = (x - self.mean) / self.scale
+        z = x @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+
+def _fail(path: Path, problem: str) -> ReadingModelError:
+    return ReadingModelError(
+        f"The turn-reading model at {path} {problem}. Rebuild it with `scrimmage train` "
+        "(it trains from evals/data/reading in about a minute, offline)."
+    )
+
+
+def load_model(directory: Path | None = None) -> TaggerModel:
+    """The model in ``directory`` (default: the shipped one), checked against its manifest."""
+    return _load(str(directory or ARTIFACT_DIR))
+
+
+@lru_cache(maxsize=4)
+def _load(directory: str) -> TaggerModel:
+    d = Path(directory)
+    npz, man = d / "tagger.npz", d / "tagger.json"
+    if not npz.exists() or not man.exists():
+        raise _fail(d, "is missing")
+    try:
+        manifest = json.loads(man.read_text(encoding="utf-8"))
+        raw = npz.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != manifest.get("weights_sha256"):
+            raise _fail(d, "does not match its manifest (weights_sha256)")
+        with np.load(npz, allow_pickle=False) as arrays:
+            model = TaggerModel(
+                labels=tuple(manifest["labels"]),
+                weights=arrays["weights"], bias=arrays["bias"], thresholds=arrays["thresholds"],
+                mean=arrays["mean"], scale=arrays["scale"], manifest=manifest,
+            )
+    except ReadingModelError:
+        raise
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise _fail(d, f"is unreadable ({type(exc).__name__}: {exc})") from exc
+    if model.weights.shape[0] != len(model.labels) or model.weights.shape[1] != model.mean.shape[0]:
+        raise _fail(d, "has arrays of the wrong shape")
+    return model

@@ -1,0 +1,183 @@
+"""One reading of a rep's turn, shared by the buyer, the grader, the feedback and the app.
+
+``TurnReader.read`` cuts the turn into sentences (``coach_engine.text``), embeds
+them once with the packaged MiniLM, and lets the shipped model
+(``reading.model``) give every sentence a probability for each behaviour a
+trainer labels. What is read as present is a probability over the label's
+threshold. On top of that sit a few facts that are structure, not judgement:
+a value is *quantified* only in a sentence that holds a figure; a turn is
+*passive* when it is short and does nothing helpful; a *monologue* is long.
+
+Gaming is read the same way: each sentence, and each plain-text reading of a
+disguised sentence (``grading.disguise``), gets an injection and a stuffing
+probability; the turn's verdict quotes the sentence that shows it.
+
+The result, ``TurnAnalysis``, is plain data (``to_dict``/``from_dict``) so the
+session stores it with the turn and nobody reads the turn twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import text as T
+from .features import SentenceContext, featurise
+from .model import TaggerModel, load_model
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+    from ..models import Scenario, Turn
+
+__all__ = ["Gaming", "SentenceReading", "TurnAnalysis", "TurnReader", "context_for"]
+
+HELPFUL = frozenset({
+    "acknowledge", "playback", "open_question", "explore_concern", "impact_question", "check_other_concerns",
+    "state_value", "quantify_value", "give_proof", "tie_to_concern", "confirm", "next_step",
+})
+PASSIVE_MAX_WORDS = 8
+MONOLOGUE_WORDS = 125
+RUN_ON_WORDS = 50
+GAMING_LABELS = ("injection", "stuffing")
+STUFFED_SHARE = 0.5
+
+
+@dataclass
+class SentenceReading:
+    text: str
+    start: int
+    end: int
+    probs: dict[str, float]
+    labels: list[str]
+    """The behaviours read as present (probability over the label's threshold)."""
+    question: str | None = None
+    negated: bool = False
+
+
+@dataclass
+class Gaming:
+    kind: str
+    """``injection`` or ``stuffing``."""
+    probability: float
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass
+class TurnAnalysis:
+    text: str
+    sentences: list[SentenceReading] = field(default_factory=list)
+    relevance: float = 0.0
+    """How close the turn sits to what the buyer raised (max cosine of a sentence to the buyer's line)."""
+    gaming: Gaming | None = None
+    words: int = 0
+    passive: bool = False
+    monologue: bool = False
+    model_version: str = ""
+
+    def has(self, label: str) -> bool:
+        return any(label in s.labels for s in self.sentences)
+
+    def labelled(self, label: str) -> list[SentenceReading]:
+        return [s for s in self.sentences if label in s.labels]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TurnAnalysis:
+        sents = [SentenceReading(**s) for s in data.get("sentences", [])]
+        gaming = Gaming(**data["gaming"]) if data.get("gaming") else None
+        rest = {k: v for k, v in data.items() if k not in ("sentences", "gaming")}
+        return cls(sentences=sents, gaming=gaming, **rest)
+
+
+def context_for(scenario: Scenario, history: Sequence[Turn], concern_revealed: bool) -> SentenceContext:
+    last = next((t.text for t in reversed(history) if t.role == "buyer"), scenario.buyer.opening)
+    return SentenceContext(
+        buyer_line=last,
+        value_points=list(scenario.product.value_points),
+        proof_points=list(scenario.product.proof_points),
+        topic=[scenario.context, scenario.product.summary, scenario.title, scenario.buyer.opening],
+        concern=scenario.buyer.hidden_concern if concern_revealed else None,
+    )
+
+
+class TurnReader:
+    """Reads rep turns with one shipped model and one sentence encoder (both built once per process)."""
+
+    def __init__(self, encoder: Embedder, model: TaggerModel | None = None):
+        self.encoder = encoder
+        self.model = model or load_model()
+
+    def read(self, text: str, ctx: SentenceContext) -> TurnAnalysis:
+        spans = T.sentence_spans(text, clauses=False)
+        n_words = len(T.words(text))
+        out = TurnAnalysis(text=text, words=n_words, model_version=self.model.version)
+        if not spans:
+            out.passive = True
+            return out
+        sents = [text[a:b] for a, b in spans]
+        disguised = self._disguise_readings(sents)
+        emb, rest = featurise(sents + [d for _, d in disguised], ctx, self.encoder)
+        probs = self.model.probabilities(emb, rest)
+        labels = self.model.labels
+        thr = self.model.thresholds
+        li = {name: k for k, name in enumerate(labels)}
+        buyer_sim = rest[: len(sents), -7]  # sim_buyer (see features.STRUCT_NAMES)
+        for i, ((a, b), s) in enumerate(zip(spans, sents, strict=True)):
+            p = probs[i]
+            present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
+            if "quantify_value" in present and not T.NUMBER.search(s):
+                present.remove("quantify_value")
+            out.sentences.append(SentenceReading(
+                text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
+                labels=present, question=T.question_form(s), negated=T.has_negation(s)))
+        out.relevance = round(float(np.max(buyer_sim)), 3) if len(buyer_sim) else 0.0
+        # Disguised readings add to their sentence's gaming probabilities.
+        for j, (i, _) in enumerate(disguised):
+            for g in GAMING_LABELS:
+                k = li[g]
+                q = float(probs[len(sents) + j][k])
+                sr = out.sentences[i]
+                if q > sr.probs[g]:
+                    sr.probs[g] = round(q, 3)
+                    if q >= thr[k] and g not in sr.labels:
+                        sr.labels.append(g)
+        out.gaming = self._gaming(out, thr, li)
+        helpful = any(set(s.labels) & HELPFUL for s in out.sentences)
+        neutral = HELPFUL | {"closed_question", "logistics_question"}
+        flagged = any(set(s.labels) - neutral for s in out.sentences)
+        out.passive = not helpful and not flagged and n_words <= PASSIVE_MAX_WORDS
+        longest = max(len(T.words(s)) for s in sents)
+        out.monologue = n_words > MONOLOGUE_WORDS or longest > RUN_ON_WORDS or out.has("feature_dump")
+        return out
+
+    def _disguise_readings(self, sents: list[str]) -> list[tuple[int, str]]:
+        from ..grading.disguise import readings
+
+        extra: list[tuple[int, str]] = []
+        for i, s in enumerate(sents):
+            for r in readings(s):
+                if r.strip() and r != s:
+                    extra.append((i, r))
+        return extra[:12]
+
+    def _gaming(self, a: TurnAnalysis, thr: np.ndarray, li: dict[str, int]) -> Gaming | None:
+        """Injection: any sentence read as one (it is quoted). Stuffing: sentences read as stuffing carry
+        at least half the turn's words (one jargon-heavy sentence in a real reply is not a stuffed turn)."""
+        inj = [s for s in a.sentences if "injection" in s.labels]
+        if inj:
+            s = max(inj, key=lambda x: x.probs["injection"])
+            return Gaming("injection", s.probs["injection"], s.start, s.end, s.text)
+        stuffed = [s for s in a.sentences if "stuffing" in s.labels]
+        share = sum(len(T.words(s.text)) for s in stuffed) / max(a.words, 1)
+        if stuffed and share >= STUFFED_SHARE:
+            start, end = a.sentences[0].start, a.sentences[-1].end
+            p = max(s.probs["stuffing"] for s in stuffed)
+            return Gaming("stuffing", p, start, end, a.text[start:end])
+        return None

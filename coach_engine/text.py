@@ -1,0 +1,172 @@
+"""One text toolkit: sentences, words, numbers, question form, negation and time.
+
+Why one module: the turn reader, the buyer and the grader must cut a rep's
+turn into the same sentences and see the same words, or they disagree about
+what was said. Everything here is *structure* that is true of English whatever
+the scenario (a question ends in "?", a number has units, "not" negates); it
+never decides what a sentence means for the buyer. That judgement is learned
+(``coach_engine.reading``). The few word lists that describe time phrases,
+meeting-like activities and proposal forms live in ``structure.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+__all__ = [
+    "NUMBER",
+    "Structure",
+    "content_words",
+    "has_negation",
+    "is_question",
+    "question_form",
+    "sentence_spans",
+    "sentences",
+    "structure",
+    "whole_span",
+    "words",
+]
+
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+[—–]\s+|\s+-\s+(?=[A-Za-z])")
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+_ABBREV = re.compile(r"\b(e\.g|i\.e|dr|mr|mrs|ms|vs|etc|approx|st|jr|sr|inc|ltd|co)\.$", re.IGNORECASE)
+_NO_ABBREV = re.compile(r"\bno\.$", re.IGNORECASE)
+"""'No.' abbreviates 'number' only before a digit ('No. 5'); '... just say no. Where ...' ends a sentence."""
+_WORD = re.compile(r"[A-Za-z0-9$%][A-Za-z0-9$%'’]*")
+NUMBER = re.compile(
+    r"[$£€]\s?\d[\d,.]*\s*(k|m|million|thousand|bn)?|\b\d[\d,.]*\s*(%|percent|x\b|k\b)?|"
+    r"\b(half|double|doubled|triple|tripled|twice|a\s+third|a\s+quarter)\b",
+    re.IGNORECASE,
+)
+"""A figure: money, a percentage, a count, or a plain multiple ("half", "twice")."""
+_NEGATION = re.compile(
+    r"\b(not|no|never|nothing|none|nobody|without|neither|nor|rather\s+than|instead\s+of)\b|n['’]t\b",
+    re.IGNORECASE)
+_WH = re.compile(r"(?:^|[,:;—–]\s*|\b(?:ask|know|understand|curious|wonder\w*|sense\s+of)\s+)\W*"
+                 r"(?:(?:and|so|but|then|okay|ok|also|just|honestly)\W+)?"
+                 r"(what|how|why|which|where|when|who|whose|tell\s+me|walk\s+me|help\s+me\s+understand)\b",
+                 re.IGNORECASE)
+"""A wh-question: the wh-word opens the sentence or a clause, or follows "can I ask", "curious", ..."""
+_AUX = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(is|are|am|do|does|did|can|could|would|will|should|have|has|had|was|were|shall|may)\b",
+    re.IGNORECASE)
+_STOP_WORDS = (
+    "a an the and or but if so to of in on at by for with from into over about as is are was were be been "
+    "being it its this that these those i you we they he she me my your our their his her them us do does "
+    "did have has had can could would will should may might must not no yes just really very also than then "
+    "there here what which who when where why how all any some more most other such only own same too let "
+    "i'm you're we're it's that's i'd i'll don't can't won't get got make made"
+)
+_STOP = frozenset(_STOP_WORDS.split(" "))
+
+
+def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed: ``text[start:end]`` is exact. With ``clauses``
+    a semicolon or a spaced dash also ends a piece (what the rule-based reading works on); the learned
+    reader reads whole sentences, as trainers label them."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in (_BOUNDARY if clauses else _SENTENCE_BOUNDARY).finditer(text):
+        piece = text[start:m.start()]
+        nxt = text[m.end():m.end() + 1]
+        if _ABBREV.search(piece) or (_NO_ABBREV.search(piece) and nxt.isdigit()) or \
+                (piece[-2:-1].isdigit() and piece[-1:] == "." and nxt.isdigit()):
+            continue
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and re.search(r"\w", text[s:e]):
+            out.append((s, e))
+    return out
+
+
+def whole_span(text: str) -> tuple[int, int]:
+    """(start, end) of the text without its surrounding white space."""
+    s, e = 0, len(text)
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def sentences(text: str, clauses: bool = False) -> list[str]:
+    return [text[a:b] for a, b in sentence_spans(text, clauses)]
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed words that carry meaning (and every number): what an echo of the buyer shares."""
+    return {_stem(w) for w in words(text) if (w not in _STOP and len(w) > 2) or any(c.isdigit() for c in w)}
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or question_form(sentence) == "open"
+
+
+def question_form(sentence: str) -> str | None:
+    """``open`` (wh- or "tell me"), ``either_or``, ``closed`` (auxiliary first), or None."""
+    s = sentence.strip()
+    asks = s.endswith("?")
+    if _WH.search(s) and (asks or not s.endswith(".") or "curious" in s.lower() or "tell me" in s.lower()):
+        return "open"
+    if asks and re.search(r"\bor\b", s, re.IGNORECASE):
+        return "either_or"
+    if asks or (_AUX.match(s) and not s.endswith(".")):
+        return "closed"
+    return None
+
+
+def has_negation(sentence: str) -> bool:
+    return bool(_NEGATION.search(sentence))
+
+
+@dataclass(frozen=True)
+class Structure:
+    time: re.Pattern[str]
+    """A named time: a weekday, "next week", "at 9am", a date."""
+    activity: re.Pattern[str]
+    """A meeting-like activity: call, pilot, review, walkthrough ..."""
+    propose: re.Pattern[str]
+    """How a proposal is put: "let's", "could we", "I'll set up" ..."""
+    low_risk: re.Pattern[str]
+    """What makes a step low-risk: pilot, trial, no commitment, one site ..."""
+    duration: re.Pattern[str]
+
+
+STRUCTURE_PATH = Path(__file__).resolve().parent / "structure.yaml"
+
+
+@lru_cache(maxsize=1)
+def structure() -> Structure:
+    data = yaml.safe_load(STRUCTURE_PATH.read_text(encoding="utf-8"))
+    flags = re.IGNORECASE
+    return Structure(
+        time=re.compile(data["time"], flags),
+        activity=re.compile(data["activity"], flags),
+        propose=re.compile(data["propose"], flags),
+        low_risk=re.compile(data["low_risk"], flags),
+        duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
+                            r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
+    )

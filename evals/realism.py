@@ -1,0 +1,111 @@
+"""Realism lint over buyer lines: the defects a rep notices that an outcome bar never sees.
+
+Why: a buyer who pastes its secret, repeats its opening, says the same line
+twice, stacks stock lead-ins ("Quickly: Cut to it: ..."), scolds the rep for
+something they did not do, or ignores a concrete proposal breaks the drill as
+surely as a crash (issue 13). Each check is structural, so it holds on any
+scenario in anyone's wording:
+
+* ``concern_pasted`` - 8 or more words in a row from the hidden concern;
+* ``opening_repeated`` - 6 or more words in a row from the opening, after it;
+* ``line_twice`` - the same line (case and punctuation aside) twice in a drill;
+* ``stock_prefix`` - a line that opens with a short lead-in ending in a colon;
+* ``stacked_lead_ins`` - two such lead-ins in a row;
+* ``false_premise`` - a rebuke about asking nothing or giving no number right
+  after a rep turn that asked a question or put money or a percentage on it;
+* ``ignored_proposal`` - a rep turn that proposes a concrete step (an activity
+  and a time) answered with a line that neither takes it up nor declines it.
+
+Bars are 0 for each. ``lint_drill`` reads one transcript; ``lint_summary`` adds
+up many.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from coach_engine import text as T
+from coach_engine.models import Scenario
+
+__all__ = ["CHECKS", "lint_drill", "lint_summary"]
+
+CHECKS = ("concern_pasted", "opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins",
+          "false_premise", "ignored_proposal")
+_LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s+(?=\S)")
+_ASKED_NOTHING = re.compile(
+    r"\b(?:haven'?t|didn'?t|never|not)\s+(?:even\s+)?ask(?:ed)?\b|\bany\s+questions?\b", re.IGNORECASE)
+_NO_NUMBER = re.compile(
+    r"\b(?:with|give\s+me|where'?s|what'?s)\s+(?:a|the|some)?\s*(?:number|numbers|figure)s?\b", re.IGNORECASE)
+_TAKES_UP = re.compile(r"\b(?:yes|yeah|ok(?:ay)?|sure|fine|works|deal|let'?s|book|send|no|not|can'?t|won'?t|"
+                       r"later|first|before|after|maybe|pass|enough|done)\b", re.IGNORECASE)
+
+
+def _runs(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def _shares_run(line: str, source: str, n: int) -> bool:
+    return bool(_runs(T.words(line), n) & _runs(T.words(source), n))
+
+
+def _lead_ins(line: str) -> int:
+    count, rest = 0, line
+    while (m := _LEAD_IN.match(rest)) and count < 3:
+        count += 1
+        rest = rest[m.end():]
+    return count
+
+
+def _norm(line: str) -> str:
+    return " ".join(T.words(line))
+
+
+def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]]) -> dict[str, list[str]]:
+    """Check name -> the buyer lines (after the opening) that fail it."""
+    found: dict[str, list[str]] = {c: [] for c in CHECKS}
+    seen: Counter[str] = Counter()
+    st = T.structure()
+    opening = scenario.buyer.opening
+    for i, turn in enumerate(turns):
+        if turn["role"] != "buyer" or i == 0:
+            continue
+        line = turn["text"]
+        prev = turns[i - 1]["text"] if turns[i - 1]["role"] == "rep" else ""
+        if _shares_run(line, scenario.buyer.hidden_concern, 8):
+            found["concern_pasted"].append(line)
+        if _shares_run(line, opening, 6):
+            found["opening_repeated"].append(line)
+        key = _norm(line)
+        seen[key] += 1
+        if key and seen[key] == 2:
+            found["line_twice"].append(line)
+        lead = _lead_ins(line)
+        if lead:
+            found["stock_prefix"].append(line)
+        if lead >= 2:
+            found["stacked_lead_ins"].append(line)
+        asked, numbered = "?" in prev, bool(re.search(r"[$£€%]\s?|\d\s*(?:percent|k\b)", prev))
+        if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered):
+            found["false_premise"].append(line)
+        step = st.activity.search(prev) or st.duration.search(prev)
+        proposed = bool(prev and st.time.search(prev) and step)
+        if proposed and not (_TAKES_UP.search(line) or st.time.search(line) or st.activity.search(line)):
+            found["ignored_proposal"].append(line)
+    return found
+
+
+def lint_summary(drills: Iterable[tuple[Scenario, Sequence[dict[str, str]]]]) -> dict[str, Any]:
+    """Lines checked and, per check, how many failed (bar: 0) with a few examples."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {c: [] for c in CHECKS}
+    lines = 0
+    for scenario, turns in drills:
+        lines += sum(1 for i, t in enumerate(turns) if t["role"] == "buyer" and i > 0)
+        for check, bad in lint_drill(scenario, turns).items():
+            counts[check] += len(bad)
+            examples[check].extend(bad[: max(0, 3 - len(examples[check]))])
+    return {"buyer_lines": lines, "counts": {c: counts[c] for c in CHECKS},
+            "examples": {c: v for c, v in examples.items() if v}, "meets_bar": not any(counts.values())}

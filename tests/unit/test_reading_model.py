@@ -1,0 +1,45 @@
+"""The shipped turn-reading model: loads, matches the committed data, fails with a message that helps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coach_engine.cli.train import training_inputs
+from coach_engine.reading.model import ARTIFACT_DIR, LABELS, ReadingModelError, load_model
+from coach_engine.reading.train import _fingerprint
+
+
+def test_shipped_model_loads_with_every_label() -> None:
+    model = load_model()
+    assert model.labels == LABELS
+    assert model.weights.shape[0] == len(LABELS) == len(model.thresholds)
+    assert model.encoder.startswith("local:")
+    assert (ARTIFACT_DIR / "tagger.npz").stat().st_size < 1_000_000
+
+
+def test_shipped_model_was_trained_on_the_committed_labels() -> None:
+    """Editing evals/data/reading without `scrimmage train` fails here, not silently in production."""
+    reading, _, _ = training_inputs()
+    manifest = json.loads((ARTIFACT_DIR / "tagger.json").read_text())
+    assert manifest["training"]["fingerprint"] == _fingerprint(reading)
+    assert manifest["training"]["sentences"] >= 3000
+
+
+def test_missing_model_names_the_command_that_builds_it(tmp_path: Path) -> None:
+    with pytest.raises(ReadingModelError, match="scrimmage train"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_corrupt_model_is_refused_with_the_same_advice(tmp_path: Path) -> None:
+    shutil.copytree(ARTIFACT_DIR, tmp_path / "m")
+    npz = tmp_path / "m" / "tagger.npz"
+    npz.write_bytes(npz.read_bytes()[:-40] + b"x" * 40)
+    with pytest.raises(ReadingModelError, match=r"does not match its manifest.*scrimmage train"):
+        load_model(tmp_path / "m")
+    (tmp_path / "m" / "tagger.json").write_text("{not json")
+    with pytest.raises(ReadingModelError, match="unreadable"):
+        load_model(tmp_path / "m")

@@ -1,0 +1,43 @@
+"""`scrimmage train`: the same labelled data gives the same bytes, and bad labels are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach_engine.cli.train import training_inputs
+from coach_engine.embeddings import CachedEmbedder
+from coach_engine.reading.model import load_model
+from coach_engine.reading.train import train
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    reading, _, scenarios = training_inputs()
+    lines = reading[0].read_text(encoding="utf-8").splitlines()[:90]
+    path = tmp_path_factory.mktemp("data") / "small.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, scenarios
+
+
+def test_training_is_deterministic(small_data: tuple[Path, dict[str, object]], tmp_path: Path,
+                                   embedder: CachedEmbedder) -> None:
+    path, scenarios = small_data
+    quiet = lambda _m: None  # noqa: E731
+    train([path], scenarios, embedder, tmp_path / "a", folds=2, log=quiet)
+    train([path], scenarios, embedder, tmp_path / "b", folds=2, log=quiet)
+    for name in ("tagger.npz", "tagger.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    model = load_model(tmp_path / "a")
+    assert model.manifest["training"]["sentences"] > 100  # type: ignore[index]
+
+
+def test_an_unknown_label_names_file_line_and_label(small_data: tuple[Path, dict[str, object]],
+                                                    tmp_path: Path, embedder: CachedEmbedder) -> None:
+    _, scenarios = small_data
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "scenario": "cfo-price-routing", "buyer_line": "Too much.", '
+                   '"sentences": [{"text": "Hm.", "labels": ["vibes"]}]}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.jsonl:1: .*vibes"):
+        train([bad], scenarios, embedder, tmp_path / "out", folds=2, log=lambda _m: None)

@@ -1,0 +1,45 @@
+"""The buyer realism lint: each defect is caught, and a clean drill has none."""
+
+from __future__ import annotations
+
+from coach_engine.scenarios import ScenarioBank
+from evals.realism import CHECKS, lint_drill, lint_summary
+
+
+def drill(*lines: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"role": r, "text": t} for r, t in lines]
+
+
+def test_each_defect_is_caught(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    turns = drill(
+        ("buyer", s.buyer.opening),
+        ("rep", "What is behind the number for you?"),
+        ("buyer", "Straight answer: Bottom line: " + s.buyer.hidden_concern),
+        ("rep", "How did the board take that?"),
+        ("buyer", "You haven't asked me a single thing. " + s.buyer.opening),
+        ("rep", "It cuts fuel 15%, about $160k a year for 85 trucks."),
+        ("buyer", "Fine. Give me a number."),
+        ("rep", "Could we book a 30-minute call with your controller next Tuesday?"),
+        ("buyer", "Fine. Give me a number."),
+    )
+    found = lint_drill(s, turns)
+    assert found["concern_pasted"] and found["stock_prefix"] and found["stacked_lead_ins"]
+    assert found["opening_repeated"] and found["line_twice"]
+    assert len(found["false_premise"]) == 2  # "asked nothing" after a question; "a number" after one
+    assert not found["ignored_proposal"]  # "Fine." takes it up
+
+
+def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    ignored = drill(("buyer", s.buyer.opening),
+                    ("rep", "Could we book a 30-minute call with your controller next Tuesday?"),
+                    ("buyer", "Tell me how your routing handles rural stops."))
+    assert lint_drill(s, ignored)["ignored_proposal"]
+    clean = drill(("buyer", s.buyer.opening), ("rep", "What's behind the number?"),
+                  ("buyer", "Honestly, our board has been wary of new software since a project went badly."),
+                  ("rep", "That sounds painful. What would make a small test feel safe to them?"),
+                  ("buyer", "Something small, with a clear exit, that I can show in our own numbers."))
+    summary = lint_summary([(s, clean)])
+    assert summary["meets_bar"] and summary["buyer_lines"] == 2
+    assert set(summary["counts"]) == set(CHECKS)
