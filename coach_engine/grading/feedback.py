@@ -6,6 +6,8 @@ anti-pattern asked for and gives a line to try that uses this scenario's own
 facts — the buyer's name, the objection, a value point (a quantified one when
 the check is about numbers), a proof point, the scenario's next step — so the
 rep can say it on the next attempt. The line differs by which check failed.
+Improvements follow LAER order: a first reply that explored is never told to
+pitch value or confirm yet (``not_yet_due``); anti-patterns are always coached.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
 this module is the fallback; the delivery notes are always computed here
 (see ``rubric_grader.delivery_notes``).
@@ -18,7 +20,7 @@ from collections.abc import Callable
 
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 
-__all__ = ["MAX_ITEMS", "build_feedback", "try_instead"]
+__all__ = ["MAX_ITEMS", "build_feedback", "not_yet_due", "try_instead"]
 
 MAX_ITEMS = 3
 
@@ -193,6 +195,19 @@ def _praise(check_id: str, question: str) -> str:
     return f"Done well: {body}."
 
 
+def not_yet_due(rubric: Rubric, card: Scorecard) -> set[str]:
+    """Skills a first reply that explored must not be coached on yet (LAER: listen, explore, *then* respond
+    and advance). Telling a rep who asked the right question to pitch or confirm teaches them to answer an
+    objection before understanding it."""
+    from .scoring import REPLY_DEFERRED
+
+    if card.mode != "reply" or rubric.id not in REPLY_DEFERRED:
+        return set()
+    explore_id, deferred, _ = REPLY_DEFERRED[rubric.id]
+    explored = any(c.passed for sk in card.skills if sk.id == explore_id for c in sk.checks)
+    return set(deferred) if explored else set()
+
+
 def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, card: Scorecard
                    ) -> tuple[list[Strength], list[Improvement]]:
     """Strengths from passed checks (with their quotes), improvements from hits and failed checks."""
@@ -230,11 +245,12 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         used.add(hit.id)
         used.add(skill.id)
     lines_used = {_ANTI_LINE.get(h) for h in used}
+    later = not_yet_due(rubric, card)
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
     for skill in failing:
         if len(improvements) == MAX_ITEMS:
             break
-        if skill.id in used:
+        if skill.id in used or skill.id in later:
             continue
         for check in skill.checks:
             line = _CHECK_LINE.get(check.id, "explore")

@@ -73,3 +73,21 @@ def test_delivery_notes() -> None:
     assert d.longest_turn == 3 and d.longest_words == 14
     assert d.avg_words == 12.5
     assert d.questions == 3 and d.statements == 4
+
+
+@pytest.mark.parametrize("reader", ["rules", "learned"])
+def test_a_first_reply_that_explored_is_not_told_to_pitch_or_confirm(
+        reader: str, bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """LAER order: after a specific acknowledgement and a real question, value and confirming are not due."""
+    from coach_engine.signals import use_reader
+
+    use_reader(reader)
+    scenario = bank.get("cfo-price-routing")
+    reply = ("That's well over what you planned for routing, I get why it stings. "
+             "What went into the number you set aside?")
+    card = RubricGrader(embedder).grade_reply(scenario, reply)
+    explored = next(s for s in card.skills if s.id == "explore")
+    assert any(c.passed for c in explored.checks)
+    coached = " ".join(i.text for i in card.improvements).lower()
+    assert "benefit" not in coached and "number on the value" not in coached
+    assert "addressed the concern" not in coached and "next step" not in coached
