@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= localhost
 PORT ?= 8501
 
-.PHONY: setup run test lint typecheck unit e2e eval bench browser clean
+.PHONY: setup run test lint typecheck unit e2e eval train bench browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,7 +53,15 @@ browser:
 eval: setup
 	$(BIN)/scrimmage eval buyer
 	$(BIN)/scrimmage eval buyer --scripts evals/data/buyer_scripts_holdout3.jsonl
+	-$(BIN)/scrimmage eval buyer --scripts evals/data/buyer_scripts_holdout4.jsonl
 	$(BIN)/scrimmage eval grader --split all --report docs/eval
+	-$(BIN)/scrimmage eval grader --split holdout_scn --reader rules
+	-$(BIN)/scrimmage eval grader --split holdout_scn --reader learned
+	-$(BIN)/scrimmage eval buyer --reader learned
+
+## Rebuild the learned turn reader from the labelled sentences (evals/registry.yaml, status train).
+train: setup
+	$(BIN)/scrimmage train
 
 bench: setup
 	$(BIN)/scrimmage bench --out docs/bench
