@@ -271,6 +271,12 @@ def _voice(seed: int) -> Any:
     return get_voice(settings(), seed)
 
 
+def attempt_seed(attempt_id: Any) -> int:
+    from coach_engine.session import attempt_seed as seed_for
+
+    return seed_for(attempt_id)
+
+
 def new_drill(
     scenario: Scenario, *, seed: int = 0, max_turns: int | None = None, on_turn: Any | None = None
 ) -> DrillSession:

@@ -78,10 +78,12 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
         if attempt_id is None:
             attempt_id = records.start_attempt(who, scenario, mode="warmup" if quick else "drill")
         recorder = records.turn_recorder(who, attempt_id)
+        seed = engine.attempt_seed(attempt_id)
         if attempt_turns:
-            drill = engine.resume_drill(scenario, attempt_turns, max_turns=max_turns, on_turn=recorder)
+            drill = engine.resume_drill(scenario, attempt_turns, seed=seed, max_turns=max_turns,
+                                        on_turn=recorder)
         else:
-            drill = engine.new_drill(scenario, max_turns=max_turns, on_turn=recorder)
+            drill = engine.new_drill(scenario, seed=seed, max_turns=max_turns, on_turn=recorder)
         if not drill.transcript.turns:
             drill.start()
     except Exception as exc:

@@ -25,11 +25,19 @@ from .signals import Signal, SignalContext, SignalSet, detect_signals
 if TYPE_CHECKING:
     from .embeddings import Embedder
 
-__all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent"]
+__all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent", "attempt_seed"]
 
 MAX_REP_CHARS = 2000
 _PREPARE_LINE = "Thanks for taking the time."
 """What ``_prepare_detectors`` runs the detectors on (its signals are thrown away)."""
+
+
+def attempt_seed(attempt_id: object) -> int:
+    """The buyer's wording seed for one attempt: a retry of the same scenario hears other lines, a resumed
+    attempt the same ones (issue 13). Tests and the CLI pass ``seed`` themselves for reproducible drills."""
+    import zlib
+
+    return zlib.crc32(f"attempt:{attempt_id}".encode()) % 1_000_003
 
 
 class DrillInputError(ValueError):

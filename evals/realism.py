@@ -36,7 +36,8 @@ CHECKS = ("concern_pasted", "opening_repeated", "line_twice", "stock_prefix", "s
           "false_premise", "ignored_proposal")
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s+(?=\S)")
 _ASKED_NOTHING = re.compile(
-    r"\b(?:haven'?t|didn'?t|never|not)\s+(?:even\s+)?ask(?:ed)?\b|\bany\s+questions?\b", re.IGNORECASE)
+    r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|\bany\s+questions?\b",
+    re.IGNORECASE)
 _NO_NUMBER = re.compile(
     r"\b(?:with|give\s+me|where'?s|what'?s)\s+(?:a|the|some)?\s*(?:number|numbers|figure)s?\b", re.IGNORECASE)
 _TAKES_UP = re.compile(r"\b(?:yes|yeah|ok(?:ay)?|sure|fine|works|deal|let'?s|book|send|no|not|can'?t|won'?t|"

@@ -208,6 +208,14 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
+def _gist(scenario: Scenario) -> str:
+    """The objection restated in a few words (issue 13: the opening is never repeated, and a long one is
+    never cut off mid-phrase): the line bank's phrase for the objection type."""
+    from .scripted import load_lines
+
+    return str(load_lines().get("gist", {}).get(scenario.objection, "I'm still not convinced"))
+
+
 def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
     """Facts any buyer line may use; the concern appears only once it is revealed."""
     b = scenario.buyer
@@ -219,7 +227,7 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
         "company": company,
         "product": scenario.product.name,
         "objection": " ".join(b.opening.split()),
-        "objection_short": _short(b.opening, 80),
+        "objection_short": _gist(scenario),
         "value_point": _lower_first(_short(scenario.product.value_points[0])),
         "number": key_number(scenario) or "a real number",
         "next_step": (step_in_first_person(b.next_step, scenario) if b.next_step

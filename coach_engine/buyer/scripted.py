@@ -63,22 +63,44 @@ class ScriptedVoice:
         # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
         facts["rep_step"] = _agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
 
+        # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
+        # after a figure, no "what would you propose?" after a concrete proposal (issue 13).
+        last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
+        asked, figured, proposed = _premises(last_rep)
+        wants = self.lines.get("wants", {})
+        if asked and kind == "explore":
+            facts["wants_line"] = wants.get("uncover", facts["wants_line"])
+        if figured and kind == "tie_number":
+            facts["wants_line"] = wants.get("tie", facts["wants_line"])
+        if proposed:
+            facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = situation.id
+        if sid == "want_next_step" and proposed:
+            sid = "acknowledge_progress"
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
             sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
             if kind in ("next_step", "involve", "general", "confirm"):
                 facts["wants_line"] = self.lines.get("wants", {}).get("step_detail", facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
-        usable = [t for t in pool if _fields(t) <= {k for k, v in facts.items() if v}]
+        known = {k for k, v in facts.items() if v}
+        usable = [t for t in pool if _fields(t) <= known and not (asked and _CLAIMS_NO_QUESTION.search(t))
+                  and not (figured and _DEMANDS_FIGURE.search(t))]
         core = rng.choice(usable or ["I see."]).format(**facts)
-        # Avoid repeating the buyer's previous line word for word.
-        previous = {t.text for t in history if t.role == "buyer"}
-        if any(core in p for p in previous) and len(usable) > 1:
-            core = rng.choice([t for t in usable if t.format(**facts) not in " ".join(previous)] or usable
-                              ).format(**facts)
-        lead = rng.choice(self.lines.get("lead", {}).get(personality, [""]))
+        # Never say a line twice in a drill: another line of the situation, else a line kept for that.
+        said_before = " ".join(t.text for t in history if t.role == "buyer")
+        if core in said_before:
+            fresh = [t.format(**facts) for t in usable if t.format(**facts) not in said_before]
+            spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if x not in said_before]
+            core = rng.choice(fresh or spare or [core])
+        leads = self.lines.get("lead", {}).get(personality, [""])
+        lead = rng.choice(leads) if rng.random() < LEAD_SHARE else ""
+        said = " ".join(t.text for t in history if t.role == "buyer")
+        if lead and (lead in said or _LEAD_IN.match(core)):
+            lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
+        if figured and _DEMANDS_FIGURE.search(tail):
+            tail = ""
         if situation.id in ("agree", "walk_away", "reveal_concern"):
             tail = ""
         if _INTERJECTION.match(core) or situation.id == "agree":
@@ -101,6 +123,27 @@ _INTERJECTION = re.compile(
     r"ooh|yikes|huh|sorry|excuse me|nope|yes|now|that|you know|says you|everybody|stop|what|the real)\b",
     re.IGNORECASE,
 )
+_CLAIMS_NO_QUESTION = re.compile(
+    r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
+    r"\bany\s+questions?\b", re.I)
+_DEMANDS_FIGURE = re.compile(
+    r"\b(?:a|the|some|real|hard)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
+
+
+def _premises(rep: str) -> tuple[bool, bool, bool]:
+    """(asked a question, gave money or a percentage, proposed a step with a time) in the rep's turn."""
+    from ..text import structure
+
+    st = structure()
+    figured = bool(re.search(r"[$£€%]|\d\s*(?:percent|k\b)", rep))
+    step = bool(st.time.search(rep) and (st.activity.search(rep) or st.duration.search(rep)))
+    return "?" in rep, figured, step
+
+
+LEAD_SHARE = 0.4
+"""How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
+every sentence."""
+_LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
 _COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
 
 

@@ -194,3 +194,20 @@ def test_a_rep_turn_costs_one_embedding_call(cfo: Scenario, embedder) -> None:  
         before = inner.calls
         d.rep_says(line)
         assert inner.calls - before <= 1, line
+
+
+def test_a_retry_hears_other_words_and_a_resume_the_same(bank, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Seeds come from the attempt: two attempts differ, the same attempt is reproducible (issue 13)."""
+    from coach_engine.session import DrillSession, attempt_seed
+
+    scenario = bank.get("cfo-price-routing")
+    lines = ["Okay.", "Sure, send me something.", "Fine.", "Right."]
+
+    def buyer_lines(attempt: int) -> list[str]:
+        d = DrillSession(scenario, embedder=embedder, seed=attempt_seed(attempt))
+        d.start()
+        return [d.rep_says(x).turn.text for x in lines if not d.finished]
+
+    assert attempt_seed(7) == attempt_seed(7) and attempt_seed(7) != attempt_seed(8)
+    assert buyer_lines(7) == buyer_lines(7)
+    assert any(buyer_lines(a) != buyer_lines(7) for a in (8, 9, 10))
