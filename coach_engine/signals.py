@@ -50,7 +50,7 @@ class Behaviour(StrEnum):
     ACKNOWLEDGE = "acknowledge"
     """Acknowledges or validates the buyer's concern ("that's a fair point given ...")."""
     SUMMARIZE = "summarize"
-    """Plays back what the buyer said in the rep's own words ("so what I'm hearing is ...")."""
+    """Plays back what the buyer said in the rep's own words."""
     OPEN_QUESTION = "open_question"
     """Asks an open question (what / how / why / tell me ...)."""
     CLOSED_QUESTION = "closed_question"
@@ -72,7 +72,7 @@ class Behaviour(StrEnum):
     CONFIRM = "confirm"
     """Checks the answer landed ("does that address ...?")."""
     NEXT_STEP = "next_step"
-    """Proposes a concrete next step (who / what / when)."""
+    """Proposes a concrete step: an activity, who takes part and when."""
     CHECK_OTHER_CONCERNS = "check_other_concerns"
     """Asks whether anything else stands in the way."""
 

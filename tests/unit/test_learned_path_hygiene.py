@@ -1,0 +1,56 @@
+"""The learned reading stays learned: few hand-written patterns, and no eval text quoted in its code.
+
+Issue 12's budget (200 patterns, 1,500 branches in coach_engine) is met once the rule reading retires;
+until then these guard the new path itself, so the pile does not grow back into it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from evals.pattern_budget import count
+
+REPO = Path(__file__).resolve().parents[2]
+LEARNED_PATH = [REPO / "coach_engine" / "reading", REPO / "coach_engine" / "text.py",
+                REPO / "coach_engine" / "structure.yaml", REPO / "coach_engine" / "signals.py",
+                REPO / "coach_engine" / "grading" / "calibration.py"]
+
+
+def _files() -> list[Path]:
+    out: list[Path] = []
+    for p in LEARNED_PATH:
+        out.extend(sorted(p.rglob("*.py")) + sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
+    return out
+
+
+def test_the_learned_path_holds_few_patterns(tmp_path: Path) -> None:
+    for f in _files():
+        dest = tmp_path / f.relative_to(REPO)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(f.read_bytes())
+    per = count(tmp_path)
+    patterns = sum(p for p, _ in per.values())
+    branches = sum(b for _, b in per.values())
+    assert patterns <= 20 and branches <= 400, per  # today 16 and 340, most in structure.yaml's word lists
+
+
+def _runs(text: str, n: int = 5) -> set[str]:
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_no_eval_text_is_quoted_in_the_learned_path_or_its_tests() -> None:
+    evals: set[str] = set()
+    for f in sorted((REPO / "evals" / "data").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                texts = [row.get("reply") or ""] + [t["text"] if isinstance(t, dict) else t
+                                                    for t in row.get("turns") or []]
+                for t in texts:
+                    evals |= _runs(t)
+    mine = _files() + sorted((REPO / "tests" / "unit").glob("test_reading_*.py"))
+    hits = {f.name: sorted(_runs(f.read_text(encoding="utf-8")) & evals)[:3] for f in mine}
+    assert not {k: v for k, v in hits.items() if v}
