@@ -51,7 +51,8 @@ tags: []
 
 LIST_FIELDS = {"studio_f_value_points": ("product", "value_points"),
                "studio_f_proof_points": ("product", "proof_points"),
-               "studio_f_resolution": ("buyer", "resolution")}
+               "studio_f_resolution": ("buyer", "resolution"),
+               "studio_f_concern_lines": ("buyer", "concern_lines")}
 TEXT_FIELDS = {"studio_f_id": (None, "id"), "studio_f_title": (None, "title"),
                "studio_f_context": (None, "context"), "studio_f_product_name": ("product", "name"),
                "studio_f_product_summary": ("product", "summary"), "studio_f_buyer_name": ("buyer", "name"),
@@ -122,8 +123,10 @@ def write_yaml_from_form() -> None:
     data["max_turns"] = int(ss.get("studio_f_max_turns", 8))
     data["tags"] = [t.strip() for t in str(ss.get("studio_f_tags", "")).split(",") if t.strip()]
     product_order = ["name", "summary", "value_points", "proof_points"]
-    buyer_order = ["name", "role", "company", "personality", "opening", "hidden_concern", "resolution",
-                   "next_step"]
+    buyer_order = ["name", "role", "company", "personality", "opening", "hidden_concern", "concern_lines",
+                   "resolution", "next_step"]
+    if not data["buyer"].get("concern_lines"):
+        data["buyer"].pop("concern_lines", None)  # optional: left out when the author wrote none
     data["product"] = {k: data["product"][k] for k in product_order if k in data["product"]}
     data["buyer"] = {k: data["buyer"][k] for k in buyer_order if k in data["buyer"]}
     ss.studio_yaml = yaml.safe_dump({k: data[k] for k in order}, sort_keys=False, allow_unicode=True,
@@ -161,6 +164,8 @@ def form_column() -> None:
     c[1].selectbox("Personality", PERSONALITIES, key="studio_f_personality")
     st.text_area("Opening line (the objection)", key="studio_f_opening", height=70)
     st.text_area("Hidden concern (never shown to the rep)", key="studio_f_hidden", height=70)
+    st.text_area("How the buyer says it (optional, first person, one per line: hint, story, stake)",
+                 key="studio_f_concern_lines", height=90)
     st.text_area("Resolution: what must happen (one per line)", key="studio_f_resolution", height=90)
     st.text_input("Next step the buyer agrees to (optional)", key="studio_f_next_step")
     c = st.columns(2)

@@ -60,6 +60,9 @@ class Buyer(_FileModel):
     personality: Personality = "analytical"
     opening: Text
     hidden_concern: Text
+    concern_lines: Annotated[list[Text], Field(max_length=5)] = Field(default_factory=list)
+    """Optional: the concern as this buyer would say it, in stages (a hint, the story, the stake), in the
+    first person. Without them the buyer words the concern from ``hidden_concern``."""
     resolution: Annotated[list[Text], Field(min_length=1)]
     next_step: Text | None = None
 
@@ -80,7 +83,10 @@ class Scenario(_FileModel):
 
     def content_hash(self) -> str:
         """A short hash of the scenario's content: attempts record which version they ran."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        data = self.model_dump(mode="json")
+        if not data["buyer"].get("concern_lines"):
+            data["buyer"].pop("concern_lines", None)  # an optional field left out keeps the old hash
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
     def brief(self) -> dict[str, object]:

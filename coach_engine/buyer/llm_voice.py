@@ -133,8 +133,10 @@ _ONLY_FOR: dict[str, frozenset[str]] = {
     "rep_step": frozenset({"agree", "next_step_vague"}),
     "value_point": frozenset({"want_numbers", "want_proof", "acknowledge_progress"}),
     "number": frozenset({"want_numbers", "acknowledge_progress"}),
+    "concern_hint": frozenset({"hint_concern"}),
 }
-"""Facts that would tempt the model to pitch or agree: given only to the situations that need them."""
+"""Facts that would tempt the model to pitch, agree or tell too much: given only to the situations that need
+them (the concern's hint, when the scenario writes one, only when the director says to hint)."""
 
 
 def _facts(scenario: Scenario, situation: Situation, concern_shown: bool) -> str:

@@ -233,8 +233,13 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
         "next_step": (step_in_first_person(b.next_step, scenario) if b.next_step
                       else "what you just proposed"),
     }
+    lines = list(b.concern_lines)
+    if lines:
+        facts["concern_hint"] = lines[0]
     if state.concern_revealed:
-        concern = first_person(b.hidden_concern, scenario)
+        # The manager's own first-person lines when given (the story and the stake after the hint),
+        # else the hidden concern turned into the first person.
+        concern = " ".join(lines[1:] or lines) if lines else first_person(b.hidden_concern, scenario)
         facts["concern"] = concern
-        facts["concern_short"] = _short(concern.split(";")[0], 110)
+        facts["concern_short"] = _short((lines[1] if len(lines) > 1 else concern).split(";")[0], 110)
     return facts

@@ -87,6 +87,8 @@ class ScriptedVoice:
         usable = [t for t in pool if _fields(t) <= known and not (asked and _CLAIMS_NO_QUESTION.search(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]
         core = rng.choice(usable or ["I see."]).format(**facts)
+        if sid == "hint_concern" and facts.get("concern_hint"):
+            core = facts["concern_hint"]  # the scenario's own first stage of the concern
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
         said_before = " ".join(t.text for t in history if t.role == "buyer")
         if core in said_before:

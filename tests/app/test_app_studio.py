@@ -62,3 +62,14 @@ def test_test_drill_runs_without_saving(open_app):
     next(b for b in at.button if b.label == "Send").click().run()
     assert not at.exception
     assert "Buyer state:" in texts(at)
+
+
+def test_concern_lines_go_through_the_form_and_stay_out_when_empty(open_app):
+    at = _studio(open_app)
+    at.button(key="studio_to_yaml").click().run()
+    assert "concern_lines" not in at.text_area(key="studio_yaml").value  # optional: not written when empty
+    at.text_area(key="studio_f_concern_lines").input("Something happened last year.\nWe lost a client over it.")
+    at.button(key="studio_to_yaml").click().run()
+    yaml_text = at.text_area(key="studio_yaml").value
+    assert "concern_lines:" in yaml_text and "- We lost a client over it." in yaml_text
+    assert "Valid:" in texts(at)

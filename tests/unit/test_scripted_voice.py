@@ -184,3 +184,23 @@ def test_opening_is_the_scenarios_line(bank: ScenarioBank) -> None:
     s = bank.get("3pl-trust-vendor-size")
     text = ScriptedVoice(0).speak(s, BuyerState(), Situation(id="opening"), [])
     assert text == re.sub(r"\s+", " ", s.buyer.opening).strip()
+
+
+def test_a_scenarios_own_concern_lines_come_out_in_stages(bank) -> None:  # type: ignore[no-untyped-def]
+    """With concern_lines the buyer hints with the first and tells the rest; nothing is pasted (issue 13)."""
+    from coach_engine.buyer.persona import scenario_facts
+    from coach_engine.buyer.state import BuyerState
+
+    base = bank.get("cfo-price-routing")
+    buyer = base.buyer.model_copy(update={"concern_lines": [
+        "Timing on our side is awkward, and it isn't about you.",
+        "We spent a year and a lot of money on a system that never went live.",
+        "If I bring the board another one that stalls, that's on me."]})
+    scenario = base.model_copy(update={"buyer": buyer})
+    hidden = BuyerState(concern_revealed=False)
+    shown = BuyerState(concern_revealed=True)
+    assert scenario_facts(scenario, hidden)["concern_hint"].startswith("Timing on our side")
+    assert "concern" not in scenario_facts(scenario, hidden)
+    told = scenario_facts(scenario, shown)["concern"]
+    assert told.startswith("We spent a year") and told.endswith("that's on me.")
+    assert base.content_hash() == base.model_copy(update={"buyer": base.buyer}).content_hash()
