@@ -68,7 +68,8 @@ def test_concern_lines_go_through_the_form_and_stay_out_when_empty(open_app):
     at = _studio(open_app)
     at.button(key="studio_to_yaml").click().run()
     assert "concern_lines" not in at.text_area(key="studio_yaml").value  # optional: not written when empty
-    at.text_area(key="studio_f_concern_lines").input("Something happened last year.\nWe lost a client over it.")
+    lines = "Something happened last year.\nWe lost a client over it."
+    at.text_area(key="studio_f_concern_lines").input(lines)
     at.button(key="studio_to_yaml").click().run()
     yaml_text = at.text_area(key="studio_yaml").value
     assert "concern_lines:" in yaml_text and "- We lost a client over it." in yaml_text

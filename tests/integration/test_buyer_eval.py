@@ -193,8 +193,9 @@ def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no
 
 
 HELD_REALISM = ("opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins", "false_premise")
-"""Realism checks that hold on every set the buyer eval runs (issue 13); the hidden concern pasted and
-proposals ignored are still reported only (README)."""
+"""Realism checks that hold on every set the buyer eval runs (issue 13). The hidden concern is never pasted
+where the scenario gives its own concern_lines (every bank scenario); proposals met by a rebuke about
+something else are still reported only (README)."""
 
 
 @pytest.mark.parametrize("scripts", ["buyer_scripts.jsonl", "buyer_scripts_holdout3.jsonl",
@@ -203,4 +204,5 @@ def test_buyer_lines_never_repeat_stack_or_scold_falsely(bank, embedder, scripts
     _, summary = run_eval(load_cases(SCRIPTS.parent / scripts), bank, embedder)
     counts = summary.realism["counts"]
     assert summary.realism["buyer_lines"] > 150
-    assert {k: counts[k] for k in HELD_REALISM} == dict.fromkeys(HELD_REALISM, 0), summary.realism["examples"]
+    held = (*HELD_REALISM, "concern_pasted") if scripts == "buyer_scripts.jsonl" else HELD_REALISM
+    assert {k: counts[k] for k in held} == dict.fromkeys(held, 0), summary.realism["examples"]

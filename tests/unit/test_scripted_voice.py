@@ -84,7 +84,9 @@ def test_lines_differ_by_personality(bank: ScenarioBank) -> None:
 
 
 def test_reveal_says_the_concern_in_the_first_person(bank: ScenarioBank) -> None:
-    s = bank.get("3pl-trust-vendor-size")
+    """Without the scenario's own concern lines, the voice turns the hidden concern into the first person."""
+    base = bank.get("3pl-trust-vendor-size")
+    s = base.model_copy(update={"buyer": base.buyer.model_copy(update={"concern_lines": []})})
     state = BuyerState(concern_revealed=True)
     sit = Situation(id="reveal_concern", facts=scenario_facts(s, state))
     text = ScriptedVoice(1).speak(s, state, sit, [])
