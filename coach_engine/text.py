@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 __all__ = [
+    "MONEY",
     "NUMBER",
     "Structure",
     "content_words",
@@ -44,6 +45,8 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 """A figure: money, a percentage, a count, or a plain multiple ("half", "twice")."""
+MONEY = re.compile(r"[$£€%]|\d\s*(?:percent|k\b)")
+"""Money or a percentage: the kind of figure a buyer asks for when they want value in numbers."""
 _NEGATION = re.compile(
     r"\b(not|no|never|nothing|none|nobody|without|neither|nor|rather\s+than|instead\s+of)\b|n['’]t\b",
     re.IGNORECASE)

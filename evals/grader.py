@@ -35,20 +35,21 @@ from typing import Any
 from coach_engine.models import Scorecard, Transcript, Turn
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-def _registered() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _registered() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     from .registry import eval_sets
 
     grader_sets = [e for e in eval_sets() if e.kind == "grader" and e.status != "sealed"]
     files = tuple(dict.fromkeys(e.path for e in grader_sets))
     splits = tuple(dict.fromkeys(e.split or e.id for e in grader_sets))
-    return files, (*splits, "all")
+    sealed = tuple(e.path for e in eval_sets() if e.kind == "grader" and e.status == "sealed")
+    return files, (*splits, "all"), sealed
 
 
-FILES, SPLITS = _registered()
+FILES, SPLITS, SEALED_FILES = _registered()
 """Every grader set in ``evals/registry.yaml`` but the sealed one, and their splits. Each set's status there
 says what it is for (dev tunes, test is asserted in CI, report is only reported, train fits the reader);
 the sealed set loads only by name (``load_cases("sealed")``), never with ``all``."""
-SEALED_FILES = ("sealed/grader_replies_sealed.jsonl", "sealed/grader_transcripts_sealed.jsonl")
+
 INTEGRITY_KINDS = frozenset({"injection", "stuffing", "keyword_stuffing"})
 OVERALL_LEVELS: tuple[tuple[int, int], ...] = ((80, 5), (60, 4), (40, 3), (20, 2), (0, 1))
 BAR = {"spearman": 0.8, "pairwise": 0.9}

@@ -88,7 +88,7 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]]) -> dict[str,
             found["stock_prefix"].append(line)
         if lead >= 2:
             found["stacked_lead_ins"].append(line)
-        asked, numbered = "?" in prev, bool(re.search(r"[$£€%]\s?|\d\s*(?:percent|k\b)", prev))
+        asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
         if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered):
             found["false_premise"].append(line)
         step = st.activity.search(prev) or st.duration.search(prev)

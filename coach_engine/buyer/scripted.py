@@ -134,10 +134,10 @@ _DEMANDS_FIGURE = re.compile(
 
 def _premises(rep: str) -> tuple[bool, bool, bool]:
     """(asked a question, gave money or a percentage, proposed a step with a time) in the rep's turn."""
-    from ..text import structure
+    from ..text import MONEY, structure
 
     st = structure()
-    figured = bool(re.search(r"[$£€%]|\d\s*(?:percent|k\b)", rep))
+    figured = bool(MONEY.search(rep))
     step = bool(st.time.search(rep) and (st.activity.search(rep) or st.duration.search(rep)))
     return "?" in rep, figured, step
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import text as T
-from .features import SentenceContext, featurise
+from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class TurnReader:
         labels = self.model.labels
         thr = self.model.thresholds
         li = {name: k for k, name in enumerate(labels)}
-        buyer_sim = rest[: len(sents), -7]  # sim_buyer (see features.STRUCT_NAMES)
+        buyer_sim = rest[: len(sents), HASH_DIM + STRUCT_NAMES.index("sim_buyer")]
         for i, ((a, b), s) in enumerate(zip(spans, sents, strict=True)):
             p = probs[i]
             present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
@@ -148,7 +148,7 @@ class TurnReader:
                     sr.probs[g] = round(q, 3)
                     if q >= thr[k] and g not in sr.labels:
                         sr.labels.append(g)
-        out.gaming = self._gaming(out, thr, li)
+        out.gaming = self._gaming(out)
         helpful = any(set(s.labels) & HELPFUL for s in out.sentences)
         neutral = HELPFUL | {"closed_question", "logistics_question"}
         flagged = any(set(s.labels) - neutral for s in out.sentences)
@@ -167,7 +167,7 @@ class TurnReader:
                     extra.append((i, r))
         return extra[:12]
 
-    def _gaming(self, a: TurnAnalysis, thr: np.ndarray, li: dict[str, int]) -> Gaming | None:
+    def _gaming(self, a: TurnAnalysis) -> Gaming | None:
         """Injection: any sentence read as one (it is quoted). Stuffing: sentences read as stuffing carry
         at least half the turn's words (one jargon-heavy sentence in a real reply is not a stuffed turn)."""
         inj = [s for s in a.sentences if "injection" in s.labels]

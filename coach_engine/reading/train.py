@@ -182,7 +182,6 @@ def train(
     gaming_replies: Sequence[tuple[str, str, Literal["injection", "stuffing", "genuine"]]] = (),
     folds: int = 5,
     log: Any = print,
-    debug_picks: list[str] | None = None,
 ) -> TrainResult:
     """Fit, cross-validate and write the model. ``scenarios`` maps an id to a ``Scenario``;
     ``gaming_replies`` are (scenario id, reply, trainer's verdict) from ``train``-status grader sets."""
@@ -252,8 +251,6 @@ def train(
             for idxs in pending_injection:
                 p = first_model.predict_proba(xs[idxs])[:, 1]
                 samples[idxs[int(np.argmax(p))]].labels.add("injection")
-                if debug_picks is not None:
-                    debug_picks.append(samples[idxs[int(np.argmax(p))]].text)
 
     rng = np.random.default_rng(SEED)
     weights = np.zeros((len(LABELS), x.shape[1]), dtype=np.float32)
