@@ -68,6 +68,17 @@ _STOP_WORDS = (
 _STOP = frozenset(_STOP_WORDS.split(" "))
 
 
+def is_function_word(word: str) -> bool:
+    return word in _STOP
+
+
+def function_share(text: str) -> float:
+    """The share of words that are function words (the, to, we, is ...): about 0.4-0.6 in speech, near 0
+    in a string of keywords, where nothing joins one claim to the next."""
+    w = words(text)
+    return sum(x in _STOP for x in w) / len(w) if w else 0.0
+
+
 def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed: ``text[start:end]`` is exact. With ``clauses``
     a semicolon or a spaced dash also ends a piece (what the rule-based reading works on); the learned
@@ -156,6 +167,12 @@ class Structure:
     low_risk: re.Pattern[str]
     """What makes a step low-risk: pilot, trial, no commitment, one site ..."""
     duration: re.Pattern[str]
+    meta: re.Pattern[str]
+    """Talk about the drill, not in it: grader, rubric, the simulation, staying in character ..."""
+    speaker: re.Pattern[str]
+    """A speaker label, as in a script ("Buyer: ..."), which writes the other side's lines."""
+    aside: re.Pattern[str]
+    """Words in brackets with no figure in them: a stage direction, not "(12 sites)"."""
 
 
 STRUCTURE_PATH = Path(__file__).resolve().parent / "structure.yaml"
@@ -172,4 +189,7 @@ def structure() -> Structure:
         low_risk=re.compile(data["low_risk"], flags),
         duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
                             r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
+        meta=re.compile(data["meta"], flags),
+        speaker=re.compile(data["speaker"]),
+        aside=re.compile(data["aside"]),
     )

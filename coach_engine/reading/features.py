@@ -5,8 +5,13 @@ Three parts, concatenated into one row per sentence:
 * the sentence's MiniLM embedding (meaning, paraphrase-robust);
 * hashed word unigrams and bigrams (what MiniLM blurs: negation and who does
   what — "rather than a discount" vs "a discount");
+* hashed shape n-grams: the sentence with its content words blanked, which
+  is how keywords strung together differ from speech whatever the keywords;
 * a handful of general structural and context features: question form,
-  numbers, a named time, negation, who the subject is, length, and how close
+  numbers, a named time, negation, who the subject is, length, talk about
+  the drill rather than in it (grader, rubric, simulation), markup characters,
+  a list-like shape (commas per word), a speaker label or an aside in
+  brackets (writing the other side's lines), and how close
   the sentence sits to the buyer's last line, the product's value and proof
   points and the hidden concern once revealed.
 
@@ -17,6 +22,7 @@ learned from labelled data (``scrimmage train``) and shipped as weights.
 from __future__ import annotations
 
 import itertools
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,12 +33,17 @@ from .. import text as T
 
 __all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "featurise"]
 
-HASH_DIM = 2048
+HASH_DIM = 2048 + 512
+WORD_DIM = 2048
+"""The hashed part: word uni- and bigrams (WORD_DIM), then shape n-grams (the rest)."""
 STRUCT_NAMES = (
     "ends_q", "open", "closed", "either_or", "number", "money_pct", "time", "activity", "propose",
     "negation", "we_i_start", "you", "words", "first", "last", "n_sent", "echo", "sim_buyer",
-    "sim_value", "sim_proof", "sim_concern", "sim_topic", "revealed", "name",
+    "sim_value", "sim_proof", "sim_concern", "sim_topic", "revealed", "name", "meta", "markup", "list_shape",
+    "speaker", "aside", "function_share",
 )
+MARKUP = frozenset("<>{}[]=*#|\\^~_")
+"""Characters of code, markup and config, which a person talking to a buyer does not type."""
 
 
 @dataclass
@@ -54,8 +65,27 @@ def _hashed(sentence: str) -> dict[int, float]:
     out: dict[int, float] = {}
     for g in grams:
         h = zlib.crc32(g.encode("utf-8"))
-        idx = h % HASH_DIM
+        idx = h % WORD_DIM
         out[idx] = out.get(idx, 0.0) + (1.0 if (h >> 31) & 1 else -1.0)
+    return out
+
+
+_TOKEN = re.compile(r"[$£€]?\d[\d,.]*[%kKmMbB]?|[A-Za-z][\w'’-]*|[,;:!?()]")
+
+
+def _shape(sentence: str) -> list[str]:
+    """The sentence's form with its content blanked: function words stay, a number is <n>, a name <C>,
+    any other word <w>, and the punctuation that joins them stays. "Hartley $210k, payback, proof" and
+    "Acme 40%, uptime, references" share a shape; "we could look at it" keeps its words."""
+    out = []
+    for i, tok in enumerate(_TOKEN.findall(sentence)):
+        low = tok.lower()
+        if tok[0] in "$£€" or tok[0].isdigit():
+            out.append("<n>")
+        elif not tok[0].isalpha() or T.is_function_word(low):
+            out.append(low)
+        else:
+            out.append("<C>" if tok[0].isupper() and i else "<w>")
     return out
 
 
@@ -100,10 +130,21 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
             len(mine & buyer_words) / max(len(mine), 1),
             sims[0][i], sims[1][i], sims[2][i], sims[3][i], sims[4][i], ctx.concern is not None,
             any(tok[:1].isupper() for tok in s.split()[1:] if tok[:1].isalpha()),
+            min(len(st.meta.findall(s)), 3) / 3.0, min(sum(c in MARKUP for c in s), 6) / 6.0,
+            min(s.count(",") / max(len(w), 1) * 4, 1.0),
+            bool(st.speaker.search(s)), bool(st.aside.search(s)), T.function_share(s),
         ]
         for idx, v in _hashed(s).items():
             hashed[i, idx] = v
-        norm = float(np.linalg.norm(hashed[i]))
+        norm = float(np.linalg.norm(hashed[i, :WORD_DIM]))
         if norm:
-            hashed[i] /= norm
+            hashed[i, :WORD_DIM] /= norm
+        shape = _shape(s)
+        grams = [" ".join(shape[j:j + n]) for n in (1, 2, 3) for j in range(len(shape) - n + 1)]
+        for g in grams:
+            h = zlib.crc32(g.encode("utf-8"))
+            hashed[i, WORD_DIM + h % (HASH_DIM - WORD_DIM)] += 1.0 if (h >> 31) & 1 else -1.0
+        norm = float(np.linalg.norm(hashed[i, WORD_DIM:]))
+        if norm:
+            hashed[i, WORD_DIM:] /= norm
     return sent, np.concatenate([hashed, struct], axis=1)

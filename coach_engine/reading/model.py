@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ScrimmageError
+from .gaming import GAMING_FEATURES
 
 __all__ = ["ARTIFACT_DIR", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
 
@@ -48,6 +49,12 @@ class TaggerModel:
     mean: np.ndarray
     scale: np.ndarray
     manifest: dict[str, object]
+    gaming_weights: np.ndarray
+    """(1, n_gaming_features): the turn-level gaming head (``reading.gaming``)."""
+    gaming_bias: np.ndarray
+    gaming_thresholds: np.ndarray
+    gaming_mean: np.ndarray
+    gaming_scale: np.ndarray
 
     @property
     def version(self) -> str:
@@ -62,6 +69,12 @@ class TaggerModel:
         x = np.concatenate([emb, rest], axis=1).astype(np.float32)
         x = (x - self.mean) / self.scale
         z = x @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+    def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:
+        """(1,) the probability that a turn games the grader, from its turn features."""
+        x = (row.astype(np.float32) - self.gaming_mean) / self.gaming_scale
+        z = self.gaming_weights @ x + self.gaming_bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
 
@@ -93,11 +106,16 @@ def _load(directory: str) -> TaggerModel:
                 labels=tuple(manifest["labels"]),
                 weights=arrays["weights"], bias=arrays["bias"], thresholds=arrays["thresholds"],
                 mean=arrays["mean"], scale=arrays["scale"], manifest=manifest,
+                gaming_weights=arrays["gaming_weights"], gaming_bias=arrays["gaming_bias"],
+                gaming_thresholds=arrays["gaming_thresholds"], gaming_mean=arrays["gaming_mean"],
+                gaming_scale=arrays["gaming_scale"],
             )
     except ReadingModelError:
         raise
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise _fail(d, f"is unreadable ({type(exc).__name__}: {exc})") from exc
     if model.weights.shape[0] != len(model.labels) or model.weights.shape[1] != model.mean.shape[0]:
+        raise _fail(d, "has arrays of the wrong shape")
+    if model.gaming_weights.shape != (1, len(GAMING_FEATURES)):
         raise _fail(d, "has arrays of the wrong shape")
     return model

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import text as T
 from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
+from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, turn_features
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ HELPFUL = frozenset({
 PASSIVE_MAX_WORDS = 8
 MONOLOGUE_WORDS = 125
 RUN_ON_WORDS = 50
-GAMING_LABELS = ("injection", "stuffing")
-STUFFED_SHARE = 0.5
+GAMING_LABELS = GAMING_KINDS
+MIN_STUFFED_WORDS = 8
+"""Stuffing strings several cue phrases together; a turn shorter than this cannot."""
 
 
 @dataclass
@@ -138,17 +140,21 @@ class TurnReader:
                 text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
         out.relevance = round(float(np.max(buyer_sim)), 3) if len(buyer_sim) else 0.0
-        # Disguised readings add to their sentence's gaming probabilities.
+        # Disguised readings add to their sentence's gaming signs.
+        cols = [HASH_DIM + STRUCT_NAMES.index(name) for name in SIGN_COLUMNS]
+        marks = rest[:, cols].astype(float)
         for j, (i, _) in enumerate(disguised):
+            row = len(sents) + j
+            marks[i] = np.maximum(marks[i], marks[row])
             for g in GAMING_LABELS:
-                k = li[g]
-                q = float(probs[len(sents) + j][k])
+                q = float(probs[row][li[g]])
                 sr = out.sentences[i]
                 if q > sr.probs[g]:
                     sr.probs[g] = round(q, 3)
-                    if q >= thr[k] and g not in sr.labels:
-                        sr.labels.append(g)
-        out.gaming = self._gaming(out)
+        signs = [SentenceSigns(len(T.words(s.text)), s.probs, *(float(v) for v in marks[i]),
+                               commas=s.text.count(","), question=s.question is not None)
+                 for i, s in enumerate(out.sentences)]
+        out.gaming = self._gaming(out, turn_features(signs, out.relevance))
         helpful = any(set(s.labels) & HELPFUL for s in out.sentences)
         neutral = HELPFUL | {"closed_question", "logistics_question"}
         flagged = any(set(s.labels) - neutral for s in out.sentences)
@@ -167,17 +173,24 @@ class TurnReader:
                     extra.append((i, r))
         return extra[:12]
 
-    def _gaming(self, a: TurnAnalysis) -> Gaming | None:
-        """Injection: any sentence read as one (it is quoted). Stuffing: sentences read as stuffing carry
-        at least half the turn's words (one jargon-heavy sentence in a real reply is not a stuffed turn)."""
-        inj = [s for s in a.sentences if "injection" in s.labels]
-        if inj:
-            s = max(inj, key=lambda x: x.probs["injection"])
-            return Gaming("injection", s.probs["injection"], s.start, s.end, s.text)
-        stuffed = [s for s in a.sentences if "stuffing" in s.labels]
-        share = sum(len(T.words(s.text)) for s in stuffed) / max(a.words, 1)
-        if stuffed and share >= STUFFED_SHARE:
-            start, end = a.sentences[0].start, a.sentences[-1].end
-            p = max(s.probs["stuffing"] for s in stuffed)
-            return Gaming("stuffing", p, start, end, a.text[start:end])
-        return None
+    def _gaming(self, a: TurnAnalysis, row: np.ndarray) -> Gaming | None:
+        """The turn head's verdict (``reading.gaming``); the sentence heads say which kind. Injection quotes
+        its most suspicious sentence, stuffing the whole turn. The sentences' gaming labels follow."""
+        p = float(self.model.gaming_probabilities(row)[0])
+        for s in a.sentences:
+            s.labels = [x for x in s.labels if x not in GAMING_KINDS]
+        if p < float(self.model.gaming_thresholds[0]):
+            return None
+        top = {k: max(s.probs[k] for s in a.sentences) for k in GAMING_KINDS}
+        kind = max(GAMING_KINDS, key=lambda k: top[k])
+        if kind == "stuffing" and a.words < MIN_STUFFED_WORDS:
+            return None  # "ok" is passive, not cue phrases strung together
+        if kind == "injection":
+            s = max(a.sentences, key=lambda x: x.probs["injection"])
+            s.labels.append("injection")
+            return Gaming("injection", round(p, 3), s.start, s.end, s.text)
+        for s in a.sentences:
+            if s.probs["stuffing"] >= 0.5:
+                s.labels.append("stuffing")
+        start, end = a.sentences[0].start, a.sentences[-1].end
+        return Gaming("stuffing", round(p, 3), start, end, a.text[start:end])

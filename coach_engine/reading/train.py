@@ -31,7 +31,8 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
+from .features import HASH_DIM, STRUCT_NAMES, WORD_DIM, SentenceContext, featurise
+from .gaming import DRILL_SIGNS, SIGN_COLUMNS
 from .model import ARTIFACT_DIR, LABELS
 
 __all__ = ["LabelledTurn", "TrainResult", "load_labelled", "train"]
@@ -40,6 +41,7 @@ MODEL_VERSION = "reader-1"
 HASH_WEIGHT = 0.6
 """Hashed n-grams count for a little less than meaning: they carry negation and scope, not topic."""
 C_VALUE = 0.5
+MAX_READINGS = 3
 SEED = 7
 
 
@@ -49,17 +51,24 @@ FLAGS = frozenset({"discount", "pressure", "argue", "dismiss", "disparage", "fea
 it, the scorecard docks them), so their thresholds favour precision: the lowest threshold whose
 cross-validated precision reaches ``FLAG_PRECISION``, else the best F0.5."""
 FLAG_PRECISION = 0.8
+FORM_ONLY = frozenset({"stuffing"})
+"""Labels that are a matter of form, not content: their heads see only the shape n-grams and the
+structural features. A stuffed
+reply strings the scenario's own proof points together, so a head that saw the words would learn those
+proof points as stuffing and then flag the honest rep who cites them."""
+GAMING_PRECISION = 0.92
+"""A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke."""
 
 
-def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool) -> float:
-    grid = np.round(np.arange(0.30, 0.96, 0.025), 3)
+def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_PRECISION) -> float:
+    grid = np.round(np.arange(0.30, 0.99, 0.0125), 4)
     scores, precise = [], []
     beta2 = 0.25 if flag else 1.0
     for t in grid:
         pred = oof >= t
         tp, fp, fn = (pred & (y == 1)).sum(), (pred & (y == 0)).sum(), (~pred & (y == 1)).sum()
         scores.append((1 + beta2) * tp / ((1 + beta2) * tp + beta2 * fn + fp) if tp else 0.0)
-        precise.append(tp > 0 and tp / (tp + fp) >= FLAG_PRECISION)
+        precise.append(tp > 0 and tp / (tp + fp) >= target)
     if flag and any(precise):
         return float(grid[precise.index(True)])
     return float(grid[int(np.argmax(scores))])
@@ -120,6 +129,98 @@ def load_labelled(paths: Sequence[Path]) -> list[LabelledTurn]:
                 where = ".".join(str(x) for x in first["loc"]) or "record"
                 raise ValueError(f"{p}:{n}: {where}: {first['msg']}") from exc
     return out
+
+
+def _turn_verdict(turn: LabelledTurn) -> str:
+    """A labelled turn's gaming verdict: injection if any sentence is one; stuffing if stuffed sentences
+    carry at least half its words; else genuine."""
+    if any("injection" in s.labels for s in turn.sentences):
+        return "injection"
+    words = [len(s.text.split()) for s in turn.sentences]
+    stuffed = sum(w for w, s in zip(words, turn.sentences, strict=True) if "stuffing" in s.labels)
+    return "stuffing" if stuffed * 2 >= max(sum(words), 1) and stuffed else "genuine"
+
+
+def _add_disguised(samples: list[Sample], gaming_known: set[str]) -> dict[int, list[int]]:
+    """Each sentence's disguised readings (``grading.disguise``), appended as samples that speak for the
+    gaming labels only, as the reader reads them at run time: a decoded number in an honest sentence must
+    not read as an instruction. Returns original index -> its copies."""
+    from ..grading.disguise import readings
+
+    copies: dict[int, list[int]] = {}
+    for i in range(len(samples)):
+        s = samples[i]
+        known = gaming_known if s.known is None else s.known & gaming_known
+        for r in list(dict.fromkeys(r for r in readings(s.text) if r.strip() and r != s.text))[:MAX_READINGS]:
+            copies.setdefault(i, []).append(len(samples))
+            samples.append(Sample(s.group, r, s.ctx_key, set(), set(known)))
+    return copies
+
+
+def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, int, str]],
+                copies_of: dict[int, list[int]], oof: np.ndarray, x: np.ndarray, cols: dict[str, int],
+                fit_cls: Any, folds: int, rng: np.random.Generator, log: Any) -> dict[str, Any]:
+    """The turn-level gaming head (``reading.gaming``) over the sentences' out-of-fold readings, with a
+    threshold chosen on scenario-grouped CV for ``GAMING_PRECISION``. One head for both kinds: they void
+    a turn alike, and together they are learned better than apart; the sentence heads tell which kind."""
+    from sklearn.model_selection import GroupKFold
+
+    from .. import text as T
+    from .gaming import GAMING_KINDS, SentenceSigns, turn_features
+
+    rows, verdicts, groups = [], [], []
+    gaming_cols = [LABELS.index(g) for g in GAMING_KINDS]
+
+    def merged(i: int) -> tuple[dict[str, float], list[float]]:
+        """A sentence's readings with its disguises' gaming readings and signs folded in, as the reader
+        does at run time."""
+        probs = {name: float(oof[i, k]) for k, name in enumerate(LABELS)}
+        marks = [float(x[i, cols[c]]) for c in SIGN_COLUMNS]
+        for j in copies_of.get(i, []):
+            for k in gaming_cols:
+                probs[LABELS[k]] = max(probs[LABELS[k]], float(oof[j, k]))
+            marks = [max(m, float(x[j, cols[c]])) for m, c in zip(marks, SIGN_COLUMNS, strict=True)]
+        return probs, marks
+
+    for scenario, a, b, verdict in turn_spans:
+        signs = [SentenceSigns(len(T.words(samples[i].text)), merged(i)[0], *merged(i)[1],
+                               commas=samples[i].text.count(","),
+                               question=T.question_form(samples[i].text) is not None) for i in range(a, b)]
+        rows.append(turn_features(signs, float(x[a:b, cols["sim_buyer"]].max())))
+        verdicts.append(verdict)
+        groups.append(scenario)
+    feats = np.asarray(rows, dtype=np.float64)
+    mean, sd = feats.mean(axis=0), feats.std(axis=0)
+    scale = np.where(sd > 1e-6, sd, 1.0)
+    fs = (feats - mean) / scale
+    g = np.asarray(groups)
+    y = np.array([0 if v == "genuine" else 1 for v in verdicts])
+    if len(set(y.tolist())) < 2:
+        log("  turn gaming: no gaming and genuine turns to learn from; never read as gaming")
+        return {"gaming_weights": np.zeros((1, feats.shape[1]), dtype=np.float32),
+                "gaming_bias": np.zeros(1, dtype=np.float32), "gaming_thresholds": np.full(1, 1.01, np.float32),
+                "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
+                "per_kind": {"turn_gaming": {"positives": int(y.sum()), "note": "too few examples"}}}
+    oof_turn = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fs, y, g):
+        if y[tr].sum() == 0:
+            continue
+        m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
+        oof_turn[te] = m.predict_proba(fs[te])[:, 1]
+    best = _threshold(oof_turn, y, True, GAMING_PRECISION)
+    pred = oof_turn >= best
+    stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
+                       (~pred & (y == 1)).astype(float), rng)
+    m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs, y)
+    out_w, out_b = m.coef_.astype(np.float32), m.intercept_.astype(np.float32)
+    out_t = np.array([best], dtype=np.float32)
+    per_kind = {"turn_gaming": {"positives": int(y.sum()), "turns": len(y), "threshold": best, **stats}}
+    f1 = stats["f1"]
+    log(f"  turn gaming            n+={int(y.sum()):4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
+        f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
+    return {"gaming_weights": out_w, "gaming_bias": out_b, "gaming_thresholds": out_t,
+            "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
+            "per_kind": per_kind}
 
 
 def _fingerprint(paths: Sequence[Path]) -> str:
@@ -199,12 +300,16 @@ def train(
         raise ValueError(f"labelled turns name scenarios that are not in the bank: {', '.join(missing[:8])}")
     from ..models import Turn
 
+    turn_spans: list[tuple[str, int, int, str]] = []
+    """(scenario, first sample, end sample, verdict) per turn, for the turn-level gaming head."""
     for t in turns:
         sc = scenarios[t.scenario]
         ctx = context_for(sc, [Turn(role="buyer", text=t.buyer_line)], t.concern_revealed)
         ctxs.append(ctx)
+        first = len(samples)
         for s in t.sentences:
             samples.append(Sample(t.scenario, s.text, len(ctxs) - 1, set(s.labels)))
+        turn_spans.append((t.scenario, first, len(samples), _turn_verdict(t)))
     gaming_known = {"injection", "stuffing"}
     pending_injection: list[list[int]] = []
     for sid, reply, verdict in gaming_replies:
@@ -219,8 +324,11 @@ def train(
             samples.append(Sample(sid, sent, len(ctxs) - 1, labels, gaming_known))
         if verdict == "injection":
             pending_injection.append(list(range(first, len(samples))))
+        if len(samples) > first:
+            turn_spans.append((sid, first, len(samples), verdict))
+    copies_of = _add_disguised(samples, gaming_known)
     log(f"featurising {len(samples)} sentences from {len(turns)} labelled turns "
-        f"and {len(gaming_replies)} gaming-labelled replies")
+        f"and {len(gaming_replies)} gaming-labelled replies (disguised readings included)")
     x = _matrix(samples, ctxs, encoder)
     emb_dim = x.shape[1] - HASH_DIM - len(STRUCT_NAMES)
     mean = np.zeros(x.shape[1])
@@ -233,9 +341,11 @@ def train(
     xs = (x - mean) / scale
     groups = np.array([s.group for s in samples])
 
-    def fit(rows: np.ndarray, y: np.ndarray) -> Any:
+    form_cols = np.arange(emb_dim + WORD_DIM, x.shape[1])
+
+    def fit(rows: np.ndarray, y: np.ndarray, cols: np.ndarray | None = None) -> Any:
         m = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=3000)
-        m.fit(xs[rows], y)
+        m.fit(xs[rows] if cols is None else xs[np.ix_(rows, cols)], y)
         return m
 
     def y_for(label: str) -> tuple[np.ndarray, np.ndarray]:
@@ -243,16 +353,36 @@ def train(
         y = np.array([1 if label in samples[i].labels else 0 for i in rows])
         return rows, y
 
-    # Injection sentences inside replies a trainer marked as injection: the most suspicious one.
+    # Injection sentences inside replies a trainer marked as injection: the most suspicious one, if it
+    # shows a sign of talking to the drill (``gaming.DRILL_SIGNS``, or a disguise). A pick without one is
+    # a guess that would teach an honest proof sentence to read as an instruction: that reply's sentences
+    # then say nothing about injection, and the turn head still learns from its verdict.
+    sign_cols = [emb_dim + HASH_DIM + STRUCT_NAMES.index(c) for c in DRILL_SIGNS]
     if pending_injection:
         rows, y = y_for("injection")
         if y.sum() >= 5:
             first_model = fit(rows, y)
             for idxs in pending_injection:
                 p = first_model.predict_proba(xs[idxs])[:, 1]
-                samples[idxs[int(np.argmax(p))]].labels.add("injection")
+                pick = idxs[int(np.argmax(p))]
+                if x[pick, sign_cols].max() > 0 or pick in copies_of:
+                    samples[pick].labels.add("injection")
+                    continue
+                for i in idxs:
+                    samples[i].known = set()
+                    for j in copies_of.get(i, []):
+                        samples[j].known = set()
+    for i, extra in copies_of.items():
+        for j in extra:
+            samples[j].labels = samples[i].labels & gaming_known
 
     rng = np.random.default_rng(SEED)
+    n_folds = min(folds, len(set(groups)))
+    fold_of = np.zeros(len(samples), dtype=int)
+    for f, (_, te) in enumerate(GroupKFold(n_splits=n_folds).split(np.zeros(len(samples)), groups=groups)):
+        fold_of[te] = f
+    oof_all = np.zeros((len(samples), len(LABELS)))
+    """Every sentence's out-of-fold probability for every label: what the turn head is trained on."""
     weights = np.zeros((len(LABELS), x.shape[1]), dtype=np.float32)
     bias = np.zeros(len(LABELS), dtype=np.float32)
     thresholds = np.full(len(LABELS), 0.5, dtype=np.float32)
@@ -264,27 +394,37 @@ def train(
             thresholds[k] = 1.01
             per_label[label] = {"positives": pos, "note": "too few examples: never read as present"}
             continue
-        oof = np.zeros(len(rows))
-        g = groups[rows]
-        n_splits = min(folds, len(set(g)))
-        for tr, te in GroupKFold(n_splits=n_splits).split(rows, y, g):
-            if y[tr].sum() == 0:
+        for f in range(n_folds):
+            train_rows = fold_of[rows] != f
+            if y[train_rows].sum() == 0:
                 continue
-            oof[te] = fit(rows[tr], y[tr]).predict_proba(xs[rows[te]])[:, 1]
+            held = np.where(fold_of == f)[0]
+            cols = form_cols if label in FORM_ONLY else None
+            m = fit(rows[train_rows], y[train_rows], cols)
+            oof_all[held, k] = m.predict_proba(xs[held] if cols is None else xs[np.ix_(held, cols)])[:, 1]
+        oof = oof_all[rows, k]
         best = _threshold(oof, y, label in FLAGS)
         pred = oof >= best
         stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
                            (~pred & (y == 1)).astype(float), rng)
         per_label[label] = {"positives": pos, "threshold": best, **stats}
-        m = fit(rows, y)
-        weights[k] = m.coef_[0].astype(np.float32)
+        if label in FORM_ONLY:
+            m = fit(rows, y, form_cols)
+            weights[k, form_cols] = m.coef_[0].astype(np.float32)
+        else:
+            m = fit(rows, y)
+            weights[k] = m.coef_[0].astype(np.float32)
         bias[k] = np.float32(m.intercept_[0])
         thresholds[k] = best
         f1 = stats["f1"]
         log(f"  {label:22s} n+={pos:4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
             f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
+    cols = {name: emb_dim + HASH_DIM + STRUCT_NAMES.index(name) for name in (*SIGN_COLUMNS, "sim_buyer")}
+    gaming = _fit_gaming(samples, turn_spans, copies_of, oof_all, x, cols, fit_cls=LogisticRegression,
+                         folds=folds, rng=rng, log=log)
+    per_label.update(gaming.pop("per_kind"))
     arrays = {"weights": weights, "bias": bias, "thresholds": thresholds,
-              "mean": mean.astype(np.float32), "scale": scale.astype(np.float32)}
+              "mean": mean.astype(np.float32), "scale": scale.astype(np.float32), **gaming}
     raw = _deterministic_npz(arrays)
     fingerprint = _fingerprint(list(data_paths))
     manifest = {

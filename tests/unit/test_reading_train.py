@@ -41,3 +41,15 @@ def test_an_unknown_label_names_file_line_and_label(small_data: tuple[Path, dict
                    '"sentences": [{"text": "Hm.", "labels": ["vibes"]}]}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.jsonl:1: .*vibes"):
         train([bad], scenarios, embedder, tmp_path / "out", folds=2, log=lambda _m: None)
+
+
+def test_without_gaming_examples_the_turn_head_never_fires(small_data: tuple[Path, dict[str, object]],
+                                                           tmp_path: Path, embedder: CachedEmbedder) -> None:
+    path, scenarios = small_data
+    honest = [x for x in path.read_text(encoding="utf-8").splitlines()
+              if '"injection"' not in x and '"stuffing"' not in x]
+    data = tmp_path / "honest.jsonl"
+    data.write_text("\n".join(honest) + "\n", encoding="utf-8")
+    train([data], scenarios, embedder, tmp_path / "m", folds=2, log=lambda _m: None)
+    model = load_model(tmp_path / "m")
+    assert float(model.gaming_thresholds[0]) > 1.0

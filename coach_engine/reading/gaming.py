@@ -1,0 +1,80 @@
+"""Whether a whole turn games the grader: a second, turn-level reading over the sentence readings.
+
+Why a second level: injection (text addressed to the grader or the
+simulation) and keyword stuffing (cue phrases strung together without
+substance) are verdicts on a *turn*, and a verdict takes the turn's credit to
+zero. A sentence head alone is either too eager (a long spec list or a
+conditional offer reads a little like an instruction) or too shy (one aside
+inside a good reply). The turn head weighs a few general signs together — how
+sure the sentence heads are, talk about the drill rather than in it, markup
+characters, how many behaviours are claimed per word, a list-like shape, how
+few function words join the words (keywords strung together) — and
+is trained on the sentence heads' *cross-validated* probabilities, so it
+learns how far to trust them on wording it has not seen. Its thresholds are
+chosen for precision: a false verdict costs an honest rep everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "SIGN_COLUMNS", "SentenceSigns", "turn_features"]
+
+GAMING_KINDS = ("injection", "stuffing")
+GAMING_FEATURES = (
+    "max_injection", "max_stuffing", "stuffing_share", "mean_stuffing", "max_meta", "meta_any", "markup",
+    "speaker", "aside",
+    "claims_per_word", "max_feature_dump", "commas", "words", "sentences", "relevance", "questions",
+    "function_share", "min_function_share", "keyword_share",
+)
+DRILL_SIGNS = ("meta", "markup", "speaker", "aside")
+"""Signs that a sentence talks to the drill rather than in it."""
+SIGN_COLUMNS = (*DRILL_SIGNS, "function_share")
+"""The sentence features (``reading.features``) a sentence hands the turn head, in ``SentenceSigns`` order."""
+CLAIMS = ("acknowledge", "playback", "open_question", "explore_concern", "impact_question",
+          "check_other_concerns", "state_value", "quantify_value", "give_proof", "tie_to_concern",
+          "confirm", "next_step")
+"""The behaviours a stuffed turn claims: many of them, in few words."""
+KEYWORD_SHARE = 0.2
+"""Below this share of function words a sentence is a string of keywords, not speech."""
+
+
+@dataclass
+class SentenceSigns:
+    """What the turn head needs of one sentence (its gaming readings already merged with its disguises)."""
+
+    words: int
+    probs: dict[str, float]
+    meta: float
+    markup: float
+    speaker: float
+    aside: float
+    function_share: float
+    commas: int = 0
+    question: bool = False
+
+
+def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarray:
+    """One row of ``GAMING_FEATURES`` for a turn."""
+    if not sents:
+        return np.zeros(len(GAMING_FEATURES), dtype=np.float32)
+    words = max(sum(s.words for s in sents), 1)
+    inj = [s.probs.get("injection", 0.0) for s in sents]
+    stuff = [s.probs.get("stuffing", 0.0) for s in sents]
+    stuffed_words = sum(s.words for s, p in zip(sents, stuff, strict=True) if p >= 0.5)
+    claims = sum(sum(1 for c in CLAIMS if s.probs.get(c, 0.0) >= 0.5) for s in sents)
+    row = [
+        max(inj), max(stuff), stuffed_words / words, float(np.mean(stuff)),
+        max(s.meta for s in sents), float(any(s.meta > 0 for s in sents)), max(s.markup for s in sents),
+        max(s.speaker for s in sents), max(s.aside for s in sents),
+        min(claims / words * 10, 3.0) / 3.0, max(s.probs.get("feature_dump", 0.0) for s in sents),
+        min(sum(s.commas for s in sents) / words * 4, 1.0), min(words, 150) / 75.0, min(len(sents), 8) / 8.0,
+        relevance, sum(s.question for s in sents) / len(sents),
+        sum(s.function_share * s.words for s in sents) / words,
+        min((s.function_share for s in sents if s.words >= 4), default=0.5),
+        sum(s.words for s in sents if s.words >= 4 and s.function_share < KEYWORD_SHARE) / words,
+    ]
+    return np.asarray(row, dtype=np.float32)
