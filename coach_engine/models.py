@@ -130,6 +130,10 @@ class RubricCheck(_FileModel):
     """Whether a single reply to the opening objection can show this (clinic mode)."""
     scope: Literal["any", "first", "last", "before_value"] = "any"
     """Which rep turns may satisfy it: any, the first, the last two, or those before the first value claim."""
+    evidence: Literal["quote", "measure"] = "quote"
+    """What a passed "did not ..." check shows: the rep's words that carry the skill (``quote``), or, where
+    the skill is in what was *not* said (no pressure, no monologue), the replies' measure: length,
+    questions asked and the longest reply (``measure``)."""
     slip_cap: int | None = Field(default=None, ge=1, le=5)
     """For a "did not ..." check: the most a slip on it alone can cap the skill at (a long reply is "a
     slip", not "pushy"); unset, the usual caps apply (see ``grading.scoring``)."""

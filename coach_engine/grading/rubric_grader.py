@@ -61,7 +61,8 @@ if TYPE_CHECKING:
 
 Detector = Callable[[str, "SignalContext", "Embedder"], SignalSet]
 
-__all__ = ["AnalysedTurn", "Detector", "RubricGrader", "delivery_notes", "reply_transcript"]
+__all__ = ["AnalysedTurn", "Detector", "RubricGrader", "delivery_measure", "delivery_notes",
+           "reply_transcript"]
 
 ACK_BEHAVIOURS = frozenset({Behaviour.ACKNOWLEDGE, Behaviour.SUMMARIZE})
 SPECIFIC_SIMILARITY = 0.35
@@ -313,13 +314,29 @@ def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn], echo: bool
             result.evidence = []
             result.note = "no substantive reply to judge"
             return result
-        if not (check.any_of or check.all_of):
+        if not (check.any_of or check.all_of) and check.evidence == "measure":
+            result.note = delivery_measure(engaged)
+        elif not (check.any_of or check.all_of):
             first = next((t for t in engaged if t.positive()), engaged[0])
             quote = min(first.positive(), key=lambda s: (s.start, s.end)).quote if first.positive() \
                 else first.text.strip()
             result.evidence = [Evidence(turn=first.index, quote=quote)]
     result.passed = True
     return result
+
+
+def delivery_measure(turns: Sequence[AnalysedTurn]) -> str:
+    """What an avoided slip rests on, as a measure rather than a quote: the absence of pressure or a
+    monologue is not in any one sentence, so the card shows the replies' length and questions instead."""
+    words = [word_count(t.text) for t in turns]
+    questions = sum(s.rstrip().endswith("?") for t in turns for s in _SENTENCES.findall(t.text))
+    longest = max(range(len(words)), key=lambda i: words[i])
+    asked = f"{questions} question{'s' if questions != 1 else ''} asked"
+    if len(turns) == 1:
+        return f"measured: 1 reply of {words[0]} words, {asked}"
+    avg = round(sum(words) / len(words))
+    return (f"measured: {len(turns)} replies, {avg} words on average, the longest {words[longest]} words "
+            f"(reply {longest + 1}), {asked}")
 
 
 def slips_of(rubric: Rubric, checks: dict[tuple[str, str], CheckResult]) -> dict[tuple[str, str], list[int]]:

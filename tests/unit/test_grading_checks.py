@@ -72,10 +72,24 @@ def test_passed_checks_quote_the_exact_text_of_the_turn(grader: RubricGrader, sc
     passed = [c for s in card.skills for c in s.checks if c.passed]
     assert passed
     for check in passed:
-        assert check.evidence, check.id
+        measured = check.note.startswith("measured:")
+        assert bool(check.evidence) != measured, check.id  # a quote, or for delivery a measure
         for ev in check.evidence:
             assert ev.turn == 1
             assert ev.quote in STRONG
+
+
+def test_delivery_shows_its_measure_not_a_quote(grader: RubricGrader, scenario: Scenario) -> None:
+    """A calm, concise delivery is in what was not said: the card shows the replies' length and questions."""
+    reps = ["I hear you on the number.", "What is behind the budget line you set?",
+            "Could we look at one depot first, next Tuesday?"]
+    card = grader.grade(scenario, transcript(*reps))
+    delivery = next(s for s in card.skills if s.id == "delivery")
+    passed = [c for c in delivery.checks if c.passed]
+    assert passed
+    for check in passed:
+        assert check.evidence == []
+        assert "3 replies" in check.note and "questions asked" in check.note and "(reply " in check.note
 
 
 def test_reply_mode_scores_only_first_reply_checks(grader: RubricGrader, scenario: Scenario) -> None:
