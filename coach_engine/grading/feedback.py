@@ -2,10 +2,12 @@
 
 Why built from the rubric and the scenario: generic advice ("ask more
 questions") teaches nothing. Each improvement names what a failed check or an
-anti-pattern asked for and gives a line to try that uses this scenario's own
-facts — the buyer's name, the objection, a value point (a quantified one when
-the check is about numbers), a proof point, the scenario's next step — so the
-rep can say it on the next attempt. The line differs by which check failed.
+anti-pattern asked for and gives one complete line to try: the scenario's own
+proof, figures and next step where the miss is about those, and otherwise a
+sentence a trainer wrote for this kind of miss on this objection type
+(``coaching_lines.yaml``). Nothing is pasted into a template: a line built by
+filling slots with a scenario's phrases reads like a form letter, and reps copy
+what they are shown. The line differs by which check failed.
 Improvements follow LAER order: a first reply that explored is never told to
 pitch value or confirm yet (``not_yet_due``); anti-patterns are always coached.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
@@ -16,7 +18,11 @@ this module is the fallback; the delivery notes are always computed here
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 
@@ -24,124 +30,14 @@ __all__ = ["MAX_ITEMS", "build_feedback", "not_yet_due", "try_instead"]
 
 MAX_ITEMS = 3
 
-_OBJECTION_PHRASE = {
-    "price": "the price",
-    "budget": "the budget",
-    "timing": "the timing",
-    "incumbent": "switching from what you have today",
-    "competitor": "the other option you're looking at",
-    "authority": "getting sign-off",
-    "send_info": "wanting information first",
-    "not_interested": "not seeing a need right now",
-    "trust": "trusting a vendor you don't know yet",
-    "need": "whether you need this at all",
-}
-
-_EXPLORE_QUESTION = {
-    "price": "when you say it's more than you set aside, what are you comparing it against?",
-    "budget": "how does budget get decided for something like this at {company}?",
-    "timing": "what would need to be true for the timing to work?",
-    "incumbent": "what's working well with what you have today, and what isn't?",
-    "competitor": "what stood out to you about the other option?",
-    "authority": "who else weighs in on this, and what will matter most to them?",
-    "send_info": "so I send the right thing, what would you want it to answer?",
-    "not_interested": "is it the timing, or is {area} already handled the way you want?",
-    "trust": "what would you need to see to feel confident working with us?",
-    "need": "how are you handling {area} today, and what does it cost you?",
-}
-
-
-def _first_name(full: str) -> str:
-    return full.split()[0] if full.split() else full
-
-
-def _lower_first(text: str) -> str:
-    text = text.strip().rstrip(".")
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _company(s: Scenario) -> str:
-    return re.sub(r"\s*\(.*?\)\s*$", "", s.buyer.company).strip() or s.buyer.company
-
-
-def _value(s: Scenario, numeric: bool = False) -> str:
-    points = s.product.value_points
-    if numeric:
-        for p in points:
-            if re.search(r"\d", p):
-                return p
-    return points[0]
-
-
-def _day_hint(step: str) -> str:
-    has_day = re.search(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\btomorrow\b|\bnext week\b|"
-                        r"\d\s*(am|pm)\b", step, re.I)
-    return "" if has_day else " I can send an invite for Tuesday at 10 — does that work?"
-
-
-def _next_step(s: Scenario) -> str:
-    return s.buyer.next_step or f"a 20-minute call to see how {s.product.name} would work at {_company(s)}"
-
-
-def _facts(s: Scenario) -> dict[str, str]:
-    return {
-        "name": _first_name(s.buyer.name),
-        "company": _company(s),
-        "product": s.product.name,
-        "objection": _OBJECTION_PHRASE.get(s.objection, "your concern"),
-        "area": _lower_first(s.product.summary),
-        "value": _lower_first(_value(s)),
-        "number": _lower_first(_value(s, numeric=True)),
-        "proof": s.product.proof_points[0].strip().rstrip(".") if s.product.proof_points else "",
-        "step": _lower_first(" ".join(_next_step(s).split())),
-    }
-
-
-def _explore(s: Scenario, f: dict[str, str]) -> str:
-    q = _EXPLORE_QUESTION.get(s.objection, "what's behind that?").format(**f)
-    return f"Help me understand, {f['name']} — {q}"
-
-
-def _proof_line(f: dict[str, str]) -> str:
-    if f["proof"]:
-        return f"{f['proof']}; I can put you in touch with them."
-    return f"I can show you the numbers from a customer your size: {f['product']} {f['number']}."
-
-
-_LINES: dict[str, Callable[[Scenario, dict[str, str]], str]] = {
-    "acknowledge": lambda s, f: (f"That's a fair concern, {f['name']} — {f['objection']} matters, and I'd "
-                                 f"rather understand it than talk past it. " + _explore(s, f)),
-    "playback": lambda s, f: (f"So if I've got this right, {f['name']}, {f['objection']} is the sticking "
-                              f"point for {f['company']} right now — is that the main thing?"),
-    "explore": _explore,
-    "other": lambda s, f: (f"Apart from {f['objection']}, is there anything else that would stop "
-                           f"{f['company']} from moving forward?"),
-    "value": lambda s, f: f"For {f['company']}, the short version is that {f['product']} {f['value']}.",
-    "number": lambda s, f: (f"In numbers: {f['product']} {f['number']} — for {f['company']} that is "
-                            f"real money."),
-    "proof": lambda s, f: _proof_line(f),
-    "tie": lambda s, f: (f"You raised {f['objection']}; that's exactly where {f['product']} earns its keep — "
-                         f"it {f['number']}."),
-    "confirm": lambda s, f: f"Does that address your concern about {f['objection']}, {f['name']}?",
-    "step": lambda s, f: f"Would {f['step']} make sense as a next step?" + _day_hint(f["step"]),
-    "no_dismiss": lambda s, f: (f"You're right to push on {f['objection']}, {f['name']}. " + _explore(s, f)),
-    "concise": lambda s, f: f"Short version: {f['product']} {f['value']}. What matters most to you here?",
-    "no_pressure": lambda s, f: (f"No pressure from my side — how about {f['step']}, and you decide from "
-                                 f"there?"),
-    "no_discount": lambda s, f: (f"Before we talk about price, let's make sure the value is there: "
-                                 f"{f['product']} {f['number']}."),
-    "respectful": lambda s, f: (f"What you're using today works for a lot of teams; where {f['product']} is "
-                                f"different is that it {f['value']}."),
-}
+COACHING_LINES_PATH = Path(__file__).resolve().parent / "coaching_lines.yaml"
 
 _CHECK_LINE = {
     "acknowledges-concern": "acknowledge", "plays-back": "playback", "plays-back-pain": "playback",
     "no-dismissing": "no_dismiss", "open-question": "explore", "explores-concern": "explore",
     "asks-open": "explore", "explores-pain": "explore", "asks-impact": "explore",
     "other-concerns": "other", "states-value": "value", "quantifies-value": "number", "quantifies": "number",
-    "gives-proof": "proof", "ties-to-concern": "tie", "ties-value": "tie", "confirms": "confirm",
+    "gives-proof": "proof", "ties-to-concern": "number", "ties-value": "number", "confirms": "confirm",
     "proposes-next-step": "step", "proposes-step": "step", "concise": "concise", "mostly-asks": "concise",
     "no-pressure": "no_pressure", "no-discount-first": "no_discount", "respectful": "respectful",
 }
@@ -153,10 +49,48 @@ _ANTI_LINE = {
 _LAST_TURN_CHECKS = {"confirms", "proposes-next-step", "proposes-step", "other-concerns"}
 
 
+@lru_cache(maxsize=1)
+def coaching_lines() -> dict[str, dict[str, list[str]]]:
+    """The trainer-written lines (``coaching_lines.yaml``): kind -> objection type (or ``any``) -> lines."""
+    data = yaml.safe_load(COACHING_LINES_PATH.read_text(encoding="utf-8"))
+    return {kind: {k: [str(x) for x in v] for k, v in by_type.items()}
+            for kind, by_type in data["lines"].items()}
+
+
+def _sentence(text: str) -> str:
+    """A scenario's point as it was written, made one sentence: first letter up, a full stop at the end."""
+    t = " ".join(text.split()).rstrip(" ;,")
+    if not t:
+        return t
+    t = t[0].upper() + t[1:]
+    return t if t[-1] in ".!?" else t + "."
+
+
+def _pick(options: list[str], scenario: Scenario, key: str) -> str:
+    return options[zlib.crc32(f"{scenario.id}/{key}".encode()) % len(options)]
+
+
 def try_instead(scenario: Scenario, key: str) -> str:
-    """A better line for a failed check id or anti-pattern id, from the scenario's facts."""
-    line = _CHECK_LINE.get(key) or _ANTI_LINE.get(key) or "explore"
-    return _LINES[line](scenario, _facts(scenario))
+    """One complete line to say instead, for a failed check id or an anti-pattern id.
+
+    Proof and figures come from the scenario as its author wrote them (a proof point, a value point with a
+    number), whole; the next step is the scenario's own; every other line is a trainer's sentence for this
+    objection type (``coaching_lines.yaml``), with nothing pasted into it."""
+    kind = _CHECK_LINE.get(key) or _ANTI_LINE.get(key) or "explore"
+    points = scenario.product
+    if kind == "proof" and points.proof_points:
+        return _sentence(_pick(list(points.proof_points), scenario, key))
+    if kind == "number":
+        numeric = [p for p in points.value_points if any(c.isdigit() for c in p)]
+        if numeric:
+            return _sentence(_pick(numeric, scenario, key))
+        kind = "value"
+    if kind == "step" and scenario.buyer.next_step:
+        step = " ".join(scenario.buyer.next_step.split()).rstrip(".")
+        return f"Would {step[0].lower() + step[1:]} work for you?"
+    lines = coaching_lines().get(kind) or coaching_lines()["explore"]
+    options = lines.get(scenario.objection) or lines.get("any") or next(iter(lines.values()))
+    return _pick(options, scenario, key)
 
 
 def _imperative(question: str) -> str:
