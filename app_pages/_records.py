@@ -120,7 +120,9 @@ def assignments_for(who: Member) -> list[Any]:
 
 def assign(who: Member, scenario_id: str, due: Any, *, rep_email: str | None, pass_mark: int,
            min_attempts: int) -> Any:
-    """Assign to one rep (by email) or, with ``rep_email=None``, to the manager's whole team."""
+    """Assign to one rep (by email) or, with ``rep_email=None``, to the manager's whole team.
+
+    Returns ``assignments.Assigned``: ``created`` is False when the same open assignment existed."""
     from coach_engine.assignments import assign as engine_assign
 
     return engine_assign(store(), who.user, scenario_id, due, user=rep_email,
@@ -132,6 +134,25 @@ def assignment_matrix(who: Member) -> list[Any]:
     from coach_engine.assignments import assignment_status
 
     return list(assignment_status(store(), who.user, who.team)) if who.team else []
+
+
+def open_assignments(who: Member) -> list[Any]:
+    """The team's open assignments (``store.Assignment``), by due date."""
+    return list(store().assignments_for_team(who.user, who.team)) if who.team else []
+
+
+def update_assignment(who: Member, assignment_id: int, *, due: Any, pass_mark: int, min_attempts: int) -> Any:
+    return store().update_assignment(who.user, assignment_id, due=due, pass_mark=pass_mark,
+                                     min_attempts=min_attempts)
+
+
+def cancel_assignment(who: Member, assignment_id: int) -> Any:
+    return store().cancel_assignment(who.user, assignment_id)
+
+
+def assignment_history(who: Member, assignment_id: int) -> list[Any]:
+    """Who created, changed or cancelled it and when (``store.AssignmentEvent``), oldest first."""
+    return list(store().assignment_history(who.user, assignment_id))
 
 
 def team_members(who: Member) -> list[Any]:

@@ -1,7 +1,8 @@
 """Leaderboard: the team's week — standings, most improved, per-skill leaders and the rules.
 
 The arithmetic and the rules text both come from ``coach_engine.leaderboard``
-so what the page explains is exactly what it computes.
+(numbers in ``coach_engine/points.yaml``), so what the page explains is exactly
+what it computes. A rep with no counted drill shows "—" as their average.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, page_header, safe
-from coach_engine.leaderboard import TRAILING_WEEKS
 
 page_header("Leaderboard", "The weekly review: who practised, who improved, who leads each skill.")
 who = engine.member()
@@ -35,28 +35,31 @@ if board is None:
     friendly_error("The leaderboard is not available", None, "Reload the page in a minute.")
     st.stop()
 
+trailing_weeks = board.point_rules.trailing_weeks
 last_day = board.end - timedelta(days=1)
 st.caption(f"Team {safe(board.team)} · {board.start:%a %d %b} – {last_day:%a %d %b} ({safe(board.timezone)})")
-ranked = [r for r in board.rows if r.drills > 0]
+ranked = [r for r in board.rows if r.drills > 0 or r.points > 0]
 if not ranked:
     empty_state("No drills yet this week — start a warm-up or a drill on Practice and you'll top the board.")
 else:
     leader = ranked[0]
     cols = st.columns(3)
     cols[0].metric("🏆 Leader", leader.name, f"{leader.points} pts", delta_color="off", delta_arrow="off")
-    cols[1].metric("Drills this week", sum(r.drills for r in board.rows))
+    cols[1].metric("Drills this week", sum(r.drills for r in board.rows),
+                   help=f"Full drills with at least {board.point_rules.drill.min_replies} replies")
     if board.most_improved is not None:
         mi = board.most_improved
-        cols[2].metric("📈 Most improved", mi.name, f"{mi.delta:+.0f} vs the {TRAILING_WEEKS} weeks before")
+        cols[2].metric("📈 Most improved", mi.name, f"{mi.delta:+.0f} vs the {trailing_weeks} weeks before")
     else:
         cols[2].metric("📈 Most improved", "—")
-        cols[2].caption(f"Needs drills this week and in the {TRAILING_WEEKS} weeks before.")
+        cols[2].caption(f"Needs drills this week and in the {trailing_weeks} weeks before.")
 
 table = pd.DataFrame([
     {
         "Rank": r.rank, "Rep": r.name, "Points": r.points, "Drills": r.drills,
-        "Average": None if r.average is None else round(r.average, 1), "Streak (weeks)": r.streak,
-        "Best skill": r.best_skill or "", "Scenario pts": r.scenario_points,
+        "Average": r.average_label, "Streak (weeks)": r.streak,
+        "Best skill": r.best_skill or "—", "Drill pts": r.drill_points,
+        "Improvement pts": r.improvement_points, "Clinic & warm-up pts": r.practice_points,
         "Assignment pts": r.assignment_points, "Streak pts": r.streak_points, "Email": r.user,
     }
     for r in board.rows
@@ -68,7 +71,11 @@ if not table.empty:
         column_config={"Points": st.column_config.ProgressColumn(
             "Points", min_value=0, max_value=max(1, int(table["Points"].max())), format="%d")},
     )
-    st.download_button("Download CSV", table.to_csv(index=False).encode("utf-8"),
+    # The file keeps numbers as numbers: an empty average, not "—".
+    csv = table.copy()
+    csv["Average"] = [r.average for r in board.rows]
+    csv["Best skill"] = [r.best_skill or "" for r in board.rows]
+    st.download_button("Download CSV", csv.to_csv(index=False).encode("utf-8"),
                        file_name=f"leaderboard-{board.team}-{board.week}.csv", mime="text/csv",
                        key="leaderboard_csv", icon=":material/download:")
 

@@ -24,6 +24,7 @@ from app_pages._ui import (
     safe,
 )
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
+from coach_engine.points import load_rules
 
 QUICK_TURNS = 4
 PAGE_SIZE = 8
@@ -230,12 +231,17 @@ def assigned_section(bank: Any) -> None:
         empty_state("Nothing assigned right now — pick any drill below, "
                     "or start a warm-up before your next call.")
         return
+    st.caption(f"Only full drills count toward an assignment: at least {load_rules().drill.min_replies} "
+               "replies each, started after it was assigned. Clinic replies and warm-ups don't.")
     for row in assignments:
         a = row.assignment
         if a.scenario_id not in bank:
             continue
         status = {"overdue": "⏰ overdue", "in_progress": "in progress", "not_started": "not started"}
-        note = f"due {a.due:%a %d %b} · pass mark {a.pass_mark} · {status.get(row.status, row.status)}"
+        done = f"{row.attempts} of {a.min_attempts} drill{'s' if a.min_attempts != 1 else ''} done"
+        best = f" · best {row.best}" if row.best is not None else ""
+        note = (f"due {a.due:%a %d %b} · pass mark {a.pass_mark} · {done}{best} · "
+                f"{status.get(row.status, row.status)}")
         scenario_card(bank.get(a.scenario_id), key=f"practice_assigned_{a.id}", label="Start assigned drill",
                       note=note)
 

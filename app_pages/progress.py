@@ -16,6 +16,7 @@ from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header
 from coach_engine.models import OBJECTIONS
+from coach_engine.points import load_rules
 
 MODES = {"drill": "Drill", "warmup": "Warm-up", "clinic": "Clinic"}
 STATUSES = {"completed": "Completed", "in_progress": "Unfinished", "abandoned": "Abandoned"}
@@ -38,7 +39,10 @@ if not everything:
 completed = [a for a in everything if a.status == "completed"]
 standing = records.my_standing(me)
 cols = st.columns(4)
-cols[0].metric("Streak", f"{standing.streak if standing else 0} wk", help="Weeks in a row with 3+ drills")
+rules = load_rules()
+cols[0].metric("Streak", f"{standing.streak if standing else 0} wk",
+               help=f"Weeks in a row with {rules.streak.min_drills}+ full drills of "
+                    f"{rules.drill.min_replies}+ replies")
 drills = standing.drills if standing else 0
 cols[1].metric("This week", f"{drills} drill{'' if drills == 1 else 's'}")
 cols[2].metric("Completed", len(completed))

@@ -1,8 +1,11 @@
 """Team (managers): assign drills, see who has done what, spot weak skills, review attempts, export.
 
-Four tabs, one job each. Statuses come from ``coach_engine.assignments``
-(computed from attempts, never stored); a review writes the manager's score
-next to the grader's, never over it.
+Five tabs, one job each. Statuses come from ``coach_engine.assignments``
+(computed from attempts, never stored; only full drills with enough replies
+count) and the completion grid is its ``completion_matrix``, so the counts under
+it are its cells. Assigning the same thing twice returns the open assignment;
+changes and cancellations are kept in the assignment's history. A review writes
+the manager's score next to the grader's, never over it.
 """
 
 from __future__ import annotations
@@ -18,12 +21,32 @@ from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
+from coach_engine.assignments import completion_matrix, describe_event
 from coach_engine.identity import Member
+from coach_engine.points import load_rules
+from coach_engine.store import Assignment
 
 KEEP = 0
 """The review's "keep the grader's score" choice (scores are 1-5)."""
 STATUS_CELL = {"passed": "✅ passed", "in_progress": "🟡 in progress", "not_started": "⬜ not started",
                "overdue": "🔴 overdue"}
+NOT_ASSIGNED = "—"
+
+
+def _title(scenario_id: str) -> str:
+    bank = engine.bank()
+    return bank.scenarios[scenario_id].title if scenario_id in bank else scenario_id
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state.team_flash = (kind, text)
+    st.rerun()
+
+
+def what_counts() -> str:
+    d = load_rules().drill
+    return (f"Only full drills of the assigned scenario count — each with at least {d.min_replies} replies, "
+            "started after it was assigned. Clinic replies and warm-ups don't.")
 
 
 def assign_tab(who: Member, reps: list) -> None:
@@ -42,44 +65,99 @@ def assign_tab(who: Member, reps: list) -> None:
         due = cols[0].date_input("Due", value=date.today() + timedelta(days=7), min_value=date.today(),
                                  key="team_assign_due")
         pass_mark = cols[1].number_input("Pass mark", 0, 100, 70, step=5, key="team_assign_mark")
-        min_attempts = cols[2].number_input("Minimum attempts", 1, 10, 1, key="team_assign_min")
+        min_attempts = cols[2].number_input("Minimum drills", 1, 10, 1, key="team_assign_min")
+        st.caption(what_counts())
         submitted = st.form_submit_button("Assign", type="primary")
     if submitted:
         try:
-            records.assign(who, scenario_id, due,
-                          rep_email=None if assignee == "__team__" else assignee,
-                          pass_mark=int(pass_mark), min_attempts=int(min_attempts))
+            made = records.assign(who, scenario_id, due,
+                                  rep_email=None if assignee == "__team__" else assignee,
+                                  pass_mark=int(pass_mark), min_attempts=int(min_attempts))
         except Exception as exc:
             friendly_error("The assignment was not saved", exc, "Check the fields and assign again.")
         else:
             target = "the whole team" if assignee == "__team__" else names[assignee]
             title = safe(bank.get(scenario_id).title)
-            st.session_state.team_flash = f"Assigned “{title}” to {safe(target)}, due {due:%a %d %b}."
-            st.rerun()
+            if made.created:
+                _flash("success", f"Assigned “{title}” to {safe(target)}, due {due:%a %d %b}.")
+            else:
+                _flash("info", f"“{title}” is already assigned to {safe(target)}, due {due:%a %d %b}, "
+                               "with the same pass mark and minimum — nothing new was created.")
+    st.divider()
+    manage_assignments(who, {r.email: r.name for r in reps})
+
+
+def _assignment_label(a: Assignment, names: dict[str, str]) -> str:
+    who = "the whole team" if a.user_id is None else names.get(a.assignee, a.assignee)
+    return f"{_title(a.scenario_id)} · {who} · due {a.due:%a %d %b}"
+
+
+def manage_assignments(who: Member, names: dict[str, str]) -> None:
+    st.markdown("**Change or cancel an assignment**")
+    try:
+        open_ones = records.open_assignments(who)
+    except Exception as exc:
+        friendly_error("The assignments could not be loaded", exc, "Reload the page.")
+        return
+    if not open_ones:
+        st.caption("No open assignments to change.")
+        return
+    by_id = {a.id: a for a in open_ones}
+    picked = st.selectbox("Assignment", list(by_id), key="team_edit_pick",
+                          format_func=lambda i: _assignment_label(by_id[i], names))
+    if picked is None:
+        return
+    a = by_id[picked]
+    with st.form(f"team_edit_form_{a.id}"):
+        cols = st.columns(3)
+        due = cols[0].date_input("Due", value=a.due, min_value=min(a.due, date.today()),
+                                 key=f"team_edit_due_{a.id}")
+        mark = cols[1].number_input("Pass mark", 0, 100, a.pass_mark, step=5, key=f"team_edit_mark_{a.id}")
+        least = cols[2].number_input("Minimum drills", 1, 10, a.min_attempts, key=f"team_edit_min_{a.id}")
+        save = st.form_submit_button("Save changes")
+    if save:
+        try:
+            records.update_assignment(who, a.id, due=due, pass_mark=int(mark), min_attempts=int(least))
+        except Exception as exc:
+            friendly_error("The change was not saved", exc, "Check the fields and save again.")
+        else:
+            drills = f"{int(least)} drill{'s' if int(least) != 1 else ''}"
+            _flash("success", f"Saved: {safe(_title(a.scenario_id))} is now due {due:%a %d %b}, "
+                              f"pass mark {int(mark)}, at least {drills}.")
+    sure = st.checkbox("Yes, cancel it: reps stop seeing it and it earns no points",
+                       key=f"team_cancel_sure_{a.id}")
+    if st.button("Cancel assignment", key=f"team_cancel_{a.id}", disabled=not sure):
+        try:
+            records.cancel_assignment(who, a.id)
+        except Exception as exc:
+            friendly_error("The assignment was not cancelled", exc, "Reload the page and try again.")
+        else:
+            _flash("success", f"Cancelled {safe(_assignment_label(a, names))}. Its history is kept.")
+    with st.expander("History"):
+        try:
+            events = records.assignment_history(who, a.id)
+        except Exception as exc:
+            friendly_error("The history could not be loaded", exc, "Reload the page.")
+            return
+        lines = [f"- {e.at:%a %d %b %Y %H:%M} UTC · {safe(e.actor_name)} · {safe(describe_event(e))}"
+                 for e in events]
+        st.markdown("\n".join(lines) or "No history yet.")
 
 
 def completion_tab(rows: list) -> None:
     if not rows:
         empty_state("No assignments yet — assign a drill in the first tab and progress shows up here.")
         return
-    bank = engine.bank()
-
-    def title(scenario_id: str) -> str:
-        return bank.scenarios[scenario_id].title if scenario_id in bank else scenario_id
-
-    data = pd.DataFrame([
-        {
-            "Rep": r.name,
-            "Assignment": f"{title(r.assignment.scenario_id)} (due {r.assignment.due:%d %b})",
-            "Status": STATUS_CELL.get(r.status, r.status),
-            "Best": r.best,
-        }
-        for r in rows
-    ])
-    matrix = data.pivot_table(index="Rep", columns="Assignment", values="Status", aggfunc="first").fillna("—")
-    st.dataframe(matrix, width="stretch")
-    counts = data["Status"].value_counts()
-    st.caption(" · ".join(f"{k}: {v}" for k, v in counts.items()))
+    grid = completion_matrix(rows, _title)
+    data = pd.DataFrame(
+        [[STATUS_CELL[grid.cells[(rep, col)]] if (rep, col) in grid.cells else NOT_ASSIGNED
+          for col in grid.columns] for rep in grid.reps],
+        index=pd.Index(grid.reps, name="Rep"), columns=grid.columns,
+    )
+    st.dataframe(data, width="stretch")
+    st.caption(" · ".join(f"{STATUS_CELL[k]}: {v}" for k, v in grid.counts().items())
+               + f" · {NOT_ASSIGNED} not assigned to that rep")
+    st.caption(what_counts())
 
 
 def heatmap_tab(weeks: list) -> None:
@@ -188,7 +266,11 @@ team_reps = [m for m in members if m.role == "rep"]
 st.caption(f"Team {safe(me.team)} · {len(team_reps)} reps · {len(team_attempts)} completed attempts")
 
 if flash := st.session_state.pop("team_flash", None):
-    st.success(flash, icon="✅")
+    kind, text = flash
+    if kind == "info":
+        st.info(text, icon="ℹ️")
+    else:
+        st.success(text, icon="✅")
 tabs = st.tabs(["Assign", "Completion", "Skill heatmap", "Review queue", "Export"])
 with tabs[0]:
     assign_tab(me, team_reps)

@@ -1,24 +1,33 @@
 """Assignments: who must drill what by when, and where each assignee stands.
 
 Status is never stored; it is computed from attempts every time, so it can not
-drift from what actually happened:
+drift from what actually happened. Only *qualifying* attempts count: a full
+drill (mode ``drill`` — not a clinic reply, not a warm-up) of the assigned
+scenario, started after the assignment was made, by the assignee; it completes
+with at least the rules' minimum rep replies (``points.yaml``: ``drill.min_replies``)
+— a drill ended with fewer counts for nothing. Then:
 
-* ``passed``      — at least ``min_attempts`` completed attempts since the
-  assignment was made, and one of them scored at least the pass mark. It was
-  passed at the later of those two moments (``on_time`` if that is before the
-  end of the due date in the team's time zone);
+* ``passed``      — at least ``min_attempts`` qualifying drills, and at least one
+  of them scored at or above the pass mark (``overall >= pass_mark``; it need not
+  be the last one). It was passed at the later of those two moments (``on_time``
+  if that is before the end of the due date in the team's time zone);
 * ``overdue``     — not passed and the due date is over;
-* ``in_progress`` — any attempt started since the assignment was made;
+* ``in_progress`` — any full drill of the scenario started since it was made;
 * ``not_started`` — none.
 
-A team assignment applies to every rep in the team. The per-assignee numbers
-come from one SQL query (``progress_rows``) that the leaderboard reuses for
-its "assignments passed on time" credit.
+A team assignment applies to every rep in the team. A cancelled assignment is
+kept (with its history, ``Store.assignment_history``) but shown to no rep and
+counted nowhere. Assigning the same thing twice returns the open one
+(``assign`` says whether it was new). The per-assignee numbers come from one SQL
+query (``progress_rows``) whose rule the leaderboard's "assignments passed on
+time" credit repeats; ``completion_matrix`` lays the statuses out for the team
+page, one cell per (rep, assignment), so its counts are the cells'.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -26,33 +35,50 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from .store import Assignment, Store, User
+from .store import Assignment, AssignmentEvent, Store, User
+from .store.rollup import counted
 from .store.schema import AssignmentRow, AttemptRow, UserRow
 from .store.weeks import end_of_day_utc
 
 __all__ = [
+    "ASSIGNED_MODE",
+    "STATUSES",
+    "Assigned",
     "AssigneeStatus",
+    "CompletionMatrix",
     "Status",
     "assign",
     "assignment_status",
+    "completion_matrix",
+    "describe_event",
     "my_assignments",
     "progress_rows",
 ]
 
 Status = Literal["not_started", "in_progress", "passed", "overdue"]
+STATUSES: tuple[Status, ...] = ("not_started", "in_progress", "passed", "overdue")
+ASSIGNED_MODE = "drill"
+"""Assignments are for full drills; clinic replies and warm-ups never count toward one."""
 
 
 @dataclass(frozen=True)
 class Progress:
+    """One assignee's qualifying drills on one assignment (see the module docstring)."""
+
     assignment_id: int
     user_id: int
     started: int
+    """Full drills of the scenario started since it was assigned (in progress or completed)."""
     completed: int
+    """Qualifying drills: completed, with enough replies."""
     best: int | None
     first_pass: datetime | None
+    """When the first qualifying drill at or above the pass mark completed."""
     nth_completed: datetime | None
+    """When the ``min_attempts``-th qualifying drill completed."""
 
     def passed_at(self, min_attempts: int) -> datetime | None:
+        """When it was passed: ``min_attempts`` qualifying drills *and* one at the pass mark, the later."""
         if self.first_pass is None or self.completed < min_attempts:
             return None
         if self.nth_completed is None:
@@ -67,6 +93,7 @@ class AssigneeStatus:
     name: str
     status: Status
     attempts: int
+    """Qualifying drills done (what ``min_attempts`` counts)."""
     best: int | None
     passed_at: datetime | None
     on_time: bool
@@ -74,17 +101,27 @@ class AssigneeStatus:
     """End of the due date in the team's time zone (UTC)."""
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What ``assign`` did."""
+
+    assignment: Assignment
+    created: bool
+    """False when an identical open assignment existed: it is returned and nothing new was made."""
+
+
 def progress_rows(s: Session, team_id: int) -> dict[tuple[int, int], Progress]:
-    """Per (assignment, user): attempts started and completed since it was made, best, when passed."""
+    """Per (open assignment, user): drills started and qualifying since it was made, best, when passed."""
+    ok = case((and_(AttemptRow.status == "completed", counted((ASSIGNED_MODE,))), 1), else_=0)
     n = func.row_number().over(
-        partition_by=(AssignmentRow.id, AttemptRow.user_id, AttemptRow.status),
+        partition_by=(AssignmentRow.id, AttemptRow.user_id, ok),
         order_by=(AttemptRow.completed_at, AttemptRow.id),
     )
     joined = (
         select(
             AssignmentRow.id.label("aid"),
             AttemptRow.user_id.label("uid"),
-            AttemptRow.status.label("status"),
+            ok.label("ok"),
             AttemptRow.overall.label("overall"),
             AttemptRow.completed_at.label("completed_at"),
             AssignmentRow.pass_mark.label("pass_mark"),
@@ -95,6 +132,7 @@ def progress_rows(s: Session, team_id: int) -> dict[tuple[int, int], Progress]:
             AttemptRow,
             and_(
                 AttemptRow.scenario_id == AssignmentRow.scenario_id,
+                AttemptRow.mode == ASSIGNED_MODE,
                 AttemptRow.status.in_(("completed", "in_progress")),
                 AttemptRow.started_at >= AssignmentRow.created_at,
                 AttemptRow.team_id == team_id,
@@ -105,10 +143,13 @@ def progress_rows(s: Session, team_id: int) -> dict[tuple[int, int], Progress]:
             ),
         )
         .outerjoin(UserRow, UserRow.id == AssignmentRow.user_id)
-        .where(or_(AssignmentRow.team_id == team_id, UserRow.team_id == team_id))
+        .where(
+            or_(AssignmentRow.team_id == team_id, UserRow.team_id == team_id),
+            AssignmentRow.status == "open",
+        )
         .subquery()
     )
-    is_done = joined.c.status == "completed"
+    is_done = joined.c.ok == 1
     q = select(
         joined.c.aid,
         joined.c.uid,
@@ -216,10 +257,86 @@ def assign(
     pass_mark: int = 70,
     min_attempts: int = 1,
     known_scenarios: Sequence[str] | None = None,
-) -> Assignment:
-    """Create an assignment, checking the scenario exists when the bank's ids are given."""
+) -> Assigned:
+    """Assign a full drill, checking the scenario exists when the bank's ids are given.
+
+    An identical open assignment (same assignee, scenario, due date, pass mark and minimum) is
+    returned with ``created=False`` instead of being made twice.
+    """
     if known_scenarios is not None and scenario_id not in known_scenarios:
         raise KeyError(f"No scenario with id '{scenario_id}' in the bank")
-    return store.create_assignment(
+    assignment, created = store.ensure_assignment(
         actor, scenario_id, due, user=user, team=team, pass_mark=pass_mark, min_attempts=min_attempts
     )
+    return Assigned(assignment, created)
+
+
+@dataclass(frozen=True)
+class CompletionMatrix:
+    """The team page's grid: one row per rep, one column per open assignment, one status per cell.
+
+    Built one cell per (assignment, assignee) status, so ``counts`` — a tally of the cells — is
+    exactly what the grid shows.
+    """
+
+    reps: list[str]
+    columns: list[str]
+    cells: dict[tuple[str, str], Status]
+
+    def counts(self) -> dict[Status, int]:
+        """How many cells have each status (statuses with none are left out), in ``STATUSES`` order."""
+        tally = Counter(self.cells.values())
+        return {status: tally[status] for status in STATUSES if tally[status]}
+
+
+def completion_matrix(rows: Sequence[AssigneeStatus], title: Callable[[str], str]) -> CompletionMatrix:
+    """Lay out ``assignment_status`` rows; ``title`` names a scenario. Labels are unique, never ids:
+    a rep's name (with the email when two reps share it), an assignment's title and due date (and
+    the rep's name when it is one rep's), numbered when two would read the same."""
+    names = {r.user: r.name for r in rows}
+    shared = {n for n, k in Counter(names.values()).items() if k > 1}
+    rep_label = {email: f"{name} ({email})" if name in shared else name for email, name in names.items()}
+    column: dict[int, str] = {}
+    for r in rows:
+        a = r.assignment
+        if a.id in column:
+            continue
+        base = f"{title(a.scenario_id)} · due {a.due:%d %b}" + (
+            f" · {r.name}" if a.user_id is not None else ""
+        )
+        label, k = base, 2
+        while label in column.values():
+            label, k = f"{base} ({k})", k + 1
+        column[a.id] = label
+    cells = {(rep_label[r.user], column[r.assignment.id]): r.status for r in rows}
+    return CompletionMatrix(sorted(set(rep_label.values()), key=str.lower), list(column.values()), cells)
+
+
+_FIELDS = {"due": "due", "pass_mark": "pass mark", "min_attempts": "minimum drills"}
+
+
+def _value(field: str, value: Any) -> str:
+    if field == "due" and isinstance(value, str):
+        try:
+            return f"{date.fromisoformat(value):%a %d %b %Y}"
+        except ValueError:
+            return value
+    return str(value)
+
+
+def describe_event(event: AssignmentEvent) -> str:
+    """One history line in words: "assigned …", "changed due Tue 10 Dec 2030 → …", "cancelled"."""
+    if event.action == "created":
+        made = {k: v[1] for k, v in event.changes.items() if isinstance(v, list) and len(v) == 2}
+        what = ", ".join(f"{_FIELDS[k]} {_value(k, made[k])}" for k in _FIELDS if k in made)
+        text = f"assigned ({what})" if what else "assigned"
+    elif event.action == "edited":
+        parts = [
+            f"{_FIELDS.get(k, k)} {_value(k, v[0])} → {_value(k, v[1])}"
+            for k, v in event.changes.items()
+            if isinstance(v, list) and len(v) == 2
+        ]
+        text = "changed " + "; ".join(parts) if parts else "changed"
+    else:
+        text = event.action
+    return f"{text} — “{event.note}”" if event.note else text

@@ -1,7 +1,14 @@
 """The weekly leaderboard: one team, one ISO week in the team's time zone.
 
-The rules live in ``RULES`` (markdown the app shows verbatim) and in the
-constants right above it, so the text and the arithmetic cannot disagree.
+What earns points is data: ``points.yaml``, loaded and checked by
+``coach_engine.points``, which also does the per-rep arithmetic (``rep_week``)
+and writes the rules panel (``RULES``) from the same numbers, so the text and
+the arithmetic cannot disagree. In short: each drilled scenario earns points by
+its best score that week (nothing below the floor), plus a bonus for beating
+the rep's earlier best on it; clinics and warm-ups earn a little, capped per
+week; only attempts with enough replies count at all; assignments passed on time
+and the streak add fixed credit.
+
 Aggregation happens in SQL — a handful of small queries whatever the team
 size — and Python only combines per-rep numbers. Week boundaries come from
 ``store.weeks`` (local Monday 00:00 in the team's zone, as UTC instants).
@@ -9,12 +16,14 @@ size — and Python only combines per-rep numbers. Week boundaries come from
 Why it reads roll-ups: at 1,000 reps × 20 drills a week, the streak (eight
 weeks back) and most improved (four weeks back) scanned ~160,000 attempts and
 the skill leaders joined ~100,000 skill scores per request, far over the
-200 ms budget (docs/PERFORMANCE.md §3). Drills, score sums, best score per
-scenario and per-skill sums now come from ``week_reps`` / ``week_scenarios`` /
-``week_skills`` (one row per rep and week[, scenario or skill]), kept exact by
-``store.rollup`` on every write and keyed by the local week stored on each
-attempt. Assignment credit looks only at assignments that can be passed on
-time this week (``_on_time_passes``), so it reads a short index range.
+200 ms budget (docs/PERFORMANCE.md §3). Counted drills, score sums, the best
+score per mode and scenario and per-skill sums now come from ``week_reps`` /
+``week_scenarios`` / ``week_skills`` (one row per rep and week[, mode and
+scenario, or skill]), kept exact by ``store.rollup`` on every write and keyed by
+the local week stored on each attempt; the rep's earlier best on a scenario is
+one index seek per scenario drilled this week (``ix_week_scenarios_history``).
+Assignment credit looks only at open assignments that can be passed on time
+this week (``_on_time_passes``), so it reads a short index range.
 """
 
 from __future__ import annotations
@@ -26,43 +35,18 @@ from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
-from .assignments import Progress
+from .assignments import ASSIGNED_MODE, Progress
+from .points import PointRules, load_rules, rep_week, rules_markdown, streak_length
 from .store import Store, User, rollup
 from .store.schema import AssignmentRow, AttemptRow, UserRow, WeekRepRow, WeekScenarioRow, WeekSkillRow
 from .store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds, week_number
 
 __all__ = ["RULES", "Leaderboard", "LeaderboardRow", "MostImproved", "SkillLeader", "compute_leaderboard"]
 
-ASSIGNMENT_POINTS = 50
-STREAK_MIN_DRILLS = 3
-STREAK_POINTS_PER_WEEK = 10
-STREAK_MAX_BONUS_WEEKS = 5
-STREAK_LOOKBACK_WEEKS = 8
-TRAILING_WEEKS = 4
-
-RULES = f"""\
-**How the weekly leaderboard works**
-
-The week is the ISO week (Monday to Sunday) in the team's time zone. Every completed
-practice counts: drills, clinics and warm-ups.
-
-- **Scenario points**: for each scenario you practised this week, your *best* overall score
-  (0-100) that week. Repeating a scenario only helps if you beat your best.
-- **Assignments**: +{ASSIGNMENT_POINTS} for each assignment passed on time this week (the minimum
-  number of attempts done and one attempt at or above the pass mark, before the end of the due date).
-- **Streak**: a week with at least {STREAK_MIN_DRILLS} completed drills extends your streak of
-  consecutive weeks (counted back up to {STREAK_LOOKBACK_WEEKS} weeks). Once you reach
-  {STREAK_MIN_DRILLS} drills this week you get +{STREAK_POINTS_PER_WEEK} per streak week, this week
-  included, up to +{STREAK_POINTS_PER_WEEK * STREAK_MAX_BONUS_WEEKS}. Until then the streak carried
-  from last week is shown but earns nothing.
-- **Columns**: drills done, average overall score, and your best skill this week (highest average
-  skill score; a manager's review overrides the grader).
-- **Ties** are broken by more drills, then higher average, then name (A-Z), then email.
-- **Most improved**: the biggest rise of this week's average over your average of the previous
-  {TRAILING_WEEKS} weeks (you need drills in both). Ties: more drills this week, then name.
-- **Skill leaders**: the highest average score per skill this week. Ties: more drills, then name.
-"""
+RULES = rules_markdown(load_rules())
+"""The rules panel (markdown) for the point rules in ``points.yaml``."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +56,22 @@ class LeaderboardRow:
     name: str
     points: int
     drills: int
+    """Counted full drills this week (enough replies)."""
     average: float | None
+    """Average overall of those drills; None without any (pages show "—")."""
     streak: int
     best_skill: str | None = None
-    scenario_points: int = 0
+    drill_points: int = 0
+    improvement_points: int = 0
+    practice_points: int = 0
+    """Clinic and warm-up points, each capped per week."""
     assignment_points: int = 0
     streak_points: int = 0
+
+    @property
+    def average_label(self) -> str:
+        """The average as shown: one decimal, or "—" for a rep with no counted drill this week."""
+        return "—" if self.average is None else f"{self.average:.1f}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,19 +114,12 @@ class Leaderboard:
     most_improved: MostImproved | None = None
     skill_leaders: list[SkillLeader] = field(default_factory=list)
     rules: str = RULES
+    point_rules: PointRules = field(default_factory=load_rules)
+    """The numbers behind ``rules`` (for pages that quote one, e.g. the trailing weeks)."""
 
     def to_json(self) -> dict[str, Any]:
         """The `leaderboard --json` shape."""
         return {"team": self.team, "week": self.week, "rows": [r.to_json() for r in self.rows]}
-
-
-def _streak(qualifying: set[int]) -> tuple[int, bool]:
-    """(streak length, whether this week qualifies) from week offsets (0 = this week) with enough drills."""
-    start = 0 if 0 in qualifying else 1
-    n = 0
-    while start + n in qualifying:
-        n += 1
-    return n, 0 in qualifying
 
 
 def _on_time_passes(
@@ -140,12 +127,12 @@ def _on_time_passes(
 ) -> dict[int, int]:
     """Per rep: assignments passed on time within [start, end) — ``assignments.progress_rows``' rule.
 
-    Only assignments that could be passed on time this week are looked at (made before the
-    cutoff, due after the week starts), and only their attempts completed before the cutoff
-    (the end of the week or of the due date, whichever is first): an attempt completed later
-    cannot make the pass land in this week, and ``Progress.passed_at`` is the same whether or
-    not the later attempts are counted. So a long-running assignment costs one short index
-    range instead of every attempt at its scenario.
+    Only open assignments that could be passed on time this week are looked at (made before the
+    cutoff, due after the week starts), and only their qualifying drills (full drills with enough
+    replies) completed before the cutoff (the end of the week or of the due date, whichever is
+    first): an attempt completed later cannot make the pass land in this week, and
+    ``Progress.passed_at`` is the same whether or not the later attempts are counted. So a
+    long-running assignment costs one short index range instead of every attempt at its scenario.
     """
     on_time: dict[int, int] = defaultdict(int)
     assignments = conn.execute(
@@ -159,8 +146,11 @@ def _on_time_passes(
             AssignmentRow.created_at,
         )
         .outerjoin(UserRow, UserRow.id == AssignmentRow.user_id)
-        .where(or_(AssignmentRow.team_id == team_id, UserRow.team_id == team_id))
+        .where(
+            or_(AssignmentRow.team_id == team_id, UserRow.team_id == team_id), AssignmentRow.status == "open"
+        )
     ).all()
+    qualifies = rollup.counted((ASSIGNED_MODE,))
     for aid, scenario_id, user_id, due, pass_mark, min_attempts, created_at in assignments:
         due_end = end_of_day_utc(due, tz)
         cutoff = min(end, due_end)
@@ -174,6 +164,7 @@ def _on_time_passes(
             AttemptRow.started_at >= created_at,
             AttemptRow.started_at < cutoff,
             AttemptRow.status == "completed",
+            qualifies,
         )
         if user_id is not None:
             q = q.where(AttemptRow.user_id == user_id)
@@ -195,14 +186,47 @@ def _on_time_passes(
     return on_time
 
 
+def _week_bests(
+    conn: Connection, team_id: int, week: int
+) -> tuple[dict[int, dict[tuple[str, str], int | None]], dict[int, dict[str, int | None]]]:
+    """Per rep: this week's best score per (mode, scenario), and the earlier best per drilled scenario."""
+    now, before = WeekScenarioRow, aliased(WeekScenarioRow)
+    earlier = (
+        select(func.max(before.best))
+        .where(
+            before.team_id == now.team_id,
+            before.user_id == now.user_id,
+            before.mode == "drill",
+            before.scenario_id == now.scenario_id,
+            before.week < now.week,
+        )
+        .correlate(now)
+        .scalar_subquery()
+    )
+    bests: dict[int, dict[tuple[str, str], int | None]] = defaultdict(dict)
+    previous: dict[int, dict[str, int | None]] = defaultdict(dict)
+    rows = conn.execute(
+        select(now.user_id, now.mode, now.scenario_id, now.best, case((now.mode == "drill", earlier))).where(
+            now.team_id == team_id, now.week == week
+        )
+    ).all()
+    for uid, mode, scenario_id, best, prev in rows:
+        bests[uid][(mode, scenario_id)] = best
+        if prev is not None:
+            previous[uid][scenario_id] = int(prev)
+    return bests, previous
+
+
 def compute_leaderboard(store: Store, actor: User, team: str, week: str | None = None) -> Leaderboard:
     """The leaderboard of ``team`` for ``week`` (``2026-W48``; default: this week in the team's zone)."""
+    rules = load_rules()
     team_rec, actor = store.team_scope(actor, team)
     tz = team_rec.timezone
     week = week or iso_week(store.clock(), tz)
     start, end = week_bounds(week, tz)
+    streak_rule, trailing_n = rules.streak, rules.trailing_weeks
     # Week offsets (0 = this week) by stored week number, back as far as the streak or trailing need.
-    lookback = max(STREAK_LOOKBACK_WEEKS - 1, TRAILING_WEEKS)
+    lookback = max(streak_rule.lookback_weeks - 1, trailing_n)
     offsets = {week_number(shift_week(week, -i)): i for i in range(lookback + 1)}
 
     with store.session() as s:
@@ -215,26 +239,19 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             )
         ).all()
 
-        # Scenario points: the sum of each rep's best score per scenario this week (roll-up).
-        scenario_points = {
-            uid: int(p or 0)
-            for uid, p in conn.execute(
-                select(WeekScenarioRow.user_id, func.sum(WeekScenarioRow.best))
-                .where(WeekScenarioRow.team_id == team_rec.id, WeekScenarioRow.week == week_number(week))
-                .group_by(WeekScenarioRow.user_id)
-            ).all()
-        }
+        # Best counted score per (mode, scenario) this week, and the earlier drill best (roll-up).
+        bests, previous = _week_bests(conn, team_rec.id, week_number(week))
 
-        # Drills and score sums per rep from the weekly roll-up (store.rollup): this week, the
+        # Counted drills and score sums per rep from the weekly roll-up (store.rollup): this week, the
         # trailing weeks (most improved) and, as a bit mask of week offsets, the weeks with enough
         # drills for the streak; summed in SQL over ~9 rows per rep, one row per rep comes back.
         w = WeekRepRow
         now_n = week_number(week)
         trailing_weeks = w.week.between(
-            week_number(shift_week(week, -TRAILING_WEEKS)), week_number(shift_week(week, -1))
+            week_number(shift_week(week, -trailing_n)), week_number(shift_week(week, -1))
         )
         bit = case(
-            {n: 1 << i for n, i in offsets.items() if i < STREAK_LOOKBACK_WEEKS}, value=w.week, else_=0
+            {n: 1 << i for n, i in offsets.items() if i < streak_rule.lookback_weeks}, value=w.week, else_=0
         )
         stats: dict[int, tuple[int, float]] = {}
         trailing: dict[int, tuple[int, float]] = {}
@@ -246,7 +263,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
                 func.sum(case((w.week == now_n, w.overall_sum), else_=0)),
                 func.sum(case((trailing_weeks, w.drills), else_=0)),
                 func.sum(case((trailing_weeks, w.overall_sum), else_=0)),
-                func.sum(case((w.drills >= STREAK_MIN_DRILLS, bit), else_=0)),
+                func.sum(case((w.drills >= streak_rule.min_drills, bit), else_=0)),
             )
             .where(w.team_id == team_rec.id, w.week.between(min(offsets), max(offsets)))
             .group_by(w.user_id)
@@ -255,7 +272,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
                 stats[uid] = (int(n_now), float(sum_now) / int(n_now))
             if n_prev:
                 trailing[uid] = (int(n_prev), float(sum_prev) / int(n_prev))
-            qualifying[uid] = {i for i in range(STREAK_LOOKBACK_WEEKS) if int(mask) >> i & 1}
+            qualifying[uid] = {i for i in range(streak_rule.lookback_weeks) if int(mask) >> i & 1}
 
         skill_rows = [
             (uid, skill_id, name, float(total) / scored, scored)
@@ -289,17 +306,34 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
     for uid, email, name in reps:
         mine: tuple[int, float | None] = stats.get(uid, (0, None))
         drills, avg = mine
-        streak, qualifies = _streak(qualifying.get(uid, set()))
-        streak_pts = STREAK_POINTS_PER_WEEK * min(streak, STREAK_MAX_BONUS_WEEKS) if qualifies else 0
-        scen_pts = scenario_points.get(uid, 0)
-        assign_pts = ASSIGNMENT_POINTS * on_time.get(uid, 0)
+        streak, qualifies = streak_length(qualifying.get(uid, set()))
+        pts = rep_week(
+            rules,
+            bests.get(uid, {}),
+            previous.get(uid, {}),
+            streak=streak,
+            streak_qualifies=qualifies,
+            assignments_passed=on_time.get(uid, 0),
+        )
         best_skill = None
         if skill_avgs.get(uid):
             best_skill = min(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[2]
-        points = scen_pts + assign_pts + streak_pts
         average = round(avg, 1) if avg is not None else None
-        key = (-points, -drills, -(average or 0.0), name.lower(), email)
-        fields = (email, name, points, drills, average, streak, best_skill, scen_pts, assign_pts, streak_pts)
+        key = (-pts.total, -drills, -(average or 0.0), name.lower(), email)
+        fields = (
+            email,
+            name,
+            pts.total,
+            drills,
+            average,
+            streak,
+            best_skill,
+            pts.drill,
+            pts.improvement,
+            pts.practice,
+            pts.assignments,
+            pts.streak,
+        )
         unranked.append((key, fields))
     unranked.sort(key=lambda kf: kf[0])
     rows = [LeaderboardRow(i + 1, *fields) for i, (_, fields) in enumerate(unranked)]
@@ -332,4 +366,6 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         rows=rows,
         most_improved=improved,
         skill_leaders=leaders,
+        rules=rules_markdown(rules),
+        point_rules=rules,
     )

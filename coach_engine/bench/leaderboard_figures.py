@@ -8,7 +8,8 @@ each team's stored weeks and weekly roll-ups are built as the store keeps them
 on every completion (``store.rollup.restamp_team``). The data has a realistic
 spread: scores around 62 that improve over the weeks, several
 scenarios per rep per week (best-per-scenario matters), five skill scores per
-attempt, two team assignments, and a few in-progress attempts. Timing is
+attempt, two team assignments, a few in-progress attempts, and a few drills
+ended with too few replies to count. Timing is
 ``leaderboard.compute_leaderboard`` exactly as the app and CLI call it, for
 this week and past weeks.
 
@@ -112,6 +113,8 @@ def _seed_team(
                     when = week_start - timedelta(minutes=rng.uniform(0, 6.9 * 24 * 60))
                     overall = max(0, min(100, int(rng.gauss(skill + w * 1.2, 12))))
                     status = "completed" if rng.random() > 0.02 else "in_progress"
+                    # Rep replies, as complete_attempt stores them; a few drills ended too early to count.
+                    replies = rng.randrange(0, 2) if rng.random() < 0.05 else rng.randrange(2, 8)
                     rows.append(
                         {
                             "user_id": uid,
@@ -129,6 +132,7 @@ def _seed_team(
                             "started_at": when - timedelta(minutes=6),
                             "updated_at": when,
                             "completed_at": when if status == "completed" else None,
+                            "replies": replies if status == "completed" else None,
                         }
                     )
         with store.session() as s:

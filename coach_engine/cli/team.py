@@ -134,7 +134,7 @@ def leaderboard(
             r.name,
             str(r.points),
             str(r.drills),
-            "" if r.average is None else f"{r.average:.1f}",
+            r.average_label,
             str(r.streak),
             r.best_skill or "",
         )
@@ -159,10 +159,12 @@ def assign(
     user: Annotated[str | None, typer.Option(help="Assign to one user (email).")] = None,
     team: Annotated[str | None, typer.Option(help="Assign to every rep of a team.")] = None,
     pass_mark: Annotated[int, typer.Option(help="Overall score (0-100) that passes.")] = 70,
-    min_attempts: Annotated[int, typer.Option(help="Attempts required before it can pass.")] = 1,
+    min_attempts: Annotated[
+        int, typer.Option(help="Full drills (clinics and warm-ups don't count) needed to pass.")
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Assign a scenario to a user or a whole team."""
+    """Assign a scenario as a full drill to a user or a whole team (never the same one twice)."""
     from ..assignments import assign as make_assignment
     from ..store import SYSTEM
 
@@ -177,7 +179,7 @@ def assign(
         b.get(scenario)  # raises KeyError with close matches
     store = _open_store()
     with _store_errors():
-        a = make_assignment(
+        made = make_assignment(
             store,
             SYSTEM,
             scenario,
@@ -187,6 +189,7 @@ def assign(
             pass_mark=pass_mark,
             min_attempts=min_attempts,
         )
+    a = made.assignment
     if as_json:
         print_json(
             {
@@ -196,14 +199,17 @@ def assign(
                 "due": a.due.isoformat(),
                 "pass_mark": a.pass_mark,
                 "min_attempts": a.min_attempts,
+                "created": made.created,
             }
         )
         return
-    console.print(
-        f"Assigned {a.scenario_id} to {a.assignee}, due {a.due:%a %d %b %Y}, pass mark {a.pass_mark}"
-        + (f", at least {a.min_attempts} attempts" if a.min_attempts > 1 else ""),
-        highlight=False,
+    terms = f"{a.scenario_id} to {a.assignee}, due {a.due:%a %d %b %Y}, pass mark {a.pass_mark}" + (
+        f", at least {a.min_attempts} full drills" if a.min_attempts > 1 else ""
     )
+    if made.created:
+        console.print(f"Assigned {terms}", highlight=False)
+    else:
+        console.print(f"Already assigned: {terms} (nothing new was created)", highlight=False)
 
 
 def seed_demo(

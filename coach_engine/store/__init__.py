@@ -11,6 +11,7 @@ from .engine import make_engine, migrate
 from .records import (
     SYSTEM,
     Assignment,
+    AssignmentEvent,
     Attempt,
     AuthoredScenario,
     NotFound,
@@ -26,6 +27,7 @@ from .store import Store, TurnRecorder
 __all__ = [
     "SYSTEM",
     "Assignment",
+    "AssignmentEvent",
     "Attempt",
     "AuthoredScenario",
     "NotFound",

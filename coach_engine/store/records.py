@@ -81,6 +81,8 @@ class Attempt:
     completed_at: datetime | None
     skills: dict[str, int] = field(default_factory=dict)
     """Effective per-skill scores (a manager's review wins over the grader)."""
+    replies: int | None = None
+    """Rep replies stored when it completed (None until then)."""
 
     def summary(self) -> dict[str, object]:
         """The `history --json` shape."""
@@ -127,6 +129,25 @@ class Assignment:
     created_at: datetime
     assignee: str
     """The assignee user's email, or the team's name."""
+    status: str = "open"
+    """``open`` or ``cancelled``."""
+
+
+@dataclass(frozen=True)
+class AssignmentEvent:
+    """One line of an assignment's history."""
+
+    id: int
+    assignment_id: int
+    action: str
+    """``created``, ``edited`` or ``cancelled``."""
+    actor: str
+    """The acting user's email."""
+    actor_name: str
+    changes: dict[str, list[object]]
+    """Field -> [old, new] (dates as ISO text); a creation lists [None, value]."""
+    note: str
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ week's per-skill averages. Scanning raw attempts and skill scores for that
 cost seconds at 1,000 reps (docs/PERFORMANCE.md §3). Instead:
 
 * every completed attempt stores its local ISO week (``attempts.week``, see
-  ``weeks.local_week_number``), computed in its team's zone when it completes;
+  ``weeks.local_week_number``), computed in its team's zone when it completes,
+  and how many replies the rep made (``attempts.replies``);
 * ``week_reps``, ``week_scenarios`` and ``week_skills`` hold one row per (team, week, rep[,
-  scenario or skill]).
+  mode and scenario, or skill]), over *counted* attempts only (``counted``: enough
+  replies for the mode, ``coach_engine/points.yaml``) — drills for ``week_reps`` and
+  ``week_skills``, every mode for ``week_scenarios``.
 
 A roll-up row is never incremented: whenever an attempt in a bucket changes
 (completed, re-graded, reviewed) the bucket is recomputed from the source rows
@@ -18,7 +21,7 @@ row (exclusive) first; PostgreSQL honours the locks, SQLite has one writer
 anyway. When a team's time zone changes, ``restamp_team`` recomputes its weeks
 and roll-ups. Rows written behind the store's back (bulk loads) have no week;
 the leaderboard finds them through ``ix_attempts_team_week`` and calls
-``stamp_missing`` before it reads.
+``stamp_missing`` before it reads, which also counts their replies from ``turns``.
 """
 
 from __future__ import annotations
@@ -26,13 +29,33 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
-from .schema import AttemptRow, SkillScoreRow, TeamRow, UserRow, WeekRepRow, WeekScenarioRow, WeekSkillRow
+from ..points import MODES, load_rules
+from .schema import (
+    AttemptRow,
+    SkillScoreRow,
+    TeamRow,
+    TurnRow,
+    UserRow,
+    WeekRepRow,
+    WeekScenarioRow,
+    WeekSkillRow,
+)
 from .weeks import iso_week, local_week_number, shift_week, week_bounds, week_number
 
-__all__ = ["lock_bucket", "refresh", "restamp_team", "stamp", "stamp_missing", "team_timezone"]
+__all__ = [
+    "count_replies",
+    "counted",
+    "lock_bucket",
+    "refresh",
+    "rep_replies",
+    "restamp_team",
+    "stamp",
+    "stamp_missing",
+    "team_timezone",
+]
 
 
 ROLLUPS = (WeekRepRow, WeekScenarioRow, WeekSkillRow)
@@ -55,6 +78,35 @@ def lock_bucket(s: Session, team_id: int | None, user_id: int) -> str:
     tz = team_timezone(s, team_id, lock=True)
     s.execute(select(UserRow.id).where(UserRow.id == user_id).with_for_update())
     return tz
+
+
+def counted(modes: Sequence[str] = MODES) -> ColumnElement[bool]:
+    """SQL: an attempt of one of ``modes`` with at least its mode's minimum replies (``points.yaml``).
+
+    Only completed attempts have ``replies``; callers add ``status == 'completed'`` as they need.
+    """
+    rules = load_rules()
+    return or_(*(and_(AttemptRow.mode == m, AttemptRow.replies >= rules.mode(m).min_replies) for m in modes))
+
+
+def rep_replies(s: Session, attempt_id: int) -> int:
+    """How many rep turns an attempt has stored."""
+    q = select(func.count()).where(TurnRow.attempt_id == attempt_id, TurnRow.role == "rep")
+    return int(s.scalar(q) or 0)
+
+
+def count_replies(s: Session, where: Sequence[ColumnElement[bool]]) -> None:
+    """Fill ``replies`` from ``turns`` on completed attempts that have none (rows loaded behind our back)."""
+    per_attempt = (
+        select(func.count())
+        .where(TurnRow.attempt_id == AttemptRow.id, TurnRow.role == "rep")
+        .scalar_subquery()
+    )
+    s.execute(
+        update(AttemptRow)
+        .where(*where, AttemptRow.status == "completed", AttemptRow.replies.is_(None))
+        .values(replies=per_attempt)
+    )
 
 
 def stamp(row: AttemptRow, tz: str) -> None:
@@ -85,20 +137,21 @@ def refresh(
 
 def _insert_rollups(s: Session, scope: Sequence[ColumnElement[bool]]) -> None:
     a, k = AttemptRow, SkillScoreRow
+    drills = [*scope, counted(("drill",))]
     s.execute(
         insert(WeekRepRow).from_select(
             ["team_id", "week", "user_id", "drills", "overall_sum"],
             select(a.team_id, a.week, a.user_id, func.count(), func.coalesce(func.sum(a.overall), literal(0)))
-            .where(*scope)
+            .where(*drills)
             .group_by(a.team_id, a.week, a.user_id),
         )
     )
     s.execute(
         insert(WeekScenarioRow).from_select(
-            ["team_id", "week", "user_id", "scenario_id", "best"],
-            select(a.team_id, a.week, a.user_id, a.scenario_id, func.max(a.overall))
-            .where(*scope)
-            .group_by(a.team_id, a.week, a.user_id, a.scenario_id),
+            ["team_id", "week", "user_id", "mode", "scenario_id", "best"],
+            select(a.team_id, a.week, a.user_id, a.mode, a.scenario_id, func.max(a.overall))
+            .where(*scope, counted())
+            .group_by(a.team_id, a.week, a.user_id, a.mode, a.scenario_id),
         )
     )
     s.execute(
@@ -114,7 +167,7 @@ def _insert_rollups(s: Session, scope: Sequence[ColumnElement[bool]]) -> None:
                 func.sum(func.coalesce(k.reviewed_score, k.score)),
             )
             .join(k, k.attempt_id == a.id)
-            .where(*scope)
+            .where(*drills)
             .group_by(a.team_id, a.week, a.user_id, k.skill_id),
         )
     )
@@ -150,6 +203,7 @@ def stamp_missing(s: Session, team_id: int) -> bool:
     if s.scalar(select(AttemptRow.id).where(missing).limit(1)) is None:
         return False
     tz = s.scalar(select(TeamRow.timezone).where(TeamRow.id == team_id).with_for_update()) or "UTC"
+    count_replies(s, [missing])
     first, last = s.execute(
         select(func.min(AttemptRow.completed_at), func.max(AttemptRow.completed_at)).where(missing)
     ).one()
@@ -162,6 +216,7 @@ def restamp_team(s: Session, team_id: int, tz: str) -> None:
     """Recompute every stored week and roll-up of a team (its time zone changed)."""
     s.flush()
     done = and_(AttemptRow.team_id == team_id, AttemptRow.status == "completed")
+    count_replies(s, [done])
     first, last = s.execute(
         select(func.min(AttemptRow.completed_at), func.max(AttemptRow.completed_at)).where(done)
     ).one()

@@ -13,11 +13,16 @@ Why these shapes:
 * Times are stored in UTC (``UTCDateTime``); week boundaries in a team's time
   zone are computed by the caller, so SQL compares plain instants on both
   SQLite and PostgreSQL.
+* A completed attempt stores how many replies the rep made (``attempts.replies``):
+  a drill ended with fewer than the rules' minimum counts for nothing
+  (``coach_engine/points.yaml``), and the roll-ups and assignments filter on it.
+* Assignments are edited and cancelled, never deleted; ``assignment_events``
+  keeps who changed what and when.
 * A completed attempt also stores its local ISO week (``attempts.week``,
   ``year * 100 + week`` in its team's zone), and two small roll-ups per
-  (team, week, rep) — ``week_reps`` (drills, sum of overall scores),
-  ``week_scenarios`` (best score per scenario) and ``week_skills`` (per-skill
-  score sums, a manager's review included) — let the
+  (team, week, rep) — ``week_reps`` (counted drills, sum of overall scores),
+  ``week_scenarios`` (best score per mode and scenario) and ``week_skills``
+  (per-skill score sums over counted drills, a manager's review included) — let the
   weekly leaderboard read a few thousand rows instead of scanning months of
   attempts and skill scores (docs/PERFORMANCE.md §3). They are derived data,
   kept by ``store.rollup`` in the same transaction as the rows they summarise.
@@ -50,6 +55,8 @@ from sqlalchemy.types import TypeDecorator
 ROLES = ("rep", "manager", "admin")
 MODES = ("drill", "clinic", "warmup")
 STATUSES = ("in_progress", "completed", "abandoned")
+ASSIGNMENT_STATUSES = ("open", "cancelled")
+ASSIGNMENT_ACTIONS = ("created", "edited", "cancelled")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -133,6 +140,8 @@ class AttemptRow(Base):
     completed_at: Mapped[datetime | None]
     week: Mapped[int | None] = mapped_column(Integer)
     """Local ISO week of ``completed_at`` in the team's zone (``weeks.local_week_number``), once completed."""
+    replies: Mapped[int | None] = mapped_column(Integer)
+    """Rep turns stored when the attempt completed: whether it counts (``points.PointRules.counts``)."""
 
 
 class TurnRow(Base):
@@ -163,7 +172,7 @@ class SkillScoreRow(Base):
 
 
 class WeekRepRow(Base):
-    """Per team, week and rep: completed attempts and the sum of their overall scores (``store.rollup``)."""
+    """Per team, week and rep: counted drills and the sum of their overall scores (``store.rollup``)."""
 
     __tablename__ = "week_reps"
     __table_args__ = (Index("ix_week_reps_board", "team_id", "week", "user_id", "drills", "overall_sum"),)
@@ -176,20 +185,25 @@ class WeekRepRow(Base):
 
 
 class WeekScenarioRow(Base):
-    """Per team, week, rep and scenario: the best overall score (the leaderboard's scenario points)."""
+    """Per team, week, rep, mode and scenario: the best overall score of the counted attempts (points)."""
 
     __tablename__ = "week_scenarios"
-    __table_args__ = (Index("ix_week_scenarios_board", "team_id", "week", "user_id", "scenario_id", "best"),)
+    __table_args__ = (
+        Index("ix_week_scenarios_board", "team_id", "week", "user_id", "mode", "scenario_id", "best"),
+        # The improvement bonus: a rep's best on a scenario in the weeks before.
+        Index("ix_week_scenarios_history", "team_id", "user_id", "mode", "scenario_id", "week", "best"),
+    )
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
     week: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
     scenario_id: Mapped[str] = mapped_column(String(120), primary_key=True)
     best: Mapped[int | None] = mapped_column(Integer)
 
 
 class WeekSkillRow(Base):
-    """Per team, week, rep and skill: scores counted and their sum (a review's score over the grader's)."""
+    """Per team, week, rep and skill, over counted drills: scores and their sum (a review's wins)."""
 
     __tablename__ = "week_skills"
     __table_args__ = (
@@ -229,6 +243,23 @@ class AssignmentRow(Base):
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     min_attempts: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    """``open`` or ``cancelled``; a cancelled assignment is kept, with its history, but shown to no rep."""
+
+
+class AssignmentEventRow(Base):
+    """An assignment's history: who created, changed or cancelled it, when, and what changed."""
+
+    __tablename__ = "assignment_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Field -> [old, new] (dates as ISO text); for ``created``, field -> [None, value]."""
+    note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
 
 

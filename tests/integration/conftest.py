@@ -21,11 +21,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from coach_engine.models import Scenario, Scorecard, SkillScore
 from coach_engine.store import SYSTEM, Store, User
 
 VENV_BIN = Path(sys.executable).parent
@@ -247,3 +249,33 @@ class Team:
 @pytest.fixture
 def team(store: Store) -> Team:
     return Team(store)
+
+
+def practise(
+    store: Store,
+    user: User,
+    scenario: Scenario,
+    overall: int,
+    at: datetime,
+    *,
+    replies: int = 2,
+    mode: str = "drill",
+    skills: dict[str, int] | None = None,
+    started: datetime | None = None,
+) -> int:
+    """A completed attempt as the app stores one: the buyer's opening, then ``replies`` rep/buyer turns."""
+    skills = skills or {"explore": 3, "value": 3}
+    a = store.start_attempt(user, scenario, mode=mode, at=started or at)
+    store.record_turn(user, a.id, 0, "buyer", scenario.buyer.opening)
+    for i in range(replies):
+        store.record_turn(user, a.id, 2 * i + 1, "rep", f"Reply {i + 1}: what is behind that?")
+        store.record_turn(user, a.id, 2 * i + 2, "buyer", "Fair question.")
+    card = Scorecard(
+        scenario_id=scenario.id,
+        rubric="objection-handling",
+        grader="test",
+        overall=overall,
+        skills=[SkillScore(id=k, name=k.title(), score=v) for k, v in skills.items()],
+    )
+    store.complete_attempt(user, a.id, card, at=at)
+    return a.id

@@ -1,271 +1,213 @@
-"""The leaderboard as it was computed before the stored week and roll-ups (commit 587eaba), for tests.
+"""The weekly leaderboard computed the slow, obvious way, for tests.
 
-``compute_leaderboard`` now reads ``week_reps`` / ``week_skills`` and a narrowed
-assignment query; this is the previous implementation — one scan of the raw
-attempts over the lookback window, bucketed into local weeks at query time,
-and ``assignments.progress_rows`` — kept verbatim (its result classes are the
-module's own) so tests can check that both give the same board on any data.
+``compute_leaderboard`` reads the weekly roll-ups (``week_reps``, ``week_scenarios``,
+``week_skills``), the replies stored on each attempt, and a narrowed assignment
+query. This reference reads none of them: it loads the team's completed attempts,
+counts each one's rep replies from ``turns``, buckets them into local weeks at
+query time, and replays every rule in plain Python — what counts, best per
+(mode, scenario), the earlier best per scenario, the streak, the trailing
+average, per-skill averages and each open assignment's qualifying drills. Only
+the point arithmetic itself is shared (``points.rep_week``), so tests compare
+what the SQL aggregates, on any data.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, or_, select
 
-from coach_engine.assignments import progress_rows
+from coach_engine.leaderboard import Leaderboard, LeaderboardRow, MostImproved, SkillLeader
+from coach_engine.points import load_rules, rep_week, rules_markdown, streak_length
 from coach_engine.store import Store, User
-from coach_engine.store.schema import AssignmentRow, AttemptRow, SkillScoreRow, UserRow
-from coach_engine.store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds
+from coach_engine.store.schema import AssignmentRow, AttemptRow, SkillScoreRow, TurnRow, UserRow
+from coach_engine.store.weeks import end_of_day_utc, iso_week, shift_week, week_bounds, week_number
 
-__all__ = ["RULES", "Leaderboard", "LeaderboardRow", "MostImproved", "SkillLeader", "compute_leaderboard"]
-
-ASSIGNMENT_POINTS = 50
-STREAK_MIN_DRILLS = 3
-STREAK_POINTS_PER_WEEK = 10
-STREAK_MAX_BONUS_WEEKS = 5
-STREAK_LOOKBACK_WEEKS = 8
-TRAILING_WEEKS = 4
-
-RULES = f"""\
-**How the weekly leaderboard works**
-
-The week is the ISO week (Monday to Sunday) in the team's time zone. Every completed
-practice counts: drills, clinics and warm-ups.
-
-- **Scenario points**: for each scenario you practised this week, your *best* overall score
-  (0-100) that week. Repeating a scenario only helps if you beat your best.
-- **Assignments**: +{ASSIGNMENT_POINTS} for each assignment passed on time this week (the minimum
-  number of attempts done and one attempt at or above the pass mark, before the end of the due date).
-- **Streak**: a week with at least {STREAK_MIN_DRILLS} completed drills extends your streak of
-  consecutive weeks (counted back up to {STREAK_LOOKBACK_WEEKS} weeks). Once you reach
-  {STREAK_MIN_DRILLS} drills this week you get +{STREAK_POINTS_PER_WEEK} per streak week, this week
-  included, up to +{STREAK_POINTS_PER_WEEK * STREAK_MAX_BONUS_WEEKS}. Until then the streak carried
-  from last week is shown but earns nothing.
-- **Columns**: drills done, average overall score, and your best skill this week (highest average
-  skill score; a manager's review overrides the grader).
-- **Ties** are broken by more drills, then higher average, then name (A-Z), then email.
-- **Most improved**: the biggest rise of this week's average over your average of the previous
-  {TRAILING_WEEKS} weeks (you need drills in both). Ties: more drills this week, then name.
-- **Skill leaders**: the highest average score per skill this week. Ties: more drills, then name.
-"""
+__all__ = ["compute_leaderboard"]
 
 
 @dataclass(frozen=True)
-class LeaderboardRow:
-    rank: int
-    user: str
-    name: str
-    points: int
-    drills: int
-    average: float | None
-    streak: int
-    best_skill: str | None = None
-    scenario_points: int = 0
-    assignment_points: int = 0
-    streak_points: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "rank": self.rank,
-            "user": self.user,
-            "name": self.name,
-            "points": self.points,
-            "drills": self.drills,
-            "average": self.average,
-            "streak": self.streak,
-        }
-
-
-@dataclass(frozen=True)
-class MostImproved:
-    user: str
-    name: str
-    average: float
-    trailing_average: float
-    delta: float
-
-
-@dataclass(frozen=True)
-class SkillLeader:
-    skill_id: str
-    skill: str
-    user: str
-    name: str
-    average: float
-
-
-@dataclass
-class Leaderboard:
-    team: str
-    week: str
-    timezone: str
-    start: datetime
-    end: datetime
-    rows: list[LeaderboardRow]
-    most_improved: MostImproved | None = None
-    skill_leaders: list[SkillLeader] = field(default_factory=list)
-    rules: str = RULES
-
-    def to_json(self) -> dict[str, Any]:
-        """The `leaderboard --json` shape."""
-        return {"team": self.team, "week": self.week, "rows": [r.to_json() for r in self.rows]}
-
-
-def _streak(qualifying: set[int]) -> tuple[int, bool]:
-    """(streak length, whether this week qualifies) from week offsets (0 = this week) with enough drills."""
-    start = 0 if 0 in qualifying else 1
-    n = 0
-    while start + n in qualifying:
-        n += 1
-    return n, 0 in qualifying
+class _Done:
+    id: int
+    user_id: int
+    scenario_id: str
+    mode: str
+    overall: int
+    started_at: datetime
+    completed_at: datetime
+    week: int
+    """``week_number`` of the local week it completed in."""
 
 
 def compute_leaderboard(store: Store, actor: User, team: str, week: str | None = None) -> Leaderboard:
-    """The leaderboard of ``team`` for ``week`` (``2026-W48``; default: this week in the team's zone)."""
+    rules = load_rules()
     team_rec, actor = store.team_scope(actor, team)
     tz = team_rec.timezone
     week = week or iso_week(store.clock(), tz)
     start, end = week_bounds(week, tz)
-    trailing_start, _ = week_bounds(shift_week(week, -TRAILING_WEEKS), tz)
-    bounds = [week_bounds(shift_week(week, -i), tz) for i in range(STREAK_LOOKBACK_WEEKS)]
-    done = and_(AttemptRow.team_id == team_rec.id, AttemptRow.status == "completed")
-    this_week = and_(done, AttemptRow.completed_at >= start, AttemptRow.completed_at < end)
+    now_n = week_number(week)
+    streak_weeks = [week_number(shift_week(week, -i)) for i in range(rules.streak.lookback_weeks)]
+    trailing_weeks = {week_number(shift_week(week, -i)) for i in range(1, rules.trailing_weeks + 1)}
 
     with store.session() as s:
-        conn = s.connection()  # Core rows: no ORM row processing for thousands of aggregates
-        reps = list(
-            conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.name).where(
-                    UserRow.team_id == team_rec.id, UserRow.role == "rep"
-                )
+        reps = s.execute(
+            select(UserRow.id, UserRow.email, UserRow.name).where(
+                UserRow.team_id == team_rec.id, UserRow.role == "rep"
             )
+        ).all()
+        replies = dict(
+            s.execute(
+                select(TurnRow.attempt_id, func.count())
+                .where(TurnRow.role == "rep")
+                .group_by(TurnRow.attempt_id)
+            ).all()
         )
-
-        best = (
-            select(AttemptRow.user_id.label("uid"), func.max(AttemptRow.overall).label("best"))
-            .where(this_week)
-            .group_by(AttemptRow.user_id, AttemptRow.scenario_id)
-            .subquery()
-        )
-        scenario_points = {
-            uid: int(p)
-            for uid, p in conn.execute(select(best.c.uid, func.sum(best.c.best)).group_by(best.c.uid))
-        }
-
-        # One scan over the lookback window, one row per rep: drills per week (for the streak) and
-        # this week's / the trailing weeks' count and sum (conditional sums, no grouping on expressions).
-        t = AttemptRow.completed_at
-        in_week = [and_(t >= b0, t < b1) for b0, b1 in bounds]
-        in_trailing = and_(t >= trailing_start, t < start)
-        window_start = min(bounds[-1][0], trailing_start)
-        stats: dict[int, tuple[int, float]] = {}
-        trailing: dict[int, tuple[int, float]] = {}
-        qualifying: dict[int, set[int]] = defaultdict(set)
-        for uid, n_now, sum_now, n_prev, sum_prev, *counts in conn.execute(
-            select(
-                AttemptRow.user_id,
-                func.sum(case((in_week[0], 1), else_=0)),
-                func.sum(case((in_week[0], AttemptRow.overall), else_=0)),
-                func.sum(case((in_trailing, 1), else_=0)),
-                func.sum(case((in_trailing, AttemptRow.overall), else_=0)),
-                *[func.sum(case((w, 1), else_=0)) for w in in_week[1:]],
-            )
-            .where(done, t >= window_start, t < end)
-            .group_by(AttemptRow.user_id)
-        ):
-            if n_now:
-                stats[uid] = (int(n_now), float(sum_now) / int(n_now))
-            if n_prev:
-                trailing[uid] = (int(n_prev), float(sum_prev) / int(n_prev))
-            weekly = [n_now, *counts]
-            qualifying[uid] = {i for i, n in enumerate(weekly) if (n or 0) >= STREAK_MIN_DRILLS}
-
-        effective = func.coalesce(SkillScoreRow.reviewed_score, SkillScoreRow.score)
-        skill_rows = list(
-            conn.execute(
+        done = [
+            _Done(aid, uid, sid, mode, overall or 0, started, completed, week_number(iso_week(completed, tz)))
+            for aid, uid, sid, mode, overall, started, completed in s.execute(
                 select(
+                    AttemptRow.id,
                     AttemptRow.user_id,
-                    SkillScoreRow.skill_id,
-                    func.max(SkillScoreRow.name),
-                    func.avg(effective),
-                    func.count(),
-                )
-                .join(SkillScoreRow, SkillScoreRow.attempt_id == AttemptRow.id)
-                .where(this_week)
-                .group_by(AttemptRow.user_id, SkillScoreRow.skill_id)
+                    AttemptRow.scenario_id,
+                    AttemptRow.mode,
+                    AttemptRow.overall,
+                    AttemptRow.started_at,
+                    AttemptRow.completed_at,
+                ).where(AttemptRow.team_id == team_rec.id, AttemptRow.status == "completed")
+            ).all()
+            if rules.counts(mode, replies.get(aid, 0))
+        ]
+        skill_scores = s.execute(
+            select(
+                SkillScoreRow.attempt_id,
+                SkillScoreRow.skill_id,
+                SkillScoreRow.name,
+                func.coalesce(SkillScoreRow.reviewed_score, SkillScoreRow.score),
             )
-        )
+        ).all()
+        assignments = s.execute(
+            select(
+                AssignmentRow.scenario_id,
+                AssignmentRow.user_id,
+                AssignmentRow.due,
+                AssignmentRow.pass_mark,
+                AssignmentRow.min_attempts,
+                AssignmentRow.created_at,
+            )
+            .outerjoin(UserRow, UserRow.id == AssignmentRow.user_id)
+            .where(
+                or_(AssignmentRow.team_id == team_rec.id, UserRow.team_id == team_rec.id),
+                AssignmentRow.status == "open",
+            )
+        ).all()
 
-        has_assignments = s.scalar(select(func.count()).select_from(AssignmentRow)) or 0
-        progress = progress_rows(s, team_rec.id) if has_assignments else {}
-        assignments = (
-            {
-                a.id: a
-                for a in s.scalars(
-                    select(AssignmentRow).where(AssignmentRow.id.in_({aid for aid, _ in progress}))
-                )
-            }
-            if progress
-            else {}
-        )
+    drills = [d for d in done if d.mode == "drill"]
+    this_week = [d for d in drills if d.week == now_n]
+    stats: dict[int, list[int]] = defaultdict(list)
+    for d in this_week:
+        stats[d.user_id].append(d.overall)
+    trailing: dict[int, list[int]] = defaultdict(list)
+    for d in drills:
+        if d.week in trailing_weeks:
+            trailing[d.user_id].append(d.overall)
+    per_week: dict[tuple[int, int], int] = defaultdict(int)
+    for d in drills:
+        per_week[(d.user_id, d.week)] += 1
+
+    bests: dict[int, dict[tuple[str, str], int | None]] = defaultdict(dict)
+    for d in done:
+        if d.week == now_n:
+            key = (d.mode, d.scenario_id)
+            bests[d.user_id][key] = max(bests[d.user_id].get(key) or 0, d.overall)
+    previous: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for d in drills:
+        if d.week < now_n:
+            previous[d.user_id][d.scenario_id] = max(previous[d.user_id].get(d.scenario_id) or 0, d.overall)
 
     on_time: dict[int, int] = defaultdict(int)
-    for (aid, uid), p in progress.items():
-        a = assignments[aid]
-        passed_at = p.passed_at(a.min_attempts)
-        if passed_at is not None and start <= passed_at < end and passed_at < end_of_day_utc(a.due, tz):
-            on_time[uid] += 1
+    for scenario_id, user_id, due, pass_mark, min_attempts, created_at in assignments:
+        due_end = end_of_day_utc(due, tz)
+        mine: dict[int, list[_Done]] = defaultdict(list)
+        for d in drills:
+            if d.scenario_id == scenario_id and d.started_at >= created_at and user_id in (None, d.user_id):
+                mine[d.user_id].append(d)
+        for uid, rows in mine.items():
+            rows.sort(key=lambda d: (d.completed_at, d.id))
+            first_pass = next((d.completed_at for d in rows if d.overall >= pass_mark), None)
+            if first_pass is None or len(rows) < min_attempts:
+                continue
+            passed_at = max(first_pass, rows[min_attempts - 1].completed_at)
+            if start <= passed_at < end and passed_at < due_end:
+                on_time[uid] += 1
 
+    counted_this_week = {d.id: d.user_id for d in this_week}
+    skill_sums: dict[tuple[int, str], list[int]] = defaultdict(list)
+    skill_names: dict[tuple[int, str], str] = {}
+    for aid, skill_id, name, score in skill_scores:
+        if aid in counted_this_week:
+            key = (counted_this_week[aid], skill_id)
+            skill_sums[key].append(int(score))
+            skill_names[key] = max(skill_names.get(key, ""), name)
+
+    names = {uid: (email, name) for uid, email, name in reps}
     skill_avgs: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
     per_skill: dict[str, list[tuple[float, int, str, str, str]]] = defaultdict(list)
-    names = {uid: (email, name) for uid, email, name in reps}
-    for uid, skill_id, skill_name, avg, _n in skill_rows:
+    for (uid, skill_id), scores in skill_sums.items():
         if uid not in names:
             continue
-        skill_avgs[uid].append((float(avg), skill_id, skill_name))
+        avg = sum(scores) / len(scores)
+        skill_avgs[uid].append((avg, skill_id, skill_names[(uid, skill_id)]))
         per_skill[skill_id].append(
-            (float(avg), stats.get(uid, (0, 0.0))[0], names[uid][1], names[uid][0], skill_name)
+            (avg, len(stats.get(uid, [])), names[uid][1], names[uid][0], skill_names[(uid, skill_id)])
         )
 
-    unranked: list[LeaderboardRow] = []
+    unranked: list[tuple[tuple[object, ...], LeaderboardRow]] = []
     for uid, email, name in reps:
-        mine: tuple[int, float | None] = stats.get(uid, (0, None))
-        drills, avg = mine
-        streak, qualifies = _streak(qualifying.get(uid, set()))
-        streak_pts = STREAK_POINTS_PER_WEEK * min(streak, STREAK_MAX_BONUS_WEEKS) if qualifies else 0
-        scen_pts = scenario_points.get(uid, 0)
-        assign_pts = ASSIGNMENT_POINTS * on_time.get(uid, 0)
-        best_skill = None
-        if skill_avgs.get(uid):
-            best_skill = sorted(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[0][2]
-        unranked.append(
-            LeaderboardRow(
-                rank=0,
-                user=email,
-                name=name,
-                points=scen_pts + assign_pts + streak_pts,
-                drills=drills,
-                average=round(avg, 1) if avg is not None else None,
-                streak=streak,
-                best_skill=best_skill,
-                scenario_points=scen_pts,
-                assignment_points=assign_pts,
-                streak_points=streak_pts,
-            )
+        scores = stats.get(uid, [])
+        avg = round(sum(scores) / len(scores), 1) if scores else None
+        qualifying = {
+            i for i, n in enumerate(streak_weeks) if per_week.get((uid, n), 0) >= rules.streak.min_drills
+        }
+        streak, qualifies = streak_length(qualifying)
+        pts = rep_week(
+            rules,
+            bests.get(uid, {}),
+            previous.get(uid, {}),
+            streak=streak,
+            streak_qualifies=qualifies,
+            assignments_passed=on_time.get(uid, 0),
         )
-    unranked.sort(key=lambda r: (-r.points, -r.drills, -(r.average or 0.0), r.name.lower(), r.user))
-    rows = [replace(r, rank=i + 1) for i, r in enumerate(unranked)]
+        best_skill = (
+            sorted(skill_avgs[uid], key=lambda t: (-t[0], t[1]))[0][2] if skill_avgs.get(uid) else None
+        )
+        row = LeaderboardRow(
+            0,
+            email,
+            name,
+            pts.total,
+            len(scores),
+            avg,
+            streak,
+            best_skill,
+            pts.drill,
+            pts.improvement,
+            pts.practice,
+            pts.assignments,
+            pts.streak,
+        )
+        unranked.append(((-pts.total, -len(scores), -(avg or 0.0), name.lower(), email), row))
+    unranked.sort(key=lambda kr: kr[0])
+    rows = [replace(r, rank=i + 1) for i, (_, r) in enumerate(unranked)]
 
     improved = None
     candidates = []
     for uid, email, name in reps:
-        if uid in stats and uid in trailing:
-            now_avg, prev_avg = stats[uid][1], trailing[uid][1]
-            candidates.append((round(now_avg - prev_avg, 1), stats[uid][0], name, email, now_avg, prev_avg))
+        if stats.get(uid) and trailing.get(uid):
+            now_avg = sum(stats[uid]) / len(stats[uid])
+            prev_avg = sum(trailing[uid]) / len(trailing[uid])
+            candidates.append((round(now_avg - prev_avg, 1), len(stats[uid]), name, email, now_avg, prev_avg))
     if candidates:
         candidates.sort(key=lambda c: (-c[0], -c[1], c[2].lower(), c[3]))
         delta, _, name, email, now_avg, prev_avg = candidates[0]
@@ -288,4 +230,6 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
         rows=rows,
         most_improved=improved,
         skill_leaders=leaders,
+        rules=rules_markdown(rules),
+        point_rules=rules,
     )

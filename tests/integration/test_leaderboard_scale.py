@@ -65,6 +65,7 @@ def populate(store: Store) -> None:
                             "started_at": t,
                             "updated_at": t,
                             "completed_at": t,
+                            "replies": rng.randrange(1, 6),  # one reply: a drill that doesn't count
                         }
                     )
         s.execute(insert(AttemptRow), attempts)

@@ -5,11 +5,12 @@ What must hold, on SQLite and PostgreSQL:
 * a completed attempt stores its ISO week in its team's zone, as ``weeks.py`` computes it, on both
   sides of a local week boundary that is not the UTC one;
 * upgrading a database at 0002 that already holds attempts backfills the weeks and roll-ups
-  (0003, 0004);
+  (0003, 0004) and the replies of each attempt, with roll-ups of counted attempts only (0005);
 * a team's time-zone change recomputes the stored weeks;
-* the leaderboard equals the previous implementation (a scan of raw attempts, kept in
-  ``leaderboard_reference``) on randomised data: re-graded attempts, reviews, assignments, a
-  rep moving teams, rows bulk-loaded behind the store's back.
+* the leaderboard equals the same rules replayed over raw attempts and turns
+  (``leaderboard_reference``) on randomised data: drills, warm-ups and clinic replies with
+  0-4 replies, re-graded attempts, reviews, assignments (one cancelled), a rep moving teams,
+  rows bulk-loaded behind the store's back.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from alembic import command
 from sqlalchemy import func, insert, select
 
 from coach_engine.leaderboard import compute_leaderboard
-from coach_engine.models import Scorecard, SkillScore
+from coach_engine.models import Scorecard, SkillScore, Turn
+from coach_engine.points import load_rules
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.store import SYSTEM, Store, User
 from coach_engine.store.engine import alembic_config, make_engine
@@ -32,6 +34,7 @@ from coach_engine.store.schema import (
     AttemptRow,
     SkillScoreRow,
     TeamRow,
+    TurnRow,
     UserRow,
     WeekRepRow,
     WeekScenarioRow,
@@ -40,6 +43,7 @@ from coach_engine.store.schema import (
 from coach_engine.store.weeks import iso_week, local_week_number, shift_week, week_number
 
 from . import leaderboard_reference as reference
+from .conftest import practise
 
 LA = "America/Los_Angeles"
 SCENARIOS = ("cfo-price-routing", "school-budget-tutoring", "restaurant-budget-inventory")
@@ -78,48 +82,51 @@ def assert_same_as_scan(store: Store, team: str, weeks: list[str]) -> None:
 
 
 def assert_rollups_exact(store: Store) -> None:
-    """The roll-up tables equal the same aggregates computed from the source rows."""
+    """The roll-up tables equal the same aggregates over the source rows' counted attempts.
+
+    Counted, recomputed here from ``turns``: a drill or warm-up with 2+ rep replies, a clinic with 1+.
+    """
+    rules = load_rules()
     a, k = AttemptRow, SkillScoreRow
     with store.session() as s:
-        reps = {
-            (t, w, u): (int(n), int(total or 0))
-            for t, w, u, n, total in s.execute(
-                select(a.team_id, a.week, a.user_id, func.count(), func.sum(a.overall))
-                .where(a.status == "completed", a.team_id.is_not(None))
-                .group_by(a.team_id, a.week, a.user_id)
+        replies = dict(
+            s.execute(
+                select(TurnRow.attempt_id, func.count())
+                .where(TurnRow.role == "rep")
+                .group_by(TurnRow.attempt_id)
+            ).all()
+        )
+        done = s.execute(
+            select(a.id, a.team_id, a.week, a.user_id, a.mode, a.scenario_id, a.overall, a.replies).where(
+                a.status == "completed", a.team_id.is_not(None)
             )
-        }
-        assert all(w is not None for _, w, _ in reps), "a completed attempt without a stored week"
-        skills = {
-            (t, w, u, sk): (name, int(n), int(total))
-            for t, w, u, sk, name, n, total in s.execute(
-                select(
-                    a.team_id,
-                    a.week,
-                    a.user_id,
-                    k.skill_id,
-                    func.max(k.name),
-                    func.count(),
-                    func.sum(func.coalesce(k.reviewed_score, k.score)),
-                )
-                .join(k, k.attempt_id == a.id)
-                .where(a.status == "completed", a.team_id.is_not(None))
-                .group_by(a.team_id, a.week, a.user_id, k.skill_id)
-            )
-        }
-        scenarios = {
-            (t, w, u, sc): best
-            for t, w, u, sc, best in s.execute(
-                select(a.team_id, a.week, a.user_id, a.scenario_id, func.max(a.overall))
-                .where(a.status == "completed", a.team_id.is_not(None))
-                .group_by(a.team_id, a.week, a.user_id, a.scenario_id)
-            )
-        }
+        ).all()
+        assert all(r.week is not None for r in done), "a completed attempt without a stored week"
+        assert all(r.replies == replies.get(r.id, 0) for r in done), "stored replies differ from the turns"
+        counted = [r for r in done if rules.counts(r.mode, replies.get(r.id, 0))]
+        reps: dict[tuple[int, int, int], tuple[int, int]] = {}
+        scenarios: dict[tuple[int, int, int, str, str], int] = {}
+        for r in counted:
+            if r.mode == "drill":
+                n, total = reps.get((r.team_id, r.week, r.user_id), (0, 0))
+                reps[(r.team_id, r.week, r.user_id)] = (n + 1, total + (r.overall or 0))
+            key = (r.team_id, r.week, r.user_id, r.mode, r.scenario_id)
+            scenarios[key] = max(scenarios.get(key, 0), r.overall or 0)
+        drill_ids = {r.id: r for r in counted if r.mode == "drill"}
+        skills: dict[tuple[int, int, int, str], tuple[str, int, int]] = {}
+        for aid, sk, name, score in s.execute(
+            select(k.attempt_id, k.skill_id, k.name, func.coalesce(k.reviewed_score, k.score))
+        ):
+            if aid in drill_ids:
+                r = drill_ids[aid]
+                old_name, n, total = skills.get((r.team_id, r.week, r.user_id, sk), ("", 0, 0))
+                skills[(r.team_id, r.week, r.user_id, sk)] = (max(old_name, name), n + 1, total + int(score))
         assert {
             (r.team_id, r.week, r.user_id): (r.drills, r.overall_sum) for r in s.scalars(select(WeekRepRow))
         } == reps
         assert {
-            (r.team_id, r.week, r.user_id, r.scenario_id): r.best for r in s.scalars(select(WeekScenarioRow))
+            (r.team_id, r.week, r.user_id, r.mode, r.scenario_id): r.best
+            for r in s.scalars(select(WeekScenarioRow))
         } == scenarios
         assert {
             (r.team_id, r.week, r.user_id, r.skill_id): (r.name, r.scored, r.score_sum)
@@ -132,13 +139,19 @@ def test_stored_week_is_the_local_week_across_a_boundary(store: Store, bank: Sce
     scenario = bank.get(SCENARIOS[0])
     sunday_night = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # Sun 29 Nov 23:30 in Los Angeles: W48
     monday_early = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # Mon 30 Nov 00:30 in Los Angeles: W49
-    ids = []
-    for when in (sunday_night, monday_early):
-        a = store.start_attempt(rep, scenario, at=when - timedelta(minutes=5))
-        store.complete_attempt(rep, a.id, card(scenario.id, 70), at=when)
-        ids.append(a.id)
+    ids = [
+        practise(store, rep, scenario, 70, when, started=when - timedelta(minutes=5))
+        for when in (sunday_night, monday_early)
+    ]
+    turns = [Turn(role="buyer", text="Too much."), Turn(role="rep", text="Why?")] * 2
     imported = store.import_attempt(
-        SYSTEM, rep, scenario, [], card(scenario.id, 90), started_at=sunday_night, completed_at=sunday_night
+        SYSTEM,
+        rep,
+        scenario,
+        turns,
+        card(scenario.id, 90),
+        started_at=sunday_night,
+        completed_at=sunday_night,
     )
     open_one = store.start_attempt(rep, scenario, at=monday_early)
 
@@ -160,12 +173,11 @@ def test_time_zone_change_restamps_weeks(store: Store, bank: ScenarioBank) -> No
     scenario = bank.get(SCENARIOS[1])
     # Sun 29 Nov 20:00 UTC: Monday 05:00 (W49) in Tokyo, Sunday 12:00 (W48) in Los Angeles.
     when = datetime(2026, 11, 29, 20, tzinfo=UTC)
-    a = store.start_attempt(rep, scenario, at=when)
-    store.complete_attempt(rep, a.id, card(scenario.id, 64), at=when)
-    assert stored_weeks(store)[a.id] == 202649
+    aid = practise(store, rep, scenario, 64, when)
+    assert stored_weeks(store)[aid] == 202649
 
     store.ensure_team(manager, "East", LA)
-    assert stored_weeks(store)[a.id] == 202648 == local_week_number(when, LA)
+    assert stored_weeks(store)[aid] == 202648 == local_week_number(when, LA)
     assert_rollups_exact(store)
     assert compute_leaderboard(store, SYSTEM, "East", "2026-W48").rows[0].drills == 1
     assert compute_leaderboard(store, SYSTEM, "East", "2026-W49").rows[0].drills == 0
@@ -205,6 +217,7 @@ def _seed_0002(url: str) -> dict[str, int]:
                 when = now - timedelta(days=rng.randrange(0, 70), hours=rng.choice([0, 4, 7, 8, 9, 15]))
                 status = rng.choice(["completed"] * 8 + ["in_progress", "abandoned"])
                 overall = rng.randrange(30, 100)
+                mode = rng.choice(["drill"] * 6 + ["warmup", "clinic"])
                 conn.execute(
                     insert(attempts),
                     [
@@ -216,7 +229,7 @@ def _seed_0002(url: str) -> dict[str, int]:
                             "scenario_hash": "x",
                             "objection": "price",
                             "difficulty": "medium",
-                            "mode": "drill",
+                            "mode": mode,
                             "voice": "offline",
                             "grader": "offline",
                             "status": status,
@@ -226,6 +239,20 @@ def _seed_0002(url: str) -> dict[str, int]:
                             "updated_at": when,
                             "completed_at": when if status == "completed" else None,
                         }
+                    ],
+                )
+                replies = rng.randrange(0, 4)
+                conn.execute(
+                    insert(TurnRow),
+                    [
+                        {
+                            "attempt_id": n,
+                            "idx": i,
+                            "role": "buyer" if i % 2 == 0 else "rep",
+                            "text": "...",
+                            "created_at": when,
+                        }
+                        for i in range(2 * replies + 1)
                     ],
                 )
                 if status == "completed":
@@ -248,7 +275,7 @@ def _seed_0002(url: str) -> dict[str, int]:
 
 def test_upgrade_from_0002_backfills_weeks_and_rollups(db_url: str) -> None:
     _seed_0002(db_url)
-    store = Store.open(db_url)  # runs 0003 and 0004 over the existing rows
+    store = Store.open(db_url)  # runs 0003, 0004 and 0005 over the existing rows
     try:
         store.clock = lambda: datetime(2026, 11, 26, 12, tzinfo=UTC)
         with store.session() as s:
@@ -282,19 +309,27 @@ def test_leaderboard_identical_to_the_scan(store: Store, bank: ScenarioBank, see
     store.add_user(SYSTEM, "x@elsewhere.test", "Xena", "rep", "Elsewhere", timezone="Pacific/Auckland")
     store.clock = lambda: now - timedelta(days=25)  # assignments made before most of the drills
     store.create_assignment(manager, SCENARIOS[0], date(2026, 11, 27), team="Berlin", pass_mark=70)
-    store.create_assignment(
-        manager, SCENARIOS[1], date(2026, 11, 12), user=reps[0].email, pass_mark=60, min_attempts=2
+    solo = store.create_assignment(
+        manager, SCENARIOS[1], date(2026, 11, 5), user=reps[0].email, pass_mark=60, min_attempts=2
     )
+    store.update_assignment(manager, solo.id, due=date(2026, 11, 12))  # extended: the new due date counts
+    dropped = store.create_assignment(manager, SCENARIOS[2], date(2026, 11, 27), team="Berlin", pass_mark=20)
+    store.cancel_assignment(manager, dropped.id)  # cancelled: earns nothing
     store.clock = lambda: now
     completed: list[tuple[User, int]] = []
-    for _ in range(260):
+    for _ in range(400):
         rep = rng.choice(reps)
         # Mostly the last 10 weeks; a quarter of the attempts within an hour of local midnight.
         when = now - timedelta(days=rng.randrange(0, 70), minutes=rng.randrange(0, 24 * 60))
         if rng.random() < 0.25:
             when = when.replace(hour=22 if rng.random() < 0.5 else 23, minute=rng.randrange(60))
         scenario = bank.get(rng.choice(SCENARIOS))
-        a = store.start_attempt(rep, scenario, at=when - timedelta(minutes=8))
+        mode = rng.choice(["drill"] * 8 + ["warmup", "clinic"])
+        a = store.start_attempt(rep, scenario, mode=mode, at=when - timedelta(minutes=8))
+        store.record_turn(rep, a.id, 0, "buyer", scenario.buyer.opening)
+        for i in range(rng.choice([0, 1, 2, 2, 3, 3, 4])):  # a drill needs 2 replies to count
+            store.record_turn(rep, a.id, 2 * i + 1, "rep", "What is behind that?")
+            store.record_turn(rep, a.id, 2 * i + 2, "buyer", "Fair question.")
         roll = rng.random()
         if roll < 0.05:
             store.abandon_attempt(rep, a.id)
@@ -322,9 +357,12 @@ def test_leaderboard_identical_to_the_scan(store: Store, bank: ScenarioBank, see
     assert_rollups_exact(store)
     assert_same_as_scan(store, "Berlin", weeks)
     boards = [compute_leaderboard(store, SYSTEM, "Berlin", w) for w in weeks]
-    # The comparison exercised every credit: streaks, assignments, most improved, skill leaders.
+    # The comparison exercised every credit: streaks, assignments, improvement, clinic and warm-up
+    # points, most improved, skill leaders.
     assert any(r.streak_points for b in boards for r in b.rows)
     assert any(r.assignment_points for b in boards for r in b.rows)
+    assert any(r.improvement_points for b in boards for r in b.rows)
+    assert any(r.practice_points for b in boards for r in b.rows)
     assert any(b.most_improved for b in boards) and any(b.skill_leaders for b in boards)
 
     # Rows bulk-loaded behind the store's back (no week): found and stamped on the next read.
@@ -347,6 +385,24 @@ def test_leaderboard_identical_to_the_scan(store: Store, bank: ScenarioBank, see
                     "completed_at": now - timedelta(days=i, hours=1),
                 }
                 for i in range(12)
+            ],
+        )
+        # Their turns too, for some: the store counts the replies when it stamps them.
+        loaded = s.scalars(
+            select(AttemptRow.id).where(AttemptRow.week.is_(None), AttemptRow.status == "completed")
+        )
+        s.execute(
+            insert(TurnRow),
+            [
+                {
+                    "attempt_id": aid,
+                    "idx": i,
+                    "role": "rep" if i % 2 else "buyer",
+                    "text": "...",
+                    "created_at": now,
+                }
+                for aid in list(loaded)[::2]
+                for i in range(5)
             ],
         )
     assert_same_as_scan(store, "Berlin", weeks[:3])

@@ -16,7 +16,7 @@ from coach_engine.scenarios import ScenarioBank
 from coach_engine.store import SYSTEM, Store, StoreError
 from coach_engine.store.schema import Base
 
-from .conftest import Team
+from .conftest import Team, practise
 
 
 def card(sid: str, overall: int, outcome: str = "agreed") -> Scorecard:
@@ -134,11 +134,15 @@ def test_assignment_statuses(store: Store, team: Team, bank: ScenarioBank) -> No
     solo = store.create_assignment(
         team.manager, "school-budget-tutoring", date(2026, 11, 30), user=team.rep2.email
     )
-    # Rob: 80 then 65 -> passed when the second attempt completes (min attempts 2).
+    # Rob: 80 then 65 -> passed when the second drill completes (min attempts 2).
     for overall, day in ((80, 21), (65, 22)):
-        a = store.start_attempt(team.rep, scenario, at=datetime(2026, 11, day, 12, tzinfo=UTC))
-        store.complete_attempt(
-            team.rep, a.id, card(scenario.id, overall), at=datetime(2026, 11, day, 13, tzinfo=UTC)
+        practise(
+            store,
+            team.rep,
+            scenario,
+            overall,
+            datetime(2026, 11, day, 13, tzinfo=UTC),
+            started=datetime(2026, 11, day, 12, tzinfo=UTC),
         )
     # Ria: one attempt in progress on the team assignment, nothing on her own.
     store.start_attempt(team.rep2, scenario, at=datetime(2026, 11, 23, 12, tzinfo=UTC))

@@ -63,6 +63,21 @@ def test_users_assign_history_leaderboard(db: Store, bank: ScenarioBank) -> None
         "75",
     )
     assert code == 0, out
+    assert out.startswith("Assigned")
+    # The same assignment again: the open one is kept, nothing new is made.
+    code, out = run(
+        "assign",
+        "--scenario",
+        "cfo-price-routing",
+        "--team",
+        "Falcons",
+        "--due",
+        "2030-01-31",
+        "--pass-mark",
+        "75",
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["created"] is False
     code, out = run(
         "assign", "--scenario", "no-such-thing", "--user", "rob@falcons.test", "--due", "2030-01-31"
     )
@@ -78,6 +93,8 @@ def test_users_assign_history_leaderboard(db: Store, bank: ScenarioBank) -> None
     scenario = bank.get("cfo-price-routing")
     t = datetime.now(UTC)  # after the assignment was made, so it counts
     a = db.start_attempt(rob, scenario, at=t)
+    for i, (role, text) in enumerate([("buyer", "Too expensive."), ("rep", "What feels high?")] * 2):
+        db.record_turn(rob, a.id, i, role, text)  # two replies: a full drill that counts
     db.complete_attempt(
         rob,
         a.id,
@@ -117,7 +134,7 @@ def test_users_assign_history_leaderboard(db: Store, bank: ScenarioBank) -> None
             "rank": 1,
             "user": "rob@falcons.test",
             "name": "Rob Rep",
-            "points": 81 + 50,  # best score + the team assignment passed on time
+            "points": 35 + 50,  # a drill at 81 (80-89 tier) + the team assignment passed on time
             "drills": 1,
             "average": 81.0,
             "streak": 0,

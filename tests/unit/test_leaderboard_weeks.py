@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coach_engine.leaderboard import _streak
+from coach_engine.points import streak_length as _streak
 from coach_engine.store.weeks import end_of_day_utc, iso_week, parse_week, shift_week, week_bounds
 
 
