@@ -141,8 +141,8 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
             hashed[i, :WORD_DIM] /= norm
         shape = _shape(s)
         grams = [" ".join(shape[j:j + n]) for n in (1, 2, 3) for j in range(len(shape) - n + 1)]
-        for g in grams:
-            h = zlib.crc32(g.encode("utf-8"))
+        for gram in grams:
+            h = zlib.crc32(gram.encode("utf-8"))
             hashed[i, WORD_DIM + h % (HASH_DIM - WORD_DIM)] += 1.0 if (h >> 31) & 1 else -1.0
         norm = float(np.linalg.norm(hashed[i, WORD_DIM:]))
         if norm:

@@ -56,6 +56,14 @@ class SentenceSigns:
     commas: int = 0
     question: bool = False
 
+    @classmethod
+    def of(cls, words: int, probs: dict[str, float], marks: Sequence[float], commas: int,
+           question: bool) -> SentenceSigns:
+        """From the sentence's ``SIGN_COLUMNS`` values, in that order."""
+        m = dict(zip(SIGN_COLUMNS, (float(v) for v in marks), strict=True))
+        return cls(words, probs, m["meta"], m["markup"], m["speaker"], m["aside"], m["function_share"],
+                   commas=commas, question=question)
+
 
 def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarray:
     """One row of ``GAMING_FEATURES`` for a turn."""

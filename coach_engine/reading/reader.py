@@ -151,8 +151,8 @@ class TurnReader:
                 sr = out.sentences[i]
                 if q > sr.probs[g]:
                     sr.probs[g] = round(q, 3)
-        signs = [SentenceSigns(len(T.words(s.text)), s.probs, *(float(v) for v in marks[i]),
-                               commas=s.text.count(","), question=s.question is not None)
+        signs = [SentenceSigns.of(len(T.words(s.text)), s.probs, marks[i], commas=s.text.count(","),
+                                  question=s.question is not None)
                  for i, s in enumerate(out.sentences)]
         out.gaming = self._gaming(out, turn_features(signs, out.relevance))
         helpful = any(set(s.labels) & HELPFUL for s in out.sentences)

@@ -56,7 +56,7 @@ FORM_ONLY = frozenset({"stuffing"})
 structural features. A stuffed
 reply strings the scenario's own proof points together, so a head that saw the words would learn those
 proof points as stuffing and then flag the honest rep who cites them."""
-GAMING_PRECISION = 0.92
+GAMING_PRECISION = 0.9
 """A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke."""
 
 
@@ -183,7 +183,7 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
         return probs, marks
 
     for scenario, a, b, verdict in turn_spans:
-        signs = [SentenceSigns(len(T.words(samples[i].text)), merged(i)[0], *merged(i)[1],
+        signs = [SentenceSigns.of(len(T.words(samples[i].text)), merged(i)[0], merged(i)[1],
                                commas=samples[i].text.count(","),
                                question=T.question_form(samples[i].text) is not None) for i in range(a, b)]
         rows.append(turn_features(signs, float(x[a:b, cols["sim_buyer"]].max())))
@@ -198,7 +198,8 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
     if len(set(y.tolist())) < 2:
         log("  turn gaming: no gaming and genuine turns to learn from; never read as gaming")
         return {"gaming_weights": np.zeros((1, feats.shape[1]), dtype=np.float32),
-                "gaming_bias": np.zeros(1, dtype=np.float32), "gaming_thresholds": np.full(1, 1.01, np.float32),
+                "gaming_bias": np.zeros(1, dtype=np.float32),
+                "gaming_thresholds": np.full(1, 1.01, np.float32),
                 "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
                 "per_kind": {"turn_gaming": {"positives": int(y.sum()), "note": "too few examples"}}}
     oof_turn = np.zeros(len(y))
@@ -419,8 +420,8 @@ def train(
         f1 = stats["f1"]
         log(f"  {label:22s} n+={pos:4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
             f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
-    cols = {name: emb_dim + HASH_DIM + STRUCT_NAMES.index(name) for name in (*SIGN_COLUMNS, "sim_buyer")}
-    gaming = _fit_gaming(samples, turn_spans, copies_of, oof_all, x, cols, fit_cls=LogisticRegression,
+    sign_at = {name: emb_dim + HASH_DIM + STRUCT_NAMES.index(name) for name in (*SIGN_COLUMNS, "sim_buyer")}
+    gaming = _fit_gaming(samples, turn_spans, copies_of, oof_all, x, sign_at, fit_cls=LogisticRegression,
                          folds=folds, rng=rng, log=log)
     per_label.update(gaming.pop("per_kind"))
     arrays = {"weights": weights, "bias": bias, "thresholds": thresholds,

@@ -35,7 +35,8 @@ def test_lines_are_whole_sentences_with_nothing_pasted_in(bank: ScenarioBank) ->
                 assert line[0].isupper() and line.rstrip()[-1] in ".?!", line
     for sid in bank.ids():
         s = bank.get(sid)
-        for key in ("acknowledges-concern", "explores-concern", "no-discount-first", "respectful", "confirms"):
+        for key in ("acknowledges-concern", "explores-concern", "no-discount-first", "respectful",
+                    "confirms"):
             line = try_instead(s, key)
             assert line and line[0].isupper() and line.rstrip()[-1] in ".?!"
 

@@ -88,9 +88,9 @@ def test_the_turn_head_reads_gaming_by_its_form(text: str, kind: str, ctx: Signa
 @pytest.mark.parametrize("text", [
     "Fair question. Norrland Haulage (40 trucks, two depots) cut idle time by 18% in their first quarter. "
     "What would a cut like that be worth on your routes?",
-    "Fair, the total sits well above the line you planned. If the total is the sticking point, we could start "
-    "with one depot under your own approval limit and show the fuel numbers before anything bigger. Would that "
-    "help?",
+    "Fair, the total sits well above the line you planned. If the total is the sticking point, we could "
+    "start with one depot under your own approval limit and show the fuel numbers before anything bigger. "
+    "Would that help?",
     "No, that's it, thanks.",
 ])
 def test_honest_replies_are_not_gaming(text: str, ctx: SignalContext, embedder: CachedEmbedder) -> None:
