@@ -26,8 +26,8 @@ from coach_engine.identity import Member
 from coach_engine.points import load_rules
 from coach_engine.store import Assignment
 
-KEEP = 0
-"""The review's "keep the grader's score" choice (scores are 1-5)."""
+KEEP = 0  # the review's "keep the grader's score" choice (scores are 1-5); a comment, since Streamlit
+# "magic" would print a bare string on the page
 STATUS_CELL = {"passed": "✅ passed", "in_progress": "🟡 in progress", "not_started": "⬜ not started",
                "overdue": "🔴 overdue"}
 NOT_ASSIGNED = "—"
