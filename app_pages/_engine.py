@@ -196,7 +196,7 @@ def ensure_demo_team() -> None:
                 box.update(label="The demo team could not be created", state="error")
                 st.error(
                     f"The demo team could not be created ({str(exc).splitlines()[0][:200]}). "
-                    "Run `scrimmage team seed-demo` in a terminal, then reload."
+                    "Run `scrimmage seed-demo` in a terminal, then reload."
                 )
                 return
             box.update(label=summary.describe(), state="complete", expanded=False)

@@ -25,6 +25,7 @@ from app_pages._ui import (
 )
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
 from coach_engine.points import load_rules
+from coach_engine.text import count_of
 
 QUICK_TURNS = 4
 PAGE_SIZE = 8
@@ -259,7 +260,7 @@ def unfinished_section(bank: Any) -> None:
         with st.container(border=True):
             st.markdown(f"**{safe(scenario.title)}**")
             st.caption(f"Started {a.started_at:%a %d %b, %H:%M} UTC · "
-                       f"{sum(1 for t in turns if t.role == 'rep')} replies so far")
+                       f"{count_of(sum(1 for t in turns if t.role == 'rep'), 'reply', 'replies')} so far")
             left, right = st.columns(2)
             if left.button("Resume", key=f"practice_resume_{a.id}", type="primary", width="stretch"):
                 st.session_state.practice_quick = a.mode == "warmup"

@@ -21,7 +21,7 @@ except Exception as exc:
     friendly_error("The team list could not be loaded", exc, "Check SCRIMMAGE_DATA_DIR, then reload.")
     st.stop()
 if not members:
-    empty_state("No team members yet. Run `scrimmage team seed-demo`, then reload this page.")
+    empty_state("No team members yet. Run `scrimmage seed-demo`, then reload this page.")
     st.stop()
 
 st.subheader("Who's practising?")

@@ -27,6 +27,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .datafiles import load_model_text
+from .text import count_of
 
 __all__ = [
     "Mode",
@@ -197,7 +198,7 @@ def _tiers(rule: ModeRule) -> str:
 
 
 def _replies(n: int) -> str:
-    return f"{n} {'reply' if n == 1 else 'replies'}"
+    return count_of(n, "reply", "replies")
 
 
 def rules_markdown(rules: PointRules) -> str:

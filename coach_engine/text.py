@@ -23,7 +23,10 @@ __all__ = [
     "NUMBER",
     "Structure",
     "content_words",
+    "count_of",
+    "function_share",
     "has_negation",
+    "is_function_word",
     "is_question",
     "question_form",
     "sentence_spans",
@@ -193,3 +196,8 @@ def structure() -> Structure:
         speaker=re.compile(data["speaker"]),
         aside=re.compile(data["aside"]),
     )
+
+
+def count_of(n: int, one: str, many: str) -> str:
+    """"1 reply", "2 replies": a count with its noun agreeing."""
+    return f"{n} {one if n == 1 else many}"
