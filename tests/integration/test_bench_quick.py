@@ -3,8 +3,9 @@
 Not a timing test: figures depend on the machine, so this only checks that
 the command finishes (under the issue's two minutes, with headroom for a busy
 CI box), prints one JSON object with every figure name from the catalog,
-each either a value (median, p95, unit, n) or an explicit error, plus the
-machine entry — and never a traceback.
+each a value (median, p95, unit, n) — or, only for a figure that needs a
+service it was not given, an explicit "skipped: ..." — plus the machine
+entry, and never a traceback.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ def test_bench_quick_json_reports_every_figure(tmp_path: Path) -> None:
     for name in CATALOG:
         fig = data[name]
         if "error" in fig:
-            assert isinstance(fig["error"], str) and fig["error"], name
+            # Offline, every figure is measured; only one that needs a service it was not given (a
+            # PostgreSQL URL) may be skipped, and it says so. A failed measurement fails the test.
+            assert isinstance(fig["error"], str) and fig["error"].startswith("skipped: "), (name, fig)
             continue
         assert {"median", "p95", "unit", "n"} <= set(fig), (name, fig)
         assert fig["n"] >= 1 and fig["unit"] == CATALOG[name].unit, (name, fig)
