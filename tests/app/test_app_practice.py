@@ -41,16 +41,20 @@ def test_a_drill_runs_turn_by_turn_and_ends_on_the_scorecard(open_app):
     at.button(key="practice_start").click().run()
     assert not at.exception
     assert len(at.chat_message) == 1  # the buyer's opening
-    at.chat_input(key="practice_reply").set_value(
-        "That's a fair concern. What's behind the number you set aside for routing software?"
-    ).run()
+    reply = "That's a fair concern. What's behind the number you set aside for routing software?"
+    at.chat_input(key="practice_reply").set_value(reply).run()
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
     at.button(key="practice_end").click().run()
     assert not at.exception
     at.button(key="practice_grade").click().run()
     assert not at.exception
-    assert at.session_state["shared_result"]["scorecard"].overall >= 0
+    card = at.session_state["shared_result"]["scorecard"]
+    assert 0 < card.overall <= 100  # a real question about the objection earns something
+    assert {s.id for s in card.skills} >= {"listen-acknowledge", "explore"}
+    explore = next(s for s in card.skills if s.id == "explore")
+    quotes = [e.quote for c in explore.checks if c.passed for e in c.evidence]
+    assert quotes and all(q in reply for q in quotes)  # the evidence is the rep's own words
 
 
 def test_rep_text_is_never_rendered_as_markup(open_app):

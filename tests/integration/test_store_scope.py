@@ -155,9 +155,11 @@ def test_wrong_user_is_refused(
 def test_allowed_users_can_read(
     store: Store, team: Team, world: SimpleNamespace, name: str, call: Callable[..., Any], allowed: set[str]
 ) -> None:
+    """Every allowed role gets an answer, not a refusal and not nothing."""
     who = _who(team)
     for role in sorted(allowed):
-        call(store, who[role], team, world)
+        result = call(store, who[role], team, world)
+        assert result is not None, f"{name}: {role} got no answer"
 
 
 def test_allowed_users_can_write(
