@@ -42,7 +42,6 @@ HELPFUL = frozenset({
 PASSIVE_MAX_WORDS = 8
 MONOLOGUE_WORDS = 125
 RUN_ON_WORDS = 50
-GAMING_LABELS = GAMING_KINDS
 MIN_STUFFED_WORDS = 8
 """Stuffing strings several cue phrases together; a turn shorter than this cannot."""
 
@@ -146,7 +145,7 @@ class TurnReader:
         for j, (i, _) in enumerate(disguised):
             row = len(sents) + j
             marks[i] = np.maximum(marks[i], marks[row])
-            for g in GAMING_LABELS:
+            for g in GAMING_KINDS:
                 q = float(probs[row][li[g]])
                 sr = out.sentences[i]
                 if q > sr.probs[g]:

@@ -183,7 +183,7 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
         return probs, marks
 
     for scenario, a, b, verdict in turn_spans:
-        signs = [SentenceSigns.of(len(T.words(samples[i].text)), merged(i)[0], merged(i)[1],
+        signs = [SentenceSigns.of(len(T.words(samples[i].text)), *merged(i),
                                commas=samples[i].text.count(","),
                                question=T.question_form(samples[i].text) is not None) for i in range(a, b)]
         rows.append(turn_features(signs, float(x[a:b, cols["sim_buyer"]].max())))
