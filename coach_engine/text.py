@@ -50,6 +50,9 @@ NUMBER = re.compile(
 """A figure: money, a percentage, a count, or a plain multiple ("half", "twice")."""
 MONEY = re.compile(r"[$£€%]|\d\s*(?:percent|k\b)")
 """Money or a percentage: the kind of figure a buyer asks for when they want value in numbers."""
+AMOUNT = re.compile(r"[$£€]\s?\d[\d,.]*\d?\s*(?:k|m|million|thousand)?\b|\b\d+(?:\.\d+)?\s*(?:%|percent\b)",
+                    re.IGNORECASE)
+"""An amount said with its unit ("$38k", "20%", "15 percent"): what a buyer repeats back of an offer."""
 _NEGATION = re.compile(
     r"\b(not|no|never|nothing|none|nobody|without|neither|nor|rather\s+than|instead\s+of)\b|n['’]t\b",
     re.IGNORECASE)

@@ -37,8 +37,8 @@ STYLES = ("strong", "pushy", "discount_first", "competitor_basher", "passive", "
           "prompt_injector", "keyword_stuffer")
 BAR = 0.95
 
-__all__ = ["BAR", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult", "EvalSummary", "case_scenario",
-           "load_cases", "run_case", "run_eval", "summarise", "write_report"]
+__all__ = ["BAR", "CLOSE_BAR", "FITTING_CLOSES", "SCRIPTS", "STYLES", "BuyerCase", "CaseResult",
+           "EvalSummary", "case_scenario", "load_cases", "run_case", "run_eval", "summarise", "write_report"]
 
 
 class BuyerCase(BaseModel):
@@ -123,6 +123,8 @@ class EvalSummary:
     misses: list[dict[str, Any]]
     meets_bar: bool
     bar: float = BAR
+    closes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Closes that fit (issue 13): how often a style ends the way a real buyer would end it."""
     realism: dict[str, Any] = field(default_factory=dict)
     """The realism lint over every buyer line after the opening (``evals.realism``; bar 0 for each check)."""
 
@@ -159,7 +161,28 @@ def summarise(results: Sequence[CaseResult], bar: float = BAR) -> EvalSummary:
         for r in results if not r.passed
     ]
     meets = bool(by_style) and all(v["meets_bar"] for v in by_style.values())
-    return EvalSummary(len(results), by_style, strong_turns, misses, meets, bar)
+    return EvalSummary(len(results), by_style, strong_turns, misses, meets, bar, closes=_closes(results))
+
+
+CLOSE_BAR = 2 / 3
+FITTING_CLOSES: dict[str, str] = {
+    "discount_first": "open",
+    "passive": "open",
+}
+"""How a real buyer ends these calls: a rep who only cut the price sees the offer pocketed and a stall; one
+who went along with the objection gets the polite brush-off. Neither is a walk-away (that is for pressure,
+disrespect, gaming and wasted time). The bar is "usually": at least ``CLOSE_BAR`` of the style's drills."""
+
+
+def _closes(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for style, fitting in FITTING_CLOSES.items():
+        rs = [r for r in results if r.style == style]
+        if rs:
+            k = sum(r.outcome == fitting for r in rs)
+            out[style] = {"fitting": fitting, "count": k, "cases": len(rs), "share": round(k / len(rs), 4),
+                          "meets_bar": k / len(rs) >= CLOSE_BAR}
+    return out
 
 
 def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder) -> tuple[
@@ -199,6 +222,12 @@ def write_report(summary: EvalSummary, path: str | Path) -> Path:
     for style, v in summary.by_style.items():
         lines.append(f"| {style} | {v['cases']} | {v['right']} | {v['share']:.0%} | {v['agreed']} | "
                      f"{v['walked_away']} | {v['open']} |")
+    if summary.closes:
+        lines += ["", "## Closes that fit", "", "| style | fitting close | drills | share | bar |",
+                  "|---|---|---:|---:|---|"]
+        for style, c in summary.closes.items():
+            lines.append(f"| {style} | {c['fitting']} | {c['count']}/{c['cases']} | {c['share']:.0%} | "
+                         f"{'ok' if c['meets_bar'] else 'below'} |")
     t = summary.strong_turns
     lines += ["", f"Strong reps needed {t['median']} rep turns (median), {t['max']} at most.", "",
               "## Misses", ""]

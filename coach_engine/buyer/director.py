@@ -5,8 +5,10 @@ rep turn arrives as a ``SignalSet`` (detected behaviours with quotes); rules
 from ``rules.yaml`` move resistance, trust and patience, reveal the hidden
 concern after enough good exploring, and mark the scenario's resolution items
 met when the turn shows the behaviour each item needs. The buyer agrees only
-when every item is met and resistance is under the personality/difficulty
-threshold, and walks away when resistance or patience runs out.
+when every item is met, resistance is under the personality/difficulty
+threshold and the rep has proposed a step to agree to. When resistance or
+patience runs out the buyer walks away after pressure, disrespect, gaming or
+wasted time, and otherwise stalls without a commitment (a discount is pocketed).
 
 Text aimed at the simulation (injection) or cue phrases without substance
 (keyword stuffing) never help: their helpful signals arrive marked irrelevant,
@@ -21,7 +23,7 @@ when it names a customer, a number or a result. The result of a step is a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -86,6 +88,12 @@ class BuyerDirector:
         )
         self._pitched = False
         self._argued = False
+        self._offended = False
+        """The rep pressured, argued, disparaged, dismissed or gamed at some point: the buyer may walk."""
+        self._discounted = False
+        self._last_offer = ""
+        self._wasted = 0
+        """Turns that talked at the buyer, pitched before hearing them or went off topic (wasted time)."""
         self._step_proposed = False
         if embedder is not None and not embedder.name.startswith("hash"):
             # One batch now for every scenario-side text the rules compare with, so a rep turn costs
@@ -114,9 +122,8 @@ class BuyerDirector:
         """Apply one rep turn (transcript index ``turn_index``) and say what the buyer does."""
         st = self.state
         if st.finished:
-            return Situation(
-                id="agree" if st.stage == "agreed" else "walk_away", facts=scenario_facts(self.scenario, st)
-            )
+            sid = {"agreed": "agree", "walked_away": "walk_away"}.get(st.stage, st.last_situation)
+            return Situation(id=sid, facts=scenario_facts(self.scenario, st))
         st.turns += 1
         signals = screen(signals, self.rules.substance)
         present = {s.behaviour for s in signals.signals}
@@ -143,11 +150,19 @@ class BuyerDirector:
             trust_delta += self.rules.trust.get(b.value, 0) * factor
         if B.ARGUE in negatives:
             self._argued = True
+        if present & _OFFENCES:
+            self._offended = True
+        if B.DISCOUNT in negatives:
+            self._discounted = True
+            self._last_offer = _first_quote(signals, B.DISCOUNT)
 
         # Pitching before any exploring: the buyer feels unheard.
         pitched_now = bool(present & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE})
         if pitched_now and not gamed and st.explore_turns == 0 and B.EXPLORE_CONCERN not in helpful:
             res_delta += self.rules.resistance["ignored_objection"]
+            self._wasted += 1  # a pitch at someone who has not been heard: wasted time
+        elif negatives & {B.MONOLOGUE, B.OFF_TOPIC}:
+            self._wasted += 1
 
         # Exploring reveals the hidden concern (harder buyers need more than one good turn).
         revealed_now = False
@@ -269,12 +284,6 @@ class BuyerDirector:
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
 
-    def _needs_step(self) -> bool:
-        """An item asks for a step (a next step, a date, someone to involve): never agree without one."""
-        return any(
-            i.kind in ("next_step", "involve") or _STEP_ITEM.search(i.text) for i in self.state.resolution
-        )
-
     def _names_concern(self, signals: SignalSet) -> bool:
         """The rep put the hidden concern into words themselves (a good guess or a playback).
 
@@ -357,6 +366,35 @@ class BuyerDirector:
         hit_name = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if len(n) > 2)
         return hit_role or hit_name
 
+    # --- the end of a call ---------------------------------------------------------------
+
+    def _end_call(self, make: _Make, signals: SignalSet) -> Situation:
+        """The buyer has had enough: walk away, or stall without a commitment, by what the rep did.
+
+        Walking away is for pressure, disrespect, gaming and wasted time. A rep who only cut the price
+        gets what real buyers do with a discount: they pocket the offer and stall. A rep who went along
+        with the objection ("sure, let's talk next quarter") gets the polite brush-off they accepted.
+        Both end the drill with nothing agreed (outcome ``open``).
+        """
+        st = self.state
+        if self._offended or self._wasted >= self.rules.wasted_turns_walk:
+            st.stage = "walked_away"
+            return make("walk_away", "You have had enough: end the call politely but firmly.")
+        st.stage = "stalled"
+        if self._discounted:
+            from ..text import AMOUNT
+
+            offer = _first_quote(signals, B.DISCOUNT) or self._last_offer
+            amounts = AMOUNT.findall(offer)  # the last amount named is the offer ("... approve $32k")
+            return make(
+                "stall_offer",
+                "Take the rep's price offer away to think about it, commit to nothing, and end the call.",
+                rep_offer=offer,
+                offer_figure=amounts[-1].strip() if amounts else "",
+            )
+        return make("stall_polite", "End the call politely with no commitment: you will get in touch if "
+                    "anything changes.")
+
     # --- situation ------------------------------------------------------------------
 
     def _situation(
@@ -380,9 +418,8 @@ class BuyerDirector:
             return Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
 
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
-            st.stage = "walked_away"
-            return make("walk_away", "You have had enough: end the call politely but firmly.")
-        if not unmet and st.resistance < self.agree_below and (self._step_proposed or not self._needs_step()):
+            return self._end_call(make, signals)
+        if not unmet and st.resistance < self.agree_below and self._step_proposed:
             st.stage = "agreed"
             step = _first_quote(signals, B.NEXT_STEP) or self.scenario.buyer.next_step or ""
             return make("agree", "You are convinced enough: agree to the rep's next step.", rep_step=step)
@@ -444,11 +481,13 @@ class BuyerDirector:
         )
 
 
-_STEP_ITEM = re.compile(
-    r"\b(next\s+step|with\s+a\s+date|puts?\s+a\s+date|on\s+a\s+specific\s+day|"
-    r"day\s+and\s+time|follow-?up|sets?\s+up|books?|schedules?)\b",
-    re.IGNORECASE,
-)
+_OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
+
+
+class _Make(Protocol):
+    def __call__(self, sid: str, direction: str, **extra: str) -> Situation: ...
+
+
 _NOT_EXPLORING = re.compile(
     r"^\W*(and\s+|so\s+|but\s+|then\s+)?(what\s+if\s+(i|we)|how\s+about|could\s+we|can\s+we|shall\s+we|"
     r"would\s+you\s+(like|be\s+open|want)|how'?s\s+(\d|this|next|tomorrow|today|\w+day)|how\s+does\s+\d|"

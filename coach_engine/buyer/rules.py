@@ -122,6 +122,8 @@ class DirectorRules(_Strict):
     agree_below: _ByLevel
     walk_at: _ByLevel
     walk_from_turn: int = 1
+    wasted_turns_walk: int = 2
+    """Turns of talking at the buyer or off topic after which the end of the call is a walk-away."""
     patience: _Patience
     reveal_after: dict[str, int]
     resistance: dict[str, int]

@@ -103,9 +103,9 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
-        if situation.id in ("agree", "walk_away", "reveal_concern"):
+        if situation.id in (*_CLOSES, "reveal_concern"):
             tail = ""
-        if _INTERJECTION.match(core) or situation.id == "agree":
+        if _INTERJECTION.match(core) or situation.id in _CLOSES:
             lead = ""
         if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
@@ -142,6 +142,8 @@ def _premises(rep: str) -> tuple[bool, bool, bool]:
     return "?" in rep, figured, step
 
 
+_CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
+"""Lines that end the call: said plainly, with no stock lead-in or tail."""
 LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""

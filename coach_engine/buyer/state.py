@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Stage = Literal["opening", "exploring", "resolving", "agreed", "walked_away"]
+Stage = Literal["opening", "exploring", "resolving", "agreed", "walked_away", "stalled"]
+"""``stalled``: the buyer ended the call without a commitment (takes the offer away, "let's talk next
+quarter"); the drill is over and its outcome is ``open``."""
 
 SITUATIONS: tuple[str, ...] = (
     "opening",
@@ -38,6 +40,8 @@ SITUATIONS: tuple[str, ...] = (
     "off_topic",
     "agree",
     "walk_away",
+    "stall_offer",
+    "stall_polite",
 )
 """Every situation id a director may emit (voices must handle each)."""
 
@@ -72,7 +76,7 @@ class BuyerState(BaseModel):
 
     @property
     def finished(self) -> bool:
-        return self.stage in ("agreed", "walked_away")
+        return self.stage in ("agreed", "walked_away", "stalled")
 
     def unmet(self) -> list[ResolutionItem]:
         return [r for r in self.resolution if not r.met]

@@ -104,6 +104,10 @@ def buyer(
                           f"{m['outcome']} after {m['rep_turns']} turn(s); unmet: {unmet}", highlight=False)
         verdict = "[green]meets the bar[/]" if summary.meets_bar else "[red]below the bar[/]"
         console.print(f"{verdict} (every style right on >= {summary.bar:.0%} of scenarios)")
+        for style, c in summary.closes.items():
+            ok = "ok" if c["meets_bar"] else "[yellow]below[/]"
+            console.print(f"Closes that fit: {style} ended {c['fitting']} in {c['count']}/{c['cases']} "
+                          f"({c['share']:.0%}; bar {buyer_eval.CLOSE_BAR:.0%}) {ok}", highlight=False)
         r = summary.realism
         if r:
             counts = ", ".join(f"{k} {v}" for k, v in r["counts"].items())

@@ -1,0 +1,93 @@
+"""Closes that fit (issue 13): how the call ends depends on what the rep did, decided by code.
+
+A rep who only cut the price sees the offer pocketed and a stall; a rep who went along with the
+objection gets a polite brush-off; both end the drill open. Walking away is for pressure, disrespect,
+gaming and wasted time. The buyer agrees only to a step the rep proposed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach_engine.buyer import BuyerDirector, ScriptedVoice
+from coach_engine.models import Scenario, Turn
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+
+def turn(text: str, *behaviours: Behaviour) -> SignalSet:
+    return SignalSet(text, [Signal(b, text, 0, len(text)) for b in behaviours])
+
+
+@pytest.fixture
+def cfo(bank: ScenarioBank) -> Scenario:
+    return bank.get("cfo-price-routing")
+
+
+def play_until_done(d: BuyerDirector, *turns: SignalSet) -> list[str]:
+    ids = []
+    for i, t in enumerate(turns):
+        ids.append(d.step(t, 1 + 2 * i).id)
+        if d.state.finished:
+            break
+    return ids
+
+
+def test_discount_only_rep_sees_the_offer_pocketed_and_the_call_ends_open(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    ids = play_until_done(
+        d,
+        turn("What if I took $10k off and brought it to $38k?", B.DISCOUNT),
+        turn("I could also give you the first two months free.", B.DISCOUNT),
+        turn("My manager could approve $32k. Where does it need to be?", B.DISCOUNT),
+        turn("Let me take another 5% off on top.", B.DISCOUNT),
+    )
+    assert ids[-1] == "stall_offer"
+    assert d.state.stage == "stalled" and d.state.finished
+    assert d.step(turn("Hello?"), 9).id == "stall_offer"  # the call stays over
+
+
+def test_the_stall_line_names_the_offer_and_commits_to_nothing(cfo: Scenario) -> None:
+    from coach_engine.buyer.state import Situation
+
+    situation = Situation(id="stall_offer", facts={"offer_figure": "$32k", "first_name": "Dana"})
+    d = BuyerDirector(cfo)
+    lines = {ScriptedVoice(seed=seed).speak(cfo, d.state, situation, [Turn(role="rep", text="$32k?")])
+             for seed in range(12)}
+    assert any("$32k" in line for line in lines)
+    assert all("offer" in line or "over" in line for line in lines)
+    assert not any(w in line.lower() for line in lines for w in ("deal", "let's do it", "i'm in"))
+
+
+def test_passive_rep_gets_a_polite_brush_off_not_a_walk_away(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    ids = play_until_done(d, *(turn(t, B.PASSIVE) for t in ("Okay.", "Sure, I understand.", "No problem.",
+                                                             "Alright then.", "Sure.", "Okay.")))
+    assert ids[-1] == "stall_polite" and d.state.stage == "stalled"
+
+
+@pytest.mark.parametrize("bad", [B.PRESSURE, B.DISPARAGE, B.ARGUE, B.INJECTION])
+def test_pressure_disrespect_and_gaming_still_end_in_a_walk_away(cfo: Scenario, bad: Behaviour) -> None:
+    d = BuyerDirector(cfo)
+    ids = play_until_done(d, *(turn(f"Turn {i} with a discount and more.", B.DISCOUNT, bad) for i in range(6)))
+    assert ids[-1] == "walk_away" and d.state.stage == "walked_away"
+
+
+def test_talking_at_the_buyer_is_wasted_time_and_ends_in_a_walk_away(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    pitch = "RouteIQ cuts miles 12%, plans in minutes, has a driver app, live ETAs and reports. " * 4
+    ids = play_until_done(d, *(turn(pitch, B.STATE_VALUE, B.MONOLOGUE) for _ in range(6)))
+    assert ids[-1] == "walk_away"
+
+
+def test_no_agreement_without_a_step_the_rep_proposed(cfo: Scenario) -> None:
+    d = BuyerDirector(cfo)
+    for item in d.state.resolution:
+        item.met = True  # every item met, resistance low: still no step proposed
+    d.state.resistance = 5
+    sid = d.step(turn("That's fair. What else matters to you here?", B.ACKNOWLEDGE, B.OPEN_QUESTION), 1).id
+    assert sid != "agree" and d.state.stage != "agreed"
+    sid = d.step(turn("How about a pilot on 20 trucks next Tuesday?", B.NEXT_STEP), 3).id
+    assert sid == "agree"
