@@ -111,7 +111,7 @@ def load_model_file(path: Path, model: type[M]) -> M:
 def validation_problems(exc: ValidationError, model: type[BaseModel], source: str) -> list[Problem]:
     """Translate pydantic's errors into one plain sentence each."""
     problems: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    for err in _collapse_union_branches(exc.errors(include_url=False)):
         loc = [str(p) for p in err["loc"]]
         field = _field_path(err["loc"])
         kind = err["type"]
@@ -135,6 +135,12 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
             )
         elif kind == "string_too_short":
             msg = "must not be empty"
+        elif kind == "string_too_long" and isinstance(given, str):
+            limit = err.get("ctx", {}).get("max_length")
+            msg = f"is {len(given):,} characters long; the limit is {limit:,} characters"
+        elif kind == "too_long" and isinstance(given, list | dict):
+            limit = err.get("ctx", {}).get("max_length")
+            msg = f"has {len(given):,} items; the limit is {limit:,}"
         elif kind == "string_pattern_mismatch":
             msg = (
                 f"{given!r} is not a valid slug: use lowercase letters, digits and single hyphens "
@@ -156,6 +162,33 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
                 msg += f" (got {given!r})"
         problems.append(Problem(source, field, msg))
     return problems
+
+
+_SHAPE_ERRORS = {"model_type", "model_attributes_type", "string_type", "dict_type", "list_type"}
+
+
+def _is_branch_tag(part: Any) -> bool:
+    """Pydantic tags a union's per-branch errors with the branch: ``str``, ``constrained-str`` or a model."""
+    return isinstance(part, str) and (part in ("str", "constrained-str") or part[:1].isupper())
+
+
+def _collapse_union_branches(errors: list[Any]) -> list[Any]:
+    """One error per place: of a union's branches, keep those that fit the input's shape, untagged.
+
+    ``resolution: [<a 400-character line>]`` fails both "text" (too long) and "mapping" (wrong shape);
+    the manager wrote text, so only "too long" is news to them.
+    """
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if not _is_branch_tag(p))
+        groups.setdefault(loc, []).append({**err, "loc": loc})
+    out: list[Any] = []
+    for loc, group in groups.items():
+        fitting = [e for e in group if e["type"] not in _SHAPE_ERRORS]
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other in groups)
+        if fitting or not deeper:  # a shape error is dropped when another branch got further in
+            out.extend(fitting or group[:1])
+    return out
 
 
 def _describe(value: Any) -> str:

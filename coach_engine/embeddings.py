@@ -40,6 +40,7 @@ __all__ = [
     "OpenAIEmbedder",
     "cosine",
     "get_embedder",
+    "is_semantic",
     "packaged_model_path",
     "process_embedder",
 ]
@@ -49,6 +50,9 @@ __all__ = [
 class Embedder(Protocol):
     name: str
     dim: int
+    semantic: bool
+    """Whether nearby vectors mean nearby meanings: paths that compare meanings are off when it is not
+    (the unit tests' hash embedder), declared by each backend rather than guessed from its name."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed texts into an (n, dim) array of L2-normalised float32 rows."""
@@ -60,6 +64,11 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
+
+
+def is_semantic(embedder: object | None) -> bool:
+    """True for an embedder whose similarities mean something (an object without the flag is trusted)."""
+    return embedder is not None and bool(getattr(embedder, "semantic", True))
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -95,6 +104,8 @@ def _load_sentence_transformer(model: str) -> Any:
 class LocalEmbedder:
     """sentence-transformers on CPU; the model is loaded on first use."""
 
+    semantic = True
+
     dim = 384
 
     def __init__(self, model: str | None = None, batch_size: int = 64):
@@ -126,6 +137,8 @@ class LocalEmbedder:
 class OpenAIEmbedder:
     """OpenAI (or compatible) embeddings through an injected client."""
 
+    semantic = True
+
     def __init__(self, client: Any, model: str = "text-embedding-3-small", dim: int = 1536):
         self.client = client
         self.model = model
@@ -144,6 +157,8 @@ _TOKEN = re.compile(r"[a-z0-9$%]+")
 
 class HashEmbedder:
     """Deterministic hashed bag of words + character trigrams. For tests: not semantic."""
+
+    semantic = False
 
     def __init__(self, dim: int = 256):
         self.dim = dim
@@ -174,6 +189,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.semantic = is_semantic(inner)
         self.maxsize = maxsize
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()

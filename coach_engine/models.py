@@ -39,6 +39,37 @@ Role = Literal["buyer", "rep"]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+# Length limits for what managers write (issue 15: a 20,000-character title saved). Generous — about
+# three times the longest field in the shipped bank — so they stop accidents and pastes, never prose;
+# the studio and ``scrimmage scenarios validate`` both get them from these types.
+NAME_CHARS, TITLE_CHARS, LINE_CHARS, TAG_CHARS = 80, 120, 300, 40
+OPENING_CHARS, CONCERN_CHARS, CONTEXT_CHARS = 600, 1000, 1500
+LIST_ITEMS, TAG_ITEMS = 10, 12
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_CHARS)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_CHARS)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_CHARS)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_CHARS)]
+Opening = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=OPENING_CHARS)]
+Concern = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CONCERN_CHARS)]
+Context = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CONTEXT_CHARS)]
+
+ItemKind = Literal[
+    "acknowledge",
+    "explore",
+    "uncover",
+    "tie_number",
+    "tie",
+    "proof",
+    "respect_incumbent",
+    "alternatives",
+    "involve",
+    "next_step",
+    "confirm",
+    "check_other",
+]
+"""What a resolution item asks of the rep (``buyer/items.py`` reads free text into one of these)."""
+ITEM_KINDS: tuple[str, ...] = ItemKind.__args__  # type: ignore[attr-defined]
+
 
 class _FileModel(BaseModel):
     """Base for models loaded from hand-written files: unknown fields are errors."""
@@ -47,45 +78,68 @@ class _FileModel(BaseModel):
 
 
 class Product(_FileModel):
-    name: Text
-    summary: Text
-    value_points: Annotated[list[Text], Field(min_length=1)]
-    proof_points: list[Text] = Field(default_factory=list)
+    name: Name
+    summary: Line
+    value_points: Annotated[list[Line], Field(min_length=1, max_length=LIST_ITEMS)]
+    proof_points: Annotated[list[Line], Field(max_length=LIST_ITEMS)] = Field(default_factory=list)
+
+
+class ResolutionSpec(_FileModel):
+    """A resolution item with its kind said outright (``- text: ...`` / ``kind: proof``)."""
+
+    text: Line
+    kind: ItemKind | None = None
 
 
 class Buyer(_FileModel):
-    name: Text
-    role: Text
-    company: Text
+    name: Name
+    role: Title
+    company: Title
     personality: Personality = "analytical"
-    opening: Text
-    hidden_concern: Text
-    concern_lines: Annotated[list[Text], Field(max_length=5)] = Field(default_factory=list)
+    opening: Opening
+    hidden_concern: Concern
+    concern_lines: Annotated[list[Opening], Field(max_length=5)] = Field(default_factory=list)
     """Optional: the concern as this buyer would say it, in stages (a hint, the story, the stake), in the
     first person. Without them the buyer words the concern from ``hidden_concern``."""
-    resolution: Annotated[list[Text], Field(min_length=1)]
-    next_step: Text | None = None
+    resolution: Annotated[list[Line | ResolutionSpec], Field(min_length=1, max_length=LIST_ITEMS)]
+    """What resolves the objection, in the manager's words; an item may be ``{text, kind}`` to say
+    which requirement it is rather than leave it to the reading (``ITEM_KINDS``)."""
+    next_step: Line | None = None
+    facts: Annotated[dict[Name, Opening], Field(max_length=30)] = Field(default_factory=dict)
+    """Optional: what the buyer can be asked about, topic -> the answer in the buyer's own words
+    ("fleet size": "We run 85 trucks out of two yards."). Asked about something not here, the buyer
+    answers as a person would, without inventing a figure."""
+
+    @property
+    def items(self) -> list[ResolutionSpec]:
+        """Every resolution item as ``ResolutionSpec`` (plain strings have no explicit kind)."""
+        return [r if isinstance(r, ResolutionSpec) else ResolutionSpec(text=r) for r in self.resolution]
+
+    @property
+    def resolution_texts(self) -> list[str]:
+        return [r.text for r in self.items]
 
 
 class Scenario(_FileModel):
     """One practice scenario: a buyer, their objection and what resolves it."""
 
     id: Slug
-    title: Text
+    title: Title
     objection: Objection
     difficulty: Difficulty = "medium"
     rubric: Slug = "objection-handling"
-    context: Text
+    context: Context
     product: Product
     buyer: Buyer
     max_turns: Annotated[int, Field(ge=1, le=30)] = 8
-    tags: list[Text] = Field(default_factory=list)
+    tags: Annotated[list[Tag], Field(max_length=TAG_ITEMS)] = Field(default_factory=list)
 
     def content_hash(self) -> str:
         """A short hash of the scenario's content: attempts record which version they ran."""
         data = self.model_dump(mode="json")
-        if not data["buyer"].get("concern_lines"):
-            data["buyer"].pop("concern_lines", None)  # an optional field left out keeps the old hash
+        for optional in ("concern_lines", "facts"):
+            if not data["buyer"].get(optional):
+                data["buyer"].pop(optional, None)  # an optional field left out keeps the old hash
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
@@ -191,6 +245,10 @@ class Transcript(BaseModel):
     def rep_turns(self) -> list[tuple[int, Turn]]:
         return [(i, t) for i, t in enumerate(self.turns) if t.role == "rep"]
 
+    def reply_numbers(self) -> dict[int, int]:
+        """Turn index -> the rep's reply number (1, 2, ...): what a rep calls "my second reply"."""
+        return {i: n for n, (i, _) in enumerate(self.rep_turns(), start=1)}
+
 
 class Evidence(BaseModel):
     turn: int
@@ -287,3 +345,7 @@ class Scorecard(BaseModel):
             if s.id == skill_id:
                 return s
         raise KeyError(skill_id)
+
+    def flagged_turns(self) -> set[int]:
+        """The transcript turns the grader marked with an anti-pattern (discounting first, pressure ...)."""
+        return {ev.turn for s in self.skills for hit in s.anti_patterns for ev in hit.evidence}

@@ -239,7 +239,9 @@ def _prototype_matrix(embedder: Embedder, rules: _Rules) -> tuple[list[Behaviour
 
 def _semantic(embedder: Embedder) -> bool:
     """Hashing embeddings are not semantic: similarity-only judgements are skipped with them."""
-    return not embedder.name.startswith("hash")
+    from .embeddings import is_semantic
+
+    return is_semantic(embedder)
 
 
 def _scenario_texts(ctx: SignalContext) -> dict[str, list[str]]:

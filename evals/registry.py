@@ -26,7 +26,7 @@ Status = Literal["train", "dev", "test", "report", "sealed"]
 class EvalSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
-    kind: Literal["reading", "grader", "buyer"]
+    kind: Literal["reading", "grader", "buyer", "items"]
     path: str
     status: Status
     author: str

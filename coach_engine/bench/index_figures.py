@@ -48,6 +48,7 @@ class TimedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
+        self.semantic = bool(getattr(inner, "semantic", True))
         self.seconds = 0.0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -27,10 +27,13 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
+from .facts import Answer, FactBook
+from .items import scenario_items
 from .persona import scenario_facts
-from .rules import DirectorRules, classify_item, load_rules
+from .rules import DirectorRules, load_rules
 from .state import BuyerState, ResolutionItem, Situation
 from .substance import fragment_spans, screen, specific
 
@@ -60,6 +63,8 @@ _WANT = {
     "involve": "want_next_step",
     "confirm": "want_next_step",
     "check_other": "want_next_step",
+    "respect_incumbent": "restate_objection",
+    "alternatives": "want_numbers",
     "general": "want_next_step",
 }
 
@@ -81,13 +86,11 @@ class BuyerDirector:
             resistance=self.rules.start.resistance[d],
             trust=self.rules.start.trust[d],
             patience=self.rules.start_patience(d, p),
-            resolution=[
-                ResolutionItem(text=t, kind=classify_item(t, self.rules, embedder))
-                for t in scenario.buyer.resolution
-            ],
+            resolution=[ResolutionItem(text=r.text, kind=r.kind) for r in scenario_items(scenario, embedder)],
         )
         self._pitched = False
         self._argued = False
+        self._disparaged = False
         self._offended = False
         """The rep pressured, argued, disparaged, dismissed or gamed at some point: the buyer may walk."""
         self._discounted = False
@@ -95,10 +98,10 @@ class BuyerDirector:
         self._wasted = 0
         """Turns that talked at the buyer, pitched before hearing them or went off topic (wasted time)."""
         self._step_proposed = False
-        if embedder is not None and not embedder.name.startswith("hash"):
+        if embedder is not None and is_semantic(embedder):
             # One batch now for every scenario-side text the rules compare with, so a rep turn costs
             # one embedding call (the detectors'); the director's checks then hit the cache.
-            items = list(scenario.buyer.resolution)
+            items = scenario.buyer.resolution_texts
             embedder.embed(
                 [
                     *items,
@@ -108,6 +111,11 @@ class BuyerDirector:
                 ]
             )
         self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
+        self.factbook = FactBook(scenario.buyer.facts, embedder,
+                                 min_similarity=self.rules.similarity.fact_question)
+        self._answered: set[str] = set()
+        self._found: Answer | None = None
+        self._no_figure_said = False
 
     # --- public -------------------------------------------------------------------
 
@@ -152,6 +160,8 @@ class BuyerDirector:
             self._argued = True
         if present & _OFFENCES:
             self._offended = True
+        if B.DISPARAGE in present:
+            self._disparaged = True
         if B.DISCOUNT in negatives:
             self._discounted = True
             self._last_offer = _first_quote(signals, B.DISCOUNT)
@@ -167,7 +177,12 @@ class BuyerDirector:
         # Exploring reveals the hidden concern (harder buyers need more than one good turn).
         revealed_now = False
         pitching = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF})
-        asking = _exploring(signals, helpful)
+        # A plain question a fact answers ("How many trucks do you run?") is about the buyer's situation, not
+        # the reason behind the objection: it gets its answer and does not draw the concern out.
+        self._found = None if gamed else self.factbook.answer(signals.text, self._answered)
+        found = self._found
+        situational = found.question if found is not None and found.topic and found.by_meaning else ""
+        asking = _exploring(signals, helpful, situational)
         explored = not strong_neg and (
             B.EXPLORE_CONCERN in asking
             or (B.OPEN_QUESTION in asking and not pitching)
@@ -214,8 +229,27 @@ class BuyerDirector:
         st.patience -= spend
 
         situation = self._situation(signals, helpful, negatives, revealed_now, met_now, explored)
+        if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
+            self._answer(situation)
         st.last_situation = situation.id
         return situation
+
+    def _answer(self, situation: Situation) -> None:
+        """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.
+
+        The answer is a fact the voice words before its line; a question for a figure the scenario does not
+        give gets "I don't have that number to hand" once, never an invented figure.
+        """
+        found = self._found
+        if found is None:
+            return
+        if found.topic:
+            self._answered.add(found.topic)
+            situation.facts["answer"] = found.text
+            situation.facts["asked_about"] = found.topic
+        elif not self._no_figure_said:
+            self._no_figure_said = True
+            situation.facts["no_figure"] = "yes"
 
     # --- resolution items -----------------------------------------------------------
 
@@ -278,6 +312,15 @@ class BuyerDirector:
                 low = structure().low_risk.search(signals.text)
                 return bool(low) or self._fits_next_step(signals.text)
             return True
+        if kind == "respect_incumbent":
+            # Engaging with what the buyer has without running it down, over the whole call so far.
+            engaged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE, B.TIE_TO_CONCERN, B.EXPLORE_CONCERN})
+            return engaged and clean and not self._disparaged
+        if kind == "alternatives":
+            # Something other than a price cut: a step, a scope or value worked out, with no discount so far.
+            offered = bool(helpful & {B.NEXT_STEP, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN})
+            heard = st.concern_revealed or st.explore_turns > 0
+            return offered and clean and not self._discounted and heard
         if kind == "confirm":
             return B.CONFIRM in helpful and clean
         if kind == "check_other":
@@ -289,7 +332,7 @@ class BuyerDirector:
 
         Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing.
         """
-        if self.embedder is None or self.embedder.name.startswith("hash"):
+        if self.embedder is None or not is_semantic(self.embedder):
             return False
         from ..signals import sentence_spans
 
@@ -301,7 +344,7 @@ class BuyerDirector:
         return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.names_concern
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
-        if self.embedder is None or self.embedder.name.startswith("hash"):
+        if self.embedder is None or not is_semantic(self.embedder):
             return False
         quotes = [
             s.quote
@@ -323,7 +366,7 @@ class BuyerDirector:
         the item's own words meets it as well as one tied to the hidden concern. The sentences were
         embedded by the detectors already (cached), so this costs no model call.
         """
-        if self.embedder is None or self.embedder.name.startswith("hash"):
+        if self.embedder is None or not is_semantic(self.embedder):
             return False
         quotes = list(dict.fromkeys(s.quote for s in signals.get(B.QUANTIFY_VALUE) if s.relevant))
         if not quotes:
@@ -481,6 +524,12 @@ class BuyerDirector:
         )
 
 
+_ANSWERING = frozenset({
+    "probe_deflect", "answer_question", "hint_concern", "restate_objection", "want_numbers", "want_proof",
+    "want_next_step", "next_step_vague", "acknowledge_progress", "impatient_passive",
+})
+"""Situations in which the buyer answers a plain question before saying their line (not while pushing
+back, revealing the concern or ending the call)."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
 
 
@@ -515,12 +564,13 @@ def _item_content(item: str) -> str:
     return " ".join(t.split()) or item
 
 
-def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
+def _exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "") -> set[Behaviour]:
     """The exploring behaviours of a turn, counting only questions that really ask about the buyer.
 
     A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
     took it down to $25k?") or a check that an answer landed ("Does that help?") is not exploring,
-    so it never draws the hidden concern out of a pushy or discounting rep.
+    so it never draws the hidden concern out of a pushy or discounting rep. Nor does a general question the
+    buyer's facts answer (``situational``): only one read as exploring the concern itself counts.
     """
     from ..text import structure
 
@@ -536,6 +586,9 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour]) -> set[Behaviour]:
             continue
         if s.quote in bad or _NOT_EXPLORING.search(s.quote):
             continue
+        in_fact_question = situational and (s.quote in situational or situational in s.quote)
+        if in_fact_question and s.behaviour is B.OPEN_QUESTION:
+            continue  # a general question a fact answers; one read as exploring the concern still counts
         if when.search(s.quote) and (len(s.quote.split()) <= 6 or _SCHEDULING.search(s.quote)):
             continue  # "How's 3 pm?", "Can you do Thursday for a demo?" -- not "What changed this quarter?"
         out.add(s.behaviour)

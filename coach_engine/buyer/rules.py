@@ -1,15 +1,12 @@
 """The director's rules as data: ``rules.yaml`` validated by an ``extra="forbid"`` model.
 
-Thresholds, deltas per behaviour and the wording patterns that map a manager's
-free-text resolution item to a requirement kind all live in YAML so a coach
-can tune how hard the buyer is without touching the state machine. Mapping an
-item uses the patterns first (explainable) and falls back to embedding
-similarity with each kind's description for wordings nobody anticipated.
+Thresholds and deltas per behaviour live in YAML so a coach can tune how hard
+the buyer is without touching the state machine. (What each of a manager's
+resolution items asks for is read by a trained model: ``items.py``.)
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..datafiles import load_model_file
 
 if TYPE_CHECKING:
-    from ..embeddings import Embedder
+    pass
 
 RULES_PATH = Path(__file__).resolve().parent / "rules.yaml"
 
-__all__ = ["RULES_PATH", "DirectorRules", "Requirement", "SubstanceRules", "classify_item", "load_rules"]
+__all__ = ["RULES_PATH", "DirectorRules", "SubstanceRules", "load_rules"]
 
 
 class _Strict(BaseModel):
@@ -47,20 +44,12 @@ class _Start(_Strict):
 
 
 class _Similarity(_Strict):
-    item_fallback_kind: float
     item_content: float
     next_step_fit: float
     names_concern: float
     value_item: float = 0.4
     value_concern: float = 0.4
-
-
-class Requirement(_Strict):
-    kind: str
-    patterns: list[str] = Field(default_factory=list)
-    describe: str
-    examples: list[str] = Field(default_factory=list)
-    """More wordings of the kind, for matching an item by meaning when no pattern fits."""
+    fact_question: float = 0.5
 
 
 class SubstanceRules(_Strict):
@@ -132,7 +121,6 @@ class DirectorRules(_Strict):
     mixed_turn_factor: float
     strong_negatives: list[str]
     similarity: _Similarity
-    requirements: list[Requirement]
     low_risk_item: str
     substance: SubstanceRules = Field(default_factory=SubstanceRules)
 
@@ -153,24 +141,3 @@ class DirectorRules(_Strict):
 def load_rules(path: str = str(RULES_PATH)) -> DirectorRules:
     """Load (once per process) and validate the director's rules."""
     return load_model_file(Path(path), DirectorRules)
-
-
-@lru_cache(maxsize=1024)
-def _pattern(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.IGNORECASE)
-
-
-def classify_item(text: str, rules: DirectorRules, embedder: Embedder | None = None) -> str:
-    """The requirement kind of one resolution item: wording first, then meaning."""
-    for req in rules.requirements:
-        if any(_pattern(p).search(text) for p in req.patterns):
-            return req.kind
-    if embedder is not None:
-        owners = [r.kind for r in rules.requirements for _ in (r.describe, *r.examples)]
-        protos = [t for r in rules.requirements for t in (r.describe, *r.examples)]
-        vecs = embedder.embed([text, *protos])
-        sims = vecs[1:] @ vecs[0]
-        best = int(sims.argmax())
-        if float(sims[best]) >= rules.similarity.item_fallback_kind:
-            return owners[best]
-    return "general"

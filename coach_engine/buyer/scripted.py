@@ -89,6 +89,16 @@ class ScriptedVoice:
         core = rng.choice(usable or ["I see."]).format(**facts)
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
+        said_so_far = " ".join(t.text for t in history if t.role == "buyer")
+        if facts.get("answer") or facts.get("no_figure"):
+            # A plain question gets its answer first (the director chose the fact); then, instead of a line
+            # that would answer it again, a short turn back to what still worries the buyer.
+            reply = facts.get("answer") or rng.choice(self.lines.get("no_figure", {}).get(personality, [""]))
+            if sid in ("answer_question", "probe_deflect"):
+                turn_back = [x for x in self.lines.get("after_answer", {}).get(personality, [])
+                             if x not in said_so_far]
+                core = rng.choice(turn_back) if turn_back else ""
+            core = " ".join(p for p in (_sentence(reply), core) if p)
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
         said_before = " ".join(t.text for t in history if t.role == "buyer")
         if core in said_before:
@@ -103,7 +113,7 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
-        if situation.id in (*_CLOSES, "reveal_concern"):
+        if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure"):
             tail = ""
         if _INTERJECTION.match(core) or situation.id in _CLOSES:
             lead = ""
@@ -158,6 +168,16 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
     return bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None
+
+
+def _sentence(text: str) -> str:
+    """A fact as a spoken sentence: capitalised, with a full stop when it has no end mark."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    text = re.sub(r"^((?:\S+\s+){0,3}\S+):\s", r"\1, ", text)  # "Three sites: ..." said, not a stock lead-in
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def _agreed_step(next_step: str, rep_step: str) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..models import DIFFICULTIES, OBJECTIONS
+from ..models import DIFFICULTIES, ITEM_KINDS, OBJECTIONS, Scenario
 from ..scenarios import load_scenarios, resolve_scenario
 from .common import bank, console, err_console, fail, print_json
 
@@ -23,10 +23,32 @@ def validate(
     loaded, problems = load_scenarios(paths)
     for p in problems:
         err_console.print(str(p), highlight=False, markup=False, soft_wrap=True)
+    unsure = _unsure_items(loaded)
+    for line in unsure:
+        err_console.print(line, highlight=False, markup=False, soft_wrap=True)
     if problems:
         err_console.print(f"{len(problems)} problem(s); {len(loaded)} valid scenario(s).")
         raise typer.Exit(1)
-    console.print(f"{len(loaded)} scenario(s) valid.")
+    note = f" {len(unsure)} resolution item(s) read with low confidence (above)." if unsure else ""
+    console.print(f"{len(loaded)} scenario(s) valid.{note}")
+
+
+def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
+    """Items whose kind the model is unsure of: nothing is filed silently (``buyer/items.py``)."""
+    from ..buyer.items import scenario_items
+    from ..embeddings import get_embedder
+    from .common import settings
+
+    if not loaded:
+        return []
+    embedder = get_embedder(settings())
+    out = []
+    for path, scenario in loaded:
+        for n, reading in enumerate(scenario_items(scenario, embedder)):
+            if not reading.confident:
+                out.append(f"{path}: buyer.resolution[{n}]: '{reading.text}' {reading.note()} "
+                           f"(one of: {', '.join(ITEM_KINDS)})")
+    return out
 
 
 @app.command("list")
@@ -82,8 +104,13 @@ def show(
     console.print(f"Opening: “{b.opening}”", highlight=False)
     console.print(f"\n[bold]Coach's notes[/] (not shown to the rep)\nHidden concern: {b.hidden_concern}",
                   highlight=False)
-    for r in b.resolution:
-        console.print(f"  - {r}", highlight=False)
+    from ..buyer.items import scenario_items
+    from ..embeddings import get_embedder
+    from .common import settings
+
+    console.print("What resolves it (and how each item is read):", highlight=False)
+    for reading in scenario_items(s, get_embedder(settings())):
+        console.print(f"  - {reading.text}\n      {reading.note()}", highlight=False)
     if b.next_step:
         console.print(f"Next step: {b.next_step}", highlight=False)
 

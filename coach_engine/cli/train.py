@@ -39,11 +39,34 @@ def training_inputs() -> tuple[list[Path], list[tuple[str, str, str]], dict[str,
     return reading, gaming, {sid: bank.get(sid) for sid in bank.ids()}
 
 
+def train_items(out: Path | None, folds: int) -> None:
+    """The resolution-item reader: fit on the registry's `items` train sets, measure on its dev and test."""
+    from evals.registry import sets_with
+
+    from ..buyer.item_train import train_items as fit
+    from ..buyer.items import ITEM_ARTIFACT
+    from ..embeddings import CachedEmbedder, LocalEmbedder
+
+    files = [s.file for s in sets_with("items", "train") if s.file.is_file()]
+    if not files:
+        fail("no labelled item files found (evals/registry.yaml, kind: items, status: train)")
+    measured = {s.id: [s.file] for s in sets_with("items", "dev", "test")}
+    result = fit(files, measured, CachedEmbedder(LocalEmbedder()), out or ITEM_ARTIFACT, folds=folds,
+                 log=lambda m: console.print(m, highlight=False))
+    console.print(f"Wrote {out or ITEM_ARTIFACT} ({result.samples} items).", highlight=False)
+
+
 def train(
     out: Path | None = typer.Option(None, "--out", help="Write the model here (default: the shipped one)."),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds, grouped by scenario."),
+    items: bool = typer.Option(False, "--items", help="Train only the resolution-item reader (seconds)."),
 ) -> None:
-    """Train the turn reader from evals/data (registry status `train`); prints per-label figures."""
+    """Train the turn reader from evals/data (registry status `train`); prints per-label figures.
+
+    `--items` trains the resolution-item reader instead (`buyer/items.py`)."""
+    if items:
+        train_items(out, folds)
+        return
     from ..embeddings import CachedEmbedder, LocalEmbedder
     from ..reading.model import ARTIFACT_DIR
     from ..reading.train import train as fit

@@ -27,6 +27,7 @@ class CountingEmbedder:
     def __init__(self, inner: CachedEmbedder):
         self.inner = inner.inner
         self.name, self.dim = inner.name, inner.dim
+        self.semantic = inner.semantic
         self.batches: list[int] = []
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

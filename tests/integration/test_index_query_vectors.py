@@ -25,6 +25,7 @@ class Counting:
     def __init__(self) -> None:
         self.inner = HashEmbedder()
         self.name, self.dim = self.inner.name, self.inner.dim
+        self.semantic = False
         self.texts: list[str] = []
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -71,7 +71,8 @@ def test_passive_rep_gets_a_polite_brush_off_not_a_walk_away(cfo: Scenario) -> N
 @pytest.mark.parametrize("bad", [B.PRESSURE, B.DISPARAGE, B.ARGUE, B.INJECTION])
 def test_pressure_disrespect_and_gaming_still_end_in_a_walk_away(cfo: Scenario, bad: Behaviour) -> None:
     d = BuyerDirector(cfo)
-    ids = play_until_done(d, *(turn(f"Turn {i} with a discount and more.", B.DISCOUNT, bad) for i in range(6)))
+    turns = [turn(f"Turn {i} with a discount and more.", B.DISCOUNT, bad) for i in range(6)]
+    ids = play_until_done(d, *turns)
     assert ids[-1] == "walk_away" and d.state.stage == "walked_away"
 
 

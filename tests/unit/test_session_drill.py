@@ -175,7 +175,7 @@ def test_a_rep_turn_costs_one_embedding_call(cfo: Scenario, embedder) -> None:  
     from coach_engine.embeddings import CachedEmbedder
 
     class Counting:
-        name, dim = embedder.inner.name, embedder.inner.dim
+        name, dim, semantic = embedder.inner.name, embedder.inner.dim, embedder.semantic
 
         def __init__(self) -> None:
             self.calls = 0

@@ -25,6 +25,7 @@ class Recording:
     def __init__(self, inner: CachedEmbedder):
         self.inner = inner.inner
         self.name, self.dim = self.inner.name, self.inner.dim
+        self.semantic = self.inner.semantic
         self.batches: list[list[str]] = []
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

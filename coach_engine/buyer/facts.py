@@ -1,0 +1,105 @@
+"""What the buyer answers when asked: a rep's question matched to the scenario's ``facts:``.
+
+A real buyer answers a plain question about their world ("How many trucks do you
+run?") even while guarding the reason behind the objection; a buyer who never
+answers feels like a wall. Scenarios may give ``buyer.facts`` (topic -> the
+answer in the buyer's words). Code decides which fact a question asks for, by
+meaning (the shared MiniLM, already loaded for the reading) and by the words
+question and fact share, so the voices only word it. A question for a figure the
+scenario does not give gets an honest "I don't have that number to hand" rather
+than a figure made up on the spot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..embeddings import is_semantic
+from ..text import content_words, is_question, sentences
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+__all__ = ["Answer", "FactBook"]
+
+_FIGURE_QUESTION = re.compile(
+    r"\b(how\s+(many|much|long|often|big|large|far)|what\s+(percentage|share|proportion|number|amount|"
+    r"figure|volume|size)|roughly\s+what|ballpark|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+(?:your|the)\s+"
+    r"(?:[\w-]+\s+){0,2}(?:rate|number|percentage|share|cost|costs|spend|budget|volume|size|count|total|"
+    r"margin|revenue|headcount))\b",
+    re.IGNORECASE,
+)
+"""A question that asks for a figure: the kind a buyer should not answer with one invented on the spot."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The fact a rep's question asks for (``topic`` empty: a figure the scenario does not give)."""
+
+    topic: str
+    text: str
+    question: str
+    by_meaning: bool = False
+    """The question is close in meaning to the fact (not only sharing its words): plainly about it."""
+
+
+class FactBook:
+    """The buyer's facts, matched to questions by meaning and shared words."""
+
+    def __init__(self, facts: dict[str, str], embedder: Embedder | None = None, *,
+                 min_similarity: float = 0.5, min_overlap: float = 0.5):
+        self.facts = dict(facts)
+        self.embedder = embedder if is_semantic(embedder) else None
+        self.min_similarity = min_similarity
+        self.min_overlap = min_overlap
+        self._keys = list(self.facts)
+        self._texts = [f"{k}: {v}" for k, v in self.facts.items()]
+        self._words = [content_words(k) | content_words(v) for k, v in self.facts.items()]
+        self._topic_words = [content_words(k) for k in self._keys]
+        self._vecs: np.ndarray | None = None
+        if self.embedder is not None and self._texts:
+            self._vecs = self.embedder.embed(self._texts)
+
+    def answer(self, rep_text: str, already: set[str] | frozenset[str] = frozenset()) -> Answer | None:
+        """The best-matching fact for a question in the rep's turn, or None when nothing is asked.
+
+        ``already``: topics answered earlier in the drill (a person does not say the same thing twice).
+        """
+        questions = [s for s in sentences(rep_text) if is_question(s)]
+        if not questions:
+            return None
+        best: tuple[float, int, str, bool] | None = None
+        if self._keys:
+            sims = self._similarities(questions)
+            for qi, q in enumerate(questions):
+                qwords = content_words(q)
+                for fi, key in enumerate(self._keys):
+                    if key in already:
+                        continue
+                    topic = self._topic_words[fi]
+                    overlap = len(qwords & topic) / len(topic) if topic else 0.0
+                    shared = len(qwords & self._words[fi])
+                    score = max(float(sims[qi, fi]) if sims is not None else 0.0,
+                                overlap if shared >= 1 else 0.0)
+                    passes = (sims is not None and float(sims[qi, fi]) >= self.min_similarity) or (
+                        overlap >= self.min_overlap)
+                    if passes and (best is None or score > best[0]):
+                        meant = sims is not None and float(sims[qi, fi]) >= self.min_similarity
+                        best = (score, fi, q, meant)
+        if best is not None:
+            key = self._keys[best[1]]
+            return Answer(topic=key, text=self.facts[key], question=best[2], by_meaning=best[3])
+        figure = next((q for q in questions if _FIGURE_QUESTION.search(q)), None)
+        if figure is not None:
+            return Answer(topic="", text="", question=figure)
+        return None
+
+    def _similarities(self, questions: list[str]) -> np.ndarray | None:
+        if self.embedder is None or self._vecs is None:
+            return None
+        qv = self.embedder.embed(questions)
+        return np.asarray(qv @ self._vecs.T)

@@ -1,0 +1,175 @@
+"""Reading a manager's resolution item into the requirement it states, by a model trained on labels.
+
+Managers write items in their own words ("with empathy", "asks for a brief intro
+call", "respects the current relationship instead of attacking X"); a pattern pile
+grown one wording at a time misfiled a quarter of the items in other teams'
+scenarios. So the kind of an item is read by a small logistic model trained on
+trainers' labels (``evals/data/items``) over the shared MiniLM embedding plus
+hashed word n-grams, with a words-only twin for runs without a semantic encoder.
+An item may also say its kind outright (``kind:`` in the YAML), which always wins.
+
+The reading comes with its confidence, so nothing is filed silently: when the
+model is unsure, ``scrimmage scenarios validate`` and the Studio say "read as
+…; set ``kind:`` to be sure". The artifact is a few numpy arrays plus a JSON
+manifest (``artifacts/items.npz``, ``items.json``), rebuilt by ``scrimmage train
+--items``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+
+from ..embeddings import is_semantic
+from ..errors import ScrimmageError
+from ..models import Scenario
+from ..text import words
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+__all__ = ["ITEM_ARTIFACT", "ItemModel", "ItemModelError", "ItemReading", "describe_kind", "featurise_items",
+           "load_item_model", "read_item", "read_items", "scenario_items"]
+
+ITEM_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "items.npz"
+KINDS_PATH = Path(__file__).resolve().parent / "item_kinds.yaml"
+WORD_DIM = 1024
+
+
+class ItemModelError(ScrimmageError):
+    """The item-reading model is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class ItemReading:
+    """What an item asks for, how sure the reading is, and whether the author said so (``kind:``)."""
+
+    text: str
+    kind: str
+    confidence: float
+    explicit: bool = False
+    confident: bool = True
+
+    def note(self) -> str:
+        """What an author is told: how the item was read, and what to do when the reading is unsure."""
+        said = f"read as '{self.kind}' ({describe_kind(self.kind)})"
+        if self.explicit:
+            return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
+        if self.confident:
+            return said
+        return f"{said}, but only {self.confidence:.0%} sure; set kind: to be sure"
+
+
+@dataclass(frozen=True)
+class ItemModel:
+    kinds: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    word_weights: np.ndarray
+    word_bias: np.ndarray
+    min_confidence: float
+    encoder: str
+
+    def probabilities(self, texts: list[str], embedder: Embedder | None) -> np.ndarray:
+        hashed = _hashed(texts)
+        if embedder is not None and is_semantic(embedder) and embedder.name == self.encoder:
+            x = np.concatenate([embedder.embed(texts), hashed], axis=1)
+            logits = x @ self.weights.T + self.bias
+        else:
+            logits = hashed @ self.word_weights.T + self.word_bias
+        logits = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return np.asarray(p / p.sum(axis=1, keepdims=True))
+
+
+def _hashed(texts: list[str]) -> np.ndarray:
+    """Word unigrams and bigrams hashed into ``WORD_DIM`` signed buckets, L2-normalised per text."""
+    out = np.zeros((len(texts), WORD_DIM), dtype=np.float32)
+    for i, text in enumerate(texts):
+        toks = words(text)
+        for gram in [*toks, *(f"{a} {b}" for a, b in itertools.pairwise(toks))]:
+            h = zlib.crc32(gram.encode("utf-8"))
+            out[i, h % WORD_DIM] += 1.0 if (h >> 31) & 1 else -1.0
+        norm = float(np.linalg.norm(out[i]))
+        if norm:
+            out[i] /= norm
+    return out
+
+
+def featurise_items(texts: list[str], embedder: Embedder | None) -> tuple[np.ndarray, np.ndarray]:
+    """(full features, words-only features) for training: the same columns the model reads at run time."""
+    hashed = _hashed(texts)
+    if embedder is None:
+        return hashed, hashed
+    return np.concatenate([embedder.embed(texts), hashed], axis=1), hashed
+
+
+@lru_cache(maxsize=2)
+def load_item_model(path: str = str(ITEM_ARTIFACT)) -> ItemModel:
+    p = Path(path)
+    try:
+        with np.load(p) as data:
+            manifest = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+            return ItemModel(
+                kinds=tuple(manifest["kinds"]),
+                weights=data["weights"], bias=data["bias"],
+                word_weights=data["word_weights"], word_bias=data["word_bias"],
+                min_confidence=float(manifest["min_confidence"]), encoder=str(manifest["encoder"]),
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise ItemModelError(
+            f"The resolution-item model at {p} is missing or unreadable ({exc}); rebuild it with "
+            "`scrimmage train --items`."
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def _kinds_text() -> dict[str, str]:
+    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in (data.get("kinds") or {}).items()}
+
+
+def describe_kind(kind: str) -> str:
+    """A kind in words, for authors ("proof" -> "backs the claim with a comparable customer's result")."""
+    return _kinds_text().get(kind, kind)
+
+
+def read_items(texts: list[str], embedder: Embedder | None = None,
+               kinds: list[str | None] | None = None) -> list[ItemReading]:
+    """Read every item of a scenario in one batch; an explicit kind wins over the model."""
+    given = kinds or [None] * len(texts)
+    todo = [t for t, k in zip(texts, given, strict=True) if k is None]
+    model = load_item_model() if todo else None
+    probs = model.probabilities(todo, embedder) if model is not None and todo else np.zeros((0, 0))
+    out: list[ItemReading] = []
+    row = 0
+    for text, kind in zip(texts, given, strict=True):
+        if kind is not None:
+            out.append(ItemReading(text=text, kind=kind, confidence=1.0, explicit=True))
+            continue
+        assert model is not None
+        p = probs[row]
+        row += 1
+        best = int(p.argmax())
+        out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]),
+                               confident=float(p[best]) >= model.min_confidence))
+    return out
+
+
+def read_item(text: str, embedder: Embedder | None = None) -> ItemReading:
+    return read_items([text], embedder)[0]
+
+
+def scenario_items(scenario: Scenario, embedder: Embedder | None = None) -> list[ItemReading]:
+    """How each of a scenario's resolution items is read (explicit ``kind:`` first)."""
+    specs = scenario.buyer.items
+    return read_items([s.text for s in specs], embedder, [s.kind for s in specs])
+
