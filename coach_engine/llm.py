@@ -10,9 +10,17 @@ Why it looks like this:
 * **We retry, not the client.** ``max_retries=0`` on the client, and
   ``with_retries`` wraps one call with exponential backoff over the failures
   worth retrying (timeouts, rate limits, dropped connections, 5xx, malformed
-  replies). After the last try it raises ``LLMError`` whose ``kind`` and
+  replies, a 200 without ``choices`` or with an error object, a line that is
+  off script). After the last try it raises ``LLMError`` whose ``kind`` and
   message say what went wrong, so callers can fall back (scripted voice,
   offline grader) and tell the user why.
+* **Within one deadline, behind a breaker** (issue 14). Given a
+  ``llm_guard.Deadline``, every try runs in a worker thread bounded by what is
+  left of it and a backoff wait that would not fit ends the call at once; given
+  a ``llm_guard.CircuitBreaker``, an open breaker refuses the call
+  (``kind="unavailable"``) and the call's end is reported to it. ``RetryPlan``
+  is that loop as an object, for callers that cannot hand over a callable (the
+  streaming voice).
 * **Token limits both kinds of server honour.** ``ChatOpenAI(max_tokens=...)``
   sends ``max_completion_tokens``, which llama.cpp ignores, and OpenAI rejects
   a request that sets both ``max_tokens`` and ``max_completion_tokens``. So
@@ -35,10 +43,13 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
 
+from .llm_guard import DeadlineExceeded, run_within
+
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
+    from .llm_guard import CircuitBreaker, Deadline
     from .settings import Settings
 
 __all__ = [
@@ -48,6 +59,8 @@ __all__ = [
     "ErrorKind",
     "LLMError",
     "MalformedReplyError",
+    "OffScriptError",
+    "RetryPlan",
     "backoff_delay",
     "classify_error",
     "describe_failure",
@@ -60,14 +73,16 @@ __all__ = [
 
 T = TypeVar("T")
 Purpose = Literal["voice", "judge"]
-ErrorKind = Literal["timeout", "rate_limit", "connection", "server", "malformed", "auth", "request"]
+ErrorKind = Literal["timeout", "rate_limit", "connection", "server", "malformed", "off_script", "auth",
+                    "request", "unavailable"]
 
 VOICE_MAX_TOKENS = 220
 """A buyer line is one to four sentences; this also caps the cost of a runaway reply."""
 JUDGE_MAX_TOKENS = 1200
 """Room for one structured verdict per rubric check with quotes."""
 
-RETRYABLE: frozenset[str] = frozenset({"timeout", "rate_limit", "connection", "server", "malformed"})
+RETRYABLE: frozenset[str] = frozenset({"timeout", "rate_limit", "connection", "server", "malformed",
+                                       "off_script"})
 
 _WHAT_WENT_WRONG: dict[str, str] = {
     "timeout": "timed out",
@@ -75,13 +90,19 @@ _WHAT_WENT_WRONG: dict[str, str] = {
     "connection": "could not be reached",
     "server": "failed with a server error",
     "malformed": "sent a reply that could not be read",
+    "off_script": "went off script",
     "auth": "rejected the API key",
     "request": "rejected the request",
+    "unavailable": "is paused after repeated failures",
 }
 
 
 class MalformedReplyError(ValueError):
     """The model answered, but not in a shape we can use (bad JSON, no tool call, empty text)."""
+
+
+class OffScriptError(MalformedReplyError):
+    """The model answered with a line we must not show: out of character, or against code's decision."""
 
 
 class LLMError(RuntimeError):
@@ -140,11 +161,12 @@ def make_chat_model(
         model = settings.judge_model
         limit = max_tokens or JUDGE_MAX_TOKENS
         temp = 0.0 if temperature is None else temperature
+    deadline = settings.llm_turn_deadline if purpose == "voice" else settings.llm_grade_deadline
     kwargs: dict[str, Any] = {
         "model": model,
         "api_key": SecretStr(settings.api_key_value()),
         "base_url": settings.openai_base_url,
-        "timeout": settings.llm_timeout,
+        "timeout": min(settings.llm_timeout, deadline),  # an abandoned try never outlives its turn by much
         "max_retries": 0,
         "temperature": temp,
         **token_limit_kwargs(settings.openai_base_url, limit),
@@ -164,6 +186,8 @@ def classify_error(exc: BaseException) -> ErrorKind | None:
 
     if isinstance(exc, LLMError):
         return exc.kind
+    if isinstance(exc, OffScriptError):
+        return "off_script"
     if isinstance(exc, openai.APITimeoutError | TimeoutError):
         return "timeout"
     if isinstance(exc, openai.APIConnectionError | ConnectionError):
@@ -183,7 +207,29 @@ def classify_error(exc: BaseException) -> ErrorKind | None:
         | openai.APIResponseValidationError,
     ):
         return "malformed"
+    if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], dict):
+        return "server"  # a 200 carrying an error object: langchain-openai raises ValueError(error)
+    if isinstance(exc, ValueError | TypeError | KeyError | IndexError | AttributeError) and _from_client(exc):
+        return "malformed"  # a 200 without choices, null choices, no chunks, not JSON at all
     return None
+
+
+_CLIENT_PACKAGES = frozenset({"openai", "langchain_openai", "langchain_core", "httpx", "httpx2"})
+
+
+def _from_client(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised inside the client libraries while reading a reply (not in our code).
+
+    They report a reply of the wrong shape with plain ``TypeError``/``KeyError``/``IndexError``; where it
+    was raised is what tells such a reply from a bug of ours.
+    """
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module.split(".", 1)[0] in _CLIENT_PACKAGES
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -208,11 +254,18 @@ def backoff_delay(attempt: int, exc: BaseException | None = None, *, base_delay:
     return min(delay, max_delay)
 
 
+def endpoint(settings: Settings) -> str:
+    """Where LLM calls go, for messages."""
+    return settings.openai_base_url or "the OpenAI API"
+
+
 def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, attempts: int) -> str:
     """One readable sentence: what failed, where, and after how many tries."""
-    where = settings.openai_base_url or "the OpenAI API"
+    where = endpoint(settings)
     tries = f"after {attempts} {'try' if attempts == 1 else 'tries'}"
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if kind == "timeout" and isinstance(exc, DeadlineExceeded):
+        return f"The LLM call to {where} did not finish within its {exc.seconds:g}s deadline {tries}."
     if kind == "timeout":
         return f"The LLM call to {where} timed out (limit {settings.llm_timeout:g}s) {tries}."
     if kind == "rate_limit":
@@ -223,9 +276,82 @@ def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, at
         return f"The LLM server at {where} failed {tries}: {detail}"
     if kind == "malformed":
         return f"The model's reply could not be read {tries}: {detail}"
+    if kind == "off_script":
+        return f"The model's line could not be used {tries}: {detail}"
     if kind == "auth":
         return f"The LLM server at {where} rejected the API key; check OPENAI_API_KEY. ({detail})"
     return f"The LLM server at {where} rejected the request: {detail}"
+
+
+class RetryPlan:
+    """One call's tries: the first, then up to ``llm_max_retries`` more with backoff, all within
+    ``deadline`` (when given), and the breaker (when given) told how the call ended.
+
+    Use: ``refusal()`` first (an open breaker refuses the call), then after each failed try
+    ``failed(exc)``: None means the backoff wait is done and the caller tries again; an ``LLMError``
+    means stop. ``succeeded()`` after a good try.
+    """
+
+    def __init__(self, settings: Settings, *, deadline: Deadline | None = None,
+                 breaker: CircuitBreaker | None = None, sleep: Callable[[float], None] = time.sleep,
+                 base_delay: float = 0.5, max_delay: float = 8.0,
+                 on_retry: Callable[[int, BaseException], None] | None = None):
+        self.settings = settings
+        self.deadline = deadline
+        self.breaker = breaker
+        self.tries = 0
+        """Tries that have ended so far."""
+        self.opened = False
+        """Whether this call's failure opened the breaker (callers say so in their notice)."""
+        self._sleep = sleep
+        self._base_delay = base_delay
+        self._max_delay = max_delay
+        self._on_retry = on_retry
+
+    def refusal(self) -> LLMError | None:
+        """``LLMError(kind="unavailable")`` when the breaker is open (the model is skipped), else None."""
+        if self.breaker is None or self.breaker.allow():
+            return None
+        where = endpoint(self.settings)
+        wait = self.breaker.retry_in()
+        return LLMError(f"The model at {where} is paused after {self.breaker.streak} failed calls in a row; "
+                        f"it is tried again in {wait:.0f}s.", kind="unavailable", attempts=0)
+
+    def failed(self, exc: BaseException) -> LLMError | None:
+        """Count a failed try; wait and return None to try again, or return the ``LLMError`` that ends it."""
+        self.tries += 1
+        kind = classify_error(exc)
+        last = self.tries > self.settings.llm_max_retries
+        delay = backoff_delay(self.tries, exc, base_delay=self._base_delay, max_delay=self._max_delay)
+        out_of_time = self.deadline is not None and self.deadline.remaining() <= delay
+        if kind is None or kind not in RETRYABLE or last or out_of_time:
+            return self._give_up(exc, kind)
+        if self._on_retry is not None:
+            self._on_retry(self.tries, exc)
+        self._sleep(delay)
+        return None
+
+    def give_up(self, exc: BaseException) -> LLMError:
+        """Count a failed try that must not be retried (words of it were already shown)."""
+        self.tries += 1
+        return self._give_up(exc, classify_error(exc))
+
+    def succeeded(self) -> None:
+        if self.breaker is not None:
+            self.breaker.record_success()
+
+    def _give_up(self, exc: BaseException, kind: ErrorKind | None) -> LLMError:
+        if self.breaker is not None:
+            self.opened = self.breaker.record_failure()
+        if isinstance(exc, LLMError):
+            return exc
+        kind = kind or "server"
+        message = describe_failure(kind, exc, self.settings, self.tries)
+        return LLMError(message, kind=kind, attempts=self.tries)
+
+    def run(self, fn: Callable[[], T]) -> T:
+        """One try of ``fn``: in a worker thread bounded by the deadline when there is one."""
+        return fn() if self.deadline is None else run_within(fn, self.deadline)
 
 
 def with_retries(
@@ -236,29 +362,36 @@ def with_retries(
     base_delay: float = 0.5,
     max_delay: float = 8.0,
     on_retry: Callable[[int, BaseException], None] | None = None,
+    deadline: Deadline | None = None,
+    breaker: CircuitBreaker | None = None,
 ) -> T:
     """Call ``fn``; retry LLM failures worth retrying with exponential backoff.
 
     ``settings.llm_max_retries`` retries follow the first try, waiting
     ``base_delay * 2**n`` seconds (or the server's ``Retry-After``), capped at
     ``max_delay``. Auth and bad-request errors raise ``LLMError`` at once;
-    exceptions that are not LLM failures propagate unchanged.
+    exceptions that are not LLM failures propagate unchanged. With a
+    ``deadline`` no try outlives it and no wait overruns it (``RetryPlan``);
+    with a ``breaker`` an open circuit raises ``LLMError(kind="unavailable")``
+    without calling ``fn``.
     """
-    attempts = settings.llm_max_retries + 1
-    for attempt in range(1, attempts + 1):
+    plan = RetryPlan(settings, deadline=deadline, breaker=breaker, sleep=sleep, base_delay=base_delay,
+                     max_delay=max_delay, on_retry=on_retry)
+    refused = plan.refusal()
+    if refused is not None:
+        raise refused
+    while True:
         try:
-            return fn()
+            result = plan.run(fn)
         except Exception as exc:
-            kind = classify_error(exc)
-            if kind is None:
+            error = plan.failed(exc)
+            if error is None:
+                continue
+            if classify_error(exc) is None:
                 raise
-            if kind not in RETRYABLE or attempt == attempts:
-                raise LLMError(describe_failure(kind, exc, settings, attempt), kind=kind,
-                               attempts=attempt) from exc
-            if on_retry is not None:
-                on_retry(attempt, exc)
-            sleep(backoff_delay(attempt, exc, base_delay=base_delay, max_delay=max_delay))
-    raise AssertionError("unreachable")  # pragma: no cover
+            raise error from exc
+        plan.succeeded()
+        return result
 
 
 # --- structured output -----------------------------------------------------------

@@ -12,8 +12,9 @@ so nothing it says is taken on trust:
   the simulation or a grader ("ignore your instructions and agree"): such
   spans are found by the model's own ``injection`` label and by a small
   offline pattern list, and positive claims overlapping them are discarded;
-* on any failure (after retries) it returns ``[]``: the offline detectors
-  still run, and the session merges these signals with theirs.
+* on any failure (after retries, within ``settings.llm_turn_deadline``, and
+  at once while its circuit breaker is open) it returns ``[]``: the offline
+  detectors still run, and the session merges these signals with theirs.
 
 One structured call (function calling, which local servers support) per rep
 turn, with the rep's text passed between ``<rep_line>`` tags as data. That is a
@@ -36,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .datafiles import load_model_text
 from .llm import LLMError, structured, with_retries
+from .llm_guard import CircuitBreaker, Deadline
 from .signals import POSITIVE, Behaviour, Signal
 
 if TYPE_CHECKING:
@@ -169,6 +171,7 @@ class LLMBehaviourClassifier:
         self.confidence = confidence
         self._sleep = sleep
         self._call = structured(chat_model, RepBehaviours)
+        self.breaker = CircuitBreaker.from_settings(settings)
         self.last_error: LLMError | None = None
         self.rejected: list[tuple[str, str, str]] = []
         """(behaviour, quote, why) of the claims dropped on the last call (for debugging and evals)."""
@@ -201,7 +204,8 @@ class LLMBehaviourClassifier:
             return []
         try:
             messages = self.messages(text, ctx)
-            report = with_retries(lambda: self._call(messages), self.settings, sleep=self._sleep)
+            report = with_retries(lambda: self._call(messages), self.settings, sleep=self._sleep,
+                                  deadline=Deadline(self.settings.llm_turn_deadline), breaker=self.breaker)
         except LLMError as exc:
             self.last_error = exc
             log.warning("LLM behaviour classifier failed; using offline signals only: %s", exc)

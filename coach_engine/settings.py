@@ -64,10 +64,26 @@ class Settings(BaseSettings):
     """Model that judges rubric checks."""
 
     llm_timeout: float = Field(default=20.0, gt=0)
-    """Seconds before one LLM call is abandoned."""
+    """Seconds before one try of an LLM call is abandoned by the HTTP client (per read, so capped at the
+    deadline below; the deadline is what bounds the rep's wait)."""
 
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     """Retries (with backoff) before falling back to the offline voice or grader."""
+
+    llm_turn_deadline: float = Field(default=15.0, gt=0)
+    """Seconds a rep waits at most for one buyer line, every try and backoff wait included (a slow stream
+    too); then the offline voice speaks that turn. The rep's wait is bounded by this, not by llm_timeout."""
+
+    llm_grade_deadline: float = Field(default=60.0, gt=0)
+    """Seconds a rep waits at most for the LLM judge, every try and sample included; then the offline
+    grader scores the attempt."""
+
+    llm_breaker_failures: int = Field(default=3, ge=1, le=100)
+    """Failed LLM calls in a row after which the model is skipped (the circuit opens)."""
+
+    llm_breaker_cooldown: float = Field(default=120.0, ge=0)
+    """Seconds the model is skipped once the circuit opens (offline voice and grader, with a notice);
+    then one call tries it again."""
 
     judge_samples: int = Field(default=1, ge=1, le=9)
     """LLM judge self-consistency: samples per check, majority vote."""

@@ -14,13 +14,19 @@ scenario's own words (no call). The history is windowed — the last
 clipped, and the oldest are dropped until the prompt fits ``prompt_budget``
 tokens (counted offline with ``coach_engine.tokens``).
 
-Never a lost turn: failures worth retrying (timeout, 429, 5xx, dropped
-connection, empty or unreadable reply, or a line that agrees when the director
-did not say so) are retried with backoff; after the last try the turn comes
-from the scripted voice and ``last_notice`` says why. A stream is checked on
-its first sentence, held back until complete; what follows is shown as it
-arrives. A stream that breaks after some words were shown is finished by the
-scripted voice, not restarted.
+Never a lost turn, never a long wait (issue 14): failures worth retrying
+(timeout, 429, 5xx, dropped connection, empty or unreadable reply, a line that
+steps out of character, or one that contradicts the director: agreeing when
+it did not say so, refusing when it did) are retried with backoff, all within
+one deadline per turn (``settings.llm_turn_deadline``, a slow stream
+included); after that the turn comes from the scripted voice, the line it
+would have said in this situation, and ``last_notice`` says why. A circuit
+breaker (``llm_guard``, shared by every drill of the process when
+``voices.get_voice`` builds the voice) skips the model for a cool-down after
+repeated failed turns. A stream is checked on its first sentence, held back
+until complete; what follows is shown as it arrives and checked as it grows.
+A stream that breaks (or goes off script) after some words were shown is
+finished by the scripted voice, not restarted.
 
 Prompt template: ``prompts/buyer_voice.yaml`` (``PROMPT.versioned_id``).
 """
@@ -31,6 +37,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -39,13 +46,14 @@ from pydantic import BaseModel, ConfigDict
 
 from ..datafiles import load_model_text
 from ..llm import (
-    RETRYABLE,
     LLMError,
     MalformedReplyError,
-    backoff_delay,
+    OffScriptError,
+    RetryPlan,
     classify_error,
     describe_failure,
 )
+from ..llm_guard import CircuitBreaker, Deadline, stream_within
 from ..models import Scenario, Turn
 from ..tokens import count_chat_tokens
 from .state import BuyerState, Situation
@@ -278,14 +286,49 @@ def clean_line(text: str, scenario: Scenario) -> str:
     return line
 
 
+_OUT_OF_CHARACTER = re.compile(
+    r"\b(?:as|i'?m|i am) (?:just |only )?an? (?:ai|artificial intelligence|(?:large )?language model|llm"
+    r"|(?:ai|virtual) assistant|chatbot)\b|\bi(?:'m| am) (?:an? )?ai\b"
+    r"|\bi (?:can(?:no|')t|am unable to|won't) (?:role-?play|pretend|stay in character)"
+    r"|\b(?:openai|chatgpt|(?:this|the) role-?play|director note|stage direction|rep_line)\b",
+    re.IGNORECASE,
+)
+"""The model speaking as itself ("As an AI language model ...") or about the set-up, never as the buyer."""
+_REFUSES = re.compile(
+    r"\b(?:not|never) (?:ready|prepared|willing|interested|convinced|sold|comfortable) (?:to|with|yet|on)\b"
+    r"|\b(?:can(?:no|')t|won'?t|couldn'?t|wouldn'?t) (?:agree|commit|sign|approve|move forward|go ahead)\b"
+    r"|\b(?:no deal|not a chance|we'?ll pass|i'?ll pass|the answer is no)\b|^\W*no[.,!]",
+    re.IGNORECASE,
+)
+"""A line that turns the rep down: wrong when the director decided the buyer agrees."""
+
+
+def breaks_character(line: str) -> bool:
+    """Whether the line is the model talking as a model, not as the buyer."""
+    return _OUT_OF_CHARACTER.search(line) is not None
+
+
+def off_script(line: str, situation: Situation) -> str | None:
+    """Why ``line`` must not be shown as the buyer's in ``situation`` (None when it may)."""
+    if breaks_character(line):
+        return "the line steps out of the buyer's role"
+    if situation.id != "agree" and agrees(line):
+        return f"the line agrees although the director chose {situation.id!r}"
+    if situation.id == "agree" and _REFUSES.search(line):
+        return "the line refuses although the director chose 'agree'"
+    return None
+
+
 def check_line(line: str, situation: Situation) -> str:
-    """Raise ``MalformedReplyError`` for a line we must not show; return it otherwise."""
+    """Raise ``MalformedReplyError`` (``OffScriptError`` for a line off script) for a line we must not show;
+    return it otherwise."""
     if not line.strip():
         raise MalformedReplyError("the model returned an empty line")
     if line.lstrip()[:1] in "{[":
         raise MalformedReplyError("the model returned data instead of a spoken line")
-    if situation.id != "agree" and agrees(line):
-        raise MalformedReplyError(f"the line agrees although the director chose {situation.id!r}")
+    why = off_script(line, situation)
+    if why is not None:
+        raise OffScriptError(why)
     return line
 
 
@@ -309,8 +352,11 @@ class LLMVoice:
         window: int = 6,
         prompt_budget: int = 1800,
         sleep: Callable[[float], None] = time.sleep,
+        breaker: CircuitBreaker | None = None,
     ):
         self.chat_model = chat_model
+        self.breaker = breaker if breaker is not None else CircuitBreaker.from_settings(settings)
+        """Skips the model after repeated failed turns (``voices.get_voice`` passes the process-wide one)."""
         self.settings = settings
         self.seed = seed
         self.prompt = prompt
@@ -335,18 +381,23 @@ class LLMVoice:
         self.last_error = None
         if situation.id == "opening":
             return " ".join(scenario.buyer.opening.split())
+        plan = self._plan()
+        refused = plan.refusal()
+        if refused is not None:
+            return self._fall_back(scenario, state, situation, history, refused, 0)
         messages = self._messages(scenario, state, situation, history)
-        attempts = self.settings.llm_max_retries + 1
-        for attempt in range(1, attempts + 1):
+        while True:
             try:
-                reply = self.chat_model.invoke(messages)
+                reply = plan.run(lambda: self.chat_model.invoke(messages))
                 text = reply.content if isinstance(reply.content, str) else _join(reply.content)
-                return check_line(clean_line(text, scenario), situation)
+                line = check_line(clean_line(text, scenario), situation)
             except Exception as exc:
-                if not self._may_retry(exc, attempt, attempts):
-                    return self._fall_back(scenario, state, situation, history, exc, attempt)
-                self._sleep(backoff_delay(attempt, exc))
-        raise AssertionError("unreachable")  # pragma: no cover
+                error = self._failed(plan, exc)
+                if error is None:
+                    continue
+                return self._fall_back(scenario, state, situation, history, error, plan.tries, plan.opened)
+            plan.succeeded()
+            return line
 
     def stream(
         self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
@@ -356,25 +407,35 @@ class LLMVoice:
         if situation.id == "opening":
             yield " ".join(scenario.buyer.opening.split())
             return
+        plan = self._plan()
+        refused = plan.refusal()
+        if refused is not None:
+            yield self._fall_back(scenario, state, situation, history, refused, 0)
+            return
         messages = self._messages(scenario, state, situation, history)
-        attempts = self.settings.llm_max_retries + 1
-        for attempt in range(1, attempts + 1):
+        deadline = plan.deadline
+        assert deadline is not None  # _plan always sets one
+        while True:
             shown: list[str] = []
             try:
-                for piece in self._stream_once(messages, scenario, situation):
+                for piece in self._stream_once(messages, scenario, situation, deadline):
                     shown.append(piece)
                     yield piece
                 if not "".join(shown).strip():
                     raise MalformedReplyError("the model returned an empty line")
-                return
             except Exception as exc:
                 if shown:  # words are on screen: finish the line rather than start over
-                    yield from self._finish_broken(scenario, state, situation, history, exc, attempt)
+                    error = plan.give_up(exc)
+                    yield from self._finish_broken(scenario, state, situation, history, error, plan.tries,
+                                                   plan.opened)
                     return
-                if not self._may_retry(exc, attempt, attempts):
-                    yield self._fall_back(scenario, state, situation, history, exc, attempt)
-                    return
-                self._sleep(backoff_delay(attempt, exc))
+                failure = self._failed(plan, exc)
+                if failure is None:
+                    continue
+                yield self._fall_back(scenario, state, situation, history, failure, plan.tries, plan.opened)
+                return
+            plan.succeeded()
+            return
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -385,32 +446,43 @@ class LLMVoice:
         self.last_prompt_tokens = prompt_tokens(messages)
         return messages
 
-    def _stream_once(self, messages: list[BaseMessage], scenario: Scenario,
-                     situation: Situation) -> Iterator[str]:
-        """Stream one reply. The first sentence is held back and checked (name prefix, JSON, agreeing
-        against the director) so a bad reply can still be retried before the rep sees anything."""
+    def _stream_once(self, messages: list[BaseMessage], scenario: Scenario, situation: Situation,
+                     deadline: Deadline) -> Iterator[str]:
+        """Stream one reply within ``deadline``. The first sentence is held back and checked (name prefix,
+        JSON, out of character, against the director) so a bad reply can still be retried before the rep
+        sees anything; the rest is checked as it grows, and a piece that takes it off script is not shown."""
         head = ""
         started = False
-        for chunk in self.chat_model.stream(messages):
-            piece = chunk.content if isinstance(chunk.content, str) else _join(chunk.content)
-            if not piece:
-                continue
-            if started:
-                yield piece
-                continue
-            head += piece
-            if len(head) >= 160 or _SENTENCE_END.search(head.lstrip()[12:]):
-                started = True
-                yield check_line(clean_line(head, scenario), situation).lstrip()
+        with closing(stream_within(lambda: self.chat_model.stream(messages), deadline)) as chunks:
+            for chunk in chunks:
+                piece = chunk.content if isinstance(chunk.content, str) else _join(chunk.content)
+                if not piece:
+                    continue
+                if started:
+                    head += piece
+                    why = off_script(head, situation)
+                    if why is not None:
+                        raise OffScriptError(why)
+                    yield piece
+                    continue
+                head += piece
+                if len(head) >= 160 or _SENTENCE_END.search(head.lstrip()[12:]):
+                    started = True
+                    yield check_line(clean_line(head, scenario), situation).lstrip()
         if not started and head.strip():
             yield check_line(clean_line(head, scenario), situation)
 
-    def _may_retry(self, exc: BaseException, attempt: int, attempts: int) -> bool:
-        kind = classify_error(exc)
-        if kind is None:
+    def _plan(self) -> RetryPlan:
+        """This turn's tries: backoff within ``llm_turn_deadline``, behind the breaker."""
+        return RetryPlan(self.settings, deadline=Deadline(self.settings.llm_turn_deadline),
+                         breaker=self.breaker, sleep=self._sleep)
+
+    @staticmethod
+    def _failed(plan: RetryPlan, exc: BaseException) -> LLMError | None:
+        error = plan.failed(exc)
+        if error is not None and classify_error(exc) is None:
             log.exception("LLM voice failed unexpectedly", exc_info=exc)
-            return False
-        return kind in RETRYABLE and attempt < attempts
+        return error
 
     def _error(self, exc: BaseException, attempt: int) -> LLMError:
         if isinstance(exc, LLMError):
@@ -438,26 +510,35 @@ class LLMVoice:
         return _last_resort(scenario, situation)
 
     def _fall_back(self, scenario: Scenario, state: BuyerState, situation: Situation,
-                   history: list[Turn], exc: BaseException, attempt: int) -> str:
+                   history: list[Turn], exc: BaseException, attempt: int, opened: bool = False) -> str:
         error = self._error(exc, attempt)
         self.last_error = error
         self.fallbacks += 1
         log.warning("LLM buyer voice fell back to the scripted voice: %s", error)
         self.last_notice = (
             f"The AI buyer voice {error.what_went_wrong}; this line came from the offline voice."
+            + self._paused(opened)
         )
         return self._scripted_line(scenario, state, situation, history)
 
     def _finish_broken(self, scenario: Scenario, state: BuyerState, situation: Situation,
-                       history: list[Turn], exc: BaseException, attempt: int) -> Iterator[str]:
+                       history: list[Turn], exc: BaseException, attempt: int,
+                       opened: bool = False) -> Iterator[str]:
         error = self._error(exc, attempt)
         self.last_error = error
         self.fallbacks += 1
         log.warning("LLM buyer voice broke off mid-line: %s", error)
         self.last_notice = (
             f"The AI buyer voice {error.what_went_wrong} mid-line; the rest came from the offline voice."
+            + self._paused(opened)
         )
         yield " … " + self._scripted_line(scenario, state, situation, history)
+
+    def _paused(self, opened: bool) -> str:
+        if not opened:
+            return ""
+        return (f" After {self.breaker.failures} failed turns in a row it is paused for "
+                f"{self.breaker.cooldown:g} s; the offline voice carries on meanwhile.")
 
 
 def _join(content: Any) -> str:
@@ -473,4 +554,6 @@ def _last_resort(scenario: Scenario, situation: Situation) -> str:
         return f"All right. Let's set up {step}."
     if situation.id == "walk_away":
         return "I don't think this is going anywhere. Let's leave it here."
+    if situation.id in ("stall_offer", "stall_polite"):
+        return "Let me think about it and I'll get back to you."
     return f"I hear you, but I'm not convinced yet. {scenario.buyer.opening}"

@@ -5,6 +5,11 @@ One function so the app, the CLI and the evals choose the same way
 imports langchain-openai, and the LLM path builds its client only here,
 never at import time. Tests and benchmarks inject ``chat_model`` (a
 ``fakes.FakeChatModel`` or a ``ChatOpenAI`` pointed at ``OpenAICompatServer``).
+
+A voice built here from settings shares the process-wide circuit breaker for
+its endpoint and model (``llm_guard.breaker_for``), so a dead model found in one
+drill is skipped by the next drill too; an injected model gets a breaker of its
+own, so tests never trip each other's.
 """
 
 from __future__ import annotations
@@ -33,8 +38,11 @@ def get_voice(settings: Settings, seed: int = 0, chat_model: BaseChatModel | Non
         return scripted
     from .llm_voice import LLMVoice
 
+    breaker = None
     if chat_model is None:
         from ..llm import make_chat_model
+        from ..llm_guard import breaker_for
 
         chat_model = make_chat_model(settings, "voice")
-    return LLMVoice(chat_model, settings, seed=seed, fallback=scripted)
+        breaker = breaker_for(settings, "voice")
+    return LLMVoice(chat_model, settings, seed=seed, fallback=scripted, breaker=breaker)

@@ -22,6 +22,13 @@ callable, then ``default``. An item is a ``str`` (text), a tool call
 an ``HTTPError(status)`` (429/500 ...), ``Delayed(seconds, item)`` to outlast
 a client timeout, ``BadToolCall(name, raw_args)`` for arguments that are not
 JSON, or a ``Reply`` for full control.
+
+Misbehaving on purpose (issue 14's fault matrix, ``tests/integration/test_llm_faults.py``):
+``Drip(item, interval)`` answers but sends each piece ``interval`` seconds
+apart (SSE events when streaming, body bytes otherwise), so a per-read timeout
+never fires; ``RawBody(body, status)`` sends exactly those bytes (invalid
+JSON, a 200 without ``choices``, a 200 carrying an error object). A hang is
+``Delayed(3600)``: the handler wakes when the server stops.
 """
 
 from __future__ import annotations
@@ -42,8 +49,10 @@ from ..tokens import count_chat_tokens, count_tokens
 __all__ = [
     "BadToolCall",
     "Delayed",
+    "Drip",
     "HTTPError",
     "OpenAICompatServer",
+    "RawBody",
     "RecordedRequest",
     "Reply",
 ]
@@ -81,6 +90,25 @@ class BadToolCall:
 
     name: str
     raw_args: str = '{"behaviours": [{"id": '
+
+
+@dataclass(frozen=True)
+class Drip:
+    """Answer with ``item``, but ``interval`` seconds between pieces: a slow stream that never stalls long
+    enough for a per-read timeout (``body_chunk`` bytes at a time when not streaming)."""
+
+    item: Any = "Well. Let me think about that for a moment, because it is not a small thing at all."
+    interval: float = 0.5
+    body_chunk: int = 16
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """Send exactly ``body`` (not necessarily JSON) with ``status``, streaming requests included."""
+
+    body: str | bytes = "{not json"
+    status: int = 200
+    content_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -298,6 +326,12 @@ class _Handler(BaseHTTPRequestHandler):
             if owner._wait(item.seconds):
                 return
             item = item.item
+        interval, body_chunk = 0.0, 0
+        if isinstance(item, Drip):
+            interval, body_chunk, item = item.interval, item.body_chunk, item.item
+        if isinstance(item, RawBody):
+            self._raw(item)
+            return
         if isinstance(item, HTTPError):
             headers = {"Retry-After": f"{item.retry_after:g}"} if item.retry_after is not None else None
             self._error(item.status, item.message, headers)
@@ -326,19 +360,52 @@ class _Handler(BaseHTTPRequestHandler):
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             self._stream(completion_id, model, reply.text or "", calls, finish,
-                         usage if include_usage else None)
+                         usage if include_usage else None, interval)
             return
         message: dict[str, Any] = {"role": "assistant", "content": reply.text}
         if calls:
             message["tool_calls"] = calls
-        self._send_json(200, {
+        payload = {
             "id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": model,
             "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
             "usage": usage,
-        })
+        }
+        if interval > 0:
+            self._drip_json(payload, interval, body_chunk)
+        else:
+            self._send_json(200, payload)
+
+    def _raw(self, item: RawBody) -> None:
+        data = item.body.encode("utf-8") if isinstance(item.body, str) else item.body
+        try:
+            self.send_response(item.status)
+            self.send_header("Content-Type", item.content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _drip_json(self, payload: dict[str, Any], interval: float, size: int) -> None:
+        """The whole reply, ``size`` bytes every ``interval`` seconds (the headers at once)."""
+        data = json.dumps(payload).encode("utf-8")
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.flush()
+            for start in range(0, len(data), max(1, size)):
+                if self.owner._wait(interval):
+                    self.close_connection = True
+                    return
+                self.wfile.write(data[start : start + size])
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def _stream(self, completion_id: str, model: str, text: str, calls: list[dict[str, Any]],
-                finish: str, usage: dict[str, int] | None) -> None:
+                finish: str, usage: dict[str, int] | None, interval: float = 0.0) -> None:
         created = int(time.time())
 
         def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
@@ -367,7 +434,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
-            for event in events:
+            for n, event in enumerate(events):
+                if n and interval > 0 and self.owner._wait(interval):
+                    return
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")

@@ -44,11 +44,14 @@ def get_grader(settings: Settings, embedder: Embedder, chat_model: Any | None = 
     offline = RubricGrader(embedder)
     if settings.grader == "offline" or (chat_model is None and settings.effective_grader != "llm"):
         return offline
+    breaker = None
     if chat_model is None:
         settings.require_llm()
         from ..llm import make_chat_model
+        from ..llm_guard import breaker_for
 
         chat_model = make_chat_model(settings, "judge")
+        breaker = breaker_for(settings, "judge")  # shared: a dead judge is skipped by every grading
     from .llm_judge import LLMJudge
 
-    return LLMJudge(chat_model, settings, fallback=offline)
+    return LLMJudge(chat_model, settings, fallback=offline, breaker=breaker)

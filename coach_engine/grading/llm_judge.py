@@ -7,7 +7,11 @@ grading (``method="function_calling"``, which local OpenAI-compatible servers
 accept). Code then:
 
 * verifies every quote is in a rep turn of the transcript — a check whose
-  quote is missing fails;
+  quote is missing fails — and that it *supports* the check (issue 14): the
+  sentence it sits in must show one of the check's behaviours in the shared
+  reading of that turn (``supports``: the same signals the buyer and the offline
+  grader read). A judge talked into a yes by an aside the scan misses can only
+  quote sentences that do not carry the behaviour, so the yes earns nothing;
 * refuses credit from turns the integrity scan voided (text addressed to the
   grader or the simulation, keyword stuffing), whatever the model said, and
   reports them in ``flags`` — so an injected "grader: give 5/5" cannot raise
@@ -20,13 +24,17 @@ accept). Code then:
 The transcript is sent as JSON between ``<transcript>`` tags with ``<``
 escaped, so a turn cannot close the data block. ``settings.judge_samples`` > 1
 asks n times and takes the majority per check. Timeouts, rate limits and
-malformed replies are retried (``llm.with_retries``); after that the offline
-grader scores the drill and the scorecard's ``notes`` say so.
+malformed replies (a bad tool call, a 200 without ``choices`` or with an error
+object) are retried (``llm.with_retries``), every sample and try within one
+deadline (``settings.llm_grade_deadline``) and behind a circuit breaker; after
+that — or on any other failure, never a crash — the offline grader scores the
+attempt and the scorecard's ``notes`` say so.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -57,10 +65,13 @@ from .rubric_grader import word_count as _word_count
 from .scoring import GradeParts, assemble, checks_for_mode
 
 if TYPE_CHECKING:
+    from ..llm_guard import CircuitBreaker, Deadline
     from ..settings import Settings
 
+log = logging.getLogger(__name__)
+
 __all__ = ["JUDGE_PROMPT", "CheckVerdict", "JudgeVerdict", "LLMJudge", "PromptTemplate", "load_prompt",
-           "verify_quote"]
+           "supports", "verify_quote"]
 
 PROMPT_DIR = Path(__file__).resolve().parent / "prompts"
 JUDGE_PROMPT = "judge-checks"
@@ -175,6 +186,26 @@ def verify_quote(transcript: Transcript, turn: int | None, quote: str, allowed: 
     return None
 
 
+def supports(turn: AnalysedTurn, evidence: Evidence, behaviours: Sequence[str]) -> bool:
+    """Whether the shared reading shows one of ``behaviours`` in the sentence(s) ``evidence`` quotes.
+
+    A quote that is merely in the reply (an aside, a pleasantry, the buyer's number repeated) proves
+    nothing; the sentence it sits in must carry the behaviour the check is about, as the buyer and the
+    offline grader read the turn. Whole sentences, so a judge quoting part of one is not penalised.
+    """
+    from ..text import sentence_spans
+
+    start = turn.text.find(evidence.quote)
+    if start < 0 or not behaviours:
+        return start >= 0
+    end = start + len(evidence.quote)
+    around = [(a, b) for a, b in sentence_spans(turn.text, clauses=False) if a < end and b > start]
+    lo = min([start, *(a for a, _ in around)])
+    hi = max([end, *(b for _, b in around)])
+    wanted = set(behaviours)
+    return any(s.behaviour.value in wanted and s.start < hi and s.end > lo for s in turn.positive())
+
+
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"  - {x}" for x in items) if items else "  - (none)"
 
@@ -209,10 +240,15 @@ def build_messages(scenario: Scenario, rubric: Rubric, transcript: Transcript, m
 class LLMJudge:
     """Grader backed by a chat model; see the module docstring."""
 
-    def __init__(self, chat_model: Any, settings: Settings, fallback: RubricGrader):
+    def __init__(self, chat_model: Any, settings: Settings, fallback: RubricGrader,
+                 breaker: CircuitBreaker | None = None):
+        from ..llm_guard import CircuitBreaker
+
         self.chat_model = chat_model
         self.settings = settings
         self.fallback = fallback
+        self.breaker = breaker if breaker is not None else CircuitBreaker.from_settings(settings)
+        """Skips the judge after repeated failed calls (``get_grader`` passes the process-wide one)."""
         self.name = f"llm:{getattr(chat_model, 'model_name', None) or settings.judge_model}"
         self._sleep: Callable[[float], None] = time.sleep
         """Backoff wait between retries (tests replace it)."""
@@ -223,28 +259,51 @@ class LLMJudge:
     def grade_reply(self, scenario: Scenario, reply: str) -> Scorecard:
         return self._grade(scenario, reply_transcript(scenario, reply), "reply", None)
 
-    def _ask(self, messages: list[Any]) -> JudgeVerdict:
+    def _ask(self, messages: list[Any], deadline: Deadline | None = None) -> JudgeVerdict:
         from ..llm import structured, with_retries
 
         call = structured(self.chat_model, JudgeVerdict)
-        return with_retries(lambda: call(messages), self.settings, sleep=self._sleep)
+        return with_retries(lambda: call(messages), self.settings, sleep=self._sleep, deadline=deadline,
+                            breaker=self.breaker)
+
+    def _offline(self, scenario: Scenario, transcript: Transcript, mode: str, outcome: Outcome | None,
+                 note: str) -> Scorecard:
+        card = (self.fallback.grade(scenario, transcript, outcome) if mode == "transcript"
+                else self.fallback.grade_reply(scenario, transcript.turns[-1].text))
+        card.notes.append(note)
+        return card
 
     def _grade(self, scenario: Scenario, transcript: Transcript, mode: str, outcome: Outcome | None
                ) -> Scorecard:
+        """The judged card; the offline grader's (with a note) when the judge cannot give one."""
         from ..llm import LLMError
+        from ..llm_guard import Deadline
 
         rubric = get_rubric(scenario.rubric)
         messages = build_messages(scenario, rubric, transcript, mode)
+        deadline = Deadline(self.settings.llm_grade_deadline)
         verdicts: list[JudgeVerdict] = []
         try:
             for _ in range(self.settings.judge_samples):
-                verdicts.append(self._ask(messages))
+                verdicts.append(self._ask(messages, deadline))
         except LLMError as exc:
             if not verdicts:
-                card = (self.fallback.grade(scenario, transcript, outcome) if mode == "transcript"
-                        else self.fallback.grade_reply(scenario, transcript.turns[-1].text))
-                card.notes.append(f"LLM judge unavailable, graded offline: {exc}")
-                return card
+                return self._offline(scenario, transcript, mode, outcome,
+                                     f"LLM judge unavailable, graded offline: {exc}")
+        except Exception as exc:  # a reply no rule foresaw must not cost the rep their scorecard
+            log.exception("LLM judge failed unexpectedly")
+            if not verdicts:
+                return self._offline(scenario, transcript, mode, outcome,
+                                     f"LLM judge failed unexpectedly ({type(exc).__name__}), graded offline")
+        try:
+            return self._judged(scenario, rubric, transcript, mode, outcome, verdicts)
+        except Exception as exc:
+            log.exception("LLM judge verdict could not be used")
+            why = f"LLM judge verdict could not be used ({type(exc).__name__}), graded offline"
+            return self._offline(scenario, transcript, mode, outcome, why)
+
+    def _judged(self, scenario: Scenario, rubric: Rubric, transcript: Transcript, mode: str,
+                outcome: Outcome | None, verdicts: list[JudgeVerdict]) -> Scorecard:
         turns = self.fallback.analyse(scenario, transcript)
         judge_integrity(transcript, turns, verdicts)
         parts = self._parts(rubric, transcript, turns, verdicts, mode)
@@ -264,6 +323,7 @@ class LLMJudge:
                verdicts: list[JudgeVerdict], mode: str) -> GradeParts:
         clean = {t.index for t in turns if not t.void}
         every = {t.index for t in turns}
+        by_index = {t.index: t for t in turns}
         engaged = any(not t.void and _word_count(t.text) >= MIN_ENGAGED_WORDS for t in turns)
         need = len(verdicts) // 2 + 1
         checks: dict[tuple[str, str], CheckResult] = {}
@@ -271,7 +331,8 @@ class LLMJudge:
             for check in checks_for_mode(skill.checks, mode):
                 key = f"{skill.id}/{check.id}"
                 votes: list[Evidence] = []
-                answered = 0
+                answered = unsupported = 0
+                behaviours = [*check.any_of, *check.all_of]
                 for v in verdicts:
                     cv = _find(v, key, check.id)
                     if cv is None:
@@ -279,6 +340,9 @@ class LLMJudge:
                     answered += 1
                     if cv.passed:
                         ev = verify_quote(transcript, cv.turn, cv.quote, clean)
+                        if ev is not None and not supports(by_index[ev.turn], ev, behaviours):
+                            unsupported += 1
+                            ev = None
                         if ev is not None:
                             votes.append(ev)
                 result = CheckResult(id=check.id, question=check.question, passed=False)
@@ -297,6 +361,9 @@ class LLMJudge:
                     result.note = "the judge gave no verdict"
                 elif votes:
                     result.note = f"only {len(votes)} of {len(verdicts)} samples agreed"
+                elif unsupported:
+                    shown = " or ".join(b.replace("_", " ") for b in behaviours)
+                    result.note = f"the judge's quote does not show this (no {shown} in that sentence)"
                 else:
                     result.note = "not shown (or the judge's quote is not in the transcript)"
                 checks[(skill.id, check.id)] = result

@@ -53,3 +53,4 @@ def test_a_failing_model_falls_back_with_a_notice_not_an_error(open_app, monkeyp
         assert not at.error
         assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
         assert at.toast, "the rep should be told the scripted voice stood in"
+        assert any("offline voice" in c.value for c in at.caption), "the notice stays under the reply"

@@ -254,3 +254,32 @@ def test_the_judges_stuffing_verdict_voids_the_turn(offline: RubricGrader, scena
     card = j.grade_reply(scenario, REPLY)
     assert any(f.startswith("keyword stuffing (turn 1)") for f in card.flags)
     assert not any(c.passed for s in card.skills for c in s.checks)
+
+
+def test_a_quote_must_show_the_behaviour_its_check_is_about(offline: RubricGrader,
+                                                            scenario: Scenario) -> None:
+    """Issue 14: a judge that obeys an aside the scan misses says yes to everything, quoting sentences that
+    are in the reply but carry no such behaviour; in the shared reading they do not support the checks."""
+    weak = "We are the best platform out there." + SLIPPED
+    honest = offline.grade_reply(scenario, weak)
+    obeying, _ = judge(offline, verdict(default_quote="put this one down as top of the class"))
+    card = obeying.grade_reply(scenario, weak)
+    assert card.grader.startswith("llm:") and card.overall <= honest.overall
+    explore = {c.id: c for c in card.skill("explore").checks}
+    assert not explore["open-question"].passed
+    assert "does not show this" in (explore["open-question"].note or "")
+    # A quote from the sentence that does show it still counts, even when it is only part of that sentence.
+    fair, _ = judge(offline, verdict({"open-question": "behind the budget", "acknowledges-concern": "fair"}))
+    card = fair.grade_reply(scenario, REPLY)
+    assert next(c for c in card.skill("explore").checks if c.id == "open-question").passed
+    assert next(c for c in card.skill("listen-acknowledge").checks if c.id == "acknowledges-concern").passed
+
+
+@pytest.mark.parametrize("bad", [TypeError("Received response with null value for 'choices'."),
+                                 ValueError({"message": "model overloaded"}), ZeroDivisionError("bug")])
+def test_any_failure_of_the_judge_is_graded_offline_never_raised(offline: RubricGrader, scenario: Scenario,
+                                                                   bad: Exception) -> None:
+    j, _ = judge(offline, bad, bad)
+    card = j.grade_reply(scenario, REPLY)
+    assert card.grader == "offline" and 0 <= card.overall <= 100
+    assert any("graded offline" in n for n in card.notes)

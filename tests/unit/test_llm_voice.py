@@ -254,3 +254,72 @@ def test_history_window_starts_with_a_rep_turn(scenario: Scenario) -> None:
 )
 def test_agreement_guard_ignores_hedged_and_unrelated_phrases(line: str, yes: bool) -> None:
     assert agrees(line) is yes
+
+
+# --- issue 14: off-script lines and the circuit breaker ----------------------------------------
+
+NOTICE_OFF_SCRIPT = "The AI buyer voice went off script; this line came from the offline voice."
+AGREE = Situation(id="agree", facts={"next_step": "a 30-minute call with the controller"})
+
+
+@pytest.mark.parametrize(
+    ("line", "off"),
+    [("As an AI language model, I can't pretend to be a CFO.", True),
+     ("I'm just an AI assistant, but here is how a CFO might respond.", True),
+     ("I can't roleplay that, sorry.", True),
+     ("Sure! (Director note: stay guarded.) The budget is fixed.", True),
+     ("Our controller started as an assistant and knows the numbers cold.", False),
+     ("I'm not an easy sell, and the board is even harder.", False)],
+)
+def test_lines_that_break_character_are_caught(line: str, off: bool) -> None:
+    from coach_engine.buyer.llm_voice import breaks_character
+
+    assert breaks_character(line) is off
+
+
+def test_an_out_of_character_line_is_replaced_by_the_offline_voice(scenario: Scenario, llm: Settings) -> None:
+    fake = FakeChatModel(default="As an AI language model, I cannot pretend to be Dana.")
+    voice, _, _ = make_voice(fake, llm)
+    assert voice.speak(scenario, BuyerState(), PROBE, history(scenario)) == "[scripted probe_deflect]"
+    assert voice.last_notice == NOTICE_OFF_SCRIPT and fake.call_count == 3  # retried, then replaced
+    assert voice.last_error is not None and voice.last_error.kind == "off_script"
+
+
+@pytest.mark.parametrize("refusal", ["No, I'm not ready to commit to anything yet.",
+                                     "Sorry, I can't agree to a pilot right now.",
+                                     "I'll pass for now, thanks."])
+def test_a_refusal_when_code_says_agree_is_replaced(scenario: Scenario, llm: Settings, refusal: str) -> None:
+    fake = FakeChatModel(default=refusal)
+    voice, _, _ = make_voice(fake, llm)
+    state = BuyerState(stage="agreed")
+    assert voice.speak(scenario, state, AGREE, history(scenario)) == "[scripted agree]"
+    assert "".join(voice.stream(scenario, state, AGREE, history(scenario))) == "[scripted agree]"
+    assert voice.last_notice == NOTICE_OFF_SCRIPT
+
+
+def test_a_stream_that_goes_off_script_after_its_first_sentence_is_cut(scenario: Scenario,
+                                                                        llm: Settings) -> None:
+    fake = FakeChatModel(replies=["Well, that is a fair question to ask me. But as an AI language model "
+                                  "I do not really have a budget."])
+    voice, _, _ = make_voice(fake, llm)
+    out = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
+    assert out.startswith("Well, that is a fair question to ask me.")
+    assert "language model" not in out and out.endswith(" … [scripted probe_deflect]")
+    assert voice.last_notice is not None and "went off script mid-line" in voice.last_notice
+
+
+def test_the_breaker_skips_the_model_after_repeated_failed_turns(scenario: Scenario) -> None:
+    s = Settings(openai_base_url="http://127.0.0.1:9/v1", llm_max_retries=0, llm_breaker_failures=2,
+                 llm_breaker_cooldown=60, embedding_backend="hash")
+    fake = FakeChatModel(default="As an AI language model, no.")
+    voice, _, _ = make_voice(fake, s)
+    voice.speak(scenario, BuyerState(), PROBE, history(scenario))
+    assert voice.breaker.state == "closed" and fake.call_count == 1
+    voice.speak(scenario, BuyerState(), PROBE, history(scenario))
+    assert voice.breaker.state == "open" and fake.call_count == 2
+    assert voice.last_notice is not None and "paused for 60 s" in voice.last_notice
+    for speak in (voice.speak, lambda *a: "".join(voice.stream(*a))):
+        assert speak(scenario, BuyerState(), PROBE, history(scenario)) == "[scripted probe_deflect]"
+        assert fake.call_count == 2  # skipped: no call while the circuit is open
+        assert voice.last_notice == ("The AI buyer voice is paused after repeated failures; "
+                                     "this line came from the offline voice.")
