@@ -202,6 +202,11 @@ def build_messages(
     turns = list(history)
     current: Turn | None = turns.pop() if turns and turns[-1].role == "rep" else None
     direction = situation.direction.strip() or prompt.directions.get(situation.id, "")
+    # The same facts and stages as the scripted voice (issue 13): code chose the answer, the model words it.
+    if situation.facts.get("answer"):
+        direction = f"{prompt.directions.get('answer_first', '')} {direction}".strip()
+    elif situation.facts.get("no_figure"):
+        direction = f"{prompt.directions.get('no_figure', '')} {direction}".strip()
     if current is None:
         last = HumanMessage(prompt.opening_turn.format(opening=scenario.buyer.opening))
     else:

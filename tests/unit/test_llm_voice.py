@@ -323,3 +323,21 @@ def test_the_breaker_skips_the_model_after_repeated_failed_turns(scenario: Scena
         assert fake.call_count == 2  # skipped: no call while the circuit is open
         assert voice.last_notice == ("The AI buyer voice is paused after repeated failures; "
                                      "this line came from the offline voice.")
+
+
+def test_the_model_gets_the_answer_code_chose_and_the_close(scenario: Scenario, llm: Settings) -> None:
+    """Parity with the scripted voice (issue 13): the fact the director matched, an honest "not to hand",
+    and a stall that must not turn into a yes."""
+    fake = FakeChatModel(default="Eighty-five trucks, two depots.")
+    voice, _, _ = make_voice(fake, llm)
+    asked = Situation(id="probe_deflect", facts={"answer": "We run 85 trucks from two depots."})
+    voice.speak(scenario, BuyerState(), asked, history(scenario))
+    text = fake.last_prompt_text()
+    assert "answer: We run 85 trucks from two depots." in text and "First answer the rep's question" in text
+    voice.speak(scenario, BuyerState(), Situation(id="probe_deflect", facts={"no_figure": "yes"}),
+                history(scenario))
+    assert "do not invent one" in fake.last_prompt_text()
+    stall = FakeChatModel(default="Great, let's do it. Send the contract.")
+    voice, _, _ = make_voice(stall, llm)
+    line = voice.speak(scenario, BuyerState(stage="stalled"), Situation(id="stall_offer"), history(scenario))
+    assert not agrees(line)  # a yes where code decided a stall is replaced by the offline line
