@@ -124,3 +124,21 @@ def test_ending_before_saying_anything_still_gives_a_scorecard(open_app):
     at.button(key="practice_grade").click().run()
     assert not at.exception
     assert at.session_state["shared_result"]["scorecard"].overall <= 20
+
+
+def test_a_discount_only_drill_ends_with_the_offer_pocketed_not_a_walk_away(open_app):
+    """Issue 13: a rep who only cuts the price is not walked out on; the buyer takes the offer and stalls."""
+    at = open_app(REP)
+    _pick(at, "cfo-price-routing")
+    at.button(key="practice_start").click().run()
+    for reply in ("What if I took $10k off and brought it to $38k a year?",
+                  "I could also waive onboarding and give you two months free.",
+                  "My manager could approve $32k. Where does it need to be for you?",
+                  "Fine, I'll take another 10% off on top of that."):
+        if any(b.key == "practice_grade" for b in at.button):
+            break
+        at.chat_input(key="practice_reply").set_value(reply).run()
+        assert not at.exception
+    shown = texts(at)
+    assert "without a commitment" in shown and "walked away" not in shown
+    assert any(b.key == "practice_grade" for b in at.button)
