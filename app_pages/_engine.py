@@ -25,9 +25,10 @@ import streamlit as st
 
 from coach_engine.identity import Directory, Member, StoreDirectory
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
-from coach_engine.scenarios import ScenarioBank, parse_scenario
+from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings, get_settings
 from coach_engine.store import SYSTEM, Store
+from coach_engine.studio import bank_with_authored, pinned_scenario
 
 if TYPE_CHECKING:
     from coach_engine.session import DrillSession
@@ -61,24 +62,32 @@ def _base_bank() -> ScenarioBank:
 
 
 def bank() -> ScenarioBank:
-    """The bank from the scenario folders plus the scenarios managers saved in the studio."""
+    """The bank from the scenario folders plus the scenarios managers saved in the studio
+    (``studio.bank_with_authored``: a shipped id always wins; archived ones are looked up, not offered)."""
     base = _base_bank()
-    merged = ScenarioBank(scenarios=dict(base.scenarios), sources=dict(base.sources), problems=base.problems)
     try:
-        authored = store().authored_scenarios(SYSTEM)
+        authored = store().authored.scenarios(SYSTEM)
     except Exception:  # the bank must work even when the authored list cannot be read
         log.exception("could not load authored scenarios")
-        return merged
-    for row in authored:
-        try:
-            merged.add(
-                parse_scenario(row.yaml_text, f"studio:{row.scenario_id}"),
-                source=f"studio:{row.scenario_id}",
-                replace=True,
-            )
-        except Exception:
-            log.exception("authored scenario %s does not load", row.scenario_id)
-    return merged
+        authored = []
+    return bank_with_authored(base, authored)
+
+
+def scenario_for(
+    scenario_id: str, *, version: int | None = None, content_hash: str | None = None
+) -> Scenario:
+    """The scenario as an assignment (``version``) or an attempt (``content_hash``) knows it, else the
+    latest (``studio.pinned_scenario``); KeyError when the bank has no such id."""
+    the_bank = bank()
+    try:
+        return pinned_scenario(
+            the_bank, store(), SYSTEM, scenario_id, version=version, content_hash=content_hash
+        )
+    except KeyError:
+        raise
+    except Exception:  # a version that can't be read: the latest still runs
+        log.exception("version of %s unavailable", scenario_id)
+        return the_bank.get(scenario_id)
 
 
 @st.cache_resource(show_spinner="Loading the language model (first time only)…")
@@ -364,11 +373,11 @@ def take_drill_request() -> dict[str, Any] | None:
 # --- which drill next (the engine decides: coach_engine.drills) --------------------------
 
 
-def harder_scenario(scenario: Scenario) -> Scenario | None:
-    """The next step up from ``scenario`` in the bank, or None at the top."""
-    from coach_engine.drills import harder_scenario as choose
+def next_drill(scenario: Scenario, card: Scorecard) -> Any:
+    """What the scorecard offers next (``drills.NextDrill``): a harder one only after a pass."""
+    from coach_engine.drills import next_drill as choose
 
-    return choose(bank(), scenario)
+    return choose(bank(), scenario, card)
 
 
 def clinic_openings(objection: str, n: int, seed: int) -> list[Scenario]:

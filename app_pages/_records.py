@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_pages._engine import bank, index_or_none, log, settings, store
+from app_pages._engine import bank, index_or_none, log, scenario_for, settings, store
 from coach_engine.identity import Member
 from coach_engine.models import Scenario, Scorecard, Transcript
 from coach_engine.store.weeks import iso_week, shift_week
@@ -66,17 +66,30 @@ def my_attempts(who: Member, *, objection: str | None = None, status: str | None
 
 
 def attempt_detail(who: Member, attempt_id: int) -> dict[str, Any]:
-    """Everything the review screens show about one attempt."""
-    the_store = store()
-    attempt = the_store.get_attempt(who.user, attempt_id)
+    """Everything the review screens show about one attempt (``reviews.open_attempt``): the card as
+    reviewed, the grader's, the reviews in words. The attempt's rep opening it marks its reviews read."""
+    from coach_engine.reviews import open_attempt
+
+    opened = open_attempt(store(), who.user, attempt_id)
+    attempt = opened.attempt
     return {
         "attempt": attempt,
-        "transcript": Transcript(scenario=attempt.scenario_id,
-                                 turns=the_store.transcript_turns(who.user, attempt_id)),
-        "scorecard": the_store.scorecard(who.user, attempt_id),
-        "reviews": the_store.reviews(who.user, attempt_id),
-        "scenario": bank().scenarios.get(attempt.scenario_id),
+        "transcript": Transcript(scenario=attempt.scenario_id, turns=opened.turns),
+        "scorecard": opened.card,
+        "graded": opened.graded,
+        "reviews": opened.reviews,
+        "overridden_by": attempt.overridden_by,
+        "graded_overall": attempt.graded_overall,
+        "scenario": attempt_scenario(attempt),
     }
+
+
+def attempt_scenario(attempt: Any) -> Scenario | None:
+    """The scenario as the attempt ran it (the studio version it recorded), or None if it is gone."""
+    try:
+        return scenario_for(attempt.scenario_id, content_hash=attempt.scenario_hash)
+    except KeyError:
+        return None
 
 
 def _with_memory(who: Member, attempt_id: int, card: Scorecard) -> Scorecard:
@@ -104,7 +117,8 @@ def latest_result(who: Member) -> dict[str, Any] | None:
             return {"scenario": detail["scenario"], "transcript": detail["transcript"],
                     "scorecard": _with_memory(who, attempt.id, detail["scorecard"]), "attempt_id": attempt.id,
                     "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
-                    "when": attempt.completed_at}
+                    "when": attempt.completed_at, "overridden_by": detail["overridden_by"],
+                    "graded_overall": detail["graded_overall"]}
     return None
 
 
@@ -164,15 +178,70 @@ def team_attempts(who: Member, status: str | None = "completed") -> list[Any]:
 
 
 def add_review(who: Member, attempt_id: int, overrides: dict[str, int], comment: str) -> Any:
-    return store().add_review(who.user, attempt_id, overrides, comment)
+    """Save a review (comment, overrides or both); returns the attempt as re-scored (``store.Attempt``)."""
+    store().add_review(who.user, attempt_id, overrides, comment)
+    return store().get_attempt(who.user, attempt_id)
 
 
-def reviewed_ids(who: Member, attempt_ids: list[int]) -> set[int]:
-    return {a for a in attempt_ids if store().reviews(who.user, a)}
+def review_counts(who: Member) -> dict[int, int]:
+    """Attempt id -> how many reviews it has, over the manager's team."""
+    return dict(store().review_counts(who.user, who.team)) if who.team else {}
 
 
-def save_scenario(who: Member, scenario: Scenario, yaml_text: str) -> Any:
-    return store().save_scenario(who.user, scenario, yaml_text)
+def my_reviews(who: Member) -> list[Any]:
+    """The rep's latest reviews, unread first (``reviews.ReviewNotice``)."""
+    from coach_engine.reviews import new_reviews
+
+    return list(new_reviews(store(), who.user))
+
+
+# --- the scenario studio (coach_engine.studio decides; store.authored keeps) --------------------
+
+
+def studio_save(who: Member, yaml_text: str, *, base_id: str | None, base_version: int | None) -> Any:
+    """A new scenario or the next version of ``base_id`` (``studio.Saved``); never an overwrite."""
+    from coach_engine.studio import save
+
+    return save(store(), who.user, bank(), yaml_text, base_id=base_id, base_version=base_version)
+
+
+def authored_scenarios(who: Member) -> list[Any]:
+    """Every studio scenario (``store.AuthoredScenario``), archived ones too."""
+    return list(store().authored.scenarios(who.user))
+
+
+def scenario_versions(who: Member, scenario_id: str) -> list[Any]:
+    """A studio scenario's versions (``store.ScenarioVersion``), newest first."""
+    return list(store().authored.versions(who.user, scenario_id))
+
+
+def restore_version(who: Member, scenario_id: str, version: int, base_version: int | None) -> Any:
+    return store().authored.restore(who.user, scenario_id, version, base_version=base_version)
+
+
+def set_archived(who: Member, scenario_id: str, archived: bool) -> Any:
+    authored = store().authored
+    return (authored.archive if archived else authored.unarchive)(who.user, scenario_id)
+
+
+def move_assignment(who: Member, assignment_id: int) -> Any:
+    """Move an open assignment to the latest version of its studio scenario."""
+    return store().authored.move_assignment(who.user, assignment_id)
+
+
+def studio_draft(who: Member) -> Any | None:
+    """This manager's unsaved studio work (``store.ScenarioDraft``), if any."""
+    return store().authored.draft(who.user)
+
+
+def keep_studio_draft(who: Member, yaml_text: str, *, base_text: str, base_id: str | None,
+                      base_version: int | None) -> None:
+    store().authored.save_draft(who.user, yaml_text, base_text=base_text, base_id=base_id,
+                                base_version=base_version)
+
+
+def discard_studio_draft(who: Member) -> None:
+    store().authored.discard_draft(who.user)
 
 
 # --- skill averages per week (coach_engine.progress) ---------------------------------------

@@ -3,12 +3,16 @@
 A scorecard only says what the grader can prove: every passed check carries a
 quote, so the transcript is shown with those quotes highlighted (green for
 what worked, red for anti-patterns). All text goes through ``_ui.safe``.
+
+Turns are named as a rep counts them: "Reply 2" is the rep's second reply
+(``Transcript.reply_numbers``); the buyer's lines are not numbered. A card a
+manager re-scored shows the reviewed overall and says who overrode it, with
+the grader's number next to it; reviews read in words (``reviews.ReviewLine``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -16,6 +20,7 @@ import streamlit as st
 
 from app_pages._ui import safe
 from coach_engine.models import Scenario, Scorecard, Transcript
+from coach_engine.reviews import ReviewLine
 
 OUTCOME_LINE = {
     "agreed": "🤝 Buyer agreed to a next step",
@@ -74,17 +79,31 @@ def _marked(text: str, good: Sequence[str], bad: Sequence[str]) -> str:
     return "".join(out)
 
 
+def _reply(numbers: dict[int, int], turn: int) -> str:
+    """"Reply 2" for the rep's second reply; "" for a turn that is not a rep reply."""
+    return f"Reply {numbers[turn]}" if turn in numbers else ""
+
+
 def render_transcript(transcript: Transcript, card: Scorecard | None, buyer_name: str = "Buyer") -> None:
     good, bad = _evidence_by_turn(card) if card is not None else ({}, {})
+    numbers = transcript.reply_numbers()
     if not transcript.turns:
         st.caption("No turns were recorded.")
     for i, turn in enumerate(transcript.turns):
-        who = safe(buyer_name) if turn.role == "buyer" else "You"
-        body = _marked(turn.text, good.get(i, []), bad.get(i, [])) if turn.role == "rep" else safe(turn.text)
-        st.markdown(f"**{who}** · turn {i}  \n{body}")
+        if turn.role == "rep":
+            body = _marked(turn.text, good.get(i, []), bad.get(i, []))
+            st.markdown(f"**You** · {_reply(numbers, i)}  \n{body}")
+        else:
+            st.markdown(f"**{safe(buyer_name)}**  \n{safe(turn.text)}")
 
 
-def render_checks(card: Scorecard) -> None:
+def _quote_line(numbers: dict[int, int], turn: int, quote: str) -> str:
+    where = _reply(numbers, turn)
+    return f"> {where}: “{safe(quote)}”" if where else f"> “{safe(quote)}”"
+
+
+def render_checks(card: Scorecard, numbers: dict[int, int] | None = None) -> None:
+    numbers = numbers or {}
     for skill in card.skills:
         passed = sum(c.passed for c in skill.checks)
         with st.expander(f"{skill.name} — {skill.score}/5 · {passed} of {len(skill.checks)} checks passed"):
@@ -94,16 +113,22 @@ def render_checks(card: Scorecard) -> None:
                 mark = "✅" if check.passed else "❌"
                 st.markdown(f"{mark} {safe(check.question or check.id)}")
                 for ev in check.evidence:
-                    st.markdown(f"> turn {ev.turn}: “{safe(ev.quote)}”")
+                    st.markdown(_quote_line(numbers, ev.turn, ev.quote))
                 if check.note:
                     st.caption(safe(check.note))
             for hit in skill.anti_patterns:
                 st.markdown(f"⚠️ {safe(hit.description)}")
                 for ev in hit.evidence:
-                    st.markdown(f"> turn {ev.turn}: “{safe(ev.quote)}”")
+                    st.markdown(_quote_line(numbers, ev.turn, ev.quote))
 
 
-def render_coaching(card: Scorecard) -> None:
+def _at(numbers: dict[int, int], turn: int) -> str:
+    where = _reply(numbers, turn)
+    return f" ({where.lower()})" if where else ""
+
+
+def render_coaching(card: Scorecard, numbers: dict[int, int] | None = None) -> None:
+    numbers = numbers or {}
     left, right = st.columns(2)
     with left:
         st.markdown("#### 💪 Strengths")
@@ -111,14 +136,14 @@ def render_coaching(card: Scorecard) -> None:
             st.caption("Nothing stood out yet — the improvements on the right are the fastest wins.")
         for s in card.strengths:
             quote = f"  \n> “{safe(s.quote)}”" if s.quote else ""
-            st.markdown(f"- {safe(s.text)} (turn {s.turn}){quote}")
+            st.markdown(f"- {safe(s.text)}{_at(numbers, s.turn)}{quote}")
     with right:
         st.markdown("#### 🎯 Improvements")
         if not card.improvements:
             st.caption("No improvements flagged. Try a harder scenario.")
         for imp in card.improvements:
             with st.container(border=True):
-                st.markdown(f"{safe(imp.text)} (turn {imp.turn})")
+                st.markdown(f"{safe(imp.text)}{_at(numbers, imp.turn)}")
                 if imp.quote:
                     st.caption(f"You said: “{safe(imp.quote)}”")
                 st.markdown(f"**Try instead:** _{safe(imp.try_instead)}_")
@@ -149,21 +174,32 @@ def render_team_and_trend(card: Scorecard) -> None:
             st.altair_chart(chart, width="stretch")
 
 
-def render_reviews(reviews: Sequence[Any]) -> None:
-    for r in reviews:
+def render_reviews(reviews: Sequence[ReviewLine]) -> None:
+    """Every review, oldest first, in words: who, when, the scores changed ("3/5 → 4/5"), the comment."""
+    for line in reviews:
+        r = line.review
         with st.container(border=True):
-            st.markdown(f"**Manager review** by {safe(r.reviewer)} · {r.created_at:%d %b %Y}")
-            if r.overrides:
-                st.markdown(", ".join(f"{safe(k)} → {v}/5" for k, v in r.overrides.items()))
+            new = " · 🆕 new" if line.new else ""
+            st.markdown(f"**Manager review** by {safe(line.by)} · {r.created_at:%d %b %Y}{new}")
+            if line.changes:
+                st.markdown("Scores changed: " + "; ".join(safe(c) for c in line.changes))
             if r.comment:
                 st.markdown(f"> {safe(r.comment)}")
 
 
 def render_scorecard(scenario: Scenario | None, transcript: Transcript | None, card: Scorecard,
-                     reviews: Sequence[Any] = (), show_team: bool = True) -> None:
-    """The whole scorecard: headline, skills chart, checks, coaching, team/trend and transcript."""
+                     reviews: Sequence[ReviewLine] = (), show_team: bool = True, *,
+                     overridden_by: str | None = None, graded_overall: int | None = None) -> None:
+    """The whole scorecard: headline, skills chart, checks, coaching, team/trend and transcript.
+
+    ``card`` is the card as reviewed (``reviews.reviewed_card``); ``overridden_by`` names the manager
+    whose override set its overall, ``graded_overall`` is the grader's."""
+    numbers = transcript.reply_numbers() if transcript is not None else {}
     top = st.columns([1, 2])
     top[0].metric("Overall", f"{card.overall}/100")
+    if overridden_by:
+        was = f" — the grader gave {graded_overall}/100" if graded_overall is not None else ""
+        top[0].caption(f"✍️ Overridden by {safe(overridden_by)}{was}")
     with top[1]:
         st.markdown(f"**{OUTCOME_LINE.get(card.outcome, card.outcome)}**")
         st.caption(f"Graded by {safe(card.grader)} · rubric {safe(card.rubric)}")
@@ -173,9 +209,9 @@ def render_scorecard(scenario: Scenario | None, transcript: Transcript | None, c
         st.warning(safe(flag), icon="🚩")
     render_reviews(reviews)
     st.altair_chart(skill_chart(card), width="stretch")
-    render_coaching(card)
+    render_coaching(card, numbers)
     st.markdown("#### Checks")
-    render_checks(card)
+    render_checks(card, numbers)
     if show_team:
         render_team_and_trend(card)
     if transcript is not None:

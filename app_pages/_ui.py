@@ -15,20 +15,9 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+from coach_engine.objections import objection_label as objection_words
 
-OBJECTION_LABELS: dict[str, str] = {
-    "price": "Price",
-    "budget": "Budget",
-    "timing": "Timing",
-    "incumbent": "Happy with current provider",
-    "competitor": "Competitor",
-    "authority": "Not the decision maker",
-    "send_info": "Just send info",
-    "not_interested": "Not interested",
-    "trust": "Trust",
-    "need": "No need",
-}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 
 DIFFICULTY_BADGE: dict[str, str] = {"easy": "🟢 easy", "medium": "🟠 medium", "hard": "🔴 hard"}
 
@@ -67,7 +56,8 @@ def highlighted(text: str, quotes: Iterable[str], colour: str = "orange") -> str
 
 
 def objection_label(objection: str) -> str:
-    return OBJECTION_LABELS.get(objection, objection.replace("_", " ").capitalize())
+    """The objection in words (``coach_engine/objections.yaml``: data, so a team can reword it)."""
+    return objection_words(objection)
 
 
 def friendly_error(what: str, exc: BaseException | None = None, todo: str = "Try again in a moment.") -> None:

@@ -2,7 +2,9 @@
 
 The arithmetic and the rules text both come from ``coach_engine.leaderboard``
 (numbers in ``coach_engine/points.yaml``), so what the page explains is exactly
-what it computes. A rep with no counted drill shows "—" as their average.
+what it computes. A rep with no counted drill shows "—" as their average. A
+rep whose score this week a manager's review changed says "overridden by …"
+(the numbers already are the reviewed ones: ``coach_engine.reviews``).
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ table = pd.DataFrame([
         "Average": r.average_label, "Streak (weeks)": r.streak,
         "Best skill": r.best_skill or "—", "Drill pts": r.drill_points,
         "Improvement pts": r.improvement_points, "Clinic & warm-up pts": r.practice_points,
-        "Assignment pts": r.assignment_points, "Streak pts": r.streak_points, "Email": r.user,
+        "Assignment pts": r.assignment_points, "Streak pts": r.streak_points, "Review": r.reviewed_label,
+        "Email": r.user,
     }
     for r in board.rows
 ])

@@ -59,13 +59,16 @@ def render_brief(scenario: Scenario) -> None:
         st.markdown(f"- 📎 {safe(point)}")
 
 
-def open_brief(scenario_id: str, *, quick: bool = False) -> None:
+def open_brief(scenario_id: str, *, quick: bool = False, version: int | None = None) -> None:
+    """Show the brief; ``version``: the studio version an assignment was made on (None: the latest)."""
     st.session_state.practice_scenario_id = scenario_id
+    st.session_state.practice_scenario_version = version
     st.session_state.practice_quick = quick
 
 
 def close_drill() -> None:
-    for key in ("practice_drill", "practice_scenario_id", "practice_attempt", "practice_quick"):
+    for key in ("practice_drill", "practice_scenario_id", "practice_scenario_version", "practice_attempt",
+                "practice_quick"):
         st.session_state.pop(key, None)
 
 
@@ -155,6 +158,9 @@ def call_view(scenario: Scenario, drill: Any) -> None:
 
     for turn in drill.transcript.turns:
         render_turn(turn.role, turn.text)
+    last = drill.last_reply
+    if last is not None and last.notice:  # e.g. the offline voice stood in for the AI buyer
+        st.caption(f"⚠️ {safe(last.notice)}")
 
     if end_clicked and not drill.finished:
         drill.end()
@@ -166,6 +172,9 @@ def call_view(scenario: Scenario, drill: Any) -> None:
             st.success("🤝 The buyer agreed to a next step. Nicely done.")
         elif outcome == "walked_away":
             st.warning("🚪 The buyer walked away. The scorecard shows what to try next time.")
+        elif drill.state.stage == "stalled":
+            st.info("⏸️ The buyer ended the call without a commitment — polite, but no next step. "
+                    "The scorecard shows what would have moved them.")
         else:
             st.info("The drill is over. See how you did.")
         if st.button("See my scorecard", type="primary", key="practice_grade"):
@@ -179,12 +188,14 @@ def call_view(scenario: Scenario, drill: Any) -> None:
     render_turn("rep", text)
     with st.chat_message("buyer", avatar=BUYER_AVATAR):
         try:
-            if engine.streams_voice():
-                st.write_stream(drill.rep_says_stream(text))
-                reply = drill.last_reply
-            else:
-                reply = drill.rep_says(text)
-                st.markdown(safe(reply.turn.text))
+            # The wait is bounded by llm_turn_deadline (then the offline voice answers); show it is running.
+            with st.spinner(f"{safe(scenario.buyer.name.split()[0])} is thinking…", show_time=True):
+                if engine.streams_voice():
+                    st.write_stream(drill.rep_says_stream(text))
+                    reply = drill.last_reply
+                else:
+                    reply = drill.rep_says(text)
+                    st.markdown(safe(reply.turn.text))
         except engine.DrillInputError as exc:
             st.warning(f"{safe(str(exc))}", icon="✋")
             return
@@ -211,7 +222,7 @@ def brief_view(scenario: Scenario) -> None:
 
 
 def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
-                  note: str = "") -> None:
+                  note: str = "", version: int | None = None) -> None:
     with st.container(border=True):
         st.markdown(f"**{safe(scenario.title)}**")
         st.caption(
@@ -219,7 +230,7 @@ def scenario_card(scenario: Scenario, key: str, label: str = "Read the brief",
             f"{safe(scenario.buyer.role)}, {safe(scenario.buyer.company)}" + (f" · {note}" if note else "")
         )
         if st.button(label, key=key):
-            open_brief(scenario.id)
+            open_brief(scenario.id, version=version)
             st.rerun()
 
 
@@ -243,8 +254,9 @@ def assigned_section(bank: Any) -> None:
         best = f" · best {row.best}" if row.best is not None else ""
         note = (f"due {a.due:%a %d %b} · pass mark {a.pass_mark} · {done}{best} · "
                 f"{status.get(row.status, row.status)}")
-        scenario_card(bank.get(a.scenario_id), key=f"practice_assigned_{a.id}", label="Start assigned drill",
-                      note=note)
+        scenario_card(engine.scenario_for(a.scenario_id, version=a.scenario_version),
+                      key=f"practice_assigned_{a.id}", label="Start assigned drill", note=note,
+                      version=a.scenario_version)
 
 
 def unfinished_section(bank: Any) -> None:
@@ -255,7 +267,7 @@ def unfinished_section(bank: Any) -> None:
         return
     st.markdown("#### Pick up where you left off")
     for a in open_attempts[:3]:
-        scenario = bank.get(a.scenario_id)
+        scenario = engine.scenario_for(a.scenario_id, content_hash=a.scenario_hash)  # the version it began
         turns = records.stored_turns(who, a.id)
         with st.container(border=True):
             st.markdown(f"**{safe(scenario.title)}**")
@@ -331,8 +343,8 @@ if scenario_id is not None and scenario_id not in current_bank:
     close_drill()
     picker_view()
 elif drill is not None and scenario_id is not None:
-    call_view(current_bank.get(scenario_id), drill)
+    call_view(drill.scenario, drill)  # the version the drill started on, even if a newer one was saved since
 elif scenario_id is not None:
-    brief_view(current_bank.get(scenario_id))
+    brief_view(engine.scenario_for(scenario_id, version=st.session_state.get("practice_scenario_version")))
 else:
     picker_view()

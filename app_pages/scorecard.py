@@ -29,17 +29,25 @@ st.subheader(safe(scenario.title))
 if result.get("quick"):
     st.caption("⚡ Quick mode (warm-up): up to 4 replies.")
 
-harder = engine.harder_scenario(scenario)
+# A harder one only after a pass (coach_engine.drills.next_drill); after a fail, "Try again" leads.
+step = engine.next_drill(scenario, card)
 cols = st.columns(2)
-if cols[0].button("🔁 Retry this scenario", key="scorecard_retry", width="stretch"):
+retry_label = "🔁 Retry this scenario" if step.passed else "🔁 Try again"
+if cols[0].button(retry_label, key="scorecard_retry", width="stretch",
+                  type="secondary" if step.passed else "primary"):
     engine.request_drill(scenario.id, quick=bool(result.get("quick")))
     st.switch_page("app_pages/practice.py")
-if cols[1].button("⬆️ Try a harder one" if harder else "You're on the hardest level", key="scorecard_harder",
-                  width="stretch", disabled=harder is None, type="primary"):
-    assert harder is not None
-    engine.request_drill(harder.id)
-    st.switch_page("app_pages/practice.py")
-if harder is not None:
-    cols[1].caption(f"Next up: {safe(harder.title)} ({harder.difficulty})")
+if step.passed:
+    if cols[1].button("⬆️ Try a harder one" if step.harder else "You're on the hardest level",
+                      key="scorecard_harder", width="stretch", disabled=step.harder is None, type="primary"):
+        assert step.harder is not None
+        engine.request_drill(step.harder.id)
+        st.switch_page("app_pages/practice.py")
+    if step.harder is not None:
+        cols[1].caption(f"Next up: {safe(step.harder.title)} ({step.harder.difficulty})")
+else:
+    cols[1].caption(f"Pass this one ({step.pass_mark}+ without the buyer walking away) "
+                    "and a harder scenario opens up.")
 
-render_scorecard(scenario, result["transcript"], card, result.get("reviews", ()))
+render_scorecard(scenario, result["transcript"], card, result.get("reviews", ()),
+                 overridden_by=result.get("overridden_by"), graded_overall=result.get("graded_overall"))

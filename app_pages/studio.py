@@ -1,9 +1,18 @@
-"""Scenario studio (managers): write a scenario in a form or as YAML, validated live, tested, saved.
+"""Scenario studio (managers): write a scenario in a form or as YAML, checked as you type, saved as versions.
 
-The YAML is the source of truth — it is what gets saved and exported, and it
-is validated on every change by the same loader the bank uses, so the studio
-shows exactly the messages ``scrimmage scenarios validate`` would print. The
-form is a convenience that writes into the YAML (and can be filled from it).
+The YAML is the source of truth: it is what gets saved and exported. The form
+and the YAML are one document — a form edit writes its own field into the YAML
+at once (``studio.set_field``) and a YAML edit refills the form — so every rerun
+checks the same text with the bank's loader (``studio.check``): the messages,
+length limits included, are the ones ``scrimmage scenarios validate`` prints.
+
+Nothing is lost or overwritten (issue 15; the rules are ``coach_engine.studio``'s):
+a save is a new scenario or the next version of the one being edited, with
+its history, diff, restore and archive below the editor. Streamlit can't stop
+a browser leaving the page, so unsaved work is kept instead: on every change
+the text goes to the store as this manager's draft, and coming back restores
+it; "unsaved changes" shows while it differs from what was saved, and opening
+another scenario asks first.
 """
 
 from __future__ import annotations
@@ -11,168 +20,280 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-import yaml
 
 from app_pages import _engine as engine
 from app_pages import _records as records
-from app_pages._ui import friendly_error, page_header, safe
-from coach_engine.datafiles import DataFileError, Problem
-from coach_engine.models import DIFFICULTIES, OBJECTIONS, PERSONALITIES, Scenario
-from coach_engine.scenarios import parse_scenario
+from app_pages._ui import friendly_error, objection_label, page_header, safe
+from coach_engine import studio
+from coach_engine.errors import ScrimmageError
+from coach_engine.models import DIFFICULTIES, OBJECTIONS, PERSONALITIES
+from coach_engine.store import ScenarioIdTaken, StoreError
 
-TEMPLATE = """\
-id: my-new-scenario
-title: Short title the rep sees
-objection: price
-difficulty: medium
-context: >
-  What the rep knows before the call.
-product:
-  name: Product name
-  summary: One line on what it does
-  value_points:
-    - A benefit with a number
-  proof_points:
-    - A customer result
-buyer:
-  name: Buyer Name
-  role: Job title
-  company: Company (size)
-  personality: analytical
-  opening: The first thing the buyer says — the objection.
-  hidden_concern: >
-    The real reason, revealed only when the rep explores.
-  resolution:
-    - What the rep must do before this buyer agrees
-  next_step: What the buyer agrees to
-max_turns: 8
-tags: []
-"""
-
-LIST_FIELDS = {"studio_f_value_points": ("product", "value_points"),
-               "studio_f_proof_points": ("product", "proof_points"),
-               "studio_f_resolution": ("buyer", "resolution"),
-               "studio_f_concern_lines": ("buyer", "concern_lines")}
-TEXT_FIELDS = {"studio_f_id": (None, "id"), "studio_f_title": (None, "title"),
-               "studio_f_context": (None, "context"), "studio_f_product_name": ("product", "name"),
-               "studio_f_product_summary": ("product", "summary"), "studio_f_buyer_name": ("buyer", "name"),
-               "studio_f_buyer_role": ("buyer", "role"), "studio_f_buyer_company": ("buyer", "company"),
-               "studio_f_opening": ("buyer", "opening"), "studio_f_hidden": ("buyer", "hidden_concern"),
-               "studio_f_next_step": ("buyer", "next_step")}
-CHOICE_FIELDS = {"studio_f_objection": (None, "objection", OBJECTIONS),
-                 "studio_f_difficulty": (None, "difficulty", DIFFICULTIES),
-                 "studio_f_personality": ("buyer", "personality", PERSONALITIES)}
+# Form widget key -> (section, field) in the YAML, and its label.
+TEXT_FIELDS = {"studio_f_id": (None, "id", "Id (lowercase-with-hyphens)"),
+               "studio_f_title": (None, "title", "Title"),
+               "studio_f_product_name": ("product", "name", "Product name"),
+               "studio_f_product_summary": ("product", "summary", "Product summary"),
+               "studio_f_buyer_name": ("buyer", "name", "Buyer name"),
+               "studio_f_buyer_role": ("buyer", "role", "Buyer role"),
+               "studio_f_buyer_company": ("buyer", "company", "Company"),
+               "studio_f_next_step": ("buyer", "next_step", "Next step the buyer agrees to (optional)")}
+AREA_FIELDS = {"studio_f_context": (None, "context", "Context (shown to the rep)"),
+               "studio_f_opening": ("buyer", "opening", "Opening line (the objection)"),
+               "studio_f_hidden": ("buyer", "hidden_concern", "Hidden concern (never shown to the rep)")}
+LIST_FIELDS = {"studio_f_value_points": ("product", "value_points", "Value points (one per line)"),
+               "studio_f_proof_points": ("product", "proof_points", "Proof points (one per line)"),
+               "studio_f_concern_lines": ("buyer", "concern_lines",
+                                          "How the buyer says it (optional, first person, one per line: "
+                                          "hint, story, stake)"),
+               "studio_f_resolution": ("buyer", "resolution", "Resolution: what must happen (one per line)")}
+CHOICE_FIELDS = {"studio_f_objection": (None, "objection", "Objection", OBJECTIONS),
+                 "studio_f_difficulty": (None, "difficulty", "Difficulty", DIFFICULTIES),
+                 "studio_f_personality": ("buyer", "personality", "Personality", PERSONALITIES)}
+FIELDS: dict[str, tuple[str | None, str, str]] = {
+    **TEXT_FIELDS, **AREA_FIELDS, **LIST_FIELDS,
+    **{k: (sec, name, label) for k, (sec, name, label, _) in CHOICE_FIELDS.items()},
+    "studio_f_max_turns": (None, "max_turns", "Max rep turns"),
+    "studio_f_tags": (None, "tags", "Tags (comma separated)"),
+}
+LABELS = {f"{sec}.{name}" if sec else name: label for sec, name, label in FIELDS.values()}
 
 
-def validate_scenario(yaml_text: str) -> tuple[Scenario | None, list[Problem]]:
-    """(scenario, []) when the YAML loads, else (None, the bank loader's problems: file, field, message)."""
+def flash(kind: str, message: str) -> None:
+    st.session_state.setdefault("studio_flash", []).append((kind, message))
+
+
+def field_name(path: str) -> str:
+    """``buyer.resolution[2]`` -> "`buyer.resolution[2]` (Resolution: what must happen …)"."""
+    label = LABELS.get(path.split("[")[0])
+    return f"`{path.replace('`', '') or '(file)'}`" + (f" ({label.split(' (')[0]})" if label else "")
+
+
+# --- the form and the YAML, kept as one document (callbacks) --------------------------------------
+
+
+def form_value(key: str) -> Any:
+    raw = st.session_state.get(key)
+    if key in LIST_FIELDS:
+        return [line.strip() for line in str(raw or "").splitlines() if line.strip()]
+    if key == "studio_f_tags":
+        return [t.strip() for t in str(raw or "").split(",") if t.strip()]
+    if key == "studio_f_max_turns":
+        return int(raw or 8)
+    return raw.strip() if isinstance(raw, str) else raw
+
+
+def form_changed(key: str) -> None:
+    """A form field changed: write that one field into the YAML (the rest of the YAML is kept)."""
+    section, name, _ = FIELDS[key]
     try:
-        return parse_scenario(yaml_text, "studio"), []
-    except DataFileError as exc:
-        return None, list(exc.problems)
+        st.session_state.studio_yaml = studio.set_field(st.session_state.studio_yaml, section, name,
+                                                        form_value(key))
+    except ScrimmageError as exc:
+        flash("error", f"{exc}.")
 
 
-def scenario_yaml(scenario: Scenario) -> str:
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100)
-
-
-def _get(data: dict[str, Any], section: str | None, name: str) -> Any:
-    holder = data.get(section, {}) if section else data
-    return holder.get(name) if isinstance(holder, dict) else None
-
-
-def fill_form_from_yaml() -> None:
-    """Callback: copy whatever the YAML holds into the form widgets (unknown shapes are skipped)."""
-    try:
-        data = yaml.safe_load(st.session_state.get("studio_yaml", "")) or {}
-    except yaml.YAMLError:
-        st.session_state.studio_flash = "The YAML has a syntax error; fix it before filling the form."
+def fill_form() -> None:
+    """Copy what the YAML holds into the form (shapes the form can't show are left as they are)."""
+    values = studio.form_values(st.session_state.get("studio_yaml", ""))
+    if values is None:
         return
-    if not isinstance(data, dict):
-        return
-    for key, (section, name) in TEXT_FIELDS.items():
-        value = _get(data, section, name)
-        st.session_state[key] = "" if value is None else str(value).strip()
-    for key, (section, name) in LIST_FIELDS.items():
-        value = _get(data, section, name) or []
-        st.session_state[key] = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    for key, (section, name, options) in CHOICE_FIELDS.items():
-        value = _get(data, section, name)
-        if value in options:
-            st.session_state[key] = value
-    turns = data.get("max_turns", 8)
-    st.session_state.studio_f_max_turns = int(turns) if isinstance(turns, int) and 1 <= turns <= 30 else 8
-    tags = data.get("tags") or []
-    st.session_state.studio_f_tags = ", ".join(str(t) for t in tags) if isinstance(tags, list) else ""
-
-
-def write_yaml_from_form() -> None:
-    """Callback: build the scenario mapping from the form and write it as YAML."""
     ss = st.session_state
-    data: dict[str, Any] = {"product": {}, "buyer": {}}
-    order = ["id", "title", "objection", "difficulty", "context", "product", "buyer", "max_turns", "tags"]
-    for key, (section, name) in TEXT_FIELDS.items():
-        value = str(ss.get(key, "")).strip()
-        if name == "next_step" and not value:
-            continue
-        (data[section] if section else data)[name] = value
-    for key, (section, name, _options) in CHOICE_FIELDS.items():
-        (data[section] if section else data)[name] = ss.get(key)
-    for key, (section, name) in LIST_FIELDS.items():
-        data[section][name] = [line.strip() for line in str(ss.get(key, "")).splitlines() if line.strip()]
-    data["max_turns"] = int(ss.get("studio_f_max_turns", 8))
-    data["tags"] = [t.strip() for t in str(ss.get("studio_f_tags", "")).split(",") if t.strip()]
-    product_order = ["name", "summary", "value_points", "proof_points"]
-    buyer_order = ["name", "role", "company", "personality", "opening", "hidden_concern", "concern_lines",
-                   "resolution", "next_step"]
-    if not data["buyer"].get("concern_lines"):
-        data["buyer"].pop("concern_lines", None)  # optional: left out when the author wrote none
-    data["product"] = {k: data["product"][k] for k in product_order if k in data["product"]}
-    data["buyer"] = {k: data["buyer"][k] for k in buyer_order if k in data["buyer"]}
-    ss.studio_yaml = yaml.safe_dump({k: data[k] for k in order}, sort_keys=False, allow_unicode=True,
-                                    width=100)
+    for key, (section, name, _) in {**TEXT_FIELDS, **AREA_FIELDS}.items():
+        value = values.get((section, name))
+        ss[key] = "" if value is None else str(value).strip()
+    for key, (section, name, _) in LIST_FIELDS.items():
+        value = values.get((section, name)) or []
+        ss[key] = "\n".join(str(v.get("text", v) if isinstance(v, dict) else v) for v in value) \
+            if isinstance(value, list) else str(value)
+    for key, (section, name, _, options) in CHOICE_FIELDS.items():
+        if values.get((section, name)) in options:
+            ss[key] = values[(section, name)]
+    turns = values.get((None, "max_turns"), 8)
+    ss.studio_f_max_turns = turns if isinstance(turns, int) and 1 <= turns <= 30 else 8
+    tags = values.get((None, "tags")) or []
+    ss.studio_f_tags = ", ".join(str(t) for t in tags) if isinstance(tags, list) else ""
 
 
-def load_source() -> None:
-    """Callback: start from the template or an existing scenario."""
-    choice = st.session_state.get("studio_source", "__new__")
-    if choice == "__new__":
-        st.session_state.studio_yaml = TEMPLATE
-    else:
-        st.session_state.studio_yaml = scenario_yaml(engine.bank().get(choice))
-    st.session_state.pop("studio_test", None)
-    fill_form_from_yaml()
+# --- where the text starts from, and the guard (callbacks) -----------------------------------------
+
+
+def load(choice: str) -> None:
+    me = engine.member()
+    assert me is not None
+    base = studio.start_from(choice, engine.bank(), records.authored_scenarios(me))
+    ss = st.session_state
+    ss.studio_yaml, ss.studio_base, ss.studio_loaded, ss.studio_source = base.text, base, choice, choice
+    for key in ("studio_test", "studio_taken", "studio_pending"):
+        ss.pop(key, None)
+    fill_form()
+
+
+def source_changed() -> None:
+    """Opening something else with unsaved changes asks first (the choice waits in ``studio_pending``)."""
+    ss = st.session_state
+    if ss.studio_base.unsaved(ss.studio_yaml):
+        ss.studio_pending = ss.studio_source
+        ss.studio_source = ss.studio_loaded
+        return
+    load(ss.studio_source)
+
+
+def discard_changes() -> None:
+    me = engine.member()
+    assert me is not None
+    st.session_state.studio_yaml = st.session_state.studio_base.text
+    fill_form()
+    records.discard_studio_draft(me)
+    st.session_state.studio_kept = None
+
+
+def do_save() -> None:
+    me = engine.member()
+    assert me is not None
+    ss = st.session_state
+    base: studio.Base = ss.studio_base
+    ss.pop("studio_taken", None)
+    try:
+        saved = records.studio_save(me, ss.studio_yaml, base_id=base.scenario_id, base_version=base.version)
+    except ScenarioIdTaken as exc:
+        ss.studio_taken = exc.suggestion
+        flash("error", f"Not saved: {exc}.")
+        return
+    except (ScrimmageError, StoreError) as exc:
+        flash("error", f"Not saved: {exc}.")
+        return
+    row = saved.scenario
+    choice = f"edit:{row.scenario_id}"
+    ss.studio_base = studio.Base(ss.studio_yaml, row.scenario_id, row.version)
+    ss.studio_loaded = ss.studio_source = choice
+    records.discard_studio_draft(me)
+    ss.studio_kept = None
+    flash("success", saved.describe())
+
+
+def use_free_id(free_id: str) -> None:
+    st.session_state.studio_yaml = studio.with_id(st.session_state.studio_yaml, free_id)
+    st.session_state.pop("studio_taken", None)
+    fill_form()
+
+
+def do_restore(scenario_id: str, version: int) -> None:
+    me = engine.member()
+    assert me is not None
+    ss = st.session_state
+    if ss.studio_base.unsaved(ss.studio_yaml):
+        flash("error", "Save or discard your unsaved changes before restoring a version.")
+        return
+    try:
+        row = records.restore_version(me, scenario_id, version, ss.studio_base.version)
+    except StoreError as exc:
+        flash("error", f"Not restored: {exc}.")
+        return
+    ss.studio_yaml = row.yaml_text
+    ss.studio_base = studio.Base(row.yaml_text, row.scenario_id, row.version)
+    fill_form()
+    flash("success", f"Restored version {version} as version {row.version}. Nothing was deleted.")
+
+
+def do_archive(scenario_id: str, archived: bool) -> None:
+    me = engine.member()
+    assert me is not None
+    try:
+        records.set_archived(me, scenario_id, archived)
+    except StoreError as exc:
+        flash("error", f"{exc}.")
+        return
+    ss = st.session_state
+    ss.studio_base = studio.start_from(f"edit:{scenario_id}", engine.bank(), records.authored_scenarios(me))
+    flash("success", f"“{scenario_id}” is archived: gone from the pickers, its history and attempts kept."
+          if archived else f"“{scenario_id}” is back in the bank.")
+
+
+def do_move(assignment_id: int) -> None:
+    me = engine.member()
+    assert me is not None
+    try:
+        moved = records.move_assignment(me, assignment_id)
+    except StoreError as exc:
+        flash("error", f"{exc}.")
+        return
+    flash("success", f"The assignment now uses version {moved.scenario_version}.")
+
+
+# --- rendering --------------------------------------------------------------------------------------
+
+
+def limit_help(section: str | None, name: str) -> str | None:
+    limit = studio.char_limit(f"{section}.{name}" if section else name)
+    per_line = " per line" if name in ("value_points", "proof_points", "concern_lines", "resolution") else ""
+    return f"Up to {limit:,} characters{per_line}." if limit else None
 
 
 def form_column() -> None:
-    st.markdown("**Form**")
-    st.text_input("Id (lowercase-with-hyphens)", key="studio_f_id")
-    st.text_input("Title", key="studio_f_title")
+    st.markdown("**Form** — every change goes straight into the YAML and is checked")
+
+    def text(key: str, container: Any = st) -> None:
+        section, name, label = FIELDS[key]
+        container.text_input(label, key=key, on_change=form_changed, args=(key,),
+                             help=limit_help(section, name))
+
+    def area(key: str, height: int) -> None:
+        section, name, label = FIELDS[key]
+        st.text_area(label, key=key, height=height, on_change=form_changed, args=(key,),
+                     help=limit_help(section, name))
+
+    def choice(key: str, container: Any, fmt: Any = str) -> None:
+        _, _, label, options = CHOICE_FIELDS[key]
+        container.selectbox(label, options, key=key, on_change=form_changed, args=(key,), format_func=fmt)
+
+    text("studio_f_id")
+    text("studio_f_title")
     c = st.columns(2)
-    c[0].selectbox("Objection", OBJECTIONS, key="studio_f_objection")
-    c[1].selectbox("Difficulty", DIFFICULTIES, key="studio_f_difficulty")
-    st.text_area("Context (shown to the rep)", key="studio_f_context", height=90)
-    st.text_input("Product name", key="studio_f_product_name")
-    st.text_input("Product summary", key="studio_f_product_summary")
-    st.text_area("Value points (one per line)", key="studio_f_value_points", height=90)
-    st.text_area("Proof points (one per line)", key="studio_f_proof_points", height=70)
+    choice("studio_f_objection", c[0], objection_label)
+    choice("studio_f_difficulty", c[1])
+    area("studio_f_context", 90)
+    text("studio_f_product_name")
+    text("studio_f_product_summary")
+    area("studio_f_value_points", 90)
+    area("studio_f_proof_points", 70)
     c = st.columns(2)
-    c[0].text_input("Buyer name", key="studio_f_buyer_name")
-    c[1].text_input("Buyer role", key="studio_f_buyer_role")
+    text("studio_f_buyer_name", c[0])
+    text("studio_f_buyer_role", c[1])
     c = st.columns(2)
-    c[0].text_input("Company", key="studio_f_buyer_company")
-    c[1].selectbox("Personality", PERSONALITIES, key="studio_f_personality")
-    st.text_area("Opening line (the objection)", key="studio_f_opening", height=70)
-    st.text_area("Hidden concern (never shown to the rep)", key="studio_f_hidden", height=70)
-    st.text_area("How the buyer says it (optional, first person, one per line: hint, story, stake)",
-                 key="studio_f_concern_lines", height=90)
-    st.text_area("Resolution: what must happen (one per line)", key="studio_f_resolution", height=90)
-    st.text_input("Next step the buyer agrees to (optional)", key="studio_f_next_step")
+    text("studio_f_buyer_company", c[0])
+    choice("studio_f_personality", c[1])
+    area("studio_f_opening", 70)
+    area("studio_f_hidden", 70)
+    area("studio_f_concern_lines", 90)
+    area("studio_f_resolution", 90)
+    text("studio_f_next_step")
     c = st.columns(2)
-    c[0].number_input("Max rep turns", 1, 30, key="studio_f_max_turns")
-    c[1].text_input("Tags (comma separated)", key="studio_f_tags")
-    st.button("Write the form into the YAML →", key="studio_to_yaml", on_click=write_yaml_from_form,
-              width="stretch")
+    c[0].number_input("Max rep turns", 1, 30, key="studio_f_max_turns", on_change=form_changed,
+                      args=("studio_f_max_turns",))
+    text("studio_f_tags", c[1])
+
+
+def show_check(result: studio.Check) -> None:
+    """The loader's messages for the text as it is now, each naming its field."""
+    if result.problems:
+        lines = [f"- {field_name(p.field)}: {safe(p.message)}" for p in result.problems]
+        st.error("**This scenario doesn't load yet:**\n\n" + "\n".join(lines), icon="🛑")
+        return
+    assert result.scenario is not None
+    s = result.scenario
+    st.success(f"Valid: “{safe(s.title)}” ({objection_label(s.objection)}, {s.difficulty})", icon="✅")
+    if result.placeholders:
+        st.warning("Still the blank template's placeholder text — write your own before saving: "
+                   + ", ".join(field_name(p) for p in result.placeholders), icon="✏️")
+    readings = studio.item_readings(s, engine.embedder())
+    unsure = [r for r in readings if not r.confident]
+    if unsure:
+        st.warning("**Some resolution items are hard to read.** "
+                   + " ".join(f"“{safe(r.text)}”: {safe(r.note())}." for r in unsure), icon="🤔")
+    with st.expander(f"How the buyer reads your {len(readings)} resolution item(s)", expanded=bool(unsure)):
+        for n, r in enumerate(readings, start=1):
+            st.markdown(f"{n}. {safe(r.text)}  \n   → {safe(r.note())}")
 
 
 def test_drill_panel(scenario: Any) -> None:
@@ -196,10 +317,10 @@ def test_drill_panel(scenario: Any) -> None:
         st.info(f"Test drill over: {drill.outcome}.")
     else:
         with st.form("studio_test_form", clear_on_submit=True):
-            text = st.text_input("Your reply", key="studio_test_reply", max_chars=2000)
-            if st.form_submit_button("Send") and text.strip():
+            reply = st.text_input("Your reply", key="studio_test_reply", max_chars=2000)
+            if st.form_submit_button("Send") and reply.strip():
                 try:
-                    drill.rep_says(text)
+                    drill.rep_says(reply)
                 except engine.DrillInputError as exc:
                     st.warning(safe(str(exc)))
                 else:
@@ -209,50 +330,134 @@ def test_drill_panel(scenario: Any) -> None:
         st.rerun()
 
 
+def history_panel(me: Any, row: Any) -> None:
+    """Versions, a diff against the latest, restore; archive; the assignments on older versions."""
+    versions = records.scenario_versions(me, row.scenario_id)
+    with st.expander(f"History: {len(versions)} version{'s' if len(versions) != 1 else ''}"):
+        for v in versions:
+            note = f" · {safe(v.note)}" if v.note else ""
+            when = f"{v.created_at:%d %b %Y %H:%M} UTC"
+            st.markdown(f"**Version {v.version}** · {when} · {safe(v.author)}{note}")
+        older = [v for v in versions if v.version != row.version]
+        if not older:
+            st.caption("Each save adds a version here; any of them can be restored.")
+        else:
+            if st.session_state.get("studio_hist_pick") not in [v.version for v in older]:
+                st.session_state.pop("studio_hist_pick", None)  # a choice left from another scenario
+            pick = st.selectbox("Compare with the latest", [v.version for v in older], key="studio_hist_pick",
+                                format_func=lambda n: f"version {n}")
+            old = next(v for v in older if v.version == pick)
+            st.code(studio.diff(old.yaml_text, row.yaml_text, f"version {pick}", f"version {row.version}")
+                    or "(the same text)", language="diff")
+            st.button(f"Restore version {pick}", key="studio_restore", on_click=do_restore,
+                      args=(row.scenario_id, pick),
+                      help="Makes it the latest again, as a new version; nothing is deleted.")
+    live = [a for a in records.open_assignments(me) if a.scenario_id == row.scenario_id]
+    for a in live:
+        cols = st.columns([3, 1])
+        on = a.scenario_version or row.version
+        cols[0].caption(f"Assignment to {safe(a.assignee)}, due {a.due:%a %d %b}: drills use version {on}"
+                        + ("" if on == row.version else f" (latest is {row.version})"))
+        if on != row.version:
+            cols[1].button(f"Move to version {row.version}", key=f"studio_move_{a.id}", on_click=do_move,
+                           args=(a.id,))
+    if row.archived:
+        st.button("Unarchive", key="studio_unarchive", on_click=do_archive, args=(row.scenario_id, False))
+    else:
+        st.button("Archive this scenario", key="studio_archive", on_click=do_archive,
+                  args=(row.scenario_id, True),
+                  help="Gone from the pickers for new drills and assignments; its versions, attempts and "
+                       "titles stay, and it can be unarchived." + (
+                      f" {len(live)} open assignment(s) still use it." if live else ""))
+
+
+# --- the page -------------------------------------------------------------------------------------
+
 page_header("Scenario studio", "Write a scenario in the form or as YAML; it's checked as you go.")
 me = engine.member()
 assert me is not None
-bank = engine.bank()
+ss = st.session_state
 
-if "studio_yaml" not in st.session_state:
-    st.session_state.studio_yaml = TEMPLATE
-    fill_form_from_yaml()
-if flash := st.session_state.pop("studio_flash", None):
-    st.warning(flash)
+if "studio_yaml" not in ss:  # first visit this session: bring back unsaved work, else the template
+    draft = records.studio_draft(me)
+    if draft is not None and not studio.same_content(draft.yaml_text, draft.base_text):
+        ss.studio_yaml = draft.yaml_text
+        ss.studio_base = studio.Base(draft.base_text, draft.base_id, draft.base_version)
+        ss.studio_loaded = ss.studio_source = f"edit:{draft.base_id}" if draft.base_id else studio.NEW
+        ss.studio_kept = draft.yaml_text
+        fill_form()
+        flash("info", f"Restored your unsaved work from {draft.updated_at:%a %d %b %H:%M} UTC.")
+    else:
+        load(studio.NEW)
 
-st.selectbox("Start from", ["__new__", *bank.ids()], key="studio_source", on_change=load_source,
-             format_func=lambda i: "A blank template" if i == "__new__" else f"Edit: {bank.get(i).title}")
+authored = {a.scenario_id: a for a in records.authored_scenarios(me)}
+options = studio.sources(engine.bank(), authored.values())
+if ss.studio_source not in options:
+    options[ss.studio_source] = ss.studio_source
+st.selectbox("Start from", list(options), key="studio_source", on_change=source_changed,
+             format_func=lambda v: options.get(v, v))
+
+base: studio.Base = ss.studio_base
+unsaved = base.unsaved(ss.studio_yaml)
+if pending := ss.get("studio_pending"):
+    st.warning(f"You have unsaved changes. Open “{safe(options.get(pending, pending))}” and discard them?",
+               icon="⚠️")
+    confirm = st.columns(2)
+    confirm[0].button("Discard my changes and open it", key="studio_confirm_switch", on_click=load,
+                      args=(pending,))
+    confirm[1].button("Keep editing", key="studio_keep_editing",
+                      on_click=lambda: ss.pop("studio_pending", None))
+if base.note:
+    st.info(base.note, icon="ℹ️")
+if unsaved:
+    marker = st.columns([4, 1])
+    marker[0].warning("● Unsaved changes — kept as your draft, so leaving the page loses nothing; save "
+                      "them to put them in the bank.", icon="📝")
+    marker[1].button("Discard changes", key="studio_discard", on_click=discard_changes, width="stretch")
 
 left, right = st.columns(2)
 with left:
     form_column()
 with right:
-    st.markdown("**YAML**")
-    st.button("← Fill the form from the YAML", key="studio_to_form", on_click=fill_form_from_yaml,
-              width="stretch")
-    text = st.text_area("Scenario YAML", key="studio_yaml", height=620, label_visibility="collapsed")
-    scenario, problems = validate_scenario(text)
-    if problems:
-        lines = [f"- `{p.field.replace('`', '') or '(file)'}`: {safe(p.message)}" for p in problems]
-        st.error("**This scenario doesn't load yet:**\n\n" + "\n".join(lines), icon="🛑")
-    else:
-        assert scenario is not None
-        st.success(f"Valid: “{safe(scenario.title)}” ({scenario.objection}, {scenario.difficulty})",
-                   icon="✅")
+    st.markdown("**YAML** — edits refill the form")
+    st.text_area("Scenario YAML", key="studio_yaml", height=620, label_visibility="collapsed",
+                 on_change=fill_form)
+    result = studio.check(ss.studio_yaml)
+    show_check(result)
 
-if scenario is not None:
-    if scenario.id in bank and not bank.sources.get(scenario.id, "").startswith("studio:"):
-        st.caption(f"ℹ️ “{scenario.id}” is a bank file; saving keeps your version in the team's bank instead.")
+if unsaved and ss.get("studio_kept") != ss.studio_yaml:  # the guard: unsaved work lives in the store too
+    try:
+        records.keep_studio_draft(me, ss.studio_yaml, base_text=base.text, base_id=base.scenario_id,
+                                  base_version=base.version)
+        ss.studio_kept = ss.studio_yaml
+    except Exception as exc:
+        friendly_error("Your draft could not be kept", exc, "Save or export your work before leaving.")
+elif not unsaved and ss.get("studio_kept") is not None:  # back to what was saved: no draft to restore
+    records.discard_studio_draft(me)
+    ss.studio_kept = None
+if unsaved:
+    with st.expander("What you changed (not saved yet)"):
+        st.code(studio.diff(base.text, ss.studio_yaml, "saved" if base.scenario_id else "start", "yours"),
+                language="diff")
+
+if result.scenario is not None:
+    scenario = result.scenario
+    editing = base.scenario_id is not None and scenario.id == base.scenario_id
+    if base.scenario_id is not None and not editing:
+        st.caption(f"You changed the id: this saves a new scenario, and “{safe(base.scenario_id)}” stays as "
+                   "it is.")
+    label = f"Save as version {(base.version or 0) + 1}" if editing else "Save as a new scenario"
     cols = st.columns(2)
-    if cols[0].button("Save to the bank", type="primary", key="studio_save", width="stretch"):
-        try:
-            records.save_scenario(me, scenario, text)
-        except Exception as exc:
-            friendly_error("The scenario was not saved", exc, "Fix the problem above and save again.")
-        else:
-            st.success(f"Saved. “{safe(scenario.title)}” is now in the bank for your team to practise.")
-    cols[1].download_button("Export YAML", text.encode("utf-8"), file_name=f"{scenario.id}.yaml",
+    cols[0].button(label, type="primary", key="studio_save", on_click=do_save, width="stretch")
+    cols[1].download_button("Export YAML", ss.studio_yaml.encode("utf-8"), file_name=f"{scenario.id}.yaml",
                             mime="application/x-yaml", key="studio_export", width="stretch",
                             icon=":material/download:")
+for kind, message in ss.pop("studio_flash", []):
+    getattr(st, kind)(safe(message))
+if free := ss.get("studio_taken"):
+    st.button(f"Use the free id “{free}”", key="studio_use_free_id", on_click=use_free_id, args=(free,))
+if result.scenario is not None:
     with st.expander("Test drill (nothing is saved)"):
-        test_drill_panel(scenario)
+        test_drill_panel(result.scenario)
+if base.scenario_id in authored:
+    history_panel(me, authored[base.scenario_id])

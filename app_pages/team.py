@@ -5,7 +5,9 @@ Five tabs, one job each. Statuses come from ``coach_engine.assignments``
 count) and the completion grid is its ``completion_matrix``, so the counts under
 it are its cells. Assigning the same thing twice returns the open assignment;
 changes and cancellations are kept in the assignment's history. A review writes
-the manager's score next to the grader's, never over it.
+the manager's score next to the grader's, never over it, and an override
+re-scores the overall through the grader's arithmetic (``coach_engine.reviews``);
+after "Save review" the manager stays on the review queue with a confirmation.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from app_pages._ui import empty_state, friendly_error, objection_label, page_hea
 from coach_engine.assignments import completion_matrix, describe_event
 from coach_engine.identity import Member
 from coach_engine.points import load_rules
-from coach_engine.store import Assignment
+from coach_engine.reviews import EXPORT_ID_COLUMNS, describe_overrides, export_rows, queue_label, review_queue
+from coach_engine.store import Assignment, Attempt
 
+TABS = ["Assign", "Completion", "Skill heatmap", "Review queue", "Export"]
+REVIEW_TAB = TABS[3]
 KEEP = 0  # the review's "keep the grader's score" choice (scores are 1-5); a comment, since Streamlit
 # "magic" would print a bare string on the page
 STATUS_CELL = {"passed": "✅ passed", "in_progress": "🟡 in progress", "not_started": "⬜ not started",
@@ -38,8 +43,11 @@ def _title(scenario_id: str) -> str:
     return bank.scenarios[scenario_id].title if scenario_id in bank else scenario_id
 
 
-def _flash(kind: str, text: str) -> None:
+def _flash(kind: str, text: str, tab: str | None = None) -> None:
+    """Show ``text`` after the rerun, on ``tab`` (default: the tab the manager is on)."""
     st.session_state.team_flash = (kind, text)
+    if tab is not None:
+        st.session_state.team_tab_next = tab
     st.rerun()
 
 
@@ -186,14 +194,17 @@ def review_tab(who: Member, attempts: list) -> None:
     if not attempts:
         empty_state("Nothing to review yet — completed drills from your team land here.")
         return
-    reviewed = records.reviewed_ids(who, [a.id for a in attempts[:50]])
+    counts = records.review_counts(who)
     only_open = st.toggle("Only attempts without a review", value=True, key="team_review_open")
-    queue = [a for a in attempts[:50] if not (only_open and a.id in reviewed)]
+    done = st.session_state.pop("team_review_done", None)
+    if done is not None and only_open and st.session_state.get("team_review_pick") == done:
+        del st.session_state["team_review_pick"]  # saved: move on to the next attempt in the queue
+    # The attempt whose form is open stays in the queue (reviews.review_queue), so a second save is kept.
+    queue = review_queue(attempts, counts, only_new=only_open, keep=st.session_state.get("team_review_pick"))
     if not queue:
         empty_state("All caught up — every recent attempt has a review.", icon="✅")
         return
-    labels = {a.id: f"{a.user_name} · {a.scenario_id} · {a.overall}/100 · {a.completed_at:%a %d %b %H:%M}"
-              for a in queue}
+    labels = {a.id: queue_label(a, _title(a.scenario_id), counts.get(a.id, 0)) for a in queue}
     attempt_id = st.selectbox("Attempt", list(labels), format_func=lambda i: labels[i],
                               key="team_review_pick")
     if attempt_id is None:
@@ -208,7 +219,8 @@ def review_tab(who: Member, attempts: list) -> None:
         st.info("This attempt has no scorecard.")
         return
     with st.form(f"team_review_form_{attempt_id}"):
-        st.markdown("**Your review** — override a skill score only where you disagree.")
+        st.markdown("**Your review** — a comment, a changed score where you disagree, or both. "
+                    "A changed score re-scores the overall the way the grader does.")
         overrides: dict[str, int] = {}
         cols = st.columns(min(4, len(card.skills)))
         for i, skill in enumerate(card.skills):
@@ -222,27 +234,34 @@ def review_tab(who: Member, attempts: list) -> None:
             if not overrides and not comment.strip():
                 st.warning("Add a comment or change a score before saving.")
             else:
+                before = detail["attempt"]
                 try:
-                    records.add_review(who, attempt_id, overrides, comment.strip())
+                    after = records.add_review(who, attempt_id, overrides, comment.strip())
                 except Exception as exc:
                     friendly_error("The review was not saved", exc, "Try again.")
                 else:
-                    st.success("Review saved — the rep sees it on their progress page.")
-    render_scorecard(detail["scenario"], detail["transcript"], card, detail["reviews"], show_team=False)
+                    _review_saved(who, before, after, describe_overrides(overrides, detail["graded"]))
+    render_scorecard(detail["scenario"], detail["transcript"], card, detail["reviews"], show_team=False,
+                     overridden_by=detail["overridden_by"], graded_overall=detail["graded_overall"])
+
+
+def _review_saved(who: Member, before: Attempt, after: Attempt, changes: list[str]) -> None:
+    """Stay on the review queue, say what was saved, and move on to the next attempt."""
+    what = f"Review saved for {safe(after.user_name)} on “{safe(_title(after.scenario_id))}”"
+    if changes:
+        what += (f" — {safe('; '.join(changes))}; overall {before.overall} → {after.overall}/100, "
+                 f"overridden by {safe(who.name)}")
+    st.session_state.team_review_done = after.id
+    _flash("success", what + ". The rep sees it on My progress.", tab=REVIEW_TAB)
 
 
 def export_tab(attempts: list) -> None:
     if not attempts:
         empty_state("Nothing to export yet.")
         return
-    data = pd.DataFrame([
-        {"attempt": a.id, "rep": a.user_name, "email": a.user_email, "scenario": a.scenario_id,
-         "objection": a.objection, "difficulty": a.difficulty, "mode": a.mode, "outcome": a.outcome,
-         "overall": a.overall, "completed_at": a.completed_at.isoformat() if a.completed_at else "",
-         **{f"skill_{k}": v for k, v in a.skills.items()}}
-        for a in attempts
-    ])
-    st.dataframe(data, hide_index=True, width="stretch")
+    data = pd.DataFrame(export_rows(attempts, _title))
+    st.caption("Overall and skills after managers' overrides; “Grader's overall” is the grader's number.")
+    st.dataframe(data.drop(columns=list(EXPORT_ID_COLUMNS)), hide_index=True, width="stretch")
     st.download_button("Download attempts CSV", data.to_csv(index=False).encode("utf-8"),
                        file_name="team-attempts.csv", mime="text/csv", key="team_csv",
                        icon=":material/download:")
@@ -271,7 +290,10 @@ if flash := st.session_state.pop("team_flash", None):
         st.info(text, icon="ℹ️")
     else:
         st.success(text, icon="✅")
-tabs = st.tabs(["Assign", "Completion", "Skill heatmap", "Review queue", "Export"])
+if (next_tab := st.session_state.pop("team_tab_next", None)) is not None:
+    st.session_state.team_tab = next_tab
+# Keyed tabs keep the manager where they were across reruns (a saved review stays on the review queue).
+tabs = st.tabs(TABS, key="team_tab", on_change="rerun")
 with tabs[0]:
     assign_tab(me, team_reps)
 with tabs[1]:

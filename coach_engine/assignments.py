@@ -312,7 +312,12 @@ def completion_matrix(rows: Sequence[AssigneeStatus], title: Callable[[str], str
     return CompletionMatrix(sorted(set(rep_label.values()), key=str.lower), list(column.values()), cells)
 
 
-_FIELDS = {"due": "due", "pass_mark": "pass mark", "min_attempts": "minimum drills"}
+_FIELDS = {
+    "due": "due",
+    "pass_mark": "pass mark",
+    "min_attempts": "minimum drills",
+    "scenario_version": "scenario version",
+}
 
 
 def _value(field: str, value: Any) -> str:

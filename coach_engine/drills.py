@@ -10,6 +10,9 @@ doubt the fit, timing and authority both defer the decision).
 * ``harder_scenario``: one step up the difficulty ladder on the same objection,
   else the related objection at that step; further steps up only when a step is
   empty. Never the scenario just drilled; ``None`` at the top of the ladder.
+* ``next_drill``: what the scorecard offers next. A harder scenario only after a
+  pass (``PASS_MARK`` or more, and the buyer did not walk away); after a fail,
+  the same scenario again — a 0/100 walk-away is no reason to raise the bar.
 * ``clinic_openings``: ``n`` openings of one objection type, topped up from the
   related type when the bank has fewer than ``n``. The pick is random (a clinic
   should not always serve the same openings) but deterministic for a seed, and
@@ -20,13 +23,26 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import DIFFICULTIES, Scenario
+from .models import DIFFICULTIES, Scenario, Scorecard
 from .scenarios import ScenarioBank
 
-__all__ = ["CLINIC_ROUNDS", "RELATED_OBJECTIONS", "clinic_openings", "harder_scenario", "related_objection"]
+__all__ = [
+    "CLINIC_ROUNDS",
+    "PASS_MARK",
+    "RELATED_OBJECTIONS",
+    "NextDrill",
+    "clinic_openings",
+    "harder_scenario",
+    "next_drill",
+    "passed",
+    "related_objection",
+]
 
 CLINIC_ROUNDS = 5
+PASS_MARK = 70
+"""A drill at or above this overall passes (the assignments' default pass mark)."""
 
 RELATED_OBJECTIONS: dict[str, str] = {
     "price": "budget", "budget": "price",
@@ -59,6 +75,34 @@ def harder_scenario(bank: ScenarioBank, scenario: Scenario) -> Scenario | None:
             if found:
                 return found[0]  # bank.list is sorted by id: the same choice every time
     return None
+
+
+def passed(card: Scorecard, pass_mark: int = PASS_MARK) -> bool:
+    """A pass: the overall reached the mark and the buyer did not walk away."""
+    return card.overall >= pass_mark and card.outcome != "walked_away"
+
+
+@dataclass(frozen=True)
+class NextDrill:
+    """What the scorecard offers next."""
+
+    passed: bool
+    harder: Scenario | None
+    """The next step up, offered only after a pass (None after a fail, or at the top of the ladder)."""
+    pass_mark: int = PASS_MARK
+
+    @property
+    def at_top(self) -> bool:
+        """Passed, and there is nothing harder to offer."""
+        return self.passed and self.harder is None
+
+
+def next_drill(
+    bank: ScenarioBank, scenario: Scenario, card: Scorecard, pass_mark: int = PASS_MARK
+) -> NextDrill:
+    """After a pass, one step up (``harder_scenario``); after a fail, nothing harder: try this one again."""
+    ok = passed(card, pass_mark)
+    return NextDrill(passed=ok, harder=harder_scenario(bank, scenario) if ok else None, pass_mark=pass_mark)
 
 
 def clinic_openings(

@@ -67,6 +67,13 @@ class LeaderboardRow:
     """Clinic and warm-up points, each capped per week."""
     assignment_points: int = 0
     streak_points: int = 0
+    overridden_by: tuple[str, ...] = ()
+    """Managers whose review re-scored one of this week's attempts (``reviews.rescore``), by name."""
+
+    @property
+    def reviewed_label(self) -> str:
+        """"overridden by Maya Chen" when a manager's review changed a score counted here; else ""."""
+        return f"overridden by {', '.join(self.overridden_by)}" if self.overridden_by else ""
 
     @property
     def average_label(self) -> str:
@@ -288,6 +295,22 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             if scored
         ]
 
+        # Attempts this week a manager's override re-scored (few: ix_attempts_team_week_reviewed).
+        reviewer = aliased(UserRow)
+        overridden: dict[int, set[str]] = defaultdict(set)
+        for uid, manager in conn.execute(
+            select(AttemptRow.user_id, reviewer.name)
+            .join(reviewer, reviewer.id == AttemptRow.reviewed_by)
+            .where(
+                AttemptRow.team_id == team_rec.id,
+                AttemptRow.week == now_n,
+                AttemptRow.reviewed_by.is_not(None),
+                AttemptRow.status == "completed",
+                rollup.counted(),
+            )
+        ).all():
+            overridden[uid].add(manager)
+
         has_assignments = s.scalar(select(func.count()).select_from(AssignmentRow)) or 0
         on_time = _on_time_passes(conn, team_rec.id, tz, start, end) if has_assignments else {}
 
@@ -333,6 +356,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             pts.practice,
             pts.assignments,
             pts.streak,
+            tuple(sorted(overridden.get(uid, ()))),
         )
         unranked.append((key, fields))
     unranked.sort(key=lambda kf: kf[0])

@@ -2,12 +2,16 @@
 
 A grade says how this attempt went; memory says what better looked like on
 *this team* and whether the rep is getting better at *this objection*. Both
-come from stored history, never from the grader:
+come from stored history (the grader is never run again here):
 
 * ``from_team``: up to three replies by teammates to the same objection type
   that scored higher than this attempt and are close in meaning to what this
   rep said (``AttemptIndex.team_best``), with who and when — each reply text
-  once, since teammates (and scripted demo reps) often give the same line;
+  once, since teammates (and scripted demo reps) often give the same line.
+  A reply the grader marked with an anti-pattern in its own attempt ("I'll go
+  as low as I can. Just tell me your number." is discount-first) is never a
+  model answer, however well the rest of that drill scored: the grader's
+  stored reading decides (``Store.flagged_turns``), not a list of phrases;
 * ``trend``: the rep's weekly average on this objection type (ISO weeks in the
   team's time zone), shown only when there is history beyond this attempt.
 
@@ -66,7 +70,9 @@ def team_examples(
         min_overall=attempt.overall or 0,
         k=k * _CANDIDATES_PER_EXAMPLE,
     )
-    seen: set[str] = set()
+    flagged = store.flagged_turns(actor, {h.attempt_id for h in hits}) if hits else {}
+    # A reply the grader marked with an anti-pattern anywhere is not a model answer anywhere.
+    seen = {_same_text(h.text) for h in hits if h.turn in flagged.get(h.attempt_id, set())}
     unique: list[ReplyHit] = []
     for h in hits:  # best first: the first hit of a text is its best-scoring one
         key = _same_text(h.text)

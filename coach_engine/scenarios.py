@@ -3,7 +3,10 @@
 Scenarios are YAML files written by managers (format in DESIGN.md). Loading a
 folder collects *every* problem across every file (not just the first) so
 `scrimmage scenarios validate` can print them all at once, and ids must be
-unique across the bank: a duplicate names both files.
+unique across the bank: a duplicate names both files. Scenarios saved in the
+app's studio join the bank on top of the files (``studio.bank_with_authored``);
+an archived one stays in the bank, so old attempts keep their title, but is no
+longer offered (``ids``, ``list``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = [
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+STUDIO_SOURCE = "studio:"
+"""How a scenario saved in the app's studio names its source (``studio:<id>``)."""
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -83,6 +88,9 @@ class ScenarioBank:
     sources: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Files that failed to load (the rest of the bank still works)."""
+    archived: set[str] = field(default_factory=set)
+    """Studio scenarios taken out of use: still looked up (old attempts keep their title), never offered
+    for a new drill or assignment (``ids`` and ``list`` leave them out)."""
 
     @classmethod
     def from_dirs(cls, dirs: Sequence[str | Path], strict: bool = False) -> ScenarioBank:
@@ -95,7 +103,7 @@ class ScenarioBank:
             bank.sources[scenario.id] = str(path)
         return bank
 
-    def add(self, scenario: Scenario, source: str, replace: bool = False) -> None:
+    def add(self, scenario: Scenario, source: str, replace: bool = False, archived: bool = False) -> None:
         """Add a scenario (e.g. one authored in the app); ids stay unique."""
         if scenario.id in self.scenarios and not replace:
             raise DataFileError(
@@ -109,6 +117,18 @@ class ScenarioBank:
             )
         self.scenarios[scenario.id] = scenario
         self.sources[scenario.id] = source
+        if archived:
+            self.archived.add(scenario.id)
+        else:
+            self.archived.discard(scenario.id)
+
+    def is_shipped(self, scenario_id: str) -> bool:
+        """Whether ``scenario_id`` comes from the bank's files (the studio never changes those)."""
+        return scenario_id in self.sources and not self.sources[scenario_id].startswith(STUDIO_SOURCE)
+
+    def shipped(self) -> dict[str, str]:
+        """Id -> file of every scenario from the bank's folders."""
+        return {i: src for i, src in self.sources.items() if self.is_shipped(i)}
 
     def __len__(self) -> int:
         return len(self.scenarios)
@@ -117,6 +137,11 @@ class ScenarioBank:
         return scenario_id in self.scenarios
 
     def ids(self) -> builtins.list[str]:
+        """The ids on offer for new drills and assignments (archived ones left out), sorted."""
+        return sorted(i for i in self.scenarios if i not in self.archived)
+
+    def all_ids(self) -> builtins.list[str]:
+        """Every id, archived ones too."""
         return sorted(self.scenarios)
 
     def get(self, scenario_id: str) -> Scenario:

@@ -36,8 +36,15 @@ def settings() -> Settings:
 
 
 def bank(s: Settings | None = None) -> ScenarioBank:
-    s = s or settings()
-    return ScenarioBank.from_dirs(s.scenario_dirs)
+    """The scenario folders plus the studio scenarios saved in the team's database, as the app sees them."""
+    from ..studio import load_bank
+
+    return load_bank(s or settings())
+
+
+def shipped_bank(s: Settings | None = None) -> ScenarioBank:
+    """The scenario folders alone: what the evals run on, whatever a team saved in its studio."""
+    return ScenarioBank.from_dirs((s or settings()).scenario_dirs)
 
 
 def print_json(data: Any) -> None:

@@ -34,10 +34,10 @@ def _write_calibration() -> None:
 
     from ..embeddings import get_embedder
     from ..grading.calibration import CALIBRATION_PATH
-    from .common import bank, console, settings
+    from .common import console, settings, shipped_bank
 
     s = settings()
-    data = grader_eval.fit_calibration(eval_bank(bank(s)), get_embedder(s))
+    data = grader_eval.fit_calibration(eval_bank(shipped_bank(s)), get_embedder(s))
     header = ("# The overall on the trainers' scale (coach_engine/grading/calibration.py): for each\n"
               "# reading/mode, the calibrated overall at raw 0, 5, ..., 100.\n"
               "# Refit: scrimmage eval grader --calibrate\n")
@@ -73,7 +73,7 @@ def buyer(
     from evals import buyer as buyer_eval
 
     from ..embeddings import get_embedder
-    from .common import bank, console, print_json, settings
+    from .common import console, print_json, settings, shipped_bank
 
     path = scripts or buyer_eval.SCRIPTS
     if not path.is_file():
@@ -82,7 +82,7 @@ def buyer(
     if not cases:
         fail(f"no rep scripts in {path}")
     s = settings()
-    _, summary = buyer_eval.run_eval(cases, bank(s), get_embedder(s))
+    _, summary = buyer_eval.run_eval(cases, shipped_bank(s), get_embedder(s))
     written = buyer_eval.write_report(summary, report) if report is not None else None
     if written is not None and not as_json:
         console.print(f"Report: {written}", highlight=False)
@@ -140,7 +140,7 @@ def grader(
 
     from ..embeddings import get_embedder
     from ..grading import get_grader
-    from .common import bank, console, settings
+    from .common import console, settings, shipped_bank
 
     if grader_choice not in (None, "offline", "llm"):
         fail(f"--grader must be 'offline' or 'llm', not {grader_choice!r}")
@@ -158,7 +158,9 @@ def grader(
     cases = grader_eval.load_cases(split)
     if not cases:
         fail(f"no labelled cases for split '{split}' in {grader_eval.DATA_DIR}")
-    result = grader_eval.run_eval(get_grader(s, get_embedder(s)), eval_bank(bank(s), sealed), split, cases)
+    result = grader_eval.run_eval(
+        get_grader(s, get_embedder(s)), eval_bank(shipped_bank(s), sealed), split, cases
+    )
     path = grader_eval.write_report(result, report) if report is not None else None
     if as_json:
         data = result.to_dict()

@@ -177,6 +177,8 @@ def assign(
     b = bank()
     if scenario not in b:
         b.get(scenario)  # raises KeyError with close matches
+    if scenario in b.archived:
+        fail(f"'{scenario}' is archived; unarchive it in the Scenario studio before assigning it")
     store = _open_store()
     with _store_errors():
         made = make_assignment(

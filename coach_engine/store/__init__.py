@@ -17,10 +17,14 @@ from .records import (
     NotFound,
     PermissionDenied,
     Review,
+    ScenarioDraft,
+    ScenarioIdTaken,
+    ScenarioVersion,
     StoredTurn,
     StoreError,
     Team,
     User,
+    VersionConflict,
 )
 from .store import Store, TurnRecorder
 
@@ -33,12 +37,16 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "Review",
+    "ScenarioDraft",
+    "ScenarioIdTaken",
+    "ScenarioVersion",
     "Store",
     "StoreError",
     "StoredTurn",
     "Team",
     "TurnRecorder",
     "User",
+    "VersionConflict",
     "make_engine",
     "migrate",
 ]

@@ -18,6 +18,17 @@ Why these shapes:
   (``coach_engine/points.yaml``), and the roll-ups and assignments filter on it.
 * Assignments are edited and cancelled, never deleted; ``assignment_events``
   keeps who changed what and when.
+* Studio scenarios are versioned, never overwritten: ``authored_scenarios``
+  holds the latest text of each id (and whether it is archived),
+  ``scenario_versions`` every version, and an assignment records the version it
+  was made on (``assignments.scenario_version``). ``scenario_drafts`` keeps a
+  manager's unsaved studio work (``store.authored``).
+* A manager's override re-scores the attempt through the grader's arithmetic
+  (``coach_engine.reviews.rescore``): ``attempts.overall`` then holds the
+  reviewed overall, so the leaderboard, roll-ups and assignments follow it,
+  and ``attempts.graded_overall`` keeps the grader's number next to it, with
+  ``attempts.reviewed_by`` naming the manager. Every review is kept
+  (``reviews``), and ``reviews.seen_at`` says whether its rep has read it.
 * A completed attempt also stores its local ISO week (``attempts.week``,
   ``year * 100 + week`` in its team's zone), and two small roll-ups per
   (team, week, rep) — ``week_reps`` (counted drills, sum of overall scores),
@@ -120,6 +131,8 @@ class AttemptRow(Base):
         ),
         # The roll-ups' refresh (one rep's week) and the leaderboard's check for unstamped rows.
         Index("ix_attempts_team_week", "team_id", "status", "week", "user_id", "overall"),
+        # The leaderboard's "overridden by": the week's few attempts a manager re-scored.
+        Index("ix_attempts_team_week_reviewed", "team_id", "week", "reviewed_by", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -142,6 +155,12 @@ class AttemptRow(Base):
     """Local ISO week of ``completed_at`` in the team's zone (``weeks.local_week_number``), once completed."""
     replies: Mapped[int | None] = mapped_column(Integer)
     """Rep turns stored when the attempt completed: whether it counts (``points.PointRules.counts``)."""
+    graded_overall: Mapped[int | None] = mapped_column(Integer)
+    """The grader's overall, kept when a manager's override re-scored the attempt (``overall`` then holds
+    the reviewed one); None while the grader's number stands."""
+    reviewed_by: Mapped[int | None] = mapped_column(Integer)
+    """The user id of the manager whose override set ``overall`` (``reviews.rescore``); None while the
+    grader's stands. No foreign key: SQLite adds one only by rebuilding ``attempts`` (migration 0006)."""
 
 
 class TurnRow(Base):
@@ -246,6 +265,9 @@ class AssignmentRow(Base):
     created_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     """``open`` or ``cancelled``; a cancelled assignment is kept, with its history, but shown to no rep."""
+    scenario_version: Mapped[int | None] = mapped_column(Integer)
+    """The studio scenario's version it was made on (drills from it use that one until the manager moves
+    it); None for a shipped scenario, which the studio never changes."""
 
 
 class AssignmentEventRow(Base):
@@ -272,6 +294,8 @@ class ReviewRow(Base):
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None]
+    """When the attempt's rep first opened it (None: still new to them, shown on My progress)."""
 
 
 class AuthoredScenarioRow(Base):
@@ -285,4 +309,43 @@ class AuthoredScenarioRow(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """The latest version's number (``scenario_versions``); ``yaml_text`` is that version's text."""
+    archived_at: Mapped[datetime | None]
+    """Set when archived: out of the pickers for new drills and assignments, never deleted."""
+
+
+class ScenarioVersionRow(Base):
+    """Every saved version of an authored scenario; a save or a restore adds one, none is rewritten."""
+
+    __tablename__ = "scenario_versions"
+    __table_args__ = (
+        UniqueConstraint("scenario_id", "version", name="uq_scenario_versions_scenario_version"),
+        Index("ix_scenario_versions_hash", "scenario_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    """Why it was made, when not a plain edit: "restored from version 2"."""
+    created_at: Mapped[datetime]
+
+
+class ScenarioDraftRow(Base):
+    """A manager's unsaved studio work, one per manager, so leaving the page never loses it."""
+
+    __tablename__ = "scenario_drafts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    base_text: Mapped[str] = mapped_column(Text)
+    """What the draft started from (the template, a copy or a saved version): "unsaved" is a difference."""
+    base_id: Mapped[str | None] = mapped_column(String(120))
+    """The authored scenario being edited, or None for a new one."""
+    base_version: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Scenario, Scorecard, Turn
 from . import rollup
+from .authored import AuthoredStore, current_version
 from .engine import make_engine, migrate
 from .records import (
     SYSTEM,
@@ -57,7 +58,6 @@ from .schema import (
     AssignmentEventRow,
     AssignmentRow,
     AttemptRow,
-    AuthoredScenarioRow,
     ReviewRow,
     ScorecardRow,
     SkillScoreRow,
@@ -135,6 +135,11 @@ class Store:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def authored(self) -> AuthoredStore:
+        """Studio scenarios: versions, archive, drafts (``store.authored``)."""
+        return AuthoredStore(self)
 
     # --- identity and scope -------------------------------------------------------
 
@@ -395,15 +400,19 @@ class Store:
     def _attempt(self, s: Session, row: AttemptRow, skills: dict[str, int] | None = None) -> Attempt:
         user = s.get(UserRow, row.user_id)
         assert user is not None
+        reviewed: list[str] = []
         if skills is None:
-            skills = {
-                sid: rev if rev is not None else score
-                for sid, score, rev in s.execute(
-                    select(SkillScoreRow.skill_id, SkillScoreRow.score, SkillScoreRow.reviewed_score)
-                    .where(SkillScoreRow.attempt_id == row.id)
-                    .order_by(SkillScoreRow.skill_id)
-                )
-            }
+            skills = {}
+            for sid, score, rev in s.execute(
+                select(SkillScoreRow.skill_id, SkillScoreRow.score, SkillScoreRow.reviewed_score)
+                .where(SkillScoreRow.attempt_id == row.id)
+                .order_by(SkillScoreRow.skill_id)
+            ):
+                skills[sid] = rev if rev is not None else score
+                if rev is not None:
+                    reviewed.append(sid)
+        reviewer = s.get(UserRow, row.reviewed_by) if row.reviewed_by is not None else None
+        overridden_by = None if row.reviewed_by is None else (reviewer.name if reviewer else "a manager")
         return Attempt(
             id=row.id,
             user_id=row.user_id,
@@ -424,6 +433,9 @@ class Store:
             completed_at=row.completed_at,
             skills=skills,
             replies=row.replies,
+            graded_overall=row.graded_overall,
+            overridden_by=overridden_by,
+            reviewed_skills=tuple(reviewed),
         )
 
     def get_attempt(self, actor: User, attempt_id: int) -> Attempt:
@@ -515,6 +527,7 @@ class Store:
             row.status = "completed"
             row.outcome = scorecard.outcome
             row.overall = scorecard.overall
+            row.graded_overall = row.reviewed_by = None  # a new grade: no manager's score stands on it
             row.grader = row.grader or scorecard.grader
             row.completed_at = now
             row.updated_at = now
@@ -681,10 +694,21 @@ class Store:
     def add_review(
         self, actor: User, attempt_id: int, overrides: dict[str, int] | None = None, comment: str = ""
     ) -> Review:
-        """A manager's per-skill score overrides (1-5) and comment on a completed attempt."""
-        overrides = dict(overrides or {})
+        """A manager's comment, per-skill score overrides (1-5), or both, on a completed attempt.
+
+        Every review is kept, in order. An override is written next to the grader's skill score (a later
+        one wins) and re-scores the attempt through the grader's arithmetic (``reviews.rescore``):
+        ``overall`` becomes the reviewed overall, the grader's is kept in ``graded_overall``, and
+        ``reviewed_by`` names the manager, so every roll-up, board and export reads one number.
+        """
+        from ..reviews import rescore
+
+        overrides = {str(k): int(v) for k, v in (overrides or {}).items()}
+        comment = comment.strip()
+        if not overrides and not comment:
+            raise StoreError("a review needs a comment or a changed score")
         for skill, score in overrides.items():
-            if not 1 <= int(score) <= 5:
+            if not 1 <= score <= 5:
                 raise StoreError(f"override for '{skill}' must be 1-5, got {score}")
         with self.session() as s:
             actor = self._actor(s, actor)
@@ -705,19 +729,37 @@ class Store:
                     f"attempt {attempt_id} has no skill(s) {', '.join(unknown)}; "
                     f"known: {', '.join(sorted(skills))}"
                 )
-            for skill, score in overrides.items():
-                skills[skill].reviewed_score = int(score)
-            rollup.refresh(s, row.team_id, {row.week}, row.user_id)  # this week's skill averages
+            reviewer_id = actor.id if actor != SYSTEM else self._system_creator(s, row.team_id)
+            if overrides:
+                for skill, score in overrides.items():
+                    skills[skill].reviewed_score = score
+                stored = s.get(ScorecardRow, attempt_id)
+                if stored is not None:
+                    effective = {k: r.reviewed_score for k, r in skills.items() if r.reviewed_score}
+                    try:
+                        reviewed = rescore(Scorecard.model_validate(stored.data), effective)
+                    except ValueError as exc:
+                        raise StoreError(f"attempt {attempt_id} could not be re-scored: {exc}") from None
+                    if row.graded_overall is None:
+                        row.graded_overall = row.overall
+                    row.overall = reviewed.overall
+                    row.reviewed_by = reviewer_id
+                # this week's skill averages, score sums and bests
+                rollup.refresh(s, row.team_id, {row.week}, row.user_id)
             rev = ReviewRow(
                 attempt_id=attempt_id,
-                reviewer_id=actor.id,
+                reviewer_id=reviewer_id,
                 overrides=overrides,
                 comment=comment,
                 created_at=self.clock(),
             )
             s.add(rev)
             s.flush()
-            return Review(rev.id, attempt_id, actor.email, overrides, comment, rev.created_at)
+            by = s.get(UserRow, reviewer_id)
+            return Review(
+                rev.id, attempt_id, by.email if by else actor.email, overrides, comment, rev.created_at,
+                reviewer_name=by.name if by else actor.name,
+            )
 
     def reviews(self, actor: User, attempt_id: int) -> list[Review]:
         with self.session() as s:
@@ -726,16 +768,85 @@ class Store:
             owner = s.get(UserRow, row.user_id)
             assert owner is not None
             self._require_read_user(actor, owner, f"read the reviews of attempt {attempt_id}")
+            return self._reviews(s, [ReviewRow.attempt_id == attempt_id], newest_first=False)
+
+    @staticmethod
+    def _reviews(s: Session, where: Sequence[Any], *, newest_first: bool) -> list[Review]:
+        q = (
+            select(ReviewRow, UserRow.email, UserRow.name)
+            .join(UserRow, UserRow.id == ReviewRow.reviewer_id)
+            .where(*where)
+        )
+        order = (ReviewRow.created_at.desc(), ReviewRow.id.desc()) if newest_first else (
+            ReviewRow.created_at, ReviewRow.id)
+        return [
+            Review(r.id, r.attempt_id, email, dict(r.overrides), r.comment, r.created_at, name, r.seen_at)
+            for r, email, name in s.execute(q.order_by(*order))
+        ]
+
+    def review_counts(self, actor: User, team: str) -> dict[int, int]:
+        """Attempt id -> how many reviews it has, over a team's attempts (its manager or an admin)."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            t = self._team_row(s, team)
+            self._require_team_manager(actor, t.id, f"list the reviews of team '{team}'")
             q = (
-                select(ReviewRow, UserRow.email)
-                .join(UserRow, UserRow.id == ReviewRow.reviewer_id)
-                .where(ReviewRow.attempt_id == attempt_id)
-                .order_by(ReviewRow.created_at, ReviewRow.id)
+                select(ReviewRow.attempt_id, func.count())
+                .join(AttemptRow, AttemptRow.id == ReviewRow.attempt_id)
+                .where(AttemptRow.team_id == t.id)
+                .group_by(ReviewRow.attempt_id)
             )
-            return [
-                Review(r.id, r.attempt_id, email, dict(r.overrides), r.comment, r.created_at)
-                for r, email in s.execute(q)
-            ]
+            return {int(aid): int(n) for aid, n in s.execute(q)}
+
+    def rep_reviews(self, actor: User, user_email: str | None = None) -> list[Review]:
+        """Every review of a rep's attempts (default: the actor's), newest first."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            target = s.get(UserRow, actor.id) if user_email is None else self._user_row(s, user_email)
+            if target is None:
+                raise StoreError("name a user")
+            self._require_read_user(actor, target, "list the reviews")
+            mine = select(AttemptRow.id).where(AttemptRow.user_id == target.id)
+            return self._reviews(s, [ReviewRow.attempt_id.in_(mine)], newest_first=True)
+
+    def mark_reviews_seen(self, actor: User, attempt_id: int) -> int:
+        """The attempt's rep has read its reviews: stamp the unread ones; returns how many (rep only)."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row = self._attempt_row(s, attempt_id)
+            if actor.id != row.user_id:
+                action = f"mark the reviews of attempt {attempt_id} read"
+                raise self._deny(actor, action, "only its rep reads them")
+            unread = s.scalars(
+                select(ReviewRow).where(ReviewRow.attempt_id == attempt_id, ReviewRow.seen_at.is_(None))
+            ).all()
+            now = self.clock()
+            for r in unread:
+                r.seen_at = now
+            return len(unread)
+
+    def flagged_turns(self, actor: User, attempt_ids: Collection[int]) -> dict[int, set[int]]:
+        """Per attempt, the turns its grader marked with an anti-pattern (``Scorecard.flagged_turns``).
+
+        Any member of the attempts' team may ask: it gives turn numbers, not scores, and keeps flawed
+        replies out of the team's model answers (``memory.team_examples``).
+        """
+        ids = sorted({int(i) for i in attempt_ids})
+        if not ids:
+            return {}
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            q = (
+                select(AttemptRow.id, AttemptRow.team_id, ScorecardRow.data)
+                .join(ScorecardRow, ScorecardRow.attempt_id == AttemptRow.id)
+                .where(AttemptRow.id.in_(ids))
+            )
+            out: dict[int, set[int]] = {}
+            for aid, team_id, data in s.execute(q):
+                if actor.role != "admin" and (team_id is None or team_id != actor.team_id):
+                    raise self._deny(actor, f"read attempt {aid}", "users see only their own team's")
+                out[int(aid)] = Scorecard.model_validate(data).flagged_turns()
+            return out
 
     # --- assignments ----------------------------------------------------------------
 
@@ -834,9 +945,12 @@ class Store:
             row.created_by = actor.id if actor != SYSTEM else self._system_creator(s, team_id)
             row.created_at = self.clock()
             row.status = "open"
+            row.scenario_version = current_version(s, scenario_id)  # drills from it keep this version
             s.add(row)
             s.flush()
             made = {"scenario_id": scenario_id, "assignee": assignee, **terms._asdict()}
+            if row.scenario_version is not None:
+                made["scenario_version"] = row.scenario_version
             self._log_assignment(s, actor, row, team_id, "created", {k: [None, v] for k, v in made.items()})
             return self._assignment(row, assignee), True
 
@@ -974,6 +1088,7 @@ class Store:
             row.created_at,
             assignee,
             row.status,
+            row.scenario_version,
         )
 
     def assignments_for_team(
@@ -1008,42 +1123,12 @@ class Store:
     # --- authored scenarios ---------------------------------------------------------
 
     def save_scenario(self, actor: User, scenario: Scenario, yaml_text: str) -> AuthoredScenario:
-        """Store a scenario authored in the app's studio (managers and admins); it joins the bank."""
-        with self.session() as s:
-            actor = self._actor(s, actor)
-            if actor.role not in ("manager", "admin"):
-                raise self._deny(
-                    actor, f"save scenario '{scenario.id}'", "only managers and admins author scenarios"
-                )
-            row = s.scalar(select(AuthoredScenarioRow).where(AuthoredScenarioRow.scenario_id == scenario.id))
-            now = self.clock()
-            author_id = actor.id if actor != SYSTEM else None
-            if row is None:
-                if author_id is None:
-                    author_id = self._system_creator(s, None)
-                row = AuthoredScenarioRow(
-                    scenario_id=scenario.id, author_id=author_id, team_id=actor.team_id, created_at=now
-                )
-                s.add(row)
-            elif actor.role != "admin" and row.team_id != actor.team_id:
-                raise self._deny(actor, f"overwrite scenario '{scenario.id}'", "it belongs to another team")
-            row.yaml_text, row.content_hash, row.updated_at = yaml_text, scenario.content_hash(), now
-            s.flush()
-            return AuthoredScenario(scenario.id, yaml_text, row.content_hash, actor.email, now)
+        """A new studio scenario, or the next version of one (never a rewrite): ``store.authored``."""
+        return self.authored.save(actor, scenario, yaml_text)
 
     def authored_scenarios(self, actor: User) -> list[AuthoredScenario]:
-        """Every authored scenario (they join everyone's bank)."""
-        with self.session() as s:
-            self._actor(s, actor)
-            q = (
-                select(AuthoredScenarioRow, UserRow.email)
-                .join(UserRow, UserRow.id == AuthoredScenarioRow.author_id)
-                .order_by(AuthoredScenarioRow.scenario_id)
-            )
-            return [
-                AuthoredScenario(r.scenario_id, r.yaml_text, r.content_hash, email, r.updated_at)
-                for r, email in s.execute(q)
-            ]
+        """Every studio scenario, archived ones too (they join everyone's bank)."""
+        return self.authored.scenarios(actor)
 
 
 @dataclass

@@ -93,3 +93,19 @@ def test_the_rules_panel_states_every_number(open_app):
     assert f"at most {rules.warmup.weekly_cap} a week" in shown
     assert f"up to +{rules.improvement.max_bonus} per scenario" in shown
     assert f"+{rules.assignment_points} for each assignment" in shown
+
+
+def test_an_override_shows_on_the_leaderboard_with_the_managers_name(open_app, tmp_path):
+    attempt_id = complete_drill(tmp_path / "data")
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    manager = store.login(MANAGER)
+    store.add_review(manager, attempt_id, {"confirm-advance": 5, "explore": 5}, "")
+    reviewed = store.get_attempt(manager, attempt_id)
+    assert reviewed.overall != reviewed.graded_overall
+    at = open_app(REP)
+    at.switch_page("app_pages/leaderboard.py").run()
+    assert not at.exception
+    sam = at.dataframe[0].value.set_index("Rep").loc["Sam Okafor"]
+    assert sam["Review"] == "overridden by Maya Chen"
+    assert float(sam["Average"]) == float(reviewed.overall)  # the reviewed overall, not the grader's
+    assert at.dataframe[0].value.set_index("Rep").loc["Priya Nair", "Review"] == ""

@@ -114,3 +114,40 @@ def test_scorecard_after_a_refresh_keeps_from_your_team(open_app, tmp_path):
     assert not at.exception
     assert "Your latest drill" in texts(at)
     assert "how was that number reached" in texts(at)  # Priya's better reply, under "From your team"
+
+
+def _with(result, **update):
+    return {**result, "scorecard": result["scorecard"].model_copy(update=update)}
+
+
+def test_after_a_walk_away_the_scorecard_offers_try_again_not_a_harder_one(open_app):
+    at = open_app(REP)
+    at.session_state["shared_result"] = _with(_result(), overall=0, outcome="walked_away")
+    at.switch_page("app_pages/scorecard.py").run()
+    assert not at.exception
+    retry = at.button(key="scorecard_retry")
+    assert retry.label == "🔁 Try again" and retry.proto.type == "primary"
+    assert not any(b.key == "scorecard_harder" for b in at.button)
+    assert "Try a harder one" not in " ".join(b.label for b in at.button)
+    assert "Pass this one (70+" in texts(at)
+
+
+def test_after_a_pass_the_scorecard_offers_a_harder_one(open_app):
+    at = open_app(REP)
+    at.session_state["shared_result"] = _with(_result(), overall=85, outcome="agreed")
+    at.switch_page("app_pages/scorecard.py").run()
+    harder = at.button(key="scorecard_harder")
+    assert harder.label == "⬆️ Try a harder one" and not harder.disabled
+    assert at.button(key="scorecard_retry").label == "🔁 Retry this scenario"
+    harder.click().run()
+    assert at.session_state["practice_scenario_id"] != "cfo-price-routing"
+
+
+def test_turns_are_numbered_by_rep_reply(open_app):
+    at = open_app(REP)
+    at.session_state["shared_result"] = _result()
+    at.switch_page("app_pages/scorecard.py").run()
+    shown = texts(at)
+    assert "**You** · Reply 1" in shown
+    assert "turn 0" not in shown and "turn 1" not in shown  # the buyer's opening is not a turn of yours
+    assert "Reply 1: “" in shown  # evidence quotes say which reply

@@ -163,3 +163,79 @@ def test_a_clinic_reply_does_not_pass_a_drill_assignment(open_app, tmp_path):
     assert _cells(at) == {"✅ passed": 1}
     rep = open_app(REP)
     assert not any(b.key and b.key.startswith("practice_assigned_") for b in rep.button)
+
+
+def _save_review(at, attempt_id: int, *, comment: str = "", overrides: dict[str, int] | None = None):
+    for skill_id, score in (overrides or {}).items():
+        at.selectbox(key=f"team_override_{attempt_id}_{skill_id}").set_value(score)
+    if comment:
+        at.text_area(key=f"team_comment_{attempt_id}").input(comment)
+    next(b for b in at.button if b.label == "Save review").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_comment_then_an_override_are_both_kept_and_the_manager_stays_on_the_queue(open_app, tmp_path):
+    first = complete_drill(tmp_path / "data", scenario_id="saas-budget-spend-freeze")
+    second = complete_drill(tmp_path / "data")
+    at = _team(open_app)
+    at.session_state["team_tab"] = "Review queue"
+    at.run()
+    pick = at.selectbox(key="team_review_pick")
+    assert pick.value == second  # newest first
+    assert "Price pushback from a cost-focused CFO" in pick.options[0]  # a title, not "cfo-price-routing"
+    assert "cfo-price-routing" not in " ".join(pick.options)
+
+    _save_review(at, second, comment="Lovely opening question")
+    assert at.session_state["team_tab"] == "Review queue"  # not back on Assign
+    assert "Review saved for Sam Okafor" in texts(at)
+    assert at.selectbox(key="team_review_pick").value == first  # on to the next one in the queue
+
+    at.toggle(key="team_review_open").set_value(False).run()
+    at.selectbox(key="team_review_pick").set_value(second).run()
+    _save_review(at, second, overrides={"confirm-advance": 5})
+    shown = texts(at)
+    assert "overridden by Maya Chen" in shown and "Confirm and advance" in shown and "→ 5/5" in shown
+    assert at.session_state["team_tab"] == "Review queue"
+
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    rep = store.login(REP)
+    assert [(r.overrides, r.comment) for r in store.reviews(rep, second)] == [
+        ({}, "Lovely opening question"), ({"confirm-advance": 5}, "")]
+    attempt = store.get_attempt(rep, second)
+    assert attempt.overridden_by == "Maya Chen" and attempt.graded_overall is not None
+    assert attempt.skills["confirm-advance"] == 5
+    assert f"{attempt.overall}/100" in [m.value for m in at.metric]  # the card shows the reviewed overall
+    assert "✍️ Overridden by Maya Chen" in texts(at)
+
+
+def test_a_second_save_on_an_attempt_reviewed_meanwhile_is_not_lost(open_app, tmp_path):
+    """The queue hides reviewed attempts, but never the one whose form is open: its submission counts."""
+    attempt_id = complete_drill(tmp_path / "data")
+    complete_drill(tmp_path / "data", scenario_id="saas-budget-spend-freeze")
+    at = _team(open_app)
+    at.selectbox(key="team_review_pick").set_value(attempt_id).run()
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    store.add_review(store.login(MANAGER), attempt_id, {}, "a comment saved a moment ago")
+    _save_review(at, attempt_id, overrides={"explore": 5})
+    assert [r.overrides for r in store.reviews(store.login(REP), attempt_id)] == [{}, {"explore": 5}]
+
+
+def test_the_export_agrees_with_itself_after_an_override(open_app, tmp_path):
+    from coach_engine.reviews import rescore
+
+    attempt_id = complete_drill(tmp_path / "data")
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    manager = store.login(MANAGER)
+    store.add_review(manager, attempt_id, {"confirm-advance": 5}, "")
+    card = store.scorecard(manager, attempt_id)
+    at = _team(open_app)
+    export = next(d.value for d in at.dataframe if "Overridden by" in d.value.columns)
+    assert not {"Attempt", "Email", "Scenario id"} & set(export.columns)  # names, not ids, on screen
+    row = export.iloc[0]
+    assert (row["Rep"], row["Scenario"], row["Overridden by"]) == (
+        "Sam Okafor", "Price pushback from a cost-focused CFO", "Maya Chen")
+    assert row["Confirm and advance"] == 5
+    assert row["Overall"] == store.get_attempt(manager, attempt_id).overall
+    assert row["Overall"] == rescore(card, {"confirm-advance": 5}).overall
+    assert row["Grader's overall"] == card.overall

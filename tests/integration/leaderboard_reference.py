@@ -6,7 +6,7 @@ query. This reference reads none of them: it loads the team's completed attempts
 counts each one's rep replies from ``turns``, buckets them into local weeks at
 query time, and replays every rule in plain Python — what counts, best per
 (mode, scenario), the earlier best per scenario, the streak, the trailing
-average, per-skill averages and each open assignment's qualifying drills. Only
+average, per-skill averages, who overrode a score and each open assignment's qualifying drills. Only
 the point arithmetic itself is shared (``points.rep_week``), so tests compare
 what the SQL aggregates, on any data.
 """
@@ -39,6 +39,8 @@ class _Done:
     completed_at: datetime
     week: int
     """``week_number`` of the local week it completed in."""
+    reviewed_by: int | None = None
+    """The manager whose override re-scored it."""
 
 
 def compute_leaderboard(store: Store, actor: User, team: str, week: str | None = None) -> Leaderboard:
@@ -65,8 +67,9 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             ).all()
         )
         done = [
-            _Done(aid, uid, sid, mode, overall or 0, started, completed, week_number(iso_week(completed, tz)))
-            for aid, uid, sid, mode, overall, started, completed in s.execute(
+            _Done(aid, uid, sid, mode, overall or 0, started, completed, week_number(iso_week(completed, tz)),
+                  reviewer)
+            for aid, uid, sid, mode, overall, started, completed, reviewer in s.execute(
                 select(
                     AttemptRow.id,
                     AttemptRow.user_id,
@@ -75,10 +78,12 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
                     AttemptRow.overall,
                     AttemptRow.started_at,
                     AttemptRow.completed_at,
+                    AttemptRow.reviewed_by,
                 ).where(AttemptRow.team_id == team_rec.id, AttemptRow.status == "completed")
             ).all()
             if rules.counts(mode, replies.get(aid, 0))
         ]
+        user_names = dict(s.execute(select(UserRow.id, UserRow.name)).all())
         skill_scores = s.execute(
             select(
                 SkillScoreRow.attempt_id,
@@ -142,6 +147,11 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             if start <= passed_at < end and passed_at < due_end:
                 on_time[uid] += 1
 
+    overridden: dict[int, set[str]] = defaultdict(set)
+    for d in done:
+        if d.week == now_n and d.reviewed_by is not None:
+            overridden[d.user_id].add(user_names[d.reviewed_by])
+
     counted_this_week = {d.id: d.user_id for d in this_week}
     skill_sums: dict[tuple[int, str], list[int]] = defaultdict(list)
     skill_names: dict[tuple[int, str], str] = {}
@@ -196,6 +206,7 @@ def compute_leaderboard(store: Store, actor: User, team: str, week: str | None =
             pts.practice,
             pts.assignments,
             pts.streak,
+            tuple(sorted(overridden.get(uid, ()))),
         )
         unranked.append(((-pts.total, -len(scores), -(avg or 0.0), name.lower(), email), row))
     unranked.sort(key=lambda kr: kr[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,14 @@ def test_usage_errors_are_plain_not_unexpected() -> None:
     assert r.returncode == 2
     assert "No such option" in r.stderr
     assert "Unexpected error" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_validate_refuses_an_overlong_field_as_the_studio_does(tmp_path: Path) -> None:
+    """Issue 15: a 20,000-character title saved. The limit is in the model, so the CLI and studio agree."""
+    text = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8")
+    long_title = "title: " + "x" * 20_000
+    path = tmp_path / "long.yaml"
+    path.write_text("\n".join(long_title if ln.startswith("title:") else ln for ln in text.splitlines()))
+    r = run("scenarios", "validate", str(path))
+    assert r.returncode == 1
+    assert "title: is 20,000 characters long; the limit is 120 characters" in r.stderr.replace("\n", "")

@@ -1,7 +1,9 @@
-""""From your team" never shows the same reply twice, and still shows up to k examples."""
+""""From your team" never shows the same reply twice, still shows up to k examples, and never offers a
+reply the grader marked with an anti-pattern (its own reading, from the stored scorecard)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +21,13 @@ def hit(n: int, text: str, overall: int, user: str = "ria@x.test") -> ReplyHit:
 
 
 class FakeStore:
+    def __init__(self, cards: dict[int, Any] | None = None):
+        self.cards = cards or {}
+        """attempt id -> its stored scorecard (what ``Store.flagged_turns`` reads)."""
+
+    def flagged_turns(self, actor: Any, attempt_ids: Any) -> dict[int, set[int]]:
+        return {a: self.cards[a].flagged_turns() for a in attempt_ids if a in self.cards}
+
     def get_attempt(self, actor: Any, attempt_id: int) -> Any:
         return SimpleNamespace(id=attempt_id, user_email="rob@x.test", objection="price", overall=40)
 
@@ -63,3 +72,31 @@ def test_fewer_distinct_replies_than_k_gives_fewer_examples() -> None:
     index = FakeIndex([hit(i, SAME, 90 - i) for i in range(1, 8)])
     got = team_examples(FakeStore(), index, actor=None, attempt_id=1, k=3)  # type: ignore[arg-type]
     assert [e.text for e in got] == [SAME]
+
+
+DISCOUNT = "I'll go as low as I can. Just tell me your number."
+GOOD = "That's fair. What's behind the number you set aside?"
+
+
+def test_a_reply_the_grader_marks_with_an_anti_pattern_is_never_a_model_answer() -> None:
+    """Priya's drill scored higher overall, but its grader marked her discount line (discount-first):
+    it is not offered, nor the same words from another drill; her other reply still is."""
+    from coach_engine.embeddings import CachedEmbedder, HashEmbedder
+    from coach_engine.grading import get_grader
+    from coach_engine.models import Transcript, Turn
+    from coach_engine.scenarios import ScenarioBank
+    from coach_engine.settings import Settings
+    from tests.conftest import BANK_DIR
+
+    scenario = ScenarioBank.from_dirs([BANK_DIR]).get("cfo-price-routing")
+    grader = get_grader(Settings(embedding_backend="hash"), CachedEmbedder(HashEmbedder()))
+    turns = [Turn(role="buyer", text=scenario.buyer.opening), Turn(role="rep", text=GOOD),
+             Turn(role="buyer", text="Go on."), Turn(role="rep", text=DISCOUNT)]
+    card = grader.grade(scenario, Transcript(scenario=scenario.id, turns=turns), "agreed")
+    assert card.flagged_turns() == {3}  # the grader's own reading: discount-first, on the second reply
+    priya = [hit(1, DISCOUNT, 90), hit(2, GOOD, 90), hit(3, DISCOUNT, 80, "tom@x.test")]
+    priya = [replace(h, attempt_id=101, turn=3 if h.text == DISCOUNT else 1) if h.id != "h3" else h
+             for h in priya]
+    index = FakeIndex(priya)
+    got = team_examples(FakeStore({101: card}), index, actor=None, attempt_id=1, k=3)  # type: ignore[arg-type]
+    assert [e.text for e in got] == [GOOD]
