@@ -9,6 +9,7 @@ to resume it. The brief never shows the hidden concern (``Scenario.brief``).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import streamlit as st
@@ -90,7 +91,10 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
         else:
             drill = engine.new_drill(scenario, seed=seed, max_turns=max_turns, on_turn=recorder)
         if not drill.transcript.turns:
-            drill.start()
+            # The opening is the scenario's own line: show it now and read the scenario with the model
+            # in the background while the rep reads it (the first rep turn waits for it if needed).
+            drill.start(prepare=False)
+            threading.Thread(target=drill.prepare, name="scrimmage-drill-prepare", daemon=True).start()
     except Exception as exc:
         friendly_error("The drill could not start", exc, "Pick the scenario again, or choose another one.")
         return

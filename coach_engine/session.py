@@ -11,6 +11,7 @@ director, so a refresh or a crash never loses an attempt.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -90,12 +91,14 @@ class DrillSession:
         self.max_turns = max_turns or scenario.max_turns
         self.on_turn = on_turn
         self.classifier = classifier
-        self.director = BuyerDirector(scenario, embedder=embedder)
+        self.director = BuyerDirector(scenario, embedder=embedder, prepare=False)
         self.transcript = Transcript(scenario=scenario_ref or scenario.id)
         self.signals: list[SignalSet] = []
         """Signals of each rep turn, in order (the grader and the evals read them)."""
         self.last_reply: BuyerReply | None = None
         self._ended_early = False
+        self._prepared = False
+        self._prepare_lock = threading.Lock()
 
     # --- state ------------------------------------------------------------------------
 
@@ -121,15 +124,30 @@ class DrillSession:
 
     # --- conversation -------------------------------------------------------------------
 
-    def start(self) -> Turn:
-        """The buyer's opening line (fires ``on_turn``)."""
+    def start(self, prepare: bool = True) -> Turn:
+        """The buyer's opening line (fires ``on_turn``); it needs no model.
+
+        ``prepare=False`` leaves the model work (``prepare``) to the caller — the app runs it in the
+        background while the rep reads the opening, so the first line shows at once even while the
+        embedding model is still loading after a restart. The first rep turn prepares if nobody has.
+        """
         if self.transcript.turns:
             raise DrillInputError("This drill has already started.")
         situation = self.director.opening()
         text = self.voice.speak(self.scenario, self.state, situation, [])
         turn = self._record("buyer", text, getattr(self.voice, "last_notice", None))
-        self._prepare_detectors()
+        if prepare:
+            self.prepare()
         return turn
+
+    def prepare(self) -> None:
+        """Read the scenario with the model and warm the detectors, once (safe to call from a thread)."""
+        with self._prepare_lock:
+            if self._prepared:
+                return
+            self.director.prepare()
+            self._prepare_detectors()
+            self._prepared = True
 
     def rep_says(self, text: str) -> BuyerReply:
         """The rep speaks; returns the buyer's reply and the new state."""
@@ -188,6 +206,7 @@ class DrillSession:
         detect_signals(_PREPARE_LINE, ctx, self.embedder)
 
     def _decide(self, text: str, history: list[Turn], index: int) -> Situation:
+        self.prepare()
         ctx = SignalContext(self.scenario, history, self.state.concern_revealed)
         signals = detect_signals(text, ctx, self.embedder)
         if self.classifier is not None:
@@ -241,7 +260,7 @@ class DrillSession:
             reply = session.voice.speak(scenario, session.state, pending, list(session.transcript.turns))
             session._buyer_turn(reply)
         if not session.finished:
-            session._prepare_detectors()
+            session.prepare()
         return session
 
 

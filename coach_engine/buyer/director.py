@@ -73,7 +73,12 @@ class BuyerDirector:
     """Moves ``BuyerState`` from rep-behaviour signals; one ``step`` per rep turn."""
 
     def __init__(
-        self, scenario: Scenario, rules: DirectorRules | None = None, embedder: Embedder | None = None
+        self,
+        scenario: Scenario,
+        rules: DirectorRules | None = None,
+        embedder: Embedder | None = None,
+        *,
+        prepare: bool = True,
     ):
         self.scenario = scenario
         self.rules = rules or load_rules()
@@ -86,7 +91,6 @@ class BuyerDirector:
             resistance=self.rules.start.resistance[d],
             trust=self.rules.start.trust[d],
             patience=self.rules.start_patience(d, p),
-            resolution=[ResolutionItem(text=r.text, kind=r.kind) for r in scenario_items(scenario, embedder)],
         )
         self._pitched = False
         self._argued = False
@@ -98,9 +102,32 @@ class BuyerDirector:
         self._wasted = 0
         """Turns that talked at the buyer, pitched before hearing them or went off topic (wasted time)."""
         self._step_proposed = False
+        self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
+        self._answered: set[str] = set()
+        self._found: Answer | None = None
+        self._no_figure_said = False
+        self._prepared = False
+        self.factbook = FactBook({}, None)
+        if prepare:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Everything that needs the embedding model, done once before the first rep turn.
+
+        The opening needs none of it (it is the scenario's own line), so a drill can show the buyer's
+        first words while the model is still loading (``DrillSession.start(prepare=False)``): reading
+        the resolution items, the buyer's facts, and one batch for every scenario-side text the rules
+        compare with, so a rep turn costs one embedding call (the detectors') and the rest hits the cache.
+        """
+        if self._prepared:
+            return
+        scenario, embedder = self.scenario, self.embedder
+        self.state.resolution = [
+            ResolutionItem(text=r.text, kind=r.kind) for r in scenario_items(scenario, embedder)
+        ]
+        self.factbook = FactBook(scenario.buyer.facts, embedder,
+                                 min_similarity=self.rules.similarity.fact_question)
         if embedder is not None and is_semantic(embedder):
-            # One batch now for every scenario-side text the rules compare with, so a rep turn costs
-            # one embedding call (the detectors'); the director's checks then hit the cache.
             items = scenario.buyer.resolution_texts
             embedder.embed(
                 [
@@ -110,12 +137,7 @@ class BuyerDirector:
                     *([scenario.buyer.next_step] if scenario.buyer.next_step else []),
                 ]
             )
-        self._low_risk_item = re.compile(self.rules.low_risk_item, re.IGNORECASE)
-        self.factbook = FactBook(scenario.buyer.facts, embedder,
-                                 min_similarity=self.rules.similarity.fact_question)
-        self._answered: set[str] = set()
-        self._found: Answer | None = None
-        self._no_figure_said = False
+        self._prepared = True
 
     # --- public -------------------------------------------------------------------
 
@@ -128,6 +150,7 @@ class BuyerDirector:
 
     def step(self, signals: SignalSet, turn_index: int) -> Situation:
         """Apply one rep turn (transcript index ``turn_index``) and say what the buyer does."""
+        self.prepare()
         st = self.state
         if st.finished:
             sid = {"agreed": "agree", "walked_away": "walk_away"}.get(st.stage, st.last_situation)

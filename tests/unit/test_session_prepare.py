@@ -65,3 +65,18 @@ def test_first_rep_turn_embeds_only_the_reps_sentences(bank: ScenarioBank, embed
     d.rep_says(first)
     assert len(inner.batches) == 1
     assert inner.batches[0] == [first[s:e] for s, e in sentence_spans(first)]
+
+
+def test_the_opening_needs_no_model_and_the_first_turn_prepares(
+    bank: ScenarioBank, embedder: CachedEmbedder
+) -> None:
+    """Issue 13 speed: 'Start the call' shows the buyer's first line without touching the model, even
+    right after a restart; the scenario is read (items, facts, detectors) before the first rep turn."""
+    seen = Recording(embedder)
+    d = DrillSession(bank.get("cfo-price-routing"), embedder=CachedEmbedder(seen))  # type: ignore[arg-type]
+    opening = d.start(prepare=False)
+    assert opening.text and seen.batches == []  # no embedding, so no model load, before the first line
+    assert d.state.resolution == []  # not read yet
+    reply = d.rep_says("That's fair. What's behind the number for you?")
+    assert reply.turn.text and seen.batches  # the first rep turn prepared first
+    assert [i.kind for i in d.state.resolution] == ["explore", "tie_number", "next_step"]
