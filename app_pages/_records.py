@@ -30,13 +30,15 @@ def turn_recorder(who: Member, attempt_id: int) -> Any:
     return store().turn_recorder(attempt_id, who.user)
 
 
-def finish_attempt(who: Member, attempt_id: int | None, scorecard: Scorecard) -> Scorecard:
-    """Complete the attempt, index its replies and return the card with "from your team" and trend."""
+def finish_attempt(who: Member, attempt_id: int | None, scorecard: Scorecard,
+                   scenario: Scenario | None = None) -> Scorecard:
+    """Complete the attempt, index its replies and return the card with "from your team" and trend (and,
+    given the scenario, "try instead" lines from teammates' better replies on this drill)."""
     if attempt_id is None:
         return scorecard
     from coach_engine.memory import remember
 
-    return remember(store(), index_or_none(), who.user, attempt_id, scorecard)
+    return remember(store(), index_or_none(), who.user, attempt_id, scorecard, scenario)
 
 
 def record_single_reply(who: Member, scenario: Scenario, reply: str, card: Scorecard,
@@ -92,13 +94,14 @@ def attempt_scenario(attempt: Any) -> Scenario | None:
         return None
 
 
-def _with_memory(who: Member, attempt_id: int, card: Scorecard) -> Scorecard:
+def _with_memory(who: Member, attempt_id: int, card: Scorecard,
+                 scenario: Scenario | None = None) -> Scorecard:
     """A stored scorecard with "from your team" and "your trend" as of now (the stored card is the grade
     alone, so the same card shows the same feedback from memory after a refresh as right after the drill)."""
     from coach_engine.memory import enrich
 
     try:
-        return enrich(store(), index_or_none(), who.user, attempt_id, card)
+        return enrich(store(), index_or_none(), who.user, attempt_id, card, scenario)
     except Exception:
         log.exception("feedback from memory unavailable for attempt %s", attempt_id)
         return card
@@ -115,7 +118,8 @@ def latest_result(who: Member) -> dict[str, Any] | None:
         detail = attempt_detail(who, attempt.id)
         if detail["scorecard"] is not None and detail["scenario"] is not None:
             return {"scenario": detail["scenario"], "transcript": detail["transcript"],
-                    "scorecard": _with_memory(who, attempt.id, detail["scorecard"]), "attempt_id": attempt.id,
+                    "scorecard": _with_memory(who, attempt.id, detail["scorecard"], detail["scenario"]),
+                    "attempt_id": attempt.id,
                     "quick": attempt.mode == "warmup", "reviews": detail["reviews"],
                     "when": attempt.completed_at, "overridden_by": detail["overridden_by"],
                     "graded_overall": detail["graded_overall"]}

@@ -147,6 +147,8 @@ def render_coaching(card: Scorecard, numbers: dict[int, int] | None = None) -> N
                 if imp.quote:
                     st.caption(f"You said: “{safe(imp.quote)}”")
                 st.markdown(f"**Try instead:** _{safe(imp.try_instead)}_")
+                if imp.try_from:
+                    st.caption(f"From {safe(imp.try_from)}")
 
 
 def render_team_and_trend(card: Scorecard) -> None:

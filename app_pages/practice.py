@@ -114,7 +114,8 @@ def finish_and_grade(scenario: Scenario, drill: Any) -> None:
             transcript: Transcript = drill.transcript
             scorecard = engine.grade(scenario, transcript, drill.outcome)
             st.write("Saving your attempt")
-            scorecard = records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard)
+            scorecard = records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard,
+                                               scenario)
         except Exception as exc:
             status.update(label="Scoring failed", state="error")
             friendly_error("Your drill was saved but could not be scored", exc,

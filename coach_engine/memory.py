@@ -22,11 +22,15 @@ indexes its graded rep turns and returns the enriched scorecard.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from .models import Scorecard, TeamExample, TrendPoint
 from .store import Store, User
 from .store.index import AttemptIndex, ReplyHit
 from .store.weeks import iso_week, shift_week
+
+if TYPE_CHECKING:
+    from .models import Scenario
 
 __all__ = ["enrich", "index_attempt", "remember", "team_examples", "trend"]
 
@@ -119,21 +123,35 @@ def trend(store: Store, actor: User, attempt_id: int, weeks: int = TREND_WEEKS) 
 
 
 def enrich(
-    store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard | None = None
+    store: Store,
+    index: AttemptIndex | None,
+    actor: User,
+    attempt_id: int,
+    scorecard: Scorecard | None = None,
+    scenario: Scenario | None = None,
 ) -> Scorecard:
-    """The scorecard with ``from_team`` and ``trend`` filled from history (when there is any)."""
+    """The scorecard with ``from_team`` and ``trend`` filled from history (when there is any).
+
+    Given the ``scenario``, a miss whose move a better teammate reply on this drill shows gets that
+    teammate's sentence as its "try instead" (``grading.team_lines``)."""
     card = scorecard or store.scorecard(actor, attempt_id)
     if card is None:
         raise KeyError(f"attempt {attempt_id} has no scorecard yet")
     examples = team_examples(store, index, actor, attempt_id) if index is not None else []
-    return card.model_copy(update={"from_team": examples, "trend": trend(store, actor, attempt_id)})
+    card = card.model_copy(update={"from_team": examples, "trend": trend(store, actor, attempt_id)})
+    if scenario is not None and examples and index is not None:
+        from .grading.team_lines import from_team_answers
+
+        card = from_team_answers(card, scenario, examples, index.embedder)
+    return card
 
 
 def remember(
-    store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard
+    store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard,
+    scenario: Scenario | None = None,
 ) -> Scorecard:
     """Complete the attempt with its scorecard, index its replies, and return the enriched card."""
     store.complete_attempt(actor, attempt_id, scorecard)
     if index is not None:
         index_attempt(store, index, actor, attempt_id)
-    return enrich(store, index, actor, attempt_id, scorecard)
+    return enrich(store, index, actor, attempt_id, scorecard, scenario)

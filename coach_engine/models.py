@@ -292,6 +292,10 @@ class Improvement(BaseModel):
     text: str
     try_instead: str
     quote: str = ""
+    key: str = ""
+    """The failed check or anti-pattern id the improvement is about (empty from an LLM judge's coaching)."""
+    try_from: str = ""
+    """Whose words ``try_instead`` are when a teammate's better reply on this drill supplied them."""
 
 
 class Delivery(BaseModel):

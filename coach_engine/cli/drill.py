@@ -188,7 +188,7 @@ class _Saver:
             err_console.print(f"[dim](attempt index unavailable: {exc})[/]", highlight=False)
             index = None
         try:
-            card = remember(self.store, index, self.rep, self.attempt_id, card)
+            card = remember(self.store, index, self.rep, self.attempt_id, card, sc)
         except StoreError as exc:
             fail(str(exc))
         err_console.print(f"Saved attempt {self.attempt_id} for {self.rep.email}: overall {card.overall}, "

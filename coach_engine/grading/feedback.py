@@ -26,7 +26,7 @@ import yaml
 
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 
-__all__ = ["MAX_ITEMS", "build_feedback", "not_yet_due", "try_instead"]
+__all__ = ["MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
 
 MAX_ITEMS = 3
 
@@ -70,13 +70,18 @@ def _pick(options: list[str], scenario: Scenario, key: str) -> str:
     return options[zlib.crc32(f"{scenario.id}/{key}".encode()) % len(options)]
 
 
+def line_kind(key: str) -> str:
+    """The kind of coaching line a failed check or anti-pattern id calls for ("explore", "proof", ...)."""
+    return _CHECK_LINE.get(key) or _ANTI_LINE.get(key) or ("explore" if key else "")
+
+
 def try_instead(scenario: Scenario, key: str) -> str:
     """One complete line to say instead, for a failed check id or an anti-pattern id.
 
     Proof and figures come from the scenario as its author wrote them (a proof point, a value point with a
     number), whole; the next step is the scenario's own; every other line is a trainer's sentence for this
     objection type (``coaching_lines.yaml``), with nothing pasted into it."""
-    kind = _CHECK_LINE.get(key) or _ANTI_LINE.get(key) or "explore"
+    kind = line_kind(key) or "explore"
     points = scenario.product
     if kind == "proof" and points.proof_points:
         return _sentence(_pick(list(points.proof_points), scenario, key))
@@ -175,7 +180,7 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         hit_ev = hit.evidence[0] if hit.evidence else None
         improvements.append(Improvement(turn=hit_ev.turn if hit_ev else first_rep, text=hit.description,
                                         try_instead=try_instead(scenario, hit.id),
-                                        quote=hit_ev.quote if hit_ev else ""))
+                                        quote=hit_ev.quote if hit_ev else "", key=hit.id))
         used.add(hit.id)
         used.add(skill.id)
     lines_used = {_ANTI_LINE.get(h) for h in used}
@@ -195,7 +200,8 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
             if check.evidence:
                 turn = check.evidence[0].turn
             improvements.append(Improvement(turn=turn, text=_imperative(check.question),
-                                            try_instead=try_instead(scenario, check.id), quote=quote))
+                                            try_instead=try_instead(scenario, check.id), quote=quote,
+                                            key=check.id))
             used.add(skill.id)
             lines_used.add(line)
             break
