@@ -195,7 +195,8 @@ def run_eval(cases: Iterable[BuyerCase], bank: ScenarioBank, embedder: Embedder)
     for case in cases:
         try:
             results.append(run_case(case, bank, embedder))
-            drills.append((case_scenario(case.scenario, bank), results[-1].transcript))
+            ended = results[-1].state.get("stage") in ("agreed", "walked_away", "stalled")
+            drills.append((case_scenario(case.scenario, bank), results[-1].transcript, ended))
         except (KeyError, DataFileError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             results.append(CaseResult(case.scenario, case.style, case.expect, "error", 0, False,

@@ -64,8 +64,12 @@ def _norm(line: str) -> str:
     return " ".join(T.words(line))
 
 
-def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]]) -> dict[str, list[str]]:
-    """Check name -> the buyer lines (after the opening) that fail it."""
+def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
+               ended: bool = False) -> dict[str, list[str]]:
+    """Check name -> the buyer lines (after the opening) that fail it.
+
+    ``ended``: the buyer closed the call with its last line (agreed, walked away or stalled), which answers
+    a proposal as surely as taking it up."""
     found: dict[str, list[str]] = {c: [] for c in CHECKS}
     seen: Counter[str] = Counter()
     st = T.structure()
@@ -93,19 +97,23 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]]) -> dict[str,
             found["false_premise"].append(line)
         step = st.activity.search(prev) or st.duration.search(prev)
         proposed = bool(prev and st.time.search(prev) and step)
-        if proposed and not (_TAKES_UP.search(line) or st.time.search(line) or st.activity.search(line)):
+        ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too
+        if proposed and not ends_call and not (
+                _TAKES_UP.search(line) or st.time.search(line) or st.activity.search(line)):
             found["ignored_proposal"].append(line)
     return found
 
 
-def lint_summary(drills: Iterable[tuple[Scenario, Sequence[dict[str, str]]]]) -> dict[str, Any]:
-    """Lines checked and, per check, how many failed (bar: 0) with a few examples."""
+def lint_summary(drills: Iterable[tuple[Scenario, Sequence[dict[str, str]], bool]]) -> dict[str, Any]:
+    """Lines checked and, per check, how many failed (bar: 0) with a few examples.
+
+    Each drill is (scenario, turns, whether the buyer ended the call)."""
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = {c: [] for c in CHECKS}
     lines = 0
-    for scenario, turns in drills:
+    for scenario, turns, ended in drills:
         lines += sum(1 for i, t in enumerate(turns) if t["role"] == "buyer" and i > 0)
-        for check, bad in lint_drill(scenario, turns).items():
+        for check, bad in lint_drill(scenario, turns, ended).items():
             counts[check] += len(bad)
             examples[check].extend(bad[: max(0, 3 - len(examples[check]))])
     return {"buyer_lines": lines, "counts": {c: counts[c] for c in CHECKS},

@@ -105,6 +105,13 @@ class ScriptedVoice:
             fresh = [t.format(**facts) for t in usable if t.format(**facts) not in said_before]
             spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if x not in said_before]
             core = rng.choice(fresh or spare or [core])
+        if proposed and sid not in _TAKES_UP_STEP:
+            # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
+            # answering as if nothing had been proposed (issue 13, proposals ignored).
+            declines = [x for x in self.lines.get("decline_step", {}).get(personality, [])
+                        if x not in said_so_far]
+            if declines:
+                core = f"{rng.choice(declines)} {core}"
         leads = self.lines.get("lead", {}).get(personality, [""])
         lead = rng.choice(leads) if rng.random() < LEAD_SHARE else ""
         said = " ".join(t.text for t in history if t.role == "buyer")
@@ -153,6 +160,9 @@ def _premises(rep: str) -> tuple[bool, bool, bool]:
 
 
 _CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
+_TAKES_UP_STEP = frozenset({*_CLOSES, "acknowledge_step", "acknowledge_progress",
+                            "next_step_vague"})
+"""Situations whose lines already answer a proposed step (agree, say what is missing, ask for detail)."""
 """Lines that end the call: said plainly, with no stock lead-in or tail."""
 LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface

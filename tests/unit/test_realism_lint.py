@@ -36,10 +36,11 @@ def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
                     ("rep", "Could we book a 30-minute call with your controller next Tuesday?"),
                     ("buyer", "Tell me how your routing handles rural stops."))
     assert lint_drill(s, ignored)["ignored_proposal"]
+    assert not lint_drill(s, ignored, ended=True)["ignored_proposal"]  # ending the call answers it
     clean = drill(("buyer", s.buyer.opening), ("rep", "What's behind the number?"),
                   ("buyer", "Honestly, our board has been wary of new software since a project went badly."),
                   ("rep", "That sounds painful. What would make a small test feel safe to them?"),
                   ("buyer", "Something small, with a clear exit, that I can show in our own numbers."))
-    summary = lint_summary([(s, clean)])
+    summary = lint_summary([(s, clean, False)])
     assert summary["meets_bar"] and summary["buyer_lines"] == 2
     assert set(summary["counts"]) == set(CHECKS)
