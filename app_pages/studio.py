@@ -286,6 +286,10 @@ def show_check(result: studio.Check) -> None:
     if result.placeholders:
         st.warning("Still the blank template's placeholder text — write your own before saving: "
                    + ", ".join(field_name(p) for p in result.placeholders), icon="✏️")
+    if not s.buyer.concern_lines:
+        st.info("No concern lines yet: the offline buyer will tell the hidden concern close to word for "
+                "word. Add three first-person lines in the buyer's voice — a hint, the story, the stake.",
+                icon="💬")
     readings = studio.item_readings(s, engine.embedder())
     unsure = [r for r in readings if not r.confident]
     if unsure:

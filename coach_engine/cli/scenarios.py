@@ -29,12 +29,17 @@ def validate(
     if problems:
         err_console.print(f"{len(problems)} problem(s); {len(loaded)} valid scenario(s).")
         raise typer.Exit(1)
-    note = f" {len(unsure)} resolution item(s) read with low confidence (above)." if unsure else ""
+    note = f" {len(unsure)} note(s) above to look at." if unsure else ""
     console.print(f"{len(loaded)} scenario(s) valid.{note}")
 
 
+CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern close to word for word; add "
+                      "three first-person lines in the buyer's voice: a hint, the story, the stake")
+
+
 def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
-    """Items whose kind the model is unsure of: nothing is filed silently (``buyer/items.py``)."""
+    """Notes that do not stop a file loading: items whose kind the model is unsure of (nothing is filed
+    silently, ``buyer/items.py``) and a missing ``concern_lines``."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
     from .common import settings
@@ -44,6 +49,8 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     embedder = get_embedder(settings())
     out = []
     for path, scenario in loaded:
+        if not scenario.buyer.concern_lines:
+            out.append(f"{path}: buyer.concern_lines: {CONCERN_LINES_NOTE}")
         for n, reading in enumerate(scenario_items(scenario, embedder)):
             if not reading.confident:
                 out.append(f"{path}: buyer.resolution[{n}]: '{reading.text}' {reading.note()} "

@@ -192,10 +192,10 @@ def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no
     assert summary.by_style["strong"]["right"] >= 5, summary.misses
 
 
-HELD_REALISM = ("opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins", "false_premise")
+HELD_REALISM = ("opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins", "false_premise",
+                "ignored_proposal")
 """Realism checks that hold on every set the buyer eval runs (issue 13). The hidden concern is never pasted
-where the scenario gives its own concern_lines (every bank scenario); proposals met by a rebuke about
-something else are still reported only (README)."""
+where the scenario gives its own concern_lines (every bank scenario); without them it is reported (README)."""
 
 
 @pytest.mark.parametrize("scripts", ["buyer_scripts.jsonl", "buyer_scripts_holdout3.jsonl",

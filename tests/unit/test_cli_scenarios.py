@@ -101,3 +101,18 @@ def test_validate_refuses_an_overlong_field_as_the_studio_does(tmp_path: Path) -
     r = run("scenarios", "validate", str(path))
     assert r.returncode == 1
     assert "title: is 20,000 characters long; the limit is 120 characters" in r.stderr.replace("\n", "")
+
+
+def test_validate_notes_a_missing_concern_lines_without_failing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: without concern_lines the offline buyer keeps the hidden concern's wording; say so."""
+    import yaml
+
+    from tests.conftest import BANK_DIR
+
+    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
+    data["buyer"].pop("concern_lines", None)
+    path = tmp_path / "no-lines.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = run("scenarios", "validate", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "buyer.concern_lines: not given" in done.stderr and "a hint, the story, the stake" in done.stderr
