@@ -98,6 +98,11 @@ def _load_sentence_transformer(model: str) -> Any:
 
     hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter CLI output
     hf_logging.set_verbosity_error()
+    import torch
+
+    # OMP_NUM_THREADS only counts if torch was not imported first; say it again. On a busy 2-core box a
+    # second thread turns a 17 ms embedding of three sentences into 200+ ms (docs/PERFORMANCE.md).
+    torch.set_num_threads(max(1, int(os.environ.get("OMP_NUM_THREADS", "1") or 1)))
     return SentenceTransformer(model, device="cpu")
 
 
