@@ -254,8 +254,31 @@ class BuyerDirector:
         situation = self._situation(signals, helpful, negatives, revealed_now, met_now, explored)
         if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
             self._answer(situation)
+        if not gamed:
+            situation.facts.update(self._rep_words(signals, helpful))
         st.last_situation = situation.id
         return situation
+
+    def _rep_words(self, signals: SignalSet, helpful: set[Behaviour]) -> dict[str, str]:
+        """What the rep said that a buyer would pick up on: the figure they put on value, the customer they
+        named as proof (issue 13: lines refer to the rep's own words)."""
+        from ..text import AMOUNT
+
+        out: dict[str, str] = {}
+        if B.QUANTIFY_VALUE in helpful:
+            amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in AMOUNT.findall(s.quote)]
+            if amounts:
+                out["rep_figure"] = amounts[-1].strip()
+        if B.GIVE_PROOF in helpful:
+            known = {*self.scenario.buyer.name.split(), self.scenario.product.name,
+                     *self.scenario.buyer.company.split()}
+            for sig in signals.get(B.GIVE_PROOF):
+                names = [m.group(0) for m in _NAME.finditer(sig.quote) if m.start() > 0
+                         and not set(m.group(0).split()) & known]
+                if names:
+                    out["rep_customer"] = names[0]
+                    break
+        return out
 
     def _answer(self, situation: Situation) -> None:
         """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.
@@ -553,6 +576,8 @@ _ANSWERING = frozenset({
 })
 """Situations in which the buyer answers a plain question before saying their line (not while pushing
 back, revealing the concern or ending the call)."""
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+"""A name in mid-sentence ("... Hartley Freight saved ..."): the customer a rep cites as proof."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
 
 

@@ -86,6 +86,9 @@ class ScriptedVoice:
         known = {k for k, v in facts.items() if v}
         usable = [t for t in pool if _fields(t) <= known and not (asked and _CLAIMS_NO_QUESTION.search(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]
+        about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
+        if about_rep:
+            usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
         core = rng.choice(usable or ["I see."]).format(**facts)
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
@@ -159,6 +162,7 @@ def _premises(rep: str) -> tuple[bool, bool, bool]:
     return "?" in rep, figured, step
 
 
+_REP_WORDS = frozenset({"rep_figure", "rep_customer"})
 _CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
 _TAKES_UP_STEP = frozenset({*_CLOSES, "acknowledge_step", "acknowledge_progress",
                             "next_step_vague"})

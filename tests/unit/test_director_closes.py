@@ -92,3 +92,16 @@ def test_no_agreement_without_a_step_the_rep_proposed(cfo: Scenario) -> None:
     assert sid != "agree" and d.state.stage != "agreed"
     sid = d.step(turn("How about a pilot on 20 trucks next Tuesday?", B.NEXT_STEP), 3).id
     assert sid == "agree"
+
+
+def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
+    """Issue 13: the buyer refers to what the rep said, the number they gave and the customer they named."""
+    d = BuyerDirector(cfo)
+    d.step(turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE, B.EXPLORE_CONCERN), 1)
+    value = turn("It saves about $250k a year; for example Hartley Freight saved $210k in year one.",
+                 B.QUANTIFY_VALUE, B.GIVE_PROOF, B.TIE_TO_CONCERN)
+    situation = d.step(value, 3)
+    assert situation.facts.get("rep_figure") == "$210k"
+    assert situation.facts.get("rep_customer") == "Hartley Freight"
+    line = ScriptedVoice(seed=1).speak(cfo, d.state, situation, [Turn(role="rep", text=value.text)])
+    assert "$210k" in line or "Hartley Freight" in line, line
