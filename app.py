@@ -3,7 +3,10 @@
 Each page lives in ``app_pages/`` and talks to the engine through
 ``app_pages/_engine.py``. Which pages a person sees is the engine's decision
 (``coach_engine.identity.pages_for``): signed out there is only the sign-in
-page; a rep gets the practice pages; a manager gets the team pages.
+page; a rep gets the practice pages; a manager gets the team pages and People;
+an admin also gets the audit trail. Who is signed in is a session token checked
+by the engine on every run (``_identity.current_member``); no address signs
+anyone in.
 
 Every page has one stable address, its key (``/practice``, ``/team``,
 ``/leaderboard`` …), so bookmarks work. Streamlit serves its default page only
@@ -43,6 +46,13 @@ PAGES = {
     ),
     "studio": st.Page(
         "app_pages/studio.py", title="Scenario studio", icon=":material/edit_note:", url_path="studio"
+    ),
+    "people": st.Page(
+        "app_pages/people.py", title="People", icon=":material/manage_accounts:", url_path="people"
+    ),
+    "audit": st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit"),
+    "account": st.Page(
+        "app_pages/account.py", title="My account", icon=":material/account_circle:", url_path="account"
     ),
 }
 SIGN_IN = "app_pages/signin.py"

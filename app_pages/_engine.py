@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from coach_engine.identity import Directory, Member, StoreDirectory
+from coach_engine.identity import Directory, Member
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings, get_settings
@@ -145,7 +145,8 @@ def skill_names() -> dict[str, str]:
 
 
 def directory() -> Directory:
-    return StoreDirectory(store())
+    """Sessions to members for the sign-in mode in force (``identity.Directory``)."""
+    return Directory(store(), settings())
 
 
 def member() -> Member | None:
@@ -209,6 +210,8 @@ def ensure_demo_team() -> None:
                 )
                 return
             box.update(label=summary.describe(), state="complete", expanded=False)
+            if summary.signin is not None:  # on the console once; the sign-in page shows it in demo mode
+                print(summary.signin.describe(), flush=True)
 
 
 WARM_UP_DELAY_S = 1.0
@@ -361,9 +364,15 @@ def last_result() -> dict[str, Any] | None:
     return st.session_state.get(RESULT_KEY)
 
 
-def request_drill(scenario_id: str, *, quick: bool = False) -> None:
-    """Ask the Practice page to open this scenario's brief (the caller then switches page)."""
-    st.session_state[START_KEY] = {"scenario_id": scenario_id, "quick": quick}
+def request_drill(
+    scenario_id: str, *, quick: bool = False, tailored: Scenario | None = None, from_notes: Any = ()
+) -> None:
+    """Ask the Practice page to open this scenario's brief (the caller then switches page).
+
+    ``tailored``: the scenario as the warm-up tailored it to the rep's notes (``tailoring.tailor``), with
+    ``from_notes`` saying which buyer facts the notes set."""
+    st.session_state[START_KEY] = {"scenario_id": scenario_id, "quick": quick, "tailored": tailored,
+                                   "from_notes": tuple(from_notes)}
 
 
 def take_drill_request() -> dict[str, Any] | None:
@@ -387,8 +396,9 @@ def clinic_openings(objection: str, n: int, seed: int) -> list[Scenario]:
     return choose(bank(), objection, n, seed=seed)
 
 
-def warmup_matches(notes: str, k: int = 3) -> list[Any]:
-    """The ``k`` drills that best rehearse the call in ``notes`` (``warmup.WarmupMatch``: scenario, why)."""
-    from coach_engine.warmup import match_warmups
+def warmup_matches(notes: str, k: int = 3) -> Any:
+    """Up to ``k`` drills that rehearse the call in ``notes``, tailored to them (``warmup.Warmups``: the close
+    matches, or the nearest one with a headline saying so)."""
+    from coach_engine.warmup import find_warmups
 
-    return list(match_warmups(notes, bank(), embedder(), index=index_or_none(), k=k))
+    return find_warmups(notes, bank(), embedder(), index=index_or_none(), k=k)

@@ -1,8 +1,11 @@
 """Clinic: rapid fire on one objection — five openings, one reply each, an instant score, a summary.
 
 A skill clinic is short reps on one move, so each round is a single reply
-scored with ``grade_reply`` (only the checks a first reply can show). Each
-round is saved as a clinic attempt so it counts towards progress.
+scored with ``grade_reply`` (only the checks a first reply can show). Those
+checks ask for a benefit, a number and a customer result, so each opening
+comes with its brief (``drills.clinic_brief``: the situation, the product, its
+value and proof points) — the clinic never coaches a rep to state what it never
+showed them. Each round is saved as a clinic attempt so it counts towards progress.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
-from coach_engine.drills import CLINIC_ROUNDS
+from coach_engine.drills import CLINIC_ROUNDS, ClinicBrief, clinic_brief
 from coach_engine.models import OBJECTIONS
 
 
@@ -41,13 +44,22 @@ def setup_view() -> None:
         st.rerun()
 
 
+def render_brief(brief: ClinicBrief) -> None:
+    """The situation and what the rep sells: what their one reply is scored and coached on."""
+    with st.container(border=True):
+        st.markdown(f"**The situation.** {safe(brief.situation)}")
+        st.markdown(f"**You sell** {safe(brief.product)} — {safe(brief.summary)}")
+        st.markdown("**What you can lean on**  \n" + "  \n".join(
+            [*(f"• {safe(p)}" for p in brief.value_points), *(f"📎 {safe(p)}" for p in brief.proof_points)]))
+
+
 def round_view(rounds: list[str], index: int, results: list[dict]) -> None:
     bank = engine.bank()
     scenario = bank.get(rounds[index])
     st.progress(index / len(rounds), text=f"Opening {index + 1} of {len(rounds)}")
-    buyer = scenario.buyer
-    st.caption(f"{safe(buyer.name)}, {safe(buyer.role)} at {safe(buyer.company)} · "
-               f"{objection_label(scenario.objection)} · {scenario.difficulty}")
+    brief = clinic_brief(scenario)
+    st.caption(f"{safe(brief.buyer)} · {objection_label(scenario.objection)} · {scenario.difficulty}")
+    render_brief(brief)
     with st.chat_message("buyer", avatar="🧑‍💼"):
         st.markdown(safe(scenario.buyer.opening))
     done = len(results) > index

@@ -26,6 +26,7 @@ from app_pages._ui import (
 )
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
 from coach_engine.points import load_rules
+from coach_engine.tailoring import with_notes_line
 from coach_engine.text import count_of
 
 QUICK_TURNS = 4
@@ -60,17 +61,29 @@ def render_brief(scenario: Scenario) -> None:
         st.markdown(f"- 📎 {safe(point)}")
 
 
-def open_brief(scenario_id: str, *, quick: bool = False, version: int | None = None) -> None:
-    """Show the brief; ``version``: the studio version an assignment was made on (None: the latest)."""
+def open_brief(scenario_id: str, *, quick: bool = False, version: int | None = None,
+               tailored: Scenario | None = None, from_notes: tuple[Any, ...] = ()) -> None:
+    """Show the brief; ``version``: the studio version an assignment was made on (None: the latest);
+    ``tailored``: the warm-up's copy of the scenario, set from the rep's notes (``from_notes``)."""
     st.session_state.practice_scenario_id = scenario_id
     st.session_state.practice_scenario_version = version
     st.session_state.practice_quick = quick
+    st.session_state.practice_tailored = tailored
+    st.session_state.practice_from_notes = tuple(from_notes) if tailored is not None else ()
 
 
 def close_drill() -> None:
     for key in ("practice_drill", "practice_scenario_id", "practice_scenario_version", "practice_attempt",
-                "practice_quick"):
+                "practice_quick", "practice_tailored", "practice_from_notes"):
         st.session_state.pop(key, None)
+
+
+def render_from_notes() -> None:
+    """Which buyer facts the rep's call notes set for this warm-up (nothing when it is not tailored)."""
+    from_notes = st.session_state.get("practice_from_notes") or ()
+    if from_notes:
+        st.info("**Tailored to your call notes.** When asked, the buyer answers:  \n"
+                + "  \n".join(f"• {safe(f.describe())}" for f in from_notes), icon="📝")
 
 
 def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
@@ -113,6 +126,7 @@ def finish_and_grade(scenario: Scenario, drill: Any) -> None:
         try:
             transcript: Transcript = drill.transcript
             scorecard = engine.grade(scenario, transcript, drill.outcome)
+            scorecard = with_notes_line(scorecard, st.session_state.get("practice_from_notes") or ())
             st.write("Saving your attempt")
             scorecard = records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard,
                                                scenario)
@@ -157,6 +171,7 @@ def call_view(scenario: Scenario, drill: Any) -> None:
     end_clicked = top[1].button("End drill", key="practice_end", type="secondary", width="stretch",
                                 disabled=drill.finished)
     with st.expander("Your brief"):
+        render_from_notes()
         render_brief(scenario)
     if engine.settings().show_buyer_gauge:
         render_gauge(drill.state)
@@ -220,6 +235,7 @@ def brief_view(scenario: Scenario) -> None:
     st.subheader(scenario.title)
     if quick:
         st.caption(f"⚡ Quick mode: up to {QUICK_TURNS} replies — a warm-up before your call.")
+    render_from_notes()
     render_brief(scenario)
     st.divider()
     if st.button("Start the call", type="primary", key="practice_start", width="stretch"):
@@ -333,7 +349,8 @@ st.caption(engine.mode_note())
 request = engine.take_drill_request()
 if request is not None:
     close_drill()
-    open_brief(request["scenario_id"], quick=request.get("quick", False))
+    open_brief(request["scenario_id"], quick=request.get("quick", False), tailored=request.get("tailored"),
+               from_notes=request.get("from_notes", ()))
 
 if notice := st.session_state.pop("practice_notice", None):
     st.toast(notice)
@@ -350,6 +367,11 @@ if scenario_id is not None and scenario_id not in current_bank:
 elif drill is not None and scenario_id is not None:
     call_view(drill.scenario, drill)  # the version the drill started on, even if a newer one was saved since
 elif scenario_id is not None:
-    brief_view(engine.scenario_for(scenario_id, version=st.session_state.get("practice_scenario_version")))
+    tailored = st.session_state.get("practice_tailored")
+    if tailored is not None and tailored.id == scenario_id:
+        brief_view(tailored)  # the warm-up's copy: its buyer answers with the rep's notes
+    else:
+        version = st.session_state.get("practice_scenario_version")
+        brief_view(engine.scenario_for(scenario_id, version=version))
 else:
     picker_view()

@@ -1,12 +1,19 @@
-"""Sign in: pick one of the seeded team members (a stand-in until real accounts arrive)."""
+"""Sign in: email and password, a link's new password, or the identity provider — by the mode in force.
+
+Nobody is listed here: the page names no user, and says the same thing for an
+unknown email as for a wrong password. While demo mode is on (the demo team is
+the only team) it shows the demo accounts and their password.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages import _engine as engine
-from app_pages._identity import sign_in
-from app_pages._ui import empty_state, friendly_error, safe
+from app_pages._identity import NOTICE_KEY, set_password_with_link, sign_in_with_password
+from app_pages._ui import friendly_error, safe
+from coach_engine.accounts import MIN_PASSWORD
+from coach_engine.store import AuthError
 
 st.title("🏉 Scrimmage")
 st.markdown(
@@ -16,26 +23,80 @@ st.markdown(
 st.caption(engine.mode_note())
 
 try:
-    members = engine.directory().members()
+    directory = engine.directory()
+    mode = directory.mode
 except Exception as exc:
-    friendly_error("The team list could not be loaded", exc, "Check SCRIMMAGE_DATA_DIR, then reload.")
-    st.stop()
-if not members:
-    empty_state("No team members yet. Run `scrimmage seed-demo`, then reload this page.")
+    friendly_error("The accounts could not be read", exc, "Check SCRIMMAGE_DATA_DIR, then reload.")
     st.stop()
 
-st.subheader("Who's practising?")
-reps = [m for m in members if not m.is_manager]
-managers = [m for m in members if m.is_manager]
-for title, group in (("Reps", reps), ("Managers", managers)):
-    if not group:
-        continue
-    st.markdown(f"**{title}**")
-    cols = st.columns(min(len(group), 4))
-    for i, m in enumerate(group):
-        with cols[i % len(cols)], st.container(border=True):
-            st.markdown(f"**{safe(m.name)}**")
-            st.caption(m.role.capitalize() + (f" · team {safe(m.team)}" if m.team else ""))
-            if st.button("Sign in", key=f"signin_{m.id}", type="primary" if m.is_manager else "secondary"):
-                sign_in(m)
-                st.rerun()
+if notice := st.session_state.pop(NOTICE_KEY, None):
+    st.info(notice, icon="ℹ️")
+
+
+def provider_sign_in() -> None:
+    st.subheader("Sign in")
+    st.markdown("Sign in with your company account. Only people your manager invited can enter.")
+    provider = engine.settings().oidc_provider
+    if st.button("Sign in with your company account", key="signin_oidc", type="primary",
+                 icon=":material/login:"):
+        if provider:
+            st.login(provider)
+        else:
+            st.login()
+    if st.user.get("is_logged_in") and st.button("Use another account", key="signin_oidc_out"):
+        st.logout()
+
+
+def link_form(link: str) -> None:
+    try:
+        info = directory.link_info(link)
+    except AuthError as exc:
+        st.error(f"{str(exc)[:1].upper()}{str(exc)[1:]}.", icon="⚠️")
+        if st.button("Go to sign-in", key="signin_link_back"):
+            st.query_params.clear()
+            st.rerun()
+        return
+    title = "Welcome — choose a password" if info.purpose == "invite" else "Choose a new password"
+    st.subheader(title)
+    st.markdown(f"For **{safe(info.name)}** ({safe(info.email)}). This link works once, until "
+                f"{info.expires_at:%d %b %Y %H:%M} UTC.")
+    with st.form("signin_link_form"):
+        password = st.text_input("New password", type="password", key="signin_new_password",
+                                 help=f"At least {MIN_PASSWORD} characters.")
+        again = st.text_input("The same password again", type="password", key="signin_new_password2")
+        submitted = st.form_submit_button("Set password and sign in", type="primary")
+    if submitted:
+        if password != again:
+            st.error("The two passwords differ; type the same one twice.", icon="⚠️")
+        elif problem := set_password_with_link(link, password):
+            st.error(problem, icon="⚠️")
+        else:
+            st.rerun()
+
+
+def password_form() -> None:
+    st.subheader("Sign in")
+    with st.form("signin_form"):
+        email = st.text_input("Email", key="signin_email", autocomplete="username")
+        password = st.text_input("Password", type="password", key="signin_password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if problem := sign_in_with_password(email, password):
+            st.error(problem, icon="⚠️")
+        else:
+            st.rerun()
+    st.caption("New here or forgot your password? Ask your manager or an admin for a link "
+               "(admins: `scrimmage users invite` / `scrimmage users reset`).")
+    if hint := directory.demo_signin():
+        accounts = "  \n".join(f"{safe(a['email'])} — {safe(a['role'])}" for a in hint.accounts)
+        st.info(f"**Demo mode.** Sign in as any of the {safe(hint.team)} demo accounts with the password "
+                f"`{hint.password}`:  \n{accounts}", icon="🏉")
+
+
+if mode == "oidc":
+    provider_sign_in()
+elif link := (st.query_params.get("invite") or st.query_params.get("reset")):
+    link_form(str(link))
+else:
+    password_form()

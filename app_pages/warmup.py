@@ -1,9 +1,11 @@
 """Warm-up: minutes before a call, paste what you know and rehearse the closest drill in quick mode.
 
-Matching is the engine's (``coach_engine.warmup.match_warmups``: meaning plus
-objection, role and industry cues, each match with a reason); this page only
-collects the notes, shows the three matches and hands one to Practice in
-quick mode (at most four replies).
+Matching and tailoring are the engine's (``coach_engine.warmup.find_warmups``:
+meaning plus the objection, role and industry the notes name, a floor under
+which a match is not called close, a reason in words; each match's buyer
+answers with the notes' figures, timing, vendors and role). This page only
+collects the notes, shows the matches (or the nearest one, said plainly) and
+hands the tailored scenario to Practice in quick mode (at most four replies).
 """
 
 from __future__ import annotations
@@ -30,43 +32,48 @@ if submitted:
     if not notes.strip():
         st.warning("Write a line or two first: who you're calling, what they said, the industry.", icon="✍️")
     else:
-        matches: list[Any] | None
+        found: Any | None
         with st.status("Matching your notes to the drill bank…", expanded=False) as status:
             try:
-                matches = engine.warmup_matches(notes)
+                found = engine.warmup_matches(notes)
             except ValueError as exc:
                 status.update(label="Need a bit more to go on", state="error")
                 st.warning(safe(str(exc)))
-                matches = None
+                found = None
             except Exception as exc:
                 status.update(label="Matching failed", state="error")
                 friendly_error("Your notes could not be matched", exc, "Try again, or pick one on Practice.")
-                matches = None
+                found = None
             else:
-                status.update(label=f"Found {len(matches)} warm-ups", state="complete")
-        if matches is not None:
-            st.session_state.warmup_results = [(m.scenario.id, m.why) for m in matches]
+                label = (f"Found {len(found.matches)} warm-up{'s' if len(found.matches) != 1 else ''}"
+                         if found.close else "No close match")
+                status.update(label=label, state="complete")
+        if found is not None:
+            st.session_state.warmup_results = {"headline": found.headline, "matches": found.matches}
 
 results = st.session_state.get("warmup_results")
 if results is None:
-    empty_state("Paste a few lines about the call above — you'll get the three best-matched drills, "
-                "each a four-reply quick run.")
-elif not results:
-    empty_state("No drill matches those notes yet. Try naming the objection (price, timing, "
-                "incumbent…) or browse the bank on Practice.")
+    empty_state("Paste a few lines about the call above — you'll get up to three matched drills, "
+                "each a four-reply quick run whose buyer answers with the figures in your notes.")
+elif not results["matches"]:
+    empty_state("The drill bank is empty — ask your manager to add scenarios in the studio.")
 else:
-    bank = engine.bank()
-    st.markdown("#### Your best matches")
-    for rank, (scenario_id, why) in enumerate(results, start=1):
-        if scenario_id not in bank:
-            continue
-        s = bank.get(scenario_id)
+    if results["headline"]:
+        st.info(f"{safe(results['headline'])} Name the objection (price, timing, the vendor they use…), "
+                "the buyer's role or the industry for a closer one.", icon="🔎")
+    st.markdown("#### Your best matches" if not results["headline"] else "#### The nearest drill")
+    for rank, match in enumerate(results["matches"], start=1):
+        s = match.scenario
         with st.container(border=True):
             st.markdown(f"**{rank}. {safe(s.title)}**")
             st.caption(f"{objection_label(s.objection)} · {DIFFICULTY_BADGE.get(s.difficulty, '')} · "
                        f"{safe(s.buyer.role)}, {safe(s.buyer.company)}")
-            st.markdown(f"_Why:_ {safe(why)}")
-            if st.button("⚡ Warm up (4 replies)", key=f"warmup_start_{scenario_id}",
+            st.markdown(f"_Why:_ {safe(match.why)}")
+            if match.from_notes:
+                st.markdown("_From your notes, the buyer will say:_  \n"
+                            + "  \n".join(f"• {safe(f.describe())}" for f in match.from_notes))
+            st.caption(f"Opens with: “{safe(s.buyer.opening)}”")
+            if st.button("⚡ Warm up (4 replies)", key=f"warmup_start_{s.id}",
                          type="primary" if rank == 1 else "secondary"):
-                engine.request_drill(scenario_id, quick=True)
+                engine.request_drill(s.id, quick=True, tailored=s, from_notes=match.from_notes)
                 st.switch_page("app_pages/practice.py")

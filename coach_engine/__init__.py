@@ -17,6 +17,9 @@ Where things live:
 * ``session`` — one drill's lifecycle; ``store`` — SQLite/PostgreSQL and the Chroma index;
 * ``memory``, ``progress``, ``leaderboard``, ``points``, ``assignments``, ``warmup``, ``drills`` —
   what history says to reps and managers;
+* ``call_notes``, ``tailoring`` — what a rep's call notes say, and the warm-up buyer they make;
+* ``accounts``, ``identity`` — how people sign in (local, password, OIDC) and who a session is;
+  the rows, with scope and the audit trail, are in ``store.accounts`` and ``store.audit``;
 * ``fakes`` — the network-edge fakes that ship with the package, for tests and evals.
 """
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .errors import ScrimmageError
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -30,7 +32,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class DataFileError(ValueError):
+class DataFileError(ScrimmageError, ValueError):
     """One or more problems in hand-written data files."""
 
     def __init__(self, problems: list[Problem]):

@@ -17,6 +17,11 @@ result is cached in ``demo_results.jsonl`` (shipped, rewritten by
 data directory, never in the package).
 Timestamps are spread over the past weeks in the team's time zone (weekdays,
 office hours, never in the future).
+
+The demo accounts share one random password, new for each database: the
+summary carries it (``seed-demo`` prints it once) and it is kept in the data
+dir for the sign-in page, which shows it only while demo mode is on
+(``accounts.demo_signin``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from .accounts import DemoSignin, new_demo_password, write_demo_signin
+from .errors import ScrimmageError
 from .models import Scenario, Scorecard, Transcript
 from .scenarios import ScenarioBank
 from .settings import Settings, get_settings
@@ -47,7 +54,7 @@ RESULTS_FILE = Path(__file__).with_name("demo_results.jsonl")
 SCRIPTS_FILE = Path(__file__).resolve().parents[1] / "evals" / "data" / "buyer_scripts.jsonl"
 
 
-class DemoAlreadySeeded(RuntimeError):
+class DemoAlreadySeeded(ScrimmageError, RuntimeError):
     """The database already has users; seeding again would mix demo data into real data."""
 
 
@@ -81,6 +88,9 @@ class DemoSummary:
     indexed: int
     seconds: float
     weeks: list[str] = field(default_factory=list)
+    signin: DemoSignin | None = None
+    """The demo accounts and their password (``seed-demo`` prints it once; the sign-in page shows it
+    while demo mode is on)."""
 
     def describe(self) -> str:
         return (
@@ -250,6 +260,7 @@ def seed_demo(
     reps: list[tuple[User, dict[str, Any]]] = [
         (store.add_user(SYSTEM, r["email"], r["name"], "rep", team), r) for r in spec["reps"]
     ]
+    signin = _demo_accounts(store, settings, team, [manager, *(u for u, _ in reps)])
     this_week = iso_week(now, tz)
     week_labels = [shift_week(this_week, -(weeks - 1 - i)) for i in range(weeks)]
 
@@ -351,7 +362,40 @@ def seed_demo(
         indexed=indexed,
         seconds=_time.perf_counter() - t0,
         weeks=week_labels,
+        signin=signin,
     )
+
+
+def demo_signin_for_old_demo(
+    store: Store, settings: Settings, demo_file: Path = DEMO_FILE
+) -> DemoSignin | None:
+    """A demo seeded before accounts existed (its team alone, no account with a password): give its
+    accounts a password now, so ``make run`` still opens it. None when there is nothing to do."""
+    from .store.accounts import AccountStore
+
+    spec = yaml.safe_load(demo_file.read_text(encoding="utf-8"))
+    team = spec["team"]["name"]
+    accounts = AccountStore(store)
+    if accounts.team_names() != {team}:
+        return None
+    found = accounts.accounts(SYSTEM, team)
+    if not found or any(a.signs_in_with for a in found):
+        return None
+    users = sorted((a.user for a in found), key=lambda u: (u.role != "manager", u.name))
+    return _demo_accounts(store, settings, team, users)
+
+
+def _demo_accounts(store: Store, settings: Settings, team: str, users: list[User]) -> DemoSignin:
+    """Give every demo account one new random password, kept for the sign-in page's demo hint."""
+    from .store.accounts import AccountStore
+
+    password = new_demo_password()
+    accounts = AccountStore(store)
+    for user in users:
+        accounts.set_password(SYSTEM, user.email, password, note="demo account")
+    hint = DemoSignin(team, password, [{"email": u.email, "name": u.name, "role": u.role} for u in users])
+    write_demo_signin(settings.data_dir, hint)
+    return hint
 
 
 def _fixed(moment: datetime) -> Callable[[], datetime]:

@@ -17,6 +17,11 @@ doubt the fit, timing and authority both defer the decision).
   related type when the bank has fewer than ``n``. The pick is random (a clinic
   should not always serve the same openings) but deterministic for a seed, and
   served easy to hard, the asked-for objection first.
+* ``clinic_brief``: what the rep must see to answer one opening in one reply.
+  A clinic reply is graded and coached on stating a benefit, a number and a
+  customer result (``first_reply`` checks), so the rep is shown the product,
+  its value and proof points and the situation the opening comes from —
+  issue 15 found the clinic coaching reps to state a benefit it never showed.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ __all__ = [
     "CLINIC_ROUNDS",
     "PASS_MARK",
     "RELATED_OBJECTIONS",
+    "ClinicBrief",
     "NextDrill",
+    "clinic_brief",
     "clinic_openings",
     "harder_scenario",
     "next_drill",
@@ -120,3 +127,37 @@ def clinic_openings(
     if len(chosen) < n and kin is not None:
         chosen += pick(kin, n - len(chosen))
     return chosen
+
+
+@dataclass(frozen=True)
+class ClinicBrief:
+    """Everything a one-reply clinic round grades and coaches against, as the rep reads it."""
+
+    buyer: str
+    """"Dana Whitfield, CFO at Northline Logistics (85 trucks)"."""
+    situation: str
+    """The scenario's context: where the call stands when the buyer says the opening."""
+    product: str
+    summary: str
+    value_points: tuple[str, ...]
+    """What a "state a concrete benefit" or "put a number on it" reply can lean on."""
+    proof_points: tuple[str, ...]
+    """Customer results a "back it with proof" reply can cite."""
+
+    def lines(self) -> list[str]:
+        """Every piece of the brief as plain text (what the page shows, what a coaching line may quote)."""
+        return [self.buyer, self.situation, self.product, self.summary,
+                *self.value_points, *self.proof_points]
+
+
+def clinic_brief(scenario: Scenario) -> ClinicBrief:
+    """What the rep sees before answering ``scenario``'s opening in a clinic (never the hidden concern)."""
+    b = scenario.buyer
+    return ClinicBrief(
+        buyer=f"{b.name}, {b.role} at {b.company}",
+        situation=scenario.context,
+        product=scenario.product.name,
+        summary=scenario.product.summary,
+        value_points=tuple(scenario.product.value_points),
+        proof_points=tuple(scenario.product.proof_points),
+    )

@@ -43,6 +43,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
 
+from .errors import ScrimmageError
 from .llm_guard import DeadlineExceeded, run_within
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ _WHAT_WENT_WRONG: dict[str, str] = {
 }
 
 
-class MalformedReplyError(ValueError):
+class MalformedReplyError(ScrimmageError, ValueError):
     """The model answered, but not in a shape we can use (bad JSON, no tool call, empty text)."""
 
 
@@ -105,7 +106,7 @@ class OffScriptError(MalformedReplyError):
     """The model answered with a line we must not show: out of character, or against code's decision."""
 
 
-class LLMError(RuntimeError):
+class LLMError(ScrimmageError, RuntimeError):
     """An LLM call failed for good (after retries, or at once when retrying cannot help)."""
 
     def __init__(self, message: str, *, kind: ErrorKind, attempts: int = 1):

@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from .errors import ScrimmageError
+
 if TYPE_CHECKING:
     from .settings import Settings
 
@@ -48,7 +50,7 @@ Clock = Callable[[], float]
 BreakerState = Literal["closed", "open", "half_open"]
 
 
-class DeadlineExceeded(TimeoutError):
+class DeadlineExceeded(ScrimmageError, TimeoutError):
     """The turn's deadline passed before the model finished (a ``TimeoutError``: retried like one)."""
 
     def __init__(self, seconds: float):

@@ -20,6 +20,7 @@ from .buyer.director import BuyerDirector
 from .buyer.scripted import ScriptedVoice
 from .buyer.state import BuyerState, Situation
 from .buyer.voice import BuyerVoice
+from .errors import ScrimmageError
 from .models import Outcome, Role, Scenario, Transcript, Turn
 from .signals import Signal, SignalContext, SignalSet, detect_signals
 
@@ -41,7 +42,7 @@ def attempt_seed(attempt_id: object) -> int:
     return zlib.crc32(f"attempt:{attempt_id}".encode()) % 1_000_003
 
 
-class DrillInputError(ValueError):
+class DrillInputError(ScrimmageError, ValueError):
     """The rep's input cannot be used (empty, too long, or the drill has ended)."""
 
 

@@ -22,10 +22,12 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .errors import ScrimmageError
+
 _REPO_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
-class ConfigError(RuntimeError):
+class ConfigError(ScrimmageError, RuntimeError):
     """A setting is missing or unusable; the message says how to fix it."""
 
 
@@ -121,6 +123,47 @@ class Settings(BaseSettings):
 
     seed_demo: bool = True
     """Seed the demo team on the app's first start when the database is empty."""
+
+    # --- accounts (coach_engine.accounts) ---------------------------------------------
+
+    auth_mode: Literal["auto", "local", "password", "oidc"] = "auto"
+    """How people sign in. `local`: one person on this machine, no sign-in (never expose it on a
+    network). `password`: accounts in the database (argon2 hashes), invited by link. `oidc`: Streamlit's
+    `st.login` with the OpenID Connect provider in .streamlit/secrets.toml, for invited emails. `auto`:
+    `local` while the database holds no account, else `password`."""
+
+    oidc_provider: str | None = None
+    """The `[auth.<name>]` provider in secrets.toml for `oidc` mode; unset: the `[auth]` section itself."""
+
+    public_url: str = "http://localhost:8501"
+    """The app's address as people open it: invite and reset links start with it."""
+
+    demo_mode: bool = True
+    """While the demo team is the database's only team, the sign-in page shows the demo accounts'
+    password (written by `seed-demo` to the data dir). Off: it is never shown."""
+
+    session_idle_minutes: float = Field(default=120.0, gt=0)
+    """A signed-in session ends after this long without use."""
+
+    session_max_hours: float = Field(default=12.0, gt=0)
+    """A session ends this long after sign-in, however busy (OIDC: the provider's sign-in is asked again)."""
+
+    invite_ttl_hours: float = Field(default=72.0, gt=0)
+    """How long an invite link works (once)."""
+
+    reset_ttl_hours: float = Field(default=24.0, gt=0)
+    """How long a password-reset link works (once)."""
+
+    lockout_failures: int = Field(default=5, ge=1, le=100)
+    """Wrong passwords in a row that lock an account."""
+
+    lockout_minutes: float = Field(default=15.0, gt=0)
+    """How long a locked account stays locked."""
+
+    @field_validator("oidc_provider", mode="before")
+    @classmethod
+    def _blank_provider_is_none(cls, v: Any) -> Any:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("openai_base_url", "chroma_url", "database_url", mode="before")
     @classmethod

@@ -1,12 +1,27 @@
-"""Warm-up matching: from a rep's notes about the next call to the bank scenarios worth a quick drill.
+"""Warm-up matching: from a rep's notes about the next call to the bank drills worth a quick run, tailored.
 
 "CFO at a logistics firm, says budget is frozen" should surface a budget or
-price objection from a CFO in logistics. Meaning does most of the work (the
+price objection from a CFO in logistics. Meaning does part of the work (the
 notes and each scenario's summary are embedded; through the attempt index's
-scenario collection when one is given, in memory otherwise), and three cheap,
-explainable signals adjust it: the objection type the notes point to, the
-buyer's role and the industry. Each match comes with one line saying why, so
-the rep can trust (or skip) the suggestion.
+scenario collection when one is given, in memory otherwise), and cheap,
+explainable signals read from the notes (``call_notes``) do the rest: the
+objection type they imply (their cues, and the facts: a named incumbent is an
+incumbent objection), the buyer's role and the industry.
+
+Two things make the suggestion honest:
+
+* **A floor.** A match is *close* only when the notes name its objection, role
+  or industry, or when it is close in meaning (``SIMILARITY_FLOOR``, and only
+  with an embedder that captures meaning). Notes that match nothing ("asdf
+  qwerty") get the single nearest drill, labelled as such, not three
+  confident matches.
+* **Reasons in words.** Each match says why ("Matches your notes: a price
+  objection from a CFO in logistics; it mentions “freeze”"), and which buyer
+  facts the notes set for it.
+
+Each match's scenario is the bank scenario tailored to the notes
+(``tailoring.tailor``): its buyer answers with the notes' figures, timing,
+vendors and role for this attempt.
 """
 
 from __future__ import annotations
@@ -16,103 +31,74 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embeddings import Embedder
+from .call_notes import CallNotes, plural, read_notes, singular, vocabulary
+from .drills import related_objection
+from .embeddings import Embedder, is_semantic
 from .models import Scenario
 from .scenarios import ScenarioBank
 from .store.index import AttemptIndex
+from .tailoring import FromNotes, tailor
+from .text import is_function_word
 
-__all__ = ["OBJECTION_CUES", "WarmupMatch", "match_warmups", "objections_in"]
-
-OBJECTION_CUES: dict[str, tuple[str, ...]] = {
-    "price": ("price", "expensive", "cost", "pricey", "too much", "cheaper", "discount", "$"),
-    "budget": ("budget", "frozen", "freeze", "no money", "funds", "spend", "cutbacks", "cuts"),
-    "timing": (
-        "timing",
-        "next quarter",
-        "next year",
-        "not now",
-        "later",
-        "busy",
-        "bad time",
-        "q1",
-        "q2",
-        "q3",
-        "q4",
-    ),
-    "incumbent": (
-        "incumbent",
-        "current vendor",
-        "already use",
-        "already have",
-        "existing",
-        "contract",
-        "spreadsheet",
-        "in-house",
-        "renewal",
-    ),
-    "competitor": (
-        "competitor",
-        "compar",
-        "other vendor",
-        "alternative",
-        "shopping around",
-        "quote from",
-        "cheaper option",
-    ),
-    "authority": (
-        "sign off",
-        "sign-off",
-        "approval",
-        "approve",
-        "board",
-        "committee",
-        "boss",
-        "decision maker",
-        "vp",
-        "legal",
-    ),
-    "send_info": ("send info", "send me", "email me", "brochure", "deck", "information"),
-    "not_interested": ("not interested", "no interest", "hung up", "cold", "gatekeeper", "brush off"),
-    "trust": ("trust", "never heard", "small vendor", "startup", "risk", "burned", "references", "security"),
-    "need": (
-        "don't need",
-        "no need",
-        "fine as is",
-        "works fine",
-        "no problem",
-        "not a priority",
-        "happy with",
-    ),
-}
+__all__ = [
+    "NO_CLOSE_MATCH",
+    "SIMILARITY_FLOOR",
+    "WarmupMatch",
+    "Warmups",
+    "find_warmups",
+    "match_warmups",
+    "objections_in",
+]
 
 SEMANTIC_WEIGHT = 1.0
 OBJECTION_BONUS = 0.25
+RELATED_SHARE = 0.5
+"""Share of the bonus for an objection related to the notes' one (``drills.RELATED_OBJECTIONS``)."""
 ROLE_BONUS = 0.15
 INDUSTRY_BONUS = 0.1
+SIMILARITY_FLOOR = 0.35
+"""Cosine similarity at which meaning alone makes a match close. Measured with all-MiniLM-L6-v2 on the
+bank: notes about nothing ("asdf qwerty", "the weather is nice today", "call tomorrow at 3") reach at
+most 0.30 with any scenario; notes about a real call reach 0.35-0.70 with the right one."""
+NO_CLOSE_MATCH = "No close match for these notes; here is the nearest drill."
 
 
 @dataclass(frozen=True)
 class WarmupMatch:
     scenario: Scenario
+    """The bank scenario tailored to the notes (same id; its buyer answers with the notes' facts)."""
     score: float
     why: str
+    close: bool = True
+    from_notes: tuple[FromNotes, ...] = ()
+    """The buyer facts the notes set for this drill."""
+
+    @property
+    def uses_notes(self) -> str:
+        """"fleet size: 300 trucks · timing: until Q3" — what the notes set ("" when nothing)."""
+        return " · ".join(f.describe() for f in self.from_notes)
 
 
-def _has(text: str, cue: str) -> bool:
-    if cue == "$":
-        return "$" in text
-    return re.search(rf"(?<![a-z]){re.escape(cue)}", text) is not None
+@dataclass(frozen=True)
+class Warmups:
+    """The matches for one set of notes: the close ones, or the single nearest when none is close."""
+
+    matches: list[WarmupMatch]
+    notes: CallNotes
+
+    @property
+    def close(self) -> bool:
+        return any(m.close for m in self.matches)
+
+    @property
+    def headline(self) -> str:
+        """What to say above the matches ("" when they are close)."""
+        return "" if self.close or not self.matches else NO_CLOSE_MATCH
 
 
 def objections_in(notes: str) -> list[str]:
     """Objection types the notes point to, strongest first."""
-    text = notes.lower()
-    hits = {o: sum(_has(text, c) for c in cues) for o, cues in OBJECTION_CUES.items()}
-    return [o for o, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0]
-
-
-def _role_words(role: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", role.lower()) if len(w) > 1 and w not in {"of", "and", "the"}}
+    return list(read_notes(notes).objections)
 
 
 def _semantic(
@@ -128,38 +114,121 @@ def _semantic(
     return {s.id: float(v) for s, v in zip(scenarios, np.asarray(sims), strict=True)}
 
 
-def match_warmups(
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z-]+", text.lower()))
+
+
+def _role_match(role: str, notes: CallNotes, note_words: set[str]) -> bool:
+    """The notes name this buyer's role: the same title, or a distinctive word of it."""
+    generic = {w.lower() for w in vocabulary().role_generic}
+    mine = _words(role) - generic
+    if notes.role is not None:
+        theirs = _words(notes.role) - generic
+        return notes.role.lower() == role.lower() or bool(mine & theirs)
+    return bool(mine & note_words)
+
+
+def _article(phrase: str) -> str:
+    first = phrase.split()[0] if phrase.split() else ""
+    if first.isupper() and len(first) <= 5:  # said letter by letter: "an HR lead", "a CFO"
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    return "an" if first[:1].lower() in "aeiou" else "a"
+
+
+def _mentions(notes: str, scenario: Scenario, explained: set[str]) -> list[str]:
+    """Words of the notes the drill also uses (what the rep will recognise), at most three."""
+    skip = {w.lower() for w in vocabulary().mention_skip} | explained
+    text = f"{scenario.title} {scenario.context} {scenario.buyer.company} {scenario.buyer.opening}".lower()
+    found: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z-]{3,}", notes):
+        low = word.lower()
+        if low in skip or is_function_word(low) or low in found:
+            continue
+        forms = {low, singular(low), plural(singular(low))}
+        if any(re.search(rf"\b{re.escape(f)}\b", text) for f in forms):
+            found.append(low)
+        if len(found) == 3:
+            break
+    return found
+
+
+def _why(objection: str | None, kin: str | None, role: str | None, industries: list[str],
+         mentions: list[str]) -> str:
+    """``kin``: the objection of the notes that ``objection`` is related to (price for budget ...), if any."""
+    phrases: dict[str, str] = {str(k): v for k, v in vocabulary().objection_phrases.items()}
+    head = phrases.get(objection, "") if objection else ""
+    if head and kin:
+        head = f"{head} (close to the {kin.replace('_', ' ')} one in your notes)"
+    if role:
+        head = f"{head} from {_article(role)} {role}" if head else f"{_article(role)} {role}"
+    if industries:
+        head = f"{head or 'a buyer'} in {' and '.join(industries)}"
+    said = ", ".join(f"“{m}”" for m in mentions)
+    if not head:
+        return f"Close in meaning to your notes{f'; it mentions {said}' if said else ''}."
+    return f"Matches your notes: {head}{f'; it mentions {said}' if said else ''}."
+
+
+def _rank(notes: CallNotes, scenarios: list[Scenario], semantic: dict[str, float], meaning: bool
+          ) -> list[WarmupMatch]:
+    wanted = list(notes.objections)
+    note_words = _words(notes.text)
+    ranked: list[WarmupMatch] = []
+    for s in scenarios:
+        sim = semantic.get(s.id, 0.0)
+        score = SEMANTIC_WEIGHT * sim
+        objection = s.objection if s.objection in wanted else None
+        kin = None if objection else next((o for o in wanted if related_objection(o) == s.objection), None)
+        if objection:
+            score += OBJECTION_BONUS * (1.0 if wanted[0] == objection else 0.6)
+        elif kin:
+            score += OBJECTION_BONUS * RELATED_SHARE * (1.0 if wanted[0] == kin else 0.6)
+        role = s.buyer.role if _role_match(s.buyer.role, notes, note_words) else None
+        if role:
+            score += ROLE_BONUS
+        role_words = _words(s.buyer.role)
+        industries = [t for t in s.tags
+                      if t.lower() not in role_words and t.lower() != s.objection
+                      and re.search(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])", notes.text.lower())]
+        if industries:
+            score += INDUSTRY_BONUS * min(2, len(industries))
+        close = bool(objection or kin or role or industries) or (meaning and sim >= SIMILARITY_FLOOR)
+        explained = role_words | {t.lower() for t in s.tags}
+        why = _why(objection or (s.objection if kin else None), kin, role, industries,
+                   _mentions(notes.text, s, explained))
+        ranked.append(WarmupMatch(s, round(score, 4), why, close))
+    ranked.sort(key=lambda m: (-m.score, m.scenario.id))
+    return ranked
+
+
+def find_warmups(
     notes: str, bank: ScenarioBank, embedder: Embedder, *, index: AttemptIndex | None = None, k: int = 3
-) -> list[WarmupMatch]:
-    """The ``k`` scenarios that best rehearse the call described in ``notes``, each with a reason."""
+) -> Warmups:
+    """Up to ``k`` close drills for the call in ``notes`` (or the one nearest), each tailored to the notes."""
     notes = notes.strip()
     if not notes:
         raise ValueError("Describe the upcoming call first (who, what they said, the industry).")
+    read = read_notes(notes)
     scenarios = bank.list()
     if not scenarios:
-        return []
-    text = notes.lower()
-    wanted = objections_in(notes)
-    semantic = _semantic(notes, scenarios, embedder, index)
-    ranked: list[WarmupMatch] = []
-    for s in scenarios:
-        reasons: list[str] = []
-        score = SEMANTIC_WEIGHT * semantic.get(s.id, 0.0)
-        if s.objection in wanted:
-            score += OBJECTION_BONUS * (1.0 if wanted[0] == s.objection else 0.6)
-            reasons.append(f"{s.objection.replace('_', ' ')} objection")
-        role = _role_words(s.buyer.role) & set(re.findall(r"[a-z]+", text))
-        if role:
-            score += ROLE_BONUS
-            reasons.append(f"buyer is a {s.buyer.role}")
-        industries = [t for t in s.tags if _has(text, t.lower())]
-        if industries:
-            score += INDUSTRY_BONUS * min(2, len(industries))
-            reasons.append(f"{', '.join(industries)}")
-        if not reasons:
-            reasons.append("closest in meaning to your notes")
-        reason = "; ".join(reasons)
-        why = f"{reason[:1].upper()}{reason[1:]} — {s.buyer.role} at {s.buyer.company}: “{s.buyer.opening}”"
-        ranked.append(WarmupMatch(s, round(score, 4), why))
-    ranked.sort(key=lambda m: (-m.score, m.scenario.id))
-    return ranked[:k]
+        return Warmups([], read)
+    ranked = _rank(read, scenarios, _semantic(notes, scenarios, embedder, index), is_semantic(embedder))
+    close = [m for m in ranked if m.close][:k]
+    if not close:
+        nearest = ranked[0]
+        chosen = [WarmupMatch(nearest.scenario, nearest.score,
+                              "No close match — the nearest in meaning to your notes.", close=False)]
+    else:
+        chosen = close
+    tailored: list[WarmupMatch] = []
+    for m in chosen:
+        t = tailor(m.scenario, read)
+        tailored.append(WarmupMatch(t.scenario, m.score, m.why, m.close, t.from_notes))
+    return Warmups(tailored, read)
+
+
+def match_warmups(
+    notes: str, bank: ScenarioBank, embedder: Embedder, *, index: AttemptIndex | None = None, k: int = 3
+) -> list[WarmupMatch]:
+    """The drills ``find_warmups`` offers (close ones, or the nearest one), each with a reason."""
+    return find_warmups(notes, bank, embedder, index=index, k=k).matches

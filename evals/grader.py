@@ -166,22 +166,20 @@ def spearman(labels: Sequence[float], preds: Sequence[float]) -> float:
 
 
 def quadratic_weighted_kappa(labels: Sequence[int], preds: Sequence[int], k: int = 5) -> float:
-    """Cohen's kappa with quadratic weights over levels 1..k."""
-    n = len(labels)
-    if n == 0:
-        return float("nan")
-    obs = [[0.0] * k for _ in range(k)]
-    for a, b in zip(labels, preds, strict=True):
-        obs[a - 1][b - 1] += 1
-    hist_a = [sum(row) for row in obs]
-    hist_b = [sum(obs[i][j] for i in range(k)) for j in range(k)]
-    num = den = 0.0
-    for i in range(k):
-        for j in range(k):
-            w = (i - j) ** 2 / (k - 1) ** 2
-            num += w * obs[i][j]
-            den += w * hist_a[i] * hist_b[j] / n
-    return 1.0 - num / den if den else float("nan")
+    """Cohen's kappa with quadratic weights over levels 1..k (scikit-learn's ``cohen_kappa_score``).
+
+    NaN, quietly, where kappa is 0/0: no cases, or every label and prediction the same level.
+    """
+    if len(labels) != len(preds):
+        raise ValueError(f"{len(labels)} labels but {len(preds)} predictions")
+    levels = list(range(1, k + 1))
+    if outside := sorted((set(labels) | set(preds)) - set(levels)):
+        raise ValueError(f"levels {outside} are outside 1..{k}")
+    if len(set(labels) | set(preds)) < 2:
+        return math.nan
+    from sklearn.metrics import cohen_kappa_score
+
+    return float(cohen_kappa_score(labels, preds, weights="quadratic", labels=levels))
 
 
 def within_one(labels: Sequence[int], preds: Sequence[int]) -> float:

@@ -15,11 +15,13 @@ Chromium is Debian's (``/usr/bin/chromium``), driven by Playwright's Python
 API with the project's flags, and is launched before the clock starts (a
 rep's browser is already open).
 
-* ``cold_start_first_paint``: from launching ``streamlit run`` to the Practice
-  page's scenario cards rendered, opened as a signed-in rep (``?as=<email>``).
+* ``cold_start_first_paint``: from launching ``streamlit run`` to the first
+  page a person sees rendered: the sign-in form (issue 14: no address signs
+  anyone in).
 * ``sign_in_to_first_buyer_line``: in a new browser session on the same
-  server, from clicking "Sign in" to the buyer's opening line shown, through
-  the real clicks (Sign in → a scenario card → "Start the call"). The app
+  server, from clicking "Sign in" (a rep's email and the demo's password
+  typed in) to the buyer's opening line shown, through the real clicks
+  (Sign in → a scenario card → "Start the call"). The app
   starts loading the embedding model in the background once the first page
   has painted; these clicks follow within seconds, so the first call still
   waits for the rest of the load, which is most of it (a rep who reads the
@@ -55,7 +57,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PRACTICE_READY = "[class*='st-key-practice_pick_'] button"
-SIGNIN_BUTTON = "[class*='st-key-signin_'] button"
+SIGNIN_FORM = ".st-key-signin_email input"
+BENCH_PASSWORD = "bench password 1"
+"""The quick seed's password (the demo's is random: ``seed-demo`` writes it to the data dir)."""
 
 
 def _free_port() -> int:
@@ -77,15 +81,16 @@ def _env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _seed(data_dir: Path, ctx: BenchContext) -> str:
-    """Seed the demo team (``scrimmage seed-demo``, as ``make run`` does); return a rep's email.
+def _seed(data_dir: Path, ctx: BenchContext) -> tuple[str, str]:
+    """Seed the demo team (``scrimmage seed-demo``, as ``make run`` does); return a rep's email and password.
 
     ``--quick`` adds just a manager and a rep through the store instead: the
     demo's six weeks of drills take a minute or more to seed.
     """
     from sqlalchemy import select
 
-    from ..store import SYSTEM, Store
+    from ..accounts import read_demo_signin
+    from ..store import SYSTEM, AccountStore, Store
     from ..store.schema import UserRow
 
     t0 = time.perf_counter()
@@ -96,6 +101,7 @@ def _seed(data_dir: Path, ctx: BenchContext) -> str:
         try:
             store.add_user(SYSTEM, "coach@bench.example", "Bench Coach", "manager", "Bench")
             store.add_user(SYSTEM, "rep@bench.example", "Bench Rep", "rep", "Bench")
+            AccountStore(store).set_password(SYSTEM, "rep@bench.example", BENCH_PASSWORD)
         finally:
             store.close()
     else:
@@ -116,7 +122,14 @@ def _seed(data_dir: Path, ctx: BenchContext) -> str:
         store.close()
     if not email:
         raise RuntimeError("seeding created no rep")
-    return str(email)
+    hint = None if ctx.quick else read_demo_signin(data_dir)
+    return str(email), hint.password if hint else BENCH_PASSWORD
+
+
+def _sign_in(page: Any, email: str, password: str) -> None:
+    page.locator(SIGNIN_FORM).fill(email)
+    page.locator(".st-key-signin_password input").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def _launch(port: int, data_dir: Path, log_path: Path) -> subprocess.Popen[bytes]:
@@ -179,7 +192,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _one_launch(
-    browser: Any, data_dir: Path, email: str, ctx: BenchContext, log_path: Path
+    browser: Any, data_dir: Path, login: tuple[str, str], ctx: BenchContext, log_path: Path
 ) -> tuple[float, float, dict[str, float]]:
     port = _free_port()
     parts: dict[str, float] = {}
@@ -189,25 +202,25 @@ def _one_launch(
         _wait_health(port, proc, timeout=90)
         parts["server_ready"] = time.perf_counter() - t0
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(f"http://127.0.0.1:{port}/?as={email}", wait_until="commit")
-        page.wait_for_selector(PRACTICE_READY, timeout=90_000)
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+        page.wait_for_selector(SIGNIN_FORM, timeout=90_000)
         first_paint = time.perf_counter() - t0
         parts["server_cpu"] = _cpu_seconds(proc.pid)
         page.close()
         # The same page again on the warm server: what the browser and the websocket render cost alone.
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         t_warm = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{port}/?as={email}", wait_until="commit")
-        page.wait_for_selector(PRACTICE_READY, timeout=90_000)
+        page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
+        page.wait_for_selector(SIGNIN_FORM, timeout=90_000)
         parts["warm_paint"] = time.perf_counter() - t_warm
         page.close()
         # Sign-in to first buyer line, in a fresh session on the now-running server.
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}/", wait_until="commit")
-        page.wait_for_selector(SIGNIN_BUTTON, timeout=90_000)
+        page.wait_for_selector(SIGNIN_FORM, timeout=90_000)
         t1 = time.perf_counter()
-        page.locator(SIGNIN_BUTTON).first.click()
+        _sign_in(page, *login)
         page.wait_for_selector(PRACTICE_READY, timeout=90_000)
         parts["signin_to_practice"] = time.perf_counter() - t1
         page.locator(PRACTICE_READY).first.click()
@@ -233,7 +246,7 @@ def run_coldstart(ctx: BenchContext) -> dict[str, Figure]:
     except ImportError as exc:
         raise MissingPart(f"skipped: the playwright Python package is not installed ({exc})") from exc
     data_dir = ctx.workdir / "app-data"
-    email = _seed(data_dir, ctx)
+    login = _seed(data_dir, ctx)
     log_path = ctx.workdir / "streamlit.log"
     launches = 1 if ctx.quick else 3
     paints: list[float] = []
@@ -245,7 +258,7 @@ def run_coldstart(ctx: BenchContext) -> dict[str, Figure]:
         try:
             for _ in range(launches):
                 try:
-                    paint, line, p = _one_launch(browser, data_dir, email, ctx, log_path)
+                    paint, line, p = _one_launch(browser, data_dir, login, ctx, log_path)
                 except Exception as exc:
                     errors.append(describe_error(exc))
                     continue
@@ -276,7 +289,7 @@ def run_coldstart(ctx: BenchContext) -> dict[str, Figure]:
             paints,
             note=f"server answering health checks after {med('server_ready'):.1f} s, streamlit's CPU time "
             f"at first paint {med('server_cpu'):.1f} s, the same page again on the warm server "
-            f"{med('warm_paint'):.1f} s (medians); Practice opened signed in (?as=); "
+            f"{med('warm_paint'):.1f} s (medians); the sign-in form, the first page anyone sees; "
             f"{seeded} seeded beforehand{failed}",
         ),
         "sign_in_to_first_buyer_line": Figure(

@@ -9,6 +9,7 @@ there yet, or it raised) still reports every one of its figures, each with an
 "unit", "n"}`` (issue 7) plus optional context: ``size`` (what was measured
 on, e.g. stored replies), ``note``, ``budget``/``met``, and ``series`` (how
 the cost grows with size, for the chart).
+Percentiles are numpy's (linear interpolation, numpy's default).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from ..errors import ScrimmageError
 
 T = TypeVar("T")
 
@@ -97,14 +100,15 @@ CATALOG: dict[str, FigureSpec] = _specs(
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (numpy's default method), without numpy."""
+    """``numpy.percentile`` with its default linear interpolation; ValueError when there are no samples.
+
+    numpy is imported here, not at the top: every ``scrimmage`` command imports this module for ``CATALOG``.
+    """
     if not values:
         raise ValueError("no samples")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+    import numpy as np
+
+    return float(np.percentile(values, q, method="linear"))
 
 
 @dataclass
@@ -167,7 +171,7 @@ def _round(value: float) -> float:
     return round(value, 3 if abs(value) < 100 else 1)
 
 
-class MissingPart(RuntimeError):
+class MissingPart(ScrimmageError, RuntimeError):
     """A part the figure measures is not in the codebase yet."""
 
 

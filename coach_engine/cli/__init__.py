@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from . import bench, config, drill, evals, grade, scenarios, team, train
+from . import bench, config, drill, evals, grade, scenarios, team, train, users
 
 app = typer.Typer(
     name="scrimmage",
@@ -29,6 +29,7 @@ app.command("drill")(drill.drill)
 app.command("grade")(grade.grade)
 app.add_typer(evals.app, name="eval")
 team.register(app)
+users.register()  # invite, reset, disable, enable, list: on the `users` group of team.py
 app.command("bench")(bench.bench)
 app.command("train")(train.train)
 

@@ -19,7 +19,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-class CLIError(Exception):
+class CLIError(ScrimmageError):
     """An expected failure with a message for the user."""
 
 

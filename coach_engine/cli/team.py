@@ -1,4 +1,5 @@
-"""Team commands: `users add`, `history`, `leaderboard`, `assign`, `seed-demo`.
+"""Team commands: `users add`, `history`, `leaderboard`, `assign`, `seed-demo` (the other
+`users` commands, for accounts, are in ``cli/users.py``).
 
 The command line is the local administrator's tool, so it acts as
 ``store.SYSTEM`` (an admin); the same engine calls the app makes, with the
@@ -52,15 +53,32 @@ def users_add(
         str | None, typer.Option(help="IANA time zone for a new team (e.g. Europe/Berlin).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    set_password: Annotated[
+        bool, typer.Option("--set-password", help="Type their password now (asked twice, not shown).")
+    ] = False,
 ) -> None:
-    """Add a user; the team is created if it is new."""
+    """Add a user; the team is created if it is new.
+
+    They sign in once they have a password: `--set-password`, or a link from `users invite`.
+    """
     from ..store import SYSTEM
 
     if role not in ("rep", "manager", "admin"):
         fail(f"unknown role '{role}'; choose rep, manager or admin")
+    password = None
+    if set_password:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     store = _open_store()
     with _store_errors():
+        if password is not None:
+            from ..accounts import check_password
+
+            check_password(password, email)  # before the account exists: a refused password adds no one
         user = store.add_user(SYSTEM, email, name, role, team, timezone=timezone)
+        if password is not None:
+            from ..store import AccountStore
+
+            AccountStore(store).set_password(SYSTEM, user.email, password)
     if as_json:
         print_json({"email": user.email, "name": user.name, "role": user.role, "team": user.team})
         return
@@ -68,6 +86,9 @@ def users_add(
         f"Added {user.name} <{user.email}> as {user.role}" + (f" on team {user.team}" if user.team else ""),
         highlight=False,
     )
+    if password is None:
+        console.print(f"No password yet: `scrimmage users invite {user.email}` prints a link to choose one.",
+                      highlight=False)
 
 
 def history(
@@ -242,8 +263,15 @@ def seed_demo(
             )
     except DemoAlreadySeeded as exc:
         console.print(str(exc), highlight=False)
+        from ..demo import demo_signin_for_old_demo
+
+        hint = demo_signin_for_old_demo(store, s)  # a demo seeded before accounts: give it its sign-in
+        if hint is not None:
+            console.print(hint.describe(), highlight=False, markup=False, soft_wrap=True)
         return
     console.print(summary.describe(), highlight=False)
+    if summary.signin is not None:  # printed this once; the sign-in page shows it while demo mode is on
+        console.print(summary.signin.describe(), highlight=False, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,39 +7,62 @@ an argument, with an embedded default built from ``Settings``.
 
 from __future__ import annotations
 
+from .accounts import AccountStore
+from .audit import AuditLog
 from .engine import make_engine, migrate
 from .records import (
     SYSTEM,
+    Account,
+    AccountLocked,
     Assignment,
     AssignmentEvent,
     Attempt,
+    AuditEvent,
+    AuthError,
     AuthoredScenario,
+    IssuedLink,
+    LinkInfo,
+    LinkInvalid,
     NotFound,
     PermissionDenied,
     Review,
     ScenarioDraft,
     ScenarioIdTaken,
     ScenarioVersion,
+    SignInFailed,
+    StaleSignIn,
     StoredTurn,
     StoreError,
     Team,
     User,
     VersionConflict,
+    WeakPassword,
 )
 from .store import Store, TurnRecorder
 
 __all__ = [
     "SYSTEM",
+    "Account",
+    "AccountLocked",
+    "AccountStore",
     "Assignment",
     "AssignmentEvent",
     "Attempt",
+    "AuditEvent",
+    "AuditLog",
+    "AuthError",
     "AuthoredScenario",
+    "IssuedLink",
+    "LinkInfo",
+    "LinkInvalid",
     "NotFound",
     "PermissionDenied",
     "Review",
     "ScenarioDraft",
     "ScenarioIdTaken",
     "ScenarioVersion",
+    "SignInFailed",
+    "StaleSignIn",
     "Store",
     "StoreError",
     "StoredTurn",
@@ -47,6 +70,7 @@ __all__ = [
     "TurnRecorder",
     "User",
     "VersionConflict",
+    "WeakPassword",
     "make_engine",
     "migrate",
 ]

@@ -21,6 +21,7 @@ ever rewritten:
 
 Scope, as elsewhere: anyone signed in reads studio scenarios (they are part of
 every bank); managers and admins write them, a manager only their own team's.
+Every create, version, restore and archive is in the audit trail (``store.audit``).
 Reached as ``store.authored`` (``AuthoredStore(store)``).
 """
 
@@ -35,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Scenario
+from . import audit
 from .records import (
     SYSTEM,
     Assignment,
@@ -137,6 +139,20 @@ class AuthoredStore:
             )
         )
 
+    def _audit(
+        self, s: Session, actor: User, verb: str, row: AuthoredScenarioRow, before: dict[str, object] | None,
+        note: str = "",
+    ) -> None:
+        """The audit line of a studio change: the version and content hash before and after."""
+        audit.record(s, actor, f"scenario.{verb}", target_type="scenario", target=row.scenario_id,
+                     at=self.store.clock(), team_id=row.team_id, before=before, after=self._state(row),
+                     note=note)
+
+    @staticmethod
+    def _state(row: AuthoredScenarioRow) -> dict[str, object]:
+        return {"version": row.version, "content_hash": row.content_hash,
+                "archived": row.archived_at is not None}
+
     @staticmethod
     def _version(v: ScenarioVersionRow, email: str) -> ScenarioVersion:
         return ScenarioVersion(
@@ -228,6 +244,7 @@ class AuthoredStore:
             except IntegrityError:  # created by someone else a moment ago
                 free = suggest_free_id(scenario.id, taken)
                 raise ScenarioIdTaken(scenario.id, "by a studio scenario saved a moment ago", free) from None
+            self._audit(s, actor, "create", row, None)
             return self._snapshot(s, row)
 
     def save_version(
@@ -246,8 +263,10 @@ class AuthoredStore:
                 raise VersionConflict(scenario.id, base_version, row.version, self._latest_author(s, row))
             if scenario.content_hash() == row.content_hash and yaml_text == row.yaml_text:
                 return self._snapshot(s, row), False
+            before = self._state(row)
             self._add_version(s, row, yaml_text, scenario.content_hash(), author_id, "")
             s.flush()
+            self._audit(s, actor, "edit", row, before)
             return self._snapshot(s, row), True
 
     def _latest_author(self, s: Session, row: AuthoredScenarioRow) -> str:
@@ -290,8 +309,10 @@ class AuthoredStore:
             if version == row.version:
                 raise StoreError(f"version {version} of '{scenario_id}' is already the latest")
             note = f"restored from version {version}"
+            before = self._state(row)
             self._add_version(s, row, old.yaml_text, old.content_hash, author_id, note)
             s.flush()
+            self._audit(s, actor, "restore", row, before, note)
             return self._snapshot(s, row)
 
     def _set_archived(self, actor: User, scenario_id: str, archived: bool) -> AuthoredScenario:
@@ -302,8 +323,10 @@ class AuthoredStore:
             self._own(actor, row, verb)
             if (row.archived_at is not None) == archived:
                 raise StoreError(f"'{scenario_id}' is already {'archived' if archived else 'in use'}")
+            before = self._state(row)
             row.archived_at = self.store.clock() if archived else None
             s.flush()
+            self._audit(s, actor, verb, row, before)
             return self._snapshot(s, row)
 
     def archive(self, actor: User, scenario_id: str) -> AuthoredScenario:

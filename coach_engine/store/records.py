@@ -8,7 +8,13 @@ as the *acting user* every store method takes. The exception tree:
     ├── PermissionDenied  the acting user may not do this (message says who, what and why)
     ├── NotFound          no such user / team / attempt / assignment / scenario version
     ├── ScenarioIdTaken   a new studio scenario asked for an id in use (carries a free one)
-    └── VersionConflict   a studio edit started from a version someone has since replaced
+    ├── VersionConflict   a studio edit started from a version someone has since replaced
+    └── AuthError         signing in or a link failed; the message is safe to show (``store.accounts``)
+        ├── SignInFailed  wrong email or password, or an account that may not sign in
+        │   └── StaleSignIn   a provider's (OIDC) sign-in older than a session may last: sign in again
+        ├── AccountLocked too many wrong passwords in a row: locked until ``until``
+        ├── LinkInvalid   an invite or reset link that is unknown, used or expired
+        └── WeakPassword  a new password the policy refuses (``accounts.check_password``)
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+from ..errors import ScrimmageError
+
 RoleName = Literal["rep", "manager", "admin"]
 
 
-class StoreError(RuntimeError):
+class StoreError(ScrimmageError, RuntimeError):
     """A store operation failed; the message says what happened and what was kept."""
 
 
@@ -55,6 +63,37 @@ class VersionConflict(StoreError):
             f"'{scenario_id}' is at version {latest} (saved by {by}) but your edit started from "
             f"version {base}; nothing was overwritten — open version {latest} and make your change there"
         )
+
+
+class AuthError(StoreError):
+    """Signing in, a session or a link failed; the message says what to do and reveals no secret."""
+
+
+class SignInFailed(AuthError):
+    """Wrong email or password, an uninvited identity, or an account that may not sign in."""
+
+
+class StaleSignIn(SignInFailed):
+    """An identity provider's sign-in (OIDC) issued longer ago than a session may last."""
+
+
+class AccountLocked(AuthError):
+    """Too many wrong passwords in a row; the account is locked until ``until``."""
+
+    def __init__(self, until: datetime, minutes: int):
+        self.until = until
+        super().__init__(
+            f"too many wrong passwords: this account is locked for {minutes} more minute"
+            f"{'s' if minutes != 1 else ''}; try again then, or ask an admin for a reset link"
+        )
+
+
+class LinkInvalid(AuthError):
+    """An invite or reset link that is unknown, already used, or expired."""
+
+
+class WeakPassword(AuthError):
+    """A new password the policy refuses (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -232,3 +271,59 @@ class ScenarioDraft:
     """The studio scenario being edited, or None for a new one."""
     base_version: int | None
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as the People page and ``scrimmage users list`` show them: who, and whether they sign in."""
+
+    user: User
+    status: Literal["active", "invited", "no_password", "locked", "disabled"]
+    """``invited``: a live invite link, no password yet; ``no_password``: neither (send a reset link)."""
+    last_login_at: datetime | None = None
+    locked_until: datetime | None = None
+    signs_in_with: str = ""
+    """``password``, ``oidc`` (linked to a provider identity) or "" (never signed in)."""
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A one-time invite or reset link, shown once to whoever issued it (the store keeps a digest)."""
+
+    token: str
+    purpose: Literal["invite", "reset"]
+    user: User
+    expires_at: datetime
+
+    def url(self, public_url: str) -> str:
+        """The link to send: the app's address with the token (``Settings.public_url``)."""
+        return f"{public_url.rstrip('/')}/?{self.purpose}={self.token}"
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """What a valid link is for, so the page can say whose password it sets (nothing secret)."""
+
+    purpose: Literal["invite", "reset"]
+    email: str
+    name: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One manager or admin action (``store.audit``): who, when, what, and the values before and after."""
+
+    id: int
+    at: datetime
+    actor: str
+    """The acting user's email (the command line's is ``SYSTEM``'s)."""
+    actor_role: str
+    action: str
+    """``<thing>.<verb>``: ``review.add``, ``assignment.edit``, ``scenario.restore``, ``user.disable`` …"""
+    target_type: str
+    target: str
+    team: str | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+    note: str = ""

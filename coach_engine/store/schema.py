@@ -37,6 +37,12 @@ Why these shapes:
   weekly leaderboard read a few thousand rows instead of scanning months of
   attempts and skill scores (docs/PERFORMANCE.md §3). They are derived data,
   kept by ``store.rollup`` in the same transaction as the rows they summarise.
+* Accounts (issue 14, ``store.accounts``): a user row carries its argon2
+  password hash, lockout counters and ``disabled_at`` (disabled, never
+  deleted). Link tokens (``account_tokens``) and sessions (``auth_sessions``)
+  are stored as SHA-256 digests only, so a copy of the database signs no one
+  in. ``audit_events`` records every manager and admin action with the
+  values before and after, written in the transaction of the change itself.
 
 The Alembic migrations in ``migrations/versions`` create exactly these tables;
 a test compares the two.
@@ -113,6 +119,16 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime]
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2 hash (``accounts.hash_password``); None until an invite or reset link sets one."""
+    disabled_at: Mapped[datetime | None]
+    """Set when disabled: no sign-in, every session ended, every store call refused; kept, never deleted."""
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default="0")
+    """Wrong passwords in a row since the last success or lock."""
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    """``iss|sub`` of the OpenID Connect identity this account first signed in with."""
 
 
 class AttemptRow(Base):
@@ -349,3 +365,59 @@ class ScenarioDraftRow(Base):
     """The authored scenario being edited, or None for a new one."""
     base_version: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime]
+
+
+class AccountTokenRow(Base):
+    """A one-time link token (invite or password reset): only its SHA-256 is stored (``store.accounts``)."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (CheckConstraint("purpose in ('invite', 'reset')", name="ck_account_tokens_purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(254))
+    """The issuer's email (the command line's is ``store.SYSTEM``'s)."""
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class AuthSessionRow(Base):
+    """A signed-in session: the browser holds the token, the database its SHA-256 and its limits."""
+
+    __tablename__ = "auth_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    via: Mapped[str] = mapped_column(String(16))
+    """``password``, ``oidc``, ``local`` or ``test``."""
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEventRow(Base):
+    """One manager or admin action: who, when, what, and the values before and after (``store.audit``)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_team_at", "team_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    """The acting user's id; None for the command line (``store.SYSTEM``). No foreign key: kept as written."""
+    actor_email: Mapped[str] = mapped_column(String(254))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(48))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(254))
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -8,7 +8,11 @@ they may not. The rules, in one place (``_may_*`` below):
 * a manager reads their team's attempts and users, reviews those attempts and
   assigns scenarios to their team, changes and cancels those assignments (they
   do not write a rep's attempt);
-* an admin may do everything.
+* an admin may do everything;
+* a disabled account may do nothing (``store.accounts``).
+
+Every manager and admin change (teams, users, reviews, assignments) writes its
+audit line in the same transaction (``store.audit``).
 
 The acting user is re-read from the database on every call, so a role change
 applies at once and a made-up ``User`` gets nowhere (only ``SYSTEM``, the
@@ -35,7 +39,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..models import Scenario, Scorecard, Turn
-from . import rollup
+from . import audit, rollup
 from .authored import AuthoredStore, current_version
 from .engine import make_engine, migrate
 from .records import (
@@ -149,6 +153,8 @@ class Store:
         row = s.get(UserRow, actor.id)
         if row is None or row.email != actor.email:
             raise PermissionDenied(f"{actor.email} is not a known user of this store")
+        if row.disabled_at is not None:
+            raise PermissionDenied(f"{actor.email} may not act: the account is disabled")
         return self._user(s, row)
 
     @staticmethod
@@ -223,8 +229,12 @@ class Store:
                 row = TeamRow(name=name, timezone=_check_timezone(timezone or "UTC"), created_at=self.clock())
                 s.add(row)
                 s.flush()
+                audit.record(s, actor, "team.create", target_type="team", target=name, at=self.clock(),
+                             team_id=row.id, after={"timezone": row.timezone})
             elif timezone and timezone != row.timezone:
                 self._require_team_manager(actor, row.id, f"change the time zone of team '{name}'")
+                audit.record(s, actor, "team.timezone", target_type="team", target=name, at=self.clock(),
+                             team_id=row.id, before={"timezone": row.timezone}, after={"timezone": timezone})
                 row.timezone = _check_timezone(timezone)
                 rollup.restamp_team(s, row.id, row.timezone)  # stored weeks follow the new zone
             return Team(row.id, row.name, row.timezone)
@@ -279,7 +289,10 @@ class Store:
             row = UserRow(email=email, name=name.strip(), role=role, team_id=team_id, created_at=self.clock())
             s.add(row)
             s.flush()
-            return self._user(s, row)
+            made = self._user(s, row)
+            audit.record(s, actor, "user.add", target_type="user", target=email, at=self.clock(),
+                         team_id=team_id, after={"name": made.name, "role": role, "team": made.team})
+            return made
 
     def get_user(self, actor: User, email: str) -> User:
         with self.session() as s:
@@ -730,6 +743,8 @@ class Store:
                     f"known: {', '.join(sorted(skills))}"
                 )
             reviewer_id = actor.id if actor != SYSTEM else self._system_creator(s, row.team_id)
+            before = {"overall": row.overall, "skills": {k: skills[k].reviewed_score or skills[k].score
+                                                         for k in sorted(overrides)}}
             if overrides:
                 for skill, score in overrides.items():
                     skills[skill].reviewed_score = score
@@ -755,6 +770,9 @@ class Store:
             )
             s.add(rev)
             s.flush()
+            audit.record(s, actor, "review.add", target_type="attempt", target=attempt_id, at=self.clock(),
+                         team_id=row.team_id, before=before,
+                         after={"overall": row.overall, "skills": overrides, "comment": comment})
             by = s.get(UserRow, reviewer_id)
             return Review(
                 rev.id, attempt_id, by.email if by else actor.email, overrides, comment, rev.created_at,
@@ -891,6 +909,10 @@ class Store:
         note: str = "",
     ) -> None:
         actor_id = actor.id if actor != SYSTEM else self._system_creator(s, team_id)
+        verb = {"created": "create", "edited": "edit", "cancelled": "cancel"}.get(action, action)
+        audit.record(s, actor, f"assignment.{verb}", target_type="assignment", target=row.id, at=self.clock(),
+                     team_id=team_id, before={k: v[0] for k, v in changes.items()},
+                     after={k: v[1] for k, v in changes.items()}, note=note)
         s.add(
             AssignmentEventRow(
                 assignment_id=row.id,

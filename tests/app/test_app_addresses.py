@@ -17,21 +17,21 @@ import streamlit.testing.v1.local_script_runner as local_runner
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, MANAGER, REP
+from tests.app.conftest import ADMIN, APP, MANAGER, PASSWORD, REP, signed_in
 
 TITLES = {"practice": "Practice", "scorecard": "Scorecard", "warmup": "Warm-up", "clinic": "Clinic",
           "progress": "My progress", "team": "Team", "leaderboard": "Leaderboard",
-          "studio": "Scenario studio"}
+          "studio": "Scenario studio", "people": "People", "audit": "Audit trail", "account": "My account"}
 
 
 def open_at(monkeypatch: pytest.MonkeyPatch, path: str, member_id: str | None = None) -> tuple[AppTest, list]:
-    """Open the app at ``/<path>`` (signed in with ``?as=`` when ``member_id`` is given)."""
+    """Open the app at ``/<path>`` (signed in, with a session minted for ``member_id`` when given)."""
     not_found: list[str] = []
     monkeypatch.setattr(local_runner, "RerunData", functools.partial(RerunData, page_name=path))
     monkeypatch.setattr(navigation, "send_page_not_found", lambda ctx: not_found.append(path))
     at = AppTest.from_file(APP, default_timeout=60)
     if member_id is not None:
-        at.query_params["as"] = member_id
+        signed_in(at, member_id)
     return at.run(), not_found
 
 
@@ -40,8 +40,9 @@ def title(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize(("who", "path"), [
-    *[(REP, p) for p in ("practice", "scorecard", "warmup", "clinic", "progress", "leaderboard")],
-    *[(MANAGER, p) for p in ("team", "leaderboard", "studio", "practice", "scorecard")],
+    *[(REP, p) for p in ("practice", "scorecard", "warmup", "clinic", "progress", "leaderboard", "account")],
+    *[(MANAGER, p) for p in ("team", "leaderboard", "studio", "practice", "scorecard", "people", "account")],
+    *[(ADMIN, p) for p in ("people", "audit")],
 ])
 def test_each_page_opens_at_its_address_for_a_role_that_may_see_it(monkeypatch, who, path):
     at, not_found = open_at(monkeypatch, path, who)
@@ -57,16 +58,22 @@ def test_the_root_opens_the_roles_home_page(monkeypatch, who, home):
     assert title(at) == home
 
 
-def test_a_page_the_role_may_not_see_is_not_found_and_the_home_page_shows(monkeypatch):
-    at, not_found = open_at(monkeypatch, "team", REP)
-    assert not_found == ["team"]
-    assert title(at) == "Practice"
+@pytest.mark.parametrize(("who", "path", "home"), [
+    (REP, "team", "Practice"), (REP, "people", "Practice"), (REP, "audit", "Practice"),
+    (MANAGER, "audit", "Team"),
+])
+def test_a_page_the_role_may_not_see_is_not_found_and_the_home_page_shows(monkeypatch, who, path, home):
+    at, not_found = open_at(monkeypatch, path, who)
+    assert not_found == [path]
+    assert title(at) == home
 
 
 def test_a_bookmark_opened_signed_out_signs_in_then_opens_that_page(monkeypatch):
     at, not_found = open_at(monkeypatch, "leaderboard")
     assert not at.exception and not_found == []
     assert title(at) == "🏉 Scrimmage"  # the sign-in page, at the bookmarked address
-    next(b for b in at.button if b.key == f"signin_{MANAGER}").click().run()
+    at.text_input(key="signin_email").input(MANAGER)
+    at.text_input(key="signin_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "Sign in").click().run()
     assert not at.exception
     assert title(at) == "Leaderboard"

@@ -15,19 +15,20 @@ from app_pages import _engine as engine
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings
 
-from .conftest import APP, REP
+from .conftest import APP, REP, session_token
 
 HEAVY = ("alembic", "torch", "sentence_transformers", "chromadb", "numpy", "pandas", "coach_engine.session")
 
 
 def test_practice_paints_without_heavy_imports(tmp_path: Path) -> None:
     """Signed in, Practice renders with no Alembic (the database is at head), torch, Chroma or numpy."""
+    token = session_token(tmp_path / "data", REP)  # the autouse fixture seeded the team there
     code = textwrap.dedent(
         f"""
         import sys
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file({APP!r}, default_timeout=60)
-        at.query_params["as"] = {REP!r}
+        at.session_state["identity_session"] = {token!r}
         at.run()
         assert not at.exception, at.exception
         assert any((b.key or "").startswith("practice_pick_") for b in at.button), "no scenario cards"

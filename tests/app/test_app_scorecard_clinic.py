@@ -151,3 +151,23 @@ def test_turns_are_numbered_by_rep_reply(open_app):
     assert "**You** · Reply 1" in shown
     assert "turn 0" not in shown and "turn 1" not in shown  # the buyer's opening is not a turn of yours
     assert "Reply 1: “" in shown  # evidence quotes say which reply
+
+
+def test_each_clinic_opening_shows_what_its_reply_is_coached_on(open_app):
+    """The card coaches a benefit, a figure and a customer result: the round shows them first (issue 15)."""
+    at = open_app(REP)
+    at.switch_page("app_pages/clinic.py").run()
+    at.selectbox(key="clinic_objection").set_value("price").run()
+    at.button(key="clinic_start").click().run()
+    assert not at.exception
+    scenario = ScenarioBank.from_dirs([BANK_DIR]).get(at.session_state["clinic_rounds"][0])
+    plain = texts(at).replace("\\", "").replace("**", "")
+    assert f"You sell {scenario.product.name}" in plain
+    assert all(p in plain for p in scenario.product.value_points)
+    assert all(p in plain for p in scenario.product.proof_points)
+    assert " ".join(scenario.context.split()) in " ".join(plain.split())
+    assert scenario.buyer.hidden_concern.strip() not in plain
+    at.chat_input(key="clinic_reply_0").set_value("OK. It is a good product.").run()
+    assert not at.exception
+    plain = texts(at).replace("\\", "").replace("**", "")
+    assert "Next time:" in plain and all(p in plain for p in scenario.product.value_points)

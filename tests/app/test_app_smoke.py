@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from coach_engine.identity import MANAGER_PAGES, REP_PAGES
-from tests.app.conftest import MANAGER, REP
+from coach_engine.identity import ADMIN_PAGES, MANAGER_PAGES, REP_PAGES
+from tests.app.conftest import ADMIN, MANAGER, REP
 
 PATHS = {"practice": "practice", "scorecard": "scorecard", "warmup": "warmup", "clinic": "clinic",
-         "progress": "progress", "team": "team", "leaderboard": "leaderboard", "studio": "studio"}
+         "progress": "progress", "team": "team", "leaderboard": "leaderboard", "studio": "studio",
+         "people": "people", "audit": "audit", "account": "account"}
 
 
-@pytest.mark.parametrize(("who", "pages"), [(REP, REP_PAGES), (MANAGER, MANAGER_PAGES)])
+@pytest.mark.parametrize(("who", "pages"), [(REP, REP_PAGES), (MANAGER, MANAGER_PAGES), (ADMIN, ADMIN_PAGES)])
 def test_every_page_renders(open_app, who, pages):
     at = open_app(who)
     for page in pages:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import seed_team
+from tests.app.conftest import PASSWORD, seed_team
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -38,12 +38,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The running app's data dir (its SQLite store is ``scrimmage.db``): tests open the store to compare."""
+    return tmp_path_factory.mktemp("e2e") / "data"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data: Path) -> Iterator[str]:
     """A running app with a seeded team; its log is kept next to the data dir."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    root = tmp_path_factory.mktemp("e2e")
-    data = root / "data"
+    data = app_data
+    root = data.parent
     seed_team(data)
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
@@ -130,9 +136,19 @@ def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def open_as(page, base: str, who: str, path: str = "") -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/{path}?as={who}")
+    """Open ``path`` signed in as ``who``. A new page load is a new Streamlit session, so when the app
+    asks for a sign-in (password mode: the seeded team's password is ``PASSWORD``) the form is used."""
+    page.goto(f"{base}/{path}")  # no address signs anyone in: the form does
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1")
     settle(page)
+    email = page.locator(".st-key-signin_email input")
+    if email.count():
+        email.fill(who)
+        page.locator(".st-key-signin_password input").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.locator(".st-key-signin_email").wait_for(state="detached")
+        page.wait_for_selector("[data-testid=stMainBlockContainer] h1")
+        settle(page)
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]

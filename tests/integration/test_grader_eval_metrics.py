@@ -17,6 +17,52 @@ def test_quadratic_weighted_kappa_known_values() -> None:
     assert 0.8 < near < 1.0
 
 
+def _hand_written_kappa(labels: list[int], preds: list[int], k: int = 5) -> float:
+    """The formula evals/grader.py computed by hand before it called scikit-learn (kept as the reference)."""
+    n = len(labels)
+    obs = [[0.0] * k for _ in range(k)]
+    for a, b in zip(labels, preds, strict=True):
+        obs[a - 1][b - 1] += 1
+    hist_a = [sum(row) for row in obs]
+    hist_b = [sum(obs[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            num += w * obs[i][j]
+            den += w * hist_a[i] * hist_b[j] / n
+    return 1.0 - num / den if den else float("nan")
+
+
+@pytest.mark.parametrize(
+    ("labels", "preds"),
+    [
+        ([1, 2, 3, 4, 5], [2, 2, 3, 4, 4]),
+        ([3, 3, 3], [3, 3, 4]),  # one side constant: kappa 0
+        ([1, 1, 5, 5], [5, 5, 1, 1]),
+        ([2, 3, 3, 4, 1, 5, 2], [2, 4, 3, 4, 2, 4, 1]),
+        ([1, 2], [1, 2]),
+    ],
+)
+def test_quadratic_weighted_kappa_matches_the_old_formula(labels: list[int], preds: list[int]) -> None:
+    expected = _hand_written_kappa(labels, preds)
+    assert ge.quadratic_weighted_kappa(labels, preds) == pytest.approx(expected, abs=1e-12)
+
+
+def test_quadratic_weighted_kappa_is_quietly_nan_where_undefined(recwarn: pytest.WarningsRecorder) -> None:
+    assert math.isnan(ge.quadratic_weighted_kappa([], []))
+    assert math.isnan(ge.quadratic_weighted_kappa([3, 3, 3], [3, 3, 3]))  # all one level: 0/0
+    assert math.isnan(ge.quadratic_weighted_kappa([4], [4]))
+    assert not recwarn.list  # no UndefinedMetricWarning from scikit-learn
+
+
+def test_quadratic_weighted_kappa_refuses_bad_input() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        ge.quadratic_weighted_kappa([1, 6], [1, 2])
+    with pytest.raises(ValueError, match="predictions"):
+        ge.quadratic_weighted_kappa([1, 2], [1])
+
+
 def test_pairwise_accuracy_counts_pairs_two_levels_apart_ties_half() -> None:
     assert ge.pairwise_accuracy([1, 3, 5], [10, 50, 90]) == 1.0
     assert ge.pairwise_accuracy([1, 3, 5], [90, 50, 10]) == 0.0

@@ -94,23 +94,34 @@ def _write_revision(folder: Path, name: str, revision: str, down: str | tuple[st
     )
 
 
+def _alembic_heads(versions: Path) -> frozenset[str]:
+    """What Alembic itself says the heads of ``versions`` are (the reference the cheap reader must match)."""
+    return frozenset(ScriptDirectory(str(versions.parent), version_locations=[str(versions)]).get_heads())
+
+
 def test_head_follows_new_revision_files(tmp_path: Path) -> None:
     versions = tmp_path / "versions"
     versions.mkdir()
     (versions / "__init__.py").write_text("")
+
+    def heads() -> frozenset[str] | None:
+        found = store_engine.head_revisions(versions)
+        store_engine.head_revisions.cache_clear()
+        assert found == _alembic_heads(versions)
+        return found
+
     _write_revision(versions, "0001_a", "0001", None)
     _write_revision(versions, "0002_b", "0002", "0001")
-    assert store_engine.head_revisions(versions) == {"0002"}
-    store_engine.head_revisions.cache_clear()
+    assert heads() == {"0002"}
     _write_revision(versions, "0003_c", "0003", "0002")  # a migration someone just added
-    assert store_engine.head_revisions(versions) == {"0003"}
-    store_engine.head_revisions.cache_clear()
+    assert heads() == {"0003"}
     _write_revision(versions, "0004_d", "0004", "0002")  # two branches: two heads, as Alembic sees them
-    assert store_engine.head_revisions(versions) == {"0003", "0004"}
-    store_engine.head_revisions.cache_clear()
+    assert heads() == {"0003", "0004"}
     _write_revision(versions, "0005_merge", "0005", ("0003", "0004"))
-    assert store_engine.head_revisions(versions) == {"0005"}
-    store_engine.head_revisions.cache_clear()
+    assert heads() == {"0005"}
+    _write_revision(versions, "_0006_e", "0006", "0005")  # Alembic skips only __init__.py and .# files
+    (versions / ".#0007_lock.py").write_text("not python (")
+    assert heads() == {"0006"}
 
 
 def test_unreadable_revision_files_mean_always_migrate(tmp_path: Path) -> None:

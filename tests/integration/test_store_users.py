@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from coach_engine.identity import StoreDirectory
+from coach_engine.identity import Directory
 from coach_engine.store import SYSTEM, NotFound, PermissionDenied, Store, User
 
 from .conftest import Team
@@ -52,12 +54,15 @@ def test_a_role_change_applies_at_once(store: Store, team: Team) -> None:
     assert emails(store.list_users(stale)) == [team.rep.email]
 
 
-def test_the_sign_in_directory_lists_every_member_through_the_store(store: Store, team: Team) -> None:
-    directory = StoreDirectory(store)
-    members = directory.members()
-    assert sorted(m.id for m in members) == sorted(u.email for u in team.everyone())
-    falcons = [m for m in members if m.team == "Falcons"]
-    assert [m.name for m in falcons] == ["Mia Manager", "Ria Rep", "Rob Rep"]  # manager first, then by name
-    assert all(m.user is not None and m.user.email == m.id for m in members)
-    assert directory.get("rob@falcons.test") == next(m for m in members if m.id == "rob@falcons.test")
-    assert directory.get("nobody@falcons.test") is None
+def test_the_directory_names_nobody_and_signs_in_only_with_a_session(
+    store: Store, team: Team, tmp_path: Path
+) -> None:
+    """The sign-in side lists no one: a member comes only from a live session token."""
+    from coach_engine.settings import Settings
+
+    directory = Directory(store, Settings(data_dir=tmp_path / "data"))
+    assert not hasattr(directory, "members")
+    assert directory.member(None) is None and directory.member("made-up") is None
+    token = directory.accounts.start_session(team.rep.email, via="test")
+    member = directory.member(token)
+    assert member is not None and member.id == team.rep.email and member.user.id == team.rep.id
