@@ -24,6 +24,7 @@ from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
 from coach_engine.assignments import completion_matrix, describe_event
+from coach_engine.csv_export import to_csv
 from coach_engine.identity import Member
 from coach_engine.points import load_rules
 from coach_engine.reviews import EXPORT_ID_COLUMNS, describe_overrides, export_rows, queue_label, review_queue
@@ -259,10 +260,11 @@ def export_tab(attempts: list) -> None:
     if not attempts:
         empty_state("Nothing to export yet.")
         return
-    data = pd.DataFrame(export_rows(attempts, _title))
+    rows = export_rows(attempts, _title)
+    data = pd.DataFrame(rows)
     st.caption("Overall and skills after managers' overrides; “Grader's overall” is the grader's number.")
     st.dataframe(data.drop(columns=list(EXPORT_ID_COLUMNS)), hide_index=True, width="stretch")
-    st.download_button("Download attempts CSV", data.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download attempts CSV", to_csv(rows).encode("utf-8"),  # formula cells neutralised
                        file_name="team-attempts.csv", mime="text/csv", key="team_csv",
                        icon=":material/download:")
 
