@@ -153,7 +153,19 @@ class _Saver:
 
     def __init__(self, store: Any, rep: Any, attempt_id: int):
         self.store, self.rep, self.attempt_id = store, rep, attempt_id
-        self.recorder = store.turn_recorder(attempt_id, rep)
+        self._turns = store.turn_recorder(attempt_id, rep)
+
+    def recorder(self, event: Any) -> None:
+        """Write the turn; if the database stays unavailable through the retries, say so and drill on.
+
+        The turn is kept in memory and written before the next one (issue 14: a database blip no longer
+        ends the drill); ``finish`` writes anything still pending before it scores."""
+        from ..store import StoreError
+
+        try:
+            self._turns(event)
+        except StoreError as exc:
+            err_console.print(f"[yellow]Not saved yet:[/] {exc}", highlight=False)
 
     @classmethod
     def open(cls, s: Settings, sc: Scenario, user: str | None, voice: str) -> _Saver:
@@ -178,6 +190,12 @@ class _Saver:
         from ..store import StoreError
         from ..store.index import AttemptIndex
 
+        try:
+            self._turns.flush()
+        except StoreError as exc:
+            left = len(self._turns.pending)
+            fail(f"{exc}. {left} turn(s) of attempt {self.attempt_id} could not be saved; the ones before "
+                 "them are stored. Check the database and run the drill again.")
         if card_json is not None:
             card = Scorecard.model_validate(card_json)
         else:

@@ -76,6 +76,10 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 
+TURN_WRITE_BUDGET_S = 8.0
+"""How long a turn write keeps retrying a locked or briefly unavailable database before it says so."""
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -499,10 +503,11 @@ class Store:
             row.updated_at = now
 
     def turn_recorder(
-        self, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05
+        self, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05,
+        budget: float = TURN_WRITE_BUDGET_S,
     ) -> TurnRecorder:
         """The ``on_turn`` callback for ``DrillSession``: writes each turn as it happens."""
-        return TurnRecorder(self, attempt_id, actor, retries=retries, backoff=backoff)
+        return TurnRecorder(self, attempt_id, actor, retries=retries, backoff=backoff, budget=budget)
 
     def turns(self, actor: User, attempt_id: int) -> list[StoredTurn]:
         with self.session() as s:
@@ -1165,19 +1170,24 @@ class _PendingTurn:
 class TurnRecorder:
     """Writes each ``TurnEvent`` as it happens; a failed write is retried, then kept pending.
 
-    After ``retries`` failed tries it raises ``StoreError`` but keeps the turn
-    (``pending``); the next event, or ``flush()``, writes the pending turns
-    first, in order. Writes are idempotent, so nothing is duplicated.
+    A locked or briefly unavailable database is retried for seconds, not
+    milliseconds (issue 14): at least ``retries`` tries and until ``budget``
+    seconds have passed, the wait doubling from ``backoff`` up to one second.
+    Then it raises ``StoreError`` but keeps the turn (``pending``); the next
+    event, or ``flush()``, writes the pending turns first, in order. Writes are
+    idempotent, so nothing is duplicated.
     """
 
     def __init__(
-        self, store: Store, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05
+        self, store: Store, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05,
+        budget: float = 0.0,
     ):
         self.store = store
         self.attempt_id = attempt_id
         self.actor = actor
         self.retries = max(1, retries)
         self.backoff = backoff
+        self.budget = budget
         self.pending: list[_PendingTurn] = []
 
     def __call__(self, event: TurnEventLike) -> None:
@@ -1194,7 +1204,9 @@ class TurnRecorder:
 
     def _write(self, t: _PendingTurn) -> None:
         last: Exception | None = None
-        for attempt in range(self.retries):
+        deadline = time.monotonic() + self.budget
+        tries = 0
+        while True:
             try:
                 self.store.record_turn(
                     self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice
@@ -1204,9 +1216,13 @@ class TurnRecorder:
                 raise
             except (DBAPIError, OSError) as exc:
                 last = exc
-                time.sleep(self.backoff * (2**attempt))
+                tries += 1
+                wait = min(1.0, self.backoff * (2 ** (tries - 1)))
+                if tries >= self.retries and time.monotonic() + wait > deadline:
+                    break
+                time.sleep(wait)
         raise StoreError(
-            f"could not save turn {t.index} of attempt {self.attempt_id} after {self.retries} tries "
+            f"could not save turn {t.index} of attempt {self.attempt_id} after {tries} tries "
             f"({type(last).__name__}: {str(last).splitlines()[0] if last else ''}); the turn is kept and "
             f"will be saved with the next turn or on retry"
         ) from last

@@ -166,7 +166,7 @@ def test_turn_recorder_retries_then_keeps_the_turn(
     store: Store, team: Team, bank: ScenarioBank, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = store.start_attempt(team.rep, bank.get("cfo-price-routing"))
-    rec = store.turn_recorder(a.id, team.rep, retries=3, backoff=0.001)
+    rec = store.turn_recorder(a.id, team.rep, retries=3, backoff=0.001, budget=0.05)
     real = Store.record_turn
     failures = {"left": 2}
 
@@ -194,3 +194,52 @@ def test_turn_recorder_retries_then_keeps_the_turn(
         (2, "The board froze spend."),
     ]
     assert rec.pending == []
+
+
+def test_a_locked_database_is_retried_for_seconds_not_milliseconds(
+    store: Store, team: Team, bank: ScenarioBank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: the default budget rides out a lock that lasts longer than the old 0.35 s of retries."""
+    import time
+
+    a = store.start_attempt(team.rep, bank.get("cfo-price-routing"))
+    rec = store.turn_recorder(a.id, team.rep)
+    real = Store.record_turn
+    locked_until = time.monotonic() + 1.2
+
+    def locked(self: Store, *args: object, **kw: object) -> None:
+        if time.monotonic() < locked_until:
+            raise OperationalError("INSERT INTO turns", {}, Exception("database is locked"))
+        real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "record_turn", locked)
+    rec(SimpleNamespace(index=0, role="buyer", text="Too expensive.", state={}, notice=None))
+    assert [t.text for t in store.turns(team.rep, a.id)] == ["Too expensive."]
+
+
+def test_a_cli_drill_keeps_going_through_a_database_blip(
+    store: Store, team: Team, bank: ScenarioBank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a blip longer than the retries no longer ends `scrimmage drill --save`; the turn is kept in
+    memory, written before the next one, and nothing is stored twice."""
+    from coach_engine.cli.drill import _Saver
+
+    a = store.start_attempt(team.rep, bank.get("cfo-price-routing"))
+    saver = _Saver(store, team.rep, a.id)
+    saver._turns.budget, saver._turns.backoff = 0.0, 0.001
+    real = Store.record_turn
+    down = {"on": True}
+
+    def blip(self: Store, *args: object, **kw: object) -> None:
+        if down["on"]:
+            raise OperationalError("INSERT INTO turns", {}, Exception("database is locked"))
+        real(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "record_turn", blip)
+    saver.recorder(SimpleNamespace(index=0, role="buyer", text="Too expensive.", state={}, notice=None))
+    assert store.turns(team.rep, a.id) == [] and len(saver._turns.pending) == 1  # kept, drill goes on
+    down["on"] = False
+    saver.recorder(SimpleNamespace(index=1, role="rep", text="What feels high?", state={}, notice=None))
+    saver.recorder(SimpleNamespace(index=1, role="rep", text="What feels high?", state={}, notice=None))
+    assert [(t.index, t.text) for t in store.turns(team.rep, a.id)] == [(0, "Too expensive."),
+                                                                       (1, "What feels high?")]
