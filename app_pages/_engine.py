@@ -267,7 +267,9 @@ def mode_note() -> str:
     """One line saying which mode is on, shown on every page."""
     s = settings()
     if s.effective_voice == "llm" or s.effective_grader == "llm":
-        where = s.openai_base_url or "OpenAI"
+        from coach_engine.llm import endpoint
+
+        where = endpoint(s)
         return f"LLM mode: buyer voice {s.effective_voice}, grader {s.effective_grader} ({where})"
     return "Offline mode: scripted buyer and rubric grader — no key needed"
 

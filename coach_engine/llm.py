@@ -36,6 +36,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -67,6 +68,7 @@ __all__ = [
     "describe_failure",
     "is_openai_host",
     "make_chat_model",
+    "masked",
     "structured",
     "token_limit_kwargs",
     "with_retries",
@@ -255,16 +257,27 @@ def backoff_delay(attempt: int, exc: BaseException | None = None, *, base_delay:
     return min(delay, max_delay)
 
 
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+_URL_SECRET_PARAM = re.compile(
+    r"(?i)([?&](?:[a-z0-9_-]*(?:key|token|secret|password|passwd|pwd|sig|signature|auth)[a-z0-9_-]*)=)[^&#\s]+")
+
+
+def masked(text: str) -> str:
+    """``text`` with credentials inside URLs hidden: the user:password part and secret-looking query
+    values (issue 14: an ``OPENAI_BASE_URL`` with a key in it must not reach pages, notes or logs)."""
+    return _URL_SECRET_PARAM.sub(r"\1***", _URL_USERINFO.sub(r"\1***@", text))
+
+
 def endpoint(settings: Settings) -> str:
-    """Where LLM calls go, for messages."""
-    return settings.openai_base_url or "the OpenAI API"
+    """Where LLM calls go, for messages (credentials in the URL masked)."""
+    return masked(settings.openai_base_url) if settings.openai_base_url else "the OpenAI API"
 
 
 def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, attempts: int) -> str:
     """One readable sentence: what failed, where, and after how many tries."""
     where = endpoint(settings)
     tries = f"after {attempts} {'try' if attempts == 1 else 'tries'}"
-    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    detail = masked(str(exc).strip().splitlines()[0][:200]) if str(exc).strip() else type(exc).__name__
     if kind == "timeout" and isinstance(exc, DeadlineExceeded):
         return f"The LLM call to {where} did not finish within its {exc.seconds:g}s deadline {tries}."
     if kind == "timeout":
