@@ -27,7 +27,7 @@ from coach_engine.identity import Directory, Member
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings, get_settings
-from coach_engine.store import SYSTEM, Store
+from coach_engine.store import SYSTEM, Store, StoreError
 from coach_engine.studio import bank_with_authored, pinned_scenario
 
 if TYPE_CHECKING:
@@ -165,6 +165,8 @@ def startup_problem() -> str | None:
         return f"The settings are not valid ({str(exc).splitlines()[0][:200]}). Fix the SCRIMMAGE_ settings."
     try:
         store()
+    except StoreError as exc:  # the store says what is wrong and what to do (e.g. an emptied database)
+        return str(exc)
     except Exception as exc:
         return (
             f"The database at {s.masked()['database_url']} could not be opened "

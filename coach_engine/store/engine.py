@@ -51,12 +51,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a database file that exists but is empty or not SQLite (issue 14).
+
+    SQLite would treat a 0-byte file as a new database: the migrations would build empty tables and the
+    app would seed the demo team over what was lost. Say so instead, and say how to restore.
+    """
+    if not path.is_file():
+        return
+    with path.open("rb") as fh:
+        head = fh.read(len(_SQLITE_MAGIC))
+    if head == _SQLITE_MAGIC:
+        return
+    what = "is empty (0 bytes)" if not head else "is not a SQLite database"
+    from .records import StoreError
+
+    raise StoreError(
+        f"The database {path} {what}: it may have been truncated or overwritten, so Scrimmage will not "
+        "start a new one over it. Restore it from your backup, or move it aside (for example "
+        f"`mv {path} {path}.broken`) to start fresh."
+    )
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; a SQLite file's folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
+            _check_sqlite_file(Path(database).expanduser())
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
