@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from . import bench, config, drill, evals, grade, scenarios, team, train, users
+from . import bench, config, drill, evals, grade, index, scenarios, team, train, users
 
 app = typer.Typer(
     name="scrimmage",
@@ -28,6 +28,7 @@ app.command("config")(config.config)
 app.command("drill")(drill.drill)
 app.command("grade")(grade.grade)
 app.add_typer(evals.app, name="eval")
+app.add_typer(index.app, name="index")
 team.register(app)
 users.register()  # invite, reset, disable, enable, list: on the `users` group of team.py
 app.command("bench")(bench.bench)
