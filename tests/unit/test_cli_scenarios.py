@@ -15,6 +15,11 @@ BROKEN = FIXTURES / "scenarios" / "broken"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess; the hash embedder unless told otherwise (reading items then uses the model's
+    words-only twin, so these tests do not load MiniLM in every call)."""
+    import os
+
+    env = env if env is not None else {**os.environ, "SCRIMMAGE_EMBEDDING_BACKEND": "hash"}
     return subprocess.run(
         [sys.executable, "-c", "from coach_engine.cli import main; main()", *args],
         capture_output=True, text=True, timeout=120, env=env,
