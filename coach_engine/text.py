@@ -22,6 +22,7 @@ __all__ = [
     "MONEY",
     "NUMBER",
     "Structure",
+    "as_sentence",
     "content_words",
     "count_of",
     "function_share",
@@ -199,6 +200,16 @@ def structure() -> Structure:
         speaker=re.compile(data["speaker"]),
         aside=re.compile(data["aside"]),
     )
+
+
+def as_sentence(text: str) -> str:
+    """Text said as one sentence: whitespace collapsed, a trailing ``;`` or ``,`` dropped, the first letter
+    up and a full stop when it has no end mark (a scenario's point or a buyer's fact, spoken whole)."""
+    t = " ".join(text.split()).rstrip(" ;,")
+    if not t:
+        return t
+    t = t[0].upper() + t[1:]
+    return t if t[-1] in ".!?" else t + "."
 
 
 def count_of(n: int, one: str, many: str) -> str:

@@ -185,13 +185,10 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
 
 
 def _sentence(text: str) -> str:
-    """A fact as a spoken sentence: capitalised, with a full stop when it has no end mark."""
-    text = " ".join(text.split())
-    if not text:
-        return ""
-    text = re.sub(r"^((?:\S+\s+){0,3}\S+):\s", r"\1, ", text)  # "Three sites: ..." said, not a stock lead-in
-    text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
+    """A fact as a spoken sentence ("Three sites: ..." said, not read out as a stock lead-in)."""
+    from ..text import as_sentence
+
+    return as_sentence(re.sub(r"^((?:\S+\s+){0,3}\S+):\s", r"\1, ", " ".join(text.split())))
 
 
 def _agreed_step(next_step: str, rep_step: str) -> str:

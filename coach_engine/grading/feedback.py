@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
+from ..text import as_sentence
 
 __all__ = ["MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
 
@@ -57,15 +58,6 @@ def coaching_lines() -> dict[str, dict[str, list[str]]]:
             for kind, by_type in data["lines"].items()}
 
 
-def _sentence(text: str) -> str:
-    """A scenario's point as it was written, made one sentence: first letter up, a full stop at the end."""
-    t = " ".join(text.split()).rstrip(" ;,")
-    if not t:
-        return t
-    t = t[0].upper() + t[1:]
-    return t if t[-1] in ".!?" else t + "."
-
-
 def _pick(options: list[str], scenario: Scenario, key: str) -> str:
     return options[zlib.crc32(f"{scenario.id}/{key}".encode()) % len(options)]
 
@@ -84,11 +76,11 @@ def try_instead(scenario: Scenario, key: str) -> str:
     kind = line_kind(key) or "explore"
     points = scenario.product
     if kind == "proof" and points.proof_points:
-        return _sentence(_pick(list(points.proof_points), scenario, key))
+        return as_sentence(_pick(list(points.proof_points), scenario, key))
     if kind == "number":
         numeric = [p for p in points.value_points if any(c.isdigit() for c in p)]
         if numeric:
-            return _sentence(_pick(numeric, scenario, key))
+            return as_sentence(_pick(numeric, scenario, key))
         kind = "value"
     if kind == "step" and scenario.buyer.next_step:
         step = " ".join(scenario.buyer.next_step.split()).rstrip(".")
