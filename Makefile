@@ -24,9 +24,11 @@ run: setup
 	$(BIN)/scrimmage seed-demo
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
-## Everything CI runs: lint, types, and the whole test suite (unit, integration, app, browser).
+## Everything CI runs: lint, types, and the whole test suite (unit, integration, app, browser),
+## spread over the machine's cores by file (`PYTEST_WORKERS=0` runs it in one process).
+PYTEST_WORKERS ?= auto
 test: setup browser lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .
