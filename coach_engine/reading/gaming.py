@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "SIGN_COLUMNS", "SentenceSigns", "turn_features"]
+__all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "SIGN_COLUMNS", "SentenceSigns",
+           "strung_together", "turn_features", "verdict_kind"]
 
 GAMING_KINDS = ("injection", "stuffing")
 GAMING_FEATURES = (
@@ -40,6 +41,10 @@ CLAIMS = ("acknowledge", "playback", "open_question", "explore_concern", "impact
 """The behaviours a stuffed turn claims: many of them, in few words."""
 KEYWORD_SHARE = 0.2
 """Below this share of function words a sentence is a string of keywords, not speech."""
+TERSE_SHARE = 0.3
+"""Below this share of function words across the whole turn, it is telegraphese, not speech."""
+LIST_COMMAS = 0.5
+"""A turn whose ``commas`` feature reaches this (a comma every eight words or closer) is list-shaped."""
 
 
 @dataclass
@@ -86,3 +91,19 @@ def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarra
         sum(s.words for s in sents if s.words >= 4 and s.function_share < KEYWORD_SHARE) / words,
     ]
     return np.asarray(row, dtype=np.float32)
+
+
+def strung_together(row: np.ndarray) -> bool:
+    """Whether a turn has the form keyword stuffing needs: a sentence of keywords strung together, a
+    list-shaped turn, or a turn with few function words overall. A stuffing verdict is "cue phrases
+    strung together without substance", so a turn of whole spoken sentences is never one, however many
+    behaviours its sentences show: that is what an excellent reply looks like too, and a false verdict
+    takes an honest rep's turn to zero."""
+    f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
+    return f["keyword_share"] > 0 or f["commas"] >= LIST_COMMAS or f["function_share"] < TERSE_SHARE
+
+
+def verdict_kind(row: np.ndarray) -> str:
+    """Which kind a gaming turn is, from its row: the kind its surest sentence head reads."""
+    f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
+    return "injection" if f["max_injection"] >= f["max_stuffing"] else "stuffing"

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ScrimmageError
 from .gaming import GAMING_FEATURES
 
-__all__ = ["ARTIFACT_DIR", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
+__all__ = ["ARTIFACT_DIR", "FAMILIES", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
 
 ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 LABELS = (
@@ -32,6 +32,11 @@ LABELS = (
     "feature_dump", "off_topic", "injection", "stuffing",
 )
 """What a sentence can do, as trainers label it (evals/data/reading/GUIDE.md)."""
+FAMILIES: dict[str, tuple[str, ...]] = {"combative": ("argue", "dismiss", "disparage")}
+"""Labels that are one idea told apart second. Taking issue with the buyer (contradicting them, waving the
+concern away, running down what they use) is read far more surely as one behaviour than as three, whose
+borders trainers themselves draw differently; so a family head says whether it is there at all, and the
+members' own heads say which it most is."""
 
 
 class ReadingModelError(ScrimmageError):
@@ -55,6 +60,16 @@ class TaggerModel:
     gaming_thresholds: np.ndarray
     gaming_mean: np.ndarray
     gaming_scale: np.ndarray
+    family_weights: np.ndarray | None = None
+    """(n_families, n_features): one head per ``families`` entry, over the same features as ``weights``."""
+    family_bias: np.ndarray | None = None
+    family_thresholds: np.ndarray | None = None
+
+    @property
+    def families(self) -> dict[str, tuple[str, ...]]:
+        """The family heads this artifact has, by name, with their member labels."""
+        fam = self.manifest.get("families")
+        return {str(k): tuple(v) for k, v in fam.items()} if isinstance(fam, dict) else {}
 
     @property
     def version(self) -> str:
@@ -69,6 +84,14 @@ class TaggerModel:
         x = np.concatenate([emb, rest], axis=1).astype(np.float32)
         x = (x - self.mean) / self.scale
         z = x @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+    def family_probabilities(self, emb: np.ndarray, rest: np.ndarray) -> np.ndarray:
+        """(n_sentences, n_families) probabilities, in ``families`` order."""
+        if self.family_weights is None or not len(self.family_weights):
+            return np.zeros((emb.shape[0], 0), dtype=np.float32)
+        x = (np.concatenate([emb, rest], axis=1).astype(np.float32) - self.mean) / self.scale
+        z = x @ self.family_weights.T + self.family_bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
     def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:
@@ -109,6 +132,8 @@ def _load(directory: str) -> TaggerModel:
                 gaming_weights=arrays["gaming_weights"], gaming_bias=arrays["gaming_bias"],
                 gaming_thresholds=arrays["gaming_thresholds"], gaming_mean=arrays["gaming_mean"],
                 gaming_scale=arrays["gaming_scale"],
+                **{k: arrays[k] for k in ("family_weights", "family_bias", "family_thresholds")
+                   if k in arrays.files},
             )
     except ReadingModelError:
         raise
@@ -118,4 +143,8 @@ def _load(directory: str) -> TaggerModel:
         raise _fail(d, "has arrays of the wrong shape")
     if model.gaming_weights.shape != (1, len(GAMING_FEATURES)):
         raise _fail(d, "has arrays of the wrong shape")
+    fw = model.family_weights
+    if fw is not None and (fw.shape != (len(model.families), model.weights.shape[1])
+                           or any(m not in model.labels for ms in model.families.values() for m in ms)):
+        raise _fail(d, "has family heads that do not match its labels")
     return model

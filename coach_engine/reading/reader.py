@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import text as T
 from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
-from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, turn_features
+from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features, verdict_kind
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -126,6 +126,9 @@ class TurnReader:
         disguised = self._disguise_readings(sents)
         emb, rest = featurise(sents + [d for _, d in disguised], ctx, self.encoder)
         probs = self.model.probabilities(emb, rest)
+        fam_probs = self.model.family_probabilities(emb, rest)
+        families = list(self.model.families.items())
+        fam_thr = self.model.family_thresholds if self.model.family_thresholds is not None else np.zeros(0)
         labels = self.model.labels
         thr = self.model.thresholds
         li = {name: k for k, name in enumerate(labels)}
@@ -135,6 +138,10 @@ class TurnReader:
             present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
             if "quantify_value" in present and not T.NUMBER.search(s):
                 present.remove("quantify_value")
+            for f, (_, members) in enumerate(families):
+                # The family is surely there though no member is: the likeliest member says which.
+                if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
+                    present.append(max(members, key=lambda m: p[li[m]]))
             out.sentences.append(SentenceReading(
                 text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
@@ -180,10 +187,9 @@ class TurnReader:
             s.labels = [x for x in s.labels if x not in GAMING_KINDS]
         if p < float(self.model.gaming_thresholds[0]):
             return None
-        top = {k: max(s.probs[k] for s in a.sentences) for k in GAMING_KINDS}
-        kind = max(GAMING_KINDS, key=lambda k: top[k])
-        if kind == "stuffing" and a.words < MIN_STUFFED_WORDS:
-            return None  # "ok" is passive, not cue phrases strung together
+        kind = verdict_kind(row)
+        if kind == "stuffing" and (a.words < MIN_STUFFED_WORDS or not strung_together(row)):
+            return None  # "ok" is passive; whole spoken sentences are speech, not cue phrases strung together
         if kind == "injection":
             s = max(a.sentences, key=lambda x: x.probs["injection"])
             s.labels.append("injection")

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .features import HASH_DIM, STRUCT_NAMES, WORD_DIM, SentenceContext, featurise
 from .gaming import DRILL_SIGNS, SIGN_COLUMNS
-from .model import ARTIFACT_DIR, LABELS
+from .model import ARTIFACT_DIR, FAMILIES, LABELS
 
 __all__ = ["LabelledTurn", "TrainResult", "load_labelled", "train"]
 
@@ -166,7 +166,7 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
     from sklearn.model_selection import GroupKFold
 
     from .. import text as T
-    from .gaming import GAMING_KINDS, SentenceSigns, turn_features
+    from .gaming import GAMING_KINDS, SentenceSigns, strung_together, turn_features, verdict_kind
 
     rows, verdicts, groups = [], [], []
     gaming_cols = [LABELS.index(g) for g in GAMING_KINDS]
@@ -202,17 +202,23 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
                 "gaming_thresholds": np.full(1, 1.01, np.float32),
                 "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
                 "per_kind": {"turn_gaming": {"positives": int(y.sum()), "note": "too few examples"}}}
+    # Only a turn with a verdict's form can get one: injection-like, or stuffing in the strung-together
+    # form (``gaming.strung_together``). The head learns from those turns alone, so a reply of whole
+    # spoken sentences neither earns a verdict nor makes the head shy of a real list of cue phrases.
+    formed = np.array([verdict_kind(r) == "injection" or strung_together(r) for r in feats])
     oof_turn = np.zeros(len(y))
     for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fs, y, g):
-        if y[tr].sum() == 0:
+        tr = tr[formed[tr]]
+        if y[tr].sum() == 0 or y[tr].sum() == len(tr):
             continue
         m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
         oof_turn[te] = m.predict_proba(fs[te])[:, 1]
+    oof_turn[~formed] = 0.0
     best = _threshold(oof_turn, y, True, GAMING_PRECISION)
     pred = oof_turn >= best
     stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
                        (~pred & (y == 1)).astype(float), rng)
-    m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs, y)
+    m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[formed], y[formed])
     out_w, out_b = m.coef_.astype(np.float32), m.intercept_.astype(np.float32)
     out_t = np.array([best], dtype=np.float32)
     per_kind = {"turn_gaming": {"positives": int(y.sum()), "turns": len(y), "threshold": best, **stats}}
@@ -420,17 +426,41 @@ def train(
         f1 = stats["f1"]
         log(f"  {label:22s} n+={pos:4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
             f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
+    fam_w = np.zeros((len(FAMILIES), x.shape[1]), dtype=np.float32)
+    fam_b = np.zeros(len(FAMILIES), dtype=np.float32)
+    fam_t = np.full(len(FAMILIES), 1.01, dtype=np.float32)
+    for f, (family, members) in enumerate(FAMILIES.items()):
+        rows = np.array([i for i, s in enumerate(samples) if s.known is None or set(members) <= s.known])
+        y = np.array([1 if samples[i].labels & set(members) else 0 for i in rows])
+        oof = np.zeros(len(rows))
+        for k in range(n_folds):
+            train_rows = fold_of[rows] != k
+            if 0 < y[train_rows].sum() < train_rows.sum():
+                held = fold_of[rows] == k
+                oof[held] = fit(rows[train_rows], y[train_rows]).predict_proba(xs[rows[held]])[:, 1]
+        best = _threshold(oof, y, True)
+        pred = oof >= best
+        stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
+                           (~pred & (y == 1)).astype(float), rng)
+        m = fit(rows, y)
+        fam_w[f], fam_b[f], fam_t[f] = m.coef_[0], m.intercept_[0], best
+        per_label[family] = {"positives": int(y.sum()), "threshold": best, "members": list(members), **stats}
+        f1 = stats["f1"]
+        log(f"  {family + ' (family)':22s} n+={int(y.sum()):4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
+            f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
     sign_at = {name: emb_dim + HASH_DIM + STRUCT_NAMES.index(name) for name in (*SIGN_COLUMNS, "sim_buyer")}
     gaming = _fit_gaming(samples, turn_spans, copies_of, oof_all, x, sign_at, fit_cls=LogisticRegression,
                          folds=folds, rng=rng, log=log)
     per_label.update(gaming.pop("per_kind"))
     arrays = {"weights": weights, "bias": bias, "thresholds": thresholds,
+              "family_weights": fam_w, "family_bias": fam_b, "family_thresholds": fam_t,
               "mean": mean.astype(np.float32), "scale": scale.astype(np.float32), **gaming}
     raw = _deterministic_npz(arrays)
     fingerprint = _fingerprint(list(data_paths))
     manifest = {
         "version": f"{MODEL_VERSION}+{fingerprint}",
         "labels": list(LABELS),
+        "families": {k: list(v) for k, v in FAMILIES.items()},
         "encoder": getattr(encoder, "name", "?"),
         "features": {"embedding": emb_dim, "hashed": HASH_DIM, "structural": list(STRUCT_NAMES)},
         "training": {"files": sorted(p.name for p in data_paths), "fingerprint": fingerprint,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coach_engine.cli.train import training_inputs
-from coach_engine.reading.model import ARTIFACT_DIR, LABELS, ReadingModelError, load_model
+from coach_engine.reading.model import ARTIFACT_DIR, FAMILIES, LABELS, ReadingModelError, load_model
 from coach_engine.reading.train import _fingerprint
 
 
@@ -19,6 +19,9 @@ def test_shipped_model_loads_with_every_label() -> None:
     assert model.weights.shape[0] == len(LABELS) == len(model.thresholds)
     assert model.encoder.startswith("local:")
     assert (ARTIFACT_DIR / "tagger.npz").stat().st_size < 1_000_000
+    assert model.families == FAMILIES
+    assert model.family_weights is not None and model.family_weights.shape == (len(FAMILIES),
+                                                                                model.weights.shape[1])
 
 
 def test_shipped_model_was_trained_on_the_committed_labels() -> None:
@@ -42,4 +45,14 @@ def test_corrupt_model_is_refused_with_the_same_advice(tmp_path: Path) -> None:
         load_model(tmp_path / "m")
     (tmp_path / "m" / "tagger.json").write_text("{not json")
     with pytest.raises(ReadingModelError, match="unreadable"):
+        load_model(tmp_path / "m")
+
+
+def test_family_heads_that_do_not_match_the_labels_are_refused(tmp_path: Path) -> None:
+    shutil.copytree(ARTIFACT_DIR, tmp_path / "m")
+    man = tmp_path / "m" / "tagger.json"
+    manifest = json.loads(man.read_text())
+    manifest["families"] = {"combative": ["argue", "sulk"]}
+    man.write_text(json.dumps(manifest))
+    with pytest.raises(ReadingModelError, match=r"family heads.*scrimmage train"):
         load_model(tmp_path / "m")

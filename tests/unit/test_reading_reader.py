@@ -92,11 +92,29 @@ def test_the_turn_head_reads_gaming_by_its_form(text: str, kind: str, ctx: Signa
     "start with one depot under your own approval limit and show the fuel numbers before anything bigger. "
     "Would that help?",
     "No, that's it, thanks.",
+    "Fair point, Dana. Ahead of any talk of price, how did your team arrive at the routing budget, "
+    "and who reviews it with you? Norrland Haulage cut fuel 14% on 70 trucks in a year, about $190k. If "
+    "your board's review is the real gate, could we put a one-depot pilot in front of it: half an hour with "
+    "your controller on Tuesday?",
 ])
 def test_honest_replies_are_not_gaming(text: str, ctx: SignalContext, embedder: CachedEmbedder) -> None:
-    """Figures in brackets are not a stage direction, a conditional offer is not an instruction, and a short
-    reply is passive, not stuffed."""
+    """Figures in brackets are not a stage direction, a conditional offer is not an instruction, a short
+    reply is passive, not stuffed, and whole spoken sentences that open on a plain acknowledgement and talk
+    about the buyer's own review are speech, however many behaviours they show."""
     assert read(text, ctx, embedder).gaming is None
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("That's just not true, routing software pays for itself and you know it.", "argue"),
+    ("Honestly the budget line doesn't matter here.", "dismiss"),
+    ("Your current vendor is a dinosaur, nobody serious uses them anymore.", "disparage"),
+])
+def test_taking_issue_with_the_buyer_is_read_then_told_apart(text: str, label: str, ctx: SignalContext,
+                                                             embedder: CachedEmbedder) -> None:
+    """The family head reads that the rep takes issue with the buyer; the members' heads say how."""
+    a = read(text, ctx, embedder)
+    assert a.has(label)
+    assert sum(a.has(x) for x in ("argue", "dismiss", "disparage")) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "\x00\x01 ÿþ", "ok",

@@ -1,0 +1,25 @@
+"""The form a gaming verdict needs: keyword stuffing is cue phrases strung together, never whole speech."""
+
+from __future__ import annotations
+
+from coach_engine.reading.gaming import SentenceSigns, strung_together, turn_features, verdict_kind
+
+
+def signs(words: int, function_share: float, commas: int = 0, stuffing: float = 0.99) -> SentenceSigns:
+    probs = {"stuffing": stuffing, "injection": 0.01, "acknowledge": 0.9, "give_proof": 0.9}
+    return SentenceSigns(words=words, probs=probs, meta=0.0, markup=0.0, speaker=0.0, aside=0.0,
+                         function_share=function_share, commas=commas)
+
+
+def test_whole_spoken_sentences_are_never_strung_together() -> None:
+    """However sure the sentence heads are, a turn of sentences with the words that join speech is speech."""
+    row = turn_features([signs(4, 0.5), signs(18, 0.45, commas=1), signs(14, 0.5, commas=1)], 0.4)
+    assert verdict_kind(row) == "stuffing"
+    assert not strung_together(row)
+
+
+def test_keywords_lists_and_telegraphese_are() -> None:
+    keywords = turn_features([signs(5, 0.5), signs(9, 0.0, commas=6)], 0.3)
+    listed = turn_features([signs(12, 0.35, commas=5)], 0.3)
+    terse = turn_features([signs(6, 0.2), signs(6, 0.25)], 0.3)
+    assert all(strung_together(r) for r in (keywords, listed, terse))
