@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -232,6 +232,10 @@ class Turn(BaseModel):
 
     role: Role
     text: str
+    reading: dict[str, Any] | None = Field(default=None, exclude_if=lambda v: v is None)
+    """A rep turn's reading as plain data (``reading.TurnAnalysis.to_dict``), made once when the turn was
+    taken and stored with it. Left out of every dump when None, so a transcript without readings is
+    written exactly as the public format (DESIGN.md) says."""
 
 
 class Transcript(BaseModel):

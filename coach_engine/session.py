@@ -7,10 +7,20 @@ offline detectors, merged with an optional LLM classifier's), let the
 situation. Code decides; the voice only talks. ``resume`` rebuilds the state
 from stored turns by replaying the rep turns through the same detectors and
 director, so a refresh or a crash never loses an attempt.
+
+The learned reading of a rep turn (``TurnAnalysis``) is made once, here, and
+kept with the turn (``Turn.reading``) for the grader, the feedback and the
+app. The rep's words are written before they are read (reading can be slow
+or fail, and nothing may be lost), so the reading reaches storage as an
+update right after it is made: ``on_turn`` fires a second time for that rep
+turn, same index and text, with ``TurnEvent.reading`` set, before the
+director moves. Saving it is best effort: a reading can always be made again,
+and ``resume`` reuses a stored one and makes (and sends) a missing one.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,12 +32,14 @@ from .buyer.state import BuyerState, Situation
 from .buyer.voice import BuyerVoice
 from .errors import ScrimmageError
 from .models import Outcome, Role, Scenario, Transcript, Turn
-from .signals import Signal, SignalContext, SignalSet, detect_signals
+from .signals import Signal, SignalContext, SignalSet, detect_signals, stored_signals
 
 if TYPE_CHECKING:
     from .embeddings import Embedder
 
 __all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent", "attempt_seed"]
+
+log = logging.getLogger(__name__)
 
 MAX_REP_CHARS = 2000
 _PREPARE_LINE = "Thanks for taking the time."
@@ -52,13 +64,19 @@ class Classifier(Protocol):
 
 @dataclass
 class TurnEvent:
-    """One turn as it happens (what ``on_turn`` receives)."""
+    """One turn as it happens (what ``on_turn`` receives).
+
+    A rep turn's event comes again once the turn is read, with the same index, role and text and with
+    ``reading`` set: an update of the turn already sent, which the store applies to the stored turn.
+    """
 
     index: int
     role: Role
     text: str
     state: dict[str, Any]
     notice: str | None = None
+    reading: dict[str, Any] | None = None
+    """The rep turn's reading (``TurnAnalysis.to_dict``); None on every first event of a turn."""
 
 
 @dataclass
@@ -209,11 +227,27 @@ class DrillSession:
     def _decide(self, text: str, history: list[Turn], index: int) -> Situation:
         self.prepare()
         ctx = SignalContext(self.scenario, history, self.state.concern_revealed)
-        signals = detect_signals(text, ctx, self.embedder)
+        turn = self.transcript.turns[index]
+        signals = stored_signals(turn.reading, text, self.embedder)
+        if signals is None:
+            signals = detect_signals(text, ctx, self.embedder)
+            if signals.analysis is not None:
+                self._keep_reading(index, turn, signals.analysis.to_dict())
         if self.classifier is not None:
             signals = _merge(signals, self.classifier.classify(text, ctx))
         self.signals.append(signals)
         return self.director.step(signals, index)
+
+    def _keep_reading(self, index: int, turn: Turn, reading: dict[str, Any]) -> None:
+        """Attach a fresh reading to its turn and send it to storage as an update of that turn."""
+        turn.reading = reading
+        if self.on_turn is None:
+            return
+        event = TurnEvent(index, "rep", turn.text, self.state.model_dump(mode="json"), None, reading)
+        try:
+            self.on_turn(event)
+        except ScrimmageError as exc:  # e.g. the database is down: the recorder keeps it for the next turn
+            log.warning("reading of turn %s not saved yet: %s", index, exc)
 
     def _buyer_turn(self, text: str) -> BuyerReply:
         notice = getattr(self.voice, "last_notice", None)
@@ -239,8 +273,12 @@ class DrillSession:
     def resume(cls, scenario: Scenario, turns: list[Turn], **kw: Any) -> DrillSession:
         """Rebuild a session from stored turns (buyer lines kept as they were said).
 
-        If the last stored turn is the rep's (the buyer's answer was lost), the buyer
-        answers it now and ``on_turn`` fires for that buyer turn only.
+        A rep turn's stored reading is used as it is when it is still current
+        (``signals.stored_signals``); otherwise the turn is read again and
+        ``on_turn`` sends that reading as an update of the turn. If the last
+        stored turn is the rep's (the buyer's answer was lost), the buyer
+        answers it now and ``on_turn`` fires for that buyer turn; no other
+        turn is sent again.
         """
         session = cls(scenario, **kw)
         if not turns:
@@ -252,7 +290,7 @@ class DrillSession:
         for i, t in enumerate(turns[1:], start=1):
             if t.role == "rep":
                 history = list(session.transcript.turns)
-                session.transcript.turns.append(Turn(role="rep", text=t.text))
+                session.transcript.turns.append(Turn(role="rep", text=t.text, reading=t.reading))
                 pending = session._decide(t.text, history, i)
             else:
                 session.transcript.turns.append(Turn(role="buyer", text=t.text))

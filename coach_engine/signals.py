@@ -11,17 +11,20 @@ becomes a ``Signal`` whose quote is that exact sentence and whose confidence
 is the reader's probability; the turn-level facts (passive, monologue,
 gaming) quote the whole turn or the sentence that shows them. The reading
 itself rides along as ``SignalSet.analysis``, so the app and the feedback see
-the same probabilities the buyer and the grader acted on. Helpful signals of
+the same probabilities the buyer and the grader acted on; the session stores
+it with the turn (``Turn.reading``), and ``stored_signals`` turns a stored
+reading back into signals (``signals_from``), so a turn is read once, when it
+is taken, and only transcripts from elsewhere are read again. Helpful signals of
 a gamed turn, and of a sentence the reader finds off topic, are marked
 ``relevant=False``: neither the director nor the grader credits them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .models import Scenario, Turn
 from .text import sentence_spans, whole_span
@@ -41,6 +44,8 @@ __all__ = [
     "reader_for",
     "reader_kind",
     "sentence_spans",
+    "signals_from",
+    "stored_signals",
     "use_reader",
 ]
 
@@ -259,6 +264,24 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder | None = No
 
     reader = reader_for(embedder)
     return signals_from(reader.read(text, context_for(ctx.scenario, ctx.history, ctx.concern_revealed)))
+
+
+def stored_signals(reading: Mapping[str, Any] | None, text: str,
+                   embedder: Embedder | None = None) -> SignalSet | None:
+    """The signals of a reading stored with a turn (``Turn.reading``), or None when the turn must be read
+    again: the reading stands in for ``detect_signals`` only while the learned reader is in use, and only
+    if it is a reading of this very text by the reader's current model version. So a turn is read once,
+    when it is taken; rules mode, transcripts from elsewhere and readings by another model read afresh."""
+    if not reading or reader_kind() != "learned":
+        return None
+    if reading.get("text") != text or reading.get("model_version") != reader_for(embedder).model.version:
+        return None
+    from .reading.reader import TurnAnalysis
+
+    try:
+        return signals_from(TurnAnalysis.from_dict(dict(reading)))
+    except (TypeError, KeyError, ValueError):
+        return None  # a reading this code cannot rebuild is made again
 
 
 def signals_for(texts: Sequence[str], ctx: SignalContext,

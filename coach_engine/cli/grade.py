@@ -57,7 +57,10 @@ def transcript_from_data(data: Any, where: str) -> tuple[Transcript, Outcome | N
         raise ValueError(f"{where}: {_validation_message(exc)}") from None
     if not transcript.rep_turns():
         raise ValueError(f"{where}: the transcript has no rep turns to grade")
-    return transcript, cast("Outcome | None", outcome)
+    # A transcript from a file is read afresh: a reading in it (``drill --json`` prints them) is not one
+    # this process made, and the grader must not take a hand-edited one on trust.
+    turns = [t.model_copy(update={"reading": None}) for t in transcript.turns]
+    return transcript.model_copy(update={"turns": turns}), cast("Outcome | None", outcome)
 
 
 def load_transcript(path: Path) -> tuple[Transcript, Outcome | None]:

@@ -5,7 +5,10 @@ Why signals, not a model: the same detectors that move the simulated buyer
 exactly what the buyer reacted to, offline, in milliseconds, and the same
 transcript always gives the same scorecard. How a check is decided:
 
-* each rep turn is analysed with the conversation before it as context;
+* each rep turn is analysed with the conversation before it as context; a
+  turn that carries the reading made when it was taken (``Turn.reading``, by
+  the current model, ``signals.stored_signals``) is graded on that reading,
+  not read again, so the grade rests on what the buyer reacted to;
 * ``any_of``: a behaviour from the list in a turn the check's ``scope`` allows
   (``first``: the first rep turn; ``last``: the last two; ``before_value``:
   before the rep's first value claim, within the same turn included);
@@ -33,7 +36,7 @@ still count. Scores are then computed by ``scoring.assemble``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -476,9 +479,20 @@ class RubricGrader:
                 flags[k] = True
         return flags
 
-    def _prewarm(self, scenario: Scenario, transcript: Transcript) -> None:
+    def _stored_readings(self, transcript: Transcript) -> dict[int, SignalSet]:
+        """Turn index -> signals of the rep turns whose stored reading stands in for reading them again.
+        Only for the shared reading: a grader given its own detector reads every turn with it."""
+        from ..signals import detect_signals, stored_signals
+
+        if self.detector is not detect_signals:
+            return {}
+        found = {i: stored_signals(t.reading, t.text, self.embedder) for i, t in transcript.rep_turns()}
+        return {i: sigset for i, sigset in found.items() if sigset is not None}
+
+    def _prewarm(self, scenario: Scenario, transcript: Transcript, read: Collection[int] = ()) -> None:
         """One embedding batch for the whole grading: every rep sentence (as the detector splits
-        them), every buyer turn and the scenario's texts; the detector then hits the cache."""
+        them) of a turn not already ``read``, every buyer turn and the scenario's texts; the detector
+        then hits the cache."""
         from ..signals import reader_kind
         from ..text import sentence_spans
 
@@ -486,23 +500,26 @@ class RubricGrader:
         texts: list[str] = [scenario.buyer.hidden_concern, scenario.context, scenario.product.summary,
                             scenario.title, *scenario.product.value_points, *scenario.product.proof_points,
                             *([scenario.buyer.next_step] if scenario.buyer.next_step else [])]
-        for t in transcript.turns:
+        for i, t in enumerate(transcript.turns):
             if t.role == "buyer":
                 texts.append(t.text)
-            else:
+            elif i not in read:
                 texts.extend(t.text[a:b] for a, b in sentence_spans(t.text, clauses))
         self.embedder.embed(list(dict.fromkeys(x for x in texts if x.strip())))
 
     def analyse(self, scenario: Scenario, transcript: Transcript) -> list[AnalysedTurn]:
         from ..signals import SignalContext
 
-        self._prewarm(scenario, transcript)
+        stored = self._stored_readings(transcript)
+        self._prewarm(scenario, transcript, stored.keys())
         revealed = self._concern_revealed_flags(scenario, transcript)
         out = []
         for i, turn in transcript.rep_turns():
-            ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
-                                concern_revealed=revealed[i])
-            sigset = self.detector(turn.text, ctx, self.embedder)
+            sigset = stored.get(i)
+            if sigset is None:
+                ctx = SignalContext(scenario=scenario, history=list(transcript.turns[:i]),
+                                    concern_revealed=revealed[i])
+                sigset = self.detector(turn.text, ctx, self.embedder)
             signals = [s for s in sigset.signals if turn.text[s.start:s.end] == s.quote and s.quote]
             if sigset.analysis is not None:
                 gaming = sigset.analysis.gaming

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import ScrimmageError
 
@@ -177,6 +177,8 @@ class StoredTurn:
     state: dict[str, object] | None
     notice: str | None
     created_at: datetime
+    reading: dict[str, Any] | None = None
+    """A rep turn's reading as stored (``models.Turn.reading``)."""
 
 
 @dataclass(frozen=True)

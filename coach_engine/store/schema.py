@@ -13,6 +13,9 @@ Why these shapes:
 * Times are stored in UTC (``UTCDateTime``); week boundaries in a team's time
   zone are computed by the caller, so SQL compares plain instants on both
   SQLite and PostgreSQL.
+* A rep turn keeps the learned reading made when it was taken
+  (``turns.reading``, JSON), so the grader and the app use what the buyer
+  reacted to instead of reading the turn again (issue 12).
 * A completed attempt stores how many replies the rep made (``attempts.replies``):
   a drill ended with fewer than the rules' minimum counts for nothing
   (``coach_engine/points.yaml``), and the roll-ups and assignments filter on it.
@@ -189,6 +192,9 @@ class TurnRow(Base):
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     notice: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """A rep turn's reading (``reading.TurnAnalysis.to_dict``), written right after the turn; None for
+    buyer turns, rules mode and turns imported without one."""
 
 
 class SkillScoreRow(Base):

@@ -20,7 +20,9 @@ local administrator of the CLI, is not stored).
 
 Turns are written one by one as the drill runs (``turn_recorder``); writing a
 turn is idempotent on (attempt, index), so a retry after a failure never
-duplicates one.
+duplicates one. A rep turn's reading follows its turn as a second write of the
+same turn (the session reads the words only after they are safe), which sets
+``turns.reading`` on the stored row.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ class _Terms(NamedTuple):
 
 
 class TurnEventLike(Protocol):
-    """What ``DrillSession`` passes to ``on_turn`` (``session.TurnEvent``)."""
+    """What ``DrillSession`` passes to ``on_turn`` (``session.TurnEvent``); a rep turn's event may also
+    carry ``reading`` (read with ``getattr``: events made by hand have none)."""
 
     index: int
     role: str
@@ -473,8 +476,12 @@ class Store:
         text: str,
         state: dict[str, Any] | None = None,
         notice: str | None = None,
+        reading: dict[str, Any] | None = None,
     ) -> None:
-        """Store one turn; idempotent on (attempt, index) so a retry never duplicates it."""
+        """Store one turn; idempotent on (attempt, index) so a retry never duplicates it.
+
+        Given a ``reading`` for a turn already stored with the same role and text, the stored turn takes it
+        (that is how a rep turn's reading follows the turn)."""
         if role not in ("buyer", "rep"):
             raise StoreError(f"unknown turn role '{role}'")
         with self.session() as s:
@@ -486,6 +493,8 @@ class Store:
             existing = s.get(TurnRow, (attempt_id, index))
             if existing is not None:
                 if existing.role == role and existing.text == text:
+                    if reading is not None:
+                        existing.reading = _jsonable(reading)
                     return
                 raise StoreError(f"turn {index} of attempt {attempt_id} is already stored with other text")
             now = self.clock()
@@ -498,6 +507,7 @@ class Store:
                     state=_jsonable(state),
                     notice=notice,
                     created_at=now,
+                    reading=_jsonable(reading),
                 )
             )
             row.updated_at = now
@@ -517,11 +527,12 @@ class Store:
             assert owner is not None
             self._require_read_user(actor, owner, f"read the turns of attempt {attempt_id}")
             rows = s.scalars(select(TurnRow).where(TurnRow.attempt_id == attempt_id).order_by(TurnRow.idx))
-            return [StoredTurn(r.idx, r.role, r.text, r.state, r.notice, r.created_at) for r in rows]
+            return [StoredTurn(r.idx, r.role, r.text, r.state, r.notice, r.created_at, r.reading)
+                    for r in rows]
 
     def transcript_turns(self, actor: User, attempt_id: int) -> list[Turn]:
-        """The stored turns as ``models.Turn`` (what ``DrillSession.resume`` takes)."""
-        return [Turn(role=t.role, text=t.text) for t in self.turns(actor, attempt_id)]
+        """The stored turns as ``models.Turn``, readings included (what ``DrillSession.resume`` takes)."""
+        return [Turn(role=t.role, text=t.text, reading=t.reading) for t in self.turns(actor, attempt_id)]
 
     def complete_attempt(
         self, actor: User, attempt_id: int, scorecard: Scorecard, *, at: datetime | None = None
@@ -609,6 +620,7 @@ class Store:
                         state=None,
                         notice=None,
                         created_at=started_at,
+                        reading=_jsonable(t.reading),
                     )
                     for i, t in enumerate(turns)
                 ]
@@ -1165,6 +1177,7 @@ class _PendingTurn:
     text: str
     state: dict[str, Any] | None
     notice: str | None
+    reading: dict[str, Any] | None = None
 
 
 class TurnRecorder:
@@ -1194,7 +1207,10 @@ class TurnRecorder:
         state = event.state
         if state is not None and hasattr(state, "model_dump"):
             state = state.model_dump(mode="json")
-        self.pending.append(_PendingTurn(event.index, str(event.role), event.text, state, event.notice))
+        reading = getattr(event, "reading", None)
+        self.pending.append(
+            _PendingTurn(event.index, str(event.role), event.text, state, event.notice, reading)
+        )
         self.flush()
 
     def flush(self) -> None:
@@ -1209,7 +1225,7 @@ class TurnRecorder:
         while True:
             try:
                 self.store.record_turn(
-                    self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice
+                    self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice, t.reading
                 )
                 return
             except IntegrityError:
