@@ -56,7 +56,7 @@ FORM_ONLY = frozenset({"stuffing"})
 structural features. A stuffed
 reply strings the scenario's own proof points together, so a head that saw the words would learn those
 proof points as stuffing and then flag the honest rep who cites them."""
-GAMING_PRECISION = 0.9
+GAMING_PRECISION = 0.95
 """A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke."""
 
 
