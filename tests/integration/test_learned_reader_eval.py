@@ -1,8 +1,8 @@
 """The learned turn reader (``SCRIMMAGE_READER=learned``, opt-in until it meets every bar) against the labels.
 
-These are regression floors, not the bar: the README gives its figures with intervals next to the bar
-(Spearman >= 0.8, pairwise >= 0.9) it does not yet meet on every set. What must already hold is asserted
-as such: no bad rep style wins a drill.
+It now meets the Spearman and pairwise bar (>= 0.8, >= 0.9) on the dev and test sets, and that is
+asserted here; the integrity part of the bar it does not yet meet everywhere (README). The buyer: no bad
+rep style wins a bank drill, and strong reps win at least 28 of 30.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ def test_no_bad_style_wins_on_the_bank(bank: ScenarioBank, embedder: CachedEmbed
     _, summary = be.run_eval(be.load_cases(be.SCRIPTS), bank, embedder)
     bad = {k: v for k, v in summary.by_style.items() if k != "strong"}
     assert all(v["agreed"] == 0 for v in bad.values()), bad
-    assert summary.by_style["strong"]["right"] >= 20, summary.by_style["strong"]
+    assert summary.by_style["strong"]["right"] >= 28, summary.by_style["strong"]
 
 
-@pytest.mark.parametrize(("split", "spearman", "pairwise"), [("dev", 0.74, 0.9), ("test", 0.68, 0.87)])
+@pytest.mark.parametrize(("split", "spearman", "pairwise"), [("dev", 0.8, 0.9), ("test", 0.8, 0.9)])
 def test_grader_floors(bank: ScenarioBank, embedder: CachedEmbedder, split: str, spearman: float,
                        pairwise: float) -> None:
     result = ge.run_eval(RubricGrader(embedder), bank, split)
