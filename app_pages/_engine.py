@@ -27,7 +27,7 @@ from coach_engine.identity import Directory, Member
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings, get_settings
-from coach_engine.store import SYSTEM, Store, StoreError
+from coach_engine.store import SYSTEM, Store, StoreError, check_writable_folder
 from coach_engine.studio import bank_with_authored, pinned_scenario
 
 if TYPE_CHECKING:
@@ -102,7 +102,13 @@ def embedder() -> Any:
 @st.cache_resource(show_spinner="Opening the team database…")
 def store() -> Store:
     s = settings()
-    s.data_dir.mkdir(parents=True, exist_ok=True)
+    if s.database_url:  # the data folder still holds the reply index and the demo's sign-in
+        try:
+            s.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            check_writable_folder(s.data_dir)  # says what is wrong with it, naming the path
+            raise
+    # With the default SQLite file, opening it checks its folder (read-only, a file in the way: NotWritable).
     return Store.from_settings(s)
 
 

@@ -25,9 +25,68 @@ def start_attempt(who: Member, scenario: Scenario, *, mode: str = "drill") -> in
                                  grader=s.effective_grader).id
 
 
-def turn_recorder(who: Member, attempt_id: int) -> Any:
-    """The DrillSession ``on_turn`` callback: every turn is written as it happens."""
-    return store().turn_recorder(attempt_id, who.user)
+SAVE_BUDGET_S: float | None = None
+"""How long a turn write retries a locked or unavailable database (None: the store's own budget)."""
+
+
+class SavingTurns:
+    """The DrillSession ``on_turn`` callback of the practice page: every turn is written as it happens.
+
+    A write that still fails after the store's retries (``store.TurnRecorder``) does not stop the drill:
+    the turn stays in the recorder (``pending``), in order, and is written before the next turn or by
+    ``save_now`` (issue 14, as the CLI drill does). Writes are idempotent, so a turn is stored once
+    whatever is retried. While turns are pending, a new turn is tried once, without the retry budget,
+    so a database that is down costs one wait per reply, not one per write.
+    """
+
+    def __init__(self, recorder: Any):
+        self.recorder = recorder
+        self.error: str | None = None
+        """Why the pending turns are not saved yet (the last failure), for the page to show."""
+
+    @property
+    def pending(self) -> list[Any]:
+        return list(self.recorder.pending)
+
+    def pending_indexes(self) -> set[int]:
+        return {t.index for t in self.recorder.pending}
+
+    def __call__(self, event: Any) -> None:
+        from coach_engine.store import StoreError
+
+        quick = bool(self.recorder.pending)
+        retries, budget = self.recorder.retries, self.recorder.budget
+        if quick:
+            self.recorder.retries, self.recorder.budget = 1, 0.0
+        try:
+            self.recorder(event)
+        except StoreError as exc:
+            self.error = str(exc)
+            log.warning("turn not saved yet: %s", exc)
+        else:
+            self.error = None
+        finally:
+            self.recorder.retries, self.recorder.budget = retries, budget
+
+    def save_now(self) -> bool:
+        """Write the pending turns (with the full retry budget); True when nothing is left pending."""
+        from coach_engine.store import StoreError
+
+        try:
+            self.recorder.flush()
+        except StoreError as exc:
+            self.error = str(exc)
+            return False
+        self.error = None
+        return True
+
+
+def turn_recorder(who: Member, attempt_id: int) -> SavingTurns:
+    """The DrillSession ``on_turn`` callback: every turn is written as it happens (``SavingTurns``)."""
+    recorder = store().turn_recorder(attempt_id, who.user)
+    if SAVE_BUDGET_S is not None:
+        recorder.budget = SAVE_BUDGET_S
+    return SavingTurns(recorder)
 
 
 def finish_attempt(who: Member, attempt_id: int | None, scorecard: Scorecard,

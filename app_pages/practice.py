@@ -4,7 +4,13 @@ Three views on one page, chosen by session state: the picker, the brief
 (``practice_scenario_id``) and the call (``practice_drill``, a DrillSession the
 page only holds and calls). Every turn is persisted by the store's turn
 recorder as it happens, so a refresh never loses an attempt: the picker offers
-to resume it. The brief never shows the hidden concern (``Scenario.brief``).
+to resume it. A turn the database won't take (locked or down past the retries)
+is kept in the tab and marked "not saved yet", with a notice and "Save now";
+the next turn writes it first, and sending the same reply again saves it
+rather than repeating it (``_records.SavingTurns``; writes are idempotent). A
+reply the buyer never answered is answered on "Ask the buyer again" or on a
+resend of the same text, never recorded twice. The brief never shows the
+hidden concern (``Scenario.brief``).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from app_pages._ui import (
 )
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
 from coach_engine.points import load_rules
-from coach_engine.tailoring import with_notes_line
+from coach_engine.tailoring import facts_from_notes, with_notes_line
 from coach_engine.text import count_of
 
 QUICK_TURNS = 4
@@ -117,10 +123,70 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
     st.rerun()
 
 
+def _saver(drill: Any) -> records.SavingTurns | None:
+    """The drill's turn writer (None for a drill that records nothing)."""
+    return drill.on_turn if isinstance(drill.on_turn, records.SavingTurns) else None
+
+
+def save_now(drill: Any, resent: bool = False) -> None:
+    """Write the turns kept in this tab (idempotent: a turn already stored is not stored again)."""
+    saver = _saver(drill)
+    if saver is None:
+        return
+    with st.spinner("Saving your call…"):
+        saved = saver.save_now()
+    lead = "That reply is already in the call, so it was not sent twice. " if resent else ""
+    if saved:
+        st.session_state.practice_notice = f"{lead}Saved: every turn of this call is stored."
+        st.rerun()
+    st.error(f"{lead}Still not saved: the team database is not answering. Your turns are kept in this tab; "
+             "press “Save now” again in a moment, and don't reload or close the tab until they're saved.",
+             icon="⏳")
+
+
+def answer_again(drill: Any) -> None:
+    """The buyer answers the rep's last reply, which is in the call once (issue 14: a resend after a failure
+    never records it twice): the drill is rebuilt from its turns, as a resume does, and answers it."""
+    try:
+        with st.spinner("Asking the buyer again…"):
+            again = engine.resume_drill(drill.scenario, list(drill.transcript.turns),
+                                        seed=engine.attempt_seed(st.session_state.get("practice_attempt")),
+                                        max_turns=drill.max_turns, on_turn=drill.on_turn)
+    except Exception as exc:
+        friendly_error("The buyer could not answer", exc,
+                       "Your reply is kept in this call; press “Ask the buyer again” in a moment.")
+        return
+    st.session_state.practice_drill = again
+    if again.last_reply is not None and again.last_reply.notice:
+        st.session_state.practice_notice = again.last_reply.notice
+    st.rerun()
+
+
+def render_unsaved(drill: Any) -> None:
+    """While turns are kept in this tab only: say so plainly, and offer to save them now."""
+    saver = _saver(drill)
+    if saver is None or not saver.pending:
+        return
+    n = len(saver.pending_indexes())
+    st.warning(f"**Not saved yet.** {count_of(n, 'turn', 'turns')} of this call couldn't be written to the "
+               "team database. They're kept in this tab and saved with your next reply, or now with "
+               "“Save now”. Don't reload or close this tab until they're saved.", icon="⏳")
+    if saver.error:
+        st.caption(f"Why: {safe(saver.error.splitlines()[0][:300])}")
+    if st.button("Save now", key="practice_save_now"):
+        save_now(drill)
+
+
 def finish_and_grade(scenario: Scenario, drill: Any) -> None:
     """Score the drill with progress shown, save it, and open the Scorecard page."""
     who = engine.member()
     assert who is not None
+    saver = _saver(drill)
+    if saver is not None and saver.pending and not saver.save_now():
+        st.error("Your call isn't fully saved yet, so it can't be scored: the team database is not "
+                 "answering. Your turns are kept in this tab; press “See my scorecard” again in a moment.",
+                 icon="⏳")
+        return
     with st.status("Scoring your drill…", expanded=True) as status:
         st.write("Checking each reply against the rubric")
         try:
@@ -142,13 +208,17 @@ def finish_and_grade(scenario: Scenario, drill: Any) -> None:
     st.switch_page("app_pages/scorecard.py")
 
 
-def render_turn(role: str, text: str) -> None:
+def render_turn(role: str, text: str, unsaved: bool = False) -> None:
     if role == "buyer":
         with st.chat_message("buyer", avatar=BUYER_AVATAR):
             st.markdown(safe(text))
+            if unsaved:
+                st.caption("⏳ not saved yet")
     else:
         with st.chat_message("rep", avatar=REP_AVATAR):
             st.markdown(safe(text))
+            if unsaved:
+                st.caption("⏳ not saved yet")
 
 
 def render_gauge(state: Any) -> None:
@@ -176,11 +246,22 @@ def call_view(scenario: Scenario, drill: Any) -> None:
     if engine.settings().show_buyer_gauge:
         render_gauge(drill.state)
 
-    for turn in drill.transcript.turns:
-        render_turn(turn.role, turn.text)
+    saver = _saver(drill)
+    unsaved = saver.pending_indexes() if saver is not None else set()
+    turns = drill.transcript.turns
+    for i, turn in enumerate(turns):
+        render_turn(turn.role, turn.text, unsaved=i in unsaved)
     last = drill.last_reply
     if last is not None and last.notice:  # e.g. the offline voice stood in for the AI buyer
         st.caption(f"⚠️ {safe(last.notice)}")
+    render_unsaved(drill)
+    # The buyer never answered the rep's last reply (the answer failed): it is in the call, once.
+    unanswered = turns[-1] if turns and turns[-1].role == "rep" and not drill.finished else None
+    if unanswered is not None:
+        st.info("The buyer hasn't answered your last reply yet.", icon="⏳")
+        if st.button("Ask the buyer again", key="practice_ask_again", type="primary"):
+            answer_again(drill)
+            return
 
     if end_clicked and not drill.finished:
         drill.end()
@@ -205,6 +286,17 @@ def call_view(scenario: Scenario, drill: Any) -> None:
                          max_chars=2000)
     if not text:
         return
+    if unanswered is not None:  # one reply at a time: the earlier one is answered first, never sent twice
+        if text.strip() == unanswered.text:
+            answer_again(drill)
+        else:
+            st.warning("Not sent: the buyer hasn't answered your last reply yet. Press “Ask the buyer again” "
+                       f"first, then send this one. You wrote: “{safe(text[:500])}”", icon="✋")
+        return
+    last_rep = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].role == "rep"), None)
+    if last_rep is not None and last_rep in unsaved and text.strip() == turns[last_rep].text:
+        save_now(drill, resent=True)  # the unsaved reply sent again: save it, never record it twice
+        return
     render_turn("rep", text)
     with st.chat_message("buyer", avatar=BUYER_AVATAR):
         try:
@@ -220,7 +312,10 @@ def call_view(scenario: Scenario, drill: Any) -> None:
             st.warning(f"{safe(str(exc))}", icon="✋")
             return
         except Exception as exc:
-            friendly_error("The buyer could not answer", exc, "Your reply is saved; send it again.")
+            friendly_error("The buyer could not answer", exc,
+                           "Your reply is kept in this call; press “Ask the buyer again”.")
+            if st.button("Ask the buyer again", key="practice_ask_again", type="primary"):
+                answer_again(drill)
             return
     if reply is not None and getattr(reply, "notice", None):
         st.session_state.practice_notice = reply.notice
@@ -288,7 +383,9 @@ def unfinished_section(bank: Any) -> None:
         return
     st.markdown("#### Pick up where you left off")
     for a in open_attempts[:3]:
-        scenario = engine.scenario_for(a.scenario_id, content_hash=a.scenario_hash)  # the version it began
+        # The scenario it began on: the studio version, or the warm-up's copy tailored to the rep's notes
+        # that the attempt kept (``Store.played_scenario``), never the bank's figures in its place.
+        scenario = engine.scenario_for(a.scenario_id, content_hash=a.scenario_hash)
         turns = records.stored_turns(who, a.id)
         with st.container(border=True):
             st.markdown(f"**{safe(scenario.title)}**")
@@ -297,6 +394,8 @@ def unfinished_section(bank: Any) -> None:
             left, right = st.columns(2)
             if left.button("Resume", key=f"practice_resume_{a.id}", type="primary", width="stretch"):
                 st.session_state.practice_quick = a.mode == "warmup"
+                st.session_state.practice_from_notes = (
+                    facts_from_notes(bank.get(a.scenario_id), scenario) if a.mode == "warmup" else ())
                 start_drill(scenario, attempt_turns=turns, attempt_id=a.id)
             if right.button("Discard", key=f"practice_discard_{a.id}", width="stretch"):
                 try:

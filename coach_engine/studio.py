@@ -18,7 +18,9 @@ CLI and tests get the same answers:
   hidden and reported, never shown in place of the file), archived ones stay
   for look-ups but are not offered. ``load_bank`` does the same for the CLI.
 * ``pinned_scenario`` finds the version an assignment or an attempt was made
-  on, so a live assignment keeps its version until the manager moves it.
+  on, so a live assignment keeps its version until the manager moves it; an
+  attempt that kept the scenario it was played on (a warm-up tailored to the
+  rep's notes, ``Store.played_scenario``) gets that one.
 * ``set_field`` / ``form_values`` keep the form and the YAML one document:
   a form edit changes only its own field in the YAML (fields the form does not
   show, such as ``rubric`` or ``facts``, are kept).
@@ -529,10 +531,16 @@ def pinned_scenario(
 ) -> Scenario:
     """The scenario as an assignment (``version``) or an attempt (``content_hash``) knows it.
 
-    A shipped scenario has one text (the studio never changes it), so it is always the bank's; so is a
-    studio scenario asked for without a version, or whose version can no longer be read.
+    An attempt that kept the scenario it was played on (a warm-up tailored to the rep's notes, which no
+    bank or studio version holds) gets that scenario, found by its hash. Otherwise a shipped scenario has
+    one text (the studio never changes it), so it is always the bank's; so is a studio scenario asked for
+    without a version, or whose version can no longer be read.
     """
     current = bank.get(scenario_id)
+    if version is None and content_hash is not None and current.content_hash() != content_hash:
+        played = store.played_scenario(actor, scenario_id, content_hash)
+        if played is not None:
+            return played
     if bank.is_shipped(scenario_id) or (version is None and content_hash is None):
         return current
     if version is None and current.content_hash() == content_hash:

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from .call_notes import CallNotes, NoteFact, plural, vocabulary
 from .models import NAME_CHARS, OPENING_CHARS, Scenario, Scorecard
 
-__all__ = ["FromNotes", "Tailored", "notes_line", "tailor", "with_notes_line"]
+__all__ = ["FromNotes", "Tailored", "facts_from_notes", "notes_line", "tailor", "with_notes_line"]
 
 _MONEY = re.compile(r"[$£€]\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:k|m|mm|bn|million|thousand|billion)\b)?",
                     re.IGNORECASE)
@@ -96,6 +96,20 @@ def with_notes_line(card: Scorecard, from_notes: tuple[FromNotes, ...] | list[Fr
     if not line or line in card.notes:
         return card
     return card.model_copy(update={"notes": [*card.notes, line]})
+
+
+def facts_from_notes(bank: Scenario, played: Scenario) -> tuple[FromNotes, ...]:
+    """The buyer facts a tailored copy (``played``, as an attempt kept it) answers differently from
+    ``bank``: what a resumed warm-up shows and its scorecard notes, the notes' own words being gone
+    (``said`` is then the answer, shortened)."""
+    out: list[FromNotes] = []
+    for topic, answer in played.buyer.facts.items():
+        was = bank.buyer.facts.get(topic)
+        if answer != was:
+            said = answer.rstrip(".")
+            said = said if len(said) <= 60 else said[:59].rsplit(" ", 1)[0] + "…"
+            out.append(FromNotes(topic, answer, said, was))
+    return tuple(out)
 
 
 # --- the scenario's texts, as one editable bundle ---------------------------------------------------

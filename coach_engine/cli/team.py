@@ -32,11 +32,13 @@ def _store_errors() -> Iterator[None]:
 
 
 def _open_store():  # type: ignore[no-untyped-def]
-    from ..store import Store
+    from ..store import Store, StoreError
 
     s = settings()
     try:
         return Store.from_settings(s)
+    except StoreError as exc:  # says what is wrong and what to do (a read-only folder, an emptied file)
+        fail(str(exc))
     except Exception as exc:  # a bad URL or an unreachable server: say which
         from ..settings import _mask_url
 
@@ -247,8 +249,11 @@ def seed_demo(
     """Create the demo team (a manager and eight reps) with weeks of history from real drills."""
     from ..demo import DemoAlreadySeeded
     from ..demo import seed_demo as run_seed
+    from ..store import check_writable_folder
 
     s = settings()
+    with _store_errors():  # the demo writes its sign-in and cached results there, whatever the database
+        check_writable_folder(s.data_dir)
     store = _open_store()
     try:
         with _store_errors():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .accounts import AccountStore
 from .audit import AuditLog
-from .engine import make_engine, migrate
+from .engine import check_writable_folder, make_engine, migrate
 from .records import (
     SYSTEM,
     Account,
@@ -24,6 +24,7 @@ from .records import (
     LinkInfo,
     LinkInvalid,
     NotFound,
+    NotWritable,
     PermissionDenied,
     Review,
     ScenarioDraft,
@@ -56,6 +57,7 @@ __all__ = [
     "LinkInfo",
     "LinkInvalid",
     "NotFound",
+    "NotWritable",
     "PermissionDenied",
     "Review",
     "ScenarioDraft",
@@ -71,6 +73,7 @@ __all__ = [
     "User",
     "VersionConflict",
     "WeakPassword",
+    "check_writable_folder",
     "make_engine",
     "migrate",
 ]

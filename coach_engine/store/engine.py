@@ -28,6 +28,8 @@ a version file it cannot read means "not at head", and Alembic decides.
 from __future__ import annotations
 
 import ast
+import errno
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,14 +78,102 @@ def _check_sqlite_file(path: Path) -> None:
     )
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created if missing."""
+DATA_DIR_SETTING = "SCRIMMAGE_DATA_DIR"
+DATABASE_URL_SETTING = "SCRIMMAGE_DATABASE_URL"
+
+_READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _advice(setting: str) -> str:
+    if setting == DATABASE_URL_SETTING:
+        return f"point {setting} at a database in a writable folder"
+    return f"point {setting} at a writable folder"
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return path
+
+
+def check_writable_folder(folder: Path, *, setting: str = DATA_DIR_SETTING) -> None:
+    """Create ``folder`` if missing; refuse one Scrimmage can't write in (issue 14), naming the path.
+
+    A read-only folder (or file system), or a file where the folder should be, would otherwise surface
+    later as "unable to open database file" or a bare ``[Errno 30]``. ``setting`` is the setting that chose
+    the folder, so the message says which one to change.
+    """
+    from .records import NotWritable
+
+    folder = folder.expanduser()
+    label = "The database folder" if setting == DATABASE_URL_SETTING else "The data folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = _nearest_existing(folder)
+        raise NotWritable(
+            f"{label} {folder} can't be used: {blocker} is a file, not a folder. Move that file "
+            f"aside, or {_advice(setting)}."
+        ) from None
+    except OSError as exc:
+        if exc.errno not in _READ_ONLY_ERRNOS:
+            raise
+        blocker = _nearest_existing(folder)
+        raise NotWritable(
+            f"{label} {folder} can't be created: {blocker} {_read_only(blocker)}; "
+            f"{_make_writable(blocker)}, or {_advice(setting)}."
+        ) from None
+    if not folder.is_dir():
+        raise NotWritable(f"{label} {folder} is not a folder. Move it aside, or {_advice(setting)}.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise NotWritable(
+            f"{label} {folder} {_read_only(folder)}: {_make_writable(folder)}, or {_advice(setting)}."
+        )
+
+
+def _check_sqlite_writable(path: Path, setting: str) -> None:
+    """The database file's folder must be writable (SQLite keeps its journal there), and so must the file."""
+    from .records import NotWritable
+
+    check_writable_folder(path.parent, setting=setting)
+    if path.is_file() and not os.access(path, os.W_OK):
+        raise NotWritable(
+            f"The database {path} is read-only: make it writable (for example `chmod u+w {path}`), "
+            f"or {_advice(setting)}."
+        )
+
+
+def _on_read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): say "read-only" and suggest chmod
+        return False
+
+
+def _read_only(path: Path) -> str:
+    return "is on a read-only file system" if _on_read_only_fs(path) else "is read-only"
+
+
+def _make_writable(path: Path) -> str:
+    if _on_read_only_fs(path):
+        return f"mount {path} read-write"
+    return f"make {path} writable (for example `chmod u+w {path}`)"
+
+
+def make_engine(url: str, *, setting: str = DATABASE_URL_SETTING) -> Engine:
+    """An engine for ``url``; a SQLite file's folder is created if missing.
+
+    A SQLite file that is empty or not SQLite, or that can't be written (a read-only file or folder), is
+    refused with a ``StoreError`` that names the path and says what to do; ``setting`` names the setting
+    that chose the file (``SCRIMMAGE_DATA_DIR`` when the URL is the default one inside the data folder).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             _check_sqlite_file(Path(database).expanduser())
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _check_sqlite_writable(Path(database).expanduser(), setting)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

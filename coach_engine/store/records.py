@@ -5,6 +5,7 @@ can lazily hit the database or be written back by accident. ``User`` doubles
 as the *acting user* every store method takes. The exception tree:
 
     StoreError            a write or read failed (message says what and what was kept)
+    ├── NotWritable       the data folder or the database file is read-only or not a folder (names the path)
     ├── PermissionDenied  the acting user may not do this (message says who, what and why)
     ├── NotFound          no such user / team / attempt / assignment / scenario version
     ├── ScenarioIdTaken   a new studio scenario asked for an id in use (carries a free one)
@@ -30,6 +31,11 @@ RoleName = Literal["rep", "manager", "admin"]
 
 class StoreError(ScrimmageError, RuntimeError):
     """A store operation failed; the message says what happened and what was kept."""
+
+
+class NotWritable(StoreError):
+    """The data folder or the SQLite file can't be written (read-only, or a file where a folder should be);
+    the message names the path and says what to do (``store.engine.check_writable_folder``)."""
 
 
 class PermissionDenied(StoreError):

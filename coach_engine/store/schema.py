@@ -13,6 +13,10 @@ Why these shapes:
 * Times are stored in UTC (``UTCDateTime``); week boundaries in a team's time
   zone are computed by the caller, so SQL compares plain instants on both
   SQLite and PostgreSQL.
+* A warm-up attempt keeps the scenario it was played on
+  (``attempts.played_scenario``, JSON): the bank's drill tailored to the rep's
+  call notes, which no bank or studio version holds, so a resumed warm-up, its
+  scorecard and its review run on the figures the rep rehearsed.
 * A rep turn keeps the learned reading made when it was taken
   (``turns.reading``, JSON), so the grader and the app use what the buyer
   reacted to instead of reading the turn again (issue 12).
@@ -67,6 +71,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -152,6 +157,15 @@ class AttemptRow(Base):
         Index("ix_attempts_team_week", "team_id", "status", "week", "user_id", "overall"),
         # The leaderboard's "overridden by": the week's few attempts a manager re-scored.
         Index("ix_attempts_team_week_reviewed", "team_id", "week", "reviewed_by", "user_id"),
+        # The scenario an attempt was played on, found by its content hash (``Store.played_scenario``):
+        # only the few attempts that keep one (warm-ups) are indexed.
+        Index(
+            "ix_attempts_played",
+            "scenario_id",
+            "scenario_hash",
+            sqlite_where=text("played_scenario IS NOT NULL"),
+            postgresql_where=text("played_scenario IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -180,6 +194,11 @@ class AttemptRow(Base):
     reviewed_by: Mapped[int | None] = mapped_column(Integer)
     """The user id of the manager whose override set ``overall`` (``reviews.rescore``); None while the
     grader's stands. No foreign key: SQLite adds one only by rebuilding ``attempts`` (migration 0006)."""
+    played_scenario: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    """The scenario the attempt was played on (``Scenario.model_dump``) when it is not the bank's: a
+    warm-up's copy tailored to the rep's notes (``tailoring.tailor``, migration 0010). None for every
+    other attempt, whose scenario is the bank's (or the studio version ``scenario_hash`` names). Deferred:
+    lists of attempts never load it."""
 
 
 class TurnRow(Base):

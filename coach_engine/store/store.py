@@ -129,7 +129,8 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings: Settings, **kw: Any) -> Store:
-        return cls(make_engine(settings.effective_database_url), **kw)
+        setting = "SCRIMMAGE_DATABASE_URL" if settings.database_url else "SCRIMMAGE_DATA_DIR"
+        return cls(make_engine(settings.effective_database_url, setting=setting), **kw)
 
     @classmethod
     def open(cls, url: str, **kw: Any) -> Store:
@@ -385,10 +386,19 @@ class Store:
         voice: str = "",
         grader: str = "",
         at: datetime | None = None,
+        keep_scenario: bool | None = None,
     ) -> Attempt:
-        """Open an attempt for ``user`` (default: the actor) in status in_progress."""
+        """Open an attempt for ``user`` (default: the actor) in status in_progress.
+
+        ``keep_scenario``: store ``scenario`` itself with the attempt (``attempts.played_scenario``), so a
+        resume, the scorecard and a review run on it (``played_scenario`` below, through
+        ``studio.pinned_scenario``). None: only for a warm-up, whose
+        scenario is the bank's drill tailored to the rep's call notes (``tailoring.tailor``) and is held
+        nowhere else; every other attempt runs the bank's scenario (or the studio version its hash names).
+        """
         if mode not in MODES:
             raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
+        keep = mode == "warmup" if keep_scenario is None else keep_scenario
         with self.session() as s:
             actor = self._actor(s, actor)
             owner = actor if user is None else self._user(s, self._user_row(s, user.email))
@@ -413,6 +423,8 @@ class Store:
                 started_at=now,
                 updated_at=now,
             )
+            if keep:  # left unset otherwise: SQL NULL (a JSON column given None would store 'null')
+                row.played_scenario = scenario.model_dump(mode="json")
             s.add(row)
             s.flush()
             return self._attempt(s, row)
@@ -466,6 +478,31 @@ class Store:
             assert owner is not None
             self._require_read_user(actor, owner, f"read attempt {attempt_id}")
             return self._attempt(s, row)
+
+    def played_scenario(self, actor: User, scenario_id: str, content_hash: str) -> Scenario | None:
+        """The scenario an attempt kept when it was created (a warm-up tailored to the rep's notes) whose
+        content hash is ``content_hash``; None when no attempt of ``scenario_id`` kept one with that hash.
+
+        Looked up by content: the hash is the scenario's text (``Scenario.content_hash``), so every attempt
+        that kept it kept the same scenario, and the answer says nothing about whose attempt it was. A kept
+        scenario the models no longer accept is None too (the caller then runs the bank's)."""
+        with self.session() as s:
+            self._actor(s, actor)
+            data = s.scalar(
+                select(AttemptRow.played_scenario)
+                .where(
+                    AttemptRow.scenario_id == scenario_id,
+                    AttemptRow.scenario_hash == content_hash,
+                    AttemptRow.played_scenario.is_not(None),
+                )
+                .limit(1)
+            )
+        if data is None:
+            return None
+        try:
+            return Scenario.model_validate(data)
+        except ValueError:  # pydantic's ValidationError: a scenario the rules have since outgrown
+            return None
 
     def record_turn(
         self,
