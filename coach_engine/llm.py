@@ -147,8 +147,11 @@ def make_chat_model(
     max_tokens: int | None = None,
     temperature: float | None = None,
     streaming: bool = False,
+    http_client: Any | None = None,
 ) -> BaseChatModel:
     """A ``ChatOpenAI`` for the buyer voice or the judge, configured from ``settings``.
+
+    ``http_client`` (an ``httpx2.Client``) replaces the network; tests pass ``FakeOpenAI.http_client()``.
 
     Raises ``ConfigError`` (with how to fix it) when no key or base URL is set.
     """
@@ -171,6 +174,7 @@ def make_chat_model(
         "base_url": settings.openai_base_url,
         "timeout": min(settings.llm_timeout, deadline),  # an abandoned try never outlives its turn by much
         "max_retries": 0,
+        "http_client": http_client,
         "temperature": temp,
         **token_limit_kwargs(settings.openai_base_url, limit),
     }

@@ -1,11 +1,12 @@
 """LLM path cost: chat calls and prompt tokens per buyer turn and per grading, offline.
 
-Why a real local server: what costs money and latency is what our code
-*sends*, so the drill runs with the real ``ChatOpenAI`` client pointed at
-``fakes.OpenAICompatServer`` (127.0.0.1), which records every request body.
+Why the real client over a fake transport: what costs money and latency is
+what our code *sends*, so the drill runs with the real ``ChatOpenAI`` client
+whose ``http_client`` is ``fakes.FakeOpenAI`` (no socket), which records every
+request body.
 Calls are counted per buyer turn (requests that arrive during one
 ``rep_says``) and prompt tokens are counted with ``coach_engine.tokens``
-(offline; no tokenizer download). The server's replies are canned: a buyer
+(offline; no tokenizer download). The fake's replies are canned: a buyer
 line of typical length for the voice, and for structured output a minimal
 valid tool call built from the request's own JSON schema (for the judge, a
 "no" for every check the prompt lists). So the figures measure our prompts,
@@ -97,7 +98,7 @@ def _drill_scenarios(ctx: BenchContext) -> list[Scenario]:
 def buyer_turn_cost(ctx: BenchContext) -> dict[str, Figure]:
     session_mod = require("coach_engine.session", "DrillSession", why="issue 3")
     voices = require("coach_engine.buyer.voices", "get_voice", why="issue 3")
-    from ..fakes.openai_server import OpenAICompatServer
+    from ..fakes import FakeOpenAI
     from ..llm import make_chat_model
     from ..tokens import count_chat_tokens
 
@@ -107,10 +108,11 @@ def buyer_turn_cost(ctx: BenchContext) -> dict[str, Figure]:
     by_turn: dict[int, list[float]] = {}
     opening_calls = 0
     drills = 0
-    with OpenAICompatServer(responder=responder) as server:
+    with FakeOpenAI(responder=responder) as server:
         settings = _settings(ctx, server.base_url)
         for seed, scenario in enumerate(_drill_scenarios(ctx), start=1):
-            voice = voices.get_voice(settings, seed, chat_model=make_chat_model(settings, "voice"))
+            model = make_chat_model(settings, "voice", http_client=server.http_client())
+            voice = voices.get_voice(settings, seed, chat_model=model)
             session = session_mod.DrillSession(scenario, embedder=ctx.cache["embedder"], voice=voice,
                                                seed=seed, max_turns=TURNS)
             before = len(server.chat_requests)
@@ -142,17 +144,18 @@ def buyer_turn_cost(ctx: BenchContext) -> dict[str, Figure]:
 
 def grading_cost(ctx: BenchContext) -> dict[str, Figure]:
     grading = require("coach_engine.grading", "get_grader", why="issue 4")
-    from ..fakes.openai_server import OpenAICompatServer
+    from ..fakes import FakeOpenAI
     from ..llm import make_chat_model
     from ..tokens import count_chat_tokens
 
     calls: list[float] = []
     tokens: list[float] = []
     fell_back = 0
-    with OpenAICompatServer(responder=responder) as server:
+    with FakeOpenAI(responder=responder) as server:
         settings = _settings(ctx, server.base_url)
         grader = grading.get_grader(settings, ctx.cache["embedder"],
-                                    chat_model=make_chat_model(settings, "judge"))
+                                    chat_model=make_chat_model(settings, "judge",
+                                                               http_client=server.http_client()))
         for seed, scenario in enumerate(_drill_scenarios(ctx), start=1):
             transcript = synthetic_transcript(scenario, ten_turn_script(scenario, seed), seed)
             before = len(server.chat_requests)

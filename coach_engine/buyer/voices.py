@@ -4,7 +4,7 @@ One function so the app, the CLI and the evals choose the same way
 (``settings.effective_voice``). Imports are lazy: the offline path never
 imports langchain-openai, and the LLM path builds its client only here,
 never at import time. Tests and benchmarks inject ``chat_model`` (a
-``fakes.FakeChatModel`` or a ``ChatOpenAI`` pointed at ``OpenAICompatServer``).
+``fakes.FakeChatModel`` or a ``ChatOpenAI`` given ``fakes.FakeOpenAI``'s ``http_client``).
 
 A voice built here from settings shares the process-wide circuit breaker for
 its endpoint and model (``llm_guard.breaker_for``), so a dead model found in one

@@ -1,8 +1,10 @@
 """Offline stand-ins for LLM backends, shipped in the package so tests, evals and benchmarks run offline.
 
 ``FakeChatModel`` is a LangChain chat model answering from a queue;
-``OpenAICompatServer`` is a real HTTP server speaking the OpenAI wire format
-on 127.0.0.1, for exercising ``ChatOpenAI`` end to end without a network.
+``FakeOpenAI`` speaks the OpenAI wire format through an ``httpx2.MockTransport``
+injected as ``http_client=``, for exercising ``ChatOpenAI`` end to end without
+a network; ``openai_server.OpenAICompatServer`` serves the same replies on a
+real socket (one wire test, ``scrimmage bench``).
 """
 
 from .chat import (
@@ -15,10 +17,19 @@ from .chat import (
     server_error,
     timeout,
 )
+from .openai_wire import BadToolCall, Delayed, Drip, FakeOpenAI, HTTPError, RawBody, Reply, Unreachable
 
 __all__ = [
+    "BadToolCall",
+    "Delayed",
+    "Drip",
     "FakeChatModel",
+    "FakeOpenAI",
     "FakeQueueEmpty",
+    "HTTPError",
+    "RawBody",
+    "Reply",
+    "Unreachable",
     "connection_error",
     "malformed",
     "midstream_failure",

@@ -1,4 +1,4 @@
-"""The LLM judge end to end over real HTTP: ChatOpenAI -> OpenAICompatServer, function calling, fallback."""
+"""The LLM judge end to end: ChatOpenAI -> FakeOpenAI (as ``http_client``), function calling, fallback."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from coach_engine.embeddings import CachedEmbedder
-from coach_engine.fakes.openai_server import BadToolCall, HTTPError, OpenAICompatServer
+from coach_engine.fakes import BadToolCall, FakeOpenAI, HTTPError
 from coach_engine.grading import LLMJudge, RubricGrader, get_grader
+from coach_engine.llm import make_chat_model
 from coach_engine.models import Scenario
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings
@@ -17,9 +18,9 @@ from tests.unit.test_grading_llm_judge import REPLY, verdict
 
 
 @pytest.fixture
-def server() -> Iterator[OpenAICompatServer]:
-    with OpenAICompatServer() as srv:
-        yield srv
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -27,10 +28,11 @@ def scenario(bank: ScenarioBank) -> Scenario:
     return bank.get("cfo-price-routing")
 
 
-def judge_for(server: OpenAICompatServer, embedder: CachedEmbedder, **kw: object) -> LLMJudge:
+def judge_for(server: FakeOpenAI, embedder: CachedEmbedder, **kw: object) -> LLMJudge:
     base: dict[str, object] = {"openai_base_url": server.base_url, "embedding_backend": "hash",
                                "llm_timeout": 3.0, "llm_max_retries": 1, "judge_model": "local-judge"}
-    grader = get_grader(Settings(**(base | kw)), embedder)
+    s = Settings(**(base | kw))
+    grader = get_grader(s, embedder, chat_model=make_chat_model(s, "judge", http_client=server.http_client()))
     assert isinstance(grader, LLMJudge)
     grader.fallback = RubricGrader(embedder, detector=stub_detector)  # independent of detector tuning
     grader._sleep = lambda _: None
@@ -38,7 +40,7 @@ def judge_for(server: OpenAICompatServer, embedder: CachedEmbedder, **kw: object
 
 
 def test_judge_over_http_uses_function_calling_and_verifies_quotes(
-    server: OpenAICompatServer, hash_embedder: CachedEmbedder, scenario: Scenario
+    server: FakeOpenAI, hash_embedder: CachedEmbedder, scenario: Scenario
 ) -> None:
     server.enqueue({"name": "JudgeVerdict", "args": verdict({
         "acknowledges-concern": "That's fair, Dana.",
@@ -61,7 +63,7 @@ def test_judge_over_http_uses_function_calling_and_verifies_quotes(
 
 
 def test_rate_limits_then_offline_fallback_over_http(
-    server: OpenAICompatServer, hash_embedder: CachedEmbedder, scenario: Scenario
+    server: FakeOpenAI, hash_embedder: CachedEmbedder, scenario: Scenario
 ) -> None:
     server.enqueue(HTTPError(429, "slow down", retry_after=0), HTTPError(429, "slow down", retry_after=0))
     card = judge_for(server, hash_embedder).grade_reply(scenario, REPLY)
@@ -71,7 +73,7 @@ def test_rate_limits_then_offline_fallback_over_http(
 
 
 def test_bad_tool_arguments_are_retried_over_http(
-    server: OpenAICompatServer, hash_embedder: CachedEmbedder, scenario: Scenario
+    server: FakeOpenAI, hash_embedder: CachedEmbedder, scenario: Scenario
 ) -> None:
     good = verdict({"open-question": "What's behind the budget number?"})
     server.enqueue(BadToolCall("JudgeVerdict", '{"checks": [ {"check": '),

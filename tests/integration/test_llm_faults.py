@@ -1,11 +1,13 @@
-"""The fault matrix (issue 14): a local OpenAI-compatible server that misbehaves on purpose, over real HTTP.
+"""The fault matrix (issue 14): an OpenAI-compatible fake misbehaves on purpose, under the real ChatOpenAI.
 
 For every fault mode, the buyer voice (plain and streaming) and the LLM judge:
 the turn completes with the offline voice's line for that situation, within
 the deadline plus 2 s, with a notice for the rep; the circuit opens after N
 failed turns and the model is then not called at all; the attempt is kept
 turn by turn and scored (offline, with a note saying why). The deadline is a
-generous 1.5 s so the bound is a behaviour, not a benchmark.
+generous 1.5 s so the bound is a behaviour, not a benchmark. The fake is
+``FakeOpenAI`` injected as the client's ``http_client`` (no socket; its hang
+ends in a read timeout, as the wire's would): ``test_llm_wire_socket.py`` covers the wire.
 """
 
 from __future__ import annotations
@@ -19,18 +21,14 @@ import pytest
 from coach_engine.buyer import BuyerState, Situation
 from coach_engine.buyer.llm_voice import LLMVoice
 from coach_engine.buyer.scripted import ScriptedVoice
+from coach_engine.buyer.voice import BuyerVoice
 from coach_engine.buyer.voices import get_voice
 from coach_engine.embeddings import CachedEmbedder
-from coach_engine.fakes.openai_server import (
-    BadToolCall,
-    Delayed,
-    Drip,
-    HTTPError,
-    OpenAICompatServer,
-    RawBody,
-)
+from coach_engine.fakes import BadToolCall, Delayed, Drip, FakeOpenAI, HTTPError, RawBody
 from coach_engine.grading import LLMJudge, RubricGrader, get_grader
+from coach_engine.grading.base import Grader
 from coach_engine.grading.scoring import checks_for_mode
+from coach_engine.llm import make_chat_model
 from coach_engine.models import Scenario, Transcript, Turn
 from coach_engine.rubrics import get_rubric
 from coach_engine.scenarios import ScenarioBank
@@ -80,7 +78,7 @@ def scenario(bank: ScenarioBank) -> Scenario:
     return bank.get("cfo-price-routing")
 
 
-def settings_for(server: OpenAICompatServer, **kw: Any) -> Settings:
+def settings_for(server: FakeOpenAI, **kw: Any) -> Settings:
     base: dict[str, Any] = {
         "openai_base_url": server.base_url, "embedding_backend": "hash",
         "llm_max_retries": 2, "llm_turn_deadline": DEADLINE, "llm_grade_deadline": DEADLINE,
@@ -89,10 +87,18 @@ def settings_for(server: OpenAICompatServer, **kw: Any) -> Settings:
     return Settings(**(base | kw))
 
 
+def voice_on(server: FakeOpenAI, s: Settings) -> BuyerVoice:
+    return get_voice(s, seed=SEED, chat_model=make_chat_model(s, "voice", http_client=server.http_client()))
+
+
+def grader_on(server: FakeOpenAI, s: Settings, embedder: CachedEmbedder) -> Grader:
+    return get_grader(s, embedder, chat_model=make_chat_model(s, "judge", http_client=server.http_client()))
+
+
 @pytest.fixture(params=sorted(VOICE_FAULTS))
-def voice_fault(request: pytest.FixtureRequest) -> Iterator[tuple[str, OpenAICompatServer]]:
-    with OpenAICompatServer(default=VOICE_FAULTS[request.param]) as srv:
-        yield request.param, srv
+def voice_fault(request: pytest.FixtureRequest) -> Iterator[tuple[str, FakeOpenAI]]:
+    with FakeOpenAI(default=VOICE_FAULTS[request.param]) as fake:
+        yield request.param, fake
 
 
 def rep_turn(session: DrillSession, text: str, streaming: bool) -> tuple[str, str | None, float]:
@@ -108,12 +114,12 @@ def rep_turn(session: DrillSession, text: str, streaming: bool) -> tuple[str, st
 
 @pytest.mark.parametrize("streaming", [False, True], ids=["invoke", "stream"])
 def test_voice_faults_fall_back_open_the_circuit_and_keep_the_attempt(
-    voice_fault: tuple[str, OpenAICompatServer], streaming: bool, scenario: Scenario,
+    voice_fault: tuple[str, FakeOpenAI], streaming: bool, scenario: Scenario,
     hash_embedder: CachedEmbedder,
 ) -> None:
     name, server = voice_fault
     s = settings_for(server)
-    voice = get_voice(s, seed=SEED)
+    voice = voice_on(server, s)
     assert isinstance(voice, LLMVoice)
     stored: list[TurnEvent] = []
     drill = DrillSession(scenario, embedder=hash_embedder, voice=voice, seed=SEED, on_turn=stored.append)
@@ -140,7 +146,7 @@ def test_voice_faults_fall_back_open_the_circuit_and_keep_the_attempt(
     assert all(e.notice for e in stored if e.role == "buyer" and e.index > 0)
     # ... and the attempt is scored, by the judge on the same faulty server or offline with a note.
     t0 = time.perf_counter()
-    card = get_grader(s, hash_embedder).grade(scenario, drill.transcript, drill.outcome)
+    card = grader_on(server, s, hash_embedder).grade(scenario, drill.transcript, drill.outcome)
     assert time.perf_counter() - t0 <= DEADLINE + SLACK
     assert 0 <= card.overall <= 100 and card.skills
     assert card.grader == "offline" and any("graded offline" in note for note in card.notes), card.notes
@@ -150,8 +156,8 @@ def test_a_stream_that_drips_after_its_first_sentence_is_finished_offline(
     scenario: Scenario, hash_embedder: CachedEmbedder
 ) -> None:
     text = "Fine, I hear you on that one. " + " ".join(["and"] * 60)
-    with OpenAICompatServer(default=Drip(text, interval=0.2)) as server:
-        voice = get_voice(settings_for(server), seed=SEED)
+    with FakeOpenAI(default=Drip(text, interval=0.2)) as server:
+        voice = voice_on(server, settings_for(server))
         drill = DrillSession(scenario, embedder=hash_embedder, voice=voice, seed=SEED)
         drill.start()
         line, notice, waited = rep_turn(drill, REP_LINES[0], streaming=True)
@@ -163,8 +169,9 @@ def test_a_stream_that_drips_after_its_first_sentence_is_finished_offline(
 def test_after_the_cool_down_one_turn_tries_the_model_again(
     scenario: Scenario, hash_embedder: CachedEmbedder
 ) -> None:
-    with OpenAICompatServer(default=HTTPError(500)) as server:
-        voice = get_voice(settings_for(server, llm_breaker_cooldown=0.5, llm_max_retries=0), seed=SEED)
+    with FakeOpenAI(default=HTTPError(500)) as server:
+        voice = voice_on(server, settings_for(server, llm_breaker_cooldown=0.5, llm_max_retries=0))
+        assert isinstance(voice, LLMVoice)
         drill = DrillSession(scenario, embedder=hash_embedder, voice=voice, seed=SEED)
         drill.start()
         for line in REP_LINES[:FAILURES]:
@@ -193,8 +200,8 @@ def test_a_line_that_contradicts_code_is_replaced_by_the_offline_line(
     history = [Turn(role="buyer", text=scenario.buyer.opening),
                Turn(role="rep", text="Could we book Thursday at 10 with your controller?")]
     expected = ScriptedVoice(SEED).speak(scenario, state, sit, history)
-    with OpenAICompatServer(default=line) as server:
-        voice = get_voice(settings_for(server), seed=SEED)
+    with FakeOpenAI(default=line) as server:
+        voice = voice_on(server, settings_for(server))
         for streaming in (False, True):
             t0 = time.perf_counter()
             said = ("".join(voice.stream(scenario, state, sit, history)) if streaming
@@ -213,8 +220,8 @@ def weak_transcript(scenario: Scenario) -> Transcript:
                                                    Turn(role="rep", text=WEAK)])
 
 
-def judge_for(server: OpenAICompatServer, embedder: CachedEmbedder, **kw: Any) -> LLMJudge:
-    grader = get_grader(settings_for(server, **kw), embedder)
+def judge_for(server: FakeOpenAI, embedder: CachedEmbedder, **kw: Any) -> LLMJudge:
+    grader = grader_on(server, settings_for(server, **kw), embedder)
     assert isinstance(grader, LLMJudge)
     return grader
 
@@ -224,7 +231,7 @@ def test_judge_faults_grade_offline_within_the_deadline_and_open_the_circuit(
     fault: str, scenario: Scenario, hash_embedder: CachedEmbedder
 ) -> None:
     offline = RubricGrader(hash_embedder).grade(scenario, weak_transcript(scenario), "open")
-    with OpenAICompatServer(default=JUDGE_FAULTS[fault]) as server:
+    with FakeOpenAI(default=JUDGE_FAULTS[fault]) as server:
         judge = judge_for(server, hash_embedder)
         for n in range(1, FAILURES + 2):
             before = len(server.chat_requests)
@@ -256,7 +263,7 @@ def test_a_judge_that_tries_to_change_the_grade_cannot(
     """The judge obeys the aside: every check passed, quoting a sentence that is in the reply but shows none
     of the behaviours, plus a score of its own. Code reads no score from it, and no quote supports a check."""
     offline = RubricGrader(hash_embedder, calibrated=False).grade_reply(scenario, WEAK)
-    with OpenAICompatServer(default={"name": "JudgeVerdict", "args": everything_passed(quote)}) as server:
+    with FakeOpenAI(default={"name": "JudgeVerdict", "args": everything_passed(quote)}) as server:
         card = judge_for(server, hash_embedder).grade_reply(scenario, WEAK)
     assert card.grader == "llm:local-judge"
     assert card.overall <= offline.overall + 5, (card.overall, offline.overall)

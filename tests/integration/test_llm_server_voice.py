@@ -1,4 +1,4 @@
-"""The LLM voice and classifier over real HTTP against OpenAICompatServer, and a whole drill in LLM mode."""
+"""The LLM voice and classifier through ChatOpenAI with FakeOpenAI as ``http_client``, and a whole drill."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from coach_engine.buyer.llm_voice import LLMVoice
 from coach_engine.buyer.scripted import ScriptedVoice
 from coach_engine.buyer.voices import get_voice
 from coach_engine.embeddings import CachedEmbedder
-from coach_engine.fakes.openai_server import BadToolCall, Delayed, HTTPError, OpenAICompatServer
+from coach_engine.fakes import BadToolCall, Delayed, FakeOpenAI, HTTPError, Unreachable
 from coach_engine.llm import make_chat_model
 from coach_engine.llm_classifier import LLMBehaviourClassifier
 from coach_engine.models import Scenario, Turn
@@ -25,9 +25,9 @@ PROBE = Situation(id="probe_deflect", direction="Answer briefly but keep the rea
 
 
 @pytest.fixture
-def server() -> Iterator[OpenAICompatServer]:
-    with OpenAICompatServer() as srv:
-        yield srv
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def scenario(bank: ScenarioBank) -> Scenario:
     return bank.get("cfo-price-routing")
 
 
-def settings_for(server: OpenAICompatServer, **kw: object) -> Settings:
+def settings_for(server: FakeOpenAI, **kw: object) -> Settings:
     base: dict[str, object] = {"openai_base_url": server.base_url, "embedding_backend": "hash",
                                "llm_timeout": 2.0, "llm_max_retries": 1}
     return Settings(**(base | kw))
@@ -46,18 +46,24 @@ def history(scenario: Scenario) -> list[Turn]:
             Turn(role="rep", text="What's behind the number?")]
 
 
-def voice_for(s: Settings, seed: int = 0) -> LLMVoice:
-    voice = get_voice(s, seed=seed)
+def llm_voice(s: Settings, server: FakeOpenAI, seed: int = 0) -> LLMVoice:
+    voice = get_voice(s, seed=seed, chat_model=make_chat_model(s, "voice", http_client=server.http_client()))
     assert isinstance(voice, LLMVoice)
+    return voice
+
+
+def voice_for(s: Settings, server: FakeOpenAI, seed: int = 0) -> LLMVoice:
+    voice = llm_voice(s, server, seed)
     voice._sleep = lambda _: None  # no real backoff waits in tests
     return voice
 
 
 def test_speak_over_http_sends_a_small_prompt_with_local_token_limits(
-    server: OpenAICompatServer, scenario: Scenario
+    server: FakeOpenAI, scenario: Scenario
 ) -> None:
     server.enqueue("We set that number in January and I'm not moving it lightly.")
-    voice = get_voice(settings_for(server, chat_model="local-voice"))
+    s = settings_for(server, chat_model="local-voice")
+    voice = llm_voice(s, server)
     line = voice.speak(scenario, BuyerState(), PROBE, history(scenario))
     assert line == "We set that number in January and I'm not moving it lightly."
     assert voice.last_notice is None
@@ -68,37 +74,37 @@ def test_speak_over_http_sends_a_small_prompt_with_local_token_limits(
     assert scenario.buyer.hidden_concern.strip() not in str(body["messages"])
 
 
-def test_stream_over_http_yields_server_chunks(server: OpenAICompatServer, scenario: Scenario) -> None:
+def test_stream_over_http_yields_server_chunks(server: FakeOpenAI, scenario: Scenario) -> None:
     text = "Look, I hear you. But the board will still ask me where the money comes from, and fast."
     server.enqueue(text)
-    voice = get_voice(settings_for(server))
+    voice = llm_voice(settings_for(server), server)
     pieces = list(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
     assert "".join(pieces) == text and len(pieces) > 5
     assert server.chat_requests[0]["stream"] is True
 
 
-def test_429_then_success_is_retried(server: OpenAICompatServer, scenario: Scenario) -> None:
+def test_429_then_success_is_retried(server: FakeOpenAI, scenario: Scenario) -> None:
     server.enqueue(HTTPError(429, "slow down", retry_after=0), "All right, go on.")
-    voice = voice_for(settings_for(server))
+    voice = voice_for(settings_for(server), server)
     assert voice.speak(scenario, BuyerState(), PROBE, history(scenario)) == "All right, go on."
     assert voice.last_notice is None
     assert len(server.chat_requests) == 2
 
 
-def test_stream_429_then_success(server: OpenAICompatServer, scenario: Scenario) -> None:
+def test_stream_429_then_success(server: FakeOpenAI, scenario: Scenario) -> None:
     server.enqueue(HTTPError(429), "Fine, keep going then, I am listening.")
-    voice = voice_for(settings_for(server))
+    voice = voice_for(settings_for(server), server)
     out = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
     assert out == "Fine, keep going then, I am listening." and len(server.chat_requests) == 2
 
 
 @pytest.mark.parametrize("streaming", [False, True])
 def test_delay_beyond_timeout_falls_back_to_the_scripted_voice(
-    server: OpenAICompatServer, scenario: Scenario, streaming: bool
+    server: FakeOpenAI, scenario: Scenario, streaming: bool
 ) -> None:
     server.enqueue(Delayed(5, "too late"), Delayed(5, "too late"))
     s = settings_for(server, llm_timeout=0.3, llm_max_retries=1)
-    voice = voice_for(s, seed=4)
+    voice = voice_for(s, server, seed=4)
     t0 = time.perf_counter()
     if streaming:
         line = "".join(voice.stream(scenario, BuyerState(), PROBE, history(scenario)))
@@ -110,17 +116,15 @@ def test_delay_beyond_timeout_falls_back_to_the_scripted_voice(
     assert len(server.chat_requests) == 2
 
 
-def test_server_down_still_gives_a_line(scenario: Scenario) -> None:
-    with OpenAICompatServer() as srv:
-        url = srv.base_url  # the port is closed once the block ends
-    s = Settings(openai_base_url=url, llm_timeout=1.0, llm_max_retries=0, embedding_backend="hash")
-    voice = get_voice(s)
+def test_server_down_still_gives_a_line(server: FakeOpenAI, scenario: Scenario) -> None:
+    server.default = Unreachable()
+    voice = llm_voice(settings_for(server, llm_max_retries=0), server)
     line = voice.speak(scenario, BuyerState(), PROBE, history(scenario))
     assert line and voice.last_notice == (
         "The AI buyer voice could not be reached; this line came from the offline voice.")
 
 
-def test_classifier_tool_calls_over_http(server: OpenAICompatServer, scenario: Scenario) -> None:
+def test_classifier_tool_calls_over_http(server: FakeOpenAI, scenario: Scenario) -> None:
     text = "That's fair. What's driving the budget cap this year?"
     server.enqueue({"name": "RepBehaviours", "args": {"behaviours": [
         {"behaviour": "acknowledge", "quote": "That's fair."},
@@ -128,7 +132,8 @@ def test_classifier_tool_calls_over_http(server: OpenAICompatServer, scenario: S
         {"behaviour": "give_proof", "quote": "Hartley Freight saved $210k"},
     ]}})
     s = settings_for(server)
-    clf = LLMBehaviourClassifier(make_chat_model(s, "judge"), s, sleep=lambda _: None)
+    model = make_chat_model(s, "judge", http_client=server.http_client())
+    clf = LLMBehaviourClassifier(model, s, sleep=lambda _: None)
     ctx = SignalContext(scenario=scenario, history=[Turn(role="buyer", text=scenario.buyer.opening)])
     got = clf.classify(text, ctx)
     assert [x.behaviour for x in got] == [Behaviour.ACKNOWLEDGE, Behaviour.EXPLORE_CONCERN]
@@ -153,12 +158,12 @@ REP_LINES = [
 
 
 def test_a_drill_in_llm_mode_costs_one_call_per_turn_and_fits_the_budget(
-    server: OpenAICompatServer, scenario: Scenario, hash_embedder: CachedEmbedder
+    server: FakeOpenAI, scenario: Scenario, hash_embedder: CachedEmbedder
 ) -> None:
     server.responder = lambda body: "Hmm. Go on, but I'm still not convinced about this."
     s = settings_for(server)
     session = DrillSession(scenario.model_copy(update={"max_turns": 12}), embedder=hash_embedder,
-                           voice=get_voice(s))
+                           voice=llm_voice(s, server))
     session.start()
     turns = 0
     for line in REP_LINES:

@@ -1,15 +1,19 @@
-"""OpenAICompatServer speaks the OpenAI wire format to the real openai client and to ChatOpenAI."""
+"""FakeOpenAI speaks the OpenAI wire format to the openai client and to ChatOpenAI, as their ``http_client``.
+
+No socket: the one real-socket test is ``test_llm_wire_socket.py``.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import openai
 import pytest
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
-from coach_engine.fakes.openai_server import BadToolCall, Delayed, HTTPError, OpenAICompatServer, Reply
+from coach_engine.fakes import BadToolCall, Delayed, FakeOpenAI, HTTPError, Reply, Unreachable
 from coach_engine.llm import LLMError, make_chat_model, structured, with_retries
 from coach_engine.settings import Settings
 
@@ -20,22 +24,22 @@ class Verdict(BaseModel):
 
 
 @pytest.fixture
-def server() -> OpenAICompatServer:
-    with OpenAICompatServer() as srv:
-        yield srv  # type: ignore[misc]
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
 
 
-def client(server: OpenAICompatServer, timeout: float = 5.0) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.base_url, api_key="x", timeout=timeout, max_retries=0)
+def client(server: FakeOpenAI, timeout: float = 5.0) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.base_url, api_key="x", timeout=timeout, max_retries=0,
+                         http_client=server.http_client())
 
 
-def test_starts_fast_on_a_random_local_port() -> None:
-    with OpenAICompatServer() as a, OpenAICompatServer() as b:
-        assert a.base_url.startswith("http://127.0.0.1:") and a.base_url.endswith("/v1")
-        assert a.port != b.port
+def test_each_fake_has_its_own_base_url() -> None:
+    a, b = FakeOpenAI(), FakeOpenAI()
+    assert a.base_url.endswith("/v1") and a.base_url != b.base_url  # so shared circuit breakers never mix
 
 
-def test_models_and_embeddings(server: OpenAICompatServer) -> None:
+def test_models_and_embeddings(server: FakeOpenAI) -> None:
     c = client(server)
     assert [m.id for m in c.models.list()] == ["fake-local-model"]
     resp = c.embeddings.create(model="e", input=["a rep line", "another"], dimensions=64)
@@ -45,7 +49,7 @@ def test_models_and_embeddings(server: OpenAICompatServer) -> None:
     assert resp.usage.prompt_tokens > 0
 
 
-def test_chat_reply_with_usage_and_recorded_request(server: OpenAICompatServer) -> None:
+def test_chat_reply_with_usage_and_recorded_request(server: FakeOpenAI) -> None:
     server.enqueue("Fine. Go on.")
     resp = client(server).chat.completions.create(
         model="m", messages=[{"role": "user", "content": "Hello world"}], max_tokens=50)
@@ -55,7 +59,7 @@ def test_chat_reply_with_usage_and_recorded_request(server: OpenAICompatServer) 
     assert server.chat_requests[0]["max_tokens"] == 50
 
 
-def test_streaming_sse_with_usage(server: OpenAICompatServer) -> None:
+def test_streaming_sse_with_usage(server: FakeOpenAI) -> None:
     server.enqueue("One two three four.")
     stream = client(server).chat.completions.create(
         model="m", messages=[{"role": "user", "content": "hi"}], stream=True,
@@ -67,9 +71,9 @@ def test_streaming_sse_with_usage(server: OpenAICompatServer) -> None:
     assert chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 5
 
 
-def test_tool_calls_non_streaming_and_streaming_through_chat_openai(server: OpenAICompatServer) -> None:
+def test_tool_calls_non_streaming_and_streaming_through_chat_openai(server: FakeOpenAI) -> None:
     s = Settings(openai_base_url=server.base_url)
-    model = make_chat_model(s, "judge")
+    model = make_chat_model(s, "judge", http_client=server.http_client())
     server.enqueue({"name": "Verdict", "args": {"passed": True, "quote": "fair point"}})
     assert structured(model, Verdict)([HumanMessage("judge")]) == Verdict(passed=True, quote="fair point")
     body = server.chat_requests[-1]
@@ -88,9 +92,9 @@ def test_tool_calls_non_streaming_and_streaming_through_chat_openai(server: Open
     assert merged.tool_calls[0]["args"] == args  # type: ignore[attr-defined]
 
 
-def test_errors_retry_and_timeouts(server: OpenAICompatServer) -> None:
+def test_errors_retry_and_timeouts(server: FakeOpenAI) -> None:
     s = Settings(openai_base_url=server.base_url, llm_timeout=0.3, llm_max_retries=1)
-    model = make_chat_model(s, "voice")
+    model = make_chat_model(s, "voice", http_client=server.http_client())
     waits: list[float] = []
     server.enqueue(HTTPError(429, retry_after=0.01), "after the 429")
     assert with_retries(lambda: model.invoke("hi").content, s, sleep=waits.append) == "after the 429"
@@ -108,9 +112,13 @@ def test_errors_retry_and_timeouts(server: OpenAICompatServer) -> None:
     with pytest.raises(LLMError) as info:
         with_retries(lambda: structured(model, Verdict)("q"), s, sleep=lambda _: None)
     assert info.value.kind == "malformed"
+    server.enqueue(Unreachable())
+    with pytest.raises(LLMError) as info:
+        with_retries(lambda: model.invoke("hi"), s.model_copy(update={"llm_max_retries": 0}))
+    assert info.value.kind == "connection"
 
 
-def test_responder_and_default(server: OpenAICompatServer) -> None:
+def test_responder_and_default(server: FakeOpenAI) -> None:
     server.responder = lambda body: f"echo: {body['messages'][-1]['content']}"
     c = client(server)
     out = c.chat.completions.create(model="m", messages=[{"role": "user", "content": "ping"}])
@@ -120,6 +128,6 @@ def test_responder_and_default(server: OpenAICompatServer) -> None:
     assert out.choices[0].message.content == "Okay."
 
 
-def test_unknown_route_is_404(server: OpenAICompatServer) -> None:
+def test_unknown_route_is_404(server: FakeOpenAI) -> None:
     with pytest.raises(openai.NotFoundError):
         client(server).completions.create(model="m", prompt="x")
