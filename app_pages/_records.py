@@ -35,8 +35,8 @@ class SavingTurns:
     A write that still fails after the store's retries (``store.TurnRecorder``) does not stop the drill:
     the turn stays in the recorder (``pending``), in order, and is written before the next turn or by
     ``save_now`` (issue 14, as the CLI drill does). Writes are idempotent, so a turn is stored once
-    whatever is retried. While turns are pending, a new turn is tried once, without the retry budget,
-    so a database that is down costs one wait per reply, not one per write.
+    whatever is retried. While turns are pending the recorder tries a new turn once, without the retry
+    budget, so a database that is down costs one wait per outage, not one per reply.
     """
 
     def __init__(self, recorder: Any):
@@ -54,19 +54,13 @@ class SavingTurns:
     def __call__(self, event: Any) -> None:
         from coach_engine.store import StoreError
 
-        quick = bool(self.recorder.pending)
-        retries, budget = self.recorder.retries, self.recorder.budget
-        if quick:
-            self.recorder.retries, self.recorder.budget = 1, 0.0
         try:
-            self.recorder(event)
+            self.recorder(event)  # while turns are pending, the recorder tries once (store.TurnRecorder)
         except StoreError as exc:
             self.error = str(exc)
             log.warning("turn not saved yet: %s", exc)
         else:
             self.error = None
-        finally:
-            self.recorder.retries, self.recorder.budget = retries, budget
 
     def save_now(self) -> bool:
         """Write the pending turns (with the full retry budget); True when nothing is left pending."""

@@ -1225,7 +1225,11 @@ class TurnRecorder:
     seconds have passed, the wait doubling from ``backoff`` up to one second.
     Then it raises ``StoreError`` but keeps the turn (``pending``); the next
     event, or ``flush()``, writes the pending turns first, in order. Writes are
-    idempotent, so nothing is duplicated.
+    idempotent, so nothing is duplicated. While turns are pending (the outage
+    is known), a new event tries once, without the budget, so a database that
+    is down costs the rep one wait per outage, not one per reply; ``flush()``,
+    called to save on purpose (a "Save now" button, the end of a CLI drill),
+    uses the full budget again.
     """
 
     def __init__(
@@ -1245,19 +1249,22 @@ class TurnRecorder:
         if state is not None and hasattr(state, "model_dump"):
             state = state.model_dump(mode="json")
         reading = getattr(event, "reading", None)
+        outage = bool(self.pending)
         self.pending.append(
             _PendingTurn(event.index, str(event.role), event.text, state, event.notice, reading)
         )
-        self.flush()
+        self.flush(quick=outage)
 
-    def flush(self) -> None:
+    def flush(self, quick: bool = False) -> None:
+        """Write the pending turns in order; ``quick``: one try each, no waiting."""
         while self.pending:
-            self._write(self.pending[0])
+            self._write(self.pending[0], quick)
             self.pending.pop(0)
 
-    def _write(self, t: _PendingTurn) -> None:
+    def _write(self, t: _PendingTurn, quick: bool = False) -> None:
         last: Exception | None = None
-        deadline = time.monotonic() + self.budget
+        retries, budget = (1, 0.0) if quick else (self.retries, self.budget)
+        deadline = time.monotonic() + budget
         tries = 0
         while True:
             try:
@@ -1271,7 +1278,7 @@ class TurnRecorder:
                 last = exc
                 tries += 1
                 wait = min(1.0, self.backoff * (2 ** (tries - 1)))
-                if tries >= self.retries and time.monotonic() + wait > deadline:
+                if tries >= retries and time.monotonic() + wait > deadline:
                     break
                 time.sleep(wait)
         raise StoreError(

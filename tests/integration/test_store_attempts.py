@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -185,6 +186,14 @@ def test_turn_recorder_retries_then_keeps_the_turn(
         rec(SimpleNamespace(index=1, role="rep", text="What feels high?", state={}, notice=None))
     assert [p.index for p in rec.pending] == [1]
     assert len(store.turns(team.rep, a.id)) == 1
+
+    # The outage is known (a turn is pending): the next turn is tried once, not for the whole budget.
+    with pytest.raises(StoreError, match="turn 1 .* after 1 tries"):
+        rec(SimpleNamespace(index=2, role="buyer", text="The board froze spend.", state={}, notice="n"))
+    assert [p.index for p in rec.pending] == [1, 2]
+    with pytest.raises(StoreError, match=r"after (\d+) tries") as full:
+        rec.flush()  # saving on purpose uses the full budget again
+    assert int(re.search(r"after (\d+) tries", str(full.value)).group(1)) >= 3  # type: ignore[union-attr]
 
     failures["left"] = 0  # the database is back: the next turn flushes the pending one first
     rec(SimpleNamespace(index=2, role="buyer", text="The board froze spend.", state={}, notice="n"))
