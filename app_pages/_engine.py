@@ -385,6 +385,19 @@ def request_drill(
                                    "from_notes": tuple(from_notes)}
 
 
+def request_retry(scenario: Scenario, *, quick: bool = False) -> None:
+    """Ask for the drill that was just played again: a warm-up tailored to call notes replays its
+    tailored copy (with the facts the notes set), not the bank's version."""
+    from coach_engine.tailoring import facts_from_notes
+
+    b = bank()
+    base = b.get(scenario.id) if scenario.id in b else None
+    if quick and base is not None and base != scenario:
+        request_drill(scenario.id, quick=True, tailored=scenario, from_notes=facts_from_notes(base, scenario))
+    else:
+        request_drill(scenario.id, quick=quick)
+
+
 def take_drill_request() -> dict[str, Any] | None:
     return st.session_state.pop(START_KEY, None)
 

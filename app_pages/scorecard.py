@@ -35,7 +35,7 @@ cols = st.columns(2)
 retry_label = "🔁 Retry this scenario" if step.passed else "🔁 Try again"
 if cols[0].button(retry_label, key="scorecard_retry", width="stretch",
                   type="secondary" if step.passed else "primary"):
-    engine.request_drill(scenario.id, quick=bool(result.get("quick")))
+    engine.request_retry(scenario, quick=bool(result.get("quick")))
     st.switch_page("app_pages/practice.py")
 if step.passed:
     if cols[1].button("⬆️ Try a harder one" if step.harder else "You're on the hardest level",

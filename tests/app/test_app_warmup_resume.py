@@ -49,6 +49,15 @@ def test_a_resumed_warmup_its_scorecard_and_its_review_use_the_tailored_scenario
     again.button(key="practice_grade").click().run()
     assert not again.exception
 
+    # "Try again" from the warm-up's scorecard replays the tailored copy, not the bank's version.
+    again.switch_page("app_pages/scorecard.py").run()
+    again.session_state["practice_tailored"] = None  # only the retry may set them again
+    again.session_state["practice_from_notes"] = ()
+    again.button(key="scorecard_retry").click().run()
+    assert not again.exception
+    assert again.session_state["practice_tailored"] == tailored
+    assert "fleet size" in {f.topic for f in again.session_state["practice_from_notes"]}
+
     store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
     try:
         rep, manager = _member(store, REP), _member(store, MANAGER)
