@@ -4,7 +4,9 @@ Five tabs, one job each. Statuses come from ``coach_engine.assignments``
 (computed from attempts, never stored; only full drills with enough replies
 count) and the completion grid is its ``completion_matrix``, so the counts under
 it are its cells. Assigning the same thing twice returns the open assignment;
-changes and cancellations are kept in the assignment's history. A review writes
+changes and cancellations are kept in the assignment's history. An assignment to a
+studio scenario keeps the version it was made on; one behind the latest says so and
+can be moved to it (``store.authored.move_assignment``). A review writes
 the manager's score next to the grader's, never over it, and an override
 re-scores the overall through the grader's arithmetic (``coach_engine.reviews``);
 after "Save review" the manager stays on the review queue with a confirmation.
@@ -23,7 +25,7 @@ from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
 from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
-from coach_engine.assignments import completion_matrix, describe_event
+from coach_engine.assignments import completion_matrix, describe_event, newer_version
 from coach_engine.csv_export import to_csv
 from coach_engine.identity import Member
 from coach_engine.points import load_rules
@@ -101,6 +103,34 @@ def _assignment_label(a: Assignment, names: dict[str, str]) -> str:
     return f"{_title(a.scenario_id)} · {who} · due {a.due:%a %d %b}"
 
 
+def _latest_versions(who: Member) -> dict[str, int]:
+    """Each studio scenario's latest version (shipped scenarios have none), for "behind" notes."""
+    try:
+        return {s.scenario_id: s.version for s in records.authored_scenarios(who)}
+    except Exception:  # the notes are a help, not the page: without them assignments still list
+        return {}
+
+
+def _behind_note(a: Assignment, newer: int) -> str:
+    return f"on v{a.scenario_version}; v{newer} is the latest"
+
+
+def move_version(who: Member, a: Assignment, newer: int, label: str) -> None:
+    """The picked assignment is on an older version of its studio scenario: say so, offer the move."""
+    st.warning(f"Behind: {_behind_note(a, newer)} version of this scenario.", icon="🕰️")
+    st.caption(f"Moving it changes what reps drill next: their next drill for this assignment uses "
+               f"version {newer}. Drills already done still count toward it; the due date, pass mark "
+               "and minimum stay as they are. A drill a rep has already started finishes on its version.")
+    if st.button(f"Move to v{newer}", key=f"team_move_{a.id}"):
+        try:
+            moved = records.move_assignment(who, a.id)
+        except Exception as exc:
+            friendly_error("The assignment was not moved", exc, "Reload the page and try again.")
+        else:
+            _flash("success", f"Moved {safe(label)} to version {moved.scenario_version}: reps' next drill "
+                              "for it uses that version; drills already done still count.")
+
+
 def manage_assignments(who: Member, names: dict[str, str]) -> None:
     st.markdown("**Change or cancel an assignment**")
     try:
@@ -111,12 +141,19 @@ def manage_assignments(who: Member, names: dict[str, str]) -> None:
     if not open_ones:
         st.caption("No open assignments to change.")
         return
+    latest = _latest_versions(who)
+    behind = [(a, newer) for a in open_ones if (newer := newer_version(a, latest)) is not None]
+    if behind:  # not in the picker's labels: a label that changes on a move would reset the pick
+        st.caption("Behind the latest version of their scenario (pick one to move it): " + "; ".join(
+            f"{safe(_assignment_label(a, names))} — {_behind_note(a, newer)}" for a, newer in behind))
     by_id = {a.id: a for a in open_ones}
     picked = st.selectbox("Assignment", list(by_id), key="team_edit_pick",
                           format_func=lambda i: _assignment_label(by_id[i], names))
     if picked is None:
         return
     a = by_id[picked]
+    if (newer := newer_version(a, latest)) is not None:
+        move_version(who, a, newer, _assignment_label(a, names))
     with st.form(f"team_edit_form_{a.id}"):
         cols = st.columns(3)
         due = cols[0].date_input("Due", value=a.due, min_value=min(a.due, date.today()),

@@ -15,6 +15,11 @@ with at least the rules' minimum rep replies (``points.yaml``: ``drill.min_repli
 * ``in_progress`` — any full drill of the scenario started since it was made;
 * ``not_started`` — none.
 
+An assignment to a studio scenario drills the version it was made on until its manager
+moves it (``store.authored.move_assignment``, kept in its history like any edit);
+``newer_version`` says when a newer one exists. Attempts are matched by scenario, not
+version, so drills done before a move still count.
+
 A team assignment applies to every rep in the team. A cancelled assignment is
 kept (with its history, ``Store.assignment_history``) but shown to no rep and
 counted nowhere. Assigning the same thing twice returns the open one
@@ -27,7 +32,7 @@ page, one cell per (rep, assignment), so its counts are the cells'.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -52,6 +57,7 @@ __all__ = [
     "completion_matrix",
     "describe_event",
     "my_assignments",
+    "newer_version",
     "progress_rows",
 ]
 
@@ -269,6 +275,19 @@ def assign(
         actor, scenario_id, due, user=user, team=team, pass_mark=pass_mark, min_attempts=min_attempts
     )
     return Assigned(assignment, created)
+
+
+def newer_version(assignment: Assignment, latest: Mapping[str, int]) -> int | None:
+    """The latest version of the assignment's studio scenario when the assignment is behind it, else None.
+
+    ``latest`` maps studio scenario ids to their latest version (``AuthoredScenario.version``); a
+    shipped scenario (not in it) or an assignment with no recorded version is never behind.
+    """
+    newest = latest.get(assignment.scenario_id)
+    on = assignment.scenario_version
+    if newest is None or on is None or on >= newest:
+        return None
+    return newest
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,45 @@ def test_the_export_agrees_with_itself_after_an_override(open_app, tmp_path):
     assert row["Overall"] == store.get_attempt(manager, attempt_id).overall
     assert row["Overall"] == rescore(card, {"confirm-advance": 5}).overall
     assert row["Grader's overall"] == card.overall
+
+
+def test_an_assignment_behind_its_scenario_says_so_and_the_manager_moves_it(open_app, tmp_path):
+    """Issue 15, part 4: a live assignment keeps its version until the manager moves it, here."""
+    from datetime import date
+
+    import yaml
+
+    from coach_engine.models import Scenario
+    from tests.app.test_app_studio import create, own_yaml
+
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'scrimmage.db'}")
+    manager = store.login(MANAGER)
+    create(store, own_yaml(title="North's CFO drill"))
+    a = store.create_assignment(manager, "north-cfo", date(2030, 1, 1), team="north")
+    at = _team(open_app)
+    assert "Behind" not in texts(at) and f"team_move_{a.id}" not in [b.key for b in at.button]
+
+    v2 = own_yaml(title="North's CFO drill, harder")
+    store.authored.save_version(manager, Scenario.model_validate(yaml.safe_load(v2)), v2, base_version=1)
+    at = _team(open_app)  # a fresh page: AppTest can't rerun a picker whose label (the title) just changed
+    shown = texts(at)
+    assert "Behind: on v1; v2 is the latest" in shown
+    assert "Behind the latest version of their scenario" in shown
+    assert "harder · the whole team · due Tue 01 Jan — on v1; v2 is the latest" in shown
+    assert "their next drill for this assignment uses version 2" in shown
+    assert "Drills already done still count" in shown
+
+    at.button(key=f"team_move_{a.id}").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "to version 2" in shown and "still count" in shown  # the confirmation
+    assert "Behind" not in shown and f"team_move_{a.id}" not in [b.key for b in at.button]
+    assert store.get_assignment(manager, a.id).scenario_version == 2
+    history = next(e for e in at.expander if e.label == "History")
+    assert "scenario version 1 → 2" in " ".join(str(m.value) for m in history.markdown)
+
+    rep = open_app(REP)  # the rep's assigned drill is now version 2
+    rep.button(key=f"practice_assigned_{a.id}").click().run()
+    assert not rep.exception
+    assert rep.subheader[0].value == "North's CFO drill, harder"
+    store.close()
