@@ -74,6 +74,15 @@ def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_
     return float(grid[int(np.argmax(scores))])
 
 
+def _choose(oof: np.ndarray, y: np.ndarray, flag: bool, rng: np.random.Generator,
+            target: float = FLAG_PRECISION) -> tuple[float, dict[str, Any]]:
+    """A head's threshold (``_threshold``) and its precision, recall and F1 there, with intervals."""
+    best = _threshold(oof, y, flag, target)
+    pred = oof >= best
+    return best, _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
+                            (~pred & (y == 1)).astype(float), rng)
+
+
 class LabelledSentence(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str
@@ -214,10 +223,7 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
         m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
         oof_turn[te] = m.predict_proba(fs[te])[:, 1]
     oof_turn[~formed] = 0.0
-    best = _threshold(oof_turn, y, True, GAMING_PRECISION)
-    pred = oof_turn >= best
-    stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
-                       (~pred & (y == 1)).astype(float), rng)
+    best, stats = _choose(oof_turn, y, True, rng, GAMING_PRECISION)
     m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[formed], y[formed])
     out_w, out_b = m.coef_.astype(np.float32), m.intercept_.astype(np.float32)
     out_t = np.array([best], dtype=np.float32)
@@ -410,10 +416,7 @@ def train(
             m = fit(rows[train_rows], y[train_rows], cols)
             oof_all[held, k] = m.predict_proba(xs[held] if cols is None else xs[np.ix_(held, cols)])[:, 1]
         oof = oof_all[rows, k]
-        best = _threshold(oof, y, label in FLAGS)
-        pred = oof >= best
-        stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
-                           (~pred & (y == 1)).astype(float), rng)
+        best, stats = _choose(oof, y, label in FLAGS, rng)
         per_label[label] = {"positives": pos, "threshold": best, **stats}
         if label in FORM_ONLY:
             m = fit(rows, y, form_cols)
@@ -438,10 +441,7 @@ def train(
             if 0 < y[train_rows].sum() < train_rows.sum():
                 held = fold_of[rows] == k
                 oof[held] = fit(rows[train_rows], y[train_rows]).predict_proba(xs[rows[held]])[:, 1]
-        best = _threshold(oof, y, True)
-        pred = oof >= best
-        stats = _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
-                           (~pred & (y == 1)).astype(float), rng)
+        best, stats = _choose(oof, y, True, rng)
         m = fit(rows, y)
         fam_w[f], fam_b[f], fam_t[f] = m.coef_[0], m.intercept_[0], best
         per_label[family] = {"positives": int(y.sum()), "threshold": best, "members": list(members), **stats}

@@ -147,13 +147,10 @@ def test_save_now_clears_the_notice_once_the_database_is_back(open_app, lock, tm
     assert [role for _, role, _ in _stored(tmp_path, attempt_id)] == ["buyer", "rep", "buyer"]
 
 
-def test_a_reply_the_buyer_did_not_answer_is_answered_on_resend_never_recorded_twice(
-    open_app, tmp_path, monkeypatch
-):
+def _voice_fails_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The buyer's scripted voice raises on its next line only, as a model outage would."""
     from coach_engine.buyer.scripted import ScriptedVoice
 
-    at = _in_call(open_app)
-    attempt_id = at.session_state["practice_attempt"]
     speak = ScriptedVoice.speak
     calls = {"n": 0}
 
@@ -164,6 +161,14 @@ def test_a_reply_the_buyer_did_not_answer_is_answered_on_resend_never_recorded_t
         return speak(self, *args, **kw)
 
     monkeypatch.setattr(ScriptedVoice, "speak", fails_once)
+
+
+def test_a_reply_the_buyer_did_not_answer_is_answered_on_resend_never_recorded_twice(
+    open_app, tmp_path, monkeypatch
+):
+    at = _in_call(open_app)
+    attempt_id = at.session_state["practice_attempt"]
+    _voice_fails_once(monkeypatch)
     at.chat_input(key="practice_reply").set_value(REPLY).run()
     assert not at.exception
     assert "The buyer could not answer" in texts(at)
@@ -176,20 +181,9 @@ def test_a_reply_the_buyer_did_not_answer_is_answered_on_resend_never_recorded_t
 
 
 def test_a_different_reply_waits_until_the_last_one_is_answered(open_app, tmp_path, monkeypatch):
-    from coach_engine.buyer.scripted import ScriptedVoice
-
     at = _in_call(open_app)
     attempt_id = at.session_state["practice_attempt"]
-    speak = ScriptedVoice.speak
-    calls = {"n": 0}
-
-    def fails_once(self: Any, *args: Any, **kw: Any) -> str:
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise RuntimeError("the buyer's voice broke")
-        return speak(self, *args, **kw)
-
-    monkeypatch.setattr(ScriptedVoice, "speak", fails_once)
+    _voice_fails_once(monkeypatch)
     at.chat_input(key="practice_reply").set_value(REPLY).run()
     at.chat_input(key="practice_reply").set_value("Something else entirely").run()
     assert not at.exception
