@@ -179,10 +179,10 @@ def startup_problem() -> str | None:
             f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR."
         )
     if s.reader == "learned":
-        from coach_engine.reading.model import ReadingModelError, load_model
+        from coach_engine.reading.artifact import ReadingModelError, check_artifact
 
         try:
-            load_model()
+            check_artifact()
         except ReadingModelError as exc:
             return str(exc)
     return None
