@@ -36,6 +36,15 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 
 
 @pytest.fixture
+def rules_reader() -> None:
+    """Read turns with the hand-written rules (``reader: rules``), for tests of that reader itself; the
+    autouse fixture above puts the default back afterwards."""
+    from coach_engine import signals
+
+    signals.use_reader("rules")
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Offline settings with the fast hashing embedder (not semantic)."""
     return Settings(data_dir=tmp_path / "data", embedding_backend="hash")

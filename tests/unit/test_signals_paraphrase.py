@@ -4,6 +4,9 @@ Uses the session-scoped ``embedder`` fixture (all-MiniLM-L6-v2). Also checks
 the semantic detectors that need meaning: ``tie_to_concern`` (value linked to
 the revealed concern, not to just anything) and that cue phrases strung
 together, however paraphrased, earn nothing.
+
+These test the rule-based reading's prototypes (``reader: rules``); the learned reader meets paraphrase
+through its training data, and is measured on trainers' sets in other people's words (the eval sets).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from coach_engine.models import Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, SignalContext, detect_signals
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("rules_reader")]
 B = Behaviour
 
 

@@ -1,5 +1,8 @@
 """Signal detectors by their lexical rules (hashing embedder: no semantics needed here).
 
+These test the rule-based reading (``reader: rules``), kept for comparison since the learned reader became
+the default; the learned reader's own tests are ``test_reading_*`` and its bar is the eval sets.
+
 Every quote must be an exact span of the rep's text; anti-patterns and gaming
 (injection, keyword stuffing) must be caught from wording alone.
 """
@@ -13,6 +16,7 @@ from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, SignalContext, detect_signals, sentence_spans
 
 B = Behaviour
+pytestmark = pytest.mark.usefixtures("rules_reader")
 
 
 @pytest.fixture(scope="module")
