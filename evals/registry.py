@@ -20,7 +20,7 @@ __all__ = ["REGISTRY", "EvalSet", "eval_sets", "sets_with"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGISTRY = Path(__file__).resolve().parent / "registry.yaml"
-Status = Literal["train", "dev", "test", "report", "sealed"]
+Status = Literal["train", "dev", "test", "report", "sealed", "draft"]
 
 
 class EvalSet(BaseModel):

@@ -12,6 +12,13 @@ few function words join the words (keywords strung together) — and
 is trained on the sentence heads' *cross-validated* probabilities, so it
 learns how far to trust them on wording it has not seen. Its thresholds are
 chosen for precision: a false verdict costs an honest rep everything.
+
+There are two turn heads, one per kind, each with its own threshold. One head
+for both had to trade them off: brief honest turns ("ok, talk thurs") look a
+little like stuffing, and to stay precise on them the shared head also
+doubted sentences the injection head was sure of. The sentence heads' surest
+readings enter as log-odds, so "sure" (0.99) and "certain" (0.9999) differ
+as much as they should in a linear head.
 """
 
 from __future__ import annotations
@@ -22,9 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "SIGN_COLUMNS", "SentenceSigns",
-           "strung_together", "turn_features", "verdict_kind"]
+           "strung_text", "strung_together", "turn_features"]
 
 GAMING_KINDS = ("injection", "stuffing")
+"""The turn heads, in this order (``TaggerModel.gaming_probabilities``)."""
+LOG_ODDS_CAP = 9.2
+"""Log-odds are clipped here (a probability of 1e-4 or 1 - 1e-4)."""
 GAMING_FEATURES = (
     "max_injection", "max_stuffing", "stuffing_share", "mean_stuffing", "max_meta", "meta_any", "markup",
     "speaker", "aside",
@@ -70,8 +80,13 @@ class SentenceSigns:
                    commas=commas, question=question)
 
 
+def _log_odds(p: float) -> float:
+    q = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.clip(np.log(q / (1 - q)), -LOG_ODDS_CAP, LOG_ODDS_CAP))
+
+
 def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarray:
-    """One row of ``GAMING_FEATURES`` for a turn."""
+    """One row of ``GAMING_FEATURES`` for a turn (``max_injection`` and ``max_stuffing`` as log-odds)."""
     if not sents:
         return np.zeros(len(GAMING_FEATURES), dtype=np.float32)
     words = max(sum(s.words for s in sents), 1)
@@ -80,7 +95,7 @@ def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarra
     stuffed_words = sum(s.words for s, p in zip(sents, stuff, strict=True) if p >= 0.5)
     claims = sum(sum(1 for c in CLAIMS if s.probs.get(c, 0.0) >= 0.5) for s in sents)
     row = [
-        max(inj), max(stuff), stuffed_words / words, float(np.mean(stuff)),
+        _log_odds(max(inj)), _log_odds(max(stuff)), stuffed_words / words, float(np.mean(stuff)),
         max(s.meta for s in sents), float(any(s.meta > 0 for s in sents)), max(s.markup for s in sents),
         max(s.speaker for s in sents), max(s.aside for s in sents),
         min(claims / words * 10, 3.0) / 3.0, max(s.probs.get("feature_dump", 0.0) for s in sents),
@@ -103,7 +118,11 @@ def strung_together(row: np.ndarray) -> bool:
     return f["keyword_share"] > 0 or f["commas"] >= LIST_COMMAS or f["function_share"] < TERSE_SHARE
 
 
-def verdict_kind(row: np.ndarray) -> str:
-    """Which kind a gaming turn is, from its row: the kind its surest sentence head reads."""
-    f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
-    return "injection" if f["max_injection"] >= f["max_stuffing"] else "stuffing"
+def strung_text(sentences: Sequence[str]) -> bool:
+    """``strung_together`` from the words alone (the form needs no model): what training asks of a reply a
+    trainer called stuffing before its sentences may teach the stuffing heads."""
+    from .. import text as T
+
+    signs = [SentenceSigns(words=len(T.words(s)), probs={}, meta=0.0, markup=0.0, speaker=0.0, aside=0.0,
+                           function_share=T.function_share(s), commas=s.count(",")) for s in sentences]
+    return strung_together(turn_features(signs, 0.0))

@@ -11,20 +11,18 @@ or pickle at run time. A missing or corrupt artifact raises
 
 from __future__ import annotations
 
-import hashlib
-import json
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import ScrimmageError
-from .gaming import GAMING_FEATURES
+from .artifact import ARTIFACT_DIR, ReadingModelError, check_artifact, model_failure
+from .gaming import GAMING_FEATURES, GAMING_KINDS
 
 __all__ = ["ARTIFACT_DIR", "FAMILIES", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
 
-ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
 LABELS = (
     "acknowledge", "playback", "open_question", "closed_question", "logistics_question", "explore_concern",
     "impact_question", "check_other_concerns", "state_value", "quantify_value", "give_proof",
@@ -39,10 +37,6 @@ borders trainers themselves draw differently; so a family head says whether it i
 members' own heads say which it most is."""
 
 
-class ReadingModelError(ScrimmageError):
-    """The turn-reading model is missing or unreadable."""
-
-
 @dataclass(frozen=True)
 class TaggerModel:
     labels: tuple[str, ...]
@@ -55,7 +49,7 @@ class TaggerModel:
     scale: np.ndarray
     manifest: dict[str, object]
     gaming_weights: np.ndarray
-    """(1, n_gaming_features): the turn-level gaming head (``reading.gaming``)."""
+    """(2, n_gaming_features): the turn-level gaming heads, in ``GAMING_KINDS`` order (``reading.gaming``)."""
     gaming_bias: np.ndarray
     gaming_thresholds: np.ndarray
     gaming_mean: np.ndarray
@@ -95,17 +89,10 @@ class TaggerModel:
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
     def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:
-        """(1,) the probability that a turn games the grader, from its turn features."""
+        """(2,) the probability that a turn is an injection, and that it is stuffing (``GAMING_KINDS``)."""
         x = (row.astype(np.float32) - self.gaming_mean) / self.gaming_scale
         z = self.gaming_weights @ x + self.gaming_bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
-
-
-def _fail(path: Path, problem: str) -> ReadingModelError:
-    return ReadingModelError(
-        f"The turn-reading model at {path} {problem}. Rebuild it with `scrimmage train` "
-        "(it trains from evals/data/reading in about a minute, offline)."
-    )
 
 
 def load_model(directory: Path | None = None) -> TaggerModel:
@@ -116,15 +103,9 @@ def load_model(directory: Path | None = None) -> TaggerModel:
 @lru_cache(maxsize=4)
 def _load(directory: str) -> TaggerModel:
     d = Path(directory)
-    npz, man = d / "tagger.npz", d / "tagger.json"
-    if not npz.exists() or not man.exists():
-        raise _fail(d, "is missing")
+    manifest, raw = check_artifact(d)
     try:
-        manifest = json.loads(man.read_text(encoding="utf-8"))
-        raw = npz.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != manifest.get("weights_sha256"):
-            raise _fail(d, "does not match its manifest (weights_sha256)")
-        with np.load(npz, allow_pickle=False) as arrays:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
             model = TaggerModel(
                 labels=tuple(manifest["labels"]),
                 weights=arrays["weights"], bias=arrays["bias"], thresholds=arrays["thresholds"],
@@ -135,16 +116,14 @@ def _load(directory: str) -> TaggerModel:
                 **{k: arrays[k] for k in ("family_weights", "family_bias", "family_thresholds")
                    if k in arrays.files},
             )
-    except ReadingModelError:
-        raise
-    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise _fail(d, f"is unreadable ({type(exc).__name__}: {exc})") from exc
+    except (OSError, ValueError, KeyError) as exc:
+        raise model_failure(d, f"is unreadable ({type(exc).__name__}: {exc})") from exc
     if model.weights.shape[0] != len(model.labels) or model.weights.shape[1] != model.mean.shape[0]:
-        raise _fail(d, "has arrays of the wrong shape")
-    if model.gaming_weights.shape != (1, len(GAMING_FEATURES)):
-        raise _fail(d, "has arrays of the wrong shape")
+        raise model_failure(d, "has arrays of the wrong shape")
+    if model.gaming_weights.shape != (len(GAMING_KINDS), len(GAMING_FEATURES)):
+        raise model_failure(d, "has arrays of the wrong shape")
     fw = model.family_weights
     if fw is not None and (fw.shape != (len(model.families), model.weights.shape[1])
                            or any(m not in model.labels for ms in model.families.values() for m in ms)):
-        raise _fail(d, "has family heads that do not match its labels")
+        raise model_failure(d, "has family heads that do not match its labels")
     return model

@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import text as T
 from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
-from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features, verdict_kind
+from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -180,22 +180,20 @@ class TurnReader:
         return extra[:12]
 
     def _gaming(self, a: TurnAnalysis, row: np.ndarray) -> Gaming | None:
-        """The turn head's verdict (``reading.gaming``); the sentence heads say which kind. Injection quotes
-        its most suspicious sentence, stuffing the whole turn. The sentences' gaming labels follow."""
-        p = float(self.model.gaming_probabilities(row)[0])
+        """The turn heads' verdict (``reading.gaming``): injection quotes its most suspicious sentence,
+        stuffing the whole turn. The sentences' gaming labels follow."""
+        p_inj, p_stuff = (float(v) for v in self.model.gaming_probabilities(row))
+        t_inj, t_stuff = (float(v) for v in self.model.gaming_thresholds)
         for s in a.sentences:
             s.labels = [x for x in s.labels if x not in GAMING_KINDS]
-        if p < float(self.model.gaming_thresholds[0]):
-            return None
-        kind = verdict_kind(row)
-        if kind == "stuffing" and (a.words < MIN_STUFFED_WORDS or not strung_together(row)):
-            return None  # "ok" is passive; whole spoken sentences are speech, not cue phrases strung together
-        if kind == "injection":
+        if p_inj >= t_inj:
             s = max(a.sentences, key=lambda x: x.probs["injection"])
             s.labels.append("injection")
-            return Gaming("injection", round(p, 3), s.start, s.end, s.text)
+            return Gaming("injection", round(p_inj, 3), s.start, s.end, s.text)
+        if p_stuff < t_stuff or a.words < MIN_STUFFED_WORDS or not strung_together(row):
+            return None  # "ok" is passive; whole spoken sentences are speech, not cue phrases strung together
         for s in a.sentences:
             if s.probs["stuffing"] >= 0.5:
                 s.labels.append("stuffing")
         start, end = a.sentences[0].start, a.sentences[-1].end
-        return Gaming("stuffing", round(p, 3), start, end, a.text[start:end])
+        return Gaming("stuffing", round(p_stuff, 3), start, end, a.text[start:end])

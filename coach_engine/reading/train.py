@@ -32,7 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .features import HASH_DIM, STRUCT_NAMES, WORD_DIM, SentenceContext, featurise
-from .gaming import DRILL_SIGNS, SIGN_COLUMNS
+from .gaming import DRILL_SIGNS, SIGN_COLUMNS, strung_text
 from .model import ARTIFACT_DIR, FAMILIES, LABELS
 
 __all__ = ["LabelledTurn", "TrainResult", "load_labelled", "train"]
@@ -60,7 +60,14 @@ GAMING_PRECISION = 0.95
 """A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke."""
 
 
-def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_PRECISION) -> float:
+NEVER = 1.01
+"""The threshold of a head that may not fire on its own (no probability reaches it)."""
+
+
+def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_PRECISION,
+               strict: bool = False) -> float:
+    """The first threshold whose cross-validated precision reaches ``target`` (flags), else the best F0.5
+    (flags) or F1. ``strict``: no fallback; a head that never reaches its target never fires alone."""
     grid = np.round(np.arange(0.30, 0.99, 0.0125), 4)
     scores, precise = [], []
     beta2 = 0.25 if flag else 1.0
@@ -71,13 +78,15 @@ def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_
         precise.append(tp > 0 and tp / (tp + fp) >= target)
     if flag and any(precise):
         return float(grid[precise.index(True)])
+    if strict:
+        return NEVER
     return float(grid[int(np.argmax(scores))])
 
 
 def _choose(oof: np.ndarray, y: np.ndarray, flag: bool, rng: np.random.Generator,
-            target: float = FLAG_PRECISION) -> tuple[float, dict[str, Any]]:
+            target: float = FLAG_PRECISION, strict: bool = False) -> tuple[float, dict[str, Any]]:
     """A head's threshold (``_threshold``) and its precision, recall and F1 there, with intervals."""
-    best = _threshold(oof, y, flag, target)
+    best = _threshold(oof, y, flag, target, strict)
     pred = oof >= best
     return best, _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
                             (~pred & (y == 1)).astype(float), rng)
@@ -169,13 +178,12 @@ def _add_disguised(samples: list[Sample], gaming_known: set[str]) -> dict[int, l
 def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, int, str]],
                 copies_of: dict[int, list[int]], oof: np.ndarray, x: np.ndarray, cols: dict[str, int],
                 fit_cls: Any, folds: int, rng: np.random.Generator, log: Any) -> dict[str, Any]:
-    """The turn-level gaming head (``reading.gaming``) over the sentences' out-of-fold readings, with a
-    threshold chosen on scenario-grouped CV for ``GAMING_PRECISION``. One head for both kinds: they void
-    a turn alike, and together they are learned better than apart; the sentence heads tell which kind."""
+    """The turn-level gaming heads (``reading.gaming``), one per kind, over the sentences' out-of-fold
+    readings, each with a threshold chosen on scenario-grouped CV for ``GAMING_PRECISION``."""
     from sklearn.model_selection import GroupKFold
 
     from .. import text as T
-    from .gaming import GAMING_KINDS, SentenceSigns, strung_together, turn_features, verdict_kind
+    from .gaming import GAMING_KINDS, SentenceSigns, strung_together, turn_features
 
     rows, verdicts, groups = [], [], []
     gaming_cols = [LABELS.index(g) for g in GAMING_KINDS]
@@ -203,35 +211,51 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
     scale = np.where(sd > 1e-6, sd, 1.0)
     fs = (feats - mean) / scale
     g = np.asarray(groups)
-    y = np.array([0 if v == "genuine" else 1 for v in verdicts])
-    if len(set(y.tolist())) < 2:
-        log("  turn gaming: no gaming and genuine turns to learn from; never read as gaming")
-        return {"gaming_weights": np.zeros((1, feats.shape[1]), dtype=np.float32),
-                "gaming_bias": np.zeros(1, dtype=np.float32),
-                "gaming_thresholds": np.full(1, 1.01, np.float32),
-                "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
-                "per_kind": {"turn_gaming": {"positives": int(y.sum()), "note": "too few examples"}}}
-    # Only a turn with a verdict's form can get one: injection-like, or stuffing in the strung-together
-    # form (``gaming.strung_together``). The head learns from those turns alone, so a reply of whole
-    # spoken sentences neither earns a verdict nor makes the head shy of a real list of cue phrases.
-    formed = np.array([verdict_kind(r) == "injection" or strung_together(r) for r in feats])
-    oof_turn = np.zeros(len(y))
-    for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fs, y, g):
-        tr = tr[formed[tr]]
-        if y[tr].sum() == 0 or y[tr].sum() == len(tr):
+    kinds = np.asarray(verdicts)
+    y_any = (kinds != "genuine").astype(int)
+    strung = np.array([strung_together(r) for r in feats.astype(np.float32)])
+    weights = np.zeros((len(GAMING_KINDS), feats.shape[1]), dtype=np.float32)
+    bias = np.zeros(len(GAMING_KINDS), dtype=np.float32)
+    thresholds = np.full(len(GAMING_KINDS), NEVER, dtype=np.float32)
+    per_kind: dict[str, Any] = {}
+    fired = np.zeros(len(kinds), dtype=bool)
+    for k, kind in enumerate(GAMING_KINDS):
+        # Each head learns its kind against genuine turns. Stuffing needs the strung-together form
+        # (``gaming.strung_together``): a reply of whole spoken sentences neither earns that verdict nor
+        # makes the head shy of a real list of cue phrases.
+        other = next(x for x in GAMING_KINDS if x != kind)
+        y = (kinds == kind).astype(int)
+        learn = (kinds != other) & (strung if kind == "stuffing" else True)
+        if y[learn].sum() < 2 or y[learn].sum() == learn.sum():
+            log(f"  turn {kind}: too few examples; never read as {kind}")
+            per_kind[f"turn_{kind}"] = {"positives": int(y.sum()), "note": "too few examples"}
             continue
-        m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
-        oof_turn[te] = m.predict_proba(fs[te])[:, 1]
-    oof_turn[~formed] = 0.0
-    best, stats = _choose(oof_turn, y, True, rng, GAMING_PRECISION)
-    m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[formed], y[formed])
-    out_w, out_b = m.coef_.astype(np.float32), m.intercept_.astype(np.float32)
-    out_t = np.array([best], dtype=np.float32)
-    per_kind = {"turn_gaming": {"positives": int(y.sum()), "turns": len(y), "threshold": best, **stats}}
-    f1 = stats["f1"]
-    log(f"  turn gaming            n+={int(y.sum()):4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
-        f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
-    return {"gaming_weights": out_w, "gaming_bias": out_b, "gaming_thresholds": out_t,
+        oof_turn = np.zeros(len(y))
+        for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fs, y, g):
+            tr = tr[learn[tr]]
+            if y[tr].sum() == 0 or y[tr].sum() == len(tr):
+                continue
+            m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
+            oof_turn[te] = m.predict_proba(fs[te])[:, 1]
+        if kind == "stuffing":
+            oof_turn[~strung] = 0.0
+        reach = kinds != other  # its precision is counted against genuine turns
+        best, stats = _choose(oof_turn[reach], y[reach], True, rng, GAMING_PRECISION, strict=True)
+        m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[learn], y[learn])
+        weights[k], bias[k], thresholds[k] = m.coef_[0], m.intercept_[0], best
+        fired |= oof_turn >= best
+        per_kind[f"turn_{kind}"] = {"positives": int(y.sum()), "turns": int(reach.sum()), "threshold": best,
+                                    **stats}
+        f1 = stats["f1"]
+        log(f"  turn {kind:17s} n+={int(y.sum()):4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
+            f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
+    tp, fp = int((fired & (y_any == 1)).sum()), int((fired & (y_any == 0)).sum())
+    per_kind["turn_gaming"] = {"positives": int(y_any.sum()), "turns": len(y_any),
+                               "precision": round(tp / max(tp + fp, 1), 3),
+                               "recall": round(tp / max(int(y_any.sum()), 1), 3)}
+    log(f"  turn gaming (either)   P={per_kind['turn_gaming']['precision']:.2f} "
+        f"R={per_kind['turn_gaming']['recall']:.2f}")
+    return {"gaming_weights": weights, "gaming_bias": bias, "gaming_thresholds": thresholds,
             "gaming_mean": mean.astype(np.float32), "gaming_scale": scale.astype(np.float32),
             "per_kind": per_kind}
 
@@ -332,9 +356,14 @@ def train(
         ctxs.append(context_for(sc, [], False))
         sents = T.sentences(reply)
         first = len(samples)
+        # A fluent template reply a trainer calls stuffing lacks the form a stuffing verdict needs
+        # (``gaming.strung_together``): it is weak on content, which the grader scores, and its whole
+        # sentences would teach the stuffing heads that plain questions are cue phrases. It teaches them
+        # nothing; the turn heads leave it out for the same reason.
+        fluent = verdict == "stuffing" and not strung_text(sents)
         for sent in sents:
-            labels = {"stuffing"} if verdict == "stuffing" else set()
-            samples.append(Sample(sid, sent, len(ctxs) - 1, labels, gaming_known))
+            labels = {"stuffing"} if verdict == "stuffing" and not fluent else set()
+            samples.append(Sample(sid, sent, len(ctxs) - 1, labels, set() if fluent else gaming_known))
         if verdict == "injection":
             pending_injection.append(list(range(first, len(samples))))
         if len(samples) > first:
@@ -404,7 +433,7 @@ def train(
         rows, y = y_for(label)
         pos = int(y.sum())
         if pos < 3:
-            thresholds[k] = 1.01
+            thresholds[k] = NEVER
             per_label[label] = {"positives": pos, "note": "too few examples: never read as present"}
             continue
         for f in range(n_folds):
@@ -416,7 +445,9 @@ def train(
             m = fit(rows[train_rows], y[train_rows], cols)
             oof_all[held, k] = m.predict_proba(xs[held] if cols is None else xs[np.ix_(held, cols)])[:, 1]
         oof = oof_all[rows, k]
-        best, stats = _choose(oof, y, label in FLAGS, rng)
+        # A family member that cannot flag precisely alone leaves it to its family head (``FAMILIES``).
+        member = any(label in ms for ms in FAMILIES.values())
+        best, stats = _choose(oof, y, label in FLAGS, rng, strict=member)
         per_label[label] = {"positives": pos, "threshold": best, **stats}
         if label in FORM_ONLY:
             m = fit(rows, y, form_cols)
@@ -431,7 +462,7 @@ def train(
             f"R={stats['recall'][0]:.2f} F1={f1[0]:.2f} [{f1[1]:.2f}, {f1[2]:.2f}]")
     fam_w = np.zeros((len(FAMILIES), x.shape[1]), dtype=np.float32)
     fam_b = np.zeros(len(FAMILIES), dtype=np.float32)
-    fam_t = np.full(len(FAMILIES), 1.01, dtype=np.float32)
+    fam_t = np.full(len(FAMILIES), NEVER, dtype=np.float32)
     for f, (family, members) in enumerate(FAMILIES.items()):
         rows = np.array([i for i, s in enumerate(samples) if s.known is None or set(members) <= s.known])
         y = np.array([1 if samples[i].labels & set(members) else 0 for i in rows])
