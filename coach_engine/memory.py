@@ -17,10 +17,17 @@ come from stored history (the grader is never run again here):
 
 ``remember`` is the one call after a drill ends: it completes the attempt,
 indexes its graded rep turns and returns the enriched scorecard.
+
+The index is a copy of what the database holds (``scrimmage index rebuild``
+makes it again), so it never costs a rep a drill: if Chroma fails while a
+drill is saved or its feedback is read, the attempt is stored and graded, the
+scorecard says the team's answers are unavailable for now, and the rep's next
+drill indexes the ones missed (``catch_up``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -32,7 +39,13 @@ from .store.weeks import iso_week, shift_week
 if TYPE_CHECKING:
     from .models import Scenario
 
-__all__ = ["enrich", "index_attempt", "remember", "team_examples", "trend"]
+__all__ = ["INDEX_DOWN_NOTE", "catch_up", "enrich", "index_attempt", "remember", "team_examples", "trend"]
+
+log = logging.getLogger(__name__)
+INDEX_DOWN_NOTE = ("The team's answers are unavailable right now (the reply index did not answer); this "
+                   "drill is saved and graded, and joins them once the index is back.")
+CATCH_UP = 20
+"""How many of the rep's latest completed attempts a saved drill checks are in the index."""
 
 TREND_WEEKS = 6
 _CANDIDATES_PER_EXAMPLE = 5
@@ -137,7 +150,11 @@ def enrich(
     card = scorecard or store.scorecard(actor, attempt_id)
     if card is None:
         raise KeyError(f"attempt {attempt_id} has no scorecard yet")
-    examples = team_examples(store, index, actor, attempt_id) if index is not None else []
+    try:
+        examples = team_examples(store, index, actor, attempt_id) if index is not None else []
+    except Exception:  # the index did not answer: the card without the team's answers, and saying so
+        log.exception("reply index unavailable for the feedback of attempt %s", attempt_id)
+        return _without_index(store, actor, attempt_id, card)
     card = card.model_copy(update={"from_team": examples, "trend": trend(store, actor, attempt_id)})
     if scenario is not None and examples and index is not None:
         from .grading.team_lines import from_team_answers
@@ -146,12 +163,44 @@ def enrich(
     return card
 
 
+def catch_up(store: Store, index: AttemptIndex, actor: User, limit: int = CATCH_UP) -> int:
+    """Index the actor's latest completed attempts that the index lacks (saved while it was down);
+    returns how many replies were added. One lookup per team and objection type."""
+    recent = [a for a in store.list_attempts(actor, status="completed", limit=limit) if a.team_id is not None]
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for a in recent:
+        groups[(int(a.team_id), a.objection)].append(a.id)  # type: ignore[arg-type]
+    present: set[int] = set()
+    for (team_id, objection), ids in groups.items():
+        present |= index.indexed_attempts(team_id, objection, ids)
+    added = 0
+    for a in recent:
+        if a.id in present:
+            continue
+        card = store.scorecard(actor, a.id)
+        turns = store.transcript_turns(actor, a.id)
+        if card is not None and any(t.role == "rep" and t.text.strip() for t in turns):
+            added += index.add_attempt(a, turns, card, _team_timezone(store, actor, a.team_id))
+    return added
+
+
 def remember(
     store: Store, index: AttemptIndex | None, actor: User, attempt_id: int, scorecard: Scorecard,
     scenario: Scenario | None = None,
 ) -> Scorecard:
-    """Complete the attempt with its scorecard, index its replies, and return the enriched card."""
+    """Complete the attempt with its scorecard, index its replies (and any of the rep's recent ones the
+    index missed), and return the enriched card. The attempt is stored whatever the index does."""
     store.complete_attempt(actor, attempt_id, scorecard)
     if index is not None:
-        index_attempt(store, index, actor, attempt_id)
+        try:
+            index_attempt(store, index, actor, attempt_id)
+            catch_up(store, index, actor)
+        except Exception:  # the index is a copy of the database: it may fail, the drill may not
+            log.exception("reply index unavailable while saving attempt %s", attempt_id)
+            return _without_index(store, actor, attempt_id, scorecard)
     return enrich(store, index, actor, attempt_id, scorecard, scenario)
+
+
+def _without_index(store: Store, actor: User, attempt_id: int, scorecard: Scorecard) -> Scorecard:
+    notes = [*scorecard.notes, INDEX_DOWN_NOTE] if INDEX_DOWN_NOTE not in scorecard.notes else scorecard.notes
+    return scorecard.model_copy(update={"notes": notes, "trend": trend(store, actor, attempt_id)})

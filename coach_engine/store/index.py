@@ -294,6 +294,14 @@ class AttemptIndex:
             total += len(ids)
         return total
 
+    def indexed_attempts(self, team_id: int, objection: str, attempt_ids: Sequence[int]) -> set[int]:
+        """Which of ``attempt_ids`` (of one team and objection type) have replies in the index."""
+        if not attempt_ids:
+            return set()
+        got = self.collection_for(team_id, objection).get(
+            where={"attempt": {"$in": [int(a) for a in attempt_ids]}}, include=["metadatas"])
+        return {int(m["attempt"]) for m in (got.get("metadatas") or []) if m and "attempt" in m}
+
     def remove_attempt(self, attempt: Attempt) -> None:
         if attempt.team_id is not None:
             self.collection_for(attempt.team_id, attempt.objection).delete(where={"attempt": attempt.id})
