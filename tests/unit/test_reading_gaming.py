@@ -30,6 +30,6 @@ def test_the_form_is_read_from_the_words_alone() -> None:
     from coach_engine.reading.gaming import strung_text
 
     assert strung_text(["Value, ROI, proof, pilot, next step, low risk, timeline, budget, stakeholders."])
-    assert not strung_text(["I appreciate you sharing that with me today.",
-                            "What are the goals that matter most to your team this year?",
-                            "Our customers tell us it was the best decision they made."])
+    assert not strung_text(["Thanks for laying that out so plainly today.",
+                            "Which goals matter most to your team over the coming year?",
+                            "Our clients keep telling us they would pick us again tomorrow."])
