@@ -61,7 +61,9 @@ class ScriptedVoice:
         facts["wants_line"] = self.lines.get("wants", {}).get(kind, "")
         # Agreeing, the buyer restates the scenario's step in their own words (never pastes the rep's
         # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
-        facts["rep_step"] = _agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
+        # Without a step in the scenario, the buyer names the rep's own: its activity, length and day.
+        own = "" if scenario.buyer.next_step else _named_step(facts.get("rep_step", ""))
+        facts["rep_step"] = own or _agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
 
         # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
         # after a figure, no "what would you propose?" after a concrete proposal (issue 13).
@@ -189,6 +191,26 @@ def _sentence(text: str) -> str:
     from ..text import as_sentence
 
     return as_sentence(re.sub(r"^((?:\S+\s+){0,3}\S+):\s", r"\1, ", " ".join(text.split())))
+
+
+def _named_step(rep_step: str) -> str:
+    """The rep's proposal named back in a few words ("the 20-minute call on Thursday", "the pilot next
+    Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
+    or length. The rep's sentence itself is never pasted."""
+    from ..text import structure
+
+    st = structure()
+    found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")), "")
+             for name in ("activity", "duration", "time")}
+    activity, length, day = found["activity"].lower(), found["duration"].lower(), found["time"]
+    if not activity and not length:
+        return ""
+    what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else \
+        f"those {length}"
+    if not day:
+        return what
+    bare = day[:1].isupper() and " " not in day  # "Thursday" reads "on Thursday"; "next week" stays as it is
+    return f"{what} on {day}" if bare else f"{what} {day}"
 
 
 def _agreed_step(next_step: str, rep_step: str) -> str:

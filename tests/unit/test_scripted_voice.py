@@ -113,16 +113,37 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
         assert "next Tuesday" in text and "we run" not in text and "we install" not in text
 
 
-def test_agree_without_a_scenario_step_names_no_rep_sentence(bank: ScenarioBank) -> None:
+@pytest.mark.parametrize(("proposal", "named"), [
+    ("Could we do a 20-minute call with your controller on Thursday?", "the 20-minute call on Thursday"),
+    ("How about a pilot on two of your trucks starting next Monday?", "the pilot next Monday"),
+    ("Let me grab 30 minutes with you and Ben next week.", "those 30 minutes next week"),
+    ("So we install it on two trucks next Tuesday", "the install next Tuesday"),
+])
+def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBank, proposal: str,
+                                                                named: str) -> None:
+    """A scenario that sets no next step: the buyer agrees to what the rep proposed, named in a few words
+    (activity, length, day), never "what you just proposed" and never the rep's sentence pasted back."""
     from coach_engine.models import Scenario
 
     base = bank.get("cfo-price-routing").model_dump()
     base["buyer"] = {**base["buyer"], "next_step": None}
     s = Scenario.model_validate(base)
-    facts = scenario_facts(s, BuyerState()) | {"rep_step": "So we install it on two trucks next Tuesday"}
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": proposal}
     for seed in range(4):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
-        assert "what you just proposed, next Tuesday" in text and "we install" not in text, text
+        assert named in text and "just proposed" not in text and proposal not in text, text
+
+
+def test_agree_without_any_named_step_keeps_the_plain_reference(bank: ScenarioBank) -> None:
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "next_step": None}
+    s = Scenario.model_validate(base)
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": "So shall we get going on it next Tuesday?"}
+    for seed in range(4):
+        text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+        assert "what you just proposed, next Tuesday" in text and "get going" not in text, text
 
 
 def _all_scenarios(bank: ScenarioBank) -> list:  # type: ignore[type-arg]
