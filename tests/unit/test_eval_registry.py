@@ -19,7 +19,7 @@ def test_sealed_set_never_loads_with_all() -> None:
 
 
 def test_reader_trains_only_on_train_sets() -> None:
-    """Labelled sentences are training data or a draft a trainer has yet to reconcile; only the first train."""
+    """Labelled sentences are training data, or a draft a trainer has yet to reconcile (never trained on)."""
     from coach_engine.cli.train import training_inputs
 
     reading = [s for s in eval_sets() if s.kind == "reading"]
