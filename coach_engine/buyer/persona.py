@@ -134,7 +134,7 @@ def first_person(text: str, scenario: Scenario) -> str:
                                  else ("she", "her", "her", "herself"))
         cap = poss.capitalize()
         s = re.sub(rf"\b{cap}\b", "My", s)
-        s = re.sub(rf"\b{subj}'s\b", "I'm", s)
+        s = re.sub(rf"\b{subj}'s\b", "I'm", s, flags=re.IGNORECASE)  # "She's" too, before "She" -> "I"
         s = re.sub(rf"(^|[.;:]\s+|\band\s+|\bso\s+|\bbut\s+|,\s+)(?:{subj})\b", r"\1I", s)
         s = re.sub(rf"\b{subj.capitalize()}\b", "I", s)
         s = re.sub(rf"\b{subj}'s\b", "I'm", s)

@@ -183,6 +183,18 @@ def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
     assert "Lena" not in said and "his team he won't" in said
 
 
+def test_a_contracted_pronoun_opening_a_sentence_becomes_i_am(bank: ScenarioBank) -> None:
+    """"She's" at the start of a sentence is the buyer too: "I'm", never "I's" (issue 13)."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
+    s = Scenario.model_validate(base)
+    said = first_person("Lena ran the last rollout herself. She's still the one the owners blame for it.", s)
+    assert said == "I ran the last rollout myself. I'm still the one the owners blame for it."
+
+
 def test_after_a_proposed_step_the_buyer_says_what_is_missing(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     state = BuyerState(concern_revealed=True)
