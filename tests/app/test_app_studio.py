@@ -283,22 +283,3 @@ def test_authors_see_how_each_resolution_item_is_read(open_app):
     assert "read as 'uncover'" in shown and "as its kind: says" in shown
     warnings = "\n".join(w.value for w in at.warning).replace("\\", "")
     assert "set kind: to be sure" in warnings and "Blue sky synergy alignment" in warnings
-
-
-@pytest.mark.xfail(strict=True, reason="issue 15, open: a title edited in the studio resets the Team page's "
-                   "picker to the first scenario (Streamlit seems to keep a choice by its shown label)")
-def test_the_assign_picker_keeps_its_choice_when_a_title_changes(open_app, store):
-    """The picker's options are ids and its labels come from ``format_func``: a title edited in the studio
-    should change what it shows, never what the manager picked (issue 15)."""
-    create(store, own_yaml(title="North's CFO drill"))
-    team = open_app(MANAGER)
-    team.switch_page("app_pages/team.py").run()
-    team.selectbox(key="team_assign_scenario").set_value("north-cfo").run()
-    manager = store.login(MANAGER)
-    v2 = own_yaml(title="North's CFO drill, renamed")
-    store.authored.save_version(manager, Scenario.model_validate(yaml.safe_load(v2)), v2, base_version=1)
-    team.run()
-    assert not team.exception
-    picker = team.selectbox(key="team_assign_scenario")
-    assert picker.value == "north-cfo"
-    assert any("renamed" in o for o in picker.options)
