@@ -15,6 +15,7 @@ rendered, so the first drill does not wait for them either.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import logging
 import threading
@@ -287,10 +288,25 @@ def streams_voice() -> bool:
     return settings().effective_voice == "llm"
 
 
+def _quota(purpose: str) -> Any | None:
+    """The signed-in person's hourly limit on model calls (``llm_quota``), or None (offline, no limit, or
+    nobody signed in)."""
+    from coach_engine.llm_quota import HourlyQuota
+    from coach_engine.store import LlmUsage
+
+    s, who = settings(), member()
+    user = who.user if who is not None else None
+    if s.llm_calls_per_hour <= 0 or user is None:
+        return None
+    return HourlyQuota(LlmUsage(store()), user.id, s.llm_calls_per_hour, purpose=purpose)
+
+
 def _voice(seed: int) -> Any:
     from coach_engine.buyer.voices import get_voice
 
-    return get_voice(settings(), seed)
+    if settings().effective_voice != "llm":
+        return get_voice(settings(), seed)
+    return get_voice(settings(), seed, quota=_quota("voice"))
 
 
 def attempt_seed(attempt_id: Any) -> int:
@@ -339,12 +355,27 @@ def test_drill(scenario: Scenario) -> DrillSession:
     return drill
 
 
+def _grader_for_member() -> Any:
+    """The shared grader; with the LLM judge, a copy that counts against the signed-in person's limit."""
+    shared = grader()
+    if settings().effective_grader != "llm":
+        return shared
+    from coach_engine.grading.llm_judge import LLMJudge
+
+    quota = _quota("judge")
+    if quota is None or not isinstance(shared, LLMJudge):
+        return shared
+    mine = copy.copy(shared)
+    mine.quota = quota
+    return mine
+
+
 def grade(scenario: Scenario, transcript: Transcript, outcome: Outcome | None = None) -> Scorecard:
-    return grader().grade(scenario, transcript, outcome)
+    return _grader_for_member().grade(scenario, transcript, outcome)
 
 
 def grade_reply(scenario: Scenario, reply: str) -> Scorecard:
-    return grader().grade_reply(scenario, reply)
+    return _grader_for_member().grade_reply(scenario, reply)
 
 
 # --- hand-offs between pages (hence the `shared_` keys) --------------------------------

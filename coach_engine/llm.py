@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from .llm_guard import CircuitBreaker, Deadline
+    from .llm_quota import HourlyQuota
     from .settings import Settings
 
 __all__ = [
@@ -77,7 +78,7 @@ __all__ = [
 T = TypeVar("T")
 Purpose = Literal["voice", "judge"]
 ErrorKind = Literal["timeout", "rate_limit", "connection", "server", "malformed", "off_script", "auth",
-                    "request", "unavailable"]
+                    "request", "unavailable", "quota"]
 
 VOICE_MAX_TOKENS = 220
 """A buyer line is one to four sentences; this also caps the cost of a runaway reply."""
@@ -97,6 +98,7 @@ _WHAT_WENT_WRONG: dict[str, str] = {
     "auth": "rejected the API key",
     "request": "rejected the request",
     "unavailable": "is paused after repeated failures",
+    "quota": "is over your hourly limit of AI turns",
 }
 
 
@@ -313,10 +315,12 @@ class RetryPlan:
     def __init__(self, settings: Settings, *, deadline: Deadline | None = None,
                  breaker: CircuitBreaker | None = None, sleep: Callable[[float], None] = time.sleep,
                  base_delay: float = 0.5, max_delay: float = 8.0,
-                 on_retry: Callable[[int, BaseException], None] | None = None):
+                 on_retry: Callable[[int, BaseException], None] | None = None,
+                 quota: HourlyQuota | None = None):
         self.settings = settings
         self.deadline = deadline
         self.breaker = breaker
+        self.quota = quota
         self.tries = 0
         """Tries that have ended so far."""
         self.opened = False
@@ -327,13 +331,21 @@ class RetryPlan:
         self._on_retry = on_retry
 
     def refusal(self) -> LLMError | None:
-        """``LLMError(kind="unavailable")`` when the breaker is open (the model is skipped), else None."""
-        if self.breaker is None or self.breaker.allow():
-            return None
-        where = endpoint(self.settings)
-        wait = self.breaker.retry_in()
-        return LLMError(f"The model at {where} is paused after {self.breaker.streak} failed calls in a row; "
-                        f"it is tried again in {wait:.0f}s.", kind="unavailable", attempts=0)
+        """``LLMError(kind="quota")`` when the user has used the hour's model calls (``llm_quota``),
+        ``LLMError(kind="unavailable")`` when the breaker is open (the model is skipped), else None; a call
+        let through counts against the user's quota."""
+        if self.quota is not None:
+            wait = self.quota.wait()
+            if wait is not None:
+                return LLMError(self.quota.refusal_message(wait), kind="quota", attempts=0)
+        if self.breaker is not None and not self.breaker.allow():
+            where = endpoint(self.settings)
+            wait = self.breaker.retry_in()
+            return LLMError(f"The model at {where} is paused after {self.breaker.streak} failed calls in a "
+                            f"row; it is tried again in {wait:.0f}s.", kind="unavailable", attempts=0)
+        if self.quota is not None:
+            self.quota.record()
+        return None
 
     def failed(self, exc: BaseException) -> LLMError | None:
         """Count a failed try; wait and return None to try again, or return the ``LLMError`` that ends it."""
@@ -382,6 +394,7 @@ def with_retries(
     on_retry: Callable[[int, BaseException], None] | None = None,
     deadline: Deadline | None = None,
     breaker: CircuitBreaker | None = None,
+    quota: HourlyQuota | None = None,
 ) -> T:
     """Call ``fn``; retry LLM failures worth retrying with exponential backoff.
 
@@ -394,7 +407,7 @@ def with_retries(
     without calling ``fn``.
     """
     plan = RetryPlan(settings, deadline=deadline, breaker=breaker, sleep=sleep, base_delay=base_delay,
-                     max_delay=max_delay, on_retry=on_retry)
+                     max_delay=max_delay, on_retry=on_retry, quota=quota)
     refused = plan.refusal()
     if refused is not None:
         raise refused

@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     """Seconds the model is skipped once the circuit opens (offline voice and grader, with a notice);
     then one call tries it again."""
 
+    llm_calls_per_hour: int = Field(default=150, ge=0)
+    """Model calls (buyer turns and gradings) one signed-in person may make in any rolling hour; over it
+    the offline voice and grader answer, with a notice saying when AI turns come back. 0: no limit."""
+
     judge_samples: int = Field(default=1, ge=1, le=9)
     """LLM judge self-consistency: samples per check, majority vote."""
 

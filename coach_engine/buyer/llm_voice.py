@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
+    from ..llm_quota import HourlyQuota
     from ..settings import Settings
     from .voice import BuyerVoice
 
@@ -358,8 +359,11 @@ class LLMVoice:
         prompt_budget: int = 1800,
         sleep: Callable[[float], None] = time.sleep,
         breaker: CircuitBreaker | None = None,
+        quota: HourlyQuota | None = None,
     ):
         self.chat_model = chat_model
+        self.quota = quota
+        """The signed-in rep's hourly limit on model turns (``llm_quota``); None: no limit."""
         self.breaker = breaker if breaker is not None else CircuitBreaker.from_settings(settings)
         """Skips the model after repeated failed turns (``voices.get_voice`` passes the process-wide one)."""
         self.settings = settings
@@ -480,7 +484,7 @@ class LLMVoice:
     def _plan(self) -> RetryPlan:
         """This turn's tries: backoff within ``llm_turn_deadline``, behind the breaker."""
         return RetryPlan(self.settings, deadline=Deadline(self.settings.llm_turn_deadline),
-                         breaker=self.breaker, sleep=self._sleep)
+                         breaker=self.breaker, sleep=self._sleep, quota=self.quota)
 
     @staticmethod
     def _failed(plan: RetryPlan, exc: BaseException) -> LLMError | None:
@@ -521,6 +525,7 @@ class LLMVoice:
         self.fallbacks += 1
         log.warning("LLM buyer voice fell back to the scripted voice: %s", error)
         self.last_notice = (
+            f"{error}; this line came from the offline voice." if error.kind == "quota" else
             f"The AI buyer voice {error.what_went_wrong}; this line came from the offline voice."
             + self._paused(opened)
         )

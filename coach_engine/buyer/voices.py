@@ -19,17 +19,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from ..llm_quota import HourlyQuota
     from ..settings import Settings
     from .voice import BuyerVoice
 
 __all__ = ["get_voice"]
 
 
-def get_voice(settings: Settings, seed: int = 0, chat_model: BaseChatModel | None = None) -> BuyerVoice:
+def get_voice(settings: Settings, seed: int = 0, chat_model: BaseChatModel | None = None,
+              quota: HourlyQuota | None = None) -> BuyerVoice:
     """The buyer voice these settings ask for.
 
     ``voice=llm`` without a key or base URL (and no injected model) raises
-    ``ConfigError`` with how to fix it.
+    ``ConfigError`` with how to fix it. ``quota`` is the rep's hourly limit on model turns
+    (``llm_quota``; the app passes the signed-in rep's).
     """
     from .scripted import ScriptedVoice
 
@@ -45,4 +48,4 @@ def get_voice(settings: Settings, seed: int = 0, chat_model: BaseChatModel | Non
 
         chat_model = make_chat_model(settings, "voice")
         breaker = breaker_for(settings, "voice")
-    return LLMVoice(chat_model, settings, seed=seed, fallback=scripted, breaker=breaker)
+    return LLMVoice(chat_model, settings, seed=seed, fallback=scripted, breaker=breaker, quota=quota)

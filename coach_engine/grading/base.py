@@ -14,6 +14,7 @@ from ..models import Outcome, Scenario, Scorecard, Transcript
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
+    from ..llm_quota import HourlyQuota
     from ..settings import Settings
 
 __all__ = ["Grader", "get_grader"]
@@ -33,7 +34,8 @@ class Grader(Protocol):
         ...
 
 
-def get_grader(settings: Settings, embedder: Embedder, chat_model: Any | None = None) -> Grader:
+def get_grader(settings: Settings, embedder: Embedder, chat_model: Any | None = None,
+               quota: HourlyQuota | None = None) -> Grader:
     """The offline grader, or the LLM judge (with the offline grader as its fallback).
 
     ``chat_model`` is injected by tests (``fakes.FakeChatModel``); otherwise the
@@ -54,4 +56,4 @@ def get_grader(settings: Settings, embedder: Embedder, chat_model: Any | None = 
         breaker = breaker_for(settings, "judge")  # shared: a dead judge is skipped by every grading
     from .llm_judge import LLMJudge
 
-    return LLMJudge(chat_model, settings, fallback=offline, breaker=breaker)
+    return LLMJudge(chat_model, settings, fallback=offline, breaker=breaker, quota=quota)

@@ -66,6 +66,7 @@ from .scoring import GradeParts, assemble, checks_for_mode
 
 if TYPE_CHECKING:
     from ..llm_guard import CircuitBreaker, Deadline
+    from ..llm_quota import HourlyQuota
     from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -241,10 +242,12 @@ class LLMJudge:
     """Grader backed by a chat model; see the module docstring."""
 
     def __init__(self, chat_model: Any, settings: Settings, fallback: RubricGrader,
-                 breaker: CircuitBreaker | None = None):
+                 breaker: CircuitBreaker | None = None, quota: HourlyQuota | None = None):
         from ..llm_guard import CircuitBreaker
 
         self.chat_model = chat_model
+        self.quota = quota
+        """The rep's hourly limit on model calls (``llm_quota``), shared with the voice; None: no limit."""
         self.settings = settings
         self.fallback = fallback
         self.breaker = breaker if breaker is not None else CircuitBreaker.from_settings(settings)
@@ -264,7 +267,7 @@ class LLMJudge:
 
         call = structured(self.chat_model, JudgeVerdict)
         return with_retries(lambda: call(messages), self.settings, sleep=self._sleep, deadline=deadline,
-                            breaker=self.breaker)
+                            breaker=self.breaker, quota=self.quota)
 
     def _offline(self, scenario: Scenario, transcript: Transcript, mode: str, outcome: Outcome | None,
                  note: str) -> Scorecard:

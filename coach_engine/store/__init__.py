@@ -40,6 +40,7 @@ from .records import (
     WeakPassword,
 )
 from .store import Store, TurnRecorder
+from .usage import LlmUsage
 
 __all__ = [
     "SYSTEM",
@@ -56,6 +57,7 @@ __all__ = [
     "IssuedLink",
     "LinkInfo",
     "LinkInvalid",
+    "LlmUsage",
     "NotFound",
     "NotWritable",
     "PermissionDenied",

@@ -446,3 +446,17 @@ class AuditEventRow(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LlmCallRow(Base):
+    """One turn or grading that used the model on a user's behalf (``store.usage``): the hourly limit
+    counts these, per user, across every app server sharing the database."""
+
+    __tablename__ = "llm_calls"
+    __table_args__ = (Index("ix_llm_calls_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))
+    """``voice`` or ``judge``."""
+    at: Mapped[datetime]
