@@ -78,6 +78,11 @@ class TurnEvent:
     reading: dict[str, Any] | None = None
     """The rep turn's reading (``TurnAnalysis.to_dict``); None on every first event of a turn."""
 
+    @property
+    def update(self) -> bool:
+        """Whether this event re-sends a turn already sent, now with its reading."""
+        return self.reading is not None
+
 
 @dataclass
 class BuyerReply:

@@ -184,26 +184,29 @@ class SignalContext:
         return self.scenario.buyer.opening
 
 
-_READERS: dict[str, TurnReader] = {}
+_READERS: dict[tuple[str, int], TurnReader] = {}
+MAX_READERS = 8
 
 
 def reader_for(embedder: Embedder | None = None) -> TurnReader:
-    """The process's turn reader. It reads with the encoder its model was trained with (the packaged
-    MiniLM): ``embedder`` is reused when it is that encoder, otherwise the process's own is built."""
+    """The turn reader for this embedder. It reads with the encoder its model was trained with (the
+    packaged MiniLM): ``embedder`` is used when it is that encoder, so the caller's cache holds every
+    sentence it embeds, otherwise the process's own is built. One reader per model and encoder."""
     from .embeddings import CachedEmbedder, LocalEmbedder, process_embedder
     from .reading.model import load_model
 
     model = load_model()
-    key = model.version
+    mine = embedder is not None and embedder.name == model.encoder
+    key = (model.version, id(embedder) if mine else 0)
     if key not in _READERS:
-        encoder: Embedder | None = None
-        if embedder is not None and embedder.name == model.encoder:
-            encoder = embedder
+        encoder: Embedder | None = embedder if mine else None
         encoder = encoder or process_embedder(model.encoder, LocalEmbedder.dim)
         if encoder is None:
             encoder = CachedEmbedder(LocalEmbedder())
         from .reading.reader import TurnReader
 
+        if len(_READERS) >= MAX_READERS:  # embedders come and go in tests and evals; keep the newest
+            _READERS.pop(next(iter(_READERS)))
         _READERS[key] = TurnReader(encoder, model)
     return _READERS[key]
 

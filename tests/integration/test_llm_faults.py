@@ -142,7 +142,7 @@ def test_voice_faults_fall_back_open_the_circuit_and_keep_the_attempt(
             assert "paused for 60 s" in notice, f"{name}: the rep is not told the voice is paused"
     assert voice.breaker.state == "open"
     # Nothing lost: every turn reached storage as it happened, with its notice.
-    assert [e.text for e in stored] == [t.text for t in drill.transcript.turns]
+    assert [e.text for e in stored if not e.update] == [t.text for t in drill.transcript.turns]
     assert all(e.notice for e in stored if e.role == "buyer" and e.index > 0)
     # ... and the attempt is scored, by the judge on the same faulty server or offline with a note.
     t0 = time.perf_counter()

@@ -54,7 +54,8 @@ CHILD = textwrap.dedent(
 
     def on_turn(event):
         recorder(event)
-        print(f"SAVED {event.index} {event.role}", flush=True)
+        if not event.update:
+            print(f"SAVED {event.index} {event.role}", flush=True)
 
     drill = DrillSession(scenario, embedder=HashEmbedder(), voice=ScriptedVoice(0), on_turn=on_turn)
     drill.start()
