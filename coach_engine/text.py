@@ -42,6 +42,9 @@ _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _ABBREV = re.compile(r"\b(e\.g|i\.e|dr|mr|mrs|ms|vs|etc|approx|st|jr|sr|inc|ltd|co)\.$", re.IGNORECASE)
 _NO_ABBREV = re.compile(r"\bno\.$", re.IGNORECASE)
 """'No.' abbreviates 'number' only before a digit ('No. 5'); '... just say no. Where ...' ends a sentence."""
+_INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,4}$")
+"""A dotted initialism closing a piece ("P.S.", "a.m.", "U.S."): no sentence is only that, and before a
+lower-case word it is inside one ("at 9 a.m. tomorrow")."""
 _WORD = re.compile(r"[A-Za-z0-9$%][A-Za-z0-9$%'’]*")
 NUMBER = re.compile(
     r"[$£€]\s?\d[\d,.]*\s*(k|m|million|thousand|bn)?|\b\d[\d,.]*\s*(%|percent|x\b|k\b)?|"
@@ -95,8 +98,10 @@ def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:
     for m in (_BOUNDARY if clauses else _SENTENCE_BOUNDARY).finditer(text):
         piece = text[start:m.start()]
         nxt = text[m.end():m.end() + 1]
+        initialism = _INITIALISM.search(piece)
         if _ABBREV.search(piece) or (_NO_ABBREV.search(piece) and nxt.isdigit()) or \
-                (piece[-2:-1].isdigit() and piece[-1:] == "." and nxt.isdigit()):
+                (piece[-2:-1].isdigit() and piece[-1:] == "." and nxt.isdigit()) or \
+                (initialism is not None and (nxt.islower() or not piece[:initialism.start()].strip())):
             continue
         spans.append((start, m.start()))
         start = m.end()

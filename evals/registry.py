@@ -16,11 +16,26 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["REGISTRY", "EvalSet", "eval_sets", "sets_with"]
+__all__ = ["REGISTRY", "BelowBar", "EvalSet", "below_bar", "eval_sets", "sets_with"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGISTRY = Path(__file__).resolve().parent / "registry.yaml"
 Status = Literal["train", "dev", "test", "report", "sealed", "draft"]
+
+
+class BelowBar(BaseModel):
+    """A dev or test split that the default reader does not yet bring up to the bar, recorded as it is.
+
+    CI then holds the split at these figures (no worse) instead of at the bar, and fails once the split
+    meets the bar, so the record is removed and the bar applies again. Every record is in the README."""
+
+    model_config = ConfigDict(extra="forbid")
+    reader: Literal["rules", "learned"]
+    spearman: float
+    pairwise: float
+    integrity_offenders: int
+    """Gaming cases that score at or above the split's lowest genuine level-3 case."""
+    why: str
 
 
 class EvalSet(BaseModel):
@@ -32,6 +47,7 @@ class EvalSet(BaseModel):
     author: str
     scenarios: str
     split: str | None = None
+    below_bar: BelowBar | None = None
 
     @property
     def file(self) -> Path:
@@ -51,3 +67,11 @@ def eval_sets() -> tuple[EvalSet, ...]:
 
 def sets_with(kind: str, *statuses: Status) -> list[EvalSet]:
     return [s for s in eval_sets() if s.kind == kind and s.status in statuses]
+
+
+def below_bar(split: str, reader: str) -> BelowBar | None:
+    """The below-bar record for a grader split read by ``reader``, if there is one."""
+    for s in eval_sets():
+        if s.kind == "grader" and s.split == split and s.below_bar and s.below_bar.reader == reader:
+            return s.below_bar
+    return None

@@ -7,6 +7,10 @@ Three parts, concatenated into one row per sentence:
   what — "rather than a discount" vs "a discount");
 * hashed shape n-grams: the sentence with its content words blanked, which
   is how keywords strung together differ from speech whatever the keywords;
+* the embedding again, but only for a sentence that negates ("I can't match
+  30%"): a linear head over meaning alone reads a refusal of a concession as
+  the concession, since both sit close together in MiniLM; this copy lets it
+  learn how a negation turns each meaning (the issue's "negation and scope");
 * a handful of general structural and context features: question form,
   numbers, a named time, negation, who the subject is, length, talk about
   the drill rather than in it (grader, rubric, simulation), markup characters,
@@ -31,7 +35,7 @@ import numpy as np
 
 from .. import text as T
 
-__all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "featurise"]
+__all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "featurise", "rest_width"]
 
 HASH_DIM = 2048 + 512
 WORD_DIM = 2048
@@ -147,4 +151,11 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
         norm = float(np.linalg.norm(hashed[i, WORD_DIM:]))
         if norm:
             hashed[i, WORD_DIM:] /= norm
-    return sent, np.concatenate([hashed, struct], axis=1)
+    negated = sent * struct[:, STRUCT_NAMES.index("negation"), None]
+    return sent, np.concatenate([hashed, struct, negated], axis=1).astype(np.float32)
+
+
+def rest_width(emb_dim: int) -> int:
+    """Columns of ``featurise``'s second array for an encoder of ``emb_dim``: hashed, structural, and the
+    negated copy of the embedding, in that order."""
+    return HASH_DIM + len(STRUCT_NAMES) + emb_dim

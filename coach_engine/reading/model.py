@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .artifact import ARTIFACT_DIR, ReadingModelError, check_artifact, model_failure
+from .features import rest_width
 from .gaming import GAMING_FEATURES, GAMING_KINDS
 
 __all__ = ["ARTIFACT_DIR", "FAMILIES", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
@@ -122,6 +123,9 @@ def _load(directory: str) -> TaggerModel:
         raise model_failure(d, "has arrays of the wrong shape")
     if model.gaming_weights.shape != (len(GAMING_KINDS), len(GAMING_FEATURES)):
         raise model_failure(d, "has arrays of the wrong shape")
+    emb = int(manifest.get("features", {}).get("embedding", 0))
+    if model.weights.shape[1] != emb + rest_width(emb):
+        raise model_failure(d, "was trained on another feature layout than this version reads")
     fw = model.family_weights
     if fw is not None and (fw.shape != (len(model.families), model.weights.shape[1])
                            or any(m not in model.labels for ms in model.families.values() for m in ms)):

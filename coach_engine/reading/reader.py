@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import text as T
 from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
-from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
+from .gaming import GAMING_KINDS, KEYWORD_SHARE, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -138,6 +138,11 @@ class TurnReader:
             present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
             if "quantify_value" in present and not T.NUMBER.search(s):
                 present.remove("quantify_value")
+            if ("feature_dump" in present and {"give_proof", "tie_to_concern"} & set(present)
+                    and T.function_share(s) >= KEYWORD_SHARE):
+                # The GUIDE's dump ties to nothing: a spoken sentence of proof or a tie is not one (a string
+                # of keywords that names a customer still is).
+                present.remove("feature_dump")
             for f, (_, members) in enumerate(families):
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
@@ -165,7 +170,9 @@ class TurnReader:
         neutral = HELPFUL | {"closed_question", "logistics_question"}
         flagged = any(set(s.labels) - neutral for s in out.sentences)
         out.passive = not helpful and not flagged and n_words <= PASSIVE_MAX_WORDS
-        longest = max(len(T.words(s)) for s in sents)
+        # A run-on is measured on clauses, as the rules did: a long sentence a rep breaks with semicolons or
+        # dashes is paced speech, not one breathless 50-word sentence.
+        longest = max(len(T.words(text[a:b])) for a, b in T.sentence_spans(text, clauses=True))
         out.monologue = n_words > MONOLOGUE_WORDS or longest > RUN_ON_WORDS or out.has("feature_dump")
         return out
 

@@ -31,7 +31,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .features import HASH_DIM, STRUCT_NAMES, WORD_DIM, SentenceContext, featurise
+from .features import HASH_DIM, STRUCT_NAMES, WORD_DIM, SentenceContext, featurise, rest_width
 from .gaming import DRILL_SIGNS, SIGN_COLUMNS, strung_text
 from .model import ARTIFACT_DIR, FAMILIES, LABELS
 
@@ -56,8 +56,11 @@ FORM_ONLY = frozenset({"stuffing"})
 structural features. A stuffed
 reply strings the scenario's own proof points together, so a head that saw the words would learn those
 proof points as stuffing and then flag the honest rep who cites them."""
-GAMING_PRECISION = 0.95
-"""A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke."""
+GAMING_PRECISION = {"injection": 0.95, "stuffing": 0.9}
+"""A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke. Stuffing's
+target is a little lower because a false stuffing verdict costs less: it needs the strung-together form
+(``gaming.strung_together``), so the honest reply it can hit is already a list of keywords or a
+telegraphese turn, which trainers rate low anyway; a false injection verdict can zero an excellent reply."""
 
 
 NEVER = 1.01
@@ -240,7 +243,7 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
         if kind == "stuffing":
             oof_turn[~strung] = 0.0
         reach = kinds != other  # its precision is counted against genuine turns
-        best, stats = _choose(oof_turn[reach], y[reach], True, rng, GAMING_PRECISION, strict=True)
+        best, stats = _choose(oof_turn[reach], y[reach], True, rng, GAMING_PRECISION[kind], strict=True)
         m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[learn], y[learn])
         weights[k], bias[k], thresholds[k] = m.coef_[0], m.intercept_[0], best
         fired |= oof_turn >= best
@@ -372,18 +375,19 @@ def train(
     log(f"featurising {len(samples)} sentences from {len(turns)} labelled turns "
         f"and {len(gaming_replies)} gaming-labelled replies (disguised readings included)")
     x = _matrix(samples, ctxs, encoder)
-    emb_dim = x.shape[1] - HASH_DIM - len(STRUCT_NAMES)
+    emb_dim = (x.shape[1] - HASH_DIM - len(STRUCT_NAMES)) // 2  # [emb | hashed | struct | negated emb]
+    assert x.shape[1] == emb_dim + rest_width(emb_dim)
     mean = np.zeros(x.shape[1])
     scale = np.ones(x.shape[1])
     scale[emb_dim:emb_dim + HASH_DIM] = 1.0 / HASH_WEIGHT
-    struct = slice(emb_dim + HASH_DIM, x.shape[1])
+    struct = slice(emb_dim + HASH_DIM, emb_dim + HASH_DIM + len(STRUCT_NAMES))
     mean[struct] = x[:, struct].mean(axis=0)
     sd = x[:, struct].std(axis=0)
     scale[struct] = np.where(sd > 1e-6, sd, 1.0)
     xs = (x - mean) / scale
     groups = np.array([s.group for s in samples])
 
-    form_cols = np.arange(emb_dim + WORD_DIM, x.shape[1])
+    form_cols = np.arange(emb_dim + WORD_DIM, struct.stop)  # shape n-grams and structure, no meaning
 
     def fit(rows: np.ndarray, y: np.ndarray, cols: np.ndarray | None = None) -> Any:
         m = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=3000)
@@ -493,7 +497,8 @@ def train(
         "labels": list(LABELS),
         "families": {k: list(v) for k, v in FAMILIES.items()},
         "encoder": getattr(encoder, "name", "?"),
-        "features": {"embedding": emb_dim, "hashed": HASH_DIM, "structural": list(STRUCT_NAMES)},
+        "features": {"embedding": emb_dim, "hashed": HASH_DIM, "structural": list(STRUCT_NAMES),
+                     "negated_embedding": emb_dim},
         "training": {"files": sorted(p.name for p in data_paths), "fingerprint": fingerprint,
                      "turns": len(turns), "sentences": len(samples),
                      "gaming_replies": len(gaming_replies), "cv": f"GroupKFold({folds}) by scenario"},

@@ -6,7 +6,7 @@ Slow: loads the real embedding model and grades every labelled case.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pytest
@@ -16,9 +16,12 @@ from coach_engine.grading import RubricGrader
 from coach_engine.models import Transcript, Turn
 from coach_engine.scenarios import ScenarioBank
 from evals import grader as ge
-from evals.registry import sets_with
+from evals.registry import below_bar, sets_with
 
 pytestmark = pytest.mark.slow
+
+SLACK = 0.005
+"""Room for floating-point differences between machines when a split is held at its recorded figures."""
 
 
 class CountingEmbedder:
@@ -38,20 +41,43 @@ class CountingEmbedder:
 SPLITS = tuple(dict.fromkeys(e.split for e in sets_with("grader", "dev", "test") if e.split))
 """CI asserts on the registry's dev and test sets only: train sets fit the reader, report sets are reported,
 and the sealed set is never opened here (evals/registry.yaml)."""
+READERS = ("learned", "rules")
+"""The default reading, and the hand-written one it replaced (still selectable with ``reader: rules``)."""
 
 
 @pytest.fixture(scope="module")
-def results(embedder: CachedEmbedder, bank: ScenarioBank) -> dict[str, ge.EvalResult]:
-    grader = RubricGrader(embedder)
-    return {split: ge.run_eval(grader, bank, split) for split in SPLITS}
+def results(embedder: CachedEmbedder, bank: ScenarioBank) -> Iterator[dict[tuple[str, str], ge.EvalResult]]:
+    from coach_engine import signals
+
+    before = list(signals._KIND)
+    out: dict[tuple[str, str], ge.EvalResult] = {}
+    for reader in READERS:
+        signals.use_reader(reader)
+        grader = RubricGrader(embedder)
+        for split in SPLITS:
+            out[reader, split] = ge.run_eval(grader, bank, split)
+    signals._KIND[:] = before
+    yield out
 
 
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("split", SPLITS)
-def test_every_labelled_split_meets_the_bar(results: dict[str, ge.EvalResult], split: str) -> None:
+def test_every_labelled_split_meets_the_bar(results: dict[tuple[str, str], ge.EvalResult], split: str,
+                                            reader: str) -> None:
     """A regression guard: every dev and test split has been run, and the fixes its first run prompted are
-    in (the README records each split's first-run figures, which are the honest measure of unseen data)."""
-    result = results[split]
+    in (the README records each split's first-run figures, which are the honest measure of unseen data).
+    A split the registry records as below the bar for this reader is held at its recorded figures instead,
+    and this fails once it meets the bar, so the record goes and the bar applies again."""
+    result = results[reader, split]
     assert result.overall["n"] >= 40
+    known = below_bar(split, reader)
+    if known is not None:
+        offenders = sum(len(m["offenders"]) for m in result.integrity["modes"].values())
+        assert not result.passed, f"{split} now meets the bar with the {reader} reader: remove its below_bar"
+        assert result.overall["spearman"] >= known.spearman - SLACK, result.overall
+        assert result.overall["pairwise"] >= known.pairwise - SLACK, result.overall
+        assert offenders <= known.integrity_offenders, result.integrity
+        return
     assert result.integrity["passed"], result.integrity
     assert result.overall["spearman"] >= ge.BAR["spearman"], result.overall
     assert result.overall["pairwise"] >= ge.BAR["pairwise"], result.overall

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from coach_engine.cli.train import training_inputs
+from coach_engine.embeddings import CachedEmbedder
+from coach_engine.reading.features import SentenceContext, featurise, rest_width
 from coach_engine.reading.model import ARTIFACT_DIR, FAMILIES, LABELS, ReadingModelError, load_model
 from coach_engine.reading.train import _fingerprint
 
@@ -56,3 +58,24 @@ def test_family_heads_that_do_not_match_the_labels_are_refused(tmp_path: Path) -
     man.write_text(json.dumps(manifest))
     with pytest.raises(ReadingModelError, match=r"family heads.*scrimmage train"):
         load_model(tmp_path / "m")
+
+
+def test_a_model_of_another_feature_layout_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(ARTIFACT_DIR, tmp_path / "m")
+    man = tmp_path / "m" / "tagger.json"
+    manifest = json.loads(man.read_text())
+    manifest["features"]["embedding"] = 100
+    man.write_text(json.dumps(manifest))
+    with pytest.raises(ReadingModelError, match=r"another feature layout.*scrimmage train"):
+        load_model(tmp_path / "m")
+
+
+def test_a_negating_sentence_carries_its_meaning_a_second_time(hash_embedder: CachedEmbedder) -> None:
+    """Negation and scope: the last block is the embedding of a sentence that negates, zero otherwise,
+    so a head can learn how "won't" turns an offer into a refusal."""
+    sents = ["We will match the lower quote.", "We won't match the lower quote."]
+    emb, rest = featurise(sents, SentenceContext(buyer_line="They are cheaper."), hash_embedder)
+    dim = emb.shape[1]
+    assert rest.shape == (2, rest_width(dim))
+    assert not rest[0, -dim:].any()
+    assert rest[1, -dim:] == pytest.approx(emb[1])

@@ -111,10 +111,10 @@ def test_honest_replies_are_not_gaming(text: str, ctx: SignalContext, embedder: 
 ])
 def test_taking_issue_with_the_buyer_is_read_then_told_apart(text: str, label: str, ctx: SignalContext,
                                                              embedder: CachedEmbedder) -> None:
-    """The family head reads that the rep takes issue with the buyer; the members' heads say how."""
+    """The family head reads that the rep takes issue with the buyer; the members' heads say how (a line
+    can be two at once: "doesn't matter here" brushes the concern aside and contradicts it)."""
     a = read(text, ctx, embedder)
     assert a.has(label)
-    assert sum(a.has(x) for x in ("argue", "dismiss", "disparage")) == 1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "\x00\x01 ÿþ", "ok",
