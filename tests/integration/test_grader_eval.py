@@ -47,16 +47,16 @@ READERS = ("learned", "rules")
 
 @pytest.fixture(scope="module")
 def results(embedder: CachedEmbedder, bank: ScenarioBank) -> Iterator[dict[tuple[str, str], ge.EvalResult]]:
-    from coach_engine import signals
+    from coach_engine.signals import reader_kind, use_reader
 
-    before = list(signals._KIND)
+    before = reader_kind()
     out: dict[tuple[str, str], ge.EvalResult] = {}
     for reader in READERS:
-        signals.use_reader(reader)
+        use_reader(reader)
         grader = RubricGrader(embedder)
         for split in SPLITS:
             out[reader, split] = ge.run_eval(grader, bank, split)
-    signals._KIND[:] = before
+    use_reader(before)
     yield out
 
 
