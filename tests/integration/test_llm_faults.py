@@ -156,7 +156,9 @@ def test_a_stream_that_drips_after_its_first_sentence_is_finished_offline(
     scenario: Scenario, hash_embedder: CachedEmbedder
 ) -> None:
     text = "Fine, I hear you on that one. " + " ".join(["and"] * 60)
-    with FakeOpenAI(default=Drip(text, interval=0.2)) as server:
+    # The first sentence lands in about 0.6 s, well inside the deadline on a loaded 2-core runner; the
+    # drip then runs for 6 s, far past it.
+    with FakeOpenAI(default=Drip(text, interval=0.1)) as server:
         voice = voice_on(server, settings_for(server))
         drill = DrillSession(scenario, embedder=hash_embedder, voice=voice, seed=SEED)
         drill.start()
