@@ -1,11 +1,18 @@
-"""The shipped turn-reading model: logistic heads over sentence features, loaded with numpy alone.
+"""The shipped turn-reading model: a small network over sentence features, loaded with numpy alone.
 
-Why this shape: the artifact is a few arrays (weights, biases, per-label
-thresholds, feature scaling) plus a JSON manifest naming its labels, its
-encoder and the fingerprint of the labelled data it was trained on. It is
-small (well under a megabyte), deterministic (``scrimmage train`` on the same
-data writes the same bytes), loads in milliseconds and needs no scikit-learn
-or pickle at run time. A missing or corrupt artifact raises
+Why this shape: the behaviours a trainer labels are read by one hidden layer
+shared by every label (a logistic head over the raw features underfits: it
+cannot tell granting a point from contesting it when both sit close in
+meaning). The gaming labels keep logistic heads over the sentence alone
+(stuffing over its form), since they learn also from replies labelled for
+gaming alone; the model holds its networks as a list, each naming what it
+reads and which feature columns.
+The artifact is a few arrays (weights, biases, per-label thresholds, feature
+scaling) plus a JSON manifest naming its labels, its encoder and the
+fingerprint of the labelled data it was trained on. It is small (under a
+megabyte: the network's wide layer is stored in half precision),
+deterministic (``scrimmage train`` on the same data writes the same bytes),
+loads in milliseconds and needs no scikit-learn or pickle at run time. A missing or corrupt artifact raises
 ``ReadingModelError``, whose message names the command that rebuilds it.
 """
 
@@ -15,6 +22,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +30,7 @@ from .artifact import ARTIFACT_DIR, ReadingModelError, check_artifact, model_fai
 from .features import rest_width
 from .gaming import GAMING_FEATURES, GAMING_KINDS
 
-__all__ = ["ARTIFACT_DIR", "FAMILIES", "LABELS", "ReadingModelError", "TaggerModel", "load_model"]
+__all__ = ["ARTIFACT_DIR", "FAMILIES", "LABELS", "Network", "ReadingModelError", "TaggerModel", "load_model"]
 
 LABELS = (
     "acknowledge", "playback", "open_question", "closed_question", "logistics_question", "explore_concern",
@@ -36,6 +44,28 @@ FAMILIES: dict[str, tuple[str, ...]] = {"combative": ("argue", "dismiss", "dispa
 concern away, running down what they use) is read far more surely as one behaviour than as three, whose
 borders trainers themselves draw differently; so a family head says whether it is there at all, and the
 members' own heads say which it most is."""
+
+
+@dataclass(frozen=True)
+class Network:
+    """One hidden layer (ReLU) and a logistic output per name, over some of the scaled feature columns."""
+
+    outputs: tuple[str, ...]
+    hidden_weights: np.ndarray
+    """(n_hidden, n_columns)"""
+    hidden_bias: np.ndarray
+    out_weights: np.ndarray
+    """(n_outputs, n_hidden)"""
+    out_bias: np.ndarray
+    columns: np.ndarray | None = None
+    """The feature columns it reads (None: all)."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.columns is not None:
+            x = x[:, self.columns]
+        h = np.maximum(x @ self.hidden_weights.T + self.hidden_bias, 0.0)
+        z = h @ self.out_weights.T + self.out_bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -59,12 +89,19 @@ class TaggerModel:
     """(n_families, n_features): one head per ``families`` entry, over the same features as ``weights``."""
     family_bias: np.ndarray | None = None
     family_thresholds: np.ndarray | None = None
+    networks: tuple[Network, ...] = ()
+    """Small networks that read some labels and families in place of their logistic heads."""
 
     @property
     def families(self) -> dict[str, tuple[str, ...]]:
         """The family heads this artifact has, by name, with their member labels."""
         fam = self.manifest.get("families")
         return {str(k): tuple(v) for k, v in fam.items()} if isinstance(fam, dict) else {}
+
+    @property
+    def network_outputs(self) -> tuple[str, ...]:
+        """The labels and families the networks read (the rest keep their logistic heads)."""
+        return tuple(n for net in self.networks for n in net.outputs)
 
     @property
     def version(self) -> str:
@@ -79,7 +116,13 @@ class TaggerModel:
         x = np.concatenate([emb, rest], axis=1).astype(np.float32)
         x = (x - self.mean) / self.scale
         z = x @ self.weights.T + self.bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        out = np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        for net in self.networks:
+            read = net(x)
+            for j, name in enumerate(net.outputs):
+                if name in self.labels:
+                    out[:, self.labels.index(name)] = read[:, j]
+        return out
 
     def family_probabilities(self, emb: np.ndarray, rest: np.ndarray) -> np.ndarray:
         """(n_sentences, n_families) probabilities, in ``families`` order."""
@@ -87,13 +130,24 @@ class TaggerModel:
             return np.zeros((emb.shape[0], 0), dtype=np.float32)
         x = (np.concatenate([emb, rest], axis=1).astype(np.float32) - self.mean) / self.scale
         z = x @ self.family_weights.T + self.family_bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        out = np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        for net in self.networks:
+            read = net(x)
+            for f, family in enumerate(self.families):
+                if family in net.outputs:
+                    out[:, f] = read[:, net.outputs.index(family)]
+        return out
 
     def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:
         """(2,) the probability that a turn is an injection, and that it is stuffing (``GAMING_KINDS``)."""
         x = (row.astype(np.float32) - self.gaming_mean) / self.gaming_scale
         z = self.gaming_weights @ x + self.gaming_bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+
+OPTIONAL_ARRAYS = ("family_weights", "family_bias", "family_thresholds")
+NETWORK_ARRAYS = ("hidden_weights", "hidden_bias", "out_weights", "out_bias")
+"""Network ``i``'s arrays are stored as ``net{i}_<name>`` (and ``net{i}_columns`` when it reads some)."""
 
 
 def load_model(directory: Path | None = None) -> TaggerModel:
@@ -114,8 +168,8 @@ def _load(directory: str) -> TaggerModel:
                 gaming_weights=arrays["gaming_weights"], gaming_bias=arrays["gaming_bias"],
                 gaming_thresholds=arrays["gaming_thresholds"], gaming_mean=arrays["gaming_mean"],
                 gaming_scale=arrays["gaming_scale"],
-                **{k: arrays[k] for k in ("family_weights", "family_bias", "family_thresholds")
-                   if k in arrays.files},
+                **{k: arrays[k] for k in OPTIONAL_ARRAYS if k in arrays.files},
+                networks=_networks(manifest, arrays),
             )
     except (OSError, ValueError, KeyError) as exc:
         raise model_failure(d, f"is unreadable ({type(exc).__name__}: {exc})") from exc
@@ -130,4 +184,22 @@ def _load(directory: str) -> TaggerModel:
     if fw is not None and (fw.shape != (len(model.families), model.weights.shape[1])
                            or any(m not in model.labels for ms in model.families.values() for m in ms)):
         raise model_failure(d, "has family heads that do not match its labels")
+    for net in model.networks:
+        width = len(net.columns) if net.columns is not None else model.weights.shape[1]
+        if (net.hidden_weights.shape[1] != width
+                or net.out_weights.shape != (len(net.outputs), len(net.hidden_bias))
+                or any(n not in model.labels and n not in model.families for n in net.outputs)
+                or (net.columns is not None and net.columns.max(initial=0) >= model.weights.shape[1])):
+            raise model_failure(d, "has a network that does not match its labels or features")
     return model
+
+
+def _networks(manifest: dict[str, object], arrays: Any) -> tuple[Network, ...]:
+    """The manifest's ``networks`` (a list of output-name lists) with their arrays."""
+    nets = manifest.get("networks")
+    out = []
+    for i, names in enumerate(nets if isinstance(nets, list) else []):
+        got = {k: arrays[f"net{i}_{k}"].astype(np.float32) for k in NETWORK_ARRAYS}
+        cols = arrays[f"net{i}_columns"] if f"net{i}_columns" in arrays.files else None
+        out.append(Network(tuple(str(n) for n in names), columns=cols, **got))
+    return tuple(out)

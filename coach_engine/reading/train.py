@@ -63,6 +63,38 @@ target is a little lower because a false stuffing verdict costs less: it needs t
 telegraphese turn, which trainers rate low anyway; a false injection verdict can zero an excellent reply."""
 
 
+CONTEXT_FEATURES = ("echo", "sim_buyer", "sim_concern", "sim_topic", "revealed", "first", "last", "n_sent")
+"""Features of the sentence's place in the drill rather than of the sentence. The gaming heads never see
+them: most of their positives come from replies graded alone (after the opening, nothing revealed, one
+turn), so through these a head learns where a sentence came from, not what it does, and then reads an
+honest close in a graded reply as an instruction. An instruction to the drill is one wherever it sits."""
+GAMING_LABELS = frozenset({"injection", "stuffing"})
+"""Labels kept on logistic heads (over the sentence alone; stuffing over its form alone): they learn also
+from replies labelled for gaming alone, whose sentences
+say nothing about the other labels, so they cannot share the network's fit on wholly labelled sentences."""
+HIDDEN = 128
+ALPHA = 1e-2
+EPOCHS = 60
+"""The network's width, L2 penalty and passes over the data: chosen once on scenario-grouped CV (macro
+average precision 0.857; logistic heads over the same features reached far lower recall on every flag at
+0.8 precision: arguing 0.04 against 0.17, pressure 0.34 against 0.53), not per label. A network for
+injection too was tried: better sentence figures, but four false verdicts on honest replies where its
+logistic head over the sentence alone gives one, and a false verdict zeroes an honest rep."""
+
+
+def _fit_network(x: np.ndarray, y: np.ndarray, hidden: int = HIDDEN) -> Any:
+    """A one-hidden-layer network with a logistic output per label, fitted reproducibly."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=ALPHA, max_iter=EPOCHS, random_state=SEED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of passes is the choice
+        return net.fit(x.astype(np.float32), y)
+
+
 NEVER = 1.01
 """The threshold of a head that may not fire on its own (no probability reaches it)."""
 
@@ -263,6 +295,18 @@ def _fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, 
             "per_kind": per_kind}
 
 
+def _network_arrays(i: int, net: Any, columns: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """A fitted network's arrays under ``net{i}_`` (``model.NETWORK_ARRAYS``); the wide hidden layer in half
+    precision (half the bytes, the same readings to three decimals)."""
+    out = {f"net{i}_hidden_weights": net.coefs_[0].T.astype(np.float16),
+           f"net{i}_hidden_bias": net.intercepts_[0].astype(np.float32),
+           f"net{i}_out_weights": net.coefs_[1].T.astype(np.float32),
+           f"net{i}_out_bias": net.intercepts_[1].astype(np.float32)}
+    if columns is not None:
+        out[f"net{i}_columns"] = columns.astype(np.int32)
+    return out
+
+
 def _fingerprint(paths: Sequence[Path]) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
@@ -315,19 +359,38 @@ def _matrix(samples: list[Sample], ctxs: list[SentenceContext], encoder: Any) ->
     return np.stack(rows).astype(np.float64)
 
 
-def train(
+@dataclass
+class Design:
+    """The training matrix: every sample's features (raw and scaled), labels and scenario group."""
+
+    turns: list[LabelledTurn]
+    samples: list[Sample]
+    x: np.ndarray
+    xs: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    emb_dim: int
+    groups: np.ndarray
+    form_cols: np.ndarray
+    copies_of: dict[int, list[int]]
+    turn_spans: list[tuple[str, int, int, str]]
+
+    def y_for(self, label: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows that speak for ``label`` and whether each shows it."""
+        rows = np.array([i for i, s in enumerate(self.samples) if s.known is None or label in s.known])
+        y = np.array([1 if label in self.samples[i].labels else 0 for i in rows])
+        return rows, y
+
+
+def prepare(
     data_paths: Sequence[Path],
     scenarios: Any,
     encoder: Any,
-    out_dir: Path = ARTIFACT_DIR,
     gaming_replies: Sequence[tuple[str, str, Literal["injection", "stuffing", "genuine"]]] = (),
-    folds: int = 5,
     log: Any = print,
-) -> TrainResult:
-    """Fit, cross-validate and write the model. ``scenarios`` maps an id to a ``Scenario``;
-    ``gaming_replies`` are (scenario id, reply, trainer's verdict) from ``train``-status grader sets."""
+) -> Design:
+    """Load, featurise and scale the labelled data; pick the injection sentence of each injection reply."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
 
     from .. import text as T
     from .reader import context_for
@@ -356,7 +419,8 @@ def train(
         sc = scenarios.get(sid)
         if sc is None:
             continue
-        ctxs.append(context_for(sc, [], False))
+        # Read as the grader reads a single reply: after the buyer's opening (``reply_transcript``).
+        ctxs.append(context_for(sc, [Turn(role="buyer", text=sc.buyer.opening)], False))
         sents = T.sentences(reply)
         first = len(samples)
         # A fluent template reply a trainer calls stuffing lacks the form a stuffing verdict needs
@@ -389,29 +453,23 @@ def train(
 
     form_cols = np.arange(emb_dim + WORD_DIM, struct.stop)  # shape n-grams and structure, no meaning
 
-    def fit(rows: np.ndarray, y: np.ndarray, cols: np.ndarray | None = None) -> Any:
-        m = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=3000)
-        m.fit(xs[rows] if cols is None else xs[np.ix_(rows, cols)], y)
-        return m
-
-    def y_for(label: str) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.array([i for i, s in enumerate(samples) if s.known is None or label in s.known])
-        y = np.array([1 if label in samples[i].labels else 0 for i in rows])
-        return rows, y
+    design = Design(turns, samples, x, xs, mean, scale, emb_dim, groups, form_cols, copies_of, turn_spans)
 
     # Injection sentences inside replies a trainer marked as injection: the most suspicious one, if it
-    # shows a sign of talking to the drill (``gaming.DRILL_SIGNS``, or a disguise). A pick without one is
+    # shows a sign of talking to the drill (``gaming.DRILL_SIGNS``), itself or in a disguised reading of it;
+    # merely having a disguised reading is no sign (any "B2B" has a leetspeak one). A pick without a sign is
     # a guess that would teach an honest proof sentence to read as an instruction: that reply's sentences
     # then say nothing about injection, and the turn head still learns from its verdict.
     sign_cols = [emb_dim + HASH_DIM + STRUCT_NAMES.index(c) for c in DRILL_SIGNS]
     if pending_injection:
-        rows, y = y_for("injection")
+        rows, y = design.y_for("injection")
         if y.sum() >= 5:
-            first_model = fit(rows, y)
+            first_model = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=3000)
+            first_model.fit(xs[rows], y)
             for idxs in pending_injection:
                 p = first_model.predict_proba(xs[idxs])[:, 1]
                 pick = idxs[int(np.argmax(p))]
-                if x[pick, sign_cols].max() > 0 or pick in copies_of:
+                if max(x[j, sign_cols].max() for j in (pick, *copies_of.get(pick, ()))) > 0:
                     samples[pick].labels.add("injection")
                     continue
                 for i in idxs:
@@ -421,6 +479,34 @@ def train(
     for i, extra in copies_of.items():
         for j in extra:
             samples[j].labels = samples[i].labels & gaming_known
+
+    return design
+
+
+def train(
+    data_paths: Sequence[Path],
+    scenarios: Any,
+    encoder: Any,
+    out_dir: Path = ARTIFACT_DIR,
+    gaming_replies: Sequence[tuple[str, str, Literal["injection", "stuffing", "genuine"]]] = (),
+    folds: int = 5,
+    log: Any = print,
+) -> TrainResult:
+    """Fit, cross-validate and write the model. ``scenarios`` maps an id to a ``Scenario``;
+    ``gaming_replies`` are (scenario id, reply, trainer's verdict) from ``train``-status grader sets."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    d = prepare(data_paths, scenarios, encoder, gaming_replies, log)
+    turns, samples, x, xs, groups = d.turns, d.samples, d.x, d.xs, d.groups
+    emb_dim, form_cols, copies_of, turn_spans = d.emb_dim, d.form_cols, d.copies_of, d.turn_spans
+    mean, scale, y_for = d.mean, d.scale, d.y_for
+
+    def fit(rows: np.ndarray, y: np.ndarray, cols: np.ndarray | None = None) -> Any:
+        m = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=3000)
+        m.fit(xs[rows] if cols is None else xs[np.ix_(rows, cols)], y)
+        return m
+
 
     rng = np.random.default_rng(SEED)
     n_folds = min(folds, len(set(groups)))
@@ -433,6 +519,28 @@ def train(
     bias = np.zeros(len(LABELS), dtype=np.float32)
     thresholds = np.full(len(LABELS), 0.5, dtype=np.float32)
     per_label: dict[str, dict[str, Any]] = {}
+    # The network: one hidden layer shared by every label it reads, fitted on the sentences a trainer
+    # labelled whole (gaming-only samples speak for two labels, read apart: ``GAMING_LABELS``).
+    net_names = [*(label for label in LABELS if label not in GAMING_LABELS), *FAMILIES]
+
+    def shows(sample: Sample, name: str) -> bool:
+        return name in sample.labels if name in LABELS else bool(sample.labels & set(FAMILIES[name]))
+
+    context = {emb_dim + HASH_DIM + STRUCT_NAMES.index(n) for n in CONTEXT_FEATURES}
+
+    def head_cols(label: str) -> np.ndarray:
+        """The columns a gaming head sees: the form alone for ``FORM_ONLY``; never the context."""
+        base = form_cols if label in FORM_ONLY else np.arange(x.shape[1])
+        return np.array([c for c in base if c not in context])
+
+    whole = np.array([i for i, s in enumerate(samples) if s.known is None])
+    y_net = np.array([[1 if shows(samples[i], n) else 0 for n in net_names] for i in whole])
+    oof_net = np.zeros((len(samples), len(net_names)))
+    for f in range(n_folds):
+        held = np.where(fold_of == f)[0]
+        oof_net[held] = _fit_network(xs[whole[fold_of[whole] != f]], y_net[fold_of[whole] != f]
+                                     ).predict_proba(xs[held])
+    network = _fit_network(xs[whole], y_net)
     for k, label in enumerate(LABELS):
         rows, y = y_for(label)
         pos = int(y.sum())
@@ -440,26 +548,27 @@ def train(
             thresholds[k] = NEVER
             per_label[label] = {"positives": pos, "note": "too few examples: never read as present"}
             continue
-        for f in range(n_folds):
-            train_rows = fold_of[rows] != f
-            if y[train_rows].sum() == 0:
-                continue
-            held = np.where(fold_of == f)[0]
-            cols = form_cols if label in FORM_ONLY else None
-            m = fit(rows[train_rows], y[train_rows], cols)
-            oof_all[held, k] = m.predict_proba(xs[held] if cols is None else xs[np.ix_(held, cols)])[:, 1]
+        if label in net_names:
+            oof_all[:, k] = oof_net[:, net_names.index(label)]
+        else:
+            for f in range(n_folds):
+                train_rows = fold_of[rows] != f
+                if y[train_rows].sum() == 0:
+                    continue
+                held = np.where(fold_of == f)[0]
+                cols = head_cols(label)
+                m = fit(rows[train_rows], y[train_rows], cols)
+                oof_all[held, k] = m.predict_proba(xs[np.ix_(held, cols)])[:, 1]
         oof = oof_all[rows, k]
         # A family member that cannot flag precisely alone leaves it to its family head (``FAMILIES``).
         member = any(label in ms for ms in FAMILIES.values())
         best, stats = _choose(oof, y, label in FLAGS, rng, strict=member)
         per_label[label] = {"positives": pos, "threshold": best, **stats}
-        if label in FORM_ONLY:
-            m = fit(rows, y, form_cols)
-            weights[k, form_cols] = m.coef_[0].astype(np.float32)
-        else:
-            m = fit(rows, y)
-            weights[k] = m.coef_[0].astype(np.float32)
-        bias[k] = np.float32(m.intercept_[0])
+        if label not in net_names:
+            cols = head_cols(label)
+            m = fit(rows, y, cols)
+            weights[k, cols] = m.coef_[0].astype(np.float32)
+            bias[k] = np.float32(m.intercept_[0])
         thresholds[k] = best
         f1 = stats["f1"]
         log(f"  {label:22s} n+={pos:4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
@@ -468,17 +577,9 @@ def train(
     fam_b = np.zeros(len(FAMILIES), dtype=np.float32)
     fam_t = np.full(len(FAMILIES), NEVER, dtype=np.float32)
     for f, (family, members) in enumerate(FAMILIES.items()):
-        rows = np.array([i for i, s in enumerate(samples) if s.known is None or set(members) <= s.known])
-        y = np.array([1 if samples[i].labels & set(members) else 0 for i in rows])
-        oof = np.zeros(len(rows))
-        for k in range(n_folds):
-            train_rows = fold_of[rows] != k
-            if 0 < y[train_rows].sum() < train_rows.sum():
-                held = fold_of[rows] == k
-                oof[held] = fit(rows[train_rows], y[train_rows]).predict_proba(xs[rows[held]])[:, 1]
-        best, stats = _choose(oof, y, True, rng)
-        m = fit(rows, y)
-        fam_w[f], fam_b[f], fam_t[f] = m.coef_[0], m.intercept_[0], best
+        y = y_net[:, net_names.index(family)]
+        best, stats = _choose(oof_net[whole, net_names.index(family)], y, True, rng)
+        fam_t[f] = best
         per_label[family] = {"positives": int(y.sum()), "threshold": best, "members": list(members), **stats}
         f1 = stats["f1"]
         log(f"  {family + ' (family)':22s} n+={int(y.sum()):4d} thr={best:.3f} P={stats['precision'][0]:.2f} "
@@ -489,13 +590,16 @@ def train(
     per_label.update(gaming.pop("per_kind"))
     arrays = {"weights": weights, "bias": bias, "thresholds": thresholds,
               "family_weights": fam_w, "family_bias": fam_b, "family_thresholds": fam_t,
-              "mean": mean.astype(np.float32), "scale": scale.astype(np.float32), **gaming}
+              "mean": mean.astype(np.float32), "scale": scale.astype(np.float32), **gaming,
+              **_network_arrays(0, network)}
     raw = _deterministic_npz(arrays)
     fingerprint = _fingerprint(list(data_paths))
     manifest = {
         "version": f"{MODEL_VERSION}+{fingerprint}",
         "labels": list(LABELS),
         "families": {k: list(v) for k, v in FAMILIES.items()},
+        "networks": [net_names],
+        "network": {"hidden": HIDDEN, "alpha": ALPHA, "epochs": EPOCHS, "fitted_on": len(whole)},
         "encoder": getattr(encoder, "name", "?"),
         "features": {"embedding": emb_dim, "hashed": HASH_DIM, "structural": list(STRUCT_NAMES),
                      "negated_embedding": emb_dim},

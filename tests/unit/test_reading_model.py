@@ -79,3 +79,22 @@ def test_a_negating_sentence_carries_its_meaning_a_second_time(hash_embedder: Ca
     assert rest.shape == (2, rest_width(dim))
     assert not rest[0, -dim:].any()
     assert rest[1, -dim:] == pytest.approx(emb[1])
+
+
+def test_one_network_reads_every_behaviour_but_gaming() -> None:
+    """Behaviours share one hidden layer; injection and stuffing keep their heads (they learn also from
+    replies labelled for gaming alone)."""
+    model = load_model()
+    (behaviours,) = model.networks
+    assert set(behaviours.outputs) == (set(LABELS) - {"injection", "stuffing"}) | set(FAMILIES)
+    assert behaviours.columns is None and behaviours.hidden_weights.shape[1] == model.weights.shape[1]
+
+
+def test_a_network_that_does_not_match_its_labels_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(ARTIFACT_DIR, tmp_path / "m")
+    man = tmp_path / "m" / "tagger.json"
+    manifest = json.loads(man.read_text())
+    manifest["networks"][0] = [*manifest["networks"][0][:-1], "sulk"]
+    man.write_text(json.dumps(manifest))
+    with pytest.raises(ReadingModelError, match=r"network.*scrimmage train"):
+        load_model(tmp_path / "m")
