@@ -51,6 +51,10 @@ FLAGS = frozenset({"discount", "pressure", "argue", "dismiss", "disparage", "fea
 it, the scorecard docks them), so their thresholds favour precision: the lowest threshold whose
 cross-validated precision reaches ``FLAG_PRECISION``, else the best F0.5."""
 FLAG_PRECISION = 0.8
+FAMILY_PRECISION = 0.9
+"""A family head flags a rep whose sentence no member head is sure of, and the buyer answers that flag with a
+rebuke (or walks away), so it must be surer than one member: at the members' 0.8 its false flags grew with
+its recall and a plain-spoken strong rep's concessions drew walk-aways."""
 FORM_ONLY = frozenset({"stuffing"})
 """Labels that are a matter of form, not content: their heads see only the shape n-grams and the
 structural features. A stuffed
@@ -578,7 +582,7 @@ def train(
     fam_t = np.full(len(FAMILIES), NEVER, dtype=np.float32)
     for f, (family, members) in enumerate(FAMILIES.items()):
         y = y_net[:, net_names.index(family)]
-        best, stats = _choose(oof_net[whole, net_names.index(family)], y, True, rng)
+        best, stats = _choose(oof_net[whole, net_names.index(family)], y, True, rng, FAMILY_PRECISION)
         fam_t[f] = best
         per_label[family] = {"positives": int(y.sum()), "threshold": best, "members": list(members), **stats}
         f1 = stats["f1"]

@@ -49,7 +49,7 @@ def test_one_question_explores_less_than_several(grader: RubricGrader, cfo: Scen
 
 
 @pytest.mark.parametrize("reply", [
-    pytest.param("Separate question: is anyone asking you to cut fuel spend this year?", marks=LEARNED_MISS),
+    "Separate question: is anyone asking you to cut fuel spend this year?",
     "Setting the price aside for a second, has the team tried route planning software before?",
     "One quick question so this is worth your time: is the budget line fixed for the year?",
 ])
@@ -276,7 +276,7 @@ def test_either_way_after_the_reps_own_question_is_not_dismissive(embedder: Cach
     "Would that be the right way to handle it?",
     pytest.param("Would the fuel numbers plus a reference call answer it, or is there something else?",
                  marks=LEARNED_MISS),  # read as checking for other concerns only
-    pytest.param("Does that seem reasonable for your controller?", marks=LEARNED_MISS),  # confirm 0.80 < 0.88
+    "Does that seem reasonable for your controller?",
 ])
 def test_checks_in_other_words_confirm(embedder: CachedEmbedder, cfo: Scenario, text: str) -> None:
     assert Behaviour.CONFIRM in _kinds("Routewise cuts fuel spend 12-18% at fleets your size. " + text, cfo,
