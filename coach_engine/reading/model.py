@@ -46,6 +46,10 @@ borders trainers themselves draw differently; so a family head says whether it i
 members' own heads say which it most is."""
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class Network:
     """One hidden layer (ReLU) and a logistic output per name, over some of the scaled feature columns."""
@@ -64,8 +68,7 @@ class Network:
         if self.columns is not None:
             x = x[:, self.columns]
         h = np.maximum(x @ self.hidden_weights.T + self.hidden_bias, 0.0)
-        z = h @ self.out_weights.T + self.out_bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        return _sigmoid(h @ self.out_weights.T + self.out_bias)
 
 
 @dataclass(frozen=True)
@@ -111,38 +114,29 @@ class TaggerModel:
     def encoder(self) -> str:
         return str(self.manifest.get("encoder", ""))
 
-    def probabilities(self, emb: np.ndarray, rest: np.ndarray) -> np.ndarray:
-        """(n_sentences, n_labels) probabilities."""
-        x = np.concatenate([emb, rest], axis=1).astype(np.float32)
-        x = (x - self.mean) / self.scale
-        z = x @ self.weights.T + self.bias
-        out = np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+    def probabilities(self, emb: np.ndarray, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n_sentences, n_labels) label probabilities and (n_sentences, n_families) family probabilities,
+        in ``families`` order; the features are scaled and each network run once for both."""
+        x = (np.concatenate([emb, rest], axis=1).astype(np.float32) - self.mean) / self.scale
+        labels = _sigmoid(x @ self.weights.T + self.bias)
+        fw = self.family_weights
+        has_families = fw is not None and len(fw) > 0
+        families = (_sigmoid(x @ fw.T + self.family_bias) if fw is not None and has_families
+                    else np.zeros((x.shape[0], 0), dtype=np.float32))
+        names = list(self.families) if has_families else []
         for net in self.networks:
             read = net(x)
             for j, name in enumerate(net.outputs):
                 if name in self.labels:
-                    out[:, self.labels.index(name)] = read[:, j]
-        return out
-
-    def family_probabilities(self, emb: np.ndarray, rest: np.ndarray) -> np.ndarray:
-        """(n_sentences, n_families) probabilities, in ``families`` order."""
-        if self.family_weights is None or not len(self.family_weights):
-            return np.zeros((emb.shape[0], 0), dtype=np.float32)
-        x = (np.concatenate([emb, rest], axis=1).astype(np.float32) - self.mean) / self.scale
-        z = x @ self.family_weights.T + self.family_bias
-        out = np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
-        for net in self.networks:
-            read = net(x)
-            for f, family in enumerate(self.families):
-                if family in net.outputs:
-                    out[:, f] = read[:, net.outputs.index(family)]
-        return out
+                    labels[:, self.labels.index(name)] = read[:, j]
+                elif name in names:
+                    families[:, names.index(name)] = read[:, j]
+        return labels, families
 
     def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:
         """(2,) the probability that a turn is an injection, and that it is stuffing (``GAMING_KINDS``)."""
         x = (row.astype(np.float32) - self.gaming_mean) / self.gaming_scale
-        z = self.gaming_weights @ x + self.gaming_bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        return _sigmoid(self.gaming_weights @ x + self.gaming_bias)
 
 
 OPTIONAL_ARRAYS = ("family_weights", "family_bias", "family_thresholds")

@@ -125,8 +125,7 @@ class TurnReader:
         sents = [text[a:b] for a, b in spans]
         disguised = self._disguise_readings(sents)
         emb, rest = featurise(sents + [d for _, d in disguised], ctx, self.encoder)
-        probs = self.model.probabilities(emb, rest)
-        fam_probs = self.model.family_probabilities(emb, rest)
+        probs, fam_probs = self.model.probabilities(emb, rest)
         families = list(self.model.families.items())
         fam_thr = self.model.family_thresholds if self.model.family_thresholds is not None else np.zeros(0)
         labels = self.model.labels
