@@ -179,13 +179,12 @@ def startup_problem() -> str | None:
             f"The database at {s.masked()['database_url']} could not be opened "
             f"({str(exc).splitlines()[0][:200]}). Check SCRIMMAGE_DATABASE_URL / SCRIMMAGE_DATA_DIR."
         )
-    if s.reader == "learned":
-        from coach_engine.reading.artifact import ReadingModelError, check_artifact
+    from coach_engine.reading.artifact import ReadingModelError, check_artifact
 
-        try:
-            check_artifact()
-        except ReadingModelError as exc:
-            return str(exc)
+    try:
+        check_artifact()
+    except ReadingModelError as exc:
+        return str(exc)
     return None
 
 

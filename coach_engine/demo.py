@@ -58,7 +58,7 @@ class DemoAlreadySeeded(ScrimmageError, RuntimeError):
     """The database already has users; seeding again would mix demo data into real data."""
 
 
-_ENGINE_PARTS = ("signals.py", "signals_rules.py", "signal_rules.yaml", "text.py", "structure.yaml",
+_ENGINE_PARTS = ("signals.py", "text.py", "structure.yaml",
                  "reading",
                  "session.py", "buyer", "grading", "rubrics")
 

@@ -8,8 +8,8 @@ come from stored history (the grader is never run again here):
   that scored higher than this attempt and are close in meaning to what this
   rep said (``AttemptIndex.team_best``), with who and when — each reply text
   once, since teammates (and scripted demo reps) often give the same line.
-  A reply the grader marked with an anti-pattern in its own attempt ("I'll go
-  as low as I can. Just tell me your number." is discount-first) is never a
+  A reply the grader marked with an anti-pattern in its own attempt ("Name
+  your price and I'll get close to it." is discount-first) is never a
   model answer, however well the rest of that drill scored: the grader's
   stored reading decides (``Store.flagged_turns``), not a list of phrases;
 * ``trend``: the rep's weekly average on this objection type (ISO weeks in the

@@ -60,8 +60,6 @@ __all__ = [
     "skill_names",
 ]
 
-READINGS = ("rules", "learned")
-"""The readings the offline grader calibrates for (``signals.reader_kind``)."""
 QUEUE_SIZE = 50
 """How many of the team's most recent attempts the review queue offers."""
 
@@ -71,7 +69,7 @@ class Making:
     """How a card's overall was made from its skill scores: a calibration map and an integrity cap."""
 
     calibration: str = ""
-    """``<reading>/<mode>`` of ``grading.calibration``; empty: the rubric's raw arithmetic."""
+    """The mode (``reply``, ``transcript``) of ``grading.calibration``; empty: the raw rubric arithmetic."""
     cap: int | None = None
     """``scoring.INJECTION_CAP`` or ``STUFFING_CAP`` for a gamed card (never calibrated)."""
 
@@ -108,23 +106,19 @@ def how_made(card: Scorecard, rubric: Rubric | None = None) -> Making:
     """The cap and calibration that reproduce ``card.overall`` from its own skills (nearest, in order).
 
     Order of preference: a cap when the card carries integrity flags; then, for the offline grader,
-    its calibration maps (the reading in use first); the raw arithmetic last (the LLM judge's).
+    its calibration map for the card's mode; the raw arithmetic last (the LLM judge's).
     """
     from .grading.calibration import knots
     from .grading.rubric_grader import outcome_adjustment
     from .grading.scoring import INJECTION_CAP, STUFFING_CAP
-    from .signals import reader_kind
 
     rubric = rubric or _rubric(card)
     if rubric is None:
         return Making()
     adjust = outcome_adjustment(card)
     candidates = [Making(cap=INJECTION_CAP), Making(cap=STUFFING_CAP)] if card.flags else []
-    if not card.grader.startswith("llm"):
-        current = reader_kind()
-        readings = [current, *(r for r in READINGS if r != current)]
-        keys = [f"{r}/{card.mode}" for r in readings]
-        candidates += [Making(calibration=k) for k in keys if knots(k) is not None]
+    if not card.grader.startswith("llm") and knots(card.mode) is not None:
+        candidates.append(Making(calibration=card.mode))
     candidates.append(Making())
     return min(candidates, key=lambda m: abs(_overall(card.skills, rubric, adjust, m) - card.overall))
 

@@ -100,11 +100,6 @@ class Settings(BaseSettings):
     grader: Literal["auto", "offline", "llm"] = "auto"
     """Grader. `auto` uses the LLM judge when one is configured."""
 
-    reader: Literal["rules", "learned"] = "rules"
-    """How a rep's turn is read, for the buyer and the grader alike. `learned` is the trained turn reader
-    (issue 12: `scrimmage train`, shipped in coach_engine/reading/artifacts); `rules` is the hand-written
-    detector it replaces, the default until the learned reader meets every eval bar."""
-
     embedding_backend: Literal["local", "openai", "hash"] = "local"
     """`local` runs sentence-transformers on this machine; `hash` is for tests only."""
 

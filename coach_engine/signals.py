@@ -3,10 +3,9 @@
 The ``Behaviour`` names are a contract: rubric YAML (``any_of`` / ``all_of`` /
 ``none_of``) and the director's rule data refer to them.
 
-``detect_signals`` is a view of the one learned reading of a turn (settings
-``reader: learned``; until it meets every eval bar the default stays the
-hand-written detector in ``signals_rules``)
-(``coach_engine.reading``): every behaviour the reader finds in a sentence
+``detect_signals`` is a view of the one learned reading of a turn
+(``coach_engine.reading``, the trained turn reader that replaced the
+hand-written detectors of sessions 1-3): every behaviour the reader finds in a sentence
 becomes a ``Signal`` whose quote is that exact sentence and whose confidence
 is the reader's probability; the turn-level facts (passive, monologue,
 gaming) quote the whole turn or the sentence that shows them. The reading
@@ -42,11 +41,9 @@ __all__ = [
     "SignalSet",
     "detect_signals",
     "reader_for",
-    "reader_kind",
     "sentence_spans",
     "signals_from",
     "stored_signals",
-    "use_reader",
 ]
 
 
@@ -237,32 +234,8 @@ def signals_from(analysis: TurnAnalysis) -> SignalSet:
     return SignalSet(text=text, signals=found, analysis=analysis)
 
 
-_KIND: list[str] = []
-
-
-def reader_kind() -> str:
-    """``learned`` or ``rules`` (settings ``reader``, read once per process; ``use_reader`` overrides)."""
-    if not _KIND:
-        from .settings import Settings
-
-        _KIND.append(Settings().reader)
-    return _KIND[0]
-
-
-def use_reader(kind: str) -> None:
-    """Choose the reading for this process (evals compare both; tests pin one)."""
-    if kind not in ("rules", "learned"):
-        raise ValueError(f"unknown reader {kind!r}: use 'rules' or 'learned'")
-    _KIND[:] = [kind]
-
-
 def detect_signals(text: str, ctx: SignalContext, embedder: Embedder | None = None) -> SignalSet:
     """Every behaviour shown in one rep turn, each with the exact sentence that shows it."""
-    if reader_kind() == "rules":
-        from .embeddings import CachedEmbedder, LocalEmbedder
-        from .signals_rules import detect_signals as by_rules
-
-        return by_rules(text, ctx, embedder or CachedEmbedder(LocalEmbedder()))
     from .reading.reader import context_for
 
     reader = reader_for(embedder)
@@ -272,10 +245,10 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder | None = No
 def stored_signals(reading: Mapping[str, Any] | None, text: str,
                    embedder: Embedder | None = None) -> SignalSet | None:
     """The signals of a reading stored with a turn (``Turn.reading``), or None when the turn must be read
-    again: the reading stands in for ``detect_signals`` only while the learned reader is in use, and only
-    if it is a reading of this very text by the reader's current model version. So a turn is read once,
-    when it is taken; rules mode, transcripts from elsewhere and readings by another model read afresh."""
-    if not reading or reader_kind() != "learned":
+    again: the reading stands in for ``detect_signals`` only if it is a reading of this very text by the
+    reader's current model version. So a turn is read once, when it is taken; transcripts from elsewhere
+    and readings by another model are read afresh."""
+    if not reading:
         return None
     if reading.get("text") != text or reading.get("model_version") != reader_for(embedder).model.version:
         return None

@@ -32,6 +32,7 @@ __all__ = [
     "question_form",
     "sentence_spans",
     "sentences",
+    "speaker_label",
     "structure",
     "whole_span",
     "words",
@@ -91,8 +92,8 @@ def function_share(text: str) -> float:
 
 def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed: ``text[start:end]`` is exact. With ``clauses``
-    a semicolon or a spaced dash also ends a piece (what the rule-based reading works on); the learned
-    reader reads whole sentences, as trainers label them."""
+    a semicolon or a spaced dash also ends a piece (how a run-on is measured); the turn reader reads
+    whole sentences, as trainers label them."""
     spans: list[tuple[int, int]] = []
     start = 0
     for m in (_BOUNDARY if clauses else _SENTENCE_BOUNDARY).finditer(text):
@@ -205,6 +206,13 @@ def structure() -> Structure:
         speaker=re.compile(data["speaker"]),
         aside=re.compile(data["aside"]),
     )
+
+
+def speaker_label(text: str) -> bool:
+    """A speaker label as a script writes one ("Buyer: ...", "Dana: ..."), not a day or a month heading a
+    line of a plan ("Tuesday: we send the cutover plan")."""
+    st = structure()
+    return any(not st.time.fullmatch(m.group(2)) for m in st.speaker.finditer(text))
 
 
 def as_sentence(text: str) -> str:

@@ -393,30 +393,22 @@ def write_report(result: EvalResult, out_dir: Path) -> Path:
     return path
 
 
-def fit_calibration(bank: Any, embedder: Any,
-                    readers: Sequence[str] = ("rules", "learned")) -> dict[str, Any]:
-    """Fit ``grading/calibration.yaml`` from the dev split's raw overalls (``--calibrate``)."""
+def fit_calibration(bank: Any, embedder: Any) -> dict[str, Any]:
+    """Fit ``grading/calibration.yaml`` from the dev split's raw overalls (``--calibrate``), per mode."""
     from coach_engine.grading import RubricGrader
     from coach_engine.grading.calibration import GRID, fit_map
     from coach_engine.grading.rubric_grader import outcome_adjustment
-    from coach_engine.signals import reader_kind, use_reader
 
-    before = reader_kind()
     maps: dict[str, list[float]] = {}
     counts: dict[str, int] = {}
-    try:
-        for reader in readers:
-            use_reader(reader)
-            grader = RubricGrader(embedder, calibrated=False)
-            by_mode: dict[str, tuple[list[float], list[int]]] = {}
-            for case in load_cases("dev"):
-                pred, card = run_case(grader, bank, case)
-                raw, lv = by_mode.setdefault(case.mode, ([], []))
-                raw.append(pred.overall - outcome_adjustment(card))
-                lv.append(case.overall)
-            for mode, (raw, lv) in sorted(by_mode.items()):
-                maps[f"{reader}/{mode}"] = fit_map(raw, lv)
-                counts[f"{reader}/{mode}"] = len(raw)
-    finally:
-        use_reader(before)
+    grader = RubricGrader(embedder, calibrated=False)
+    by_mode: dict[str, tuple[list[float], list[int]]] = {}
+    for case in load_cases("dev"):
+        pred, card = run_case(grader, bank, case)
+        raw, lv = by_mode.setdefault(case.mode, ([], []))
+        raw.append(pred.overall - outcome_adjustment(card))
+        lv.append(case.overall)
+    for mode, (raw, lv) in sorted(by_mode.items()):
+        maps[mode] = fit_map(raw, lv)
+        counts[mode] = len(raw)
     return {"fitted_on": "dev", "cases": counts, "grid": list(GRID), "maps": maps}

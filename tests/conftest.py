@@ -6,7 +6,7 @@ that do not need semantics use ``hash_embedder``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,24 +24,11 @@ BANK_DIR = REPO / "scenarios"
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Point the data dir at tmp_path and make sure no real LLM is configured."""
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SCRIMMAGE_DATABASE_URL", "SCRIMMAGE_CHROMA_URL",
-                "SCRIMMAGE_VOICE", "SCRIMMAGE_GRADER", "SCRIMMAGE_EMBEDDING_BACKEND", "SCRIMMAGE_READER"):
+                "SCRIMMAGE_VOICE", "SCRIMMAGE_GRADER", "SCRIMMAGE_EMBEDDING_BACKEND"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCRIMMAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    from coach_engine import signals
-
-    kind = list(signals._KIND)
     yield
-    signals._KIND[:] = kind  # a test that pins the reader (use_reader) leaves the next one as it found it
-
-
-@pytest.fixture
-def rules_reader() -> None:
-    """Read turns with the hand-written rules (``reader: rules``), for tests of that reader itself; the
-    autouse fixture above puts the default back afterwards."""
-    from coach_engine import signals
-
-    signals.use_reader("rules")
 
 
 @pytest.fixture
@@ -64,3 +51,30 @@ def embedder() -> CachedEmbedder:
 @pytest.fixture(scope="session")
 def hash_embedder() -> CachedEmbedder:
     return CachedEmbedder(HashEmbedder())
+
+
+@pytest.fixture(scope="session")
+def gaming_of(embedder: CachedEmbedder, bank: ScenarioBank):  # type: ignore[no-untyped-def]
+    """The reader's gaming verdict on a first reply to a bank scenario's opening (None: not gaming)."""
+    from coach_engine.reading.reader import Gaming, context_for
+    from coach_engine.signals import reader_for
+
+    reader = reader_for(embedder)
+
+    def verdict(text: str, scenario_id: str = "cfo-price-routing") -> Gaming | None:
+        return reader.read(text, context_for(bank.get(scenario_id), [], False)).gaming
+
+    return verdict
+
+
+@pytest.fixture
+def reader_misses(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Mark this test a strict xfail when its case is one the turn reader still misreads (listed in the
+    README's known limits): it keeps running, and a fix shows up as an unexpected pass."""
+
+    def mark(item: str, misses: Collection[str]) -> None:
+        if item in misses:
+            request.node.add_marker(pytest.mark.xfail(
+                strict=True, reason="the turn reader misreads this (README known limits)"))
+
+    return mark

@@ -210,7 +210,7 @@ class BuyerDirector:
             B.EXPLORE_CONCERN in asking
             or (B.OPEN_QUESTION in asking and not pitching)
             or (bool(asking | (helpful & {B.SUMMARIZE})) and self._names_concern(signals))
-            # A good guess said as a statement ("I'd guess last winter is part of this ...").
+            # A good guess said as a statement ("My hunch is the audit still stings ...").
             or (not negatives and not pitching and self._names_concern(signals))
         )
         if explored:
@@ -591,10 +591,7 @@ _NOT_EXPLORING = re.compile(
     r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b",
     re.IGNORECASE,
 )
-_SCHEDULING = re.compile(
-    r"\b(work|suit|good|free|available|demo|call|meeting|book|slot|sign|start)\b", re.IGNORECASE
-)
-"""Questions that propose, close or schedule rather than explore ("How's 3 pm?", "What if I took ...")."""
+"""Questions that propose or close rather than explore ("How about ...", "What if I took ...")."""
 
 
 def _item_content(item: str) -> str:
@@ -616,7 +613,7 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "
     """The exploring behaviours of a turn, counting only questions that really ask about the buyer.
 
     A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
-    took it down to $25k?") or a check that an answer landed ("Does that help?") is not exploring,
+    shaved 10% off?") or a check that an answer landed ("Does that help?") is not exploring,
     so it never draws the hidden concern out of a pushy or discounting rep. Nor does a general question the
     buyer's facts answer (``situational``): only one read as exploring the concern itself counts.
     """
@@ -626,7 +623,8 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "
     bad = {
         s.quote
         for s in signals.signals
-        if s.behaviour in NEGATIVE or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS)
+        if s.behaviour in NEGATIVE
+        or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS, B.LOGISTICS_QUESTION)
     }
     out: set[Behaviour] = set()
     for s in signals.signals:
@@ -637,8 +635,8 @@ def _exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "
         in_fact_question = situational and (s.quote in situational or situational in s.quote)
         if in_fact_question and s.behaviour is B.OPEN_QUESTION:
             continue  # a general question a fact answers; one read as exploring the concern still counts
-        if when.search(s.quote) and (len(s.quote.split()) <= 6 or _SCHEDULING.search(s.quote)):
-            continue  # "How's 3 pm?", "Can you do Thursday for a demo?" -- not "What changed this quarter?"
+        if when.search(s.quote) and len(s.quote.split()) <= 6:
+            continue  # "How's 3 pm?"; a longer question with a date is read for what it asks
         out.add(s.behaviour)
     return out
 

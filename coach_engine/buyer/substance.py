@@ -1,9 +1,8 @@
 """Does a rep turn say something, or only list the right words?
 
 A keyword stuffer learns which words the buyer listens for and strings them
-together: "Sync, double booking, no-shows, $110k, Cedar Paws, ROI. Does that
-address your concern?" or "Next step: sandbox test, IT lead, Wednesday, 30
-minutes. Does that work?". The words are the scenario's own, so a cue count
+together: "Uptime, renewals, $90k, Brookfield, payback. Covered?" or
+"Step: trial, ops lead, Monday, an hour. Good?". The words are the scenario's own, so a cue count
 cannot tell them from substance; what gives them away is that nobody speaks in
 bare fragments. The director screens every turn before it counts anything:
 
@@ -73,10 +72,10 @@ def _items(sentence: str, rules: SubstanceRules) -> tuple[int, int, int]:
 
 
 def fragment_list(sentence: str, rules: SubstanceRules) -> bool:
-    """A sentence that is a bare list of fragments ("Pilot, 4 branches, 90 days, COO, call").
+    """A sentence that is a bare list of fragments ("Trial, two sites, 60 days, CFO, review").
 
-    One clause among the items makes it a sentence ("Redmesa Wind, 140 turbines, avoided 4 gearbox
-    failures in 18 months, about $1.4M"): no item may be longer than ``list_max_item_words``.
+    One clause among the items makes it a sentence ("Harlow Mills, 12 lines, cut changeover
+    time by a third in a year, about $600k"): no item may be longer than ``list_max_item_words``.
     """
     n, bare, longest = _items(sentence, rules)
     return n >= rules.list_min_items and bare >= rules.list_share * n and longest <= rules.list_max_item_words

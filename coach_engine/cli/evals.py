@@ -39,22 +39,11 @@ def _write_calibration() -> None:
     s = settings()
     data = grader_eval.fit_calibration(eval_bank(shipped_bank(s)), get_embedder(s))
     header = ("# The overall on the trainers' scale (coach_engine/grading/calibration.py): for each\n"
-              "# reading/mode, the calibrated overall at raw 0, 5, ..., 100.\n"
+              "# mode, the calibrated overall at raw 0, 5, ..., 100.\n"
               "# Refit: scrimmage eval grader --calibrate\n")
     body = yaml.safe_dump(data, sort_keys=True, width=120, default_flow_style=None)
     CALIBRATION_PATH.write_text(header + body, encoding="utf-8")
     console.print(f"Wrote {CALIBRATION_PATH} ({data['cases']})")
-
-
-def _use_reader(reader: str | None) -> None:
-    if reader is None:
-        return
-    from ..signals import use_reader
-
-    try:
-        use_reader(reader)
-    except ValueError as exc:
-        fail(str(exc))
 
 
 @app.command("buyer")
@@ -62,12 +51,10 @@ def buyer(
     as_json: bool = typer.Option(False, "--json", help="Print the figures (and every miss) as JSON."),
     scripts: Path | None = typer.Option(None, "--scripts", help="Rep scripts JSONL (default: evals/data)."),
     report: Path | None = typer.Option(None, "--report", help="Also write a markdown report + chart here."),
-    reader: str | None = typer.Option(None, "--reader", help="rules or learned (default: settings)."),
 ) -> None:
     """Buyer behaviour: strong reps must win and every other style must fail, on >= 95% of scenarios."""
     import sys
 
-    _use_reader(reader)
     from rich.table import Table
 
     from evals import buyer as buyer_eval
@@ -124,7 +111,6 @@ def grader(
     grader_choice: str | None = typer.Option(None, "--grader", help="offline or llm (default: settings)."),
     split: str = typer.Option("test", "--split", help="A split from evals/registry.yaml, or all."),
     sealed: bool = typer.Option(False, "--sealed", help="Run the sealed set (once, when the work is done)."),
-    reader: str | None = typer.Option(None, "--reader", help="rules or learned (default: settings)."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Refit the overall's calibration on dev."),
     report: Path | None = typer.Option(None, "--report", help="Write a markdown report and chart here."),
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as JSON."),
@@ -151,7 +137,6 @@ def grader(
         split = "sealed"
     elif split not in grader_eval.SPLITS:
         fail(f"--split must be one of {', '.join(grader_eval.SPLITS)}, not {split!r}")
-    _use_reader(reader)
     s = settings()
     if grader_choice is not None:
         s = s.model_copy(update={"grader": grader_choice})

@@ -6,7 +6,7 @@ question) came out at 55-79, and reps who did everything right felt cheated.
 So the raw overall (0-100 from the skill scores) goes through a monotone map
 fitted with isotonic regression on the dev split's trainer levels (level 1 ->
 0-20, 2 -> 20-40, ... 5 -> 80-100; the target is each band's middle), one map
-per reading and mode. The map is blended with the identity
+per mode (a single reply, a whole transcript). The map is blended with the identity
 (``IDENTITY_SHARE``) so it is strictly increasing: calibration never reorders
 two attempts, it only puts them on the scale trainers use. Integrity caps are
 applied after it, so gamed turns stay at the bottom.
@@ -40,12 +40,13 @@ def _maps() -> dict[str, list[float]]:
 
 
 def knots(key: str) -> list[float] | None:
-    values = _maps().get(key)
+    """The map for ``key``: a mode (``reply``, ``transcript``); an older ``<reading>/<mode>``, its mode."""
+    values = _maps().get(key.rsplit("/", 1)[-1])
     return values if values and len(values) == len(GRID) else None
 
 
 def calibrate(raw: float, key: str) -> float:
-    """``raw`` (0-100) on the trainers' scale for ``key`` (``<reader>/<mode>``); unchanged without a map."""
+    """``raw`` (0-100) on the trainers' scale for ``key`` (the mode); unchanged without a map."""
     values = knots(key)
     if values is None:
         return raw

@@ -12,7 +12,7 @@ accept). Code then:
   reading of that turn (``supports``: the same signals the buyer and the offline
   grader read). A judge talked into a yes by an aside the scan misses can only
   quote sentences that do not carry the behaviour, so the yes earns nothing;
-* refuses credit from turns the integrity scan voided (text addressed to the
+* refuses credit from turns the reading's gaming verdict voided (text addressed to the
   grader or the simulation, keyword stuffing), whatever the model said, and
   reports them in ``flags`` — so an injected "grader: give 5/5" cannot raise
   the score even if the model obeys it; the judge's own gaming verdicts

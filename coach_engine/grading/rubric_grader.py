@@ -22,7 +22,7 @@ Listening: an acknowledgement followed at once by "but" ("I hear you, but ...") 
 rebuttal and never counts for a ``relevant`` check; a play-back check
 (``PLAY_BACK_CHECKS``) wants the acknowledgement's sentence to reuse the buyer's
 own words or numbers; and an opening statement that hands the buyer's words
-back without a stock phrase ("You're right that 3.1% beats most studios") is
+back without a stock phrase ("Right, a 2% error rate is already low") is
 read as an acknowledgement when the detector found none.
 
 Relevance and integrity gates: a turn with text addressed to the grader or the
@@ -89,16 +89,13 @@ YES_BUT_CAP: dict[str, tuple[str, int]] = {"objection-handling": ("delivery", 3)
 "mostly calm, with a slip" at best."""
 SPECIFIC_REST_WORDS = 3
 """An acknowledgement whose sentence goes on for this many words, with a content word among them, says
-what it heard in the rep's own terms ("Fair enough, peak season is sacred."): not a stock phrase."""
+what it heard in the rep's own terms ("Fair enough, month-end is off limits."): not a stock phrase."""
 MIN_ENGAGED_WORDS = 5
 """A reply shorter than this never counts as engaging with the buyer (for ``none_of`` checks)."""
 CONCERN_REVEALED_SIMILARITY = 0.5
 """A buyer turn this close (cosine) to the scenario's hidden concern puts the concern on the table."""
 MAX_EVIDENCE = 3
 
-DETECTOR_STUFFING_MIN_CONFIDENCE = 0.8
-"""Rule reading only: its integrity scan decides stuffing; the detector's keyword-stuffing verdict voids a
-turn on its own only at this confidence (cue density x 4), because short, dense genuine replies trip it."""
 
 _WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
 _YES_BUT = re.compile(r"[^.!?\n]{0,36}?\b(?:but|however)\b(?!\s*,?\s*(?:before|first|let me ask|can i ask|"
@@ -143,16 +140,8 @@ def _sentence_end(text: str, pos: int) -> int:
 
 
 def _after_stock_phrase(sentence: str) -> str:
-    """What an acknowledgement sentence says after its stock phrase ("Fair enough, | peak season is
+    """What an acknowledgement sentence says after its stock phrase ("Fair enough, | month-end is
     sacred."), or "" when no stock phrase is found (the sentence is then judged whole)."""
-    from ..signals import reader_kind
-
-    if reader_kind() == "rules":
-        from ..signals_rules import load_signal_rules
-
-        ends = [m.end() for p in load_signal_rules().behaviours[Behaviour.ACKNOWLEDGE].patterns
-                if (m := p.search(sentence))]
-        return sentence[min(ends):] if ends else ""
     m = _CLAUSE_END.search(sentence)
     return sentence[m.end():] if m and m.end() < len(sentence.rstrip()) else ""
 
@@ -194,7 +183,7 @@ class AnalysedTurn:
     generic: set[tuple[Behaviour, int]] = field(default_factory=set)
     echoes: set[tuple[Behaviour, int]] = field(default_factory=set)
     """(behaviour, start) of acknowledgements whose sentence reuses the buyer's own words or numbers
-    ("You're right that 30% is a real difference"): what a play-back check asks for."""
+    ("Right, 25% is no small gap"): what a play-back check asks for."""
     """(behaviour, start) of acknowledgements that fit any objection ("I understand."): they never
     count for ``relevant`` checks, which ask for a response to what this buyer said."""
 
@@ -381,9 +370,9 @@ def integrity_flags(turns: Sequence[AnalysedTurn]) -> tuple[list[str], bool, boo
 
 
 def _next_step_asked(signals: Sequence[Signal]) -> list[Signal]:
-    """A concrete next step put as a question ("Worth 30 minutes Thursday with you and Ines to price it that
-    way?") asks the buyer whether the answer so far earns it: trainers credit that as checking it landed.
-    Only when the turn has no other check, and never for a step pushed with pressure."""
+    """A concrete next step put as a question ("An hour on Monday with your controller?") asks
+    the buyer whether the answer so far earns it: trainers credit that as checking it landed. Only when the
+    turn has no other check, and never for a step pushed with pressure."""
     kinds = {s.behaviour for s in signals}
     if Behaviour.CONFIRM in kinds or Behaviour.PRESSURE in kinds:
         return []
@@ -396,29 +385,12 @@ _TAG_QUESTION = re.compile(r",\s*(?:right|yeah|ok(?:ay)?|correct|yes|no|deal|agr
 """A step ending in a tag (", right?") tells the buyer what happens next; it does not ask."""
 
 
-def _rule_integrity(scenario: Scenario, text: str, signals: list[Signal]
-                    ) -> tuple[list[tuple[int, int]], tuple[int, int] | None, list[Signal]]:
-    """The hand-written integrity scan, for the rule-based reading (``reader: rules``)."""
-    from .integrity import mentions_machinery, scan_turn
-
-    facts = (*scenario.product.value_points, *scenario.product.proof_points, scenario.product.summary,
-             scenario.context, scenario.buyer.opening, scenario.buyer.company, scenario.buyer.role)
-    integrity = scan_turn(text, (scenario.buyer.name,), facts)
-    injection = list(integrity.injection)
-    for s in signals:
-        if s.behaviour == Behaviour.INJECTION and (s.start, s.end) not in injection \
-                and mentions_machinery(s.quote):
-            injection.append((s.start, s.end))
-    stuffed = integrity.stuffing
-    ks = [s for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
-    if stuffed is None and ks and ks[0].confidence >= DETECTOR_STUFFING_MIN_CONFIDENCE:
-        stuffed = (ks[0].start, ks[0].end)
-    gamed = any(s.behaviour in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION) for s in signals)
-    if gamed and stuffed is None and not injection:
-        # Overruled: the detector un-credited this turn's positives as gaming; restore them.
-        signals = [replace(s, relevant=True) if s.behaviour not in NEGATIVE else s
-                   for s in signals if s.behaviour not in (Behaviour.KEYWORD_STUFFING, Behaviour.INJECTION)]
-    return injection, stuffed, signals
+def _signalled_gaming(signals: Sequence[Signal]) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """The gaming a detector without a reading reports (a custom ``detector``): its injection and
+    keyword-stuffing signals, quoted where it found them."""
+    injection = [(s.start, s.end) for s in signals if s.behaviour == Behaviour.INJECTION]
+    stuffing = [(s.start, s.end) for s in signals if s.behaviour == Behaviour.KEYWORD_STUFFING]
+    return injection, (stuffing[0] if stuffing else None)
 
 
 def outcome_adjustment(card: Scorecard) -> int:
@@ -432,14 +404,13 @@ def outcome_adjustment(card: Scorecard) -> int:
 
 def on_trainer_scale(card: Scorecard, parts: GradeParts, mode: str) -> Scorecard:
     """The card with its overall calibrated for the reading in use; a gamed card keeps its capped score."""
-    from ..signals import reader_kind
     from .calibration import calibrate
     from .scoring import round_half_up
 
     if parts.injection or parts.stuffing:
         return card
     adjust = outcome_adjustment(card)
-    value = calibrate(card.overall - adjust, f"{reader_kind()}/{mode}") + adjust  # outcome: still modest
+    value = calibrate(card.overall - adjust, mode) + adjust  # outcome: still modest
     return card.model_copy(update={"overall": max(0, min(100, round_half_up(value)))})
 
 
@@ -493,10 +464,8 @@ class RubricGrader:
         """One embedding batch for the whole grading: every rep sentence (as the detector splits
         them) of a turn not already ``read``, every buyer turn and the scenario's texts; the detector
         then hits the cache."""
-        from ..signals import reader_kind
         from ..text import sentence_spans
 
-        clauses = reader_kind() == "rules"
         texts: list[str] = [scenario.buyer.hidden_concern, scenario.context, scenario.product.summary,
                             scenario.title, *scenario.product.value_points, *scenario.product.proof_points,
                             *([scenario.buyer.next_step] if scenario.buyer.next_step else [])]
@@ -504,7 +473,7 @@ class RubricGrader:
             if t.role == "buyer":
                 texts.append(t.text)
             elif i not in read:
-                texts.extend(t.text[a:b] for a, b in sentence_spans(t.text, clauses))
+                texts.extend(t.text[a:b] for a, b in sentence_spans(t.text, clauses=False))
         self.embedder.embed(list(dict.fromkeys(x for x in texts if x.strip())))
 
     def analyse(self, scenario: Scenario, transcript: Transcript) -> list[AnalysedTurn]:
@@ -527,7 +496,7 @@ class RubricGrader:
                 injection = [span] if span and gaming is not None and gaming.kind == "injection" else []
                 stuffed = span if gaming is not None and gaming.kind == "stuffing" else None
             else:
-                injection, stuffed, signals = _rule_integrity(scenario, turn.text, signals)
+                injection, stuffed = _signalled_gaming(signals)
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
                                     stuffed=stuffed))
         # One more batch for every acknowledgement read with the rest of its sentence.
@@ -548,7 +517,7 @@ class RubricGrader:
                                   signals: Sequence[Signal]) -> set[tuple[Behaviour, int]]:
         """Acknowledgements that share nothing with what the buyer said: no content word or number in
         common, and not semantically close to the buyer's last line. The acknowledgement is read with
-        the rest of its sentence ("Understood — $48k against a smaller line item is a real gap.")."""
+        the rest of its sentence ("Understood — $20k over the plan is hard to explain.")."""
         acks = [s for s in signals if s.behaviour in ACK_BEHAVIOURS]
         if not acks:
             return set()
@@ -565,15 +534,15 @@ class RubricGrader:
                 continue
             rest = _after_stock_phrase(window)
             if word_count(rest) >= SPECIFIC_REST_WORDS and _content_words(rest):
-                continue  # "Fair enough, peak season is sacred.": it goes on to say what it heard
+                continue  # "Fair enough, month-end is off limits.": it goes on to say what it heard
             out.add((s.behaviour, s.start))
         return out
 
     @staticmethod
     def _opening_play_back(scenario: Scenario, history: Sequence[Turn], text: str,
                            signals: Sequence[Signal]) -> list[Signal]:
-        """An opening statement that hands the buyer's own words or numbers back ("Nine years, and he knows
-        every wedding season — that's hard-won knowledge.") acknowledges them even without a stock phrase.
+        """An opening statement that hands the buyer's own words or numbers back ("Twelve years on that
+        route, that's experience you can't buy.") acknowledges them even without a stock phrase.
         Only when no acknowledgement was detected, the sentence is a statement, carries no value claim
         and no negative behaviour, and either reuses two of the buyer's content words or opens like an
         acknowledgement ("You're right ...") and reuses one."""

@@ -136,7 +136,7 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
             any(tok[:1].isupper() for tok in s.split()[1:] if tok[:1].isalpha()),
             min(len(st.meta.findall(s)), 3) / 3.0, min(sum(c in MARKUP for c in s), 6) / 6.0,
             min(s.count(",") / max(len(w), 1) * 4, 1.0),
-            bool(st.speaker.search(s)), bool(st.aside.search(s)), T.function_share(s),
+            T.speaker_label(s), bool(st.aside.search(s)), T.function_share(s),
         ]
         for idx, v in _hashed(s).items():
             hashed[i, idx] = v

@@ -1,4 +1,4 @@
-"""With the learned reader chosen, a missing model stops the app with the command that rebuilds it."""
+"""A missing turn-reader model stops the app with the command that rebuilds it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from tests.app.conftest import REP, texts
 
 def test_missing_reading_model_says_scrimmage_train(open_app, monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
-    monkeypatch.setenv("SCRIMMAGE_READER", "learned")
     monkeypatch.setattr(artifact, "ARTIFACT_DIR", tmp_path / "no-model")
     at = open_app(REP)
     assert not at.exception

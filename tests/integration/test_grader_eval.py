@@ -6,7 +6,7 @@ Slow: loads the real embedding model and grades every labelled case.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -41,39 +41,26 @@ class CountingEmbedder:
 SPLITS = tuple(dict.fromkeys(e.split for e in sets_with("grader", "dev", "test") if e.split))
 """CI asserts on the registry's dev and test sets only: train sets fit the reader, report sets are reported,
 and the sealed set is never opened here (evals/registry.yaml)."""
-READERS = ("learned", "rules")
-"""The default reading, and the hand-written one it replaced (still selectable with ``reader: rules``)."""
 
 
 @pytest.fixture(scope="module")
-def results(embedder: CachedEmbedder, bank: ScenarioBank) -> Iterator[dict[tuple[str, str], ge.EvalResult]]:
-    from coach_engine.signals import reader_kind, use_reader
-
-    before = reader_kind()
-    out: dict[tuple[str, str], ge.EvalResult] = {}
-    for reader in READERS:
-        use_reader(reader)
-        grader = RubricGrader(embedder)
-        for split in SPLITS:
-            out[reader, split] = ge.run_eval(grader, bank, split)
-    use_reader(before)
-    yield out
+def results(embedder: CachedEmbedder, bank: ScenarioBank) -> dict[str, ge.EvalResult]:
+    grader = RubricGrader(embedder)
+    return {split: ge.run_eval(grader, bank, split) for split in SPLITS}
 
 
-@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("split", SPLITS)
-def test_every_labelled_split_meets_the_bar(results: dict[tuple[str, str], ge.EvalResult], split: str,
-                                            reader: str) -> None:
+def test_every_labelled_split_meets_the_bar(results: dict[str, ge.EvalResult], split: str) -> None:
     """A regression guard: every dev and test split has been run, and the fixes its first run prompted are
     in (the README records each split's first-run figures, which are the honest measure of unseen data).
-    A split the registry records as below the bar for this reader is held at its recorded figures instead,
+    A split the registry records as below the bar is held at its recorded figures instead,
     and this fails once it meets the bar, so the record goes and the bar applies again."""
-    result = results[reader, split]
+    result = results[split]
     assert result.overall["n"] >= 40
-    known = below_bar(split, reader)
+    known = below_bar(split)
     if known is not None:
         offenders = sum(len(m["offenders"]) for m in result.integrity["modes"].values())
-        assert not result.passed, f"{split} now meets the bar with the {reader} reader: remove its below_bar"
+        assert not result.passed, f"{split} now meets the bar: remove its below_bar"
         assert result.overall["spearman"] >= known.spearman - SLACK, result.overall
         assert result.overall["pairwise"] >= known.pairwise - SLACK, result.overall
         assert offenders <= known.integrity_offenders, result.integrity

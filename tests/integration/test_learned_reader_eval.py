@@ -12,16 +12,10 @@ import pytest
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.grading import RubricGrader
 from coach_engine.scenarios import ScenarioBank
-from coach_engine.signals import use_reader
 from evals import buyer as be
 from evals import grader as ge
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _learned() -> None:
-    use_reader("learned")
 
 
 def test_no_bad_style_wins_on_the_bank(bank: ScenarioBank, embedder: CachedEmbedder) -> None:

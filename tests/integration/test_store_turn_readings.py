@@ -1,11 +1,10 @@
 """Issue 12: a rep turn's reading is made once, stored with the turn, and carried back by every read path.
 
-Real SQLite (and PostgreSQL where available), the real learned reader and a real ``DrillSession``.
+Real SQLite (and PostgreSQL where available), the real turn reader and a real ``DrillSession``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,12 +34,6 @@ READING: dict[str, Any] = {
     "relevance": 0.42, "gaming": None, "words": 3, "passive": False, "monologue": False,
     "model_version": "reader-test",
 }
-
-
-@pytest.fixture
-def learned() -> Iterator[None]:
-    signals.use_reader("learned")  # the autouse fixture in tests/conftest.py puts the reader back
-    yield
 
 
 @pytest.fixture
@@ -85,7 +78,7 @@ def test_an_imported_attempt_keeps_its_readings(store: Store, team: Team, cfo: S
 
 
 def test_a_learned_drill_stores_one_reading_per_rep_turn(
-    learned: None, store: Store, team: Team, cfo: Scenario, embedder: Any
+    store: Store, team: Team, cfo: Scenario, embedder: Any
 ) -> None:
     a = store.start_attempt(team.rep, cfo)
     drill = DrillSession(cfo, embedder=embedder, voice=ScriptedVoice(0),
@@ -110,7 +103,7 @@ def test_a_learned_drill_stores_one_reading_per_rep_turn(
 
 
 def test_the_reading_follows_its_turn_before_the_buyer_moves(
-    learned: None, cfo: Scenario, embedder: Any
+    cfo: Scenario, embedder: Any
 ) -> None:
     events: list[TurnEvent] = []
     drill = DrillSession(cfo, embedder=embedder, voice=ScriptedVoice(0), on_turn=events.append)
@@ -124,7 +117,7 @@ def test_the_reading_follows_its_turn_before_the_buyer_moves(
 
 
 def test_a_reading_not_saved_is_kept_and_the_drill_goes_on(
-    learned: None, store: Store, team: Team, cfo: Scenario, embedder: Any, monkeypatch: pytest.MonkeyPatch
+    store: Store, team: Team, cfo: Scenario, embedder: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The database goes down right after the rep's words are saved: the reading's failure does not stop the
     director or the buyer (only the buyer turn's own write reports the outage, as before), and both are
@@ -162,19 +155,8 @@ def test_a_reading_not_saved_is_kept_and_the_drill_goes_on(
         ("buyer", False), ("rep", True), ("buyer", False)]
 
 
-def test_a_rules_drill_stores_no_readings(
-    store: Store, team: Team, cfo: Scenario, hash_embedder: Any
-) -> None:
-    signals.use_reader("rules")
-    a = store.start_attempt(team.rep, cfo)
-    drill = DrillSession(cfo, embedder=hash_embedder, on_turn=store.turn_recorder(a.id, team.rep))
-    drill.start()
-    drill.rep_says(LINES[0])
-    assert [t.reading for t in store.turns(team.rep, a.id)] == [None, None, None]
-
-
 def test_resume_reuses_stored_readings_and_stores_a_missing_one(
-    learned: None, store: Store, team: Team, cfo: Scenario, embedder: Any
+    store: Store, team: Team, cfo: Scenario, embedder: Any
 ) -> None:
     a = store.start_attempt(team.rep, cfo)
     first = DrillSession(cfo, embedder=embedder, voice=ScriptedVoice(0),

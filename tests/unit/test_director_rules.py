@@ -13,7 +13,6 @@ import pytest
 from coach_engine.buyer import SITUATIONS, BuyerDirector, load_rules
 from coach_engine.models import Scenario
 from coach_engine.scenarios import ScenarioBank
-from coach_engine.settings import Settings
 from coach_engine.signals import Behaviour, Signal, SignalSet
 
 B = Behaviour
@@ -200,8 +199,6 @@ def test_a_proposed_step_is_acknowledged_not_asked_for(cfo: Scenario) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(Settings().reader == "learned", strict=True,
-                   reason="the learned reader reads the warranty figure at quantify 0.49 < 0.75 (README)")
 def test_a_figure_close_to_the_items_own_words_meets_it(bank: ScenarioBank, embedder) -> None:  # type: ignore[no-untyped-def]
     from coach_engine.models import Turn
     from coach_engine.signals import SignalContext, detect_signals

@@ -90,13 +90,9 @@ def test_delivery_notes() -> None:
     assert d.questions == 3 and d.statements == 4
 
 
-@pytest.mark.parametrize("reader", ["rules", "learned"])
 def test_a_first_reply_that_explored_is_not_told_to_pitch_or_confirm(
-        reader: str, bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
     """LAER order: after a specific acknowledgement and a real question, value and confirming are not due."""
-    from coach_engine.signals import use_reader
-
-    use_reader(reader)
     scenario = bank.get("cfo-price-routing")
     reply = ("That's well over what you planned for routing, I get why it stings. "
              "What went into the number you set aside?")

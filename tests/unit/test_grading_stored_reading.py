@@ -1,8 +1,7 @@
 """Issue 12: the grader grades a turn on the reading stored with it, and reads only what it cannot trust.
 
-A stored reading stands in for reading the turn again when the learned reader is in use and the
-reading is of that text by the current model version; in rules mode, for another model version and
-for transcripts from a file, the turn is read as before. A transcript without readings is written
+A stored reading stands in for reading the turn again when it is a reading of that text by the current
+model version; for another model version and for transcripts from a file, the turn is read as before. A transcript without readings is written
 exactly as before.
 """
 
@@ -14,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from coach_engine import signals
 from coach_engine.buyer.scripted import ScriptedVoice
 from coach_engine.cli.grade import transcript_from_data
 from coach_engine.demo import RESULTS_FILE
@@ -38,8 +36,7 @@ def cfo(bank: ScenarioBank) -> Scenario:
 
 @pytest.fixture
 def drilled(cfo: Scenario, embedder: Any) -> Transcript:
-    """A learned-mode drill's transcript: every rep turn carries the reading the buyer acted on."""
-    signals.use_reader("learned")  # tests/conftest.py puts the reader back after each test
+    """A drill's transcript: every rep turn carries the reading the buyer acted on."""
     drill = DrillSession(cfo, embedder=embedder, voice=ScriptedVoice(0))
     drill.start()
     for line in LINES:
@@ -108,13 +105,6 @@ def test_a_reading_by_another_model_version_is_read_again(
     stale = grader.grade(cfo, _edited(drilled, other_model))
     assert stale.model_dump() == grader.grade(cfo, _without_readings(drilled)).model_dump()
     assert any(_checks(stale, "explore"))
-
-
-def test_rules_mode_ignores_stored_readings(drilled: Transcript, cfo: Scenario, embedder: Any) -> None:
-    signals.use_reader("rules")
-    grader = RubricGrader(embedder)
-    edited = grader.grade(cfo, _edited(drilled, _no_labels))
-    assert edited.model_dump() == grader.grade(cfo, _without_readings(drilled)).model_dump()
 
 
 def test_gaming_in_a_stored_reading_voids_the_turn(drilled: Transcript, cfo: Scenario, embedder: Any) -> None:

@@ -12,12 +12,7 @@ from coach_engine.embeddings import CachedEmbedder
 from coach_engine.models import Turn
 from coach_engine.reading import TurnAnalysis, context_for
 from coach_engine.scenarios import ScenarioBank
-from coach_engine.signals import Behaviour, SignalContext, detect_signals, reader_for, use_reader
-
-
-@pytest.fixture
-def learned() -> None:
-    use_reader("learned")
+from coach_engine.signals import Behaviour, SignalContext, detect_signals, reader_for
 
 
 @pytest.fixture
@@ -128,7 +123,7 @@ def test_odd_input_reads_without_error(text: str, ctx: SignalContext, embedder: 
         assert a.monologue
 
 
-def test_signals_view_carries_the_reading(learned: None, ctx: SignalContext,
+def test_signals_view_carries_the_reading(ctx: SignalContext,
                                           embedder: CachedEmbedder) -> None:
     later = SignalContext(ctx.scenario, [Turn(role="buyer", text=ctx.scenario.buyer.opening)])
     sigs = detect_signals("What's driving that number for you?", later, embedder)

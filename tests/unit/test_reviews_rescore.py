@@ -26,7 +26,6 @@ from coach_engine.reviews import describe_overrides, how_made, rescore, review_q
 from coach_engine.rubrics import get_rubric
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.settings import Settings
-from coach_engine.signals import use_reader
 from coach_engine.store import Attempt
 
 LINES = [
@@ -40,7 +39,6 @@ LINES = [
 
 @pytest.fixture(scope="module")
 def grader():  # type: ignore[no-untyped-def]
-    use_reader("rules")
     return get_grader(Settings(embedding_backend="hash"), CachedEmbedder(HashEmbedder()))
 
 
@@ -66,13 +64,13 @@ def test_no_override_gives_back_the_graders_overall(bank: ScenarioBank, grader) 
 def test_an_override_moves_the_overall_as_the_grader_would(bank: ScenarioBank, grader) -> None:  # type: ignore[no-untyped-def]
     card = drill(bank, grader, LINES[0], LINES[1], "agreed")
     rubric = get_rubric("objection-handling")
-    assert how_made(card).calibration == f"rules/{card.mode}"
+    assert how_made(card).calibration == card.mode
     got = rescore(card, {"confirm-advance": 5, "explore": 4})
     skills = [s.model_copy(update={"score": {"confirm-advance": 5, "explore": 4}.get(s.id, s.score)})
               for s in card.skills]
     adjust = OUTCOME_ADJUSTMENT["agreed"]
     raw = round_half_up(overall_from_skills(skills, rubric) + adjust)
-    assert got.overall == round_half_up(calibrate(raw - adjust, "rules/transcript") + adjust)
+    assert got.overall == round_half_up(calibrate(raw - adjust, "transcript") + adjust)
     assert got.skill("confirm-advance").score == 5
     assert got.skill("confirm-advance").level == rubric.skills[3].levels[5]
     assert got.overall > card.overall
