@@ -57,11 +57,9 @@ eval: setup
 	$(BIN)/scrimmage eval buyer --scripts evals/data/buyer_scripts_holdout3.jsonl
 	-$(BIN)/scrimmage eval buyer --scripts evals/data/buyer_scripts_holdout4.jsonl
 	$(BIN)/scrimmage eval grader --split all --report docs/eval
-	-$(BIN)/scrimmage eval grader --split holdout_scn --reader rules
-	-$(BIN)/scrimmage eval grader --split holdout_scn --reader learned
-	-$(BIN)/scrimmage eval buyer --reader learned
+	$(BIN)/scrimmage eval grader --split holdout_scn
 
-## Rebuild the learned turn reader from the labelled sentences (evals/registry.yaml, status train).
+## Rebuild the turn reader from the labelled sentences (evals/registry.yaml, status train).
 train: setup
 	$(BIN)/scrimmage train
 
