@@ -1,8 +1,8 @@
 """Issue 12: the grader grades a turn on the reading stored with it, and reads only what it cannot trust.
 
 A stored reading stands in for reading the turn again when it is a reading of that text by the current
-model version; for another model version and for transcripts from a file, the turn is read as before. A transcript without readings is written
-exactly as before.
+model version; for another model version and for transcripts from a file, the turn is read as before. A
+transcript without readings is written exactly as before.
 """
 
 from __future__ import annotations
