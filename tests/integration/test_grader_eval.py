@@ -44,7 +44,12 @@ and the sealed set is never opened here (evals/registry.yaml)."""
 
 
 @pytest.fixture(scope="module")
-def results(embedder: CachedEmbedder, bank: ScenarioBank) -> dict[str, ge.EvalResult]:
+def results(embedder: CachedEmbedder) -> dict[str, ge.EvalResult]:
+    """Every split graded once, on the bank plus the scenarios only eval sets use (as the CLI does; a bank
+    of its own, so the session's bank keeps only the shipped scenarios)."""
+    from coach_engine.cli.evals import eval_bank
+
+    bank = eval_bank(ScenarioBank.from_dirs([ge.DATA_DIR.parents[1] / "scenarios"], strict=True))
     grader = RubricGrader(embedder)
     return {split: ge.run_eval(grader, bank, split) for split in SPLITS}
 
