@@ -48,7 +48,8 @@ def _runs(text: str, n: int = 5) -> set[str]:
     return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def test_no_eval_text_is_quoted_in_the_learned_path_or_its_tests() -> None:
+def _eval_runs(n: int) -> set[str]:
+    """Every run of ``n`` words in the replies and turns of the eval sets."""
     evals: set[str] = set()
     for f in sorted((REPO / "evals" / "data").glob("*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
@@ -57,7 +58,12 @@ def test_no_eval_text_is_quoted_in_the_learned_path_or_its_tests() -> None:
                 texts = [row.get("reply") or ""] + [t["text"] if isinstance(t, dict) else t
                                                     for t in row.get("turns") or []]
                 for t in texts:
-                    evals |= _runs(t)
+                    evals |= _runs(t, n)
+    return evals
+
+
+def test_no_eval_text_is_quoted_in_the_learned_path_or_its_tests() -> None:
+    evals = _eval_runs(5)
     mine = _files() + sorted((REPO / "tests" / "unit").glob("test_reading_*.py"))
     hits = {f.name: sorted(_runs(f.read_text(encoding="utf-8")) & evals)[:3] for f in mine}
     assert not {k: v for k, v in hits.items() if v}
@@ -66,15 +72,7 @@ def test_no_eval_text_is_quoted_in_the_learned_path_or_its_tests() -> None:
 def test_no_engine_code_quotes_an_eval_text() -> None:
     """Issue 12: no eval text in engine code or docstrings (seven words in a row). The benchmark's
     synthetic replies (``bench/``) only time the engine; runs of single letters are the disguise alphabet."""
-    evals: set[str] = set()
-    for f in sorted((REPO / "evals" / "data").glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                texts = [row.get("reply") or ""] + [t["text"] if isinstance(t, dict) else t
-                                                    for t in row.get("turns") or []]
-                for t in texts:
-                    evals |= _runs(t, 7)
+    evals = _eval_runs(7)
     engine = [f for f in sorted((REPO / "coach_engine").rglob("*.py")) if "bench" not in f.parts]
     hits = {f.name: [r for r in sorted(_runs(f.read_text(encoding="utf-8"), 7) & evals)
                      if any(len(w) > 1 for w in r.split())][:3] for f in engine}
