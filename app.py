@@ -21,7 +21,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _engine as engine
-from app_pages._identity import current_member, sidebar_identity
+from app_pages._identity import current_member, keep_in_browser, sidebar_identity
 from coach_engine.identity import pages_for
 
 st.set_page_config(page_title="Scrimmage", page_icon="🏉", layout="wide")
@@ -84,5 +84,6 @@ else:
         ]
     )
     sidebar_identity(member, engine.mode_note())
+keep_in_browser(member)  # a reload or the other app server finds the same session (password mode)
 page.run()
 engine.warm_up_in_background()  # after a page has rendered: the model loads while the rep reads it

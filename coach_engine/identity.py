@@ -141,6 +141,14 @@ class Directory:
         self._require("password", "a password link")
         return self.accounts.redeem(token, password)
 
+    def browser_keeps_session(self) -> float | None:
+        """Seconds a browser may keep its session token for the next page load (the session's lifetime),
+        or None when it must not: only password mode needs it (local mode signs in by itself, OIDC has
+        the provider's cookie), and only with ``remember_sign_in`` on."""
+        if self.mode != "password" or not self.settings.remember_sign_in:
+            return None
+        return self.accounts.policy.session_max.total_seconds()
+
     def sign_out(self, token: str | None) -> None:
         self.accounts.end_session(token)
 

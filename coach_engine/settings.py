@@ -147,6 +147,11 @@ class Settings(BaseSettings):
     session_max_hours: float = Field(default=12.0, gt=0)
     """A session ends this long after sign-in, however busy (OIDC: the provider's sign-in is asked again)."""
 
+    remember_sign_in: bool = True
+    """Password mode: a reload, a new tab or the other app server keeps the person signed in (the session
+    token rides in a ``SameSite=Strict`` cookie until the session ends). Off: every page load asks again
+    (a shared kiosk)."""
+
     invite_ttl_hours: float = Field(default=72.0, gt=0)
     """How long an invite link works (once)."""
 

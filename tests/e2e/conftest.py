@@ -43,45 +43,57 @@ def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e") / "data"
 
 
+class AppServer:
+    """``streamlit run app.py`` on a free 127.0.0.1 port with the given settings; its log sits in ``root``."""
+
+    def __init__(self, root: Path, settings: dict[str, str], name: str = "streamlit"):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = root / f"{name}.log"
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SCRIMMAGE_EMBEDDING_BACKEND")}
+        env.update(HF_HUB_OFFLINE="1", SCRIMMAGE_SEED_DEMO="false", **settings)
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        pytest.fail(f"streamlit did not start; see {self.log_path}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+def need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+
+
 @pytest.fixture(scope="session")
 def app_url(app_data: Path) -> Iterator[str]:
     """A running app with a seeded team; its log is kept next to the data dir."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
-    data = app_data
-    root = data.parent
-    seed_team(data)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SCRIMMAGE_EMBEDDING_BACKEND")}
-    env.update(SCRIMMAGE_DATA_DIR=str(data), HF_HUB_OFFLINE="1", SCRIMMAGE_SEED_DEMO="false")
-    log = (root / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not start; see {root / 'streamlit.log'}")
+    need_chromium()
+    seed_team(app_data)
+    server = AppServer(app_data.parent, {"SCRIMMAGE_DATA_DIR": str(app_data)})
     SHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"\n[e2e] app at {url}; log {root / 'streamlit.log'}; screenshots in {SHOTS}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    print(f"\n[e2e] app at {server.url}; log {server.log_path}; screenshots in {SHOTS}")
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -136,8 +148,10 @@ def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 def open_as(page, base: str, who: str, path: str = "") -> None:  # type: ignore[no-untyped-def]
-    """Open ``path`` signed in as ``who``. A new page load is a new Streamlit session, so when the app
-    asks for a sign-in (password mode: the seeded team's password is ``PASSWORD``) the form is used."""
+    """Open ``path`` signed in as ``who`` through the sign-in form (password mode: the seeded team's
+    password is ``PASSWORD``). The browser forgets any earlier sign-in first (the session cookie would
+    otherwise carry the last person across the page load)."""
+    page.context.clear_cookies()
     page.goto(f"{base}/{path}")  # no address signs anyone in: the form does
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1")
     settle(page)

@@ -1,5 +1,6 @@
 """Sign-in in headless Chromium against `streamlit run`: the form, a wrong password, a lockout, signing
-out, and an invite link that sets a password — and no address that signs anyone in.
+out, a reload or a new tab that keeps the sign-in until the session ends, and an invite link that sets a
+password — and no address that signs anyone in.
 
 The people these tests sign in as are added for them (``add_person``), so a lockout or a new password
 here changes nothing for the other browser tests sharing the server.
@@ -14,6 +15,8 @@ import pytest
 from coach_engine.store import SYSTEM, AccountStore, Store
 from tests.app.conftest import MANAGER, PASSWORD
 from tests.e2e.conftest import settle, shot
+
+COOKIE = "scrimmage_session"
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -71,6 +74,77 @@ def test_wrong_password_then_right_one_then_sign_out(app_url, app_data, new_page
     assert page.locator(".st-key-signin_email input").count() == 1
     page.reload()  # a reload is a new session: still signed out
     page.locator(".st-key-signin_email input").wait_for()
+
+
+def _session_cookie(page) -> dict | None:  # type: ignore[no-untyped-def]
+    return next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
+
+
+def test_a_reload_and_a_new_tab_keep_the_sign_in_until_the_session_ends(app_url, app_data, new_page):
+    add_person(app_data, "rae@example.com", "Rae Reload")
+    page = new_page()
+    page.goto(f"{app_url}/progress")
+    page.locator(".st-key-signin_email input").wait_for()
+    settle(page)
+    submit(page, "rae@example.com", PASSWORD)
+    page.get_by_role("heading", name="My progress").wait_for()
+    settle(page)
+    cookie = _session_cookie(page)
+    assert cookie is not None and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert "rae" not in cookie["value"] and PASSWORD not in cookie["value"]  # an opaque token, nothing else
+
+    page.reload()  # a new Streamlit session: the cookie signs the same person back in, on the same page
+    page.get_by_role("heading", name="My progress").wait_for()
+    settle(page)
+    assert "Rae Reload" in page.inner_text("[data-testid=stSidebarContent]")
+    tab = page.context.new_page()
+    tab.goto(f"{app_url}/practice")
+    tab.get_by_role("heading", name="Practice").wait_for()
+    assert "Rae Reload" in tab.inner_text("[data-testid=stSidebarContent]")
+
+    stolen = cookie["value"]
+    store = Store.open(f"sqlite:///{app_data / 'scrimmage.db'}")
+    try:  # an admin ends her sessions elsewhere (or they expire): the cookie signs nobody in
+        AccountStore(store).end_sessions(SYSTEM, "rae@example.com")
+    finally:
+        store.close()
+    page.reload()
+    page.locator(".st-key-signin_email input").wait_for()
+    page.get_by_text("Your session has ended").wait_for()
+    settle(page)
+    assert _session_cookie(page) is None  # cleared, so the next load is a plain sign-in page
+    page.reload()
+    page.locator(".st-key-signin_email input").wait_for()
+    settle(page)
+    assert page.get_by_text("Your session has ended").count() == 0
+
+    elsewhere = new_page()  # the old token copied into another browser signs in nobody either
+    elsewhere.context.add_cookies([{"name": COOKIE, "value": stolen, "url": app_url}])
+    elsewhere.goto(f"{app_url}/progress")
+    elsewhere.locator(".st-key-signin_email input").wait_for()
+    assert elsewhere.locator(".st-key-identity_signout").count() == 0
+
+
+def test_signing_out_forgets_the_browser(app_url, app_data, new_page):
+    add_person(app_data, "otto@example.com", "Otto Out")
+    page = new_page()
+    page.goto(app_url)
+    page.locator(".st-key-signin_email input").wait_for()
+    settle(page)
+    submit(page, "otto@example.com", PASSWORD)
+    page.get_by_role("heading", name="Practice").wait_for()
+    settle(page)
+    page.reload()  # this load sends the cookie; signing out must clear it even so
+    page.get_by_role("heading", name="Practice").wait_for()
+    settle(page)
+    page.locator(".st-key-identity_signout button").click()
+    page.get_by_text("You have signed out").wait_for()
+    settle(page)
+    assert _session_cookie(page) is None
+    page.reload()
+    page.locator(".st-key-signin_email input").wait_for()
+    settle(page)
+    assert page.get_by_text("Your session has ended").count() == 0
 
 
 def test_repeated_failures_lock_the_account(app_url, app_data, new_page):

@@ -66,3 +66,19 @@ def test_the_directory_names_nobody_and_signs_in_only_with_a_session(
     token = directory.accounts.start_session(team.rep.email, via="test")
     member = directory.member(token)
     assert member is not None and member.id == team.rep.email and member.user.id == team.rep.id
+
+
+def test_only_a_password_sign_in_is_kept_in_the_browser_and_no_longer_than_a_session(
+    store: Store, team: Team, tmp_path: Path
+) -> None:
+    """Password mode keeps the token for the next page load (a reload, the other app server) for at most
+    a session's lifetime; local and OIDC modes never need it, and ``remember_sign_in`` off asks again."""
+    from coach_engine.settings import Settings
+
+    def keeps(**settings: object) -> float | None:
+        return Directory(store, Settings(data_dir=tmp_path / "data", **settings)).browser_keeps_session()
+
+    assert keeps(auth_mode="password", session_max_hours=8) == 8 * 3600
+    assert keeps(auth_mode="password", remember_sign_in=False) is None
+    assert keeps(auth_mode="local") is None
+    assert keeps(auth_mode="oidc") is None
