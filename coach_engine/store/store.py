@@ -78,6 +78,18 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 
+LIMITS = {"an email": 254, "a name": 200, "a team name": 120, "a review comment": 5000, "a note": 2000}
+"""The longest text a person may store in each field, in characters (issue 14: a 20,000-character field is
+refused with its length, not stored and then cut, or failed by PostgreSQL's column width)."""
+
+
+def _fits(text: str, what: str) -> str:
+    limit = LIMITS[what]
+    if len(text) > limit:
+        raise StoreError(f"{what} may be at most {limit:,} characters; this one has {len(text):,}")
+    return text
+
+
 TURN_WRITE_BUDGET_S = 8.0
 """How long a turn write keeps retrying a locked or briefly unavailable database before it says so."""
 
@@ -225,7 +237,7 @@ class Store:
 
     def ensure_team(self, actor: User, name: str, timezone: str | None = None) -> Team:
         """The team called ``name``, created (admin only) if new; a given time zone is applied."""
-        name = name.strip()
+        name = _fits(name.strip(), "a team name")
         if not name:
             raise StoreError("a team needs a name")
         with self.session() as s:
@@ -275,7 +287,8 @@ class Store:
         timezone: str | None = None,
     ) -> User:
         """Create a user (admin; a manager may add reps to their own team). The team is created if new."""
-        email = email.strip().lower()
+        email = _fits(email.strip().lower(), "an email")
+        name = _fits(name.strip(), "a name")
         if "@" not in email or len(email) < 3:
             raise StoreError(f"'{email}' is not an email address")
         if role not in ROLES:
@@ -771,7 +784,7 @@ class Store:
         from ..reviews import rescore
 
         overrides = {str(k): int(v) for k, v in (overrides or {}).items()}
-        comment = comment.strip()
+        comment = _fits(comment.strip(), "a review comment")
         if not overrides and not comment:
             raise StoreError("a review needs a comment or a changed score")
         for skill, score in overrides.items():
@@ -962,6 +975,7 @@ class Store:
         changes: dict[str, list[Any]],
         note: str = "",
     ) -> None:
+        note = _fits(note.strip(), "a note")
         actor_id = actor.id if actor != SYSTEM else self._system_creator(s, team_id)
         verb = {"created": "create", "edited": "edit", "cancelled": "cancel"}.get(action, action)
         audit.record(s, actor, f"assignment.{verb}", target_type="assignment", target=row.id, at=self.clock(),

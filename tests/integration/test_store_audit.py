@@ -18,7 +18,7 @@ import pytest
 from coach_engine.csv_export import neutralise, to_csv
 from coach_engine.models import Scenario, Scorecard, SkillScore
 from coach_engine.scenarios import ScenarioBank
-from coach_engine.store import SYSTEM, AccountStore, AuditEvent, AuditLog, PermissionDenied, Store
+from coach_engine.store import SYSTEM, AccountStore, AuditEvent, AuditLog, PermissionDenied, Store, StoreError
 from coach_engine.store.audit import export_csv
 from coach_engine.studio import scenario_yaml
 
@@ -192,3 +192,29 @@ def test_neutralise(value: Any, cell: Any) -> None:
 def test_to_csv_neutralises_every_cell_the_header_too() -> None:
     text = to_csv([{"=h": "=x", "n": -2}, {"=h": "ok", "extra": "+y"}])
     assert text.splitlines() == ["'=h,n,extra", "'=x,-2,", "ok,,'+y"]
+
+
+def test_twenty_thousand_characters_are_refused_with_the_limit_and_nothing_is_kept(
+    store: Store, team: Team, bank: ScenarioBank
+) -> None:
+    """Names, team names, review comments and assignment notes have a length limit, said in the refusal;
+    a refused change stores nothing and writes no audit line (on PostgreSQL too, whose columns are sized)."""
+    huge = "x" * 20_000
+    before = len(log(store, team))
+    with pytest.raises(StoreError, match="a name may be at most 200 characters; this one has 20,000"):
+        store.add_user(team.admin, "long@falcons.test", huge, "rep", "Falcons")
+    with pytest.raises(StoreError, match="a team name may be at most 120"):
+        store.ensure_team(team.admin, huge)
+    with pytest.raises(StoreError, match="an email may be at most 254"):
+        store.add_user(team.admin, huge + "@falcons.test", "Long Mail", "rep", "Falcons")
+    attempt = completed(store, team, bank)
+    with pytest.raises(StoreError, match="a review comment may be at most 5,000"):
+        store.add_review(team.manager, attempt, {"explore": 4}, huge)
+    made = store.create_assignment(team.manager, CFO, date(2026, 12, 20), team="Falcons")
+    with pytest.raises(StoreError, match="a note may be at most 2,000"):
+        store.update_assignment(team.manager, made.id, pass_mark=80, note=huge)
+    assert store.get_assignment(team.manager, made.id).pass_mark == 70  # the refused edit left no trace
+    assert not store.reviews(team.manager, attempt)
+    assert "long@falcons.test" not in {u.email for u in store.list_users(team.admin)}
+    actions = [e.action for e in log(store, team)[before:]]
+    assert actions == ["assignment.create"]
