@@ -35,16 +35,16 @@ def _db(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'scrimmage.db'}"
 
 
-def seed_team(data_dir: Path) -> None:
+def seed_team(data_dir: Path, url: str | None = None) -> None:
     """A small known team with passwords, so the app's own demo seeding (only when empty) stays out of
-    the way and the app is in password mode."""
+    the way and the app is in password mode (``url``: another database than the data dir's SQLite)."""
     from sqlalchemy import update
 
     from coach_engine.store import SYSTEM, Store
     from coach_engine.store.schema import UserRow
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(_db(data_dir))
+    store = Store.open(url or _db(data_dir))
     store.add_user(SYSTEM, MANAGER, "Maya Chen", role="manager", team="north")
     store.add_user(SYSTEM, REP, "Sam Okafor", role="rep", team="north")
     store.add_user(SYSTEM, REP2, "Priya Nair", role="rep", team="north")
