@@ -55,6 +55,10 @@ def _group_runner(name: str) -> Callable[[BenchContext], dict[str, Figure]]:
             from .leaderboard_figures import run_leaderboard
 
             return run_leaderboard(ctx)
+        if name == "load":
+            from .load_figures import run_load
+
+            return run_load(ctx)
         if name == "coldstart":
             from .coldstart import run_coldstart
 
@@ -68,7 +72,7 @@ def _group_runner(name: str) -> Callable[[BenchContext], dict[str, Figure]]:
     return run
 
 
-GROUPS: tuple[str, ...] = ("engine", "llm", "embeddings", "leaderboard", "index", "coldstart")
+GROUPS: tuple[str, ...] = ("engine", "llm", "embeddings", "leaderboard", "load", "index", "coldstart")
 
 
 def _prepare_shared(ctx: BenchContext) -> None:

@@ -57,7 +57,7 @@ def bench(
     cache_dir: Path | None = typer.Option(
         None, "--cache-dir", help="Keep the synthetic stores (index, leaderboard databases) here and "
                                   "reuse them next time instead of rebuilding (same data, same queries)."),
-    only: list[str] = typer.Option([], "--only", help="Run only these groups (engine, llm, embeddings, "
+    only: list[str] = typer.Option([], "--only", help="Run only these groups (engine, llm, embeddings, load, "
                                                       "leaderboard, index, coldstart); repeatable."),
 ) -> None:
     """Measure every hot path against its budget: buyer turn, grading, embeddings, stores, app, LLM cost."""
