@@ -11,9 +11,11 @@ same safe Markdown with evidence quotes marked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from coach_engine.objections import objection_label as objection_words
 
@@ -53,6 +55,32 @@ def highlighted(text: str, quotes: Iterable[str], colour: str = "orange") -> str
         pos = e
     out.append(safe(text[pos:]))
     return "".join(out)
+
+
+def kept_labels(widget_key: str, make: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A selectbox ``format_func`` whose label for each option stays as first shown in this session.
+
+    The browser holds a pick as its label and sends the label back on the next run. When an option's label
+    changes meanwhile (a title edited in the studio, by anyone), the old label matches no option and
+    Streamlit falls back to the first one; inside a form, silently, so "Assign" assigned another drill. A
+    label kept for the session keeps the pick; a reload shows the new wording.
+    """
+
+    def label(option: Any) -> str:
+        if get_script_run_ctx() is None:  # outside a run (AppTest reading its widgets): the last label shown
+            return _SHOWN.get((widget_key, option)) or make(option)
+        labels: dict[Any, str] = st.session_state.setdefault(f"{widget_key}__labels", {})
+        if option not in labels:
+            labels[option] = make(option)
+        _SHOWN[(widget_key, option)] = labels[option]
+        return labels[option]
+
+    return label
+
+
+_SHOWN: dict[tuple[str, Any], str] = {}
+"""The label each option was last shown with, for callers outside a script run (only AppTest reads a
+widget's labels that way); never read during a run."""
 
 
 def objection_label(objection: str) -> str:

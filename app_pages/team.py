@@ -24,7 +24,7 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
-from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
+from app_pages._ui import empty_state, friendly_error, kept_labels, objection_label, page_header, safe
 from coach_engine.assignments import completion_matrix, describe_event, newer_version
 from coach_engine.csv_export import to_csv
 from coach_engine.identity import Member
@@ -62,12 +62,11 @@ def what_counts() -> str:
 
 def assign_tab(who: Member, reps: list) -> None:
     bank = engine.bank()
+    label = kept_labels("team_assign_scenario", lambda i: f"{bank.get(i).title} · "
+                        f"{objection_label(bank.get(i).objection)} · {bank.get(i).difficulty}")
     with st.form("team_assign_form", clear_on_submit=False):
         st.markdown("**Assign a drill**")
-        scenario_id = st.selectbox(
-            "Scenario", bank.ids(), key="team_assign_scenario",
-            format_func=lambda i: f"{bank.get(i).title} · {objection_label(bank.get(i).objection)} · "
-                                  f"{bank.get(i).difficulty}")
+        scenario_id = st.selectbox("Scenario", bank.ids(), key="team_assign_scenario", format_func=label)
         options = ["__team__", *[r.email for r in reps]]
         names = {r.email: r.name for r in reps}
         assignee = st.selectbox("Assign to", options, key="team_assign_to",
@@ -101,6 +100,17 @@ def assign_tab(who: Member, reps: list) -> None:
 def _assignment_label(a: Assignment, names: dict[str, str]) -> str:
     who = "the whole team" if a.user_id is None else names.get(a.assignee, a.assignee)
     return f"{_title(a.scenario_id)} · {who} · due {a.due:%a %d %b}"
+
+
+def _pick_labels(open_ones: list[Assignment], names: dict[str, str]) -> dict[int, str]:
+    """The assignment picker's labels: what never changes about an assignment (its scenario, who, when it
+    was made; a due date moved by an edit would change the label and lose the pick), numbered where two
+    would read alike (the browser sends a pick back as its label)."""
+    base = {a.id: f"{_title(a.scenario_id)} · "
+                  f"{'the whole team' if a.user_id is None else names.get(a.assignee, a.assignee)} · "
+                  f"assigned {a.created_at:%d %b}" for a in open_ones}
+    seen = list(base.values())
+    return {i: label if seen.count(label) == 1 else f"{label} (#{i})" for i, label in base.items()}
 
 
 def _latest_versions(who: Member) -> dict[str, int]:
@@ -147,8 +157,9 @@ def manage_assignments(who: Member, names: dict[str, str]) -> None:
         st.caption("Behind the latest version of their scenario (pick one to move it): " + "; ".join(
             f"{safe(_assignment_label(a, names))} — {_behind_note(a, newer)}" for a, newer in behind))
     by_id = {a.id: a for a in open_ones}
+    labels = _pick_labels(open_ones, names)
     picked = st.selectbox("Assignment", list(by_id), key="team_edit_pick",
-                          format_func=lambda i: _assignment_label(by_id[i], names))
+                          format_func=kept_labels("team_edit_pick", lambda i: labels[i]))
     if picked is None:
         return
     a = by_id[picked]
