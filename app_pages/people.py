@@ -15,7 +15,7 @@ import streamlit as st
 
 from app_pages import _engine as engine
 from app_pages import _people as people_api
-from app_pages._ui import empty_state, friendly_error, page_header, safe
+from app_pages._ui import empty_state, friendly_error, kept_labels, page_header, safe
 from coach_engine.identity import Member
 from coach_engine.store import StoreError
 
@@ -114,7 +114,8 @@ if others:
     st.subheader("Change an account")
     labels = {a.user.email: f"{a.user.name} · {a.user.email} · {STATUS.get(a.status, a.status)}"
               for a in others}
-    chosen = st.selectbox("Account", list(labels), format_func=labels.__getitem__, key="people_pick")
+    chosen = st.selectbox("Account", list(labels), key="people_pick",  # a status change keeps the pick
+                          format_func=kept_labels("people_pick", labels.__getitem__))
     account = next(a for a in others if a.user.email == chosen)
     buttons = st.columns(3)
     if account.status == "disabled":

@@ -16,7 +16,7 @@ import streamlit as st
 from app_pages import _engine as engine
 from app_pages import _records as records
 from app_pages._scorecard_view import render_scorecard
-from app_pages._ui import empty_state, friendly_error, objection_label, page_header, safe
+from app_pages._ui import empty_state, friendly_error, kept_labels, objection_label, page_header, safe
 from coach_engine.identity import Member
 from coach_engine.models import OBJECTIONS
 from coach_engine.points import load_rules
@@ -152,8 +152,8 @@ if not done:
 else:
     labels = {a.id: f"{a.started_at:%a %d %b %H:%M} · {_title(a.scenario_id)} · {a.overall}/100"
               for a in done}
-    attempt_id = st.selectbox("Open an attempt", list(labels), format_func=lambda i: labels[i],
-                              key="progress_pick")
+    attempt_id = st.selectbox("Open an attempt", list(labels), key="progress_pick",
+                              format_func=kept_labels("progress_pick", labels.__getitem__))
     if attempt_id is None:
         st.stop()
     try:

@@ -23,7 +23,7 @@ import streamlit as st
 
 from app_pages import _engine as engine
 from app_pages import _records as records
-from app_pages._ui import friendly_error, objection_label, page_header, safe
+from app_pages._ui import friendly_error, kept_labels, objection_label, page_header, safe
 from coach_engine import studio
 from coach_engine.errors import ScrimmageError
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, PERSONALITIES
@@ -398,8 +398,8 @@ authored = {a.scenario_id: a for a in records.authored_scenarios(me)}
 options = studio.sources(engine.bank(), authored.values())
 if ss.studio_source not in options:
     options[ss.studio_source] = ss.studio_source
-st.selectbox("Start from", list(options), key="studio_source", on_change=source_changed,
-             format_func=lambda v: options.get(v, v))
+st.selectbox("Start from", list(options), key="studio_source", on_change=source_changed,  # a renamed
+             format_func=kept_labels("studio_source", lambda v: options.get(v, v)))  # scenario keeps its pick
 
 base: studio.Base = ss.studio_base
 unsaved = base.unsaved(ss.studio_yaml)
