@@ -28,6 +28,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCRIMMAGE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # Circuit breakers are shared per endpoint for the process's life; a fake server on a reused port must
+    # not inherit a breaker an earlier test's failing fake opened (the likely cause of a flaky LLM-mode test).
+    from coach_engine.llm_guard import reset_breakers
+
+    reset_breakers()
     yield
 
 
