@@ -151,6 +151,8 @@ def _figures(ctx: BenchContext, url: str, backend: str) -> dict[str, Figure]:
                 for i in range(n)]
         index = AttemptIndex.from_settings(settings, embedder)
         grader = get_grader(settings, embedder)
+        warm = store.add_user(SYSTEM, f"warm-{run_id}@bench.local", "Warm-up Rep", "rep", team)
+        concurrent_drills(store, index, embedder, grader, [warm], scenarios)  # readers, grader, index loaded
         run = concurrent_drills(store, index, embedder, grader, reps, scenarios)
         wrong = problems(store, index, reps, run)
     finally:
