@@ -425,6 +425,7 @@ with left:
 with right:
     st.markdown("**YAML** — edits refill the form")
     st.text_area("Scenario YAML", key="studio_yaml", height=620, label_visibility="collapsed",
+                 max_chars=studio.MAX_YAML_CHARS,
                  on_change=fill_form)
     result = studio.check(ss.studio_yaml)
     show_check(result)

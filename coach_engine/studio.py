@@ -43,7 +43,7 @@ from .datafiles import DataFileError, Problem, parse_yaml_mapping
 from .errors import ScrimmageError
 from .models import Scenario
 from .scenarios import STUDIO_SOURCE, ScenarioBank, parse_scenario
-from .store.authored import suggest_free_id
+from .store.authored import MAX_YAML_CHARS, suggest_free_id
 
 if TYPE_CHECKING:
     from .buyer.items import ItemReading
@@ -184,6 +184,9 @@ def placeholder_fields(scenario: Scenario) -> list[str]:
 
 def check(yaml_text: str) -> Check:
     """Validate the text with the bank's loader (source ``studio``) and find template placeholders."""
+    if len(yaml_text) > MAX_YAML_CHARS:
+        return Check(None, [Problem("studio", "", f"the scenario is {len(yaml_text):,} characters; the limit "
+                                                  f"is {MAX_YAML_CHARS:,}. Shorten the longest fields")])
     try:
         scenario = parse_scenario(yaml_text, "studio")
     except DataFileError as exc:

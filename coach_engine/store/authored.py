@@ -57,6 +57,15 @@ if TYPE_CHECKING:
 __all__ = ["AuthoredStore", "current_version", "suggest_free_id"]
 
 MAX_ID_CHARS = 80
+MAX_YAML_CHARS = 60_000
+"""The longest scenario text stored: every field at its own limit fits well inside it (a bank scenario is
+3-6k characters); the studio refuses a longer paste before parsing it (``studio.check``)."""
+
+
+def _check_size(yaml_text: str) -> None:
+    if len(yaml_text) > MAX_YAML_CHARS:
+        raise StoreError(f"the scenario text is {len(yaml_text):,} characters; "
+                         f"the limit is {MAX_YAML_CHARS:,}")
 """``models.Slug``'s limit: a suggested id must load too."""
 
 
@@ -218,6 +227,7 @@ class AuthoredStore:
         read the bank's folders, so the caller passes them (``studio.save``).
         """
         reserved = reserved or {}
+        _check_size(yaml_text)
         with self.store.session() as s:
             actor, author_id = self._writer(s, actor, f"save scenario '{scenario.id}'")
             studio_ids = set(s.scalars(select(AuthoredScenarioRow.scenario_id)))
@@ -255,6 +265,7 @@ class AuthoredStore:
         ``base_version`` is the version the edit started from; if someone saved a newer one since, the
         save is refused (``VersionConflict``). Text with the same content as the latest adds nothing.
         """
+        _check_size(yaml_text)
         with self.store.session() as s:
             actor, author_id = self._writer(s, actor, f"save scenario '{scenario.id}'")
             row = self._row(s, scenario.id, lock=True)

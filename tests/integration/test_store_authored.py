@@ -52,6 +52,21 @@ def save_new(store: Store, team: Team, scenario: Scenario) -> None:
     store.authored.create(team.manager, scenario, scenario_yaml(scenario), reserved={CFO: "the CFO file"})
 
 
+def test_a_scenario_text_over_the_size_limit_is_not_stored(
+    store: Store, team: Team, bank: ScenarioBank
+) -> None:
+    from coach_engine.store.authored import MAX_YAML_CHARS
+
+    mine = studio_scenario(bank)
+    padded = scenario_yaml(mine) + "# " + "x" * MAX_YAML_CHARS + "\n"
+    with pytest.raises(StoreError, match=f"the limit is {MAX_YAML_CHARS:,}"):
+        store.authored.create(team.manager, mine, padded)
+    save_new(store, team, mine)
+    with pytest.raises(StoreError, match="characters"):
+        store.authored.save_version(team.manager, mine, padded, base_version=1)
+    assert store.authored.get(team.manager, mine.id).version == 1
+
+
 def test_a_new_scenario_never_takes_an_id_in_use(store: Store, team: Team, bank: ScenarioBank) -> None:
     shipped = {i: "a shipped file" for i in bank.shipped()}
     clash = studio_scenario(bank, CFO, "Short title the rep sees")

@@ -55,6 +55,17 @@ def test_the_shipped_bank_fits_the_limits(bank: ScenarioBank) -> None:
     assert len(bank) >= 30  # the session bank loads strictly: every shipped file passes the limits
 
 
+def test_a_pasted_text_over_the_size_limit_is_refused_before_it_is_parsed(bank: ScenarioBank) -> None:
+    text = studio.scenario_yaml(bank.get("cfo-price-routing"))
+    assert len(text) < studio.MAX_YAML_CHARS // 5  # a real scenario is far inside the limit
+    huge = text + "# " + "x" * studio.MAX_YAML_CHARS + "\n"
+    result = studio.check(huge)
+    assert result.scenario is None
+    assert [str(p) for p in result.problems] == [
+        f"studio: the scenario is {len(huge):,} characters; the limit is {studio.MAX_YAML_CHARS:,}. "
+        "Shorten the longest fields"]
+
+
 def test_the_template_is_valid_but_every_placeholder_is_named() -> None:
     check = studio.check(studio.TEMPLATE)
     assert check.scenario is not None and not check.saveable
