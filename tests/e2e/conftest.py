@@ -43,6 +43,19 @@ def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e") / "data"
 
 
+def healthy(url: str, seconds: float) -> bool:
+    """Whether ``url``'s Streamlit health check answers ``ok`` within ``seconds`` (direct or proxied)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 class AppServer:
     """``streamlit run app.py`` on a free 127.0.0.1 port with the given settings; its log sits in ``root``."""
 
@@ -59,16 +72,9 @@ class AppServer:
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        pytest.fail(f"streamlit did not start; see {self.log_path}")
+        if not healthy(self.url, 60):
+            self.stop()
+            pytest.fail(f"streamlit did not start; see {self.log_path}")
 
     def stop(self) -> None:
         self.proc.terminate()

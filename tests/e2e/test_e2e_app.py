@@ -59,8 +59,12 @@ def run_drill(page, base: str, who: str, scenario_id: str = "cfo-price-routing")
     page.wait_for_selector("[data-testid=stChatInputTextArea]")
     settle(page)
     for reply in REPLIES:
+        # The reply box, or (the buyer already decided) the grade button: on a busy machine a rerun can
+        # still be drawing the page, so wait for one of them rather than count what is there.
+        page.wait_for_selector("[data-testid=stChatInputTextArea], .st-key-practice_grade button")
+        settle(page)
         if page.locator("[data-testid=stChatInputTextArea]").count() == 0:
-            break  # the buyer already decided
+            break
         chat(page, reply)
     if page.locator(".st-key-practice_end button").is_enabled():
         page.locator(".st-key-practice_end button").click()

@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +23,7 @@ import pytest
 
 from coach_engine.store import Store
 from tests.app.conftest import REP, seed_team
-from tests.e2e.conftest import AppServer, _free_port, need_chromium, open_as, settle
+from tests.e2e.conftest import AppServer, _free_port, healthy, need_chromium, open_as, settle
 from tests.e2e.test_e2e_app import REPLIES, chat
 from tests.integration.conftest import VENV_BIN, ChromaServer, Postgres
 
@@ -119,14 +117,8 @@ class Proxy:
                                           a=a, b=b, port=self.port))
         self.proc = subprocess.Popen([nginx, "-p", str(root), "-c", str(conf), "-g", "daemon off;"],
                                      stdout=subprocess.DEVNULL, stderr=(root / "nginx.out").open("w"))
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
+        if healthy(self.url, 30):
+            return
         self.stop()
         said = (root / "nginx.out").read_text() + (root / "error.log").read_text()
         pytest.fail(f"nginx did not start: {said}")

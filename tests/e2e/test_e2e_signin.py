@@ -36,6 +36,16 @@ def add_person(data: Path, email: str, name: str, role: str = "rep") -> None:
         store.close()
 
 
+def signed_in(page, url: str, email: str, heading: str = "Practice") -> None:  # type: ignore[no-untyped-def]
+    """Open ``url``, sign ``email`` in through the form, and wait for the page's ``heading``."""
+    page.goto(url)
+    page.locator(".st-key-signin_email input").wait_for()
+    settle(page)
+    submit(page, email, PASSWORD)
+    page.get_by_role("heading", name=heading).wait_for()
+    settle(page)
+
+
 def submit(page, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
     page.locator(".st-key-signin_email input").fill(email)
     page.locator(".st-key-signin_password input").fill(password)
@@ -83,12 +93,7 @@ def _session_cookie(page) -> dict | None:  # type: ignore[no-untyped-def]
 def test_a_reload_and_a_new_tab_keep_the_sign_in_until_the_session_ends(app_url, app_data, new_page):
     add_person(app_data, "rae@example.com", "Rae Reload")
     page = new_page()
-    page.goto(f"{app_url}/progress")
-    page.locator(".st-key-signin_email input").wait_for()
-    settle(page)
-    submit(page, "rae@example.com", PASSWORD)
-    page.get_by_role("heading", name="My progress").wait_for()
-    settle(page)
+    signed_in(page, f"{app_url}/progress", "rae@example.com", "My progress")
     cookie = _session_cookie(page)
     assert cookie is not None and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert "rae" not in cookie["value"] and PASSWORD not in cookie["value"]  # an opaque token, nothing else
@@ -128,12 +133,7 @@ def test_a_reload_and_a_new_tab_keep_the_sign_in_until_the_session_ends(app_url,
 def test_signing_out_forgets_the_browser(app_url, app_data, new_page):
     add_person(app_data, "otto@example.com", "Otto Out")
     page = new_page()
-    page.goto(app_url)
-    page.locator(".st-key-signin_email input").wait_for()
-    settle(page)
-    submit(page, "otto@example.com", PASSWORD)
-    page.get_by_role("heading", name="Practice").wait_for()
-    settle(page)
+    signed_in(page, app_url, "otto@example.com")
     page.reload()  # this load sends the cookie; signing out must clear it even so
     page.get_by_role("heading", name="Practice").wait_for()
     settle(page)
