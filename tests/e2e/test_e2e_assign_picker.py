@@ -18,6 +18,8 @@ from coach_engine.store import Store
 from coach_engine.studio import scenario_yaml
 from tests.app.conftest import MANAGER
 from tests.e2e.conftest import REPO, open_as, settle
+from tests.e2e.test_e2e_app import pick
+from tests.e2e.test_e2e_signin import add_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -25,6 +27,7 @@ SCENARIO = "picker-title-edit"
 
 
 def test_an_edited_title_keeps_the_managers_pick(app_url, app_data, new_page) -> None:
+    add_person(app_data, "pia@example.com", "Pia Picker")
     bank = ScenarioBank.from_dirs([REPO / "scenarios"])
     first = bank.get("cfo-price-routing").model_copy(update={"id": SCENARIO, "title": "Zebra pricing drill"})
     store = Store.open(f"sqlite:///{app_data / 'scrimmage.db'}")
@@ -54,6 +57,7 @@ def test_an_edited_title_keeps_the_managers_pick(app_url, app_data, new_page) ->
     settle(page)
     shown = page.locator(".st-key-team_assign_scenario input").input_value()
     assert "Zebra pricing drill" in shown, shown  # the same pick, under the label it was picked by
+    pick(page, "team_assign_to", "Pia Picker")  # its own rep: other tests count the team's assignments
     page.get_by_role("button", name="Assign", exact=True).click()
     page.get_by_text("Assigned “Yak pricing drill”").wait_for()
     store = Store.open(f"sqlite:///{app_data / 'scrimmage.db'}")

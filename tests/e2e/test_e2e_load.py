@@ -49,7 +49,7 @@ def test_five_browser_sessions_drill_at_once_and_nothing_is_lost(app_url, app_da
         settle(page)
 
     sent: dict[str, list[str]] = {email: [] for email, _ in PEOPLE}
-    for reply in REPLIES:
+    for reply in REPLIES[:2]:  # two replies each: enough for every drill to count on the leaderboard
         live = [(p, e) for p, (e, _) in zip(pages, PEOPLE, strict=True)
                 if p.locator("[data-testid=stChatInputTextArea]").count()]
         before = {e: _messages(p) for p, e in live}
