@@ -134,11 +134,38 @@ def render_scorecard(card: Scorecard) -> None:
         console.print(f"[dim]note: {note}[/]", highlight=False)
 
 
+def _line_text(raw: bytes) -> str:
+    """One batch line as text, or ValueError saying which byte is not UTF-8 (the other lines still grade)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                         "save the file as UTF-8") from None
+
+
+def _no_lone_surrogates(value: Any) -> None:
+    """JSON may escape half of a UTF-16 pair (``\\ud800``): no text holds that, and nothing can print it."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"holds a lone surrogate escape (\\u{ord(value[exc.start]):04x}), which is half "
+                             "of a character; remove it") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_lone_surrogates(key)
+            _no_lone_surrogates(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_lone_surrogates(item)
+
+
 def _grade_line(raw: str, grader: Any, bank: ScenarioBank) -> Scorecard:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    _no_lone_surrogates(data)
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     ref = data.get("scenario")
@@ -168,12 +195,12 @@ def _run_batch(path: Path, as_json: bool, grader_choice: str | None) -> None:
     grader = _grader(s, grader_choice)
     errors = 0
     summary: list[tuple[int, str, str]] = []
-    with path.open(encoding="utf-8") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if not raw.strip():
+    with path.open("rb") as fh:  # bytes, decoded line by line: one bad line never stops the batch
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
                 continue
             try:
-                card = _grade_line(raw, grader, bank)
+                card = _grade_line(_line_text(line), grader, bank)
             except ValueError as exc:
                 errors += 1
                 msg = str(exc).replace("input: ", "")

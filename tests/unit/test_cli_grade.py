@@ -105,6 +105,23 @@ def test_batch_outputs_one_line_per_input_in_order_with_error_lines(tmp_path: Pa
     assert json.loads(single.stdout) == out[0]
 
 
+def test_a_batch_line_with_bad_bytes_or_half_a_character_is_reported_and_the_rest_graded(
+    tmp_path: Path
+) -> None:
+    good = json.dumps({"scenario": "cfo-price-routing", "reply": REPLY}).encode()
+    not_utf8 = b'{"scenario": "cfo-price-routing", "reply": "caf\xe9 \xff"}'
+    half = json.dumps({"scenario": "cfo-price-routing", "reply": "\ud800" + REPLY}).encode()
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\n".join([good, not_utf8, half, good]) + b"\n")
+    r = run("--batch", str(path), "--json")
+    assert r.returncode == 1
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o.get("line") for o in out] == [None, 2, 3, None]
+    assert out[1]["error"] == "not UTF-8 text (byte 0xe9 at column 48); save the file as UTF-8"
+    assert "lone surrogate" in out[2]["error"] and "\\ud800" in out[2]["error"]
+    assert out[0] == out[3] and out[0]["scenario_id"] == "cfo-price-routing"
+
+
 def test_drill_json_includes_the_scorecard(tmp_path: Path) -> None:
     script = tmp_path / "rep.txt"
     lines = ["That's fair, Dana. What's behind the number?",
