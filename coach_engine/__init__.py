@@ -11,10 +11,11 @@ Where things live:
 
 * ``settings`` — the one reader of the environment;
 * ``text`` — sentences, words, numbers, question form (one toolkit);
-* ``reading`` / ``signals`` — what a rep's turn does (the learned turn reader, or the rules);
+* ``reading`` / ``signals`` — what a rep's turn does (the learned turn reader);
 * ``buyer`` — the director (state, resolution) and the voices (scripted, LLM);
 * ``grading`` — rubric checks with quoted evidence, scoring, calibration, coaching;
-* ``session`` — one drill's lifecycle; ``store`` — SQLite/PostgreSQL and the Chroma index;
+* ``session`` — one drill's lifecycle; ``store`` — SQLite/PostgreSQL (in parts: people, attempts,
+  reviewing, assigning on one base of scope rules) and the Chroma index;
 * ``memory``, ``progress``, ``leaderboard``, ``points``, ``assignments``, ``warmup``, ``drills`` —
   what history says to reps and managers;
 * ``call_notes``, ``tailoring`` — what a rep's call notes say, and the warm-up buyer they make;
