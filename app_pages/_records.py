@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from app_pages._engine import bank, index_or_none, log, scenario_for, settings, store
+from coach_engine.drill_record import DrillRecord
 from coach_engine.identity import Member
 from coach_engine.models import Scenario, Scorecard, Transcript
 from coach_engine.store.weeks import iso_week, shift_week
@@ -29,64 +30,22 @@ SAVE_BUDGET_S: float | None = None
 """How long a turn write retries a locked or unavailable database (None: the store's own budget)."""
 
 
-class SavingTurns:
-    """The DrillSession ``on_turn`` callback of the practice page: every turn is written as it happens.
-
-    A write that still fails after the store's retries (``store.TurnRecorder``) does not stop the drill:
-    the turn stays in the recorder (``pending``), in order, and is written before the next turn or by
-    ``save_now`` (issue 14, as the CLI drill does). Writes are idempotent, so a turn is stored once
-    whatever is retried. While turns are pending the recorder tries a new turn once, without the retry
-    budget, so a database that is down costs one wait per outage, not one per reply.
-    """
-
-    def __init__(self, recorder: Any):
-        self.recorder = recorder
-        self.error: str | None = None
-        """Why the pending turns are not saved yet (the last failure), for the page to show."""
-
-    @property
-    def pending(self) -> list[Any]:
-        return list(self.recorder.pending)
-
-    def pending_indexes(self) -> set[int]:
-        return {t.index for t in self.recorder.pending}
-
-    def __call__(self, event: Any) -> None:
-        from coach_engine.store import StoreError
-
-        try:
-            self.recorder(event)  # while turns are pending, the recorder tries once (store.TurnRecorder)
-        except StoreError as exc:
-            self.error = str(exc)
-            log.warning("turn not saved yet: %s", exc)
-        else:
-            self.error = None
-
-    def save_now(self) -> bool:
-        """Write the pending turns (with the full retry budget); True when nothing is left pending."""
-        from coach_engine.store import StoreError
-
-        try:
-            self.recorder.flush()
-        except StoreError as exc:
-            self.error = str(exc)
-            return False
-        self.error = None
-        return True
-
-
-def turn_recorder(who: Member, attempt_id: int) -> SavingTurns:
-    """The DrillSession ``on_turn`` callback: every turn is written as it happens (``SavingTurns``)."""
-    recorder = store().turn_recorder(attempt_id, who.user)
-    if SAVE_BUDGET_S is not None:
-        recorder.budget = SAVE_BUDGET_S
-    return SavingTurns(recorder)
+def drill_record(
+    who: Member, scenario: Scenario, attempt_id: int | None, *, mode: str = "drill"
+) -> DrillRecord:
+    """The drill's record (``coach_engine.drill_record``): a new attempt, or the one being resumed. It is
+    the session's ``on_turn``: every turn is written as it happens, and one the database won't take stays
+    pending, in order, until the next turn or "Save now" (issue 14)."""
+    if attempt_id is None:
+        s = settings()
+        return DrillRecord.start(store(), who.user, scenario, mode=mode, voice=s.effective_voice,
+                                 grader=s.effective_grader, budget=SAVE_BUDGET_S)
+    return DrillRecord.resume(store(), who.user, attempt_id, budget=SAVE_BUDGET_S)
 
 
 def finish_attempt(who: Member, attempt_id: int | None, scorecard: Scorecard,
                    scenario: Scenario | None = None) -> Scorecard:
-    """Complete the attempt, index its replies and return the card with "from your team" and trend (and,
-    given the scenario, "try instead" lines from teammates' better replies on this drill)."""
+    """Complete a one-reply attempt (no record kept during it), index its reply, return the enriched card."""
     if attempt_id is None:
         return scorecard
     from coach_engine.memory import remember

@@ -7,8 +7,8 @@ recorder as it happens, so a refresh never loses an attempt: the picker offers
 to resume it. A turn the database won't take (locked or down past the retries)
 is kept in the tab and marked "not saved yet", with a notice and "Save now";
 the next turn writes it first, and sending the same reply again saves it
-rather than repeating it (``_records.SavingTurns``; writes are idempotent). A
-reply the buyer never answered is answered on "Ask the buyer again" or on a
+rather than repeating it (``coach_engine.drill_record``; writes are idempotent).
+A reply the buyer never answered is answered on "Ask the buyer again" or on a
 resend of the same text, never recorded twice. The brief never shows the
 hidden concern (``Scenario.brief``).
 """
@@ -30,6 +30,7 @@ from app_pages._ui import (
     page_header,
     safe,
 )
+from coach_engine.drill_record import DrillRecord
 from coach_engine.models import DIFFICULTIES, OBJECTIONS, Scenario, Transcript
 from coach_engine.points import load_rules
 from coach_engine.tailoring import facts_from_notes, with_notes_line
@@ -100,9 +101,8 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
     quick = bool(st.session_state.get("practice_quick"))
     max_turns = QUICK_TURNS if quick else None
     try:
-        if attempt_id is None:
-            attempt_id = records.start_attempt(who, scenario, mode="warmup" if quick else "drill")
-        recorder = records.turn_recorder(who, attempt_id)
+        recorder = records.drill_record(who, scenario, attempt_id, mode="warmup" if quick else "drill")
+        attempt_id = recorder.attempt_id
         seed = engine.attempt_seed(attempt_id)
         if attempt_turns:
             drill = engine.resume_drill(scenario, attempt_turns, seed=seed, max_turns=max_turns,
@@ -123,9 +123,9 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
     st.rerun()
 
 
-def _saver(drill: Any) -> records.SavingTurns | None:
-    """The drill's turn writer (None for a drill that records nothing)."""
-    return drill.on_turn if isinstance(drill.on_turn, records.SavingTurns) else None
+def _saver(drill: Any) -> DrillRecord | None:
+    """The drill's record in the store (None for a drill that records nothing)."""
+    return drill.on_turn if isinstance(drill.on_turn, DrillRecord) else None
 
 
 def save_now(drill: Any, resent: bool = False) -> None:
@@ -194,8 +194,10 @@ def finish_and_grade(scenario: Scenario, drill: Any) -> None:
             scorecard = engine.grade(scenario, transcript, drill.outcome)
             scorecard = with_notes_line(scorecard, st.session_state.get("practice_from_notes") or ())
             st.write("Saving your attempt")
-            scorecard = records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard,
-                                               scenario)
+            saver = _saver(drill)
+            scorecard = (saver.finish(scorecard, engine.index_or_none(), scenario) if saver is not None
+                         else records.finish_attempt(who, st.session_state.get("practice_attempt"), scorecard,
+                                                     scenario))
         except Exception as exc:
             status.update(label="Scoring failed", state="error")
             friendly_error("Your drill was saved but could not be scored", exc,

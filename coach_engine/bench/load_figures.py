@@ -3,9 +3,9 @@
 Issue 14 asks for 20 concurrent drills with their real stores, on SQLite and
 on PostgreSQL. ``concurrent_drills`` runs them the way the app does, one
 thread per rep (Streamlit runs each browser session's script in its own
-thread): ``start_attempt``, a ``DrillSession`` whose every turn is written by
-``store.turn_recorder`` as it happens, the offline grader, then
-``memory.remember`` (complete, index the replies, enrich the card). All
+thread), through the same ``drill_record.DrillRecord`` the page uses: the
+attempt opened, a ``DrillSession`` whose every turn is written as it happens,
+the offline grader, then complete, index the replies and enrich the card. All
 threads start together behind a barrier. ``problems`` then checks what the
 store holds against what each rep sent: every reply stored once, in order,
 every attempt completed with its grade, every reply in the index.
@@ -52,7 +52,7 @@ def concurrent_drills(
 ) -> LoadRun:
     """One drill per rep, all at once (a thread each), through the app's own path; see the module doc."""
     from ..buyer.scripted import ScriptedVoice
-    from ..memory import remember
+    from ..drill_record import DrillRecord
     from ..session import DrillSession
 
     run = LoadRun()
@@ -64,13 +64,12 @@ def concurrent_drills(
         try:
             gate.wait(timeout=120)
             t0 = time.perf_counter()
-            attempt = store.start_attempt(rep, scenario, voice="offline", grader=grader.name)
-            write = store.turn_recorder(attempt.id, rep)
+            record = DrillRecord.start(store, rep, scenario, voice="offline", grader=grader.name)
             laps: list[float] = []
 
             def timed(event: Any) -> None:
                 t1 = time.perf_counter()
-                write(event)
+                record(event)
                 laps.append((time.perf_counter() - t1) * 1000.0)
 
             session = DrillSession(scenario, embedder=embedder, voice=ScriptedVoice(seed + i), seed=seed + i,
@@ -83,12 +82,10 @@ def concurrent_drills(
                 session.rep_says(line)
                 said.append(line)
             session.end()
-            write.flush()
-            card = grader.grade(scenario, session.transcript, session.outcome)
-            card = remember(store, index, rep, attempt.id, card, scenario)
+            card = record.finish(grader.grade(scenario, session.transcript, session.outcome), index, scenario)
             with lock:
-                run.sent[attempt.id] = said
-                run.overall[attempt.id] = card.overall
+                run.sent[record.attempt_id] = said
+                run.overall[record.attempt_id] = card.overall
                 run.drill_s.append(time.perf_counter() - t0)
                 run.turn_write_ms.extend(laps)
         except Exception as exc:  # reported, never lost: the checks count it as a failed drill

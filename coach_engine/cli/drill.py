@@ -149,53 +149,45 @@ def drill(
 
 
 class _Saver:
-    """``--save --user EMAIL``: the attempt is stored turn by turn, then completed with its scorecard."""
+    """``--save --user EMAIL``: the drill's record (``drill_record``), written turn by turn, completed."""
 
-    def __init__(self, store: Any, rep: Any, attempt_id: int):
-        self.store, self.rep, self.attempt_id = store, rep, attempt_id
-        self._turns = store.turn_recorder(attempt_id, rep)
+    def __init__(self, record: Any):
+        self.record = record
 
     def recorder(self, event: Any) -> None:
-        """Write the turn; if the database stays unavailable through the retries, say so and drill on.
-
-        The turn is kept in memory and written before the next one (issue 14: a database blip no longer
-        ends the drill); ``finish`` writes anything still pending before it scores."""
-        from ..store import StoreError
-
-        try:
-            self._turns(event)
-        except StoreError as exc:
-            err_console.print(f"[yellow]Not saved yet:[/] {exc}", highlight=False)
+        """Write the turn; if the database stays unavailable through the retries, say so and drill on (the
+        record keeps the turn and writes it before the next one; ``finish`` writes anything still pending)."""
+        self.record(event)
+        if self.record.error:
+            err_console.print(f"[yellow]Not saved yet:[/] {self.record.error}", highlight=False)
 
     @classmethod
     def open(cls, s: Settings, sc: Scenario, user: str | None, voice: str) -> _Saver:
+        from ..drill_record import DrillRecord
         from ..store import Store, StoreError
 
         if not user:
             fail("--save needs --user EMAIL (add one with `scrimmage users add`)")
         try:
             store = Store.from_settings(s)
-            rep = store.login(user)
-            attempt = store.start_attempt(rep, sc, voice=voice, grader=s.effective_grader)
+            record = DrillRecord.start(store, store.login(user), sc, voice=voice, grader=s.effective_grader)
         except StoreError as exc:
             fail(str(exc))
-        return cls(store, rep, attempt.id)
+        return cls(record)
 
     def finish(self, session: DrillSession, sc: Scenario, s: Settings,
                card_json: dict[str, Any] | None = None) -> int:
         from ..embeddings import get_embedder
         from ..grading import get_grader
-        from ..memory import remember
         from ..models import Scorecard
         from ..store import StoreError
         from ..store.index import AttemptIndex
 
-        try:
-            self._turns.flush()
-        except StoreError as exc:
-            left = len(self._turns.pending)
-            fail(f"{exc}. {left} turn(s) of attempt {self.attempt_id} could not be saved; the ones before "
-                 "them are stored. Check the database and run the drill again.")
+        record = self.record
+        if not record.save_now():  # never score an attempt with turns missing
+            left = len(record.pending_indexes())
+            fail(f"{record.error}. {left} turn(s) of attempt {record.attempt_id} could not be saved; the "
+                 "ones before them are stored. Check the database and run the drill again.")
         if card_json is not None:
             card = Scorecard.model_validate(card_json)
         else:
@@ -206,16 +198,16 @@ class _Saver:
             err_console.print(f"[dim](attempt index unavailable: {exc})[/]", highlight=False)
             index = None
         try:
-            card = remember(self.store, index, self.rep, self.attempt_id, card, sc)
+            card = record.finish(card, index, sc)
         except StoreError as exc:
             fail(str(exc))
-        err_console.print(f"Saved attempt {self.attempt_id} for {self.rep.email}: overall {card.overall}, "
-                          f"outcome {card.outcome}.", highlight=False)
+        err_console.print(f"Saved attempt {record.attempt_id} for {record.rep.email}: "
+                          f"overall {card.overall}, outcome {card.outcome}.", highlight=False)
         for ex in card.from_team:
             who = ex.name or ex.user
             line = f"  From your team — {who} ({ex.overall}, {ex.when}): “{ex.text}”"
             err_console.print(line, highlight=False)
-        return self.attempt_id
+        return int(record.attempt_id)
 
 
 def _say_buyer(sc: Scenario, text: str, notice: str | None) -> None:
