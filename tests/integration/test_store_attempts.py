@@ -232,10 +232,11 @@ def test_a_cli_drill_keeps_going_through_a_database_blip(
     """Issue 14: a blip longer than the retries no longer ends `scrimmage drill --save`; the turn is kept in
     memory, written before the next one, and nothing is stored twice."""
     from coach_engine.cli.drill import _Saver
+    from coach_engine.drill_record import DrillRecord
 
     a = store.start_attempt(team.rep, bank.get("cfo-price-routing"))
-    saver = _Saver(store, team.rep, a.id)
-    saver._turns.budget, saver._turns.backoff = 0.0, 0.001
+    saver = _Saver(DrillRecord.resume(store, team.rep, a.id, budget=0.0))
+    saver.record.recorder.backoff = 0.001
     real = Store.record_turn
     down = {"on": True}
 
@@ -246,7 +247,7 @@ def test_a_cli_drill_keeps_going_through_a_database_blip(
 
     monkeypatch.setattr(Store, "record_turn", blip)
     saver.recorder(SimpleNamespace(index=0, role="buyer", text="Too expensive.", state={}, notice=None))
-    assert store.turns(team.rep, a.id) == [] and len(saver._turns.pending) == 1  # kept, drill goes on
+    assert store.turns(team.rep, a.id) == [] and len(saver.record.pending) == 1  # kept, drill goes on
     down["on"] = False
     saver.recorder(SimpleNamespace(index=1, role="rep", text="What feels high?", state={}, notice=None))
     saver.recorder(SimpleNamespace(index=1, role="rep", text="What feels high?", state={}, notice=None))
