@@ -66,6 +66,11 @@ def run_drill(page, base: str, who: str, scenario_id: str = "cfo-price-routing")
         if page.locator("[data-testid=stChatInputTextArea]").count() == 0:
             break
         chat(page, reply)
+    end_and_grade(page)
+
+
+def end_and_grade(page) -> None:  # type: ignore[no-untyped-def]
+    """End the call if it is still on, ask for the scorecard, and wait until it is drawn."""
     if page.locator(".st-key-practice_end button").is_enabled():
         page.locator(".st-key-practice_end button").click()
         settle(page)

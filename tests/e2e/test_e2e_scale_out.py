@@ -23,8 +23,8 @@ import pytest
 
 from coach_engine.store import Store
 from tests.app.conftest import REP, seed_team
-from tests.e2e.conftest import AppServer, _free_port, healthy, need_chromium, open_as, settle
-from tests.e2e.test_e2e_app import REPLIES, chat
+from tests.e2e.conftest import AppServer, _free_port, healthy, need_chromium, open_as, settle, stop_process
+from tests.e2e.test_e2e_app import REPLIES, chat, end_and_grade
 from tests.integration.conftest import VENV_BIN, ChromaServer, Postgres
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.postgres, pytest.mark.chroma_server]
@@ -130,11 +130,7 @@ class Proxy:
         return [line.split()[1] for line in lines if line.startswith("/_stcore/stream")]
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="module")
@@ -179,12 +175,7 @@ def test_a_drill_started_on_one_server_is_resumed_finished_and_indexed_on_the_ot
     settle(page)
     assert REPLIES[0][:40] in page.inner_text("[data-testid=stMainBlockContainer]")
     chat(page, REPLIES[1])
-    if page.locator(".st-key-practice_end button").is_enabled():
-        page.locator(".st-key-practice_end button").click()
-        settle(page)
-    page.locator(".st-key-practice_grade button").click()
-    page.get_by_text("Overall", exact=True).wait_for(timeout=180_000)
-    settle(page)
+    end_and_grade(page)
 
     url, chroma = shared
     store = Store.open(url)
