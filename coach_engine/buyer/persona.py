@@ -54,14 +54,25 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     before = text[:m.start()] if name_at < 0 else between[1:]
     before = re.sub(r",\s+[^,;]*,", ",", before)  # an appositive (", Dr. Lindqvist,") names no actor
     own = "|".join(re.escape(n) for n in names)
+    found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
     if _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before)):
         return None  # another person acts before the pronoun: it may be theirs
-    return "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
+    if name_at >= 0 and m.group(1).lower() in ("he", "she") and _ROLE_ACTS.search(before):
+        # A role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a subject: the
+        # pronoun is likely the role's ("the COO pulled it, and he still brings it up"). Pronouns of the
+        # other gender later on are then the buyer's; else nobody can tell.
+        other = "she" if found == "he" else "he"
+        forms = ("she", "her", "herself") if other == "she" else ("he", "his", "him", "himself")
+        later = re.search(rf"\b(?:{'|'.join(forms)})\b", text[m.end():], re.IGNORECASE)
+        return other if later else None
+    return found
 
 
-_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}\s+"
-                     r"(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b")
+_ACTS = r"\s+(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b"
+_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}" + _ACTS)
 """A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
+_ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
+"""A role by its initials doing something ("the COO pulled")."""
 
 _GARBLED = (
     re.compile(r"\bme\b[^.;]*\bme\b"),

@@ -183,6 +183,24 @@ def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
     assert "Lena" not in said and "his team he won't" in said
 
 
+def test_a_role_that_acts_keeps_its_own_pronoun(bank: ScenarioBank) -> None:
+    """A role named by initials acts, then "he" goes on as its subject: that "he" is the role's, and the
+    buyer's own pronouns (the other gender, later) become "I"/"my" (issue 13: "I still brings it up")."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
+    s = Scenario.model_validate(base)
+    said = first_person("Last spring Lena backed a kiosk trial that the CTO cancelled after a month, and he "
+                        "mentions it at every review; she won't sponsor another trial unless she can "
+                        "show him numbers.", s)
+    assert "and he mentions it at every review" in said
+    assert "I won't sponsor another trial unless I can show him numbers" in said
+    said = first_person("Lena ran the pilot; the CEO holds him accountable.", s)  # no "she" later: unsure
+    assert "I ran the pilot" in said
+
+
 def test_a_contracted_pronoun_opening_a_sentence_becomes_i_am(bank: ScenarioBank) -> None:
     """"She's" at the start of a sentence is the buyer too: "I'm", never "I's" (issue 13)."""
     from coach_engine.buyer.persona import first_person
