@@ -1,13 +1,10 @@
-"""Chat-model factory, retries and structured output: the one door to an LLM.
+"""Calling a chat model and surviving its failures: error kinds, retries, structured output.
 
-Why it looks like this:
+This is the one door to an LLM: callers import ``make_chat_model`` from here
+too (it is built in ``llm_client``, re-exported so a test that swaps
+``llm.make_chat_model`` swaps every model the app builds). Why it looks like this:
 
-* **Built on demand, never at import.** ``make_chat_model`` creates a
-  langchain-openai ``ChatOpenAI`` from ``Settings`` when a caller asks; tests
-  inject ``fakes.FakeChatModel`` instead. A local OpenAI-compatible server
-  (llama.cpp, vLLM, Ollama) needs no key, so ``settings.api_key_value()``
-  supplies a placeholder.
-* **We retry, not the client.** ``max_retries=0`` on the client, and
+* **We retry, not the client.** The client makes one try (``llm_client``), and
   ``with_retries`` wraps one call with exponential backoff over the failures
   worth retrying (timeouts, rate limits, dropped connections, 5xx, malformed
   replies, a 200 without ``choices`` or with an error object, a line that is
@@ -21,11 +18,6 @@ Why it looks like this:
   (``kind="unavailable"``) and the call's end is reported to it. ``RetryPlan``
   is that loop as an object, for callers that cannot hand over a callable (the
   streaming voice).
-* **Token limits both kinds of server honour.** ``ChatOpenAI(max_tokens=...)``
-  sends ``max_completion_tokens``, which llama.cpp ignores, and OpenAI rejects
-  a request that sets both ``max_tokens`` and ``max_completion_tokens``. So
-  OpenAI (and Azure) get ``max_completion_tokens``; any other base URL gets
-  ``max_tokens`` through ``extra_body``.
 * **Structured output by function calling.** Local servers reject
   ``response_format={"type": "json_schema"}`` (the default method), while
   ``method="function_calling"`` works everywhere. ``structured`` turns an
@@ -40,11 +32,17 @@ import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
-from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ScrimmageError
+from .llm_client import (
+    JUDGE_MAX_TOKENS,
+    VOICE_MAX_TOKENS,
+    is_openai_host,
+    make_chat_model,
+    token_limit_kwargs,
+)
 from .llm_guard import DeadlineExceeded, run_within
 
 if TYPE_CHECKING:
@@ -67,6 +65,7 @@ __all__ = [
     "backoff_delay",
     "classify_error",
     "describe_failure",
+    "endpoint",
     "is_openai_host",
     "make_chat_model",
     "masked",
@@ -76,14 +75,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Purpose = Literal["voice", "judge"]
 ErrorKind = Literal["timeout", "rate_limit", "connection", "server", "malformed", "off_script", "auth",
                     "request", "unavailable", "quota"]
-
-VOICE_MAX_TOKENS = 220
-"""A buyer line is one to four sentences; this also caps the cost of a runaway reply."""
-JUDGE_MAX_TOKENS = 1200
-"""Room for one structured verdict per rubric check with quotes."""
 
 RETRYABLE: frozenset[str] = frozenset({"timeout", "rate_limit", "connection", "server", "malformed",
                                        "off_script"})
@@ -122,67 +115,6 @@ class LLMError(ScrimmageError, RuntimeError):
     def what_went_wrong(self) -> str:
         """A short phrase for user-facing notices: "timed out", "was rate-limited (HTTP 429)"."""
         return _WHAT_WENT_WRONG[self.kind]
-
-
-# --- the chat model ------------------------------------------------------------
-
-
-def is_openai_host(base_url: str | None) -> bool:
-    """True for OpenAI itself (no base URL) and Azure OpenAI, which want ``max_completion_tokens``."""
-    if not base_url:
-        return True
-    host = (urlparse(base_url).hostname or "").lower()
-    return host == "api.openai.com" or host.endswith(".openai.azure.com")
-
-
-def token_limit_kwargs(base_url: str | None, limit: int) -> dict[str, Any]:
-    """ChatOpenAI keyword arguments that cap the reply length on OpenAI and on compatible servers."""
-    if is_openai_host(base_url):
-        return {"max_tokens": limit}  # ChatOpenAI sends it as max_completion_tokens
-    return {"extra_body": {"max_tokens": limit}}  # llama.cpp & co. read max_tokens only
-
-
-def make_chat_model(
-    settings: Settings,
-    purpose: Purpose,
-    *,
-    max_tokens: int | None = None,
-    temperature: float | None = None,
-    streaming: bool = False,
-    http_client: Any | None = None,
-) -> BaseChatModel:
-    """A ``ChatOpenAI`` for the buyer voice or the judge, configured from ``settings``.
-
-    ``http_client`` (an ``httpx2.Client``) replaces the network; tests pass ``FakeOpenAI.http_client()``.
-
-    Raises ``ConfigError`` (with how to fix it) when no key or base URL is set.
-    """
-    settings.require_llm()
-    from langchain_openai import ChatOpenAI  # heavy import: only when an LLM is really used
-    from pydantic import SecretStr
-
-    if purpose == "voice":
-        model = settings.chat_model
-        limit = max_tokens or VOICE_MAX_TOKENS
-        temp = 0.8 if temperature is None else temperature
-    else:
-        model = settings.judge_model
-        limit = max_tokens or JUDGE_MAX_TOKENS
-        temp = 0.0 if temperature is None else temperature
-    deadline = settings.llm_turn_deadline if purpose == "voice" else settings.llm_grade_deadline
-    kwargs: dict[str, Any] = {
-        "model": model,
-        "api_key": SecretStr(settings.api_key_value()),
-        "base_url": settings.openai_base_url,
-        "timeout": min(settings.llm_timeout, deadline),  # an abandoned try never outlives its turn by much
-        "max_retries": 0,
-        "http_client": http_client,
-        "temperature": temp,
-        **token_limit_kwargs(settings.openai_base_url, limit),
-    }
-    if streaming:  # never pass streaming=False: LangChain then refuses to stream even in .stream()
-        kwargs["streaming"] = True
-    return ChatOpenAI(**kwargs)
 
 
 # --- retries -------------------------------------------------------------------
@@ -279,6 +211,18 @@ def endpoint(settings: Settings) -> str:
     return masked(settings.openai_base_url) if settings.openai_base_url else "the OpenAI API"
 
 
+_FAILURE_SENTENCE: dict[str, str] = {
+    "timeout": "The LLM call to {where} timed out (limit {limit:g}s) {tries}.",
+    "rate_limit": "The LLM server at {where} kept rate-limiting us (HTTP 429) {tries}.",
+    "connection": "Could not reach the LLM server at {where} {tries}: {detail}",
+    "server": "The LLM server at {where} failed {tries}: {detail}",
+    "malformed": "The model's reply could not be read {tries}: {detail}",
+    "off_script": "The model's line could not be used {tries}: {detail}",
+    "auth": "The LLM server at {where} rejected the API key; check OPENAI_API_KEY. ({detail})",
+}
+"""``describe_failure``'s sentence per kind; any other kind is a rejected request."""
+
+
 def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, attempts: int) -> str:
     """One readable sentence: what failed, where, and after how many tries."""
     where = endpoint(settings)
@@ -286,21 +230,8 @@ def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, at
     detail = masked(str(exc).strip().splitlines()[0][:200]) if str(exc).strip() else type(exc).__name__
     if kind == "timeout" and isinstance(exc, DeadlineExceeded):
         return f"The LLM call to {where} did not finish within its {exc.seconds:g}s deadline {tries}."
-    if kind == "timeout":
-        return f"The LLM call to {where} timed out (limit {settings.llm_timeout:g}s) {tries}."
-    if kind == "rate_limit":
-        return f"The LLM server at {where} kept rate-limiting us (HTTP 429) {tries}."
-    if kind == "connection":
-        return f"Could not reach the LLM server at {where} {tries}: {detail}"
-    if kind == "server":
-        return f"The LLM server at {where} failed {tries}: {detail}"
-    if kind == "malformed":
-        return f"The model's reply could not be read {tries}: {detail}"
-    if kind == "off_script":
-        return f"The model's line could not be used {tries}: {detail}"
-    if kind == "auth":
-        return f"The LLM server at {where} rejected the API key; check OPENAI_API_KEY. ({detail})"
-    return f"The LLM server at {where} rejected the request: {detail}"
+    sentence = _FAILURE_SENTENCE.get(kind, "The LLM server at {where} rejected the request: {detail}")
+    return sentence.format(where=where, tries=tries, detail=detail, limit=settings.llm_timeout)
 
 
 class RetryPlan:

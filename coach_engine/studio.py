@@ -1,26 +1,24 @@
-"""The scenario studio's decisions: checks as you type, what a save may do, versions, the merged bank.
+"""The scenario studio's decisions: what a save may do, where the text starts from, form and YAML as one.
 
 Issue 15 found the studio able to wreck live content: a new scenario with a
 bank id replaced the team's CFO drill, the blank template saved as it was, a
 20,000-character title saved, and nothing had a history. The page
 (``app_pages/studio.py``) only renders; everything it decides is here, so the
-CLI and tests get the same answers:
+CLI and tests get the same answers. This module is the studio's one name for
+the page: it re-exports the checks (``studio_check``) and the merged bank
+(``studio_bank``), and holds the decisions about one text being edited:
 
-* ``check`` runs the bank's own loader on the text (so its messages are the
-  ones ``scrimmage scenarios validate`` prints, length limits included: they
-  live in ``models``) and lists the fields still holding the template's
-  placeholder text, which a save refuses.
+* ``check`` (``studio_check``) loads the text with the bank's own loader and
+  lists the fields still holding the template's placeholder text, which a
+  save refuses.
 * ``save`` makes a new scenario or the next version of the one being edited,
   never an overwrite: a taken id — a shipped file's or a studio scenario's —
   is refused with a free one (``store.authored``).
-* ``bank_with_authored`` lays studio scenarios over the shipped files: a
-  shipped id always wins (a studio scenario saved with one before this fix is
-  hidden and reported, never shown in place of the file), archived ones stay
-  for look-ups but are not offered. ``load_bank`` does the same for the CLI.
-* ``pinned_scenario`` finds the version an assignment or an attempt was made
-  on, so a live assignment keeps its version until the manager moves it; an
-  attempt that kept the scenario it was played on (a warm-up tailored to the
-  rep's notes, ``Store.played_scenario``) gets that one.
+* ``sources`` / ``start_from`` say what the text can start from (a new
+  scenario, a studio one to edit, a copy of a shipped one under a free id).
+* ``bank_with_authored``, ``load_bank`` and ``pinned_scenario``
+  (``studio_bank``): the shipped files with studio scenarios laid over them (a
+  shipped id always wins), and the version an assignment or attempt was made on.
 * ``set_field`` / ``form_values`` keep the form and the YAML one document:
   a form edit changes only its own field in the YAML (fields the form does not
   show, such as ``rubric`` or ``facts``, are kept).
@@ -29,29 +27,26 @@ CLI and tests get the same answers:
 from __future__ import annotations
 
 import difflib
-import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, StringConstraints
 
-from .datafiles import DataFileError, Problem, parse_yaml_mapping
+from .datafiles import DataFileError, parse_yaml_mapping
 from .errors import ScrimmageError
 from .models import Scenario
-from .scenarios import STUDIO_SOURCE, ScenarioBank, parse_scenario
+from .scenarios import ScenarioBank
 from .store.authored import MAX_YAML_CHARS, suggest_free_id
+from .studio_bank import bank_with_authored, load_bank, pinned_scenario
+from .studio_check import TEMPLATE, Check, char_limit, check, item_readings
 
 if TYPE_CHECKING:
-    from .buyer.items import ItemReading
-    from .embeddings import Embedder
-    from .settings import Settings
     from .store import AuthoredScenario, Store, User
 
 __all__ = [
+    "MAX_YAML_CHARS",
     "NEW",
     "TEMPLATE",
     "Base",
@@ -63,47 +58,20 @@ __all__ = [
     "char_limit",
     "check",
     "diff",
+    "dump",
     "form_values",
     "item_readings",
     "load_bank",
     "pinned_scenario",
     "same_content",
     "save",
+    "scenario_yaml",
     "set_field",
     "sources",
     "start_from",
     "suggest_free_id",
     "with_id",
 ]
-
-log = logging.getLogger("scrimmage.studio")
-
-TEMPLATE = """\
-id: my-new-scenario
-title: Short title the rep sees
-objection: price
-difficulty: medium
-context: What the rep knows before the call.
-product:
-  name: Product name
-  summary: One line on what it does
-  value_points:
-    - A benefit with a number
-  proof_points:
-    - A customer result
-buyer:
-  name: Buyer Name
-  role: Job title
-  company: Company (size)
-  personality: analytical
-  opening: The first thing the buyer says — the objection.
-  hidden_concern: The real reason, revealed only when the rep explores.
-  resolution:
-    - What the rep must do before this buyer agrees
-  next_step: What the buyer agrees to
-max_turns: 8
-tags: []
-"""
 
 ORDER = (
     "id", "title", "objection", "difficulty", "rubric", "context", "product", "buyer", "max_turns", "tags"
@@ -131,105 +99,6 @@ class TemplateUnchanged(StudioError):
             + ", ".join(f"`{f}`" for f in fields)
             + " before saving (those fields still hold the template's placeholder text)"
         )
-
-
-# --- checking -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Check:
-    """What the text is now: the scenario (None if it does not load), the problems, the placeholders."""
-
-    scenario: Scenario | None
-    problems: list[Problem] = field(default_factory=list)
-    placeholders: list[str] = field(default_factory=list)
-    """Fields whose text is still the template's, e.g. ``title`` or ``buyer.opening``."""
-
-    @property
-    def saveable(self) -> bool:
-        return self.scenario is not None and not self.placeholders
-
-
-def _template() -> Scenario:
-    return parse_scenario(TEMPLATE, "template")
-
-
-def placeholder_fields(scenario: Scenario) -> list[str]:
-    """The fields of ``scenario`` that still hold the blank template's placeholder text."""
-    t = _template()
-    out = ["id"] if scenario.id == t.id else []
-    for path, ours, theirs in (
-        ("title", scenario.title, t.title),
-        ("context", scenario.context, t.context),
-        ("product.name", scenario.product.name, t.product.name),
-        ("product.summary", scenario.product.summary, t.product.summary),
-        ("buyer.name", scenario.buyer.name, t.buyer.name),
-        ("buyer.role", scenario.buyer.role, t.buyer.role),
-        ("buyer.company", scenario.buyer.company, t.buyer.company),
-        ("buyer.opening", scenario.buyer.opening, t.buyer.opening),
-        ("buyer.hidden_concern", scenario.buyer.hidden_concern, t.buyer.hidden_concern),
-        ("buyer.next_step", scenario.buyer.next_step, t.buyer.next_step),
-    ):
-        if ours == theirs:
-            out.append(path)
-    for path, items, template_items in (
-        ("product.value_points", scenario.product.value_points, t.product.value_points),
-        ("product.proof_points", scenario.product.proof_points, t.product.proof_points),
-        ("buyer.resolution", scenario.buyer.resolution_texts, t.buyer.resolution_texts),
-    ):
-        if set(items) & set(template_items):
-            out.append(path)
-    return out
-
-
-def check(yaml_text: str) -> Check:
-    """Validate the text with the bank's loader (source ``studio``) and find template placeholders."""
-    if len(yaml_text) > MAX_YAML_CHARS:
-        return Check(None, [Problem("studio", "", f"the scenario is {len(yaml_text):,} characters; the limit "
-                                                  f"is {MAX_YAML_CHARS:,}. Shorten the longest fields")])
-    try:
-        scenario = parse_scenario(yaml_text, "studio")
-    except DataFileError as exc:
-        return Check(None, list(exc.problems))
-    return Check(scenario, [], placeholder_fields(scenario))
-
-
-def item_readings(scenario: Scenario, embedder: Embedder | None) -> list[ItemReading]:
-    """How the buyer will read each resolution item (issue 13: authors see it, nothing is filed silently).
-
-    The same reading the drill uses (``buyer.items``); an unsure one tells the author to set ``kind:``.
-    """
-    from .buyer.items import scenario_items
-
-    return scenario_items(scenario, embedder)
-
-
-def char_limit(path: str) -> int | None:
-    """The longest text ``path`` (``title``, ``buyer.opening``, ``product.value_points``: per item) takes."""
-    model: Any = Scenario
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
-        info = fields.get(part)
-        if info is None:
-            return None
-        if i < len(parts) - 1:
-            model = info.annotation
-            continue
-        return _max_chars([*info.metadata, info.annotation])
-    return None
-
-
-def _max_chars(things: Iterable[Any]) -> int | None:
-    for thing in things:
-        if isinstance(thing, StringConstraints) and thing.max_length:
-            return int(thing.max_length)
-        if isinstance(thing, type) and issubclass(thing, BaseModel):
-            continue
-        found = _max_chars(get_args(thing))
-        if found:
-            return found
-    return None
 
 
 # --- the form and the YAML are one document -------------------------------------------
@@ -458,104 +327,3 @@ def save(
         return Saved(saved, created=False, changed=changed)
     shipped = {i: f"“{bank.get(i).title}”" for i in bank.shipped()}
     return Saved(store.authored.create(actor, scenario, yaml_text, reserved=shipped), created=True)
-
-
-# --- the bank: shipped files plus studio scenarios ---------------------------------------------
-
-
-def bank_with_authored(base: ScenarioBank, authored: Iterable[AuthoredScenario]) -> ScenarioBank:
-    """``base`` (the files) plus the studio scenarios; a shipped id is never replaced."""
-    merged = ScenarioBank(
-        scenarios=dict(base.scenarios),
-        sources=dict(base.sources),
-        problems=list(base.problems),
-        archived=set(base.archived),
-    )
-    for row in authored:
-        source = f"{STUDIO_SOURCE}{row.scenario_id}"
-        if base.is_shipped(row.scenario_id):
-            merged.problems.append(
-                Problem(
-                    source,
-                    "id",
-                    f"has the id of the shipped scenario in {base.sources[row.scenario_id]}, which wins; "
-                    "open it in the studio and save it under a new id",
-                )
-            )
-            continue
-        try:
-            scenario = parse_scenario(row.yaml_text, source)
-        except DataFileError as exc:
-            merged.problems.extend(exc.problems)
-            continue
-        merged.add(scenario, source=source, replace=True, archived=row.archived)
-    return merged
-
-
-def load_bank(settings: Settings, store: Store | None = None) -> ScenarioBank:
-    """The bank the app shows: the folders plus the studio scenarios in the team's database.
-
-    Without a ``store`` one is opened only if the database exists (the CLI on a fresh machine gets
-    the folders, and creates no database); an unreadable database leaves the folders' bank.
-    """
-    base = ScenarioBank.from_dirs(settings.scenario_dirs)
-    opened = None
-    if store is None:
-        url = settings.effective_database_url
-        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-            return base
-        from .store import Store as StoreClass
-
-        try:
-            store = opened = StoreClass.from_settings(settings)
-        except Exception:
-            log.exception("the team database could not be opened; studio scenarios left out")
-            return base
-    try:
-        from .store import SYSTEM
-
-        return bank_with_authored(base, store.authored.scenarios(SYSTEM))
-    except Exception:
-        log.exception("studio scenarios could not be read; the bank has the shipped ones only")
-        return base
-    finally:
-        if opened is not None:
-            opened.close()
-
-
-def pinned_scenario(
-    bank: ScenarioBank,
-    store: Store,
-    actor: User,
-    scenario_id: str,
-    *,
-    version: int | None = None,
-    content_hash: str | None = None,
-) -> Scenario:
-    """The scenario as an assignment (``version``) or an attempt (``content_hash``) knows it.
-
-    An attempt that kept the scenario it was played on (a warm-up tailored to the rep's notes, which no
-    bank or studio version holds) gets that scenario, found by its hash. Otherwise a shipped scenario has
-    one text (the studio never changes it), so it is always the bank's; so is a studio scenario asked for
-    without a version, or whose version can no longer be read.
-    """
-    current = bank.get(scenario_id)
-    if version is None and content_hash is not None and current.content_hash() != content_hash:
-        played = store.played_scenario(actor, scenario_id, content_hash)
-        if played is not None:
-            return played
-    if bank.is_shipped(scenario_id) or (version is None and content_hash is None):
-        return current
-    if version is None and current.content_hash() == content_hash:
-        return current
-    from .store import NotFound
-
-    try:
-        found = store.authored.version(actor, scenario_id, version, content_hash=content_hash)
-    except NotFound:
-        return current
-    try:
-        return parse_scenario(found.yaml_text, f"{STUDIO_SOURCE}{scenario_id}@{found.version}")
-    except DataFileError:  # an old version the rules have since outgrown: the current one still runs
-        log.warning("version %s of %s no longer loads; using the latest", found.version, scenario_id)
-        return current

@@ -1,0 +1,154 @@
+"""The studio's checks as you type: does the text load, what still holds the template, how long a field is.
+
+Why it is its own module: the checks are pure reads of one text (no store, no
+form), and the page runs them on every keystroke, so they must give the same
+answers as the bank and the CLI. ``check`` runs the bank's own loader on the
+text (so its messages are the ones ``scrimmage scenarios validate`` prints,
+length limits included: they live in ``models``) and lists the fields still
+holding the blank template's placeholder text, which a save refuses (issue 15:
+the template once saved as it was). ``char_limit`` reads those same limits off
+the model for the form, and ``item_readings`` shows how the buyer will read
+each resolution item. ``studio`` re-exports all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, get_args
+
+from pydantic import BaseModel, StringConstraints
+
+from .datafiles import DataFileError, Problem
+from .models import Scenario
+from .scenarios import parse_scenario
+from .store.authored import MAX_YAML_CHARS
+
+if TYPE_CHECKING:
+    from .buyer.items import ItemReading
+    from .embeddings import Embedder
+
+__all__ = ["TEMPLATE", "Check", "char_limit", "check", "item_readings", "placeholder_fields"]
+
+TEMPLATE = """\
+id: my-new-scenario
+title: Short title the rep sees
+objection: price
+difficulty: medium
+context: What the rep knows before the call.
+product:
+  name: Product name
+  summary: One line on what it does
+  value_points:
+    - A benefit with a number
+  proof_points:
+    - A customer result
+buyer:
+  name: Buyer Name
+  role: Job title
+  company: Company (size)
+  personality: analytical
+  opening: The first thing the buyer says — the objection.
+  hidden_concern: The real reason, revealed only when the rep explores.
+  resolution:
+    - What the rep must do before this buyer agrees
+  next_step: What the buyer agrees to
+max_turns: 8
+tags: []
+"""
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the text is now: the scenario (None if it does not load), the problems, the placeholders."""
+
+    scenario: Scenario | None
+    problems: list[Problem] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    """Fields whose text is still the template's, e.g. ``title`` or ``buyer.opening``."""
+
+    @property
+    def saveable(self) -> bool:
+        return self.scenario is not None and not self.placeholders
+
+
+def _template() -> Scenario:
+    return parse_scenario(TEMPLATE, "template")
+
+
+def placeholder_fields(scenario: Scenario) -> list[str]:
+    """The fields of ``scenario`` that still hold the blank template's placeholder text."""
+    t = _template()
+    out = ["id"] if scenario.id == t.id else []
+    for path, ours, theirs in (
+        ("title", scenario.title, t.title),
+        ("context", scenario.context, t.context),
+        ("product.name", scenario.product.name, t.product.name),
+        ("product.summary", scenario.product.summary, t.product.summary),
+        ("buyer.name", scenario.buyer.name, t.buyer.name),
+        ("buyer.role", scenario.buyer.role, t.buyer.role),
+        ("buyer.company", scenario.buyer.company, t.buyer.company),
+        ("buyer.opening", scenario.buyer.opening, t.buyer.opening),
+        ("buyer.hidden_concern", scenario.buyer.hidden_concern, t.buyer.hidden_concern),
+        ("buyer.next_step", scenario.buyer.next_step, t.buyer.next_step),
+    ):
+        if ours == theirs:
+            out.append(path)
+    for path, items, template_items in (
+        ("product.value_points", scenario.product.value_points, t.product.value_points),
+        ("product.proof_points", scenario.product.proof_points, t.product.proof_points),
+        ("buyer.resolution", scenario.buyer.resolution_texts, t.buyer.resolution_texts),
+    ):
+        if set(items) & set(template_items):
+            out.append(path)
+    return out
+
+
+def check(yaml_text: str) -> Check:
+    """Validate the text with the bank's loader (source ``studio``) and find template placeholders."""
+    if len(yaml_text) > MAX_YAML_CHARS:
+        return Check(None, [Problem("studio", "", f"the scenario is {len(yaml_text):,} characters; the limit "
+                                                  f"is {MAX_YAML_CHARS:,}. Shorten the longest fields")])
+    try:
+        scenario = parse_scenario(yaml_text, "studio")
+    except DataFileError as exc:
+        return Check(None, list(exc.problems))
+    return Check(scenario, [], placeholder_fields(scenario))
+
+
+def item_readings(scenario: Scenario, embedder: Embedder | None) -> list[ItemReading]:
+    """How the buyer will read each resolution item (issue 13: authors see it, nothing is filed silently).
+
+    The same reading the drill uses (``buyer.items``); an unsure one tells the author to set ``kind:``.
+    """
+    from .buyer.items import scenario_items
+
+    return scenario_items(scenario, embedder)
+
+
+def char_limit(path: str) -> int | None:
+    """The longest text ``path`` (``title``, ``buyer.opening``, ``product.value_points``: per item) takes."""
+    model: Any = Scenario
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        info = fields.get(part)
+        if info is None:
+            return None
+        if i < len(parts) - 1:
+            model = info.annotation
+            continue
+        return _max_chars([*info.metadata, info.annotation])
+    return None
+
+
+def _max_chars(things: Iterable[Any]) -> int | None:
+    for thing in things:
+        if isinstance(thing, StringConstraints) and thing.max_length:
+            return int(thing.max_length)
+        if isinstance(thing, type) and issubclass(thing, BaseModel):
+            continue
+        found = _max_chars(get_args(thing))
+        if found:
+            return found
+    return None
