@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,15 @@ class _Terms(NamedTuple):
     """What makes two assignments of one scenario to one assignee the same."""
 
     due: date
+    pass_mark: int
+    min_attempts: int
+
+
+class _AssignTo(TypedDict, total=False):
+    """The assignee and terms ``create_assignment`` passes on to ``ensure_assignment`` (its defaults)."""
+
+    user: str | None
+    team: str | None
     pass_mark: int
     min_attempts: int
 
@@ -150,20 +159,10 @@ class AssignmentStore(StoreBase):
             return self._assignment(row, assignee), True
 
     def create_assignment(
-        self,
-        actor: User,
-        scenario_id: str,
-        due: date,
-        *,
-        user: str | None = None,
-        team: str | None = None,
-        pass_mark: int = 70,
-        min_attempts: int = 1,
+        self, actor: User, scenario_id: str, due: date, **to: Unpack[_AssignTo]
     ) -> Assignment:
         """Assign a scenario to a user (email) or a team (name); never twice (``ensure_assignment``)."""
-        return self.ensure_assignment(
-            actor, scenario_id, due, user=user, team=team, pass_mark=pass_mark, min_attempts=min_attempts
-        )[0]
+        return self.ensure_assignment(actor, scenario_id, due, **to)[0]
 
     def _assignment_row(self, s: Session, assignment_id: int) -> tuple[AssignmentRow, str, int | None]:
         """The row, its assignee label (email or team name) and the team it belongs to."""

@@ -1,6 +1,7 @@
 """Attempts and their turns: started, written turn by turn as the drill runs, completed, listed.
 
-Turns are written one by one as the drill runs (``turn_recorder``); writing a
+Turns are written one by one as the drill runs (``turn_recorder``, which
+retries and keeps what it could not save: ``recorder.TurnRecorder``); writing a
 turn is idempotent on (attempt, index), so a retry after a failure never
 duplicates one. A rep turn's reading follows its turn as a second write of the
 same turn (the session reads the words only after they are safe), which sets
@@ -9,19 +10,17 @@ same turn (the session reads the words only after they are safe), which sets
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, delete, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Scenario, Scorecard, Turn
 from . import rollup
 from .base import StoreBase, _jsonable
+from .recorder import TURN_WRITE_BUDGET_S, TurnRecorder
 from .records import (
     SYSTEM,
     Attempt,
@@ -38,19 +37,35 @@ from .schema import (
     UserRow,
 )
 
-TURN_WRITE_BUDGET_S = 8.0
-"""How long a turn write keeps retrying a locked or briefly unavailable database before it says so."""
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
 
 
-class TurnEventLike(Protocol):
-    """What ``DrillSession`` passes to ``on_turn`` (``session.TurnEvent``); a rep turn's event may also
-    carry ``reading`` (read with ``getattr``: events made by hand have none)."""
+def _new_attempt_row(
+    owner_id: int, team_id: int | None, scenario: Scenario, mode: str, voice: str, grader: str, **rest: Any
+) -> AttemptRow:
+    """A new attempt of ``scenario``, with the scenario's columns the board and the trend filter on."""
+    return AttemptRow(
+        user_id=owner_id,
+        team_id=team_id,
+        scenario_id=scenario.id,
+        scenario_hash=scenario.content_hash(),
+        objection=scenario.objection,
+        difficulty=scenario.difficulty,
+        mode=mode,
+        voice=voice,
+        grader=grader,
+        **rest,
+    )
 
-    index: int
-    role: str
-    text: str
-    state: dict[str, Any]
-    notice: str | None
+
+def _add_scorecard(s: Session, attempt_id: int, scorecard: Scorecard, at: datetime) -> None:
+    """The scorecard's rows: one score per skill and the whole scorecard as JSON."""
+    for sk in scorecard.skills:
+        s.add(SkillScoreRow(attempt_id=attempt_id, skill_id=sk.id, name=sk.name, score=sk.score))
+    s.add(ScorecardRow(attempt_id=attempt_id, data=scorecard.model_dump(mode="json"), created_at=at))
 
 
 class AttemptStore(StoreBase):
@@ -78,8 +93,7 @@ class AttemptStore(StoreBase):
         scenario is the bank's drill tailored to the rep's call notes (``tailoring.tailor``) and is held
         nowhere else; every other attempt runs the bank's scenario (or the studio version its hash names).
         """
-        if mode not in MODES:
-            raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
+        _check_mode(mode)
         keep = mode == "warmup" if keep_scenario is None else keep_scenario
         with self.session() as s:
             actor = self._actor(s, actor)
@@ -91,19 +105,9 @@ class AttemptStore(StoreBase):
                     actor, f"start an attempt for {owner.email}", "reps practise only for themselves"
                 )
             now = at or self.clock()
-            row = AttemptRow(
-                user_id=owner.id,
-                team_id=owner.team_id,
-                scenario_id=scenario.id,
-                scenario_hash=scenario.content_hash(),
-                objection=scenario.objection,
-                difficulty=scenario.difficulty,
-                mode=mode,
-                voice=voice,
-                grader=grader,
-                status="in_progress",
-                started_at=now,
-                updated_at=now,
+            row = _new_attempt_row(
+                owner.id, owner.team_id, scenario, mode, voice, grader,
+                status="in_progress", started_at=now, updated_at=now,
             )
             if keep:  # left unset otherwise: SQL NULL (a JSON column given None would store 'null')
                 row.played_scenario = scenario.model_dump(mode="json")
@@ -155,10 +159,7 @@ class AttemptStore(StoreBase):
     def get_attempt(self, actor: User, attempt_id: int) -> Attempt:
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            owner = s.get(UserRow, row.user_id)
-            assert owner is not None
-            self._require_read_user(actor, owner, f"read attempt {attempt_id}")
+            row = self._readable_attempt(s, actor, attempt_id, f"read attempt {attempt_id}")
             return self._attempt(s, row)
 
     def played_scenario(self, actor: User, scenario_id: str, content_hash: str) -> Scenario | None:
@@ -205,8 +206,7 @@ class AttemptStore(StoreBase):
             raise StoreError(f"unknown turn role '{role}'")
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            self._require_write_attempt(actor, row, "add a turn to")
+            row = self._writable_attempt(s, actor, attempt_id, "add a turn to")
             if row.status != "in_progress":
                 raise StoreError(f"attempt {attempt_id} is {row.status}; turns can no longer be added")
             existing = s.get(TurnRow, (attempt_id, index))
@@ -241,10 +241,7 @@ class AttemptStore(StoreBase):
     def turns(self, actor: User, attempt_id: int) -> list[StoredTurn]:
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            owner = s.get(UserRow, row.user_id)
-            assert owner is not None
-            self._require_read_user(actor, owner, f"read the turns of attempt {attempt_id}")
+            self._readable_attempt(s, actor, attempt_id, f"read the turns of attempt {attempt_id}")
             rows = s.scalars(select(TurnRow).where(TurnRow.attempt_id == attempt_id).order_by(TurnRow.idx))
             return [StoredTurn(r.idx, r.role, r.text, r.state, r.notice, r.created_at, r.reading)
                     for r in rows]
@@ -259,8 +256,7 @@ class AttemptStore(StoreBase):
         """Close an attempt with its scorecard (stored whole) and per-skill scores."""
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            self._require_write_attempt(actor, row, "complete")
+            row = self._writable_attempt(s, actor, attempt_id, "complete")
             if row.status == "abandoned":
                 raise StoreError(f"attempt {attempt_id} was abandoned; start a new one")
             tz = rollup.lock_bucket(s, row.team_id, row.user_id)
@@ -269,9 +265,7 @@ class AttemptStore(StoreBase):
             s.execute(delete(SkillScoreRow).where(SkillScoreRow.attempt_id == attempt_id))
             s.execute(delete(ScorecardRow).where(ScorecardRow.attempt_id == attempt_id))
             s.flush()
-            for sk in scorecard.skills:
-                s.add(SkillScoreRow(attempt_id=attempt_id, skill_id=sk.id, name=sk.name, score=sk.score))
-            s.add(ScorecardRow(attempt_id=attempt_id, data=scorecard.model_dump(mode="json"), created_at=now))
+            _add_scorecard(s, attempt_id, scorecard, now)
             row.status = "completed"
             row.outcome = scorecard.outcome
             row.overall = scorecard.overall
@@ -299,8 +293,7 @@ class AttemptStore(StoreBase):
         grader: str = "",
     ) -> Attempt:
         """Write a whole completed attempt in one transaction (demo seeding, imports); admins only."""
-        if mode not in MODES:
-            raise StoreError(f"unknown mode '{mode}'; choose drill, clinic or warmup")
+        _check_mode(mode)
         with self.session() as s:
             actor = self._actor(s, actor)
             if actor.role != "admin":
@@ -309,22 +302,10 @@ class AttemptStore(StoreBase):
                 )
             owner = self._user_row(s, user.email)
             tz = rollup.lock_bucket(s, owner.team_id, owner.id)
-            row = AttemptRow(
-                user_id=owner.id,
-                team_id=owner.team_id,
-                scenario_id=scenario.id,
-                scenario_hash=scenario.content_hash(),
-                objection=scenario.objection,
-                difficulty=scenario.difficulty,
-                mode=mode,
-                voice=voice,
-                grader=grader or scorecard.grader,
-                status="completed",
-                outcome=scorecard.outcome,
-                overall=scorecard.overall,
-                started_at=started_at,
-                updated_at=completed_at,
-                completed_at=completed_at,
+            row = _new_attempt_row(
+                owner.id, owner.team_id, scenario, mode, voice, grader or scorecard.grader,
+                status="completed", outcome=scorecard.outcome, overall=scorecard.overall,
+                started_at=started_at, updated_at=completed_at, completed_at=completed_at,
                 replies=sum(1 for t in turns if t.role == "rep"),
             )
             s.add(row)
@@ -344,17 +325,7 @@ class AttemptStore(StoreBase):
                     for i, t in enumerate(turns)
                 ]
             )
-            s.add_all(
-                [
-                    SkillScoreRow(attempt_id=row.id, skill_id=sk.id, name=sk.name, score=sk.score)
-                    for sk in scorecard.skills
-                ]
-            )
-            s.add(
-                ScorecardRow(
-                    attempt_id=row.id, data=scorecard.model_dump(mode="json"), created_at=completed_at
-                )
-            )
+            _add_scorecard(s, row.id, scorecard, completed_at)
             rollup.stamp(row, tz)
             rollup.refresh(s, row.team_id, {row.week}, row.user_id)
             return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills})
@@ -362,8 +333,7 @@ class AttemptStore(StoreBase):
     def abandon_attempt(self, actor: User, attempt_id: int) -> Attempt:
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            self._require_write_attempt(actor, row, "abandon")
+            row = self._writable_attempt(s, actor, attempt_id, "abandon")
             if row.status == "completed":
                 raise StoreError(f"attempt {attempt_id} is already completed")
             row.status = "abandoned"
@@ -373,10 +343,7 @@ class AttemptStore(StoreBase):
     def scorecard(self, actor: User, attempt_id: int) -> Scorecard | None:
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            owner = s.get(UserRow, row.user_id)
-            assert owner is not None
-            self._require_read_user(actor, owner, f"read the scorecard of attempt {attempt_id}")
+            self._readable_attempt(s, actor, attempt_id, f"read the scorecard of attempt {attempt_id}")
             sc = s.get(ScorecardRow, attempt_id)
             return Scorecard.model_validate(sc.data) if sc else None
 
@@ -438,83 +405,3 @@ class AttemptStore(StoreBase):
         """In-progress attempts that can be resumed or abandoned."""
         return self.list_attempts(actor, user_email, status="in_progress")
 
-
-@dataclass
-class _PendingTurn:
-    index: int
-    role: str
-    text: str
-    state: dict[str, Any] | None
-    notice: str | None
-    reading: dict[str, Any] | None = None
-
-
-class TurnRecorder:
-    """Writes each ``TurnEvent`` as it happens; a failed write is retried, then kept pending.
-
-    A locked or briefly unavailable database is retried for seconds, not
-    milliseconds (issue 14): at least ``retries`` tries and until ``budget``
-    seconds have passed, the wait doubling from ``backoff`` up to one second.
-    Then it raises ``StoreError`` but keeps the turn (``pending``); the next
-    event, or ``flush()``, writes the pending turns first, in order. Writes are
-    idempotent, so nothing is duplicated. While turns are pending (the outage
-    is known), a new event tries once, without the budget, so a database that
-    is down costs the rep one wait per outage, not one per reply; ``flush()``,
-    called to save on purpose (a "Save now" button, the end of a CLI drill),
-    uses the full budget again.
-    """
-
-    def __init__(
-        self, store: AttemptStore, attempt_id: int, actor: User, *, retries: int = 3, backoff: float = 0.05,
-        budget: float = 0.0,
-    ):
-        self.store = store
-        self.attempt_id = attempt_id
-        self.actor = actor
-        self.retries = max(1, retries)
-        self.backoff = backoff
-        self.budget = budget
-        self.pending: list[_PendingTurn] = []
-
-    def __call__(self, event: TurnEventLike) -> None:
-        state = event.state
-        if state is not None and hasattr(state, "model_dump"):
-            state = state.model_dump(mode="json")
-        reading = getattr(event, "reading", None)
-        outage = bool(self.pending)
-        self.pending.append(
-            _PendingTurn(event.index, str(event.role), event.text, state, event.notice, reading)
-        )
-        self.flush(quick=outage)
-
-    def flush(self, quick: bool = False) -> None:
-        """Write the pending turns in order; ``quick``: one try each, no waiting."""
-        while self.pending:
-            self._write(self.pending[0], quick)
-            self.pending.pop(0)
-
-    def _write(self, t: _PendingTurn, quick: bool = False) -> None:
-        last: Exception | None = None
-        retries, budget = (1, 0.0) if quick else (self.retries, self.budget)
-        deadline = time.monotonic() + budget
-        tries = 0
-        while True:
-            try:
-                self.store.record_turn(
-                    self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice, t.reading
-                )
-                return
-            except IntegrityError:
-                raise
-            except (DBAPIError, OSError) as exc:
-                last = exc
-                tries += 1
-                wait = min(1.0, self.backoff * (2 ** (tries - 1)))
-                if tries >= retries and time.monotonic() + wait > deadline:
-                    break
-                time.sleep(wait)
-        raise StoreError(
-            f"could not save turn {t.index} of attempt {self.attempt_id} after {tries} tries "
-            f"({type(last).__name__}: {str(last).splitlines()[0] if last else ''}); the turn is kept and "
-            f"will be saved with the next turn or on retry"
-        ) from last

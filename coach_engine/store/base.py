@@ -165,6 +165,20 @@ class StoreBase:
             raise NotFound(f"no attempt with id {attempt_id}")
         return row
 
+    def _readable_attempt(self, s: Session, actor: User, attempt_id: int, action: str) -> AttemptRow:
+        """The attempt, once ``actor`` may read its rep's attempts (``_require_read_user``)."""
+        row = self._attempt_row(s, attempt_id)
+        owner = s.get(UserRow, row.user_id)
+        assert owner is not None
+        self._require_read_user(actor, owner, action)
+        return row
+
+    def _writable_attempt(self, s: Session, actor: User, attempt_id: int, action: str) -> AttemptRow:
+        """The attempt, once ``actor`` may write it (``_require_write_attempt``)."""
+        row = self._attempt_row(s, attempt_id)
+        self._require_write_attempt(actor, row, action)
+        return row
+
     def _user_row(self, s: Session, email: str) -> UserRow:
         row = s.scalar(select(UserRow).where(UserRow.email == email.strip().lower()))
         if row is None:

@@ -3,16 +3,9 @@
 Why Chroma and how it is wired:
 
 * One document per graded rep turn, with the metadata every query filters on
-  (user, team, scenario, objection, difficulty, turn, attempt, overall and
-  per-skill scores, ISO week in the team's time zone). Queries filter first,
-  then rank by meaning.
-* The embedding function is ours (``ScrimmageEmbeddingFunction``) and is
-  registered with Chroma, so the collection's stored configuration names it
-  and a new process (or ``get_collection`` without an embedding function)
-  rebuilds it instead of reaching for Chroma's default ONNX model, which
-  downloads at run time and fails offline.
-* The client is injected: an embedded ``PersistentClient`` in the data
-  directory by default, an ``HttpClient`` when ``SCRIMMAGE_CHROMA_URL`` is set.
+  (``replies.reply_metadata``). Queries filter first, then rank by meaning.
+* The embedding function is ours and Chroma can rebuild it, and the client is
+  injected, embedded or a server (``chroma``).
 * Collections are per embedder (``...-local-all-minilm-l6-v2``), so switching
   embedding backends never mixes vectors of different models.
 
@@ -26,17 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.utils.embedding_functions import register_embedding_function
 
-from ..embeddings import CachedEmbedder, Embedder, HashEmbedder, get_embedder, process_embedder
+from ..embeddings import Embedder, get_embedder
 from ..models import OBJECTIONS, Scenario, Scorecard, Turn
+from .chroma import ScrimmageEmbeddingFunction, chroma_client
 from .records import Attempt, PermissionDenied, User
-from .weeks import iso_week
+from .replies import ReplyHit, reply_hit, reply_metadata
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -44,122 +35,14 @@ if TYPE_CHECKING:
 __all__ = ["AttemptIndex", "ReplyHit", "ScenarioHit", "ScrimmageEmbeddingFunction", "chroma_client"]
 
 
-@register_embedding_function
-class ScrimmageEmbeddingFunction(EmbeddingFunction[Documents]):
-    """Chroma adapter over our ``Embedder``; its config names the embedder so it can be rebuilt."""
-
-    def __init__(self, embedder: Embedder):
-        self.embedder = embedder
-
-    @staticmethod
-    def name() -> str:
-        return "scrimmage"
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self.embedder.embed(list(input)))
-
-    def get_config(self) -> dict[str, Any]:
-        return {"embedder": self.embedder.name, "dim": int(self.embedder.dim)}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ScrimmageEmbeddingFunction:
-        return ScrimmageEmbeddingFunction(embedder_from_name(str(config["embedder"]), int(config["dim"])))
-
-    def default_space(self) -> Any:
-        return "cosine"
-
-    def supported_spaces(self) -> list[Any]:
-        return ["cosine"]
-
-
-def embedder_from_name(name: str, dim: int) -> Embedder:
-    """Rebuild an embedder from its ``name`` (``hash:256``, ``local:...``, ``openai:MODEL``).
-
-    The process's own embedder of that name is reused when there is one: Chroma
-    calls this for every collection it opens, and building ``Settings`` each time
-    costs milliseconds per shard.
-    """
-    from ..settings import Settings
-
-    existing = process_embedder(name, dim)
-    if existing is not None:
-        return existing
-    backend, _, model = name.partition(":")
-    if backend == "hash":
-        return CachedEmbedder(HashEmbedder(int(model or dim)))
-    if backend == "openai":
-        return get_embedder(Settings(embedding_backend="openai", openai_embedding_model=model))
-    settings = Settings(embedding_backend="local")
-    return get_embedder(settings)
-
-
-def chroma_client(settings: Settings) -> Any:
-    """The Chroma client the settings ask for: a server when ``chroma_url`` is set, else embedded."""
-    import chromadb
-
-    if settings.chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-        )
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path))
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-@dataclass(frozen=True)
-class ReplyHit:
-    """One stored rep reply returned by a query."""
-
-    id: str
-    text: str
-    distance: float
-    user: str
-    name: str
-    team_id: int
-    scenario_id: str
-    objection: str
-    difficulty: str
-    turn: int
-    attempt_id: int
-    overall: int
-    week: str
-    when: datetime
-    skills: dict[str, int]
 
 
 @dataclass(frozen=True)
 class ScenarioHit:
     scenario_id: str
     distance: float
-
-
-def _hit(id_: str, doc: str, dist: float, md: dict[str, Any]) -> ReplyHit:
-    skills = {k.removeprefix("skill:"): int(v) for k, v in md.items() if k.startswith("skill:")}
-    return ReplyHit(
-        id=id_,
-        text=doc,
-        distance=float(dist),
-        user=str(md["user"]),
-        name=str(md.get("name", "")),
-        team_id=int(md["team_id"]),
-        scenario_id=str(md["scenario"]),
-        objection=str(md["objection"]),
-        difficulty=str(md["difficulty"]),
-        turn=int(md["turn"]),
-        attempt_id=int(md["attempt"]),
-        overall=int(md["overall"]),
-        week=str(md["week"]),
-        when=datetime.fromisoformat(str(md["when"])),
-        skills=skills,
-    )
 
 
 def _where(*clauses: dict[str, Any] | None) -> dict[str, Any]:
@@ -255,23 +138,7 @@ class AttemptIndex:
         for attempt, turns, scorecard in items:
             if attempt.team_id is None:
                 continue
-            when = attempt.completed_at or attempt.started_at
-            base: dict[str, Any] = {
-                "user": attempt.user_email,
-                "name": attempt.user_name,
-                "team_id": attempt.team_id,
-                "scenario": attempt.scenario_id,
-                "objection": attempt.objection,
-                "difficulty": attempt.difficulty,
-                "attempt": attempt.id,
-                "overall": int(scorecard.overall),
-                "week": iso_week(when, timezone),
-                "when": when.isoformat(),
-                "ts": int(when.timestamp()),
-                "mode": attempt.mode,
-            }
-            for sk in scorecard.skills:
-                base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
+            base = reply_metadata(attempt, scorecard, timezone)
             ids, docs, metas = batches.setdefault((attempt.team_id, attempt.objection), ([], [], []))
             for i, t in enumerate(turns):
                 if t.role != "rep" or not t.text.strip():
@@ -346,7 +213,7 @@ class AttemptIndex:
                 strict=True,
             ):
                 for id_, doc, md, dist in zip(ids, docs, metas, dists, strict=True):
-                    hit = _hit(id_, doc, dist, cast(dict[str, Any], md))
+                    hit = reply_hit(id_, doc, dist, cast(dict[str, Any], md))
                     if id_ not in seen or hit.distance < seen[id_].distance:
                         seen[id_] = hit
         return sorted(seen.values(), key=lambda h: (h.distance, h.id))
@@ -418,7 +285,7 @@ class AttemptIndex:
         for col in shards:
             got = col.get(where=where, include=["documents", "metadatas"])
             hits.extend(
-                _hit(i, d, 0.0, cast(dict[str, Any], m))
+                reply_hit(i, d, 0.0, cast(dict[str, Any], m))
                 for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
             )
         return sorted(hits, key=lambda h: (h.when, h.id), reverse=True)[:k]

@@ -109,10 +109,7 @@ class ReviewStore(StoreBase):
     def reviews(self, actor: User, attempt_id: int) -> list[Review]:
         with self.session() as s:
             actor = self._actor(s, actor)
-            row = self._attempt_row(s, attempt_id)
-            owner = s.get(UserRow, row.user_id)
-            assert owner is not None
-            self._require_read_user(actor, owner, f"read the reviews of attempt {attempt_id}")
+            self._readable_attempt(s, actor, attempt_id, f"read the reviews of attempt {attempt_id}")
             return self._reviews(s, [ReviewRow.attempt_id == attempt_id], newest_first=False)
 
     @staticmethod

@@ -37,34 +37,28 @@ Why these shapes:
   ``attempts.reviewed_by`` naming the manager. Every review is kept
   (``reviews``), and ``reviews.seen_at`` says whether its rep has read it.
 * A completed attempt also stores its local ISO week (``attempts.week``,
-  ``year * 100 + week`` in its team's zone), and two small roll-ups per
-  (team, week, rep) — ``week_reps`` (counted drills, sum of overall scores),
-  ``week_scenarios`` (best score per mode and scenario) and ``week_skills``
-  (per-skill score sums over counted drills, a manager's review included) — let the
-  weekly leaderboard read a few thousand rows instead of scanning months of
-  attempts and skill scores (docs/PERFORMANCE.md §3). They are derived data,
-  kept by ``store.rollup`` in the same transaction as the rows they summarise.
+  ``year * 100 + week`` in its team's zone), which the weekly roll-ups
+  (``rollup_tables``) are keyed on.
 * Accounts (issue 14, ``store.accounts``): a user row carries its argon2
   password hash, lockout counters and ``disabled_at`` (disabled, never
-  deleted). Link tokens (``account_tokens``) and sessions (``auth_sessions``)
-  are stored as SHA-256 digests only, so a copy of the database signs no one
-  in. ``audit_events`` records every manager and admin action with the
-  values before and after, written in the transaction of the change itself.
+  deleted); link tokens, sessions, the audit trail and model-use counts are
+  in ``account_tables``.
 
-The Alembic migrations in ``migrations/versions`` create exactly these tables;
-a test compares the two.
+Every table derives from ``declarative.Base``. This module gathers them all
+(the roll-ups and account tables are imported here), so importing ``schema``
+registers every table and each row class can be imported from it. The Alembic
+migrations in ``migrations/versions`` create exactly these tables; a test
+compares the two.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -73,39 +67,46 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .account_tables import AccountTokenRow, AuditEventRow, AuthSessionRow, LlmCallRow
+from .declarative import Base, UTCDateTime
+from .rollup_tables import WeekRepRow, WeekScenarioRow, WeekSkillRow
+
+__all__ = [
+    "ASSIGNMENT_ACTIONS",
+    "ASSIGNMENT_STATUSES",
+    "MODES",
+    "ROLES",
+    "STATUSES",
+    "AccountTokenRow",
+    "AssignmentEventRow",
+    "AssignmentRow",
+    "AttemptRow",
+    "AuditEventRow",
+    "AuthSessionRow",
+    "AuthoredScenarioRow",
+    "Base",
+    "LlmCallRow",
+    "ReviewRow",
+    "ScenarioDraftRow",
+    "ScenarioVersionRow",
+    "ScorecardRow",
+    "SkillScoreRow",
+    "TeamRow",
+    "TurnRow",
+    "UTCDateTime",
+    "UserRow",
+    "WeekRepRow",
+    "WeekScenarioRow",
+    "WeekSkillRow",
+]
 
 ROLES = ("rep", "manager", "admin")
 MODES = ("drill", "clinic", "warmup")
 STATUSES = ("in_progress", "completed", "abandoned")
 ASSIGNMENT_STATUSES = ("open", "cancelled")
 ASSIGNMENT_ACTIONS = ("created", "edited", "cancelled")
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive text) and PostgreSQL alike."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; pass an aware datetime (UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, date: Date}  # noqa: RUF012
 
 
 class TeamRow(Base):
@@ -231,56 +232,6 @@ class SkillScoreRow(Base):
     reviewed_score: Mapped[int | None] = mapped_column(Integer)
 
 
-class WeekRepRow(Base):
-    """Per team, week and rep: counted drills and the sum of their overall scores (``store.rollup``)."""
-
-    __tablename__ = "week_reps"
-    __table_args__ = (Index("ix_week_reps_board", "team_id", "week", "user_id", "drills", "overall_sum"),)
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    week: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    drills: Mapped[int] = mapped_column(Integer)
-    overall_sum: Mapped[int] = mapped_column(Integer)
-
-
-class WeekScenarioRow(Base):
-    """Per team, week, rep, mode and scenario: the best overall score of the counted attempts (points)."""
-
-    __tablename__ = "week_scenarios"
-    __table_args__ = (
-        Index("ix_week_scenarios_board", "team_id", "week", "user_id", "mode", "scenario_id", "best"),
-        # The improvement bonus: a rep's best on a scenario in the weeks before.
-        Index("ix_week_scenarios_history", "team_id", "user_id", "mode", "scenario_id", "week", "best"),
-    )
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    week: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
-    scenario_id: Mapped[str] = mapped_column(String(120), primary_key=True)
-    best: Mapped[int | None] = mapped_column(Integer)
-
-
-class WeekSkillRow(Base):
-    """Per team, week, rep and skill, over counted drills: scores and their sum (a review's wins)."""
-
-    __tablename__ = "week_skills"
-    __table_args__ = (
-        Index(
-            "ix_week_skills_board", "team_id", "week", "user_id", "skill_id", "name", "scored", "score_sum"
-        ),
-    )
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    week: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    skill_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    scored: Mapped[int] = mapped_column(Integer)
-    score_sum: Mapped[int] = mapped_column(Integer)
-
-
 class ScorecardRow(Base):
     __tablename__ = "scorecards"
 
@@ -390,73 +341,3 @@ class ScenarioDraftRow(Base):
     """The authored scenario being edited, or None for a new one."""
     base_version: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime]
-
-
-class AccountTokenRow(Base):
-    """A one-time link token (invite or password reset): only its SHA-256 is stored (``store.accounts``)."""
-
-    __tablename__ = "account_tokens"
-    __table_args__ = (CheckConstraint("purpose in ('invite', 'reset')", name="ck_account_tokens_purpose"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))
-    created_by: Mapped[str] = mapped_column(String(254))
-    """The issuer's email (the command line's is ``store.SYSTEM``'s)."""
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-
-
-class AuthSessionRow(Base):
-    """A signed-in session: the browser holds the token, the database its SHA-256 and its limits."""
-
-    __tablename__ = "auth_sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    via: Mapped[str] = mapped_column(String(16))
-    """``password``, ``oidc``, ``local`` or ``test``."""
-    created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
-
-
-class AuditEventRow(Base):
-    """One manager or admin action: who, when, what, and the values before and after (``store.audit``)."""
-
-    __tablename__ = "audit_events"
-    __table_args__ = (
-        Index("ix_audit_events_at", "at"),
-        Index("ix_audit_events_team_at", "team_id", "at"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime]
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    """The acting user's id; None for the command line (``store.SYSTEM``). No foreign key: kept as written."""
-    actor_email: Mapped[str] = mapped_column(String(254))
-    actor_role: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str] = mapped_column(String(48))
-    target_type: Mapped[str] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(254))
-    team_id: Mapped[int | None] = mapped_column(Integer)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-
-class LlmCallRow(Base):
-    """One turn or grading that used the model on a user's behalf (``store.usage``): the hourly limit
-    counts these, per user, across every app server sharing the database."""
-
-    __tablename__ = "llm_calls"
-    __table_args__ = (Index("ix_llm_calls_user_at", "user_id", "at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    purpose: Mapped[str] = mapped_column(String(16))
-    """``voice`` or ``judge``."""
-    at: Mapped[datetime]

@@ -2,9 +2,10 @@
 
 One class made of parts, each in its own module and each built on
 ``base.StoreBase`` (the engine, sessions and the scope rules): ``people``
-(teams and users), ``attempts`` (attempts, turns and the turn recorder),
-``reviewing`` (managers' reviews), ``assigning`` (assignments); studio
-scenarios are ``authored.AuthoredStore``, accounts ``accounts.AccountStore``.
+(teams and users), ``attempts`` (attempts and turns; ``recorder`` holds the
+turn recorder), ``reviewing`` (managers' reviews), ``assigning``
+(assignments); studio scenarios are ``authored.AuthoredStore``, accounts
+``accounts.AccountStore``.
 
 Every manager and admin change (teams, users, reviews, assignments) writes its
 audit line in the same transaction (``store.audit``).
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 from ..models import Scenario
 from .assigning import AssignmentStore
-from .attempts import TURN_WRITE_BUDGET_S, AttemptStore, TurnEventLike, TurnRecorder
+from .attempts import AttemptStore
 from .authored import AuthoredStore
 from .base import LIMITS, Clock, StoreBase, utcnow
 from .people import PeopleStore
+from .recorder import TURN_WRITE_BUDGET_S, TurnEventLike, TurnRecorder
 from .records import AuthoredScenario, User
 from .reviewing import ReviewStore
 
