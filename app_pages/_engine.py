@@ -1,10 +1,11 @@
-"""The app's doorway into coach_engine: cached resources, drills, grading and page hand-offs.
+"""The app's doorway into coach_engine: who is signed in, start-up, drills, grading and page hand-offs.
 
-Pages never build engine objects themselves. Heavy things (settings, the
-scenario bank, the embedder, the store, the reply index, the grader) are built
-once per process under ``st.cache_resource``; the rest are thin calls so a
-page reads like a description of the UI. What pages read and write in the
-team's store lives next door in ``_records.py``.
+Pages never build engine objects themselves; they call this module, so a page
+reads like a description of the UI. The heavy things (settings, the scenario
+bank, the embedder, the store, the reply index, the grader) are built once per
+process in ``_resources.py`` and offered here under the same names, so a page
+needs one doorway; everything else here is a thin call on top of them. What
+pages read and write in the team's store lives next door in ``_records.py``.
 
 The first page must paint fast (issue 7: 5 s from ``streamlit run``), so
 imports that the first page does not need — the drill engine (numpy), torch,
@@ -17,26 +18,43 @@ from __future__ import annotations
 
 import copy
 import importlib
-import logging
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from app_pages._resources import (
+    bank,
+    embedder,
+    folder_bank,
+    grader,
+    index,
+    index_or_none,
+    log,
+    scenario_for,
+    settings,
+    skill_names,
+    store,
+)
+from app_pages._ui import empty_state
 from coach_engine.identity import Directory, Member
 from coach_engine.models import Outcome, Scenario, Scorecard, Transcript
-from coach_engine.scenarios import ScenarioBank
-from coach_engine.settings import Settings, get_settings
-from coach_engine.store import SYSTEM, Store, StoreError, check_writable_folder
-from coach_engine.studio import bank_with_authored, pinned_scenario
+from coach_engine.settings import Settings
+from coach_engine.store import StoreError
 
 if TYPE_CHECKING:
     from coach_engine.session import DrillSession
 
-log = logging.getLogger("scrimmage.app")
-
-__all__ = ["DrillInputError"]  # noqa: F822 (provided by __getattr__ below)
+__all__ = [  # with the cached resources from ``_resources``, for the pages
+    "RESULT_KEY", "START_KEY", "WARM_UP_DELAY_S", "WARM_UP_IMPORTS",
+    "DrillInputError",  # noqa: F822 (provided by __getattr__ below)
+    "attempt_seed", "bank", "clinic_openings", "directory", "embedder", "ensure_demo_team", "grade",
+    "grade_reply", "grader", "index", "index_or_none", "last_result", "log", "member", "member_on_a_team",
+    "mode_note", "new_drill", "next_drill", "remember_result", "request_drill", "request_retry",
+    "resume_drill", "scenario_for", "settings", "skill_names", "startup_problem", "store", "streams_voice",
+    "take_drill_request", "test_drill", "warm_up_in_background", "warmup_matches",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -49,106 +67,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# --- cached resources ---------------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def settings() -> Settings:
-    return get_settings()
-
-
-@st.cache_resource(show_spinner=False)
-def _base_bank() -> ScenarioBank:
-    return ScenarioBank.from_dirs(settings().scenario_dirs)
-
-
-def bank() -> ScenarioBank:
-    """The bank from the scenario folders plus the scenarios managers saved in the studio
-    (``studio.bank_with_authored``: a shipped id always wins; archived ones are looked up, not offered)."""
-    base = _base_bank()
-    try:
-        authored = store().authored.scenarios(SYSTEM)
-    except Exception:  # the bank must work even when the authored list cannot be read
-        log.exception("could not load authored scenarios")
-        authored = []
-    return bank_with_authored(base, authored)
-
-
-def scenario_for(
-    scenario_id: str, *, version: int | None = None, content_hash: str | None = None
-) -> Scenario:
-    """The scenario as an assignment (``version``) or an attempt (``content_hash``) knows it, else the
-    latest (``studio.pinned_scenario``); KeyError when the bank has no such id."""
-    the_bank = bank()
-    try:
-        return pinned_scenario(
-            the_bank, store(), SYSTEM, scenario_id, version=version, content_hash=content_hash
-        )
-    except KeyError:
-        raise
-    except Exception:  # a version that can't be read: the latest still runs
-        log.exception("version of %s unavailable", scenario_id)
-        return the_bank.get(scenario_id)
-
-
-@st.cache_resource(show_spinner="Loading the language model (first time only)…")
-def embedder() -> Any:
-    from coach_engine.embeddings import get_embedder
-
-    emb = get_embedder(settings())
-    emb.embed(["warm up"])  # load the model now, under the spinner, not in the middle of a drill
-    return emb
-
-
-@st.cache_resource(show_spinner="Opening the team database…")
-def store() -> Store:
-    s = settings()
-    if s.database_url:  # the data folder still holds the reply index and the demo's sign-in
-        try:
-            s.data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            check_writable_folder(s.data_dir)  # says what is wrong with it, naming the path
-            raise
-    # With the default SQLite file, opening it checks its folder (read-only, a file in the way: NotWritable).
-    return Store.from_settings(s)
-
-
-@st.cache_resource(show_spinner="Opening the reply index…")
-def index() -> Any:
-    """The Chroma index of graded replies and scenarios (team examples, warm-up matching)."""
-    from coach_engine.store.index import AttemptIndex
-
-    return AttemptIndex.from_settings(settings(), embedder())
-
-
-def index_or_none() -> Any | None:
-    """The reply index, or None when Chroma is unavailable (memory and warm-ups then work without it)."""
-    try:
-        return index()
-    except Exception:
-        log.exception("attempt index unavailable")
-        return None
-
-
-@st.cache_resource(show_spinner=False)
-def grader() -> Any:
-    from coach_engine.grading import get_grader
-
-    return get_grader(settings(), embedder())
-
-
-@st.cache_resource(show_spinner=False)
-def skill_names() -> dict[str, str]:
-    """Skill id -> display name across the packaged rubrics (stored scores carry only ids)."""
-    from coach_engine.rubrics import get_rubric, rubric_ids
-
-    names: dict[str, str] = {}
-    for rid in rubric_ids():
-        try:
-            names.update({s.id: s.name for s in get_rubric(rid).skills})
-        except Exception:
-            log.exception("rubric %s does not load", rid)
-    return names
+# --- who is signed in ---------------------------------------------------------------
 
 
 def directory() -> Directory:
@@ -159,6 +78,16 @@ def directory() -> Directory:
 def member() -> Member | None:
     """The signed-in member (set by app.py through _identity)."""
     return st.session_state.get("identity_member")
+
+
+def member_on_a_team(no_team: str) -> Member:
+    """The signed-in member, for a page that needs their team: without one, ``no_team`` and the page stops."""
+    who = member()
+    assert who is not None
+    if not who.team:
+        empty_state(no_team)
+        st.stop()
+    return who
 
 
 # --- start-up ------------------------------------------------------------------------
@@ -207,7 +136,7 @@ def ensure_demo_team() -> None:
         with st.status("Setting up the demo team — first start only, about a minute…", expanded=True) as box:
             try:
                 summary = seed_demo(
-                    the_store, bank=_base_bank(), settings=s, index=index_or_none(), progress=box.write
+                    the_store, bank=folder_bank(), settings=s, index=index_or_none(), progress=box.write
                 )
             except Exception as exc:
                 log.exception("demo seeding failed")
@@ -244,7 +173,7 @@ def warm_up_in_background() -> threading.Thread | None:
     s = settings()
     if s.embedding_backend != "local":
         return None
-    scenarios = _base_bank().scenarios
+    scenarios = folder_bank().scenarios
     scenario = scenarios[min(scenarios)] if scenarios else None
     thread = threading.Thread(target=_warm_up, args=(s, scenario), name="scrimmage-warm-up", daemon=True)
     thread.start()

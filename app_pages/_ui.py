@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from coach_engine.accounts import MIN_PASSWORD
 from coach_engine.objections import objection_label as objection_words
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
@@ -102,3 +103,12 @@ def page_header(title: str, subtitle: str = "") -> None:
     st.title(title)
     if subtitle:
         st.caption(subtitle)
+
+
+def new_password_twice(key: str, again_label: str, again_key: str) -> tuple[str, str]:
+    """A password form's "New password" box (saying the minimum length) and the box that repeats it; the
+    caller compares the two."""
+    password = st.text_input("New password", type="password", key=key,
+                             help=f"At least {MIN_PASSWORD} characters.")
+    again = st.text_input(again_label, type="password", key=again_key)
+    return password, again

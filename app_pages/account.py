@@ -13,8 +13,7 @@ from app_pages import _engine as engine
 from app_pages import _people as people_api
 from app_pages._identity import KEY as SESSION_KEY
 from app_pages._identity import sign_out
-from app_pages._ui import page_header, safe
-from coach_engine.accounts import MIN_PASSWORD
+from app_pages._ui import new_password_twice, page_header, safe
 from coach_engine.store import StoreError
 
 me = engine.member()
@@ -36,9 +35,7 @@ if mode == "password":
     st.subheader("Change your password")
     with st.form("account_password_form", clear_on_submit=True):
         current = st.text_input("Current password", type="password", key="account_current")
-        new = st.text_input("New password", type="password", key="account_new",
-                            help=f"At least {MIN_PASSWORD} characters.")
-        again = st.text_input("The new password again", type="password", key="account_again")
+        new, again = new_password_twice("account_new", "The new password again", "account_again")
         submitted = st.form_submit_button("Change password", type="primary")
     if submitted:
         if new != again:

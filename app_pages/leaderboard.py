@@ -19,11 +19,9 @@ from app_pages import _records as records
 from app_pages._ui import empty_state, friendly_error, page_header, safe
 
 page_header("Leaderboard", "The weekly review: who practised, who improved, who leads each skill.")
-who = engine.member()
-assert who is not None
-if not who.team:
-    empty_state("You're not on a team yet, so there's no leaderboard. Ask your manager to add you.")
-    st.stop()
+who = engine.member_on_a_team(
+    "You're not on a team yet, so there's no leaderboard. Ask your manager to add you."
+)
 
 weeks = records.recent_weeks(who)
 week = st.selectbox("Week", weeks, index=0, key="leaderboard_week",

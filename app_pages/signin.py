@@ -11,8 +11,7 @@ import streamlit as st
 
 from app_pages import _engine as engine
 from app_pages._identity import NOTICE_KEY, set_password_with_link, sign_in_with_password
-from app_pages._ui import friendly_error, safe
-from coach_engine.accounts import MIN_PASSWORD
+from app_pages._ui import friendly_error, new_password_twice, safe
 from coach_engine.store import AuthError
 
 st.title("🏉 Scrimmage")
@@ -61,9 +60,8 @@ def link_form(link: str) -> None:
     st.markdown(f"For **{safe(info.name)}** ({safe(info.email)}). This link works once, until "
                 f"{info.expires_at:%d %b %Y %H:%M} UTC.")
     with st.form("signin_link_form"):
-        password = st.text_input("New password", type="password", key="signin_new_password",
-                                 help=f"At least {MIN_PASSWORD} characters.")
-        again = st.text_input("The same password again", type="password", key="signin_new_password2")
+        password, again = new_password_twice("signin_new_password", "The same password again",
+                                             "signin_new_password2")
         submitted = st.form_submit_button("Set password and sign in", type="primary")
     if submitted:
         if password != again:

@@ -318,11 +318,7 @@ def export_tab(attempts: list) -> None:
 
 
 page_header("Team", "Assign drills, follow completion, spot weak skills and review attempts.")
-me = engine.member()
-assert me is not None
-if not me.team:
-    empty_state("You don't manage a team yet. Ask an admin to add you to one.")
-    st.stop()
+me = engine.member_on_a_team("You don't manage a team yet. Ask an admin to add you to one.")
 try:
     members = records.team_members(me)
     team_attempts = records.team_attempts(me)
