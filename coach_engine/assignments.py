@@ -35,12 +35,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .store import Assignment, AssignmentEvent, Store, User
+from .store.assigning import AssignTo
 from .store.rollup import counted
 from .store.schema import AssignmentRow, AttemptRow, UserRow
 from .store.weeks import end_of_day_utc
@@ -258,22 +259,19 @@ def assign(
     scenario_id: str,
     due: date,
     *,
-    user: str | None = None,
-    team: str | None = None,
-    pass_mark: int = 70,
-    min_attempts: int = 1,
     known_scenarios: Sequence[str] | None = None,
+    **to: Unpack[AssignTo],
 ) -> Assigned:
     """Assign a full drill, checking the scenario exists when the bank's ids are given.
 
-    An identical open assignment (same assignee, scenario, due date, pass mark and minimum) is
-    returned with ``created=False`` instead of being made twice.
+    ``to``: ``user`` (an email) or ``team`` (a name), ``pass_mark`` and ``min_attempts``, passed on to
+    ``Store.ensure_assignment`` (its defaults: 70 and 1). An identical open assignment (same assignee,
+    scenario, due date, pass mark and minimum) is returned with ``created=False`` instead of being made
+    twice.
     """
     if known_scenarios is not None and scenario_id not in known_scenarios:
         raise KeyError(f"No scenario with id '{scenario_id}' in the bank")
-    assignment, created = store.ensure_assignment(
-        actor, scenario_id, due, user=user, team=team, pass_mark=pass_mark, min_attempts=min_attempts
-    )
+    assignment, created = store.ensure_assignment(actor, scenario_id, due, **to)
     return Assigned(assignment, created)
 
 

@@ -22,12 +22,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .datafiles import load_model_text
+from .datafiles import load_package_model
 from .models import OBJECTIONS, Objection
 
 __all__ = [
@@ -92,8 +91,7 @@ class Vocabulary(_Strict):
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    text = resources.files("coach_engine").joinpath("call_notes.yaml").read_text(encoding="utf-8")
-    return load_model_text(text, Vocabulary, "coach_engine/call_notes.yaml")
+    return load_package_model("call_notes.yaml", Vocabulary)
 
 
 @dataclass(frozen=True)

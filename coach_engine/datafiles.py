@@ -10,6 +10,7 @@ so a caller can print one line per problem.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -108,6 +109,12 @@ def load_model_text(text: str, model: type[M], source: str) -> M:
 
 def load_model_file(path: Path, model: type[M]) -> M:
     return load_model_text(read_text(path), model, str(path))
+
+
+def load_package_model(name: str, model: type[M]) -> M:
+    """A data file shipped in the ``coach_engine`` package (``points.yaml``), checked against ``model``."""
+    text = resources.files("coach_engine").joinpath(name).read_text(encoding="utf-8")
+    return load_model_text(text, model, f"coach_engine/{name}")
 
 
 def validation_problems(exc: ValidationError, model: type[BaseModel], source: str) -> list[Problem]:

@@ -21,12 +21,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .datafiles import load_model_text
+from .datafiles import load_package_model
 from .text import count_of
 
 __all__ = [
@@ -122,8 +121,7 @@ class PointRules(_Strict):
 @lru_cache(maxsize=1)
 def load_rules() -> PointRules:
     """The point rules in ``coach_engine/points.yaml`` (read once)."""
-    text = resources.files("coach_engine").joinpath("points.yaml").read_text(encoding="utf-8")
-    return load_model_text(text, PointRules, "coach_engine/points.yaml")
+    return load_package_model("points.yaml", PointRules)
 
 
 @dataclass(frozen=True)

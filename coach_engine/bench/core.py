@@ -37,10 +37,12 @@ __all__ = [
     "Capped",
     "Figure",
     "FigureSpec",
+    "Measure",
     "MissingPart",
     "Stopwatch",
     "guarded",
     "machine_info",
+    "measured",
     "percentile",
     "require",
     "time_calls",
@@ -273,6 +275,23 @@ def guarded(
         if n not in got:
             got[n] = Figure(n, error="not measured (the group returned no value for it)")
     return got
+
+
+Measure = Callable[[BenchContext], Figure | tuple[Figure, ...]]
+"""A function measuring one or more figures."""
+
+
+def measured(ctx: BenchContext, names: Sequence[str], measure: Measure) -> dict[str, Figure]:
+    """The figures ``measure`` returns, by name; if it fails, each of ``names`` says why.
+
+    So the figures of one group fail on their own: a broken measure costs only its own figures.
+    """
+    try:
+        got = measure(ctx)
+    except Exception as exc:
+        message = describe_error(exc)
+        return {n: Figure(n, error=message) for n in names}
+    return {f.name: f for f in (got if isinstance(got, tuple) else (got,))}
 
 
 def time_calls(fn: Callable[[], object], n: int, warmup: int = 1) -> list[float]:

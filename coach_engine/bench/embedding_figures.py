@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from .core import BenchContext, Figure, describe_error
+from .core import BenchContext, Figure, measured
 from .data import reply_pool
 
 __all__ = ["run_embeddings"]
@@ -91,16 +91,5 @@ def throughput_and_query(ctx: BenchContext) -> tuple[Figure, Figure]:
 
 
 def run_embeddings(ctx: BenchContext) -> dict[str, Figure]:
-    out: dict[str, Figure] = {}
-    try:
-        out["embedding_load"] = load_time(ctx)
-    except Exception as exc:
-        out["embedding_load"] = Figure("embedding_load", error=describe_error(exc))
-    try:
-        f1, f2 = throughput_and_query(ctx)
-        out[f1.name], out[f2.name] = f1, f2
-    except Exception as exc:
-        msg = describe_error(exc)
-        out["embedding_throughput"] = Figure("embedding_throughput", error=msg)
-        out["embedding_query"] = Figure("embedding_query", error=msg)
-    return out
+    return {**measured(ctx, ("embedding_load",), load_time),
+            **measured(ctx, ("embedding_throughput", "embedding_query"), throughput_and_query)}

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from ..models import Scenario, Transcript
-from .core import BenchContext, Figure, percentile, require
+from .core import BenchContext, Figure, Measure, measured, percentile, require
 from .data import reply_pool, synthetic_transcript, ten_turn_script
 
 __all__ = ["run_engine"]
@@ -206,20 +206,13 @@ def reading_turn(ctx: BenchContext) -> Figure:
 
 def run_engine(ctx: BenchContext) -> dict[str, Figure]:
     """Every engine figure; each fails on its own so a missing session still yields grading."""
-    from .core import describe_error
-
+    groups: tuple[tuple[tuple[str, ...], Measure], ...] = (
+        (("buyer_turn_offline",), buyer_turn),
+        (("grade_transcript_10_turns",), grade_transcript),
+        (("reading_turn_learned",), reading_turn),
+        (("grade_reply", "grade_batch_throughput"), grade_reply),
+    )
     out: dict[str, Figure] = {}
-    for name, fn in (("buyer_turn_offline", buyer_turn), ("grade_transcript_10_turns", grade_transcript),
-                     ("reading_turn_learned", reading_turn)):
-        try:
-            out[name] = fn(ctx)
-        except Exception as exc:
-            out[name] = Figure(name, error=describe_error(exc))
-    try:
-        f1, f2 = grade_reply(ctx)
-        out[f1.name], out[f2.name] = f1, f2
-    except Exception as exc:
-        msg = describe_error(exc)
-        out["grade_reply"] = Figure("grade_reply", error=msg)
-        out["grade_batch_throughput"] = Figure("grade_batch_throughput", error=msg)
+    for names, measure in groups:
+        out.update(measured(ctx, names, measure))
     return out

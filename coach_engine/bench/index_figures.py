@@ -114,16 +114,16 @@ def _fill(
     return time.perf_counter() - t0
 
 
-def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: datetime, teams: int) -> Any:
-    team = rng.randrange(teams) + 1
-    rep = rng.randrange(REPS_PER_TEAM)
-    when = now - timedelta(hours=rng.uniform(0, 48))
+def _completed_drill(
+    store_mod: Any, attempt_id: int, scenario: Any, user: Any, overall: int, when: datetime
+) -> Any:
+    """A completed drill as the app indexes one (scripted voice, rubric grader) by ``user`` (a ``User``)."""
     return store_mod.Attempt(
-        id=20_000_000 + i,
-        user_id=team * 100 + rep,
-        user_email=f"rep{team:02d}-{rep:02d}@bench.example",
-        user_name=f"Rep {team}-{rep}",
-        team_id=team,
+        id=attempt_id,
+        user_id=user.id,
+        user_email=user.email,
+        user_name=user.name,
+        team_id=user.team_id,
         scenario_id=scenario.id,
         scenario_hash=scenario.content_hash(),
         objection=scenario.objection,
@@ -133,10 +133,19 @@ def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: dat
         grader="rubric",
         status="completed",
         outcome="open",
-        overall=int(rng.gauss(62, 16)) % 100,
+        overall=overall,
         started_at=when,
         completed_at=when,
     )
+
+
+def _attempt(store_mod: Any, i: int, scenario: Any, rng: random.Random, now: datetime, teams: int) -> Any:
+    team = rng.randrange(teams) + 1
+    rep = rng.randrange(REPS_PER_TEAM)
+    when = now - timedelta(hours=rng.uniform(0, 48))
+    user = store_mod.User(id=team * 100 + rep, email=f"rep{team:02d}-{rep:02d}@bench.example",
+                          name=f"Rep {team}-{rep}", role="rep", team_id=team)
+    return _completed_drill(store_mod, 20_000_000 + i, scenario, user, int(rng.gauss(62, 16)) % 100, when)
 
 
 def _scorecard(scenario: Any, overall: int) -> Any:
@@ -204,25 +213,7 @@ def _query_laps(
         actor = store_mod.User(
             id=team * 100, email=f"rep{team:02d}-00@bench.example", name="Bench rep", role="rep", team_id=team
         )
-        attempt = store_mod.Attempt(
-            id=30_000_000 + seed * 1000 + i,
-            user_id=actor.id,
-            user_email=actor.email,
-            user_name=actor.name,
-            team_id=team,
-            scenario_id=s.id,
-            scenario_hash=s.content_hash(),
-            objection=s.objection,
-            difficulty=s.difficulty,
-            mode="drill",
-            voice="scripted",
-            grader="rubric",
-            status="completed",
-            outcome="open",
-            overall=60,
-            started_at=now,
-            completed_at=now,
-        )
+        attempt = _completed_drill(store_mod, 30_000_000 + seed * 1000 + i, s, actor, 60, now)
         for key, stored in (("new", False), ("app", True)):
             if stored:
                 turns = [

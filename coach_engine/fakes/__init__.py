@@ -7,33 +7,9 @@ a network; ``openai_server.OpenAICompatServer`` serves the same replies on a
 real socket (one wire test, ``scrimmage bench``).
 """
 
-from .chat import (
-    FakeChatModel,
-    FakeQueueEmpty,
-    connection_error,
-    malformed,
-    midstream_failure,
-    rate_limit,
-    server_error,
-    timeout,
-)
+from . import chat
+from .chat import *  # noqa: F403  (the names in ``chat.__all__``, re-exported below)
 from .openai_wire import BadToolCall, Delayed, Drip, FakeOpenAI, HTTPError, RawBody, Reply, Unreachable
 
-__all__ = [
-    "BadToolCall",
-    "Delayed",
-    "Drip",
-    "FakeChatModel",
-    "FakeOpenAI",
-    "FakeQueueEmpty",
-    "HTTPError",
-    "RawBody",
-    "Reply",
-    "Unreachable",
-    "connection_error",
-    "malformed",
-    "midstream_failure",
-    "rate_limit",
-    "server_error",
-    "timeout",
-]
+__all__ = ["BadToolCall", "Delayed", "Drip", "FakeOpenAI", "HTTPError", "RawBody", "Reply", "Unreachable"]
+__all__ += chat.__all__  # the chat fakes' own list, so the two cannot drift apart

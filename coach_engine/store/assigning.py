@@ -35,8 +35,9 @@ class _Terms(NamedTuple):
     min_attempts: int
 
 
-class _AssignTo(TypedDict, total=False):
-    """The assignee and terms ``create_assignment`` passes on to ``ensure_assignment`` (its defaults)."""
+class AssignTo(TypedDict, total=False):
+    """The assignee and terms ``create_assignment`` and ``assignments.assign`` pass on to
+    ``ensure_assignment`` (whose defaults they take)."""
 
     user: str | None
     team: str | None
@@ -159,7 +160,7 @@ class AssignmentStore(StoreBase):
             return self._assignment(row, assignee), True
 
     def create_assignment(
-        self, actor: User, scenario_id: str, due: date, **to: Unpack[_AssignTo]
+        self, actor: User, scenario_id: str, due: date, **to: Unpack[AssignTo]
     ) -> Assignment:
         """Assign a scenario to a user (email) or a team (name); never twice (``ensure_assignment``)."""
         return self.ensure_assignment(actor, scenario_id, due, **to)[0]
