@@ -24,9 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from .datafiles import load_package_model
+from .datafiles import StrictData, load_package_model
 from .models import OBJECTIONS, Objection
 
 __all__ = [
@@ -44,18 +42,14 @@ __all__ = [
 FactKind = Literal["quantity", "money", "timing", "incumbent", "competitor"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FactTopic(_Strict):
+class FactTopic(StrictData):
     topic: str
     """The topic a new fact of this kind gets."""
     replaces: list[str]
     """Scenario topics (any case) that already answer it: the note's answer replaces theirs."""
 
 
-class Vocabulary(_Strict):
+class Vocabulary(StrictData):
     """``call_notes.yaml``: the words the extractors look for (see the file for what each list is)."""
 
     version: int

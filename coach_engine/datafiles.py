@@ -15,11 +15,18 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import ScrimmageError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class StrictData(BaseModel):
+    """Base of the models for the package's own rule files: an unknown key is an error, not ignored (a
+    misspelt key in a rules file would otherwise silently fall back to the default)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)

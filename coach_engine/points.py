@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from .datafiles import load_package_model
+from .datafiles import StrictData, load_package_model
 from .text import count_of
 
 __all__ = [
@@ -43,16 +43,12 @@ Mode = Literal["drill", "warmup", "clinic"]
 MODES: tuple[Mode, ...] = ("drill", "warmup", "clinic")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Tier(_Strict):
+class Tier(StrictData):
     min_score: int = Field(ge=0, le=100)
     points: int = Field(ge=0)
 
 
-class ModeRule(_Strict):
+class ModeRule(StrictData):
     """How one kind of attempt counts and what its best score on a scenario earns."""
 
     label: str
@@ -85,18 +81,18 @@ class ModeRule(_Strict):
         return max((t.points for t in self.tiers if score >= t.min_score), default=0)
 
 
-class Improvement(_Strict):
+class Improvement(StrictData):
     max_bonus: int = Field(ge=0)
 
 
-class Streak(_Strict):
+class Streak(StrictData):
     min_drills: int = Field(ge=1)
     points_per_week: int = Field(ge=0)
     max_bonus_weeks: int = Field(ge=0)
     lookback_weeks: int = Field(ge=1)
 
 
-class PointRules(_Strict):
+class PointRules(StrictData):
     id: str
     version: str
     drill: ModeRule

@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from ..datafiles import load_model_file
+from ..datafiles import StrictData, load_model_file
 
 if TYPE_CHECKING:
     pass
@@ -23,27 +23,23 @@ RULES_PATH = Path(__file__).resolve().parent / "rules.yaml"
 __all__ = ["RULES_PATH", "DirectorRules", "SubstanceRules", "load_rules"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _ByLevel(_Strict):
+class _ByLevel(StrictData):
     difficulty: dict[str, int]
     personality: dict[str, int]
 
 
-class _Patience(_Strict):
+class _Patience(StrictData):
     personality: dict[str, int]
     difficulty: dict[str, int]
     cost: dict[str, int]
 
 
-class _Start(_Strict):
+class _Start(StrictData):
     resistance: dict[str, int]
     trust: dict[str, int]
 
 
-class _Similarity(_Strict):
+class _Similarity(StrictData):
     item_content: float
     next_step_fit: float
     names_concern: float
@@ -52,7 +48,7 @@ class _Similarity(_Strict):
     fact_question: float = 0.5
 
 
-class SubstanceRules(_Strict):
+class SubstanceRules(StrictData):
     """What counts as saying something rather than listing cue words (``substance.py``)."""
 
     list_min_items: int = 4
@@ -105,7 +101,7 @@ class SubstanceRules(_Strict):
     )
 
 
-class DirectorRules(_Strict):
+class DirectorRules(StrictData):
     version: int
     start: _Start
     agree_below: _ByLevel
