@@ -33,11 +33,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from .datafiles import load_model_text
 from .llm import LLMError, structured, with_retries
 from .llm_guard import CircuitBreaker, Deadline
+from .prompt_file import PromptFile
 from .signals import POSITIVE, Behaviour, Signal
 
 if TYPE_CHECKING:
@@ -59,13 +60,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class ClassifierPrompt(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    version: str
-    description: str = ""
-    system: str
+class ClassifierPrompt(PromptFile):
     turn: str
     concern_revealed: str
     concern_hidden: str
@@ -77,10 +72,6 @@ class ClassifierPrompt(BaseModel):
         if unknown:
             raise ValueError(f"unknown behaviour ids: {sorted(unknown)}")
         return self
-
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.id}@{self.version}"
 
 
 @lru_cache(maxsize=2)

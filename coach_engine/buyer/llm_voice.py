@@ -1,18 +1,12 @@
 """``LLMVoice``: the buyer's lines written by a chat model, from the director's stage directions.
 
 The model talks, code decides (DESIGN.md): ``BuyerDirector`` has already moved
-the state and chosen a ``Situation``; this voice only words it. So the prompt
-carries the persona (from the scenario), the director's note for this turn
-(situation id, direction, facts) and a mood word derived from the state — and
-the scenario's hidden concern only once the state says it is on the table.
-The rep's text goes in between ``<rep_line>`` tags as data, with any tags of
-its own defused, and the system prompt says it is never an instruction.
-
-Cost (issue 7): one chat call per buyer turn; the opening line is the
-scenario's own words (no call). The history is windowed — the last
-``window`` turns plus a one-line summary — older turns in the window are
-clipped, and the oldest are dropped until the prompt fits ``prompt_budget``
-tokens (counted offline with ``coach_engine.tokens``).
+the state and chosen a ``Situation``; this voice only words it. What the model
+is told (persona, director's note, windowed history, the rep's text as data
+between ``<rep_line>`` tags) is built in ``voice_prompt.py``; whether its line
+may be shown is checked in ``line_check.py``. This module is the voice around
+them: one chat call per buyer turn (issue 7; the opening line is the scenario's
+own words, no call), and what happens when the call goes wrong.
 
 Never a lost turn, never a long wait (issue 14): failures worth retrying
 (timeout, 429, 5xx, dropped connection, empty or unreadable reply, a line that
@@ -27,8 +21,6 @@ repeated failed turns. A stream is checked on its first sentence, held back
 until complete; what follows is shown as it arrives and checked as it grows.
 A stream that breaks (or goes off script) after some words were shown is
 finished by the scripted voice, not restarted.
-
-Prompt template: ``prompts/buyer_voice.yaml`` (``PROMPT.versioned_id``).
 """
 
 from __future__ import annotations
@@ -38,13 +30,8 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
-from ..datafiles import load_model_text
 from ..llm import (
     LLMError,
     MalformedReplyError,
@@ -55,8 +42,9 @@ from ..llm import (
 )
 from ..llm_guard import CircuitBreaker, Deadline, stream_within
 from ..models import Scenario, Turn
-from ..tokens import count_chat_tokens
+from .line_check import check_line, clean_line, off_script
 from .state import BuyerState, Situation
+from .voice_prompt import PROMPT, VoicePrompt, build_messages, prompt_tokens
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -66,276 +54,12 @@ if TYPE_CHECKING:
     from ..settings import Settings
     from .voice import BuyerVoice
 
-__all__ = ["PROMPT", "LLMVoice", "VoicePrompt", "build_messages", "load_voice_prompt"]
+__all__ = ["LLMVoice"]
 
 log = logging.getLogger(__name__)
 
-
-class VoicePrompt(BaseModel):
-    """The buyer-voice prompt template (YAML, versioned)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    version: str
-    description: str = ""
-    system: str
-    concern_hidden: str
-    concern_revealed: str
-    turn: str
-    opening_turn: str
-    summary: str
-    personalities: dict[str, str]
-    directions: dict[str, str]
-
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.id}@{self.version}"
-
-
-@lru_cache(maxsize=4)
-def load_voice_prompt(name: str = "buyer_voice.yaml") -> VoicePrompt:
-    """Load and validate a prompt template shipped in ``coach_engine/buyer/prompts``."""
-    text = resources.files(__package__).joinpath("prompts", name).read_text(encoding="utf-8")
-    return load_model_text(text, VoicePrompt, f"coach_engine/buyer/prompts/{name}")
-
-
-PROMPT = load_voice_prompt()
-
-# --- prompt building ---------------------------------------------------------------------
-
-_TAG = re.compile(r"<\s*/?\s*rep_line\s*>", re.IGNORECASE)
-_DIRECTOR = re.compile(r"DIRECTOR", re.IGNORECASE)
-
-
-def _as_data(text: str) -> str:
-    """The rep's words, unable to close the delimiter or forge a director note."""
-    return _DIRECTOR.sub("director", _TAG.sub("[tag removed]", text)).strip()
-
-
-def _clip(text: str, words: int) -> str:
-    parts = text.split()
-    return text.strip() if len(parts) <= words else " ".join(parts[:words]) + " …"
-
-
-def _mood(state: BuyerState) -> str:
-    if state.resistance >= 70:
-        mood = "guarded and sceptical"
-    elif state.resistance >= 40:
-        mood = "cautious but listening"
-    else:
-        mood = "warming up, still careful"
-    if state.patience <= 1:
-        mood += "; nearly out of patience"
-    return mood
-
-
-def _concern_shown(scenario: Scenario, state: BuyerState, situation: Situation) -> bool:
-    return state.concern_revealed or situation.id == "reveal_concern"
-
-
-_IN_PERSONA = frozenset({"buyer_name", "first_name", "role", "company", "product", "objection",
-                         "objection_short", "concern", "concern_short"})
-"""Facts the system prompt already carries (the concern there only once revealed)."""
-_ONLY_FOR: dict[str, frozenset[str]] = {
-    "next_step": frozenset({"agree"}),
-    "rep_step": frozenset({"agree", "next_step_vague"}),
-    "value_point": frozenset({"want_numbers", "want_proof", "acknowledge_progress"}),
-    "number": frozenset({"want_numbers", "acknowledge_progress"}),
-    "concern_hint": frozenset({"hint_concern"}),
-}
-"""Facts that would tempt the model to pitch, agree or tell too much: given only to the situations that need
-them (the concern's hint, when the scenario writes one, only when the director says to hint)."""
-
-
-def _facts(scenario: Scenario, situation: Situation, concern_shown: bool) -> str:
-    hidden = scenario.buyer.hidden_concern.strip()
-    lines = []
-    for key, value in situation.facts.items():
-        if key in _IN_PERSONA or not value.strip():
-            continue
-        if key in _ONLY_FOR and situation.id not in _ONLY_FOR[key]:
-            continue
-        if not concern_shown and (key == "wants" or (hidden and (hidden in value or value in hidden))):
-            continue  # the concern (and what resolves it) stays hidden until the state says otherwise
-        lines.append(f"\n- {key.replace('_', ' ')}: {_as_data(value)}")
-    return "".join(lines)
-
-
-def system_prompt(scenario: Scenario, state: BuyerState, situation: Situation,
-                  prompt: VoicePrompt = PROMPT) -> str:
-    buyer = scenario.buyer
-    spoken = situation.facts.get("concern") or buyer.hidden_concern  # first person when the director gives it
-    concern = (
-        prompt.concern_revealed.format(hidden_concern=" ".join(spoken.split()))
-        if _concern_shown(scenario, state, situation)
-        else prompt.concern_hidden
-    )
-    return prompt.system.format(
-        name=buyer.name,
-        role=buyer.role,
-        company=buyer.company,
-        product=scenario.product.name,
-        summary=scenario.product.summary,
-        personality=buyer.personality,
-        style=prompt.personalities.get(buyer.personality, ""),
-        opening=buyer.opening,
-        concern=concern,
-    )
-
-
-def build_messages(
-    scenario: Scenario,
-    state: BuyerState,
-    situation: Situation,
-    history: list[Turn],
-    *,
-    prompt: VoicePrompt = PROMPT,
-    window: int = 6,
-    clip_words: int = 80,
-    prompt_budget: int = 1800,
-) -> list[BaseMessage]:
-    """The chat messages for one buyer line (system, windowed history, the rep's line + director note)."""
-    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-
-    shown = _concern_shown(scenario, state, situation)
-    system_text = system_prompt(scenario, state, situation, prompt)
-    turns = list(history)
-    current: Turn | None = turns.pop() if turns and turns[-1].role == "rep" else None
-    direction = situation.direction.strip() or prompt.directions.get(situation.id, "")
-    # The same facts and stages as the scripted voice (issue 13): code chose the answer, the model words it.
-    if situation.facts.get("answer"):
-        direction = f"{prompt.directions.get('answer_first', '')} {direction}".strip()
-    elif situation.facts.get("no_figure"):
-        direction = f"{prompt.directions.get('no_figure', '')} {direction}".strip()
-    if current is None:
-        last = HumanMessage(prompt.opening_turn.format(opening=scenario.buyer.opening))
-    else:
-        last = HumanMessage(
-            prompt.turn.format(
-                rep_line=_as_data(current.text),
-                situation=situation.id,
-                direction=direction,
-                facts=_facts(scenario, situation, shown),
-                mood=_mood(state),
-            )
-        )
-
-    def render(keep: int) -> list[BaseMessage]:
-        # The window starts at a rep turn: strict chat templates want user/assistant alternation.
-        start = len(turns) - keep
-        while start < len(turns) and turns[start].role != "rep":
-            start += 1
-        earlier, recent = turns[:start], turns[start:]
-        content = system_text
-        if any(t.role == "rep" for t in earlier):  # the opening alone is already in the persona
-            reps = sum(1 for t in turns if t.role == "rep") + (1 if current else 0)
-            content += "\n" + prompt.summary.format(count=len(earlier), rep_count=reps)
-        messages: list[BaseMessage] = [SystemMessage(content)]
-        for t in recent:
-            if t.role == "buyer":
-                messages.append(AIMessage(_clip(t.text, clip_words)))
-            else:
-                data = _as_data(_clip(t.text, clip_words))
-                messages.append(HumanMessage(f"<rep_line>\n{data}\n</rep_line>"))
-        messages.append(last)
-        return messages
-
-    keep = min(window, len(turns))
-    messages = render(keep)
-    while keep > 0 and prompt_tokens(messages) > prompt_budget:
-        keep -= 1
-        messages = render(keep)
-    return messages
-
-
-def prompt_tokens(messages: list[BaseMessage]) -> int:
-    """Approximate prompt tokens of ``messages`` as the server will see them (offline count)."""
-    from langchain_core.messages import convert_to_openai_messages
-
-    return count_chat_tokens(convert_to_openai_messages(messages))
-
-
-# --- checking a reply -----------------------------------------------------------------------
-
-_PREFIX = re.compile(r"^\s*(?:\*\*)?[A-Z][\w .'-]{0,40}?(?:\*\*)?\s*:\s+")
-_AGREES = re.compile(
-    r"\b(?:it'?s a deal|you(?:'ve| have) got a deal|where do i sign"
-    r"|send (?:me |over )?the (?:contract|paperwork)"
-    r"|let'?s (?:do it|do this|move forward|go ahead|set it up|book it)|count (?:me|us) in"
-    r"|(?:i'?m|we'?re) in[.!]|(?:i'?ll|we'?ll) sign\b)",
-    re.IGNORECASE,
-)
-_HEDGED = re.compile(r"(?:\b(?:not|no|never|if|before|until|unless|once|when)\b|n't\b)[^.?!]*$",
-                     re.IGNORECASE)
-"""A hedge before the phrase ("not until the board signs off, let's move forward") is not agreeing."""
-
-
-def agrees(line: str) -> bool:
-    """Whether a line says an unhedged yes to a deal or next step (only the director may decide that)."""
-    return any(not _HEDGED.search(line[max(0, m.start() - 40) : m.start()]) for m in _AGREES.finditer(line))
-
-
-_QUOTES = "\"'“”‘’"
 _SENTENCE_END = re.compile(r"[.?!…](?:\s|$)")
-
-
-def clean_line(text: str, scenario: Scenario) -> str:
-    """Strip what models add around a line: a name prefix ("Dana: "), wrapping quotes, whitespace."""
-    line = text.strip()
-    names = {scenario.buyer.name, scenario.buyer.name.split()[0], "Buyer", scenario.buyer.role}
-    match = _PREFIX.match(line)
-    if match and match.group(0).strip(" *:") in names:
-        line = line[match.end():]
-    if len(line) >= 2 and line[0] in _QUOTES and line[-1] in _QUOTES:
-        line = line[1:-1].strip()
-    return line
-
-
-_OUT_OF_CHARACTER = re.compile(
-    r"\b(?:as|i'?m|i am) (?:just |only )?an? (?:ai|artificial intelligence|(?:large )?language model|llm"
-    r"|(?:ai|virtual) assistant|chatbot)\b|\bi(?:'m| am) (?:an? )?ai\b"
-    r"|\bi (?:can(?:no|')t|am unable to|won't) (?:role-?play|pretend|stay in character)"
-    r"|\b(?:openai|chatgpt|(?:this|the) role-?play|director note|stage direction|rep_line)\b",
-    re.IGNORECASE,
-)
-"""The model speaking as itself ("As an AI language model ...") or about the set-up, never as the buyer."""
-_REFUSES = re.compile(
-    r"\b(?:not|never) (?:ready|prepared|willing|interested|convinced|sold|comfortable) (?:to|with|yet|on)\b"
-    r"|\b(?:can(?:no|')t|won'?t|couldn'?t|wouldn'?t) (?:agree|commit|sign|approve|move forward|go ahead)\b"
-    r"|\b(?:no deal|not a chance|we'?ll pass|i'?ll pass|the answer is no)\b|^\W*no[.,!]",
-    re.IGNORECASE,
-)
-"""A line that turns the rep down: wrong when the director decided the buyer agrees."""
-
-
-def breaks_character(line: str) -> bool:
-    """Whether the line is the model talking as a model, not as the buyer."""
-    return _OUT_OF_CHARACTER.search(line) is not None
-
-
-def off_script(line: str, situation: Situation) -> str | None:
-    """Why ``line`` must not be shown as the buyer's in ``situation`` (None when it may)."""
-    if breaks_character(line):
-        return "the line steps out of the buyer's role"
-    if situation.id != "agree" and agrees(line):
-        return f"the line agrees although the director chose {situation.id!r}"
-    if situation.id == "agree" and _REFUSES.search(line):
-        return "the line refuses although the director chose 'agree'"
-    return None
-
-
-def check_line(line: str, situation: Situation) -> str:
-    """Raise ``MalformedReplyError`` (``OffScriptError`` for a line off script) for a line we must not show;
-    return it otherwise."""
-    if not line.strip():
-        raise MalformedReplyError("the model returned an empty line")
-    if line.lstrip()[:1] in "{[":
-        raise MalformedReplyError("the model returned data instead of a spoken line")
-    why = off_script(line, situation)
-    if why is not None:
-        raise OffScriptError(why)
-    return line
+"""Where the first sentence of a stream ends: it is held back and checked before anything is shown."""
 
 
 # --- the voice -----------------------------------------------------------------------------

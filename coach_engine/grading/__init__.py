@@ -8,9 +8,10 @@ number means the same thing whichever decided the checks.
 from __future__ import annotations
 
 from .base import Grader, get_grader
+from .delivery import delivery_notes
 from .feedback import build_feedback, try_instead
 from .llm_judge import JudgeVerdict, LLMJudge, verify_quote
-from .rubric_grader import RubricGrader, delivery_notes, reply_transcript
+from .rubric_grader import RubricGrader, reply_transcript
 from .scoring import OUTCOME_ADJUSTMENT, SHARE_TO_SCORE, score_from_share
 
 __all__ = [

@@ -12,7 +12,7 @@ Improvements follow LAER order: a first reply that explored is never told to
 pitch value or confirm yet (``not_yet_due``); anti-patterns are always coached.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
 this module is the fallback; the delivery notes are always computed here
-(see ``rubric_grader.delivery_notes``).
+(see ``grading.delivery.delivery_notes``).
 """
 
 from __future__ import annotations

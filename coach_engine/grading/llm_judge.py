@@ -43,7 +43,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ..datafiles import load_model_file
 from ..models import (
@@ -58,10 +58,13 @@ from ..models import (
     Strength,
     Transcript,
 )
+from ..prompt_file import PromptFile
 from ..rubrics import get_rubric
+from .checks import MIN_ENGAGED_WORDS, AnalysedTurn
+from .delivery import delivery_notes
+from .delivery import word_count as _word_count
 from .feedback import MAX_ITEMS, build_feedback
-from .rubric_grader import MIN_ENGAGED_WORDS, AnalysedTurn, RubricGrader, delivery_notes, reply_transcript
-from .rubric_grader import word_count as _word_count
+from .rubric_grader import RubricGrader, reply_transcript
 from .scoring import GradeParts, assemble, checks_for_mode
 
 if TYPE_CHECKING:
@@ -78,22 +81,12 @@ PROMPT_DIR = Path(__file__).resolve().parent / "prompts"
 JUDGE_PROMPT = "judge-checks"
 
 
-class PromptTemplate(BaseModel):
+class PromptTemplate(PromptFile):
     """A versioned prompt file (``prompts/*.yaml``); placeholders are ``$name``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    version: str
-    description: str = ""
-    system: str
     user: str
-    integrity: dict[str, str] = {}
+    integrity: dict[str, str] = Field(default_factory=dict)
     """Descriptions of the gaming verdicts the judge may report (``integrity/injection``, ...)."""
-
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.id}@{self.version}"
 
 
 @lru_cache(maxsize=8)
@@ -383,12 +376,12 @@ class LLMJudge:
                 if evs:
                     hits.append(AntiPatternHit(id=ap.id, skill=skill.id, description=ap.description,
                                                evidence=sorted(evs, key=lambda e: e.turn)))
-        from .rubric_grader import integrity_flags
+        from .checks import integrity_flags
 
         flags, injection, stuffing = integrity_flags(turns)
         prompt = load_prompt()
         notes = [f"judged with prompt {prompt.versioned_id}, {len(verdicts)} sample(s)"]
-        from .rubric_grader import slips_of
+        from .checks import slips_of
 
         return GradeParts(checks=checks, anti_patterns=hits, flags=flags, injection=injection,
                           stuffing=stuffing, notes=notes, slips=slips_of(rubric, checks))

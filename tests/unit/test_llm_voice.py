@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from coach_engine.buyer import BuyerState, Situation
-from coach_engine.buyer.llm_voice import PROMPT, LLMVoice, agrees, build_messages, prompt_tokens
+from coach_engine.buyer.line_check import agrees
+from coach_engine.buyer.llm_voice import LLMVoice
+from coach_engine.buyer.voice_prompt import PROMPT, build_messages, prompt_tokens
 from coach_engine.fakes import FakeChatModel, malformed, midstream_failure, rate_limit, timeout
 from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
@@ -272,7 +274,7 @@ AGREE = Situation(id="agree", facts={"next_step": "a 30-minute call with the con
      ("I'm not an easy sell, and the board is even harder.", False)],
 )
 def test_lines_that_break_character_are_caught(line: str, off: bool) -> None:
-    from coach_engine.buyer.llm_voice import breaks_character
+    from coach_engine.buyer.line_check import breaks_character
 
     assert breaks_character(line) is off
 

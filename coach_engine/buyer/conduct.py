@@ -1,0 +1,108 @@
+"""What the buyer takes from the rep beyond a turn's behaviour set: conduct over the call, readings of a turn.
+
+Detectors say which behaviours a turn shows; a buyer also remembers how the rep
+has behaved so far (pressed, argued, ran a competitor down, cut the price,
+wasted their time) and hears what a turn really does (a "How's 3 pm?" asks
+nothing about them; a cited customer or figure is worth picking up). The
+director keeps a ``RepConduct`` per call and reads each turn with these helpers;
+item matching and the choice of situation read the same record, so it lives
+apart from all three.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Scenario
+from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
+
+__all__ = ["RepConduct", "exploring", "first_quote", "rep_words"]
+
+B = Behaviour
+
+
+@dataclass
+class RepConduct:
+    """What the rep has done so far in the call that the buyer holds on to."""
+
+    pitched: bool = False
+    argued: bool = False
+    disparaged: bool = False
+    offended: bool = False
+    """The rep pressured, argued, disparaged, dismissed or gamed at some point: the buyer may walk."""
+    discounted: bool = False
+    last_offer: str = ""
+    wasted: int = 0
+    """Turns that talked at the buyer, pitched before hearing them or went off topic (wasted time)."""
+    step_proposed: bool = False
+
+
+_NOT_EXPLORING = re.compile(
+    r"^\W*(and\s+|so\s+|but\s+|then\s+)?(what\s+if\s+(i|we)|how\s+about|could\s+we|can\s+we|shall\s+we|"
+    r"would\s+you\s+(like|be\s+open|want)|how'?s\s+(\d|this|next|tomorrow|today|\w+day)|how\s+does\s+\d|"
+    r"what\s+time|when\s+can\s+(we|i)|why\s+(not|wait|don'?t\s+we))\b",
+    re.IGNORECASE,
+)
+"""Questions that propose or close rather than explore ("How about ...", "What if I took ...")."""
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+"""A name in mid-sentence ("... Hartley Freight saved ..."): the customer a rep cites as proof."""
+
+
+def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "") -> set[Behaviour]:
+    """The exploring behaviours of a turn, counting only questions that really ask about the buyer.
+
+    A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
+    shaved 10% off?") or a check that an answer landed ("Does that help?") is not exploring,
+    so it never draws the hidden concern out of a pushy or discounting rep. Nor does a general question the
+    buyer's facts answer (``situational``): only one read as exploring the concern itself counts.
+    """
+    from ..text import structure
+
+    when = structure().time
+    bad = {
+        s.quote
+        for s in signals.signals
+        if s.behaviour in NEGATIVE
+        or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS, B.LOGISTICS_QUESTION)
+    }
+    out: set[Behaviour] = set()
+    for s in signals.signals:
+        if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:
+            continue
+        if s.quote in bad or _NOT_EXPLORING.search(s.quote):
+            continue
+        in_fact_question = situational and (s.quote in situational or situational in s.quote)
+        if in_fact_question and s.behaviour is B.OPEN_QUESTION:
+            continue  # a general question a fact answers; one read as exploring the concern still counts
+        if when.search(s.quote) and len(s.quote.split()) <= 6:
+            continue  # "How's 3 pm?"; a longer question with a date is read for what it asks
+        out.add(s.behaviour)
+    return out
+
+
+def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -> dict[str, str]:
+    """What the rep said that a buyer would pick up on: the figure they put on value, the customer they
+    named as proof (issue 13: lines refer to the rep's own words)."""
+    from ..text import AMOUNT
+
+    out: dict[str, str] = {}
+    if B.QUANTIFY_VALUE in helpful:
+        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in AMOUNT.findall(s.quote)]
+        if amounts:
+            out["rep_figure"] = amounts[-1].strip()
+    if B.GIVE_PROOF in helpful:
+        known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split()}
+        for sig in signals.get(B.GIVE_PROOF):
+            names = [m.group(0) for m in _NAME.finditer(sig.quote) if m.start() > 0
+                     and not set(m.group(0).split()) & known]
+            if names:
+                out["rep_customer"] = names[0]
+                break
+    return out
+
+
+def first_quote(signals: SignalSet, b: Behaviour) -> str:
+    """The rep's words behind the first signal of ``b`` in the turn ("" when it has none)."""
+    found: list[Signal] = signals.get(b)
+    return found[0].quote if found else ""

@@ -1,0 +1,219 @@
+"""When a rep turn meets one of the scenario's resolution items, and when it names the hidden concern.
+
+The buyer agrees only once every item is met, so this is where a rep earns the
+close: each item kind (explore, uncover, tie a number, proof, next step,
+involve someone, ...) asks for its behaviour in the turn, a clean turn (no
+pressure, arguing, dismissing or running down) and, for most, the concern out
+on the table. Where the behaviour alone is too easy to fake, the turn must also
+be *about* the item: its quotes are compared by meaning (the shared embedder;
+the sentences are cached from the detectors, so this costs no model call) with
+the item, the hidden concern or the scenario's next step. The director owns the
+state; this only answers yes or no for one item and one turn.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..embeddings import is_semantic
+from ..models import Scenario
+from ..signals import POSITIVE, Behaviour, SignalSet
+from .conduct import RepConduct
+from .rules import DirectorRules
+from .state import BuyerState, ResolutionItem
+from .substance import fragment_spans, specific
+
+if TYPE_CHECKING:
+    from ..embeddings import Embedder
+
+__all__ = ["ItemMatcher", "item_content"]
+
+B = Behaviour
+
+
+class ItemMatcher:
+    """Decides, for one scenario, whether a turn meets an item or puts the hidden concern into words."""
+
+    def __init__(self, scenario: Scenario, rules: DirectorRules, embedder: Embedder | None):
+        self.scenario = scenario
+        self.rules = rules
+        self.embedder = embedder
+        self._low_risk_item = re.compile(rules.low_risk_item, re.IGNORECASE)
+
+    def meets(
+        self,
+        item: ResolutionItem,
+        signals: SignalSet,
+        helpful: set[Behaviour],
+        negatives: set[Behaviour],
+        revealed_now: bool,
+        explored: bool,
+        *,
+        state: BuyerState,
+        conduct: RepConduct,
+    ) -> bool:
+        st = state
+        clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
+        kind = item.kind
+        if kind == "explore":
+            return explored and not conduct.pitched and clean
+        if kind == "uncover":
+            asked = bool(helpful & {B.EXPLORE_CONCERN, B.OPEN_QUESTION, B.IMPACT_QUESTION})
+            follow_up = (
+                st.concern_revealed
+                and not revealed_now
+                and bool(helpful & {B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS, B.SUMMARIZE})
+            )
+            if not (asked or follow_up) or not clean:
+                return False
+            earlier = (st.concern_revealed and not revealed_now) or st.explore_turns >= 2
+            return earlier or self._close(signals, item.text, questions_only=True)
+        if kind == "acknowledge":
+            bad = {B.ARGUE, B.DISMISS}
+            if re.search(r"discount", item.text, re.IGNORECASE):
+                bad.add(B.DISCOUNT)
+            acknowledged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE})
+            return acknowledged and not (negatives & bad) and not conduct.argued
+        if kind in ("tie_number", "tie"):
+            if not st.concern_revealed or not clean or B.DISCOUNT in negatives:
+                return False
+            if (
+                kind == "tie_number"
+                and B.QUANTIFY_VALUE in helpful
+                and self._quantified_fits(signals, item.text)
+            ):
+                return True
+            tied = B.TIE_TO_CONCERN in helpful or (
+                bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF}) and self._close(signals, item.text)
+            )
+            if kind == "tie_number":
+                return tied and B.QUANTIFY_VALUE in helpful
+            return tied
+        if kind == "proof":
+            said = any(s.relevant and specific(s.quote, self.scenario) for s in signals.get(B.GIVE_PROOF))
+            return said and clean and (st.concern_revealed or st.explore_turns > 0)
+        if kind in ("next_step", "involve"):
+            if B.NEXT_STEP not in helpful or not st.concern_revealed or not clean or B.DISCOUNT in negatives:
+                return False
+            if kind == "involve":
+                return self._involves(item.text, signals.text)
+            if self._low_risk_item.search(item.text):
+                from ..text import structure
+
+                low = structure().low_risk.search(signals.text)
+                return bool(low) or self._fits_next_step(signals.text)
+            return True
+        if kind == "respect_incumbent":
+            # Engaging with what the buyer has without running it down, over the whole call so far.
+            engaged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE, B.TIE_TO_CONCERN, B.EXPLORE_CONCERN})
+            return engaged and clean and not conduct.disparaged
+        if kind == "alternatives":
+            # Something other than a price cut: a step, a scope or value worked out, with no discount so far.
+            offered = bool(helpful & {B.NEXT_STEP, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN})
+            heard = st.concern_revealed or st.explore_turns > 0
+            return offered and clean and not conduct.discounted and heard
+        if kind == "confirm":
+            return B.CONFIRM in helpful and clean
+        if kind == "check_other":
+            return B.CHECK_OTHER_CONCERNS in helpful and clean
+        return bool(helpful) and clean and self._close(signals, item.text)
+
+    def names_concern(self, signals: SignalSet) -> bool:
+        """The rep put the hidden concern into words themselves (a good guess or a playback).
+
+        Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing.
+        """
+        if self.embedder is None or not is_semantic(self.embedder):
+            return False
+        from ..signals import sentence_spans
+
+        lists = fragment_spans(signals.text, self.rules.substance)
+        sents = [signals.text[a:b] for a, b in sentence_spans(signals.text) if (a, b) not in lists]
+        if not sents:
+            return False
+        vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.names_concern
+
+    def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
+        if self.embedder is None or not is_semantic(self.embedder):
+            return False
+        quotes = [
+            s.quote
+            for s in signals.signals
+            if s.relevant
+            and s.behaviour in POSITIVE
+            and (not questions_only or s.quote.rstrip().endswith("?"))
+        ]
+        quotes = list(dict.fromkeys(quotes))
+        if not quotes:
+            return False
+        vecs = self.embedder.embed([target, *quotes])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.item_content
+
+    def _quantified_fits(self, signals: SignalSet, item: str) -> bool:
+        """A sentence that puts a number on value and is about what the item (or the concern) names.
+
+        Items are worded by managers ("quantifies what the guarantee is worth"), so a figure close to
+        the item's own words meets it as well as one tied to the hidden concern. The sentences were
+        embedded by the detectors already (cached), so this costs no model call.
+        """
+        if self.embedder is None or not is_semantic(self.embedder):
+            return False
+        quotes = list(dict.fromkeys(s.quote for s in signals.get(B.QUANTIFY_VALUE) if s.relevant))
+        if not quotes:
+            return False
+        sim = self.rules.similarity
+        vecs = self.embedder.embed([item, item_content(item), self.scenario.buyer.hidden_concern, *quotes])
+        to_item = max(float(np.max(vecs[3:] @ vecs[0])), float(np.max(vecs[3:] @ vecs[1])))
+        return to_item >= sim.value_item or float(np.max(vecs[3:] @ vecs[2])) >= sim.value_concern
+
+    def _fits_next_step(self, text: str) -> bool:
+        """A sentence of the turn resembles the scenario's next step (sentences are already cached)."""
+        step = self.scenario.buyer.next_step
+        if not step or not text or self.embedder is None:
+            return False
+        from ..signals import sentence_spans
+
+        sents = [text[a:b] for a, b in sentence_spans(text)]
+        if not sents:
+            return False
+        vecs = self.embedder.embed([step, *sents])
+        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.next_step_fit
+
+    def _involves(self, item: str, text: str) -> bool:
+        """The rep names the person or role the item asks to involve."""
+        m = re.search(
+            r"\b(?:(?:involv|includ|invit)\w*|bring\w*\s+in|loop\w*\s+in)\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
+            item,
+            re.IGNORECASE,
+        )
+        target = m.group(1) if m else item
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", target)}
+        words -= {"the", "of", "and", "next", "call"}
+        names = set(re.findall(r"\b[A-Z][a-z]+\b|\b[A-Z]{2,4}\b", self.scenario.buyer.next_step or ""))
+        names |= set(re.findall(r"\b[A-Z]{2,4}\b", item))  # a role the item names: "brief the COO"
+        names -= set(self.scenario.buyer.name.split())
+        low = text.lower()
+        hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(
+            1, len(words) // 2
+        )
+        hit_name = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if len(n) > 2)
+        return hit_role or hit_name
+
+
+def item_content(item: str) -> str:
+    """What a value item is about, without the manager's framing ("The rep gives him a number that
+    matters to a rental yard, like utilisation" -> "a rental yard, utilisation")."""
+    t = re.sub(r"\((?:e\.g\.|for example|like)?\s*|\)", " ", item)
+    t = re.sub(r"^\W*(the\s+)?rep\s+\w+\s+((him|her|them|the\s+buyer)\s+)?", "", t, flags=re.IGNORECASE)
+    t = re.sub(
+        r"\b(with|gives?|puts?|using)\s+(a|the)\s+(number|figure)s?\b|\b(a|the)\s+(number|figure)\s+"
+        r"that\s+matters\s+to\b|\bwith\s+numbers\b|\bin\s+(dollars|numbers)\b|\b(e\.g\.|like|such\s+as)\b",
+        " ",
+        t,
+        flags=re.IGNORECASE,
+    )
+    return " ".join(t.split()) or item

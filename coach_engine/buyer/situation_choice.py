@@ -1,0 +1,176 @@
+"""Which ``Situation`` the buyer's state calls for after a rep turn: the director's verdict, put as an id.
+
+The director moves the numbers; this turns them (and what the turn showed)
+into what the buyer does now, in a fixed order of precedence: end the call
+(walk away after pressure, disrespect, gaming or wasted time; otherwise stall,
+pocketing any discount), agree (every item met, resistance under the
+threshold, a step proposed), push back on a bad move, reveal or hint at the
+concern, and otherwise ask for what is still missing. Each ``Situation``
+carries the facts and a one-line direction any voice can word, so the
+scripted and LLM voices say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..models import Scenario
+from ..signals import Behaviour, SignalSet
+from .conduct import RepConduct, first_quote
+from .persona import scenario_facts
+from .rules import DirectorRules
+from .state import BuyerState, ResolutionItem, Situation
+
+__all__ = ["SituationChooser"]
+
+B = Behaviour
+_NEG_SITUATION = (
+    (B.INJECTION, "confused_injection"),
+    (B.KEYWORD_STUFFING, "push_back_stuffing"),
+    (B.PRESSURE, "push_back_pressure"),
+    (B.ARGUE, "push_back_argue"),
+    (B.DISPARAGE, "push_back_disparage"),
+    (B.DISCOUNT, "push_back_discount"),
+    (B.DISMISS, "push_back_dismiss"),
+)
+_WANT = {
+    "explore": "restate_objection",
+    "uncover": "probe_deflect",
+    "acknowledge": "restate_objection",
+    "tie_number": "want_numbers",
+    "tie": "want_numbers",
+    "proof": "want_proof",
+    "next_step": "want_next_step",
+    "involve": "want_next_step",
+    "confirm": "want_next_step",
+    "check_other": "want_next_step",
+    "respect_incumbent": "restate_objection",
+    "alternatives": "want_numbers",
+    "general": "want_next_step",
+}
+
+
+class _Make(Protocol):
+    def __call__(self, sid: str, direction: str, **extra: str) -> Situation: ...
+
+
+class SituationChooser:
+    """Names the buyer's next move for one scenario, from its thresholds and the call so far."""
+
+    def __init__(self, scenario: Scenario, rules: DirectorRules, *, agree_below: int, walk_at: int):
+        self.scenario = scenario
+        self.rules = rules
+        self.agree_below = agree_below
+        self.walk_at = walk_at
+
+    def choose(
+        self,
+        state: BuyerState,
+        conduct: RepConduct,
+        signals: SignalSet,
+        helpful: set[Behaviour],
+        negatives: set[Behaviour],
+        revealed_now: bool,
+        met_now: list[ResolutionItem],
+        explored: bool,
+    ) -> Situation:
+        """The situation for this turn; sets ``state.stage`` to match."""
+        st = state
+        behaviours = sorted(b.value for b in signals.behaviours())
+        unmet = st.unmet()
+
+        def make(sid: str, direction: str, **extra: str) -> Situation:
+            facts = scenario_facts(self.scenario, st)
+            facts.update(extra)
+            if unmet:
+                facts["wants"] = unmet[0].text
+            return Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
+
+        if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
+            return self._end_call(make, st, conduct, signals)
+        if not unmet and st.resistance < self.agree_below and conduct.step_proposed:
+            st.stage = "agreed"
+            step = first_quote(signals, B.NEXT_STEP) or self.scenario.buyer.next_step or ""
+            return make("agree", "You are convinced enough: agree to the rep's next step.", rep_step=step)
+
+        st.stage = "resolving" if st.concern_revealed else "exploring"
+        for b, sid in _NEG_SITUATION:
+            if b in negatives:
+                quote = first_quote(signals, b)
+                return make(
+                    sid, f"The rep's move ({b.value}) put you off; say so in character.", rep_quote=quote
+                )
+        if revealed_now:
+            return make("reveal_concern", "You finally say what is really behind your objection.")
+        if B.PASSIVE in negatives:
+            return make("impatient_passive", "The rep gave you nothing; show mild impatience.")
+        if B.MONOLOGUE in negatives:
+            return make(
+                "impatient_monologue", "The rep talked at you; cut in and bring it back to your concern."
+            )
+        if B.OFF_TOPIC in negatives and not helpful:
+            return make("off_topic", "The rep went off topic; steer back to your objection.")
+        if explored and not st.concern_revealed:
+            return make("hint_concern", "Give a partial hint at the real issue, not the whole thing.")
+        pitched = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE, B.NEXT_STEP})
+        if not st.concern_revealed:
+            if pitched:
+                return make(
+                    "restate_objection", "The rep pitched without understanding you; restate your objection."
+                )
+            if helpful & {B.OPEN_QUESTION, B.CLOSED_QUESTION, B.IMPACT_QUESTION}:
+                return make("probe_deflect", "Answer briefly but keep the real reason to yourself.")
+            return make("restate_objection", "Restate your objection.")
+        if B.NEXT_STEP in helpful and unmet:
+            # The rep proposed a step: don't ask for one; say what is still missing before saying yes.
+            return make(
+                "acknowledge_progress",
+                "The rep proposed a next step; acknowledge it, but before agreeing say what you "
+                f"still need: {unmet[0].text}",
+                step_proposed="yes",
+                need=_WANT.get(unmet[0].kind, "want_next_step"),
+            )
+        if met_now and unmet:
+            nxt = _WANT.get(unmet[0].kind, "want_next_step")
+            return make(
+                "acknowledge_progress", "That helped; say so and ask for what you still need.", need=nxt
+            )
+        if unmet:
+            first = unmet[0]
+            sid = _WANT.get(first.kind, "want_next_step")
+            if sid == "want_next_step" and B.NEXT_STEP in helpful:
+                sid = "next_step_vague"
+            if B.CLOSED_QUESTION in helpful and not pitched and sid in ("restate_objection", "probe_deflect"):
+                sid = "answer_question"
+            return make(sid, f"You still need this before agreeing: {first.text}")
+        # Everything met but resistance still too high.
+        return make(
+            "want_proof" if st.trust < 50 else "want_next_step",
+            "You are close but not convinced yet; ask for one more reassurance.",
+        )
+
+    def _end_call(self, make: _Make, st: BuyerState, conduct: RepConduct, signals: SignalSet) -> Situation:
+        """The buyer has had enough: walk away, or stall without a commitment, by what the rep did.
+
+        Walking away is for pressure, disrespect, gaming and wasted time. A rep who only cut the price
+        gets what real buyers do with a discount: they pocket the offer and stall. A rep who went along
+        with the objection ("sure, let's talk next quarter") gets the polite brush-off they accepted.
+        Both end the drill with nothing agreed (outcome ``open``).
+        """
+        if conduct.offended or conduct.wasted >= self.rules.wasted_turns_walk:
+            st.stage = "walked_away"
+            return make("walk_away", "You have had enough: end the call politely but firmly.")
+        st.stage = "stalled"
+        if conduct.discounted:
+            from ..text import AMOUNT
+
+            offer = first_quote(signals, B.DISCOUNT) or conduct.last_offer
+            amounts = AMOUNT.findall(offer)  # the last amount named is the offer ("... approve $32k")
+            return make(
+                "stall_offer",
+                "Take the rep's price offer away to think about it, commit to nothing, and end the call.",
+                rep_offer=offer,
+                offer_figure=amounts[-1].strip() if amounts else "",
+            )
+        return make("stall_polite", "End the call politely with no commitment: you will get in touch if "
+                    "anything changes.")

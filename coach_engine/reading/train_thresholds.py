@@ -1,0 +1,67 @@
+"""Choosing a head's threshold on out-of-fold predictions, with its figures and their intervals.
+
+Why apart from the fitting: every head of ``scrimmage train`` (label, family and turn gaming heads) is
+thresholded the same way — a flag for precision first, anything else for its best F — and reports
+precision, recall and F1 with bootstrap 95% intervals; one place decides that rule, so a threshold in the
+manifest means the same thing whichever head it belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FLAG_PRECISION", "NEVER", "choose_threshold"]
+
+FLAG_PRECISION = 0.8
+"""The cross-validated precision a flag's threshold must reach (``train.FLAGS``)."""
+NEVER = 1.01
+"""The threshold of a head that may not fire on its own (no probability reaches it)."""
+
+
+def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_PRECISION,
+               strict: bool = False) -> float:
+    """The first threshold whose cross-validated precision reaches ``target`` (flags), else the best F0.5
+    (flags) or F1. ``strict``: no fallback; a head that never reaches its target never fires alone."""
+    grid = np.round(np.arange(0.30, 0.99, 0.0125), 4)
+    scores, precise = [], []
+    beta2 = 0.25 if flag else 1.0
+    for t in grid:
+        pred = oof >= t
+        tp, fp, fn = (pred & (y == 1)).sum(), (pred & (y == 0)).sum(), (~pred & (y == 1)).sum()
+        scores.append((1 + beta2) * tp / ((1 + beta2) * tp + beta2 * fn + fp) if tp else 0.0)
+        precise.append(tp > 0 and tp / (tp + fp) >= target)
+    if flag and any(precise):
+        return float(grid[precise.index(True)])
+    if strict:
+        return NEVER
+    return float(grid[int(np.argmax(scores))])
+
+
+def choose_threshold(oof: np.ndarray, y: np.ndarray, flag: bool, rng: np.random.Generator,
+                     target: float = FLAG_PRECISION, strict: bool = False) -> tuple[float, dict[str, Any]]:
+    """A head's threshold (``_threshold``) and its precision, recall and F1 there, with intervals."""
+    best = _threshold(oof, y, flag, target, strict)
+    pred = oof >= best
+    return best, _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
+                            (~pred & (y == 1)).astype(float), rng)
+
+
+def _bootstrap(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
+    """Precision, recall, F1 with 95% bootstrap intervals over samples."""
+    def prf(t: float, f: float, n: float) -> tuple[float, float, float]:
+        p = t / (t + f) if t + f else 0.0
+        r = t / (t + n) if t + n else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    point = prf(tp.sum(), fp.sum(), fn.sum())
+    idx = np.arange(len(tp))
+    draws = []
+    for _ in range(300):
+        b = rng.choice(idx, size=len(idx), replace=True)
+        draws.append(prf(tp[b].sum(), fp[b].sum(), fn[b].sum()))
+    arr = np.array(draws)
+    lo, hi = np.percentile(arr, 2.5, axis=0), np.percentile(arr, 97.5, axis=0)
+    return {name: [round(point[k], 3), round(float(lo[k]), 3), round(float(hi[k]), 3)]
+            for k, name in enumerate(("precision", "recall", "f1"))}
