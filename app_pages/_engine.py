@@ -52,7 +52,7 @@ __all__ = [  # with the cached resources from ``_resources``, for the pages
     "attempt_seed", "bank", "clinic_openings", "directory", "embedder", "ensure_demo_team", "grade",
     "grade_reply", "grader", "index", "index_or_none", "last_result", "log", "member", "member_on_a_team",
     "mode_note", "new_drill", "next_drill", "remember_result", "request_drill", "request_retry",
-    "resume_drill", "scenario_for", "settings", "skill_names", "startup_problem", "store", "streams_voice",
+    "resume_drill", "scenario_for", "settings", "skill_names", "startup_problem", "store",
     "take_drill_request", "test_drill", "warm_up_in_background", "warmup_matches",
 ]
 
@@ -209,11 +209,6 @@ def mode_note() -> str:
         where = endpoint(s)
         return f"LLM mode: buyer voice {s.effective_voice}, grader {s.effective_grader} ({where})"
     return "Offline mode: scripted buyer and rubric grader — no key needed"
-
-
-def streams_voice() -> bool:
-    """Whether the buyer's replies should stream (the LLM voice) or appear at once (scripted)."""
-    return settings().effective_voice == "llm"
 
 
 def _quota(purpose: str) -> Any | None:

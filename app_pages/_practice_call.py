@@ -247,7 +247,7 @@ def call_view(scenario: Scenario, drill: DrillSession) -> None:
         try:
             # The wait is bounded by llm_turn_deadline (then the offline voice answers); show it is running.
             with st.spinner(f"{safe(scenario.buyer.name.split()[0])} is thinking…", show_time=True):
-                if engine.streams_voice():
+                if drill.voice.can_stream:
                     st.write_stream(drill.rep_says_stream(text))
                     reply = drill.last_reply
                 else:

@@ -159,7 +159,7 @@ class DrillSession:
             raise DrillInputError("This drill has already started.")
         situation = self.director.opening()
         text = self.voice.speak(self.scenario, self.state, situation, [])
-        turn = self._record("buyer", text, getattr(self.voice, "last_notice", None))
+        turn = self._record("buyer", text, self.voice.last_notice)
         if prepare:
             self.prepare()
         return turn
@@ -255,7 +255,7 @@ class DrillSession:
             log.warning("reading of turn %s not saved yet: %s", index, exc)
 
     def _buyer_turn(self, text: str) -> BuyerReply:
-        notice = getattr(self.voice, "last_notice", None)
+        notice = self.voice.last_notice
         turn = self._record("buyer", text, notice)
         reply = BuyerReply(turn=turn, state=self.state.model_copy(deep=True), notice=notice)
         self.last_reply = reply

@@ -69,7 +69,7 @@ class LLMVoice:
     """A ``BuyerVoice`` backed by a LangChain chat model, with the scripted voice as its fallback."""
 
     name = "llm"
-    supports_streaming = True
+    can_stream = True
 
     def __init__(
         self,

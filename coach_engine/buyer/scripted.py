@@ -43,6 +43,7 @@ class ScriptedVoice:
     """Offline buyer voice: same seed, same words."""
 
     name = "scripted"
+    can_stream = False  # a whole line at once: nothing to show in pieces
 
     def __init__(self, seed: int = 0, lines_path: str | Path | None = None):
         self.seed = seed

@@ -4,6 +4,8 @@ A voice only words what the director decided: it never changes the state.
 ``last_notice`` lets a voice report something the rep should know about the
 turn it just spoke (the LLM voice uses it when it fell back to the scripted
 voice); the session copies it into ``BuyerReply.notice`` / ``TurnEvent.notice``.
+``can_stream`` is the voice's own word on whether its words arrive in pieces
+worth showing as they come: a front end asks the voice, not the settings.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .state import BuyerState, Situation
 class BuyerVoice(Protocol):
     name: str
     last_notice: str | None
+    can_stream: bool
 
     def speak(self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]) -> str:
         """The buyer's whole line for this turn."""

@@ -18,6 +18,7 @@ def test_offline_default_is_scripted(settings: Settings) -> None:
     voice = get_voice(settings, seed=3)
     assert isinstance(voice, ScriptedVoice) and voice.seed == 3
     assert isinstance(voice, BuyerVoice)
+    assert voice.can_stream is False  # the page shows a scripted line whole
 
 
 def test_llm_when_configured_with_an_injected_model() -> None:
@@ -26,6 +27,7 @@ def test_llm_when_configured_with_an_injected_model() -> None:
     voice = get_voice(s, seed=1, chat_model=fake)
     assert isinstance(voice, LLMVoice) and voice.chat_model is fake
     assert isinstance(voice, BuyerVoice)
+    assert voice.can_stream is True  # the voice itself says its words come in pieces
 
 
 def test_llm_voice_builds_chat_openai_from_settings() -> None:

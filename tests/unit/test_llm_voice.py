@@ -23,6 +23,7 @@ class StubScripted:
     """Stands in for ScriptedVoice so these tests do not depend on its wording."""
 
     name = "scripted"
+    can_stream = False
 
     def __init__(self) -> None:
         self.last_notice: str | None = None

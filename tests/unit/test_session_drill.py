@@ -29,6 +29,7 @@ class NoticeVoice:
     """A voice that says one thing and reports a notice (like the LLM voice falling back)."""
 
     name = "notice"
+    can_stream = False
 
     def __init__(self) -> None:
         self.last_notice: str | None = None
