@@ -33,6 +33,7 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "speaker_label",
+    "stem",
     "structure",
     "whole_span",
     "words",
@@ -136,7 +137,10 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A crude suffix strip, so "expected" and "expecting" or "budgets" and "budgeted" count as one word when
+    a rep's words are compared with the buyer's (the reader's echo feature and the grader's play-back check
+    must agree on what counts as the same word)."""
     for suffix in ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -145,7 +149,7 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """Stemmed words that carry meaning (and every number): what an echo of the buyer shares."""
-    return {_stem(w) for w in words(text) if (w not in _STOP and len(w) > 2) or any(c.isdigit() for c in w)}
+    return {stem(w) for w in words(text) if (w not in _STOP and len(w) > 2) or any(c.isdigit() for c in w)}
 
 
 def is_question(sentence: str) -> bool:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Scenario, Transcript, Turn
 from ..signals import NEGATIVE, Behaviour, Signal
+from ..text import stem
 from .checks import ACK_BEHAVIOURS, VALUE_BEHAVIOURS, AnalysedTurn
 from .delivery import SENTENCES, WORDS, word_count
 
@@ -66,21 +67,9 @@ _PLAY_BACK_OPENER = re.compile(
 _CLAUSE_END = re.compile(r"^[^,;:—–-]{1,40}[,;:—–-]\s*")
 """The stock phrase of an acknowledgement is its first short clause ("Fair enough, | ...")."""
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s")
-
-
-def _stem(word: str) -> str:
-    """A crude suffix strip, so "expected" and "expecting" or "budgets" and "budgeted" count as the same
-    word when an acknowledgement is compared with what the buyer said."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
 def _content_words(text: str) -> set[str]:
     words = {w.lower().strip("'’-") for w in WORDS.findall(text)}
-    return {_stem(w) for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
+    return {stem(w) for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
 
 
 def _sentence_end(text: str, pos: int) -> int:
