@@ -22,7 +22,7 @@ Queue items (``FakeChatModel(replies=[...])`` or ``.enqueue(...)``):
 
 With the queue empty it replies ``default`` or raises ``FakeQueueEmpty``.
 Every call's messages, keyword arguments (bound tools included) and an
-approximate prompt-token count are recorded.
+prompt-token count (coach_engine.tokens) are recorded.
 """
 
 from __future__ import annotations

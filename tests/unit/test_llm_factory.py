@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
@@ -152,12 +153,26 @@ def test_structured_malformed_is_retried_then_reported() -> None:
     assert info.value.what_went_wrong == "sent a reply that could not be read"
 
 
-def test_token_counts_are_offline_and_close_to_known_cl100k_counts() -> None:
-    # Published cl100k counts: "Hello world" = 2, the pangram = 10.
+def test_token_counts_are_offline_and_exact_cl100k_counts() -> None:
+    # Published cl100k counts: "Hello world" = 2, the pangram = 10; the file ships, nothing is fetched.
     assert count_tokens("Hello world") == 2
     assert count_tokens("The quick brown fox jumps over the lazy dog.") == 10
     assert pieces("$48,000 a year") == ["$", "48", ",", "000", " a", " year"]
     assert count_tokens("") == 0
-    assert count_tokens("antidisestablishmentarianism") > 1
+    assert count_tokens("antidisestablishmentarianism") == 6
     msgs = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello world"}]
     assert count_chat_tokens(msgs) == 3 + (3 + 1 + 3) + (3 + 1 + 2)
+
+
+def test_a_damaged_bpe_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach_engine import tokens
+
+    bad = tmp_path / "cl100k_base.tiktoken"
+    bad.write_bytes(tokens.BPE_PATH.read_bytes()[:-40])
+    monkeypatch.setattr(tokens, "BPE_PATH", bad)
+    tokens._encoding.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="SHA-256"):
+            tokens.count_tokens("Hello world")
+    finally:
+        tokens._encoding.cache_clear()
