@@ -28,7 +28,7 @@ run: setup
 ## spread over the machine's cores by file (`PYTEST_WORKERS=0` runs it in one process).
 PYTEST_WORKERS ?= auto
 test: setup browser lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 lint: setup
 	$(BIN)/ruff check .
