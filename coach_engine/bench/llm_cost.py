@@ -138,7 +138,7 @@ def buyer_turn_cost(ctx: BenchContext) -> dict[str, Figure]:
     f_ten = Figure("llm_prompt_tokens_turn_10", at_ten, size=drills)
     if not at_ten:
         f_ten.error = "no drill reached turn 10 (every drill ended earlier)"
-    f_tokens.note = "counted offline with OpenAI's cl100k encoding (coach_engine.tokens, exact); canned buyer lines"
+    f_tokens.note = "counted offline, cl100k (coach_engine.tokens, exact); canned buyer lines"
     return {f.name: f for f in (f_calls, f_tokens, f_ten)}
 
 

@@ -80,6 +80,8 @@ class ScriptedVoice:
         sid = situation.id
         if sid == "want_next_step" and proposed:
             sid = "acknowledge_progress"
+        if sid == "restate_objection" and facts.get("plain") and "restate_plain" in self.lines["situations"]:
+            sid = "restate_plain"  # the rep pitched nothing: no "I've heard the pitch" (a false premise)
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
             sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
             if kind in ("next_step", "involve", "general", "confirm"):
@@ -106,10 +108,12 @@ class ScriptedVoice:
                 core = rng.choice(turn_back) if turn_back else ""
             core = " ".join(p for p in (_sentence(reply), core) if p)
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
-        said_before = " ".join(t.text for t in history if t.role == "buyer")
-        if core in said_before:
-            fresh = [t.format(**facts) for t in usable if t.format(**facts) not in said_before]
-            spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if x not in said_before]
+        # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
+        said_before = _plain(" ".join(t.text for t in history if t.role == "buyer"))
+        if _plain(core) in said_before:
+            fresh = [t.format(**facts) for t in usable if _plain(t.format(**facts)) not in said_before]
+            spare = [x for x in self.lines.get("fresh", {}).get(personality, [])
+                     if _plain(x) not in said_before]
             core = rng.choice(fresh or spare or [core])
         if proposed and sid not in _TAKES_UP_STEP:
             # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
@@ -175,6 +179,11 @@ LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
+def _plain(text: str) -> str:
+    """Words only, lower case: two lines that differ in case or punctuation are the same line to a rep."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
 _COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
 
 

@@ -120,7 +120,7 @@ class SituationChooser:
                 )
             if helpful & {B.OPEN_QUESTION, B.CLOSED_QUESTION, B.IMPACT_QUESTION}:
                 return make("probe_deflect", "Answer briefly but keep the real reason to yourself.")
-            return make("restate_objection", "Restate your objection.")
+            return make("restate_objection", "Restate your objection.", plain="yes")
         if B.NEXT_STEP in helpful and unmet:
             # The rep proposed a step: don't ask for one; say what is still missing before saying yes.
             return make(
@@ -142,7 +142,8 @@ class SituationChooser:
                 sid = "next_step_vague"
             if B.CLOSED_QUESTION in helpful and not pitched and sid in ("restate_objection", "probe_deflect"):
                 sid = "answer_question"
-            return make(sid, f"You still need this before agreeing: {first.text}")
+            plain = {"plain": "yes"} if sid == "restate_objection" and not pitched else {}
+            return make(sid, f"You still need this before agreeing: {first.text}", **plain)
         # Everything met but resistance still too high.
         return make(
             "want_proof" if st.trust < 50 else "want_next_step",

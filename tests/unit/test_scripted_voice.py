@@ -257,3 +257,34 @@ def test_a_scenarios_own_concern_lines_come_out_in_stages(bank) -> None:  # type
     told = scenario_facts(scenario, shown)["concern"]
     assert told.startswith("We spent a year") and told.endswith("that's on me.")
     assert base.content_hash() == base.model_copy(update={"buyer": base.buyer}).content_hash()
+
+
+PITCH_REBUKE = re.compile(r"\bpitch\b|\bbrochure\b|question I didn't ask|skipped right past", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("personality", ["analytical", "driver", "amiable", "expressive"])
+def test_a_restated_objection_after_no_pitch_rebukes_no_pitch(bank: ScenarioBank, personality: str) -> None:
+    """The director marks a restatement after a turn that pitched nothing (``plain``): the buyer then never
+    says "I've heard the pitch" or "that's a lovely brochure" (issue 13: rebukes rest on what the rep did)."""
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "personality": personality}
+    s = Scenario.model_validate(base)
+    facts = {**scenario_facts(s, BuyerState()), "plain": "yes"}
+    for seed in range(12):
+        text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="restate_objection", facts=facts), [])
+        assert text and not PITCH_REBUKE.search(text), (personality, seed, text)
+
+
+def test_a_line_differing_only_in_case_is_not_said_again(bank: ScenarioBank) -> None:
+    """The same words with a capital after a colon are the same line to a rep (and to the realism lint)."""
+    s = bank.get("cfo-price-routing")
+    facts = scenario_facts(s, BuyerState())
+    sit = Situation(id="restate_objection", facts=facts)
+    for seed in range(12):
+        voice = ScriptedVoice(seed)
+        first = voice.speak(s, BuyerState(), sit, [])
+        history = [Turn(role="buyer", text=first.upper()), Turn(role="rep", text="Okay.")]
+        again = voice.speak(s, BuyerState(), sit, history)
+        assert re.sub(r"\W+", " ", again.lower()) != re.sub(r"\W+", " ", first.lower()), (seed, first)
