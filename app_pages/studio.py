@@ -20,7 +20,7 @@ another scenario asks first.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -31,6 +31,12 @@ from app_pages._ui import friendly_error, kept_labels, objection_label, page_hea
 from coach_engine import studio
 from coach_engine.errors import ScrimmageError
 from coach_engine.store import ScenarioIdTaken, StoreError
+
+if TYPE_CHECKING:  # types only: the first paint does not load the drill engine
+    from coach_engine.identity import Member
+    from coach_engine.models import Scenario
+    from coach_engine.session import DrillSession
+    from coach_engine.store import AuthoredScenario
 
 # --- where the text starts from, and the guard (callbacks) -----------------------------------------
 
@@ -167,9 +173,9 @@ def show_check(result: studio.Check) -> None:
             st.markdown(f"{n}. {safe(r.text)}  \n   → {safe(r.note())}")
 
 
-def test_drill_panel(scenario: Any) -> None:
+def test_drill_panel(scenario: Scenario) -> None:
     """A throwaway drill against the scenario as written (nothing is saved)."""
-    drill = st.session_state.get("studio_test")
+    drill: DrillSession | None = st.session_state.get("studio_test")
     if drill is None or drill.scenario != scenario:
         if st.button("Start a test drill", key="studio_test_start"):
             try:
@@ -201,7 +207,7 @@ def test_drill_panel(scenario: Any) -> None:
         st.rerun()
 
 
-def history_panel(me: Any, row: Any) -> None:
+def history_panel(me: Member, row: AuthoredScenario) -> None:
     """Versions, a diff against the latest, restore; archive; the assignments on older versions."""
     versions = records.scenario_versions(me, row.scenario_id)
     with st.expander(f"History: {len(versions)} version{'s' if len(versions) != 1 else ''}"):
