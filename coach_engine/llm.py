@@ -18,6 +18,14 @@ too (it is built in ``llm_client``, re-exported so a test that swaps
   (``kind="unavailable"``) and the call's end is reported to it. ``RetryPlan``
   is that loop as an object, for callers that cannot hand over a callable (the
   streaming voice).
+* **Why not tenacity or LangChain's ``with_retry``.** The loop itself is ten
+  lines; what it carries is ours: a wait that would overrun the turn's
+  deadline ends the call at once, an open breaker refuses it before any try,
+  the hour's quota is counted once per call, a streamed reply whose first words
+  were shown must never be retried (``RetryPlan.give_up``), and the final
+  error is an ``LLMError`` whose kind and sentence the page shows. Expressed as
+  tenacity's stop/wait/retry callbacks, all of that stays, split across four
+  hooks, and the streaming voice still needs the step-by-step object.
 * **Structured output by function calling.** Local servers reject
   ``response_format={"type": "json_schema"}`` (the default method), while
   ``method="function_calling"`` works everywhere. ``structured`` turns an
