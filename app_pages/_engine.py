@@ -49,7 +49,8 @@ if TYPE_CHECKING:
 __all__ = [  # with the cached resources from ``_resources``, for the pages
     "RESULT_KEY", "START_KEY", "WARM_UP_DELAY_S", "WARM_UP_IMPORTS",
     "DrillInputError",  # noqa: F822 (provided by __getattr__ below)
-    "attempt_seed", "bank", "clinic_openings", "directory", "embedder", "ensure_demo_team", "grade",
+    "attempt_seed", "bank", "clinic_openings", "directory", "drill_embedder", "embedder", "ensure_demo_team",
+    "grade",
     "grade_reply", "grader", "index", "index_or_none", "last_result", "log", "member", "member_on_a_team",
     "mode_note", "new_drill", "next_drill", "remember_result", "request_drill", "request_retry",
     "resume_drill", "scenario_for", "settings", "skill_names", "startup_problem", "store",
@@ -238,6 +239,16 @@ def attempt_seed(attempt_id: Any) -> int:
     return seed_for(attempt_id)
 
 
+def drill_embedder() -> Any:
+    """The process-wide embedder, without waiting for its model (issue 13: the first buyer line within a
+    second of "Start the call", even right after a restart). The opening is the scenario's own words and
+    needs no model; the drill's background ``prepare`` (or the rep's first turn) loads it. ``embedder()``
+    would wait under its spinner for the warm-up that began at the first paint."""
+    from coach_engine.embeddings import get_embedder
+
+    return get_embedder(settings())
+
+
 def new_drill(
     scenario: Scenario, *, seed: int = 0, max_turns: int | None = None, on_turn: Any | None = None
 ) -> DrillSession:
@@ -245,7 +256,8 @@ def new_drill(
     from coach_engine.session import DrillSession
 
     return DrillSession(
-        scenario, embedder=embedder(), voice=_voice(seed), seed=seed, max_turns=max_turns, on_turn=on_turn
+        scenario, embedder=drill_embedder(), voice=_voice(seed), seed=seed, max_turns=max_turns,
+        on_turn=on_turn,
     )
 
 
@@ -263,7 +275,7 @@ def resume_drill(
     return DrillSession.resume(
         scenario,
         turns,
-        embedder=embedder(),
+        embedder=drill_embedder(),
         voice=_voice(seed),
         seed=seed,
         max_turns=max_turns,

@@ -74,3 +74,19 @@ def test_warm_up_loads_the_local_model(tmp_path: Path, bank: ScenarioBank) -> No
     s = Settings(data_dir=tmp_path / "data", embedding_backend="local")
     engine._warm_up(s, bank.get("cfo-price-routing"), delay=0)
     assert get_embedder(s).inner.loaded  # type: ignore[attr-defined]
+
+
+def test_a_new_drill_does_not_wait_for_the_warmed_model(
+    bank: ScenarioBank, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"Start the call" must not wait on ``embedder()``, the cached resource whose first call waits for the
+    warm-up begun at the first paint (issue 13: the first buyer line within a second, even after a
+    restart). The drill takes the process-wide embedder as it is, and its opening embeds nothing."""
+
+    def waits(*_a: object, **_k: object) -> None:
+        raise AssertionError("the drill waited for the warmed-up model")
+
+    monkeypatch.setattr(engine, "embedder", waits)
+    scenario = bank.get("cfo-price-routing")
+    opening = engine.new_drill(scenario, seed=3).start(prepare=False)
+    assert opening.role == "buyer" and opening.text == " ".join(scenario.buyer.opening.split())
