@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .. import text as T
 from ..models import Scenario, Turn
 from .state import BuyerState, Situation
 
@@ -109,7 +110,7 @@ class ScriptedVoice:
             core = " ".join(p for p in (_sentence(reply), core) if p)
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
-        said_before = _plain(" ".join(t.text for t in history if t.role == "buyer"))
+        said_before = _plain(said_so_far)
         if _plain(core) in said_before:
             fresh = [t.format(**facts) for t in usable if _plain(t.format(**facts)) not in said_before]
             spare = [x for x in self.lines.get("fresh", {}).get(personality, [])
@@ -124,8 +125,7 @@ class ScriptedVoice:
                 core = f"{rng.choice(declines)} {core}"
         leads = self.lines.get("lead", {}).get(personality, [""])
         lead = rng.choice(leads) if rng.random() < LEAD_SHARE else ""
-        said = " ".join(t.text for t in history if t.role == "buyer")
-        if lead and (lead in said or _LEAD_IN.match(core)):
+        if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if figured and _DEMANDS_FIGURE.search(tail):
@@ -181,7 +181,7 @@ every sentence."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
 def _plain(text: str) -> str:
     """Words only, lower case: two lines that differ in case or punctuation are the same line to a rep."""
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+    return " ".join(T.words(text))
 
 
 _COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
