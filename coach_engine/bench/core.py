@@ -69,7 +69,7 @@ def _specs(*specs: FigureSpec) -> dict[str, FigureSpec]:
 
 CATALOG: dict[str, FigureSpec] = _specs(
     FigureSpec("buyer_turn_offline", "ms", "engine", "Offline buyer turn (signals + director + voice)",
-               50.0),
+               20.0),  # issue 13 (issue 7 asked 50 ms)
     FigureSpec("grade_transcript_10_turns", "ms", "engine", "Offline grading, 10-turn transcript", 300.0),
     FigureSpec("grade_reply", "ms", "engine", "Offline grading, single reply"),
     FigureSpec("reading_turn_learned", "ms", "engine", "Learned turn reading, 3 sentences (warm)", 25.0),
