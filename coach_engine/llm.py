@@ -18,14 +18,16 @@ too (it is built in ``llm_client``, re-exported so a test that swaps
   (``kind="unavailable"``) and the call's end is reported to it. ``RetryPlan``
   is that loop as an object, for callers that cannot hand over a callable (the
   streaming voice).
-* **Why not tenacity or LangChain's ``with_retry``.** The loop itself is ten
-  lines; what it carries is ours: a wait that would overrun the turn's
-  deadline ends the call at once, an open breaker refuses it before any try,
-  the hour's quota is counted once per call, a streamed reply whose first words
-  were shown must never be retried (``RetryPlan.give_up``), and the final
-  error is an ``LLMError`` whose kind and sentence the page shows. Expressed as
-  tenacity's stop/wait/retry callbacks, all of that stays, split across four
-  hooks, and the streaming voice still needs the step-by-step object.
+* **tenacity runs the loop; what it carries is ours.** ``with_retries`` hands
+  tenacity our policy (``RetryPlan.retrying``): retry the error kinds worth
+  retrying, back off (doubling, or the server's ``Retry-After``), stop after
+  the last try or when the next wait would overrun the turn's deadline. Around
+  it stays what no retry library knows: an open breaker or a spent hourly
+  quota refuses the call before any try, the breaker hears how the call ended,
+  and the final error is an ``LLMError`` whose kind and sentence the page
+  shows. The streaming voice cannot hand over a callable (a reply whose first
+  words were shown must never be retried), so it steps through the same policy
+  one failure at a time (``RetryPlan.failed`` / ``give_up``).
 * **Structured output by function calling.** Local servers reject
   ``response_format={"type": "json_schema"}`` (the default method), while
   ``method="function_calling"`` works everywhere. ``structured`` turns an
@@ -41,7 +43,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import tenacity
 from pydantic import BaseModel, ValidationError
+from tenacity.stop import stop_base
 
 from .errors import ScrimmageError
 from .llm_client import (
@@ -242,6 +246,16 @@ def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, at
     return sentence.format(where=where, tries=tries, detail=detail, limit=settings.llm_timeout)
 
 
+class _WaitOverruns(stop_base):
+    """Stop when the coming backoff wait would not fit in what is left of the deadline."""
+
+    def __init__(self, deadline: Deadline | None):
+        self.deadline = deadline
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return self.deadline is not None and self.deadline.remaining() <= (retry_state.upcoming_sleep or 0.0)
+
+
 class RetryPlan:
     """One call's tries: the first, then up to ``llm_max_retries`` more with backoff, all within
     ``deadline`` (when given), and the breaker (when given) told how the call ended.
@@ -300,6 +314,35 @@ class RetryPlan:
         self._sleep(delay)
         return None
 
+    def retrying(self) -> tenacity.Retrying:
+        """This plan as tenacity's loop, for a caller that hands over a callable (``with_retries``): the same
+        kinds retried, the same backoff, the same stops (the last try, or a wait that would overrun the
+        deadline), ``on_retry`` told before each wait. It re-raises the last failure, for ``_give_up``."""
+
+        def wait(rs: tenacity.RetryCallState) -> float:
+            exc = rs.outcome.exception() if rs.outcome is not None else None
+            return backoff_delay(rs.attempt_number, exc, base_delay=self._base_delay,
+                                 max_delay=self._max_delay)
+
+        def before_sleep(rs: tenacity.RetryCallState) -> None:
+            if self._on_retry is not None and rs.outcome is not None:
+                self._on_retry(rs.attempt_number, rs.outcome.exception() or Exception("retry"))
+
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception(lambda exc: classify_error(exc) in RETRYABLE),
+            wait=wait,
+            stop=tenacity.stop_after_attempt(self.settings.llm_max_retries + 1)
+            | _WaitOverruns(self.deadline),
+            before_sleep=before_sleep,
+            sleep=self._sleep,
+            reraise=True,
+        )
+
+    def stopped(self, exc: BaseException, tries: int) -> LLMError:
+        """The ``LLMError`` for a call tenacity stopped after ``tries`` tries (``retrying``)."""
+        self.tries = tries
+        return self._give_up(exc, classify_error(exc))
+
     def give_up(self, exc: BaseException) -> LLMError:
         """Count a failed try that must not be retried (words of it were already shown)."""
         self.tries += 1
@@ -343,25 +386,23 @@ def with_retries(
     exceptions that are not LLM failures propagate unchanged. With a
     ``deadline`` no try outlives it and no wait overruns it (``RetryPlan``);
     with a ``breaker`` an open circuit raises ``LLMError(kind="unavailable")``
-    without calling ``fn``.
+    without calling ``fn``. tenacity runs the loop (``RetryPlan.retrying``).
     """
     plan = RetryPlan(settings, deadline=deadline, breaker=breaker, sleep=sleep, base_delay=base_delay,
                      max_delay=max_delay, on_retry=on_retry, quota=quota)
     refused = plan.refusal()
     if refused is not None:
         raise refused
-    while True:
-        try:
-            result = plan.run(fn)
-        except Exception as exc:
-            error = plan.failed(exc)
-            if error is None:
-                continue
-            if classify_error(exc) is None:
-                raise
-            raise error from exc
-        plan.succeeded()
-        return result
+    retrying = plan.retrying()
+    try:
+        result = retrying(plan.run, fn)
+    except Exception as exc:
+        error = plan.stopped(exc, int(retrying.statistics.get("attempt_number", 1)))
+        if classify_error(exc) is None:
+            raise
+        raise error from exc
+    plan.succeeded()
+    return result
 
 
 # --- structured output -----------------------------------------------------------

@@ -3,7 +3,8 @@
 A drill must not stop because a write failed for a moment (issue 14), and it
 must not lose or repeat a turn either. Keeping the retrying, the waiting and
 the turns not yet saved here leaves ``attempts`` one plain, idempotent write
-per turn (``AttemptStore.record_turn``), which this module calls and retries.
+per turn (``AttemptStore.record_turn``), which this module calls and retries
+(tenacity runs the retries; the policy of how long is this module's).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import tenacity
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .records import StoreError, User
@@ -96,27 +98,28 @@ class TurnRecorder:
             self.pending.pop(0)
 
     def _write(self, t: _PendingTurn, quick: bool = False) -> None:
-        last: Exception | None = None
         retries, budget = (1, 0.0) if quick else (self.retries, self.budget)
-        deadline = time.monotonic() + budget
-        tries = 0
-        while True:
-            try:
-                self.store.record_turn(
-                    self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice, t.reading
-                )
-                return
-            except IntegrityError:
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(_blinked),
+            wait=tenacity.wait_exponential(multiplier=self.backoff, max=1.0),
+            stop=tenacity.stop_after_attempt(retries) & tenacity.stop_before_delay(budget),
+            sleep=time.sleep,
+            reraise=True,
+        )
+        try:
+            retrying(self.store.record_turn,
+                     self.actor, self.attempt_id, t.index, t.role, t.text, t.state, t.notice, t.reading)
+        except (DBAPIError, OSError) as exc:
+            if not _blinked(exc):
                 raise
-            except (DBAPIError, OSError) as exc:
-                last = exc
-                tries += 1
-                wait = min(1.0, self.backoff * (2 ** (tries - 1)))
-                if tries >= retries and time.monotonic() + wait > deadline:
-                    break
-                time.sleep(wait)
-        raise StoreError(
-            f"could not save turn {t.index} of attempt {self.attempt_id} after {tries} tries "
-            f"({type(last).__name__}: {str(last).splitlines()[0] if last else ''}); the turn is kept and "
-            f"will be saved with the next turn or on retry"
-        ) from last
+            tries = retrying.statistics.get("attempt_number", 1)
+            raise StoreError(
+                f"could not save turn {t.index} of attempt {self.attempt_id} after {tries} tries "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); the turn is kept "
+                f"and will be saved with the next turn or on retry"
+            ) from exc
+
+
+def _blinked(exc: BaseException) -> bool:
+    """A database that is locked or briefly away (worth another try), not a write it refuses for good."""
+    return isinstance(exc, DBAPIError | OSError) and not isinstance(exc, IntegrityError)
