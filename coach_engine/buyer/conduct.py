@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "exploring", "first_quote", "rep_words"]
+__all__ = ["RepConduct", "exploring", "first_quote", "offences", "rep_words"]
 
 B = Behaviour
 
@@ -106,3 +106,19 @@ def first_quote(signals: SignalSet, b: Behaviour) -> str:
     """The rep's words behind the first signal of ``b`` in the turn ("" when it has none)."""
     found: list[Signal] = signals.get(b)
     return found[0].quote if found else ""
+
+
+def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:
+    """The turn's offences a buyer may walk away over, less the deadline of a price offer.
+
+    "Sign before October and the first three months are free" presses, but what a buyer hears is an offer
+    with a date on it: they pocket it and stall, as they do with any early discount (issue 13), rather than
+    hang up. Pressure counts as an offence only where some sentence presses without offering anything.
+    """
+    out = set(present)
+    if B.PRESSURE in out:
+        offers = {s.quote for s in signals.signals if s.behaviour is B.DISCOUNT}
+        pushes = {s.quote for s in signals.signals if s.behaviour is B.PRESSURE}
+        if offers and pushes <= offers:
+            out.discard(B.PRESSURE)
+    return out

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, SignalSet
-from .conduct import RepConduct, exploring, first_quote, rep_words
+from .conduct import RepConduct, exploring, first_quote, offences, rep_words
 from .facts import Answer, FactBook
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
@@ -155,7 +155,7 @@ class BuyerDirector:
             trust_delta += self.rules.trust.get(b.value, 0) * factor
         if B.ARGUE in negatives:
             conduct.argued = True
-        if present & _OFFENCES:
+        if offences(signals, present & _OFFENCES):
             conduct.offended = True
         if B.DISPARAGE in present:
             conduct.disparaged = True

@@ -71,9 +71,18 @@ def test_passive_rep_gets_a_polite_brush_off_not_a_walk_away(cfo: Scenario) -> N
 @pytest.mark.parametrize("bad", [B.PRESSURE, B.DISPARAGE, B.ARGUE, B.INJECTION])
 def test_pressure_disrespect_and_gaming_still_end_in_a_walk_away(cfo: Scenario, bad: Behaviour) -> None:
     d = BuyerDirector(cfo)
-    turns = [turn(f"Turn {i} with a discount and more.", B.DISCOUNT, bad) for i in range(6)]
+    turns = [SignalSet(f"Turn {i}: 10% off. And more.", [Signal(B.DISCOUNT, f"Turn {i}: 10% off.", 0, 14),
+                                                        Signal(bad, "And more.", 15, 24)]) for i in range(6)]
     ids = play_until_done(d, *turns)
     assert ids[-1] == "walk_away" and d.state.stage == "walked_away"
+
+
+def test_an_offer_with_a_deadline_is_pocketed_not_walked_out_on(cfo: Scenario) -> None:
+    """Urgency that is only the date on a price offer ("sign before October and ...") is part of the offer."""
+    d = BuyerDirector(cfo)
+    offers = [f"Sign before the {i + 1}st and I'll take {5 * (i + 1)}% off." for i in range(6)]
+    ids = play_until_done(d, *(turn(o, B.DISCOUNT, B.PRESSURE) for o in offers))
+    assert ids[-1] == "stall_offer" and d.state.stage == "stalled"
 
 
 def test_talking_at_the_buyer_is_wasted_time_and_ends_in_a_walk_away(cfo: Scenario) -> None:
