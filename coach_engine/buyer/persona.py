@@ -77,8 +77,8 @@ _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 _GARBLED = (
     re.compile(r"\bme\b[^.;]*\bme\b"),
     re.compile(r"\bI's\b"),
-    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+)?(?:is|has|was|doesn't|wants|needs|assumes|does|worries|hasn't|isn't)\b"),
-    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+){0,3}(?:and|but)\s+(?:is|has|was|doesn't|wants|needs|assumes|does|hasn't|isn't)\b"),
+    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+)?(?:is|has|doesn't|wants|needs|assumes|does|worries|hasn't|isn't)\b"),
+    re.compile(r"\bI(?:'m)?\s+(?:\w+\s+){0,3}(?:and|but)\s+(?:is|has|doesn't|wants|needs|assumes|does|hasn't|isn't)\b"),
     re.compile(r"\b(?:told|gave|asked|made|let|showed|sent)\s+my\s+(?:last|next|this|that|a|an|the)\b"),
 )
 
@@ -127,6 +127,79 @@ def _conjugate(s: str) -> str:
     return s
 
 
+_GENERIC_ORG = ("company", "firm", "business", "organisation", "organization", "shop", "practice", "agency",
+                "studio", "store", "group")
+_ORG_KINDS = frozenset({
+    "bank", "resort", "district", "university", "college", "school", "hospital", "clinic", "hotel", "brewery",
+    "pharmacy", "foundation", "institute", "center", "centre", "library", "museum", "union", "cooperative",
+    "co-op", "dealership", "restaurant", "bakery", "farm", "winery", "academy", "charity", "trust",
+    "authority",
+})
+"""The last word of a company's name that a manager uses alone for it ("the bank", "the district"); a name
+ending in a commodity ("Kessler Cold Freight") is not shortened to it ("the freight was late")."""
+_PEOPLE = re.compile(
+    r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
+    r"donors|families|children|kids|crews|techs|volunteers|reps|board|council|owner|vendors?|competitors?|"
+    r"suppliers?|wholesalers?|distributors?|partners?|providers?|incumbents?|contractors?|consultants?|"
+    r"carriers?|insurers?|banks?|regulators?|auditors?|funders?|investors?|parents|patients|students)\b",
+    re.IGNORECASE)
+"""Another party than the buyer's organisation (people, a vendor, a wholesaler): a "they" or "their" after it
+may be theirs ("drivers ... they quit", "the wholesaler ... their tool"), so it is left alone."""
+_THEY = re.compile(r"\b(?:they're|they've|they'll|they'd|theirs|their|them|they)\b", re.IGNORECASE)
+_WE = {"they": "we", "them": "us", "their": "our", "theirs": "ours", "they're": "we're", "they've": "we've",
+       "they'll": "we'll", "they'd": "we'd"}
+_ORG_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "hasn't": "haven't",
+             "isn't": "aren't", "wasn't": "weren't"}
+
+
+def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
+    """How a manager names the buyer's own organisation: its name, "the company", "the <kind>" (the last
+    one or two words of its name: "the food bank", "the district"), "the <kind> firm" as ``text`` says it."""
+    name = re.sub(r"\s*\(.*?\)\s*", " ", scenario.buyer.company).strip()
+    words = name.split()
+    refs = [name] if name else []
+    refs += [f"the {w}" for w in _GENERIC_ORG]
+    kind = re.finditer(r"\b[A-Za-z]+\s+(?:company|firm|business)\b", text)
+    refs += [f"the {m.group(0).lower()}" for m in kind]
+    if len(words) >= 2:
+        refs.append("the " + " ".join(words[-2:]).lower())
+    if words and words[-1].lower() in _ORG_KINDS:
+        refs.append("the " + words[-1].lower())
+    return sorted(set(refs), key=len, reverse=True)
+
+
+def _org_to_we(s: str, scenario: Scenario) -> str:
+    """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
+    was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
+    that names no other group of people -> "we"/"our"/"us"."""
+    for ref in _org_refs(scenario, s):
+        r = re.escape(ref)
+        s = re.sub(rf"\b{r}'s\b", lambda m: "Our" if m.group(0)[0].isupper() and m.start() == 0 else "our", s,
+                   flags=re.IGNORECASE)
+        s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b", r"\1 us", s,
+                   flags=re.IGNORECASE)
+        s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
+                   lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
+                             f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
+    out = []
+    seen = ""
+    for piece in re.split(r"(?<=[.;])\s+", s):
+        first = _THEY.search(piece)
+        before = seen + " " + (piece[:first.start()] if first is not None else "")
+        seen += " " + piece
+        if first is not None and not _PEOPLE.search(before):
+            stop = _PEOPLE.search(piece, first.end())
+            end = stop.start() if stop else len(piece)
+
+            def we(m: re.Match[str]) -> str:
+                word = _WE[m.group(0).lower()]
+                return word.capitalize() if m.group(0)[0].isupper() else word
+
+            piece = piece[:first.start()] + _THEY.sub(we, piece[first.start():end]) + piece[end:]
+        out.append(piece)
+    return " ".join(out)
+
+
 def first_person(text: str, scenario: Scenario) -> str:
     """The hidden concern as the buyer would say it.
 
@@ -159,13 +232,12 @@ def first_person(text: str, scenario: Scenario) -> str:
             s = re.sub(r"\bhim\b", "me", s)
         s = re.sub(rf"\b{refl}\b", "myself", s)
         s = re.sub(rf"\b{subj}\b", "I", s)
-    s = re.sub(r"(^|[;:]\s+|\.\s+)((?:\S+\s+){0,3}?)(their)\b", r"\1\2our", s)
-    s = re.sub(r"\b(?:the company's|the firm's)\b", "our", s)
+    s = _org_to_we(s, scenario)
     s = _conjugate(s)
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
     s = s[0].upper() + s[1:] if s else s
     if garbled(s, scenario):
-        safe = _conjugate(_name_to_i(raw, names))
+        safe = _conjugate(_org_to_we(_name_to_i(raw, names), scenario))
         safe = safe[0].upper() + safe[1:] if safe else safe
         return f"Here's the real issue: {safe}" if not garbled(safe, scenario) else \
             f"Here's the real issue: {raw}".replace(scenario.buyer.name, "I")

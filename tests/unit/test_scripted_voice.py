@@ -201,6 +201,28 @@ def test_a_role_that_acts_keeps_its_own_pronoun(bank: ScenarioBank) -> None:
     assert "I ran the pilot" in said
 
 
+def test_the_buyer_speaks_for_their_own_organisation(bank: ScenarioBank) -> None:
+    """A manager writes "the food bank's spending ... they are at 14.6%"; the buyer says "our" and "we"
+    (issue 13: a CFO saying of her own company "cost them $60k"). Another party's "their" stays theirs."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Lena Park", "company": "Riverbend Food Bank (4,000 donors)"}
+    s = Scenario.model_validate(base)
+    said = first_person("A grant caps the food bank's admin costs at 12% and they are at 11.8%; Lena has "
+                        "been told to add no overhead.", s)
+    assert said.startswith("A grant caps our admin costs at 12% and we are at 11.8%; I")
+    said = first_person("Their last software change cost them $60k, and Lena was blamed.", s)
+    assert said == "Our last software change cost us $60k, and I was blamed."
+    said = first_person("Last year the company switched tools and lost two volunteers.", s)
+    assert said == "Last year we switched tools and lost two volunteers."
+    said = first_person("The supplier contract pays a rebate for ordering through their portal.", s)
+    assert "through their portal" in said  # the supplier's portal
+    said = first_person("Drivers quit after the last app; they say it tracked them.", s)
+    assert "they say it tracked them" in said
+
+
 def test_a_contracted_pronoun_opening_a_sentence_becomes_i_am(bank: ScenarioBank) -> None:
     """"She's" at the start of a sentence is the buyer too: "I'm", never "I's" (issue 13)."""
     from coach_engine.buyer.persona import first_person
