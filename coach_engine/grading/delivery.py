@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..models import Delivery, Transcript
-
-if TYPE_CHECKING:
-    from .checks import AnalysedTurn
 
 __all__ = ["SENTENCES", "WORDS", "delivery_measure", "delivery_notes", "word_count"]
 
@@ -48,7 +45,14 @@ def delivery_notes(transcript: Transcript) -> Delivery:
                     statements=statements)
 
 
-def delivery_measure(turns: Sequence[AnalysedTurn]) -> str:
+class _Said(Protocol):
+    """A rep turn as delivery sees it: only its words (``checks.AnalysedTurn`` is one)."""
+
+    @property
+    def text(self) -> str: ...
+
+
+def delivery_measure(turns: Sequence[_Said]) -> str:
     """What an avoided slip rests on, as a measure rather than a quote: the absence of pressure or a
     monologue is not in any one sentence, so the card shows the replies' length and questions instead."""
     words = [word_count(t.text) for t in turns]
