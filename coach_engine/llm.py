@@ -246,6 +246,15 @@ def describe_failure(kind: ErrorKind, exc: BaseException, settings: Settings, at
     return sentence.format(where=where, tries=tries, detail=detail, limit=settings.llm_timeout)
 
 
+def _worth_retrying(exc: BaseException) -> bool:
+    return classify_error(exc) in RETRYABLE
+
+
+def _overruns(deadline: Deadline | None, wait: float) -> bool:
+    """Whether a backoff wait of ``wait`` seconds would not fit in what is left of ``deadline``."""
+    return deadline is not None and deadline.remaining() <= wait
+
+
 class _WaitOverruns(stop_base):
     """Stop when the coming backoff wait would not fit in what is left of the deadline."""
 
@@ -253,7 +262,7 @@ class _WaitOverruns(stop_base):
         self.deadline = deadline
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
-        return self.deadline is not None and self.deadline.remaining() <= (retry_state.upcoming_sleep or 0.0)
+        return _overruns(self.deadline, retry_state.upcoming_sleep or 0.0)
 
 
 class RetryPlan:
@@ -306,8 +315,7 @@ class RetryPlan:
         kind = classify_error(exc)
         last = self.tries > self.settings.llm_max_retries
         delay = backoff_delay(self.tries, exc, base_delay=self._base_delay, max_delay=self._max_delay)
-        out_of_time = self.deadline is not None and self.deadline.remaining() <= delay
-        if kind is None or kind not in RETRYABLE or last or out_of_time:
+        if kind not in RETRYABLE or last or _overruns(self.deadline, delay):
             return self._give_up(exc, kind)
         if self._on_retry is not None:
             self._on_retry(self.tries, exc)
@@ -329,7 +337,7 @@ class RetryPlan:
                 self._on_retry(rs.attempt_number, rs.outcome.exception() or Exception("retry"))
 
         return tenacity.Retrying(
-            retry=tenacity.retry_if_exception(lambda exc: classify_error(exc) in RETRYABLE),
+            retry=tenacity.retry_if_exception(_worth_retrying),
             wait=wait,
             stop=tenacity.stop_after_attempt(self.settings.llm_max_retries + 1)
             | _WaitOverruns(self.deadline),

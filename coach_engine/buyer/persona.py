@@ -152,6 +152,11 @@ _ORG_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't":
              "isn't": "aren't", "wasn't": "weren't"}
 
 
+def _we(m: re.Match[str]) -> str:
+    word = _WE[m.group(0).lower()]
+    return word.capitalize() if m.group(0)[0].isupper() else word
+
+
 def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
     """How a manager names the buyer's own organisation: its name, "the company", "the <kind>" (the last
     one or two words of its name: "the food bank", "the district"), "the <kind> firm" as ``text`` says it."""
@@ -191,11 +196,7 @@ def _org_to_we(s: str, scenario: Scenario) -> str:
             stop = _PEOPLE.search(piece, first.end())
             end = stop.start() if stop else len(piece)
 
-            def we(m: re.Match[str]) -> str:
-                word = _WE[m.group(0).lower()]
-                return word.capitalize() if m.group(0)[0].isupper() else word
-
-            piece = piece[:first.start()] + _THEY.sub(we, piece[first.start():end]) + piece[end:]
+            piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
         out.append(piece)
     return " ".join(out)
 
