@@ -57,6 +57,9 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
     if _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before)):
         return None  # another person acts before the pronoun: it may be theirs
+    others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
+    if m.group(1).lower() in ("his", "him", "her") and _PERSON.search(others):
+        return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     if name_at >= 0 and m.group(1).lower() in ("he", "she") and _ROLE_ACTS.search(before):
         # A role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a subject: the
         # pronoun is likely the role's ("the COO pulled it, and he still brings it up"). Pronouns of the
@@ -141,7 +144,8 @@ _PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
     r"donors|families|children|kids|crews|techs|volunteers|reps|board|council|owner|vendors?|competitors?|"
     r"suppliers?|wholesalers?|distributors?|partners?|providers?|incumbents?|contractors?|consultants?|"
-    r"carriers?|insurers?|banks?|regulators?|auditors?|funders?|investors?|parents|patients|students)\b",
+    r"carriers?|insurers?|banks?|regulators?|auditors?|funders?|investors?|parents|patients|students|"
+    r"family|fathers?|mothers?|uncles?|aunts?|brothers?|sisters?|sons?|daughters?|cousins?|in-laws)\b",
     re.IGNORECASE)
 """Another party than the buyer's organisation (people, a vendor, a wholesaler): a "they" or "their" after it
 may be theirs ("drivers ... they quit", "the wholesaler ... their tool"), so it is left alone."""
@@ -173,6 +177,18 @@ def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
     return sorted(set(refs), key=len, reverse=True)
 
 
+def _verb_after_we(m: re.Match[str]) -> str:
+    """The organisation's second verb, now that it is "we": a known verb, or any "-s" verb before "to"."""
+    word = m.group(2)
+    plural = {**_FIRST_PERSON, **_ORG_VERB}
+    if word in plural:
+        word = plural[word]
+    elif m.group(3) and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith(("shes", "ches")) \
+            else word[:-1]
+    return m.group(1) + word
+
+
 def _org_to_we(s: str, scenario: Scenario) -> str:
     """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
     was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
@@ -198,7 +214,11 @@ def _org_to_we(s: str, scenario: Scenario) -> str:
 
             piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
         out.append(piece)
-    return " ".join(out)
+    s = " ".join(out)
+    # Once the organisation is "we", so are its second verb and its "its": "we are in talks and expects to
+    # close" -> "and expect to close", "we missed its plan" -> "we missed our plan".
+    s = re.sub(r"(\b[Ww]e\b[^.;,]*?\band\s+)([a-z']+)\b(?=(\s+to\b)?)", _verb_after_we, s)
+    return re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
 
 
 def first_person(text: str, scenario: Scenario) -> str:

@@ -310,3 +310,24 @@ def test_a_line_differing_only_in_case_is_not_said_again(bank: ScenarioBank) -> 
         history = [Turn(role="buyer", text=first.upper()), Turn(role="rep", text="Okay.")]
         again = voice.speak(s, BuyerState(), sit, history)
         assert re.sub(r"\W+", " ", again.lower()) != re.sub(r"\W+", " ", first.lower()), (seed, first)
+
+
+def test_pronouns_for_other_people_and_the_organisations_verbs(bank: ScenarioBank) -> None:
+    """Issue 13's first person reaches only the buyer and their organisation: a "his" after another named
+    person stays theirs, family members are other people, and the organisation's second verb and its "its"
+    follow it into "we"."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Mira Holt", "company": "Holt Orchards (40 staff)"}
+    s = Scenario.model_validate(base)
+    said = first_person("Anton runs the packing line and sets the budget; Mira questions his numbers but "
+                        "won't overrule him in public.", s)
+    assert said == ("Anton runs the packing line and sets the budget; I question his numbers but won't "
+                    "overrule him in public.")
+    said = first_person("Her aunt and cousin own the orchard; Mira must convince them, and they decide in "
+                        "spring.", s)
+    assert "convince them, and they decide" in said
+    said = first_person("The company missed its export target and hopes to recover it by June.", s)
+    assert said == "We missed our export target and hope to recover it by June."
