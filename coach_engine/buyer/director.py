@@ -96,7 +96,8 @@ class BuyerDirector:
             return
         scenario, embedder = self.scenario, self.embedder
         self.state.resolution = [
-            ResolutionItem(text=r.text, kind=r.kind) for r in scenario_items(scenario, embedder)
+            ResolutionItem(text=r.text, kind=r.kind, sure=r.explicit or r.confident)
+            for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,
                                  min_similarity=self.rules.similarity.fact_question)

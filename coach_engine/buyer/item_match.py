@@ -57,6 +57,8 @@ class ItemMatcher:
     ) -> bool:
         st = state
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
+        if not item.sure and bool(helpful) and clean and self._close(signals, item.text):
+            return True  # the kind is a guess: a helpful turn about what the item says meets it
         kind = item.kind
         if kind == "explore":
             return explored and not conduct.pitched and clean

@@ -65,7 +65,8 @@ class ItemReading:
             return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
         if self.confident:
             return said
-        return f"{said}, but only {self.confidence:.0%} sure; set kind: to be sure"
+        return (f"{said}, but only {self.confidence:.0%} sure; set kind: to be sure (until then a rep "
+                "turn close to the item's words also meets it)")
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ class ResolutionItem(BaseModel):
     text: str
     kind: str = "general"
     """Requirement kind the item maps to (explore, uncover, acknowledge, value, proof, next_step ...)."""
+    sure: bool = True
+    """The kind was said in the YAML or read with confidence; an unsure item is also met by meaning."""
     met: bool = False
     turn: int | None = None
     """Index of the rep turn (in the transcript) that met it."""

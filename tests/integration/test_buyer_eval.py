@@ -221,6 +221,9 @@ def test_buyer_lines_never_repeat_stack_or_scold_falsely(bank, embedder, scripts
         # Closes that fit: discount-first and passive reps usually end open (offer pocketed, polite stall).
         assert {k: c["meets_bar"] for k, c in summary.closes.items()} == {"discount_first": True,
                                                                           "passive": True}, summary.closes
+    elif scripts == "buyer_scripts_holdout4.jsonl":
+        # An item read without confidence is also met by a turn about it (README): 7 of 8 strong reps win.
+        assert summary.by_style["strong"]["right"] >= 7, summary.misses
     elif scripts == "buyer_scripts_holdout3.jsonl":
         # Held at its figures (README known limits): polite exits still read as waving the concern away.
         assert summary.closes["discount_first"]["meets_bar"], summary.closes

@@ -114,3 +114,29 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert situation.facts.get("rep_customer") == "Hartley Freight"
     line = ScriptedVoice(seed=1).speak(cfo, d.state, situation, [Turn(role="rep", text=value.text)])
     assert "$210k" in line or "Hartley Freight" in line, line
+
+
+def test_an_item_read_without_confidence_is_also_met_by_a_turn_about_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A manager's item the reader could only guess at ("read as ..., but only 27% sure") must not make the
+    scenario unwinnable: a clean, helpful turn close in meaning to the item meets it, whatever the guess.
+    A confidently read item still asks for its own behaviour."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    item_text = "Lets her trial the routing on one depot, checking every route by hand, before trusting it"
+    said = "Could you run it on one depot first and check every route by hand before you trust it?"
+    matcher = ItemMatcher(cfo, load_rules(), embedder)
+    state = BuyerState(concern_revealed=True)
+    signals = turn(said, B.OPEN_QUESTION)
+
+    def met(item: ResolutionItem) -> bool:
+        return matcher.meets(item, signals, {B.OPEN_QUESTION}, set(), False, True, state=state,
+                             conduct=RepConduct())
+
+    assert met(ResolutionItem(text=item_text, kind="proof", sure=False))
+    assert not met(ResolutionItem(text=item_text, kind="proof", sure=True))
+    pressed = turn(said, B.OPEN_QUESTION, B.PRESSURE)
+    assert not matcher.meets(ResolutionItem(text=item_text, kind="proof", sure=False), pressed,
+                             {B.OPEN_QUESTION}, {B.PRESSURE}, False, True, state=state, conduct=RepConduct())
