@@ -26,6 +26,7 @@ and what the buyer remembers of the rep is ``conduct.py``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..embeddings import is_semantic
@@ -132,6 +133,7 @@ class BuyerDirector:
             return Situation(id=sid, facts=scenario_facts(self.scenario, st))
         st.turns += 1
         signals = screen(signals, self.rules.substance)
+        signals = _let_pass(signals, self.rules.benefit_of_doubt)
         present = {s.behaviour for s in signals.signals}
         helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
         negatives = present & NEGATIVE
@@ -261,3 +263,14 @@ _ANSWERING = frozenset({
 """Situations in which the buyer answers a plain question before saying their line (not while pushing
 back, revealing the concern or ending the call)."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
+
+
+_DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE})
+
+
+def _let_pass(signals: SignalSet, bar: float) -> SignalSet:
+    """The turn as the buyer takes it: an offence read with less than ``bar`` probability is let pass."""
+    kept = [s for s in signals.signals if not (s.behaviour in _DOUBTFUL and s.confidence < bar)]
+    if len(kept) == len(signals.signals):
+        return signals
+    return replace(signals, signals=kept)

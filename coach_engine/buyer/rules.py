@@ -118,6 +118,9 @@ class DirectorRules(StrictData):
     strong_negatives: list[str]
     similarity: _Similarity
     low_risk_item: str
+    benefit_of_doubt: float = 0.0
+    """A pressing, arguing, dismissive or disparaging sentence read below this probability is let pass: a
+    person does not take offence at a phrase that only might push (the grader still notes it)."""
     substance: SubstanceRules = Field(default_factory=SubstanceRules)
 
     def agree_threshold(self, difficulty: str, personality: str) -> int:

@@ -227,4 +227,4 @@ def test_buyer_lines_never_repeat_stack_or_scold_falsely(bank, embedder, scripts
     elif scripts == "buyer_scripts_holdout3.jsonl":
         # Held at its figures (README known limits): polite exits still read as waving the concern away.
         assert summary.closes["discount_first"]["meets_bar"], summary.closes
-        assert summary.closes["passive"]["count"] >= 4, summary.closes
+        assert summary.closes["passive"]["count"] >= 5, summary.closes

@@ -140,3 +140,21 @@ def test_an_item_read_without_confidence_is_also_met_by_a_turn_about_it(cfo: Sce
     pressed = turn(said, B.OPEN_QUESTION, B.PRESSURE)
     assert not matcher.meets(ResolutionItem(text=item_text, kind="proof", sure=False), pressed,
                              {B.OPEN_QUESTION}, {B.PRESSURE}, False, True, state=state, conduct=RepConduct())
+
+
+@pytest.mark.parametrize(("probability", "offended"), [(0.5, False), (0.95, True)])
+def test_the_buyer_lets_a_phrase_that_only_might_push_pass(cfo: Scenario, probability: float,
+                                                           offended: bool) -> None:
+    """A sentence the reader thinks only might be pressure (below ``benefit_of_doubt``) is not taken as an
+    offence: a person gives a borderline phrase the benefit of the doubt. A clear push still is one."""
+    from coach_engine.buyer.rules import load_rules
+
+    assert 0.5 < load_rules().benefit_of_doubt <= 0.95
+    lead = "Here's why I'd look at it before spring."
+    ask = "What does a month of late routes cost you today?"
+    text = f"{lead} {ask}"
+    d = BuyerDirector(cfo)
+    situation = d.step(SignalSet(text, [Signal(B.PRESSURE, lead, 0, len(lead), confidence=probability),
+                                        Signal(B.OPEN_QUESTION, ask, len(lead) + 1, len(text))]), 1)
+    assert d.conduct.offended is offended
+    assert (situation.id == "push_back_pressure") is offended, situation.id
