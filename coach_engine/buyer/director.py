@@ -36,7 +36,7 @@ from .conduct import RepConduct, exploring, first_quote, offences, rep_words
 from .facts import Answer, FactBook
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
-from .persona import scenario_facts
+from .persona import concern_stages, scenario_facts
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser
 from .state import BuyerState, ResolutionItem, Situation
@@ -233,10 +233,20 @@ class BuyerDirector:
                                         explored)
         if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
             self._answer(situation)
+            if explored and st.concern_revealed and not revealed_now and not st.stake_told:
+                self._tell_stake(situation)
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))
         st.last_situation = situation.id
         return situation
+
+    def _tell_stake(self, situation: Situation) -> None:
+        """A good question after the story draws out the concern's last stage: what is at stake for them."""
+        story, stake = concern_stages(self.scenario)
+        if stake:
+            self.state.stake_told = True
+            situation.facts["stake"] = stake
+            situation.facts["concern"] = f"{story} {stake}"
 
     def _answer(self, situation: Situation) -> None:
         """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.

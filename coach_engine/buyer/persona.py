@@ -13,7 +13,8 @@ import re
 from ..models import Scenario
 from .state import BuyerState
 
-__all__ = ["first_person", "garbled", "key_number", "scenario_facts", "step_in_first_person"]
+__all__ = ["concern_stages", "first_person", "garbled", "key_number", "scenario_facts",
+           "step_in_first_person"]
 
 _VERBS_S = (
     "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
@@ -341,9 +342,22 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
     if lines:
         facts["concern_hint"] = lines[0]
     if state.concern_revealed:
-        # The manager's own first-person lines when given (the story and the stake after the hint),
-        # else the hidden concern turned into the first person.
-        concern = " ".join(lines[1:] or lines) if lines else first_person(b.hidden_concern, scenario)
-        facts["concern"] = concern
-        facts["concern_short"] = _short((lines[1] if len(lines) > 1 else concern).split(";")[0], 110)
+        story, stake = concern_stages(scenario)
+        facts["concern"] = f"{story} {stake}" if stake and state.stake_told else story
+        facts["concern_short"] = _short(story.split(";")[0], 110)
     return facts
+
+
+def concern_stages(scenario: Scenario) -> tuple[str, str]:
+    """The story the buyer tells when the concern comes out, and the stake kept for the next good question.
+
+    A scenario's own ``concern_lines`` are a hint, the story and the stake (issue 13: the concern comes out
+    in stages); with fewer lines, or only the manager's third-person text, everything after the hint comes
+    out at once and the stake is empty.
+    """
+    lines = list(scenario.buyer.concern_lines)
+    if len(lines) >= 3:
+        return lines[1], " ".join(lines[2:])
+    if lines:
+        return lines[-1], ""
+    return first_person(scenario.buyer.hidden_concern, scenario), ""

@@ -108,6 +108,10 @@ class ScriptedVoice:
                              if x not in said_so_far]
                 core = rng.choice(turn_back) if turn_back else ""
             core = " ".join(p for p in (_sentence(reply), core) if p)
+        if facts.get("stake"):
+            # The concern's last stage, drawn out by a good question after its story (issue 13: stages).
+            intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
+            core = " ".join(p for p in (intro, _sentence(facts["stake"]), core) if p)
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
         said_before = _plain(said_so_far)
@@ -130,7 +134,8 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
-        if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure"):
+        if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure") \
+                or facts.get("stake"):
             tail = ""
         if _INTERJECTION.match(core) or situation.id in _CLOSES:
             lead = ""

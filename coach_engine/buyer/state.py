@@ -70,6 +70,8 @@ class BuyerState(BaseModel):
     revealed_turn: int | None = None
     explore_turns: int = 0
     """Good exploring turns so far (harder buyers need more before revealing)."""
+    stake_told: bool = False
+    """The last stage of the concern (the stake, a scenario's third ``concern_lines``) has been said."""
     resolution: list[ResolutionItem] = Field(default_factory=list)
     stage: Stage = "opening"
     turns: int = 0

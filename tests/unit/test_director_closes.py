@@ -158,3 +158,29 @@ def test_the_buyer_lets_a_phrase_that_only_might_push_pass(cfo: Scenario, probab
                                         Signal(B.OPEN_QUESTION, ask, len(lead) + 1, len(text))]), 1)
     assert d.conduct.offended is offended
     assert (situation.id == "push_back_pressure") is offended, situation.id
+
+
+def test_a_good_question_after_the_story_draws_out_the_stake(bank: ScenarioBank) -> None:
+    """Issue 13: the concern comes out in stages over good questions - the hint, the story, then the stake
+    (a scenario's three concern_lines). The stake is said once, on the first exploring turn after the
+    story."""
+    cfo = bank.get("cfo-price-routing")
+    _hint, story, stake = cfo.buyer.concern_lines
+    d = BuyerDirector(cfo)
+    voice = ScriptedVoice(seed=3)
+    ask = "What's behind that number for you?"
+    history: list[Turn] = []
+    lines = []
+    for i, (text, behaviours) in enumerate([(ask, (B.EXPLORE_CONCERN, B.OPEN_QUESTION)),
+                                             ("What would the board need to see?", (B.EXPLORE_CONCERN,
+                                                                                    B.OPEN_QUESTION)),
+                                             ("Who else weighs in on that?", (B.EXPLORE_CONCERN,
+                                                                              B.OPEN_QUESTION))]):
+        situation = d.step(turn(text, *behaviours), 1 + 2 * i)
+        line = voice.speak(cfo, d.state, situation, history)
+        history += [Turn(role="rep", text=text), Turn(role="buyer", text=line)]
+        lines.append(line)
+    told_story = next(i for i, line in enumerate(lines) if story in line)
+    assert stake not in lines[told_story]
+    assert stake in lines[told_story + 1] and d.state.stake_told
+    assert sum(stake in line for line in lines) == 1

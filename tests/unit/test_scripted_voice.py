@@ -262,7 +262,8 @@ def test_opening_is_the_scenarios_line(bank: ScenarioBank) -> None:
 
 
 def test_a_scenarios_own_concern_lines_come_out_in_stages(bank) -> None:  # type: ignore[no-untyped-def]
-    """With concern_lines the buyer hints with the first and tells the rest; nothing is pasted (issue 13)."""
+    """With concern_lines the buyer hints with the first, tells the story with the second and keeps the stake
+    (the third) for the next good question; nothing is pasted (issue 13)."""
     from coach_engine.buyer.persona import scenario_facts
     from coach_engine.buyer.state import BuyerState
 
@@ -276,7 +277,9 @@ def test_a_scenarios_own_concern_lines_come_out_in_stages(bank) -> None:  # type
     shown = BuyerState(concern_revealed=True)
     assert scenario_facts(scenario, hidden)["concern_hint"].startswith("Timing on our side")
     assert "concern" not in scenario_facts(scenario, hidden)
-    told = scenario_facts(scenario, shown)["concern"]
+    story = "We spent a year and a lot of money on a system that never went live."
+    assert scenario_facts(scenario, shown)["concern"] == story
+    told = scenario_facts(scenario, BuyerState(concern_revealed=True, stake_told=True))["concern"]
     assert told.startswith("We spent a year") and told.endswith("that's on me.")
     assert base.content_hash() == base.model_copy(update={"buyer": base.buyer}).content_hash()
 
