@@ -12,10 +12,12 @@ meeting-like activities and proposal forms live in ``structure.yaml``.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer
 import yaml
 
 __all__ = [
@@ -137,14 +139,19 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+_STEMMERS = threading.local()
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude suffix strip, so "expected" and "expecting" or "budgets" and "budgeted" count as one word when
-    a rep's words are compared with the buyer's (the reader's echo feature and the grader's play-back check
-    must agree on what counts as the same word)."""
-    for suffix in ("ations", "ation", "ings", "ing", "ers", "ed", "es", "er", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    """The Snowball (Porter 2) English stem, so "expected" and "expecting" or "budgets" and "budgeted" count
+    as one word when a rep's words are compared with the buyer's (the reader's echo feature and the grader's
+    play-back check must agree on what counts as the same word). A Snowball stemmer object is not safe to
+    share between threads (Streamlit runs sessions in threads), so each thread keeps its own."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def content_words(text: str) -> set[str]:

@@ -58,8 +58,7 @@ def test_one_question_explores_less_than_several(grader: RubricGrader, cfo: Scen
     "One quick question so this is worth your time: is the budget line fixed for the year?",
 ])
 def test_a_closed_question_after_a_lead_in_still_explores(grader: RubricGrader, cfo: Scenario,
-                                                          reply: str, reader_misses: Any) -> None:
-    reader_misses(reply, {"Separate question: is anyone asking you to cut fuel spend this year?"})
+                                                          reply: str) -> None:
     card = grader.grade_reply(cfo, reply)
     assert next(c for c in card.skill("explore").checks if c.id == "explores-concern").passed
 
