@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Scenario, Transcript, Turn
 from ..signals import NEGATIVE, Behaviour, Signal
-from ..text import stem
+from ..text import is_function_word, stem
 from .checks import ACK_BEHAVIOURS, VALUE_BEHAVIOURS, AnalysedTurn
 from .delivery import SENTENCES, WORDS, word_count
 
@@ -37,14 +37,14 @@ __all__ = ["PLAY_BACK_CHECKS", "YES_BUT_CAP", "listening_caps", "weigh_acknowled
 
 SPECIFIC_SIMILARITY = 0.35
 """An acknowledgement this close (cosine) to the buyer's last line fits what they said."""
-_STOP_WORDS = (
-    "about after again also been before being both could does doing each from have having here into just "
-    "more most much only other over same should some such than that their them then there these they this "
-    "those through very what when where which while will with would your yours you're that's it's i'm "
-    "really totally completely understand understood hear fair point great question sense thanks thank "
-    "appreciate sure okay"
-)
-_STOP = frozenset(_STOP_WORDS.split(" "))
+_NOT_PLAY_BACK = frozenset({
+    "after", "again", "before", "both", "doing", "each", "having", "much", "through", "while", "yours",
+    "totally", "completely", "understand", "understood", "hear", "fair", "point", "great", "question",
+    "sense", "thanks", "thank", "appreciate", "sure", "okay",
+})
+"""Words that repeat nothing the buyer said, beyond the toolkit's function words (``text.is_function_word``):
+a few more function words, and what an acknowledgement says whatever the buyer said ("Totally understand,
+great question")."""
 PLAY_BACK_CHECKS: dict[str, tuple[str, ...]] = {"objection-handling": ("plays-back",),
                                                  "discovery": ()}
 """rubric id -> checks that ask the rep to play back the buyer's words: an acknowledgement passes them only
@@ -69,7 +69,8 @@ _CLAUSE_END = re.compile(r"^[^,;:—–-]{1,40}[,;:—–-]\s*")
 
 def _content_words(text: str) -> set[str]:
     words = {w.lower().strip("'’-") for w in WORDS.findall(text)}
-    return {stem(w) for w in words if (len(w) > 3 and w not in _STOP) or any(c.isdigit() for c in w)}
+    said = {w for w in words if len(w) > 3 and w not in _NOT_PLAY_BACK and not is_function_word(w)}
+    return {stem(w) for w in said | {w for w in words if any(c.isdigit() for c in w)}}
 
 
 def _sentence_end(text: str, pos: int) -> int:
