@@ -162,6 +162,8 @@ def build_messages(
         direction = f"{prompt.directions.get('answer_first', '')} {direction}".strip()
     elif situation.facts.get("no_figure"):
         direction = f"{prompt.directions.get('no_figure', '')} {direction}".strip()
+    if situation.facts.get("stake"):
+        direction = f"{prompt.directions.get('stake', '')} {direction}".strip()
     if current is None:
         last = HumanMessage(prompt.opening_turn.format(opening=scenario.buyer.opening))
     else:

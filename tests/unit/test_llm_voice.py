@@ -344,3 +344,15 @@ def test_the_model_gets_the_answer_code_chose_and_the_close(scenario: Scenario, 
     voice, _, _ = make_voice(stall, llm)
     line = voice.speak(scenario, BuyerState(stage="stalled"), Situation(id="stall_offer"), history(scenario))
     assert not agrees(line)  # a yes where code decided a stall is replaced by the offline line
+
+
+def test_the_model_is_told_to_say_the_stake_code_released(scenario: Scenario, llm: Settings) -> None:
+    """The concern's last stage reaches the LLM voice as the scripted voice gets it (issue 13: stages)."""
+    fake = FakeChatModel(default="And if it stalls again, it's on me.")
+    voice, _, _ = make_voice(fake, llm)
+    stake = "If I bring the board another one that stalls, that's on me."
+    told = Situation(id="acknowledge_progress", facts={"stake": stake})
+    voice.speak(scenario, BuyerState(concern_revealed=True, stake_told=True), told, history(scenario))
+    text = fake.last_prompt_text()
+    assert f"stake: {stake}" in text and "what is at stake for you" in text
+
