@@ -36,7 +36,7 @@ from .conduct import RepConduct, exploring, first_quote, offences, rep_words
 from .facts import Answer, FactBook
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
-from .persona import concern_stages, scenario_facts
+from .persona import concern_stages, concern_told, scenario_facts
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser
 from .state import BuyerState, ResolutionItem, Situation
@@ -242,11 +242,11 @@ class BuyerDirector:
 
     def _tell_stake(self, situation: Situation) -> None:
         """A good question after the story draws out the concern's last stage: what is at stake for them."""
-        story, stake = concern_stages(self.scenario)
+        stake = concern_stages(self.scenario)[1]
         if stake:
             self.state.stake_told = True
             situation.facts["stake"] = stake
-            situation.facts["concern"] = f"{story} {stake}"
+            situation.facts["concern"] = concern_told(self.scenario, self.state)
 
     def _answer(self, situation: Situation) -> None:
         """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.

@@ -13,7 +13,7 @@ import re
 from ..models import Scenario
 from .state import BuyerState
 
-__all__ = ["concern_stages", "first_person", "garbled", "key_number", "scenario_facts",
+__all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "scenario_facts",
            "step_in_first_person"]
 
 _VERBS_S = (
@@ -178,12 +178,15 @@ def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
     return sorted(set(refs), key=len, reverse=True)
 
 
+_PLURAL = {**_FIRST_PERSON, **_ORG_VERB}
+"""A verb as "we" says it ("expects" -> "expect", "is" -> "are")."""
+
+
 def _verb_after_we(m: re.Match[str]) -> str:
     """The organisation's second verb, now that it is "we": a known verb, or any "-s" verb before "to"."""
     word = m.group(2)
-    plural = {**_FIRST_PERSON, **_ORG_VERB}
-    if word in plural:
-        word = plural[word]
+    if word in _PLURAL:
+        word = _PLURAL[word]
     elif m.group(3) and word.endswith("s") and not word.endswith("ss"):
         word = word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith(("shes", "ches")) \
             else word[:-1]
@@ -342,10 +345,15 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
     if lines:
         facts["concern_hint"] = lines[0]
     if state.concern_revealed:
-        story, stake = concern_stages(scenario)
-        facts["concern"] = f"{story} {stake}" if stake and state.stake_told else story
-        facts["concern_short"] = _short(story.split(";")[0], 110)
+        facts["concern"] = concern_told(scenario, state)
+        facts["concern_short"] = _short(concern_stages(scenario)[0].split(";")[0], 110)
     return facts
+
+
+def concern_told(scenario: Scenario, state: BuyerState) -> str:
+    """What the buyer has said of the concern so far: the story, and the stake once it has been drawn out."""
+    story, stake = concern_stages(scenario)
+    return f"{story} {stake}" if stake and state.stake_told else story
 
 
 def concern_stages(scenario: Scenario) -> tuple[str, str]:
