@@ -6,7 +6,8 @@ them once with the packaged MiniLM, and lets the shipped model
 trainer labels. What is read as present is a probability over the label's
 threshold. On top of that sit a few facts that are structure, not judgement:
 a value is *quantified* only in a sentence that holds a figure; a turn is
-*passive* when it is short and does nothing helpful; a *monologue* is long.
+*passive* when it is short and does nothing helpful; a *monologue* is long
+(``settle``, ``TurnReader.read``).
 
 Gaming is read the same way: each sentence, and each plain-text reading of a
 disguised sentence (``grading.disguise``), gets an injection and a stuffing
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from ..embeddings import Embedder
     from ..models import Scenario, Turn
 
-__all__ = ["Gaming", "SentenceReading", "TurnAnalysis", "TurnReader", "context_for"]
+__all__ = ["Gaming", "SentenceReading", "TurnAnalysis", "TurnReader", "context_for", "settle"]
 
 HELPFUL = frozenset({
     "acknowledge", "playback", "open_question", "explore_concern", "impact_question", "check_other_concerns",
@@ -134,14 +135,8 @@ class TurnReader:
         buyer_sim = rest[: len(sents), HASH_DIM + STRUCT_NAMES.index("sim_buyer")]
         for i, ((a, b), s) in enumerate(zip(spans, sents, strict=True)):
             p = probs[i]
-            present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
-            if "quantify_value" in present and not T.NUMBER.search(s):
-                present.remove("quantify_value")
-            if ("feature_dump" in present and {"give_proof", "tie_to_concern"} & set(present)
-                    and T.function_share(s) >= KEYWORD_SHARE):
-                # The GUIDE's dump ties to nothing: a spoken sentence of proof or a tie is not one (a string
-                # of keywords that names a customer still is).
-                present.remove("feature_dump")
+            named = {labels[k]: float(p[k]) for k in range(len(labels))}
+            present = settle(s, [labels[k] for k in range(len(labels)) if p[k] >= thr[k]], named)
             for f, (_, members) in enumerate(families):
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
@@ -203,3 +198,22 @@ class TurnReader:
                 s.labels.append("stuffing")
         start, end = a.sentences[0].start, a.sentences[-1].end
         return Gaming("stuffing", round(p_stuff, 3), start, end, a.text[start:end])
+
+
+def settle(sentence: str, present: list[str], probs: dict[str, float]) -> list[str]:
+    """The labels over threshold, less those the sentence's own structure or a surer reading rules out.
+
+    These are facts of definition, not judgement: a value is quantified only where a figure stands; the
+    guide's feature dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of
+    keywords that names a customer still is).
+
+    Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
+    small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
+    level 1 to 4; the buyer instead lets a doubtful off-topic reading pass (``buyer.director``)."""
+    out = list(present)
+    if "quantify_value" in out and not T.NUMBER.search(sentence):
+        out.remove("quantify_value")
+    if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
+            and T.function_share(sentence) >= KEYWORD_SHARE):
+        out.remove("feature_dump")
+    return out
