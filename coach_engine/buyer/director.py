@@ -275,12 +275,17 @@ back, revealing the concern or ending the call)."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
 
 
-_DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE})
+_DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE, B.OFF_TOPIC})
 
 
 def _let_pass(signals: SignalSet, bar: float) -> SignalSet:
-    """The turn as the buyer takes it: an offence read with less than ``bar`` probability is let pass."""
-    kept = [s for s in signals.signals if not (s.behaviour in _DOUBTFUL and s.confidence < bar)]
-    if len(kept) == len(signals.signals):
+    """The turn as the buyer takes it: an offence (or a stray from the topic) read with less than ``bar``
+    probability is let pass, and what the sentence it doubted does counts again."""
+    doubted = [s for s in signals.signals if s.behaviour in _DOUBTFUL and s.confidence < bar]
+    if not doubted:
         return signals
+    aside = {(s.start, s.end) for s in doubted if s.behaviour is B.OFF_TOPIC}
+    gamed = any(s.behaviour in {B.INJECTION, B.KEYWORD_STUFFING} for s in signals.signals)
+    kept = [replace(s, relevant=True) if (s.start, s.end) in aside and s.behaviour in POSITIVE and not gamed
+            else s for s in signals.signals if not any(s is d for d in doubted)]
     return replace(signals, signals=kept)

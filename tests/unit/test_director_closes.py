@@ -160,6 +160,22 @@ def test_the_buyer_lets_a_phrase_that_only_might_push_pass(cfo: Scenario, probab
     assert (situation.id == "push_back_pressure") is offended, situation.id
 
 
+@pytest.mark.parametrize(("probability", "steered_back"), [(0.4, False), (0.95, True)])
+def test_a_question_only_perhaps_beside_the_point_counts_as_the_question_it_is(
+        cfo: Scenario, probability: float, steered_back: bool) -> None:
+    """A rep's check read as off topic below ``benefit_of_doubt`` is let pass, and what the sentence does
+    (here: an exploring question) counts again; a buyer does not say "that's not why we're talking" to a
+    question that is only perhaps beside the point. A sure stray still gets steered back."""
+    ask = "Is that close to what happened?"
+    signals = SignalSet(ask, [Signal(B.CLOSED_QUESTION, ask, 0, len(ask), relevant=False),
+                              Signal(B.EXPLORE_CONCERN, ask, 0, len(ask), relevant=False),
+                              Signal(B.OFF_TOPIC, ask, 0, len(ask), confidence=probability)])
+    d = BuyerDirector(cfo)
+    situation = d.step(signals, 1)
+    assert (situation.id == "off_topic") is steered_back, situation.id
+    assert (d.state.explore_turns == 1) is not steered_back
+
+
 def test_a_good_question_after_the_story_draws_out_the_stake(bank: ScenarioBank) -> None:
     """Issue 13: the concern comes out in stages over good questions - the hint, the story, then the stake
     (a scenario's three concern_lines). The stake is said once, on the first exploring turn after the
