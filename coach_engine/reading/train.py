@@ -51,7 +51,8 @@ FLAGS = frozenset({"discount", "pressure", "argue", "dismiss", "disparage", "fea
                    "injection", "stuffing"})
 """Labels that rebuke the rep. A false flag costs a rep who did nothing wrong (the buyer scolds them for
 it, the scorecard docks them), so their thresholds favour precision: the lowest threshold whose
-cross-validated precision reaches ``train_thresholds.FLAG_PRECISION``, else the best F0.5."""
+cross-validated precision reaches ``train_thresholds.FLAG_PRECISION``, else the middle of its best-F0.5
+stretch."""
 FAMILY_PRECISION = 0.9
 """A family head flags a rep whose sentence no member head is sure of, and the buyer answers that flag with a
 rebuke (or walks away), so it must be surer than one member: at the members' 0.8 its false flags grew with

@@ -1,9 +1,9 @@
 """Choosing a head's threshold on out-of-fold predictions, with its figures and their intervals.
 
 Why apart from the fitting: every head of ``scrimmage train`` (label, family and turn gaming heads) is
-thresholded the same way — a flag for precision first, anything else for its best F — and reports
-precision, recall and F1 with bootstrap 95% intervals; one place decides that rule, so a threshold in the
-manifest means the same thing whichever head it belongs to.
+thresholded the same way — a flag for precision first, anything else at the middle of its best-F stretch —
+and reports precision, recall and F1 with bootstrap 95% intervals; one place decides that rule, so a
+threshold in the manifest means the same thing whichever head it belongs to.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ __all__ = ["FLAG_PRECISION", "NEVER", "choose_threshold"]
 
 FLAG_PRECISION = 0.8
 """The cross-validated precision a flag's threshold must reach (``train.FLAGS``)."""
+PLATEAU = 0.01
+"""How far under the best F a threshold may score and still be on the best stretch of the curve."""
 NEVER = 1.01
 """The threshold of a head that may not fire on its own (no probability reaches it)."""
 
 
 def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_PRECISION,
                strict: bool = False) -> float:
-    """The first threshold whose cross-validated precision reaches ``target`` (flags), else the best F0.5
-    (flags) or F1. ``strict``: no fallback; a head that never reaches its target never fires alone."""
+    """The first threshold whose cross-validated precision reaches ``target`` (flags), else the middle of the
+    stretch where F0.5 (flags) or F1 is within ``PLATEAU`` of its best. ``strict``: no fallback; a head that
+    never reaches its target never fires alone."""
     grid = np.round(np.arange(0.30, 0.99, 0.0125), 4)
     scores, precise = [], []
     beta2 = 0.25 if flag else 1.0
@@ -36,7 +39,10 @@ def _threshold(oof: np.ndarray, y: np.ndarray, flag: bool, target: float = FLAG_
         return float(grid[precise.index(True)])
     if strict:
         return NEVER
-    return float(grid[int(np.argmax(scores))])
+    # The middle of the near-best stretch, not its arg max: on a flat curve the arg max is noise (it moved
+    # by up to 0.14 between bootstrap resamples of the same predictions; the middle moved by a third of that).
+    near = np.flatnonzero(np.array(scores) >= max(scores) - PLATEAU)
+    return float(grid[int(near[len(near) // 2])])
 
 
 def choose_threshold(oof: np.ndarray, y: np.ndarray, flag: bool, rng: np.random.Generator,

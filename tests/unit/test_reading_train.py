@@ -53,3 +53,29 @@ def test_without_gaming_examples_the_turn_head_never_fires(small_data: tuple[Pat
     train([data], scenarios, embedder, tmp_path / "m", folds=2, log=lambda _m: None)
     model = load_model(tmp_path / "m")
     assert float(model.gaming_thresholds[0]) > 1.0
+
+
+def test_a_threshold_on_a_flat_curve_is_its_middle_not_a_noisy_arg_max() -> None:
+    """Every threshold from 0.30 to 0.60 separates these perfectly; the arg max would be the first (0.30)
+    or wherever noise puts a hair more F1, the chosen one is the middle of the stretch."""
+    import numpy as np
+
+    from coach_engine.reading.train_thresholds import choose_threshold
+
+    oof = np.array([0.1, 0.2, 0.25, 0.28, 0.65, 0.7, 0.9, 0.95])
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    best, stats = choose_threshold(oof, y, False, np.random.default_rng(0))
+    assert 0.4 <= best <= 0.5
+    assert stats["f1"][0] == 1.0
+
+
+def test_a_peaked_curve_keeps_its_peak() -> None:
+    import numpy as np
+
+    from coach_engine.reading.train_thresholds import choose_threshold
+
+    rng = np.random.default_rng(1)
+    y = np.r_[np.ones(200), np.zeros(200)].astype(int)
+    oof = np.r_[rng.normal(0.7, 0.05, 200), rng.normal(0.5, 0.05, 200)].clip(0, 1)
+    best, _ = choose_threshold(oof, y, False, np.random.default_rng(0))
+    assert 0.55 <= best <= 0.65
