@@ -286,6 +286,7 @@ def _let_pass(signals: SignalSet, bar: float) -> SignalSet:
         return signals
     aside = {(s.start, s.end) for s in doubted if s.behaviour is B.OFF_TOPIC}
     gamed = any(s.behaviour in {B.INJECTION, B.KEYWORD_STUFFING} for s in signals.signals)
+    dropped = {id(s) for s in doubted}
     kept = [replace(s, relevant=True) if (s.start, s.end) in aside and s.behaviour in POSITIVE and not gamed
-            else s for s in signals.signals if not any(s is d for d in doubted)]
+            else s for s in signals.signals if id(s) not in dropped]
     return replace(signals, signals=kept)

@@ -135,8 +135,7 @@ class TurnReader:
         buyer_sim = rest[: len(sents), HASH_DIM + STRUCT_NAMES.index("sim_buyer")]
         for i, ((a, b), s) in enumerate(zip(spans, sents, strict=True)):
             p = probs[i]
-            named = {labels[k]: float(p[k]) for k in range(len(labels))}
-            present = settle(s, [labels[k] for k in range(len(labels)) if p[k] >= thr[k]], named)
+            present = settle(s, [labels[k] for k in range(len(labels)) if p[k] >= thr[k]])
             for f, (_, members) in enumerate(families):
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
@@ -200,8 +199,8 @@ class TurnReader:
         return Gaming("stuffing", round(p_stuff, 3), start, end, a.text[start:end])
 
 
-def settle(sentence: str, present: list[str], probs: dict[str, float]) -> list[str]:
-    """The labels over threshold, less those the sentence's own structure or a surer reading rules out.
+def settle(sentence: str, present: list[str]) -> list[str]:
+    """The labels over threshold, less those the sentence's own structure rules out.
 
     These are facts of definition, not judgement: a value is quantified only where a figure stands; the
     guide's feature dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of
