@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._ui import safe
+from coach_engine.grading.scoring import NOT_YET_DUE
 from coach_engine.models import Scenario, Scorecard, Transcript
 from coach_engine.reviews import ReviewLine
 
@@ -30,8 +31,10 @@ OUTCOME_LINE = {
 
 
 def skill_chart(card: Scorecard) -> alt.Chart:
-    """Per-skill scores (1-5) as horizontal bars, coloured from red to green."""
-    data = pd.DataFrame([{"Skill": s.name, "Score": s.score} for s in card.skills])
+    """Per-skill scores (1-5) as horizontal bars, coloured from red to green; a skill not yet due in a first
+    reply has no bar (it is not part of the score)."""
+    due = [s for s in card.skills if s.due]
+    data = pd.DataFrame([{"Skill": s.name, "Score": s.score} for s in due])
     base = alt.Chart(data).encode(
         y=alt.Y("Skill:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),
         x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 5]), title="Score (1-5)", axis=alt.Axis(tickCount=5)),
@@ -42,7 +45,7 @@ def skill_chart(card: Scorecard) -> alt.Chart:
         tooltip=["Skill", "Score"],
     )
     labels = base.mark_text(align="left", dx=4).encode(text="Score:Q")
-    return (bars + labels).properties(height=max(120, 38 * len(card.skills)))
+    return (bars + labels).properties(height=max(120, 38 * len(due)))
 
 
 def _evidence_by_turn(card: Scorecard) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
@@ -106,8 +109,11 @@ def render_checks(card: Scorecard, numbers: dict[int, int] | None = None) -> Non
     numbers = numbers or {}
     for skill in card.skills:
         passed = sum(c.passed for c in skill.checks)
-        with st.expander(f"{skill.name} — {skill.score}/5 · {passed} of {len(skill.checks)} checks passed"):
-            if skill.level:
+        score = f"{skill.score}/5" if skill.due else "not yet due"
+        with st.expander(f"{skill.name} — {score} · {passed} of {len(skill.checks)} checks passed"):
+            if not skill.due:
+                st.caption(NOT_YET_DUE)
+            elif skill.level:
                 st.caption(safe(skill.level))
             for check in skill.checks:
                 mark = "✅" if check.passed else "❌"

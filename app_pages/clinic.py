@@ -93,6 +93,9 @@ def round_view(rounds: list[str], index: int, results: list[dict]) -> None:
         cols[0].metric("Reply score", f"{card.overall}/100")
         with cols[1]:
             for skill in card.skills:
+                if not skill.due:
+                    st.markdown(f"⚪ {safe(skill.name)}: not yet due")
+                    continue
                 st.markdown(f"{'🟢' if skill.score >= 4 else '🟠' if skill.score == 3 else '🔴'} "
                             f"{safe(skill.name)}: {skill.score}/5")
         if card.improvements:
@@ -117,7 +120,8 @@ def summary_view(results: list[dict]) -> None:
     rows = []
     for i, r in enumerate(results, start=1):
         for skill in r["card"].skills:
-            rows.append({"Opening": i, "Skill": skill.name, "Score": skill.score})
+            if skill.due:
+                rows.append({"Opening": i, "Skill": skill.name, "Score": skill.score})
     skills = pd.DataFrame(rows)
     if not skills.empty:
         avg = skills.groupby("Skill", as_index=False)["Score"].mean()

@@ -235,8 +235,10 @@ def heatmap_tab(weeks: list) -> None:
     st.caption("Team average per skill and week (a manager's review overrides the grader).")
 
 
-def override_label(graded: int) -> Callable[[int], str]:
-    return lambda v: f"keep {graded}" if v == KEEP else str(v)
+def override_label(graded: int | None) -> Callable[[int], str]:
+    """The choice's label: "keep 3", or "keep: not yet due" for a skill a first reply had not reached."""
+    kept = f"keep {graded}" if graded is not None else "keep: not yet due"
+    return lambda v: kept if v == KEEP else str(v)
 
 
 def review_tab(who: Member, attempts: list) -> None:
@@ -275,7 +277,7 @@ def review_tab(who: Member, attempts: list) -> None:
         for i, skill in enumerate(card.skills):
             choice = cols[i % len(cols)].selectbox(
                 skill.name, [KEEP, 1, 2, 3, 4, 5], key=f"team_override_{attempt_id}_{skill.id}",
-                format_func=override_label(skill.score))
+                format_func=override_label(skill.score if skill.due else None))
             if choice:
                 overrides[skill.id] = choice
         comment = st.text_area("Comment for the rep", key=f"team_comment_{attempt_id}", max_chars=2000)

@@ -283,6 +283,9 @@ class SkillScore(BaseModel):
     anti_patterns: list[AntiPatternHit] = Field(default_factory=list)
     level: str = ""
     """The rubric's anchor text for the awarded score."""
+    due: bool = True
+    """False for a skill not yet due: a first reply that explored has not reached respond or advance (LAER),
+    so the skill is shown as not yet due and left out of the overall and of the rep's skill figures."""
 
 
 class Strength(BaseModel):

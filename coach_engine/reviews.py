@@ -147,7 +147,7 @@ def rescore(card: Scorecard, overrides: Mapping[str, int]) -> Scorecard:
         if s.id in overrides:
             score = int(overrides[s.id])
             level = levels.get(s.id, {}).get(score, s.level)  # type: ignore[call-overload]
-            s = s.model_copy(update={"score": score, "level": level})
+            s = s.model_copy(update={"score": score, "level": level, "due": True})  # the manager judged it
         skills.append(s)
     if rubric is None:
         return card.model_copy(update={"skills": skills})

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from ..datafiles import DataFileError
+from ..grading.scoring import NOT_YET_DUE
 from ..models import Outcome, Scorecard, Transcript
 from ..scenarios import ScenarioBank, resolve_scenario
 from ..settings import Settings
@@ -112,7 +113,8 @@ def render_scorecard(card: Scorecard) -> None:
         for hit in skill.anti_patterns:
             q = f' [dim]turn {hit.evidence[0].turn}: "{hit.evidence[0].quote}"[/]' if hit.evidence else ""
             lines.append(f"[red]− {hit.description}[/]{q}")
-        table.add_row(f"{skill.name}\n[dim]{skill.level}[/]", f"{_bar(skill.score)} {skill.score}/5",
+        shown = f"{_bar(skill.score)} {skill.score}/5" if skill.due else "[dim]not yet due[/]"
+        table.add_row(f"{skill.name}\n[dim]{skill.level if skill.due else NOT_YET_DUE}[/]", shown,
                       "\n".join(lines))
     console.print(table)
     if card.strengths:

@@ -28,8 +28,12 @@ occurrence counted once per turn), rounded half up and never below 1.
 Single-reply mode defers later stages (``REPLY_DEFERRED``): answering an
 objection with a question is the right first move (LAER: explore before
 respond), so when the reply passes a check of the exploring skill, the skills
-that come later in a call (respond with value, confirm and advance) score at
-least 3 ("not yet due") unless an anti-pattern of theirs was hit.
+that come later in a call (respond with value, confirm and advance) are not
+yet due unless the rep showed them (a check passed) or hit one of their
+anti-patterns. A skill not yet due is left out of the overall
+(``SkillScore.due``), not floored at a neutral 3: a first reply is judged as a
+first reply, and a neutral 3 in the mean held a perfect one under 80. It keeps
+the floor as its shown score, marked not yet due.
 
 Overall 0-100 = the skill-weighted mean of the 1-5 scores rescaled
 (1 -> 0, 5 -> 100). For multi-turn transcripts (two or more rep turns) the
@@ -66,6 +70,8 @@ REPLY_DEFERRED: Mapping[str, tuple[str, tuple[str, ...], int]] = {
     "discovery": ("open-questions", ("impact", "next-step"), 3),
 }
 """rubric id -> (exploring skill, deferred skills, floor) for single-reply mode."""
+NOT_YET_DUE = "Not yet due: a first reply that explores comes before answering with value and advancing."
+"""What a scorecard says of a skill left out of the overall (``SkillScore.due``)."""
 
 CONVERSATIONAL: Mapping[str, tuple[str, int]] = {"objection-handling": ("delivery", 4)}
 """rubric id -> (delivery skill, cap when the rep asked no question at all): level 5 "asks as much as it
@@ -83,6 +89,7 @@ STUFFING_CAP = 20
 __all__ = [
     "CONVERSATIONAL",
     "INJECTION_CAP",
+    "NOT_YET_DUE",
     "OUTCOME_ADJUSTMENT",
     "REPLY_DEFERRED",
     "SHARE_TO_SCORE",
@@ -135,7 +142,9 @@ def checks_for_mode(checks: Sequence[RubricCheck], mode: str) -> list[RubricChec
 
 
 def overall_from_skills(skills: Sequence[SkillScore], rubric: Rubric) -> float:
+    """The weighted mean of the skills that are due (all of them if none is), rescaled to 0-100."""
     weights = {s.id: s.weight for s in rubric.skills}
+    skills = [s for s in skills if s.due] or list(skills)
     total_w = sum(weights[s.id] for s in skills) or 1.0
     mean = sum(weights[s.id] * s.score for s in skills) / total_w
     return (mean - 1.0) / 4.0 * 100.0
@@ -195,8 +204,10 @@ def assemble(
         minus = sum(penalties[skill.id].get(h.id, 1.0) * max(1, len({e.turn for e in h.evidence}))
                     for h in hits)
         score = max(1, min(5, round_half_up(base - minus)))
+        due = not (skill.id in deferred and not hits and not any(r.passed for r in results))
         skills.append(SkillScore(id=skill.id, name=skill.name, score=score, checks=results,
-                                 anti_patterns=hits, level=skill.levels[score]))  # type: ignore[index]
+                                 anti_patterns=hits, level=skill.levels[score],  # type: ignore[index]
+                                 due=due))
     overall = overall_from_skills(skills, rubric)
     final_outcome: Outcome = outcome or "open"
     if mode == "transcript" and rep_turns >= 2:

@@ -81,5 +81,6 @@ def reply_metadata(attempt: Attempt, scorecard: Scorecard, timezone: str) -> dic
         "mode": attempt.mode,
     }
     for sk in scorecard.skills:
-        base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
+        if sk.due or sk.id in attempt.skills:
+            base[f"skill:{sk.id}"] = int(attempt.skills.get(sk.id, sk.score))
     return base

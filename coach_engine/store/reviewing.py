@@ -63,6 +63,15 @@ class ReviewStore(StoreBase):
                 k.skill_id: k
                 for k in s.scalars(select(SkillScoreRow).where(SkillScoreRow.attempt_id == attempt_id))
             }
+            stored = s.get(ScorecardRow, attempt_id)
+            waiting = ({sk.id: sk for sk in Scorecard.model_validate(stored.data).skills if not sk.due}
+                       if stored is not None else {})
+            for skill_id in set(overrides) - set(skills):
+                if skill_id in waiting:  # not yet due in a first reply: a figure once a manager scores it
+                    sk = waiting[skill_id]
+                    skills[skill_id] = SkillScoreRow(attempt_id=attempt_id, skill_id=sk.id, name=sk.name,
+                                                     score=sk.score)
+                    s.add(skills[skill_id])
             unknown = sorted(set(overrides) - set(skills))
             if unknown:
                 raise StoreError(
@@ -75,7 +84,6 @@ class ReviewStore(StoreBase):
             if overrides:
                 for skill, score in overrides.items():
                     skills[skill].reviewed_score = score
-                stored = s.get(ScorecardRow, attempt_id)
                 if stored is not None:
                     effective = {k: r.reviewed_score for k, r in skills.items() if r.reviewed_score}
                     try:

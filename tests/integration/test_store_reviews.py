@@ -178,3 +178,23 @@ def test_migration_0006_rescores_reviewed_attempts(
     with again.session() as s:
         assert s.execute(select(WeekRepRow.overall_sum)).scalar_one() == reviewed
     again.close()
+
+
+
+def test_a_skill_not_yet_due_is_no_skill_figure(store: Store, team: Team, bank: ScenarioBank,
+                                                embedder: CachedEmbedder) -> None:
+    """A one-reply drill that explored leaves respond and advance out of its overall, and out of the rep's
+    skill figures (chart, CSV); once a manager scores one, it counts there too."""
+    store.clock = lambda: WHEN + timedelta(hours=1)
+    scenario = bank.get("cfo-price-routing")
+    card = get_grader(Settings(), embedder).grade_reply(scenario, REPLIES[0])
+    waiting = sorted(s.id for s in card.skills if not s.due)
+    assert waiting == ["confirm-advance", "respond-value"]
+    attempt = store.start_attempt(team.rep, scenario, at=WHEN, mode="clinic")
+    store.record_turn(team.rep, attempt.id, 0, "buyer", scenario.buyer.opening)
+    store.record_turn(team.rep, attempt.id, 1, "rep", REPLIES[0])
+    store.complete_attempt(team.rep, attempt.id, card, at=WHEN + timedelta(minutes=1))
+    a = store.get_attempt(team.rep, attempt.id)
+    assert a.skills and set(waiting).isdisjoint(a.skills)
+    store.add_review(team.manager, attempt.id, {waiting[0]: 4}, "")
+    assert store.get_attempt(team.rep, attempt.id).skills[waiting[0]] == 4

@@ -10,6 +10,7 @@ from coach_engine.grading.scoring import (
     GradeParts,
     assemble,
     checks_for_mode,
+    overall_from_skills,
     score_from_share,
 )
 from coach_engine.models import AntiPatternHit, CheckResult, Delivery, Evidence, Scenario
@@ -87,6 +88,23 @@ def test_reply_mode_defers_value_and_advance_after_a_good_question(scenario: Sce
     pitched = _card(scenario, _parts("reply", {"listen-acknowledge": True}), mode="reply", rep_turns=1)
     assert pitched.skill("respond-value").score == 1
     assert explored.outcome == "open"
+
+
+def test_a_first_reply_is_judged_on_the_skills_that_are_due(scenario: Scenario) -> None:
+    """Skills not yet due are left out of the overall, not counted as a neutral 3: a first reply that
+    listened, explored and spoke well scores what those skills earned. One it did show counts."""
+    rubric = get_rubric("objection-handling")
+    first = {"listen-acknowledge": True, "explore": True, "delivery": True}
+    card = _card(scenario, _parts("reply", first), mode="reply", rep_turns=1)
+    waiting = {s.id for s in card.skills if not s.due}
+    assert waiting == {"respond-value", "confirm-advance"}
+    assert card.overall == round(overall_from_skills([s for s in card.skills if s.due], rubric))
+    floored = [s.model_copy(update={"due": True}) for s in card.skills]
+    assert card.overall > overall_from_skills(floored, rubric)
+    closed = _card(scenario, _parts("reply", {**first, "confirm-advance": True}), mode="reply", rep_turns=1)
+    assert closed.skill("confirm-advance").due and not closed.skill("respond-value").due
+    whole = _card(scenario, _parts("transcript", first))
+    assert all(s.due for s in whole.skills)
 
 
 def test_slips_cap_the_skill(scenario: Scenario) -> None:

@@ -58,7 +58,19 @@ def test_no_override_gives_back_the_graders_overall(bank: ScenarioBank, grader) 
     assert any(c.flags for c in cards)  # a gamed card is among them
     for card in cards:
         assert rescore(card, {}).overall == card.overall
-        assert rescore(card, {s.id: s.score for s in card.skills}) == card
+        assert rescore(card, {s.id: s.score for s in card.skills if s.due}) == card
+
+
+def test_a_skill_not_yet_due_counts_once_a_manager_scores_it(bank: ScenarioBank, grader) -> None:  # type: ignore[no-untyped-def]
+    """A first reply that explored leaves respond and advance out of its overall; a manager who scores one
+    of them brings it in, as the grader's arithmetic would with that skill due."""
+    card = grader.grade_reply(bank.get("cfo-price-routing"), LINES[0])
+    waiting = [s for s in card.skills if not s.due]
+    assert waiting, "the line explores, so value and advance are not yet due"
+    low = rescore(card, {waiting[0].id: 1})
+    high = rescore(card, {waiting[0].id: 5})
+    assert low.overall < card.overall <= high.overall
+    assert next(s for s in low.skills if s.id == waiting[0].id).due
 
 
 def test_an_override_moves_the_overall_as_the_grader_would(bank: ScenarioBank, grader) -> None:  # type: ignore[no-untyped-def]
