@@ -171,3 +171,18 @@ def test_each_clinic_opening_shows_what_its_reply_is_coached_on(open_app):
     assert not at.exception
     plain = texts(at).replace("\\", "").replace("**", "")
     assert "Next time:" in plain and all(p in plain for p in scenario.product.value_points)
+
+
+def test_a_clinic_reply_that_explores_shows_value_and_advance_as_not_yet_due(open_app):
+    """A first reply that asks the right question is judged as a first reply: the skills that come later
+    are shown as not yet due, not scored."""
+    at = open_app(REP)
+    at.switch_page("app_pages/clinic.py").run()
+    at.selectbox(key="clinic_objection").set_value("price").run()
+    at.button(key="clinic_start").click().run()
+    explored = "That's a fair worry. What's behind the number for you?"
+    at.chat_input(key="clinic_reply_0").set_value(explored).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Respond with value: not yet due" in shown
+    assert "Confirm and advance: not yet due" in shown
