@@ -10,8 +10,9 @@ sure the sentence heads are, talk about the drill rather than in it, markup
 characters, how many behaviours are claimed per word, a list-like shape, how
 few function words join the words (keywords strung together) — and
 is trained on the sentence heads' *cross-validated* probabilities, so it
-learns how far to trust them on wording it has not seen. Its thresholds are
-chosen for precision: a false verdict costs an honest rep everything.
+learns how far to trust them on wording it has not seen. Its thresholds bound
+the share of honest turns it zeroes (``train_gaming.GAMING_FALSE_RATE``): a false
+verdict costs an honest rep everything.
 
 There are two turn heads, one per kind, each with its own threshold. One head
 for both had to trade them off: brief honest turns ("ok, talk thurs") look a

@@ -3,7 +3,8 @@
 Why apart from the sentence heads: a gaming verdict is on a whole turn and takes its credit to zero, so
 its heads learn from the sentence heads' *out-of-fold* readings (how far to trust them on wording they
 have not seen), each turn's sentences merged with their disguised readings as the reader merges them at
-run time, and each head is thresholded on scenario-grouped CV for a precision higher than any rebuke's.
+run time, and each head is thresholded on scenario-grouped CV so that only a small, fixed share of honest
+turns would be zeroed (``GAMING_FALSE_RATE``).
 """
 
 from __future__ import annotations
@@ -16,22 +17,29 @@ import numpy as np
 from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
 from .model import LABELS
 from .train_data import Sample
-from .train_thresholds import NEVER, choose_threshold
+from .train_thresholds import NEVER, rate_threshold
 
-__all__ = ["GAMING_PRECISION", "fit_gaming"]
+__all__ = ["GAMING_FALSE_RATE", "fit_gaming"]
 
-GAMING_PRECISION = {"injection": 0.95, "stuffing": 0.9}
-"""A gaming verdict takes the whole reply to zero, so it must be surer still than a rebuke. Stuffing's
-target is a little lower because a false stuffing verdict costs less: it needs the strung-together form
-(``gaming.strung_together``), so the honest reply it can hit is already a list of keywords or a
-telegraphese turn, which trainers rate low anyway; a false injection verdict can zero an excellent reply."""
+GAMING_FALSE_RATE = {"injection": 0.004, "stuffing": 0.0025}
+"""The share of honest turns a verdict may take to zero, on scenario-grouped CV: each head's threshold is
+the lowest at which no more than this share of the genuine turns is read as that kind of gaming.
+
+Why a rate on honest turns and not a precision: precision depends on how many gaming replies happen to be
+labelled. Its 0.95 target sat on a flat stretch (0.939, 0.949 and 0.965 on three grid steps), so 36 more
+labelled injections moved the threshold a step, from 0.95 to 0.925, and an excellent honest reply on
+held-out data fell on the wrong side; the honest turns' rate does not move when gaming examples are
+added (0.95 with them and without). What a rep feels is this rate: the chance that an honest turn is
+zeroed. The two figures reproduce the precision rule's thresholds on session 16's data (0.95 and 0.95;
+precision 0.965 and 0.908 there). Stuffing's is lower: its verdict needs the strung-together form
+(``gaming.strung_together``), and its honest turns are many short ones."""
 
 
 def fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, int, str]],
                copies_of: dict[int, list[int]], oof: np.ndarray, x: np.ndarray, cols: dict[str, int],
                fit_cls: Any, folds: int, rng: np.random.Generator, log: Any) -> dict[str, Any]:
     """The turn-level gaming heads (``reading.gaming``), one per kind, over the sentences' out-of-fold
-    readings, each with a threshold chosen on scenario-grouped CV for ``GAMING_PRECISION``."""
+    readings, each with a threshold chosen on scenario-grouped CV for ``GAMING_FALSE_RATE``."""
     from sklearn.model_selection import GroupKFold
 
     from .. import text as T
@@ -91,8 +99,7 @@ def fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, i
         if kind == "stuffing":
             oof_turn[~strung] = 0.0
         reach = kinds != other  # its precision is counted against genuine turns
-        best, stats = choose_threshold(oof_turn[reach], y[reach], True, rng, GAMING_PRECISION[kind],
-                                       strict=True)
+        best, stats = rate_threshold(oof_turn[reach], y[reach], GAMING_FALSE_RATE[kind], rng)
         m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[learn], y[learn])
         weights[k], bias[k], thresholds[k] = m.coef_[0], m.intercept_[0], best
         fired |= oof_turn >= best

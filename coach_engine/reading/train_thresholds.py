@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FLAG_PRECISION", "NEVER", "choose_threshold"]
+__all__ = ["FLAG_PRECISION", "NEVER", "choose_threshold", "rate_threshold"]
 
 FLAG_PRECISION = 0.8
 """The cross-validated precision a flag's threshold must reach (``train.FLAGS``)."""
@@ -49,6 +49,23 @@ def choose_threshold(oof: np.ndarray, y: np.ndarray, flag: bool, rng: np.random.
                      target: float = FLAG_PRECISION, strict: bool = False) -> tuple[float, dict[str, Any]]:
     """A head's threshold (``_threshold``) and its precision, recall and F1 there, with intervals."""
     best = _threshold(oof, y, flag, target, strict)
+    pred = oof >= best
+    return best, _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
+                            (~pred & (y == 1)).astype(float), rng)
+
+
+def rate_threshold(oof: np.ndarray, y: np.ndarray, false_rate: float, rng: np.random.Generator
+                   ) -> tuple[float, dict[str, Any]]:
+    """The lowest threshold at which at most ``false_rate`` of the negatives (``y == 0``) read as positive,
+    with its precision, recall and F1 (intervals); ``NEVER`` when no positive reaches one that low."""
+    grid = np.round(np.arange(0.30, 0.99, 0.0125), 4)
+    negatives = max(int((y == 0).sum()), 1)
+    best = NEVER
+    for t in grid:
+        pred = oof >= t
+        if (pred & (y == 0)).sum() / negatives <= false_rate and (pred & (y == 1)).any():
+            best = float(t)
+            break
     pred = oof >= best
     return best, _bootstrap((pred & (y == 1)).astype(float), (pred & (y == 0)).astype(float),
                             (~pred & (y == 1)).astype(float), rng)

@@ -79,3 +79,26 @@ def test_a_peaked_curve_keeps_its_peak() -> None:
     oof = np.r_[rng.normal(0.7, 0.05, 200), rng.normal(0.5, 0.05, 200)].clip(0, 1)
     best, _ = choose_threshold(oof, y, False, np.random.default_rng(0))
     assert 0.55 <= best <= 0.65
+
+
+def test_a_verdict_threshold_bounds_the_share_of_honest_turns_it_zeroes() -> None:
+    """The gaming heads' rule: the lowest threshold at which at most the given share of honest turns reads
+    as gaming. Adding gaming examples does not move it, where a precision target would."""
+    import numpy as np
+
+    from coach_engine.reading.train_thresholds import NEVER, choose_threshold, rate_threshold
+
+    honest = np.linspace(0.0, 0.96, 1000)  # about 1% of them at 0.95 or more
+    few = np.r_[np.full(60, 0.97), honest]
+    many = np.r_[np.full(300, 0.97), honest]
+    y_few = np.r_[np.ones(60), np.zeros(1000)].astype(int)
+    y_many = np.r_[np.ones(300), np.zeros(1000)].astype(int)
+    rng = np.random.default_rng(0)
+    t_few, _ = rate_threshold(few, y_few, 0.01, rng)
+    t_many, stats = rate_threshold(many, y_many, 0.01, rng)
+    assert t_few == t_many and 0.94 <= t_few <= 0.97
+    assert stats["recall"][0] == 1.0
+    p_few, _ = choose_threshold(few, y_few, True, rng, 0.8, strict=True)
+    p_many, _ = choose_threshold(many, y_many, True, rng, 0.8, strict=True)
+    assert p_many < p_few  # a precision target falls as gaming examples are added
+    assert rate_threshold(honest, np.zeros(1000, dtype=int), 0.01, rng)[0] == NEVER
