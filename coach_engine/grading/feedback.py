@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import yaml
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
 
-__all__ = ["MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
+__all__ = ["GENERIC_ACK", "MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
 
 MAX_ITEMS = 3
 
@@ -139,9 +140,17 @@ def not_yet_due(rubric: Rubric, card: Scorecard) -> set[str]:
     return set(deferred) if explored else set()
 
 
-def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, card: Scorecard
-                   ) -> tuple[list[Strength], list[Improvement]]:
-    """Strengths from passed checks (with their quotes), improvements from hits and failed checks."""
+GENERIC_ACK = ("Make the acknowledgement about this buyer: say back what they told you (their number, "
+               "their worry), not a line that fits any objection.")
+"""The coaching for an acknowledgement that was there but generic: "acknowledge the concern" would tell a rep
+who just said "That's a fair worry." to do what they did."""
+
+
+def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, card: Scorecard,
+                   generic_acks: Mapping[int, str] | None = None) -> tuple[list[Strength], list[Improvement]]:
+    """Strengths from passed checks (with their quotes), improvements from hits and failed checks.
+    ``generic_acks``: turn -> an acknowledgement there that fits any objection (``listening``); a failed
+    acknowledging check on that turn is coached as making it specific, and quotes it."""
     reps = [i for i, t in enumerate(transcript.turns) if t.role == "rep"]
     first_rep = reps[0] if reps else 0
     last_rep = reps[-1] if reps else 0
@@ -178,6 +187,8 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
     lines_used = {_ANTI_LINE.get(h) for h in used}
     later = not_yet_due(rubric, card)
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
+    acknowledging = {c.id for s in rubric.skills for c in s.checks
+                     if set(c.any_of) & {"acknowledge", "summarize"}}
     for skill in failing:
         if len(improvements) == MAX_ITEMS:
             break
@@ -191,7 +202,10 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
             quote = check.evidence[0].quote if check.evidence else ""
             if check.evidence:
                 turn = check.evidence[0].turn
-            improvements.append(Improvement(turn=turn, text=_imperative(check.question),
+            text = _imperative(check.question)
+            if check.id in acknowledging and generic_acks and turn in generic_acks:
+                text, quote = GENERIC_ACK, generic_acks[turn]
+            improvements.append(Improvement(turn=turn, text=text,
                                             try_instead=try_instead(scenario, check.id), quote=quote,
                                             key=check.id))
             used.add(skill.id)

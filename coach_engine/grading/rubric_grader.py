@@ -189,7 +189,9 @@ class RubricGrader:
                         delivery=delivery_notes(transcript))
         if self.calibrated:
             card = on_trainer_scale(card, parts, mode)
-        card.strengths, card.improvements = build_feedback(scenario, rubric, transcript, card)
+        generic = {t.index: t.text[s.start:s.end] for t in turns for s in t.signals
+                   if (s.behaviour, s.start) in t.generic}
+        card.strengths, card.improvements = build_feedback(scenario, rubric, transcript, card, generic)
         return card
 
     def parts(self, rubric: Rubric, turns: Sequence[AnalysedTurn], mode: str) -> GradeParts:

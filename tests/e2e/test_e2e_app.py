@@ -194,3 +194,20 @@ def test_other_pages_render_for_screenshots(app_url, new_page):
         shot(page, f"{path}-phone")
         page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_clinic_reply_that_explores_is_scored_as_a_first_reply(app_url, new_page):
+    """In a real browser: the clinic's card shows the skills a first reply has not reached as not yet due."""
+    page = new_page()
+    open_as(page, app_url, REP, "clinic")
+    page.get_by_role("button", name="Start the clinic").click()
+    box = page.locator("[data-testid=stChatInputTextArea]")
+    box.wait_for()
+    box.fill("That's a fair worry. What's behind the number for you?")
+    box.press("Enter")
+    page.get_by_text("Respond with value: not yet due").wait_for(timeout=180_000)
+    settle(page)
+    main = page.inner_text("[data-testid=stMainBlockContainer]")
+    assert "Confirm and advance: not yet due" in main and "Reply score" in main
+    shot(page, "clinic-reply")
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -102,3 +102,23 @@ def test_a_first_reply_that_explored_is_not_told_to_pitch_or_confirm(
     coached = " ".join(i.text for i in card.improvements).lower()
     assert "benefit" not in coached and "number on the value" not in coached
     assert "addressed the concern" not in coached and "next step" not in coached
+
+
+def test_a_generic_acknowledgement_is_coached_to_be_specific_and_quoted(embedder: CachedEmbedder,
+                                                                         bank: ScenarioBank) -> None:
+    """"Acknowledge the concern" would tell a rep who said a stock line to do what they did: the coaching
+    names what is missing (this buyer's words) and quotes the line; a reply with no acknowledgement at all
+    keeps the plain advice, and a specific one is not coached on it."""
+    from coach_engine.grading.feedback import GENERIC_ACK
+
+    grader = RubricGrader(embedder)
+    scenario = bank.get("dental-price-scheduling")
+    stock = grader.grade_reply(scenario, "I understand. What were you comparing the monthly price to?")
+    assert [(i.text, i.quote) for i in stock.improvements if i.text == GENERIC_ACK] == [
+        (GENERIC_ACK, "I understand.")]
+    bare = grader.grade_reply(scenario, "What were you comparing the monthly price to?")
+    assert GENERIC_ACK not in [i.text for i in bare.improvements]
+    assert any("cknowledge" in i.text for i in bare.improvements)
+    specific = grader.grade_reply(scenario, "Fair enough, $389 a month is more than you expected. "
+                                            "What were you comparing it to?")
+    assert all("cknowledge" not in i.text for i in specific.improvements)
