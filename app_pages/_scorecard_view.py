@@ -33,7 +33,7 @@ OUTCOME_LINE = {
 def skill_chart(card: Scorecard) -> alt.Chart:
     """Per-skill scores (1-5) as horizontal bars, coloured from red to green; a skill not yet due in a first
     reply has no bar (it is not part of the score)."""
-    due = [s for s in card.skills if s.due]
+    due = card.due_skills
     data = pd.DataFrame([{"Skill": s.name, "Score": s.score} for s in due])
     base = alt.Chart(data).encode(
         y=alt.Y("Skill:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),

@@ -119,9 +119,8 @@ def summary_view(results: list[dict]) -> None:
     cols[2].metric("Replies", len(scores))
     rows = []
     for i, r in enumerate(results, start=1):
-        for skill in r["card"].skills:
-            if skill.due:
-                rows.append({"Opening": i, "Skill": skill.name, "Score": skill.score})
+        for skill in r["card"].due_skills:
+            rows.append({"Opening": i, "Skill": skill.name, "Score": skill.score})
     skills = pd.DataFrame(rows)
     if not skills.empty:
         avg = skills.groupby("Skill", as_index=False)["Score"].mean()

@@ -339,7 +339,7 @@ def seed_demo(
         if mine:
             card = store.scorecard(manager, mine[-1])
             if card and card.skills:
-                low = min((s for s in card.skills if s.due), key=lambda s: s.score, default=card.skills[0])
+                low = min(card.due_skills or card.skills, key=lambda s: s.score)
                 store.add_review(manager, mine[-1], {low.id: min(5, low.score + 1)}, rv["comment"])
 
     indexed = 0

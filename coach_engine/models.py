@@ -351,6 +351,11 @@ class Scorecard(BaseModel):
     from_team: list[TeamExample] = Field(default_factory=list)
     trend: list[TrendPoint] = Field(default_factory=list)
 
+    @property
+    def due_skills(self) -> list[SkillScore]:
+        """The skills the overall and the rep's skill figures count (``SkillScore.due``)."""
+        return [s for s in self.skills if s.due]
+
     def skill(self, skill_id: str) -> SkillScore:
         for s in self.skills:
             if s.id == skill_id:

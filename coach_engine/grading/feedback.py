@@ -27,6 +27,7 @@ import yaml
 
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
+from .checks import ACK_BEHAVIOURS
 
 __all__ = ["GENERIC_ACK", "MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
 
@@ -140,6 +141,8 @@ def not_yet_due(rubric: Rubric, card: Scorecard) -> set[str]:
     return set(deferred) if explored else set()
 
 
+ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
+"""The behaviours an acknowledging check asks for, as rubrics name them."""
 GENERIC_ACK = ("Make the acknowledgement about this buyer: say back what they told you (their number, "
                "their worry), not a line that fits any objection.")
 """The coaching for an acknowledgement that was there but generic: "acknowledge the concern" would tell a rep
@@ -187,8 +190,7 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
     lines_used = {_ANTI_LINE.get(h) for h in used}
     later = not_yet_due(rubric, card)
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
-    acknowledging = {c.id for s in rubric.skills for c in s.checks
-                     if set(c.any_of) & {"acknowledge", "summarize"}}
+    acknowledging = {c.id for s in rubric.skills for c in s.checks if set(c.any_of) & ACK_NAMES}
     for skill in failing:
         if len(improvements) == MAX_ITEMS:
             break

@@ -63,9 +63,7 @@ def _new_attempt_row(
 
 def _add_scorecard(s: Session, attempt_id: int, scorecard: Scorecard, at: datetime) -> None:
     """The scorecard's rows: one score per skill and the whole scorecard as JSON."""
-    for sk in scorecard.skills:
-        if not sk.due:
-            continue  # not yet due in a first reply: no figure for the rep's skill chart
+    for sk in scorecard.due_skills:  # a skill not yet due in a first reply is no figure for the rep
         s.add(SkillScoreRow(attempt_id=attempt_id, skill_id=sk.id, name=sk.name, score=sk.score))
     s.add(ScorecardRow(attempt_id=attempt_id, data=scorecard.model_dump(mode="json"), created_at=at))
 
@@ -278,7 +276,7 @@ class AttemptStore(StoreBase):
             row.replies = rollup.rep_replies(s, attempt_id)
             rollup.stamp(row, tz)
             rollup.refresh(s, row.team_id, {old_week, row.week}, row.user_id)
-            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills if sk.due})
+            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.due_skills})
 
     def import_attempt(
         self,
@@ -330,7 +328,7 @@ class AttemptStore(StoreBase):
             _add_scorecard(s, row.id, scorecard, completed_at)
             rollup.stamp(row, tz)
             rollup.refresh(s, row.team_id, {row.week}, row.user_id)
-            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.skills if sk.due})
+            return self._attempt(s, row, {sk.id: sk.score for sk in scorecard.due_skills})
 
     def abandon_attempt(self, actor: User, attempt_id: int) -> Attempt:
         with self.session() as s:
