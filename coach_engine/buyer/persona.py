@@ -12,6 +12,7 @@ import re
 
 from ..models import Scenario
 from .state import BuyerState
+from .telling import staged
 
 __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "scenario_facts",
            "step_in_first_person"]
@@ -113,7 +114,7 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
         s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+)"
-                   rf"{re.escape(name)}\b", r"\1I", s)
+                   rf"{re.escape(name)}\b(?!\s+[a-z]+ing\b)", r"\1I", s)  # ", me presenting" stays
         s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
     return s
 
@@ -231,8 +232,8 @@ def first_person(text: str, scenario: Scenario) -> str:
     Pronouns are turned into the first person only when they clearly refer to the buyer (the
     buyer's gender can be told from the text and no other name sits between), so "she worries
     he'll read it as her not trusting him" keeps "he"/"him" for the chef. If the rewrite still
-    reads wrong (``garbled``), the buyer says the concern as written, introduced as the real
-    issue, with only their own name turned into "I"/"my"/"me".
+    reads wrong (``garbled``), the buyer says the concern as written, with only their own name
+    turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
     """
     names = _names(scenario)
     raw = " ".join(text.split())
@@ -264,8 +265,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     if garbled(s, scenario):
         safe = _conjugate(_org_to_we(_name_to_i(raw, names), scenario))
         safe = safe[0].upper() + safe[1:] if safe else safe
-        return f"Here's the real issue: {safe}" if not garbled(safe, scenario) else \
-            f"Here's the real issue: {raw}".replace(scenario.buyer.name, "I")
+        return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s
 
 
@@ -277,7 +277,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
-        s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
+    s = _name_to_i(s, names)  # "where Hannah presents" -> "where I present" (conjugated below)
     gender = _buyer_gender(" ".join(step.split()), names)
     if gender == "he":
         s = re.sub(r"\bhis\b", "my", s)
@@ -360,12 +360,12 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     """The story the buyer tells when the concern comes out, and the stake kept for the next good question.
 
     A scenario's own ``concern_lines`` are a hint, the story and the stake (issue 13: the concern comes out
-    in stages); with fewer lines, or only the manager's third-person text, everything after the hint comes
-    out at once and the stake is empty.
+    in stages); with fewer lines everything after the hint comes out at once and the stake is empty; with
+    only the manager's third-person text, its last sentence is the stake (``telling.staged``).
     """
     lines = list(scenario.buyer.concern_lines)
     if len(lines) >= 3:
         return lines[1], " ".join(lines[2:])
     if lines:
         return lines[-1], ""
-    return first_person(scenario.buyer.hidden_concern, scenario), ""
+    return staged(first_person(scenario.buyer.hidden_concern, scenario))

@@ -1,0 +1,86 @@
+"""How the buyer tells a hidden concern the author gave only as prose: in stages, as spoken words.
+
+A scenario's ``concern_lines`` are the author's own hint, story and stake. Most managers write only the
+third-person ``hidden_concern``; ``persona.first_person`` turns it into the buyer's voice. Told whole,
+that is a paragraph recited on the first good question (issue 13: "the secret comes out at once"). Here
+it comes out as a person tells it: the story on the question that earns it, the last piece (most often
+what is at stake now) on the next one, and in spoken register ("did not" -> "didn't").
+
+Why this is not a paraphrase: rewording a manager's sentences needs a language model, which the offline
+voice does not have; the LLM voice paraphrases (``voice_prompt.py``), and ``scenarios validate`` asks
+authors for ``concern_lines`` where the words matter.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+from .. import text as T
+from ..datafiles import load_package_model
+
+__all__ = ["spoken", "staged"]
+
+
+class Spoken(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    contract: dict[str, str]
+    """Word pairs contracted only before another word ("it is hard" -> "it's hard", "how it is" kept)."""
+    negations: dict[str, str]
+    """Negations contracted anywhere ("did not" -> "didn't")."""
+
+
+@lru_cache(maxsize=1)
+def _spoken() -> Spoken:
+    return load_package_model("buyer/telling.yaml", Spoken)
+
+
+def _cased(said: str, like: str) -> str:
+    return said[:1].upper() + said[1:] if like[:1].isupper() else said
+
+
+def _split(word: str) -> tuple[str, str]:
+    """A word and the punctuation after it ("not;" -> "not", ";")."""
+    core = word.rstrip(".,;:!?\"')")
+    return core, word[len(core):]
+
+
+def spoken(text: str) -> str:
+    """``text`` with the contractions a person uses when they say it."""
+    table = _spoken()
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        one, end = _split(words[i])
+        if one.lower() in table.negations:
+            out.append(_cased(table.negations[one.lower()], one) + end)
+            i += 1
+            continue
+        if not end and i + 1 < len(words):
+            two, tail = _split(words[i + 1])
+            pair = f"{one} {two}".lower()
+            nxt = f"{two} {_split(words[i + 2])[0]}".lower() if i + 2 < len(words) else ""
+            # "I will not" -> "I won't", never "I'll not"; "how it is." keeps its verb whole.
+            said = table.negations.get(pair) or (table.contract.get(pair) if not tail and i + 2 < len(words)
+                                                 and nxt not in table.negations else None)
+            if said:
+                out.append(_cased(said, one) + tail)
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
+    return " ".join(out)
+
+
+def staged(told: str) -> tuple[str, str]:
+    """(story, stake): the concern's pieces but the last, and the last one (a sentence, or the clause after
+    a semicolon or a dash), which a manager most often writes as what the buyer fears now. One piece is
+    all story."""
+    pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
+    if len(pieces) < 2:
+        return " ".join(pieces), ""
+    return " ".join(pieces[:-1]), pieces[-1]

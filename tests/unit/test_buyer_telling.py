@@ -1,0 +1,67 @@
+"""A hidden concern given only as the manager's prose comes out in stages and in spoken words (issue 13)."""
+
+from __future__ import annotations
+
+from coach_engine.buyer import BuyerDirector, ScriptedVoice
+from coach_engine.buyer.persona import concern_stages, scenario_facts
+from coach_engine.buyer.state import BuyerState
+from coach_engine.buyer.telling import spoken, staged
+from coach_engine.models import Scenario, Turn
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+
+def test_spoken_contracts_as_people_talk() -> None:
+    assert spoken("I will not sign it. It is not the price.") == "I won't sign it. It isn't the price."
+    assert spoken("We are short and there is no slack.") == "We're short and there's no slack."
+    # A clause-final verb is never contracted ("that's how it's" is not English).
+    assert spoken("That is how it is.") == "That's how it is."
+    assert spoken("He cannot; she did not.") == "He can't; she didn't."
+
+
+def test_the_last_piece_of_the_concern_is_the_stake() -> None:
+    story, stake = staged("Our pilot failed last spring and I was blamed. I will not be blamed twice.")
+    assert story == "Our pilot failed last spring and I was blamed."
+    assert stake == "I won't be blamed twice."
+    story, stake = staged("The board cut the budget in March; I have to show savings by June")
+    assert (story, stake) == ("The board cut the budget in March.", "I have to show savings by June.")
+    assert staged("One plain sentence about the budget") == ("One plain sentence about the budget.", "")
+
+
+def _without_lines(bank: ScenarioBank) -> Scenario:
+    base = bank.get("cfo-price-routing")
+    buyer = base.buyer.model_copy(update={"concern_lines": [], "hidden_concern": (
+        "Last year Dana's team spent eight months on a system that never went live, and the board noticed. "
+        "She is not going to bring them another project that stalls.")})
+    return base.model_copy(update={"buyer": buyer})
+
+
+def test_without_concern_lines_the_story_comes_first_and_the_stake_later(bank: ScenarioBank) -> None:
+    scenario = _without_lines(bank)
+    story, stake = concern_stages(scenario)
+    assert story.startswith("Last year my team spent eight months") and "board" in story
+    assert stake == "I'm not going to bring them another project that stalls."
+    assert scenario_facts(scenario, BuyerState(concern_revealed=True))["concern"] == story
+    both = scenario_facts(scenario, BuyerState(concern_revealed=True, stake_told=True))["concern"]
+    assert both == f"{story} {stake}"
+
+
+def test_a_drill_without_concern_lines_tells_the_stake_on_the_next_good_question(bank: ScenarioBank) -> None:
+    scenario = _without_lines(bank)
+    story, stake = concern_stages(scenario)
+    d = BuyerDirector(scenario)
+    voice = ScriptedVoice(seed=5)
+    history: list[Turn] = []
+    lines = []
+    for i, text in enumerate(["What's behind that number for you?", "What happened with that project?",
+                              "What would the board need to see this time?"]):
+        asks = (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
+        signals = SignalSet(text, [Signal(b, text, 0, len(text)) for b in asks])
+        line = voice.speak(scenario, d.state, d.step(signals, 1 + 2 * i), history)
+        history += [Turn(role="rep", text=text), Turn(role="buyer", text=line)]
+        lines.append(line)
+    told = next(i for i, line in enumerate(lines) if story in line)
+    assert stake not in lines[told]
+    assert stake in lines[told + 1] and d.state.stake_told
