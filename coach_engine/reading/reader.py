@@ -76,6 +76,9 @@ class TurnAnalysis:
     relevance: float = 0.0
     """How close the turn sits to what the buyer raised (max cosine of a sentence to the buyer's line)."""
     gaming: Gaming | None = None
+    strung: float = 0.0
+    """The stuffing head's probability for a turn of the strung-together form (0 for speech), kept below the
+    verdict too: the buyer hears a list at a lower bar than the grader zeroes a score (``buyer.director``)."""
     words: int = 0
     passive: bool = False
     monologue: bool = False
@@ -190,8 +193,11 @@ class TurnReader:
             s = max(a.sentences, key=lambda x: x.probs["injection"])
             s.labels.append("injection")
             return Gaming("injection", round(p_inj, 3), s.start, s.end, s.text)
-        if p_stuff < t_stuff or a.words < MIN_STUFFED_WORDS or not strung_together(row):
+        if a.words < MIN_STUFFED_WORDS or not strung_together(row):
             return None  # "ok" is passive; whole spoken sentences are speech, not cue phrases strung together
+        a.strung = round(p_stuff, 3)
+        if p_stuff < t_stuff:
+            return None
         for s in a.sentences:
             if s.probs["stuffing"] >= 0.5:
                 s.labels.append("stuffing")

@@ -200,3 +200,26 @@ def test_a_good_question_after_the_story_draws_out_the_stake(bank: ScenarioBank)
     assert stake not in lines[told_story]
     assert stake in lines[told_story + 1] and d.state.stake_told
     assert sum(stake in line for line in lines) == 1
+
+
+def test_a_list_of_keywords_below_the_graders_verdict_is_still_heard_as_a_list(cfo: Scenario) -> None:
+    """The reading keeps a strung-together turn's stuffing probability under the grader's verdict; from the
+    buyer's bar (``hears_a_list``) its claims do not count, and the buyer answers it as gaming."""
+    from coach_engine.reading import TurnAnalysis
+    from coach_engine.reading.reader import SentenceReading
+
+    text = "ROI payback value proof pilot Thursday next step agreed savings forty percent."
+
+    def strung(p: float) -> SignalSet:
+        a = TurnAnalysis(text=text, strung=p, words=12, sentences=[
+            SentenceReading(text=text, start=0, end=len(text), probs={}, labels=["state_value"])])
+        claims = [Signal(b, text, 0, len(text)) for b in (B.STATE_VALUE, B.NEXT_STEP)]
+        return SignalSet(text, claims, analysis=a)
+
+    heard = BuyerDirector(cfo)
+    heard.step(strung(0.93), 1)
+    taken = BuyerDirector(cfo)
+    taken.step(strung(0.5), 1)
+    assert heard.state.resistance > taken.state.resistance
+    assert not heard.conduct.step_proposed and taken.conduct.step_proposed
+

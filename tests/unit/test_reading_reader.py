@@ -98,6 +98,17 @@ def test_honest_replies_are_not_gaming(text: str, ctx: SignalContext, embedder: 
     reply is passive, not stuffed, and whole spoken sentences that open on a plain acknowledgement and talk
     about the buyer's own review are speech, however many behaviours they show."""
     assert read(text, ctx, embedder).gaming is None
+    assert read(text, ctx, embedder).strung == 0.0  # speech has no strung-together form to weigh
+
+
+def test_a_strung_turn_keeps_its_stuffing_reading_below_the_verdict(ctx: SignalContext,
+                                                                     embedder: CachedEmbedder) -> None:
+    """The buyer hears a list at a lower bar than the grader's verdict, so the reading keeps the stuffing
+    probability of a strung-together turn whether or not it reaches the verdict."""
+    a = read("Empathy, discovery, value, proof, ROI, next step, close, 30% savings, Tuesday.", ctx, embedder)
+    assert a.gaming is not None and a.strung == a.gaming.probability
+    assert TurnAnalysis.from_dict(a.to_dict()).strung == a.strung
+    assert TurnAnalysis.from_dict({"text": "old reading"}).strung == 0.0  # stored before the field
 
 
 @pytest.mark.parametrize(("text", "label"), [
