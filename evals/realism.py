@@ -9,6 +9,8 @@ scenario in anyone's wording:
 * ``concern_pasted`` - 8 or more words in a row from the hidden concern;
 * ``opening_repeated`` - 6 or more words in a row from the opening, after it;
 * ``line_twice`` - the same line (case and punctuation aside) twice in a drill;
+* ``sentence_twice`` - a sentence of five or more words said again in another line of the drill (a tail
+  such as "I just want to get this right for everyone." twice reads as a script, even inside new lines);
 * ``stock_prefix`` - a line that opens with a short lead-in ending in a colon;
 * ``stacked_lead_ins`` - two such lead-ins in a row;
 * ``false_premise`` - a rebuke about asking nothing or giving no number right
@@ -32,8 +34,10 @@ from coach_engine.models import Scenario
 
 __all__ = ["CHECKS", "lint_drill", "lint_summary"]
 
-CHECKS = ("concern_pasted", "opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins",
-          "false_premise", "ignored_proposal")
+CHECKS = ("concern_pasted", "opening_repeated", "line_twice", "sentence_twice", "stock_prefix",
+          "stacked_lead_ins", "false_premise", "ignored_proposal")
+SENTENCE_WORDS = 5
+"""A sentence this long said twice in a drill is a repeat; "Okay." or "I see." is not."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s+(?=\S)")
 _ASKED_NOTHING = re.compile(
     r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|\bany\s+questions?\b",
@@ -64,6 +68,10 @@ def _norm(line: str) -> str:
     return " ".join(T.words(line))
 
 
+def _long_sentences(line: str) -> set[str]:
+    return {k for k in (_norm(x) for x in T.sentences(line)) if len(k.split()) >= SENTENCE_WORDS}
+
+
 def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
                ended: bool = False) -> dict[str, list[str]]:
     """Check name -> the buyer lines (after the opening) that fail it.
@@ -72,6 +80,7 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
     a proposal as surely as taking it up."""
     found: dict[str, list[str]] = {c: [] for c in CHECKS}
     seen: Counter[str] = Counter()
+    said: set[str] = set()
     st = T.structure()
     opening = scenario.buyer.opening
     for i, turn in enumerate(turns):
@@ -87,6 +96,9 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
         seen[key] += 1
         if key and seen[key] == 2:
             found["line_twice"].append(line)
+        elif said & _long_sentences(line):
+            found["sentence_twice"].append(line)
+        said |= _long_sentences(line)
         lead = _lead_ins(line)
         if lead:
             found["stock_prefix"].append(line)

@@ -95,10 +95,12 @@ class ScriptedVoice:
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:
             usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
-        core = rng.choice(usable or ["I see."]).format(**facts)
+        said_so_far = " ".join(t.text for t in history if t.role == "buyer")
+        spoken = _long_sentences(said_so_far)
+        unsaid = [t for t in usable if not _long_sentences(t.format(**facts)) & spoken]
+        core = rng.choice(unsaid or usable or ["I see."]).format(**facts)  # no sentence said twice a drill
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
-        said_so_far = " ".join(t.text for t in history if t.role == "buyer")
         if facts.get("answer") or facts.get("no_figure"):
             # A plain question gets its answer first (the director chose the fact); then, instead of a line
             # that would answer it again, a short turn back to what still worries the buyer.
@@ -115,15 +117,18 @@ class ScriptedVoice:
         # Never say a line twice in a drill: another line of the situation, else a line kept for that.
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
         said_before = _plain(said_so_far)
-        if _plain(core) in said_before:
-            fresh = [t.format(**facts) for t in usable if _plain(t.format(**facts)) not in said_before]
-            spare = [x for x in self.lines.get("fresh", {}).get(personality, [])
-                     if _plain(x) not in said_before]
+        if _plain(core) in said_before or _long_sentences(core) & spoken:
+            def new(line: str) -> bool:
+                return _plain(line) not in said_before and not _long_sentences(line) & spoken
+
+            fresh = [t.format(**facts) for t in usable if new(t.format(**facts))]
+            spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if new(x)]
             core = rng.choice(fresh or spare or [core])
         if proposed and sid not in _TAKES_UP_STEP:
             # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
             # answering as if nothing had been proposed (issue 13, proposals ignored).
-            declines = [x for x in self.lines.get("decline_step", {}).get(personality, [])
+            said_no = self.lines.get("decline_step", {})
+            declines = [x for x in (*said_no.get(personality, []), *said_no.get("any", []))
                         if x not in said_so_far]
             if declines:
                 core = f"{rng.choice(declines)} {core}"
@@ -132,6 +137,8 @@ class ScriptedVoice:
         if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
+        if _long_sentences(tail) & spoken:
+            tail = ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
         if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure") \
@@ -184,6 +191,15 @@ LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
+REPEAT_WORDS = 5
+"""A sentence this long is said once a drill ("I just want to get this right for everyone."); "Okay." is not
+a repeat (evals/realism.py, sentence_twice)."""
+
+
+def _long_sentences(text: str) -> set[str]:
+    return {k for k in (_plain(x) for x in T.sentences(text)) if len(k.split()) >= REPEAT_WORDS}
+
+
 def _plain(text: str) -> str:
     """Words only, lower case: two lines that differ in case or punctuation are the same line to a rep."""
     return " ".join(T.words(text))
@@ -193,12 +209,17 @@ _COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her
 
 
 def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
-    """The first word is "I" or a name (the buyer's, the product's, a company's)."""
+    """The first word is "I" or a name (the buyer's, the product's, a company's, or one the scenario's words
+    capitalise mid-sentence)."""
     first = re.split(r"[\s,.!?:;']", core, maxsplit=1)[0]
     if first in ("I", "OK") or first.isupper():
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
-    return bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None
+    if bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None:
+        return True
+    # A name the scenario writes capitalised inside a sentence ("... to our director, Linda, who ...").
+    said = " ".join([core, *facts.values()])
+    return first[:1].isupper() and re.search(rf"[a-z,;:]\s+{re.escape(first)}\b", said) is not None
 
 
 def _sentence(text: str) -> str:

@@ -203,8 +203,8 @@ def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no
     assert summary.by_style["strong"]["right"] >= 5, summary.misses
 
 
-HELD_REALISM = ("opening_repeated", "line_twice", "stock_prefix", "stacked_lead_ins", "false_premise",
-                "ignored_proposal")
+HELD_REALISM = ("opening_repeated", "line_twice", "sentence_twice", "stock_prefix", "stacked_lead_ins",
+                "false_premise", "ignored_proposal")
 """Realism checks that hold on every set the buyer eval runs (issue 13). The hidden concern is never pasted
 where the scenario gives its own concern_lines (every bank scenario); without them it is reported (README)."""
 

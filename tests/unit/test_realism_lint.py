@@ -44,3 +44,17 @@ def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
     summary = lint_summary([(s, clean, False)])
     assert summary["meets_bar"] and summary["buyer_lines"] == 2
     assert set(summary["counts"]) == set(CHECKS)
+
+
+def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    turns = drill(("buyer", s.buyer.opening), ("rep", "Fair. What's behind it?"),
+                  ("buyer", "It's the board. I just want to get this right for everyone."),
+                  ("rep", "What would the board need?"),
+                  ("buyer", "Okay. Something small. I just want to get this right for everyone!"),
+                  ("rep", "And the timing?"),
+                  ("buyer", "Okay. Something soon."))
+    found = lint_drill(s, turns)
+    assert found["sentence_twice"] == ["Okay. Something small. I just want to get this right for everyone!"]
+    assert not found["line_twice"]  # "Okay." is short: not a repeat
+

@@ -315,6 +315,34 @@ def test_a_line_differing_only_in_case_is_not_said_again(bank: ScenarioBank) -> 
         assert re.sub(r"\W+", " ", again.lower()) != re.sub(r"\W+", " ", first.lower()), (seed, first)
 
 
+def test_no_sentence_of_five_words_is_said_twice_in_a_drill(bank: ScenarioBank) -> None:
+    """A restatement already said ("The price is more than I planned for.") or a tail ("I just want to get
+    this right for everyone.") is not said again inside a new line (evals/realism.py, sentence_twice)."""
+    from coach_engine.buyer.scripted import _long_sentences
+
+    s = bank.get("cfo-price-routing")
+    facts = scenario_facts(s, BuyerState())
+    sit = Situation(id="restate_objection", facts=facts)
+    for seed in range(12):
+        voice = ScriptedVoice(seed)
+        history: list[Turn] = []
+        for _ in range(4):
+            line = voice.speak(s, BuyerState(), sit, history)
+            said = _long_sentences(" ".join(t.text for t in history if t.role == "buyer"))
+            assert not _long_sentences(line) & said, (seed, line)
+            history += [Turn(role="buyer", text=line), Turn(role="rep", text="Okay.")]
+
+
+def test_a_name_leading_a_line_keeps_its_capital(bank: ScenarioBank) -> None:
+    """After a lead-in ("Well,") a line's first word is lowered unless it is a name: one the scenario writes
+    capitalised inside a sentence is one."""
+    from coach_engine.buyer.scripted import _keeps_capital
+
+    facts = {"objection": "It goes to our director, Linda, and she hates vendors."}
+    assert _keeps_capital("Linda signs off on every vendor.", facts)
+    assert not _keeps_capital("Our director signs off.", facts)
+
+
 def test_pronouns_for_other_people_and_the_organisations_verbs(bank: ScenarioBank) -> None:
     """Issue 13's first person reaches only the buyer and their organisation: a "his" after another named
     person stays theirs, family members are other people, and the organisation's second verb and its "its"
