@@ -79,7 +79,7 @@ def spoken(text: str) -> str:
 def staged(told: str) -> tuple[str, str]:
     """(story, stake): the concern's pieces but the last, and the last one (a sentence, or the clause after
     a semicolon or a dash), which a manager most often writes as what the buyer fears now. One piece is
-    all story."""
+    all story; a short first piece ("My partner is my sister.") is a story too, as a person drops it."""
     pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
     if len(pieces) < 2:
         return " ".join(pieces), ""

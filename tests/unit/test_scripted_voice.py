@@ -333,6 +333,26 @@ def test_no_sentence_of_five_words_is_said_twice_in_a_drill(bank: ScenarioBank) 
             history += [Turn(role="buyer", text=line), Turn(role="rep", text="Okay.")]
 
 
+@pytest.mark.parametrize("personality", ["analytical", "driver", "amiable", "expressive"])
+def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, personality: str) -> None:
+    """Managers write next steps as verbs too ("Walk two sites together next week"): no agree line puts one
+    after "do" or "in for", which only a noun phrase ("a 30-minute call") fits; an "early next week" the
+    rep made a day reads as that day, not "next Tuesday week"."""
+    from coach_engine.buyer.scripted import _agreed_step
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "personality": personality,
+                     "next_step": "Walk two sites together early next week and fit trial sensors"}
+    s = Scenario.model_validate(base)
+    step = _agreed_step("walk two sites together early next week and fit trial sensors", "next Tuesday at 8?")
+    assert step == "walk two sites together next Tuesday and fit trial sensors"
+    facts = {**scenario_facts(s, BuyerState()), "rep_step": "Could we walk two sites next Tuesday at 8?"}
+    for seed in range(12):
+        line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+        assert "walk two sites" in line and not re.search(r"\b(?:do|in for) walk", line), line
+
+
 def test_a_name_leading_a_line_keeps_its_capital(bank: ScenarioBank) -> None:
     """After a lead-in ("Well,") a line's first word is lowered unless it is a name: one the scenario writes
     capitalised inside a sentence is one."""
