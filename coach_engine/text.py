@@ -191,6 +191,8 @@ class Structure:
     low_risk: re.Pattern[str]
     """What makes a step low-risk: pilot, trial, no commitment, one site ..."""
     duration: re.Pattern[str]
+    permissive: re.Pattern[str]
+    """Timing handed to the buyer: "whenever you're ready", "no rush", "in your own time"."""
     meta: re.Pattern[str]
     """Talk about the drill, not in it: grader, rubric, the simulation, staying in character ..."""
     speaker: re.Pattern[str]
@@ -213,6 +215,7 @@ def structure() -> Structure:
         low_risk=re.compile(data["low_risk"], flags),
         duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
                             r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
+        permissive=re.compile(data["permissive"], flags),
         meta=re.compile(data["meta"], flags),
         speaker=re.compile(data["speaker"]),
         aside=re.compile(data["aside"]),

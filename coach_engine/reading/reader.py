@@ -208,9 +208,10 @@ class TurnReader:
 def settle(sentence: str, present: list[str]) -> list[str]:
     """The labels over threshold, less those the sentence's own structure rules out.
 
-    These are facts of definition, not judgement: a value is quantified only where a figure stands; the
-    guide's feature dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of
-    keywords that names a customer still is).
+    These are facts of definition, not judgement: a value is quantified only where a figure stands; a
+    sentence that hands the timing to the buyer and names no time of its own does not push (none of the
+    labelled sentences that do is labelled pressure); the guide's feature dump ties to nothing, so a spoken
+    sentence of proof or a tie is not one (a string of keywords that names a customer still is).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -218,6 +219,9 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     out = list(present)
     if "quantify_value" in out and not T.NUMBER.search(sentence):
         out.remove("quantify_value")
+    st = T.structure()
+    if "pressure" in out and st.permissive.search(sentence) and not st.time.search(sentence):
+        out.remove("pressure")  # "whenever you're ready": the buyer keeps the timing, so nothing pushes
     if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
             and T.function_share(sentence) >= KEYWORD_SHARE):
         out.remove("feature_dump")

@@ -225,6 +225,7 @@ def test_buyer_lines_never_repeat_stack_or_scold_falsely(bank, embedder, scripts
         # An item read without confidence is also met by a turn about it (README): 7 of 8 strong reps win.
         assert summary.by_style["strong"]["right"] >= 7, summary.misses
     elif scripts == "buyer_scripts_holdout3.jsonl":
-        # Held at its figures (README known limits): polite exits still read as waving the concern away.
-        assert summary.closes["discount_first"]["meets_bar"], summary.closes
-        assert summary.closes["passive"]["count"] >= 5, summary.closes
+        # A passive rep usually gets the polite brush-off (7/8 since session 18 read timing handed to the
+        # buyer as never pushing; one polite exit still reads as waving the concern away: README).
+        assert {k: c["meets_bar"] for k, c in summary.closes.items()} == {"discount_first": True,
+                                                                          "passive": True}, summary.closes

@@ -148,3 +148,12 @@ def test_structure_rules_out_a_quantity_without_a_figure() -> None:
     both = ["state_value", "quantify_value"]
     assert settle("Your crews get their evenings back.", both) == ["state_value"]
     assert "quantify_value" in settle("It pays back $4,000 a month.", both)
+
+
+def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
+    """A sentence that leaves the timing to the buyer and names no time of its own does not push (no
+    labelled sentence says otherwise); one that names a deadline still can."""
+    assert settle("Whenever it suits, drop me a note.", ["pressure"]) == []
+    assert settle("No rush at all, drop me a line when you've had a think.", ["pressure"]) == []
+    assert settle("Take your time, but the offer ends Friday.", ["pressure"]) == ["pressure"]
+    assert settle("Sign today and we lock the rate.", ["pressure"]) == ["pressure"]
