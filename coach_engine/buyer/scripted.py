@@ -96,9 +96,17 @@ class ScriptedVoice:
         if about_rep:
             usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
         said_so_far = " ".join(t.text for t in history if t.role == "buyer")
+        said_before = _plain(said_so_far)
         spoken = _long_sentences(said_so_far)
-        unsaid = [t for t in usable if not _long_sentences(t.format(**facts)) & spoken]
-        core = rng.choice(unsaid or usable or ["I see."]).format(**facts)  # no sentence said twice a drill
+
+        def new(line: str) -> bool:
+            """Neither the line nor a sentence of five words or more of it said yet this drill."""
+            return _plain(line) not in said_before and not _long_sentences(line) & spoken
+
+        # No sentence said twice a drill: another line of the situation, else a line kept for that.
+        unsaid = [line for t in usable if new(line := t.format(**facts))]
+        spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if new(x)]
+        core = rng.choice(unsaid or spare or [t.format(**facts) for t in usable] or ["I see."])
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
         if facts.get("answer") or facts.get("no_figure"):
@@ -114,16 +122,10 @@ class ScriptedVoice:
             # The concern's last stage, drawn out by a good question after its story (issue 13: stages).
             intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
             core = " ".join(p for p in (intro, _sentence(facts["stake"]), core) if p)
-        # Never say a line twice in a drill: another line of the situation, else a line kept for that.
+        # Never say a line twice in a drill (an answer or a turn back can make one of another line).
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
-        said_before = _plain(said_so_far)
-        if _plain(core) in said_before or _long_sentences(core) & spoken:
-            def new(line: str) -> bool:
-                return _plain(line) not in said_before and not _long_sentences(line) & spoken
-
-            fresh = [t.format(**facts) for t in usable if new(t.format(**facts))]
-            spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if new(x)]
-            core = rng.choice(fresh or spare or [core])
+        if _plain(core) in said_before:
+            core = rng.choice(unsaid or spare or [core])
         if proposed and sid not in _TAKES_UP_STEP:
             # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
             # answering as if nothing had been proposed (issue 13, proposals ignored).
