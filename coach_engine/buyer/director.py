@@ -133,7 +133,7 @@ class BuyerDirector:
             return Situation(id=sid, facts=scenario_facts(self.scenario, st))
         st.turns += 1
         signals = screen(signals, self.rules.substance)
-        signals = _hear_list(_let_pass(signals, self.rules.benefit_of_doubt), self.rules.hears_a_list)
+        signals = _hear_list(_let_pass(signals, self.rules.benefit_of_doubt))
         present = {s.behaviour for s in signals.signals}
         helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
         negatives = present & NEGATIVE
@@ -278,11 +278,12 @@ _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD
 _DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE, B.OFF_TOPIC})
 
 
-def _hear_list(signals: SignalSet, bar: float) -> SignalSet:
-    """The turn as the buyer hears it: keywords strung together, read as stuffing from ``bar`` (below the
-    grader's verdict), are a list, not an answer; what its phrases claim does not count."""
+def _hear_list(signals: SignalSet) -> SignalSet:
+    """The turn as the buyer hears it: keywords strung together that are probably stuffing, short of the
+    grader's verdict (``TurnAnalysis.listed``), are a list, not an answer; what its phrases claim does not
+    count."""
     a = signals.analysis
-    if a is None or a.strung < bar or a.gaming is not None or not a.sentences:
+    if a is None or not a.listed or not a.sentences:
         return signals
     start, end = a.sentences[0].start, a.sentences[-1].end
     heard = Signal(B.KEYWORD_STUFFING, signals.text[start:end], start, end, a.strung)

@@ -121,8 +121,6 @@ class DirectorRules(StrictData):
     benefit_of_doubt: float = 0.0
     """A pressing, arguing, dismissive or disparaging sentence read below this probability is let pass: a
     person does not take offence at a phrase that only might push (the grader still notes it)."""
-    hears_a_list: float = 1.0
-    """The turn's stuffing probability (strung-together form) from which the buyer hears a list."""
     substance: SubstanceRules = Field(default_factory=SubstanceRules)
 
     def agree_threshold(self, difficulty: str, personality: str) -> int:

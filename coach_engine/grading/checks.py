@@ -48,6 +48,8 @@ class AnalysedTurn:
     signals: list[Signal]
     injection: list[tuple[int, int]] = field(default_factory=list)
     stuffed: tuple[int, int] | None = None
+    listed: bool = False
+    """Probably keyword stuffing, short of the verdict (``reading.TurnAnalysis.listed``): caps the card."""
     generic: set[tuple[Behaviour, int]] = field(default_factory=set)
     """(behaviour, start) of acknowledgements that fit any objection ("I understand."): they never
     count for ``relevant`` checks, which ask for a response to what this buyer said."""

@@ -69,6 +69,19 @@ def outcome_adjustment(card: Scorecard) -> int:
     return OUTCOME_ADJUSTMENT.get(card.outcome, 0)
 
 
+def listed_cap(card: Scorecard, turns: Sequence[AnalysedTurn]) -> Scorecard:
+    """A card with a turn that is probably keyword stuffing, short of the verdict, is at most a level-2 reply
+    (``scoring.LISTED_CAP``), with a flag that quotes the turn; the verdict itself still zeroes."""
+    from .scoring import LISTED_CAP
+
+    listed = [t for t in turns if t.listed and not t.void]
+    if not listed:
+        return card
+    flags = [f'reads as keywords strung together (turn {t.index}): at most a level-2 reply: "{t.text}"'
+             for t in listed]
+    return card.model_copy(update={"overall": min(card.overall, LISTED_CAP), "flags": [*card.flags, *flags]})
+
+
 def on_trainer_scale(card: Scorecard, parts: GradeParts, mode: str) -> Scorecard:
     """The card with its overall calibrated for the reading in use; a gamed card keeps its capped score."""
     from .calibration import calibrate
@@ -164,8 +177,9 @@ class RubricGrader:
                 stuffed = span if gaming is not None and gaming.kind == "stuffing" else None
             else:
                 injection, stuffed = _signalled_gaming(signals)
+            listed = sigset.analysis is not None and sigset.analysis.listed
             out.append(AnalysedTurn(index=i, text=turn.text, signals=signals, injection=sorted(injection),
-                                    stuffed=stuffed))
+                                    stuffed=stuffed, listed=listed))
         weigh_acknowledgements(self.embedder, scenario, transcript, out)
         return out
 
@@ -189,6 +203,7 @@ class RubricGrader:
                         delivery=delivery_notes(transcript))
         if self.calibrated:
             card = on_trainer_scale(card, parts, mode)
+        card = listed_cap(card, turns)
         generic = {t.index: t.text[s.start:s.end] for t in turns for s in t.signals
                    if (s.behaviour, s.start) in t.generic}
         card.strengths, card.improvements = build_feedback(scenario, rubric, transcript, card, generic)

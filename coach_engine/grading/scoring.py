@@ -85,10 +85,14 @@ concern" a 4 and up): one question or none caps it at 4; two or more lift a pass
 OUTCOME_ADJUSTMENT: Mapping[str, int] = {"agreed": 5, "open": 0, "walked_away": -10}
 INJECTION_CAP = 10
 STUFFING_CAP = 20
+LISTED_CAP = 30
+"""A turn that is probably keyword stuffing, short of the verdict (``reading.gaming.LIKELY_STUFFING``): the
+card is at most a level-2 reply (the middle of the 20-40 band), not zero."""
 
 __all__ = [
     "CONVERSATIONAL",
     "INJECTION_CAP",
+    "LISTED_CAP",
     "NOT_YET_DUE",
     "OUTCOME_ADJUSTMENT",
     "REPLY_DEFERRED",

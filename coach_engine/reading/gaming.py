@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "SIGN_COLUMNS", "SentenceSigns",
-           "strung_text", "strung_together", "turn_features"]
+__all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "LIKELY_STUFFING", "SIGN_COLUMNS",
+           "SentenceSigns", "strung_text", "strung_together", "turn_features"]
 
 GAMING_KINDS = ("injection", "stuffing")
 """The turn heads, in this order (``TaggerModel.gaming_probabilities``)."""
@@ -56,6 +56,11 @@ TERSE_SHARE = 0.3
 """Below this share of function words across the whole turn, it is telegraphese, not speech."""
 LIST_COMMAS = 0.5
 """A turn whose ``commas`` feature reaches this (a comma every eight words or closer) is list-shaped."""
+LIKELY_STUFFING = 0.9
+"""A strung-together turn the stuffing head reads at least this likely, below the verdict, is probably
+stuffing: the buyer hears a list, not an answer, and the scorecard caps it at a level-2 reply instead of
+zeroing it (a verdict must be surer, since it takes an honest rep's turn to nothing). No strong or honest
+turn in the bank's buyer scripts or the dev replies reaches it."""
 
 
 @dataclass

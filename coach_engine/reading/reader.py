@@ -27,7 +27,15 @@ import numpy as np
 
 from .. import text as T
 from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
-from .gaming import GAMING_KINDS, KEYWORD_SHARE, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
+from .gaming import (
+    GAMING_KINDS,
+    KEYWORD_SHARE,
+    LIKELY_STUFFING,
+    SIGN_COLUMNS,
+    SentenceSigns,
+    strung_together,
+    turn_features,
+)
 from .model import TaggerModel, load_model
 
 if TYPE_CHECKING:
@@ -78,11 +86,16 @@ class TurnAnalysis:
     gaming: Gaming | None = None
     strung: float = 0.0
     """The stuffing head's probability for a turn of the strung-together form (0 for speech), kept below the
-    verdict too: the buyer hears a list at a lower bar than the grader zeroes a score (``buyer.director``)."""
+    verdict too (``listed``)."""
     words: int = 0
     passive: bool = False
     monologue: bool = False
     model_version: str = ""
+
+    @property
+    def listed(self) -> bool:
+        """Probably stuffing though short of the verdict (``gaming.LIKELY_STUFFING``)."""
+        return self.gaming is None and self.strung >= LIKELY_STUFFING
 
     def has(self, label: str) -> bool:
         return any(label in s.labels for s in self.sentences)

@@ -204,7 +204,8 @@ def test_a_good_question_after_the_story_draws_out_the_stake(bank: ScenarioBank)
 
 def test_a_list_of_keywords_below_the_graders_verdict_is_still_heard_as_a_list(cfo: Scenario) -> None:
     """The reading keeps a strung-together turn's stuffing probability under the grader's verdict; from the
-    buyer's bar (``hears_a_list``) its claims do not count, and the buyer answers it as gaming."""
+    bar where it is probably stuffing (``TurnAnalysis.listed``) its claims do not count, and the buyer
+    answers it as gaming."""
     from coach_engine.reading import TurnAnalysis
     from coach_engine.reading.reader import SentenceReading
 
