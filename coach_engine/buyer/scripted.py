@@ -60,7 +60,16 @@ class ScriptedVoice:
         facts = dict(situation.facts)
         unmet = state.unmet()
         kind = unmet[0].kind if unmet else "general"
-        facts["wants_line"] = self.lines.get("wants", {}).get(kind, "")
+        said_so_far = " ".join(t.text for t in history if t.role == "buyer")
+
+        def want(name: str, default: str = "") -> str:
+            """What the buyer still wants, in one of its wordings not said yet this drill."""
+            said = self.lines.get("wants", {}).get(name)
+            options = [said] if isinstance(said, str) else list(said or [])
+            fresh = [x for x in options if x not in said_so_far]
+            return rng.choice(fresh or options) if options else default
+
+        facts["wants_line"] = want(kind)
         # Agreeing, the buyer restates the scenario's step in their own words (never pastes the rep's
         # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
         # Without a step in the scenario, the buyer names the rep's own: its activity, length and day.
@@ -71,11 +80,10 @@ class ScriptedVoice:
         # after a figure, no "what would you propose?" after a concrete proposal (issue 13).
         last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
         asked, figured, proposed = _premises(last_rep)
-        wants = self.lines.get("wants", {})
         if asked and kind == "explore":
-            facts["wants_line"] = wants.get("uncover", facts["wants_line"])
+            facts["wants_line"] = want("uncover", facts["wants_line"])
         if figured and kind == "tie_number":
-            facts["wants_line"] = wants.get("tie", facts["wants_line"])
+            facts["wants_line"] = want("tie", facts["wants_line"])
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = situation.id
@@ -86,7 +94,7 @@ class ScriptedVoice:
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
             sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
             if kind in ("next_step", "involve", "general", "confirm"):
-                facts["wants_line"] = self.lines.get("wants", {}).get("step_detail", facts["wants_line"])
+                facts["wants_line"] = want("step_detail", facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         known = {k for k, v in facts.items() if v}
@@ -95,7 +103,6 @@ class ScriptedVoice:
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:
             usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
-        said_so_far = " ".join(t.text for t in history if t.role == "buyer")
         said_before = _plain(said_so_far)
         spoken = _long_sentences(said_so_far)
 
