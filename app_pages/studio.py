@@ -160,9 +160,11 @@ def show_check(result: studio.Check) -> None:
         st.warning("Still the blank template's placeholder text — write your own before saving: "
                    + ", ".join(field_name(p) for p in result.placeholders), icon="✏️")
     if not s.buyer.concern_lines:
-        st.info("No concern lines yet: the offline buyer will tell the hidden concern close to word for "
-                "word. Add three first-person lines in the buyer's voice — a hint, the story, the stake.",
-                icon="💬")
+        story, stake = studio.concern_told(s)
+        later = f"  \nThen, on the next good question: “{safe(stake)}”" if stake else ""
+        st.info("No concern lines yet, so the offline buyer tells the hidden concern close to word for word. "
+                f"A rep who earns it hears: “{safe(story)}”{later}  \nAdd three first-person lines in the "
+                "buyer's voice (a hint, the story, the stake) to choose the words yourself.", icon="💬")
     readings = studio.item_readings(s, engine.embedder())
     unsure = [r for r in readings if not r.confident]
     if unsure:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .buyer.items import ItemReading
     from .embeddings import Embedder
 
-__all__ = ["TEMPLATE", "Check", "char_limit", "check", "item_readings", "placeholder_fields"]
+__all__ = ["TEMPLATE", "Check", "char_limit", "check", "concern_told", "item_readings", "placeholder_fields"]
 
 TEMPLATE = """\
 id: my-new-scenario
@@ -124,6 +124,15 @@ def item_readings(scenario: Scenario, embedder: Embedder | None) -> list[ItemRea
     from .buyer.items import scenario_items
 
     return scenario_items(scenario, embedder)
+
+
+def concern_told(scenario: Scenario) -> tuple[str, str]:
+    """What the offline buyer says of the hidden concern when the author wrote no ``concern_lines``: the
+    story on the question that earns it, then the stake on the next (``buyer.telling``). Shown so the author
+    sees the words a rep will hear, first-person rewrite and all, and can write their own."""
+    from .buyer.persona import concern_stages
+
+    return concern_stages(scenario)
 
 
 def char_limit(path: str) -> int | None:

@@ -272,6 +272,19 @@ def test_concern_lines_go_through_the_form_and_stay_out_when_empty(open_app):
     assert "concern_lines" not in at.text_area(key="studio_yaml").value
 
 
+def test_without_concern_lines_authors_see_what_the_buyer_will_say(open_app):
+    """Issue 13: the words a rep will hear, in the buyer's first person and in stages, are on the page while
+    the author has written no concern lines of their own."""
+    data = yaml.safe_load(own_yaml())
+    data["buyer"].pop("concern_lines", None)
+    data["buyer"]["hidden_concern"] = ("Last spring Dana's team lost a month to a tool that never worked. "
+                                       "She will not be blamed for a second one.")
+    at = _type_yaml(_studio(open_app), studio.dump(data))
+    info = "\n".join(i.value for i in at.info).replace("\\", "")
+    assert "Last spring my team lost a month to a tool that never worked." in info
+    assert "Then, on the next good question:" in info and "I won't be blamed for a second one." in info
+
+
 def test_authors_see_how_each_resolution_item_is_read(open_app):
     """Issue 13: the buyer's reading of every item is on the page, and an unsure one says to set kind:."""
     data = yaml.safe_load(own_yaml())
