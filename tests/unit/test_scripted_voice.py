@@ -353,6 +353,24 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
         assert "walk two sites" in line and not re.search(r"\b(?:do|in for) walk", line), line
 
 
+def test_what_the_buyer_still_wants_is_worded_afresh(bank: ScenarioBank) -> None:
+    """A wanted thing with several wordings (``wants``: proof) is not asked for in the same words twice."""
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import ResolutionItem
+
+    s = bank.get("cfo-price-routing")
+    asks = load_lines()["wants"]["proof"]
+    state = BuyerState(resolution=[ResolutionItem(text="Cites a comparable customer", kind="proof")])
+    sit = Situation(id="acknowledge_progress", facts=scenario_facts(s, state))
+    for seed in range(6):
+        voice = ScriptedVoice(seed)
+        first = voice.speak(s, state, sit, [])
+        history = [Turn(role="buyer", text=first), Turn(role="rep", text="Okay.")]
+        second = voice.speak(s, state, sit, history)
+        said = [[a for a in asks if a in line] for line in (first, second)]
+        assert said[0] and said[1] and said[0] != said[1], (seed, first, second)
+
+
 def test_a_name_leading_a_line_keeps_its_capital(bank: ScenarioBank) -> None:
     """After a lead-in ("Well,") a line's first word is lowered unless it is a name: one the scenario writes
     capitalised inside a sentence is one."""
