@@ -82,5 +82,5 @@ def staged(told: str) -> tuple[str, str]:
     all story; a short first piece ("My partner is my sister.") is a story too, as a person drops it."""
     pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
     if len(pieces) < 2:
-        return " ".join(pieces), ""
+        return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
     return " ".join(pieces[:-1]), pieces[-1]

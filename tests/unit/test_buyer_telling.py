@@ -28,6 +28,7 @@ def test_the_last_piece_of_the_concern_is_the_stake() -> None:
     story, stake = staged("The board cut the budget in March; I have to show savings by June")
     assert (story, stake) == ("The board cut the budget in March.", "I have to show savings by June.")
     assert staged("One plain sentence about the budget") == ("One plain sentence about the budget.", "")
+    assert staged("  🙂🙂 ") == ("🙂🙂", "")  # nothing to split: said as written, never an empty story
 
 
 def _without_lines(bank: ScenarioBank) -> Scenario:
