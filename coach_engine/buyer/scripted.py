@@ -111,9 +111,10 @@ class ScriptedVoice:
             return _plain(line) not in said_before and not _long_sentences(line) & spoken
 
         # No sentence said twice a drill: another line of the situation, else a line kept for that.
-        unsaid = [line for t in usable if new(line := t.format(**facts))]
+        filled = [t.format(**facts) for t in usable]
+        unsaid = [line for line in filled if new(line)]
         spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if new(x)]
-        core = rng.choice(unsaid or spare or [t.format(**facts) for t in usable] or ["I see."])
+        core = rng.choice(unsaid or spare or filled or ["I see."])
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
         if facts.get("answer") or facts.get("no_figure"):

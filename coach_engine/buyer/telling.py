@@ -63,10 +63,11 @@ def spoken(text: str) -> str:
         if not end and i + 1 < len(words):
             two, tail = _split(words[i + 1])
             pair = f"{one} {two}".lower()
-            nxt = f"{two} {_split(words[i + 2])[0]}".lower() if i + 2 < len(words) else ""
-            # "I will not" -> "I won't", never "I'll not"; "how it is." keeps its verb whole.
-            said = table.negations.get(pair) or (table.contract.get(pair) if not tail and i + 2 < len(words)
-                                                 and nxt not in table.negations else None)
+            said = table.negations.get(pair)
+            if not said and not tail and i + 2 < len(words):  # "how it is." keeps its verb whole
+                nxt = f"{two} {_split(words[i + 2])[0]}".lower()
+                if nxt not in table.negations:  # "I will not" -> "I won't", never "I'll not"
+                    said = table.contract.get(pair)
             if said:
                 out.append(_cased(said, one) + tail)
                 i += 2
