@@ -178,6 +178,16 @@ class AssignmentStore(StoreBase):
         assert t is not None
         return row, t.name, t.id
 
+    def _open_assignment_to_change(
+        self, s: Session, actor: User, assignment_id: int
+    ) -> tuple[AssignmentRow, str, int | None]:
+        """``_assignment_row`` of an open assignment, once the actor is known to manage its team."""
+        row, assignee, team_id = self._assignment_row(s, assignment_id)
+        self._require_team_manager(actor, team_id, f"change assignment {assignment_id}")
+        if row.status != "open":
+            raise StoreError(f"assignment {assignment_id} was cancelled; assign the scenario again")
+        return row, assignee, team_id
+
     def get_assignment(self, actor: User, assignment_id: int) -> Assignment:
         """One assignment (cancelled or not); its team's members may read it, a rep only their own."""
         with self.session() as s:
@@ -205,10 +215,7 @@ class AssignmentStore(StoreBase):
         """
         with self.session() as s:
             actor = self._actor(s, actor)
-            row, assignee, team_id = self._assignment_row(s, assignment_id)
-            self._require_team_manager(actor, team_id, f"change assignment {assignment_id}")
-            if row.status != "open":
-                raise StoreError(f"assignment {assignment_id} was cancelled; assign the scenario again")
+            row, assignee, team_id = self._open_assignment_to_change(s, actor, assignment_id)
             old = _Terms(row.due, row.pass_mark, row.min_attempts)
             new = _Terms(
                 old.due if due is None else due,

@@ -356,10 +356,7 @@ class AuthoredStore:
         store = self.store
         with store.session() as s:
             actor = store._actor(s, actor)
-            row, assignee, team_id = store._assignment_row(s, assignment_id)
-            store._require_team_manager(actor, team_id, f"change assignment {assignment_id}")
-            if row.status != "open":
-                raise StoreError(f"assignment {assignment_id} was cancelled; assign the scenario again")
+            row, assignee, team_id = store._open_assignment_to_change(s, actor, assignment_id)
             latest = current_version(s, row.scenario_id)
             if latest is None:
                 raise StoreError(f"'{row.scenario_id}' is a shipped scenario: it has no versions to move to")
