@@ -15,8 +15,9 @@ scenario in anyone's wording:
 * ``stacked_lead_ins`` - two such lead-ins in a row;
 * ``false_premise`` - a rebuke about asking nothing or giving no number right
   after a rep turn that asked a question or put money or a percentage on it;
-* ``ignored_proposal`` - a rep turn that proposes a concrete step (an activity
-  and a time) answered with a line that neither takes it up nor declines it.
+* ``ignored_proposal`` - a rep turn that proposes a concrete step (read so by the
+  turn's stored reading; for a transcript without readings, an activity and a
+  time) answered with a line that neither takes it up nor declines it.
 
 Bars are 0 for each. ``lint_drill`` reads one transcript; ``lint_summary`` adds
 up many.
@@ -31,6 +32,7 @@ from typing import Any
 
 from coach_engine import text as T
 from coach_engine.models import Scenario
+from coach_engine.reading import TurnAnalysis
 
 __all__ = ["CHECKS", "lint_drill", "lint_summary"]
 
@@ -64,6 +66,17 @@ def _lead_ins(line: str) -> int:
     return count
 
 
+def _proposes(rep: dict[str, Any], st: Any) -> bool:
+    """Whether a rep turn put a concrete step on the table: its stored reading's call when it has one (a
+    question about last March's review names a month and an activity and proposes nothing), else an
+    activity or a length with a named time."""
+    reading = rep.get("reading")
+    if isinstance(reading, dict):
+        return TurnAnalysis.from_dict(reading).has("next_step")
+    text = rep["text"]
+    return bool(st.time.search(text) and (st.activity.search(text) or st.duration.search(text)))
+
+
 def _norm(line: str) -> str:
     return " ".join(T.words(line))
 
@@ -72,7 +85,7 @@ def _long_sentences(line: str) -> set[str]:
     return {k for k in (_norm(x) for x in T.sentences(line)) if len(k.split()) >= SENTENCE_WORDS}
 
 
-def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
+def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
                ended: bool = False) -> dict[str, list[str]]:
     """Check name -> the buyer lines (after the opening) that fail it.
 
@@ -107,8 +120,7 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
         asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
         if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered):
             found["false_premise"].append(line)
-        step = st.activity.search(prev) or st.duration.search(prev)
-        proposed = bool(prev and st.time.search(prev) and step)
+        proposed = _proposes(turns[i - 1], st) if prev else False
         ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too
         if proposed and not ends_call and not (
                 _TAKES_UP.search(line) or st.time.search(line) or st.activity.search(line)):
@@ -116,7 +128,7 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, str]],
     return found
 
 
-def lint_summary(drills: Iterable[tuple[Scenario, Sequence[dict[str, str]], bool]]) -> dict[str, Any]:
+def lint_summary(drills: Iterable[tuple[Scenario, Sequence[dict[str, Any]], bool]]) -> dict[str, Any]:
     """Lines checked and, per check, how many failed (bar: 0) with a few examples.
 
     Each drill is (scenario, turns, whether the buyer ended the call)."""

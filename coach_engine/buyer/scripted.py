@@ -77,9 +77,12 @@ class ScriptedVoice:
         facts["rep_step"] = own or _agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
 
         # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
-        # after a figure, no "what would you propose?" after a concrete proposal (issue 13).
+        # after a figure, no "what would you propose?" after a concrete proposal (issue 13). Whether the rep
+        # proposed a step is the shared reading's call (a question about last March's review names a month
+        # and an activity and proposes nothing, so the words alone cannot tell).
         last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
-        asked, figured, proposed = _premises(last_rep)
+        asked, figured = _premises(last_rep)
+        proposed = "next_step" in situation.behaviours
         if asked and kind == "explore":
             facts["wants_line"] = want("uncover", facts["wants_line"])
         if figured and kind == "tie_number":
@@ -181,14 +184,11 @@ _DEMANDS_FIGURE = re.compile(
     r"\b(?:a|the|some|real|hard)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
 
 
-def _premises(rep: str) -> tuple[bool, bool, bool]:
-    """(asked a question, gave money or a percentage, proposed a step with a time) in the rep's turn."""
-    from ..text import MONEY, structure
+def _premises(rep: str) -> tuple[bool, bool]:
+    """(asked a question, gave money or a percentage) in the rep's turn."""
+    from ..text import MONEY
 
-    st = structure()
-    figured = bool(MONEY.search(rep))
-    step = bool(st.time.search(rep) and (st.activity.search(rep) or st.duration.search(rep)))
-    return "?" in rep, figured, step
+    return "?" in rep, bool(MONEY.search(rep))
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from coach_engine.reading import TurnAnalysis
+from coach_engine.reading.reader import SentenceReading
 from coach_engine.scenarios import ScenarioBank
 from evals.realism import CHECKS, lint_drill, lint_summary
 
@@ -44,6 +48,24 @@ def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
     summary = lint_summary([(s, clean, False)])
     assert summary["meets_bar"] and summary["buyer_lines"] == 2
     assert set(summary["counts"]) == set(CHECKS)
+
+
+def test_a_proposal_is_what_the_stored_reading_says(bank: ScenarioBank) -> None:
+    """With a stored reading, a rep turn proposes a step when its reading has one: a question about a past
+    review names a month and an activity and is not a proposal the buyer must answer."""
+    s = bank.get("cfo-price-routing")
+
+    text = "How did the fleet review in March go?"
+    plain = drill(("buyer", s.buyer.opening), ("rep", text),
+                  ("buyer", "Tell me how your routing handles rural stops."))
+
+    def read_as(*labels: str) -> list[dict[str, Any]]:
+        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
+        return [plain[0], {**plain[1], "reading": reading}, plain[2]]
+
+    assert not lint_drill(s, read_as("open_question", "explore_concern"))["ignored_proposal"]
+    assert lint_drill(s, read_as("closed_question", "next_step"))["ignored_proposal"]
+    assert lint_drill(s, plain)["ignored_proposal"]  # no stored reading: the words decide
 
 
 def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank) -> None:

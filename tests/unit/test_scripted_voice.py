@@ -246,6 +246,22 @@ def test_after_a_proposed_step_the_buyer_says_what_is_missing(bank: ScenarioBank
         assert "propose" not in text.lower() and "number" in text.lower(), text
 
 
+def test_a_step_is_declined_only_when_the_reading_heard_one(bank: ScenarioBank) -> None:
+    """A question about a past event names a month and an activity and proposes nothing: no "not so fast on
+    the calendar" unless the shared reading heard a next step."""
+    s = bank.get("cfo-price-routing")
+    declines = load_lines()["decline_step"]
+    said_no = [*declines.get(s.buyer.personality, []), *declines.get("any", [])]
+    question = [Turn(role="buyer", text=s.buyer.opening),
+                Turn(role="rep", text="How did the fleet review in March go for your dispatchers?")]
+    for seed in range(6):
+        asked = Situation(id="want_numbers", facts=scenario_facts(s, BuyerState()),
+                          behaviours=["explore_concern", "open_question"])
+        proposed = asked.model_copy(update={"behaviours": ["closed_question", "next_step"]})
+        assert not any(x in ScriptedVoice(seed).speak(s, BuyerState(), asked, question) for x in said_no)
+        assert any(x in ScriptedVoice(seed).speak(s, BuyerState(), proposed, question) for x in said_no)
+
+
 @pytest.mark.parametrize("sid", ["opening", "want_numbers", "walk_away"])
 def test_stream_gives_the_same_words(bank: ScenarioBank, sid: str) -> None:
     s = bank.get("hvac-not-interested-cold")
