@@ -18,7 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import snowballstemmer
-import yaml
+
+from .datafiles import StrictData, load_model_file
 
 __all__ = [
     "MONEY",
@@ -204,21 +205,35 @@ class Structure:
 STRUCTURE_PATH = Path(__file__).resolve().parent / "structure.yaml"
 
 
+class _StructureFile(StrictData):
+    """``structure.yaml``: one pattern a named cue set."""
+
+    version: int
+    time: str
+    activity: str
+    propose: str
+    low_risk: str
+    permissive: str
+    meta: str
+    speaker: str
+    aside: str
+
+
 @lru_cache(maxsize=1)
 def structure() -> Structure:
-    data = yaml.safe_load(STRUCTURE_PATH.read_text(encoding="utf-8"))
+    data = load_model_file(STRUCTURE_PATH, _StructureFile)
     flags = re.IGNORECASE
     return Structure(
-        time=re.compile(data["time"], flags),
-        activity=re.compile(data["activity"], flags),
-        propose=re.compile(data["propose"], flags),
-        low_risk=re.compile(data["low_risk"], flags),
+        time=re.compile(data.time, flags),
+        activity=re.compile(data.activity, flags),
+        propose=re.compile(data.propose, flags),
+        low_risk=re.compile(data.low_risk, flags),
         duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
                             r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
-        permissive=re.compile(data["permissive"], flags),
-        meta=re.compile(data["meta"], flags),
-        speaker=re.compile(data["speaker"]),
-        aside=re.compile(data["aside"]),
+        permissive=re.compile(data.permissive, flags),
+        meta=re.compile(data.meta, flags),
+        speaker=re.compile(data.speaker),
+        aside=re.compile(data.aside),
     )
 
 

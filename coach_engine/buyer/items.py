@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
+from ..datafiles import StrictData, load_model_file
 from ..embeddings import is_semantic
 from ..errors import ScrimmageError
 from ..models import Scenario
@@ -132,10 +132,16 @@ def load_item_model(path: str = str(ITEM_ARTIFACT)) -> ItemModel:
         ) from None
 
 
+class _KindsFile(StrictData):
+    """``item_kinds.yaml``: each requirement kind in an author's words."""
+
+    version: int
+    kinds: dict[str, str]
+
+
 @lru_cache(maxsize=1)
 def _kinds_text() -> dict[str, str]:
-    data = yaml.safe_load(KINDS_PATH.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in (data.get("kinds") or {}).items()}
+    return load_model_file(KINDS_PATH, _KindsFile).kinds
 
 
 def describe_kind(kind: str) -> str:

@@ -19,9 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import text as T
+from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
 from .state import BuyerState, Situation
 
@@ -30,10 +29,32 @@ LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
 __all__ = ["LINES_PATH", "ScriptedVoice", "load_lines"]
 
 
+ByPersonality = dict[str, list[str]]
+"""A personality (or ``any``, for every buyer) -> its wordings."""
+
+
+class LinesFile(StrictData):
+    """``lines.yaml``: every wording the scripted buyer has, by what it is for."""
+
+    version: int
+    gist: dict[str, str]
+    """An objection type -> the objection in a few words (the buyer restating it)."""
+    fresh: ByPersonality
+    lead: ByPersonality
+    tail: ByPersonality
+    situations: dict[str, ByPersonality]
+    decline_step: ByPersonality
+    no_figure: ByPersonality
+    after_answer: ByPersonality
+    stake: ByPersonality
+    wants: dict[str, str | list[str]]
+    """What the buyer still needs, by item kind: one wording, or several to vary."""
+
+
 @lru_cache(maxsize=4)
 def load_lines(path: str = str(LINES_PATH)) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return data
+    """The lines file, checked (an unknown key or a line that is not text is an error naming the file)."""
+    return load_model_file(Path(path), LinesFile).model_dump()
 
 
 def _fields(template: str) -> set[str]:

@@ -22,7 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
+
+from ..datafiles import StrictData, load_model_file
 
 __all__ = ["CALIBRATION_PATH", "IDENTITY_SHARE", "calibrate", "fit_map", "knots"]
 
@@ -31,12 +32,21 @@ IDENTITY_SHARE = 0.15
 GRID = tuple(range(0, 101, 5))
 
 
+class _CalibrationFile(StrictData):
+    """``calibration.yaml`` as ``scrimmage eval grader --calibrate`` writes it."""
+
+    cases: dict[str, int]
+    fitted_on: str
+    grid: list[int]
+    maps: dict[str, list[float]]
+    """A mode -> the calibrated overall at each ``grid`` point."""
+
+
 @lru_cache(maxsize=1)
 def _maps() -> dict[str, list[float]]:
     if not CALIBRATION_PATH.exists():
         return {}
-    data = yaml.safe_load(CALIBRATION_PATH.read_text(encoding="utf-8")) or {}
-    return {str(k): [float(x) for x in v] for k, v in (data.get("maps") or {}).items()}
+    return load_model_file(CALIBRATION_PATH, _CalibrationFile).maps
 
 
 def knots(key: str) -> list[float] | None:

@@ -23,8 +23,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..datafiles import StrictData, load_model_file
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
 from .checks import ACK_BEHAVIOURS
@@ -52,12 +51,17 @@ _ANTI_LINE = {
 _LAST_TURN_CHECKS = {"confirms", "proposes-next-step", "proposes-step", "other-concerns"}
 
 
+class _CoachingLinesFile(StrictData):
+    """``coaching_lines.yaml``: kind -> objection type (or ``any``) -> lines."""
+
+    version: int
+    lines: dict[str, dict[str, list[str]]]
+
+
 @lru_cache(maxsize=1)
 def coaching_lines() -> dict[str, dict[str, list[str]]]:
     """The trainer-written lines (``coaching_lines.yaml``): kind -> objection type (or ``any``) -> lines."""
-    data = yaml.safe_load(COACHING_LINES_PATH.read_text(encoding="utf-8"))
-    return {kind: {k: [str(x) for x in v] for k, v in by_type.items()}
-            for kind, by_type in data["lines"].items()}
+    return load_model_file(COACHING_LINES_PATH, _CoachingLinesFile).lines
 
 
 def _pick(options: list[str], scenario: Scenario, key: str) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from coach_engine import text as T
+from coach_engine.datafiles import DataFileError, load_model_file
 
 
 def test_sentence_spans_are_exact_slices() -> None:
@@ -44,3 +47,25 @@ def test_negation_and_numbers() -> None:
 def test_empty_and_odd_text() -> None:
     assert T.sentence_spans("") == [] and T.sentence_spans("   \n ") == []
     assert T.words("🙂🙂") == [] and T.content_words("") == set()
+
+
+@pytest.mark.parametrize(("path", "model"), [
+    ("coach_engine/structure.yaml", "coach_engine.text:_StructureFile"),
+    ("coach_engine/buyer/lines.yaml", "coach_engine.buyer.scripted:LinesFile"),
+    ("coach_engine/buyer/item_kinds.yaml", "coach_engine.buyer.items:_KindsFile"),
+    ("coach_engine/grading/calibration.yaml", "coach_engine.grading.calibration:_CalibrationFile"),
+    ("coach_engine/grading/coaching_lines.yaml", "coach_engine.grading.feedback:_CoachingLinesFile"),
+])
+def test_every_rules_file_is_read_through_a_strict_model(path: str, model: str, tmp_path: Path) -> None:
+    """Each shipped rules file loads through its model, and a misspelt key is an error naming the file and
+    the key (issue 16), never silently ignored."""
+    import importlib
+
+    module, name = model.split(":")
+    cls = getattr(importlib.import_module(module), name)
+    source = Path(__file__).resolve().parents[2] / path
+    load_model_file(source, cls)
+    typo = tmp_path / source.name
+    typo.write_text(source.read_text(encoding="utf-8") + "\nvesion: 2\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"{source.name}.*unknown field 'vesion'"):
+        load_model_file(typo, cls)
