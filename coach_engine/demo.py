@@ -37,9 +37,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from .accounts import DemoSignin, new_demo_password, write_demo_signin
+from .demo_spec import DemoRep, load_demo_spec
 from .errors import ScrimmageError
 from .models import Scenario, Scorecard, Transcript
 from .scenarios import ScenarioBank
@@ -244,21 +243,21 @@ def seed_demo(
         )
     settings = settings or get_settings()
     bank = bank or ScenarioBank.from_dirs(settings.scenario_dirs)
-    spec = yaml.safe_load(demo_file.read_text(encoding="utf-8"))
+    spec = load_demo_spec(demo_file)
     scripts = _load_scripts(SCRIPTS_FILE)
-    scenarios = [bank.get(sid) for sid in spec["scenarios"] if sid in bank]
+    scenarios = [bank.get(sid) for sid in spec.scenarios if sid in bank]
     if not scenarios:
         raise KeyError("none of the demo scenarios is in the bank")
-    levels = int(spec.get("levels", 4))
-    team, tz = spec["team"]["name"], spec["team"].get("timezone", "UTC")
+    levels = spec.levels
+    team, tz = spec.team.name, spec.team.timezone
     rng = random.Random(20261126)
     now = store.clock()
 
     manager = store.add_user(
-        SYSTEM, spec["manager"]["email"], spec["manager"]["name"], "manager", team, timezone=tz
+        SYSTEM, spec.manager.email, spec.manager.name, "manager", team, timezone=tz
     )
-    reps: list[tuple[User, dict[str, Any]]] = [
-        (store.add_user(SYSTEM, r["email"], r["name"], "rep", team), r) for r in spec["reps"]
+    reps: list[tuple[User, DemoRep]] = [
+        (store.add_user(SYSTEM, r.email, r.name, "rep", team), r) for r in spec.reps
     ]
     signin = _demo_accounts(store, settings, team, [manager, *(u for u, _ in reps)])
     this_week = iso_week(now, tz)
@@ -266,43 +265,36 @@ def seed_demo(
 
     # Assignments are made before the drills they count.
     real_clock = store.clock
-    for a in spec.get("assignments", []):
+    for a in spec.assignments:
         due = (
             (
-                now + timedelta(days=a["due_days_ahead"])
-                if "due_days_ahead" in a
-                else now - timedelta(days=a["due_days_ago"])
+                now + timedelta(days=a.due_days_ahead)
+                if a.due_days_ahead is not None
+                else now - timedelta(days=a.due_days_ago or 0)
             )
             .astimezone(ZoneInfo(tz))
             .date()
         )
-        made = datetime.combine(
-            due - timedelta(days=a.get("made_days_before_due", 7)), time(8), tzinfo=ZoneInfo(tz)
-        )
+        made = datetime.combine(due - timedelta(days=a.made_days_before_due), time(8), tzinfo=ZoneInfo(tz))
         store.clock = _fixed(made)
         store.create_assignment(
-            manager,
-            a["scenario"],
-            due,
-            team=team,
-            pass_mark=a.get("pass_mark", 70),
-            min_attempts=a.get("min_attempts", 1),
+            manager, a.scenario, due, team=team, pass_mark=a.pass_mark, min_attempts=a.min_attempts
         )
     store.clock = real_clock
 
     runner = _Runner(settings, results_file, refresh)
     plan: list[tuple[datetime, User, Scenario, list[str]]] = []
-    assigned = [a["scenario"] for a in spec.get("assignments", [])]
+    assigned = [a.scenario for a in spec.assignments]
     for user, r in reps:
         for w, week in enumerate(week_labels):
-            skill = min(1.0, r["start"] + r["gain"] * w)
-            n = max(0, r["drills_per_week"] + rng.choice((-1, 0, 0, 1)))
+            skill = min(1.0, r.start + r.gain * w)
+            n = max(0, r.drills_per_week + rng.choice((-1, 0, 0, 1)))
             for moment in _moments(rng, week, tz, n, now):
                 pool = scenarios + [bank.get(s) for s in assigned if s in bank]
                 scenario = rng.choice(pool)
                 level = max(0, min(levels - 1, round((skill + rng.uniform(-0.12, 0.12)) * (levels - 1))))
                 strong = scripts.get((scenario.id, "strong"))
-                habit = scripts.get((scenario.id, r["habit"])) or scripts.get((scenario.id, "passive"))
+                habit = scripts.get((scenario.id, r.habit)) or scripts.get((scenario.id, "passive"))
                 if not strong or not habit:
                     continue
                 plan.append((moment, user, scenario, _mix(strong, habit, level, levels)))
@@ -334,13 +326,13 @@ def seed_demo(
         runner.save()
 
     # The manager reviews the latest attempt of a couple of reps.
-    for rv in spec.get("reviews", []):
-        mine = [aid for aid, u in attempts if u.email == rv["rep"]]
+    for rv in spec.reviews:
+        mine = [aid for aid, u in attempts if u.email == rv.rep]
         if mine:
             card = store.scorecard(manager, mine[-1])
             if card and card.skills:
                 low = min(card.due_skills or card.skills, key=lambda s: s.score)
-                store.add_review(manager, mine[-1], {low.id: min(5, low.score + 1)}, rv["comment"])
+                store.add_review(manager, mine[-1], {low.id: min(5, low.score + 1)}, rv.comment)
 
     indexed = 0
     if index is None:
@@ -373,8 +365,7 @@ def demo_signin_for_old_demo(
     accounts a password now, so ``make run`` still opens it. None when there is nothing to do."""
     from .store.accounts import AccountStore
 
-    spec = yaml.safe_load(demo_file.read_text(encoding="utf-8"))
-    team = spec["team"]["name"]
+    team = load_demo_spec(demo_file).team.name
     accounts = AccountStore(store)
     if accounts.team_names() != {team}:
         return None

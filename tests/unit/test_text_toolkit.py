@@ -69,3 +69,15 @@ def test_every_rules_file_is_read_through_a_strict_model(path: str, model: str, 
     typo.write_text(source.read_text(encoding="utf-8") + "\nvesion: 2\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=rf"{source.name}.*unknown field 'vesion'"):
         load_model_file(typo, cls)
+
+
+def test_the_demo_team_file_is_checked_too(tmp_path: Path) -> None:
+    from coach_engine.demo import DEMO_FILE
+    from coach_engine.demo_spec import load_demo_spec
+
+    assert load_demo_spec(DEMO_FILE).reps
+    typo = tmp_path / "demo.yaml"
+    typo.write_text(DEMO_FILE.read_text(encoding="utf-8").replace("drills_per_week", "drills_per_wek", 1),
+                    encoding="utf-8")
+    with pytest.raises(DataFileError, match="demo.yaml.*drills_per_wek"):
+        load_demo_spec(typo)
