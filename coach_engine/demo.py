@@ -266,15 +266,7 @@ def seed_demo(
     # Assignments are made before the drills they count.
     real_clock = store.clock
     for a in spec.assignments:
-        due = (
-            (
-                now + timedelta(days=a.due_days_ahead)
-                if a.due_days_ahead is not None
-                else now - timedelta(days=a.due_days_ago or 0)
-            )
-            .astimezone(ZoneInfo(tz))
-            .date()
-        )
+        due = (now + timedelta(days=a.due_in_days)).astimezone(ZoneInfo(tz)).date()
         made = datetime.combine(due - timedelta(days=a.made_days_before_due), time(8), tzinfo=ZoneInfo(tz))
         store.clock = _fixed(made)
         store.create_assignment(

@@ -48,6 +48,11 @@ class DemoAssignment(StrictData):
             raise ValueError("give exactly one of due_days_ago and due_days_ahead")
         return self
 
+    @property
+    def due_in_days(self) -> int:
+        """Days from the seeding to the due date (negative: already past)."""
+        return self.due_days_ahead if self.due_days_ahead is not None else -(self.due_days_ago or 0)
+
 
 class DemoReview(StrictData):
     rep: str

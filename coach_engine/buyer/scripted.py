@@ -207,9 +207,7 @@ _DEMANDS_FIGURE = re.compile(
 
 def _premises(rep: str) -> tuple[bool, bool]:
     """(asked a question, gave money or a percentage) in the rep's turn."""
-    from ..text import MONEY
-
-    return "?" in rep, bool(MONEY.search(rep))
+    return "?" in rep, bool(T.MONEY.search(rep))
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})
