@@ -10,6 +10,7 @@ the app's data dir), never the user's data directory.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -35,39 +36,25 @@ class BenchRun:
     load_at_start: list[float] | None = None
 
 
+_GROUP_FUNCTIONS = {
+    "engine": (".engine_figures", "run_engine"),
+    "embeddings": (".embedding_figures", "run_embeddings"),
+    "index": (".index_figures", "run_index"),
+    "leaderboard": (".leaderboard_figures", "run_leaderboard"),
+    "load": (".load_figures", "run_load"),
+    "coldstart": (".coldstart", "run_coldstart"),
+    "llm": (".llm_cost", "run_llm"),
+}
+"""A group -> (its module in this package, its function)."""
+
+
 def _group_runner(name: str) -> Callable[[BenchContext], dict[str, Figure]]:
     """Import a group lazily: a group whose own imports fail still reports its figures as errors."""
+    module, function = _GROUP_FUNCTIONS[name]
 
     def run(ctx: BenchContext) -> dict[str, Figure]:
-        if name == "engine":
-            from .engine_figures import run_engine
-
-            return run_engine(ctx)
-        if name == "embeddings":
-            from .embedding_figures import run_embeddings
-
-            return run_embeddings(ctx)
-        if name == "index":
-            from .index_figures import run_index
-
-            return run_index(ctx)
-        if name == "leaderboard":
-            from .leaderboard_figures import run_leaderboard
-
-            return run_leaderboard(ctx)
-        if name == "load":
-            from .load_figures import run_load
-
-            return run_load(ctx)
-        if name == "coldstart":
-            from .coldstart import run_coldstart
-
-            return run_coldstart(ctx)
-        if name == "llm":
-            from .llm_cost import run_llm
-
-            return run_llm(ctx)
-        raise KeyError(name)
+        figures: dict[str, Figure] = getattr(importlib.import_module(module, __package__), function)(ctx)
+        return figures
 
     return run
 
