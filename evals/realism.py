@@ -66,7 +66,7 @@ def _lead_ins(line: str) -> int:
     return count
 
 
-def _proposes(rep: dict[str, Any], st: Any) -> bool:
+def _proposes(rep: dict[str, Any], st: T.Structure) -> bool:
     """Whether a rep turn put a concrete step on the table: its stored reading's call when it has one (a
     question about last March's review names a month and an activity and proposes nothing), else an
     activity or a length with a named time."""

@@ -32,7 +32,7 @@ from ..signals import Behaviour, Signal, SignalSet
 from .checks import AnalysedTurn, anti_pattern_hits, evaluate_check, integrity_flags, slips_of
 from .delivery import delivery_notes
 from .listening import PLAY_BACK_CHECKS, listening_caps, weigh_acknowledgements
-from .scoring import GradeParts, assemble, checks_for_mode
+from .scoring import LISTED_CAP, OUTCOME_ADJUSTMENT, GradeParts, assemble, checks_for_mode, round_half_up
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -62,8 +62,6 @@ def _signalled_gaming(signals: Sequence[Signal]) -> tuple[list[tuple[int, int]],
 
 def outcome_adjustment(card: Scorecard) -> int:
     """What the drill's outcome added to the overall (``scoring.OUTCOME_ADJUSTMENT``)."""
-    from .scoring import OUTCOME_ADJUSTMENT
-
     if card.mode != "transcript" or card.delivery.rep_turns < 2:
         return 0
     return OUTCOME_ADJUSTMENT.get(card.outcome, 0)
@@ -72,8 +70,6 @@ def outcome_adjustment(card: Scorecard) -> int:
 def listed_cap(card: Scorecard, turns: Sequence[AnalysedTurn]) -> Scorecard:
     """A card with a turn that is probably keyword stuffing, short of the verdict, is at most a level-2 reply
     (``scoring.LISTED_CAP``), with a flag that quotes the turn; the verdict itself still zeroes."""
-    from .scoring import LISTED_CAP
-
     listed = [t for t in turns if t.listed and not t.void]
     if not listed:
         return card
@@ -85,7 +81,6 @@ def listed_cap(card: Scorecard, turns: Sequence[AnalysedTurn]) -> Scorecard:
 def on_trainer_scale(card: Scorecard, parts: GradeParts, mode: str) -> Scorecard:
     """The card with its overall calibrated for the reading in use; a gamed card keeps its capped score."""
     from .calibration import calibrate
-    from .scoring import round_half_up
 
     if parts.injection or parts.stuffing:
         return card
