@@ -278,28 +278,67 @@ def _named_step(rep_step: str) -> str:
     return f"{what} on {day}" if bare else f"{what} {day}"
 
 
-def _agreed_step(next_step: str, rep_step: str) -> str:
-    """The scenario's next step (already in the buyer's voice), on the day the rep named if they did.
+_TIME_FRAME = frozenset({"the", "first", "second", "third", "fourth", "last", "early", "late", "mid", "end",
+                         "middle", "beginning", "start", "week", "half", "quarter", "of", "next"})
+"""Words that frame a named time ("in the first week of January"): part of the time phrase, not the step."""
+_TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
 
-    The rep's day replaces the step's own last day ("next week" -> "next Thursday"); a vague one
-    ("before the release") changes nothing. The rep's sentence itself is never pasted.
+
+def _time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
+    """Where the whole time phrase around ``times`` (``structure.yaml``'s) stands in ``text``: the first
+    time with those that follow it ("Tuesday, January 6th"), a clock time after them ("at 10"), and the
+    words that frame it before ("in the first week of"). Spliced whole, a rep's "Tuesday" never lands in a
+    manager's "the first week of January" as "the first week of Tuesday"."""
+    start, end = times[0].start(), times[0].end()
+    for m in times[1:]:
+        between = text[end:m.start()].replace(",", " ").lower().split()
+        if any(w not in _TIME_FRAME | {"at", "on"} for w in between):
+            break
+        end = m.end()
+    if text[end:end + 2].lower() in ("st", "nd", "rd", "th") and not text[end + 2:end + 3].isalpha():
+        end += 2  # "January 6th"
+    after = text[end:].split()
+    while len(after) >= 2 and after[0].lower() == "the" and after[1][:1].isdigit():  # "Thursday the 14th"
+        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))
+        after = after[2:]
+    if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
+        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
+    before = text[:start].split()
+    while before and before[-1].lower() in _TIME_FRAME:
+        before.pop()
+    if before and before[-1].lower() in _TIME_PREPOSITIONS:
+        before.pop()
+    words = text[:start].split()
+    if len(before) < len(words):
+        start = text.rindex(words[len(before)], 0, start)
+    return start, end
+
+
+def _agreed_step(next_step: str, rep_step: str) -> str:
+    """The scenario's next step (already in the buyer's voice), at the time the rep named if they did.
+
+    The rep's time phrase replaces the step's own ("in the first week of January" -> "on Tuesday, January
+    6th at 10"); a vague one ("before the release") changes nothing. The rep's sentence itself is never
+    pasted.
     """
     from ..text import structure
 
     when = structure().time
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
-    said = [m.group(0).strip(" ,.;?!") for m in when.finditer(rep_step or "")]
-    said = [w for w in said if w and not re.match(r"(before|first|early|today|tonight|this)\b", w, re.I)]
+    rep_step = " ".join((rep_step or "").split())
+    said = [m for m in when.finditer(rep_step) if m.group(0).strip(" ,.;?!")
+            and not re.match(r"(before|first|early|today|tonight|this)\b", m.group(0), re.I)]
     if not said:
         return step
-    day = said[0]
+    a, b = _time_phrase(rep_step, said)
+    day = rep_step[a:b].strip(" ,.;?!")
     if day.lower() in step.lower():
         return step
     own = [m for m in when.finditer(step)
            if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)]
     if own:
-        m = own[-1]
-        return f"{step[:m.start()]}{day}{step[m.end():]}"
+        a, b = _time_phrase(step, own)
+        return f"{step[:a]}{day}{step[b:]}".rstrip(" ,")
     return f"{step}, {day}"
 
 

@@ -362,11 +362,30 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
                      "next_step": "Walk two sites together early next week and fit trial sensors"}
     s = Scenario.model_validate(base)
     step = _agreed_step("walk two sites together early next week and fit trial sensors", "next Tuesday at 8?")
-    assert step == "walk two sites together next Tuesday and fit trial sensors"
+    assert step == "walk two sites together next Tuesday at 8 and fit trial sensors"
     facts = {**scenario_facts(s, BuyerState()), "rep_step": "Could we walk two sites next Tuesday at 8?"}
     for seed in range(12):
         line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
         assert "walk two sites" in line and not re.search(r"\b(?:do|in for) walk", line), line
+
+
+@pytest.mark.parametrize(("step", "proposal", "agreed"), [
+    ("a 30-minute call with me and my CFO in the first week of March",
+     "Could we hold 30 minutes with you both on Wednesday, March 4th at 9?",
+     "a 30-minute call with me and my CFO on Wednesday, March 4th at 9"),
+    ("a site walk in the second half of June", "How about a walk-through in the last week of June?",
+     "a site walk in the last week of June"),
+    ("a pilot review next week", "Does Friday the 12th at 2 suit you?",
+     "a pilot review Friday the 12th at 2"),
+    ("a short demo with the team", "Can we do it the week of the 20th?",
+     "a short demo with the team, the week of the 20th"),
+])
+def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal: str, agreed: str) -> None:
+    """The rep's time is spliced in as a whole phrase for the step's whole phrase: a weekday never lands
+    inside "the first week of <month>", and the date and clock time the rep gave are kept."""
+    from coach_engine.buyer.scripted import _agreed_step
+
+    assert _agreed_step(step, proposal) == agreed
 
 
 def test_what_the_buyer_still_wants_is_worded_afresh(bank: ScenarioBank) -> None:
