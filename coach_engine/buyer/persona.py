@@ -20,7 +20,7 @@ __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_num
 _VERBS_S = (
     "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
     "can't|won't|would|will|was|led|runs|owns|signs|expects|hasn't|isn't|feels|doubts|leads|talked|"
-    "phoned|personally|can|could"
+    "phoned|personally|can|could|had|did|should|might|must"
 )
 _FIRST_PERSON = {
     "is": "am", "has": "have", "does": "do", "doesn't": "don't", "wants": "want", "needs": "need",
@@ -43,17 +43,16 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     when the concern opens about the buyer: "Her front desk ..."), with no other name between.
     """
     pron = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
-    name_at = min((m.start() for n in names for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
-                  default=-1)
-    start = 0 if name_at < 0 else name_at
-    m = pron.search(text, start)
+    first = min((m for n in names for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
+                key=lambda m: m.start(), default=None)
+    name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
+    m = pron.search(text, name_end)
     if name_at >= 0 and m is None:
         m = pron.search(text)  # the pronoun comes before the name ("... is her boss; Janet won't ...")
         name_at = -1
     if m is None:
         return None
-    between = text[(name_at + 1 if name_at >= 0 else 0):m.start()]
-    before = text[:m.start()] if name_at < 0 else between[1:]
+    before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     before = re.sub(r",\s+[^,;]*,", ",", before)  # an appositive (", Dr. Lindqvist,") names no actor
     own = "|".join(re.escape(n) for n in names)
     found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
@@ -101,10 +100,19 @@ def _bare_first(scenario: Scenario) -> str:
     return parts[0] if parts else scenario.buyer.name.split()[0]
 
 
+_TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", "Prof.", "Professor")
+"""Honorifics a manager puts before the buyer's surname ("Dr. Okafor", "Mr. Reyes"), named or not."""
+
+
 def _names(scenario: Scenario) -> tuple[str, ...]:
+    """Every way the scenario's prose names the buyer, longest first: the full name, without its title,
+    a title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the
+    first name. A bare surname is left out: it is as often a family firm's name ("Okafor Farms")."""
     full = " ".join(scenario.buyer.name.split())
-    bare = " ".join(p for p in full.split() if not p.endswith("."))
-    return tuple(dict.fromkeys(n for n in (full, bare, _bare_first(scenario)) if n))
+    bare_parts = [p for p in full.split() if not p.endswith(".")]
+    bare = " ".join(bare_parts)
+    titled = [f"{t} {bare_parts[-1]}" for t in _TITLES] if len(bare_parts) >= 2 else []
+    return tuple(dict.fromkeys(n for n in (full, bare, *titled, _bare_first(scenario)) if n))
 
 
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
@@ -251,7 +259,8 @@ def first_person(text: str, scenario: Scenario) -> str:
         if gender == "she":
             s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|"
                        r"or|"
-                       r"but|into|about|over|last|next|this)\b|[.,;]|$)", "me", s)
+                       r"but|into|about|over|last|next|this|than|as|because|if|when|again|too|now|back|up|out|"
+                       r"off)\b|[.,;]|$)", "me", s)
             s = re.sub(r"\bher(?=\s+\w)", "my", s)
         else:
             s = re.sub(r"\bhis\b", "my", s)

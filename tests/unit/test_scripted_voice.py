@@ -183,6 +183,38 @@ def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
     assert "Lena" not in said and "his team he won't" in said
 
 
+@pytest.mark.parametrize("name", ["Dr. Imani Brooks", "Imani Brooks"])
+def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name: str) -> None:
+    """Managers name the buyer "Dr. Brooks" or "Ms. Brooks" in the concern and the next step, whatever the
+    name field says: the buyer still says "I" and "me", never their own name, and their later pronouns
+    follow ("she" -> "I", "her" before "than" -> "me")."""
+    from coach_engine.buyer.persona import first_person, step_in_first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": name}
+    s = Scenario.model_validate(base)
+    said = first_person("Last year Dr. Brooks approved a scheduling tool that her nurses hated, and she had "
+                        "to roll it back. Cost matters less to her than losing her nurses' goodwill.", s)
+    assert "Brooks" not in said and "I approved" in said and "my nurses hated" in said
+    assert "I had to roll it back" in said and "less to me than losing my nurses'" in said
+    assert step_in_first_person("A call with Ms. Brooks and her charge nurses next week", s) == \
+        "a call with me and my charge nurses next week"
+
+
+def test_the_buyer_as_the_subject_of_an_auxiliary_is_i(bank: ScenarioBank) -> None:
+    """ "a press Hana had bought" is "a press I had bought", not "a press me had bought"."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Hana Ito"}
+    s = Scenario.model_validate(base)
+    said = first_person("Last spring a used press Hana had bought failed mid-run. She is wary of used kit.",
+                        s)
+    assert "a used press I had bought failed" in said and "I'm wary" in said
+
+
 def test_a_role_that_acts_keeps_its_own_pronoun(bank: ScenarioBank) -> None:
     """A role named by initials acts, then "he" goes on as its subject: that "he" is the role's, and the
     buyer's own pronouns (the other gender, later) become "I"/"my" (issue 13: "I still brings it up")."""
