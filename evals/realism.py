@@ -14,7 +14,9 @@ scenario in anyone's wording:
 * ``stock_prefix`` - a line that opens with a short lead-in ending in a colon;
 * ``stacked_lead_ins`` - two such lead-ins in a row;
 * ``false_premise`` - a rebuke about asking nothing or giving no number right
-  after a rep turn that asked a question or put money or a percentage on it;
+  after a rep turn that asked a question or put money or a percentage on it, or
+  about not speaking to the buyer's problem right after a turn that tied its
+  answer to the concern (read so by the turn's stored reading);
 * ``ignored_proposal`` - a rep turn that proposes a concrete step (read so by the
   turn's stored reading; for a transcript without readings, an activity and a
   time) answered with a line that neither takes it up nor declines it.
@@ -46,6 +48,11 @@ _ASKED_NOTHING = re.compile(
     re.IGNORECASE)
 _NO_NUMBER = re.compile(
     r"\b(?:with|give\s+me|where'?s|what'?s)\s+(?:a|the|some)?\s*(?:number|numbers|figure)s?\b", re.IGNORECASE)
+_UNTIED = re.compile(
+    r"\b(?:doesn'?t|didn'?t|does\s+not|did\s+not|not\s+sure\s+it)\s+(?:really\s+)?(?:answer|address|touch)\w*"
+    r"\s+(?:my|what\s+i)|\bhaven'?t\s+told\s+me\s+why|\b(?:nothing|anything)\s+about\s+my\s+"
+    r"(?:problem|concern|worry)|\bnone\s+of\s+it\s+address", re.IGNORECASE)
+"""A rebuke that the rep's answer missed the buyer's problem."""
 _TAKES_UP = re.compile(r"\b(?:yes|yeah|ok(?:ay)?|sure|fine|works|deal|let'?s|book|send|no|not|can'?t|won'?t|"
                        r"later|first|before|after|maybe|pass|enough|done)\b", re.IGNORECASE)
 
@@ -64,6 +71,12 @@ def _lead_ins(line: str) -> int:
         count += 1
         rest = rest[m.end():]
     return count
+
+
+def _reads(rep: dict[str, Any], label: str) -> bool:
+    """Whether the rep turn's stored reading shows ``label`` (False for a transcript without readings)."""
+    reading = rep.get("reading")
+    return isinstance(reading, dict) and TurnAnalysis.from_dict(reading).has(label)
 
 
 def _proposes(rep: dict[str, Any], st: T.Structure) -> bool:
@@ -118,7 +131,9 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
         if lead >= 2:
             found["stacked_lead_ins"].append(line)
         asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
-        if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered):
+        tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
+        if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered) or (
+                _UNTIED.search(line) and tied):
             found["false_premise"].append(line)
         proposed = _proposes(turns[i - 1], st) if prev else False
         ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too

@@ -113,8 +113,11 @@ class ScriptedVoice:
         sid = situation.id
         if sid == "want_next_step" and proposed:
             sid = "acknowledge_progress"
-        if sid == "restate_objection" and facts.get("plain") and "restate_plain" in self.lines["situations"]:
-            sid = "restate_plain"  # the rep pitched nothing: no "I've heard the pitch" (a false premise)
+        if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
+            sid = "restate_plain"  # the rep pitched nothing, or spoke to the concern: no "I've heard the
+            # pitch", no "that doesn't touch what I said" (rebukes resting on what the rep did not do)
+        if sid == "impatient_monologue" and facts.get("spoke_to_concern"):
+            sid = "impatient_long"  # too long, but it spoke to the concern: no "nothing about my problem"
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
             sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
             if kind in ("next_step", "involve", "general", "confirm"):

@@ -224,3 +224,13 @@ def test_a_list_of_keywords_below_the_graders_verdict_is_still_heard_as_a_list(c
     assert heard.state.resistance > taken.state.resistance
     assert not heard.conduct.step_proposed and taken.conduct.step_proposed
 
+
+
+def test_a_long_turn_that_ties_to_the_concern_is_cut_short_without_a_rebuke(cfo: Scenario) -> None:
+    """Code decides what the cut-in may claim: a long turn that spoke to the concern gets "too much at
+    once" (``spoke_to_concern``), a long turn that did not gets "bring it back to your concern"."""
+    tied = BuyerDirector(cfo).step(turn("A long answer about the frozen rollout.", B.MONOLOGUE,
+                                        B.TIE_TO_CONCERN, B.STATE_VALUE), 1)
+    assert tied.id == "impatient_monologue" and tied.facts.get("spoke_to_concern") == "yes"
+    untied = BuyerDirector(cfo).step(turn("A long list of features.", B.MONOLOGUE, B.STATE_VALUE), 1)
+    assert untied.id == "impatient_monologue" and not untied.facts.get("spoke_to_concern")

@@ -80,3 +80,22 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
     assert found["sentence_twice"] == ["Okay. Something small. I just want to get this right for everyone!"]
     assert not found["line_twice"]  # "Okay." is short: not a repeat
 
+
+
+def test_saying_the_answer_missed_the_problem_after_a_tied_answer_is_a_false_premise(
+        bank: ScenarioBank) -> None:
+    """ "Nothing about my problem" right after a turn whose stored reading ties its answer to the concern
+    rests on something the rep did not do; after an untied pitch, or without a reading, it is fair."""
+    s = bank.get("cfo-price-routing")
+    text = "Since the worry is another frozen rollout, the pilot runs on one depot first."
+    rebuke = "I heard a list of features. I didn't hear anything about my problem."
+
+    def after(*labels: str) -> list[dict[str, Any]]:
+        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
+        return [{"role": "buyer", "text": s.buyer.opening}, {"role": "rep", "text": text, "reading": reading},
+                {"role": "buyer", "text": rebuke}]
+
+    assert lint_drill(s, after("state_value", "tie_to_concern"))["false_premise"] == [rebuke]
+    assert not lint_drill(s, after("state_value"))["false_premise"]
+    unread = drill(("buyer", s.buyer.opening), ("rep", text), ("buyer", rebuke))
+    assert not lint_drill(s, unread)["false_premise"]

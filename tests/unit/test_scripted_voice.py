@@ -420,6 +420,24 @@ def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal:
     assert _agreed_step(step, proposal) == agreed
 
 
+def test_a_long_answer_that_spoke_to_the_concern_is_called_long_not_off_point(bank: ScenarioBank) -> None:
+    """Cutting in on a long turn that tied its answer to the concern, the buyer asks for the short version;
+    it never says the rep listed features or missed the problem. Restating the objection after such a turn,
+    it keeps its position without "that doesn't touch what I said"."""
+    s = bank.get("cfo-price-routing")
+    facts = scenario_facts(s, BuyerState())
+    long_lines = {*load_lines()["situations"]["impatient_long"].get(s.buyer.personality, []),
+                  *load_lines()["situations"]["impatient_long"]["any"]}
+    for seed in range(12):
+        said = ScriptedVoice(seed).speak(s, BuyerState(), Situation(
+            id="impatient_monologue", facts={**facts, "spoke_to_concern": "yes"}), [])
+        assert any(line.lower() in said.lower() for line in long_lines), said
+        assert not re.search(r"feature|problem|concern|matters to me", said, re.I), said
+        said = ScriptedVoice(seed).speak(s, BuyerState(), Situation(
+            id="restate_objection", facts=facts, behaviours=["state_value", "tie_to_concern"]), [])
+        assert not re.search(r"pitch|touch what I said|heard what I'm worried", said, re.I), said
+
+
 def test_what_the_buyer_still_wants_is_worded_afresh(bank: ScenarioBank) -> None:
     """A wanted thing with several wordings (``wants``: proof) is not asked for in the same words twice."""
     from coach_engine.buyer.scripted import load_lines
