@@ -16,7 +16,8 @@ scenario in anyone's wording:
 * ``false_premise`` - a rebuke about asking nothing or giving no number right
   after a rep turn that asked a question or put money or a percentage on it, or
   about not speaking to the buyer's problem right after a turn that tied its
-  answer to the concern (read so by the turn's stored reading);
+  answer to the concern, or about a feature list right after a turn with none
+  (both read so by the turn's stored reading);
 * ``ignored_proposal`` - a rep turn that proposes a concrete step (read so by the
   turn's stored reading; for a transcript without readings, an activity and a
   time) answered with a line that neither takes it up nor declines it.
@@ -53,6 +54,8 @@ _UNTIED = re.compile(
     r"\s+(?:my|what\s+i)|\bhaven'?t\s+told\s+me\s+why|\b(?:nothing|anything)\s+about\s+my\s+"
     r"(?:problem|concern|worry)|\bnone\s+of\s+it\s+address", re.IGNORECASE)
 """A rebuke that the rep's answer missed the buyer's problem."""
+_LISTED = re.compile(r"\bfeatures?\b|\bfeature\s+list\b", re.IGNORECASE)
+"""A rebuke that the rep listed features."""
 _TAKES_UP = re.compile(r"\b(?:yes|yeah|ok(?:ay)?|sure|fine|works|deal|let'?s|book|send|no|not|can'?t|won'?t|"
                        r"later|first|before|after|maybe|pass|enough|done)\b", re.IGNORECASE)
 
@@ -73,10 +76,14 @@ def _lead_ins(line: str) -> int:
     return count
 
 
+def _read(rep: dict[str, Any]) -> bool:
+    """Whether the rep turn carries its stored reading (an imported transcript may not)."""
+    return isinstance(rep.get("reading"), dict)
+
+
 def _reads(rep: dict[str, Any], label: str) -> bool:
     """Whether the rep turn's stored reading shows ``label`` (False for a transcript without readings)."""
-    reading = rep.get("reading")
-    return isinstance(reading, dict) and TurnAnalysis.from_dict(reading).has(label)
+    return _read(rep) and TurnAnalysis.from_dict(rep["reading"]).has(label)
 
 
 def _proposes(rep: dict[str, Any], st: T.Structure) -> bool:
@@ -132,8 +139,9 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
             found["stacked_lead_ins"].append(line)
         asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
         tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
+        unlisted = bool(prev) and _read(turns[i - 1]) and not _reads(turns[i - 1], "feature_dump")
         if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered) or (
-                _UNTIED.search(line) and tied):
+                _UNTIED.search(line) and tied) or (_LISTED.search(line) and unlisted):
             found["false_premise"].append(line)
         proposed = _proposes(turns[i - 1], st) if prev else False
         ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too

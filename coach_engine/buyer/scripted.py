@@ -116,8 +116,8 @@ class ScriptedVoice:
         if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
             sid = "restate_plain"  # the rep pitched nothing, or spoke to the concern: no "I've heard the
             # pitch", no "that doesn't touch what I said" (rebukes resting on what the rep did not do)
-        if sid == "impatient_monologue" and facts.get("spoke_to_concern"):
-            sid = "impatient_long"  # too long, but it spoke to the concern: no "nothing about my problem"
+        if sid == "impatient_monologue" and facts.get("only_long"):
+            sid = "impatient_long"  # too long, and nothing more: no "a list of features", no "my problem"
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
             sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
             if kind in ("next_step", "involve", "general", "confirm"):
@@ -307,8 +307,12 @@ def _time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
         end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
     before = text[:start].split()
-    while before and before[-1].lower() in _TIME_FRAME:
-        before.pop()
+    frame = len(before)
+    while frame and before[frame - 1].lower() in _TIME_FRAME:
+        frame -= 1
+    while frame < len(before) and before[frame].lower() == "of":  # "ahead of the 5th": no frame
+        frame += 1
+    before = before[:frame]
     if before and before[-1].lower() in _TIME_PREPOSITIONS:
         before.pop()
     words = text[:start].split()
@@ -330,13 +334,14 @@ def _agreed_step(next_step: str, rep_step: str) -> str:
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
     rep_step = " ".join((rep_step or "").split())
     said = [m for m in when.finditer(rep_step) if m.group(0).strip(" ,.;?!")
-            and not re.match(r"(before|first|early|today|tonight|this)\b", m.group(0), re.I)]
+            and not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I)]
     if not said:
         return step
     a, b = _time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
-    if day.lower() in step.lower():
-        return step
+    phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (_time_phrase(rep_step, [m]) for m in said)]
+    if any(p in step.lower() for p in (day.lower(), *phrases)):
+        return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
     own = [m for m in when.finditer(step)
            if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)]
     if own:

@@ -105,11 +105,13 @@ class SituationChooser:
         if B.PASSIVE in negatives:
             return make("impatient_passive", "The rep gave you nothing; show mild impatience.")
         if B.MONOLOGUE in negatives:
-            if B.TIE_TO_CONCERN in helpful:
-                # Long, but it spoke to the concern: say it was too much at once, never "nothing about my
-                # problem" (a rebuke resting on what the rep did not do).
-                return make("impatient_monologue", "The rep said a lot at once, though it was about your "
-                            "concern; cut in and ask for the short version.", spoke_to_concern="yes")
+            reading = signals.analysis
+            if B.TIE_TO_CONCERN in helpful or (reading is not None and not reading.has("feature_dump")):
+                # Too long, but no feature list, or it spoke to the concern: say it was too much at once,
+                # never "a list of features" or "nothing about my problem" (rebukes resting on what the rep
+                # did not do).
+                return make("impatient_monologue", "The rep said a lot at once; cut in and ask for the short "
+                            "version, without saying what it lacked.", only_long="yes")
             return make(
                 "impatient_monologue", "The rep talked at you; cut in and bring it back to your concern."
             )

@@ -226,11 +226,22 @@ def test_a_list_of_keywords_below_the_graders_verdict_is_still_heard_as_a_list(c
 
 
 
-def test_a_long_turn_that_ties_to_the_concern_is_cut_short_without_a_rebuke(cfo: Scenario) -> None:
-    """Code decides what the cut-in may claim: a long turn that spoke to the concern gets "too much at
-    once" (``spoke_to_concern``), a long turn that did not gets "bring it back to your concern"."""
+def test_a_long_turn_is_cut_short_without_a_rebuke_it_did_not_earn(cfo: Scenario) -> None:
+    """Code decides what the cut-in may claim: a long turn that spoke to the concern, or whose reading found
+    no feature list, gets "too much at once" (``only_long``); a long feature list that did not speak to the
+    concern gets "bring it back to your concern"."""
+    from coach_engine.reading import TurnAnalysis
+    from coach_engine.reading.reader import SentenceReading
+
+    def read(text: str, *labels: str) -> SignalSet:
+        signals = turn(text, B.MONOLOGUE, B.STATE_VALUE)
+        signals.analysis = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))])
+        return signals
+
     tied = BuyerDirector(cfo).step(turn("A long answer about the frozen rollout.", B.MONOLOGUE,
                                         B.TIE_TO_CONCERN, B.STATE_VALUE), 1)
-    assert tied.id == "impatient_monologue" and tied.facts.get("spoke_to_concern") == "yes"
-    untied = BuyerDirector(cfo).step(turn("A long list of features.", B.MONOLOGUE, B.STATE_VALUE), 1)
-    assert untied.id == "impatient_monologue" and not untied.facts.get("spoke_to_concern")
+    assert tied.id == "impatient_monologue" and tied.facts.get("only_long") == "yes"
+    long_guess = BuyerDirector(cfo).step(read("A long guess at what went wrong last time.", "state_value"), 1)
+    assert long_guess.facts.get("only_long") == "yes"
+    listed = BuyerDirector(cfo).step(read("Routing, telematics, dashboards and alerts.", "feature_dump"), 1)
+    assert listed.id == "impatient_monologue" and not listed.facts.get("only_long")

@@ -96,6 +96,21 @@ def test_saying_the_answer_missed_the_problem_after_a_tied_answer_is_a_false_pre
                 {"role": "buyer", "text": rebuke}]
 
     assert lint_drill(s, after("state_value", "tie_to_concern"))["false_premise"] == [rebuke]
-    assert not lint_drill(s, after("state_value"))["false_premise"]
+    assert not lint_drill(s, after("state_value", "feature_dump"))["false_premise"]
     unread = drill(("buyer", s.buyer.opening), ("rep", text), ("buyer", rebuke))
     assert not lint_drill(s, unread)["false_premise"]
+
+
+def test_calling_a_turn_a_feature_list_when_its_reading_found_none_is_a_false_premise(
+        bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    text = "My guess is the last rollout left the drivers wary, and it is you who would answer for another."
+    rebuke = "That's a lot of features. Can we slow down?"
+
+    def after(*labels: str) -> list[dict[str, Any]]:
+        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
+        return [{"role": "buyer", "text": s.buyer.opening}, {"role": "rep", "text": text, "reading": reading},
+                {"role": "buyer", "text": rebuke}]
+
+    assert lint_drill(s, after("playback"))["false_premise"] == [rebuke]
+    assert not lint_drill(s, after("feature_dump"))["false_premise"]

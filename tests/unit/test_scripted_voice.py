@@ -411,10 +411,17 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "a pilot review Friday the 12th at 2"),
     ("a short demo with the team", "Can we do it the week of the 20th?",
      "a short demo with the team, the week of the 20th"),
+    ("a trial fitting and a full install in the second week of May",
+     "I'll do the fitting next Monday, and the full install in the second week of May as you said.",
+     "a trial fitting and a full install in the second week of May"),
+    ("a review call", "Let's meet this Friday at 4, ahead of the June 2 budget close.",
+     "a review call, this Friday at 4"),
 ])
 def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal: str, agreed: str) -> None:
     """The rep's time is spliced in as a whole phrase for the step's whole phrase: a weekday never lands
-    inside "the first week of <month>", and the date and clock time the rep gave are kept."""
+    inside "the first week of <month>", and the date and clock time the rep gave are kept. A rep who keeps
+    the step's own time for one part of it changes nothing; a deadline's date ("ahead of the June 2 ...")
+    is not the meeting's time."""
     from coach_engine.buyer.scripted import _agreed_step
 
     assert _agreed_step(step, proposal) == agreed
@@ -430,7 +437,7 @@ def test_a_long_answer_that_spoke_to_the_concern_is_called_long_not_off_point(ba
                   *load_lines()["situations"]["impatient_long"]["any"]}
     for seed in range(12):
         said = ScriptedVoice(seed).speak(s, BuyerState(), Situation(
-            id="impatient_monologue", facts={**facts, "spoke_to_concern": "yes"}), [])
+            id="impatient_monologue", facts={**facts, "only_long": "yes"}), [])
         assert any(line.lower() in said.lower() for line in long_lines), said
         assert not re.search(r"feature|problem|concern|matters to me", said, re.I), said
         said = ScriptedVoice(seed).speak(s, BuyerState(), Situation(
