@@ -84,4 +84,17 @@ def staged(told: str) -> tuple[str, str]:
     pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
-    return " ".join(pieces[:-1]), pieces[-1]
+    return " ".join(pieces[:-1]), T.as_sentence(_unjoined(pieces[-1]))
+
+
+_JOINERS = ("but ", "and ", "so ", "yet ", "and so ", "but then ")
+
+
+def _unjoined(piece: str) -> str:
+    """The stake said on its own, a turn after the story: without the "But"/"And" that joined it to the
+    sentence before ("But two weeks ago ..." -> "Two weeks ago ...")."""
+    low = piece.lower()
+    for joiner in sorted(_JOINERS, key=len, reverse=True):
+        if low.startswith(joiner) and len(piece) > len(joiner):
+            return piece[len(joiner):]
+    return piece

@@ -31,6 +31,35 @@ def test_the_last_piece_of_the_concern_is_the_stake() -> None:
     assert staged("  🙂🙂 ") == ("🙂🙂", "")  # nothing to split: said as written, never an empty story
 
 
+def test_the_stake_said_on_its_own_drops_the_word_that_joined_it() -> None:
+    """Said a turn after the story, the stake does not open with the "But" that tied it to the sentence
+    before it in the manager's prose."""
+    assert staged("We stayed loyal for years. But last month a late delivery cost us a client.")[1] == \
+        "Last month a late delivery cost us a client."
+    assert staged("The vendor failed us. And so I have to show it will not happen again.")[1] == \
+        "I have to show it won't happen again."
+    assert staged("The vendor failed us. Butter prices also rose.")[1] == "Butter prices also rose."
+
+
+def test_a_stake_comes_after_the_answer_and_nothing_follows_it(bank: ScenarioBank) -> None:
+    """The answer to the rep's question first, then the stake, then nothing: no demand for a number in
+    the same breath; a stake with a figure in it answers a figure question, so no "I don't have that
+    number" beside it."""
+    from coach_engine.buyer.state import Situation
+
+    scenario = _without_lines(bank)
+    state = BuyerState(concern_revealed=True, stake_told=True)
+    facts = scenario_facts(scenario, state)
+    stake = "It would cost me $40k if it slipped."
+    for seed in range(8):
+        line = ScriptedVoice(seed).speak(scenario, state, Situation(id="want_numbers", facts={
+            **facts, "stake": stake, "answer": "About 85 trucks."}), [])
+        assert line.index("About 85 trucks.") < line.index(stake) and line.endswith(stake), line
+        line = ScriptedVoice(seed).speak(scenario, state, Situation(id="want_numbers", facts={
+            **facts, "stake": stake, "no_figure": "yes"}), [])
+        assert line.endswith(stake) and "number" not in line and "figure" not in line, line
+
+
 def _without_lines(bank: ScenarioBank) -> Scenario:
     base = bank.get("cfo-price-routing")
     buyer = base.buyer.model_copy(update={"concern_lines": [], "hidden_concern": (
