@@ -38,6 +38,7 @@ __all__ = [
     "speaker_label",
     "stem",
     "structure",
+    "time_phrase",
     "whole_span",
     "words",
 ]
@@ -242,6 +243,46 @@ def speaker_label(text: str) -> bool:
     line of a plan ("Tuesday: we send the cutover plan")."""
     st = structure()
     return any(not st.time.fullmatch(m.group(2)) for m in st.speaker.finditer(text))
+
+
+_TIME_FRAME = frozenset({"the", "first", "second", "third", "fourth", "last", "early", "late", "mid", "end",
+                         "middle", "beginning", "start", "week", "half", "quarter", "of", "next"})
+"""Words that frame a named time ("in the first week of January"): part of the time phrase, not the step."""
+_TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
+
+
+def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
+    """Where the whole time phrase around ``times`` (matches of ``structure().time``) stands in ``text``: the
+    first time with those that follow it ("Tuesday, January 6th"), a clock time after them ("at 10"), and
+    the words that frame it before ("in the first week of"). Spliced whole, a rep's "Tuesday" never lands in
+    a manager's "the first week of January" as "the first week of Tuesday" (``buyer.scripted``)."""
+    start, end = times[0].start(), times[0].end()
+    for m in times[1:]:
+        between = text[end:m.start()].replace(",", " ").lower().split()
+        if any(w not in _TIME_FRAME | {"at", "on"} for w in between):
+            break
+        end = m.end()
+    if text[end:end + 2].lower() in ("st", "nd", "rd", "th") and not text[end + 2:end + 3].isalpha():
+        end += 2  # "January 6th"
+    after = text[end:].split()
+    while len(after) >= 2 and after[0].lower() == "the" and after[1][:1].isdigit():  # "Thursday the 14th"
+        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))
+        after = after[2:]
+    if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
+        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
+    before = text[:start].split()
+    frame = len(before)
+    while frame and before[frame - 1].lower() in _TIME_FRAME:
+        frame -= 1
+    while frame < len(before) and before[frame].lower() == "of":  # "ahead of the 5th": no frame
+        frame += 1
+    before = before[:frame]
+    if before and before[-1].lower() in _TIME_PREPOSITIONS:
+        before.pop()
+    words = text[:start].split()
+    if len(before) < len(words):
+        start = text.rindex(words[len(before)], 0, start)
+    return start, end
 
 
 def as_sentence(text: str) -> str:

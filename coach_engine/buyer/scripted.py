@@ -286,46 +286,6 @@ def _named_step(rep_step: str) -> str:
     return f"{what} on {day}" if bare else f"{what} {day}"
 
 
-_TIME_FRAME = frozenset({"the", "first", "second", "third", "fourth", "last", "early", "late", "mid", "end",
-                         "middle", "beginning", "start", "week", "half", "quarter", "of", "next"})
-"""Words that frame a named time ("in the first week of January"): part of the time phrase, not the step."""
-_TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
-
-
-def _time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
-    """Where the whole time phrase around ``times`` (``structure.yaml``'s) stands in ``text``: the first
-    time with those that follow it ("Tuesday, January 6th"), a clock time after them ("at 10"), and the
-    words that frame it before ("in the first week of"). Spliced whole, a rep's "Tuesday" never lands in a
-    manager's "the first week of January" as "the first week of Tuesday"."""
-    start, end = times[0].start(), times[0].end()
-    for m in times[1:]:
-        between = text[end:m.start()].replace(",", " ").lower().split()
-        if any(w not in _TIME_FRAME | {"at", "on"} for w in between):
-            break
-        end = m.end()
-    if text[end:end + 2].lower() in ("st", "nd", "rd", "th") and not text[end + 2:end + 3].isalpha():
-        end += 2  # "January 6th"
-    after = text[end:].split()
-    while len(after) >= 2 and after[0].lower() == "the" and after[1][:1].isdigit():  # "Thursday the 14th"
-        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))
-        after = after[2:]
-    if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
-        end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
-    before = text[:start].split()
-    frame = len(before)
-    while frame and before[frame - 1].lower() in _TIME_FRAME:
-        frame -= 1
-    while frame < len(before) and before[frame].lower() == "of":  # "ahead of the 5th": no frame
-        frame += 1
-    before = before[:frame]
-    if before and before[-1].lower() in _TIME_PREPOSITIONS:
-        before.pop()
-    words = text[:start].split()
-    if len(before) < len(words):
-        start = text.rindex(words[len(before)], 0, start)
-    return start, end
-
-
 def _agreed_step(next_step: str, rep_step: str) -> str:
     """The scenario's next step (already in the buyer's voice), at the time the rep named if they did.
 
@@ -342,15 +302,15 @@ def _agreed_step(next_step: str, rep_step: str) -> str:
             and not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I)]
     if not said:
         return step
-    a, b = _time_phrase(rep_step, said)
+    a, b = T.time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
-    phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (_time_phrase(rep_step, [m]) for m in said)]
+    phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (T.time_phrase(rep_step, [m]) for m in said)]
     if any(p in step.lower() for p in (day.lower(), *phrases)):
         return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
     own = [m for m in when.finditer(step)
            if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)]
     if own:
-        a, b = _time_phrase(step, own)
+        a, b = T.time_phrase(step, own)
         return f"{step[:a]}{day}{step[b:]}".rstrip(" ,")
     return f"{step}, {day}"
 

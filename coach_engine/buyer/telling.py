@@ -87,14 +87,15 @@ def staged(told: str) -> tuple[str, str]:
     return " ".join(pieces[:-1]), T.as_sentence(_unjoined(pieces[-1]))
 
 
-_JOINERS = ("but ", "and ", "so ", "yet ", "and so ", "but then ")
+_JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")
+"""Words that join a sentence to the one before, longest first."""
 
 
 def _unjoined(piece: str) -> str:
     """The stake said on its own, a turn after the story: without the "But"/"And" that joined it to the
     sentence before ("But two weeks ago ..." -> "Two weeks ago ...")."""
     low = piece.lower()
-    for joiner in sorted(_JOINERS, key=len, reverse=True):
+    for joiner in _JOINERS:
         if low.startswith(joiner) and len(piece) > len(joiner):
             return piece[len(joiner):]
     return piece

@@ -81,3 +81,19 @@ def test_the_demo_team_file_is_checked_too(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(DataFileError, match="demo.yaml.*drills_per_wek"):
         load_demo_spec(typo)
+
+
+def test_a_time_phrase_is_found_whole() -> None:
+    """The time with the times that follow it, its date's ordinal, a clock time after it and the words
+    that frame it before, preposition included; an "of" that only joins a deadline is not part of it."""
+    from coach_engine import text as T
+
+    def phrase(text: str) -> str:
+        times = list(T.structure().time.finditer(text))
+        a, b = T.time_phrase(text, times)
+        return text[a:b]
+
+    assert phrase("a call with me in the first week of January") == "in the first week of January"
+    assert phrase("Could we meet on Tuesday, January 6th at 10?") == "on Tuesday, January 6th at 10"
+    assert phrase("Does Friday the 12th at 2 suit you?") == "Friday the 12th at 2"
+    assert phrase("a review ahead of the March 5 deadline") == "the March 5"
