@@ -203,7 +203,8 @@ class ScriptedVoice:
 
 _INTERJECTION = re.compile(
     r"^(okay|ok|fine|right|look|hm+|oh|ha|so|well|honestly|all right|quickly|bottom line|whoa|wow|ugh|"
-    r"ooh|yikes|huh|sorry|excuse me|nope|yes|now|that|you know|says you|everybody|stop|what|the real)\b",
+    r"ooh|yikes|huh|sorry|excuse me|nope|yes|now|that|you know|says you|everybody|stop|what|the real|noted|"
+    r"sure|understood|fair|got it)\b",
     re.IGNORECASE,
 )
 _CLAIMS_NO_QUESTION = re.compile(

@@ -492,3 +492,19 @@ def test_pronouns_for_other_people_and_the_organisations_verbs(bank: ScenarioBan
     assert "convince them, and they decide" in said
     said = first_person("The company missed its export target and hopes to recover it by June.", s)
     assert said == "We missed our export target and hope to recover it by June."
+
+
+def test_a_line_that_opens_with_its_own_acknowledgement_gets_no_lead_in(bank: ScenarioBank) -> None:
+    """ "To be clear, noted." and "Look, sure..." are two openings stacked; a line that opens with its own
+    "Noted." or "Sure" is said without the personality's lead-in."""
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "personality": "analytical"}
+    s = Scenario.model_validate(base)
+    facts = {**scenario_facts(s, BuyerState()), "plain": "yes"}
+    lines = [ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="restate_objection", facts=facts), [])
+             for seed in range(40)]
+    assert any(line.lower().startswith("noted") for line in lines)
+    assert not any(re.match(r"^(?:let me be precise\.|okay\.|hm\.|look,|to be clear,)\s+noted", line, re.I)
+                   for line in lines)
