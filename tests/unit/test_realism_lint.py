@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from coach_engine.reading import TurnAnalysis
 from coach_engine.reading.reader import SentenceReading
 from coach_engine.scenarios import ScenarioBank
@@ -12,6 +14,12 @@ from evals.realism import CHECKS, lint_drill, lint_summary
 
 def drill(*lines: tuple[str, str]) -> list[dict[str, str]]:
     return [{"role": r, "text": t} for r, t in lines]
+
+
+def read_turn(text: str, *labels: str) -> dict[str, Any]:
+    """A rep turn with its stored reading: one sentence showing ``labels``."""
+    reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
+    return {"role": "rep", "text": text, "reading": reading}
 
 
 def test_each_defect_is_caught(bank: ScenarioBank) -> None:
@@ -60,8 +68,7 @@ def test_a_proposal_is_what_the_stored_reading_says(bank: ScenarioBank) -> None:
                   ("buyer", "Tell me how your routing handles rural stops."))
 
     def read_as(*labels: str) -> list[dict[str, Any]]:
-        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
-        return [plain[0], {**plain[1], "reading": reading}, plain[2]]
+        return [plain[0], read_turn(text, *labels), plain[2]]
 
     assert not lint_drill(s, read_as("open_question", "explore_concern"))["ignored_proposal"]
     assert lint_drill(s, read_as("closed_question", "next_step"))["ignored_proposal"]
@@ -81,36 +88,27 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
     assert not found["line_twice"]  # "Okay." is short: not a repeat
 
 
-
-def test_saying_the_answer_missed_the_problem_after_a_tied_answer_is_a_false_premise(
-        bank: ScenarioBank) -> None:
-    """ "Nothing about my problem" right after a turn whose stored reading ties its answer to the concern
-    rests on something the rep did not do; after an untied pitch, or without a reading, it is fair."""
+@pytest.mark.parametrize(("text", "rebuke", "false_after", "fair_after"), [
+    # "Nothing about my problem" right after a turn read as tying its answer to the concern.
+    ("Since the worry is another frozen rollout, the pilot runs on one depot first.",
+     "I heard a list of features. I didn't hear anything about my problem.",
+     ("state_value", "tie_to_concern"), ("state_value", "feature_dump")),
+    # "A lot of features" right after a turn whose reading found no feature list.
+    ("My guess is the last rollout left the drivers wary, and it is you who would answer for another.",
+     "That's a lot of features. Can we slow down?", ("playback",), ("feature_dump",)),
+])
+def test_a_rebuke_the_stored_reading_contradicts_is_a_false_premise(
+        bank: ScenarioBank, text: str, rebuke: str, false_after: tuple[str, ...],
+        fair_after: tuple[str, ...]) -> None:
+    """A rebuke about what the rep's turn lacked, right after a turn whose stored reading shows it, rests
+    on something the rep did not do; where the reading agrees with it, or there is no reading, it is fair."""
     s = bank.get("cfo-price-routing")
-    text = "Since the worry is another frozen rollout, the pilot runs on one depot first."
-    rebuke = "I heard a list of features. I didn't hear anything about my problem."
 
     def after(*labels: str) -> list[dict[str, Any]]:
-        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
-        return [{"role": "buyer", "text": s.buyer.opening}, {"role": "rep", "text": text, "reading": reading},
+        return [{"role": "buyer", "text": s.buyer.opening}, read_turn(text, *labels),
                 {"role": "buyer", "text": rebuke}]
 
-    assert lint_drill(s, after("state_value", "tie_to_concern"))["false_premise"] == [rebuke]
-    assert not lint_drill(s, after("state_value", "feature_dump"))["false_premise"]
+    assert lint_drill(s, after(*false_after))["false_premise"] == [rebuke]
+    assert not lint_drill(s, after(*fair_after))["false_premise"]
     unread = drill(("buyer", s.buyer.opening), ("rep", text), ("buyer", rebuke))
     assert not lint_drill(s, unread)["false_premise"]
-
-
-def test_calling_a_turn_a_feature_list_when_its_reading_found_none_is_a_false_premise(
-        bank: ScenarioBank) -> None:
-    s = bank.get("cfo-price-routing")
-    text = "My guess is the last rollout left the drivers wary, and it is you who would answer for another."
-    rebuke = "That's a lot of features. Can we slow down?"
-
-    def after(*labels: str) -> list[dict[str, Any]]:
-        reading = TurnAnalysis(text, [SentenceReading(text, 0, len(text), {}, list(labels))]).to_dict()
-        return [{"role": "buyer", "text": s.buyer.opening}, {"role": "rep", "text": text, "reading": reading},
-                {"role": "buyer", "text": rebuke}]
-
-    assert lint_drill(s, after("playback"))["false_premise"] == [rebuke]
-    assert not lint_drill(s, after("feature_dump"))["false_premise"]
