@@ -144,24 +144,7 @@ class ScriptedVoice:
         core = rng.choice(unsaid or spare or filled or ["I see."])
         if sid == "hint_concern" and facts.get("concern_hint"):
             core = facts["concern_hint"]  # the scenario's own first stage of the concern
-        stake = facts.get("stake", "")
-        reply = ""
-        if facts.get("answer") or (facts.get("no_figure") and not T.NUMBER.search(stake)):
-            # A plain question gets its answer first (the director chose the fact); then, instead of a line
-            # that would answer it again, a short turn back to what still worries the buyer. A stake told
-            # now that carries a figure answers a figure question itself: no "I don't have that number".
-            reply = facts.get("answer") or rng.choice(self.lines.get("no_figure", {}).get(personality, [""]))
-            if sid in ("answer_question", "probe_deflect"):
-                turn_back = [x for x in self.lines.get("after_answer", {}).get(personality, [])
-                             if x not in said_so_far]
-                core = rng.choice(turn_back) if turn_back else ""
-            core = " ".join(p for p in (_sentence(reply), core) if p)
-        if stake:
-            # The concern's last stage, drawn out by a good question after its story (issue 13: stages): the
-            # answer to the question first, then the stake, and nothing after it (a person who has just said
-            # what is at stake for them does not go on to ask for a number in the same breath).
-            intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
-            core = " ".join(p for p in (_sentence(reply) if reply else "", intro, _sentence(stake)) if p)
+        core = self._answered(core, sid, facts, personality, rng, said_so_far)
         # Never say a line twice in a drill (an answer or a turn back can make one of another line).
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
         if _plain(core) in said_before:
@@ -193,6 +176,30 @@ class ScriptedVoice:
         text = " ".join(p for p in (lead, core, tail) if p)
         text = _COLON_CAP.sub(lambda m: f": {m.group(1).lower()} ", text)
         return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+    def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,
+                  said_so_far: str) -> str:
+        """The line with what the director chose to tell: the answer to a plain question, the stake.
+
+        A plain question gets its answer first (the director chose the fact); then, instead of a line that
+        would answer it again, a short turn back to what still worries the buyer. The concern's last stage,
+        drawn out by a good question after its story (issue 13: stages), comes after the answer and nothing
+        follows it: a person who has just said what is at stake for them does not ask for a number in the
+        same breath. A stake that carries a figure answers a figure question itself: no "I don't have that
+        number" beside it."""
+        stake = facts.get("stake", "")
+        reply = ""
+        if facts.get("answer") or (facts.get("no_figure") and not T.NUMBER.search(stake)):
+            reply = facts.get("answer") or rng.choice(self.lines.get("no_figure", {}).get(personality, [""]))
+            if sid in ("answer_question", "probe_deflect"):
+                turn_back = [x for x in self.lines.get("after_answer", {}).get(personality, [])
+                             if x not in said_so_far]
+                core = rng.choice(turn_back) if turn_back else ""
+            core = " ".join(p for p in (_sentence(reply), core) if p)
+        if stake:
+            intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
+            core = " ".join(p for p in (_sentence(reply) if reply else "", intro, _sentence(stake)) if p)
+        return core
 
     def stream(
         self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
