@@ -20,14 +20,15 @@ __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_num
 _VERBS_S = (
     "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
     "can't|won't|would|will|was|led|runs|owns|signs|expects|hasn't|isn't|feels|doubts|leads|talked|"
-    "phoned|personally|can|could|had|did|should|might|must"
+    "phoned|personally|can|could|had|did|should|might|must|says|goes|tries|pays|sees"
 )
 _FIRST_PERSON = {
     "is": "am", "has": "have", "does": "do", "doesn't": "don't", "wants": "want", "needs": "need",
     "worries": "worry", "cares": "care", "suspects": "suspect", "knows": "know", "holds": "hold",
     "thinks": "think", "believes": "believe", "fears": "fear", "dreads": "dread", "hasn't": "haven't",
     "isn't": "am not", "feels": "feel", "doubts": "doubt", "leads": "lead", "runs": "run", "owns": "own",
-    "signs": "sign", "expects": "expect", "launches": "launch", "assumes": "assume",
+    "signs": "sign", "expects": "expect", "launches": "launch", "assumes": "assume", "says": "say",
+    "goes": "go", "tries": "try", "pays": "pay", "sees": "see",
 }
 
 

@@ -39,6 +39,9 @@ def _spoken() -> Spoken:
 
 
 def _cased(said: str, like: str) -> str:
+    """``said`` in the case of the word it replaces: capitalised, or an acronym kept ("IT is" -> "IT's")."""
+    if len(like) > 1 and like.isupper() and said.lower().startswith(like.lower()):
+        return like + said[len(like):]
     return said[:1].upper() + said[1:] if like[:1].isupper() else said
 
 

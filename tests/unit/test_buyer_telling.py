@@ -21,6 +21,10 @@ def test_spoken_contracts_as_people_talk() -> None:
     assert spoken("He cannot; she did not.") == "He can't; she didn't."
 
 
+def test_an_acronym_keeps_its_capitals_when_contracted() -> None:
+    assert spoken("It is late, and IT is buried.") == "It's late, and IT's buried."
+
+
 def test_the_last_piece_of_the_concern_is_the_stake() -> None:
     story, stake = staged("Our pilot failed last spring and I was blamed. I will not be blamed twice.")
     assert story == "Our pilot failed last spring and I was blamed."

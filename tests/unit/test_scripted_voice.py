@@ -508,3 +508,24 @@ def test_a_line_that_opens_with_its_own_acknowledgement_gets_no_lead_in(bank: Sc
     assert any(line.lower().startswith("noted") for line in lines)
     assert not any(re.match(r"^(?:let me be precise\.|okay\.|hm\.|look,|to be clear,)\s+noted", line, re.I)
                    for line in lines)
+
+
+def test_the_spare_lines_never_say_the_rep_repeated_themself() -> None:
+    """When a situation's lines are used up the buyer says where it stands; the rep who used them up may
+    have said something new, so "I've heard that already" would rest on something they did not do."""
+    fresh = load_lines()["fresh"]
+    for personality, lines in fresh.items():
+        assert len(lines) >= 3, personality
+        for line in lines:
+            assert not re.search(r"already|again|same|circl|round and round|been here|new\b", line, re.I)
+
+
+def test_a_buyer_who_says_speaks_in_the_first_person(bank: ScenarioBank) -> None:
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Asha Rao"}
+    s = Scenario.model_validate(base)
+    said = first_person('Asha says "later" only because she assumes IT is busy, and she tries to wait.', s)
+    assert said.startswith('I say "later" only because I assume') and "I try to wait" in said, said
