@@ -267,11 +267,13 @@ class BuyerDirector:
 
 
 _ANSWERING = frozenset({
-    "probe_deflect", "answer_question", "hint_concern", "restate_objection", "want_numbers", "want_proof",
-    "want_next_step", "next_step_vague", "acknowledge_progress", "impatient_passive",
+    "probe_deflect", "answer_question", "hint_concern", "reveal_concern", "restate_objection", "want_numbers",
+    "want_proof", "want_next_step", "next_step_vague", "acknowledge_progress", "impatient_passive",
 })
 """Situations in which the buyer answers a plain question before saying their line (not while pushing
-back, revealing the concern or ending the call)."""
+back or ending the call). Revealing the concern included: asked "How many slips do you have?", a person
+says how many before what really worries them, rather than leave the question to be answered a turn
+late."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
 
 

@@ -99,3 +99,18 @@ def test_a_drill_without_concern_lines_tells_the_stake_on_the_next_good_question
     told = next(i for i, line in enumerate(lines) if story in line)
     assert stake not in lines[told]
     assert stake in lines[told + 1] and d.state.stake_told
+
+
+def test_a_plain_question_that_draws_the_concern_out_is_answered_first(bank: ScenarioBank) -> None:
+    """Asked a fact on the turn the concern comes out, the buyer says the fact, then the concern: the
+    question is not left to be answered a turn late."""
+    scenario = bank.get("cfo-price-routing")
+    d = BuyerDirector(scenario)
+    d.prepare()
+    text = "Before anything else, what's your fleet size today?"
+    situation = d.step(SignalSet(text, [Signal(B.EXPLORE_CONCERN, text, 0, len(text)),
+                                        Signal(B.OPEN_QUESTION, text, 0, len(text))]), 1)
+    assert situation.id == "reveal_concern"
+    assert situation.facts.get("answer") == scenario.buyer.facts["fleet size"]
+    line = ScriptedVoice(1).speak(scenario, d.state, situation, [Turn(role="rep", text=text)])
+    assert line.startswith(scenario.buyer.facts["fleet size"].split(":")[0]), line
