@@ -132,11 +132,11 @@ def _conjugate(s: str) -> str:
     s = re.sub(rf"\b(I(?:\s+really|\s+now|\s+also)?)\s+({_VERBS_S}|launches|fears|assumes)\b", _conj, s)
     # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
     for _ in range(2):
-        s = re.sub(rf"(\bI\b[^.;,]*?\b(?:and|but)\s+)({_VERBS_S}|assumes)\b",
+        s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({_VERBS_S}|assumes)\b",
                    lambda m: m.group(1) + _FIRST_PERSON.get(m.group(2).lower(), m.group(2)), s)
     s = re.sub(r"\bI\s+([a-z]+(?:ises|izes|ishes))\b", lambda m: "I " + m.group(1)[:-1], s)
-    s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its)\b)([a-z]{3,}[^s\W]s)\b",
-               lambda m: "I " + m.group(1)[:-1], s)
+    s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)"
+               r"([a-z]{2,}[^s\W]s)\b", lambda m: "I " + m.group(1)[:-1], s)
     s = re.sub(r"\bI am\b", "I'm", s)
     return s
 

@@ -529,3 +529,18 @@ def test_a_buyer_who_says_speaks_in_the_first_person(bank: ScenarioBank) -> None
     s = Scenario.model_validate(base)
     said = first_person('Asha says "later" only because she assumes IT is busy, and she tries to wait.', s)
     assert said.startswith('I say "later" only because I assume') and "I try to wait" in said, said
+
+
+def test_a_short_verb_and_a_verb_after_a_comma_take_the_first_person(bank: ScenarioBank) -> None:
+    """ "Ray feels he owes Hal, and doesn't want ..." is "I feel I owe Hal, and don't want ..."; a verb after
+    a comma whose subject is someone else keeps its own ending."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Ray Soto"}
+    s = Scenario.model_validate(base)
+    said = first_person("Ray feels he owes his old vendor, and doesn't want to be the one who ends it.", s)
+    assert "I feel I owe my old vendor, and don't want to be" in said, said
+    said = first_person("Ray backed it, but the CFO hates it and doesn't want more.", s)
+    assert "the CFO hates it and doesn't want more" in said, said
