@@ -9,6 +9,7 @@ the scripted voice and gives the LLM voice a clean fact to work from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..models import Scenario
 from .state import BuyerState
@@ -37,6 +38,12 @@ def _conj(m: re.Match[str]) -> str:
     return f"{m.group(1)} {_FIRST_PERSON.get(verb.lower(), verb)}"
 
 
+def _present(names: Iterable[str], text: str) -> tuple[str, ...]:
+    """The names that occur in ``text``: a substring test first, so no pattern is built for a name that is
+    not there (the buyer's many title variants would otherwise overflow the ``re`` module's cache)."""
+    return tuple(n for n in names if n and n in text)
+
+
 def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     """'he' or 'she' when the concern's pronouns for the buyer can be told apart, else None.
 
@@ -44,7 +51,7 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     when the concern opens about the buyer: "Her front desk ..."), with no other name between.
     """
     pron = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
-    first = min((m for n in names if n in text for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
+    first = min((m for n in _present(names, text) for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
                 key=lambda m: m.start(), default=None)
     name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
     m = pron.search(text, name_end)
@@ -55,7 +62,7 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         return None
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     before = re.sub(r",\s+[^,;]*,", ",", before)  # an appositive (", Dr. Lindqvist,") names no actor
-    own = "|".join(re.escape(n) for n in names if n in text)
+    own = "|".join(re.escape(n) for n in _present(names, text))
     found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
     if _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before)):
         return None  # another person acts before the pronoun: it may be theirs
@@ -91,7 +98,7 @@ _GARBLED = (
 def garbled(line: str, scenario: Scenario) -> bool:
     """A first-person rewrite that reads wrong: 'me ... me', "I's", 'I ... doesn't', the buyer's own name."""
     names = {scenario.buyer.name.strip(), _bare_first(scenario)}
-    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in names if n and n in line):
+    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in _present(names, line)):
         return True
     return any(p.search(line) for p in _GARBLED)
 
@@ -118,7 +125,7 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
 
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     """Only the buyer's own name: 'Name's' -> 'my', 'Name <verb>' -> 'I <verb>', any other -> 'me'."""
-    for name in (n for n in names if n in s):  # a substring test first: no pattern built for a name not there
+    for name in _present(names, s):
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
@@ -283,7 +290,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = _names(scenario)
     s = " ".join(step.split()).rstrip(".")
-    for name in (n for n in names if n in s):
+    for name in _present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
