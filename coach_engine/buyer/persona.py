@@ -86,6 +86,11 @@ _PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-
 _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 """A role by its initials doing something ("the COO pulled")."""
 
+_SPEAKS_AS_I = re.compile(r"\b(?:I'm|I've|I'd|I'll|[Mm]y|[Mm]e|[Mm]yself)\b"
+                          r"|(?:^|[.;:,!?]\s+|\b[a-z][\w']*\s+)I\b")
+"""A manager who wrote the concern as the buyer talking ("I got burned ..."); a quoted "I" does not count, nor
+a numeral after a name ("Title I money")."""
+
 _GARBLED = (
     re.compile(r"\bme\b[^.;]*\bme\b"),
     re.compile(r"\bI's\b"),
@@ -253,6 +258,8 @@ def first_person(text: str, scenario: Scenario) -> str:
     """
     names = _names(scenario)
     raw = " ".join(text.split())
+    if _SPEAKS_AS_I.search(re.sub(r"[\"“][^\"”]*[\"”]", "", raw)):
+        return raw  # written in the buyer's own voice: every "he", "she" and "they" in it is someone else
     s = _name_to_i(raw, names)
     gender = _buyer_gender(raw, names)
     if gender is not None:

@@ -544,3 +544,19 @@ def test_a_short_verb_and_a_verb_after_a_comma_take_the_first_person(bank: Scena
     assert "I feel I owe my old vendor, and don't want to be" in said, said
     said = first_person("Ray backed it, but the CFO hates it and doesn't want more.", s)
     assert "the CFO hates it and doesn't want more" in said, said
+
+
+def test_a_concern_written_in_the_buyers_own_voice_is_said_as_written(bank: ScenarioBank) -> None:
+    """Some managers write the concern as the buyer talking. Its "they" is then another party's (a rival
+    vendor), never the buyer's own firm, and its "she" someone else's; a numeral after a name ("Phase I")
+    is not the buyer speaking."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
+    s = Scenario.model_validate(base)
+    own = "The other vendor is cheaper but they only send a report. My crew lost a week, and she blamed me."
+    assert first_person(own, s) == own
+    said = first_person("The Phase I grant ends in June and Lena has no backup plan for it.", s)
+    assert "I have no backup plan" in said
