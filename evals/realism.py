@@ -16,8 +16,9 @@ scenario in anyone's wording:
 * ``false_premise`` - a rebuke about asking nothing or giving no number right
   after a rep turn that asked a question or put money or a percentage on it, or
   about not speaking to the buyer's problem right after a turn that tied its
-  answer to the concern, or about a feature list right after a turn with none
-  (both read so by the turn's stored reading);
+  answer to the concern, or about a feature list right after a turn with none,
+  or doubting a claim ("Says you.") right after a turn that claimed nothing
+  (each read so by the turn's stored reading);
 * ``ignored_proposal`` - a rep turn that proposes a concrete step (read so by the
   turn's stored reading; for a transcript without readings, an activity and a
   time) answered with a line that neither takes it up nor declines it.
@@ -56,6 +57,11 @@ _UNTIED = re.compile(
 """A rebuke that the rep's answer missed the buyer's problem."""
 _LISTED = re.compile(r"\bfeatures?\b|\bfeature\s+list\b", re.IGNORECASE)
 """A rebuke that the rep listed features."""
+_DOUBTED = re.compile(
+    r"\bsays\s+you\b|\bevery(?:one|body)\s+(?:claims|says)\b|\bthat'?s\s+a\s+projection\b|"
+    r"\blove\s+the\s+confidence\b|\bconnect\s+it\s+to\s+what\b", re.IGNORECASE)
+"""A line that doubts or takes up a claim the rep made ("Says you.", "That's a projection.")."""
+_CLAIMS = ("state_value", "give_proof", "quantify_value", "tie_to_concern")
 _TAKES_UP = re.compile(r"\b(?:yes|yeah|ok(?:ay)?|sure|fine|works|deal|let'?s|book|send|no|not|can'?t|won'?t|"
                        r"later|first|before|after|maybe|pass|enough|done)\b", re.IGNORECASE)
 
@@ -140,8 +146,10 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
         asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
         tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
         unlisted = bool(prev) and _read(turns[i - 1]) and not _reads(turns[i - 1], "feature_dump")
+        unclaimed = bool(prev) and _read(turns[i - 1]) and not any(_reads(turns[i - 1], c) for c in _CLAIMS)
         if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered) or (
-                _UNTIED.search(line) and tied) or (_LISTED.search(line) and unlisted):
+                _UNTIED.search(line) and tied) or (_LISTED.search(line) and unlisted) or (
+                _DOUBTED.search(line) and unclaimed):
             found["false_premise"].append(line)
         proposed = _proposes(turns[i - 1], st) if prev else False
         ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too

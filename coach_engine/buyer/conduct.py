@@ -55,9 +55,13 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
     A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
     shaved 10% off?") or a check that an answer landed ("Does that help?") is not exploring,
     so it never draws the hidden concern out of a pushy or discounting rep. Nor does a general question the
-    buyer's facts answer (``situational``): only one read as exploring the concern itself counts.
+    buyer's facts answer (``situational``): only one read as exploring the concern itself counts. A question
+    for a figure ("How many services did you run last year?") is about the buyer's world, answered or not,
+    unless it asks what the problem costs them (an impact question): a buyer does not tell what really
+    worries them because a rep asked for their volumes.
     """
     from ..text import structure
+    from .facts import asks_figure
 
     when = structure().time
     bad = {
@@ -66,6 +70,8 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
         if s.behaviour in NEGATIVE
         or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS, B.LOGISTICS_QUESTION)
     }
+    bad |= {s.quote for s in signals.signals if asks_figure(s.quote)} - {
+        s.quote for s in signals.signals if s.behaviour is B.IMPACT_QUESTION}
     out: set[Behaviour] = set()
     for s in signals.signals:
         if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import text as T
 from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
@@ -179,7 +180,10 @@ class BuyerDirector:
         pitching = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF})
         # A plain question a fact answers ("How many trucks do you run?") is about the buyer's situation, not
         # the reason behind the objection: it gets its answer and does not draw the concern out.
-        self._found = None if gamed else self.factbook.answer(signals.text, self._answered)
+        # A proposal or a scheduling question ("Could I come by Sunday at 4?") asks for a yes, not a fact.
+        proposing = {x.quote for x in signals.signals if x.behaviour in (B.NEXT_STEP, B.LOGISTICS_QUESTION)}
+        asked = " ".join(x for x in T.sentences(signals.text) if x not in proposing)
+        self._found = None if gamed else self.factbook.answer(asked, self._answered)
         found = self._found
         situational = found.question if found is not None and found.topic and found.by_meaning else ""
         asking = exploring(signals, helpful, situational)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embeddings import is_semantic
-from ..text import content_words, is_question, sentences
+from ..text import NUMBER, content_words, is_question, sentences
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["Answer", "FactBook"]
+__all__ = ["Answer", "FactBook", "asks_figure"]
 
 _FIGURE_QUESTION = re.compile(
     r"\b(how\s+(many|much|long|often|big|large|far)|what\s+(percentage|share|proportion|number|amount|"
@@ -34,6 +34,26 @@ _FIGURE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """A question that asks for a figure: the kind a buyer should not answer with one invented on the spot."""
+
+
+def asks_figure(question: str) -> bool:
+    """Whether a question asks for a figure ("How many services did you run last year?")."""
+    return bool(_FIGURE_QUESTION.search(question))
+
+
+_WHO = re.compile(r"\bwho(?:m|se|'s)?\b", re.IGNORECASE)
+
+
+def _a_figure(value: str) -> bool:
+    """A fact that leads with a figure and names nobody ("About $1.9 million written off last year."): the
+    answer to "how much", never to "who signs off"."""
+    first = (sentences(value) or [value])[0]
+    return bool(NUMBER.search(first)) and not any(w[:1].isupper() for w in first.split()[1:])
+
+
+def _fits(question: str, value: str) -> bool:
+    """Whether the fact holds the kind of thing the question asks for (a person for "who")."""
+    return not (_WHO.search(question) and _a_figure(value))
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,7 @@ class FactBook:
             for qi, q in enumerate(questions):
                 qwords = content_words(q)
                 for fi, key in enumerate(self._keys):
-                    if key in already:
+                    if key in already or not _fits(q, self.facts[key]):
                         continue
                     topic = self._topic_words[fi]
                     overlap = len(qwords & topic) / len(topic) if topic else 0.0
@@ -93,7 +113,7 @@ class FactBook:
         if best is not None:
             key = self._keys[best[1]]
             return Answer(topic=key, text=self.facts[key], question=best[2], by_meaning=best[3])
-        figure = next((q for q in questions if _FIGURE_QUESTION.search(q)), None)
+        figure = next((q for q in questions if asks_figure(q)), None)
         if figure is not None:
             return Answer(topic="", text="", question=figure)
         return None

@@ -61,27 +61,31 @@ def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if m is None:
         return None
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
-    before = re.sub(r",\s+[^,;]*,", ",", before)  # an appositive (", Dr. Lindqvist,") names no actor
+    # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
+    before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
     own = "|".join(re.escape(n) for n in _present(names, text))
     found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
-    if _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before)):
-        return None  # another person acts before the pronoun: it may be theirs
-    others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
-    if m.group(1).lower() in ("his", "him", "her") and _PERSON.search(others):
-        return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
-    if name_at >= 0 and m.group(1).lower() in ("he", "she") and _ROLE_ACTS.search(before):
-        # A role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a subject: the
-        # pronoun is likely the role's ("the COO pulled it, and he still brings it up"). Pronouns of the
-        # other gender later on are then the buyer's; else nobody can tell.
+    acted = _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))
+    if name_at >= 0 and m.group(1).lower() in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
+        # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
+        # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
+        # Eleanor, who has said she will sell"). Pronouns of the other gender later on are then the buyer's;
+        # else nobody can tell.
         other = "she" if found == "he" else "he"
         forms = ("she", "her", "herself") if other == "she" else ("he", "his", "him", "himself")
         later = re.search(rf"\b(?:{'|'.join(forms)})\b", text[m.end():], re.IGNORECASE)
         return other if later else None
+    if acted:
+        return None  # another person acts before the pronoun: it may be theirs
+    others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
+    if m.group(1).lower() in ("his", "him", "her") and _PERSON.search(others):
+        return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
 
 
 _ACTS = r"\s+(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b"
-_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}" + _ACTS)
+_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}(?:,\s+who)?"
+                     + _ACTS)
 """A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
 _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 """A role by its initials doing something ("the COO pulled")."""
@@ -109,11 +113,12 @@ def garbled(line: str, scenario: Scenario) -> bool:
 
 
 def _bare_first(scenario: Scenario) -> str:
-    parts = [p for p in scenario.buyer.name.split() if not p.endswith(".")]
+    parts = [p for p in scenario.buyer.name.split() if not p.endswith(".") and p not in _TITLES]
     return parts[0] if parts else scenario.buyer.name.split()[0]
 
 
-_TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", "Prof.", "Professor")
+_TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", "Prof.", "Professor", "Revd",
+           "Rev.", "Rev", "Fr.", "Pastor", "Rabbi")
 """Honorifics a manager puts before the buyer's surname ("Dr. Okafor", "Mr. Reyes"), named or not."""
 
 
@@ -122,7 +127,7 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
     a title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the
     first name. A bare surname is left out: it is as often a family firm's name ("Okafor Farms")."""
     full = " ".join(scenario.buyer.name.split())
-    bare_parts = [p for p in full.split() if not p.endswith(".")]
+    bare_parts = [p for p in full.split() if not p.endswith(".") and p not in _TITLES]
     bare = " ".join(bare_parts)
     titled = [f"{t} {bare_parts[-1]}" for t in _TITLES] if len(bare_parts) >= 2 else []
     return tuple(dict.fromkeys(n for n in (full, bare, *titled, _bare_first(scenario)) if n))

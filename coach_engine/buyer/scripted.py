@@ -106,8 +106,11 @@ class ScriptedVoice:
         proposed = "next_step" in situation.behaviours
         if asked and kind == "explore":
             facts["wants_line"] = want("uncover", facts["wants_line"])
+        claimed = bool(_CLAIMS & set(situation.behaviours))
         if figured and kind == "tie_number":
             facts["wants_line"] = want("tie", facts["wants_line"])
+        elif not claimed and kind == "tie_number":
+            facts["wants_line"] = want("tie_number_plain", facts["wants_line"])
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = situation.id
@@ -116,6 +119,8 @@ class ScriptedVoice:
         if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
             sid = "restate_plain"  # the rep pitched nothing, or spoke to the concern: no "I've heard the
             # pitch", no "that doesn't touch what I said" (rebukes resting on what the rep did not do)
+        if sid in ("want_proof", "want_numbers") and not claimed:
+            sid += "_plain"  # nothing claimed to doubt or connect: no "says you", no "connect it"
         if sid == "impatient_monologue" and facts.get("only_long"):
             sid = "impatient_long"  # too long, and nothing more: no "a list of features", no "my problem"
         if sid == "acknowledge_progress" and facts.get("step_proposed"):
@@ -169,8 +174,8 @@ class ScriptedVoice:
         if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure") \
                 or facts.get("stake"):
             tail = ""
-        if _INTERJECTION.match(core) or situation.id in _CLOSES:
-            lead = ""
+        if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake"):
+            lead = ""  # the stake's own intro ("And here's what it means for me.") is lead enough
         if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
@@ -228,6 +233,8 @@ def _premises(rep: str) -> tuple[bool, bool]:
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})
 _CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
+_CLAIMS = frozenset({"state_value", "give_proof", "quantify_value", "tie_to_concern"})
+"""What a rep claims (value, proof, a figure): what "says you" or "connect it to my situation" answers."""
 _TAKES_UP_STEP = frozenset({*_CLOSES, "acknowledge_step", "acknowledge_progress",
                             "next_step_vague"})
 """Situations whose lines already answer a proposed step (agree, say what is missing, ask for detail)."""
@@ -263,7 +270,7 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
     if bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None:
         return True
     # A name the scenario writes capitalised inside a sentence ("... to our director, Linda, who ...").
-    said = " ".join([core, *facts.values()])
+    said = " | ".join([core, *facts.values()])  # never one text's last word beside the next one's first
     return first[:1].isupper() and re.search(rf"[a-z,;:]\s+{re.escape(first)}\b", said) is not None
 
 

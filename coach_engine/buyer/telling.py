@@ -83,11 +83,13 @@ def spoken(text: str) -> str:
 def staged(told: str) -> tuple[str, str]:
     """(story, stake): the concern's pieces but the last, and the last one (a sentence, or the clause after
     a semicolon or a dash), which a manager most often writes as what the buyer fears now. One piece is
-    all story; a short first piece ("My partner is my sister.") is a story too, as a person drops it."""
+    all story; a short first piece ("My partner is my sister.") is a story too, as a person drops it. A
+    concern of four pieces or more is told in halves: nobody recites a paragraph in one breath."""
     pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
-    return " ".join(pieces[:-1]), T.as_sentence(_unjoined(pieces[-1]))
+    cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
+    return " ".join(pieces[:cut]), " ".join([T.as_sentence(_unjoined(pieces[cut])), *pieces[cut + 1:]])
 
 
 _JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")

@@ -107,10 +107,54 @@ def test_a_plain_question_that_draws_the_concern_out_is_answered_first(bank: Sce
     scenario = bank.get("cfo-price-routing")
     d = BuyerDirector(scenario)
     d.prepare()
-    text = "Before anything else, what's your fleet size today?"
+    text = "Before anything else, how do your dispatchers plan the routes today?"
     situation = d.step(SignalSet(text, [Signal(B.EXPLORE_CONCERN, text, 0, len(text)),
                                         Signal(B.OPEN_QUESTION, text, 0, len(text))]), 1)
     assert situation.id == "reveal_concern"
-    assert situation.facts.get("answer") == scenario.buyer.facts["fleet size"]
+    assert situation.facts.get("answer") == scenario.buyer.facts["current routing"]
     line = ScriptedVoice(1).speak(scenario, d.state, situation, [Turn(role="rep", text=text)])
-    assert line.startswith(scenario.buyer.facts["fleet size"].split(":")[0]), line
+    answer, story = scenario.buyer.facts["current routing"], concern_stages(scenario)[0]
+    assert answer in line and line.index(answer) < line.index(story.split(",")[0]), line
+
+
+def test_a_question_for_a_figure_is_answered_and_keeps_the_concern_back(bank: ScenarioBank) -> None:
+    """A rep who asks for volumes and counts gets them (or an honest "I don't have that number"), but a
+    buyer does not tell what really worries them because they were asked their fleet size, even when the
+    question is read as exploring; asking what the problem costs them still does."""
+    scenario = bank.get("cfo-price-routing")
+    asks = (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
+    for text in ("Before anything else, what's your fleet size today?",
+                 "How many of your drivers were on the road last December?"):
+        d = BuyerDirector(scenario)
+        d.prepare()
+        situation = d.step(SignalSet(text, [Signal(b, text, 0, len(text)) for b in asks]), 1)
+        assert situation.id != "reveal_concern" and not d.state.concern_revealed, text
+        assert situation.facts.get("answer") or situation.facts.get("no_figure"), text
+    text = "How much is the current way of routing costing you each year?"
+    d = BuyerDirector(scenario)
+    d.prepare()
+    d.step(SignalSet(text, [Signal(b, text, 0, len(text)) for b in (*asks, B.IMPACT_QUESTION)]), 1)
+    assert d.state.concern_revealed
+
+
+def test_a_long_concern_is_told_in_halves() -> None:
+    """Four pieces or more: the first half is the story, the rest waits for the next good question."""
+    story, stake = staged("The audit found gaps. Two files lacked a sign-off. The review is in March. "
+                          "I will be the one answering for it.")
+    assert story == "The audit found gaps. Two files lacked a sign-off."
+    assert stake == "The review is in March. I'll be the one answering for it."
+
+
+def test_a_stake_said_first_takes_no_stock_lead_in(bank: ScenarioBank) -> None:
+    """The stake's own intro ("And here's what it means for me.") opens the line: no "Listen," before it."""
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import Situation
+
+    scenario = _without_lines(bank)
+    state = BuyerState(concern_revealed=True, stake_told=True)
+    facts = scenario_facts(scenario, state)
+    leads = {x for xs in load_lines()["lead"].values() for x in xs if x}
+    for seed in range(12):
+        line = ScriptedVoice(seed).speak(scenario, state, Situation(id="want_numbers", facts={
+            **facts, "stake": "It would cost me my job."}), [])
+        assert not any(line.startswith(lead) for lead in leads), line

@@ -560,3 +560,61 @@ def test_a_concern_written_in_the_buyers_own_voice_is_said_as_written(bank: Scen
     assert first_person(own, s) == own
     said = first_person("The Phase I grant ends in June and Lena has no backup plan for it.", s)
     assert "I have no backup plan" in said
+
+
+@pytest.mark.parametrize("sid", ["want_proof", "want_numbers"])
+def test_after_a_turn_of_questions_the_buyer_doubts_no_claim(bank: ScenarioBank, sid: str) -> None:
+    """"Says you", "That's a projection" or "Connect it to what I just told you" answer a claim; a rep who
+    only asked questions made none, so the buyer asks for proof or a figure plainly (issue 13: rebukes
+    resting on what the rep did not do)."""
+    from coach_engine.buyer.state import BuyerState, Situation
+
+    situations = load_lines()["situations"]
+    plain = {y for ys in situations[f"{sid}_plain"].values() for y in ys}
+    claim_lines = {x for xs in situations[sid].values() for x in xs if x not in plain}
+    s = bank.get("cfo-price-routing")
+    state = BuyerState(concern_revealed=True)
+    facts = {"product": s.product.name}
+    for seed in range(12):
+        asked = Situation(id=sid, facts=facts, behaviours=["open_question"])
+        line = ScriptedVoice(seed).speak(s, state, asked, [])
+        assert not any(c.format(**facts) in line for c in claim_lines), line
+    said = {ScriptedVoice(seed).speak(s, state, Situation(id=sid, facts=facts, behaviours=["give_proof"]), [])
+            for seed in range(12)}
+    assert any(any(c.format(**facts) in line for c in claim_lines) for line in said)
+
+
+def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBank) -> None:
+    """"Revd Helen Marsh": the first name is Helen, not the title."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Revd Helen Marsh"}
+    s = Scenario.model_validate(base)
+    said = first_person("Helen thinks the council will see it as a luxury, and she would rather wait.", s)
+    assert said.startswith("I think") and "I would rather wait" in said
+
+
+def test_a_person_who_acts_before_the_pronoun_keeps_it_and_the_buyer_takes_the_other(
+        bank: ScenarioBank) -> None:
+    """"Wade works for the owner, Eleanor, who has said she will sell ... he was waiting": "she" is
+    Eleanor's, so "he" is the buyer's; a family member named first ("Ana is Tom's sister ... she's tired,
+    but he's afraid") likewise."""
+    from coach_engine.buyer.persona import first_person
+    from coach_engine.models import Scenario
+
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], "name": "Wade Tillman"}
+    s = Scenario.model_validate(base)
+    said = first_person("Wade runs the farm for the owner, Eleanor, who has said she will sell if this "
+                        "season loses money. Last spring he started the fans late, and she has not asked "
+                        "his opinion since.", s)
+    assert "she will sell" in said and "I started the fans late" in said
+    assert "she has not asked my opinion since" in said
+    base["buyer"] = {**base["buyer"], "name": "Tom Russo"}
+    s = Scenario.model_validate(base)
+    said = first_person("Ana is Tom's sister. Overtime keeps growing and she's worn out, but he's afraid "
+                        "software will look like he's replacing her.", s)
+    assert said.startswith("Ana is my sister.") and "she's worn out" in said
+    assert "I'm afraid software will look like I'm replacing her" in said

@@ -1,0 +1,52 @@
+"""The buyer's facts answer only the questions they fit (issue 13: a buyer who answers what was asked)."""
+
+from __future__ import annotations
+
+from coach_engine.buyer import BuyerDirector
+from coach_engine.buyer.facts import FactBook, asks_figure
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+FACTS = {
+    "write-offs": "About $1.9 million written off or returned last year.",
+    "who decides": "Me for ops tools. The CFO if it's over $100k.",
+    "wholesaler": "McKesson. Primary for all 23 stores.",
+}
+
+
+def test_a_who_question_is_never_answered_with_a_figure() -> None:
+    """"Who signs off?" shares only "off" with "write-offs": a figure that names nobody is no answer."""
+    book = FactBook(FACTS)
+    found = book.answer("Who else would need to sign off on testing it?")
+    assert found is None or found.topic != "write-offs"
+    assert book.answer("Who's your wholesaler?") is not None
+    found = book.answer("How much did you write off last year?")
+    assert found is not None and found.topic == "write-offs"
+
+
+def test_figure_questions_are_told_apart_from_other_questions() -> None:
+    assert asks_figure("How many stores are we talking about?")
+    assert asks_figure("Roughly what share of calls is routine?")
+    assert not asks_figure("What would a repeat mean for you personally?")
+    assert not asks_figure("Who else weighs in on this?")
+
+
+def test_a_proposal_put_as_a_question_is_not_answered_with_a_fact(bank: ScenarioBank) -> None:
+    """"Could I come by Tuesday at 10 with the dispatch plan?" asks for a yes, not for how routes are
+    planned; a fact the same turn asks for is still answered."""
+    scenario = bank.get("cfo-price-routing")
+    d = BuyerDirector(scenario)
+    d.prepare()
+    text = "Could we review how your dispatchers plan the routes with you on Tuesday at 10?"
+    situation = d.step(SignalSet(text, [Signal(B.NEXT_STEP, text, 0, len(text))]), 1)
+    assert "answer" not in situation.facts
+    d = BuyerDirector(scenario)
+    d.prepare()
+    ask = "How do your dispatchers plan the routes today?"
+    text = f"{ask} Could we review it with you on Tuesday at 10?"
+    step = text[len(ask) + 1:]
+    situation = d.step(SignalSet(text, [Signal(B.OPEN_QUESTION, ask, 0, len(ask)),
+                                        Signal(B.NEXT_STEP, step, len(ask) + 1, len(text))]), 1)
+    assert situation.facts.get("answer") == scenario.buyer.facts["current routing"]
