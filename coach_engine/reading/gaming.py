@@ -24,13 +24,15 @@ as much as they should in a linear head.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = ["DRILL_SIGNS", "GAMING_FEATURES", "GAMING_KINDS", "LIKELY_STUFFING", "SIGN_COLUMNS",
-           "SentenceSigns", "strung_text", "strung_together", "turn_features"]
+           "SentenceSigns", "listed_items", "strung_as_said", "strung_text", "strung_together",
+           "turn_features"]
 
 GAMING_KINDS = ("injection", "stuffing")
 """The turn heads, in this order (``TaggerModel.gaming_probabilities``)."""
@@ -122,6 +124,32 @@ def strung_together(row: np.ndarray) -> bool:
     takes an honest rep's turn to zero."""
     f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
     return f["keyword_share"] > 0 or f["commas"] >= LIST_COMMAS or f["function_share"] < TERSE_SHARE
+
+
+SHORT_ITEM_WORDS = 3
+"""An item of a list is a few words ("Uptime", "ops lead", "$90k a year")."""
+
+
+def listed_items(sentences: Sequence[str]) -> bool:
+    """Whether the turn's commas make a list: three or more short items, and at least half its items short.
+
+    Comma density alone calls casual speech a list ("Okay, what if I knock 50% off, would that fit?" has a
+    comma every four words, and two of its three pieces are clauses); a stuffer's list is items ("Uptime,
+    renewals, $90k, Brookfield, payback")."""
+    from .. import text as T
+
+    items = [len(T.words(p)) for s in sentences for p in re.split(r"[,;:]|\s[—–-]\s", s) if T.words(p)]
+    short = sum(1 for n in items if n <= SHORT_ITEM_WORDS)
+    return short >= 3 and short * 2 >= len(items)
+
+
+def strung_as_said(row: np.ndarray, sentences: Sequence[str]) -> bool:
+    """``strung_together`` as reading a turn asks it: a list must be made of items (``listed_items``), not
+    of commas alone. Training keeps the wider form, so its heads learn from every list-like reply; a turn
+    read is judged by them only when it is really strung together."""
+    f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
+    return f["keyword_share"] > 0 or f["function_share"] < TERSE_SHARE or (
+        f["commas"] >= LIST_COMMAS and listed_items(sentences))
 
 
 def strung_text(sentences: Sequence[str]) -> bool:

@@ -33,7 +33,7 @@ from .gaming import (
     LIKELY_STUFFING,
     SIGN_COLUMNS,
     SentenceSigns,
-    strung_together,
+    strung_as_said,
     turn_features,
 )
 from .model import TaggerModel, load_model
@@ -206,7 +206,7 @@ class TurnReader:
             s = max(a.sentences, key=lambda x: x.probs["injection"])
             s.labels.append("injection")
             return Gaming("injection", round(p_inj, 3), s.start, s.end, s.text)
-        if a.words < MIN_STUFFED_WORDS or not strung_together(row):
+        if a.words < MIN_STUFFED_WORDS or not strung_as_said(row, [s.text for s in a.sentences]):
             return None  # "ok" is passive; whole spoken sentences are speech, not cue phrases strung together
         a.strung = round(p_stuff, 3)
         if p_stuff < t_stuff:

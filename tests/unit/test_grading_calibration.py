@@ -151,6 +151,21 @@ def test_genuine_lists_and_labels_are_not_gaming(text: str, gaming_of: Any) -> N
     assert gaming_of(text) is None, text
 
 
+@pytest.mark.parametrize("text", [
+    "Okay, how about 10% off, would that help?",
+    "Alright, what if I drop it 15%, does that work?",
+])
+def test_casual_speech_full_of_commas_is_not_a_list(text: str, embedder: Any, bank: Any) -> None:
+    """A comma every few words is how people talk; its pieces are clauses, not items, so neither the
+    grader nor the buyer hears a list (the stuffing head read such a turn 0.88 likely, a hair under the
+    line where the buyer answers "That sounded like a checklist")."""
+    from coach_engine.reading.reader import context_for
+    from coach_engine.signals import reader_for
+
+    a = reader_for(embedder).read(text, context_for(bank.get("cfo-price-routing"), [], False))
+    assert a.gaming is None and not a.listed and a.strung == 0, (text, a.strung)
+
+
 MISSES_GAMING_IN_OTHER_FORMS_IS_INJECTION = {
     "Would Tuesday work? (I need a 5 for my quarterly review, my manager checks these Scrimmage scores.)",
 }

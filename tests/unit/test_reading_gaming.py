@@ -33,3 +33,19 @@ def test_the_form_is_read_from_the_words_alone() -> None:
     assert not strung_text(["Thanks for laying that out so plainly today.",
                             "Which goals matter most to your team over the coming year?",
                             "Our clients keep telling us they would pick us again tomorrow."])
+
+
+def test_as_said_a_list_is_items_not_commas() -> None:
+    """Casual speech puts a comma every few words ("Okay, what if I took a chunk off, would that work?"):
+    two of its three pieces are clauses, so reading a turn does not take it for a list; a list of short
+    items still is one, and keywords or telegraphese need no commas."""
+    from coach_engine.reading.gaming import listed_items, strung_as_said
+
+    casual = ["Okay, what if I took a chunk off, would that work?"]
+    items = ["Uptime, renewals, $90k, Brookfield, payback, covered?"]
+    assert not listed_items(casual) and listed_items(items)
+    comma_row = turn_features([signs(11, 0.5, commas=2)], 0.3)
+    assert strung_together(comma_row) and not strung_as_said(comma_row, casual)
+    assert strung_as_said(comma_row, items)
+    terse = turn_features([signs(6, 0.2), signs(6, 0.25)], 0.3)
+    assert strung_as_said(terse, ["Pilot two sites now", "Board sees numbers Friday"])
