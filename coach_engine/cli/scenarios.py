@@ -33,10 +33,10 @@ def validate(
     console.print(f"{len(loaded)} scenario(s) valid.{note}")
 
 
-CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, turned into the "
-                      "first person, in two parts (the last on a later good question) and with no hint first; "
-                      "for a hint stage and the buyer's own words, add three first-person lines: a hint, the "
-                      "story, the stake")
+CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, turned into "
+                      "the first person, in two parts (the last on a later good question) and with no hint "
+                      "first; for a hint stage and the buyer's own words, add three first-person lines: a "
+                      "hint, the story, the stake")
 
 
 def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
