@@ -15,7 +15,7 @@ from coach_engine.buyer import (
     scenario_facts,
 )
 from coach_engine.buyer.scripted import load_lines
-from coach_engine.models import Turn
+from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.session import DrillSession
 
@@ -123,11 +123,7 @@ def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBan
                                                                 named: str) -> None:
     """A scenario that sets no next step: the buyer agrees to what the rep proposed, named in a few words
     (activity, length, day), never "what you just proposed" and never the rep's sentence pasted back."""
-    from coach_engine.models import Scenario
-
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "next_step": None}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, next_step=None)
     facts = scenario_facts(s, BuyerState()) | {"rep_step": proposal}
     for seed in range(4):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
@@ -135,11 +131,7 @@ def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBan
 
 
 def test_agree_without_any_named_step_keeps_the_plain_reference(bank: ScenarioBank) -> None:
-    from coach_engine.models import Scenario
-
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "next_step": None}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, next_step=None)
     facts = scenario_facts(s, BuyerState()) | {"rep_step": "So shall we get going on it next Tuesday?"}
     for seed in range(4):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
@@ -169,11 +161,8 @@ def test_concern_and_step_read_cleanly_in_the_buyers_voice(bank: ScenarioBank) -
 
 def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Lena Park")
     said = first_person("Her head baker Tomas runs the ovens and loves his routine; she fears he will take a "
                         "new tool as her doubting him, and she can't lose him.", s)
     assert said.startswith("My head baker Tomas")
@@ -189,11 +178,8 @@ def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name
     name field says: the buyer still says "I" and "me", never their own name, and their later pronouns
     follow ("she" -> "I", "her" before "than" -> "me")."""
     from coach_engine.buyer.persona import first_person, step_in_first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": name}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name=name)
     said = first_person("Last year Dr. Brooks approved a scheduling tool that her nurses hated, and she had "
                         "to roll it back. Cost matters less to her than losing her nurses' goodwill.", s)
     assert "Brooks" not in said and "I approved" in said and "my nurses hated" in said
@@ -205,11 +191,8 @@ def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name
 def test_the_buyer_as_the_subject_of_an_auxiliary_is_i(bank: ScenarioBank) -> None:
     """ "a press Hana had bought" is "a press I had bought", not "a press me had bought"."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Hana Ito"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Hana Ito")
     said = first_person("Last spring a used press Hana had bought failed mid-run. She is wary of used kit.",
                         s)
     assert "a used press I had bought failed" in said and "I'm wary" in said
@@ -219,11 +202,8 @@ def test_a_role_that_acts_keeps_its_own_pronoun(bank: ScenarioBank) -> None:
     """A role named by initials acts, then "he" goes on as its subject: that "he" is the role's, and the
     buyer's own pronouns (the other gender, later) become "I"/"my" (issue 13: "I still brings it up")."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Lena Park")
     said = first_person("Last spring Lena backed a kiosk trial that the CTO cancelled after a month, and he "
                         "mentions it at every review; she won't sponsor another trial unless she can "
                         "show him numbers.", s)
@@ -237,11 +217,8 @@ def test_the_buyer_speaks_for_their_own_organisation(bank: ScenarioBank) -> None
     """A manager writes "the food bank's spending ... they are at 14.6%"; the buyer says "our" and "we"
     (issue 13: a CFO saying of her own company "cost them $60k"). Another party's "their" stays theirs."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Lena Park", "company": "Riverbend Food Bank (4,000 donors)"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Lena Park", company="Riverbend Food Bank (4,000 donors)")
     said = first_person("A grant caps the food bank's admin costs at 12% and they are at 11.8%; Lena has "
                         "been told to add no overhead.", s)
     assert said.startswith("A grant caps our admin costs at 12% and we are at 11.8%; I")
@@ -258,11 +235,8 @@ def test_the_buyer_speaks_for_their_own_organisation(bank: ScenarioBank) -> None
 def test_a_contracted_pronoun_opening_a_sentence_becomes_i_am(bank: ScenarioBank) -> None:
     """"She's" at the start of a sentence is the buyer too: "I'm", never "I's" (issue 13)."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Lena Park")
     said = first_person("Lena ran the last rollout herself. She's still the one the owners blame for it.", s)
     assert said == "I ran the last rollout myself. I'm still the one the owners blame for it."
 
@@ -339,11 +313,7 @@ PITCH_REBUKE = re.compile(r"\bpitch\b|\bbrochure\b|question I didn't ask|skipped
 def test_a_restated_objection_after_no_pitch_rebukes_no_pitch(bank: ScenarioBank, personality: str) -> None:
     """The director marks a restatement after a turn that pitched nothing (``plain``): the buyer then never
     says "I've heard the pitch" or "that's a lovely brochure" (issue 13: rebukes rest on what the rep did)."""
-    from coach_engine.models import Scenario
-
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "personality": personality}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, personality=personality)
     facts = {**scenario_facts(s, BuyerState()), "plain": "yes"}
     for seed in range(12):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="restate_objection", facts=facts), [])
@@ -387,12 +357,9 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
     after "do" or "in for", which only a noun phrase ("a 30-minute call") fits; an "early next week" the
     rep made a day reads as that day, not "next Tuesday week"."""
     from coach_engine.buyer.scripted import _agreed_step
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "personality": personality,
-                     "next_step": "Walk two sites together early next week and fit trial sensors"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, personality=personality,
+                    next_step="Walk two sites together early next week and fit trial sensors")
     step = _agreed_step("walk two sites together early next week and fit trial sensors", "next Tuesday at 8?")
     assert step == "walk two sites together next Tuesday at 8 and fit trial sensors"
     facts = {**scenario_facts(s, BuyerState()), "rep_step": "Could we walk two sites next Tuesday at 8?"}
@@ -478,11 +445,8 @@ def test_pronouns_for_other_people_and_the_organisations_verbs(bank: ScenarioBan
     person stays theirs, family members are other people, and the organisation's second verb and its "its"
     follow it into "we"."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Mira Holt", "company": "Holt Orchards (40 staff)"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Mira Holt", company="Holt Orchards (40 staff)")
     said = first_person("Anton runs the packing line and sets the budget; Mira questions his numbers but "
                         "won't overrule him in public.", s)
     assert said == ("Anton runs the packing line and sets the budget; I question his numbers but won't "
@@ -497,11 +461,7 @@ def test_pronouns_for_other_people_and_the_organisations_verbs(bank: ScenarioBan
 def test_a_line_that_opens_with_its_own_acknowledgement_gets_no_lead_in(bank: ScenarioBank) -> None:
     """ "To be clear, noted." and "Look, sure..." are two openings stacked; a line that opens with its own
     "Noted." or "Sure" is said without the personality's lead-in."""
-    from coach_engine.models import Scenario
-
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "personality": "analytical"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, personality="analytical")
     facts = {**scenario_facts(s, BuyerState()), "plain": "yes"}
     lines = [ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="restate_objection", facts=facts), [])
              for seed in range(40)]
@@ -522,11 +482,8 @@ def test_the_spare_lines_never_say_the_rep_repeated_themself() -> None:
 
 def test_a_buyer_who_says_speaks_in_the_first_person(bank: ScenarioBank) -> None:
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Asha Rao"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Asha Rao")
     said = first_person('Asha says "later" only because she assumes IT is busy, and she tries to wait.', s)
     assert said.startswith('I say "later" only because I assume') and "I try to wait" in said, said
 
@@ -535,11 +492,8 @@ def test_a_short_verb_and_a_verb_after_a_comma_take_the_first_person(bank: Scena
     """ "Ray feels he owes Hal, and doesn't want ..." is "I feel I owe Hal, and don't want ..."; a verb after
     a comma whose subject is someone else keeps its own ending."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Ray Soto"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Ray Soto")
     said = first_person("Ray feels he owes his old vendor, and doesn't want to be the one who ends it.", s)
     assert "I feel I owe my old vendor, and don't want to be" in said, said
     said = first_person("Ray backed it, but the CFO hates it and doesn't want more.", s)
@@ -551,11 +505,8 @@ def test_a_concern_written_in_the_buyers_own_voice_is_said_as_written(bank: Scen
     vendor), never the buyer's own firm, and its "she" someone else's; a numeral after a name ("Phase I")
     is not the buyer speaking."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Lena Park"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Lena Park")
     own = "The other vendor is cheaper but they only send a report. My crew lost a week, and she blamed me."
     assert first_person(own, s) == own
     said = first_person("The Phase I grant ends in June and Lena has no backup plan for it.", s)
@@ -587,11 +538,8 @@ def test_after_a_turn_of_questions_the_buyer_doubts_no_claim(bank: ScenarioBank,
 def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBank) -> None:
     """"Revd Helen Marsh": the first name is Helen, not the title."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Revd Helen Marsh"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Revd Helen Marsh")
     said = first_person("Helen thinks the council will see it as a luxury, and she would rather wait.", s)
     assert said.startswith("I think") and "I would rather wait" in said
 
@@ -602,19 +550,23 @@ def test_a_person_who_acts_before_the_pronoun_keeps_it_and_the_buyer_takes_the_o
     Eleanor's, so "he" is the buyer's; a family member named first ("Ana is Tom's sister ... she's tired,
     but he's afraid") likewise."""
     from coach_engine.buyer.persona import first_person
-    from coach_engine.models import Scenario
 
-    base = bank.get("cfo-price-routing").model_dump()
-    base["buyer"] = {**base["buyer"], "name": "Wade Tillman"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Wade Tillman")
     said = first_person("Wade runs the farm for the owner, Eleanor, who has said she will sell if this "
                         "season loses money. Last spring he started the fans late, and she has not asked "
                         "his opinion since.", s)
     assert "she will sell" in said and "I started the fans late" in said
     assert "she has not asked my opinion since" in said
-    base["buyer"] = {**base["buyer"], "name": "Tom Russo"}
-    s = Scenario.model_validate(base)
+    s = _with_buyer(bank, name="Tom Russo")
     said = first_person("Ana is Tom's sister. Overtime keeps growing and she's worn out, but he's afraid "
                         "software will look like he's replacing her.", s)
     assert said.startswith("Ana is my sister.") and "she's worn out" in said
     assert "I'm afraid software will look like I'm replacing her" in said
+
+
+def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
+    """A bank scenario with other buyer fields (another name, as the concern texts the tests pass say it;
+    no next step)."""
+    base = bank.get("cfo-price-routing").model_dump()
+    base["buyer"] = {**base["buyer"], **buyer}
+    return Scenario.model_validate(base)
