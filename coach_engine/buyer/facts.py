@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embeddings import is_semantic
-from ..text import NUMBER, content_words, is_question, sentences
+from ..text import NUMBER, content_words, is_question, sentences, words
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -41,7 +41,6 @@ def asks_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
-_WHO = re.compile(r"\bwho(?:m|se|'s)?\b", re.IGNORECASE)
 
 
 def _a_figure(value: str) -> bool:
@@ -53,7 +52,8 @@ def _a_figure(value: str) -> bool:
 
 def _fits(question: str, value: str) -> bool:
     """Whether the fact holds the kind of thing the question asks for (a person for "who")."""
-    return not (_WHO.search(question) and _a_figure(value))
+    asks_who = any(w in ("who", "whom", "whose", "who's") for w in words(question))
+    return not (asks_who and _a_figure(value))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ the scripted voice and gives the LLM voice a clean fact to work from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from ..models import Scenario
+from .pronouns import PEOPLE, buyer_gender, mask_others, present, singular_they, they_to_i
 from .state import BuyerState
 from .telling import staged
 
@@ -38,58 +38,6 @@ def _conj(m: re.Match[str]) -> str:
     return f"{m.group(1)} {_FIRST_PERSON.get(verb.lower(), verb)}"
 
 
-def _present(names: Iterable[str], text: str) -> tuple[str, ...]:
-    """The names that occur in ``text``: a substring test first, so no pattern is built for a name that is
-    not there (the buyer's many title variants would otherwise overflow the ``re`` module's cache)."""
-    return tuple(n for n in names if n and n in text)
-
-
-def _buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
-    """'he' or 'she' when the concern's pronouns for the buyer can be told apart, else None.
-
-    The buyer's pronoun is the first gendered one after the buyer's name (or at the very start
-    when the concern opens about the buyer: "Her front desk ..."), with no other name between.
-    """
-    pron = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
-    first = min((m for n in _present(names, text) for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
-                key=lambda m: m.start(), default=None)
-    name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
-    m = pron.search(text, name_end)
-    if name_at >= 0 and m is None:
-        m = pron.search(text)  # the pronoun comes before the name ("... is her boss; Janet won't ...")
-        name_at = -1
-    if m is None:
-        return None
-    before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
-    # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
-    before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
-    own = "|".join(re.escape(n) for n in _present(names, text))
-    found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
-    acted = _PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))
-    if name_at >= 0 and m.group(1).lower() in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
-        # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
-        # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
-        # Eleanor, who has said she will sell"). Pronouns of the other gender later on are then the buyer's;
-        # else nobody can tell.
-        other = "she" if found == "he" else "he"
-        forms = ("she", "her", "herself") if other == "she" else ("he", "his", "him", "himself")
-        later = re.search(rf"\b(?:{'|'.join(forms)})\b", text[m.end():], re.IGNORECASE)
-        return other if later else None
-    if acted:
-        return None  # another person acts before the pronoun: it may be theirs
-    others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
-    if m.group(1).lower() in ("his", "him", "her") and _PERSON.search(others):
-        return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
-    return found
-
-
-_ACTS = r"\s+(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b"
-_PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}(?:,\s+who)?"
-                     + _ACTS)
-"""A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
-_ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
-"""A role by its initials doing something ("the COO pulled")."""
-
 _SPEAKS_AS_I = re.compile(r"\b(?:I'm|I've|I'd|I'll|[Mm]y|[Mm]e|[Mm]yself)\b"
                           r"|(?:^|[.;:,!?]\s+|\b[a-z][\w']*\s+)I\b")
 """A manager who wrote the concern as the buyer talking ("I got burned ..."); a quoted "I" does not count, nor
@@ -107,7 +55,7 @@ _GARBLED = (
 def garbled(line: str, scenario: Scenario) -> bool:
     """A first-person rewrite that reads wrong: 'me ... me', "I's", 'I ... doesn't', the buyer's own name."""
     names = {scenario.buyer.name.strip(), _bare_first(scenario)}
-    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in _present(names, line)):
+    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in present(names, line)):
         return True
     return any(p.search(line) for p in _GARBLED)
 
@@ -135,7 +83,7 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
 
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     """Only the buyer's own name: 'Name's' -> 'my', 'Name <verb>' -> 'I <verb>', any other -> 'me'."""
-    for name in _present(names, s):
+    for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
@@ -168,15 +116,6 @@ _ORG_KINDS = frozenset({
 })
 """The last word of a company's name that a manager uses alone for it ("the bank", "the district"); a name
 ending in a commodity ("Kessler Cold Freight") is not shortened to it ("the freight was late")."""
-_PEOPLE = re.compile(
-    r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
-    r"donors|families|children|kids|crews|techs|volunteers|reps|board|council|owner|vendors?|competitors?|"
-    r"suppliers?|wholesalers?|distributors?|partners?|providers?|incumbents?|contractors?|consultants?|"
-    r"carriers?|insurers?|banks?|regulators?|auditors?|funders?|investors?|parents|patients|students|"
-    r"family|fathers?|mothers?|uncles?|aunts?|brothers?|sisters?|sons?|daughters?|cousins?|in-laws)\b",
-    re.IGNORECASE)
-"""Another party than the buyer's organisation (people, a vendor, a wholesaler): a "they" or "their" after it
-may be theirs ("drivers ... they quit", "the wholesaler ... their tool"), so it is left alone."""
 _THEY = re.compile(r"\b(?:they're|they've|they'll|they'd|theirs|their|them|they)\b", re.IGNORECASE)
 _WE = {"they": "we", "them": "us", "their": "our", "theirs": "ours", "they're": "we're", "they've": "we've",
        "they'll": "we'll", "they'd": "we'd"}
@@ -239,8 +178,8 @@ def _org_to_we(s: str, scenario: Scenario) -> str:
         first = _THEY.search(piece)
         before = seen + " " + (piece[:first.start()] if first is not None else "")
         seen += " " + piece
-        if first is not None and not _PEOPLE.search(before):
-            stop = _PEOPLE.search(piece, first.end())
+        if first is not None and not PEOPLE.search(before):
+            stop = PEOPLE.search(piece, first.end())
             end = stop.start() if stop else len(piece)
 
             piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
@@ -266,8 +205,10 @@ def first_person(text: str, scenario: Scenario) -> str:
     if _SPEAKS_AS_I.search(re.sub(r"[\"“][^\"”]*[\"”]", "", raw)):
         return raw  # written in the buyer's own voice: every "he", "she" and "they" in it is someone else
     s = _name_to_i(raw, names)
-    gender = _buyer_gender(raw, names)
+    gender = buyer_gender(raw, names)
+    kept: list[str] = []
     if gender is not None:
+        s, kept = mask_others(s, names, gender)
         subj, poss, _obj, refl = (("he", "his", "him", "himself") if gender == "he"
                                  else ("she", "her", "her", "herself"))
         cap = poss.capitalize()
@@ -287,6 +228,9 @@ def first_person(text: str, scenario: Scenario) -> str:
             s = re.sub(r"\bhim\b", "me", s)
         s = re.sub(rf"\b{refl}\b", "myself", s)
         s = re.sub(rf"\b{subj}\b", "I", s)
+        s = re.sub(r"\ue000(\d+)\ue001", lambda m: kept[int(m.group(1))], s)
+    elif singular_they(s):
+        s = they_to_i(s)
     s = _org_to_we(s, scenario)
     s = _conjugate(s)
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
@@ -302,12 +246,12 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = _names(scenario)
     s = " ".join(step.split()).rstrip(".")
-    for name in _present(names, s):
+    for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
     s = _name_to_i(s, names)  # "where Hannah presents" -> "where I present" (conjugated below)
-    gender = _buyer_gender(" ".join(step.split()), names)
+    gender = buyer_gender(" ".join(step.split()), names)
     if gender == "he":
         s = re.sub(r"\bhis\b", "my", s)
         s = re.sub(r"\bhe\s+can\b", "I can", s)

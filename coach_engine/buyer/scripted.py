@@ -264,7 +264,7 @@ def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
     """The first word is "I" or a name (the buyer's, the product's, a company's, or one the scenario's words
     capitalise mid-sentence)."""
     first = re.split(r"[\s,.!?:;']", core, maxsplit=1)[0]
-    if first in ("I", "OK") or first.isupper():
+    if first in ("I", "OK") or (len(first) > 1 and first.isupper()):  # "A twin-band headrig" is lowered
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
     if bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None:

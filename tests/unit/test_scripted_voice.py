@@ -564,6 +564,49 @@ def test_a_person_who_acts_before_the_pronoun_keeps_it_and_the_buyer_takes_the_o
     assert "I'm afraid software will look like I'm replacing her" in said
 
 
+def test_pronouns_of_someone_else_of_the_buyers_gender_stay_theirs(bank: ScenarioBank) -> None:
+    """The nearest name is the antecedent: someone else named as a clause's subject, whose own pronoun is of
+    the buyer's gender, keeps that clause's pronouns ("Walt ... has said he'll retire" is Walt's, not the
+    buyer's), while the buyer's own clauses still turn to "I"; a month is nobody's antecedent."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Gunnar Lindqvist")
+    said = first_person("His reports show recovery slipping, but Walt, head sawyer for 31 years, has said "
+                        "he'll quit if a computer tells him how to saw. Gunnar can't lose Walt, so he'd "
+                        "rather wait.", s)
+    assert "My reports" in said and "he'll quit if a computer tells him how to saw" in said
+    assert "I can't lose Walt, so I'd rather wait" in said
+    s = _with_buyer(bank, name="Grace Adeyemi")
+    said = first_person("Grace's CEO, Dr. Helen Marsh, used it at her previous hospice and told the board "
+                        "she likes it. Grace is caught in the middle, and the plan is due in May, and she "
+                        "has no time.", s)
+    assert "My CEO" in said and "at her previous hospice" in said and "she likes it" in said
+    assert "I'm caught in the middle" in said and "I have no time" in said
+
+
+def test_after_a_lead_in_only_names_and_acronyms_keep_their_capital() -> None:
+    """"To be clear, a twin-band headrig ..." (a one-letter word is no acronym); "IT" and a name stay."""
+    from coach_engine.buyer.scripted import _keeps_capital
+
+    facts = {"buyer_name": "Gunnar Lindqvist", "answer": "About 140 machines.", "context": "costing"}
+    assert not _keeps_capital("A twin-band headrig from 1998.", facts)
+    assert not _keeps_capital("About 140 machines.", facts)  # two texts side by side are no mid-sentence
+    assert _keeps_capital("IT runs it.", facts) and _keeps_capital("Gunnar here.", facts)
+
+
+def test_a_buyer_the_manager_calls_they_speaks_as_i(bank: ScenarioBank) -> None:
+    """Singular "they" for the buyer becomes "I"; another person's "she" stays theirs, and a "them" with
+    a plural noun nearer than the buyer ("the figures ... check them") stays the noun's."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Quinn Halloran")
+    said = first_person("Quinn joined in spring, and the first change they pushed went badly; Dana overruled "
+                        "them at the staff meeting. Quinn's review is soon, and they won't bring her another "
+                        "plan unless the figures are solid and she can check them herself.", s)
+    assert "the first change I pushed" in said and "Dana overruled me" in said
+    assert "My review is soon, and I won't bring her another plan" in said and "check them herself" in said
+
+
 def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
     """A bank scenario with other buyer fields (another name, as the concern texts the tests pass say it;
     no next step)."""
