@@ -87,7 +87,7 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
-        s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+)"
+        s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+|\bwhich\s+)"
                    rf"{re.escape(name)}\b(?!\s+[a-z]+ing\b)", r"\1I", s)  # ", me presenting" stays
         s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
     return s
@@ -141,6 +141,8 @@ def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
         refs.append("the " + " ".join(words[-2:]).lower())
     if words and words[-1].lower() in _ORG_KINDS:
         refs.append("the " + words[-1].lower())
+    if len(words) >= 2 and words[0][:1].isupper() and words[0].lower() != "the":
+        refs.append(words[0])  # "Voss's load factors" for Voss Coach Tours
     return sorted(set(refs), key=len, reverse=True)
 
 
@@ -159,14 +161,21 @@ def _verb_after_we(m: re.Match[str]) -> str:
     return m.group(1) + word
 
 
+def _our(s: str, scenario: Scenario) -> str:
+    """"the food bank's spending" -> "our spending" ("Our" opening the text)."""
+    for ref in _org_refs(scenario, s):
+        s = re.sub(rf"\b{re.escape(ref)}'s\b", lambda m: "Our" if m.group(0)[0].isupper() and m.start() == 0
+                   else "our", s, flags=re.IGNORECASE)
+    return s
+
+
 def _org_to_we(s: str, scenario: Scenario) -> str:
     """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
     was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
     that names no other group of people -> "we"/"our"/"us"."""
+    s = _our(s, scenario)
     for ref in _org_refs(scenario, s):
         r = re.escape(ref)
-        s = re.sub(rf"\b{r}'s\b", lambda m: "Our" if m.group(0)[0].isupper() and m.start() == 0 else "our", s,
-                   flags=re.IGNORECASE)
         s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b", r"\1 us", s,
                    flags=re.IGNORECASE)
         s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
@@ -251,6 +260,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
     s = _name_to_i(s, names)  # "where Hannah presents" -> "where I present" (conjugated below)
+    s = _our(s, scenario)  # "Voss's own figures" -> "our own figures"
     gender = buyer_gender(" ".join(step.split()), names)
     if gender == "he":
         s = re.sub(r"\bhis\b", "my", s)

@@ -607,6 +607,18 @@ def test_a_buyer_the_manager_calls_they_speaks_as_i(bank: ScenarioBank) -> None:
     assert "My review is soon, and I won't bring her another plan" in said and "check them herself" in said
 
 
+def test_the_agreed_step_says_our_for_the_buyers_own_firm(bank: ScenarioBank) -> None:
+    """Managers shorten the firm to its first word ("Voss's own load factors" for Voss Coach Tours) or call
+    it "the practice"; the buyer agreeing says "our". "which Quinn takes" is "which I take"."""
+    from coach_engine.buyer.persona import step_in_first_person
+
+    s = _with_buyer(bank, name="Quinn Halloran", company="Voss Coach Tours (14 coaches)")
+    said = step_in_first_person("A call with Quinn to go through a case built on Voss's own load factors, "
+                                "which Quinn takes to the owner", s)
+    assert said == ("a call with me to go through a case built on our own load factors, which I take to "
+                    "the owner")
+
+
 def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
     """A bank scenario with other buyer fields (another name, as the concern texts the tests pass say it;
     no next step)."""
