@@ -230,7 +230,7 @@ def first_person(text: str, scenario: Scenario) -> str:
             s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|"
                        r"or|"
                        r"but|into|about|over|last|next|this|than|as|because|if|when|again|too|now|back|up|out|"
-                       r"off)\b|[.,;]|$)", "me", s)
+                       r"off|far|much|more|less|so|enough)\b|[.,;]|$)", "me", s)
             s = re.sub(r"\bher(?=\s+\w)", "my", s)
         else:
             s = re.sub(r"\bhis\b", "my", s)

@@ -179,7 +179,7 @@ class ScriptedVoice:
         if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
-        text = _COLON_CAP.sub(lambda m: f": {m.group(1).lower()} ", text)
+        text = _lowered_after_colons(text, facts)
         return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
     def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,
@@ -257,7 +257,14 @@ def _plain(text: str) -> str:
     return " ".join(T.words(text))
 
 
-_COLON_CAP = re.compile(r": (The|A|An|Our|My|Last|In|This|It|Two|Three|Since|Her|His|Trial|Any|Every) ")
+_COLON_CAP = re.compile(r": ([A-Z][a-z]*)\b(?!')")
+"""A word after a colon inside a line ("Here's the truth: Nearly all ..."): lowered unless a name or "I"."""
+
+
+def _lowered_after_colons(text: str, facts: dict[str, str]) -> str:
+    """A capital after a colon inside a line lowered, unless the word is a name or "I"."""
+    return _COLON_CAP.sub(lambda m: ": " + (m.group(1) if _keeps_capital(m.group(1), facts)
+                                            else m.group(1).lower()), text)
 
 
 def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
@@ -293,12 +300,27 @@ def _named_step(rep_step: str) -> str:
     activity, length, day = found["activity"].lower(), found["duration"].lower(), found["time"]
     if not activity and not length:
         return ""
+    if activity and " " in length:
+        length = _as_adjective(length)
     what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else \
         f"those {length}"
     if not day:
         return what
     bare = day[:1].isupper() and " " not in day  # "Thursday" reads "on Thursday"; "next week" stays as it is
     return f"{what} on {day}" if bare else f"{what} {day}"
+
+
+def _as_adjective(length: str) -> str:
+    """A length said before its activity: "the fifteen-minute call", "the half-hour call", "the hour-long
+    call", never "the fifteen minutes call"; a length without a one-word number ("a few minutes") is left
+    out."""
+    number, _, unit = length.rpartition(" ")
+    unit = unit.rstrip("s")
+    if number in ("a", "an"):
+        return f"{unit}-long"
+    if number.endswith((" an", " a")):
+        return f"{number.rsplit(' ', 1)[0]}-{unit}"
+    return f"{number}-{unit}" if " " not in number else ""
 
 
 def _agreed_step(next_step: str, rep_step: str) -> str:

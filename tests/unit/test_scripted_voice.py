@@ -118,6 +118,8 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
     ("How about a pilot on two of your trucks starting next Monday?", "the pilot next Monday"),
     ("Let me grab 30 minutes with you and Ben next week.", "those 30 minutes next week"),
     ("So we install it on two trucks next Tuesday", "the install next Tuesday"),
+    ("Can I call you back Tuesday at 2 for fifteen minutes?", "the fifteen-minute call on Tuesday"),
+    ("Could we have a call of half an hour on Monday?", "the half-hour call on Monday"),
 ])
 def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBank, proposal: str,
                                                                 named: str) -> None:
@@ -617,6 +619,23 @@ def test_the_agreed_step_says_our_for_the_buyers_own_firm(bank: ScenarioBank) ->
                                 "which Quinn takes to the owner", s)
     assert said == ("a call with me to go through a case built on our own load factors, which I take to "
                     "the owner")
+
+
+def test_a_word_after_a_colon_is_lowered_unless_it_is_a_name() -> None:
+    from coach_engine.buyer.scripted import _lowered_after_colons
+
+    facts = {"buyer_name": "Dee Harlan", "first_name": "Dee"}
+    for said, meant in [("Here's the truth: Nearly all of it comes in spring.",
+                         "Here's the truth: nearly all of it comes in spring."),
+                        ("Straight answer: Dee does the books.", "Straight answer: Dee does the books."),
+                        ("Fine: I'll say it.", "Fine: I'll say it.")]:
+        assert _lowered_after_colons(said, facts) == meant
+
+
+def test_no_stock_tail_claims_a_past_the_scenario_may_not_have() -> None:
+    """A tail is said in any scenario, so it never asserts a backstory ("I've been burned before!")."""
+    tails = [t for ts in load_lines()["tail"].values() for t in ts]
+    assert not [t for t in tails if re.search(r"\b(?:burned|burnt|last time|before)\b", t, re.I)]
 
 
 def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
