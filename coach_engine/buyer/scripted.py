@@ -23,6 +23,7 @@ from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
 from .state import BuyerState, Situation
+from .telling import names_people, tells_past
 
 LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
 
@@ -129,6 +130,10 @@ class ScriptedVoice:
                 facts["wants_line"] = want("step_detail", facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
+        if sid == "hint_concern":  # a hint never claims a past or people the concern does not have
+            told = scenario.buyer.hidden_concern
+            for kind, true in (("hint_history", tells_past(told)), ("hint_people", names_people(told))):
+                pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
         known = {k for k, v in facts.items() if v}
         usable = [t for t in pool if _fields(t) <= known and not (asked and _CLAIMS_NO_QUESTION.search(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]

@@ -19,8 +19,9 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
+from .pronouns import PEOPLE, PERSON
 
-__all__ = ["spoken", "staged"]
+__all__ = ["names_people", "spoken", "staged", "tells_past"]
 
 
 class Spoken(BaseModel):
@@ -104,3 +105,20 @@ def _unjoined(piece: str) -> str:
         if low.startswith(joiner) and len(piece) > len(joiner):
             return piece[len(joiner):]
     return piece
+
+
+_PAST = frozenset({"ago", "last", "previous", "previously", "once", "former", "earlier"})
+
+
+def tells_past(concern: str) -> bool:
+    """Whether the concern tells of something that happened ("two years ago", "last spring", "in 2022"): a
+    hint may then say "there's history here"; otherwise that would be a backstory made up on the spot."""
+    words = T.words(concern)
+    return any(w in _PAST for w in words) or any(len(w) == 4 and w.isdigit() and w[:2] in ("19", "20")
+                                                 for w in words)
+
+
+def names_people(concern: str) -> bool:
+    """Whether the concern involves other people (a named person acting, a boss, a board, the staff): a hint
+    may then call it "the people side" or "political"."""
+    return bool(PEOPLE.search(concern) or PERSON.search(concern))

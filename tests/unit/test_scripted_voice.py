@@ -638,6 +638,31 @@ def test_no_stock_tail_claims_a_past_the_scenario_may_not_have() -> None:
     assert not [t for t in tails if re.search(r"\b(?:burned|burnt|last time|before)\b", t, re.I)]
 
 
+def test_a_hint_claims_no_past_and_no_people_the_concern_does_not_have(bank: ScenarioBank) -> None:
+    """"There's history here" only when the concern tells of something that happened; "the people side"
+    only when it involves other people. Else the buyer would make up a backstory on the spot."""
+    from coach_engine.buyer.state import BuyerState, Situation
+    from coach_engine.buyer.telling import names_people, tells_past
+
+    situations = load_lines()["situations"]
+    claims = {x for kind in ("hint_history", "hint_people") for xs in situations[kind].values() for x in xs}
+    plain = "Nearly all our money comes in spring, and a monthly bill through winter scares me."
+    storied = "Two years ago a vendor double-charged sixty families, and the board still brings it up."
+    assert not tells_past(plain) and not names_people(plain) and tells_past(storied) and names_people(storied)
+    said: dict[str, set[str]] = {}
+    for concern in (plain, storied):
+        for personality in ("analytical", "amiable", "expressive"):
+            s = _with_buyer(bank, hidden_concern=concern, personality=personality)
+            facts = {"product": s.product.name, "company": s.buyer.company}
+            said.setdefault(concern, set()).update(
+                ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="hint_concern", facts=facts), [])
+                for seed in range(16))
+    product = bank.get("cfo-price-routing").product.name
+    claimed = {c.format(product=product) for c in claims}
+    assert not [line for line in said[plain] if any(c in line for c in claimed)]
+    assert any(any(c in line for c in claimed) for line in said[storied])
+
+
 def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
     """A bank scenario with other buyer fields (another name, as the concern texts the tests pass say it;
     no next step)."""
