@@ -13,8 +13,9 @@ scenario in anyone's wording:
   such as "I just want to get this right for everyone." twice reads as a script, even inside new lines);
 * ``stock_prefix`` - a line that opens with a short lead-in ending in a colon;
 * ``stacked_lead_ins`` - two such lead-ins in a row;
-* ``false_premise`` - a rebuke about asking nothing or giving no number right
-  after a rep turn that asked a question or put money or a percentage on it, or
+* ``false_premise`` - a rebuke about asking nothing after the rep asked a question
+  anywhere earlier, or about giving no number right after a rep turn that put
+  money or a percentage on it, or
   about not speaking to the buyer's problem right after a turn that tied its
   answer to the concern, or about a feature list right after a turn with none,
   or doubting a claim ("Says you.") right after a turn that claimed nothing
@@ -143,7 +144,9 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
             found["stock_prefix"].append(line)
         if lead >= 2:
             found["stacked_lead_ins"].append(line)
-        asked, numbered = "?" in prev, bool(T.MONEY.search(prev))
+        # "You haven't asked me anything" is false after a question anywhere earlier in the drill
+        asked = any(t["role"] == "rep" and "?" in t["text"] for t in turns[:i])
+        numbered = bool(T.MONEY.search(prev))
         tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
         unlisted = bool(prev) and _read(turns[i - 1]) and not _reads(turns[i - 1], "feature_dump")
         unclaimed = bool(prev) and _read(turns[i - 1]) and not any(_reads(turns[i - 1], c) for c in _CLAIMS)

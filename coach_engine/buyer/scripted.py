@@ -105,7 +105,10 @@ class ScriptedVoice:
         last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
         asked, figured = _premises(last_rep)
         proposed = "next_step" in situation.behaviours
-        if asked and kind == "explore":
+        asked_ever = asked or any(t.role == "rep" and "?" in t.text for t in history)
+        if kind == "explore" and (asked_ever or state.concern_revealed):
+            # "You still haven't asked me what's really going on" is false once they have asked, or once
+            # the buyer has told it
             facts["wants_line"] = want("uncover", facts["wants_line"])
         claimed = bool(_CLAIMS & set(situation.behaviours))
         if figured and kind == "tie_number":
@@ -135,7 +138,8 @@ class ScriptedVoice:
             for kind, true in (("hint_history", tells_past(told)), ("hint_people", names_people(told))):
                 pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
         known = {k for k, v in facts.items() if v}
-        usable = [t for t in pool if _fields(t) <= known and not (asked and _CLAIMS_NO_QUESTION.search(t))
+        usable = [t for t in pool if _fields(t) <= known
+                  and not (asked_ever and _CLAIMS_NO_QUESTION.search(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:

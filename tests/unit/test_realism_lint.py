@@ -42,6 +42,18 @@ def test_each_defect_is_caught(bank: ScenarioBank) -> None:
     assert not found["ignored_proposal"]  # "Fine." takes it up
 
 
+def test_asking_nothing_is_false_after_a_question_anywhere_before(bank: ScenarioBank) -> None:
+    """The premise is checked against the whole transcript, not the last turn alone."""
+    s = bank.get("cfo-price-routing")
+    turns = drill(("buyer", s.buyer.opening), ("rep", "What is behind the number for you?"),
+                  ("buyer", "It's the budget."), ("rep", "Our routing cuts fuel by a fifth."),
+                  ("buyer", "You still haven't asked me what's really going on."))
+    assert lint_drill(s, turns)["false_premise"] == ["You still haven't asked me what's really going on."]
+    unasked = drill(("buyer", s.buyer.opening), ("rep", "Our routing cuts fuel by a fifth."),
+                    ("buyer", "You still haven't asked me what's really going on."))
+    assert not lint_drill(s, unasked)["false_premise"]
+
+
 def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     ignored = drill(("buyer", s.buyer.opening),

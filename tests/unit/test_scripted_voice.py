@@ -663,6 +663,24 @@ def test_a_hint_claims_no_past_and_no_people_the_concern_does_not_have(bank: Sce
     assert any(any(c in line for c in claimed) for line in said[storied])
 
 
+def test_you_havent_asked_is_never_said_after_a_question_or_once_the_concern_is_out(
+        bank: ScenarioBank) -> None:
+    """The buyer wanting the concern explored says "there's more to it" once the rep has asked anything
+    this drill, or once the buyer has told it: "you still haven't asked me" would then be false."""
+    from coach_engine.buyer.state import BuyerState, ResolutionItem, Situation
+
+    s = bank.get("cfo-price-routing")
+    never = load_lines()["wants"]["explore"]
+    history = [Turn(role="buyer", text=s.buyer.opening), Turn(role="rep", text="What's behind the number?"),
+               Turn(role="buyer", text="It's the budget."), Turn(role="rep", text="We cut fuel by a fifth.")]
+    item = ResolutionItem(text="asks why", kind="explore")
+    for state in (BuyerState(resolution=[item]), BuyerState(concern_revealed=True, resolution=[item])):
+        for seed in range(8):
+            line = ScriptedVoice(seed).speak(s, state, Situation(id="acknowledge_progress", facts={}),
+                                             history if not state.concern_revealed else history[-1:])
+            assert never not in line, line
+
+
 def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
     """A bank scenario with other buyer fields (another name, as the concern texts the tests pass say it;
     no next step)."""
