@@ -546,44 +546,29 @@ def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBa
     assert said.startswith("I think") and "I would rather wait" in said
 
 
-def test_a_person_who_acts_before_the_pronoun_keeps_it_and_the_buyer_takes_the_other(
-        bank: ScenarioBank) -> None:
-    """"Wade works for the owner, Eleanor, who has said she will sell ... he was waiting": "she" is
-    Eleanor's, so "he" is the buyer's; a family member named first ("Ana is Tom's sister ... she's tired,
-    but he's afraid") likewise."""
+@pytest.mark.parametrize(("name", "concern", "said"), [
+    # Someone else acts before the pronoun and it is theirs: the buyer takes the other gender's.
+    ("Wade Tillman", "Wade runs the farm for the owner, Eleanor, who has said she will sell if this season "
+     "loses money. Last spring he started the fans late, and she has not asked his opinion since.",
+     ["she will sell", "I started the fans late", "she has not asked my opinion since"]),
+    ("Tom Russo", "Ana is Tom's sister. Overtime keeps growing and she's worn out, but he's afraid software "
+     "will look like he's replacing her.",
+     ["Ana is my sister.", "she's worn out", "I'm afraid software will look like I'm replacing her"]),
+    # The nearest name is the antecedent: someone else of the buyer's gender, named as a clause's subject,
+    # keeps that clause's pronouns; the buyer's own clauses still say "I"; a month is nobody's antecedent.
+    ("Gunnar Lindqvist", "His reports show recovery slipping, but Walt, head sawyer for 31 years, has said "
+     "he'll quit if a computer tells him how to saw. Gunnar can't lose Walt, so he'd rather wait.",
+     ["My reports", "he'll quit if a computer tells him how to saw",
+      "I can't lose Walt, so I'd rather wait"]),
+    ("Grace Adeyemi", "Grace's CEO, Dr. Helen Marsh, used it at her previous hospice and told the board she "
+     "likes it. Grace is caught in the middle, and the plan is due in May, and she has no time.",
+     ["My CEO", "at her previous hospice", "she likes it", "I'm caught in the middle", "I have no time"]),
+])
+def test_whose_pronoun_it_is(bank: ScenarioBank, name: str, concern: str, said: list[str]) -> None:
     from coach_engine.buyer.persona import first_person
 
-    s = _with_buyer(bank, name="Wade Tillman")
-    said = first_person("Wade runs the farm for the owner, Eleanor, who has said she will sell if this "
-                        "season loses money. Last spring he started the fans late, and she has not asked "
-                        "his opinion since.", s)
-    assert "she will sell" in said and "I started the fans late" in said
-    assert "she has not asked my opinion since" in said
-    s = _with_buyer(bank, name="Tom Russo")
-    said = first_person("Ana is Tom's sister. Overtime keeps growing and she's worn out, but he's afraid "
-                        "software will look like he's replacing her.", s)
-    assert said.startswith("Ana is my sister.") and "she's worn out" in said
-    assert "I'm afraid software will look like I'm replacing her" in said
-
-
-def test_pronouns_of_someone_else_of_the_buyers_gender_stay_theirs(bank: ScenarioBank) -> None:
-    """The nearest name is the antecedent: someone else named as a clause's subject, whose own pronoun is of
-    the buyer's gender, keeps that clause's pronouns ("Walt ... has said he'll retire" is Walt's, not the
-    buyer's), while the buyer's own clauses still turn to "I"; a month is nobody's antecedent."""
-    from coach_engine.buyer.persona import first_person
-
-    s = _with_buyer(bank, name="Gunnar Lindqvist")
-    said = first_person("His reports show recovery slipping, but Walt, head sawyer for 31 years, has said "
-                        "he'll quit if a computer tells him how to saw. Gunnar can't lose Walt, so he'd "
-                        "rather wait.", s)
-    assert "My reports" in said and "he'll quit if a computer tells him how to saw" in said
-    assert "I can't lose Walt, so I'd rather wait" in said
-    s = _with_buyer(bank, name="Grace Adeyemi")
-    said = first_person("Grace's CEO, Dr. Helen Marsh, used it at her previous hospice and told the board "
-                        "she likes it. Grace is caught in the middle, and the plan is due in May, and she "
-                        "has no time.", s)
-    assert "My CEO" in said and "at her previous hospice" in said and "she likes it" in said
-    assert "I'm caught in the middle" in said and "I have no time" in said
+    told = first_person(concern, _with_buyer(bank, name=name))
+    assert all(part in told for part in said), told
 
 
 def test_after_a_lead_in_only_names_and_acronyms_keep_their_capital() -> None:
