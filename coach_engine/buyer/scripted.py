@@ -117,20 +117,9 @@ class ScriptedVoice:
             facts["wants_line"] = want("tie_number_plain", facts["wants_line"])
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
-        sid = situation.id
-        if sid == "want_next_step" and proposed:
-            sid = "acknowledge_progress"
-        if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
-            sid = "restate_plain"  # the rep pitched nothing, or spoke to the concern: no "I've heard the
-            # pitch", no "that doesn't touch what I said" (rebukes resting on what the rep did not do)
-        if sid in ("want_proof", "want_numbers") and not claimed:
-            sid += "_plain"  # nothing claimed to doubt or connect: no "says you", no "connect it"
-        if sid == "impatient_monologue" and facts.get("only_long"):
-            sid = "impatient_long"  # too long, and nothing more: no "a list of features", no "my problem"
-        if sid == "acknowledge_progress" and facts.get("step_proposed"):
-            sid = "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
-            if kind in ("next_step", "involve", "general", "confirm"):
-                facts["wants_line"] = want("step_detail", facts["wants_line"])
+        sid = _wording(situation, facts, proposed, claimed)
+        if sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm"):
+            facts["wants_line"] = want("step_detail", facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         if sid == "hint_concern":  # a hint never claims a past or people the concern does not have
@@ -233,6 +222,23 @@ _CLAIMS_NO_QUESTION = re.compile(
     r"\bany\s+questions?\b", re.I)
 _DEMANDS_FIGURE = re.compile(
     r"\b(?:a|the|some|real|hard)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
+
+
+def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claimed: bool) -> str:
+    """The wording of the situation that fits what the rep did: never a line resting on what they did not
+    do (issue 13, false-premise rebukes)."""
+    sid = situation.id
+    if sid == "want_next_step" and proposed:
+        sid = "acknowledge_progress"
+    if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
+        return "restate_plain"  # pitched nothing, or spoke to the concern: no "I've heard the pitch"
+    if sid in ("want_proof", "want_numbers") and not claimed:
+        return sid + "_plain"  # nothing claimed to doubt or connect: no "says you", no "connect it"
+    if sid == "impatient_monologue" and facts.get("only_long"):
+        return "impatient_long"  # too long, and nothing more: no "a list of features", no "my problem"
+    if sid == "acknowledge_progress" and facts.get("step_proposed"):
+        return "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
+    return sid
 
 
 def _premises(rep: str) -> tuple[bool, bool]:
