@@ -41,8 +41,6 @@ def asks_figure(question: str) -> bool:
     return bool(_FIGURE_QUESTION.search(question))
 
 
-
-
 def _a_figure(value: str) -> bool:
     """A fact that leads with a figure and names nobody ("About $1.9 million written off last year."): the
     answer to "how much", never to "who signs off"."""
