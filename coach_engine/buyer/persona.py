@@ -38,10 +38,21 @@ def _conj(m: re.Match[str]) -> str:
     return f"{m.group(1)} {_FIRST_PERSON.get(verb.lower(), verb)}"
 
 
-_SPEAKS_AS_I = re.compile(r"\b(?:I'm|I've|I'd|I'll|[Mm]y|[Mm]e|[Mm]yself)\b"
-                          r"|(?:^|[.;:,!?]\s+|\b[a-z][\w']*\s+)I\b")
-"""A manager who wrote the concern as the buyer talking ("I got burned ..."); a quoted "I" does not count, nor
-a numeral after a name ("Title I money")."""
+_FIRST_PERSON_WORDS = frozenset({"i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
+
+
+def _speaks_as_i(text: str) -> bool:
+    """A manager who wrote the concern as the buyer talking ("I got burned ..."); a quoted "I" does not count,
+    nor a numeral after a name ("Title I money")."""
+    unquoted = "".join(text.replace("“", '"').replace("”", '"').split('"')[::2])
+    before = ""
+    for token in unquoted.split():
+        word = token.strip(".,;:!?()")
+        if word.lower() in _FIRST_PERSON_WORDS or (
+                word == "I" and (not before or before[-1] in ".,;:!?" or before[:1].islower())):
+            return True
+        before = token
+    return False
 
 _GARBLED = (
     re.compile(r"\bme\b[^.;]*\bme\b"),
@@ -211,7 +222,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     """
     names = _names(scenario)
     raw = " ".join(text.split())
-    if _SPEAKS_AS_I.search(re.sub(r"[\"“][^\"”]*[\"”]", "", raw)):
+    if _speaks_as_i(raw):
         return raw  # written in the buyer's own voice: every "he", "she" and "they" in it is someone else
     s = _name_to_i(raw, names)
     gender = buyer_gender(raw, names)

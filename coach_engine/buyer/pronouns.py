@@ -40,35 +40,33 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     The buyer's pronoun is the first gendered one after the buyer's name (or at the very start
     when the concern opens about the buyer: "Her front desk ..."), with no other name between.
     """
-    pron = re.compile(r"\b(he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
     first = min((m for n in present(names, text) for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
                 key=lambda m: m.start(), default=None)
     name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
-    m = pron.search(text, name_end)
+    m = _next(text, _GENDER_BASE, name_end)
     if name_at >= 0 and m is None:
-        m = pron.search(text)  # the pronoun comes before the name ("... is her boss; Janet won't ...")
+        m = _next(text, _GENDER_BASE)  # the pronoun before the name ("... is her boss; Janet won't ...")
         name_at = -1
     if m is None:
         return None
+    word = _base(m)
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
     own = "|".join(re.escape(n) for n in present(names, text))
-    found = "he" if m.group(1).lower() in ("he", "his", "him", "himself") else "she"
+    found = "he" if word in _GENDERED["he"] else "she"
     acted = PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))
-    if name_at >= 0 and m.group(1).lower() in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
+    if name_at >= 0 and word in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
         # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
         # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
         # Eleanor, who has said she will sell"). Pronouns of the other gender later on are then the buyer's;
         # else nobody can tell.
         other = "she" if found == "he" else "he"
-        forms = ("she", "her", "herself") if other == "she" else ("he", "his", "him", "himself")
-        later = re.search(rf"\b(?:{'|'.join(forms)})\b", text[m.end():], re.IGNORECASE)
-        return other if later else None
+        return other if _next(text, _GENDERED[other], m.end()) else None
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
-    if m.group(1).lower() in ("his", "him", "her") and PERSON.search(others):
+    if word in ("his", "him", "her") and PERSON.search(others):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
 
@@ -83,8 +81,24 @@ _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 _OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,90},|,)?" + _ACTS)
 """Someone named as a clause's subject, perhaps after an appositive ("Walt, head sawyer for 31 years, has
 said ...")."""
-_GENDERED = {"he": ("he", "he'll", "he'd", "he's", "his", "him", "himself"),
-             "she": ("she", "she'll", "she'd", "she's", "her", "herself")}
+_GENDERED = {"he": frozenset({"he", "his", "him", "himself"}), "she": frozenset({"she", "her", "herself"})}
+_GENDER_BASE = _GENDERED["he"] | _GENDERED["she"]
+_PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|theirs|themselves|themself|"
+                      r"I|my|me)(?:'(?:s|ll|d|re|ve))?\b", re.IGNORECASE)
+"""Every pronoun these readings weigh, with its contraction ("he'll", "they're"): one pattern for all."""
+
+
+def _base(m: re.Match[str]) -> str:
+    """The pronoun without its contraction, lowered ("He'll" -> "he")."""
+    return m.group(0).lower().split("'")[0]
+
+
+def _next(text: str, forms: frozenset[str], pos: int = 0) -> re.Match[str] | None:
+    """The first pronoun at or after ``pos`` that is one of ``forms``."""
+    return next((m for m in _PRONOUN.finditer(text, pos) if _base(m) in forms), None)
+
+
+_TITLE_STOPS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.")
 
 
 def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[str]]:
@@ -95,55 +109,58 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
     antecedent. A name only ever written at the start of a sentence is not a person ("Overtime has
     crept"), nor is a month or a day."""
     mine = set(" ".join(names).split()) | {"I"}
-    plain = re.sub(r"\b(Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Fr)\.", r"\1 ", s)  # "Dr. Nair" ends no clause
-    forms = "|".join(re.escape(f) for f in _GENDERED[gender])
-    other = "he" if gender == "she" else "she"
+    forms = _GENDERED[gender]
     kept: list[str] = []
 
     def hide(m: re.Match[str]) -> str:
+        if _base(m) not in forms:
+            return m.group(0)
         kept.append(m.group(0))
         return f"\ue000{len(kept) - 1}\ue001"
 
     out, last = [], 0
-    for clause in re.finditer(r"[^.;]+", plain):
-        for m in _OTHER_SUBJECT.finditer(clause.group(0)):
+    for a, b in T.sentence_spans(s):  # clauses: a semicolon ends one too, "Dr." does not
+        for m in _OTHER_SUBJECT.finditer(s, a, b):
             name = m.group(1)
-            if name in mine or T.structure().time.fullmatch(name) or not re.search(
-                    rf"[a-z,]\s+{name}\b", plain):  # "Dr  Nair" too, its full stop gone
+            if name in mine or T.structure().time.fullmatch(name) or not _mid_sentence(s, name):
                 continue
-            start = clause.start() + m.start(1)
-            rest = s[start:clause.end()]
-            first = re.search(rf"\b(?:{forms}|{'|'.join(_GENDERED[other])})\b", rest)
-            if first is None or first.group(0).lower() not in _GENDERED[gender]:
+            first = _next(s[:b], _GENDER_BASE, m.start(1))
+            if first is None or _base(first) not in forms:
                 continue
-            out.append(s[last:start])
-            out.append(re.sub(rf"\b(?:{forms})\b", hide, rest))
-            last = clause.end()
+            out.append(s[last:m.start(1)])
+            out.append(_PRONOUN.sub(hide, s[m.start(1):b]))
+            last = b
             break
     out.append(s[last:])
     return "".join(out), kept
 
 
+def _mid_sentence(text: str, name: str) -> bool:
+    """Whether ``name`` is ever written inside a sentence (after a lowercase word, a comma or a title): a
+    person's name, not a sentence's first word ("Overtime has crept")."""
+    at = text.find(name)
+    while at > 0:
+        before = text[:at].rstrip()
+        if before[-1:].islower() or before.endswith((",", *_TITLE_STOPS)):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
 _THEY_I = {"they": "I", "they're": "I'm", "they've": "I've", "they'll": "I'll", "they'd": "I'd",
            "their": "my", "theirs": "mine", "themselves": "myself", "themself": "myself", "them": "me"}
-_THEY_FORMS = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _THEY_I), key=len, reverse=True)) + r")\b",
-                         re.IGNORECASE)
-_GROUPS = re.compile(r"\b(?:team|staff|crew|group|committee|company|firm|business|department|office)s?\b",
-                     re.IGNORECASE)
+_THIRD = _GENDER_BASE | {"they", "them", "their"}
 
 
 def singular_they(s: str) -> bool:
     """The manager calls the buyer "they" ("Quinn joined in May, and the first change they pushed ..."):
     the first pronoun after the buyer (already "I"/"my" here) is a "they" form, with no people in the plural
     ("the drivers") and nobody else acting between to own it, and no "he" or "she" for the buyer."""
-    me = re.search(r"\b(?:I|my|me)\b", s)
-    if me is None:
+    me = _next(s, frozenset({"i", "my", "me"}))
+    first = _next(s, _THIRD, me.end()) if me is not None else None
+    if me is None or first is None or first.group(0).lower() not in _THEY_I:
         return False
-    first = re.search(r"\b(?:he|she|his|him|her|they|them|their|they're|they've|they'll|they'd)\b",
-                      s[me.end():], re.IGNORECASE)
-    if first is None or not _THEY_FORMS.fullmatch(first.group(0)):
-        return False
-    between = s[me.end():me.end() + first.start()]
+    between = s[me.end():first.start()]
     plural = any(m.group(0).lower().endswith("s") for m in PEOPLE.finditer(between))
     return not (PERSON.search(between) or plural)
 
@@ -156,8 +173,10 @@ def they_to_i(s: str) -> str:
     def plural_between(a: int, b: int) -> bool:
         return any(len(w) > 3 and w.endswith("s") and not w.endswith("ss") for w in T.words(s[a:b]))
 
-    for m in _THEY_FORMS.finditer(s):
+    for m in _PRONOUN.finditer(s):
         word = m.group(0)
+        if word.lower() not in _THEY_I:
+            continue
         mine = not (word.lower() == "them" and plural_between(last_me, m.start()))
         out.append((m, _THEY_I[word.lower()] if mine else word))
         if mine:
@@ -165,6 +184,11 @@ def they_to_i(s: str) -> str:
     for m, said in reversed(out):
         if m.group(0)[:1].isupper():  # "Their ..." -> "My ..." ("I" forms are capitalised already)
             said = said[:1].upper() + said[1:]
-        s = s[:m.start()] + said + s[m.end():]
-    s = re.sub(r"\bI\s+(are|were)\b", lambda m: {"are": "I'm", "were": "I was"}[m.group(1)], s)
-    return re.sub(r"(?<=[.!?]\s)my\b", "My", s)  # "Quinn's review" opening a sentence
+        rest = s[m.end():]
+        verb = rest.split(maxsplit=1)[0] if rest.strip() else ""
+        if said == "I" and verb in ("are", "were"):  # "they are" -> "I'm", "they were" -> "I was"
+            said, rest = ("I'm" if verb == "are" else "I was"), rest.lstrip()[len(verb):]
+        s = s[:m.start()] + said + rest
+    for stop in ".!?":  # "Quinn's review" opening a sentence
+        s = s.replace(f"{stop} my ", f"{stop} My ")
+    return s

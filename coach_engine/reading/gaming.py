@@ -24,7 +24,6 @@ as much as they should in a linear head.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,6 +129,13 @@ SHORT_ITEM_WORDS = 3
 """An item of a list is a few words ("Uptime", "ops lead", "$90k a year")."""
 
 
+def _split_items(sentence: str) -> list[str]:
+    """A sentence's pieces between commas, semicolons, colons and spaced dashes."""
+    for mark in (";", ":", " — ", " – ", " - "):
+        sentence = sentence.replace(mark, ",")
+    return sentence.split(",")
+
+
 def listed_items(sentences: Sequence[str]) -> bool:
     """Whether the turn's commas make a list: three or more short items, and at least half its items short.
 
@@ -138,7 +144,8 @@ def listed_items(sentences: Sequence[str]) -> bool:
     renewals, $90k, Brookfield, payback")."""
     from .. import text as T
 
-    items = [len(T.words(p)) for s in sentences for p in re.split(r"[,;:]|\s[—–-]\s", s) if T.words(p)]
+    pieces = [p for s in sentences for p in _split_items(s)]
+    items = [len(T.words(p)) for p in pieces if T.words(p)]
     short = sum(1 for n in items if n <= SHORT_ITEM_WORDS)
     return short >= 3 and short * 2 >= len(items)
 
