@@ -233,6 +233,13 @@ def _voice(seed: int) -> Any:
     return get_voice(settings(), seed, quota=_quota("voice"))
 
 
+def in_background(work: Any, name: str) -> None:
+    """A drill's model work run while the rep reads and types (``coach_engine.session.in_background``)."""
+    from coach_engine.session import in_background as run
+
+    run(work, name)  # a server: the daemon thread ends with its work, or with the process
+
+
 def attempt_seed(attempt_id: Any) -> int:
     from coach_engine.session import attempt_seed as seed_for
 

@@ -14,7 +14,6 @@ starts (``_engine``), so the picker paints without it.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -56,7 +55,7 @@ def start_drill(scenario: Scenario, attempt_turns: list[Any] | None = None,
             # The opening is the scenario's own line: show it now and read the scenario with the model
             # in the background while the rep reads it (the first rep turn waits for it if needed).
             drill.start(prepare=False)
-            threading.Thread(target=drill.prepare, name="scrimmage-drill-prepare", daemon=True).start()
+            engine.in_background(drill.prepare, "scrimmage-drill-prepare")
     except Exception as exc:
         friendly_error("The drill could not start", exc, "Pick the scenario again, or choose another one.")
         return
@@ -264,4 +263,5 @@ def call_view(scenario: Scenario, drill: DrillSession) -> None:
             return
     if reply is not None and getattr(reply, "notice", None):
         st.session_state.practice_notice = reply.notice
+    engine.in_background(drill.warm_ahead, "scrimmage-warm-ahead")  # while the rep reads the line and types
     st.rerun()

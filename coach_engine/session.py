@@ -32,12 +32,13 @@ from .buyer.state import BuyerState, Situation
 from .buyer.voice import BuyerVoice
 from .errors import ScrimmageError
 from .models import Outcome, Role, Scenario, Transcript, Turn
-from .signals import Signal, SignalContext, SignalSet, detect_signals, stored_signals
+from .signals import Signal, SignalContext, SignalSet, detect_signals, stored_signals, warm_context
 
 if TYPE_CHECKING:
     from .embeddings import Embedder
 
-__all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent", "attempt_seed"]
+__all__ = ["MAX_REP_CHARS", "BuyerReply", "DrillInputError", "DrillSession", "TurnEvent", "attempt_seed",
+           "in_background"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,24 @@ def attempt_seed(attempt_id: object) -> int:
     import zlib
 
     return zlib.crc32(f"attempt:{attempt_id}".encode()) % 1_000_003
+
+
+def in_background(work: Callable[[], None], name: str) -> threading.Thread:
+    """Run a drill's model work (``prepare``, ``warm_ahead``) while the rep reads and types.
+
+    A failure is logged, not raised: the turn that needs the work does it again and reports what is wrong
+    the way it always does. A short-lived process joins the thread before it exits (a model still running
+    in a daemon thread at interpreter exit can abort the process)."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # a background warm-up: the next turn redoes it and reports it
+            log.warning("%s did not finish: %s", name, exc)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 class DrillInputError(ScrimmageError, ValueError):
@@ -172,6 +191,19 @@ class DrillSession:
             self.director.prepare()
             self._prepare_detectors()
             self._prepared = True
+
+    def warm_ahead(self) -> None:
+        """Embed the buyer's last line now, for the reading of the rep's next turn (safe from a thread).
+
+        Reading a rep turn compares it with the line it answers, which is new every turn; embedding that
+        line is a third of a turn's time. The app and ``scrimmage drill`` run this in the background while
+        the rep reads the line and types, so pressing Enter waits only for the rep's own sentences. Not
+        calling it changes nothing but the wait."""
+        if self.finished or not self.transcript.turns or self.transcript.turns[-1].role != "buyer":
+            return
+        self.prepare()
+        ctx = SignalContext(self.scenario, list(self.transcript.turns), self.state.concern_revealed)
+        warm_context(ctx, self.embedder)
 
     def rep_says(self, text: str) -> BuyerReply:
         """The rep speaks; returns the buyer's reply and the new state."""

@@ -44,6 +44,7 @@ __all__ = [
     "sentence_spans",
     "signals_from",
     "stored_signals",
+    "warm_context",
 ]
 
 
@@ -240,6 +241,14 @@ def detect_signals(text: str, ctx: SignalContext, embedder: Embedder | None = No
 
     reader = reader_for(embedder)
     return signals_from(reader.read(text, context_for(ctx.scenario, ctx.history, ctx.concern_revealed)))
+
+
+def warm_context(ctx: SignalContext, embedder: Embedder | None = None) -> None:
+    """Do now what ``detect_signals`` in ``ctx`` would embed besides the rep's own words, so a caller can
+    run it while the rep reads the buyer's line and types (the rep's turn then waits only for theirs)."""
+    from .reading.reader import context_for
+
+    reader_for(embedder).warm(context_for(ctx.scenario, ctx.history, ctx.concern_revealed))
 
 
 def stored_signals(reading: Mapping[str, Any] | None, text: str,

@@ -4,7 +4,9 @@ Why measured this way: a rep feels the time between pressing Enter and the
 buyer's line, so a buyer turn is timed around ``DrillSession.rep_says`` —
 signals, director and scripted voice together — on 10-turn drills over every
 scenario in the bank (``--quick``: every third). Per-turn medians by turn
-index show whether the cost grows with the conversation.
+index show whether the cost grows with the conversation. Between turns the
+bench runs ``DrillSession.warm_ahead`` untimed, as the app and ``scrimmage
+drill`` run it while the rep reads the buyer's line and types.
 
 Grading is timed the way the app uses it: right after the drill, in the same
 process, so the rep turns' embeddings are already cached ("warm"). The cold
@@ -47,6 +49,7 @@ def _drill(session_mod: Any, scenario: Scenario, embedder: Any, seed: int, deadl
     for line in ten_turn_script(scenario, seed)[:turns]:
         if session.finished or time.monotonic() > deadline:
             break
+        session.warm_ahead()  # done while the rep reads the line and types, as the app and the CLI do
         t0 = time.perf_counter()
         session.rep_says(line)
         laps.append((time.perf_counter() - t0) * 1000.0)

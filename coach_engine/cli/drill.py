@@ -227,7 +227,7 @@ def _summary(session: DrillSession) -> None:
 
 
 def _interactive(session: DrillSession, sc: Scenario, opening: str) -> None:
-    from ..session import DrillInputError
+    from ..session import DrillInputError, in_background
 
     b = sc.buyer
     console.rule(f"[bold]{sc.title}[/]")
@@ -236,10 +236,13 @@ def _interactive(session: DrillSession, sc: Scenario, opening: str) -> None:
                   f"Up to {session.max_turns} turns. Type /end to stop.\n", highlight=False)
     _say_buyer(sc, opening, None)
     while not session.finished:
+        warming = in_background(session.warm_ahead, "scrimmage-warm-ahead")  # while the rep reads and types
         try:
             text = console.input("[bold cyan]You:[/] ")
         except EOFError:
             break
+        finally:
+            warming.join()  # done by now unless the input came from a pipe
         if text.strip() in ("/end", "/quit", "/exit"):
             session.end()
             break

@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import text as T
 
-__all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "featurise", "rest_width"]
+__all__ = ["HASH_DIM", "STRUCT_NAMES", "SentenceContext", "context_texts", "featurise", "rest_width"]
 
 HASH_DIM = 2048 + 512
 WORD_DIM = 2048
@@ -99,14 +99,23 @@ def _max_sim(vecs: np.ndarray, refs: np.ndarray) -> np.ndarray:
     return np.asarray((vecs @ refs.T).max(axis=1), dtype=np.float32)
 
 
+def _context_groups(ctx: SentenceContext) -> list[list[str]]:
+    return [[ctx.buyer_line], list(ctx.value_points), list(ctx.proof_points),
+            [ctx.concern] if ctx.concern else [], list(ctx.topic)]
+
+
+def context_texts(ctx: SentenceContext) -> list[str]:
+    """Every text besides the rep's own sentences that ``featurise`` embeds: known before the rep speaks."""
+    return [t for g in _context_groups(ctx) for t in g]
+
+
 def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> tuple[np.ndarray, np.ndarray]:
     """(embeddings, rest): the sentences' MiniLM rows and their hashed + structural rows."""
     from ..embeddings import Embedder
 
     assert isinstance(embed, Embedder)
     st = T.structure()
-    groups = [[ctx.buyer_line], list(ctx.value_points), list(ctx.proof_points),
-              [ctx.concern] if ctx.concern else [], list(ctx.topic)]
+    groups = _context_groups(ctx)
     flat = list(sentences) + [t for g in groups for t in g]
     vecs = embed.embed(flat)
     sent = vecs[: len(sentences)]

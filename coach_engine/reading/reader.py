@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import text as T
-from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, featurise
+from .features import HASH_DIM, STRUCT_NAMES, SentenceContext, context_texts, featurise
 from .gaming import (
     GAMING_KINDS,
     KEYWORD_SHARE,
@@ -131,6 +131,11 @@ class TurnReader:
     def __init__(self, encoder: Embedder, model: TaggerModel | None = None):
         self.encoder = encoder
         self.model = model or load_model()
+
+    def warm(self, ctx: SentenceContext) -> None:
+        """Embed what reading a turn in ``ctx`` needs besides the turn's own sentences (the buyer's last
+        line, the scenario's texts), so that a call made while the rep types leaves ``read`` only theirs."""
+        self.encoder.embed(context_texts(ctx))
 
     def read(self, text: str, ctx: SentenceContext) -> TurnAnalysis:
         spans = T.sentence_spans(text, clauses=False)

@@ -80,3 +80,47 @@ def test_the_opening_needs_no_model_and_the_first_turn_prepares(
     reply = d.rep_says("That's fair. What's behind the number for you?")
     assert reply.turn.text and seen.batches  # the first rep turn prepared first
     assert [i.kind for i in d.state.resolution] == ["explore", "tie_number", "next_step"]
+
+
+@pytest.mark.slow
+def test_warming_ahead_leaves_a_later_turn_only_the_reps_sentences(
+    bank: ScenarioBank, embedder: CachedEmbedder
+) -> None:
+    """The buyer's newest line is embedded while the rep types, so Enter waits for the rep's words only."""
+    inner = Recording(embedder)
+    d = DrillSession(bank.get("cfo-price-routing"), embedder=CachedEmbedder(inner))  # type: ignore[arg-type]
+    d.start()
+    reply = d.rep_says(LINES[0])
+    inner.batches.clear()
+    d.warm_ahead()
+    assert inner.batches == [[reply.turn.text]]
+    inner.batches.clear()
+    d.rep_says(LINES[1])
+    sentences = [LINES[1][s:e] for s, e in sentence_spans(LINES[1])]
+    assert len(inner.batches) == 1 and inner.batches[0][:len(sentences)] == sentences
+    assert reply.turn.text not in inner.batches[0]  # the rest are the reader's undisguised variants
+
+
+def test_warming_ahead_changes_nothing_the_rep_sees(
+    bank: ScenarioBank, hash_embedder: CachedEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = _drill(bank, hash_embedder, True, monkeypatch)
+    d = DrillSession(bank.get("cfo-price-routing"), embedder=hash_embedder, seed=3)
+    d.start()
+    for line in LINES:
+        d.warm_ahead()
+        d.rep_says(line)
+    assert d.transcript == plain.transcript and d.state == plain.state
+    d.end()
+    d.warm_ahead()  # after the call: nothing to do, and no error
+
+
+def test_background_work_that_fails_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    from coach_engine.session import in_background
+
+    def broken() -> None:
+        raise RuntimeError("model file missing")
+
+    with caplog.at_level("WARNING"):
+        in_background(broken, "scrimmage-test-warm").join(5)
+    assert "scrimmage-test-warm did not finish: model file missing" in caplog.text
