@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embeddings import is_semantic
-from ..text import NUMBER, content_words, is_question, sentences, words
+from ..text import NUMBER, content_words, is_question, question_form, sentences, words
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -95,6 +95,10 @@ class FactBook:
             sims = self._similarities(questions)
             for qi, q in enumerate(questions):
                 qwords = content_words(q)
+                # Words shared with a fact say what an open question asks for; a yes/no question ("So the
+                # worry is a site sold twice, is that right?") checks the rep's own words, unless it means
+                # the fact.
+                by_words = question_form(q) != "closed"
                 for fi, key in enumerate(self._keys):
                     if key in already or not _fits(q, self.facts[key]):
                         continue
@@ -104,7 +108,7 @@ class FactBook:
                     score = max(float(sims[qi, fi]) if sims is not None else 0.0,
                                 overlap if shared >= 1 else 0.0)
                     passes = (sims is not None and float(sims[qi, fi]) >= self.min_similarity) or (
-                        overlap >= self.min_overlap)
+                        by_words and overlap >= self.min_overlap)
                     if passes and (best is None or score > best[0]):
                         meant = sims is not None and float(sims[qi, fi]) >= self.min_similarity
                         best = (score, fi, q, meant)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import text as T
 from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import POSITIVE, Behaviour, SignalSet
@@ -198,6 +199,8 @@ class ItemMatcher:
         names = set(re.findall(r"\b[A-Z][a-z]+\b|\b[A-Z]{2,4}\b", self.scenario.buyer.next_step or ""))
         names |= set(re.findall(r"\b[A-Z]{2,4}\b", item))  # a role the item names: "brief the COO"
         names -= set(self.scenario.buyer.name.split())
+        when = T.structure().time
+        names = {n for n in names if not when.search(n)}  # "... live in January" names no one to bring in
         low = text.lower()
         hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(
             1, len(words) // 2

@@ -26,6 +26,16 @@ def test_a_who_question_is_never_answered_with_a_figure() -> None:
     assert found is not None and found.topic == "write-offs"
 
 
+def test_a_yes_no_check_is_not_answered_by_a_fact_it_shares_a_word_with() -> None:
+    """"So the worry is that a store gets written off twice, is that right?" checks the rep's own reading;
+    sharing "store" with a fact does not make it a question about that fact. An open question still is."""
+    book = FactBook({"stores": "Twenty-three stores across two states.", **FACTS})
+    found = book.answer("So the worry is that a store gets written off twice, is that right?")
+    assert found is None or found.topic != "stores"
+    found = book.answer("Which stores are we talking about?")
+    assert found is not None and found.topic == "stores"
+
+
 def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert asks_figure("How many stores are we talking about?")
     assert asks_figure("Roughly what share of calls is routine?")

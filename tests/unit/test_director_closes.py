@@ -245,3 +245,26 @@ def test_a_long_turn_is_cut_short_without_a_rebuke_it_did_not_earn(cfo: Scenario
     assert long_guess.facts.get("only_long") == "yes"
     listed = BuyerDirector(cfo).step(read("Routing, telematics, dashboards and alerts.", "feature_dump"), 1)
     assert listed.id == "impatient_monologue" and not listed.facts.get("only_long")
+
+
+def test_a_month_in_the_next_step_is_not_someone_to_bring_in(cfo: Scenario) -> None:
+    """An involve item is met by naming the person or role, not by a time the step and the turn share
+    ("... a pilot that starts in March" names no one)."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    buyer = cfo.buyer.model_copy(update={"next_step": "A call next week with Priya and Tomas to plan a pilot "
+                                                      "that starts in March"})
+    scenario = cfo.model_copy(update={"buyer": buyer})
+    matcher = ItemMatcher(scenario, load_rules(), None)
+    item = ResolutionItem(text="Get Tomas, the fleet director, on the next call", kind="involve", sure=True)
+    state = BuyerState(concern_revealed=True)
+
+    def met(text: str) -> bool:
+        return matcher.meets(item, turn(text, B.NEXT_STEP), {B.NEXT_STEP}, set(), False, False, state=state,
+                             conduct=RepConduct())
+
+    assert not met("We could have the pilot running in March, before your busy season.")
+    assert met("Could Tomas join us Thursday at 10 so we plan the March pilot together?")
