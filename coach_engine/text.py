@@ -195,6 +195,8 @@ class Structure:
     duration: re.Pattern[str]
     permissive: re.Pattern[str]
     """Timing handed to the buyer: "whenever you're ready", "no rush", "in your own time"."""
+    sign_off: re.Pattern[str]
+    """Leave-taking: "thanks for your time", "talk soon", "I'll follow up then"."""
     meta: re.Pattern[str]
     """Talk about the drill, not in it: grader, rubric, the simulation, staying in character ..."""
     speaker: re.Pattern[str]
@@ -215,6 +217,7 @@ class _StructureFile(StrictData):
     propose: str
     low_risk: str
     permissive: str
+    sign_off: str
     meta: str
     speaker: str
     aside: str
@@ -232,6 +235,7 @@ def structure() -> Structure:
         duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
                             r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
         permissive=re.compile(data.permissive, flags),
+        sign_off=re.compile(data.sign_off, flags),
         meta=re.compile(data.meta, flags),
         speaker=re.compile(data.speaker),
         aside=re.compile(data.aside),
@@ -251,6 +255,9 @@ _TIME_FRAME = frozenset({"the", "first", "second", "third", "fourth", "last", "e
 _TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
 
 
+_PART_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "lunchtime"})
+
+
 def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     """Where the whole time phrase around ``times`` (matches of ``structure().time``) stands in ``text``: the
     first time with those that follow it ("Tuesday, January 6th"), a clock time after them ("at 10"), and
@@ -268,6 +275,9 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     while len(after) >= 2 and after[0].lower() == "the" and after[1][:1].isdigit():  # "Thursday the 14th"
         end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))
         after = after[2:]
+    if after and after[0].lower().rstrip(" ,.;?!") in _PART_OF_DAY:
+        end = text.index(after[0], end) + len(after[0].rstrip(" ,.;?!"))  # "Saturday morning"
+        after = after[1:]
     if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
         end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
     before = text[:start].split()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "exploring", "first_quote", "offences", "rep_words"]
+__all__ = ["RepConduct", "exploring", "first_quote", "offences", "rep_words", "signs_off"]
 
 B = Behaviour
 
@@ -128,3 +128,12 @@ def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:
         if offers and pushes <= offers:
             out.discard(B.PRESSURE)
     return out
+
+
+def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:
+    """The rep closes the call and asks or offers nothing ("Alright, I'll follow up next quarter then."):
+    a buyer says goodbye rather than restate the objection to someone who is leaving."""
+    from ..text import structure
+
+    return ("?" not in signals.text and helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE}
+            and negatives <= {B.PASSIVE} and bool(structure().sign_off.search(signals.text)))

@@ -356,15 +356,53 @@ def _agreed_step(next_step: str, rep_step: str) -> str:
         return step
     a, b = T.time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
+    if day.lower().endswith(("a.m", "p.m")):
+        day += "."  # "10 a.m." keeps its last stop
+    if day and day.split()[0].lower() not in _WEEKDAYS | _MONTHS:
+        day = day[:1].lower() + day[1:]  # "Next Tuesday" opened the rep's sentence
     phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (T.time_phrase(rep_step, [m]) for m in said)]
     if any(p in step.lower() for p in (day.lower(), *phrases)):
         return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
+    main = _main_clause_end(step)
+    # The step's own time, not another event's inside a clause of its own ("... that goes live in May").
     own = [m for m in when.finditer(step)
-           if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)]
+           if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)
+           and not _in_a_clause_of_its_own(step, m.start())]
     if own:
         a, b = T.time_phrase(step, own)
-        return f"{step[:a]}{day}{step[b:]}".rstrip(" ,")
+        return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")
+    if main < len(step):  # the step's own time (if any) is another event's: "a pilot that goes live in May"
+        return f"{step[:main]} {_dated(day)}{step[main:]}"
     return f"{step}, {day}"
+
+
+def _in_a_clause_of_its_own(step: str, at: int) -> bool:
+    """Whether the words before ``at``, back to the last comma, open a clause ("... that goes live")."""
+    part = step[step.rfind(",", 0, at) + 1:at]
+    return _main_clause_end(part) < len(part)
+
+
+def _main_clause_end(step: str) -> int:
+    """Where the step's own clause ends: before "to plan ...", "that goes live ...", "so that ..."; a "to"
+    before a noun phrase ("a visit to the yard") is part of it."""
+    tokens = list(re.finditer(r"\S+", step))
+    for i, tok in enumerate(tokens[1:-1], start=1):
+        word = tok.group(0).lower()
+        if word in ("that", "which", "so", "where", "while") or (
+                word == "to" and not T.is_function_word(tokens[i + 1].group(0).lower())):
+            return tok.start() - 1
+    return len(step)
+
+
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"})
+
+
+def _dated(day: str) -> str:
+    """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8"."""
+    first = day.split()[0].lower().rstrip(",") if day.split() else ""
+    return f"on {day}" if first in _WEEKDAYS else day
 
 
 def _as_step(step: str) -> str:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from ..models import Scenario
 from ..signals import Behaviour, SignalSet
-from .conduct import RepConduct, first_quote
+from .conduct import RepConduct, first_quote, signs_off
 from .persona import scenario_facts
 from .rules import DirectorRules
 from .state import BuyerState, ResolutionItem, Situation
@@ -88,6 +88,8 @@ class SituationChooser:
 
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             return self._end_call(make, st, conduct, signals)
+        if not st.concern_revealed and signs_off(signals, helpful, negatives):
+            return self._end_call(make, st, conduct, signals)  # the rep is leaving: see them off
         if not unmet and st.resistance < self.agree_below and conduct.step_proposed:
             st.stage = "agreed"
             step = first_quote(signals, B.NEXT_STEP) or self.scenario.buyer.next_step or ""

@@ -109,8 +109,8 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
     facts = scenario_facts(s, BuyerState()) | {"rep_step": step}
     for seed in range(6):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
-        assert "a 30-minute call with the controller to scope a paid pilot" in text
-        assert "next Tuesday" in text and "we run" not in text and "we install" not in text
+        assert "a 30-minute call with the controller next Tuesday to scope a paid pilot" in text
+        assert "we run" not in text and "we run" not in text and "we install" not in text
 
 
 @pytest.mark.parametrize(("proposal", "named"), [
@@ -377,7 +377,16 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
     ("a site walk in the second half of June", "How about a walk-through in the last week of June?",
      "a site walk in the last week of June"),
     ("a pilot review next week", "Does Friday the 12th at 2 suit you?",
-     "a pilot review Friday the 12th at 2"),
+     "a pilot review on Friday the 12th at 2"),
+    ("a visit to the yard on Saturday morning to run a test ticket",
+     "Give me 15 minutes at the yard Saturday at 8.",
+     "a visit to the yard on Saturday at 8 to run a test ticket"),
+    ("a 45-minute call with me and my VP to plan a one-store pilot that goes live in January",
+     "45 minutes with you both, Tuesday the 29th at 10?",
+     "a 45-minute call with me and my VP on Tuesday the 29th at 10 to plan a one-store pilot that goes "
+     "live in January"),
+    ("a 30-minute session with my scheduler to load one week", "Next Tuesday at 10 a.m.?",
+     "a 30-minute session with my scheduler next Tuesday at 10 a.m. to load one week"),
     ("a short demo with the team", "Can we do it the week of the 20th?",
      "a short demo with the team, the week of the 20th"),
     ("a trial fitting and a full install in the second week of May",
@@ -390,7 +399,8 @@ def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal:
     """The rep's time is spliced in as a whole phrase for the step's whole phrase: a weekday never lands
     inside "the first week of <month>", and the date and clock time the rep gave are kept. A rep who keeps
     the step's own time for one part of it changes nothing; a deadline's date ("ahead of the June 2 ...")
-    is not the meeting's time."""
+    is not the meeting's time, nor is a time inside a clause of its own ("a pilot that goes live in May"):
+    the rep's time then goes with the step's own words."""
     from coach_engine.buyer.scripted import _agreed_step
 
     assert _agreed_step(step, proposal) == agreed
