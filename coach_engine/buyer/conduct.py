@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "exploring", "first_quote", "offences", "rep_words", "signs_off"]
+__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "rep_words", "signs_off"]
 
 B = Behaviour
 
@@ -137,3 +137,18 @@ def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behavi
 
     return ("?" not in signals.text and helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE}
             and negatives <= {B.PASSIVE} and bool(structure().sign_off.search(signals.text)))
+
+
+def checks_reading(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:
+    """The rep ends by checking what they said back ("..., is that fair?", "Have I got that right?"): a short
+    yes/no question about "that" after statements, in a turn that proposes, pushes and offers nothing (so
+    "Does that work for you?" after a proposal, or "Deal?" after a discount, is not one)."""
+    from .. import text as T
+
+    sents = T.sentences(signals.text)
+    if len(sents) < 2 or negatives - {B.PASSIVE} or B.NEXT_STEP in helpful:
+        return False
+    last = sents[-1]
+    said = T.words(last)
+    return (T.is_question(last) and T.question_form(last) == "closed" and len(said) <= 7
+            and bool({"that", "it", "this"} & set(said)) and any(not T.is_question(x) for x in sents[:-1]))

@@ -33,7 +33,7 @@ from .. import text as T
 from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
-from .conduct import RepConduct, exploring, first_quote, offences, rep_words
+from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
 from .facts import Answer, FactBook
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
@@ -241,8 +241,22 @@ class BuyerDirector:
                 self._tell_stake(situation)
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))
+            if situation.id in _ANSWERING and checks_reading(signals, helpful, negatives):
+                self._answer_check(situation, revealed_now, signals, helpful)
         st.last_situation = situation.id
         return situation
+
+    def _answer_check(self, situation: Situation, revealed_now: bool, signals: SignalSet,
+                      helpful: set[Behaviour]) -> None:
+        """The rep asked whether they have it right: a person says so first. Yes when their words name the
+        hidden concern; "partly" when it is still the buyer's own (or comes out only now, from a near guess);
+        nothing when it is out and their words miss it (a buyer does not say yes to a wrong summary)."""
+        if self.matcher.names_concern(signals):
+            situation.facts["check"] = "yes"
+        elif B.SUMMARIZE in helpful and (revealed_now or not self.state.concern_revealed):
+            situation.facts["check"] = "partly"
+        if situation.facts.get("check"):
+            situation.direction += " The rep checked their reading of you: first say if they have it right."
 
     def _tell_stake(self, situation: Situation) -> None:
         """A good question after the story draws out the concern's last stage: what is at stake for them."""

@@ -48,6 +48,8 @@ class LinesFile(StrictData):
     no_figure: ByPersonality
     after_answer: ByPersonality
     stake: ByPersonality
+    check_answer: dict[str, ByPersonality]
+    """Whether the rep has it right ("yes" or "partly"), said first when they checked their reading."""
     wants: dict[str, str | list[str]]
     """What the buyer still needs, by item kind: one wording, or several to vary."""
 
@@ -162,6 +164,9 @@ class ScriptedVoice:
                 core = f"{rng.choice(declines)} {core}"
         leads = self.lines.get("lead", {}).get(personality, [""])
         lead = rng.choice(leads) if rng.random() < LEAD_SHARE else ""
+        check = self.lines.get("check_answer", {}).get(facts.get("check", ""), {}).get(personality, [])
+        if check:  # the rep asked whether they have it right: say so first, and no stock lead-in on top
+            core, lead = f"{rng.choice(check)} {core}", ""
         if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""

@@ -283,3 +283,36 @@ def test_a_month_in_the_next_step_is_not_someone_to_bring_in(cfo: Scenario) -> N
 
     assert not met("We could have the pilot running in March, before your busy season.")
     assert met("Could Tomas join us Thursday at 10 so we plan the March pilot together?")
+
+
+def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"..., is that fair?" after a playback gets a yes when it names the hidden concern, "partly" when the
+    buyer still holds it back and the guess misses, and nothing extra after a proposal ("Does that work for
+    you?" asks about the step) or a push."""
+    def check(text: str, *behaviours: Behaviour, revealed: bool = False) -> str:
+        d = BuyerDirector(cfo, embedder=embedder)
+        d.state.concern_revealed = revealed
+        situation = d.step(turn(text, *behaviours), 1)
+        return situation.facts.get("check", "")
+
+    named = ("So since the ERP project went wrong last year, the board has stopped new software spending. "
+             "Is that fair?")
+    assert check(named, B.SUMMARIZE, B.CLOSED_QUESTION, revealed=True) == "yes"
+    missed = "So it sounds like the price tag itself is the sticking point. Have I got that right?"
+    assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION) == "partly"
+    assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION, revealed=True) == ""  # never yes to a wrong summary
+    step = "A 30-minute call with your controller on Thursday at 10. Does that work for you?"
+    assert check(step, B.NEXT_STEP, B.CLOSED_QUESTION, revealed=True) == ""
+    pushed = "You need to decide this week. Is that clear?"
+    assert check(pushed, B.PRESSURE, B.CLOSED_QUESTION) == ""
+
+
+def test_the_answer_to_a_check_comes_first_in_the_line(cfo: Scenario) -> None:
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import Situation
+
+    said = load_lines()["check_answer"]["yes"][cfo.buyer.personality]
+    situation = Situation(id="probe_deflect", facts={"check": "yes", "first_name": "Dana"})
+    line = ScriptedVoice(seed=2).speak(cfo, BuyerDirector(cfo).state, situation,
+                                       [Turn(role="rep", text="So it is the board, is that fair?")])
+    assert any(line.startswith(x) for x in said), line
