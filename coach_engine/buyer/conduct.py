@@ -100,12 +100,23 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
     if B.GIVE_PROOF in helpful:
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split()}
         for sig in signals.get(B.GIVE_PROOF):
-            names = [m.group(0) for m in _NAME.finditer(sig.quote) if m.start() > 0
-                     and not set(m.group(0).split()) & known]
+            names = [m.group(0) for m in _NAME.finditer(sig.quote)
+                     if _a_customer(m) and not set(m.group(0).split()) & known]
             if names:
                 out["rep_customer"] = names[0]
                 break
     return out
+
+
+def _a_customer(m: re.Match[str]) -> bool:
+    """A capitalised name mid-sentence, or one of two words or more opening it ("Kaveri Fabrics, here in
+    Tiruppur, ..." names the customer, not the place); never a time ("Last March") or "The ..."."""
+    from ..text import is_function_word, structure
+
+    name = m.group(0)
+    opens = m.start() == 0
+    return (not opens or (" " in name and not is_function_word(name.split()[0].lower()))) and not (
+        structure().time.search(name))
 
 
 def first_quote(signals: SignalSet, b: Behaviour) -> str:

@@ -72,7 +72,7 @@ class ItemMatcher:
             )
             if not (asked or follow_up) or not clean:
                 return False
-            earlier = (st.concern_revealed and not revealed_now) or st.explore_turns >= 2
+            earlier = st.concern_revealed or st.explore_turns >= 2
             return earlier or self._close(signals, item.text, questions_only=True)
         if kind == "acknowledge":
             bad = {B.ARGUE, B.DISMISS}

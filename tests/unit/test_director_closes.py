@@ -131,6 +131,39 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert "$210k" in line or "Hartley Freight" in line, line
 
 
+@pytest.mark.parametrize(("proof", "customer"), [
+    ("Ostrava Plastics, out past Brno, cut its scrap rate in half.", "Ostrava Plastics"),
+    ("Last March our customer Dunmore Freight cut its fuel bill.", "Dunmore Freight"),
+    ("The Okafor family farm in Iowa cut its fuel bill.", "Iowa"),
+])
+def test_the_customer_a_proof_opens_with_is_the_one_named_back(cfo: Scenario, proof: str,
+                                                               customer: str) -> None:
+    """A customer named at the start of the sentence is the customer, not the place named after it; a month
+    or a word like "The" that opens a sentence is no customer."""
+    from coach_engine.buyer.conduct import rep_words
+
+    assert rep_words(cfo, turn(proof, B.GIVE_PROOF), {B.GIVE_PROOF}).get("rep_customer") == customer
+
+
+def test_the_question_that_draws_the_concern_out_uncovers_it(cfo: Scenario) -> None:
+    """An item that asks the rep to find out what is behind the objection is met by the question the buyer
+    tells it to, not only by a further question afterwards."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    matcher = ItemMatcher(cfo, load_rules(), None)
+    item = ResolutionItem(text="Finds out what is really behind the budget answer", kind="uncover", sure=True)
+    asked = turn("Is it the number itself, or something that happened before?", B.EXPLORE_CONCERN)
+    state = BuyerState(concern_revealed=True, explore_turns=1)
+    assert matcher.meets(item, asked, {B.EXPLORE_CONCERN}, set(), True, True, state=state,
+                         conduct=RepConduct())
+    hidden = BuyerState(concern_revealed=False, explore_turns=1)
+    assert not matcher.meets(item, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=hidden,
+                             conduct=RepConduct())
+
+
 def test_an_item_read_without_confidence_is_also_met_by_a_turn_about_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
     """A manager's item the reader could only guess at ("read as ..., but only 27% sure") must not make the
     scenario unwinnable: a clean, helpful turn close in meaning to the item meets it, whatever the guess.
