@@ -280,7 +280,21 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = re.sub(r"\bher(?=\s+\w)", "my", s)
         s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
     s = _conjugate(s)
+    s = _their_to_our(s)
     return s[:1].lower() + s[1:] if s and not re.match(r"[A-Z]{2}", s) else s
+
+
+def _their_to_our(step: str) -> str:
+    """"a test copy of their data" in a step is the buyer's side: "our data". Not when the nearest group of
+    people before it is someone else's ("two technicians ... on their own phones"); "my partner" is ours."""
+    out, last = [], 0
+    for m in re.finditer(r"\btheir\b", step):
+        groups = list(PEOPLE.finditer(step, 0, m.start()))
+        before = step[:groups[-1].start()].split()[-1:] if groups else []
+        if not groups or [w.lower() for w in before] in (["my"], ["our"]):
+            out.append(step[last:m.start()] + "our")
+            last = m.end()
+    return "".join(out) + step[last:]
 
 
 _NUM = re.compile(

@@ -616,6 +616,20 @@ def test_the_agreed_step_says_our_for_the_buyers_own_firm(bank: ScenarioBank) ->
                     "the owner")
 
 
+def test_the_agreed_step_says_our_for_the_buyers_side_and_their_for_other_people(bank: ScenarioBank) -> None:
+    """"against a test copy of their data" is the buyer's data; "two drivers ... on their own tablets"
+    are the drivers' own, and "my partner" is on the buyer's side."""
+    from coach_engine.buyer.persona import step_in_first_person
+
+    s = _with_buyer(bank, name="Quinn Halloran", company="Voss Coach Tours (14 coaches)")
+    assert step_in_first_person("A call with Quinn to run the sync on a copy of their data", s) == \
+        "a call with me to run the sync on a copy of our data"
+    assert step_in_first_person("A session with Quinn and two drivers on their own tablets", s) == \
+        "a session with me and two drivers on their own tablets"
+    assert step_in_first_person("A call with Quinn and her partner about their busiest routes", s) == \
+        "a call with me and my partner about our busiest routes"
+
+
 def test_a_word_after_a_colon_is_lowered_unless_it_is_a_name() -> None:
     from coach_engine.buyer.scripted import _lowered_after_colons
 
