@@ -177,8 +177,9 @@ class ScriptedVoice:
         if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure") \
                 or facts.get("stake"):
             tail = ""
-        if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake"):
-            lead = ""  # the stake's own intro ("And here's what it means for me.") is lead enough
+        if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer"):
+            # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
+            lead = ""
         if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)

@@ -696,3 +696,19 @@ def _with_buyer(bank: ScenarioBank, **buyer: str | None) -> Scenario:
     base = bank.get("cfo-price-routing").model_dump()
     base["buyer"] = {**base["buyer"], **buyer}
     return Scenario.model_validate(base)
+
+
+@pytest.mark.parametrize("personality", ["analytical", "driver", "amiable", "expressive"])
+def test_an_answer_to_a_plain_question_comes_without_a_stock_lead_in(bank: ScenarioBank,
+                                                                     personality: str) -> None:
+    """Asked how many trucks they run, a buyer says how many; "That's kind of you." or "Look," before it
+    answers nothing that was said."""
+    from coach_engine.buyer.scripted import load_lines
+
+    s = _with_buyer(bank, personality=personality)
+    leads = [x for x in load_lines()["lead"][personality] if x]
+    situation = Situation(id="probe_deflect", facts={"answer": "Eighty-five trucks.", "first_name": "Dana"})
+    for seed in range(20):
+        line = ScriptedVoice(seed).speak(s, BuyerState(), situation,
+                                         [Turn(role="rep", text="How many trucks do you run?")])
+        assert not any(line.startswith(x) for x in leads), line
