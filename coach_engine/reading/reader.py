@@ -6,7 +6,7 @@ them once with the packaged MiniLM, and lets the shipped model
 trainer labels. What is read as present is a probability over the label's
 threshold. On top of that sit a few facts that are structure, not judgement:
 a value is *quantified* only in a sentence that holds a figure; a turn is
-*passive* when it is short and does nothing helpful; a *monologue* is long
+*passive* when it is short, asks nothing and does nothing helpful; a *monologue* is long
 (``settle``, ``TurnReader.read``).
 
 Gaming is read the same way: each sentence, and each plain-text reading of a
@@ -183,7 +183,8 @@ class TurnReader:
         helpful = any(set(s.labels) & HELPFUL for s in out.sentences)
         neutral = HELPFUL | {"closed_question", "logistics_question"}
         flagged = any(set(s.labels) - neutral for s in out.sentences)
-        out.passive = not helpful and not flagged and n_words <= PASSIVE_MAX_WORDS
+        asked = any("closed_question" in s.labels for s in out.sentences)  # "Burned before?" engages
+        out.passive = not helpful and not asked and not flagged and n_words <= PASSIVE_MAX_WORDS
         # A run-on is measured on clauses, as the rules did: a long sentence a rep breaks with semicolons or
         # dashes is paced speech, not one breathless 50-word sentence.
         longest = max(len(T.words(text[a:b])) for a, b in T.sentence_spans(text, clauses=True))

@@ -157,3 +157,12 @@ def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
     assert settle("No rush at all, drop me a line when you've had a think.", ["pressure"]) == []
     assert settle("Take your time, but the offer ends Friday.", ["pressure"]) == ["pressure"]
     assert settle("Sign today and we lock the rate.", ["pressure"]) == ["pressure"]
+
+
+@pytest.mark.parametrize(("text", "passive"), [("Sure, okay.", True), ("Burned before?", False),
+                                               ("Right. Still on paper?", False)])
+def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalContext,
+                                         embedder: CachedEmbedder) -> None:
+    """A short turn that asks something engages the buyer, even as a yes/no question; "Sure, okay." does
+    not."""
+    assert read(text, ctx, embedder).passive is passive
