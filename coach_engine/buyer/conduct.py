@@ -143,11 +143,14 @@ def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:
 
 def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:
     """The rep closes the call and asks or offers nothing ("Alright, I'll follow up next quarter then."):
-    a buyer says goodbye rather than restate the objection to someone who is leaving."""
-    from ..text import structure
+    a buyer says goodbye rather than restate the objection to someone who is leaving. A question counts only
+    when it is itself the leave-taking ("Maybe I'll check back in after summer?")."""
+    from .. import text as T
 
-    return ("?" not in signals.text and helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE}
-            and negatives <= {B.PASSIVE} and bool(structure().sign_off.search(signals.text)))
+    leave = T.structure().sign_off
+    questions = [s for s in T.sentences(signals.text) if "?" in s]
+    return (helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE, B.CLOSED_QUESTION} and negatives <= {B.PASSIVE}
+            and bool(leave.search(signals.text)) and all(leave.search(q) for q in questions))
 
 
 def checks_reading(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:

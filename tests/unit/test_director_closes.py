@@ -50,14 +50,16 @@ def test_discount_only_rep_sees_the_offer_pocketed_and_the_call_ends_open(cfo: S
 
 
 @pytest.mark.parametrize("goodbye", ["No worries at all, I'll circle back after the holidays then.",
-                                     "Understood. Thanks for your time today, and take care."])
+                                     "Understood. Thanks for your time today, and take care.",
+                                     "Maybe I'll check back in after the summer? Good chatting, Dana.",
+                                     "If anything changes, just give me a shout, okay?"])
 def test_a_rep_who_signs_off_is_seen_off_politely(cfo: Scenario, goodbye: str) -> None:
     """A polite rep who goes along with the objection and leaves is answered with a goodbye that commits to
     nothing, not with the objection again; a sign-off that still asks something keeps the call going."""
     d = BuyerDirector(cfo)
     assert d.step(turn("Totally understand, budgets are tight for everyone this year.", B.ACKNOWLEDGE), 1).id
     assert not d.state.finished
-    assert d.step(turn(goodbye, B.ACKNOWLEDGE), 3).id == "stall_polite"
+    assert d.step(turn(goodbye, B.ACKNOWLEDGE, B.CLOSED_QUESTION), 3).id == "stall_polite"
     assert d.state.stage == "stalled"
     still = BuyerDirector(cfo)
     still.step(turn("Thanks for your time. What's behind the number for you?", B.OPEN_QUESTION), 1)
