@@ -358,7 +358,7 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
     """Managers write next steps as verbs too ("Walk two sites together next week"): no agree line puts one
     after "do" or "in for", which only a noun phrase ("a 30-minute call") fits; an "early next week" the
     rep made a day reads as that day, not "next Tuesday week"."""
-    from coach_engine.buyer.scripted import _agreed_step
+    from coach_engine.buyer.steps import agreed_step as _agreed_step
 
     s = _with_buyer(bank, personality=personality,
                     next_step="Walk two sites together early next week and fit trial sensors")
@@ -401,7 +401,7 @@ def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal:
     the step's own time for one part of it changes nothing; a deadline's date ("ahead of the June 2 ...")
     is not the meeting's time, nor is a time inside a clause of its own ("a pilot that goes live in May"):
     the rep's time then goes with the step's own words."""
-    from coach_engine.buyer.scripted import _agreed_step
+    from coach_engine.buyer.steps import agreed_step as _agreed_step
 
     assert _agreed_step(step, proposal) == agreed
 

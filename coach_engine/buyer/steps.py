@@ -1,0 +1,118 @@
+"""The step a buyer agrees to, in the buyer's words, at the time the rep named.
+
+Agreeing, a buyer restates the scenario's next step (already in their own voice, ``persona``) with the
+rep's day spliced in as a whole time phrase, where the step's own time stands, or after the step's own
+words when its only time is another event's ("... a pilot that goes live in May"); without a step in the
+scenario, the rep's own proposal is named back in a few words. The rep's sentence is never pasted: "I'm
+in for we run an analysis ..." is what pasting gave.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+
+__all__ = ["agreed_step", "named_step"]
+
+
+def named_step(rep_step: str) -> str:
+    """The rep's proposal named back in a few words ("the 20-minute call on Thursday", "the pilot next
+    Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
+    or length. The rep's sentence itself is never pasted."""
+    st = T.structure()
+    found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")), "")
+             for name in ("activity", "duration", "time")}
+    activity, length, day = found["activity"].lower(), found["duration"].lower(), found["time"]
+    if not activity and not length:
+        return ""
+    if activity and " " in length:
+        length = _as_adjective(length)
+    what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else \
+        f"those {length}"
+    if not day:
+        return what
+    bare = day[:1].isupper() and " " not in day  # "Thursday" reads "on Thursday"; "next week" stays as it is
+    return f"{what} on {day}" if bare else f"{what} {day}"
+
+
+def _as_adjective(length: str) -> str:
+    """A length said before its activity: "the fifteen-minute call", "the half-hour call", "the hour-long
+    call", never "the fifteen minutes call"; a length without a one-word number ("a few minutes") is left
+    out."""
+    number, _, unit = length.rpartition(" ")
+    unit = unit.rstrip("s")
+    if number in ("a", "an"):
+        return f"{unit}-long"
+    if number.endswith((" an", " a")):
+        return f"{number.rsplit(' ', 1)[0]}-{unit}"
+    return f"{number}-{unit}" if " " not in number else ""
+
+
+def agreed_step(next_step: str, rep_step: str) -> str:
+    """The scenario's next step (already in the buyer's voice), at the time the rep named if they did.
+
+    The rep's time phrase replaces the step's own ("in the first week of January" -> "on Tuesday, January
+    6th at 10"); a vague one ("before the release") changes nothing. The rep's sentence itself is never
+    pasted.
+    """
+    when = T.structure().time
+    step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
+    rep_step = " ".join((rep_step or "").split())
+    said = [m for m in when.finditer(rep_step) if m.group(0).strip(" ,.;?!")
+            and not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I)]
+    if not said:
+        return step
+    a, b = T.time_phrase(rep_step, said)
+    day = rep_step[a:b].strip(" ,.;?!")
+    if day.lower().endswith(("a.m", "p.m")):
+        day += "."  # "10 a.m." keeps its last stop
+    if day and day.split()[0].lower() not in _WEEKDAYS | _MONTHS:
+        day = day[:1].lower() + day[1:]  # "Next Tuesday" opened the rep's sentence
+    phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (T.time_phrase(rep_step, [m]) for m in said)]
+    if any(p in step.lower() for p in (day.lower(), *phrases)):
+        return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
+    main = _main_clause_end(step)
+    # The step's own time, not another event's inside a clause of its own ("... that goes live in May").
+    own = [m for m in when.finditer(step)
+           if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)
+           and not _in_a_clause_of_its_own(step, m.start())]
+    if own:
+        a, b = T.time_phrase(step, own)
+        return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")
+    if main < len(step):  # the step's own time (if any) is another event's: "a pilot that goes live in May"
+        return f"{step[:main]} {_dated(day)}{step[main:]}"
+    return f"{step}, {day}"
+
+
+def _in_a_clause_of_its_own(step: str, at: int) -> bool:
+    """Whether the words before ``at``, back to the last comma, open a clause ("... that goes live")."""
+    part = step[step.rfind(",", 0, at) + 1:at]
+    return _main_clause_end(part) < len(part)
+
+
+def _main_clause_end(step: str) -> int:
+    """Where the step's own clause ends: before "to plan ...", "that goes live ...", "so that ..."; a "to"
+    before a noun phrase ("a visit to the yard") is part of it."""
+    tokens, at = [], 0
+    for word in step.split():
+        at = step.index(word, at)
+        tokens.append((at, word.lower()))
+        at += len(word)
+    for i in range(1, len(tokens) - 1):
+        start, word = tokens[i]
+        if word in ("that", "which", "so", "where", "while") or (
+                word == "to" and not T.is_function_word(tokens[i + 1][1])):
+            return start - 1
+    return len(step)
+
+
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"})
+
+
+def _dated(day: str) -> str:
+    """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8"."""
+    first = day.split()[0].lower().rstrip(",") if day.split() else ""
+    return f"on {day}" if first in _WEEKDAYS else day
