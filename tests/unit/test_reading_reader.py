@@ -166,3 +166,13 @@ def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalCo
     """A short turn that asks something engages the buyer, even as a yes/no question; "Sure, okay." does
     not."""
     assert read(text, ctx, embedder).passive is passive
+
+
+@pytest.mark.parametrize(("text", "pressure"), [("Sorry, you don't have to go into it.", False),
+                                                ("No need to tell me the details if you'd rather not.", False),
+                                                ("Sign this week, no need to wait for your board.", True)])
+def test_a_choice_handed_to_the_buyer_is_not_pressure(text: str, pressure: bool, ctx: SignalContext,
+                                                      embedder: CachedEmbedder) -> None:
+    """"You don't have to go into it" gives the buyer a choice, like "whenever you're ready"; the same words
+    beside a deadline still push."""
+    assert read(text, ctx, embedder).has("pressure") is pressure
