@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "rep_words", "signs_off"]
+__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "proposed_step",
+           "rep_words", "signs_off"]
 
 B = Behaviour
 
@@ -123,6 +124,21 @@ def first_quote(signals: SignalSet, b: Behaviour) -> str:
     """The rep's words behind the first signal of ``b`` in the turn ("" when it has none)."""
     found: list[Signal] = signals.get(b)
     return found[0].quote if found else ""
+
+
+def proposed_step(signals: SignalSet) -> str:
+    """The rep's proposal: the first sentence read as a next step, with the time the rep gave for it later in
+    the turn when that sentence names none ("Fifteen minutes with Earl, then thirty with you. Does Tuesday
+    at 7:30 work?")."""
+    from .. import text as T
+
+    quote = first_quote(signals, B.NEXT_STEP)
+    when = T.structure().time
+    if not quote or when.search(quote):
+        return quote
+    after = signals.text[signals.text.find(quote) + len(quote):]
+    timed = next((x for x in T.sentences(after) if when.search(x)), "")
+    return f"{quote} {timed}".strip()
 
 
 def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:

@@ -82,7 +82,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")
     if main < len(step):  # the step's own time (if any) is another event's: "a pilot that goes live in May"
         return f"{step[:main]} {_dated(day)}{step[main:]}"
-    return f"{step}, {day}"
+    return f"{step}, {_dated(day)}"
 
 
 def _in_a_clause_of_its_own(step: str, at: int) -> bool:
@@ -113,6 +113,10 @@ _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "ju
 
 
 def _dated(day: str) -> str:
-    """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8"."""
+    """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8" or, from
+    the rep's "I'll come in Monday at 8", "in Monday at 8"."""
+    said = day.split()
+    if len(said) > 1 and said[0].lower() in ("in", "on") and said[1].lower().rstrip(",") in _WEEKDAYS:
+        day = " ".join(said[1:])
     first = day.split()[0].lower().rstrip(",") if day.split() else ""
     return f"on {day}" if first in _WEEKDAYS else day

@@ -351,3 +351,14 @@ def test_the_answer_to_a_check_comes_first_in_the_line(cfo: Scenario) -> None:
     line = ScriptedVoice(seed=2).speak(cfo, BuyerDirector(cfo).state, situation,
                                        [Turn(role="rep", text="So it is the board, is that fair?")])
     assert any(line.startswith(x) for x in said), line
+
+
+def test_the_step_agreed_to_takes_the_time_the_rep_gave_later_in_the_turn() -> None:
+    """"Fifteen minutes with Earl, then thirty with you. Does Tuesday at 7:30 work?": the proposal is the
+    first sentence, its time the last one's."""
+    from coach_engine.buyer.conduct import proposed_step
+
+    text = "Fifteen minutes with Earl, then thirty with you and me. He'd love it. Does Tuesday at 7:30 work?"
+    first = text.index(".") + 1
+    signals = SignalSet(text, [Signal(B.NEXT_STEP, text[:first], 0, first)])
+    assert proposed_step(signals) == text[:first] + " Does Tuesday at 7:30 work?"

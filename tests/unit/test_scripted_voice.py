@@ -387,6 +387,8 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "live in January"),
     ("a 30-minute session with my scheduler to load one week", "Next Tuesday at 10 a.m.?",
      "a 30-minute session with my scheduler next Tuesday at 10 a.m. to load one week"),
+    ("what you just proposed", "One store for 30 days. I'll come in Monday at 8 to set it up.",
+     "what you just proposed, on Monday at 8"),
     ("a short demo with the team", "Can we do it the week of the 20th?",
      "a short demo with the team, the week of the 20th"),
     ("a trial fitting and a full install in the second week of May",
@@ -712,3 +714,15 @@ def test_an_answer_to_a_plain_question_comes_without_a_stock_lead_in(bank: Scena
         line = ScriptedVoice(seed).speak(s, BuyerState(), situation,
                                          [Turn(role="rep", text="How many trucks do you run?")])
         assert not any(line.startswith(x) for x in leads), line
+
+
+def test_the_buyers_own_words_keep_english_verbs_and_possessives(bank: ScenarioBank) -> None:
+    """"If she pushes it" is "If I push it" (not "pushe"); "not his to make" is "not mine to make"."""
+    from coach_engine.buyer.persona import first_person
+
+    she = _with_buyer(bank, name="Hannah Cole")
+    assert "If I push it and it goes badly" in first_person(
+        "Hannah's team is drowning. If she pushes it and it goes badly, she loses the team's trust.", she)
+    he = _with_buyer(bank, name="Joost Verhoeven")
+    said = first_person("Joost feels the decision is not his to make, and his son runs the floor.", he)
+    assert "not mine to make" in said and "my son runs the floor" in said
