@@ -110,8 +110,7 @@ def _conjugate(s: str) -> str:
     for _ in range(2):
         s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({_VERBS_S}|assumes)\b",
                    lambda m: m.group(1) + _FIRST_PERSON.get(m.group(2).lower(), m.group(2)), s)
-    s = re.sub(r"\bI\s+([a-z]+(?:ises|izes))\b", lambda m: "I " + m.group(1)[:-1], s)
-    s = re.sub(r"\bI\s+([a-z]+(?:sh|ch|x|ss|zz))es\b", r"I \1", s)  # "pushes" -> "push", "fixes" -> "fix"
+    s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
     s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)"
                r"([a-z]{2,}[^s\W]s)\b", lambda m: "I " + m.group(1)[:-1], s)
     s = re.sub(r"\bI am\b", "I'm", s)
@@ -245,8 +244,9 @@ def first_person(text: str, scenario: Scenario) -> str:
                        r"off|far|much|more|less|so|enough)\b|[.,;]|$)", "me", s)
             s = re.sub(r"\bher(?=\s+\w)", "my", s)
         else:
-            s = re.sub(r"\bhis(?=\s+to\b|[.,;!?]|$)", "mine", s)  # "not his to make", "the call is his."
-            s = re.sub(r"\bhis\b", "my", s)
+            # "his team" -> "my team"; "not his to make", "the call is his." -> "mine"
+            s = re.sub(r"\bhis\b(?=(\s+to\b|[.,;!?]|$)?)",
+                       lambda m: "my" if m.group(1) is None else "mine", s)
             s = re.sub(r"\bhim\b", "me", s)
         s = re.sub(rf"\b{refl}\b", "myself", s)
         s = re.sub(rf"\b{subj}\b", "I", s)

@@ -168,9 +168,11 @@ def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalCo
     assert read(text, ctx, embedder).passive is passive
 
 
-@pytest.mark.parametrize(("text", "pressure"), [("Sorry, you don't have to go into it.", False),
-                                                ("No need to tell me the details if you'd rather not.", False),
-                                                ("Sign this week, no need to wait for your board.", True)])
+@pytest.mark.parametrize(("text", "pressure"), [
+    ("Sorry, you don't have to go into it.", False),
+    ("No need to tell me the details if you'd rather not.", False),
+    ("Sign this week, no need to wait for your board.", True),
+])
 def test_a_choice_handed_to_the_buyer_is_not_pressure(text: str, pressure: bool, ctx: SignalContext,
                                                       embedder: CachedEmbedder) -> None:
     """"You don't have to go into it" gives the buyer a choice, like "whenever you're ready"; the same words
