@@ -95,6 +95,9 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     """Only the buyer's own name: 'Name's' -> 'my', 'Name <verb>' -> 'I <verb>', any other -> 'me'."""
     for name in present(names, s):
+        # "Dale's scared", "Dale's been burned": "I'm", "I've"; "Dale's team": "my team"
+        s = re.sub(rf"\b{re.escape(name)}'s(?=\s+(been|got|not|never|still|afraid|sure|[a-z]+[^e\W]ed)\b)",
+                   lambda m: "I've" if m.group(1) in ("been", "got") else "I'm", s)
         s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)

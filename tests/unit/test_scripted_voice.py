@@ -717,12 +717,17 @@ def test_an_answer_to_a_plain_question_comes_without_a_stock_lead_in(bank: Scena
 
 
 def test_the_buyers_own_words_keep_english_verbs_and_possessives(bank: ScenarioBank) -> None:
-    """"If she pushes it" is "If I push it" (not "pushe"); "not his to make" is "not mine to make"."""
+    """"If she pushes it" is "If I push it" (not "pushe"); "not his to make" is "not mine to make"; "Nell's
+    worried" is "I'm worried" and "Nell's been" "I've been", not "my worried"."""
     from coach_engine.buyer.persona import first_person
 
     she = _with_buyer(bank, name="Hannah Cole")
     assert "If I push it and it goes badly" in first_person(
         "Hannah's team is drowning. If she pushes it and it goes badly, she loses the team's trust.", she)
+    nell = _with_buyer(bank, name="Nell Garza")
+    said = first_person("Nell's worried the crew will balk, and Nell's been burned; Nell's team is small.",
+                        nell)
+    assert said.startswith("I'm worried the crew will balk, and I've been burned; my team is small.")
     he = _with_buyer(bank, name="Joost Verhoeven")
     said = first_person("Joost feels the decision is not his to make, and his son runs the floor.", he)
     assert "not mine to make" in said and "my son runs the floor" in said
