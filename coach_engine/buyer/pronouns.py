@@ -50,11 +50,18 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if m is None:
         return None
     word = _base(m)
+    found = "he" if word in _GENDERED["he"] else "she"
+    told = _told_of_before(text[:name_at]) if name_at > 0 else None
+    if told == found and word in ("he", "she"):
+        # The concern opened on someone else, and this gender's pronouns went on about them ("Rosa, his
+        # groomer, keeps the book. She's 63 ..., and Dale's scared she'll think he's replacing her"): the
+        # buyer is the other gender if the concern uses it, else nobody can tell.
+        other = "she" if found == "he" else "he"
+        return other if _next(text, _GENDERED[other], m.end()) else None
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
     own = "|".join(re.escape(n) for n in present(names, text))
-    found = "he" if word in _GENDERED["he"] else "she"
     acted = PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))
     if name_at >= 0 and word in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
         # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
@@ -69,6 +76,23 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if word in ("his", "him", "her") and PERSON.search(others):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
+
+
+def _told_of_before(before: str) -> str | None:
+    """The gender of the pronouns that go on about another person named acting before the buyer is named
+    ("Rosa, his groomer, keeps the book. She's 63 ..."), if any, and if the concern used it for nobody
+    before that person."""
+    other = next((m for m in _OTHER_SUBJECT.finditer(before) if not T.is_function_word(m.group(1).lower())
+                  and not T.structure().time.fullmatch(m.group(1))), None)  # "His reports show" names nobody
+    if other is None:
+        return None
+    went_on = _next(before, frozenset({"he", "she"}), other.end())
+    if went_on is None:
+        return None
+    gender = _base(went_on)
+    # A pronoun of that gender before the other person is named is the buyer's ("His own yield reports
+    # show ..., but Walt ... has said he'll retire"): then this gender is the buyer's as well.
+    return None if _next(before[:other.start()], _GENDERED[gender]) else gender
 
 
 _ACTS = r"\s+(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b"

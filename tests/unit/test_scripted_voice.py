@@ -731,3 +731,19 @@ def test_the_buyers_own_words_keep_english_verbs_and_possessives(bank: ScenarioB
     he = _with_buyer(bank, name="Joost Verhoeven")
     said = first_person("Joost feels the decision is not his to make, and his son runs the floor.", he)
     assert "not mine to make" in said and "my son runs the floor" in said
+
+
+def test_a_concern_that_opens_on_someone_else_keeps_their_pronouns(bank: ScenarioBank) -> None:
+    """"Marta, his bookkeeper, runs the office. She's 58 ..., and Tom's worried she'll think he's pushing her
+    out": "she" is Marta's all through, Tom is the buyer ("he"); a concern that opens on the buyer ("His own
+    figures ..., but Walt ... has said he'll retire") still tells it the other way."""
+    from coach_engine.buyer.persona import first_person
+
+    tom = _with_buyer(bank, name="Tom Reyes")
+    said = first_person("Marta, his bookkeeper for nine years, runs the office. She's 58 and hates new "
+                        "systems, and Tom's worried she'll think he's pushing her out.", tom)
+    assert said == ("Marta, my bookkeeper for nine years, runs the office. She's 58 and hates new systems, "
+                    "and I'm worried she'll think I'm pushing her out.")
+    said = first_person("His own figures show the slip, but Walt, foreman for 20 years, has said he'll quit "
+                        "if pushed. Tom can't lose Walt, so he'd rather say nothing.", tom)
+    assert said.startswith("My own figures") and "he'll quit" in said and "I'd rather say nothing" in said
