@@ -137,7 +137,7 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
     kept: list[str] = []
 
     def hide(m: re.Match[str]) -> str:
-        if _base(m) not in forms:
+        if _base(m) not in forms or _introduces_someone(m):
             return m.group(0)
         kept.append(m.group(0))
         return f"\ue000{len(kept) - 1}\ue001"
@@ -157,6 +157,15 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
             break
     out.append(s[last:])
     return "".join(out), kept
+
+
+def _introduces_someone(m: re.Match[str]) -> bool:
+    """A possessive that introduces another named person ("her peer Priya Raman", "his foreman, Walt"): a
+    relation the concern draws from its own protagonist, the buyer, not from the person named before it."""
+    if _base(m) not in ("his", "her"):
+        return False
+    after = m.string[m.end():].split()[:4]
+    return bool(after) and after[0][:1].islower() and any(w[:1].isupper() and w != "I" for w in after[1:])
 
 
 def _mid_sentence(text: str, name: str) -> bool:

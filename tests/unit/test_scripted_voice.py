@@ -747,3 +747,14 @@ def test_a_concern_that_opens_on_someone_else_keeps_their_pronouns(bank: Scenari
     said = first_person("His own figures show the slip, but Walt, foreman for 20 years, has said he'll quit "
                         "if pushed. Tom can't lose Walt, so he'd rather say nothing.", tom)
     assert said.startswith("My own figures") and "he'll quit" in said and "I'd rather say nothing" in said
+
+
+def test_a_possessive_that_introduces_someone_is_the_buyers(bank: ScenarioBank) -> None:
+    """"Her boss, Tom, told the board ..., and her deputy Ana Ruiz has run it since": the deputy is the
+    buyer's ("my deputy"), though Tom is the nearer subject."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Lena Brandt")
+    said = first_person("Her boss, Tom Hale, told the board they would build it in-house, and her deputy Ana "
+                        "Ruiz has run the build since. Lena doesn't want to go around Ana.", s)
+    assert said.startswith("My boss, Tom Hale, told the board") and "my deputy Ana Ruiz" in said
