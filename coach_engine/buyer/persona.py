@@ -18,10 +18,14 @@ from .telling import staged
 __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "scenario_facts",
            "step_in_first_person"]
 
+_REGULAR = ("works|looks|keeps|takes|makes|gets|comes|loses|uses|gives|trusts|likes|hates|loves|handles|"
+            "manages|depends|spends|sells|buys")
+"""Verbs of a concern whose "I" form only drops the "-s" (``_FIRST_PERSON`` holds the others)."""
+_REGULAR_S = frozenset(_REGULAR.split("|"))
 _VERBS_S = (
     "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
     "can't|won't|would|will|was|led|runs|owns|signs|expects|hasn't|isn't|feels|doubts|leads|talked|"
-    "phoned|personally|can|could|had|did|should|might|must|says|goes|tries|pays|sees"
+    "phoned|personally|can|could|had|did|should|might|must|says|goes|tries|pays|sees|" + _REGULAR
 )
 _FIRST_PERSON = {
     "is": "am", "has": "have", "does": "do", "doesn't": "don't", "wants": "want", "needs": "need",
@@ -33,9 +37,16 @@ _FIRST_PERSON = {
 }
 
 
+def _first_person_verb(verb: str) -> str:
+    """The verb as "I" says it: the irregular ones from the table, a regular "-s" dropped ("works")."""
+    said = _FIRST_PERSON.get(verb.lower())
+    if said is not None:
+        return said
+    return verb[:-1] if verb.lower() in _REGULAR_S else verb
+
+
 def _conj(m: re.Match[str]) -> str:
-    verb = m.group(2)
-    return f"{m.group(1)} {_FIRST_PERSON.get(verb.lower(), verb)}"
+    return f"{m.group(1)} {_first_person_verb(m.group(2))}"
 
 
 _FIRST_PERSON_WORDS = frozenset({"i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
@@ -112,7 +123,7 @@ def _conjugate(s: str) -> str:
     # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
     for _ in range(2):
         s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({_VERBS_S}|assumes)\b",
-                   lambda m: m.group(1) + _FIRST_PERSON.get(m.group(2).lower(), m.group(2)), s)
+                   lambda m: m.group(1) + _first_person_verb(m.group(2)), s)
     s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
     s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)"
                r"([a-z]{2,}[^s\W]s)\b", lambda m: "I " + m.group(1)[:-1], s)

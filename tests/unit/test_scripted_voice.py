@@ -751,10 +751,14 @@ def test_a_concern_that_opens_on_someone_else_keeps_their_pronouns(bank: Scenari
 
 def test_a_possessive_that_introduces_someone_is_the_buyers(bank: ScenarioBank) -> None:
     """"Her boss, Tom, told the board ..., and her deputy Ana Ruiz has run it since": the deputy is the
-    buyer's ("my deputy"), though Tom is the nearer subject."""
+    buyer's ("my deputy"), though Tom is the nearer subject. A second verb of the buyer's keeps its person
+    ("and trusts the crew" -> "and trust the crew")."""
     from coach_engine.buyer.persona import first_person
 
     s = _with_buyer(bank, name="Lena Brandt")
     said = first_person("Her boss, Tom Hale, told the board they would build it in-house, and her deputy Ana "
                         "Ruiz has run the build since. Lena doesn't want to go around Ana.", s)
     assert said.startswith("My boss, Tom Hale, told the board") and "my deputy Ana Ruiz" in said
+    said = first_person("Lena works nights and trusts the crew, and if it fails, she loses face and looks "
+                        "foolish.", s)
+    assert said == "I work nights and trust the crew, and if it fails, I lose face and look foolish."
