@@ -249,9 +249,12 @@ class BuyerDirector:
     def _answer_check(self, situation: Situation, revealed_now: bool, signals: SignalSet,
                       helpful: set[Behaviour]) -> None:
         """The rep asked whether they have it right: a person says so first. Yes when their words name the
-        hidden concern; "partly" when it is still the buyer's own (or comes out only now, from a near guess);
+        hidden concern, or play back the concern the buyer has told closely enough (``similarity.playback``);
+        "partly" when it is still the buyer's own (or comes out only now, from a near guess);
         nothing when it is out and their words miss it (a buyer does not say yes to a wrong summary)."""
-        if self.matcher.names_concern(signals):
+        told = self.state.concern_revealed and not revealed_now
+        if self.matcher.names_concern(signals) or (
+                told and self.matcher.names_concern(signals, self.rules.similarity.playback)):
             situation.facts["check"] = "yes"
         elif B.SUMMARIZE in helpful and (revealed_now or not self.state.concern_revealed):
             situation.facts["check"] = "partly"

@@ -124,8 +124,9 @@ class ItemMatcher:
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
 
-    def names_concern(self, signals: SignalSet) -> bool:
-        """The rep put the hidden concern into words themselves (a good guess or a playback).
+    def names_concern(self, signals: SignalSet, bar: float | None = None) -> bool:
+        """The rep put the hidden concern into words themselves (a good guess or a playback), as close in
+        meaning as ``bar`` (``similarity.names_concern`` unless given).
 
         Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing.
         """
@@ -138,7 +139,8 @@ class ItemMatcher:
         if not sents:
             return False
         vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
-        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.names_concern
+        need = self.rules.similarity.names_concern if bar is None else bar
+        return float(np.max(vecs[1:] @ vecs[0])) >= need
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         if self.embedder is None or not is_semantic(self.embedder):

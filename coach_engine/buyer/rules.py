@@ -43,6 +43,7 @@ class _Similarity(StrictData):
     item_content: float
     next_step_fit: float
     names_concern: float
+    playback: float
     value_item: float = 0.4
     value_concern: float = 0.4
     fact_question: float = 0.5

@@ -333,6 +333,9 @@ def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario
     named = ("So since the ERP project went wrong last year, the board has stopped new software spending. "
              "Is that fair?")
     assert check(named, B.SUMMARIZE, B.CLOSED_QUESTION, revealed=True) == "yes"
+    loose = "So the board is still sore about the last project and won't back anything new. Is that fair?"
+    assert check(loose, B.CLOSED_QUESTION, B.CONFIRM, revealed=True) == "yes"  # a playback of what was told
+    assert check(loose, B.SUMMARIZE, B.CLOSED_QUESTION) == "partly"  # the same words as a guess: not named
     missed = "So it sounds like the price tag itself is the sticking point. Have I got that right?"
     assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION) == "partly"
     assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION, revealed=True) == ""  # never yes to a wrong summary
