@@ -115,14 +115,18 @@ def train_items(
     uniq = sorted(set(groups))
     fold_of = {g: i % folds for i, g in enumerate(np.random.default_rng(0).permutation(uniq))}
     oof = np.zeros((len(rows), len(ITEM_KINDS)))
+    oof_words = np.zeros_like(oof)
     for f in range(folds):
         test = np.array([fold_of[g] == f for g in groups])
         w, b = _fit(full[~test], y[~test])
         oof[test] = _probs(full[test], w, b)
+        ww, wb = _fit(hashed[~test], y[~test])
+        oof_words[test] = _probs(hashed[test], ww, wb)
     cv_acc = float((oof.argmax(axis=1) == y).mean())
     floor = _confidence_floor(oof, y)
+    word_floor = _confidence_floor(oof_words, y)
     log(f"items: {len(rows)} labelled, grouped {folds}-fold accuracy {cv_acc:.3f}; "
-        f"confident from p >= {floor:.2f}")
+        f"confident from p >= {floor:.2f} (words only: {word_floor:.2f})")
 
     w, b = _fit(full, y)
     ww, wb = _fit(hashed, y)
@@ -131,14 +135,14 @@ def train_items(
         mrows = load_item_rows([f for f in files if f.is_file()])
         if not mrows:
             continue
-        mx, _ = featurise_items([r["text"] for r in mrows], embedder)
+        mx, mh = featurise_items([r["text"] for r in mrows], embedder)
         my = np.array([ITEM_KINDS.index(r["kind"]) for r in mrows])
         also = [set(r.get("also", [])) for r in mrows]
         p = _probs(mx, w, b)
         pred = p.argmax(axis=1)
         right = np.array([pred[i] == my[i] or ITEM_KINDS[pred[i]] in also[i] for i in range(len(mrows))])
         acc, lo, hi = accuracy_interval(right)
-        sure = p.max(axis=1) >= floor
+        sure = (p.max(axis=1) >= floor) & (pred == _probs(mh, ww, wb).argmax(axis=1))  # as ItemModel.sure
         sure_right = round(float(right[sure].mean()), 3) if sure.any() else 0.0
         result.figures[name] = {"n": len(mrows), "accuracy": round(acc, 3), "low": round(lo, 3),
                                 "high": round(hi, 3), "confident_share": round(float(sure.mean()), 3),
@@ -150,6 +154,7 @@ def train_items(
     np.savez(out, weights=w.astype(np.float32), bias=b.astype(np.float32),
              word_weights=ww.astype(np.float32), word_bias=wb.astype(np.float32))
     manifest = {"kinds": list(ITEM_KINDS), "encoder": embedder.name, "min_confidence": floor,
+                "word_min_confidence": word_floor,
                 "samples": len(rows), "cv_accuracy": round(cv_acc, 4), "figures": result.figures,
                 "data": sorted(p.name for p in train_files)}
     out.with_suffix(".json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -65,7 +65,7 @@ class ItemReading:
             return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
         if self.confident:
             return said
-        return (f"{said}, but only {self.confidence:.0%} sure; set kind: to be sure (until then a rep "
+        return (f"{said}, but unsure ({self.confidence:.0%}); set kind: to be sure (until then a rep "
                 "turn close to the item's words also meets it)")
 
 
@@ -78,17 +78,40 @@ class ItemModel:
     word_bias: np.ndarray
     min_confidence: float
     encoder: str
+    word_min_confidence: float
+    """The words-only reading's own floor (chosen the same way), for when the sentence model is not there."""
+
+    def _semantic(self, embedder: Embedder | None) -> bool:
+        return embedder is not None and is_semantic(embedder) and embedder.name == self.encoder
 
     def probabilities(self, texts: list[str], embedder: Embedder | None) -> np.ndarray:
-        hashed = _hashed(texts)
-        if embedder is not None and is_semantic(embedder) and embedder.name == self.encoder:
-            x = np.concatenate([embedder.embed(texts), hashed], axis=1)
-            logits = x @ self.weights.T + self.bias
-        else:
-            logits = hashed @ self.word_weights.T + self.word_bias
-        logits = logits - logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return np.asarray(p / p.sum(axis=1, keepdims=True))
+        if self._semantic(embedder):
+            assert embedder is not None
+            x = np.concatenate([embedder.embed(texts), _hashed(texts)], axis=1)
+            return _softmax(x @ self.weights.T + self.bias)
+        return self.word_probabilities(texts)
+
+    def word_probabilities(self, texts: list[str]) -> np.ndarray:
+        """The words-only reading (the fallback without the sentence model, and a second opinion with it)."""
+        return _softmax(_hashed(texts) @ self.word_weights.T + self.word_bias)
+
+    def sure(self, probs: np.ndarray, texts: list[str], embedder: Embedder | None) -> np.ndarray:
+        """Which readings to trust: over ``min_confidence``, and the words alone point to the same kind.
+
+        A phrase that is no requirement at all ("Blue sky synergy alignment") can land over the bar by the
+        meaning model's nearest guess; the words-only model then points elsewhere, and the author is told to
+        set ``kind:``. Real items agree far more often (on dev 67 of 75 confident readings, right 0.955
+        against 0.933). Without the sentence model, the words-only reading has its own floor."""
+        if not self._semantic(embedder):
+            return np.asarray(probs.max(axis=1) >= self.word_min_confidence)
+        words = self.word_probabilities(texts).argmax(axis=1)
+        return np.asarray((probs.max(axis=1) >= self.min_confidence) & (probs.argmax(axis=1) == words))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return np.asarray(p / p.sum(axis=1, keepdims=True))
 
 
 def _hashed(texts: list[str]) -> np.ndarray:
@@ -124,6 +147,7 @@ def load_item_model(path: str = str(ITEM_ARTIFACT)) -> ItemModel:
                 weights=data["weights"], bias=data["bias"],
                 word_weights=data["word_weights"], word_bias=data["word_bias"],
                 min_confidence=float(manifest["min_confidence"]), encoder=str(manifest["encoder"]),
+                word_min_confidence=float(manifest.get("word_min_confidence", manifest["min_confidence"])),
             )
     except (OSError, KeyError, ValueError) as exc:
         raise ItemModelError(
@@ -156,6 +180,7 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
     todo = [t for t, k in zip(texts, given, strict=True) if k is None]
     model = load_item_model() if todo else None
     probs = model.probabilities(todo, embedder) if model is not None and todo else np.zeros((0, 0))
+    trusted = model.sure(probs, todo, embedder) if model is not None and todo else np.zeros(0, dtype=bool)
     out: list[ItemReading] = []
     row = 0
     for text, kind in zip(texts, given, strict=True):
@@ -167,7 +192,7 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         row += 1
         best = int(p.argmax())
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]),
-                               confident=float(p[best]) >= model.min_confidence))
+                               confident=bool(trusted[row - 1])))
     return out
 
 

@@ -285,8 +285,10 @@ def test_without_concern_lines_authors_see_what_the_buyer_will_say(open_app):
     assert "Then, on the next good question:" in info and "I won't be blamed for a second one." in info
 
 
-def test_authors_see_how_each_resolution_item_is_read(open_app):
-    """Issue 13: the buyer's reading of every item is on the page, and an unsure one says to set kind:."""
+def test_authors_see_how_each_resolution_item_is_read(open_app, monkeypatch):
+    """Issue 13: the buyer's reading of every item is on the page, and an unsure one says to set kind:. Read
+    with the packaged sentence model, as authors' items are (the words-only fallback is the degraded mode)."""
+    monkeypatch.setenv("SCRIMMAGE_EMBEDDING_BACKEND", "local")
     data = yaml.safe_load(own_yaml())
     data["buyer"]["resolution"] = ["Finds out how many depots they run today", "Blue sky synergy alignment",
                                    {"text": "Anything at all", "kind": "proof"}]

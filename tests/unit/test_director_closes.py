@@ -167,7 +167,7 @@ def test_the_question_that_draws_the_concern_out_uncovers_it(cfo: Scenario) -> N
 
 
 def test_an_item_read_without_confidence_is_also_met_by_a_turn_about_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
-    """A manager's item the reader could only guess at ("read as ..., but only 27% sure") must not make the
+    """A manager's item the reader could only guess at ("read as ..., but unsure (27%)") must not make the
     scenario unwinnable: a clean, helpful turn close in meaning to the item meets it, whatever the guess.
     A confidently read item still asks for its own behaviour."""
     from coach_engine.buyer.conduct import RepConduct

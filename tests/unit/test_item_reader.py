@@ -81,3 +81,12 @@ def test_scenario_items_may_say_their_kind_in_the_yaml(bank) -> None:  # type: i
     with pytest.raises(Exception, match="kind"):
         data["buyer"]["resolution"][0]["kind"] = "vibes"
         parse_scenario(yaml.safe_dump(data))
+
+
+def test_a_phrase_that_asks_for_nothing_is_not_read_with_confidence(embedder) -> None:  # type: ignore[no-untyped-def]
+    """The meaning model's nearest guess for management jargon can clear its floor; the words-only model
+    points elsewhere, so the reading is unsure and the author is told to set kind:. A real item stays sure."""
+    junk, real = read_items(["Blue sky synergy alignment", "Books a 30-minute call with the CFO for Tuesday"],
+                            embedder)
+    assert not junk.confident and "set kind: to be sure" in junk.note()
+    assert real.confident and real.kind == "next_step"
