@@ -575,6 +575,28 @@ def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBa
     ("Grace Adeyemi", "Grace's CEO, Dr. Helen Marsh, used it at her previous hospice and told the board she "
      "likes it. Grace is caught in the middle, and the plan is due in May, and she has no time.",
      ["My CEO", "at her previous hospice", "she likes it", "I'm caught in the middle", "I have no time"]),
+    # A concern that opens on someone else keeps their pronouns; one that opens on the buyer does not.
+    ("Tom Reyes", "Marta, his bookkeeper for nine years, runs the office. She's 58 and hates new systems, "
+     "and Tom's worried she'll think he's pushing her out.",
+     ["Marta, my bookkeeper", "She's 58", "and I'm worried she'll think I'm pushing her out."]),
+    ("Tom Reyes", "His own figures show the slip, but Walt, foreman for 20 years, has said he'll quit if "
+     "pushed. Tom can't lose Walt, so he'd rather say nothing.",
+     ["My own figures", "he'll quit", "I'd rather say nothing"]),
+    # A possessive that introduces another named person is the buyer's, though another subject is nearer.
+    ("Lena Brandt", "Her boss, Tom Hale, told the board they would build it in-house, and her deputy Ana "
+     "Ruiz has run the build since. Lena doesn't want to go around Ana.",
+     ["My boss, Tom Hale, told the board", "my deputy Ana Ruiz"]),
+    # English verbs and possessives: "push", a second regular verb, "I'm"/"I've" for a name's 's, "mine".
+    ("Hannah Cole", "Hannah's team is drowning. If she pushes it and it goes badly, she loses the team's "
+     "trust.",
+     ["If I push it and it goes badly"]),
+    ("Lena Brandt", "Lena works nights and trusts the crew, and if it fails, she loses face and looks "
+     "foolish.",
+     ["I work nights and trust the crew, and if it fails, I lose face and look foolish."]),
+    ("Nell Garza", "Nell's worried the crew will balk, and Nell's been burned; Nell's team is small.",
+     ["I'm worried the crew will balk, and I've been burned; my team is small."]),
+    ("Joost Verhoeven", "Joost feels the decision is not his to make, and his son runs the floor.",
+     ["not mine to make", "my son runs the floor"]),
 ])
 def test_whose_pronoun_it_is(bank: ScenarioBank, name: str, concern: str, said: list[str]) -> None:
     from coach_engine.buyer.persona import first_person
@@ -714,51 +736,3 @@ def test_an_answer_to_a_plain_question_comes_without_a_stock_lead_in(bank: Scena
         line = ScriptedVoice(seed).speak(s, BuyerState(), situation,
                                          [Turn(role="rep", text="How many trucks do you run?")])
         assert not any(line.startswith(x) for x in leads), line
-
-
-def test_the_buyers_own_words_keep_english_verbs_and_possessives(bank: ScenarioBank) -> None:
-    """"If she pushes it" is "If I push it" (not "pushe"); "not his to make" is "not mine to make"; "Nell's
-    worried" is "I'm worried" and "Nell's been" "I've been", not "my worried"."""
-    from coach_engine.buyer.persona import first_person
-
-    she = _with_buyer(bank, name="Hannah Cole")
-    assert "If I push it and it goes badly" in first_person(
-        "Hannah's team is drowning. If she pushes it and it goes badly, she loses the team's trust.", she)
-    nell = _with_buyer(bank, name="Nell Garza")
-    said = first_person("Nell's worried the crew will balk, and Nell's been burned; Nell's team is small.",
-                        nell)
-    assert said.startswith("I'm worried the crew will balk, and I've been burned; my team is small.")
-    he = _with_buyer(bank, name="Joost Verhoeven")
-    said = first_person("Joost feels the decision is not his to make, and his son runs the floor.", he)
-    assert "not mine to make" in said and "my son runs the floor" in said
-
-
-def test_a_concern_that_opens_on_someone_else_keeps_their_pronouns(bank: ScenarioBank) -> None:
-    """"Marta, his bookkeeper, runs the office. She's 58 ..., and Tom's worried she'll think he's pushing her
-    out": "she" is Marta's all through, Tom is the buyer ("he"); a concern that opens on the buyer ("His own
-    figures ..., but Walt ... has said he'll retire") still tells it the other way."""
-    from coach_engine.buyer.persona import first_person
-
-    tom = _with_buyer(bank, name="Tom Reyes")
-    said = first_person("Marta, his bookkeeper for nine years, runs the office. She's 58 and hates new "
-                        "systems, and Tom's worried she'll think he's pushing her out.", tom)
-    assert said == ("Marta, my bookkeeper for nine years, runs the office. She's 58 and hates new systems, "
-                    "and I'm worried she'll think I'm pushing her out.")
-    said = first_person("His own figures show the slip, but Walt, foreman for 20 years, has said he'll quit "
-                        "if pushed. Tom can't lose Walt, so he'd rather say nothing.", tom)
-    assert said.startswith("My own figures") and "he'll quit" in said and "I'd rather say nothing" in said
-
-
-def test_a_possessive_that_introduces_someone_is_the_buyers(bank: ScenarioBank) -> None:
-    """"Her boss, Tom, told the board ..., and her deputy Ana Ruiz has run it since": the deputy is the
-    buyer's ("my deputy"), though Tom is the nearer subject. A second verb of the buyer's keeps its person
-    ("and trusts the crew" -> "and trust the crew")."""
-    from coach_engine.buyer.persona import first_person
-
-    s = _with_buyer(bank, name="Lena Brandt")
-    said = first_person("Her boss, Tom Hale, told the board they would build it in-house, and her deputy Ana "
-                        "Ruiz has run the build since. Lena doesn't want to go around Ana.", s)
-    assert said.startswith("My boss, Tom Hale, told the board") and "my deputy Ana Ruiz" in said
-    said = first_person("Lena works nights and trusts the crew, and if it fails, she loses face and looks "
-                        "foolish.", s)
-    assert said == "I work nights and trust the crew, and if it fails, I lose face and look foolish."
