@@ -96,9 +96,9 @@ class FactBook:
             for qi, q in enumerate(questions):
                 qwords = content_words(q)
                 # Words shared with a fact say what an open question asks for; a yes/no question ("So the
-                # worry is a site sold twice, is that right?") checks the rep's own words, unless it means
-                # the fact.
-                by_words = question_form(q) != "closed"
+                # worry is a site sold twice, is that right?") checks the rep's own words and an either-or
+                # ("a headache for the crew, or did it go further?") asks which, unless it means the fact.
+                by_words = question_form(q) not in ("closed", "either_or")
                 for fi, key in enumerate(self._keys):
                     if key in already or not _fits(q, self.facts[key]):
                         continue

@@ -28,12 +28,15 @@ def test_a_who_question_is_never_answered_with_a_figure() -> None:
 
 def test_a_yes_no_check_is_not_answered_by_a_fact_it_shares_a_word_with() -> None:
     """"So the worry is that a store gets written off twice, is that right?" checks the rep's own reading;
-    sharing "store" with a fact does not make it a question about that fact. An open question still is."""
+    sharing "store" with a fact does not make it a question about that fact, nor does an either-or question
+    ("... for the stores, or did it go further?"). An open question still is."""
     book = FactBook({"stores": "Twenty-three stores across two states.", **FACTS})
     found = book.answer("So the worry is that a store gets written off twice, is that right?")
     assert found is None or found.topic != "stores"
     found = book.answer("Which stores are we talking about?")
     assert found is not None and found.topic == "stores"
+    found = book.answer("Was it just a headache for the stores, or did it go further than that?")
+    assert found is None or found.topic != "stores"  # an either-or asks which, not how many stores
 
 
 def test_figure_questions_are_told_apart_from_other_questions() -> None:
