@@ -253,8 +253,9 @@ class BuyerDirector:
         "partly" when it is still the buyer's own (or comes out only now, from a near guess);
         nothing when it is out and their words miss it (a buyer does not say yes to a wrong summary)."""
         told = self.state.concern_revealed and not revealed_now
-        if self.matcher.names_concern(signals) or (
-                told and self.matcher.names_concern(signals, self.rules.similarity.playback)):
+        close = self.matcher.concern_similarity(signals)
+        bars = self.rules.similarity
+        if close >= bars.names_concern or (told and close >= bars.playback):
             situation.facts["check"] = "yes"
         elif B.SUMMARIZE in helpful and (revealed_now or not self.state.concern_revealed):
             situation.facts["check"] = "partly"

@@ -124,23 +124,23 @@ class ItemMatcher:
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
 
-    def names_concern(self, signals: SignalSet, bar: float | None = None) -> bool:
-        """The rep put the hidden concern into words themselves (a good guess or a playback), as close in
-        meaning as ``bar`` (``similarity.names_concern`` unless given).
+    def names_concern(self, signals: SignalSet) -> bool:
+        """The rep put the hidden concern into words themselves (a good guess or a playback)."""
+        return self.concern_similarity(signals) >= self.rules.similarity.names_concern
 
-        Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing.
-        """
+    def concern_similarity(self, signals: SignalSet) -> float:
+        """How close in meaning the turn's closest sentence is to the hidden concern (0 without a sentence
+        model). Sentences, not keyword lists: "Sync, double booking, surgery slots" names nothing."""
         if self.embedder is None or not is_semantic(self.embedder):
-            return False
+            return 0.0
         from ..signals import sentence_spans
 
         lists = fragment_spans(signals.text, self.rules.substance)
         sents = [signals.text[a:b] for a, b in sentence_spans(signals.text) if (a, b) not in lists]
         if not sents:
-            return False
+            return 0.0
         vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
-        need = self.rules.similarity.names_concern if bar is None else bar
-        return float(np.max(vecs[1:] @ vecs[0])) >= need
+        return float(np.max(vecs[1:] @ vecs[0]))
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         if self.embedder is None or not is_semantic(self.embedder):

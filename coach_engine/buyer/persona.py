@@ -103,13 +103,20 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in (full, bare, *titled, _bare_first(scenario)) if n))
 
 
+_IS_OR_HAS = "been|got|not|never|still|afraid|sure|[a-z]+[^e\\W]ed"
+"""After a name's 's, words that make it "is" or "has" ("Dale's scared", "Dale's been"), not "Dale's team"."""
+
+
+def _name_s(m: re.Match[str]) -> str:
+    after = m.group(1)
+    return "my" if after is None else "I've" if after in ("been", "got") else "I'm"
+
+
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     """Only the buyer's own name: 'Name's' -> 'my', 'Name <verb>' -> 'I <verb>', any other -> 'me'."""
     for name in present(names, s):
-        # "Dale's scared", "Dale's been burned": "I'm", "I've"; "Dale's team": "my team"
-        s = re.sub(rf"\b{re.escape(name)}'s(?=\s+(been|got|not|never|still|afraid|sure|[a-z]+[^e\W]ed)\b)",
-                   lambda m: "I've" if m.group(1) in ("been", "got") else "I'm", s)
-        s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
+        # "Dale's team": "my team"; "Dale's scared", "Dale's been burned": "I'm", "I've"
+        s = re.sub(rf"\b{re.escape(name)}'s\b(?=\s+({_IS_OR_HAS})\b)?", _name_s, s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
         s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+|\bwhich\s+)"
@@ -303,13 +310,16 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
 def _their_to_our(step: str) -> str:
     """"a test copy of their data" in a step is the buyer's side: "our data". Not when the nearest group of
     people before it is someone else's ("two technicians ... on their own phones"); "my partner" is ours."""
-    out, last = [], 0
-    for m in re.finditer(r"\btheir\b", step):
-        groups = list(PEOPLE.finditer(step, 0, m.start()))
-        before = step[:groups[-1].start()].split()[-1:] if groups else []
-        if not groups or [w.lower() for w in before] in (["my"], ["our"]):
-            out.append(step[last:m.start()] + "our")
-            last = m.end()
+    out, last, at = [], 0, 0
+    for word in step.split():
+        at = step.index(word, at)
+        if word.rstrip(",.;") == "their":
+            groups = list(PEOPLE.finditer(step, 0, at))
+            before = step[:groups[-1].start()].split()[-1:] if groups else []
+            if not groups or [w.lower() for w in before] in (["my"], ["our"]):
+                out.append(step[last:at] + "our")
+                last = at + len("their")
+        at += len(word)
     return "".join(out) + step[last:]
 
 
