@@ -95,9 +95,12 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
 
     out: dict[str, str] = {}
     if B.QUANTIFY_VALUE in helpful:
-        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in AMOUNT.findall(s.quote)]
+        amounts = [a.strip(" ,.;") for s in signals.get(B.QUANTIFY_VALUE) for a in AMOUNT.findall(s.quote)]
+        # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
+        # $2,150": the gain, not the cost beside it)
+        points = " ".join((*scenario.product.value_points, *scenario.product.proof_points))
         if amounts:
-            out["rep_figure"] = amounts[-1].strip()
+            out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
     if B.GIVE_PROOF in helpful:
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split()}
         for sig in signals.get(B.GIVE_PROOF):

@@ -34,7 +34,7 @@ from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
-from .facts import Answer, FactBook
+from .facts import Answer, FactBook, figure_said
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
 from .persona import concern_stages, concern_told, scenario_facts
@@ -279,10 +279,16 @@ class BuyerDirector:
         found = self._found
         if found is None:
             return
+        told = [self.scenario.buyer.opening]
+        if self.state.concern_revealed:
+            told.append(concern_told(self.scenario, self.state))
+        again = "" if found.topic else figure_said(found.question, told)
         if found.topic:
             self._answered.add(found.topic)
             situation.facts["answer"] = found.text
             situation.facts["asked_about"] = found.topic
+        elif again:
+            situation.facts["answer"] = f"Like I said, {again}."
         elif not self._no_figure_said:
             self._no_figure_said = True
             situation.facts["no_figure"] = "yes"

@@ -24,7 +24,7 @@ from ..text import NUMBER, content_words, is_question, question_form, sentences,
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["Answer", "FactBook", "asks_figure"]
+__all__ = ["Answer", "FactBook", "asks_figure", "figure_said"]
 
 _FIGURE_QUESTION = re.compile(
     r"\b(how\s+(many|much|long|often|big|large|far)|what\s+(percentage|share|proportion|number|amount|"
@@ -39,6 +39,37 @@ _FIGURE_QUESTION = re.compile(
 def asks_figure(question: str) -> bool:
     """Whether a question asks for a figure ("How many services did you run last year?")."""
     return bool(_FIGURE_QUESTION.search(question))
+
+
+_AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
+                     "close", "to", "up"})
+_PHRASE_WORDS = 7
+_CLAUSE_WORDS = frozenset({"because", "and", "but", "so", "which", "that", "when", "since", "if", "while",
+                           "after"})
+"""Words that open the next clause: a figure's phrase ends before them."""
+
+
+def figure_said(question: str, said: list[str]) -> str:
+    """The figure the buyer has already given that a figure question asks for, as a short phrase ("about 15
+    small online orders a week"), or "": asked "How many orders get turned away a week?" after telling how
+    many, a person says it again rather than "I don't know the exact figure"."""
+    asked = content_words(question)
+    best, best_shared = "", 0
+    for clause in (c for text in said for c in sentences(text, clauses=True)):
+        tokens = clause.split()
+        for i, tok in enumerate(tokens):
+            if not NUMBER.match(tok.lstrip("$£€~(")):
+                continue
+            start = i - 1 if i and tokens[i - 1].lower() in _AROUND else i
+            end = i + 1
+            while end < len(tokens) and end - start < _PHRASE_WORDS and tokens[end - 1][-1:] not in ",;:." \
+                    and (words(tokens[end]) or [""])[0] not in _CLAUSE_WORDS:
+                end += 1
+            phrase = " ".join(tokens[start:end]).rstrip(",;:.")
+            shared = len(asked & content_words(phrase))
+            if shared > best_shared:
+                best, best_shared = phrase, shared
+    return best
 
 
 def _a_figure(value: str) -> bool:

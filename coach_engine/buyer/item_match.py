@@ -23,6 +23,7 @@ from ..embeddings import is_semantic
 from ..models import Scenario
 from ..signals import POSITIVE, Behaviour, SignalSet
 from .conduct import RepConduct
+from .pronouns import PEOPLE
 from .rules import DirectorRules
 from .state import BuyerState, ResolutionItem
 from .substance import fragment_spans, specific
@@ -189,26 +190,40 @@ class ItemMatcher:
         return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.next_step_fit
 
     def _involves(self, item: str, text: str) -> bool:
-        """The rep names the person or role the item asks to involve."""
+        """The rep names the person or role the item asks to involve: the words after "involve", "invite"
+        or "bring in", or anyone the item and the scenario's next step name ("the board", "Priya and Leon",
+        "board chair Gerrit Vos"), by name or by the role the scenario gives them ("your senior stylists"
+        for Priya and Leon, her "two top stylists" in the concern)."""
         m = re.search(
             r"\b(?:(?:involv|includ|invit)\w*|bring\w*\s+in|loop\w*\s+in)\s+(?:the\s+)?(.+?)(?:\s+in\b|$)",
             item,
             re.IGNORECASE,
         )
-        target = m.group(1) if m else item
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", target)}
-        words -= {"the", "of", "and", "next", "call"}
-        names = set(re.findall(r"\b[A-Z][a-z]+\b|\b[A-Z]{2,4}\b", self.scenario.buyer.next_step or ""))
-        names |= set(re.findall(r"\b[A-Z]{2,4}\b", item))  # a role the item names: "brief the COO"
-        names -= set(self.scenario.buyer.name.split())
-        when = T.structure().time
-        names = {n for n in names if not when.search(n)}  # "... live in January" names no one to bring in
-        low = text.lower()
-        hit_role = bool(words) and sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", low)) >= max(
-            1, len(words) // 2
-        )
-        hit_name = any(re.search(rf"\b{re.escape(n)}\b", text) for n in names if len(n) > 2)
-        return hit_role or hit_name
+        said = set(T.words(text))
+        if m:
+            words = {w for w in T.words(m.group(1)) if len(w) > 1} - {"the", "of", "and", "next", "call"}
+            if words and len(words & said) >= max(1, len(words) // 2):
+                return True
+        return bool(self._third_parties(item) & said)
+
+    def _third_parties(self, item: str) -> set[str]:
+        """Who besides the buyer the item and the next step name (lowercased): people and role words, names,
+        and the words the scenario puts right before a name ("the chair, Gerrit Vos" -> chair)."""
+        sc = self.scenario
+        named = " ".join((sc.buyer.name, sc.buyer.company, sc.product.name)).split()
+        own = set(T.words(" ".join(w for w in named if w[:1].isupper())))  # not "(4 salons, 38 stylists)"
+        roles = set(self.rules.roles)
+        asked = f"{item} {sc.buyer.next_step or ''}"
+        words = T.words(asked)
+        names = {w for w in T.words(" ".join(raw for raw in asked.split()[1:] if raw[:1].isupper()))
+                 if not T.is_function_word(w) and not T.structure().time.search(w)} - own
+        found = {w for w in words if w in roles or PEOPLE.fullmatch(w)} | names
+        told = T.words(f"{sc.buyer.hidden_concern} {asked}")
+        for i, w in enumerate(told):
+            if w in names:  # the role said before a name: "two top stylists, Priya", "head sawyer Walt"
+                before = [x for x in told[max(0, i - 3):i] if x not in names and not T.is_function_word(x)]
+                found.update(x for x in before[-1:] if x in roles or PEOPLE.fullmatch(x))
+        return found - own
 
 
 def item_content(item: str) -> str:

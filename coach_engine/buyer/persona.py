@@ -125,15 +125,20 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     return s
 
 
+_ADVERBS = r"(?:\s+(?:really|now|also|still|just|already|never|even|[a-z]{3,}ly)){0,2}"
+"""Up to two adverbs between "I" and its verb ("I also quietly know")."""
+
+
 def _conjugate(s: str) -> str:
-    s = re.sub(rf"\b(I(?:\s+really|\s+now|\s+also)?)\s+({_VERBS_S}|launches|fears|assumes)\b", _conj, s)
+    s = re.sub(rf"\b(I{_ADVERBS})\s+({_VERBS_S}|launches|fears|assumes)\b", _conj, s)
     # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
     for _ in range(2):
         s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({_VERBS_S}|assumes)\b",
                    lambda m: m.group(1) + _first_person_verb(m.group(2)), s)
     s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
-    s = re.sub(r"\bI\s+(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)"
-               r"([a-z]{2,}[^s\W]s)\b", lambda m: "I " + m.group(1)[:-1], s)
+    s = re.sub(rf"\b(I{_ADVERBS})\s+"
+               r"(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)([a-z]{2,}[^s\W]s)\b",
+               lambda m: f"{m.group(1)} {m.group(2)[:-1]}", s)
     s = re.sub(r"\bI am\b", "I'm", s)
     return s
 
@@ -160,10 +165,16 @@ def _we(m: re.Match[str]) -> str:
     return word.capitalize() if m.group(0)[0].isupper() else word
 
 
+def said_aloud(name: str) -> str:
+    """A company or product name without the author's note in brackets ("Northline Logistics (85 trucks)",
+    "GlycoPure fluids (Arctic Chem Supply)"): nobody says the brackets."""
+    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip() or name
+
+
 def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
     """How a manager names the buyer's own organisation: its name, "the company", "the <kind>" (the last
     one or two words of its name: "the food bank", "the district"), "the <kind> firm" as ``text`` says it."""
-    name = re.sub(r"\s*\(.*?\)\s*", " ", scenario.buyer.company).strip()
+    name = said_aloud(scenario.buyer.company)
     words = name.split()
     refs = [name] if name else []
     refs += [f"the {w}" for w in _GENERIC_ORG]
@@ -208,8 +219,9 @@ def _org_to_we(s: str, scenario: Scenario) -> str:
     s = _our(s, scenario)
     for ref in _org_refs(scenario, s):
         r = re.escape(ref)
-        s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b", r"\1 us", s,
-                   flags=re.IGNORECASE)
+        # not "to the business manager" -> "to us manager": the organisation's role is a person
+        s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b"
+                   r"(?!\s+[a-z]+(?:er|or|ist|ant|ent|ian)s?\b)", r"\1 us", s, flags=re.IGNORECASE)
         s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
                    lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
                              f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
@@ -268,7 +280,9 @@ def first_person(text: str, scenario: Scenario) -> str:
             # "his team" -> "my team"; "not his to make", "the call is his." -> "mine"
             s = re.sub(r"\bhis\b(?=(\s+to\b|[.,;!?]|$)?)",
                        lambda m: "my" if m.group(1) is None else "mine", s)
-            s = re.sub(r"\bhim\b", "me", s)
+            # "I feel he owes him": the object of a clause the buyer is the subject of is someone else
+            s = re.sub(r"(\bI(?:\s+[a-z']+){1,3}?\s+)?\bhim\b",
+                       lambda m: m.group(0) if m.group(1) else "me", s)
         s = re.sub(rf"\b{refl}\b", "myself", s)
         s = re.sub(rf"\b{subj}\b", "I", s)
         s = re.sub(r"\ue000(\d+)\ue001", lambda m: kept[int(m.group(1))], s)
@@ -304,6 +318,8 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
     s = _conjugate(s)
     s = _their_to_our(s)
+    # "where I and Sal run" -> "where Sal and I run": a person names the other first
+    s = re.sub(r"\bI and ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", r"\1 and I", s)
     return s[:1].lower() + s[1:] if s and not re.match(r"[A-Z]{2}", s) else s
 
 
@@ -361,13 +377,13 @@ def _gist(scenario: Scenario) -> str:
 def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
     """Facts any buyer line may use; the concern appears only once it is revealed."""
     b = scenario.buyer
-    company = re.sub(r"\s*\(.*?\)\s*", " ", b.company).strip()
+    company = said_aloud(b.company)
     facts = {
         "buyer_name": b.name,
         "first_name": b.name.split()[0],
         "role": b.role,
         "company": company,
-        "product": scenario.product.name,
+        "product": said_aloud(scenario.product.name),
         "objection": " ".join(b.opening.split()),
         "objection_short": _gist(scenario),
         "value_point": _lower_first(_short(scenario.product.value_points[0])),

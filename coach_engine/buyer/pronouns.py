@@ -56,8 +56,7 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         # The concern opened on someone else, and this gender's pronouns went on about them ("Rosa, his
         # groomer, keeps the book. She's 63 ..., and Dale's scared she'll think he's replacing her"): the
         # buyer is the other gender if the concern uses it, else nobody can tell.
-        other = "she" if found == "he" else "he"
-        return other if _next(text, _GENDERED[other], m.end()) else None
+        return _other_if_buyers(text, found, m.end(), names)
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
@@ -68,14 +67,32 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
         # Eleanor, who has said she will sell"). Pronouns of the other gender later on are then the buyer's;
         # else nobody can tell.
-        other = "she" if found == "he" else "he"
-        return other if _next(text, _GENDERED[other], m.end()) else None
+        return _other_if_buyers(text, found, m.end(), names)
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
     if word in ("his", "him", "her") and PERSON.search(others):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
+
+
+def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) -> str | None:
+    """The other gender than ``found`` when its next pronoun after ``pos`` is the buyer's: not when another
+    person acts earlier in that sentence ("Meg has been turning orders away, and she and Walt have argued":
+    "she" is Meg's)."""
+    other = "she" if found == "he" else "he"
+    m = _next(text, _GENDERED[other], pos)
+    if m is None:
+        return None
+    opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
+    own = "|".join(re.escape(n) for n in present(names, text)) or "(?!)"
+    for p in PERSON.finditer(re.sub(rf"\b(?:{own})\b", "", text[opening:m.start()])):
+        # a person, not a sentence's first word ("Overtime keeps growing"): named inside a sentence
+        # somewhere, or said to be, have or say something ("Meg has been turning orders away")
+        if _mid_sentence(text, p.group(0).split()[0]) or p.group(0).split()[-1] in ("is", "was", "has", "had",
+                                                                                    "says", "said", "told"):
+            return None
+    return other
 
 
 def _told_of_before(before: str) -> str | None:
@@ -95,14 +112,19 @@ def _told_of_before(before: str) -> str | None:
     return None if _next(before[:other.start()], _GENDERED[gender]) else gender
 
 
-_ACTS = r"\s+(?:is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s)\b"
+_VERBS = r"is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s"
+_ACTS = rf"\s+(?:{_VERBS})\b"
+_IRREGULAR_PAST = "drove|went|took|made|gave|ran|came|got|lost|paid|sent|bought|built|kept|put|sold"
+"""Past tenses a manager writes of someone else's act ("Dale drove out himself"); not in ``_ACTS``, where
+"Linda got burned" or "Meridian lost a customer" would make the buyer's gender harder to tell."""
 PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}(?:,\s+who)?"
                      + _ACTS)
 """A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
 _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 """A role by its initials doing something ("the COO pulled")."""
 
-_OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,90},|,)?" + _ACTS)
+_OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,90},|,)?"
+                            rf"\s+(?:{_VERBS}|{_IRREGULAR_PAST})\b")
 """Someone named as a clause's subject, perhaps after an appositive ("Walt, head sawyer for 31 years, has
 said ...")."""
 _GENDERED = {"he": frozenset({"he", "his", "him", "himself"}), "she": frozenset({"she", "her", "herself"})}
@@ -151,9 +173,12 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
             first = _next(s[:b], _GENDER_BASE, m.start(1))
             if first is None or _base(first) not in forms:
                 continue
+            # to the clause's end, or to where the buyer speaks as "I" again ("..., and I feel he owes him")
+            mine_again = re.search(r"\bI\b", s[m.start(1):b])
+            end = m.start(1) + mine_again.start() if mine_again else b
             out.append(s[last:m.start(1)])
-            out.append(_PRONOUN.sub(hide, s[m.start(1):b]))
-            last = b
+            out.append(_PRONOUN.sub(hide, s[m.start(1):end]))
+            last = end
             break
     out.append(s[last:])
     return "".join(out), kept

@@ -119,6 +119,8 @@ class DirectorRules(StrictData):
     strong_negatives: list[str]
     similarity: _Similarity
     low_risk_item: str
+    roles: list[str] = Field(default_factory=list)
+    """People a step may bring in, by role: an involve item is met by a step naming one (``item_match``)."""
     benefit_of_doubt: float = 0.0
     """A pressing, arguing, dismissive or disparaging sentence read below this probability is let pass: a
     person does not take offence at a phrase that only might push (the grader still notes it)."""

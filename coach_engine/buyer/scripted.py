@@ -175,9 +175,8 @@ class ScriptedVoice:
             tail = ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
-        if situation.id in (*_CLOSES, "reveal_concern") or facts.get("answer") or facts.get("no_figure") \
-                or facts.get("stake"):
-            tail = ""
+        if situation.id not in _TAILED or facts.get("answer") or facts.get("no_figure") or facts.get("stake"):
+            tail = ""  # "Numbers, please." after a hint, or "Keep it short." after a rebuke, says nothing
         if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer"):
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""
@@ -254,6 +253,10 @@ def _premises(rep: str) -> tuple[bool, bool]:
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})
+_TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
+                     "acknowledge_progress", "impatient_passive"})
+"""Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is
+pressing for substance. Not a hint, a deflection, a rebuke or an answer, where it contradicts the line."""
 _CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
 _CLAIMS = frozenset({"state_value", "give_proof", "quantify_value", "tie_to_concern"})
 """What a rep claims (value, proof, a figure): what "says you" or "connect it to my situation" answers."""

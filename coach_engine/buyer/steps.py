@@ -22,8 +22,13 @@ def named_step(rep_step: str) -> str:
     or length. The rep's sentence itself is never pasted."""
     st = T.structure()
     found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")), "")
-             for name in ("activity", "duration", "time")}
-    activity, length, day = found["activity"].lower(), found["duration"].lower(), found["time"]
+             for name in ("activity", "duration")}
+    activity, length = found["activity"].lower(), found["duration"].lower()
+    times = _rep_times(rep_step or "")
+    day = ""
+    if times:
+        a, b = T.time_phrase(rep_step, times)
+        day = rep_step[a:b].strip(" ,.;?!")  # "next Monday at 10", not "next Monday"
     if not activity and not length:
         return ""
     if activity and " " in length:
@@ -32,8 +37,7 @@ def named_step(rep_step: str) -> str:
         f"those {length}"
     if not day:
         return what
-    bare = day[:1].isupper() and " " not in day  # "Thursday" reads "on Thursday"; "next week" stays as it is
-    return f"{what} on {day}" if bare else f"{what} {day}"
+    return f"{what} {_dated(day)}"  # "on Thursday at 2"; "next week" as it is
 
 
 def _as_adjective(length: str) -> str:
@@ -59,8 +63,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     when = T.structure().time
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
     rep_step = " ".join((rep_step or "").split())
-    said = [m for m in when.finditer(rep_step) if m.group(0).strip(" ,.;?!")
-            and not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I)]
+    said = _rep_times(rep_step)
     if not said:
         return step
     a, b = T.time_phrase(rep_step, said)
@@ -80,9 +83,25 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     if own:
         a, b = T.time_phrase(step, own)
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")
+    ahead = next((m for m in when.finditer(step) if m.group(0).lower().startswith("before ")), None)
+    if ahead and ahead.start() <= main:  # "a call before the review" -> "a call on Tuesday, before the ..."
+        return f"{step[:ahead.start()].rstrip(' ,')} {_dated(day)}, {step[ahead.start():]}"
     if main < len(step):  # the step's own time (if any) is another event's: "a pilot that goes live in May"
         return f"{step[:main]} {_dated(day)}{step[main:]}"
     return f"{step}, {_dated(day)}"
+
+
+def _rep_times(rep_step: str) -> list[re.Match[str]]:
+    """The times the rep named for the step: not "before the release" or "early" (another event's time, or
+    none), but the day said after one ("before the board meets, say Tuesday the 9th": Tuesday)."""
+    when, out, pos = T.structure().time, [], 0
+    while m := when.search(rep_step, pos):
+        pos = m.end()
+        if not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I):
+            out.append(m)
+        elif "," in m.group(0):  # the vague phrase ends at its clause; a time may follow the comma
+            pos = m.start() + m.group(0).index(",") + 1
+    return [m for m in out if m.group(0).strip(" ,.;?!")]
 
 
 def _in_a_clause_of_its_own(step: str, at: int) -> bool:

@@ -63,3 +63,14 @@ def test_a_proposal_put_as_a_question_is_not_answered_with_a_fact(bank: Scenario
     situation = d.step(SignalSet(text, [Signal(B.OPEN_QUESTION, ask, 0, len(ask)),
                                         Signal(B.NEXT_STEP, step, len(ask) + 1, len(text))]), 1)
     assert situation.facts.get("answer") == scenario.buyer.facts["current routing"]
+
+
+def test_a_figure_the_buyer_already_gave_is_given_again() -> None:
+    """Asked for a figure the facts do not hold, a buyer who has already said it says it again, briefly,
+    rather than "I don't know the exact figure"; a figure about something else is not it."""
+    from coach_engine.buyer.facts import figure_said
+
+    told = ["Dev has been turning down about 20 rush jobs a month because the old press is booked solid, "
+            "and the bank wants 1,200 more in sales."]
+    assert figure_said("How many rush jobs a month do you turn down?", told) == "about 20 rush jobs a month"
+    assert figure_said("How many staff do you have on the floor?", told) == ""

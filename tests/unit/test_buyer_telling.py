@@ -137,6 +137,22 @@ def test_a_question_for_a_figure_is_answered_and_keeps_the_concern_back(bank: Sc
     assert d.state.concern_revealed
 
 
+def test_a_figure_the_buyer_has_told_is_said_again_when_asked(bank: ScenarioBank) -> None:
+    """Once the story is out ("... about 30 late loads a month ..."), a question for that figure gets it
+    again ("Like I said, about 30 late loads a month."), not "I don't have the exact figure"."""
+    base = bank.get("cfo-price-routing")
+    scenario = base.model_copy(update={"buyer": base.buyer.model_copy(update={
+        "hidden_concern": "Dana's drivers miss about 30 late loads a month because routes are planned on "
+                          "paper, and her biggest customer has noticed.", "concern_lines": [], "facts": {}})})
+    d = BuyerDirector(scenario)
+    d.prepare()
+    d.state.concern_revealed = True
+    text = "How many late loads a month are we talking about?"
+    situation = d.step(SignalSet(text, [Signal(B.OPEN_QUESTION, text, 0, len(text))]), 2)
+    assert situation.facts.get("answer") == "Like I said, about 30 late loads a month."
+    assert not situation.facts.get("no_figure")
+
+
 def test_a_long_concern_is_told_in_halves() -> None:
     """Four pieces or more: the first half is the story, the rest waits for the next good question."""
     story, stake = staged("The audit found gaps. Two files lacked a sign-off. The review is in March. "

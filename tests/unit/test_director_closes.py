@@ -131,6 +131,12 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert situation.facts.get("rep_customer") == "Hartley Freight"
     line = ScriptedVoice(seed=1).speak(cfo, d.state, situation, [Turn(role="rep", text=value.text)])
     assert "$210k" in line or "Hartley Freight" in line, line
+    # The product's own figure, not a cost said beside it, and never with the sentence's comma
+    priced = turn("Fleets cut fuel 12-18% in a quarter, and the licence is $3,990, so it pays for itself.",
+                  B.QUANTIFY_VALUE)
+    assert BuyerDirector(cfo).step(priced, 1).facts.get("rep_figure") == "18%"
+    costed = turn("The licence is $3,990, so it pays for itself.", B.QUANTIFY_VALUE)
+    assert BuyerDirector(cfo).step(costed, 1).facts.get("rep_figure") == "$3,990"
 
 
 @pytest.mark.parametrize(("proof", "customer"), [
@@ -318,6 +324,32 @@ def test_a_month_in_the_next_step_is_not_someone_to_bring_in(cfo: Scenario) -> N
 
     assert not met("We could have the pilot running in March, before your busy season.")
     assert met("Could Tomas join us Thursday at 10 so we plan the March pilot together?")
+
+
+def test_an_involve_item_is_met_by_the_role_the_scenario_gives_the_person(cfo: Scenario) -> None:
+    """A manager names the people to involve ("Bringing Nadia and Ollie into it"); a rep who has only heard
+    of them as the buyer's "two senior planners" names them by that role, and a step with "the board chair"
+    brings in the board an item asks for. A step with the buyer alone involves no one."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    buyer = cfo.buyer.model_copy(update={
+        "hidden_concern": "Her two senior planners, Nadia and Ollie, run every route by hand and said they'd "
+                          "quit if a tool second-guessed them.",
+        "next_step": None})
+    scenario = cfo.model_copy(update={"buyer": buyer})
+    matcher = ItemMatcher(scenario, load_rules(), None)
+    state = BuyerState(concern_revealed=True)
+
+    def met(item: str, text: str) -> bool:
+        return matcher.meets(ResolutionItem(text=item, kind="involve", sure=True), turn(text, B.NEXT_STEP),
+                             {B.NEXT_STEP}, set(), False, False, state=state, conduct=RepConduct())
+
+    assert met("Bringing Nadia and Ollie into it", "Can we walk your senior planners through it Monday?")
+    assert met("Helps her make the case to the board", "A call with you and the board chair Tuesday at 10?")
+    assert not met("Bringing Nadia and Ollie into it", "Could you and I walk through it Monday at 10?")
 
 
 def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -120,6 +120,8 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
     ("So we install it on two trucks next Tuesday", "the install next Tuesday"),
     ("Can I call you back Tuesday at 2 for fifteen minutes?", "the fifteen-minute call on Tuesday"),
     ("Could we have a call of half an hour on Monday?", "the half-hour call on Monday"),
+    ("Could we do a 30-minute demo with your head chef next Friday at 9, before service?",
+     "the 30-minute demo next Friday at 9"),
 ])
 def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBank, proposal: str,
                                                                 named: str) -> None:
@@ -396,6 +398,11 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "a trial fitting and a full install in the second week of May"),
     ("a review call", "Let's meet this Friday at 4, ahead of the June 2 budget close.",
      "a review call, this Friday at 4"),
+    # the rep's day said after a "before ..." clause is still the rep's, and the step's own "before" stays
+    ("a 20-minute call with me and the ops lead before the budget review on the 20th",
+     "Could the three of us talk before the budget review, say Monday the 16th at 11?",
+     "a 20-minute call with me and the ops lead on Monday the 16th at 11, before the budget review on the "
+     "20th"),
 ])
 def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal: str, agreed: str) -> None:
     """The rep's time is spliced in as a whole phrase for the step's whole phrase: a weekday never lands
@@ -566,6 +573,14 @@ def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBa
     ("Tom Russo", "Ana is Tom's sister. Overtime keeps growing and she's worn out, but he's afraid software "
      "will look like he's replacing her.",
      ["Ana is my sister.", "she's worn out", "I'm afraid software will look like I'm replacing her"]),
+    # ... unless another person acts in the very sentence of that pronoun: it is theirs, and nobody can tell
+    ("Carl Dunne", "Carl's foreman, Ray Soto, runs the night shift and he trusts him. Bea has been turning "
+     "rush jobs away, and she and Carl have argued about it. Carl also quietly knows margins fell.",
+     ["she and I have argued", "I also quietly know"]),
+    # a reflexive is its own clause's subject's; the object of the buyer's own clause is someone else
+    ("Ivo Marsh", "In the 2019 flood the old supplier's owner, Pete Lang, drove out himself at night to fix "
+     "Ivo's chiller, and Ivo feels he owes him.",
+     ["Pete Lang, drove out himself at night to fix my chiller", "I feel I owe him"]),
     # The nearest name is the antecedent: someone else of the buyer's gender, named as a clause's subject,
     # keeps that clause's pronouns; the buyer's own clauses still say "I"; a month is nobody's antecedent.
     ("Gunnar Lindqvist", "His reports show recovery slipping, but Walt, head sawyer for 31 years, has said "
@@ -694,6 +709,37 @@ def test_a_hint_claims_no_past_and_no_people_the_concern_does_not_have(bank: Sce
     claimed = {c.format(product=product) for c in claims}
     assert not [line for line in said[plain] if any(c in line for c in claimed)]
     assert any(any(c in line for c in claimed) for line in said[storied])
+
+
+def test_names_are_said_without_the_authors_brackets(bank: ScenarioBank) -> None:
+    """A product or company written with a note in brackets ("Fieldline Sprayers (via Agri Supply Co)") is
+    said without it: nobody reads the brackets aloud."""
+    from coach_engine.buyer.state import BuyerState
+
+    base = bank.get("cfo-price-routing")
+    s = base.model_copy(update={
+        "product": base.product.model_copy(update={"name": "Fieldline Sprayers (via Agri Supply Co)"}),
+        "buyer": base.buyer.model_copy(update={"company": "Hollis Farms (3 sites, 40 staff)"})})
+    facts = scenario_facts(s, BuyerState())
+    assert facts["product"] == "Fieldline Sprayers" and facts["company"] == "Hollis Farms"
+
+
+def test_a_personalitys_tail_closes_only_a_line_that_presses_for_substance(bank: ScenarioBank) -> None:
+    """"Numbers, please." after a hint, or "Keep it short." after a rebuke of a short turn, contradicts the
+    line it ends; a tail ends a line that asks for more ("So what does it mean for us?")."""
+    from coach_engine.buyer.state import BuyerState, Situation
+
+    tails = {t for xs in load_lines()["tail"].values() for t in xs if t}
+    for personality in ("analytical", "driver"):
+        s = _with_buyer(bank, personality=personality)
+        facts = {"product": s.product.name, "company": s.buyer.company}
+        for sid in ("hint_concern", "probe_deflect", "push_back_stuffing"):
+            for seed in range(24):
+                line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id=sid, facts=facts), [])
+                assert not any(line.endswith(t) for t in tails), (sid, line)
+        pressed = {ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="want_numbers", facts=facts), [])
+                   for seed in range(24)}
+        assert any(line.endswith(t) for line in pressed for t in tails)
 
 
 def test_you_havent_asked_is_never_said_after_a_question_or_once_the_concern_is_out(
