@@ -219,7 +219,8 @@ def _say_buyer(sc: Scenario, text: str, notice: str | None) -> None:
 def _summary(session: DrillSession) -> None:
     st = session.state
     style = _STAGE_STYLE.get(session.outcome, "")
-    console.print(f"\n[{style}]Outcome: {session.outcome}[/] after {session.rep_turn_count} rep turn(s).",
+    said = "open: the buyer ended the call without a commitment" if st.stage == "stalled" else session.outcome
+    console.print(f"\n[{style}]Outcome: {said}[/] after {session.rep_turn_count} rep turn(s).",
                   highlight=False)
     for item in st.resolution:
         mark = "[green]✓[/]" if item.met else "[red]✗[/]"

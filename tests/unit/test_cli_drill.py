@@ -83,6 +83,17 @@ def test_plain_output_prints_the_conversation_and_outcome(script: Path) -> None:
     assert "Dana Whitfield:" in r.stdout and "Outcome:" in r.stdout
 
 
+def test_a_buyer_who_ends_the_call_without_a_yes_is_told_apart_from_time_running_out(tmp_path: Path) -> None:
+    """The buyer pockets a discount and ends the call: the outcome is still open (no deal, no walk-out), and
+    the rep reads that the buyer ended it, as the app says."""
+    offers = tmp_path / "offers.txt"
+    offers.write_text("I can take 20% off the price if that helps.\nOkay, 25% off and the first month free.\n"
+                      "Fine, 30% off, final offer.\n", encoding="utf-8")
+    r = run("drill", "--scenario", "cfo-price-routing", "--rep-script", str(offers))
+    assert r.returncode == 0, r.stderr
+    assert "Outcome: open: the buyer ended the call without a commitment" in r.stdout
+
+
 def test_interactive_reads_lines_until_end(script: Path) -> None:
     r = run("drill", "--scenario", "cfo-price-routing", stdin="What's behind that?\n\n/end\n")
     assert r.returncode == 0, r.stderr
