@@ -91,11 +91,9 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
 def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -> dict[str, str]:
     """What the rep said that a buyer would pick up on: the figure they put on value, the customer they
     named as proof (issue 13: lines refer to the rep's own words)."""
-    from ..text import AMOUNT
-
     out: dict[str, str] = {}
     if B.QUANTIFY_VALUE in helpful:
-        amounts = [a.strip(" ,.;") for s in signals.get(B.QUANTIFY_VALUE) for a in AMOUNT.findall(s.quote)]
+        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in _figures(s.quote)]
         # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
         # $2,150": the gain, not the cost beside it)
         points = " ".join((*scenario.product.value_points, *scenario.product.proof_points))
@@ -109,6 +107,24 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
             if names:
                 out["rep_customer"] = names[0]
                 break
+    return out
+
+
+def _figures(quote: str) -> list[str]:
+    """The amounts a rep said, a range whole ("$30-60k", "40-60%", never "$30" or "60%" of it), without the
+    sentence's punctuation."""
+    from ..text import AMOUNT
+
+    out = []
+    for m in AMOUNT.finditer(quote):
+        a, b = m.start(), m.end()
+        while a > 1 and quote[a - 1] in "-–" and quote[a - 2].isdigit():  # "40-" before "60%"
+            a -= 2
+            while a > 0 and (quote[a - 1].isdigit() or quote[a - 1] in "$£€.,"):
+                a -= 1
+        if b < len(quote) - 1 and quote[b] in "-–" and quote[b + 1].isdigit():  # "$30" before "-60k"
+            b = quote.find(" ", b) if " " in quote[b:] else len(quote)
+        out.append(quote[a:b].strip(" ,.;"))
     return out
 
 
