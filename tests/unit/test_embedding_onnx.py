@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach_engine.embedding_onnx import exported_graph
+from coach_engine.embedding_onnx import BATCH, exported_graph, length_runs
 from coach_engine.embeddings import LocalEmbedder, get_embedder, packaged_model_path
 from coach_engine.settings import Settings
 
@@ -70,3 +70,12 @@ def test_settings_choose_the_runtime_and_the_cache(tmp_path: Path) -> None:
     inner = get_embedder(s).inner
     assert isinstance(inner, LocalEmbedder)
     assert inner.runtime == "torch" and inner.cache_dir == tmp_path / "cache"
+
+
+def test_texts_of_close_lengths_share_a_run_and_a_greeting_runs_alone() -> None:
+    # a 6-token greeting beside two 36-token proof sentences: padding it would cost more than its own run
+    assert length_runs([36, 6, 35]) == [[1], [2, 0]]
+    assert length_runs([12, 12, 13, 14]) == [[0, 1, 2, 3]]
+    assert length_runs([]) == []
+    runs = length_runs([20] * (BATCH + 1))
+    assert [len(r) for r in runs] == [BATCH, 1]
