@@ -148,8 +148,13 @@ class ScriptedVoice:
         unsaid = [line for line in filled if new(line)]
         spare = [x for x in self.lines.get("fresh", {}).get(personality, []) if new(x)]
         core = rng.choice(unsaid or spare or filled or ["I see."])
-        if sid == "hint_concern" and facts.get("concern_hint"):
-            core = facts["concern_hint"]  # the scenario's own first stage of the concern
+        hint = facts.get("concern_hint", "")
+        if sid == "hint_concern" and hint:
+            core = hint  # the scenario's own first stage of the concern
+        elif sid == "reveal_concern" and hint and _plain(hint) not in said_before:
+            # The author's hint leads into the story the first time it is told, in place of a stock lead-in:
+            # a good first question draws the story at once, and the manager's own first stage is heard too.
+            core = f"{hint} {facts['concern']}"
         core = self._answered(core, sid, facts, personality, rng, said_so_far)
         # Never say a line twice in a drill (an answer or a turn back can make one of another line).
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").

@@ -174,3 +174,22 @@ def test_a_stake_said_first_takes_no_stock_lead_in(bank: ScenarioBank) -> None:
         line = ScriptedVoice(seed).speak(scenario, state, Situation(id="want_numbers", facts={
             **facts, "stake": "It would cost me my job."}), [])
         assert not any(line.startswith(lead) for lead in leads), line
+
+
+def test_the_authors_hint_leads_into_the_story_unless_it_was_said(bank: ScenarioBank) -> None:
+    """A scenario's three concern lines: a good first question draws the story at once, and the author's
+    hint opens it instead of a stock lead-in, so the manager's first stage is heard; after a hint turn the
+    story comes without it (never the same line twice)."""
+    from coach_engine.buyer.state import Situation
+
+    scenario = bank.get("cfo-price-routing")
+    hint, story = scenario.buyer.concern_lines[0], scenario.buyer.concern_lines[1]
+    state = BuyerState(concern_revealed=True)
+    facts = scenario_facts(scenario, state)
+    for seed in range(6):
+        told = ScriptedVoice(seed).speak(scenario, state, Situation(id="reveal_concern", facts=facts), [])
+        low = told.lower()  # a lead-in may lower the hint's first letter ("To be clear, the $48k ...")
+        assert hint.lower() in low and low.index(hint.lower()) < low.index(story.lower()), told
+        after_hint = ScriptedVoice(seed).speak(scenario, state, Situation(id="reveal_concern", facts=facts),
+                                               [Turn(role="buyer", text=hint)])
+        assert story in after_hint and hint not in after_hint, after_hint
