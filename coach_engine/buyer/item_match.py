@@ -217,12 +217,16 @@ class ItemMatcher:
         words = T.words(asked)
         names = {w for w in T.words(" ".join(raw for raw in asked.split()[1:] if raw[:1].isupper()))
                  if not T.is_function_word(w) and not T.structure().time.search(w)} - own
-        found = {w for w in words if w in roles or PEOPLE.fullmatch(w)} | names
+        def role(w: str) -> bool:
+            return w in roles or (len(w) > 5 and w.endswith(("man", "person")))  # "pressman", "chairperson"
+
+        found = {w for w in words if role(w)} | names
         told = T.words(f"{sc.buyer.hidden_concern} {asked}")
         for i, w in enumerate(told):
-            if w in names:  # the role said before a name: "two top stylists, Priya", "head sawyer Walt"
-                before = [x for x in told[max(0, i - 3):i] if x not in names and not T.is_function_word(x)]
-                found.update(x for x in before[-1:] if x in roles or PEOPLE.fullmatch(x))
+            if w in names:  # who a name is: "two top stylists, Priya", "pressman of 22 years, Sal"
+                said = next((x for x in reversed(told[max(0, i - 5):i]) if role(x) or PEOPLE.fullmatch(x)),
+                            "")
+                found.update([said] if said else [])
         return found - own
 
 

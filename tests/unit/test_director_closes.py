@@ -350,6 +350,12 @@ def test_an_involve_item_is_met_by_the_role_the_scenario_gives_the_person(cfo: S
     assert met("Bringing Nadia and Ollie into it", "Can we walk your senior planners through it Monday?")
     assert met("Helps her make the case to the board", "A call with you and the board chair Tuesday at 10?")
     assert not met("Bringing Nadia and Ollie into it", "Could you and I walk through it Monday at 10?")
+    # who a name is may stand a few words before it, and a "-man" is a person
+    buyer = cfo.buyer.model_copy(update={
+        "hidden_concern": "Her foreman of 30 years, Abe Ruiz, would take a new system as a vote against him."
+    })
+    matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
+    assert met("A trial run with Abe there", "Could you and your foreman run one route with us Friday at 7?")
 
 
 def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
