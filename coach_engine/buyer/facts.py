@@ -60,7 +60,9 @@ def figure_said(question: str, said: list[str]) -> str:
         for i, tok in enumerate(tokens):
             if not NUMBER.match(tok.lstrip("$£€~(")):
                 continue
-            start = i - 1 if i and tokens[i - 1].lower() in _AROUND else i
+            start = i
+            while start and i - start < 2 and tokens[start - 1].lower() in _AROUND:  # "close to 40"
+                start -= 1
             end = i + 1
             while end < len(tokens) and end - start < _PHRASE_WORDS and tokens[end - 1][-1:] not in ",;:." \
                     and (words(tokens[end]) or [""])[0] not in _CLAUSE_WORDS:

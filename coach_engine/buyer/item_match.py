@@ -207,8 +207,8 @@ class ItemMatcher:
         return bool(self._third_parties(item) & said)
 
     def _third_parties(self, item: str) -> set[str]:
-        """Who besides the buyer the item and the next step name (lowercased): people and role words, names,
-        and the words the scenario puts right before a name ("the chair, Gerrit Vos" -> chair)."""
+        """Who besides the buyer the item and the next step name (lowercased): role words, names, and who the
+        scenario says a name is, a few words before it ("the chair, Gerrit Vos" -> chair)."""
         sc = self.scenario
         named = " ".join((sc.buyer.name, sc.buyer.company, sc.product.name)).split()
         own = set(T.words(" ".join(w for w in named if w[:1].isupper())))  # not "(4 salons, 38 stylists)"
@@ -217,6 +217,7 @@ class ItemMatcher:
         words = T.words(asked)
         names = {w for w in T.words(" ".join(raw for raw in asked.split()[1:] if raw[:1].isupper()))
                  if not T.is_function_word(w) and not T.structure().time.search(w)} - own
+
         def role(w: str) -> bool:
             return w in roles or (len(w) > 5 and w.endswith(("man", "person")))  # "pressman", "chairperson"
 
@@ -224,9 +225,8 @@ class ItemMatcher:
         told = T.words(f"{sc.buyer.hidden_concern} {asked}")
         for i, w in enumerate(told):
             if w in names:  # who a name is: "two top stylists, Priya", "pressman of 22 years, Sal"
-                said = next((x for x in reversed(told[max(0, i - 5):i]) if role(x) or PEOPLE.fullmatch(x)),
-                            "")
-                found.update([said] if said else [])
+                who = next((x for x in reversed(told[max(0, i - 5):i]) if role(x) or PEOPLE.fullmatch(x)), "")
+                found.update([who] if who else [])
         return found - own
 
 

@@ -89,8 +89,8 @@ def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) ->
     for p in PERSON.finditer(re.sub(rf"\b(?:{own})\b", "", text[opening:m.start()])):
         # a person, not a sentence's first word ("Overtime keeps growing"): named inside a sentence
         # somewhere, or said to be, have or say something ("Meg has been turning orders away")
-        if _mid_sentence(text, p.group(0).split()[0]) or p.group(0).split()[-1] in ("is", "was", "has", "had",
-                                                                                    "says", "said", "told"):
+        name, *_, verb = p.group(0).split()
+        if _mid_sentence(text, name) or verb in ("is", "was", "has", "had", "says", "said", "told"):
             return None
     return other
 
