@@ -221,13 +221,32 @@ class ItemMatcher:
         def role(w: str) -> bool:
             return w in roles or (len(w) > 5 and w.endswith(("man", "person")))  # "pressman", "chairperson"
 
-        found = {w for w in words if role(w)} | names
+        found = {w for w in words if role(w)} | names | _met_with(sc.buyer.next_step or "")
         told = T.words(f"{sc.buyer.hidden_concern} {asked}")
         for i, w in enumerate(told):
             if w in names:  # who a name is: "two top stylists, Priya", "pressman of 22 years, Sal"
                 who = next((x for x in reversed(told[max(0, i - 5):i]) if role(x) or PEOPLE.fullmatch(x)), "")
                 found.update([who] if who else [])
         return found - own
+
+
+def _met_with(step: str) -> set[str]:
+    """Who a step meets "with": the last word of each group after it ("a call with the bursar to look at
+    ..." -> bursar; "with our underwriting and security team" -> underwriting, team)."""
+    tokens = T.words(step)
+    if "with" not in tokens:
+        return set()
+    found: set[str] = set()
+    group: list[str] = []
+    for w in [*tokens[tokens.index("with") + 1:], "."]:
+        if w == "and" or (T.is_function_word(w) and group) or w == ".":
+            found.update(group[-1:])
+            group = []
+            if w != "and":
+                break
+        elif not T.is_function_word(w):
+            group.append(w)
+    return found
 
 
 def item_content(item: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import text as T
 from ..models import Scenario
 from .pronouns import PEOPLE, buyer_gender, mask_others, present, singular_they, they_to_i
 from .state import BuyerState
@@ -244,6 +245,27 @@ def _org_to_we(s: str, scenario: Scenario) -> str:
     return re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "this", "that", "any"})
+
+
+def _to_the_rep(s: str, scenario: Scenario) -> str:
+    """The rep's own product said to the rep: "I prefer SlipSure" -> "I prefer yours", "SlipSure's price" ->
+    "your price"; "the SlipSure pilot" (a determiner, or a noun after it) is left as it is."""
+    name = said_aloud(scenario.product.name)
+    if not name or name not in s:
+        return s
+
+    def said(m: re.Match[str]) -> str:
+        before = s[:m.start()].split()[-1:]
+        after = (T.words(s[m.end():]) or [""])[0]
+        if m.group(1) or (before and before[0].lower() in _DETERMINERS):
+            return "your" if m.group(1) else m.group(0)
+        named = after and not T.is_function_word(after) and not after.endswith(("s", "ed"))
+        return m.group(0) if named else "yours"
+
+    return re.sub(rf"\b{re.escape(name)}('s)?\b", said, s)
+
+
 def first_person(text: str, scenario: Scenario) -> str:
     """The hidden concern as the buyer would say it.
 
@@ -289,6 +311,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     elif singular_they(s):
         s = they_to_i(s)
     s = _org_to_we(s, scenario)
+    s = _to_the_rep(s, scenario)
     s = _conjugate(s)
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
     s = s[0].upper() + s[1:] if s else s

@@ -59,6 +59,8 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         return _other_if_buyers(text, found, m.end(), names)
     before = text[:m.start()] if name_at < 0 else text[name_end:m.start()]
     # An appositive (", Dr. Lindqvist,") names no actor, unless a clause about them follows (", who ...").
+    if word in ("he", "she"):  # ... nor, before a subject pronoun, one that renames a clause's acting subject
+        before = re.sub(rf",\s+([^,;]*),(?=\s+(?:{_VERBS})\b)", r" \1", before)  # "my chief, Ana, was burned"
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
     own = "|".join(re.escape(n) for n in present(names, text))
     acted = PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))

@@ -356,6 +356,11 @@ def test_an_involve_item_is_met_by_the_role_the_scenario_gives_the_person(cfo: S
     })
     matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
     assert met("A trial run with Abe there", "Could you and your foreman run one route with us Friday at 7?")
+    # an item that names no one ("anyone else in the decision") is met by the one the next step meets with
+    buyer = cfo.buyer.model_copy(update={"next_step": "A call with the bursar to plan a spring start"})
+    matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
+    assert met("Checks whether anyone else should be part of the decision",
+               "Could I join you and the bursar for half an hour Tuesday at 4?")
 
 
 def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]

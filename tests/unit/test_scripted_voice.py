@@ -577,6 +577,10 @@ def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBa
     ("Carl Dunne", "Carl's foreman, Ray Soto, runs the night shift and he trusts him. Bea has been turning "
      "rush jobs away, and she and Carl have argued about it. Carl also quietly knows margins fell.",
      ["she and I have argued", "I also quietly know"]),
+    # a person named beside an acting role ("my head nurse, Joy Tan, was ...") owns the "she" that follows
+    ("Omar Haddad", "Omar's head nurse, Joy Tan, was blamed in 2022 when a rota app lost a month of shifts. "
+     "She has told Omar that nothing new goes live without her sign-off.",
+     ["She has told me that nothing new goes live without her sign-off"]),
     # a reflexive is its own clause's subject's; the object of the buyer's own clause is someone else
     ("Ivo Marsh", "In the 2019 flood the old supplier's owner, Pete Lang, drove out himself at night to fix "
      "Ivo's chiller, and Ivo feels he owes him.",
@@ -709,6 +713,18 @@ def test_a_hint_claims_no_past_and_no_people_the_concern_does_not_have(bank: Sce
     claimed = {c.format(product=product) for c in claims}
     assert not [line for line in said[plain] if any(c in line for c in claimed)]
     assert any(any(c in line for c in claimed) for line in said[storied])
+
+
+def test_the_reps_own_product_is_said_to_the_rep(bank: ScenarioBank) -> None:
+    """A manager writes the concern about the rep's product by name; the buyer says it to the rep: "I prefer
+    yours", "your price", and "the Routewise pilot" as it is."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Tom Russo", hidden_concern=(
+        "Tom prefers Routewise but will not overrule his dispatcher, and Routewise's price is above the "
+        "budget. The Routewise pilot last year went well."))
+    told = first_person(s.buyer.hidden_concern, s)
+    assert "I prefer yours but" in told and "your price" in told and "The Routewise pilot" in told, told
 
 
 def test_names_are_said_without_the_authors_brackets(bank: ScenarioBank) -> None:
