@@ -172,7 +172,7 @@ def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalCo
     ("Sorry, you don't have to go into it.", False),
     ("No need to tell me the details if you'd rather not.", False),
     ("Sign this week, no need to wait for your board.", True),
-    ("Just give me a ring if you ever want to look at it again.", False),
+    ("Just give me a shout if you ever decide it deserves a second look.", False),
 ])
 def test_a_choice_handed_to_the_buyer_is_not_pressure(text: str, pressure: bool, ctx: SignalContext,
                                                       embedder: CachedEmbedder) -> None:
