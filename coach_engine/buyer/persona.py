@@ -258,8 +258,10 @@ def _to_the_rep(s: str, scenario: Scenario) -> str:
     def said(m: re.Match[str]) -> str:
         before = s[:m.start()].split()[-1:]
         after = (T.words(s[m.end():]) or [""])[0]
-        if m.group(1) or (before and before[0].lower() in _DETERMINERS):
-            return "your" if m.group(1) else m.group(0)
+        if before and before[0].lower() in _DETERMINERS:
+            return m.group(0)  # "the Routewise pilot", "our Routewise trial"
+        if m.group(1):
+            return "your"
         named = after and not T.is_function_word(after) and not after.endswith(("s", "ed"))
         return m.group(0) if named else "yours"
 
