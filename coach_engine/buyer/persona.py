@@ -344,7 +344,14 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     s = _conjugate(s)
     s = _their_to_our(s)
     # "where I and Sal run" -> "where Sal and I run": a person names the other first
-    s = re.sub(r"\bI and ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b", r"\1 and I", s)
+    words = s.split(" ")
+    for k in range(len(words) - 2):
+        if words[k] == "I" and words[k + 1] == "and" and words[k + 2][:1].isupper():
+            end = k + 3 if k + 3 < len(words) and words[k + 3][:1].isupper() else k + 2  # "Sal Benedetto"
+            name = " ".join(words[k + 2:end + 1])
+            core = name.rstrip(",.;:!?")
+            words[k:end + 1] = [core, "and", "I" + name[len(core):]]  # "I and Sal." -> "Sal and I."
+    s = " ".join(words)
     return s[:1].lower() + s[1:] if s and not re.match(r"[A-Z]{2}", s) else s
 
 

@@ -62,8 +62,7 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if word in ("he", "she"):  # ... nor, before a subject pronoun, one that renames a clause's acting subject
         before = re.sub(rf",\s+([^,;]*),(?=\s+(?:{_VERBS})\b)", r" \1", before)  # "my chief, Ana, was burned"
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
-    own = "|".join(re.escape(n) for n in present(names, text))
-    acted = PERSON.search(re.sub(rf"\b(?:{own})\b", "", before))
+    acted = PERSON.search(_unnamed(before, names, text))
     if name_at >= 0 and word in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
         # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
         # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
@@ -72,10 +71,16 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         return _other_if_buyers(text, found, m.end(), names)
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
-    others = re.sub(rf"\b(?:{own})\b", "", text[:m.start()])
+    others = _unnamed(text[:m.start()], names, text)
     if word in ("his", "him", "her") and PERSON.search(others):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
+
+
+def _unnamed(part: str, names: tuple[str, ...], text: str) -> str:
+    """``part`` with the buyer's names that ``text`` uses taken out: what is left names other people."""
+    own = "|".join(re.escape(n) for n in present(names, text))
+    return re.sub(rf"\b(?:{own})\b", "", part) if own else part
 
 
 def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) -> str | None:
@@ -87,8 +92,7 @@ def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) ->
     if m is None:
         return None
     opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
-    own = "|".join(re.escape(n) for n in present(names, text)) or "(?!)"
-    for p in PERSON.finditer(re.sub(rf"\b(?:{own})\b", "", text[opening:m.start()])):
+    for p in PERSON.finditer(_unnamed(text[opening:m.start()], names, text)):
         # a person, not a sentence's first word ("Overtime keeps growing"): named inside a sentence
         # somewhere, or said to be, have or say something ("Meg has been turning orders away")
         name, *_, verb = p.group(0).split()
@@ -176,8 +180,9 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
             if first is None or _base(first) not in forms:
                 continue
             # to the clause's end, or to where the buyer speaks as "I" again ("..., and I feel he owes him")
-            mine_again = re.search(r"\bI\b", s[m.start(1):b])
-            end = m.start(1) + mine_again.start() if mine_again else b
+            said = s[m.start(1):b].split(" ")
+            again = next((k for k, w in enumerate(said) if w.split("'")[0].strip(",;:.!?()\"") == "I"), None)
+            end = m.start(1) + len(" ".join(said[:again])) + 1 if again else b
             out.append(s[last:m.start(1)])
             out.append(_PRONOUN.sub(hide, s[m.start(1):end]))
             last = end
