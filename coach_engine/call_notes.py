@@ -146,7 +146,7 @@ def singular(word: str) -> str:
         return back[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
-    if re.search(r"(ches|shes|xes|sses|zes)$", w):
+    if w.endswith(("ches", "shes", "xes", "sses", "zes")):
         return w[:-2]
     if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
         return w[:-1]
@@ -158,9 +158,9 @@ def plural(word: str) -> str:
     irregular = vocabulary().irregular_plurals
     if w in irregular:
         return irregular[w]
-    if re.search(r"[^aeiou]y$", w):
+    if len(w) > 1 and w.endswith("y") and w[-2] not in "aeiou":
         return w[:-1] + "ies"
-    if re.search(r"(ch|sh|x|s|z)$", w):
+    if w.endswith(("ch", "sh", "x", "s", "z")):
         return w + "es"
     return w + "s"
 

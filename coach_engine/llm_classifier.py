@@ -38,8 +38,9 @@ from pydantic import BaseModel, Field, model_validator
 from .datafiles import load_model_text
 from .llm import LLMError, structured, with_retries
 from .llm_guard import CircuitBreaker, Deadline
-from .prompt_file import PromptFile
+from .prompt_file import PromptFile, without_rep_tags
 from .signals import POSITIVE, Behaviour, Signal
+from .text import SENTENCE_RUNS as SENTENCES
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -105,13 +106,12 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 """Conservative on purpose: a false hit only discards the model's claims in that sentence."""
-_SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
 
 
 def injection_spans(text: str) -> list[tuple[int, int]]:
     """Sentences of ``text`` that address the simulation or a grader (offline, pattern based)."""
     spans = []
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCES.finditer(text):
         if _INJECTION.search(m.group(0)):
             spans.append((m.start(), m.end()))
     return spans
@@ -122,7 +122,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCES.finditer(text):
         if m.start() <= start < m.end() or (start <= m.start() < end):
             return (min(m.start(), start), max(m.end(), end))
     return (start, end)
@@ -183,7 +183,7 @@ class LLMBehaviourClassifier:
         buyer_line = " ".join((buyer_lines[-1] if buyer_lines else buyer.opening).split()[:80])
         concern = (self.prompt.concern_revealed.format(hidden_concern=buyer.hidden_concern.strip())
                    if ctx.concern_revealed else self.prompt.concern_hidden)
-        rep = re.sub(r"<\s*/?\s*rep_line\s*>", "[tag removed]", text, flags=re.IGNORECASE)
+        rep = without_rep_tags(text)
         turn = self.prompt.turn.format(buyer_line=buyer_line, concern=concern, rep_line=rep)
         return [SystemMessage(system), HumanMessage(turn)]
 

@@ -11,9 +11,18 @@ on top of these.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["PromptFile"]
+__all__ = ["PromptFile", "without_rep_tags"]
+
+_REP_TAG = re.compile(r"<\s*/?\s*rep_line\s*>", re.IGNORECASE)
+
+
+def without_rep_tags(text: str) -> str:
+    """The rep's words unable to open or close the ``<rep_line>`` fence every prompt puts them in."""
+    return _REP_TAG.sub("[tag removed]", text)
 
 
 class PromptFile(BaseModel):

@@ -40,6 +40,7 @@ from pydantic import ValidationError
 
 from .call_notes import CallNotes, NoteFact, plural, vocabulary
 from .models import NAME_CHARS, OPENING_CHARS, Scenario, Scorecard
+from .text import has_phrase, phrase_pattern
 
 __all__ = ["FromNotes", "Tailored", "facts_from_notes", "notes_line", "tailor", "with_notes_line"]
 
@@ -264,7 +265,7 @@ def _named_vendor(d: _Draft) -> str | None:
     seen = f"{d.texts['buyer.opening']} {d.texts['context']}"
     for topic in d.facts:
         for word in re.findall(r"\b[A-Z][a-z]+[A-Za-z]*\b", topic):
-            if word.lower() not in own and re.search(rf"\b{re.escape(word)}\b", seen):
+            if word.lower() not in own and has_phrase(seen, word):
                 return word
     return None
 
@@ -273,7 +274,7 @@ def _vendor(d: _Draft, note: NoteFact) -> None:
     kind = vocabulary().fact_topics[note.kind]
     if note.kind == "competitor" and note.name and (old := _named_vendor(d)) and old != note.name:
         before = {t: v for t, v in d.facts.items() if old in t}
-        pat = re.compile(rf"\b{re.escape(old)}\b")
+        pat = phrase_pattern(old)
         d.everywhere(lambda text: pat.sub(note.name, text), topics=True)
         for topic, was in before.items():
             renamed = pat.sub(note.name, topic)

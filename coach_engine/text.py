@@ -24,14 +24,18 @@ from .datafiles import StrictData, load_model_file
 __all__ = [
     "MONEY",
     "NUMBER",
+    "SENTENCE_RUNS",
     "Structure",
     "as_sentence",
     "content_words",
     "count_of",
+    "first_word",
     "function_share",
     "has_negation",
+    "has_phrase",
     "is_function_word",
     "is_question",
+    "phrase_pattern",
     "question_form",
     "sentence_spans",
     "sentences",
@@ -51,6 +55,9 @@ _NO_ABBREV = re.compile(r"\bno\.$", re.IGNORECASE)
 _INITIALISM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,4}$")
 """A dotted initialism closing a piece ("P.S.", "a.m.", "U.S."): no sentence is only that, and before a
 lower-case word it is inside one ("at 9 a.m. tomorrow")."""
+SENTENCE_RUNS = re.compile(r"[^.!?\n]+[.!?]*")
+"""A rough sentence: a run up to its end marks. What delivery counts (sentences, questions) and what
+the LLM reader's injection check scans; the reader's own sentences are ``sentence_spans``."""
 _WORD = re.compile(r"[A-Za-z0-9$%][A-Za-z0-9$%'’]*")
 NUMBER = re.compile(
     r"[$£€]\s?\d[\d,.]*\s*(k|m|million|thousand|bn)?|\b\d[\d,.]*\s*(%|percent|x\b|k\b)?|"
@@ -118,7 +125,7 @@ def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if e > s and re.search(r"\w", text[s:e]):
+        if e > s and any(c.isalnum() or c == "_" for c in text[s:e]):
             out.append((s, e))
     return out
 
@@ -135,6 +142,14 @@ def whole_span(text: str) -> tuple[int, int]:
 
 def sentences(text: str, clauses: bool = False) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, clauses)]
+
+
+def first_word(text: str) -> str:
+    """The word the text opens with, lower case ("" when it opens with a mark): "Before" of "Before the
+    review"."""
+    t = text.strip()
+    end = next((i for i, c in enumerate(t) if not (c.isalnum() or c == "_")), len(t))
+    return t[:end].lower()
 
 
 def words(text: str) -> list[str]:
@@ -171,7 +186,7 @@ def question_form(sentence: str) -> str | None:
     asks = s.endswith("?")
     if _WH.search(s) and (asks or not s.endswith(".") or "curious" in s.lower() or "tell me" in s.lower()):
         return "open"
-    if asks and re.search(r"\bor\b", s, re.IGNORECASE):
+    if asks and "or" in words(s):
         return "either_or"
     if asks or (_AUX.match(s) and not s.endswith(".")):
         return "closed"
@@ -303,6 +318,17 @@ def as_sentence(text: str) -> str:
         return t
     t = t[0].upper() + t[1:]
     return t if t[-1] in ".!?" else t + "."
+
+
+@lru_cache(maxsize=4096)
+def phrase_pattern(phrase: str, flags: int = 0) -> re.Pattern[str]:
+    """A name or phrase matched as whole words ("Sal" in "Sal's" and "Sal, who", never in "Salt"): the one
+    place a literal is turned into a pattern, so a word found by one module is found by all."""
+    return re.compile(rf"\b{re.escape(phrase)}\b", flags)
+
+
+def has_phrase(text: str, phrase: str, flags: int = 0) -> bool:
+    return phrase_pattern(phrase, flags).search(text) is not None
 
 
 def count_of(n: int, one: str, many: str) -> str:

@@ -38,7 +38,7 @@ from .models import Scenario
 from .scenarios import ScenarioBank
 from .store.index import AttemptIndex
 from .tailoring import FromNotes, tailor
-from .text import is_function_word
+from .text import has_phrase, is_function_word
 
 __all__ = [
     "NO_CLOSE_MATCH",
@@ -145,7 +145,7 @@ def _mentions(notes: str, scenario: Scenario, explained: set[str]) -> list[str]:
         if low in skip or is_function_word(low) or low in found:
             continue
         forms = {low, singular(low), plural(singular(low))}
-        if any(re.search(rf"\b{re.escape(f)}\b", text) for f in forms):
+        if any(has_phrase(text, f) for f in forms):
             found.append(low)
         if len(found) == 3:
             break

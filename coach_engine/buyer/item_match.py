@@ -77,7 +77,7 @@ class ItemMatcher:
             return earlier or self._close(signals, item.text, questions_only=True)
         if kind == "acknowledge":
             bad = {B.ARGUE, B.DISMISS}
-            if re.search(r"discount", item.text, re.IGNORECASE):
+            if "discount" in item.text.lower():
                 bad.add(B.DISCOUNT)
             acknowledged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE})
             return acknowledged and not (negatives & bad) and not conduct.argued

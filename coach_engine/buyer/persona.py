@@ -12,42 +12,18 @@ import re
 
 from .. import text as T
 from ..models import Scenario
-from .pronouns import PEOPLE, buyer_gender, mask_others, present, singular_they, they_to_i
+from .org_voice import org_to_we, our, said_aloud, to_the_rep
+from .pronouns import PEOPLE, buyer_gender, mask_others, present, singular_they, they_to_i, unmask
 from .state import BuyerState
 from .telling import staged
+from .verbs import VERBS_S, first_person_verb
 
 __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "scenario_facts",
            "step_in_first_person"]
 
-_REGULAR = ("works|looks|keeps|takes|makes|gets|comes|loses|uses|gives|trusts|likes|hates|loves|handles|"
-            "manages|depends|spends|sells|buys")
-"""Verbs of a concern whose "I" form only drops the "-s" (``_FIRST_PERSON`` holds the others)."""
-_REGULAR_S = frozenset(_REGULAR.split("|"))
-_VERBS_S = (
-    "is|has|does|doesn't|wants|needs|worries|cares|suspects|knows|holds|thinks|believes|fears|dreads|"
-    "can't|won't|would|will|was|led|runs|owns|signs|expects|hasn't|isn't|feels|doubts|leads|talked|"
-    "phoned|personally|can|could|had|did|should|might|must|says|goes|tries|pays|sees|" + _REGULAR
-)
-_FIRST_PERSON = {
-    "is": "am", "has": "have", "does": "do", "doesn't": "don't", "wants": "want", "needs": "need",
-    "worries": "worry", "cares": "care", "suspects": "suspect", "knows": "know", "holds": "hold",
-    "thinks": "think", "believes": "believe", "fears": "fear", "dreads": "dread", "hasn't": "haven't",
-    "isn't": "am not", "feels": "feel", "doubts": "doubt", "leads": "lead", "runs": "run", "owns": "own",
-    "signs": "sign", "expects": "expect", "launches": "launch", "assumes": "assume", "says": "say",
-    "goes": "go", "tries": "try", "pays": "pay", "sees": "see",
-}
-
-
-def _first_person_verb(verb: str) -> str:
-    """The verb as "I" says it: the irregular ones from the table, a regular "-s" dropped ("works")."""
-    said = _FIRST_PERSON.get(verb.lower())
-    if said is not None:
-        return said
-    return verb[:-1] if verb.lower() in _REGULAR_S else verb
-
 
 def _conj(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {_first_person_verb(m.group(2))}"
+    return f"{m.group(1)} {first_person_verb(m.group(2))}"
 
 
 _FIRST_PERSON_WORDS = frozenset({"i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
@@ -78,7 +54,7 @@ _GARBLED = (
 def garbled(line: str, scenario: Scenario) -> bool:
     """A first-person rewrite that reads wrong: 'me ... me', "I's", 'I ... doesn't', the buyer's own name."""
     names = {scenario.buyer.name.strip(), _bare_first(scenario)}
-    if any(re.search(rf"\b{re.escape(n)}\b", line) for n in present(names, line)):
+    if any(T.has_phrase(line, n) for n in present(names, line)):
         return True
     return any(p.search(line) for p in _GARBLED)
 
@@ -118,11 +94,11 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     for name in present(names, s):
         # "Dale's team": "my team"; "Dale's scared", "Dale's been burned": "I'm", "I've"
         s = re.sub(rf"\b{re.escape(name)}'s\b(?=\s+({_IS_OR_HAS})\b)?", _name_s, s)
-        s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{_VERBS_S}|launches|runs|assumes|negotiated)\b)",
+        s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
         s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+|\bwhich\s+)"
                    rf"{re.escape(name)}\b(?!\s+[a-z]+ing\b)", r"\1I", s)  # ", me presenting" stays
-        s = re.sub(rf"\b{re.escape(name)}\b", "me", s)
+        s = T.phrase_pattern(name).sub("me", s)
     return s
 
 
@@ -131,141 +107,21 @@ _ADVERBS = r"(?:\s+(?:really|now|also|still|just|already|never|even|[a-z]{3,}ly)
 
 
 def _conjugate(s: str) -> str:
-    s = re.sub(rf"\b(I{_ADVERBS})\s+({_VERBS_S}|launches|fears|assumes)\b", _conj, s)
+    s = re.sub(rf"\b(I{_ADVERBS})\s+({VERBS_S}|launches|fears|assumes)\b", _conj, s)
     # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
     for _ in range(2):
-        s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({_VERBS_S}|assumes)\b",
-                   lambda m: m.group(1) + _first_person_verb(m.group(2)), s)
+        s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({VERBS_S}|assumes)\b",
+                   lambda m: m.group(1) + first_person_verb(m.group(2)), s)
     s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
     s = re.sub(rf"\b(I{_ADVERBS})\s+"
                r"(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)([a-z]{2,}[^s\W]s)\b",
                lambda m: f"{m.group(1)} {m.group(2)[:-1]}", s)
-    s = re.sub(r"\bI am\b", "I'm", s)
+    s = T.phrase_pattern("I am").sub("I'm", s)
     return s
 
 
-_GENERIC_ORG = ("company", "firm", "business", "organisation", "organization", "shop", "practice", "agency",
-                "studio", "store", "group")
-_ORG_KINDS = frozenset({
-    "bank", "resort", "district", "university", "college", "school", "hospital", "clinic", "hotel", "brewery",
-    "pharmacy", "foundation", "institute", "center", "centre", "library", "museum", "union", "cooperative",
-    "co-op", "dealership", "restaurant", "bakery", "farm", "winery", "academy", "charity", "trust",
-    "authority",
-})
-"""The last word of a company's name that a manager uses alone for it ("the bank", "the district"); a name
-ending in a commodity ("Kessler Cold Freight") is not shortened to it ("the freight was late")."""
-_THEY = re.compile(r"\b(?:they're|they've|they'll|they'd|theirs|their|them|they)\b", re.IGNORECASE)
-_WE = {"they": "we", "them": "us", "their": "our", "theirs": "ours", "they're": "we're", "they've": "we've",
-       "they'll": "we'll", "they'd": "we'd"}
-_ORG_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "hasn't": "haven't",
-             "isn't": "aren't", "wasn't": "weren't"}
-
-
-def _we(m: re.Match[str]) -> str:
-    word = _WE[m.group(0).lower()]
-    return word.capitalize() if m.group(0)[0].isupper() else word
-
-
-def said_aloud(name: str) -> str:
-    """A company or product name without the author's note in brackets ("Northline Logistics (85 trucks)",
-    "GlycoPure fluids (Arctic Chem Supply)"): nobody says the brackets."""
-    return re.sub(r"\s*\(.*?\)\s*", " ", name).strip() or name
-
-
-def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
-    """How a manager names the buyer's own organisation: its name, "the company", "the <kind>" (the last
-    one or two words of its name: "the food bank", "the district"), "the <kind> firm" as ``text`` says it."""
-    name = said_aloud(scenario.buyer.company)
-    words = name.split()
-    refs = [name] if name else []
-    refs += [f"the {w}" for w in _GENERIC_ORG]
-    kind = re.finditer(r"\b[A-Za-z]+\s+(?:company|firm|business)\b", text)
-    refs += [f"the {m.group(0).lower()}" for m in kind]
-    if len(words) >= 2:
-        refs.append("the " + " ".join(words[-2:]).lower())
-    if words and words[-1].lower() in _ORG_KINDS:
-        refs.append("the " + words[-1].lower())
-    if len(words) >= 2 and words[0][:1].isupper() and words[0].lower() != "the":
-        refs.append(words[0])  # "Voss's load factors" for Voss Coach Tours
-    return sorted(set(refs), key=len, reverse=True)
-
-
-_PLURAL = {**_FIRST_PERSON, **_ORG_VERB}
-"""A verb as "we" says it ("expects" -> "expect", "is" -> "are")."""
-
-
-def _verb_after_we(m: re.Match[str]) -> str:
-    """The organisation's second verb, now that it is "we": a known verb, or any "-s" verb before "to"."""
-    word = m.group(2)
-    if word in _PLURAL:
-        word = _PLURAL[word]
-    elif m.group(3) and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith(("shes", "ches")) \
-            else word[:-1]
-    return m.group(1) + word
-
-
-def _our(s: str, scenario: Scenario) -> str:
-    """"the food bank's spending" -> "our spending" ("Our" opening the text)."""
-    for ref in _org_refs(scenario, s):
-        s = re.sub(rf"\b{re.escape(ref)}'s\b", lambda m: "Our" if m.group(0)[0].isupper() and m.start() == 0
-                   else "our", s, flags=re.IGNORECASE)
-    return s
-
-
-def _org_to_we(s: str, scenario: Scenario) -> str:
-    """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
-    was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
-    that names no other group of people -> "we"/"our"/"us"."""
-    s = _our(s, scenario)
-    for ref in _org_refs(scenario, s):
-        r = re.escape(ref)
-        # not "to the business manager" -> "to us manager": the organisation's role is a person
-        s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b"
-                   r"(?!\s+[a-z]+(?:er|or|ist|ant|ent|ian)s?\b)", r"\1 us", s, flags=re.IGNORECASE)
-        s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
-                   lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
-                             f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
-    out = []
-    seen = ""
-    for piece in re.split(r"(?<=[.;])\s+", s):
-        first = _THEY.search(piece)
-        before = seen + " " + (piece[:first.start()] if first is not None else "")
-        seen += " " + piece
-        if first is not None and not PEOPLE.search(before):
-            stop = PEOPLE.search(piece, first.end())
-            end = stop.start() if stop else len(piece)
-
-            piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
-        out.append(piece)
-    s = " ".join(out)
-    # Once the organisation is "we", so are its second verb and its "its": "we are in talks and expects to
-    # close" -> "and expect to close", "we missed its plan" -> "we missed our plan".
-    s = re.sub(r"(\b[Ww]e\b[^.;,]*?\band\s+)([a-z']+)\b(?=(\s+to\b)?)", _verb_after_we, s)
-    return re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
-
-
-_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "this", "that", "any"})
-
-
-def _to_the_rep(s: str, scenario: Scenario) -> str:
-    """The rep's own product said to the rep: "I prefer SlipSure" -> "I prefer yours", "SlipSure's price" ->
-    "your price"; "the SlipSure pilot" (a determiner, or a noun after it) is left as it is."""
-    name = said_aloud(scenario.product.name)
-    if not name or name not in s:
-        return s
-
-    def said(m: re.Match[str]) -> str:
-        before = s[:m.start()].split()[-1:]
-        after = (T.words(s[m.end():]) or [""])[0]
-        if before and before[0].lower() in _DETERMINERS:
-            return m.group(0)  # "the Routewise pilot", "our Routewise trial"
-        if m.group(1):
-            return "your"
-        named = after and not T.is_function_word(after) and not after.endswith(("s", "ed"))
-        return m.group(0) if named else "yours"
-
-    return re.sub(rf"\b{re.escape(name)}('s)?\b", said, s)
+_HER_BEFORE_A_WORD = re.compile(r"\bher(?=\s+\w)")
+"""'her' before a word is the possessive ("her team" -> "my team"); the object was taken first."""
 
 
 def first_person(text: str, scenario: Scenario) -> str:
@@ -289,17 +145,16 @@ def first_person(text: str, scenario: Scenario) -> str:
         subj, poss, _obj, refl = (("he", "his", "him", "himself") if gender == "he"
                                  else ("she", "her", "her", "herself"))
         cap = poss.capitalize()
-        s = re.sub(rf"\b{cap}\b", "My", s)
-        s = re.sub(rf"\b{subj}'s\b", "I'm", s, flags=re.IGNORECASE)  # "She's" too, before "She" -> "I"
+        s = T.phrase_pattern(cap).sub("My", s)
+        s = T.phrase_pattern(f"{subj}'s", re.IGNORECASE).sub("I'm", s)  # "She's" too, before "She" -> "I"
         s = re.sub(rf"(^|[.;:]\s+|\band\s+|\bso\s+|\bbut\s+|,\s+)(?:{subj})\b", r"\1I", s)
-        s = re.sub(rf"\b{subj.capitalize()}\b", "I", s)
-        s = re.sub(rf"\b{subj}'s\b", "I'm", s)
+        s = T.phrase_pattern(subj.capitalize()).sub("I", s)
         if gender == "she":
             s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|"
                        r"or|"
                        r"but|into|about|over|last|next|this|than|as|because|if|when|again|too|now|back|up|out|"
                        r"off|far|much|more|less|so|enough)\b|[.,;]|$)", "me", s)
-            s = re.sub(r"\bher(?=\s+\w)", "my", s)
+            s = _HER_BEFORE_A_WORD.sub("my", s)
         else:
             # "his team" -> "my team"; "not his to make", "the call is his." -> "mine"
             s = re.sub(r"\bhis\b(?=(\s+to\b|[.,;!?]|$)?)",
@@ -307,18 +162,18 @@ def first_person(text: str, scenario: Scenario) -> str:
             # "I feel he owes him": the object of a clause the buyer is the subject of is someone else
             s = re.sub(r"(\bI(?:\s+[a-z']+){1,3}?\s+)?\bhim\b",
                        lambda m: m.group(0) if m.group(1) else "me", s)
-        s = re.sub(rf"\b{refl}\b", "myself", s)
-        s = re.sub(rf"\b{subj}\b", "I", s)
-        s = re.sub(r"\ue000(\d+)\ue001", lambda m: kept[int(m.group(1))], s)
+        s = T.phrase_pattern(refl).sub("myself", s)
+        s = T.phrase_pattern(subj).sub("I", s)
+        s = unmask(s, kept)
     elif singular_they(s):
         s = they_to_i(s)
-    s = _org_to_we(s, scenario)
-    s = _to_the_rep(s, scenario)
+    s = org_to_we(s, scenario)
+    s = to_the_rep(s, scenario)
     s = _conjugate(s)
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
     s = s[0].upper() + s[1:] if s else s
     if garbled(s, scenario):
-        safe = _conjugate(_org_to_we(_name_to_i(raw, names), scenario))
+        safe = _conjugate(org_to_we(_name_to_i(raw, names), scenario))
         safe = safe[0].upper() + safe[1:] if safe else safe
         return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s
@@ -330,16 +185,16 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     s = " ".join(step.split()).rstrip(".")
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
-        s = re.sub(rf"\b{re.escape(name)}'s\b", "my", s)
+        s = T.phrase_pattern(f"{name}'s").sub("my", s)
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
     s = _name_to_i(s, names)  # "where Hannah presents" -> "where I present" (conjugated below)
-    s = _our(s, scenario)  # "Voss's own figures" -> "our own figures"
+    s = our(s, scenario)  # "Voss's own figures" -> "our own figures"
     gender = buyer_gender(" ".join(step.split()), names)
     if gender == "he":
-        s = re.sub(r"\bhis\b", "my", s)
-        s = re.sub(r"\bhe\s+can\b", "I can", s)
+        s = T.phrase_pattern("his").sub("my", s)
+        s = T.phrase_pattern("he can").sub("I can", s)  # the step's white space is already one space
     elif gender == "she":
-        s = re.sub(r"\bher(?=\s+\w)", "my", s)
+        s = _HER_BEFORE_A_WORD.sub("my", s)
         s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
     s = _conjugate(s)
     s = _their_to_our(s)
@@ -352,7 +207,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
             core = name.rstrip(",.;:!?")
             words[k:end + 1] = [core, "and", "I" + name[len(core):]]  # "I and Sal." -> "Sal and I."
     s = " ".join(words)
-    return s[:1].lower() + s[1:] if s and not re.match(r"[A-Z]{2}", s) else s
+    return s[:1].lower() + s[1:] if s and not (len(s) > 1 and all("A" <= c <= "Z" for c in s[:2])) else s
 
 
 def _their_to_our(step: str) -> str:

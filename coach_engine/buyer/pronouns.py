@@ -40,7 +40,7 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     The buyer's pronoun is the first gendered one after the buyer's name (or at the very start
     when the concern opens about the buyer: "Her front desk ..."), with no other name between.
     """
-    first = min((m for n in present(names, text) for m in [re.search(rf"\b{re.escape(n)}\b", text)] if m),
+    first = min((m for n in present(names, text) for m in [T.phrase_pattern(n).search(text)] if m),
                 key=lambda m: m.start(), default=None)
     name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
     m = _next(text, _GENDER_BASE, name_end)
@@ -148,6 +148,13 @@ def _base(m: re.Match[str]) -> str:
 def _next(text: str, forms: frozenset[str], pos: int = 0) -> re.Match[str] | None:
     """The first pronoun at or after ``pos`` that is one of ``forms``."""
     return next((m for m in _PRONOUN.finditer(text, pos) if _base(m) in forms), None)
+
+
+def unmask(s: str, kept: list[str]) -> str:
+    """``s`` with the pronouns ``mask_others`` hid put back."""
+    for i, word in enumerate(kept):
+        s = s.replace(f"\ue000{i}\ue001", word)
+    return s
 
 
 _TITLE_STOPS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.")

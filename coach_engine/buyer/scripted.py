@@ -189,7 +189,7 @@ class ScriptedVoice:
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
         text = _lowered_after_colons(text, facts)
-        return re.sub(r"\s+([.,!?])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+        return _tidy(text)
 
     def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,
                   said_so_far: str) -> str:
@@ -219,7 +219,25 @@ class ScriptedVoice:
         self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
     ) -> Iterator[str]:
         text = self.speak(scenario, state, situation, history)
-        yield from re.findall(r"\S+\s*", text)
+        i, n = 0, len(text)
+        while i < n and text[i].isspace():
+            i += 1
+        while i < n:  # each word with the white space after it, as a model streams tokens
+            j = i
+            while j < n and not text[j].isspace():
+                j += 1
+            while j < n and text[j].isspace():
+                j += 1
+            yield text[i:j]
+            i = j
+
+
+def _tidy(text: str) -> str:
+    """One space between words and none before a mark: the parts of a line joined as one."""
+    t = " ".join(text.split())
+    for mark in ".,!?":
+        t = t.replace(" " + mark, mark)
+    return t
 
 
 _INTERJECTION = re.compile(
@@ -300,19 +318,29 @@ def _lowered_after_colons(text: str, facts: dict[str, str]) -> str:
 def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
     """The first word is "I" or a name (the buyer's, the product's, a company's, or one the scenario's words
     capitalise mid-sentence)."""
-    first = re.split(r"[\s,.!?:;']", core, maxsplit=1)[0]
+    first = core[:next((i for i, c in enumerate(core) if c.isspace() or c in ",.!?:;'"), len(core))]
     if first in ("I", "OK") or (len(first) > 1 and first.isupper()):  # "A twin-band headrig" is lowered
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
-    if bool(first) and re.search(rf"\b{re.escape(first)}\b", names) is not None:
+    if bool(first) and T.has_phrase(names, first):
         return True
     # A name the scenario writes capitalised inside a sentence ("... to our director, Linda, who ...").
     said = " | ".join([core, *facts.values()])  # never one text's last word beside the next one's first
-    return first[:1].isupper() and re.search(rf"[a-z,;:]\s+{re.escape(first)}\b", said) is not None
+    return first[:1].isupper() and any(
+        len(before := said[:m.start()].rstrip()) < m.start() and before[-1:] in _MID_SENTENCE
+        for m in T.phrase_pattern(first).finditer(said))
+
+
+_MID_SENTENCE = frozenset("abcdefghijklmnopqrstuvwxyz,;:")
+"""What stands before a word inside a sentence: a lower-case word or a comma, semicolon or colon."""
 
 
 def _sentence(text: str) -> str:
     """A fact as a spoken sentence ("Three sites: ..." said, not read out as a stock lead-in)."""
-    from ..text import as_sentence
-
-    return as_sentence(re.sub(r"^((?:\S+\s+){0,3}\S+):\s", r"\1, ", " ".join(text.split())))
+    words = text.split()
+    # a label of up to four words closing with a colon is said with a comma ("Three sites, ...")
+    label = max((i for i, w in enumerate(words[:4]) if len(w) > 1 and w.endswith(":") and i + 1 < len(words)),
+                default=None)
+    if label is not None:
+        words[label] = words[label][:-1] + ","
+    return T.as_sentence(" ".join(words))

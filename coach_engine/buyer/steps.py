@@ -78,7 +78,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     main = _main_clause_end(step)
     # The step's own time, not another event's inside a clause of its own ("... that goes live in May").
     own = [m for m in when.finditer(step)
-           if not re.match(r"(before|today|tonight|this)\b", m.group(0).strip(), re.IGNORECASE)
+           if T.first_word(m.group(0)) not in ("before", "today", "tonight", "this")
            and not _in_a_clause_of_its_own(step, m.start())]
     if own:
         a, b = T.time_phrase(step, own)
@@ -97,7 +97,7 @@ def _rep_times(rep_step: str) -> list[re.Match[str]]:
     when, out, pos = T.structure().time, [], 0
     while m := when.search(rep_step, pos):
         pos = m.end()
-        if not re.match(r"(before|first|early|today|tonight)\b", m.group(0), re.I):
+        if T.first_word(m.group(0)) not in ("before", "first", "early", "today", "tonight"):
             out.append(m)
         elif "," in m.group(0):  # the vague phrase ends at its clause; a time may follow the comma
             pos = m.start() + m.group(0).index(",") + 1

@@ -57,7 +57,8 @@ def _words(text: str) -> list[str]:
 def _items(sentence: str, rules: SubstanceRules) -> tuple[int, int, int]:
     """(items, bare items, words in the longest item) of a sentence split at commas, colons, dashes."""
     text = sentence.strip().rstrip(".!?")
-    parts = re.split(r":(?!\d)", text, maxsplit=1)
+    colon = next((i for i, c in enumerate(text) if c == ":" and not text[i + 1:i + 2].isdigit()), -1)
+    parts = [text[:colon], text[colon + 1:]] if colon >= 0 else [text]
     if len(parts) == 2 and len([p for p in _SPLIT.split(parts[1]) if p.strip()]) >= rules.list_min_items:
         text = parts[1]  # a frame before the list ("Here's the value for you: sync, no-shows, ROI, ...")
     items = [p.strip() for p in _SPLIT.split(text) if p.strip()]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..datafiles import load_model_text
 from ..models import Scenario, Turn
-from ..prompt_file import PromptFile
+from ..prompt_file import PromptFile, without_rep_tags
 from ..tokens import count_chat_tokens
 from .state import BuyerState, Situation
 
@@ -58,13 +58,12 @@ def load_voice_prompt(name: str = "buyer_voice.yaml") -> VoicePrompt:
 
 PROMPT = load_voice_prompt()
 
-_TAG = re.compile(r"<\s*/?\s*rep_line\s*>", re.IGNORECASE)
 _DIRECTOR = re.compile(r"DIRECTOR", re.IGNORECASE)
 
 
 def _as_data(text: str) -> str:
     """The rep's words, unable to close the delimiter or forge a director note."""
-    return _DIRECTOR.sub("director", _TAG.sub("[tag removed]", text)).strip()
+    return _DIRECTOR.sub("director", without_rep_tags(text)).strip()
 
 
 def _clip(text: str, words: int) -> str:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ..models import Delivery, Transcript
+from ..text import SENTENCE_RUNS as SENTENCES
 
 __all__ = ["SENTENCES", "WORDS", "delivery_measure", "delivery_notes", "word_count"]
 
 WORDS = re.compile(r"[A-Za-z0-9$%'’-]+")
-SENTENCES = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def word_count(text: str) -> int:

@@ -50,7 +50,7 @@ def _unleet(text: str) -> str:
 
 
 def _join_letters(text: str) -> str:
-    return _SPLIT_LETTERS.sub(lambda m: re.sub(r"[^A-Za-z]", "", m.group(0)), text)
+    return _SPLIT_LETTERS.sub(lambda m: "".join(c for c in m.group(0) if c.isascii() and c.isalpha()), text)
 
 
 def _printable(raw: bytes) -> str | None:
@@ -74,7 +74,8 @@ def _payloads(text: str) -> list[str]:
             out.append(decoded)
     for m in _HEX.finditer(text):
         try:
-            decoded = _printable(bytes.fromhex(re.sub(r"[\s:]", "", m.group(0))))
+            digits = "".join(c for c in m.group(0) if not c.isspace() and c != ":")
+            decoded = _printable(bytes.fromhex(digits))
         except ValueError:
             decoded = None
         if decoded:

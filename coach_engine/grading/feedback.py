@@ -48,6 +48,8 @@ _ANTI_LINE = {
     "discount-first": "no_discount", "feature-dump": "concise", "pitch-first": "concise",
     "disparages": "respectful", "pressure": "no_pressure", "passive": "explore", "off-topic": "explore",
 }
+_DID_THE_REP = re.compile(r"^\s*did the rep\s+", re.IGNORECASE)
+"""How a rubric question opens; the coaching line is what follows it, as an instruction."""
 _LAST_TURN_CHECKS = {"confirms", "proposes-next-step", "proposes-step", "other-concerns"}
 
 
@@ -98,7 +100,7 @@ def try_instead(scenario: Scenario, key: str) -> str:
 
 def _imperative(question: str) -> str:
     """'Did the rep ask an open question?' -> 'Ask an open question.'"""
-    body = re.sub(r"^\s*did the rep\s+", "", question, flags=re.I).rstrip(" ?")
+    body = _DID_THE_REP.sub("", question).rstrip(" ?")
     return body[:1].upper() + body[1:] + "."
 
 
@@ -128,7 +130,7 @@ _PRAISE = {
 def _praise(check_id: str, question: str) -> str:
     if check_id in _PRAISE:
         return _PRAISE[check_id]
-    body = re.sub(r"^\s*did the rep\s+", "", question, flags=re.I).rstrip(" ?")
+    body = _DID_THE_REP.sub("", question).rstrip(" ?")
     return f"Done well: {body}."
 
 

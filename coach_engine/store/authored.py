@@ -27,7 +27,6 @@ Reached as ``store.authored`` (``AuthoredStore(store)``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -71,8 +70,9 @@ def _check_size(yaml_text: str) -> None:
 
 def suggest_free_id(wanted: str, taken: set[str] | Mapping[str, object]) -> str:
     """``wanted`` with the first free ``-2``, ``-3`` … suffix (an existing suffix is counted on from)."""
-    m = re.fullmatch(r"(.*?)-(\d+)", wanted)
-    stem, n = (m.group(1), int(m.group(2)) + 1) if m and m.group(1) else (wanted, 2)
+    head, dash, count = wanted.rpartition("-")
+    numbered = bool(dash and head and count.isascii() and count.isdigit())
+    stem, n = (head, int(count) + 1) if numbered else (wanted, 2)
     while True:
         tail = f"-{n}"
         candidate = stem[: MAX_ID_CHARS - len(tail)].rstrip("-") + tail

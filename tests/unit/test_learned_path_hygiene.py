@@ -40,7 +40,9 @@ def test_the_engine_keeps_the_pattern_budget() -> None:
     per = count(REPO / "coach_engine")
     patterns = sum(p for p, _ in per.values())
     branches = sum(b for _, b in per.values())
-    assert patterns <= 200 and branches <= 1500, (patterns, branches)
+    # The budget is 200 and 1,500; the stop hook's own counter has found about 30 more patterns than this
+    # one (it counts differently), so this one holds a margin under it.
+    assert patterns <= 165 and branches <= 1500, (patterns, branches)
 
 
 def _runs(text: str, n: int = 5) -> set[str]:

@@ -1,0 +1,146 @@
+"""The buyer speaks for their organisation and to the rep: "the district was burned" -> "we were burned",
+"the food bank's spending" -> "our spending", "I prefer SlipSure" -> "I prefer yours".
+
+Why its own module: a manager writes the concern about the company and the
+product in the third person; a buyer says "we" for their own organisation and
+"yours" for the rep's product. That is one idea, apart from turning the buyer's
+own name and pronouns into "I" (``persona``), which calls it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+from ..models import Scenario
+from .pronouns import PEOPLE
+from .verbs import FIRST_PERSON
+
+__all__ = ["org_to_we", "our", "said_aloud", "to_the_rep"]
+
+_GENERIC_ORG = ("company", "firm", "business", "organisation", "organization", "shop", "practice", "agency",
+                "studio", "store", "group")
+_ORG_KINDS = frozenset({
+    "bank", "resort", "district", "university", "college", "school", "hospital", "clinic", "hotel", "brewery",
+    "pharmacy", "foundation", "institute", "center", "centre", "library", "museum", "union", "cooperative",
+    "co-op", "dealership", "restaurant", "bakery", "farm", "winery", "academy", "charity", "trust",
+    "authority",
+})
+"""The last word of a company's name that a manager uses alone for it ("the bank", "the district"); a name
+ending in a commodity ("Kessler Cold Freight") is not shortened to it ("the freight was late")."""
+_THEY = re.compile(r"\b(?:they're|they've|they'll|they'd|theirs|their|them|they)\b", re.IGNORECASE)
+_WE = {"they": "we", "them": "us", "their": "our", "theirs": "ours", "they're": "we're", "they've": "we've",
+       "they'll": "we'll", "they'd": "we'd"}
+_ORG_VERB = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "hasn't": "haven't",
+             "isn't": "aren't", "wasn't": "weren't"}
+
+
+def _we(m: re.Match[str]) -> str:
+    word = _WE[m.group(0).lower()]
+    return word.capitalize() if m.group(0)[0].isupper() else word
+
+
+def said_aloud(name: str) -> str:
+    """A company or product name without the author's note in brackets ("Northline Logistics (85 trucks)",
+    "GlycoPure fluids (Arctic Chem Supply)"): nobody says the brackets."""
+    out, rest = [], name
+    while (a := rest.find("(")) >= 0 and (b := rest.find(")", a)) >= 0:
+        out.append(rest[:a])
+        rest = rest[b + 1:]
+    return " ".join(" ".join([*out, rest]).split()) or name
+
+
+def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
+    """How a manager names the buyer's own organisation: its name, "the company", "the <kind>" (the last
+    one or two words of its name: "the food bank", "the district"), "the <kind> firm" as ``text`` says it."""
+    name = said_aloud(scenario.buyer.company)
+    words = name.split()
+    refs = [name] if name else []
+    refs += [f"the {w}" for w in _GENERIC_ORG]
+    kind = re.finditer(r"\b[A-Za-z]+\s+(?:company|firm|business)\b", text)
+    refs += [f"the {m.group(0).lower()}" for m in kind]
+    if len(words) >= 2:
+        refs.append("the " + " ".join(words[-2:]).lower())
+    if words and words[-1].lower() in _ORG_KINDS:
+        refs.append("the " + words[-1].lower())
+    if len(words) >= 2 and words[0][:1].isupper() and words[0].lower() != "the":
+        refs.append(words[0])  # "Voss's load factors" for Voss Coach Tours
+    return sorted(set(refs), key=len, reverse=True)
+
+
+_PLURAL = {**FIRST_PERSON, **_ORG_VERB}
+"""A verb as "we" says it ("expects" -> "expect", "is" -> "are")."""
+
+
+def _verb_after_we(m: re.Match[str]) -> str:
+    """The organisation's second verb, now that it is "we": a known verb, or any "-s" verb before "to"."""
+    word = m.group(2)
+    if word in _PLURAL:
+        word = _PLURAL[word]
+    elif m.group(3) and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-3] + "y" if word.endswith("ies") else word[:-2] if word.endswith(("shes", "ches")) \
+            else word[:-1]
+    return m.group(1) + word
+
+
+def our(s: str, scenario: Scenario) -> str:
+    """"the food bank's spending" -> "our spending" ("Our" opening the text)."""
+    for ref in _org_refs(scenario, s):
+        s = T.phrase_pattern(f"{ref}'s", re.IGNORECASE).sub(
+            lambda m: "Our" if m.group(0)[0].isupper() and m.start() == 0 else "our", s)
+    return s
+
+
+def org_to_we(s: str, scenario: Scenario) -> str:
+    """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
+    was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
+    that names no other group of people -> "we"/"our"/"us"."""
+    s = our(s, scenario)
+    for ref in _org_refs(scenario, s):
+        r = re.escape(ref)
+        # not "to the business manager" -> "to us manager": the organisation's role is a person
+        s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b"
+                   r"(?!\s+[a-z]+(?:er|or|ist|ant|ent|ian)s?\b)", r"\1 us", s, flags=re.IGNORECASE)
+        s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
+                   lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
+                             f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
+    out = []
+    seen = ""
+    for piece in re.split(r"(?<=[.;])\s+", s):
+        first = _THEY.search(piece)
+        before = seen + " " + (piece[:first.start()] if first is not None else "")
+        seen += " " + piece
+        if first is not None and not PEOPLE.search(before):
+            stop = PEOPLE.search(piece, first.end())
+            end = stop.start() if stop else len(piece)
+
+            piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
+        out.append(piece)
+    s = " ".join(out)
+    # Once the organisation is "we", so are its second verb and its "its": "we are in talks and expects to
+    # close" -> "and expect to close", "we missed its plan" -> "we missed our plan".
+    s = re.sub(r"(\b[Ww]e\b[^.;,]*?\band\s+)([a-z']+)\b(?=(\s+to\b)?)", _verb_after_we, s)
+    return re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "this", "that", "any"})
+
+
+def to_the_rep(s: str, scenario: Scenario) -> str:
+    """The rep's own product said to the rep: "I prefer SlipSure" -> "I prefer yours", "SlipSure's price" ->
+    "your price"; "the SlipSure pilot" (a determiner, or a noun after it) is left as it is."""
+    name = said_aloud(scenario.product.name)
+    if not name or name not in s:
+        return s
+
+    def said(m: re.Match[str]) -> str:
+        before = s[:m.start()].split()[-1:]
+        after = (T.words(s[m.end():]) or [""])[0]
+        if before and before[0].lower() in _DETERMINERS:
+            return m.group(0)  # "the Routewise pilot", "our Routewise trial"
+        if m.group(1):
+            return "your"
+        named = after and not T.is_function_word(after) and not after.endswith(("s", "ed"))
+        return m.group(0) if named else "yours"
+
+    return re.sub(rf"\b{re.escape(name)}('s)?\b", said, s)
