@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embeddings import is_semantic
-from ..text import NUMBER, content_words, is_question, question_form, sentences, words
+from ..text import NUMBER, content_words, is_question, question_form, sentences, structure, words
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -127,7 +127,9 @@ class FactBook:
         if self._keys:
             sims = self._similarities(questions)
             for qi, q in enumerate(questions):
-                qwords = content_words(q)
+                # A named time says when, not what about: "... your signature this week?" does not ask
+                # about the weekly usage.
+                qwords = content_words(structure().time.sub(" ", q))
                 # Words shared with a fact say what an open question asks for; a yes/no question ("So the
                 # worry is a site sold twice, is that right?") checks the rep's own words and an either-or
                 # ("a headache for the crew, or did it go further?") asks which, unless it means the fact.

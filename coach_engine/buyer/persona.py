@@ -13,7 +13,7 @@ import re
 from .. import text as T
 from ..models import Scenario
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
-from .pronouns import PEOPLE, buyer_gender, mask_others, present, singular_they, they_to_i, unmask
+from .pronouns import PEOPLE, buyer_gender, mask_others, object_her, present, singular_they, they_to_i, unmask
 from .state import BuyerState
 from .telling import staged
 from .verbs import VERBS_S, first_person_verb
@@ -86,7 +86,9 @@ _IS_OR_HAS = "been|got|not|never|still|afraid|sure|[a-z]+[^e\\W]ed"
 
 def _name_s(m: re.Match[str]) -> str:
     after = m.group(1)
-    return "my" if after is None else "I've" if after in ("been", "got") else "I'm"
+    if after is None:  # "Jasmine's real fear" -> "my real fear", "My" opening a sentence
+        return "My" if m.string[:m.start()].rstrip()[-1:] in ("", ".", "!", "?") else "my"
+    return "I've" if after in ("been", "got") else "I'm"
 
 
 def _name_to_i(s: str, names: tuple[str, ...]) -> str:
@@ -150,10 +152,7 @@ def first_person(text: str, scenario: Scenario) -> str:
         s = re.sub(rf"(^|[.;:]\s+|\band\s+|\bso\s+|\bbut\s+|,\s+)(?:{subj})\b", r"\1I", s)
         s = T.phrase_pattern(subj.capitalize()).sub("I", s)
         if gender == "she":
-            s = re.sub(r"\bher(?=\s+(?:until|to|not|a|an|the|that|personally|in|on|at|for|with|from|of|and|"
-                       r"or|"
-                       r"but|into|about|over|last|next|this|than|as|because|if|when|again|too|now|back|up|out|"
-                       r"off|far|much|more|less|so|enough)\b|[.,;]|$)", "me", s)
+            s = T.phrase_pattern("her").sub(lambda m: "me" if object_her(m) else m.group(0), s)
             s = _HER_BEFORE_A_WORD.sub("my", s)
         else:
             # "his team" -> "my team"; "not his to make", "the call is his." -> "mine"

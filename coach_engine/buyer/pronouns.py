@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from .. import text as T
 
-__all__ = ["PEOPLE", "PERSON", "buyer_gender", "mask_others", "present", "singular_they", "they_to_i"]
+__all__ = ["PEOPLE", "PERSON", "buyer_gender", "mask_others", "object_her", "present", "singular_they",
+           "they_to_i", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -69,6 +70,9 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         # Eleanor, who has said she will sell"). Pronouns of the other gender later on are then the buyer's;
         # else nobody can tell.
         return _other_if_buyers(text, found, m.end(), names)
+    if acted and _direct_object(m) and len({p.group(0).split()[0] for p in PERSON.finditer(
+            _unnamed(text[:m.start()], names, text))}) == 1:
+        return found  # "Maureen's brother Declan owns the shop and told her": the object of his verb, not his
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = _unnamed(text[:m.start()], names, text)
@@ -140,6 +144,31 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|
 """Every pronoun these readings weigh, with its contraction ("he'll", "they're"): one pattern for all."""
 
 
+_AFTER_OBJECT_HER = frozenset({
+    "until", "to", "not", "a", "an", "the", "that", "personally", "in", "on", "at", "for", "with", "from",
+    "of", "and", "or", "but", "into", "about", "over", "last", "next", "this", "than", "as", "because", "if",
+    "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough"})
+"""Words after which "her" is the object ("told her in May", "more than her"), not a possessive."""
+_PREPOSITIONS = frozenset({
+    "to", "with", "for", "from", "at", "on", "about", "by", "of", "in", "into", "than", "like", "without",
+    "against", "toward", "towards", "behind", "beside", "around", "near"})
+
+
+def object_her(m: re.Match[str]) -> bool:
+    """Whether a matched "her" is the object: before a mark, at the end, or before a word no noun follows."""
+    rest = m.string[m.end():]
+    return not rest or rest[0] in ".,;" or (rest[0].isspace() and T.first_word(rest) in _AFTER_OBJECT_HER)
+
+
+def _direct_object(m: re.Match[str]) -> bool:
+    """ "him" or an object "her" right after a verb ("Declan told her"): never the verb's own subject, who
+    would be "himself"/"herself". After a preposition it may be ("Walt took his wife with him")."""
+    if not (_base(m) == "him" or (_base(m) == "her" and object_her(m))):
+        return False
+    before = m.string[:m.start()].split()[-1:]
+    return bool(before) and before[0].isalpha() and before[0].islower() and before[0] not in _PREPOSITIONS
+
+
 def _base(m: re.Match[str]) -> str:
     """The pronoun without its contraction, lowered ("He'll" -> "he")."""
     return m.group(0).lower().split("'")[0]
@@ -184,7 +213,7 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
             if name in mine or T.structure().time.fullmatch(name) or not _mid_sentence(s, name):
                 continue
             first = _next(s[:b], _GENDER_BASE, m.start(1))
-            if first is None or _base(first) not in forms:
+            if first is None or _base(first) not in forms or _direct_object(first):
                 continue
             # to the clause's end, or to where the buyer speaks as "I" again ("..., and I feel he owes him")
             said = s[m.start(1):b].split(" ")

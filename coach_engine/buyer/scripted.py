@@ -241,7 +241,7 @@ def _tidy(text: str) -> str:
 
 
 _INTERJECTION = re.compile(
-    r"^(okay|ok|fine|right|look|hm+|oh|ha|so|well|honestly|all right|quickly|bottom line|whoa|wow|ugh|"
+    r"^(okay|ok|fine|right|look|hm+|mm+|oh|ha|so|well|honestly|all right|quickly|bottom line|whoa|wow|ugh|"
     r"ooh|yikes|huh|sorry|excuse me|nope|yes|now|that|you know|says you|everybody|stop|what|the real|noted|"
     r"sure|understood|fair|got it)\b",
     re.IGNORECASE,

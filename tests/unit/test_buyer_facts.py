@@ -39,6 +39,16 @@ def test_a_yes_no_check_is_not_answered_by_a_fact_it_shares_a_word_with() -> Non
     assert found is None or found.topic != "stores"  # an either-or asks which, not how many stores
 
 
+def test_a_named_time_in_a_question_is_not_its_topic() -> None:
+    """"What do you need from me to sign this month?" says when, not what about: it does not ask for the
+    monthly volume. A question about the volume still gets it."""
+    book = FactBook({"monthly volume": "Roughly 900 pallets a month, more before Easter.", **FACTS})
+    found = book.answer("What do you need from me to sign this month?")
+    assert found is None or found.topic != "monthly volume"
+    found = book.answer("What does your monthly volume look like?")
+    assert found is not None and found.topic == "monthly volume"
+
+
 def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert asks_figure("How many stores are we talking about?")
     assert asks_figure("Roughly what share of calls is routine?")

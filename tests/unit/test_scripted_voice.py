@@ -176,6 +176,32 @@ def test_other_peoples_pronouns_stay_theirs(bank: ScenarioBank) -> None:
     assert "Lena" not in said and "his team he won't" in said
 
 
+def test_the_buyers_possessive_opening_a_sentence_is_capitalised(bank: ScenarioBank) -> None:
+    """ "... twice. Lena's worry is ..." -> "... twice. My worry is ...", and "my" inside a sentence."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Lena Park")
+    said = first_person("The kiln timer jammed twice in March. Lena's worry is a repeat, and Lena's crew "
+                        "would carry it.", s)
+    assert "March. My worry is a repeat, and my crew" in said
+
+
+def test_the_object_of_another_persons_verb_is_the_buyer(bank: ScenarioBank) -> None:
+    """ "Lena's aunt Odile runs the shop and warned her ..." : "her" cannot be Odile's own (that would be
+    "herself"), so it is the buyer's, and so are the pronouns after it; after a preposition a pronoun may
+    still be the other person's, and stays."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Lena Park")
+    said = first_person("Lena's aunt Odile Park runs the shop and warned her last week that rent will climb. "
+                        "She cannot ask Odile for more time.", s)
+    assert "warned me last week" in said and "I cannot ask Odile" in said, said
+    s = _with_buyer(bank, name="Tariq Haddad")
+    said = first_person("Tariq's partner Bruno signs the cheques and brings the ledger with him; he trusts "
+                        "paper.", s)
+    assert "with him" in said, said
+
+
 @pytest.mark.parametrize("name", ["Dr. Imani Brooks", "Imani Brooks"])
 def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name: str) -> None:
     """Managers name the buyer "Dr. Brooks" or "Ms. Brooks" in the concern and the next step, whatever the
