@@ -194,6 +194,11 @@ class BuyerDirector:
             # A good guess said as a statement ("My hunch is the audit still stings ...").
             or (not negatives and not pitching and self.matcher.names_concern(signals))
         )
+        # A barrage of questions ("How many ...? Who ...? What did ...? Would you ...?") gets one answered; a
+        # buyer opens up to a question they can think about, not to an interrogation. A proposal put as a
+        # question ("Thursday at 9?") is not one of them.
+        stacked = sum(T.is_question(s) for s in T.sentences(asked)) >= self.rules.stacked_questions
+        explored = explored and not stacked
         if explored:
             st.explore_turns += 1
             if not st.concern_revealed and st.explore_turns >= self.reveal_after:
@@ -235,6 +240,9 @@ class BuyerDirector:
 
         situation = self.chooser.choose(st, conduct, signals, helpful, negatives, revealed_now, met_now,
                                         explored)
+        if stacked and situation.id in _ANSWERING:
+            situation.facts["stacked"] = "yes"
+            situation.direction += " The rep fired several questions at once: say so, and answer one briefly."
         if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
             self._answer(situation)
             if explored and st.concern_revealed and not revealed_now and not st.stake_told:

@@ -46,6 +46,8 @@ class LinesFile(StrictData):
     tail: ByPersonality
     situations: dict[str, ByPersonality]
     decline_step: ByPersonality
+    stacked: ByPersonality
+    """Said first when the rep fired several questions at once and the buyer takes only one."""
     no_figure: ByPersonality
     after_answer: ByPersonality
     stake: ByPersonality
@@ -173,6 +175,12 @@ class ScriptedVoice:
         check = self.lines.get("check_answer", {}).get(facts.get("check", ""), {}).get(personality, [])
         if check:  # the rep asked whether they have it right: say so first, and no stock lead-in on top
             core, lead = f"{rng.choice(check)} {core}", ""
+        elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
+            barrage = self.lines.get("stacked", {})
+            remarks = [x for x in (*barrage.get(personality, []), *barrage.get("any", []))
+                       if new(x) and T.first_word(x) != T.first_word(core)]  # never "Ha, ... Ha, ..."
+            if remarks:
+                core, lead = f"{rng.choice(remarks)} {core}", ""
         if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""

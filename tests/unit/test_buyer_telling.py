@@ -193,3 +193,28 @@ def test_the_authors_hint_leads_into_the_story_unless_it_was_said(bank: Scenario
         after_hint = ScriptedVoice(seed).speak(scenario, state, Situation(id="reveal_concern", facts=facts),
                                                [Turn(role="buyer", text=hint)])
         assert story in after_hint and hint not in after_hint, after_hint
+
+
+def test_a_barrage_of_questions_gets_one_answered_and_draws_nothing_out(bank: ScenarioBank) -> None:
+    """Four questions in one turn, every one of them about the objection, are an interrogation: the buyer
+    says so, answers at most one, and keeps the concern back however often the rep does it. The same
+    questions one at a time draw the story out."""
+    scenario = bank.get("cfo-price-routing")
+    barrage = ("Why does the price feel high? What did you budget? Who else weighs in? What would make it "
+               "feel worth it?")
+    d = BuyerDirector(scenario)
+    d.prepare()
+    voice = ScriptedVoice(seed=3)
+    history: list[Turn] = []
+    for i in range(3):
+        asks = (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
+        situation = d.step(SignalSet(barrage, [Signal(b, barrage, 0, len(barrage)) for b in asks]), 1 + 2 * i)
+        line = voice.speak(scenario, d.state, situation, history)
+        history += [Turn(role="rep", text=barrage), Turn(role="buyer", text=line)]
+        assert situation.facts.get("stacked") == "yes" and not d.state.concern_revealed
+    said = " ".join(t.text for t in history if t.role == "buyer").lower()
+    assert "at once" in said or "one at a time" in said or "one question" in said, said
+    one = "Why does the price feel high right now?"
+    d = BuyerDirector(scenario)
+    d.step(SignalSet(one, [Signal(b, one, 0, len(one)) for b in (B.EXPLORE_CONCERN, B.OPEN_QUESTION)]), 1)
+    assert d.state.concern_revealed
