@@ -264,9 +264,11 @@ def speaker_label(text: str) -> bool:
     return any(not st.time.fullmatch(m.group(2)) for m in st.speaker.finditer(text))
 
 
-_TIME_FRAME = frozenset({"the", "first", "second", "third", "fourth", "last", "early", "late", "mid", "end",
-                         "middle", "beginning", "start", "week", "half", "quarter", "of", "next"})
-"""Words that frame a named time ("in the first week of January"): part of the time phrase, not the step."""
+_TIME_FRAME = frozenset({"the", "a", "an", "first", "second", "third", "fourth", "last", "early", "late",
+                         "mid", "end", "middle", "beginning", "start", "week", "half", "quarter", "of",
+                         "next"})
+"""Words that frame a named time ("in the first week of January", "on a Tuesday"): part of the time phrase,
+not the step."""
 _TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
 
 

@@ -44,6 +44,7 @@ class ItemMatcher:
         self.rules = rules
         self.embedder = embedder
         self._low_risk_item = re.compile(rules.low_risk_item, re.IGNORECASE)
+        self._asks_day = frozenset(rules.item_asks_day)
 
     def meets(
         self,
@@ -102,6 +103,8 @@ class ItemMatcher:
         if kind in ("next_step", "involve"):
             if B.NEXT_STEP not in helpful or not st.concern_revealed or not clean or B.DISCOUNT in negatives:
                 return False
+            if self.asks_day(item.text) and not T.structure().time.search(signals.text):
+                return False  # "... with a date and time": a step without a day does not meet it yet
             if kind == "involve":
                 return self._involves(item.text, signals.text)
             if self._low_risk_item.search(item.text):
@@ -124,6 +127,10 @@ class ItemMatcher:
         if kind == "check_other":
             return B.CHECK_OTHER_CONCERNS in helpful and clean
         return bool(helpful) and clean and self._close(signals, item.text)
+
+    def asks_day(self, item: str) -> bool:
+        """The item asks for the step's day ("... with a date and time", "on a set day")."""
+        return bool(set(T.words(item)) & self._asks_day)
 
     def names_concern(self, signals: SignalSet) -> bool:
         """The rep put the hidden concern into words themselves (a good guess or a playback)."""

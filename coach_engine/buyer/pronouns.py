@@ -63,7 +63,7 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if word in ("he", "she"):  # ... nor, before a subject pronoun, one that renames a clause's acting subject
         before = re.sub(rf",\s+([^,;]*),(?=\s+(?:{_VERBS})\b)", r" \1", before)  # "my chief, Ana, was burned"
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
-    acted = PERSON.search(_unnamed(before, names, text))
+    acted = _someone(_unnamed(before, names, text), text)
     if name_at >= 0 and word in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
         # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
         # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
@@ -71,14 +71,34 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         # else nobody can tell.
         return _other_if_buyers(text, found, m.end(), names)
     if acted and _direct_object(m) and len({p.group(0).split()[0] for p in PERSON.finditer(
-            _unnamed(text[:m.start()], names, text))}) == 1:
+            _unnamed(text[:m.start()], names, text)) if _a_person(p, text)}) == 1:
         return found  # "Maureen's brother Declan owns the shop and told her": the object of his verb, not his
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = _unnamed(text[:m.start()], names, text)
-    if word in ("his", "him", "her") and PERSON.search(others):
+    if word in ("his", "him", "her") and _someone(others, text):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
+
+
+_NOBODY = frozenset({"nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "nothing",
+                     "everything", "something", "anything", "none"})
+_SAID_OF_PEOPLE = ("is", "was", "has", "had", "says", "said", "told")
+
+
+def _a_person(p: re.Match[str], text: str, *, sure: bool = False) -> bool:
+    """Whether a ``PERSON`` match may be a person: never "Nobody had time". ``sure``: nor a sentence's first
+    word never written inside one ("Overtime keeps growing"), unless it is said to be, have or say
+    something ("Meg has been turning orders away")."""
+    name, *_, verb = p.group(0).split()
+    if name.lower() in _NOBODY:
+        return False
+    return not sure or _mid_sentence(text, name.rstrip(",")) or verb in _SAID_OF_PEOPLE
+
+
+def _someone(part: str, text: str, *, sure: bool = False) -> re.Match[str] | None:
+    """The first person ``part`` names acting (``_a_person``), if any."""
+    return next((p for p in PERSON.finditer(part) if _a_person(p, text, sure=sure)), None)
 
 
 def _unnamed(part: str, names: tuple[str, ...], text: str) -> str:
@@ -96,13 +116,7 @@ def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) ->
     if m is None:
         return None
     opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
-    for p in PERSON.finditer(_unnamed(text[opening:m.start()], names, text)):
-        # a person, not a sentence's first word ("Overtime keeps growing"): named inside a sentence
-        # somewhere, or said to be, have or say something ("Meg has been turning orders away")
-        name, *_, verb = p.group(0).split()
-        if _mid_sentence(text, name) or verb in ("is", "was", "has", "had", "says", "said", "told"):
-            return None
-    return other
+    return None if _someone(_unnamed(text[opening:m.start()], names, text), text, sure=True) else other
 
 
 def _told_of_before(before: str) -> str | None:

@@ -121,6 +121,8 @@ class DirectorRules(StrictData):
     strong_negatives: list[str]
     similarity: _Similarity
     low_risk_item: str
+    item_asks_day: list[str] = Field(default_factory=list)
+    """Words of a step or involve item that ask for a day: the rep's step must name one to meet it."""
     roles: list[str] = Field(default_factory=list)
     """People a step may bring in, by role: an involve item is met by a step naming one (``item_match``)."""
     benefit_of_doubt: float = 0.0

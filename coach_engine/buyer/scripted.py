@@ -124,7 +124,8 @@ class ScriptedVoice:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = _wording(situation, facts, proposed, claimed)
         if sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm"):
-            facts["wants_line"] = want("step_detail", facts["wants_line"])
+            facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
+                                       facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         if sid == "hint_concern":  # a hint never claims a past or people the concern does not have

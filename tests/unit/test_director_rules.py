@@ -217,3 +217,17 @@ def test_a_figure_close_to_the_items_own_words_meets_it(bank: ScenarioBank, embe
         d.step(sig, len(history))
         history += [Turn(role="rep", text=text), Turn(role="buyer", text="...")]
     assert d.state.resolution[1].met, d.state.resolution
+
+
+def test_an_item_that_asks_for_a_day_needs_a_step_with_one(cfo: Scenario) -> None:
+    """"... proposes a call with the controller, with a date": a step without a day is heard as a step
+    but does not meet the item; the buyer asks when, and the same step with a day meets it."""
+    items = [*cfo.buyer.resolution_texts[:-1],
+             "The rep proposes a paid pilot scoped with the controller, with a date"]
+    scenario = cfo.model_copy(update={"buyer": cfo.buyer.model_copy(update={"resolution": items})})
+    d = BuyerDirector(scenario)
+    play(d, EXPLORE, FOLLOW, VALUE)
+    dayless = turn("How about a paid pilot on 20 trucks, scoped with your controller?", B.NEXT_STEP)
+    sit = d.step(dayless, 7)
+    assert not d.state.resolution[-1].met and sit.facts.get("needs_day") == "yes" and sit.id != "agree"
+    assert d.step(STEP, 9).id == "agree" and d.state.resolution[-1].met

@@ -202,6 +202,18 @@ def test_the_object_of_another_persons_verb_is_the_buyer(bank: ScenarioBank) -> 
     assert "with him" in said, said
 
 
+def test_nobody_is_not_a_person_who_owns_the_buyers_pronouns(bank: ScenarioBank) -> None:
+    """A concern that never names the buyer and says "Nobody ..." before "his" is still about the buyer:
+    "Nobody" is no one else."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Tariq Haddad")
+    said = first_person("Two winters ago the boiler audit found forty faults. Nobody had budget to fix them, "
+                        "and his plant manager still jokes about it. He refuses another audit that ends in a "
+                        "list.", s)
+    assert "my plant manager" in said and "I refuse another audit" in said, said
+
+
 @pytest.mark.parametrize("name", ["Dr. Imani Brooks", "Imani Brooks"])
 def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name: str) -> None:
     """Managers name the buyer "Dr. Brooks" or "Ms. Brooks" in the concern and the next step, whatever the
@@ -424,6 +436,9 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "a trial fitting and a full install in the second week of May"),
     ("a review call", "Let's meet this Friday at 4, ahead of the June 2 budget close.",
      "a review call, this Friday at 4"),
+    ("a one-day audit of the kiln line, done by our crew on a Thursday",
+     "Could our crew come in on Thursday at 6am?",
+     "a one-day audit of the kiln line, done by our crew on Thursday at 6am"),
     # the rep's day said after a "before ..." clause is still the rep's, and the step's own "before" stays
     ("a 20-minute call with me and the ops lead before the budget review on the 20th",
      "Could the three of us talk before the budget review, say Monday the 16th at 11?",
