@@ -100,7 +100,8 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         if amounts:
             out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
     if B.GIVE_PROOF in helpful:
-        known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split()}
+        known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split(),
+                 *_buyers_own_names(scenario)}
         for sig in signals.get(B.GIVE_PROOF):
             names = [m.group(0) for m in _NAME.finditer(sig.quote)
                      if _a_customer(m) and not set(m.group(0).split()) & known]
@@ -108,6 +109,15 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
                 out["rep_customer"] = names[0]
                 break
     return out
+
+
+def _buyers_own_names(scenario: Scenario) -> set[str]:
+    """Capitalised words of the buyer's side of the scenario (context, opening, concern, facts): their
+    supplier, their competitor, their colleagues. Named in a rep's proof sentence ("... they kept Harbor for
+    dry goods"), such a name is never the customer the rep cites."""
+    b = scenario.buyer
+    texts = [scenario.context, b.opening, b.hidden_concern, *b.facts.keys(), *b.facts.values()]
+    return {m.group(0).split()[0] for t in texts for m in _NAME.finditer(t)}
 
 
 def _figures(quote: str) -> list[str]:

@@ -102,7 +102,8 @@ class BuyerDirector:
             for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,
-                                 min_similarity=self.rules.similarity.fact_question)
+                                 min_similarity=self.rules.similarity.fact_question,
+                                 words_floor=self.rules.similarity.fact_words_floor)
         if embedder is not None and is_semantic(embedder):
             items = scenario.buyer.resolution_texts
             embedder.embed(
@@ -180,8 +181,10 @@ class BuyerDirector:
         pitching = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF})
         # A plain question a fact answers ("How many trucks do you run?") is about the buyer's situation, not
         # the reason behind the objection: it gets its answer and does not draw the concern out.
-        # A proposal or a scheduling question ("Could I come by Sunday at 4?") asks for a yes, not a fact.
-        proposing = {x.quote for x in signals.signals if x.behaviour in (B.NEXT_STEP, B.LOGISTICS_QUESTION)}
+        # A proposal, an offer or a scheduling question ("Could I come by Sunday at 4?", "What if I took $10k
+        # off?") asks for a yes, not a fact.
+        proposing = {x.quote for x in signals.signals
+                     if x.behaviour in (B.NEXT_STEP, B.LOGISTICS_QUESTION, B.DISCOUNT)}
         asked = " ".join(x for x in T.sentences(signals.text) if x not in proposing)
         self._found = None if gamed else self.factbook.answer(asked, self._answered)
         found = self._found

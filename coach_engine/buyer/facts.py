@@ -102,11 +102,12 @@ class FactBook:
     """The buyer's facts, matched to questions by meaning and shared words."""
 
     def __init__(self, facts: dict[str, str], embedder: Embedder | None = None, *,
-                 min_similarity: float = 0.5, min_overlap: float = 0.5):
+                 min_similarity: float = 0.5, min_overlap: float = 0.5, words_floor: float = 0.0):
         self.facts = dict(facts)
         self.embedder = embedder if is_semantic(embedder) else None
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
+        self.words_floor = words_floor
         self._keys = list(self.facts)
         self._texts = [f"{k}: {v}" for k, v in self.facts.items()]
         self._words = [content_words(k) | content_words(v) for k, v in self.facts.items()]
@@ -142,8 +143,9 @@ class FactBook:
                     shared = len(qwords & self._words[fi])
                     score = max(float(sims[qi, fi]) if sims is not None else 0.0,
                                 overlap if shared >= 1 else 0.0)
+                    near = sims is None or float(sims[qi, fi]) >= self.words_floor  # not a shared stem only
                     passes = (sims is not None and float(sims[qi, fi]) >= self.min_similarity) or (
-                        by_words and overlap >= self.min_overlap)
+                        by_words and overlap >= self.min_overlap and near)
                     if passes and (best is None or score > best[0]):
                         meant = sims is not None and float(sims[qi, fi]) >= self.min_similarity
                         best = (score, fi, q, meant)

@@ -47,6 +47,8 @@ class _Similarity(StrictData):
     value_item: float = 0.4
     value_concern: float = 0.4
     fact_question: float = 0.5
+    fact_words_floor: float = 0.2
+    """A question that shares a fact's topic words still needs this much meaning in common with it."""
 
 
 class SubstanceRules(StrictData):

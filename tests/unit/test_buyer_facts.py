@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from coach_engine.buyer import BuyerDirector
+import pytest
+
+from coach_engine.buyer import BuyerDirector, load_rules
 from coach_engine.buyer.facts import FactBook, asks_figure
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
@@ -84,3 +86,16 @@ def test_a_figure_the_buyer_already_gave_is_given_again() -> None:
             "and the bank wants 1,200 more in sales."]
     assert figure_said("How many rush jobs a month do you turn down?", told) == "about 20 rush jobs a month"
     assert figure_said("How many staff do you have on the floor?", told) == ""
+
+
+@pytest.mark.slow
+def test_a_shared_stem_alone_is_not_a_question_about_the_fact(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"... feel this builds on his plan" shares a stem with "buildings" and nothing else: it does not ask
+    how many buildings there are. A question about the buildings still gets the answer."""
+    book = FactBook({"buildings": "Eighteen halls and a stadium, mostly on one steam loop.",
+                     "approval": "I sign up to $20,000; the provost above that."}, embedder,
+                    min_similarity=0.5, words_floor=load_rules().similarity.fact_words_floor)
+    found = book.answer("What would make the provost feel this builds on her own plan?")
+    assert found is None or found.topic != "buildings"
+    found = book.answer("Which buildings worry you most?")
+    assert found is not None and found.topic == "buildings"
