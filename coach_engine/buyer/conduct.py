@@ -166,7 +166,8 @@ def proposed_step(signals: SignalSet) -> str:
     if not quote or when.search(quote):
         return quote
     after = signals.text[signals.text.find(quote) + len(quote):]
-    timed = next((x for x in T.sentences(after) if when.search(x)), "")
+    told = {s.quote for s in signals.get(B.GIVE_PROOF)}  # a customer's story has its own dates
+    timed = next((x for x in T.sentences(after) if when.search(x) and x not in told), "")
     return f"{quote} {timed}".strip()
 
 

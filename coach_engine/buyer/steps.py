@@ -21,7 +21,8 @@ def named_step(rep_step: str) -> str:
     Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
     or length. The rep's sentence itself is never pasted."""
     st = T.structure()
-    found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")), "")
+    found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")
+                         if not _negated(rep_step, m.start())), "")
              for name in ("activity", "duration")}
     activity, length = found["activity"].lower(), found["duration"].lower()
     times = _rep_times(rep_step or "")
@@ -38,6 +39,18 @@ def named_step(rep_step: str) -> str:
     if not day:
         return what
     return f"{what} {_dated(day)}"  # "on Thursday at 2"; "next week" as it is
+
+
+def _piece(text: str, at: int) -> str:
+    """The piece of the sentence around ``at``, between commas (or other marks)."""
+    start = max(text.rfind(mark, 0, at) for mark in ",;:.?!") + 1
+    ends = [i for i in (text.find(mark, at) for mark in ",;:.?!") if i >= 0]
+    return text[start:min(ends, default=len(text))]
+
+
+def _negated(text: str, at: int) -> bool:
+    """The phrase at ``at`` is denied where it stands ("so nobody needs a training session")."""
+    return T.has_negation(_piece(text, at))
 
 
 def _as_adjective(length: str) -> str:
@@ -63,16 +76,22 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     when = T.structure().time
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
     rep_step = " ".join((rep_step or "").split())
-    said = _rep_times(rep_step)
-    if not said:
+    every = _rep_times(rep_step)
+    if not every:
         return step
+    # "a call with Ellen this week, and we start the freezer run on Monday the 9th": the time of the piece
+    # that speaks of this step (the most words in common with it), not the first one named
+    ours = T.content_words(step)
+    best = max(every, key=lambda m: len(T.content_words(_piece(rep_step, m.start())) & ours))
+    said = [m for m in every if m.start() >= best.start()]
     a, b = T.time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
     if day.lower().endswith(("a.m", "p.m")):
         day += "."  # "10 a.m." keeps its last stop
     if day and day.split()[0].lower() not in _WEEKDAYS | _MONTHS:
         day = day[:1].lower() + day[1:]  # "Next Tuesday" opened the rep's sentence
-    phrases = [rep_step[x:y].strip(" ,.;?!").lower() for x, y in (T.time_phrase(rep_step, [m]) for m in said)]
+    phrases = [rep_step[x:y].strip(" ,.;?!").lower()
+               for x, y in (T.time_phrase(rep_step, [m]) for m in every)]
     if any(p in step.lower() for p in (day.lower(), *phrases)):
         return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
     main = _main_clause_end(step)
@@ -88,6 +107,15 @@ def agreed_step(next_step: str, rep_step: str) -> str:
         return f"{step[:ahead.start()].rstrip(' ,')} {_dated(day)}, {step[ahead.start():]}"
     if main < len(step):  # the step's own time (if any) is another event's: "a pilot that goes live in May"
         return f"{step[:main]} {_dated(day)}{step[main:]}"
+    # A step of several actions ("migrate one freezer ..., reconcile ... by month end, then decide"): the day
+    # goes with the action the rep's words name ("we start the freezer run on Monday the 9th").
+    theirs = T.content_words(_piece(rep_step, best.start()))
+    ends = [i for i, c in enumerate(step) if c == "," and step[i + 1:i + 2] == " "]  # not "1,700"
+    if ends:
+        pieces = [(a, b) for a, b in zip([0, *[e + 1 for e in ends]], [*ends, len(step)], strict=True)]
+        fit = max(pieces, key=lambda p: len(T.content_words(step[p[0]:p[1]]) & theirs))
+        if fit[1] < len(step) and T.content_words(step[fit[0]:fit[1]]) & theirs:
+            return f"{step[:fit[1]]} {_dated(day)}{step[fit[1]:]}"
     return f"{step}, {_dated(day)}"
 
 

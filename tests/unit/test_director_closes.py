@@ -408,3 +408,20 @@ def test_the_step_agreed_to_takes_the_time_the_rep_gave_later_in_the_turn() -> N
     first = text.index(".") + 1
     signals = SignalSet(text, [Signal(B.NEXT_STEP, text[:first], 0, first)])
     assert proposed_step(signals) == text[:first] + " Does Tuesday at 7:30 work?"
+
+
+def test_a_customers_dates_and_a_denied_activity_are_not_the_step() -> None:
+    """"We could start with one depot, so nobody sits through a workshop. Alder Foods went live in three
+    weeks in May.": the step borrows no time from the customer's story and is not named "the workshop"."""
+    from coach_engine.buyer.conduct import proposed_step
+    from coach_engine.buyer.steps import named_step
+
+    step = "We could start with one depot, so nobody sits through a workshop."
+    proof = "Alder Foods went live in three weeks in May."
+    text = f"{step} {proof}"
+    at = len(step) + 1
+    signals = SignalSet(text, [Signal(B.NEXT_STEP, step, 0, len(step)),
+                               Signal(B.GIVE_PROOF, proof, at, at + len(proof))])
+    assert proposed_step(signals) == step
+    assert "workshop" not in named_step(step)
+    assert named_step("Could we do a workshop with your leads on Monday?") == "the workshop on Monday"

@@ -436,6 +436,11 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "a trial fitting and a full install in the second week of May"),
     ("a review call", "Let's meet this Friday at 4, ahead of the June 2 budget close.",
      "a review call, this Friday at 4"),
+    # of two times, the one said of this step's action, placed with that action
+    ("run one kiln batch through Firetrack alongside the paper log, compare the two with my shift lead, then "
+     "decide", "I'll call your supplier this week, and we begin the kiln batch on Tuesday the 4th.",
+     "run one kiln batch through Firetrack alongside the paper log on Tuesday the 4th, compare the two with "
+     "my shift lead, then decide"),
     ("a one-day audit of the kiln line, done by our crew on a Thursday",
      "Could our crew come in on Thursday at 6am?",
      "a one-day audit of the kiln line, done by our crew on Thursday at 6am"),
