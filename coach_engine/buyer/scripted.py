@@ -47,6 +47,8 @@ class LinesFile(StrictData):
     situations: dict[str, ByPersonality]
     decline_step: ByPersonality
     stacked: ByPersonality
+    unsure: ByPersonality
+    """Said first when the rep asked a real question the buyer has nothing more to tell on."""
     """Said first when the rep fired several questions at once and the buyer takes only one."""
     no_figure: ByPersonality
     after_answer: ByPersonality
@@ -182,6 +184,15 @@ class ScriptedVoice:
                        if new(x) and T.first_word(x) != T.first_word(core)]  # never "Ha, ... Ha, ..."
             if remarks:
                 core, lead = f"{rng.choice(remarks)} {core}", ""
+        elif (asked and not proposed and state.concern_revealed and sid.startswith("want_")
+              and not (facts.get("answer") or facts.get("no_figure") or facts.get("stake"))
+              and _ASKS_WHY & set(situation.behaviours)):
+            # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
+            # his work?"): say so, rather than asking for a step as if nothing had been asked.
+            unsure = self.lines.get("unsure", {})
+            remarks = [x for x in (*unsure.get(personality, []), *unsure.get("any", [])) if new(x)]
+            if remarks:
+                core, lead = f"{rng.choice(remarks)} {core}", ""
         if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
@@ -285,6 +296,7 @@ def _premises(rep: str) -> tuple[bool, bool]:
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})
+_ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
                      "acknowledge_progress", "impatient_passive"})
 """Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is

@@ -218,3 +218,25 @@ def test_a_barrage_of_questions_gets_one_answered_and_draws_nothing_out(bank: Sc
     d = BuyerDirector(scenario)
     d.step(SignalSet(one, [Signal(b, one, 0, len(one)) for b in (B.EXPLORE_CONCERN, B.OPEN_QUESTION)]), 1)
     assert d.state.concern_revealed
+
+
+def test_a_real_question_after_the_story_is_not_met_with_a_request_for_a_step(bank: ScenarioBank) -> None:
+    """Once the buyer has told the story, a question they have nothing more to tell on ("What would make
+    your board feel this builds on the last plan?") gets an honest "not sure" before what they still want,
+    never only "What would you propose?"; a proposal gets no such remark."""
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import Situation
+
+    scenario = _without_lines(bank)
+    state = BuyerState(concern_revealed=True, stake_told=True)
+    facts = scenario_facts(scenario, state)
+    unsure = load_lines()["unsure"][scenario.buyer.personality]
+    asked = [Turn(role="rep", text="What would make the board feel this builds on the last plan?")]
+    for seed in range(4):
+        line = ScriptedVoice(seed).speak(scenario, state, Situation(
+            id="want_next_step", facts=facts, behaviours=["explore_concern", "open_question"]), asked)
+        assert any(line.startswith(x) for x in unsure), line
+    offered = [Turn(role="rep", text="Could we take 20 minutes on Monday at 9 with your controller?")]
+    line = ScriptedVoice(0).speak(scenario, state, Situation(
+        id="want_next_step", facts=facts, behaviours=["next_step", "closed_question"]), offered)
+    assert not any(line.startswith(x) for x in unsure), line
