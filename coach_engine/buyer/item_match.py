@@ -114,9 +114,11 @@ class ItemMatcher:
                 return bool(low) or self._fits_next_step(signals.text)
             return True
         if kind == "respect_incumbent":
-            # Engaging with what the buyer has without running it down, over the whole call so far.
-            engaged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE, B.TIE_TO_CONCERN, B.EXPLORE_CONCERN})
-            return engaged and clean and not conduct.disparaged
+            # Engaging with what the buyer has without running it down, over the whole call so far; a question
+            # counts when it is a real one (not one of a barrage), and a price cut is no respect for anything.
+            engaged = bool(helpful & {B.ACKNOWLEDGE, B.SUMMARIZE, B.TIE_TO_CONCERN}) or (
+                explored and B.EXPLORE_CONCERN in helpful)
+            return engaged and clean and not conduct.disparaged and not conduct.discounted
         if kind == "alternatives":
             # Something other than a price cut: a step, a scope or value worked out, with no discount so far.
             offered = bool(helpful & {B.NEXT_STEP, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN})

@@ -231,3 +231,27 @@ def test_an_item_that_asks_for_a_day_needs_a_step_with_one(cfo: Scenario) -> Non
     sit = d.step(dayless, 7)
     assert not d.state.resolution[-1].met and sit.facts.get("needs_day") == "yes" and sit.id != "agree"
     assert d.step(STEP, 9).id == "agree" and d.state.resolution[-1].met
+
+
+def test_respect_for_the_incumbent_is_not_shown_by_a_price_cut_or_a_barrage(bank: ScenarioBank) -> None:
+    """"Understood. I can take 20% off." acknowledges nothing about the competitor worth crediting, and a
+    barrage of questions is not a real look at what the buyer values; a plain acknowledgement is."""
+    scenario = bank.get("saas-competitor-cheaper-quote")
+
+    def respected(d: BuyerDirector) -> bool:
+        return any(i.met for i in d.state.resolution if i.kind == "respect_incumbent")
+
+    d = BuyerDirector(scenario)
+    text = "Understood. I can take 20% off the first year."
+    d.step(SignalSet(text, [Signal(B.ACKNOWLEDGE, "Understood.", 0, 11),
+                            Signal(B.DISCOUNT, text[12:], 12, len(text))]), 1)
+    assert not respected(d)
+    d = BuyerDirector(scenario)
+    barrage = "Why them? What do they do well? What don't they do well? Have you looked elsewhere?"
+    d.step(SignalSet(barrage, [Signal(b, barrage, 0, len(barrage))
+                               for b in (B.EXPLORE_CONCERN, B.OPEN_QUESTION)]), 1)
+    assert not respected(d)
+    d = BuyerDirector(scenario)
+    fair = "That's a fair comparison, and they're a solid team."
+    d.step(SignalSet(fair, [Signal(B.ACKNOWLEDGE, fair, 0, len(fair))]), 1)
+    assert respected(d)
