@@ -165,6 +165,7 @@ class ScriptedVoice:
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
         if _plain(core) in said_before:
             core = rng.choice(unsaid or spare or [core])
+        declined = False
         if proposed and sid not in _TAKES_UP_STEP:
             # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
             # answering as if nothing had been proposed (issue 13, proposals ignored).
@@ -173,6 +174,7 @@ class ScriptedVoice:
                         if x not in said_so_far]
             if declines:
                 core = f"{rng.choice(declines)} {core}"
+                declined = True
         leads = self.lines.get("lead", {}).get(personality, [""])
         lead = rng.choice(leads) if rng.random() < LEAD_SHARE else ""
         check = self.lines.get("check_answer", {}).get(facts.get("check", ""), {}).get(personality, [])
@@ -200,8 +202,11 @@ class ScriptedVoice:
             tail = ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
-        if situation.id not in _TAILED or facts.get("answer") or facts.get("no_figure") or facts.get("stake"):
-            tail = ""  # "Numbers, please." after a hint, or "Keep it short." after a rebuke, says nothing
+        said_instead = facts.get("answer") or facts.get("no_figure") or facts.get("stake")
+        if situation.id not in _TAILED or said_instead or declined:
+            # "Numbers, please." after a hint, "Keep it short." after a rebuke or "Honestly, I want this to
+            # work!" after turning a step down says nothing, or the opposite of the line
+            tail = ""
         if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer"):
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""

@@ -240,3 +240,22 @@ def test_a_real_question_after_the_story_is_not_met_with_a_request_for_a_step(ba
     line = ScriptedVoice(0).speak(scenario, state, Situation(
         id="want_next_step", facts=facts, behaviours=["next_step", "closed_question"]), offered)
     assert not any(line.startswith(x) for x in unsure), line
+
+
+def test_a_buyer_turning_a_step_down_adds_no_personality_tail(bank: ScenarioBank) -> None:
+    """"Hold on, not so fast with the calendar! ... Honestly, I want this to work!" says two opposite things:
+    a line that declines the rep's step ends without a tail."""
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import Situation
+
+    base = bank.get("cfo-price-routing")
+    for personality in ("analytical", "driver", "amiable", "expressive"):
+        scenario = base.model_copy(update={"buyer": base.buyer.model_copy(update={"personality": personality})})
+        tails = [x for x in load_lines()["tail"][personality] if x]
+        state = BuyerState(concern_revealed=True)
+        facts = scenario_facts(scenario, state)
+        offered = [Turn(role="rep", text="Could we book Tuesday at 7 with your controller?")]
+        for seed in range(12):
+            line = ScriptedVoice(seed).speak(scenario, state, Situation(
+                id="want_numbers", facts=facts, behaviours=["next_step"]), offered)
+            assert not any(line.endswith(t) for t in tails), line
