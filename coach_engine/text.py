@@ -266,9 +266,10 @@ def speaker_label(text: str) -> bool:
 
 _TIME_FRAME = frozenset({"the", "a", "an", "first", "second", "third", "fourth", "last", "early", "late",
                          "mid", "end", "middle", "beginning", "start", "week", "half", "quarter", "of",
-                         "next"})
+                         "next", "following", "coming"})
 """Words that frame a named time ("in the first week of January", "on a Tuesday"): part of the time phrase,
 not the step."""
+_FRAME_NOUNS = frozenset({"start", "end", "beginning", "middle", "half", "quarter", "week"})
 _TIME_PREPOSITIONS = frozenset({"in", "on", "by", "during", "within", "over", "around", "for", "until"})
 
 
@@ -303,6 +304,9 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
         frame -= 1
     while frame < len(before) and before[frame].lower() == "of":  # "ahead of the 5th": no frame
         frame += 1
+    if frame < len(before) and before[frame].lower() in _FRAME_NOUNS and "of" not in \
+            (w.lower() for w in before[frame:]):
+        frame += 1  # "could we start Monday": "start" frames a time only as "the start of"
     before = before[:frame]
     if before and before[-1].lower() in _TIME_PREPOSITIONS:
         before.pop()

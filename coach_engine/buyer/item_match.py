@@ -236,6 +236,16 @@ class ItemMatcher:
             if w in names:  # who a name is: "two top stylists, Priya", "pressman of 22 years, Sal"
                 who = next((x for x in reversed(told[max(0, i - 5):i]) if role(x) or PEOPLE.fullmatch(x)), "")
                 found.update([who] if who else [])
+        # ... or said after it, between commas: "Daniel, the CFO, said ..."
+        raw = f"{sc.buyer.hidden_concern} {asked}".split()
+        for i, token in enumerate(raw):
+            if token.endswith(",") and (T.words(token) or [""])[0] in names:
+                after = []
+                for nxt in raw[i + 1:i + 5]:
+                    after.append(nxt)
+                    if nxt.endswith((",", ".", ";")):
+                        break
+                found.update(x for x in T.words(" ".join(after)) if role(x))
         return found - own
 
 

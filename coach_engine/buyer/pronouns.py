@@ -52,6 +52,8 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         return None
     word = _base(m)
     found = "he" if word in _GENDERED["he"] else "she"
+    if word in ("he", "she") and _subject_of_its_sentence(text, m, names):
+        return found  # "Tom has not asked Daniel because he isn't sure": the sentence's own subject
     told = _told_of_before(text[:name_at]) if name_at > 0 else None
     if told == found and word in ("he", "she"):
         # The concern opened on someone else, and this gender's pronouns went on about them ("Rosa, his
@@ -99,6 +101,21 @@ def _a_person(p: re.Match[str], text: str, *, sure: bool = False) -> bool:
 def _someone(part: str, text: str, *, sure: bool = False) -> re.Match[str] | None:
     """The first person ``part`` names acting (``_a_person``), if any."""
     return next((p for p in PERSON.finditer(part) if _a_person(p, text, sure=sure)), None)
+
+
+def _subject_of_its_sentence(text: str, m: re.Match[str], names: tuple[str, ...]) -> bool:
+    """The buyer is named as the subject of the pronoun's own sentence, before it ("But Tom has not asked
+    Daniel because he ..."), and nobody else acts between the two."""
+    opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
+    for name in present(names, text):
+        at = T.phrase_pattern(name).search(text, opening, m.start())
+        if at is None or len(text[opening:at.start()].split()) > 2 or not all(
+                T.is_function_word(w) for w in T.words(text[opening:at.start()])):
+            continue
+        between = text[at.end():m.start()]
+        if not _someone(_unnamed(between, names, text), text) and not _ROLE_ACTS.search(between):
+            return True
+    return False
 
 
 def _unnamed(part: str, names: tuple[str, ...], text: str) -> str:

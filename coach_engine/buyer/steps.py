@@ -159,6 +159,9 @@ _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "ju
                      "october", "november", "december"})
 
 
+_PART_OF = {"start": "at", "beginning": "at", "end": "at", "middle": "in"}
+
+
 def _dated(day: str) -> str:
     """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8" or, from
     the rep's "I'll come in Monday at 8", "in Monday at 8"."""
@@ -166,4 +169,8 @@ def _dated(day: str) -> str:
     if len(said) > 1 and said[0].lower() in ("in", "on") and said[1].lower().rstrip(",") in _WEEKDAYS:
         day = " ".join(said[1:])
     first = day.split()[0].lower().rstrip(",") if day.split() else ""
-    return f"on {day}" if first in _WEEKDAYS else day
+    if first in _WEEKDAYS:
+        return f"on {day}"
+    if first == "the" and len(said) > 2 and said[2].lower() == "of" and said[1].lower() in _PART_OF:
+        return f"{_PART_OF[said[1].lower()]} {day}"  # "at the start of February", "in the middle of May"
+    return day

@@ -250,7 +250,8 @@ def test_a_buyer_turning_a_step_down_adds_no_personality_tail(bank: ScenarioBank
 
     base = bank.get("cfo-price-routing")
     for personality in ("analytical", "driver", "amiable", "expressive"):
-        scenario = base.model_copy(update={"buyer": base.buyer.model_copy(update={"personality": personality})})
+        buyer = base.buyer.model_copy(update={"personality": personality})
+        scenario = base.model_copy(update={"buyer": buyer})
         tails = [x for x in load_lines()["tail"][personality] if x]
         state = BuyerState(concern_revealed=True)
         facts = scenario_facts(scenario, state)

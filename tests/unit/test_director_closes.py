@@ -361,6 +361,13 @@ def test_an_involve_item_is_met_by_the_role_the_scenario_gives_the_person(cfo: S
     matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
     assert met("Checks whether anyone else should be part of the decision",
                "Could I join you and the bursar for half an hour Tuesday at 4?")
+    # ... or said after the name, between commas ("Rafael, the controller, said ...")
+    buyer = cfo.buyer.model_copy(update={
+        "hidden_concern": "Rafael, the controller, said ops savings can come from the fleet budget; she has "
+                          "not asked him yet.", "next_step": None})
+    matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
+    assert met("Helps her make the case to Rafael",
+               "Shall the three of us, with your controller, meet Monday at 9?")
 
 
 def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -214,6 +214,17 @@ def test_nobody_is_not_a_person_who_owns_the_buyers_pronouns(bank: ScenarioBank)
     assert "my plant manager" in said and "I refuse another audit" in said, said
 
 
+def test_he_after_the_buyer_as_its_sentences_subject_is_the_buyer(bank: ScenarioBank) -> None:
+    """"Omar has not asked Karim because he fears ...": another man named in the story (even acting in an
+    earlier sentence) does not take the "he" of a sentence the buyer opens as its subject."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Omar Haddad")
+    said = first_person("Omar's repair budget is gone. But Karim, the controller, said the capacity fund is "
+                        "open. Omar has not asked Karim because he fears the numbers look thin.", s)
+    assert "I have not asked Karim because I fear the numbers look thin" in said, said
+
+
 @pytest.mark.parametrize("name", ["Dr. Imani Brooks", "Imani Brooks"])
 def test_a_buyer_named_by_title_and_surname_speaks_as_i(bank: ScenarioBank, name: str) -> None:
     """Managers name the buyer "Dr. Brooks" or "Ms. Brooks" in the concern and the next step, whatever the
@@ -441,6 +452,11 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "decide", "I'll call your supplier this week, and we begin the kiln batch on Tuesday the 4th.",
      "run one kiln batch through Firetrack alongside the paper log on Tuesday the 4th, compare the two with "
      "my shift lead, then decide"),
+    ("a review of the kiln log with me and Ines on a call the following Friday",
+     "Could we start Friday the 9th at 2?",
+     "a review of the kiln log with me and Ines on a call on Friday the 9th at 2"),
+    ("a kiln trial in the second week of March", "Could we do the start of April?",
+     "a kiln trial at the start of April"),
     ("a one-day audit of the kiln line, done by our crew on a Thursday",
      "Could our crew come in on Thursday at 6am?",
      "a one-day audit of the kiln line, done by our crew on Thursday at 6am"),
