@@ -46,7 +46,7 @@ _NOT_EXPLORING = re.compile(
     re.IGNORECASE,
 )
 """Questions that propose or close rather than explore ("How about ...", "What if I took ...")."""
-_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:&\s+)?[A-Z][a-z]+){0,2}\b")
 """A name in mid-sentence ("... Hartley Freight saved ..."): the customer a rep cites as proof."""
 
 
@@ -135,6 +135,10 @@ def _figures(quote: str) -> list[str]:
         if b < len(quote) - 1 and quote[b] in "-–" and quote[b + 1].isdigit():  # "$30" before "-60k"
             b = quote.find(" ", b) if " " in quote[b:] else len(quote)
         out.append(quote[a:b].strip(" ,.;"))
+    # a change said as "from $61k to $38k" is one figure: its two ends, never the old one alone
+    for i in range(len(out) - 1, 0, -1):
+        if f"{out[i - 1]} to {out[i]}" in quote:
+            out[i - 1:i + 1] = [f"{out[i - 1]} to {out[i]}"]
     return out
 
 

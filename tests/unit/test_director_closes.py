@@ -137,12 +137,15 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert BuyerDirector(cfo).step(priced, 1).facts.get("rep_figure") == "12-18%"  # a range said whole
     costed = turn("The licence is $3,990, so it pays for itself.", B.QUANTIFY_VALUE)
     assert BuyerDirector(cfo).step(costed, 1).facts.get("rep_figure") == "$3,990"
+    moved = turn("Their spend on spares went from $44k to $29k in a year.", B.QUANTIFY_VALUE)
+    assert BuyerDirector(cfo).step(moved, 1).facts.get("rep_figure") == "$44k to $29k"  # never the old one
 
 
 @pytest.mark.parametrize(("proof", "customer"), [
     ("Ostrava Plastics, out past Brno, cut its scrap rate in half.", "Ostrava Plastics"),
     ("Last March our customer Dunmore Freight cut its fuel bill.", "Dunmore Freight"),
     ("The Okafor family farm in Iowa cut its fuel bill.", "Iowa"),
+    ("Pike & Vance, a 40-desk agency, cut its overtime.", "Pike & Vance"),
 ])
 def test_the_customer_a_proof_opens_with_is_the_one_named_back(cfo: Scenario, proof: str,
                                                                customer: str) -> None:
