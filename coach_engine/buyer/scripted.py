@@ -125,6 +125,9 @@ class ScriptedVoice:
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = _wording(situation, facts, proposed, claimed)
+        if facts.get("step_on_table") and not proposed and kind in ("next_step", "involve"):
+            facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
+                                       facts["wants_line"])
         if sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm"):
             facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
                                        facts["wants_line"])
@@ -282,8 +285,8 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
     """The wording of the situation that fits what the rep did: never a line resting on what they did not
     do (issue 13, false-premise rebukes)."""
     sid = situation.id
-    if sid == "want_next_step" and proposed:
-        sid = "acknowledge_progress"
+    if sid == "want_next_step" and (proposed or facts.get("step_on_table")):
+        sid = "acknowledge_progress"  # a step is on the table (this turn or before): say what is missing
     if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
         return "restate_plain"  # pitched nothing, or spoke to the concern: no "I've heard the pitch"
     if sid in ("want_proof", "want_numbers") and not claimed:

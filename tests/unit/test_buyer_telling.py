@@ -260,3 +260,24 @@ def test_a_buyer_turning_a_step_down_adds_no_personality_tail(bank: ScenarioBank
             line = ScriptedVoice(seed).speak(scenario, state, Situation(
                 id="want_numbers", facts=facts, behaviours=["next_step"]), offered)
             assert not any(line.endswith(t) for t in tails), line
+
+
+def test_once_a_step_is_on_the_table_the_buyer_never_asks_what_the_rep_proposes(bank: ScenarioBank) -> None:
+    """The rep proposed a call last turn and now asks "Does that feel like a comfortable way forward?": the
+    buyer says what is still missing, not "What would you propose as a next step?"."""
+    from coach_engine.buyer.scripted import load_lines
+    from coach_engine.buyer.state import Situation
+
+    scenario = _without_lines(bank)
+    state = BuyerState(concern_revealed=True, stake_told=True)
+    facts = {**scenario_facts(scenario, state), "step_on_table": "yes"}
+    asking = load_lines()["situations"]["want_next_step"]
+    asks = [x for k in (scenario.buyer.personality, "any") for x in asking.get(k, [])]
+    history = [Turn(role="rep", text="Could we take 30 minutes with your controller on Tuesday at 2?"),
+               Turn(role="buyer", text="I'm not there yet."),
+               Turn(role="rep", text="Does that feel like a comfortable way forward for you?")]
+    for seed in range(8):
+        line = ScriptedVoice(seed).speak(scenario, state, Situation(
+            id="want_next_step", facts=facts, behaviours=["closed_question", "confirm"]), history)
+        assert not any(a.split("{")[0][:25] in line for a in asks), line
+        assert "propose" not in line.lower(), line
