@@ -247,7 +247,7 @@ class BuyerDirector:
                 i.kind in ("next_step", "involve") and self.matcher.asks_day(i.text) for i in st.unmet()):
             situation.facts["needs_day"] = "yes"  # the step is fine but has no day, which the item asks for
         if conduct.step_proposed and situation.id == "want_next_step":
-            situation.facts["step_on_table"] = "yes"  # never "what would you propose?" once the rep has
+            situation.facts["step_on_table"] = "yes"  # no "what would you propose?" once the rep has proposed
         if stacked and situation.id in _ANSWERING:
             situation.facts["stacked"] = "yes"
             situation.direction += " The rep fired several questions at once: say so, and answer one briefly."

@@ -47,9 +47,9 @@ class LinesFile(StrictData):
     situations: dict[str, ByPersonality]
     decline_step: ByPersonality
     stacked: ByPersonality
+    """Said first when the rep fired several questions at once and the buyer takes only one."""
     unsure: ByPersonality
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
-    """Said first when the rep fired several questions at once and the buyer takes only one."""
     no_figure: ByPersonality
     after_answer: ByPersonality
     stake: ByPersonality
@@ -246,18 +246,22 @@ class ScriptedVoice:
     def stream(
         self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
     ) -> Iterator[str]:
-        text = self.speak(scenario, state, situation, history)
-        i, n = 0, len(text)
-        while i < n and text[i].isspace():
-            i += 1
-        while i < n:  # each word with the white space after it, as a model streams tokens
-            j = i
-            while j < n and not text[j].isspace():
-                j += 1
-            while j < n and text[j].isspace():
-                j += 1
-            yield text[i:j]
-            i = j
+        yield from _word_chunks(self.speak(scenario, state, situation, history))
+
+
+def _word_chunks(text: str) -> Iterator[str]:
+    """Each word with the white space after it, as a model streams tokens (leading space dropped)."""
+    i, n = 0, len(text)
+    while i < n and text[i].isspace():
+        i += 1
+    while i < n:
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        while j < n and text[j].isspace():
+            j += 1
+        yield text[i:j]
+        i = j
 
 
 def _tidy(text: str) -> str:
