@@ -125,10 +125,9 @@ class ScriptedVoice:
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
         sid = _wording(situation, facts, proposed, claimed)
-        if facts.get("step_on_table") and not proposed and kind in ("next_step", "involve"):
-            facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
-                                       facts["wants_line"])
-        if sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm"):
+        # A step is proposed, now or earlier: what is missing is its detail (its day, if the item asks one)
+        earlier = facts.get("step_on_table") and not proposed and kind in ("next_step", "involve")
+        if earlier or (sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm")):
             facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
                                        facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
