@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from app_pages._engine import settings, store
-from coach_engine.accounts import AuthPolicy
 from coach_engine.identity import Member
 from coach_engine.store import AccountStore, AuditLog
+from coach_engine.store.credentials import AuthPolicy
 
 
 def _accounts() -> AccountStore:

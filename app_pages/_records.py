@@ -242,7 +242,7 @@ def set_archived(who: Member, scenario_id: str, archived: bool) -> Any:
 
 def move_assignment(who: Member, assignment_id: int) -> Any:
     """Move an open assignment to the latest version of its studio scenario."""
-    return store().authored.move_assignment(who.user, assignment_id)
+    return store().move_assignment(who.user, assignment_id)
 
 
 def studio_draft(who: Member) -> Any | None:

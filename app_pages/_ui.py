@@ -17,8 +17,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from coach_engine.accounts import MIN_PASSWORD
 from coach_engine.objections import objection_label as objection_words
+from coach_engine.store.credentials import MIN_PASSWORD
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
 

@@ -6,7 +6,7 @@ count) and the completion grid is its ``completion_matrix``, so the counts under
 it are its cells. Assigning the same thing twice returns the open assignment;
 changes and cancellations are kept in the assignment's history. An assignment to a
 studio scenario keeps the version it was made on; one behind the latest says so and
-can be moved to it (``store.authored.move_assignment``). A review writes
+can be moved to it (``Store.move_assignment``). A review writes
 the manager's score next to the grader's, never over it, and an override
 re-scores the overall through the grader's arithmetic (``coach_engine.reviews``);
 after "Save review" the manager stays on the review queue with a confirmation.

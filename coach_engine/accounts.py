@@ -22,162 +22,46 @@ Settings now choose a mode (``Settings.auth_mode``, resolved by ``resolve_mode``
   and asks the provider again once a session's lifetime has passed
   (``oidc_identity``): Streamlit's identity cookie lasts 30 days otherwise.
 
-This module holds the rules that need no database (hashing, the password
-policy, tokens, the claims check, the demo's sign-in hint); ``store.accounts``
-applies them to the rows, with the store's scope rules and the audit trail.
+This module holds the modes, the provider's claims check and the demo's
+sign-in hint. The rules the database applies (hashing, the password policy,
+tokens, ``AuthPolicy``) are ``store.credentials``, inside the store so the store
+never imports upward; ``store.accounts`` applies them to the rows, with the
+store's scope rules and the audit trail.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
+from .store.credentials import OidcIdentity
 
+if TYPE_CHECKING:
     from .settings import Settings
     from .store import Store
 
 __all__ = [
-    "LOCAL_EMAIL",
     "AuthMode",
-    "AuthPolicy",
     "DemoSignin",
-    "OidcIdentity",
-    "check_password",
     "demo_signin",
-    "hash_password",
-    "new_token",
     "oidc_identity",
     "resolve_mode",
-    "token_digest",
-    "verify_password",
 ]
 
 AuthMode = Literal["local", "password", "oidc"]
 
-LOCAL_EMAIL = "you@scrimmage.local"
-LOCAL_NAME = "You"
-LOCAL_TEAM = "Just me"
-"""The one person of ``local`` mode: a rep on a team of their own."""
-
-MIN_PASSWORD = 10
-MAX_PASSWORD = 256
 DEMO_FILE = "demo-signin.json"
-
-
-@dataclass(frozen=True)
-class AuthPolicy:
-    """The limits of sign-in, links and sessions (``Settings``: ``session_*``, ``*_ttl_hours``,
-    ``lockout_*``)."""
-
-    session_idle: timedelta = timedelta(hours=2)
-    session_max: timedelta = timedelta(hours=12)
-    invite_ttl: timedelta = timedelta(hours=72)
-    reset_ttl: timedelta = timedelta(hours=24)
-    lockout_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
-    touch_every: timedelta = timedelta(seconds=60)
-    """How often a busy session's "last seen" is written (not on every page run)."""
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AuthPolicy:
-        return cls(
-            session_idle=timedelta(minutes=settings.session_idle_minutes),
-            session_max=timedelta(hours=settings.session_max_hours),
-            invite_ttl=timedelta(hours=settings.invite_ttl_hours),
-            reset_ttl=timedelta(hours=settings.reset_ttl_hours),
-            lockout_failures=settings.lockout_failures,
-            lockout=timedelta(minutes=settings.lockout_minutes),
-        )
-
-
-# --- passwords -------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()  # argon2id with argon2-cffi's current recommended parameters
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches; a missing or unreadable hash matches nothing (after the same work)."""
-    from argon2.exceptions import InvalidHashError, VerificationError
-
-    if not password_hash:
-        _burn(password)
-        return False
-    try:
-        return bool(_hasher().verify(password_hash, password))
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def needs_rehash(password_hash: str) -> bool:
-    return bool(_hasher().check_needs_rehash(password_hash))
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return hash_password(secrets.token_urlsafe(16))
-
-
-def _burn(password: str) -> None:
-    """Spend a verify's time on no account, so an unknown email answers as slowly as a wrong password."""
-    from argon2.exceptions import VerificationError
-
-    with contextlib.suppress(VerificationError):
-        _hasher().verify(_dummy_hash(), password)
-
-
-def check_password(password: str, email: str = "") -> None:
-    """Raise ``WeakPassword`` (saying why) unless ``password`` may be used."""
-    from .store.records import WeakPassword
-
-    if len(password) < MIN_PASSWORD:
-        raise WeakPassword(f"a password needs at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        raise WeakPassword(f"a password may have at most {MAX_PASSWORD} characters")
-    if not password.strip():
-        raise WeakPassword("a password can't be only spaces")
-    local = email.split("@", 1)[0].lower()
-    if email and (password.lower() == email.lower() or (len(local) >= 4 and local in password.lower())):
-        raise WeakPassword("a password can't contain your email address")
-    if len(set(password)) < 4:
-        raise WeakPassword("a password needs more than a few different characters")
 
 
 def new_demo_password() -> str:
     """The demo accounts' password: random per database, printed once by ``seed-demo``."""
     return f"demo-{secrets.token_urlsafe(9)}"
-
-
-# --- tokens ------------------------------------------------------------------------------------
-
-
-def new_token() -> str:
-    """A link or session token (256 random bits, URL-safe)."""
-    return secrets.token_urlsafe(32)
-
-
-def token_digest(token: str) -> str:
-    """What the database keeps of a token: its SHA-256 (a copy of the database signs no one in)."""
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --- modes -------------------------------------------------------------------------------------
@@ -193,16 +77,6 @@ def resolve_mode(settings: Settings, store: Store) -> AuthMode:
 
 
 # --- OpenID Connect ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OidcIdentity:
-    """What Scrimmage takes from a provider's identity token (``st.user``)."""
-
-    email: str
-    subject: str
-    """``iss|sub``: the provider's stable id for this person."""
-    name: str = ""
 
 
 def _claim_true(value: Any) -> bool:

@@ -16,7 +16,7 @@ with at least the rules' minimum rep replies (``points.yaml``: ``drill.min_repli
 * ``not_started`` — none.
 
 An assignment to a studio scenario drills the version it was made on until its manager
-moves it (``store.authored.move_assignment``, kept in its history like any edit);
+moves it (``Store.move_assignment``, kept in its history like any edit);
 ``newer_version`` says when a newer one exists. Attempts are matched by scenario, not
 version, so drills done before a move still count.
 

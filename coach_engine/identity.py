@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from .accounts import AuthMode, AuthPolicy, DemoSignin, demo_signin, oidc_identity, resolve_mode
+from .accounts import AuthMode, DemoSignin, demo_signin, oidc_identity, resolve_mode
 from .store.accounts import AccountStore
+from .store.credentials import AuthPolicy
 from .store.records import LinkInfo, SignInFailed
 
 if TYPE_CHECKING:

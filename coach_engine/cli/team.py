@@ -73,7 +73,7 @@ def users_add(
     store = _open_store()
     with _store_errors():
         if password is not None:
-            from ..accounts import check_password
+            from ..store.credentials import check_password
 
             check_password(password, email)  # before the account exists: a refused password adds no one
         user = store.add_user(SYSTEM, email, name, role, team, timezone=timezone)

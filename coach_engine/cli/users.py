@@ -22,8 +22,8 @@ STATUS = {"active": "active", "invited": "invited", "no_password": "no password 
 
 
 def _accounts():  # type: ignore[no-untyped-def]
-    from ..accounts import AuthPolicy
     from ..store import AccountStore
+    from ..store.credentials import AuthPolicy
 
     return AccountStore(_open_store(), AuthPolicy.from_settings(settings()))
 

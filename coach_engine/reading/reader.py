@@ -10,7 +10,7 @@ a value is *quantified* only in a sentence that holds a figure; a turn is
 (``settle``, ``TurnReader.read``).
 
 Gaming is read the same way: each sentence, and each plain-text reading of a
-disguised sentence (``grading.disguise``), gets an injection and a stuffing
+disguised sentence (``disguise``), gets an injection and a stuffing
 probability; the turn's verdict quotes the sentence that shows it.
 
 The result, ``TurnAnalysis``, is plain data (``to_dict``/``from_dict``) so the
@@ -192,7 +192,7 @@ class TurnReader:
         return out
 
     def _disguise_readings(self, sents: list[str]) -> list[tuple[int, str]]:
-        from ..grading.disguise import readings
+        from .disguise import readings
 
         extra: list[tuple[int, str]] = []
         for i, s in enumerate(sents):

@@ -4,7 +4,7 @@ Why apart from the fitting: what a sentence is taught is decided here, before an
 is most of what makes the model honest. Labelled turns are checked against the scenario bank; each
 sentence is featurised in the context it was said in (the buyer line before it, the concern revealed or
 not); gaming-labelled replies from the grader sets add sentences that speak for the gaming labels only,
-read as the grader reads a single reply; every sentence's disguised readings (``grading.disguise``) are
+read as the grader reads a single reply; every sentence's disguised readings (``disguise``) are
 added as the reader reads them at run time; and the one sentence of an injection reply that shows it is
 picked, or none is, rather than guessed.
 """
@@ -93,10 +93,10 @@ def _turn_verdict(turn: LabelledTurn) -> str:
 
 
 def _add_disguised(samples: list[Sample], gaming_known: set[str]) -> dict[int, list[int]]:
-    """Each sentence's disguised readings (``grading.disguise``), appended as samples that speak for the
+    """Each sentence's disguised readings (``disguise``), appended as samples that speak for the
     gaming labels only, as the reader reads them at run time: a decoded number in an honest sentence must
     not read as an instruction. Returns original index -> its copies."""
-    from ..grading.disguise import readings
+    from .disguise import readings
 
     copies: dict[int, list[int]] = {}
     for i in range(len(samples)):

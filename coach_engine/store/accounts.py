@@ -1,6 +1,6 @@
 """Accounts in the store: who manages whose account, and how, with scope and the audit trail.
 
-The rules live in ``coach_engine.accounts`` (hashing, policy, tokens); this
+The rules live in ``credentials`` (hashing, policy, tokens); this
 module applies them to the rows, in one transaction each. ``AccountStore``
 builds on ``signin.SignInStore``, the side that answers a browser before
 anyone is known (redeeming links, signing in, sessions and lockout):
@@ -28,7 +28,7 @@ from typing import Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..accounts import (
+from .credentials import (
     LOCAL_EMAIL,
     check_password,
     hash_password,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import audit
-from .authored import current_version
+from .authored import current_version, has_version
 from .base import StoreBase, _fits, _jsonable
 from .records import (
     SYSTEM,
@@ -247,6 +247,25 @@ class AssignmentStore(StoreBase):
                 raise StoreError(f"assignment {assignment_id} is already cancelled")
             row.status = "cancelled"
             self._log_assignment(s, actor, row, team_id, "cancelled", {"status": ["open", "cancelled"]}, note)
+            return self._assignment(row, assignee)
+
+    def move_assignment(
+        self, actor: User, assignment_id: int, version: int | None = None, note: str = ""
+    ) -> Assignment:
+        """Move an open assignment to another version of its studio scenario (the latest by default)."""
+        with self.session() as s:
+            actor = self._actor(s, actor)
+            row, assignee, team_id = self._open_assignment_to_change(s, actor, assignment_id)
+            latest = current_version(s, row.scenario_id)
+            if latest is None:
+                raise StoreError(f"'{row.scenario_id}' is a shipped scenario: it has no versions to move to")
+            target = latest if version is None else version
+            if not has_version(s, row.scenario_id, target):
+                raise NotFound(f"studio scenario '{row.scenario_id}' has no version {target}")
+            if row.scenario_version != target:
+                changes = {"scenario_version": [row.scenario_version, target]}
+                row.scenario_version = target
+                self._log_assignment(s, actor, row, team_id, "edited", changes, note)
             return self._assignment(row, assignee)
 
     def assignment_history(self, actor: User, assignment_id: int) -> list[AssignmentEvent]:

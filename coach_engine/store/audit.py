@@ -31,7 +31,7 @@ from .records import SYSTEM, AuditEvent, User
 from .schema import AuditEventRow, TeamRow
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .base import StoreBase
 
 __all__ = ["AUDIT_COLUMNS", "AuditLog", "audit_rows", "export_csv", "record"]
 
@@ -74,7 +74,7 @@ def record(
 class AuditLog:
     """Reading the trail (admins only). Reached as ``AuditLog(store)``."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: StoreBase):
         self.store = store
 
     def events(

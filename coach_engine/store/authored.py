@@ -14,7 +14,7 @@ ever rewritten:
 * ``archive`` hides a scenario from new drills and assignments; its versions,
   attempts and titles stay.
 * An assignment records the version it was made on (``current_version``,
-  called by ``Store.ensure_assignment``); ``move_assignment`` moves it to
+  called by ``Store.ensure_assignment``); ``Store.move_assignment`` moves it to
   another version, in its history like any edit.
 * ``save_draft`` keeps one manager's unsaved work, so leaving the studio (or
   losing the browser tab) loses nothing.
@@ -38,7 +38,6 @@ from ..models import Scenario
 from . import audit
 from .records import (
     SYSTEM,
-    Assignment,
     AuthoredScenario,
     NotFound,
     ScenarioDraft,
@@ -51,9 +50,9 @@ from .records import (
 from .schema import AuthoredScenarioRow, ScenarioDraftRow, ScenarioVersionRow, UserRow
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .base import StoreBase
 
-__all__ = ["AuthoredStore", "current_version", "suggest_free_id"]
+__all__ = ["AuthoredStore", "current_version", "has_version", "suggest_free_id"]
 
 MAX_ID_CHARS = 80
 MAX_YAML_CHARS = 60_000
@@ -86,10 +85,17 @@ def current_version(s: Session, scenario_id: str) -> int | None:
     return s.scalar(select(AuthoredScenarioRow.version).where(AuthoredScenarioRow.scenario_id == scenario_id))
 
 
+def has_version(s: Session, scenario_id: str, version: int) -> bool:
+    """Whether the studio scenario was ever saved as ``version``."""
+    found = s.scalar(select(func.count()).where(
+        ScenarioVersionRow.scenario_id == scenario_id, ScenarioVersionRow.version == version))
+    return bool(found)
+
+
 class AuthoredStore:
     """Studio scenarios, their versions and drafts, with the store's scope rules."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: StoreBase):
         self.store = store
 
     # --- helpers -------------------------------------------------------------------
@@ -346,33 +352,6 @@ class AuthoredStore:
 
     def unarchive(self, actor: User, scenario_id: str) -> AuthoredScenario:
         return self._set_archived(actor, scenario_id, False)
-
-    # --- assignments ------------------------------------------------------------------
-
-    def move_assignment(
-        self, actor: User, assignment_id: int, version: int | None = None, note: str = ""
-    ) -> Assignment:
-        """Move an open assignment to another version of its studio scenario (the latest by default)."""
-        store = self.store
-        with store.session() as s:
-            actor = store._actor(s, actor)
-            row, assignee, team_id = store._open_assignment_to_change(s, actor, assignment_id)
-            latest = current_version(s, row.scenario_id)
-            if latest is None:
-                raise StoreError(f"'{row.scenario_id}' is a shipped scenario: it has no versions to move to")
-            target = latest if version is None else version
-            exists = s.scalar(
-                select(func.count()).where(
-                    ScenarioVersionRow.scenario_id == row.scenario_id, ScenarioVersionRow.version == target
-                )
-            )
-            if not exists:
-                raise NotFound(f"studio scenario '{row.scenario_id}' has no version {target}")
-            if row.scenario_version != target:
-                changes = {"scenario_version": [row.scenario_version, target]}
-                row.scenario_version = target
-                store._log_assignment(s, actor, row, team_id, "edited", changes, note)
-            return store._assignment(row, assignee)
 
     # --- drafts -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ as the *acting user* every store method takes. The exception tree:
         │   └── StaleSignIn   a provider's (OIDC) sign-in older than a session may last: sign in again
         ├── AccountLocked too many wrong passwords in a row: locked until ``until``
         ├── LinkInvalid   an invite or reset link that is unknown, used or expired
-        └── WeakPassword  a new password the policy refuses (``accounts.check_password``)
+        └── WeakPassword  a new password the policy refuses (``credentials.check_password``)
 """
 
 from __future__ import annotations

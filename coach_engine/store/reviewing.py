@@ -37,11 +37,11 @@ class ReviewStore(StoreBase):
         """A manager's comment, per-skill score overrides (1-5), or both, on a completed attempt.
 
         Every review is kept, in order. An override is written next to the grader's skill score (a later
-        one wins) and re-scores the attempt through the grader's arithmetic (``reviews.rescore``):
+        one wins) and re-scores the attempt through the grader's arithmetic (``grading.rescore``):
         ``overall`` becomes the reviewed overall, the grader's is kept in ``graded_overall``, and
         ``reviewed_by`` names the manager, so every roll-up, board and export reads one number.
         """
-        from ..reviews import rescore
+        from ..grading.rescore import rescore
 
         overrides = {str(k): int(v) for k, v in (overrides or {}).items()}
         comment = _fits(comment.strip(), "a review comment")

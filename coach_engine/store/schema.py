@@ -129,7 +129,7 @@ class UserRow(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime]
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    """argon2 hash (``accounts.hash_password``); None until an invite or reset link sets one."""
+    """argon2 hash (``credentials.hash_password``); None until an invite or reset link sets one."""
     disabled_at: Mapped[datetime | None]
     """Set when disabled: no sign-in, every session ended, every store call refused; kept, never deleted."""
     failed_logins: Mapped[int] = mapped_column(Integer, server_default="0")

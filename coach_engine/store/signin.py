@@ -3,7 +3,7 @@
 This is the side of ``AccountStore`` that answers a browser before anyone is
 known (a link, a password, a provider identity, a session token); the side a
 signed-in person uses to manage accounts (``accounts``) builds on it. The rules
-themselves are in ``coach_engine.accounts`` (hashing, policy, tokens).
+themselves are in ``credentials`` (hashing, policy, tokens).
 
 * **Links.** ``redeem`` uses an invite or reset link once: it sets the
   password, ends every session of the account and starts a new one.
@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..accounts import (
+from . import audit
+from .credentials import (
     LOCAL_EMAIL,
     LOCAL_NAME,
     LOCAL_TEAM,
@@ -39,7 +40,6 @@ from ..accounts import (
     token_digest,
     verify_password,
 )
-from . import audit
 from .records import (
     SYSTEM,
     AccountLocked,

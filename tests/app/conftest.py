@@ -56,7 +56,7 @@ def seed_team(data_dir: Path, url: str | None = None) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _password_hash() -> str:
-    from coach_engine.accounts import hash_password
+    from coach_engine.store.credentials import hash_password
 
     return hash_password(PASSWORD)
 

@@ -8,13 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from coach_engine.accounts import (
-    LOCAL_EMAIL,
-    AuthPolicy,
-    OidcIdentity,
-    check_password,
-    oidc_identity,
-)
+from coach_engine.accounts import oidc_identity
 from coach_engine.store import (
     SYSTEM,
     AccountLocked,
@@ -27,6 +21,7 @@ from coach_engine.store import (
     StoreError,
     WeakPassword,
 )
+from coach_engine.store.credentials import LOCAL_EMAIL, AuthPolicy, OidcIdentity, check_password
 
 from .conftest import Team
 

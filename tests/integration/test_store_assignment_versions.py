@@ -56,17 +56,17 @@ def test_only_the_teams_manager_or_an_admin_moves_an_assignment(
     for who, why in ((team.rep, "only the team's manager"), (team.other_manager, "own team"),
                      (team.other_rep, "only the team's manager")):
         with pytest.raises(PermissionDenied, match=why):
-            store.authored.move_assignment(who, a.id)
+            store.move_assignment(who, a.id)
     assert store.get_assignment(team.manager, a.id).scenario_version == 1  # nothing moved
     assert len(store.assignment_history(team.manager, a.id)) == 1  # and nothing logged
 
-    assert store.authored.move_assignment(team.manager, a.id).scenario_version == 2  # the latest by default
-    assert store.authored.move_assignment(team.admin, a.id, version=1).scenario_version == 1  # any version
+    assert store.move_assignment(team.manager, a.id).scenario_version == 2  # the latest by default
+    assert store.move_assignment(team.admin, a.id, version=1).scenario_version == 1  # any version
     with pytest.raises(NotFound, match="no version 7"):
-        store.authored.move_assignment(team.manager, a.id, version=7)
+        store.move_assignment(team.manager, a.id, version=7)
     store.cancel_assignment(team.manager, a.id)
     with pytest.raises(StoreError, match="cancelled"):
-        store.authored.move_assignment(team.manager, a.id)
+        store.move_assignment(team.manager, a.id)
 
 
 def test_a_move_is_in_the_history_and_the_audit_trail(
@@ -76,8 +76,8 @@ def test_a_move_is_in_the_history_and_the_audit_trail(
     a = store.create_assignment(team.manager, SID, date(2026, 11, 27), user=team.rep.email)
     save_v2(store, team, v2)
     store.clock = lambda: at(22)
-    store.authored.move_assignment(team.manager, a.id, note="the harder one")
-    assert store.authored.move_assignment(team.manager, a.id).scenario_version == 2  # already there
+    store.move_assignment(team.manager, a.id, note="the harder one")
+    assert store.move_assignment(team.manager, a.id).scenario_version == 2  # already there
 
     history = store.assignment_history(team.manager, a.id)
     assert [e.action for e in history] == ["created", "edited"]  # a second move to the same version adds none
@@ -111,7 +111,7 @@ def test_after_a_move_the_reps_next_drill_uses_the_new_version_and_old_drills_st
     practise(store, team.rep, next_drill(), 90, at(21))
 
     store.clock = lambda: at(22)
-    store.authored.move_assignment(team.manager, a.id)
+    store.move_assignment(team.manager, a.id)
     drill = next_drill()
     assert (drill.title, drill.content_hash()) == ("Our CFO drill, harder", v2.content_hash())
     attempt = store.start_attempt(team.rep, drill, mode="drill", at=at(23))
@@ -141,5 +141,5 @@ def test_newer_version_says_when_an_assignment_is_behind(
     save_v2(store, team, v2)
     assert newer_version(store.get_assignment(team.manager, a.id), latest()) == 2
     assert newer_version(shipped, latest()) is None  # shipped scenarios have no versions
-    store.authored.move_assignment(team.manager, a.id)
+    store.move_assignment(team.manager, a.id)
     assert newer_version(store.get_assignment(team.manager, a.id), latest()) is None

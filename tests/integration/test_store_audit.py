@@ -76,7 +76,7 @@ def test_studio_changes_are_recorded(store: Store, team: Team, bank: ScenarioBan
     store.authored.create(team.manager, v1, scenario_yaml(v1))
     a = store.create_assignment(team.manager, "north-cfo", date(2030, 1, 1), team="Falcons")
     store.authored.save_version(team.manager, v2, scenario_yaml(v2), base_version=1)
-    store.authored.move_assignment(team.manager, a.id)
+    store.move_assignment(team.manager, a.id)
     store.authored.restore(team.manager, "north-cfo", 1)
     store.authored.archive(team.manager, "north-cfo")
     events = log(store, team, "scenario")

@@ -141,10 +141,10 @@ def test_an_assignment_keeps_its_version_until_moved(store: Store, team: Team, b
     assert store.get_assignment(team.rep, a.id).scenario_version == 1  # a save never moves it
 
     with pytest.raises(PermissionDenied):
-        store.authored.move_assignment(team.other_manager, a.id)
+        store.move_assignment(team.other_manager, a.id)
     with pytest.raises(StoreError, match="shipped"):
-        store.authored.move_assignment(team.manager, shipped.id)
-    moved = store.authored.move_assignment(team.manager, a.id)
+        store.move_assignment(team.manager, shipped.id)
+    moved = store.move_assignment(team.manager, a.id)
     assert moved.scenario_version == 2
     assert store.get_assignment(team.rep, a.id).scenario_version == 2
     history = store.assignment_history(team.manager, a.id)

@@ -179,7 +179,7 @@ WRITES: list[tuple[str, Callable[[Store, User, Team, SimpleNamespace], Any], set
     ("cancel_assignment", lambda s, u, t, w: s.cancel_assignment(u, w.assignment), {"manager", "admin"}),
     (
         "move_assignment",
-        lambda s, u, t, w: s.authored.move_assignment(u, w.studio_assignment),
+        lambda s, u, t, w: s.move_assignment(u, w.studio_assignment),
         {"manager", "admin"},
     ),
     ("restore_scenario", lambda s, u, t, w: s.authored.restore(u, "falcons-cfo", 1), {"manager", "admin"}),

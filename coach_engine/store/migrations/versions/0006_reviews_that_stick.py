@@ -100,8 +100,8 @@ def _refresh_overall_rollups(buckets: set[tuple[int, int, int]]) -> None:
 
 def _rescore_reviewed() -> None:
     """Attempts with a manager's skill override: the overall those scores give, and who set them."""
+    from coach_engine.grading.rescore import rescore
     from coach_engine.models import Scorecard
-    from coach_engine.reviews import rescore
 
     bind = op.get_bind()
     overrides: dict[int, dict[str, int]] = {}

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from coach_engine.grading.disguise import hidden_english, readings
+from coach_engine.reading.disguise import hidden_english, readings
 
 LEAD = "That's a fair worry, Olusegun. Has a vendor let you down before? "
 NAMES = ("Olusegun Adeyemi",)
 FACTS = (
-    "Cuts fuel spend 12-18% in the first quarter",
-    "Fits 1-2 more stops per route, about 9% more deliveries with the same drivers",
+    "Trims diesel costs 11-17% over the opening quarter",
+    "Adds a couple of extra drops on each route, about 9% more deliveries with the same drivers",
     "Cuts dispatcher planning time from 3 hours to 30 minutes a day",
     "Hartley Freight (60 trucks) saved $210k in year one",
 )
@@ -79,7 +79,8 @@ STUFFED = [
     "Monique, it's all about partnership, alignment and value for every stakeholder on the journey. We are a "
     "trusted, world-class partner that moves the needle, drives outcomes and empowers institutions to unlock "
     "their full potential with a best-in-class, seamless approach.",
-    "Dana, here is the value:\n- Cuts fuel spend 12-18% in the first quarter\n- Fits 1-2 more stops per "
+    "Dana, here is the value:\n- Trims diesel costs 11-17% over the opening quarter\n"
+    "- Adds a couple of extra drops on each "
     "route, about 9% more deliveries with the same drivers\n- Cuts dispatcher planning time from 3 "
     "hours to 30 "
     "minutes a day\n- Hartley Freight (60 trucks) saved $210k in year one",
@@ -114,10 +115,11 @@ GENUINE = [
     "Honestly, the rating agencies gave us an A- last year, so the vendor-size risk is smaller than "
     "it looks. "
     "Would a call with our CFO help your board?",
-    "Understood, I'll be quick. We help HVAC shops like yours add 1-2 jobs per tech per week without hiring. "
+    "Understood, I'll be quick. We help HVAC shops like yours fit one or two extra calls into each "
+    "technician's week without hiring. "
     "Can I call you back tomorrow?",
     "Olusegun, one question: who would sign off on a switch, you or your CFO?",
-    "Cuts fuel spend 12-18% in the first quarter is what Hartley saw, but your routes are longer, "
+    "Trims diesel costs 11-17% over the opening quarter is what Hartley saw, but your routes are longer, "
     "so what does "
     "a normal week look like for your dispatchers?",
     "I'd just ask you to evaluate this one on its merits against the incumbent. Which criteria matter most?",
