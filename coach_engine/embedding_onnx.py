@@ -117,7 +117,7 @@ class OnnxSentenceModel:
     """Tokenise, run the graph, mean-pool over real tokens, normalise: sentence-transformers' three
     modules for this model (``modules.json``), in numpy."""
 
-    def __init__(self, model_dir: Path, graph: Path, threads: int = 1):
+    def __init__(self, model_dir: Path, graph: Path, threads: int | None = None):
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # a thread pool per call costs more here
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -128,8 +128,12 @@ class OnnxSentenceModel:
         self.tokenizer.enable_truncation(max_len)
         self.tokenizer.no_padding()  # the file pads to 128; ``encode`` pads each run to its longest
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads  # one thread: see PERFORMANCE.md on a busy 2-core box
+        options.intra_op_num_threads = threads or default_threads()
         options.inter_op_num_threads = 1
+        # Threads that wait sleep instead of spinning: two spinning threads on a busy 2-core box are what
+        # made torch 8x slower (PERFORMANCE.md section 1); sleeping ones cost nothing there and split the
+        # work when a core is free. The vectors are the same bytes on one thread or two.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
@@ -158,6 +162,12 @@ class OnnxSentenceModel:
         pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+def default_threads() -> int:
+    """Two threads where the machine has two cores: a rep's three sentences in about 10 ms instead of 15
+    on an idle box, and no slower than one thread on a busy one (with spinning off)."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def length_runs(lengths: Sequence[int]) -> list[list[int]]:

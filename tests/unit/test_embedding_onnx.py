@@ -79,3 +79,14 @@ def test_texts_of_close_lengths_share_a_run_and_a_greeting_runs_alone() -> None:
     assert length_runs([]) == []
     runs = length_runs([20] * (BATCH + 1))
     assert [len(r) for r in runs] == [BATCH, 1]
+
+
+def test_two_threads_give_the_same_bytes_as_one(cache: Path) -> None:
+    """A second thread only splits the work (PERFORMANCE.md section 9): every vector the same, bit for bit,
+    so the trained reading reads the same numbers on a one-core and a two-core box."""
+    from coach_engine.embedding_onnx import OnnxSentenceModel
+
+    folder = packaged_model_path()
+    graph = exported_graph(folder, cache)
+    one, two = OnnxSentenceModel(folder, graph, threads=1), OnnxSentenceModel(folder, graph, threads=2)
+    assert np.array_equal(one.encode(TEXTS), two.encode(TEXTS))
