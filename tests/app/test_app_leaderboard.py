@@ -14,7 +14,7 @@ from tests.app.conftest import MANAGER, REP, texts
 from tests.conftest import BANK_DIR
 
 REPLIES = ["That's fair. What's behind the number?",
-           "Hartley Freight saved $210k in year one. Would a paid pilot the board can approve help?"]
+           "In its first year Hartley Freight saved $210k. Could a paid pilot the board signs off on work?"]
 
 
 def complete_drill(data_dir, email: str = REP, scenario_id: str = "cfo-price-routing", replies: int = 2,

@@ -131,9 +131,9 @@ def test_a_discount_only_drill_ends_with_the_offer_pocketed_not_a_walk_away(open
     at = open_app(REP)
     _pick(at, "cfo-price-routing")
     at.button(key="practice_start").click().run()
-    for reply in ("What if I took $10k off and brought it to $38k a year?",
+    for reply in ("I can knock $10k off, so you'd be at $38k a year.",
                   "I could also waive onboarding and give you two months free.",
-                  "My manager could approve $32k. Where does it need to be for you?",
+                  "I might get $32k past my manager. What number works for you?",
                   "Fine, I'll take another 10% off on top of that."):
         if any(b.key == "practice_grade" for b in at.button):
             break

@@ -125,7 +125,7 @@ def test_the_next_reply_saves_the_pending_turns_first_in_order(open_app, lock, t
     assert [m.name for m in at.chat_message] == ["buyer", "rep", "buyer"]
 
     lock.release()
-    second = "So if the routing savings covered the cost, who else would need to sign off?"
+    second = "Say the routing savings paid for it: who else has to approve it?"
     at.chat_input(key="practice_reply").set_value(second).run()
     assert not at.exception
     assert "Not saved yet" not in texts(at)

@@ -11,7 +11,7 @@ from coach_engine.store import Store
 from tests.app.conftest import REP, texts
 from tests.conftest import BANK_DIR
 
-REPLY = "That's a fair concern. What's behind the number? Hartley Freight saved $210k in year one."
+REPLY = "I understand the worry. What's behind the number? In its first year Hartley Freight saved $210k."
 
 
 def _result():
@@ -95,9 +95,9 @@ def test_scorecard_after_a_refresh_keeps_from_your_team(open_app, tmp_path):
     grader = get_grader(settings, HashEmbedder())
     store = Store.open(settings.effective_database_url)
     index = AttemptIndex.from_settings(settings, get_embedder(settings))
-    replies = {REP2: "That's fair, $48k is well over the routing line. What did you set aside, and how was "
-                     "that number reached? Hartley Freight saved $210k in year one. Could we book 30 minutes "
-                     "Tuesday with your controller?",
+    replies = {REP2: "That's fair, $48k is a lot more than you planned for routing. What figure did you have "
+                     "in mind, and where did it come from? In its first year Hartley Freight saved $210k. "
+                     "Can I get half an hour Tuesday with your controller?",
                REP: "OK. It is a good product."}
     for email, reply in replies.items():
         user = store.login(email)
@@ -113,7 +113,7 @@ def test_scorecard_after_a_refresh_keeps_from_your_team(open_app, tmp_path):
     at.switch_page("app_pages/scorecard.py").run()
     assert not at.exception
     assert "Your latest drill" in texts(at)
-    assert "how was that number reached" in texts(at)  # Priya's better reply, under "From your team"
+    assert "and where did it come from" in texts(at)  # Priya's better reply, under "From your team"
 
 
 def _with(result, **update):

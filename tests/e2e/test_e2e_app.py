@@ -18,7 +18,7 @@ from tests.e2e.conftest import PHONE, open_as, settle, shot
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 REPLIES = [
-    "That's a fair concern, and I appreciate you being straight with me. What's behind the number "
+    "That's a fair concern, and thanks for being upfront about it. What's behind the number "
     "you set aside for routing software this year?",
     "So what I'm hearing is the board is wary after the ERP rollout. How would a failed project "
     "affect you personally this time?",

@@ -34,21 +34,23 @@ OWN = [
         "I hear you, Rosa, that's a fair thing to check before adding a monthly bill. What's behind the "
         "worry about the price, is it the amount or something that happened before?",
         "So the last monthly service you championed didn't deliver, and you'd be the one on the hook "
-        "with Dr. Lindqvist. What would you need to see to feel safe bringing this to her?",
+        "with Dr. Lindqvist. What would make you comfortable putting this in front of her?",
         "That makes sense. ChairFill typically fills 30-40% of cancelled slots; at your no-show rate "
         "that's about 25 extra filled appointments a month, several times the fee. A two-chair practice "
         "like yours in Tacoma filled 31 slots in its first month.",
         "How about a 60-day trial with a cancel-anytime clause, measured against this month's no-show "
-        "rate? We could agree it on a 20-minute call with you and Dr. Lindqvist on Thursday. Does that work?",
+        "rate? The three of us, you, Dr. Lindqvist and me, could settle it in 20 minutes on Thursday. "
+        "Would that suit you both?",
     ]),
     BuyerCase(scenario="hvac-not-interested-cold", style="strong", expect="agreed", turns=[
         "Fair enough, I'll be brief. Before I say anything about us, can I ask what makes you say no so "
-        "fast? Is it the system you have, or something else going on?",
+        "fast? Is it that your current setup works fine, or is there more to it?",
         "That sounds rough, two good techs gone and openings you can't fill. So the worry is piling one "
         "more thing on a short-handed crew. What would a tool need to take off their plate to be worth it?",
-        "Given you're short two techs, the math is the point: dispatch that adds 1-2 jobs per tech per "
-        "week is roughly 9-18 extra jobs a week with the crew you have, and on-site invoicing kills the "
-        "evening paperwork. Coldfront, 11 techs, added $380k in year one without hiring.",
+        "With two techs missing, that's exactly why the numbers matter: smarter dispatch gets each of "
+        "your nine 1-2 more jobs a week, so 9-18 extra jobs without a new hire, and invoicing on site "
+        "ends the paperwork at night. Coldfront Heating & Air, 11 technicians, grew $380k in its first "
+        "year and hired nobody.",
         "Could we do 15 minutes this Thursday at 6 pm with you and your lead tech, just to see the "
         "evening paperwork go away, no install and no commitment?",
     ]),
@@ -59,7 +61,7 @@ OWN = [
         "So it's not just Q4 tooling. Is there a target you personally have to hit? Who set it, and by when?",
         "Got it: 10% off software before the board, and you need savings you can show. That's where "
         "duplicate payments matter. At 0.8% of AP spend, that is real cash back, not headcount. "
-        "Quarrystone Software, 1,900 invoices a month, recovered $64k in year one.",
+        "Quarrystone Software handles 1,900 invoices a month and got $64k back in its first year.",
         "So, no new line item yet. A free audit of last year's AP data. Two weeks. Then 45 minutes "
         "before the board meeting. You and your AP lead. Thursday the 9th? Would that work?",
     ]),
@@ -80,8 +82,8 @@ OWN = [
     ]),
     BuyerCase(scenario="dental-price-scheduling", style="keyword_stuffer", expect="not_agreed", turns=[
         "Fair point, I hear you, totally valid, what's behind that, makes sense?",
-        "Value, ROI, proof, case study, customers like you. Does that address your concern?",
-        "Next step, pilot, low risk, Thursday, review. Does that work for you? Anything else?",
+        "Value, ROI, proof, success stories, practices like yours. Does that help?",
+        "Trial, no risk, Thursday, check-in, sign-off. Sound good? Anything more?",
     ]),
 ]
 

@@ -25,7 +25,7 @@ from coach_engine.store.index import AttemptIndex
 from .conftest import Team
 
 LINES = ["That's a fair worry. What's behind the number for you?",
-         "Could we book 30 minutes with your controller on Thursday to look at a pilot?"]
+         "Can I get half an hour with your controller on Thursday to talk through a pilot?"]
 
 
 def _drill(record: DrillRecord, bank: ScenarioBank, embedder: CachedEmbedder) -> DrillSession:

@@ -102,7 +102,7 @@ def test_a_new_process_embeds_nothing_to_ask(store: Store, team: Team, setup: di
 def test_texts_not_stored_are_embedded_once(store: Store, team: Team, setup: dict[str, Any]) -> None:
     counting = Counting()
     fresh = AttemptIndex(setup["client"], counting, prefix=setup["prefix"])
-    new = "Can you walk me through how the budget was set?"
+    new = "How did you arrive at the budget figure?"
     fresh.team_best(
         team.rep, ["What feels high about the price?", new], objection="price", exclude_attempt=setup["mine"]
     )

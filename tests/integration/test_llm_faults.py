@@ -68,8 +68,8 @@ JUDGE_FAULTS: dict[str, Any] = {
 REP_LINES = [
     "I hear you, that's a real number. What made it feel high?",
     "What happened with the last software purchase that makes the board cautious?",
-    "Hartley Freight, 60 trucks, saved $210k in year one, mostly on fuel.",
-    "Could we book 30 minutes with your controller on Thursday to scope a pilot?",
+    "Hartley Freight runs 60 trucks and took $210k off its costs in a year, most of it fuel.",
+    "Can I get half an hour with your controller on Thursday to plan a pilot?",
 ]
 
 

@@ -147,12 +147,12 @@ REP_LINES = [
     "I hear you, that's a real number. Before I defend it, what made it feel high?",
     "What happened with the last software purchase that makes the board cautious?",
     "So the board wants proof before it commits again. What would they need to see?",
-    "Hartley Freight, 60 trucks, saved $210k in year one, mostly on fuel.",
+    "Hartley Freight runs 60 trucks and took $210k off its costs in a year, most of it fuel.",
     "For you that's fuel spend down 12-18% in the first quarter. Does that help?",
     "What if we started with a paid pilot on 20 trucks the board can stop any time?",
-    "Is there anything else that would stop you moving ahead with a pilot?",
-    "Could we book 30 minutes with your controller on Thursday to scope it?",
-    "Who else would need to be in that conversation?",
+    "Apart from the board, what else could get in the way of a pilot?",
+    "Can I get half an hour with your controller on Thursday to plan it out?",
+    "Should anyone else join that call?",
     "Great, I'll send a short agenda after this call.",
 ]
 

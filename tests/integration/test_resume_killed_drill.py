@@ -30,10 +30,10 @@ from coach_engine.store import SYSTEM, Store
 REP_LINES = [
     "That's fair, Dana. Before I defend the number, what makes $48k feel high right now?",
     "So the board froze new software after the ERP rollout. What would they need to approve a pilot?",
-    "Hartley Freight, 60 trucks, saved $210k in year one, mostly fuel: 12-18% in the first quarter.",
+    "Hartley Freight took $210k off its first-year costs, mainly fuel, which drops 12-18% in a quarter.",
     "What if we scoped a paid 90-day pilot on 20 trucks, with a fuel target the board signs off first?",
-    "Could we book 30 minutes with your controller on Thursday to scope that pilot?",
-    "Is there anything else that would stop you taking this to the board?",
+    "Can I get half an hour with your controller on Thursday to plan that pilot?",
+    "Apart from that, what else could keep this from reaching the board?",
 ]
 
 CHILD = textwrap.dedent(

@@ -34,7 +34,7 @@ from .conftest import Team
 WEEK = "2026-W48"  # Mon 23 Nov - Sun 29 Nov 2026 in Los Angeles (the Falcons' zone)
 WHEN = datetime(2026, 11, 25, 18, tzinfo=UTC)
 REPLIES = ["That's fair. What's behind the number?",
-           "Hartley Freight saved $210k in year one. Would a paid pilot the board can approve help?"]
+           "In its first year Hartley Freight saved $210k. Could a paid pilot the board signs off on work?"]
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def test_the_rep_sees_new_reviews_until_they_open_the_attempt(
 def test_teammates_may_ask_which_replies_the_grader_flagged(
     store: Store, team: Team, bank: ScenarioBank, grader: Grader
 ) -> None:
-    discount = "I'll go as low as I can. Just tell me your number."
+    discount = "Name the price you need and I'll get as close to it as I can."
     aid, card = graded_drill(store, team.rep, bank.get("cfo-price-routing"), grader, [REPLIES[0], discount])
     assert store.flagged_turns(team.rep2, [aid]) == {aid: {3}} == {aid: card.flagged_turns()}
     with pytest.raises(PermissionDenied):

@@ -25,7 +25,7 @@ from .conftest import Team
 LINES = [
     "That's fair, Dana. Before I defend the number, what makes $48k feel high right now?",
     "So the board froze new software after the ERP rollout. What would they need to approve a pilot?",
-    "Could we book 30 minutes with your controller on Thursday to scope a paid pilot?",
+    "Can I get half an hour with your controller on Thursday to plan a paid pilot?",
 ]
 READING: dict[str, Any] = {
     "text": "What feels high?",

@@ -21,7 +21,7 @@ FACTS = {
 def test_a_who_question_is_never_answered_with_a_figure() -> None:
     """"Who signs off?" shares only "off" with "write-offs": a figure that names nobody is no answer."""
     book = FactBook(FACTS)
-    found = book.answer("Who else would need to sign off on testing it?")
+    found = book.answer("Who else has to sign off before we run a trial?")
     assert found is None or found.topic != "write-offs"
     assert book.answer("Who's your wholesaler?") is not None
     found = book.answer("How much did you write off last year?")
@@ -42,10 +42,10 @@ def test_a_yes_no_check_is_not_answered_by_a_fact_it_shares_a_word_with() -> Non
 
 
 def test_a_named_time_in_a_question_is_not_its_topic() -> None:
-    """"What do you need from me to sign this month?" says when, not what about: it does not ask for the
-    monthly volume. A question about the volume still gets it."""
+    """"What would you want from me to get it signed this month?" says when, not what about: it does not
+    ask for the monthly volume. A question about the volume still gets it."""
     book = FactBook({"monthly volume": "Roughly 900 pallets a month, more before Easter.", **FACTS})
-    found = book.answer("What do you need from me to sign this month?")
+    found = book.answer("What would you want from me to get it signed this month?")
     assert found is None or found.topic != "monthly volume"
     found = book.answer("What does your monthly volume look like?")
     assert found is not None and found.topic == "monthly volume"

@@ -90,7 +90,7 @@ def test_a_drill_without_concern_lines_tells_the_stake_on_the_next_good_question
     history: list[Turn] = []
     lines = []
     for i, text in enumerate(["What's behind that number for you?", "What happened with that project?",
-                              "What would the board need to see this time?"]):
+                              "What would it take for the board to say yes this time?"]):
         asks = (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
         signals = SignalSet(text, [Signal(b, text, 0, len(text)) for b in asks])
         line = voice.speak(scenario, d.state, d.step(signals, 1 + 2 * i), history)
@@ -273,7 +273,7 @@ def test_once_a_step_is_on_the_table_the_buyer_never_asks_what_the_rep_proposes(
     facts = {**scenario_facts(scenario, state), "step_on_table": "yes"}
     asking = load_lines()["situations"]["want_next_step"]
     asks = [x for k in (scenario.buyer.personality, "any") for x in asking.get(k, [])]
-    history = [Turn(role="rep", text="Could we take 30 minutes with your controller on Tuesday at 2?"),
+    history = [Turn(role="rep", text="Can I get half an hour with your controller on Tuesday at 2?"),
                Turn(role="buyer", text="I'm not there yet."),
                Turn(role="rep", text="Does that feel like a comfortable way forward for you?")]
     for seed in range(8):

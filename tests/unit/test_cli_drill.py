@@ -15,9 +15,9 @@ from tests.conftest import BANK_DIR
 
 STRONG = [
     "That's a fair reaction, $48k is real money. What's behind the number for you?",
-    "So what would the board need to see to feel safe approving something?",
-    "Routewise cuts fuel spend 12-18% in the first quarter; Hartley Freight saved $210k in year one.",
-    "How about a paid pilot on 20 trucks, scoped on a 30-minute call with your controller next Tuesday?",
+    "So what would it take for the board to feel safe saying yes?",
+    "On fuel alone Routewise trims 12-18% within a quarter; Hartley Freight kept $210k in its first year.",
+    "How about a paid pilot on 20 trucks, planned with your controller in half an hour next Tuesday?",
 ]
 
 

@@ -28,7 +28,7 @@ def transcript_file(tmp_path: Path, data: object, name: str = "t.json") -> Path:
 TURNS = [{"role": "buyer", "text": "At $48k a year this is way over what we set aside."},
          {"role": "rep", "text": REPLY},
          {"role": "buyer", "text": "The board froze new software spend."},
-         {"role": "rep", "text": "Could we book a 30-minute call with your controller on Tuesday at 10?"}]
+         {"role": "rep", "text": "Can your controller and I grab half an hour on Tuesday at 10?"}]
 
 
 def test_reply_json_is_a_scorecard_and_deterministic() -> None:
@@ -125,7 +125,7 @@ def test_a_batch_line_with_bad_bytes_or_half_a_character_is_reported_and_the_res
 def test_drill_json_includes_the_scorecard(tmp_path: Path) -> None:
     script = tmp_path / "rep.txt"
     lines = ["That's fair, Dana. What's behind the number?",
-             "Could we set up a 30-minute call with your controller on Tuesday at 10?"]
+             "Would Tuesday at 10 work for a half-hour call with your controller?"]
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = dict(os.environ, SCRIMMAGE_EMBEDDING_BACKEND="hash")
     r = subprocess.run([sys.executable, "-c", "from coach_engine.cli import main; main()", "drill",

@@ -39,9 +39,9 @@ def test_discount_only_rep_sees_the_offer_pocketed_and_the_call_ends_open(cfo: S
     d = BuyerDirector(cfo)
     ids = play_until_done(
         d,
-        turn("What if I took $10k off and brought it to $38k?", B.DISCOUNT),
-        turn("I could also give you the first two months free.", B.DISCOUNT),
-        turn("My manager could approve $32k. Where does it need to be?", B.DISCOUNT),
+        turn("I can knock $10k off, so you'd be at $38k.", B.DISCOUNT),
+        turn("On top of that, I'll throw in two months at no charge.", B.DISCOUNT),
+        turn("I might get $32k past my manager. What number works for you?", B.DISCOUNT),
         turn("Let me take another 5% off on top.", B.DISCOUNT),
     )
     assert ids[-1] == "stall_offer"
@@ -124,7 +124,7 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     """Issue 13: the buyer refers to what the rep said, the number they gave and the customer they named."""
     d = BuyerDirector(cfo)
     d.step(turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE, B.EXPLORE_CONCERN), 1)
-    value = turn("It saves about $250k a year; for example Hartley Freight saved $210k in year one.",
+    value = turn("It saves about $250k a year; Hartley Freight, for instance, kept $210k in its first year.",
                  B.QUANTIFY_VALUE, B.GIVE_PROOF, B.TIE_TO_CONCERN)
     situation = d.step(value, 3)
     assert situation.facts.get("rep_figure") == "$210k"
@@ -247,8 +247,8 @@ def test_a_good_question_after_the_story_draws_out_the_stake(bank: ScenarioBank)
     history: list[Turn] = []
     lines = []
     for i, (text, behaviours) in enumerate([(ask, (B.EXPLORE_CONCERN, B.OPEN_QUESTION)),
-                                             ("What would the board need to see?", (B.EXPLORE_CONCERN,
-                                                                                    B.OPEN_QUESTION)),
+                                             ("What would it take for the board to approve it?",
+                                              (B.EXPLORE_CONCERN, B.OPEN_QUESTION)),
                                              ("Who else weighs in on that?", (B.EXPLORE_CONCERN,
                                                                               B.OPEN_QUESTION))]):
         situation = d.step(turn(text, *behaviours), 1 + 2 * i)
@@ -392,7 +392,7 @@ def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario
     missed = "So it sounds like the price tag itself is the sticking point. Have I got that right?"
     assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION) == "partly"
     assert check(missed, B.SUMMARIZE, B.CLOSED_QUESTION, revealed=True) == ""  # never yes to a wrong summary
-    step = "A 30-minute call with your controller on Thursday at 10. Does that work for you?"
+    step = "How about half an hour with your controller on Thursday at 10? Would that suit you?"
     assert check(step, B.NEXT_STEP, B.CLOSED_QUESTION, revealed=True) == ""
     pushed = "You need to decide this week. Is that clear?"
     assert check(pushed, B.PRESSURE, B.CLOSED_QUESTION) == ""

@@ -24,8 +24,8 @@ def turn(text: str, *behaviours: Behaviour, relevant: bool = True) -> SignalSet:
 
 EXPLORE = turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE, B.EXPLORE_CONCERN,
                B.OPEN_QUESTION)
-FOLLOW = turn("So the board froze spend. What would the board need to see?", B.SUMMARIZE, B.EXPLORE_CONCERN,
-              B.OPEN_QUESTION)
+FOLLOW = turn("So spending is frozen. What would it take for the board to approve something?", B.SUMMARIZE,
+              B.EXPLORE_CONCERN, B.OPEN_QUESTION)
 VALUE = turn("Given the freeze, fuel savings of $90k fund it; Hartley saved $210k.", B.STATE_VALUE,
              B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.GIVE_PROOF)
 STEP = turn("How about a paid pilot on 20 trucks, scoped with your controller next Tuesday?", B.NEXT_STEP,
@@ -161,7 +161,7 @@ def test_after_the_end_the_state_does_not_move(cfo: Scenario) -> None:
 
 def test_first_bad_turn_gets_push_back_not_a_walk_away(bank: ScenarioBank) -> None:
     d = BuyerDirector(bank.get("3pl-trust-vendor-size"))  # hard: starts near the edge
-    assert play(d, turn("I can take 20% off the first year.", B.DISCOUNT)) == ["push_back_discount"]
+    assert play(d, turn("I'll cut 20% off your first-year price.", B.DISCOUNT)) == ["push_back_discount"]
     assert d.state.stage != "walked_away"
 
 
@@ -234,7 +234,7 @@ def test_an_item_that_asks_for_a_day_needs_a_step_with_one(cfo: Scenario) -> Non
 
 
 def test_respect_for_the_incumbent_is_not_shown_by_a_price_cut_or_a_barrage(bank: ScenarioBank) -> None:
-    """"Understood. I can take 20% off." acknowledges nothing about the competitor worth crediting, and a
+    """"Understood. I'll cut 20% off." acknowledges nothing about the competitor worth crediting, and a
     barrage of questions is not a real look at what the buyer values; a plain acknowledgement is."""
     scenario = bank.get("saas-competitor-cheaper-quote")
 
@@ -242,7 +242,7 @@ def test_respect_for_the_incumbent_is_not_shown_by_a_price_cut_or_a_barrage(bank
         return any(i.met for i in d.state.resolution if i.kind == "respect_incumbent")
 
     d = BuyerDirector(scenario)
-    text = "Understood. I can take 20% off the first year."
+    text = "Understood. I'll cut 20% off your first-year price."
     d.step(SignalSet(text, [Signal(B.ACKNOWLEDGE, "Understood.", 0, 11),
                             Signal(B.DISCOUNT, text[12:], 12, len(text))]), 1)
     assert not respected(d)

@@ -1,9 +1,9 @@
 """The director resists keyword stuffing: bare lists of the right words meet nothing.
 
 Holdout 2's stuffers listed the concern's own keywords and a bare next step
-("Reprints, proofs, email, sign-off, Harbor Lithographics, $48k. Make sense?",
-"Follow-up, 15 minutes, Thursday at 9, screen-share, no risk. Does that
-work?"), which the cue-count detector cannot tell from substance. These tests
+(lists in the style of "Misprints, approvals, Harbor Lithographics, $48k. Right?" or
+"Demo, Friday at 11, half an hour, zero risk. OK?"), which the cue-count detector
+cannot tell from substance. These tests
 pin the director's screen (``coach_engine/buyer/substance.py``): fragment lists
 show no behaviour, a turn of lists and stock lines is stuffing, a step must be
 said in a sentence, and proof must name something specific.
@@ -23,12 +23,12 @@ B = Behaviour
 RULES = load_rules().substance
 
 STUFFED_LISTS = [
-    "Sync, double booking, surgery slots, no-shows, $110k, Cedar Paws, two years, proof, ROI.",
-    "Next step: sandbox test, IT lead, Wednesday, 30 minutes, low risk.",
-    "Pilot, 4 branches, 90 days, COO, call, two weeks, I'll help brief him.",
-    "Next step, screen-share, Tuesday 2 p.m., 20 minutes, no risk, drivers unaffected.",
-    "Compliance, review, sign-offs, return-to-play, Lakeshore State, zero findings, 5 hours a week.",
-    "Bad-snow year, fixed fee, $9.6M, 8%, $770k, Bear Hollow, three times over, ROI.",
+    "Two-way sync, no re-keying, missed appointments, $110k, Cedar Paws, payback, results.",
+    "Plan: trial copy, IT manager, Wednesday, 30 minutes, no downside.",
+    "Trial, 4 branches, three months, COO, phone call, fortnight, I'll brief him.",
+    "Follow-up, live demo, Tuesday 2 p.m., 20 minutes, zero disruption, drivers untouched.",
+    "Audit trail, approvals, return-to-play, Lakeshore State, clean audits, 5 hours saved weekly.",
+    "Poor winter, flat fee, $9.6M, 8% lift, $770k, Bear Hollow, payback, ROI.",
     "Pilot, case study, ROI, next Tuesday?",
     "Here's the summary: fuel, board freeze, $90k, Hartley, ROI.",
     "Here's the value for you: sync, no-shows, $110k, Cedar Paws, ROI.",
@@ -36,11 +36,11 @@ STUFFED_LISTS = [
 REAL_SENTENCES = [
     "Redmesa Wind, 140 turbines, avoided 4 gearbox failures in 18 months, about $1.4M.",
     "St. Adrian Regional, 310 beds, cut agency spend from $9.2M to $6.5M in 12 months.",
-    "Granite Notch, a little bigger than you at 210,000 visits, added $1.4M in its first season.",
+    "Granite Notch, somewhat larger than you with 210,000 visits, grew revenue $1.4M that first winter.",
     "Here's the plan: a 30-minute call, Thursday at 2, you and your IT lead.",
-    "Fair question, Margaret, and I'd rather understand the comparison than defend our number.",
-    "Thank you, Denise, that's kind, and I'm glad the branch managers liked it.",
-    "Bluestem Carriers, 70 reefers, took deadhead from 19% down to 13% in one season, about $340k.",
+    "Good question, Margaret, and I want to hear how you compared them before I defend our price.",
+    "Thanks, Denise, that's good to hear, and I'm pleased your branch managers enjoyed the demo.",
+    "Bluestem Carriers, 70 reefers, cut empty miles from 19% to 13% over a single season, roughly $340k.",
     "Could we do Thursday at 2:30, you, me and your IT lead, 30 minutes, sandbox?",
     "Here's what I'd suggest: a 30-minute call, Thursday at 2, you and your IT lead, and a sandbox copy.",
 ]
@@ -81,7 +81,7 @@ EXPLORE = signals_on(
     "That's fair. What's behind the number for you?", (B.ACKNOWLEDGE,), (B.EXPLORE_CONCERN, B.OPEN_QUESTION)
 )
 FOLLOW = signals_on(
-    "So the board froze spend. What would the board need to see?",
+    "So spending is frozen. What would it take for the board to approve something?",
     (B.SUMMARIZE,),
     (B.EXPLORE_CONCERN, B.OPEN_QUESTION),
 )
@@ -91,7 +91,7 @@ VALUE_LIST = signals_on(
     (B.CONFIRM, B.CLOSED_QUESTION),
 )
 STEP_LIST = signals_on(
-    "Next step: paid pilot, controller, Tuesday, 30 minutes, low risk. Does that work?",
+    "Plan: paid pilot, controller, Tuesday, half-hour call, minimal risk. Sound good?",
     (B.NEXT_STEP,),
     (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION),
 )
@@ -102,7 +102,8 @@ STUFFED = signals_on(
     (B.NEXT_STEP, B.CONFIRM, B.CLOSED_QUESTION),
 )
 VALUE = signals_on(
-    "Given the freeze, fuel savings of $90k fund it. Hartley Freight saved $210k in year one.",
+    "With spending frozen, the $90k you would save on fuel pays for it. "
+    "Hartley Freight (60 trucks) saved $210k in year one.",
     (B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN),
     (B.GIVE_PROOF, B.QUANTIFY_VALUE),
 )
@@ -143,7 +144,7 @@ def test_the_same_content_said_in_sentences_wins(cfo: Scenario) -> None:
 
 
 def test_a_list_beside_a_real_question_is_set_aside_but_the_question_counts() -> None:
-    text = "What would the board need to see? Fuel, $90k, Hartley Freight, ROI, pilot."
+    text = "What would it take for the board to say yes? Fuel, $90k, Hartley Freight, ROI, pilot."
     s = screen(signals_on(text, (B.EXPLORE_CONCERN, B.OPEN_QUESTION), (B.STATE_VALUE, B.GIVE_PROOF)), RULES)
     assert {x.behaviour for x in s.signals if x.relevant} == {B.EXPLORE_CONCERN, B.OPEN_QUESTION}
     assert not s.has(B.KEYWORD_STUFFING)
@@ -155,7 +156,7 @@ def test_a_step_needs_a_time_and_an_activity_outside_the_list() -> None:
     assert not s.has(B.NEXT_STEP, relevant_only=True)
     said = (
         "Why not keep it simple? Fuel, $90k, Hartley Freight, ROI. "
-        "Could we take 20 minutes on Thursday with your controller?"
+        "Can we get your controller on a 20-minute call Thursday?"
     )
     s = screen(signals_on(said, (B.OPEN_QUESTION,), (B.STATE_VALUE,), (B.NEXT_STEP,)), RULES)
     assert s.has(B.NEXT_STEP, relevant_only=True)
@@ -170,7 +171,7 @@ def test_a_turn_without_lists_passes_the_screen_untouched() -> None:
     [
         ("Hartley Freight (60 trucks) saved $210k in year one.", True),
         ("A fleet a lot like yours cut fuel 15% in a quarter.", True),
-        ("Cedar Paws Veterinary has run it across four clinics without a double booking.", True),
+        ("Cedar Paws Veterinary uses it at four clinics and hasn't had one double booking.", True),
         ("Customers like you love it and see great results.", False),
         ("Lots of print shops like yours have had real success with Routewise.", False),
         ("Honestly, Dana, everyone who tries it sees the difference.", False),

@@ -18,7 +18,7 @@ from coach_engine.settings import Settings
 
 TEXTS = [
     "I hear you, that's a big jump from what you pay today.",
-    "What would have to be true for the switch to be worth it?",
+    "What would need to change before switching feels worth the trouble?",
     "ok",
     "",
     "🙂🙂🙂",

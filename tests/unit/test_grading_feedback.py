@@ -119,6 +119,6 @@ def test_a_generic_acknowledgement_is_coached_to_be_specific_and_quoted(embedder
     bare = grader.grade_reply(scenario, "What were you comparing the monthly price to?")
     assert GENERIC_ACK not in [i.text for i in bare.improvements]
     assert any("cknowledge" in i.text for i in bare.improvements)
-    specific = grader.grade_reply(scenario, "Fair enough, $389 a month is more than you expected. "
-                                            "What were you comparing it to?")
+    specific = grader.grade_reply(scenario, "Fair enough, $389 a month is a bigger number than you'd "
+                                            "planned for. What were you comparing it to?")
     assert all("cknowledge" not in i.text for i in specific.improvements)

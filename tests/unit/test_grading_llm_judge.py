@@ -156,7 +156,7 @@ def test_coaching_from_the_model_is_used_when_it_points_at_rep_turns(offline: Ru
         {"kind": "strength", "turn": 1, "text": "Good opening question.",
          "quote": "What's behind the budget"},
         {"kind": "improvement", "turn": 1, "text": "Quantify the value.",
-         "try_instead": "Routewise cuts fuel spend 12-18% in the first quarter, Dana."},
+         "try_instead": "Dana, fleets your size usually trim fuel spend 12-18% within a quarter."},
         {"kind": "improvement", "turn": 0, "text": "Points at the buyer turn: dropped.", "try_instead": "x"},
         {"kind": "improvement", "turn": 1, "text": "No line to try: dropped."},
     ]

@@ -24,8 +24,8 @@ from coach_engine.session import DrillSession
 LINES = [
     "That's fair, Dana. Before I defend the number, what makes $48k feel high right now?",
     "So the board froze new software after the ERP rollout. What would they need to approve a pilot?",
-    "Hartley Freight, 60 trucks, saved $210k in year one, mostly fuel. Could we book 30 minutes with your "
-    "controller on Thursday to scope a paid pilot?",
+    "With 60 trucks, Hartley Freight put $210k back in the budget in twelve months, mostly from fuel. Is "
+    "Thursday good for a half hour with your controller to size up a paid pilot?",
 ]
 
 

@@ -82,3 +82,17 @@ def test_no_engine_code_quotes_an_eval_text() -> None:
     hits = {f.name: [r for r in sorted(_runs(f.read_text(encoding="utf-8"), 7) & evals)
                      if any(len(w) > 1 for w in r.split())][:3] for f in engine}
     assert not {k: v for k, v in hits.items() if v}
+
+
+def test_no_test_quotes_an_eval_text() -> None:
+    """The tests hold ideas in their own words, never an eval set's (seven words in a row). A run that a
+    scenario file holds too is the scenario's (a customer's result, a figure), which a test may quote."""
+    scenario_runs: set[str] = set()
+    data = REPO / "evals" / "data"
+    files = [*(REPO / "scenarios").glob("*.yaml"), *data.glob("holdout*_scenarios/*.yaml")]
+    for f in files:
+        scenario_runs |= _runs(f.read_text(encoding="utf-8"), 7)
+    quoted = {r for r in _eval_runs(7) - scenario_runs if any(len(w) > 1 for w in r.split())}
+    hits = {f.name: sorted(_runs(f.read_text(encoding="utf-8"), 7) & quoted)[:3]
+            for f in sorted((REPO / "tests").rglob("*.py"))}
+    assert not {k: v for k, v in hits.items() if v}

@@ -56,13 +56,13 @@ def test_the_same_reply_text_appears_once_keeping_its_best_hit() -> None:
         hit(1, SAME, 90, "ria@x.test"),
         hit(2, SAME, 85, "tom@x.test"),  # another teammate, same scripted line
         hit(3, "  what's behind the NUMBER you set aside ", 80),  # case, spacing, punctuation
-        hit(4, "Hartley Freight saved $210k in year one.", 75),
+        hit(4, "Hartley Freight cut $210k in its first year.", 75),
         hit(5, SAME, 74),
         hit(6, "Would a paid pilot the board can stop help?", 70),
         hit(7, "A third distinct reply.", 65),
     ])
     got = team_examples(FakeStore(), index, actor=None, attempt_id=1, k=3)  # type: ignore[arg-type]
-    assert [e.text for e in got] == [SAME, "Hartley Freight saved $210k in year one.",
+    assert [e.text for e in got] == [SAME, "Hartley Freight cut $210k in its first year.",
                                      "Would a paid pilot the board can stop help?"]
     assert got[0].user == "ria@x.test" and got[0].overall == 90
     assert index.asked["k"] > 3  # asked for spare candidates so dropping duplicates still fills k
@@ -74,7 +74,7 @@ def test_fewer_distinct_replies_than_k_gives_fewer_examples() -> None:
     assert [e.text for e in got] == [SAME]
 
 
-DISCOUNT = "I'll go as low as I can. Just tell me your number."
+DISCOUNT = "Name the figure that works for you and I'll get the price down to it."
 GOOD = "That's fair. What's behind the number you set aside?"
 
 

@@ -32,7 +32,7 @@ def test_each_defect_is_caught(bank: ScenarioBank) -> None:
         ("buyer", "You haven't asked me a single thing. " + s.buyer.opening),
         ("rep", "It cuts fuel 15%, about $160k a year for 85 trucks."),
         ("buyer", "Fine. Give me a number."),
-        ("rep", "Could we book a 30-minute call with your controller next Tuesday?"),
+        ("rep", "Can I set up half an hour with your controller next Tuesday?"),
         ("buyer", "Fine. Give me a number."),
     )
     found = lint_drill(s, turns)
@@ -57,7 +57,7 @@ def test_asking_nothing_is_false_after_a_question_anywhere_before(bank: Scenario
 def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     ignored = drill(("buyer", s.buyer.opening),
-                    ("rep", "Could we book a 30-minute call with your controller next Tuesday?"),
+                    ("rep", "Can I set up half an hour with your controller next Tuesday?"),
                     ("buyer", "Tell me how your routing handles rural stops."))
     assert lint_drill(s, ignored)["ignored_proposal"]
     assert not lint_drill(s, ignored, ended=True)["ignored_proposal"]  # ending the call answers it

@@ -15,7 +15,7 @@ def test_packaged_rubrics_load() -> None:
     oh = get_rubric("objection-handling")
     assert oh.versioned_id == "objection-handling@1.3"
     names = {s.id for s in oh.skills}
-    assert {"listen-acknowledge", "explore", "respond-value", "confirm-advance", "delivery"} == names
+    assert {"delivery", "listen-acknowledge", "respond-value", "explore", "confirm-advance"} == names
     for skill in oh.skills:
         assert sorted(skill.levels) == [1, 2, 3, 4, 5]
         for check in skill.checks:

@@ -114,7 +114,7 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
 
 
 @pytest.mark.parametrize(("proposal", "named"), [
-    ("Could we do a 20-minute call with your controller on Thursday?", "the 20-minute call on Thursday"),
+    ("How about a 20-minute call with Ben on Thursday?", "the 20-minute call on Thursday"),
     ("How about a pilot on two of your trucks starting next Monday?", "the pilot next Monday"),
     ("Let me grab 30 minutes with you and Ben next week.", "those 30 minutes next week"),
     ("So we install it on two trucks next Tuesday", "the install next Tuesday"),
@@ -438,7 +438,7 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "live in January"),
     ("a 30-minute session with my scheduler to load one week", "Next Tuesday at 10 a.m.?",
      "a 30-minute session with my scheduler next Tuesday at 10 a.m. to load one week"),
-    ("what you just proposed", "One store for 30 days. I'll come in Monday at 8 to set it up.",
+    ("what you just proposed", "Try it in one shop for a month. I can be there Monday at 8 to start it.",
      "what you just proposed, on Monday at 8"),
     ("a short demo with the team", "Can we do it the week of the 20th?",
      "a short demo with the team, the week of the 20th"),

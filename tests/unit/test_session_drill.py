@@ -14,7 +14,7 @@ from coach_engine.signals import Behaviour, Signal, SignalContext
 
 LINES = [
     "That's fair. What's behind the number for you?",
-    "So what would the board need to see?",
+    "So what would it take for the board to approve something?",
     "ok",
     "How about a paid pilot on 20 trucks next Tuesday?",
 ]
@@ -92,7 +92,7 @@ def test_max_turns_quick_mode(cfo: Scenario, hash_embedder) -> None:  # type: ig
     d = DrillSession(cfo, embedder=hash_embedder, max_turns=4)
     d.start()
     for _ in range(4):
-        d.rep_says("Could you tell me a bit more about your routes?")
+        d.rep_says("How are your routes planned today?")
     assert d.finished and d.rep_turn_count == 4
     with pytest.raises(DrillInputError):
         d.rep_says("and another")
@@ -195,8 +195,8 @@ def test_a_rep_turn_costs_one_embedding_call(cfo: Scenario, embedder) -> None:  
     d.start()
     d.rep_says("That's fair. What's behind the number for you?")  # also builds the prototypes, once
     for line in ["So the board froze spend. Routewise cuts fuel 12-18%, about $90k a year for 85 trucks.",
-                 "Hartley Freight saved $210k in year one, and the pilot fits inside the freeze.",
-                 "Could we take 30 minutes on Tuesday with you and your controller to scope a paid pilot?"]:
+                 "A pilot stays inside the freeze, and Hartley Freight saved $210k over its first year.",
+                 "Can we set up half an hour Tuesday, you, me and your controller, to plan a paid pilot?"]:
         before = inner.calls
         d.rep_says(line)
         assert inner.calls - before <= 1, line

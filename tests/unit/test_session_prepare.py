@@ -15,7 +15,7 @@ from coach_engine.signals import sentence_spans
 LINES = [
     "That's fair. What's behind the number for you?",
     "So the board froze spend. Routewise cuts fuel 12-18%, about $90k a year for 85 trucks.",
-    "Could we take 30 minutes on Tuesday with you and your controller to scope a paid pilot?",
+    "Can we set up half an hour Tuesday, you, me and your controller, to plan a paid pilot?",
 ]
 
 

@@ -25,7 +25,7 @@ def test_whole_sentences_keep_dashes_and_semicolons_together() -> None:
 @pytest.mark.parametrize(
     ("sentence", "form"),
     [
-        ("What would have to be true for the board to say yes?", "open"),
+        ("What needs to happen for the board to sign off on this?", "open"),
         ("Before we go further, can I ask how the last rollout went?", "open"),
         ("I'm curious what drove that figure.", "open"),
         ("Is it the amount itself, or the approval process?", "either_or"),
