@@ -61,6 +61,7 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
     unless it asks what the problem costs them (an impact question): a buyer does not tell what really
     worries them because a rep asked for their volumes.
     """
+    from .. import text as T
     from ..text import structure
     from .facts import asks_figure
 
@@ -82,8 +83,12 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
         in_fact_question = situational and (s.quote in situational or situational in s.quote)
         if in_fact_question and s.behaviour is B.OPEN_QUESTION:
             continue  # a general question a fact answers; one read as exploring the concern still counts
-        if when.search(s.quote) and len(s.quote.split()) <= 6:
-            continue  # "How's 3 pm?"; a longer question with a date is read for what it asks
+        short = len(s.quote.split()) <= 6
+        if when.search(s.quote) and short and len(T.content_words(when.sub(" ", s.quote))) < 3:
+            # "How's 3 pm?", "Does Thursday at 3 work?": about the time itself. A longer question with a date
+            # is read for what it asks, and so is a short one with more to it ("What happens if March goes
+            # badly?")
+            continue
         out.add(s.behaviour)
     return out
 

@@ -135,6 +135,8 @@ class BuyerDirector:
             return Situation(id=sid, facts=scenario_facts(self.scenario, st))
         st.turns += 1
         signals = screen(signals, self.rules.substance)
+        # An offence read with doubt is let pass, but a turn that may knock or argue is no insight either.
+        doubted = {s.behaviour for s in signals.signals} & _DOUBTFUL - {B.OFF_TOPIC}
         signals = _hear_list(_let_pass(signals, self.rules.benefit_of_doubt))
         present = {s.behaviour for s in signals.signals}
         helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
@@ -194,8 +196,9 @@ class BuyerDirector:
             B.EXPLORE_CONCERN in asking
             or (B.OPEN_QUESTION in asking and not pitching)
             or (bool(asking | (helpful & {B.SUMMARIZE})) and self.matcher.names_concern(signals))
-            # A good guess said as a statement ("My hunch is the audit still stings ...").
-            or (not negatives and not pitching and self.matcher.names_concern(signals))
+            # A good guess said as a statement ("My hunch is the audit still stings ..."), never one that
+            # may knock or argue ("everybody knows their signing is clunky"), however unsure the reading.
+            or (not negatives and not doubted and not pitching and self.matcher.names_concern(signals))
         )
         # A barrage of questions ("How many ...? Who ...? What did ...? Would you ...?") gets one answered; a
         # buyer opens up to a question they can think about, not to an interrogation. A proposal put as a
@@ -255,6 +258,9 @@ class BuyerDirector:
             self._answer(situation)
             if explored and st.concern_revealed and not revealed_now and not st.stake_told:
                 self._tell_stake(situation)
+            elif st.concern_revealed and not revealed_now and self.matcher.asks_about_told(signals):
+                # a question about what the buyer has already told: "that's the whole of it", never "no idea"
+                situation.facts["told"] = "yes"
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))
             if situation.id in _ANSWERING and checks_reading(signals, helpful, negatives):

@@ -152,6 +152,19 @@ class ItemMatcher:
         vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
         return float(np.max(vecs[1:] @ vecs[0]))
 
+    def asks_about_told(self, signals: SignalSet) -> bool:
+        """A question of the turn asks about a piece of the concern itself ("What happened with that contract
+        in 2021?"): one sentence of the concern against one question, where a short question and a whole
+        paragraph would never look alike."""
+        if self.embedder is None or not is_semantic(self.embedder):
+            return False
+        questions = [s for s in T.sentences(signals.text) if T.is_question(s)]
+        told = T.sentences(self.scenario.buyer.hidden_concern)
+        if not questions or not told:
+            return False
+        vecs = self.embedder.embed([*told, *questions])
+        return float(np.max(vecs[len(told):] @ vecs[:len(told)].T)) >= self.rules.similarity.told_about
+
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         if self.embedder is None or not is_semantic(self.embedder):
             return False

@@ -164,10 +164,10 @@ PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z
 _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 """A role by its initials doing something ("the COO pulled")."""
 
-_OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,90},|,)?"
+_OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,90},|,)?(?:\s+[a-z]+ly)?"
                             rf"\s+(?:{_VERBS}|{_IRREGULAR_PAST})\b")
 """Someone named as a clause's subject, perhaps after an appositive ("Walt, head sawyer for 31 years, has
-said ...")."""
+said ...") or with an adverb before the verb ("Dr. Okafor, publicly defended ..." reads as acting)."""
 _GENDERED = {"he": frozenset({"he", "his", "him", "himself"}), "she": frozenset({"she", "her", "herself"})}
 _GENDER_BASE = _GENDERED["he"] | _GENDERED["she"]
 _PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|theirs|themselves|themself|"

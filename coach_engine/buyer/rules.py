@@ -43,6 +43,8 @@ class _Similarity(StrictData):
     item_content: float
     next_step_fit: float
     names_concern: float
+    told_about: float = 0.45
+    """A rep's question this close to one sentence of the concern asks about what the buyer has told."""
     playback: float
     value_item: float = 0.4
     value_concern: float = 0.4

@@ -50,6 +50,8 @@ class LinesFile(StrictData):
     """Said first when the rep fired several questions at once and the buyer takes only one."""
     unsure: ByPersonality
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
+    told: ByPersonality
+    """Said instead when that question is about the concern the buyer has already told whole."""
     no_figure: ByPersonality
     after_answer: ByPersonality
     stake: ByPersonality
@@ -193,7 +195,7 @@ class ScriptedVoice:
               and _ASKS_WHY & set(situation.behaviours)):
             # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
             # his work?"): say so, rather than asking for a step as if nothing had been asked.
-            unsure = self.lines.get("unsure", {})
+            unsure = self.lines.get("told" if facts.get("told") else "unsure", {})
             remarks = [x for x in (*unsure.get(personality, []), *unsure.get("any", [])) if new(x)]
             if remarks:
                 core, lead = f"{rng.choice(remarks)} {core}", ""

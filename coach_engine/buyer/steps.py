@@ -21,15 +21,14 @@ def named_step(rep_step: str) -> str:
     Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
     or length. The rep's sentence itself is never pasted."""
     st = T.structure()
-    found = {name: next((m.group(0).strip(" ,.;?!") for m in getattr(st, name).finditer(rep_step or "")
-                         if not _negated(rep_step, m.start())), "")
-             for name in ("activity", "duration")}
-    activity, length = found["activity"].lower(), found["duration"].lower()
     times = _rep_times(rep_step or "")
-    day = ""
+    day, at = "", -1
     if times:
         a, b = T.time_phrase(rep_step, times)
-        day = rep_step[a:b].strip(" ,.;?!")  # "next Monday at 10", not "next Monday"
+        day, at = rep_step[a:b].strip(" ,.;?!"), a  # "next Monday at 10", not "next Monday"
+    found = {name: _proposed(rep_step or "", getattr(st, name), at) for name in ("activity", "duration")}
+    activity, length = found["activity"].lower(), found["duration"].lower()
+    activity = _AS_NOUN.get(" ".join(activity.split()), activity)  # "the meeting", never "the meet"
     if not activity and not length:
         return ""
     if activity and " " in length:
@@ -39,6 +38,27 @@ def named_step(rep_step: str) -> str:
     if not day:
         return what
     return f"{what} {_dated(day)}"  # "on Thursday at 2"; "next week" as it is
+
+
+_AS_NOUN = {"meet": "meeting", "walk through": "walkthrough", "sit down": "sit-down", "kick off": "kickoff",
+            "catch up": "catch-up", "catch-up": "catch-up"}
+"""An activity said as a verb ("could we meet"), named back as the thing agreed to."""
+
+_ANOTHER_EVENT = frozenset({"once", "after", "until", "till", "when", "before", "while", "since", "because",
+                            "if", "to"})
+"""A piece opening with one of these speaks of another event or of what the step is for ("once the review's
+behind you", "to confirm the install date")."""
+
+
+def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> str:
+    """The activity (or length) the rep proposes: in the piece that names the day if one does, never one
+    denied ("we sign nothing until ...") or one of another event ("once the bank review is done")."""
+    found = [m for m in pattern.finditer(rep_step) if not _negated(rep_step, m.start())
+             and not (set(T.words(_piece(rep_step, m.start()))[:3]) & _ANOTHER_EVENT
+                      and not (day_at >= 0 and _piece(rep_step, m.start()) == _piece(rep_step, day_at)))]
+    same = [m for m in found if day_at >= 0 and _piece(rep_step, m.start()) == _piece(rep_step, day_at)]
+    pick = next(iter(same or found), None)
+    return pick.group(0).strip(" ,.;?!") if pick else ""
 
 
 def _piece(text: str, at: int) -> str:
@@ -121,7 +141,8 @@ def agreed_step(next_step: str, rep_step: str) -> str:
 
 def _rep_times(rep_step: str) -> list[re.Match[str]]:
     """The times the rep named for the step: not "before the release" or "early" (another event's time, or
-    none), but the day said after one ("before the board meets, say Tuesday the 9th": Tuesday)."""
+    none), but the day said after one ("before the board meets, say Tuesday the 9th": Tuesday); never a
+    time said as another noun's ("this December's letters")."""
     when, out, pos = T.structure().time, [], 0
     while m := when.search(rep_step, pos):
         pos = m.end()
@@ -129,7 +150,9 @@ def _rep_times(rep_step: str) -> list[re.Match[str]]:
             out.append(m)
         elif "," in m.group(0):  # the vague phrase ends at its clause; a time may follow the comma
             pos = m.start() + m.group(0).index(",") + 1
-    return [m for m in out if m.group(0).strip(" ,.;?!")]
+    # a time that names something else ("this December's letters", "next week's report") is no day for it
+    return [m for m in out
+            if m.group(0).strip(" ,.;?!") and rep_step[m.end():m.end() + 2] not in ("'s", "\u2019s")]
 
 
 def _in_a_clause_of_its_own(step: str, at: int) -> bool:
@@ -166,7 +189,7 @@ def _dated(day: str) -> str:
     """A day as it stands after a noun: "a visit on Saturday at 8", never "a visit Saturday at 8" or, from
     the rep's "I'll come in Monday at 8", "in Monday at 8"."""
     said = day.split()
-    if len(said) > 1 and said[0].lower() in ("in", "on") and said[1].lower().rstrip(",") in _WEEKDAYS:
+    if len(said) > 1 and said[0].lower() in ("in", "on", "for") and said[1].lower().rstrip(",") in _WEEKDAYS:
         day = " ".join(said[1:])
     first = day.split()[0].lower().rstrip(",") if day.split() else ""
     if first in _WEEKDAYS:

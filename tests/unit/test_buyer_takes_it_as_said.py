@@ -1,0 +1,99 @@
+"""The buyer takes a turn as it was said: whose "he" it is, which step and day were proposed, what was told.
+
+Each case is an idea a probe drill on a fresh scenario showed missing, written here in other words:
+
+* someone else named as a clause's subject keeps their pronoun when an adverb stands before the verb;
+* a knock at the incumbent is no insight, even when the reader is unsure enough to let it pass;
+* a short question about the concern is exploring, though it names a month;
+* a question about what the buyer has already told draws "that's the whole of it", not "no idea";
+* the step agreed to is the one proposed: never another event's activity or a time said as another noun's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from coach_engine.buyer import BuyerDirector
+from coach_engine.buyer.persona import first_person
+from coach_engine.buyer.steps import named_step
+from coach_engine.embeddings import CachedEmbedder
+from coach_engine.models import Scenario
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+
+def _with_buyer(bank: ScenarioBank, name: str) -> Scenario:
+    base = bank.get("cfo-price-routing")
+    return base.model_copy(update={"buyer": base.buyer.model_copy(update={"name": name})})
+
+
+def test_an_adverb_before_the_verb_still_makes_someone_else_the_subject(bank: ScenarioBank) -> None:
+    concern = ("Lena can sign off on small tools. The owner, Pieter Vos, loudly backed the last platform, "
+               "and he has told Lena he will not take another one to the partners. Lena likes this one.")
+    told = first_person(concern, _with_buyer(bank, "Lena Brandt"))
+    assert "he has told me he will not take another one" in told, told
+    assert "I like this one" in told and "I have told me" not in told, told
+
+
+def turn(text: str, *read: tuple[Behaviour, float]) -> SignalSet:
+    return SignalSet(text, [Signal(b, text, 0, len(text), confidence=c) for b, c in read])
+
+
+def test_a_knock_at_the_incumbent_is_no_insight_however_unsure_the_reading(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """A sentence that names the concern counts as a good guess only when nothing in it may knock or argue:
+    let pass is not the same as credited."""
+    cfo = bank.get("cfo-price-routing")
+    guess = "Honestly, that ERP rollout flopped because the vendor was rubbish, everyone says so."
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.step(turn(guess, (B.DISPARAGE, 0.4), (B.ARGUE, 0.5)), 1)
+    assert d.state.explore_turns == 0 and not d.state.concern_revealed
+    plain = BuyerDirector(cfo, embedder=embedder)
+    plain.step(turn("My guess is the failed ERP rollout made the board freeze software spend."), 1)
+    assert plain.state.explore_turns == 1
+
+
+def test_a_short_question_about_the_concern_that_names_a_month_is_exploring(bank: ScenarioBank) -> None:
+    from coach_engine.buyer.conduct import exploring
+
+    asked = "So what happens if March goes wrong?"
+    signals = turn(asked, (B.EXPLORE_CONCERN, 0.95), (B.OPEN_QUESTION, 0.9))
+    assert B.EXPLORE_CONCERN in exploring(signals, {B.EXPLORE_CONCERN, B.OPEN_QUESTION})
+    slot = turn("How's March 3rd?", (B.OPEN_QUESTION, 0.9))
+    assert not exploring(slot, {B.OPEN_QUESTION})  # a slot offered is no question about the buyer
+
+
+def test_a_question_about_what_was_told_gets_that_was_all_of_it(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    from coach_engine.buyer.scripted import ScriptedVoice
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.state.concern_revealed, d.state.stake_told, d.state.explore_turns = True, True, 2
+    asked = "What went wrong with the ERP rollout last year?"
+    situation = d.step(turn(asked, (B.EXPLORE_CONCERN, 0.95), (B.OPEN_QUESTION, 0.95)), 3)
+    assert situation.facts.get("told") == "yes"
+    said = ScriptedVoice(0).speak(cfo, d.state, situation, [])
+    assert not any(w in said.lower() for w in ("no idea", "not sure", "don't know")), said
+    other = BuyerDirector(cfo, embedder=embedder)
+    other.state.concern_revealed, other.state.stake_told, other.state.explore_turns = True, True, 2
+    elsewhere = other.step(turn("How many drivers work the night routes?", (B.OPEN_QUESTION, 0.95)), 3)
+    assert "told" not in elsewhere.facts
+
+
+@pytest.mark.parametrize(("proposal", "named"), [
+    # the activity of the piece that names the day, not another event's ("the bank review")
+    ("We sign nothing until the lender's review is finished, and we book the install for Monday the 12th.",
+     "the install on Monday the 12th"),
+    # a piece that says what the step is for names no activity of its own
+    ("Can we grab 15 minutes on June 2nd, after the audit, to settle the rollout plan?",
+     "those 15 minutes on June 2nd"),
+    # a time said as another noun's is no day for the step
+    ("How about a trial with this October's intake forms, side by side?", "the trial"),
+    # an activity said as a verb is named as the thing agreed to
+    ("Could we meet on Friday at 11?", "the meeting on Friday at 11"),
+])
+def test_the_step_named_back_is_the_one_proposed(proposal: str, named: str) -> None:
+    assert named_step(proposal) == named
