@@ -251,6 +251,10 @@ class BuyerDirector:
             situation.facts["needs_day"] = "yes"  # the step is fine but has no day, which the item asks for
         if conduct.step_proposed and situation.id == "want_next_step":
             situation.facts["step_on_table"] = "yes"  # no "what would you propose?" once the rep has proposed
+        if spend > 0 and st.patience == 1 and st.stage in ("exploring", "resolving"):
+            # one more turn like that and the buyer ends the call: a person says so first
+            situation.facts["last_chance"] = "yes"
+            situation.direction += " Your patience is nearly gone: say you only have a few minutes left."
         if stacked and situation.id in _ANSWERING:
             situation.facts["stacked"] = "yes"
             situation.direction += " The rep fired several questions at once: say so, and answer one briefly."

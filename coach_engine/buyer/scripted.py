@@ -52,6 +52,8 @@ class LinesFile(StrictData):
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
     told: ByPersonality
     """Said instead when that question is about the concern the buyer has already told whole."""
+    short_on_time: ByPersonality
+    """Said last when one more turn without progress ends the call."""
     no_figure: ByPersonality
     after_answer: ByPersonality
     stake: ByPersonality
@@ -211,6 +213,8 @@ class ScriptedVoice:
             # "Numbers, please." after a hint, "Keep it short." after a rebuke or "Honestly, I want this to
             # work!" after turning a step down says nothing, or the opposite of the line
             tail = ""
+        if facts.get("last_chance"):  # one more wasted turn ends the call: the buyer says so, once
+            tail = rng.choice(self.lines.get("short_on_time", {}).get(personality, [""]))
         if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer"):
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""

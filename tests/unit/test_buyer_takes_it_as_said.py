@@ -97,3 +97,19 @@ def test_a_question_about_what_was_told_gets_that_was_all_of_it(
 ])
 def test_the_step_named_back_is_the_one_proposed(proposal: str, named: str) -> None:
     assert named_step(proposal) == named
+
+
+def test_the_buyer_says_time_is_short_before_patience_runs_out(bank: ScenarioBank) -> None:
+    """One more turn without progress ends the call: the buyer says so first, once, in its own voice."""
+    from coach_engine.buyer.scripted import ScriptedVoice
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo)
+    lines, said = [], []
+    while d.state.patience > 1:
+        situation = d.step(turn("Right, okay then."), d.state.turns + 1)
+        said.append(situation.facts.get("last_chance"))
+        lines.append(ScriptedVoice(0).speak(cfo, d.state, situation, []))
+    assert said[-1] == "yes" and not any(said[:-1])
+    warned = ScriptedVoice(0).lines["short_on_time"][cfo.buyer.personality]
+    assert any(lines[-1].endswith(w) for w in warned), lines[-1]
