@@ -62,10 +62,9 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
     worries them because a rep asked for their volumes.
     """
     from .. import text as T
-    from ..text import structure
     from .facts import asks_figure
 
-    when = structure().time
+    when = T.structure().time
     bad = {
         s.quote
         for s in signals.signals
