@@ -53,12 +53,18 @@ behind you", "to confirm the install date")."""
 def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> str:
     """The activity (or length) the rep proposes: in the piece that names the day if one does, never one
     denied ("we sign nothing until ...") or one of another event ("once the bank review is done")."""
+    dated = _piece(rep_step, day_at) if day_at >= 0 else None
     found = [m for m in pattern.finditer(rep_step) if not _negated(rep_step, m.start())
-             and not (set(T.words(_piece(rep_step, m.start()))[:3]) & _ANOTHER_EVENT
-                      and not (day_at >= 0 and _piece(rep_step, m.start()) == _piece(rep_step, day_at)))]
-    same = [m for m in found if day_at >= 0 and _piece(rep_step, m.start()) == _piece(rep_step, day_at)]
+             and (_opening(_piece(rep_step, m.start())) not in _ANOTHER_EVENT
+                  or _piece(rep_step, m.start()) == dated)]
+    same = [m for m in found if _piece(rep_step, m.start()) == dated]
     pick = next(iter(same or found), None)
     return pick.group(0).strip(" ,.;?!") if pick else ""
+
+
+def _opening(piece: str) -> str:
+    """The piece's first word past a joining one ("and once the review's done" -> "once")."""
+    return next((w for w in T.words(piece) if w not in ("and", "so", "but", "then", "just")), "")
 
 
 def _piece(text: str, at: int) -> str:

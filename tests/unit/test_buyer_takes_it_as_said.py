@@ -92,6 +92,8 @@ def test_a_question_about_what_was_told_gets_that_was_all_of_it(
      "those 15 minutes on June 2nd"),
     # a time said as another noun's is no day for the step
     ("How about a trial with this October's intake forms, side by side?", "the trial"),
+    # a piece that only opens with "glad to" still proposes; the day may follow in a piece of its own
+    ("Glad to set up a call, say Wednesday?", "the call on Wednesday"),
     # an activity said as a verb is named as the thing agreed to
     ("Could we meet on Friday at 11?", "the meeting on Friday at 11"),
 ])
