@@ -147,27 +147,17 @@ class ItemMatcher:
 
         lists = fragment_spans(signals.text, self.rules.substance)
         sents = [signals.text[a:b] for a, b in sentence_spans(signals.text) if (a, b) not in lists]
-        if not sents:
-            return 0.0
-        vecs = self.embedder.embed([self.scenario.buyer.hidden_concern, *sents])
-        return float(np.max(vecs[1:] @ vecs[0]))
+        return self._nearest([self.scenario.buyer.hidden_concern], sents)
 
     def asks_about_told(self, signals: SignalSet) -> bool:
         """A question of the turn asks about a piece of the concern itself ("What happened with that contract
         in 2021?"): one sentence of the concern against one question, where a short question and a whole
         paragraph would never look alike."""
-        if self.embedder is None or not is_semantic(self.embedder):
-            return False
         questions = [s for s in T.sentences(signals.text) if T.is_question(s)]
         told = T.sentences(self.scenario.buyer.hidden_concern)
-        if not questions or not told:
-            return False
-        vecs = self.embedder.embed([*told, *questions])
-        return float(np.max(vecs[len(told):] @ vecs[:len(told)].T)) >= self.rules.similarity.told_about
+        return self._nearest(told, questions) >= self.rules.similarity.told_about
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
-        if self.embedder is None or not is_semantic(self.embedder):
-            return False
         quotes = [
             s.quote
             for s in signals.signals
@@ -175,11 +165,15 @@ class ItemMatcher:
             and s.behaviour in POSITIVE
             and (not questions_only or s.quote.rstrip().endswith("?"))
         ]
-        quotes = list(dict.fromkeys(quotes))
-        if not quotes:
-            return False
-        vecs = self.embedder.embed([target, *quotes])
-        return float(np.max(vecs[1:] @ vecs[0])) >= self.rules.similarity.item_content
+        return self._nearest([target], list(dict.fromkeys(quotes))) >= self.rules.similarity.item_content
+
+    def _nearest(self, targets: list[str], texts: list[str]) -> float:
+        """The highest cosine between one of ``texts`` and one of ``targets``; 0 without a sentence model or
+        without text on either side (no similarity bar is ever 0)."""
+        if self.embedder is None or not is_semantic(self.embedder) or not targets or not texts:
+            return 0.0
+        vecs = self.embedder.embed([*targets, *texts])
+        return float(np.max(vecs[len(targets):] @ vecs[:len(targets)].T))
 
     def _quantified_fits(self, signals: SignalSet, item: str) -> bool:
         """A sentence that puts a number on value and is about what the item (or the concern) names.
