@@ -98,7 +98,7 @@ class BuyerDirector:
             return
         scenario, embedder = self.scenario, self.embedder
         self.state.resolution = [
-            ResolutionItem(text=r.text, kind=r.kind, sure=r.explicit or r.confident)
+            ResolutionItem(text=r.text, kind=r.kind, sure=r.explicit or r.confident, also=list(r.also))
             for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,

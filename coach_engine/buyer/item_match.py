@@ -58,11 +58,25 @@ class ItemMatcher:
         state: BuyerState,
         conduct: RepConduct,
     ) -> bool:
+        return any(self._meets_kind(kind, item, signals, helpful, negatives, revealed_now, explored,
+                                    state=state, conduct=conduct)
+                   for kind in (item.kind, *item.also))
+
+    def _meets_kind(
+        self,
+        kind: str,
+        item: ResolutionItem,
+        signals: SignalSet,
+        helpful: set[Behaviour],
+        negatives: set[Behaviour],
+        revealed_now: bool,
+        explored: bool,
+        *,
+        state: BuyerState,
+        conduct: RepConduct,
+    ) -> bool:
         st = state
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
-        if not item.sure and bool(helpful) and clean and self._close(signals, item.text):
-            return True  # the kind is a guess: a helpful turn about what the item says meets it
-        kind = item.kind
         if kind == "explore":
             return explored and not conduct.pitched and clean
         if kind == "uncover":

@@ -42,6 +42,8 @@ __all__ = ["ITEM_ARTIFACT", "ItemModel", "ItemModelError", "ItemReading", "descr
 ITEM_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "items.npz"
 KINDS_PATH = Path(__file__).resolve().parent / "item_kinds.yaml"
 WORD_DIM = 1024
+ALSO_SHARE = 0.15
+"""An unsure item asks for every kind the model gives this much weight (``ItemReading.also``)."""
 
 
 class ItemModelError(ScrimmageError):
@@ -57,6 +59,9 @@ class ItemReading:
     confidence: float
     explicit: bool = False
     confident: bool = True
+    also: tuple[str, ...] = ()
+    """When unsure, the other kinds the model gives real weight (``ALSO_SHARE`` or more), likeliest first:
+    the buyer takes the item as asking for any of them."""
 
     def note(self) -> str:
         """What an author is told: how the item was read, and what to do when the reading is unsure."""
@@ -65,8 +70,9 @@ class ItemReading:
             return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
         if self.confident:
             return said
-        return (f"{said}, but unsure ({self.confidence:.0%}); set kind: to be sure (until then a rep "
-                "turn close to the item's words also meets it)")
+        kinds = " or ".join(f"'{k}'" for k in (self.kind, *self.also))
+        until = f"a turn that does what {kinds} asks meets it" if self.also else "only such a turn meets it"
+        return f"{said}, but unsure ({self.confidence:.0%}); set kind: to be sure (until then {until})"
 
 
 @dataclass(frozen=True)
@@ -191,8 +197,11 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         p = probs[row]
         row += 1
         best = int(p.argmax())
+        sure = bool(trusted[row - 1])
+        also = () if sure else tuple(model.kinds[k] for k in np.argsort(-p)
+                                     if k != best and p[k] >= ALSO_SHARE)
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]),
-                               confident=bool(trusted[row - 1])))
+                               confident=sure, also=also))
     return out
 
 

@@ -53,7 +53,9 @@ class ResolutionItem(BaseModel):
     kind: str = "general"
     """Requirement kind the item maps to (explore, uncover, acknowledge, value, proof, next_step ...)."""
     sure: bool = True
-    """The kind was said in the YAML or read with confidence; an unsure item is also met by meaning."""
+    """The kind was said in the YAML or read with confidence."""
+    also: list[str] = Field(default_factory=list)
+    """For an unsure item, the other kinds it may be asking for: meeting any of them meets it."""
     met: bool = False
     turn: int | None = None
     """Index of the rep turn (in the transcript) that met it."""

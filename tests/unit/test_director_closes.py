@@ -175,30 +175,45 @@ def test_the_question_that_draws_the_concern_out_uncovers_it(cfo: Scenario) -> N
                              conduct=RepConduct())
 
 
-def test_an_item_read_without_confidence_is_also_met_by_a_turn_about_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_an_item_read_without_confidence_is_met_by_any_kind_it_may_ask_for(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
     """A manager's item the reader could only guess at ("read as ..., but unsure (27%)") must not make the
-    scenario unwinnable: a clean, helpful turn close in meaning to the item meets it, whatever the guess.
-    A confidently read item still asks for its own behaviour."""
+    scenario unwinnable: a clean turn that does what any kind the reader gave real weight asks for meets it,
+    whatever the first guess. A confidently read item still asks for its own behaviour."""
     from coach_engine.buyer.conduct import RepConduct
     from coach_engine.buyer.item_match import ItemMatcher
     from coach_engine.buyer.rules import load_rules
     from coach_engine.buyer.state import BuyerState, ResolutionItem
 
     item_text = "Lets her trial the routing on one depot, checking every route by hand, before trusting it"
-    said = "Could you run it on one depot first and check every route by hand before you trust it?"
+    said = "Let's pilot it on one depot for two weeks from Monday, and you check every route by hand."
     matcher = ItemMatcher(cfo, load_rules(), embedder)
     state = BuyerState(concern_revealed=True)
-    signals = turn(said, B.OPEN_QUESTION)
+    signals = turn(said, B.NEXT_STEP)
 
-    def met(item: ResolutionItem) -> bool:
-        return matcher.meets(item, signals, {B.OPEN_QUESTION}, set(), False, True, state=state,
+    def met(item: ResolutionItem, negatives: set[Behaviour] = set()) -> bool:  # noqa: B006
+        return matcher.meets(item, signals, {B.NEXT_STEP}, negatives, False, True, state=state,
                              conduct=RepConduct())
 
-    assert met(ResolutionItem(text=item_text, kind="proof", sure=False))
+    assert met(ResolutionItem(text=item_text, kind="proof", sure=False, also=["next_step"]))
     assert not met(ResolutionItem(text=item_text, kind="proof", sure=True))
-    pressed = turn(said, B.OPEN_QUESTION, B.PRESSURE)
-    assert not matcher.meets(ResolutionItem(text=item_text, kind="proof", sure=False), pressed,
-                             {B.OPEN_QUESTION}, {B.PRESSURE}, False, True, state=state, conduct=RepConduct())
+    assert not met(ResolutionItem(text=item_text, kind="proof", sure=False, also=["next_step"]), {B.PRESSURE})
+
+
+def test_an_unsure_item_is_not_met_by_a_turn_that_only_shares_its_words(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Closeness in words is no requirement met: a question that echoes the item's rare word ("capital")
+    asks something; it does not bring up another way to pay, whatever the reader's doubt about the item."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    item = ResolutionItem(text="Brings up a way to pay for it that leaves the capital budget alone",
+                          kind="alternatives", sure=False, also=["next_step"])
+    asked = turn("When you say the capital budget is spent, what does that cover for you?", B.OPEN_QUESTION,
+                 B.EXPLORE_CONCERN)
+    matcher = ItemMatcher(cfo, load_rules(), embedder)
+    assert not matcher.meets(item, asked, {B.OPEN_QUESTION, B.EXPLORE_CONCERN}, set(), False, True,
+                             state=BuyerState(concern_revealed=True, explore_turns=1), conduct=RepConduct())
 
 
 @pytest.mark.parametrize(("probability", "offended"), [(0.5, False), (0.95, True)])

@@ -90,3 +90,18 @@ def test_a_phrase_that_asks_for_nothing_is_not_read_with_confidence(embedder) ->
                             embedder)
     assert not junk.confident and "set kind: to be sure" in junk.note()
     assert real.confident and real.kind == "next_step"
+
+
+def test_an_unsure_reading_names_every_kind_it_may_be_asking_for(embedder) -> None:  # type: ignore[no-untyped-def]
+    """An unsure item keeps the kinds the model gives real weight, likeliest first, and the author is told
+    which turns meet it until kind: is set; a sure reading, or an explicit kind, keeps only its own."""
+    from coach_engine.buyer.items import ALSO_SHARE
+
+    texts = ["Blue sky synergy alignment", "Books a 30-minute call with the CFO for Tuesday"]
+    junk, real = read_items(texts, embedder)
+    probs = load_item_model().probabilities(texts, embedder)[0]
+    weight = dict(zip(load_item_model().kinds, probs, strict=True))
+    assert junk.kind not in junk.also and all(weight[k] >= ALSO_SHARE for k in junk.also)
+    assert [weight[k] for k in junk.also] == sorted((weight[k] for k in junk.also), reverse=True)
+    assert all(f"'{k}'" in junk.note() for k in junk.also)
+    assert real.also == () and read_items(texts[:1], kinds=["proof"])[0].also == ()
