@@ -284,7 +284,7 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     start, end = times[0].start(), times[0].end()
     for m in times[1:]:
         between = text[end:m.start()].replace(",", " ").lower().split()
-        if any(w not in _TIME_FRAME | {"at", "on"} for w in between):
+        if any(w not in _TIME_FRAME | {"at", "on"} and not _day_number(w) for w in between):
             break
         end = m.end()
     if text[end:end + 2].lower() in ("st", "nd", "rd", "th") and not text[end + 2:end + 3].isalpha():
@@ -299,6 +299,8 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     if len(after) >= 2 and after[0].lower() == "at" and after[1][:1].isdigit():
         end = text.index(after[1], end) + len(after[1].rstrip(" ,.;?!"))  # "at 10", "at 8:30"
     before = text[:start].split()
+    if before and _day_number(before[-1].lower()):
+        start = text.rindex(before.pop(), 0, start)  # "13 January": the day goes with its month
     frame = len(before)
     while frame and before[frame - 1].lower() in _TIME_FRAME:
         frame -= 1
@@ -314,6 +316,12 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     if len(before) < len(words):
         start = text.rindex(words[len(before)], 0, start)
     return start, end
+
+
+def _day_number(word: str) -> bool:
+    """A day of the month said on its own ("13", "13th"), as in "Tuesday 13 January"."""
+    digits = word.removesuffix("st").removesuffix("nd").removesuffix("rd").removesuffix("th")
+    return digits.isdigit() and 1 <= int(digits) <= 31
 
 
 def as_sentence(text: str) -> str:

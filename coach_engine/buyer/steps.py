@@ -27,17 +27,37 @@ def named_step(rep_step: str) -> str:
         a, b = T.time_phrase(rep_step, times)
         day, at = rep_step[a:b].strip(" ,.;?!"), a  # "next Monday at 10", not "next Monday"
     found = {name: _proposed(rep_step or "", getattr(st, name), at) for name in ("activity", "duration")}
-    activity, length = found["activity"].lower(), found["duration"].lower()
+    activity, length = (m.group(0).strip(" ,.;?!").lower() if m else "" for m in found.values())
     activity = _AS_NOUN.get(" ".join(activity.split()), activity)  # "the meeting", never "the meet"
     if not activity and not length:
         return ""
     if activity and " " in length:
         length = _as_adjective(length)
-    what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else \
-        f"those {length}"
+    alone = length if length.split()[:1] in (["a"], ["an"]) else f"those {length}"  # never "those an hour"
+    what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else alone
+    ends = [m.end() for m in found.values() if m]
+    who = _with_whom(rep_step, max(ends), at)
+    what = f"{what} {who}" if who else what
     if not day:
         return what
     return f"{what} {_dated(day)}"  # "on Thursday at 2"; "next week" as it is
+
+
+_YOURS = {"your": "my", "yours": "mine", "you": "me", "yourself": "myself"}
+
+
+def _with_whom(rep_step: str, after: int, day_at: int) -> str:
+    """Who the step brings in, said right after its activity ("with your IT lead" -> "with my IT lead"), in
+    the buyer's words; "" when the rep names no one there. The people are often the point of the step."""
+    rest = rep_step[after:day_at if day_at > after else len(rep_step)]
+    rest = re.split(r"[,;:.?!]|\s(?:to|so)\s", rest)[0].strip()  # up to what the step is for
+    said = rest.split()
+    if len(said) < 2 or said[0].lower() != "with" or len(said) > 7:
+        return ""
+    named = any(w[:1].isupper() and w.lower().rstrip("'s") not in _WEEKDAYS | _MONTHS for w in said[1:])
+    if not named and not any(w.lower() in _YOURS for w in said):
+        return ""  # "with this October's forms", "with the data": no one the buyer knows
+    return " ".join(_YOURS.get(w.lower(), w) for w in said)
 
 
 _AS_NOUN = {"meet": "meeting", "walk through": "walkthrough", "sit down": "sit-down", "kick off": "kickoff",
@@ -50,7 +70,7 @@ _ANOTHER_EVENT = frozenset({"once", "after", "until", "till", "when", "before", 
 behind you", "to confirm the install date")."""
 
 
-def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> str:
+def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> re.Match[str] | None:
     """The activity (or length) the rep proposes: in the piece that names the day if one does, never one
     denied ("we sign nothing until ...") or one of another event ("once the bank review is done")."""
     dated = _piece(rep_step, day_at) if day_at >= 0 else None
@@ -58,8 +78,7 @@ def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> str:
              and (_opening(_piece(rep_step, m.start())) not in _ANOTHER_EVENT
                   or _piece(rep_step, m.start()) == dated)]
     same = [m for m in found if _piece(rep_step, m.start()) == dated]
-    pick = next(iter(same or found), None)
-    return pick.group(0).strip(" ,.;?!") if pick else ""
+    return next(iter(same or found), None)
 
 
 def _opening(piece: str) -> str:
@@ -108,7 +127,11 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     # "a call with Ellen this week, and we start the freezer run on Monday the 9th": the time of the piece
     # that speaks of this step (the most words in common with it), not the first one named
     ours = T.content_words(step)
-    best = max(every, key=lambda m: len(T.content_words(_piece(rep_step, m.start())) & ours))
+    phrases = [rep_step[x:y].strip(" ,.;?!").lower()
+               for x, y in (T.time_phrase(rep_step, [m]) for m in every)]
+    # a time the rep says again is kept, not new: the step's day is among the others
+    new = [m for m, p in zip(every, phrases, strict=True) if p not in step.lower()] or every
+    best = max(new, key=lambda m: len(T.content_words(_piece(rep_step, m.start())) & ours))
     said = [m for m in every if m.start() >= best.start()]
     a, b = T.time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
@@ -116,15 +139,18 @@ def agreed_step(next_step: str, rep_step: str) -> str:
         day += "."  # "10 a.m." keeps its last stop
     if day and day.split()[0].lower() not in _WEEKDAYS | _MONTHS:
         day = day[:1].lower() + day[1:]  # "Next Tuesday" opened the rep's sentence
-    phrases = [rep_step[x:y].strip(" ,.;?!").lower()
-               for x, y in (T.time_phrase(rep_step, [m]) for m in every)]
-    if any(p in step.lower() for p in (day.lower(), *phrases)):
-        return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
+    if day.lower() in step.lower():
+        return step  # the rep kept the step's own time: nothing to change
+    kept = [p for p in phrases if p in step.lower()]
     main = _main_clause_end(step)
-    # The step's own time, not another event's inside a clause of its own ("... that goes live in May").
+    # The step's own time, not another event's inside a clause of its own ("... that goes live in May"),
+    # nor one the rep said again for another part ("... to plan a start in February").
     own = [m for m in when.finditer(step)
            if T.first_word(m.group(0)) not in ("before", "today", "tonight", "this")
-           and not _in_a_clause_of_its_own(step, m.start())]
+           and not _in_a_clause_of_its_own(step, m.start())
+           and not any(m.group(0).lower() in p for p in kept)]
+    if kept and not own:
+        return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
     if own:
         a, b = T.time_phrase(step, own)
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")

@@ -96,6 +96,9 @@ def test_a_question_about_what_was_told_gets_that_was_all_of_it(
     ("Glad to set up a call, say Wednesday?", "the call on Wednesday"),
     # an activity said as a verb is named as the thing agreed to
     ("Could we meet on Friday at 11?", "the meeting on Friday at 11"),
+    # a length said alone keeps its own article, and the people the step brings in are named, as the buyer's
+    ("Could we block an hour with your head of IT next Wednesday at 3 to go through security?",
+     "an hour with my head of IT next Wednesday at 3"),
 ])
 def test_the_step_named_back_is_the_one_proposed(proposal: str, named: str) -> None:
     assert named_step(proposal) == named

@@ -449,4 +449,5 @@ def test_a_customers_dates_and_a_denied_activity_are_not_the_step() -> None:
                                Signal(B.GIVE_PROOF, proof, at, at + len(proof))])
     assert proposed_step(signals) == step
     assert "workshop" not in named_step(step)
-    assert named_step("Could we do a workshop with your leads on Monday?") == "the workshop on Monday"
+    named = "the workshop with my leads on Monday"
+    assert named_step("Could we do a workshop with your leads on Monday?") == named

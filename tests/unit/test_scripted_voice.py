@@ -114,14 +114,14 @@ def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -
 
 
 @pytest.mark.parametrize(("proposal", "named"), [
-    ("How about a 20-minute call with Ben on Thursday?", "the 20-minute call on Thursday"),
+    ("How about a 20-minute call with Ben on Thursday?", "the 20-minute call with Ben on Thursday"),
     ("How about a pilot on two of your trucks starting next Monday?", "the pilot next Monday"),
-    ("Let me grab 30 minutes with you and Ben next week.", "those 30 minutes next week"),
+    ("Let me grab 30 minutes with you and Ben next week.", "those 30 minutes with me and Ben next week"),
     ("So we install it on two trucks next Tuesday", "the install next Tuesday"),
     ("Can I call you back Tuesday at 2 for fifteen minutes?", "the fifteen-minute call on Tuesday"),
     ("Could we have a call of half an hour on Monday?", "the half-hour call on Monday"),
     ("Could we do a 30-minute demo with your head chef next Friday at 9, before service?",
-     "the 30-minute demo next Friday at 9"),
+     "the 30-minute demo with my head chef next Friday at 9"),
 ])
 def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBank, proposal: str,
                                                                 named: str) -> None:
@@ -460,6 +460,11 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
     ("a one-day audit of the kiln line, done by our crew on a Thursday",
      "Could our crew come in on Thursday at 6am?",
      "a one-day audit of the kiln line, done by our crew on Thursday at 6am"),
+    # a day written before its month goes with it; a time the rep says again for another part of the step
+    # keeps that part, and the rep's own day still replaces the step's
+    ("a planning call in the first week of March to set up a two-site start in April",
+     "Can we hold a planning call on Friday 6 March at 9am, aiming at the two-site start in April?",
+     "a planning call on Friday 6 March at 9am to set up a two-site start in April"),
     # the rep's day said after a "before ..." clause is still the rep's, and the step's own "before" stays
     ("a 20-minute call with me and the ops lead before the budget review on the 20th",
      "Could the three of us talk before the budget review, say Monday the 16th at 11?",
