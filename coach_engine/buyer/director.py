@@ -262,7 +262,8 @@ class BuyerDirector:
             self._answer(situation)
             if explored and st.concern_revealed and not revealed_now and not st.stake_told:
                 self._tell_stake(situation)
-            elif st.concern_revealed and not revealed_now and self.matcher.asks_about_told(signals):
+            if (st.concern_revealed and not revealed_now and not situation.facts.get("stake")
+                    and self.matcher.asks_about_told(signals)):
                 # a question about what the buyer has already told: "that's the whole of it", never "no idea"
                 situation.facts["told"] = "yes"
         if not gamed:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 __all__ = ["ItemMatcher", "item_content"]
 
 B = Behaviour
+_BACK = frozenset({"that", "it", "then", "this", "there"})
+"""Words a question points back with: without content of its own, it asks about what was just said."""
 
 
 class ItemMatcher:
@@ -165,10 +167,15 @@ class ItemMatcher:
 
     def asks_about_told(self, signals: SignalSet) -> bool:
         """A question of the turn asks about a piece of the concern itself ("What happened with that contract
-        in 2021?"): one sentence of the concern against one question, where a short question and a whole
-        paragraph would never look alike."""
+        in 2021?"): one sentence of the concern, or of the lines the buyer tells it in, against one question,
+        where a short question and a whole paragraph would never look alike. A question with no content of
+        its own that points back ("What happened then?", "How did that go?") asks about what was just said."""
         questions = [s for s in T.sentences(signals.text) if T.is_question(s)]
-        told = T.sentences(self.scenario.buyer.hidden_concern)
+        if any(_BACK & set(T.words(q)) and len(T.content_words(q)) <= 2 for q in questions):
+            return True
+        buyer = self.scenario.buyer
+        lines = [t for line in buyer.concern_lines for t in T.sentences(line)]
+        told = [*T.sentences(buyer.hidden_concern), *lines]
         return self._nearest(told, questions) >= self.rules.similarity.told_about
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:

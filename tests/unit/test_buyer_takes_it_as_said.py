@@ -83,6 +83,32 @@ def test_a_question_about_what_was_told_gets_that_was_all_of_it(
     assert "told" not in elsewhere.facts
 
 
+@pytest.mark.parametrize("asked", [
+    # points back at what was just said, with no content of its own
+    "Oh, that's rough. What happened then?",
+    # about a line the buyer told the concern in (``concern_lines``), not the manager's own wording
+    "Is it the fuel bill itself that bothers you, or is something bigger going on with the board?",
+])
+def test_a_question_about_what_the_buyer_just_said_is_not_met_with_no_idea(
+        bank: ScenarioBank, embedder: CachedEmbedder, asked: str) -> None:
+    """Asked about the story they have just told, in the lines they told it in or with a "that" or "then"
+    pointing back, a buyer never says they have no idea; a question that needs no story to answer does not
+    count as one about it."""
+    base = bank.get("cfo-price-routing")
+    lines = ["The fuel bill is not really what keeps me up.",
+             "The board is already asking whether we overspend on software, and one more miss lands on me."]
+    cfo = base.model_copy(update={"buyer": base.buyer.model_copy(update={"concern_lines": lines})})
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.state.concern_revealed, d.state.stake_told, d.state.explore_turns = True, True, 2
+    situation = d.step(turn(asked, (B.EXPLORE_CONCERN, 0.95), (B.OPEN_QUESTION, 0.95)), 3)
+    assert situation.facts.get("told") == "yes"
+    other = BuyerDirector(cfo, embedder=embedder)
+    other.state.concern_revealed, other.state.stake_told, other.state.explore_turns = True, True, 2
+    plain = "Which routes do your drivers find hardest in winter?"
+    elsewhere = other.step(turn(plain, (B.OPEN_QUESTION, 0.95)), 3)
+    assert "told" not in elsewhere.facts
+
+
 @pytest.mark.parametrize(("proposal", "named"), [
     # the activity of the piece that names the day, not another event's ("the bank review")
     ("We sign nothing until the lender's review is finished, and we book the install for Monday the 12th.",
