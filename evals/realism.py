@@ -146,7 +146,8 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
             found["stacked_lead_ins"].append(line)
         # "You haven't asked me anything" is false after a question anywhere earlier in the drill
         asked = any(t["role"] == "rep" and "?" in t["text"] for t in turns[:i])
-        numbered = bool(T.MONEY.search(prev))
+        numbered = bool(T.MONEY.search(prev)) or (
+            bool(T.NUMBER.search(prev)) and any(_reads(turns[i - 1], c) for c in _CLAIMS))
         tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
         unlisted = bool(prev) and _read(turns[i - 1]) and not _reads(turns[i - 1], "feature_dump")
         unclaimed = bool(prev) and _read(turns[i - 1]) and not any(_reads(turns[i - 1], c) for c in _CLAIMS)

@@ -114,21 +114,23 @@ class ScriptedVoice:
         # proposed a step is the shared reading's call (a question about last March's review names a month
         # and an activity and proposes nothing, so the words alone cannot tell).
         last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
-        asked, figured = _premises(last_rep)
+        claimed = bool(_CLAIMS & set(situation.behaviours))
+        asked, figured = _premises(last_rep, claimed)
         proposed = "next_step" in situation.behaviours
         asked_ever = asked or any(t.role == "rep" and "?" in t.text for t in history)
         if kind == "explore" and (asked_ever or state.concern_revealed):
             # "You still haven't asked me what's really going on" is false once they have asked, or once
             # the buyer has told it
             facts["wants_line"] = want("uncover", facts["wants_line"])
-        claimed = bool(_CLAIMS & set(situation.behaviours))
         if figured and kind == "tie_number":
-            facts["wants_line"] = want("tie", facts["wants_line"])
+            # a figure given: never "with a number"; tied to the concern too, what is left is its worth
+            tied = "tie_to_concern" in situation.behaviours
+            facts["wants_line"] = want("tie_worth" if tied else "tie", facts["wants_line"])
         elif not claimed and kind == "tie_number":
             facts["wants_line"] = want("tie_number_plain", facts["wants_line"])
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
-        sid = _wording(situation, facts, proposed, claimed)
+        sid = _wording(situation, facts, proposed, claimed, figured)
         # A step is proposed, now or earlier: what is missing is its detail (its day, if the item asks one)
         earlier = facts.get("step_on_table") and not proposed and kind in ("next_step", "involve")
         if earlier or (sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm")):
@@ -287,13 +289,16 @@ _CLAIMS_NO_QUESTION = re.compile(
     r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
     r"\bany\s+questions?\b", re.I)
 _DEMANDS_FIGURE = re.compile(
-    r"\b(?:a|the|some|real|hard)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
+    r"\b(?:a|the|some|real|hard|in)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
 
 
-def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claimed: bool) -> str:
+def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claimed: bool,
+             figured: bool = False) -> str:
     """The wording of the situation that fits what the rep did: never a line resting on what they did not
     do (issue 13, false-premise rebukes)."""
     sid = situation.id
+    if sid == "want_numbers" and figured and claimed:
+        sid = "acknowledge_progress"  # a figure was given: take it, and say what is still missing
     if sid == "want_next_step" and (proposed or facts.get("step_on_table")):
         sid = "acknowledge_progress"  # a step is on the table (this turn or before): say what is missing
     if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
@@ -307,9 +312,10 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
     return sid
 
 
-def _premises(rep: str) -> tuple[bool, bool]:
-    """(asked a question, gave money or a percentage) in the rep's turn."""
-    return "?" in rep, bool(T.MONEY.search(rep))
+def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:
+    """(asked a question, gave a figure) in the rep's turn: money or a percentage, or any number in a turn
+    that claims value ("from 45 minutes to 10 a shop"); a buyer never then asks "with a number"."""
+    return "?" in rep, bool(T.MONEY.search(rep) or (claimed and T.NUMBER.search(rep)))
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})

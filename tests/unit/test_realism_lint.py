@@ -108,6 +108,9 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
     # "A lot of features" right after a turn whose reading found no feature list.
     ("My guess is the last rollout left the drivers wary, and it is you who would answer for another.",
      "That's a lot of features. Can we slow down?", ("playback",), ("feature_dump",)),
+    # "With a number" right after a figure in a turn that claims value, though it is no money.
+    ("Planning drops from 50 minutes to about 15 a depot, every evening.",
+     "Now tie that to my situation, with a number.", ("state_value",), ("open_question",)),
     # Doubting a claim right after a turn of questions only.
     ("How do the dispatchers plan the routes today, and who checks them?",
      "Says you. Who else has done it?", ("open_question",), ("open_question", "give_proof")),

@@ -305,6 +305,24 @@ def test_after_a_proposed_step_the_buyer_says_what_is_missing(bank: ScenarioBank
         assert "propose" not in text.lower() and "number" in text.lower(), text
 
 
+def test_after_a_figure_the_buyer_never_asks_for_a_number(bank: ScenarioBank) -> None:
+    """A rep who just put a figure on the value ("from 50 minutes to about 15"), money or not, is never
+    asked "with a number"; tied to the concern, what the buyer asks next is what it is worth."""
+    s = bank.get("cfo-price-routing")
+    state = BuyerState(concern_revealed=True)
+    state.resolution = [ResolutionItem(text="The rep ties value to fuel savings with a number",
+                                       kind="tie_number")]
+    figure = "Since late routes are the worry, planning drops from 50 minutes to about 15 a depot."
+    said = [Turn(role="buyer", text=s.buyer.opening), Turn(role="rep", text=figure)]
+    for seed in range(6):
+        for behaviours in (["state_value"], ["state_value", "tie_to_concern"]):
+            situation = Situation(id="want_numbers", facts=scenario_facts(s, state), behaviours=behaviours)
+            text = ScriptedVoice(seed).speak(s, state, situation, said)
+            assert "a number" not in text and "in numbers" not in text, text
+            if "tie_to_concern" in behaviours:
+                assert "worth" in text or "come to" in text, text
+
+
 def test_a_step_is_declined_only_when_the_reading_heard_one(bank: ScenarioBank) -> None:
     """A question about a past event names a month and an activity and proposes nothing: no "not so fast on
     the calendar" unless the shared reading heard a next step."""
