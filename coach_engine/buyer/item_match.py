@@ -148,7 +148,8 @@ class ItemMatcher:
 
     def asks_day(self, item: str) -> bool:
         """The item asks for the step's day ("... with a date and time", "on a set day")."""
-        return bool(set(T.words(item)) & self._asks_day)
+        said = f" {' '.join(T.words(item))} "
+        return any(f" {ask} " in said for ask in self._asks_day)
 
     def names_concern(self, signals: SignalSet) -> bool:
         """The rep put the hidden concern into words themselves (a good guess or a playback)."""

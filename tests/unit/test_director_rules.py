@@ -219,11 +219,12 @@ def test_a_figure_close_to_the_items_own_words_meets_it(bank: ScenarioBank, embe
     assert d.state.resolution[1].met, d.state.resolution
 
 
-def test_an_item_that_asks_for_a_day_needs_a_step_with_one(cfo: Scenario) -> None:
-    """"... proposes a call with the controller, with a date": a step without a day is heard as a step
-    but does not meet the item; the buyer asks when, and the same step with a day meets it."""
-    items = [*cfo.buyer.resolution_texts[:-1],
-             "The rep proposes a paid pilot scoped with the controller, with a date"]
+@pytest.mark.parametrize("item", ["The rep proposes a paid pilot scoped with the controller, with a date",
+                                  "Books a time to scope a paid pilot with the controller"])
+def test_an_item_that_asks_for_a_day_needs_a_step_with_one(cfo: Scenario, item: str) -> None:
+    """"... proposes a call with the controller, with a date", "books a time ...": a step without a day is
+    heard as a step but does not meet the item; the buyer asks when, and the same step with a day meets it."""
+    items = [*cfo.buyer.resolution_texts[:-1], item]
     scenario = cfo.model_copy(update={"buyer": cfo.buyer.model_copy(update={"resolution": items})})
     d = BuyerDirector(scenario)
     play(d, EXPLORE, FOLLOW, VALUE)
