@@ -73,7 +73,8 @@ AMOUNT = re.compile(r"[$£€]\s?\d[\d,.]*\d?\s*(?:k|m|million|thousand)?\b|\b\d
 _NEGATION = re.compile(
     r"\b(not|no|never|nothing|none|nobody|without|neither|nor|rather\s+than|instead\s+of)\b|n['’]t\b",
     re.IGNORECASE)
-_WH = re.compile(r"(?:^|[,:;—–]\s*|\b(?:ask|know|understand|curious|wonder\w*|sense\s+of)\s+)\W*"
+_WH = re.compile(r"(?:^|[,:;—–]\s*|\b(?:ask|know|understand|curious|wonder\w*|sense\s+of|"
+                 r"(?:can|could|would)\s+you\s+(?:tell\s+me|walk\s+me\s+through))\s+)\W*"
                  r"(?:(?:and|so|but|then|okay|ok|also|just|honestly)\W+)?"
                  r"(what|how|why|which|where|when|who|whose|tell\s+me|walk\s+me|help\s+me\s+understand)\b",
                  re.IGNORECASE)

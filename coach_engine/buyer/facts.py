@@ -74,6 +74,21 @@ def figure_said(question: str, said: list[str]) -> str:
     return best
 
 
+def _given(question: str) -> set[str]:
+    """Words the rep says with a figure of their own ("across the five clinics", "your 40 trucks"): known
+    to them, so not what the question asks for."""
+    tokens = question.split()
+    out: set[str] = set()
+    for i, tok in enumerate(tokens):
+        if NUMBER.fullmatch(tok.strip(",.;:?!")) or tok.lower() in _COUNTS:
+            out |= content_words(" ".join(tokens[i + 1:i + 3]))
+    return out
+
+
+_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred"})
+
+
 def _a_figure(value: str) -> bool:
     """A fact that leads with a figure and names nobody ("About $1.9 million written off last year."): the
     answer to "how much", never to "who signs off"."""
@@ -135,9 +150,12 @@ class FactBook:
                 # worry is a site sold twice, is that right?") checks the rep's own words and an either-or
                 # ("a headache for the crew, or did it go further?") asks which, unless it means the fact.
                 by_words = question_form(q) not in ("closed", "either_or")
+                given = _given(q)
                 for fi, key in enumerate(self._keys):
                     if key in already or not _fits(q, self.facts[key]):
                         continue
+                    if self._topic_words[fi] and self._topic_words[fi] <= given:
+                        continue  # "... across the five clinics?": what the rep counts is known, not asked
                     topic = self._topic_words[fi]
                     overlap = len(qwords & topic) / len(topic) if topic else 0.0
                     shared = len(qwords & self._words[fi])

@@ -51,6 +51,17 @@ def test_a_named_time_in_a_question_is_not_its_topic() -> None:
     assert found is not None and found.topic == "monthly volume"
 
 
+def test_what_the_rep_counts_in_a_question_is_known_not_asked() -> None:
+    """"How many orders get returned across your 23 stores?" gives the store count and asks for returns:
+    the stores fact is no answer; asked outright, it is."""
+    book = FactBook({"stores": "Twenty-three stores across two states.",
+                     "returns": "About one order in twelve comes back, worse after holidays."})
+    found = book.answer("Roughly how many orders come back across your 23 stores?")
+    assert found is None or found.topic != "stores"
+    found = book.answer("How many stores do you have?")
+    assert found is not None and found.topic == "stores"
+
+
 def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert asks_figure("How many stores are we talking about?")
     assert asks_figure("Roughly what share of calls is routine?")

@@ -30,6 +30,10 @@ def test_whole_sentences_keep_dashes_and_semicolons_together() -> None:
         ("I'm curious what drove that figure.", "open"),
         ("Is it the amount itself, or the approval process?", "either_or"),
         ("Has the team tried anything like this before?", "closed"),
+        # asked politely, a wh-question is still open; a yes/no one still closed
+        ("Could you tell me who signs off on a change like this?", "open"),
+        ("Can you walk me through how approvals work here?", "open"),
+        ("Could you tell me if Thursday works?", "closed"),
         ("We cut planning time in half.", None),
     ],
 )
