@@ -238,6 +238,8 @@ class BuyerDirector:
             spend = cost["passive"]
         elif (progress or helpful) and not negatives:
             spend = cost["progress"]
+        elif progress and negatives <= {B.MONOLOGUE}:
+            spend = cost["progress"]  # long, but it moved the call on: no time wasted (the line says so)
         elif B.MONOLOGUE in negatives and personality == "driver":
             spend = cost["monologue_driver"]
         else:

@@ -109,6 +109,22 @@ def test_talking_at_the_buyer_is_wasted_time_and_ends_in_a_walk_away(cfo: Scenar
     assert ids[-1] == "walk_away"
 
 
+def test_a_long_turn_that_moves_the_call_on_wastes_no_patience(cfo: Scenario) -> None:
+    """Walking away is for wasted time: a rep who goes on too long but ties a figure to the concern the buyer
+    has told made progress, and is not walked out on for it; the same length with nothing in it costs."""
+    d = BuyerDirector(cfo)
+    d.state.concern_revealed, d.state.explore_turns, d.state.patience = True, 2, 1
+    value = ("Since the worry is the board and the spend, and honestly I hear that from a lot of finance "
+             "leads, the fuel savings alone come to about $90k a year on your routes, which funds it. ") * 2
+    situation = d.step(turn(value, B.STATE_VALUE, B.QUANTIFY_VALUE, B.TIE_TO_CONCERN, B.MONOLOGUE), 1)
+    assert situation.id != "walk_away" and d.state.patience >= 1
+    idle = BuyerDirector(cfo)
+    idle.state.concern_revealed, idle.state.explore_turns, idle.state.patience = True, 2, 1
+    pitch = "RouteIQ cuts miles, plans in minutes, has a driver app, live ETAs and reports. " * 4
+    idle.step(turn(pitch, B.STATE_VALUE, B.MONOLOGUE), 1)
+    assert idle.state.patience < 1
+
+
 def test_no_agreement_without_a_step_the_rep_proposed(cfo: Scenario) -> None:
     d = BuyerDirector(cfo)
     for item in d.state.resolution:
