@@ -46,6 +46,7 @@ class LinesFile(StrictData):
     tail: ByPersonality
     situations: dict[str, ByPersonality]
     decline_step: ByPersonality
+    decline_idea: ByPersonality
     stacked: ByPersonality
     """Said first when the rep fired several questions at once and the buyer takes only one."""
     unsure: ByPersonality
@@ -177,7 +178,8 @@ class ScriptedVoice:
         if proposed and sid not in _TAKES_UP_STEP:
             # The rep put a concrete step on the table and the buyer is not taking it: say so, instead of
             # answering as if nothing had been proposed (issue 13, proposals ignored).
-            said_no = self.lines.get("decline_step", {})
+            dated = bool(T.structure().time.search(last_rep))  # no talk of calendars when no day was named
+            said_no = self.lines.get("decline_step" if dated else "decline_idea", {})
             declines = [x for x in (*said_no.get(personality, []), *said_no.get("any", []))
                         if x not in said_so_far]
             if declines:

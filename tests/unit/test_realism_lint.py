@@ -130,3 +130,16 @@ def test_a_rebuke_the_stored_reading_contradicts_is_a_false_premise(
     assert not lint_drill(s, after(*fair_after))["false_premise"]
     unread = drill(("buyer", s.buyer.opening), ("rep", text), ("buyer", rebuke))
     assert not lint_drill(s, unread)["false_premise"]
+
+
+def test_every_way_of_turning_a_step_down_answers_it() -> None:
+    """The buyer's lines for declining a step, dated or not, each answer the proposal as the lint reads
+    it: turning a step down is taking it up, never ignoring it."""
+    from coach_engine.buyer.scripted import load_lines
+    from evals.realism import _TAKES_UP
+
+    lines = load_lines()
+    for group in ("decline_step", "decline_idea"):
+        for said in lines[group].values():
+            for line in said:
+                assert _TAKES_UP.search(line), (group, line)

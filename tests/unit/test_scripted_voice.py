@@ -323,6 +323,21 @@ def test_after_a_figure_the_buyer_never_asks_for_a_number(bank: ScenarioBank) ->
                 assert "worth" in text or "come to" in text, text
 
 
+@pytest.mark.parametrize("personality", ["analytical", "driver", "amiable", "expressive"])
+def test_a_step_without_a_day_is_declined_without_talk_of_dates(bank: ScenarioBank, personality: str) -> None:
+    """A step the reading heard but that names no day ("I'd keep the day book where it is, and we start
+    small") is turned down without "calendar", "date" or "booking": the rep named none."""
+    s = bank.get("cfo-price-routing")
+    s = s.model_copy(update={"buyer": s.buyer.model_copy(update={"personality": personality})})
+    step = "I'd keep your routing sheets exactly as they are and start small with one depot."
+    said = [Turn(role="buyer", text=s.buyer.opening), Turn(role="rep", text=step)]
+    for seed in range(6):
+        facts = scenario_facts(s, BuyerState())
+        situation = Situation(id="want_numbers", facts=facts, behaviours=["next_step"])
+        text = ScriptedVoice(seed).speak(s, BuyerState(), situation, said).lower()
+        assert not any(w in text for w in ("calendar", "date", "book", "schedul")), text
+
+
 def test_a_step_is_declined_only_when_the_reading_heard_one(bank: ScenarioBank) -> None:
     """A question about a past event names a month and an activity and proposes nothing: no "not so fast on
     the calendar" unless the shared reading heard a next step."""
