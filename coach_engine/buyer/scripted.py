@@ -135,8 +135,9 @@ class ScriptedVoice:
         # A step is proposed, now or earlier: what is missing is its detail (its day, if the item asks one)
         earlier = facts.get("step_on_table") and not proposed and kind in ("next_step", "involve")
         if earlier or (sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm")):
-            facts["wants_line"] = want("step_day" if facts.get("needs_day") else "step_detail",
-                                       facts["wants_line"])
+            # never "clear about who is in the room" to a rep who named who: the people, or the step itself
+            detail = "step_who" if kind == "involve" else "step_detail"
+            facts["wants_line"] = want("step_day" if facts.get("needs_day") else detail, facts["wants_line"])
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         if sid == "hint_concern":  # a hint never claims a past or people the concern does not have

@@ -305,6 +305,20 @@ def test_after_a_proposed_step_the_buyer_says_what_is_missing(bank: ScenarioBank
         assert "propose" not in text.lower() and "number" in text.lower(), text
 
 
+def test_a_step_missing_its_people_is_not_said_to_be_missing_everything(bank: ScenarioBank) -> None:
+    """A proposed step that has not yet met an item asking for someone else: the buyer asks for the right
+    people, and never says the step needs to be smaller or clear about who is in the room (the rep may
+    have named who, in words the reading did not take for the buyer's people)."""
+    s = bank.get("cfo-price-routing")
+    state = BuyerState(concern_revealed=True)
+    involve = ResolutionItem(text="Brings the controller into the next conversation", kind="involve")
+    state.resolution = [involve]
+    facts = scenario_facts(s, state) | {"step_proposed": "yes"}
+    for seed in range(6):
+        text = ScriptedVoice(seed).speak(s, state, Situation(id="acknowledge_progress", facts=facts), [])
+        assert "people" in text and "smaller" not in text and "who is in the room" not in text, text
+
+
 def test_after_a_figure_the_buyer_never_asks_for_a_number(bank: ScenarioBank) -> None:
     """A rep who just put a figure on the value ("from 50 minutes to about 15"), money or not, is never
     asked "with a number"; tied to the concern, what the buyer asks next is what it is worth."""
