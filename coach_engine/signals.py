@@ -93,7 +93,9 @@ class Behaviour(StrEnum):
     PASSIVE = "passive"
     """A minimal reply that moves nothing ("ok", "sure")."""
     MONOLOGUE = "monologue"
-    """A long reply or a feature dump."""
+    """A long reply (a feature dump is one too: the turn is measured, whatever it says)."""
+    FEATURE_DUMP = "feature_dump"
+    """A list of product features, tied to nothing the buyer said (a judgement on sentences, not length)."""
     OFF_TOPIC = "off_topic"
     """Not about the buyer's situation or the product."""
     INJECTION = "injection"
@@ -124,7 +126,6 @@ NEGATIVE: frozenset[Behaviour] = frozenset(set(Behaviour) - POSITIVE - {Behaviou
 
 _LABEL_TO_BEHAVIOUR: dict[str, Behaviour] = {
     "playback": Behaviour.SUMMARIZE,
-    "feature_dump": Behaviour.MONOLOGUE,
     "stuffing": Behaviour.KEYWORD_STUFFING,
 }
 
@@ -224,7 +225,7 @@ def signals_from(analysis: TurnAnalysis) -> SignalSet:
     whole = whole_span(text)
     if analysis.passive and whole[1] > whole[0]:
         found.append(Signal(Behaviour.PASSIVE, text[whole[0]:whole[1]], *whole))
-    if analysis.monologue and not any(s.behaviour is Behaviour.MONOLOGUE for s in found):
+    if analysis.monologue:
         found.append(Signal(Behaviour.MONOLOGUE, text[whole[0]:whole[1]], *whole))
     g = analysis.gaming
     if g is not None and g.kind == "stuffing":

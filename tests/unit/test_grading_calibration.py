@@ -403,3 +403,25 @@ def test_a_step_ending_in_a_tag_does_not_ask(grader: RubricGrader, cfo: Scenario
     lead = "Understood, it is well over the line you set aside for routing. "
     card = grader.grade_reply(cfo, lead + "We'll book 30 minutes with your controller on Tuesday, right?")
     assert not {c.id: c for c in card.skill("confirm-advance").checks}["confirms"].passed
+
+
+def test_a_long_reply_is_a_delivery_slip_not_a_feature_dump(grader: RubricGrader, cfo: Scenario) -> None:
+    """Length is measured (delivery: concise); a feature dump is a judgement on what the sentences say. A
+    long reply that asks about the concern is no feature dump on the value skill; a list of features is."""
+    rambling = ("That's completely fair, and honestly I'd rather understand what's behind the number "
+                "before I say a single word about the product, because I've seen teams get burned by tools "
+                "that promised the world and then sat unused, so I'm really curious, what would have to change "
+                "for this to look worth it to you, and who else would be weighing in on it with you?")
+    listed = ("RouteIQ has dynamic routing, live ETAs, a driver app, geofencing, proof of delivery, fuel "
+              "reports, an API, SSO, role permissions, custom dashboards, scheduled exports and 24/7 "
+              "support.")
+
+    def dumped(card) -> bool:  # type: ignore[no-untyped-def]
+        return any(a.id == "feature-dump" for s in card.skills for a in s.anti_patterns)
+
+    def concise(card) -> bool:  # type: ignore[no-untyped-def]
+        return next(c.passed for c in card.skill("delivery").checks if c.id == "concise")
+
+    long_card, list_card = grader.grade_reply(cfo, rambling), grader.grade_reply(cfo, listed)
+    assert not dumped(long_card) and not concise(long_card)
+    assert dumped(list_card) and not concise(list_card)
