@@ -211,6 +211,10 @@ class Structure:
     duration: re.Pattern[str]
     permissive: re.Pattern[str]
     """Timing handed to the buyer: "whenever you're ready", "no rush", "in your own time"."""
+    offer: re.Pattern[str]
+    """A step put as an offer, the buyer's to take: "I can be there", "if that suits you"."""
+    urgency: re.Pattern[str]
+    """What makes a time a push: a signature, a deadline, "today", "only", "before the quarter ends"."""
     sign_off: re.Pattern[str]
     """Leave-taking: "thanks for your time", "talk soon", "I'll follow up then"."""
     meta: re.Pattern[str]
@@ -233,6 +237,8 @@ class _StructureFile(StrictData):
     propose: str
     low_risk: str
     permissive: str
+    offer: str
+    urgency: str
     sign_off: str
     meta: str
     speaker: str
@@ -251,6 +257,8 @@ def structure() -> Structure:
         duration=re.compile(r"\b(\d+|a\s+few|a\s+couple\s+of|an?|half\s+an?|one|two|ten|fifteen|twenty|thirty|"
                             r"forty[- ]five|sixty|ninety)[- ](minutes?|mins?|hours?|hrs?)\b", flags),
         permissive=re.compile(data.permissive, flags),
+        offer=re.compile(data.offer, flags),
+        urgency=re.compile(data.urgency, flags),
         sign_off=re.compile(data.sign_off, flags),
         meta=re.compile(data.meta, flags),
         speaker=re.compile(data.speaker),

@@ -229,8 +229,10 @@ def settle(sentence: str, present: list[str]) -> list[str]:
 
     These are facts of definition, not judgement: a value is quantified only where a figure stands; a
     sentence that hands the timing to the buyer and names no time of its own does not push (none of the
-    labelled sentences that do is labelled pressure); the guide's feature dump ties to nothing, so a spoken
-    sentence of proof or a tie is not one (a string of keywords that names a customer still is).
+    labelled sentences that do is labelled pressure), nor does a step offered without urgency ("I could come
+    by the depot Thursday at 8"; 288 of 292 such labelled sentences are not pressure); the guide's feature
+    dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of keywords that names
+    a customer still is).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -241,6 +243,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     st = T.structure()
     if "pressure" in out and st.permissive.search(sentence) and not st.time.search(sentence):
         out.remove("pressure")  # "whenever you're ready": the buyer keeps the timing, so nothing pushes
+    elif "pressure" in out and st.offer.search(sentence) and not st.urgency.search(sentence):
+        out.remove("pressure")  # an offer ("... if that suits you") is the buyer's to take or leave
     if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
             and T.function_share(sentence) >= KEYWORD_SHARE):
         out.remove("feature_dump")

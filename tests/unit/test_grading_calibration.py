@@ -410,8 +410,8 @@ def test_a_long_reply_is_a_delivery_slip_not_a_feature_dump(grader: RubricGrader
     long reply that asks about the concern is no feature dump on the value skill; a list of features is."""
     rambling = ("That's completely fair, and honestly I'd rather understand what's behind the number "
                 "before I say a single word about the product, because I've seen teams get burned by tools "
-                "that promised the world and then sat unused, so I'm really curious, what would have to change "
-                "for this to look worth it to you, and who else would be weighing in on it with you?")
+                "that promised the world and then sat unused, so I'm really curious, what would have to "
+                "change for this to look worth it to you, and who else would be weighing in on it with you?")
     listed = ("RouteIQ has dynamic routing, live ETAs, a driver app, geofencing, proof of delivery, fuel "
               "reports, an API, SSO, role permissions, custom dashboards, scheduled exports and 24/7 "
               "support.")

@@ -173,6 +173,11 @@ def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalCo
     ("No need to tell me the details if you'd rather not.", False),
     ("Sign this week, no need to wait for your board.", True),
     ("Just give me a shout if you ever decide it deserves a second look.", False),
+    # a step offered with a day is the buyer's to take; decided for them, or tied to a signature, it pushes
+    ("I could come by the depot Thursday at 8, or another day if that's easier.", False),
+    ("I can swing past your office on the 12th at 10 if that suits you.", False),
+    ("I've put Thursday at 8 in your diary and sent the invite.", True),
+    ("I can do Thursday at 8 if you sign the order today.", True),
 ])
 def test_a_choice_handed_to_the_buyer_is_not_pressure(text: str, pressure: bool, ctx: SignalContext,
                                                       embedder: CachedEmbedder) -> None:
