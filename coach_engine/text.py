@@ -215,6 +215,8 @@ class Structure:
     """A step put as an offer, the buyer's to take: "I can be there", "if that suits you"."""
     urgency: re.Pattern[str]
     """What makes a time a push: a signature, a deadline, "today", "only", "before the quarter ends"."""
+    change: re.Pattern[str]
+    """A figure of change: "from about 40 minutes down to 12", "from 31% to 18%"."""
     sign_off: re.Pattern[str]
     """Leave-taking: "thanks for your time", "talk soon", "I'll follow up then"."""
     meta: re.Pattern[str]
@@ -239,6 +241,7 @@ class _StructureFile(StrictData):
     permissive: str
     offer: str
     urgency: str
+    change: str
     sign_off: str
     meta: str
     speaker: str
@@ -259,6 +262,7 @@ def structure() -> Structure:
         permissive=re.compile(data.permissive, flags),
         offer=re.compile(data.offer, flags),
         urgency=re.compile(data.urgency, flags),
+        change=re.compile(data.change, flags),
         sign_off=re.compile(data.sign_off, flags),
         meta=re.compile(data.meta, flags),
         speaker=re.compile(data.speaker),

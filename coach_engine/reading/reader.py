@@ -227,7 +227,8 @@ class TurnReader:
 def settle(sentence: str, present: list[str]) -> list[str]:
     """The labels over threshold, less those the sentence's own structure rules out.
 
-    These are facts of definition, not judgement: a value is quantified only where a figure stands; a
+    These are facts of definition, not judgement: a value is quantified only where a figure stands, and
+    always where a claim says how a figure changes ("from 45 minutes to 10"; 201 of 202 labelled claims); a
     sentence that hands the timing to the buyer and names no time of its own does not push (none of the
     labelled sentences that do is labelled pressure), nor does a step offered without urgency ("I could come
     by the depot Thursday at 8"; 288 of 292 such labelled sentences are not pressure); the guide's feature
@@ -241,6 +242,9 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     if "quantify_value" in out and not T.NUMBER.search(sentence):
         out.remove("quantify_value")
     st = T.structure()
+    if "quantify_value" not in out and {"state_value", "tie_to_concern", "give_proof"} & set(out) \
+            and st.change.search(sentence):
+        out.append("quantify_value")  # a claim saying how a figure changes quantifies it
     if "pressure" in out and st.permissive.search(sentence) and not st.time.search(sentence):
         out.remove("pressure")  # "whenever you're ready": the buyer keeps the timing, so nothing pushes
     elif "pressure" in out and st.offer.search(sentence) and not st.urgency.search(sentence):

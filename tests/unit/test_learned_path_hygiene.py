@@ -36,10 +36,11 @@ def test_the_learned_path_holds_few_patterns(tmp_path: Path) -> None:
     per = count(tmp_path)
     patterns = sum(p for p, _ in per.values())
     branches = sum(b for _, b in per.values())
-    # today 26 and 548, most in structure.yaml's word lists; session 26 added two (a step offered, and what
-    # makes a time urgent: the guide's line between a proposal and pressure, which two data sets could not
-    # teach the model; 288 of 292 labelled sentences agree with it)
-    assert patterns <= 26 and branches <= 560, per
+    # today 27 and 563, most in structure.yaml's word lists; session 26 added three (a step offered, and
+    # what makes a time urgent: the guide's line between a proposal and pressure, which two data sets could
+    # not teach the model, 288 of 292 labelled sentences agree with it; a figure of change, which makes a
+    # claim quantified in 201 of 202 labelled claims)
+    assert patterns <= 27 and branches <= 570, per
 
 
 def test_the_engine_keeps_the_pattern_budget() -> None:

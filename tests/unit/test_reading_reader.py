@@ -150,6 +150,17 @@ def test_structure_rules_out_a_quantity_without_a_figure() -> None:
     assert "quantify_value" in settle("It pays back $4,000 a month.", both)
 
 
+def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
+    """"Planning goes from about 40 minutes down to 12 a depot" quantifies the value whether or not the
+    model was sure of it; a figure of change said with no claim is no value, and a claim without one keeps
+    the model's reading."""
+    change = "Planning goes from about 40 minutes down to 12 a depot."
+    assert "quantify_value" in settle(change, ["state_value"])
+    assert "quantify_value" in settle("Harrow Foods went from 31% to 18% late drops.", ["give_proof"])
+    assert settle(change, []) == []
+    assert settle("It gives your planners their evenings back.", ["state_value"]) == ["state_value"]
+
+
 def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
     """A sentence that leaves the timing to the buyer and names no time of its own does not push (no
     labelled sentence says otherwise); one that names a deadline still can."""
