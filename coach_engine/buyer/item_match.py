@@ -14,6 +14,7 @@ state; this only answers yes or no for one item and one turn.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,6 +39,19 @@ _BACK = frozenset({"that", "it", "then", "this", "there"})
 """Words a question points back with: without content of its own, it asks about what was just said."""
 
 
+@dataclass(frozen=True)
+class _Turn:
+    """One rep turn as the matcher weighs it: its signals, what the director made of them, the call so far."""
+
+    signals: SignalSet
+    helpful: set[Behaviour]
+    negatives: set[Behaviour]
+    revealed_now: bool
+    explored: bool
+    state: BuyerState
+    conduct: RepConduct
+
+
 class ItemMatcher:
     """Decides, for one scenario, whether a turn meets an item or puts the hidden concern into words."""
 
@@ -60,24 +74,14 @@ class ItemMatcher:
         state: BuyerState,
         conduct: RepConduct,
     ) -> bool:
-        return any(self._meets_kind(kind, item, signals, helpful, negatives, revealed_now, explored,
-                                    state=state, conduct=conduct)
-                   for kind in (item.kind, *item.also))
+        turn = _Turn(signals, helpful, negatives, revealed_now, explored, state, conduct)
+        return any(self._meets_kind(kind, item, turn) for kind in (item.kind, *item.also))
 
-    def _meets_kind(
-        self,
-        kind: str,
-        item: ResolutionItem,
-        signals: SignalSet,
-        helpful: set[Behaviour],
-        negatives: set[Behaviour],
-        revealed_now: bool,
-        explored: bool,
-        *,
-        state: BuyerState,
-        conduct: RepConduct,
-    ) -> bool:
-        st = state
+    def _meets_kind(self, kind: str, item: ResolutionItem, turn: _Turn) -> bool:
+        """Whether the turn does what one kind of item asks (an unsure item asks for any of its kinds)."""
+        signals, helpful, negatives, st, conduct = turn.signals, turn.helpful, turn.negatives, turn.state, \
+            turn.conduct
+        revealed_now, explored = turn.revealed_now, turn.explored
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
         if kind == "explore":
             return explored and not conduct.pitched and clean
