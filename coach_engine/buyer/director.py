@@ -111,6 +111,7 @@ class BuyerDirector:
                     *items,
                     *(item_content(i) for i in items),
                     scenario.buyer.hidden_concern,
+                    *self.matcher.told_sentences(),
                     *([scenario.buyer.next_step] if scenario.buyer.next_step else []),
                 ]
             )

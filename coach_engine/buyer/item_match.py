@@ -178,10 +178,14 @@ class ItemMatcher:
         questions = [s for s in T.sentences(signals.text) if T.is_question(s)]
         if any(_BACK & set(T.words(q)) and len(T.content_words(q)) <= 2 for q in questions):
             return True
+        return self._nearest(self.told_sentences(), questions) >= self.rules.similarity.told_about
+
+    def told_sentences(self) -> list[str]:
+        """The concern as the buyer may tell it, sentence by sentence: the manager's words and the buyer's own
+        lines (``concern_lines``)."""
         buyer = self.scenario.buyer
         lines = [t for line in buyer.concern_lines for t in T.sentences(line)]
-        told = [*T.sentences(buyer.hidden_concern), *lines]
-        return self._nearest(told, questions) >= self.rules.similarity.told_about
+        return [*T.sentences(buyer.hidden_concern), *lines]
 
     def _close(self, signals: SignalSet, target: str, questions_only: bool = False) -> bool:
         quotes = [
