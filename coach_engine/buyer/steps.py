@@ -54,7 +54,9 @@ def _with_whom(rep_step: str, after: int, day_at: int) -> str:
     said = rest.split()
     if len(said) < 2 or said[0].lower() != "with" or len(said) > 7:
         return ""
-    named = any(w[:1].isupper() and w.lower().rstrip("'s") not in _WEEKDAYS | _MONTHS for w in said[1:])
+    calendar = _WEEKDAYS | _MONTHS
+    named = any(w[:1].isupper() and w.lower().removesuffix("'s").removesuffix("\u2019s") not in calendar
+                for w in said[1:])  # a name, not "October's"
     if not named and not any(w.lower() in _YOURS for w in said):
         return ""  # "with this October's forms", "with the data": no one the buyer knows
     return " ".join(_YOURS.get(w.lower(), w) for w in said)
