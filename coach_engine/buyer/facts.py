@@ -20,6 +20,7 @@ import numpy as np
 
 from ..embeddings import is_semantic
 from ..text import NUMBER, content_words, is_question, question_form, sentences, structure, words
+from .substance import COUNT
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -80,13 +81,9 @@ def _given(question: str) -> set[str]:
     tokens = question.split()
     out: set[str] = set()
     for i, tok in enumerate(tokens):
-        if NUMBER.fullmatch(tok.strip(",.;:?!")) or tok.lower() in _COUNTS:
+        if COUNT.fullmatch(tok.strip(",.;:?!")) or NUMBER.fullmatch(tok.strip(",.;:?!")):
             out |= content_words(" ".join(tokens[i + 1:i + 3]))
     return out
-
-
-_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-                     "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred"})
 
 
 def _a_figure(value: str) -> bool:

@@ -30,7 +30,7 @@ from ..signals import POSITIVE, Behaviour, Signal, SignalSet, sentence_spans
 from ..text import structure
 from .rules import SubstanceRules
 
-__all__ = ["bare_turn", "fragment_list", "fragment_spans", "screen", "specific"]
+__all__ = ["COUNT", "bare_turn", "fragment_list", "fragment_spans", "screen", "specific"]
 
 B = Behaviour
 _SPLIT = re.compile(r"[,;:](?!\d)|\s[—–-]\s|\.\s+")
@@ -38,16 +38,19 @@ _WORD = re.compile(r"[A-Za-z0-9$%][\w$%'’.\-/]*")
 _DURATION = re.compile(
     r"\b\d+[- ]?(minutes?|mins?|hours?|hrs?|days?|weeks?)\b|\b(half|an?)\s+hour\b", re.IGNORECASE
 )
-_NUMBER = re.compile(
-    r"\d|\b(zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-    r"fifty|hundred|thousand|million|half|halved|third|quarter|double|doubled|twice|tripled|dozen)\b",
-    re.IGNORECASE,
-)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
 _NOT_NAMES = re.compile(
     r"^(I|I'm|I'd|I'll|I've|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
     r"March|April|May|June|July|August|September|October|November|December)$"
 )
+
+
+COUNT = re.compile(
+    r"\d|\b(zero|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|million|half|halved|third|quarter|double|doubled|twice|tripled|dozen)\b",
+    re.IGNORECASE,
+)
+"""A count or a figure, in digits or in words ("five clinics", "a dozen sites", "cut in half")."""
 
 
 def _words(text: str) -> list[str]:
@@ -155,7 +158,7 @@ def screen(signals: SignalSet, rules: SubstanceRules) -> SignalSet:
 
 def specific(quote: str, scenario: Scenario) -> bool:
     """A proof sentence that names a customer, a number or a result, not "customers love it"."""
-    if _NUMBER.search(quote):
+    if COUNT.search(quote):
         return True
     own = set(scenario.buyer.name.split()) | set(scenario.product.name.split())
     for m in _NAME.finditer(quote):
