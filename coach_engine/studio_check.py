@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .buyer.items import ItemReading
     from .embeddings import Embedder
 
-__all__ = ["TEMPLATE", "Check", "char_limit", "check", "concern_told", "item_readings", "placeholder_fields"]
+__all__ = ["TEMPLATE", "Check", "char_limit", "check", "concern_told", "item_readings", "placeholder_fields",
+           "pronoun_warning"]
 
 TEMPLATE = """\
 id: my-new-scenario
@@ -133,6 +134,19 @@ def concern_told(scenario: Scenario) -> tuple[str, str]:
     from .buyer.persona import concern_stages
 
     return concern_stages(scenario)
+
+
+def pronoun_warning(scenario: Scenario) -> str | None:
+    """A "he"/"she" the buyer may say of themselves (``buyer.persona.pronoun_left``), as what to do about it;
+    shown by ``scenarios validate`` and the Studio alike."""
+    from .buyer.persona import pronoun_left
+
+    word = pronoun_left(scenario)
+    if word is None:
+        return None
+    return (f"can't tell whether '{word}' means the buyer (the concern never names them with it), so the "
+            f"offline buyer keeps '{word}' as written and may speak of themselves in the third person; write "
+            "the concern as the buyer talking ('I ...'), name the buyer in it, or add concern_lines")
 
 
 def char_limit(path: str) -> int | None:

@@ -18,8 +18,8 @@ from .state import BuyerState
 from .telling import staged
 from .verbs import VERBS_S, first_person_verb
 
-__all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "scenario_facts",
-           "step_in_first_person"]
+__all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "pronoun_left",
+           "scenario_facts", "speaks_as_i", "step_in_first_person"]
 
 
 def _conj(m: re.Match[str]) -> str:
@@ -176,6 +176,24 @@ def first_person(text: str, scenario: Scenario) -> str:
         safe = safe[0].upper() + safe[1:] if safe else safe
         return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s
+
+
+def pronoun_left(scenario: Scenario) -> str | None:
+    """A "he"/"she" the first-person rewrite left in the hidden concern when it could not tell whose it is
+    (no gender can be told for the buyer, and the concern is not written as the buyer talking): it may be
+    the buyer, who would then speak of themselves in the third person. ``scenarios validate`` and the Studio
+    name it, so the author writes the concern as "I ..." or adds ``concern_lines``."""
+    b = scenario.buyer
+    raw = " ".join(b.hidden_concern.split())
+    if b.concern_lines or _speaks_as_i(raw) or buyer_gender(raw, _names(scenario)) is not None:
+        return None
+    told = T.words(first_person(raw, scenario))
+    return next((w for w in told if w in ("he", "she", "his", "him", "her")), None)
+
+
+def speaks_as_i(text: str) -> bool:
+    """Whether the manager wrote the concern as the buyer talking ("I got burned ..."): told as written."""
+    return _speaks_as_i(" ".join(text.split()))
 
 
 def step_in_first_person(step: str, scenario: Scenario) -> str:

@@ -95,6 +95,8 @@ def _a_person(p: re.Match[str], text: str, *, sure: bool = False) -> bool:
     name, *_, verb = p.group(0).split()
     if name.lower() in _NOBODY:
         return False
+    if PEOPLE.fullmatch(name.rstrip(",")) and not _mid_sentence(text, name.rstrip(",")):
+        return False  # "Contractors want the site clear by May": a sentence opening on a group, not a name
     return not sure or _mid_sentence(text, name.rstrip(",")) or verb in _SAID_OF_PEOPLE
 
 

@@ -26,6 +26,9 @@ def validate(
     unsure = _unsure_items(loaded)
     for line in unsure:
         err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+    if any(".resolution[" in line for line in unsure):
+        err_console.print(f"(kind: one of {', '.join(ITEM_KINDS)})", highlight=False, markup=False,
+                          soft_wrap=True)
     if problems:
         err_console.print(f"{len(problems)} problem(s); {len(loaded)} valid scenario(s).")
         raise typer.Exit(1)
@@ -33,10 +36,18 @@ def validate(
     console.print(f"{len(loaded)} scenario(s) valid.{note}")
 
 
-CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, turned into "
-                      "the first person, in two parts (the last on a later good question) and with no hint "
-                      "first; for a hint stage and the buyer's own words, add three first-person lines: a "
-                      "hint, the story, the stake")
+CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, {how}, in two "
+                      "parts (the last on a later good question) and with no hint first; for a hint stage "
+                      "and the buyer's own words, add three first-person lines: a hint, the story, the stake")
+
+
+def concern_lines_note(scenario: Scenario) -> str:
+    """The note on a missing ``concern_lines``: how the buyer will tell the concern instead."""
+    from ..buyer.persona import speaks_as_i
+
+    how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario.buyer.hidden_concern)
+           else "turned into the first person")
+    return CONCERN_LINES_NOTE.format(how=how)
 
 
 def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
@@ -44,6 +55,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     silently, ``buyer/items.py``) and a missing ``concern_lines``."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
+    from ..studio_check import pronoun_warning
     from .common import settings
 
     if not loaded:
@@ -52,11 +64,13 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     out = []
     for path, scenario in loaded:
         if not scenario.buyer.concern_lines:
-            out.append(f"{path}: buyer.concern_lines: {CONCERN_LINES_NOTE}")
+            out.append(f"{path}: buyer.concern_lines: {concern_lines_note(scenario)}")
+        left = pronoun_warning(scenario)
+        if left:
+            out.append(f"{path}: buyer.hidden_concern: {left}")
         for n, reading in enumerate(scenario_items(scenario, embedder)):
             if not reading.confident:
-                out.append(f"{path}: buyer.resolution[{n}]: '{reading.text}' {reading.note()} "
-                           f"(one of: {', '.join(ITEM_KINDS)})")
+                out.append(f"{path}: buyer.resolution[{n}]: '{reading.text}' {reading.note()}")
     return out
 
 

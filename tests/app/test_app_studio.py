@@ -285,6 +285,16 @@ def test_without_concern_lines_authors_see_what_the_buyer_will_say(open_app):
     assert "Then, on the next good question:" in info and "I won't be blamed for a second one." in info
 
 
+def test_authors_are_told_of_a_pronoun_the_buyer_may_say_of_themselves(open_app):
+    """A "he" nobody can place stays as written; the page says so and what to write instead, as validate."""
+    data = yaml.safe_load(own_yaml())
+    data["buyer"].pop("concern_lines", None)
+    data["buyer"]["hidden_concern"] = "Ravi runs the yard, and he says the crews can't spare a week."
+    at = _type_yaml(_studio(open_app), studio.dump(data))
+    warnings = "\n".join(w.value for w in at.warning).replace("\\", "")
+    assert "can't tell whether 'he' means the buyer" in warnings and "concern_lines" in warnings
+
+
 def test_authors_see_how_each_resolution_item_is_read(open_app, monkeypatch):
     """Issue 13: the buyer's reading of every item is on the page, and an unsure one says to set kind:. Read
     with the packaged sentence model, as authors' items are (the words-only fallback is the degraded mode)."""

@@ -121,3 +121,23 @@ def test_validate_notes_a_missing_concern_lines_without_failing(tmp_path) -> Non
     done = run("scenarios", "validate", str(path))
     assert done.returncode == 0, done.stderr
     assert "buyer.concern_lines: not given" in done.stderr and "a hint, the story, the stake" in done.stderr
+
+
+def test_validate_names_a_pronoun_it_cannot_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A "he" that may be the buyer's own is named, with what to write, and the list of kinds is printed
+    once, not on every unsure item."""
+    import yaml
+
+    from tests.conftest import BANK_DIR
+
+    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
+    data["buyer"].pop("concern_lines", None)
+    data["buyer"]["hidden_concern"] = "Ravi runs the yard, and he says the crews can't spare a week."
+    data["buyer"]["resolution"] = ["install schedule options", "The rep asks about the yard"]
+    path = tmp_path / "pronoun.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = run("scenarios", "validate", str(path))
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.replace("\n", " ")
+    assert "buyer.hidden_concern: can't tell whether 'he' means the buyer" in err
+    assert err.count("respect_incumbent") <= 1

@@ -912,3 +912,36 @@ def test_an_answer_to_a_plain_question_comes_without_a_stock_lead_in(bank: Scena
         line = ScriptedVoice(seed).speak(s, BuyerState(), situation,
                                          [Turn(role="rep", text="How many trucks do you run?")])
         assert not any(line.startswith(x) for x in leads), line
+
+
+def test_a_sentence_opening_on_a_group_leaves_the_pronoun_to_the_buyer(bank: ScenarioBank) -> None:
+    """ "Surveyors want the lots staked by May, and he ..." : a plural group opens the sentence, so the "he"
+    after it can only be the buyer, who says "I", not "he", of himself."""
+    from coach_engine.buyer.persona import first_person, pronoun_left
+
+    concern = "Surveyors want the lots staked by May, and he can't see how to free his crews during the rush."
+    s = _no_lines(_with_buyer(bank, name="Abel Stone", hidden_concern=concern))
+    said = first_person(s.buyer.hidden_concern, s)
+    assert "and I can't see how to free my crews" in said, said
+    assert pronoun_left(s) is None
+
+
+def test_a_pronoun_nobody_can_place_is_named_for_the_author(bank: ScenarioBank) -> None:
+    """When another person acts before the "he", it may be theirs or the buyer's: the rewrite keeps it, and
+    validate and the Studio say so, with what to write instead."""
+    from coach_engine.buyer.persona import pronoun_left
+    from coach_engine.studio_check import pronoun_warning
+
+    concern = "Ravi runs the yard, and he says the crews can't spare a week before the thaw."
+    s = _no_lines(_with_buyer(bank, name="Abel Stone", hidden_concern=concern))
+    assert pronoun_left(s) == "he"
+    note = pronoun_warning(s)
+    assert note is not None and "'he'" in note and "concern_lines" in note and "('I ...')" in note
+    spoken = _no_lines(_with_buyer(bank, name="Abel Stone",
+                                   hidden_concern="Ravi runs the yard, and I can't spare him a week."))
+    assert pronoun_left(spoken) is None
+
+
+def _no_lines(s: Scenario) -> Scenario:
+    """``s`` without its ``concern_lines``: the hidden concern is told from the manager's text."""
+    return s.model_copy(update={"buyer": s.buyer.model_copy(update={"concern_lines": []})})
