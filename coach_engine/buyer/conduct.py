@@ -97,10 +97,13 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
     named as proof (issue 13: lines refer to the rep's own words)."""
     out: dict[str, str] = {}
     if B.QUANTIFY_VALUE in helpful:
-        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in _figures(s.quote)]
+        # The rep's own figure, not a customer's result from the proof points ("Alder cut $85k"): a buyer
+        # holds the rep to a promise, and asks the customer about theirs (``rep_customer``)
+        results = " ".join(scenario.product.proof_points)
+        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in _figures(s.quote) if a not in results]
         # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
         # $2,150": the gain, not the cost beside it)
-        points = " ".join((*scenario.product.value_points, *scenario.product.proof_points))
+        points = " ".join(scenario.product.value_points)
         if amounts:
             out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
     if B.GIVE_PROOF in helpful:

@@ -186,7 +186,12 @@ def _rep_times(rep_step: str) -> list[re.Match[str]]:
             pos = m.start() + m.group(0).index(",") + 1
     # a time that names something else ("this December's letters", "next week's report") is no day for it
     return [m for m in out
-            if m.group(0).strip(" ,.;?!") and rep_step[m.end():m.end() + 2] not in ("'s", "\u2019s")]
+            if m.group(0).strip(" ,.;?!") and rep_step[m.end():m.end() + 2] not in ("'s", "\u2019s")
+            and (rep_step[:m.start()].split() or [""])[-1].lower() not in _UNTIL]
+
+
+_UNTIL = frozenset({"until", "till", "til", "since"})
+"""A time said after one of these bounds a wait ("if we hold off until May"); the step is not then."""
 
 
 def _in_a_clause_of_its_own(step: str, at: int) -> bool:

@@ -224,6 +224,10 @@ class TurnReader:
         return Gaming("stuffing", round(p_stuff, 3), start, end, a.text[start:end])
 
 
+_CONDITIONS = frozenset({"if", "unless", "once", "when"})
+"""Words that open a condition: a time inside one is when something else would happen."""
+
+
 def settle(sentence: str, present: list[str]) -> list[str]:
     """The labels over threshold, less those the sentence's own structure rules out.
 
@@ -233,7 +237,9 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     labelled sentences that do is labelled pressure), nor does a step offered without urgency ("I could come
     by the depot Thursday at 8"; 288 of 292 such labelled sentences are not pressure); the guide's feature
     dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of keywords that names
-    a customer still is).
+    a customer still is); a statement whose every time sits in its opening condition ("If you renew in
+    June, you're locked in") proposes nothing (none of the ten labelled such sentences is a next step; seven
+    are pressure).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -249,6 +255,11 @@ def settle(sentence: str, present: list[str]) -> list[str]:
         out.remove("pressure")  # "whenever you're ready": the buyer keeps the timing, so nothing pushes
     elif "pressure" in out and st.offer.search(sentence) and not st.urgency.search(sentence):
         out.remove("pressure")  # an offer ("... if that suits you") is the buyer's to take or leave
+    if "next_step" in out and T.first_word(sentence) in _CONDITIONS and not sentence.rstrip().endswith("?"):
+        comma = sentence.find(",")
+        times = [m.start() for m in st.time.finditer(sentence)]
+        if comma > 0 and times and max(times) < comma and not st.propose.search(sentence, comma):
+            out.remove("next_step")  # "If we hold off till May, ...": the condition's time, no step's
     if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
             and T.function_share(sentence) >= KEYWORD_SHARE):
         out.remove("feature_dump")

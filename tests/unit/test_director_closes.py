@@ -143,10 +143,10 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     value = turn("It saves about $250k a year; Hartley Freight, for instance, kept $210k in its first year.",
                  B.QUANTIFY_VALUE, B.GIVE_PROOF, B.TIE_TO_CONCERN)
     situation = d.step(value, 3)
-    assert situation.facts.get("rep_figure") == "$210k"
+    assert situation.facts.get("rep_figure") == "$250k"  # the rep's own: $210k is the customer's result
     assert situation.facts.get("rep_customer") == "Hartley Freight"
     line = ScriptedVoice(seed=1).speak(cfo, d.state, situation, [Turn(role="rep", text=value.text)])
-    assert "$210k" in line or "Hartley Freight" in line, line
+    assert "$250k" in line or "Hartley Freight" in line, line
     # The product's own figure, not a cost said beside it, and never with the sentence's comma
     priced = turn("Fleets cut fuel 12-18% in a quarter, and the licence is $3,990, so it pays for itself.",
                   B.QUANTIFY_VALUE)
@@ -155,6 +155,9 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert BuyerDirector(cfo).step(costed, 1).facts.get("rep_figure") == "$3,990"
     moved = turn("Their spend on spares went from $44k to $29k in a year.", B.QUANTIFY_VALUE)
     assert BuyerDirector(cfo).step(moved, 1).facts.get("rep_figure") == "$44k to $29k"  # never the old one
+    # a customer's result from the proof points is theirs: nobody holds the rep to it
+    cited = turn("Hartley Freight kept $210k in its first year.", B.QUANTIFY_VALUE, B.GIVE_PROOF)
+    assert "rep_figure" not in BuyerDirector(cfo).step(cited, 1).facts
 
 
 @pytest.mark.parametrize(("proof", "customer"), [

@@ -517,6 +517,9 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "Could the three of us talk before the budget review, say Monday the 16th at 11?",
      "a 20-minute call with me and the ops lead on Monday the 16th at 11, before the budget review on the "
      "20th"),
+    # a time that bounds a wait is not when the step happens; the step keeps its own
+    ("a site walk in the first week of March", "If we hold off until May, the crews are booked.",
+     "a site walk in the first week of March"),
 ])
 def test_the_reps_time_replaces_the_steps_whole_time_phrase(step: str, proposal: str, agreed: str) -> None:
     """The rep's time is spliced in as a whole phrase for the step's whole phrase: a weekday never lands
