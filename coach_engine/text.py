@@ -37,6 +37,7 @@ __all__ = [
     "is_question",
     "phrase_pattern",
     "question_form",
+    "said_pieces",
     "sentence_spans",
     "sentences",
     "speaker_label",
@@ -143,6 +144,12 @@ def whole_span(text: str) -> tuple[int, int]:
 
 def sentences(text: str, clauses: bool = False) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, clauses)]
+
+
+def said_pieces(text: str) -> list[str]:
+    """Sentences, split again at semicolons, spaced dashes and colons: the pieces a listener hears as said,
+    so a restatement after a colon ("... where I started: I don't know you yet.") is one of them."""
+    return [c for x in sentences(text, clauses=True) for c in x.split(": ")]
 
 
 def first_word(text: str) -> str:

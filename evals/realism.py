@@ -109,7 +109,7 @@ def _norm(line: str) -> str:
 
 
 def _long_sentences(line: str) -> set[str]:
-    return {k for k in (_norm(x) for x in T.sentences(line)) if len(k.split()) >= SENTENCE_WORDS}
+    return {k for k in (_norm(x) for x in T.said_pieces(line)) if len(k.split()) >= SENTENCE_WORDS}
 
 
 def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],

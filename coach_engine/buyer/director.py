@@ -265,9 +265,15 @@ class BuyerDirector:
             self._answer(situation)
             if explored and st.concern_revealed and not revealed_now and not st.stake_told:
                 self._tell_stake(situation)
+            all_told = st.stake_told or not concern_stages(self.scenario)[1]
+            why = any(T.first_word(q) == "why" for q in T.sentences(signals.text) if T.is_question(q))
+            more = all_told and bool(asking & {B.EXPLORE_CONCERN, B.IMPACT_QUESTION} or (
+                B.OPEN_QUESTION in asking and why))  # the reason is the story told
             if (st.concern_revealed and not revealed_now and not situation.facts.get("stake")
-                    and self.matcher.asks_about_told(signals)):
-                # a question about what the buyer has already told: "that's the whole of it", never "no idea"
+                    and (self.matcher.asks_about_told(signals) or more)):
+                # a question about what the buyer has already told, or for more once all of it is out ("Why's
+                # this on your mind now?" after the story and the stake): "that's the whole of it", never
+                # "no idea"
                 situation.facts["told"] = "yes"
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))

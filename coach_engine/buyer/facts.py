@@ -110,6 +110,10 @@ class Answer:
     """The question is close in meaning to the fact (not only sharing its words): plainly about it."""
 
 
+_REFERS = frozenset({"it", "they", "them", "its", "their"})
+"""Pronouns that point back at a thing the rep just named ("How does it work?")."""
+
+
 class FactBook:
     """The buyer's facts, matched to questions by meaning and shared words."""
 
@@ -133,16 +137,22 @@ class FactBook:
 
         ``already``: topics answered earlier in the drill (a person does not say the same thing twice).
         """
-        questions = [s for s in sentences(rep_text) if is_question(s)]
+        said = sentences(rep_text)
+        questions = [s for s in said if is_question(s)]
         if not questions:
             return None
+        # "A spring survey every year is a lot. How does it work?": the thing "it" names is the sentence's
+        # before, so its words say what the question asks about too
+        named = {q: said[k - 1] for k, q in enumerate(said)
+                 if k and q in questions and not is_question(said[k - 1]) and _REFERS & set(words(q))}
+        before = {q: content_words(x) for q, x in named.items()}
         best: tuple[float, int, str, bool] | None = None
         if self._keys:
             sims = self._similarities(questions)
             for qi, q in enumerate(questions):
                 # A named time says when, not what about: "... your signature this week?" does not ask
                 # about the weekly usage.
-                qwords = content_words(structure().time.sub(" ", q))
+                qwords = content_words(structure().time.sub(" ", q)) | before.get(q, set())
                 # Words shared with a fact say what an open question asks for; a yes/no question ("So the
                 # worry is a site sold twice, is that right?") checks the rep's own words and an either-or
                 # ("a headache for the crew, or did it go further?") asks which, unless it means the fact.
@@ -158,7 +168,10 @@ class FactBook:
                     shared = len(qwords & self._words[fi])
                     score = max(float(sims[qi, fi]) if sims is not None else 0.0,
                                 overlap if shared >= 1 else 0.0)
-                    near = sims is None or float(sims[qi, fi]) >= self.words_floor  # not a shared stem only
+                    # not a shared stem only ("builds" is not "buildings"), unless the rep named the whole
+                    # topic of two words or more ("a spring survey ... how does it work?")
+                    near = sims is None or float(sims[qi, fi]) >= self.words_floor or (
+                        len(topic) >= 2 and overlap == 1.0)
                     passes = (sims is not None and float(sims[qi, fi]) >= self.min_similarity) or (
                         by_words and overlap >= self.min_overlap and near)
                     if passes and (best is None or score > best[0]):

@@ -223,8 +223,44 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
             name = " ".join(words[k + 2:end + 1])
             core = name.rstrip(",.;:!?")
             words[k:end + 1] = [core, "and", "I" + name[len(core):]]  # "I and Sal." -> "Sal and I."
-    s = " ".join(words)
+    s = _to_you(" ".join(words))
     return s[:1].lower() + s[1:] if s and not (len(s) > 1 and all("A" <= c <= "Z" for c in s[:2])) else s
+
+
+def _to_you(step: str) -> str:
+    """The rep named in a manager's step, said to the rep: "with the rep presenting" -> "with you
+    presenting", "the sales rep's engineer" -> "your engineer"."""
+    words = step.split(" ")
+    k = 0
+    while k < len(words) - 1:
+        n = 2 if words[k + 1].lower() == "sales" and k + 2 < len(words) else 1
+        rep, mark = _split_mark(words[k + n])
+        if words[k].lower() == "the" and rep.lower() in ("rep", "rep's", "rep’s"):
+            words[k:k + n + 1] = [("you" if rep.lower() == "rep" else "your") + mark]
+            if words[k] == "you" and k + 1 < len(words):
+                words[k + 1] = _you_verb(words[k + 1])  # "where the rep walks us" -> "where you walk us"
+        k += 1
+    return " ".join(words)
+
+
+_YOU_FORMS = {"is": "are", "was": "were", "has": "have", "does": "do", "doesn't": "don't", "isn't": "aren't",
+              "wasn't": "weren't", "hasn't": "haven't"}
+
+
+def _you_verb(word: str) -> str:
+    """A third-person verb after "you" as it agrees ("walks" -> "walk", "is" -> "are")."""
+    verb, mark = _split_mark(word)
+    low = verb.lower()
+    if low in _YOU_FORMS:
+        return _YOU_FORMS[low] + mark
+    if low.endswith(("shes", "ches", "xes", "sses")):
+        return verb[:-2] + mark
+    return verb[:-1] + mark if low.endswith("s") and not low.endswith("ss") and low.isalpha() else word
+
+
+def _split_mark(word: str) -> tuple[str, str]:
+    core = word.rstrip(",.;:!?")
+    return core, word[len(core):]
 
 
 def _their_to_our(step: str) -> str:

@@ -304,6 +304,8 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
         sid = "acknowledge_progress"  # a figure was given: take it, and say what is still missing
     if sid == "want_next_step" and (proposed or facts.get("step_on_table")):
         sid = "acknowledge_progress"  # a step is on the table (this turn or before): say what is missing
+    if sid == "restate_objection" and facts.get("plain") and "acknowledge" in situation.behaviours:
+        return "restate_heard"  # felt with the buyer and pitched nothing: thanked, then where they stand
     if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
         return "restate_plain"  # pitched nothing, or spoke to the concern: no "I've heard the pitch"
     if sid in ("want_proof", "want_numbers") and not claimed:
@@ -344,7 +346,9 @@ a repeat (evals/realism.py, sentence_twice)."""
 
 
 def _long_sentences(text: str) -> set[str]:
-    return {k for k in (_plain(x) for x in T.sentences(text)) if len(k.split()) >= REPEAT_WORDS}
+    """The line's sentences and clauses of ``REPEAT_WORDS`` words or more: a restatement after a colon ("...
+    where I started: I don't know you yet.") is said again as surely as one standing alone."""
+    return {k for k in (_plain(x) for x in T.said_pieces(text)) if len(k.split()) >= REPEAT_WORDS}
 
 
 def _plain(text: str) -> str:

@@ -143,6 +143,15 @@ def agreed_step(next_step: str, rep_step: str) -> str:
         day = day[:1].lower() + day[1:]  # "Next Tuesday" opened the rep's sentence
     if day.lower() in step.lower():
         return step  # the rep kept the step's own time: nothing to change
+    vague = _vague_day(step)
+    if vague is not None and not when.search(step):
+        # the step's only day is a placeholder ("on a set date", "at an agreed time"): the rep's goes there
+        said = _dated(day)
+        if T.first_word(said) not in _PREPOSITIONS:
+            said = f"{step[vague[0]:].split(' ')[0]} {said}"  # "at an agreed time" -> "at 3pm"
+        return f"{step[:vague[0]]}{said}{step[vague[1]:]}"
+    if vague is not None and (T.first_word(day) in _WEEKDAYS | _MONTHS or T.first_word(_dated(day)) == "on"):
+        step = _without_vague_day(step)  # "on a weekday morning in August" -> "in August", then the day
     kept = [p for p in phrases if p in step.lower()]
     main = _main_clause_end(step)
     # The step's own time, not another event's inside a clause of its own ("... that goes live in May"),
@@ -222,6 +231,44 @@ _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "ju
 
 
 _PART_OF = {"start": "at", "beginning": "at", "end": "at", "middle": "in"}
+
+
+_PREPOSITIONS = frozenset({"on", "in", "at", "by", "for", "during", "within", "over", "around", "next",
+                           "this"})
+"""Words a time phrase may open with that place it after a noun ("a call on Tuesday", "a call next week")."""
+_VAGUE_DAY = frozenset({"date", "day", "time", "weekday", "morning", "afternoon", "evening", "slot"})
+_VAGUE_WORDS = frozenset({"set", "fixed", "agreed", "specific", "chosen", "given", "convenient", "mutually",
+                          "weekday", "week"})
+
+
+def _vague_day(step: str) -> tuple[int, int] | None:
+    """Where the step says only that there will be a day ("on a set date", "on a weekday morning", "at an
+    agreed time"): the span from its preposition to its noun, or None."""
+    tokens = step.split(" ")
+    starts = [sum(len(t) + 1 for t in tokens[:k]) for k in range(len(tokens))]
+    for k in range(len(tokens) - 2):
+        if tokens[k].lower() not in ("on", "at", "for") or tokens[k + 1].lower() not in ("a", "an", "one"):
+            continue
+        j = k + 2
+        while j < len(tokens) and tokens[j].lower().rstrip(",.") in _VAGUE_WORDS and \
+                tokens[j].lower().rstrip(",.") not in _VAGUE_DAY:
+            j += 1
+        end = j
+        while end < len(tokens) and tokens[end].lower().rstrip(",.") in _VAGUE_DAY:
+            end += 1
+        if end > j:
+            last = tokens[end - 1]
+            return starts[k], starts[end - 1] + len(last.rstrip(",."))
+    return None
+
+
+def _without_vague_day(step: str) -> str:
+    """The step without a placeholder day, which a named day replaces ("a walk on a weekday morning in
+    August" -> "a walk in August"): never "on a weekday morning on Tuesday"."""
+    vague = _vague_day(step)
+    if vague is None:
+        return step
+    return " ".join(f"{step[:vague[0]]}{step[vague[1]:]}".split()).replace(" ,", ",")
 
 
 def _dated(day: str) -> str:

@@ -62,6 +62,18 @@ def test_what_the_rep_counts_in_a_question_is_known_not_asked() -> None:
     assert found is not None and found.topic == "stores"
 
 
+def test_a_question_about_what_the_rep_just_named_is_about_that() -> None:
+    """"Your quarterly stock count sounds thorough. How does it go?": "it" is the stock count the sentence
+    before named, so the question asks about it; the same question alone asks about nothing in particular,
+    and "What's behind that?" points at the buyer's words, not at a fact."""
+    book = FactBook({"stock count": "Two of us count every shelf over a weekend each quarter.", **FACTS})
+    found = book.answer("Your quarterly stock count sounds thorough. How does it go, and what does it miss?")
+    assert found is not None and found.topic == "stock count"
+    assert book.answer("How does it go, and what does it miss?") is None
+    found = book.answer("A stock count is a lot of work. What's behind that?")
+    assert found is None or found.topic != "stock count"
+
+
 def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert asks_figure("How many stores are we talking about?")
     assert asks_figure("Roughly what share of calls is routine?")

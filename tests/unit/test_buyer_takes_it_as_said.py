@@ -83,6 +83,24 @@ def test_a_question_about_what_was_told_gets_that_was_all_of_it(
     assert "told" not in elsewhere.facts
 
 
+def test_why_asked_once_all_is_told_gets_that_is_the_whole_of_it(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """Once the story and the stake are out, "Why's this on your mind now?" asks for the reason just told: a
+    person says that was all of it, never "No idea yet"."""
+    from coach_engine.buyer.scripted import ScriptedVoice
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.state.concern_revealed, d.state.stake_told, d.state.explore_turns = True, True, 2
+    situation = d.step(turn("Why's this on your mind now?", (B.OPEN_QUESTION, 0.95)), 3)
+    assert situation.facts.get("told") == "yes"
+    said = ScriptedVoice(0).speak(cfo, d.state, situation, [])
+    assert not any(w in said.lower() for w in ("no idea", "not sure", "don't know")), said
+    early = BuyerDirector(cfo, embedder=embedder)
+    early.state.concern_revealed, early.state.explore_turns = True, 1  # the stake is still to come
+    assert "told" not in early.step(turn("Why's this on your mind now?", (B.OPEN_QUESTION, 0.95)), 3).facts
+
+
 @pytest.mark.parametrize("asked", [
     # points back at what was just said, with no content of its own
     "Oh, that's rough. What happened then?",

@@ -159,8 +159,8 @@ def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
     assert "quantify_value" in settle("Harrow Foods went from 31% to 18% late drops.", ["give_proof"])
     assert settle(change, []) == []
     # a statement whose every time is its opening condition's proposes nothing; a step after the comma does
-    assert settle("If we wait until May, the installers are booked.", ["next_step"]) == []
-    assert settle("If May suits you better, let's meet on the 3rd at 9.", ["next_step"]) == ["next_step"]
+    assert settle("If we wait until October, the installers are booked.", ["next_step"]) == []
+    assert settle("If October suits you better, let's meet on the 3rd at 9.", ["next_step"]) == ["next_step"]
     assert settle("If you're free Tuesday, would that work?", ["next_step"]) == ["next_step"]
     assert settle("It gives your planners their evenings back.", ["state_value"]) == ["state_value"]
 

@@ -99,6 +99,14 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
     assert found["sentence_twice"] == ["Okay. Something small. I just want to get this right for everyone!"]
     assert not found["line_twice"]  # "Okay." is short: not a repeat
 
+    # a restatement after a colon is a piece of its own: said again on its own, it is a repeat
+    turns = drill(("buyer", s.buyer.opening), ("rep", "Our stream is 1080p."),
+                  ("buyer", "Right. That still leaves me where I started: I don't know you well enough yet."),
+                  ("rep", "We also do keepsakes."),
+                  ("buyer", "We're not there yet. I don't know you well enough yet."))
+    again = "We're not there yet. I don't know you well enough yet."
+    assert lint_drill(s, turns)["sentence_twice"] == [again]
+
 
 @pytest.mark.parametrize(("text", "rebuke", "false_after", "fair_after"), [
     # "Nothing about my problem" right after a turn read as tying its answer to the concern.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -440,7 +441,11 @@ def test_no_sentence_of_five_words_is_said_twice_in_a_drill(bank: ScenarioBank) 
 
     s = bank.get("cfo-price-routing")
     facts = scenario_facts(s, BuyerState())
-    sit = Situation(id="restate_objection", facts=facts)
+    for sid in ("restate_objection", "restate_plain", "restate_heard"):
+        _no_sentence_twice(s, Situation(id=sid, facts=facts), _long_sentences)
+
+
+def _no_sentence_twice(s: Scenario, sit: Situation, _long_sentences: Callable[[str], set[str]]) -> None:
     for seed in range(12):
         voice = ScriptedVoice(seed)
         history: list[Turn] = []
@@ -517,6 +522,12 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "Could the three of us talk before the budget review, say Monday the 16th at 11?",
      "a 20-minute call with me and the ops lead on Monday the 16th at 11, before the budget review on the "
      "20th"),
+    # a placeholder day ("on a set date", "on a weekday morning") gives way to the rep's named day
+    ("a pilot on one zone, planned in a meeting on a set date", "Can we sit down Wednesday the 20th at 9am?",
+     "a pilot on one zone, planned in a meeting on Wednesday the 20th at 9am"),
+    ("a dock walk on a weekday morning in August", "Tuesday August 12th at 8am, before it gets busy?",
+     "a dock walk on Tuesday August 12th at 8am"),
+    ("a call with the CFO at an agreed time", "Could we talk at 3pm?", "a call with the CFO at 3pm"),
     # a time that bounds a wait is not when the step happens; the step keeps its own
     ("a site walk in the first week of March", "If we hold off until May, the crews are booked.",
      "a site walk in the first week of March"),
@@ -948,3 +959,29 @@ def test_a_pronoun_nobody_can_place_is_named_for_the_author(bank: ScenarioBank) 
 def _no_lines(s: Scenario) -> Scenario:
     """``s`` without its ``concern_lines``: the hidden concern is told from the manager's text."""
     return s.model_copy(update={"buyer": s.buyer.model_copy(update={"concern_lines": []})})
+
+
+def test_the_agreed_step_says_you_for_the_rep(bank: ScenarioBank) -> None:
+    """A manager's step names "the rep"; the buyer agreeing says it to the rep: "with you presenting"."""
+    from coach_engine.buyer.persona import step_in_first_person
+
+    s = _with_buyer(bank, name="Quinn Halloran", company="Voss Coach Tours (14 coaches)")
+    assert step_in_first_person("A call with Quinn and the owner, with the rep presenting", s) == \
+        "a call with me and the owner, with you presenting"
+    said = step_in_first_person("A demo the sales rep runs, then a review where the rep is in the room", s)
+    assert said == "a demo you run, then a review where you are in the room"
+    assert step_in_first_person("A visit from the rep's engineer", s) == "a visit from your engineer"
+    assert step_in_first_person("A review of the report with Quinn", s) == "a review of the report with me"
+
+
+def test_an_acknowledgement_alone_is_thanked_before_the_objection_again(bank: ScenarioBank) -> None:
+    """A rep who only felt with the buyer ("I'm sorry that happened") pitched nothing: the buyer thanks them
+    and says where they stand, never "that still leaves me where I started" as if nothing was said."""
+    s = bank.get("cfo-price-routing")
+    facts = {**scenario_facts(s, BuyerState()), "plain": "yes"}
+    heard = load_lines()["situations"]["restate_heard"]
+    openings = {t.split(".")[0].lower() for v in heard.values() for t in v}
+    for seed in range(8):
+        sit = Situation(id="restate_objection", facts=dict(facts), behaviours=["acknowledge"])
+        said = ScriptedVoice(seed).speak(s, BuyerState(), sit, [])
+        assert any(x in said.lower() for x in openings), said
