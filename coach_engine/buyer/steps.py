@@ -146,10 +146,10 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     vague = _vague_day(step)
     if vague is not None and not when.search(step):
         # the step's only day is a placeholder ("on a set date", "at an agreed time"): the rep's goes there
-        said = _dated(day)
-        if T.first_word(said) not in _PREPOSITIONS:
-            said = f"{step[vague[0]:].split(' ')[0]} {said}"  # "at an agreed time" -> "at 3pm"
-        return f"{step[:vague[0]]}{said}{step[vague[1]:]}"
+        put = _dated(day)
+        if T.first_word(put) not in _PREPOSITIONS:
+            put = f"{step[vague[0]:].split(' ')[0]} {put}"  # "at an agreed time" -> "at 3pm"
+        return f"{step[:vague[0]]}{put}{step[vague[1]:]}"
     if vague is not None and (T.first_word(day) in _WEEKDAYS | _MONTHS or T.first_word(_dated(day)) == "on"):
         step = _without_vague_day(step)  # "on a weekday morning in August" -> "in August", then the day
     kept = [p for p in phrases if p in step.lower()]
