@@ -169,6 +169,9 @@ def show_check(result: studio.Check) -> None:
     if pronoun:
         st.warning(f"**Hidden concern:** {safe(pronoun)}.", icon="🗣️")
     readings = studio.item_readings(s, engine.embedder())
+    proof = studio.proof_warning(s, readings)
+    if proof:
+        st.warning(f"**Proof points:** {safe(proof)}.", icon="🧾")
     unsure = [r for r in readings if not r.confident]
     if unsure:
         st.warning("**Some resolution items are hard to read.** "

@@ -40,7 +40,16 @@ from .models import Scenario
 from .scenarios import ScenarioBank
 from .store.authored import MAX_YAML_CHARS, suggest_free_id
 from .studio_bank import bank_with_authored, load_bank, pinned_scenario
-from .studio_check import TEMPLATE, Check, char_limit, check, concern_told, item_readings, pronoun_warning
+from .studio_check import (
+    TEMPLATE,
+    Check,
+    char_limit,
+    check,
+    concern_told,
+    item_readings,
+    pronoun_warning,
+    proof_warning,
+)
 
 if TYPE_CHECKING:
     from .store import AuthoredScenario, Store, User
@@ -65,6 +74,7 @@ __all__ = [
     "load_bank",
     "pinned_scenario",
     "pronoun_warning",
+    "proof_warning",
     "same_content",
     "save",
     "scenario_yaml",

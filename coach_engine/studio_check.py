@@ -13,7 +13,7 @@ each resolution item. ``studio`` re-exports all of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .embeddings import Embedder
 
 __all__ = ["TEMPLATE", "Check", "char_limit", "check", "concern_told", "item_readings", "placeholder_fields",
-           "pronoun_warning"]
+           "pronoun_warning", "proof_warning"]
 
 TEMPLATE = """\
 id: my-new-scenario
@@ -147,6 +147,18 @@ def pronoun_warning(scenario: Scenario) -> str | None:
     return (f"can't tell whether '{word}' means the buyer (the concern never names them with it), so the "
             f"offline buyer keeps '{word}' as written and may speak of themselves in the third person; write "
             "the concern as the buyer talking ('I ...'), name the buyer in it, or add concern_lines")
+
+
+def proof_warning(scenario: Scenario, readings: Sequence[ItemReading]) -> str | None:
+    """A resolution item asking for proof in a scenario that names no proof points: a rep's reference is
+    read as proof mostly by what it shares with the listed ones (``reading`` learned from scenarios that all
+    list them), so such an item is hard to meet; shown by ``scenarios validate`` and the Studio alike."""
+    asks = [r.text for r in readings if r.kind == "proof" or "proof" in r.also]
+    if scenario.product.proof_points or not asks:
+        return None
+    return (f"'{asks[0]}' asks for proof, but product.proof_points is empty: the buyer credits a reference "
+            "mostly by the customers and results listed there, so add one or two (a customer like this "
+            "buyer, and what they got)")
 
 
 def char_limit(path: str) -> int | None:

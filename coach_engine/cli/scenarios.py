@@ -55,7 +55,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     silently, ``buyer/items.py``) and a missing ``concern_lines``."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
-    from ..studio_check import pronoun_warning
+    from ..studio_check import pronoun_warning, proof_warning
     from .common import settings
 
     if not loaded:
@@ -68,7 +68,11 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
         left = pronoun_warning(scenario)
         if left:
             out.append(f"{path}: buyer.hidden_concern: {left}")
-        for n, reading in enumerate(scenario_items(scenario, embedder)):
+        readings = scenario_items(scenario, embedder)
+        proof = proof_warning(scenario, readings)
+        if proof:
+            out.append(f"{path}: product.proof_points: {proof}")
+        for n, reading in enumerate(readings):
             if not reading.confident:
                 out.append(f"{path}: buyer.resolution[{n}]: '{reading.text}' {reading.note()}")
     return out

@@ -295,6 +295,16 @@ def test_authors_are_told_of_a_pronoun_the_buyer_may_say_of_themselves(open_app)
     assert "can't tell whether 'he' means the buyer" in warnings and "concern_lines" in warnings
 
 
+def test_authors_are_told_a_proof_item_needs_proof_points(open_app):
+    """A proof item with no proof points to read references against: the page says what to add."""
+    data = yaml.safe_load(own_yaml())
+    data["product"].pop("proof_points", None)
+    data["buyer"]["resolution"] = [{"text": "Backs the claim with another depot's result", "kind": "proof"}]
+    at = _type_yaml(_studio(open_app), studio.dump(data))
+    warnings = "\n".join(w.value for w in at.warning).replace("\\", "")
+    assert "asks for proof, but product.proof_points is empty" in warnings
+
+
 def test_authors_see_how_each_resolution_item_is_read(open_app, monkeypatch):
     """Issue 13: the buyer's reading of every item is on the page, and an unsure one says to set kind:. Read
     with the packaged sentence model, as authors' items are (the words-only fallback is the degraded mode)."""

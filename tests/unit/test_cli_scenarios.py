@@ -141,3 +141,23 @@ def test_validate_names_a_pronoun_it_cannot_place(tmp_path) -> None:  # type: ig
     err = done.stderr.replace("\n", " ")
     assert "buyer.hidden_concern: can't tell whether 'he' means the buyer" in err
     assert err.count("respect_incumbent") <= 1
+
+
+def test_validate_says_a_proof_item_needs_proof_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A proof item in a scenario with no proof points is hard to meet: say so, and what to add."""
+    import yaml
+
+    from tests.conftest import BANK_DIR
+
+    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
+    data["product"].pop("proof_points", None)
+    data["buyer"]["resolution"] = [{"text": "Backs the claim with another fleet's result", "kind": "proof"}]
+    path = tmp_path / "no-proof.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = run("scenarios", "validate", str(path))
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.replace("\n", " ")
+    assert "product.proof_points: 'Backs the claim with another fleet's result' asks for proof" in err
+    data["product"]["proof_points"] = ["Harbor Freight cut fuel 14% in a quarter"]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert "product.proof_points:" not in run("scenarios", "validate", str(path)).stderr
