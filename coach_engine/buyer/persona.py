@@ -255,7 +255,9 @@ def _you_verb(word: str) -> str:
         return _YOU_FORMS[low] + mark
     if low.endswith(("shes", "ches", "xes", "sses")):
         return verb[:-2] + mark
-    return verb[:-1] + mark if low.endswith("s") and not low.endswith("ss") and low.isalpha() else word
+    if T.is_function_word(low) or not low.isalpha() or not low.endswith("s") or low.endswith(("ss", "us")):
+        return word  # "the rep this time", "the rep plus ..."
+    return verb[:-1] + mark
 
 
 def _split_mark(word: str) -> tuple[str, str]:

@@ -237,6 +237,8 @@ _PREPOSITIONS = frozenset({"on", "in", "at", "by", "for", "during", "within", "o
                            "this"})
 """Words a time phrase may open with that place it after a noun ("a call on Tuesday", "a call next week")."""
 _VAGUE_DAY = frozenset({"date", "day", "time", "weekday", "morning", "afternoon", "evening", "slot"})
+_ANY_DAY = frozenset({"date", "day", "time", "slot"})
+"""Placeholders only with a word that says so ("a set date"): "at a time" alone is "one at a time"."""
 _VAGUE_WORDS = frozenset({"set", "fixed", "agreed", "specific", "chosen", "given", "convenient", "mutually",
                           "weekday", "week"})
 
@@ -247,8 +249,8 @@ def _vague_day(step: str) -> tuple[int, int] | None:
     tokens = step.split(" ")
     starts = [sum(len(t) + 1 for t in tokens[:k]) for k in range(len(tokens))]
     for k in range(len(tokens) - 2):
-        if tokens[k].lower() not in ("on", "at", "for") or tokens[k + 1].lower() not in ("a", "an", "one"):
-            continue
+        if tokens[k].lower() not in ("on", "at") or tokens[k + 1].lower() not in ("a", "an", "one"):
+            continue  # never "for a day" (how long)
         j = k + 2
         while j < len(tokens) and tokens[j].lower().rstrip(",.") in _VAGUE_WORDS and \
                 tokens[j].lower().rstrip(",.") not in _VAGUE_DAY:
@@ -256,7 +258,8 @@ def _vague_day(step: str) -> tuple[int, int] | None:
         end = j
         while end < len(tokens) and tokens[end].lower().rstrip(",.") in _VAGUE_DAY:
             end += 1
-        if end > j:
+        if end > j and (j > k + 2 or tokens[j].lower().rstrip(",.") not in _ANY_DAY):
+            # "at an agreed time", "on a weekday", but never "one site at a time"
             last = tokens[end - 1]
             return starts[k], starts[end - 1] + len(last.rstrip(",."))
     return None

@@ -528,6 +528,11 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
     ("a dock walk on a weekday morning in August", "Tuesday August 12th at 8am, before it gets busy?",
      "a dock walk on Tuesday August 12th at 8am"),
     ("a call with the CFO at an agreed time", "Could we talk at 3pm?", "a call with the CFO at 3pm"),
+    # "one site at a time" and "for a day" are no placeholder days
+    ("a pilot, one site at a time, starting next month", "Could we start Tuesday the 3rd?",
+     "a pilot, one site at a time, starting on Tuesday the 3rd"),
+    ("a ride-along for a day in March", "Could I ride along Tuesday the 3rd?",
+     "a ride-along for a day on Tuesday the 3rd"),
     # a time that bounds a wait is not when the step happens; the step keeps its own
     ("a site walk in the first week of March", "If we hold off until May, the crews are booked.",
      "a site walk in the first week of March"),
