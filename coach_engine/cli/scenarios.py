@@ -52,7 +52,8 @@ def concern_lines_note(scenario: Scenario) -> str:
 
 def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     """Notes that do not stop a file loading: items whose kind the model is unsure of (nothing is filed
-    silently, ``buyer/items.py``) and a missing ``concern_lines``."""
+    silently, ``buyer/items.py``), a missing ``concern_lines``, a he/she the first-person rewrite cannot
+    place, and a proof item with no proof points to read references against."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
     from ..studio_check import pronoun_warning, proof_warning
