@@ -165,9 +165,9 @@ def show_check(result: studio.Check) -> None:
         st.info("No concern lines yet, so the offline buyer tells the hidden concern close to word for word. "
                 f"A rep who earns it hears: “{safe(story)}”{later}  \nAdd three first-person lines in the "
                 "buyer's voice (a hint, the story, the stake) to choose the words yourself.", icon="💬")
-    pronoun = studio.pronoun_warning(s)
-    if pronoun:
-        st.warning(f"**Hidden concern:** {safe(pronoun)}.", icon="🗣️")
+    for said in (studio.pronoun_warning(s), studio.aside_warning(s)):
+        if said:
+            st.warning(f"**Hidden concern:** {safe(said)}.", icon="🗣️")
     readings = studio.item_readings(s, engine.embedder())
     proof = studio.proof_warning(s, readings)
     if proof:

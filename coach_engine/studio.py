@@ -43,6 +43,7 @@ from .studio_bank import bank_with_authored, load_bank, pinned_scenario
 from .studio_check import (
     TEMPLATE,
     Check,
+    aside_warning,
     char_limit,
     check,
     concern_told,
@@ -63,6 +64,7 @@ __all__ = [
     "Saved",
     "StudioError",
     "TemplateUnchanged",
+    "aside_warning",
     "bank_with_authored",
     "char_limit",
     "check",

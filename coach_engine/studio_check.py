@@ -28,8 +28,18 @@ if TYPE_CHECKING:
     from .buyer.items import ItemReading
     from .embeddings import Embedder
 
-__all__ = ["TEMPLATE", "Check", "char_limit", "check", "concern_told", "item_readings", "placeholder_fields",
-           "pronoun_warning", "proof_warning"]
+__all__ = [
+    "TEMPLATE",
+    "Check",
+    "aside_warning",
+    "char_limit",
+    "check",
+    "concern_told",
+    "item_readings",
+    "placeholder_fields",
+    "pronoun_warning",
+    "proof_warning",
+]
 
 TEMPLATE = """\
 id: my-new-scenario
@@ -147,6 +157,18 @@ def pronoun_warning(scenario: Scenario) -> str | None:
     return (f"can't tell whether '{word}' means the buyer (the concern never names them with it), so the "
             f"offline buyer keeps '{word}' as written and may speak of themselves in the third person; write "
             "the concern as the buyer talking ('I ...'), name the buyer in it, or add concern_lines")
+
+
+def aside_warning(scenario: Scenario) -> str | None:
+    """Sentences of the hidden concern that speak to the rep or the coach ("Coach's note:", "Reps who find
+    this out should ..."): the buyer leaves them out (``buyer.telling.told_part``), and the author is told."""
+    from .buyer.telling import asides_to_the_rep
+
+    asides = asides_to_the_rep(" ".join(scenario.buyer.hidden_concern.split()))
+    if not asides:
+        return None
+    return (f"'{asides[0]}' speaks to the rep or the coach, not as the buyer's story, so the buyer never "
+            "says it; put what the rep should do in resolution, and keep the concern to what the buyer knows")
 
 
 def proof_warning(scenario: Scenario, readings: Sequence[ItemReading]) -> str | None:

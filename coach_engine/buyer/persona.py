@@ -13,9 +13,19 @@ import re
 from .. import text as T
 from ..models import Scenario
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
-from .pronouns import PEOPLE, buyer_gender, mask_others, object_her, present, singular_they, they_to_i, unmask
+from .pronouns import (
+    PEOPLE,
+    PERSON,
+    buyer_gender,
+    mask_others,
+    object_her,
+    present,
+    singular_they,
+    they_to_i,
+    unmask,
+)
 from .state import BuyerState
-from .telling import staged
+from .telling import staged, told_part
 from .verbs import VERBS_S, first_person_verb
 
 __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "pronoun_left",
@@ -206,11 +216,16 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = re.sub(rf"\b{re.escape(name)}\s+signs\s+(?:himself|herself)\b", "I sign myself", s)
     s = _name_to_i(s, names)  # "where Hannah presents" -> "where I present" (conjugated below)
     s = our(s, scenario)  # "Voss's own figures" -> "our own figures"
-    gender = buyer_gender(" ".join(step.split()), names)
+    # the step's own pronouns, else the concern's: "a call with him and the programme lead" is the buyer's
+    # call when the concern says "he" of the buyer
+    gender = (buyer_gender(" ".join(step.split()), names) if present(names, step)
+              else _concern_gender(step, scenario, names))
     if gender == "he":
         s = T.phrase_pattern("his").sub("my", s)
+        s = T.phrase_pattern("him").sub("me", s)
         s = T.phrase_pattern("he can").sub("I can", s)  # the step's white space is already one space
     elif gender == "she":
+        s = T.phrase_pattern("her").sub(lambda m: "me" if object_her(m) else m.group(0), s)
         s = _HER_BEFORE_A_WORD.sub("my", s)
         s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
     s = _conjugate(s)
@@ -225,6 +240,22 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
             words[k:end + 1] = [core, "and", "I" + name[len(core):]]  # "I and Sal." -> "Sal and I."
     s = _to_you(" ".join(words))
     return s[:1].lower() + s[1:] if s and not (len(s) > 1 and all("A" <= c <= "Z" for c in s[:2])) else s
+
+
+def _concern_gender(step: str, scenario: Scenario, names: tuple[str, ...]) -> str | None:
+    """The buyer's gender (the concern's, else the step's own pronoun) for a step that never names the buyer
+    but says "him"/"her" of them ("a call on Thursday with him and the programme lead"): only when nobody
+    else is named before the step's first such pronoun ("a call with the owner and his team" is theirs)."""
+    gender = buyer_gender(" ".join(scenario.buyer.hidden_concern.split()), names) or buyer_gender(step, names)
+    if gender is None:
+        return None
+    pronouns = ("he", "his", "him") if gender == "he" else ("she", "her")
+    said = T.words(step)
+    first = next((k for k, w in enumerate(said) if w in pronouns), None)
+    if first is None:
+        return None
+    before = " ".join(step.split()[:first])
+    return None if PEOPLE.search(before) or PERSON.search(before) or present(names, before) else gender
 
 
 def _to_you(step: str) -> str:
@@ -360,4 +391,4 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
         return lines[1], " ".join(lines[2:])
     if lines:
         return lines[-1], ""
-    return staged(first_person(scenario.buyer.hidden_concern, scenario))
+    return staged(first_person(told_part(scenario.buyer.hidden_concern), scenario))

@@ -180,7 +180,8 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|
 _AFTER_OBJECT_HER = frozenset({
     "until", "to", "not", "a", "an", "the", "that", "personally", "in", "on", "at", "for", "with", "from",
     "of", "and", "or", "but", "into", "about", "over", "last", "next", "this", "than", "as", "because", "if",
-    "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough"})
+    "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough",
+    "before", "after", "once", "while", "during", "by", "via", "first", "yet", "either"})
 """Words after which "her" is the object ("told her in May", "more than her"), not a possessive."""
 _PREPOSITIONS = frozenset({
     "to", "with", "for", "from", "at", "on", "about", "by", "of", "in", "into", "than", "like", "without",

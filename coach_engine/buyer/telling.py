@@ -21,7 +21,7 @@ from .. import text as T
 from ..datafiles import load_package_model
 from .pronouns import PEOPLE, PERSON
 
-__all__ = ["names_people", "spoken", "staged", "tells_past"]
+__all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part"]
 
 
 class Spoken(BaseModel):
@@ -122,3 +122,33 @@ def names_people(concern: str) -> bool:
     """Whether the concern involves other people (a named person acting, a boss, a board, the staff): a hint
     may then call it "the people side" or "political"."""
     return bool(PEOPLE.search(concern) or PERSON.search(concern))
+
+
+_LABELS = frozenset({"note", "notes", "context", "background", "tip", "fyi", "hint", "coaching", "trainer"})
+"""A label's last word ("Coach's note:", "Background:") that tells the reader, not the buyer, what follows."""
+_THE_REP = frozenset({"rep", "reps", "rep's", "salesperson", "seller", "sellers"})
+_MODALS = frozenset({"should", "must", "need", "needs", "ought", "will", "can", "could", "has", "have"})
+
+
+def asides_to_the_rep(concern: str) -> list[str]:
+    """The concern's sentences that speak to whoever plays or coaches the call, not of the buyer's world:
+    a label ("Coach's note:") and advice for reps ("Reps who find this out should help her ..."). A buyer
+    never says them; ``scenarios validate`` names them."""
+    out = []
+    head, sep, _rest = concern.partition(": ")
+    if sep and len(head.split()) <= 3 and T.words(head) and T.words(head)[-1] in _LABELS:
+        out.append(head + ":")
+    for piece in T.sentences(concern):
+        said = T.words(piece)
+        if set(said) & _THE_REP and set(said) & _MODALS:
+            out.append(piece)
+    return out
+
+
+def told_part(concern: str) -> str:
+    """The concern as the buyer may tell it: without the asides to the rep (``asides_to_the_rep``)."""
+    text = " ".join(concern.split())
+    for aside in asides_to_the_rep(text):
+        text = text.replace(aside, " ", 1)
+    told = " ".join(text.split())
+    return told or " ".join(concern.split())

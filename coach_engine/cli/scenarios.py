@@ -56,7 +56,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     place, and a proof item with no proof points to read references against."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
-    from ..studio_check import pronoun_warning, proof_warning
+    from ..studio_check import aside_warning, pronoun_warning, proof_warning
     from .common import settings
 
     if not loaded:
@@ -66,9 +66,9 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     for path, scenario in loaded:
         if not scenario.buyer.concern_lines:
             out.append(f"{path}: buyer.concern_lines: {concern_lines_note(scenario)}")
-        left = pronoun_warning(scenario)
-        if left:
-            out.append(f"{path}: buyer.hidden_concern: {left}")
+        for said in (pronoun_warning(scenario), aside_warning(scenario)):
+            if said:
+                out.append(f"{path}: buyer.hidden_concern: {said}")
         readings = scenario_items(scenario, embedder)
         proof = proof_warning(scenario, readings)
         if proof:

@@ -281,3 +281,17 @@ def test_once_a_step_is_on_the_table_the_buyer_never_asks_what_the_rep_proposes(
             id="want_next_step", facts=facts, behaviours=["closed_question", "confirm"]), history)
         assert not any(a.split("{")[0][:25] in line for a in asks), line
         assert "propose" not in line.lower(), line
+
+
+def test_asides_to_the_rep_are_never_told() -> None:
+    """A coach's label and advice for reps in a manager's concern are not the buyer's story: the buyer
+    leaves them out; "the last rep who called me" is part of it."""
+    from coach_engine.buyer.telling import asides_to_the_rep, told_part
+
+    concern = ("Coach's note: Ines runs the kiln line and got burned last year. Reps who hear this should "
+               "offer her a small trial first.")
+    advice = "Reps who hear this should offer her a small trial first."
+    assert asides_to_the_rep(concern) == ["Coach's note:", advice]
+    assert told_part(concern) == "Ines runs the kiln line and got burned last year."
+    story = "The last rep who called me oversold it badly, and I got burned."
+    assert asides_to_the_rep(story) == [] and told_part(story) == story

@@ -161,3 +161,17 @@ def test_validate_says_a_proof_item_needs_proof_points(tmp_path) -> None:  # typ
     data["product"]["proof_points"] = ["Harbor Freight cut fuel 14% in a quarter"]
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     assert "product.proof_points:" not in run("scenarios", "validate", str(path)).stderr
+
+
+def test_validate_names_an_aside_to_the_rep_in_the_concern(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    from tests.conftest import BANK_DIR
+
+    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
+    data["buyer"]["hidden_concern"] = ("The board froze software spend after the ERP rollout. Reps who learn "
+                                       "this should offer a paid pilot.")
+    path = tmp_path / "aside.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    err = run("scenarios", "validate", str(path)).stderr.replace("\n", " ")
+    assert "buyer.hidden_concern: 'Reps who learn this should offer a paid pilot.' speaks to the rep" in err

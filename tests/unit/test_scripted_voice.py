@@ -990,3 +990,21 @@ def test_an_acknowledgement_alone_is_thanked_before_the_objection_again(bank: Sc
         sit = Situation(id="restate_objection", facts=dict(facts), behaviours=["acknowledge"])
         said = ScriptedVoice(seed).speak(s, BuyerState(), sit, [])
         assert any(x in said.lower() for x in openings), said
+
+
+def test_a_step_that_says_him_or_her_of_the_buyer_is_said_as_me(bank: ScenarioBank) -> None:
+    """The step never names the buyer, but its "him"/"her" is the buyer the concern says "he"/"she" of:
+    "with me and the programme lead", "reviewed with me before Paul sees it"; not when someone else is
+    named first ("with the owner and his team")."""
+    from coach_engine.buyer.persona import step_in_first_person
+
+    worry = "A child went missing two seasons ago, and he is quietly worried about the next renewal."
+    he = _no_lines(_with_buyer(bank, name="Abel Stone", hidden_concern=worry))
+    assert step_in_first_person("A video call on Thursday with him and the programme lead", he) == \
+        "a video call on Thursday with me and the programme lead"
+    theirs = "a call with the owner and his team"
+    assert step_in_first_person(theirs, he) == theirs
+    she = _no_lines(_with_buyer(bank, name="Rita Vance", hidden_concern="Two years ago she pushed a charting "
+                                "system the nurses hated, and she won't champion another."))
+    assert step_in_first_person("A two-week trial, reviewed with her before Paul sees it", she) == \
+        "a two-week trial, reviewed with me before Paul sees it"
