@@ -41,6 +41,7 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "speaker_label",
+    "spelled_figure",
     "stem",
     "structure",
     "time_phrase",
@@ -144,6 +145,21 @@ def whole_span(text: str) -> tuple[int, int]:
 
 def sentences(text: str, clauses: bool = False) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text, clauses)]
+
+
+_TENS = frozenset({"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                   "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                   "ninety"})
+_ONES = frozenset({"a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+_MAGNITUDES = frozenset({"hundred", "thousand", "million", "billion", "grand"})
+
+
+def spelled_figure(text: str) -> bool:
+    """A figure said in words ("three hundred bucks a month", "thirty-six hundred a year", "fifteen percent"):
+    the way people talk, which ``NUMBER`` (digits) does not see. A lone "one" or "two" is no figure."""
+    said = [p for w in words(text) for p in w.split("-")]
+    after = [*said[1:], ""][:len(said)]
+    return any(w in _TENS or (w in _ONES and nxt in _MAGNITUDES) for w, nxt in zip(said, after, strict=True))
 
 
 def said_pieces(text: str) -> list[str]:

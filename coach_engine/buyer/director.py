@@ -241,6 +241,10 @@ class BuyerDirector:
             spend = cost["progress"]
         elif progress and negatives <= {B.MONOLOGUE}:
             spend = cost["progress"]  # long, but it moved the call on: no time wasted (the line says so)
+        elif negatives <= {B.MONOLOGUE} and helpful & _ABOUT_THE_BUYER:
+            # long, but about the buyer (their concern tied in, a step for them, a real question): a person
+            # says it was long and listens on; walking out is for pressure, disrespect and time wasted
+            spend = cost["progress"]
         elif B.MONOLOGUE in negatives and personality == "driver":
             spend = cost["monologue_driver"]
         else:
@@ -329,6 +333,10 @@ class BuyerDirector:
             self._no_figure_said = True
             situation.facts["no_figure"] = "yes"
 
+
+_ABOUT_THE_BUYER = frozenset({B.TIE_TO_CONCERN, B.NEXT_STEP, B.EXPLORE_CONCERN, B.SUMMARIZE})
+"""What makes a long turn about the buyer rather than a pitch: it ties to their concern, proposes them a
+step, asks what is behind the objection or plays their words back."""
 
 _ANSWERING = frozenset({
     "probe_deflect", "answer_question", "hint_concern", "reveal_concern", "restate_objection", "want_numbers",

@@ -320,7 +320,8 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
 def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:
     """(asked a question, gave a figure) in the rep's turn: money or a percentage, or any number in a turn
     that claims value ("from 45 minutes to 10 a shop"); a buyer never then asks "with a number"."""
-    return "?" in rep, bool(T.MONEY.search(rep) or (claimed and T.NUMBER.search(rep)))
+    figure = bool(T.NUMBER.search(rep) or T.spelled_figure(rep))
+    return "?" in rep, bool(T.MONEY.search(rep) or (claimed and figure))
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_customer"})

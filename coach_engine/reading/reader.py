@@ -245,7 +245,7 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
     level 1 to 4; the buyer instead lets a doubtful off-topic reading pass (``buyer.director``)."""
     out = list(present)
-    if "quantify_value" in out and not T.NUMBER.search(sentence):
+    if "quantify_value" in out and not (T.NUMBER.search(sentence) or T.spelled_figure(sentence)):
         out.remove("quantify_value")
     st = T.structure()
     if "quantify_value" not in out and {"state_value", "tie_to_concern", "give_proof"} & set(out) \

@@ -123,6 +123,14 @@ def test_a_long_turn_that_moves_the_call_on_wastes_no_patience(cfo: Scenario) ->
     pitch = "RouteIQ cuts miles, plans in minutes, has a driver app, live ETAs and reports. " * 4
     idle.step(turn(pitch, B.STATE_VALUE, B.MONOLOGUE), 1)
     assert idle.state.patience < 1
+    # long and about the buyer, though no item is met yet (a step for them, their concern tied in): a person
+    # says it was long and listens on
+    step = BuyerDirector(cfo)
+    step.state.concern_revealed, step.state.explore_turns, step.state.patience = True, 2, 1
+    offer = ("So here's a thought, and I know the board is the real worry, nothing changes in your budget "
+             "this quarter, but we could sit down with your controller for twenty minutes next week. ") * 2
+    situation = step.step(turn(offer, B.TIE_TO_CONCERN, B.NEXT_STEP, B.MONOLOGUE), 1)
+    assert situation.id != "walk_away" and step.state.patience >= 1
 
 
 def test_no_agreement_without_a_step_the_rep_proposed(cfo: Scenario) -> None:

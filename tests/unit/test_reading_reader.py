@@ -158,6 +158,10 @@ def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
     assert "quantify_value" in settle(change, ["state_value"])
     assert "quantify_value" in settle("Harrow Foods went from 31% to 18% late drops.", ["give_proof"])
     assert settle(change, []) == []
+    # a figure said in words is a figure: "three hundred bucks a month", "thirty-six hundred a year"
+    spoken = "That's around three hundred bucks a month, thirty-six hundred a year, just on freight."
+    assert "quantify_value" in settle(spoken, ["quantify_value", "tie_to_concern"])
+    assert "quantify_value" not in settle("One more thing would help.", ["quantify_value"])
     # a statement whose every time is its opening condition's proposes nothing; a step after the comma does
     assert settle("If we wait until October, the installers are booked.", ["next_step"]) == []
     assert settle("If October suits you better, let's meet on the 3rd at 9.", ["next_step"]) == ["next_step"]
