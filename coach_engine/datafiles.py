@@ -172,6 +172,8 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
                 "model_type": "a mapping of fields",
             }[kind]
             msg = f"must be {want} (got {_describe(given)})"
+            if given is None and kind == "string_type":
+                msg += "; a line whose text starts with # is a YAML comment: put the text in quotes"
         else:
             msg = err["msg"][0].lower() + err["msg"][1:] if err["msg"] else kind
             if given is not None and not isinstance(given, dict | list):

@@ -175,3 +175,19 @@ def test_validate_names_an_aside_to_the_rep_in_the_concern(tmp_path) -> None:  #
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     err = run("scenarios", "validate", str(path)).stderr.replace("\n", " ")
     assert "buyer.hidden_concern: 'Reps who learn this should offer a paid pilot.' speaks to the rep" in err
+
+
+def test_validate_explains_an_item_yaml_read_as_a_comment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"- # of missed pickups" is a YAML comment, so the item is empty: the message says why."""
+    from tests.conftest import BANK_DIR
+
+    text = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.strip() == "resolution:")
+    lines.insert(at + 1, "    - # of missed pickups a week")
+    path = tmp_path / "comment.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run("scenarios", "validate", str(path))
+    assert done.returncode == 1
+    assert "must be text (got nothing); a line whose text starts with # is a YAML comment" in \
+        done.stderr.replace("\n", " ")
