@@ -127,7 +127,10 @@ def names_people(concern: str) -> bool:
 _LABELS = frozenset({"note", "notes", "context", "background", "tip", "fyi", "hint", "coaching", "trainer"})
 """A label's last word ("Coach's note:", "Background:") that tells the reader, not the buyer, what follows."""
 _THE_REP = frozenset({"rep", "reps", "rep's", "salesperson", "seller", "sellers"})
-_MODALS = frozenset({"should", "must", "need", "needs", "ought", "will", "can", "could", "has", "have"})
+_ADVICE = frozenset({"should", "must", "need", "needs", "ought"})
+_SOMEONES = frozenset({"our", "my", "his", "her", "their", "last", "previous", "former", "old", "new",
+                       "other"})
+"""Words that make a rep someone in the buyer's story ("our last rep has left"), not reps in general."""
 
 
 def asides_to_the_rep(concern: str) -> list[str]:
@@ -140,7 +143,8 @@ def asides_to_the_rep(concern: str) -> list[str]:
         out.append(head + ":")
     for piece in T.sentences(concern):
         said = T.words(piece)
-        if set(said) & _THE_REP and set(said) & _MODALS:
+        reps = [k for k, w in enumerate(said) if w in _THE_REP]
+        if reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps):
             out.append(piece)
     return out
 

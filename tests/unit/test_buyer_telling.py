@@ -295,3 +295,5 @@ def test_asides_to_the_rep_are_never_told() -> None:
     assert told_part(concern) == "Ines runs the kiln line and got burned last year."
     story = "The last rep who called me oversold it badly, and I got burned."
     assert asides_to_the_rep(story) == [] and told_part(story) == story
+    ours = "Our last rep has left, and she needs a new contact before renewal."
+    assert asides_to_the_rep(ours) == []
