@@ -27,6 +27,9 @@ def named_step(rep_step: str) -> str:
         a, b = T.time_phrase(rep_step, times)
         day, at = rep_step[a:b].strip(" ,.;?!"), a  # "next Monday at 10", not "next Monday"
     found = {name: _proposed(rep_step or "", getattr(st, name), at) for name in ("activity", "duration")}
+    act, dur = found["activity"], found["duration"]
+    if act and dur and dur.end() <= act.start() and "to" in T.words(rep_step[dur.end():act.start()]):
+        found["activity"] = None  # "30 minutes ... to look at a 60-day trial": the trial is what it is for
     activity, length = (m.group(0).strip(" ,.;?!").lower() if m else "" for m in found.values())
     activity = _AS_NOUN.get(" ".join(activity.split()), activity)  # "the meeting", never "the meet"
     if not activity and not length:
