@@ -27,6 +27,7 @@ and what the buyer remembers of the rep is ``conduct.py``.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import text as T
@@ -269,7 +270,7 @@ class BuyerDirector:
             self._answer(situation)
             if explored and st.concern_revealed and not revealed_now and not st.stake_told:
                 self._tell_stake(situation)
-            all_told = st.stake_told or not concern_stages(self.scenario)[1]
+            all_told = st.stake_told or not self._stake
             why = any(T.first_word(q) == "why" for q in T.sentences(signals.text) if T.is_question(q))
             more = all_told and bool(asking & {B.EXPLORE_CONCERN, B.IMPACT_QUESTION} or (
                 B.OPEN_QUESTION in asking and why))  # the reason is the story told
@@ -302,9 +303,14 @@ class BuyerDirector:
         if situation.facts.get("check"):
             situation.direction += " The rep checked their reading of you: first say if they have it right."
 
+    @cached_property
+    def _stake(self) -> str:
+        """The concern's last stage (``persona.concern_stages``), worded once per drill, not every turn."""
+        return concern_stages(self.scenario)[1]
+
     def _tell_stake(self, situation: Situation) -> None:
         """A good question after the story draws out the concern's last stage: what is at stake for them."""
-        stake = concern_stages(self.scenario)[1]
+        stake = self._stake
         if stake:
             self.state.stake_told = True
             situation.facts["stake"] = stake

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,17 +128,12 @@ def test_validate_notes_a_missing_concern_lines_without_failing(tmp_path) -> Non
 def test_validate_names_a_pronoun_it_cannot_place(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A "he" that may be the buyer's own is named, with what to write, and the list of kinds is printed
     once, not on every unsure item."""
-    import yaml
+    def edit(data: dict[str, Any]) -> None:
+        data["buyer"].pop("concern_lines", None)
+        data["buyer"]["hidden_concern"] = "Ravi runs the yard, and he says the crews can't spare a week."
+        data["buyer"]["resolution"] = ["install schedule options", "The rep asks about the yard"]
 
-    from tests.conftest import BANK_DIR
-
-    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
-    data["buyer"].pop("concern_lines", None)
-    data["buyer"]["hidden_concern"] = "Ravi runs the yard, and he says the crews can't spare a week."
-    data["buyer"]["resolution"] = ["install schedule options", "The rep asks about the yard"]
-    path = tmp_path / "pronoun.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    done = run("scenarios", "validate", str(path))
+    done = _validate_edited(tmp_path, "pronoun.yaml", edit)
     assert done.returncode == 0, done.stderr
     err = done.stderr.replace("\n", " ")
     assert "buyer.hidden_concern: can't tell whether 'he' means the buyer" in err
@@ -145,35 +142,28 @@ def test_validate_names_a_pronoun_it_cannot_place(tmp_path) -> None:  # type: ig
 
 def test_validate_says_a_proof_item_needs_proof_points(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A proof item in a scenario with no proof points is hard to meet: say so, and what to add."""
-    import yaml
+    def edit(data: dict[str, Any]) -> None:
+        data["product"].pop("proof_points", None)
+        item = {"text": "Backs the claim with another fleet's result", "kind": "proof"}
+        data["buyer"]["resolution"] = [item]
 
-    from tests.conftest import BANK_DIR
+    def listed(data: dict[str, Any]) -> None:
+        edit(data)
+        data["product"]["proof_points"] = ["Harbor Freight cut fuel 14% in a quarter"]
 
-    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
-    data["product"].pop("proof_points", None)
-    data["buyer"]["resolution"] = [{"text": "Backs the claim with another fleet's result", "kind": "proof"}]
-    path = tmp_path / "no-proof.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    done = run("scenarios", "validate", str(path))
+    done = _validate_edited(tmp_path, "no-proof.yaml", edit)
     assert done.returncode == 0, done.stderr
     err = done.stderr.replace("\n", " ")
     assert "product.proof_points: 'Backs the claim with another fleet's result' asks for proof" in err
-    data["product"]["proof_points"] = ["Harbor Freight cut fuel 14% in a quarter"]
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    assert "product.proof_points:" not in run("scenarios", "validate", str(path)).stderr
+    assert "product.proof_points:" not in _validate_edited(tmp_path, "no-proof.yaml", listed).stderr
 
 
 def test_validate_names_an_aside_to_the_rep_in_the_concern(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import yaml
+    def edit(data: dict[str, Any]) -> None:
+        data["buyer"]["hidden_concern"] = ("The board froze software spend after the ERP rollout. Reps who "
+                                           "learn this should offer a paid pilot.")
 
-    from tests.conftest import BANK_DIR
-
-    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
-    data["buyer"]["hidden_concern"] = ("The board froze software spend after the ERP rollout. Reps who learn "
-                                       "this should offer a paid pilot.")
-    path = tmp_path / "aside.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    err = run("scenarios", "validate", str(path)).stderr.replace("\n", " ")
+    err = _validate_edited(tmp_path, "aside.yaml", edit).stderr.replace("\n", " ")
     assert "buyer.hidden_concern: 'Reps who learn this should offer a paid pilot.' speaks to the rep" in err
 
 
@@ -191,3 +181,16 @@ def test_validate_explains_an_item_yaml_read_as_a_comment(tmp_path) -> None:  # 
     assert done.returncode == 1
     assert "must be text (got nothing); a line whose text starts with # is a YAML comment" in \
         done.stderr.replace("\n", " ")
+
+
+def _validate_edited(tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> Any:
+    """``scenarios validate`` on the bank's CFO scenario as ``edit`` changes it, written to ``name``."""
+    import yaml
+
+    from tests.conftest import BANK_DIR
+
+    data = yaml.safe_load((BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return run("scenarios", "validate", str(path))
