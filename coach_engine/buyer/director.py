@@ -152,9 +152,13 @@ class BuyerDirector:
 
         res_delta = 0.0
         trust_delta = 0.0
+        # A long turn about the buyer is still long (the line says so), but a buyer hearing their own concern
+        # answered does not dig in as at a pitch: talkative reps learn to be brief, not to be less relevant.
+        on_point = negatives == {B.MONOLOGUE} and bool(helpful & _ABOUT_THE_BUYER)
         for b in negatives:
             w = self.rules.weight(personality, b.value)
-            res_delta += self.rules.resistance.get(b.value, 0) * w
+            key = "monologue_on_point" if on_point else b.value
+            res_delta += self.rules.resistance.get(key, 0) * w
             trust_delta += self.rules.trust.get(b.value, 0)
         if B.DISCOUNT in negatives and not st.concern_revealed:
             res_delta += self.rules.resistance["early_discount"]

@@ -133,6 +133,22 @@ def test_a_long_turn_that_moves_the_call_on_wastes_no_patience(cfo: Scenario) ->
     assert situation.id != "walk_away" and step.state.patience >= 1
 
 
+def test_a_talkative_rep_who_stays_on_the_concern_can_still_win_the_buyer(cfo: Scenario) -> None:
+    """Long but about the buyer (their concern tied in, a step for them): the buyer says it was long, and does
+    not dig in as at a pitch, so a chatty rep who is relevant gets a yes; the same length pitching at them
+    hardens the buyer as before."""
+    def resistance_after(*behaviours: Behaviour) -> int:
+        d = BuyerDirector(cfo)
+        d.state.concern_revealed, d.state.explore_turns, d.state.resistance = True, 2, 50
+        d.step(turn("So here's a thought, and I hear the board worry, honestly, " * 6, *behaviours), 1)
+        return d.state.resistance
+
+    on_point = resistance_after(B.TIE_TO_CONCERN, B.MONOLOGUE)
+    pitching = resistance_after(B.STATE_VALUE, B.MONOLOGUE)
+    short = resistance_after(B.TIE_TO_CONCERN)
+    assert short < on_point < 50 < pitching
+
+
 def test_no_agreement_without_a_step_the_rep_proposed(cfo: Scenario) -> None:
     d = BuyerDirector(cfo)
     for item in d.state.resolution:
