@@ -242,8 +242,8 @@ class BuyerDirector:
         cost = self.rules.patience.cost
         if B.PASSIVE in negatives:
             spend = cost["passive"]
-        elif (progress or helpful) and not negatives:
-            spend = cost["progress"]
+        elif (progress or helpful or found is not None) and not negatives:
+            spend = cost["progress"]  # a question about the buyer's world they can answer is no time wasted
         elif progress and negatives <= {B.MONOLOGUE}:
             spend = cost["progress"]  # long, but it moved the call on: no time wasted (the line says so)
         elif negatives <= {B.MONOLOGUE} and helpful & _ABOUT_THE_BUYER:

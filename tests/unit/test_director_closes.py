@@ -133,6 +133,19 @@ def test_a_long_turn_that_moves_the_call_on_wastes_no_patience(cfo: Scenario) ->
     assert situation.id != "walk_away" and step.state.patience >= 1
 
 
+def test_a_question_the_buyer_answers_from_their_world_is_no_time_wasted(cfo: Scenario) -> None:
+    """A rep asking about the buyer's own numbers is doing discovery, even when the reader credits the
+    sentence with nothing: the buyer answers from the file and loses no patience over it."""
+    d = BuyerDirector(cfo)
+    before = d.state.patience
+    situation = d.step(turn("Right, and just so I picture it, how big is the fleet these days?"), 1)
+    assert situation.facts.get("answer", "").startswith("85 trucks"), situation.facts
+    assert d.state.patience == before
+    idle = BuyerDirector(cfo)
+    idle.step(turn("Right, okay, yeah."), 1)
+    assert idle.state.patience < before
+
+
 def test_a_talkative_rep_who_stays_on_the_concern_can_still_win_the_buyer(cfo: Scenario) -> None:
     """Long but about the buyer (their concern tied in, a step for them): the buyer says it was long, and does
     not dig in as at a pitch, so a chatty rep who is relevant gets a yes; the same length pitching at them
