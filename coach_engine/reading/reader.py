@@ -156,11 +156,12 @@ class TurnReader:
         buyer_sim = rest[: len(sents), HASH_DIM + STRUCT_NAMES.index("sim_buyer")]
         for i, ((a, b), s) in enumerate(zip(spans, sents, strict=True)):
             p = probs[i]
-            present = settle(s, [labels[k] for k in range(len(labels)) if p[k] >= thr[k]])
+            present = [labels[k] for k in range(len(labels)) if p[k] >= thr[k]]
             for f, (_, members) in enumerate(families):
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
                     present.append(max(members, key=lambda m: p[li[m]]))
+            present = settle(s, present)
             out.sentences.append(SentenceReading(
                 text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
@@ -239,7 +240,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of keywords that names
     a customer still is); a statement whose every time sits in its opening condition ("If you renew in
     June, you're locked in") proposes nothing (none of the ten labelled such sentences is a next step; seven
-    are pressure).
+    are pressure); a concession said by denying its opposite ("$389 is not small", ``text.litotes``) grants
+    the buyer's point, so it neither argues nor dismisses (none of the 33 labelled ones does).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -260,6 +262,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
         times = [m.start() for m in st.time.finditer(sentence)]
         if comma > 0 and times and max(times) < comma and not st.propose.search(sentence, comma):
             out.remove("next_step")  # "If we hold off till May, ...": the condition's time, no step's
+    if {"argue", "dismiss"} & set(out) and T.litotes(sentence):
+        out = [x for x in out if x not in ("argue", "dismiss")]  # "$389 is not small": granted, not argued
     if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
             and T.function_share(sentence) >= KEYWORD_SHARE):
         out.remove("feature_dump")

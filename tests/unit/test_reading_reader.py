@@ -169,6 +169,21 @@ def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
     assert settle("It gives your planners their evenings back.", ["state_value"]) == ["state_value"]
 
 
+def test_a_concession_said_by_denying_its_opposite_never_argues(ctx: SignalContext,
+                                                               embedder: CachedEmbedder) -> None:
+    """"Forty-eight thousand is not nothing" grants the buyer's point (none of the 33 labelled such sentences
+    argues or dismisses), so the buyer hears no contradiction in it; a "but" after it still can argue, and
+    denying the buyer's point ("not expensive") is no concession."""
+    assert settle("Forty-eight thousand is not nothing.", ["argue", "dismiss"]) == []
+    assert settle("That's no small jump from your budget.", ["acknowledge", "argue"]) == ["acknowledge"]
+    assert settle("It's not exactly cheap for a fleet your size.", ["argue"]) == []
+    assert settle("You're not wrong, but the fuel numbers say otherwise.", ["argue"]) == ["argue"]
+    assert settle("It isn't expensive once you count fuel.", ["argue"]) == ["argue"]
+    for conceded in ("Forty-eight thousand is not nothing.", "It's not a trivial sum for a fleet your size."):
+        a = read(conceded, ctx, embedder)
+        assert not {"argue", "dismiss"} & {x for s in a.sentences for x in s.labels}, a.sentences
+
+
 def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
     """A sentence that leaves the timing to the buyer and names no time of its own does not push (no
     labelled sentence says otherwise); one that names a deadline still can."""
