@@ -191,6 +191,10 @@ def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
     assert settle("No rush at all, drop me a line when you've had a think.", ["pressure"]) == []
     assert settle("Take your time, but the offer ends Friday.", ["pressure"]) == ["pressure"]
     assert settle("Sign today and we lock the rate.", ["pressure"]) == ["pressure"]
+    # a visit asked for is the buyer's to refuse, as one offered is; one tied to a signature still pushes
+    assert settle("Can I come Thursday at 8 before your team starts?", ["pressure"]) == []
+    assert settle("Could we swing by Friday at 3, once the rush is over?", ["pressure"]) == []
+    assert settle("Can I come Thursday at 8 and get it signed today?", ["pressure"]) == ["pressure"]
 
 
 @pytest.mark.parametrize(("text", "passive"), [("Sure, okay.", True), ("Burned before?", False),
