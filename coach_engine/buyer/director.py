@@ -246,7 +246,7 @@ class BuyerDirector:
             spend = cost["progress"]  # a question about the buyer's world they can answer is no time wasted
         elif progress and negatives <= {B.MONOLOGUE}:
             spend = cost["progress"]  # long, but it moved the call on: no time wasted (the line says so)
-        elif negatives <= {B.MONOLOGUE} and helpful & _ABOUT_THE_BUYER:
+        elif on_point:
             # long, but about the buyer (their concern tied in, a step for them, a real question): a person
             # says it was long and listens on; walking out is for pressure, disrespect and time wasted
             spend = cost["progress"]

@@ -139,7 +139,8 @@ def asides_to_the_rep(concern: str) -> list[str]:
     never says them; ``scenarios validate`` names them."""
     out = []
     head, sep, _rest = concern.partition(": ")
-    if sep and len(head.split()) <= 3 and T.words(head) and T.words(head)[-1] in _LABELS:
+    label = T.words(head) if sep and len(head.split()) <= 3 else []
+    if label and label[-1] in _LABELS:
         out.append(head + ":")
     for piece in T.sentences(concern):
         said = T.words(piece)
