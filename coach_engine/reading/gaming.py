@@ -8,7 +8,8 @@ conditional offer reads a little like an instruction) or too shy (one aside
 inside a good reply). The turn head weighs a few general signs together — how
 sure the sentence heads are, talk about the drill rather than in it, markup
 characters, how many behaviours are claimed per word, a list-like shape, how
-few function words join the words (keywords strung together) — and
+few function words join the words (keywords strung together), how many pieces
+the turn is cut into and how few words each piece holds — and
 is trained on the sentence heads' *cross-validated* probabilities, so it
 learns how far to trust them on wording it has not seen. Its thresholds bound
 the share of honest turns it zeroes (``train_gaming.GAMING_FALSE_RATE``): a false
@@ -41,7 +42,7 @@ GAMING_FEATURES = (
     "max_injection", "max_stuffing", "stuffing_share", "mean_stuffing", "max_meta", "meta_any", "markup",
     "speaker", "aside",
     "claims_per_word", "max_feature_dump", "commas", "words", "sentences", "relevance", "questions",
-    "function_share", "min_function_share", "keyword_share",
+    "function_share", "min_function_share", "keyword_share", "pieces", "words_per_piece",
 )
 DRILL_SIGNS = ("meta", "markup", "speaker", "aside")
 """Signs that a sentence talks to the drill rather than in it."""
@@ -57,6 +58,16 @@ TERSE_SHARE = 0.3
 """Below this share of function words across the whole turn, it is telegraphese, not speech."""
 LIST_COMMAS = 0.5
 """A turn whose ``commas`` feature reaches this (a comma every eight words or closer) is list-shaped."""
+MANY_PIECES = 20
+"""The ``pieces`` feature (sentences plus commas: how many things the turn lists) stops counting here.
+
+Why the pieces and their length: an honest clipped turn ("Fine. Thursday, 9?") and a stuffed one are both
+short pieces with few function words, which is all the other shape features see; what a stuffer does that a
+terse rep does not is *list*: fifteen pieces of one or two words. With the two features the stuffing head's
+cross-validated recall rose from 0.60 to 0.68 at the same rate of honest turns zeroed."""
+LONG_PIECE = 12
+"""The ``words_per_piece`` feature stops counting here: a piece this long is a clause of speech, not an
+item."""
 LIKELY_STUFFING = 0.9
 """A strung-together turn the stuffing head reads at least this likely, below the verdict, is probably
 stuffing: the buyer hears a list, not an answer, and the scorecard caps it at a level-2 reply instead of
@@ -100,6 +111,7 @@ def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarra
     inj = [s.probs.get("injection", 0.0) for s in sents]
     stuff = [s.probs.get("stuffing", 0.0) for s in sents]
     stuffed_words = sum(s.words for s, p in zip(sents, stuff, strict=True) if p >= 0.5)
+    pieces = sum(s.commas for s in sents) + len(sents)
     claims = sum(sum(1 for c in CLAIMS if s.probs.get(c, 0.0) >= 0.5) for s in sents)
     row = [
         _log_odds(max(inj)), _log_odds(max(stuff)), stuffed_words / words, float(np.mean(stuff)),
@@ -111,6 +123,7 @@ def turn_features(sents: Sequence[SentenceSigns], relevance: float) -> np.ndarra
         sum(s.function_share * s.words for s in sents) / words,
         min((s.function_share for s in sents if s.words >= 4), default=0.5),
         sum(s.words for s in sents if s.words >= 4 and s.function_share < KEYWORD_SHARE) / words,
+        min(pieces, MANY_PIECES) / MANY_PIECES, min(words / pieces, LONG_PIECE) / LONG_PIECE,
     ]
     return np.asarray(row, dtype=np.float32)
 

@@ -104,7 +104,7 @@ class TaggerModel:
     @property
     def network_outputs(self) -> tuple[str, ...]:
         """The labels and families the networks read (the rest keep their logistic heads)."""
-        return tuple(n for net in self.networks for n in net.outputs)
+        return tuple(dict.fromkeys(n for net in self.networks for n in net.outputs))
 
     @property
     def version(self) -> str:
@@ -124,13 +124,19 @@ class TaggerModel:
         families = (_sigmoid(x @ fw.T + self.family_bias) if fw is not None and has_families
                     else np.zeros((x.shape[0], 0), dtype=np.float32))
         names = list(self.families) if has_families else []
+        # Networks that read the same name are averaged (``train.NETWORK_SEEDS``); a name a network reads
+        # replaces its logistic head.
+        read: dict[str, list[np.ndarray]] = {}
         for net in self.networks:
-            read = net(x)
+            out = net(x)
             for j, name in enumerate(net.outputs):
-                if name in self.labels:
-                    labels[:, self.labels.index(name)] = read[:, j]
-                elif name in names:
-                    families[:, names.index(name)] = read[:, j]
+                read.setdefault(name, []).append(out[:, j])
+        for name, columns in read.items():
+            value = np.mean(columns, axis=0) if len(columns) > 1 else columns[0]
+            if name in self.labels:
+                labels[:, self.labels.index(name)] = value
+            elif name in names:
+                families[:, names.index(name)] = value
         return labels, families
 
     def gaming_probabilities(self, row: np.ndarray) -> np.ndarray:

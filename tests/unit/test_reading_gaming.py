@@ -49,3 +49,17 @@ def test_as_said_a_list_is_items_not_commas() -> None:
     assert strung_as_said(comma_row, items)
     terse = turn_features([signs(6, 0.2), signs(6, 0.25)], 0.3)
     assert strung_as_said(terse, ["Pilot two sites now", "Board sees numbers Friday"])
+
+
+def test_a_list_is_many_short_pieces_and_terse_speech_is_few() -> None:
+    """What a stuffer does that a clipped honest rep does not is list: the turn head sees how many pieces a
+    turn is cut into and how few words each holds, apart from how few function words join them."""
+    from coach_engine.reading.gaming import GAMING_FEATURES
+
+    at = {name: i for i, name in enumerate(GAMING_FEATURES)}
+    listed = turn_features([signs(3, 0.3), signs(24, 0.05, commas=13)], 0.3)
+    clipped = turn_features([signs(2, 0.0), signs(3, 0.3, commas=1)], 0.3)
+    spoken = turn_features([signs(16, 0.5, commas=1), signs(12, 0.5)], 0.3)
+    assert listed[at["pieces"]] > 3 * clipped[at["pieces"]]
+    assert listed[at["words_per_piece"]] < spoken[at["words_per_piece"]]
+    assert clipped[at["words_per_piece"]] < spoken[at["words_per_piece"]]

@@ -20,7 +20,8 @@ def test_shipped_model_loads_with_every_label() -> None:
     assert model.labels == LABELS
     assert model.weights.shape[0] == len(LABELS) == len(model.thresholds)
     assert model.encoder.startswith("local:")
-    assert (ARTIFACT_DIR / "tagger.npz").stat().st_size < 1_000_000
+    # Small beside the 90 MB encoder it reads: a network per seed (``train.NETWORK_SEEDS``), 0.8 MB each.
+    assert (ARTIFACT_DIR / "tagger.npz").stat().st_size < 3_000_000
     assert model.families == FAMILIES
     assert model.family_weights is not None and model.family_weights.shape == (len(FAMILIES),
                                                                                 model.weights.shape[1])
@@ -32,6 +33,29 @@ def test_shipped_model_was_trained_on_the_committed_labels() -> None:
     manifest = json.loads((ARTIFACT_DIR / "tagger.json").read_text())
     assert manifest["training"]["fingerprint"] == _fingerprint(reading)
     assert manifest["training"]["sentences"] >= 3000
+
+
+def test_networks_that_read_the_same_labels_are_averaged() -> None:
+    """The reader averages one network per training seed (``train.NETWORK_SEEDS``), so what a rep's words
+    read as does not hang on one random start."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from coach_engine.reading.train import NETWORK_SEEDS
+
+    model = load_model()
+    assert len(model.networks) == len(NETWORK_SEEDS)
+    assert len(set(model.network_outputs)) == len(model.network_outputs)
+    rng = np.random.default_rng(3)
+    dim = int(model.manifest["features"]["embedding"])  # type: ignore[index]
+    emb, rest = rng.normal(size=(2, dim)), rng.normal(size=(2, rest_width(dim)))
+    one, other = model.networks[0], model.networks[1]
+    labels, _ = replace(model, networks=(one, other)).probabilities(emb, rest)
+    x = (np.concatenate([emb, rest], axis=1).astype(np.float32) - model.mean) / model.scale
+    name = one.outputs[0]
+    expected = (one(x)[:, 0] + other(x)[:, 0]) / 2
+    assert np.allclose(labels[:, model.labels.index(name)], expected, atol=1e-6)
 
 
 def test_missing_model_names_the_command_that_builds_it(tmp_path: Path) -> None:
@@ -81,13 +105,13 @@ def test_a_negating_sentence_carries_its_meaning_a_second_time(hash_embedder: Ca
     assert rest[1, -dim:] == pytest.approx(emb[1])
 
 
-def test_one_network_reads_every_behaviour_but_gaming() -> None:
-    """Behaviours share one hidden layer; injection and stuffing keep their heads (they learn also from
-    replies labelled for gaming alone)."""
+def test_the_networks_read_every_behaviour_but_gaming() -> None:
+    """Behaviours share one hidden layer per seed; injection and stuffing keep their heads (they learn also
+    from replies labelled for gaming alone)."""
     model = load_model()
-    (behaviours,) = model.networks
-    assert set(behaviours.outputs) == (set(LABELS) - {"injection", "stuffing"}) | set(FAMILIES)
-    assert behaviours.columns is None and behaviours.hidden_weights.shape[1] == model.weights.shape[1]
+    for behaviours in model.networks:
+        assert set(behaviours.outputs) == (set(LABELS) - {"injection", "stuffing"}) | set(FAMILIES)
+        assert behaviours.columns is None and behaviours.hidden_weights.shape[1] == model.weights.shape[1]
 
 
 def test_a_network_that_does_not_match_its_labels_is_refused(tmp_path: Path) -> None:
