@@ -197,8 +197,9 @@ def test_scenarios_written_blind_meet_the_bar(bank, embedder) -> None:  # type: 
 
 
 def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no-untyped-def]
-    """Holdout 2 (tuned on): no gaming or bad style wins; 5 of 6 strong reps win (README, known limits); a
-    discount-first rep usually ends open, the offer pocketed (issue 13), even when it had a deadline."""
+    """Holdout 2 (tuned on): no gaming or bad style wins; at least 5 of 6 strong reps win (6 since session
+    29's reader; 5 before, README); a discount-first rep usually ends open, the offer pocketed (issue 13),
+    even when it had a deadline."""
     _, summary = run_eval(load_cases(SCRIPTS.parent / "buyer_scripts_holdout2.jsonl"), bank, embedder)
     assert all(v["meets_bar"] for k, v in summary.by_style.items() if k != "strong"), summary.misses
     assert summary.closes["discount_first"]["meets_bar"], summary.closes
