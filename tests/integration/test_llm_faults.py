@@ -268,8 +268,10 @@ def test_a_judge_that_tries_to_change_the_grade_cannot(
     with FakeOpenAI(default={"name": "JudgeVerdict", "args": everything_passed(quote)}) as server:
         card = judge_for(server, hash_embedder).grade_reply(scenario, WEAK)
     assert card.grader == "llm:local-judge"
-    assert card.overall <= offline.overall + 5, (card.overall, offline.overall)
-    assert card.overall < 50
+    # A level-1 reply on the trainer scale (0-20), as the offline grade is: the aside earns it nothing. (Not
+    # within a few points of the offline grade: under the unit tests' hash embedder the offline reading of
+    # the aside moves with each trained reader, from no flag to pressure.)
+    assert card.overall < 20 and offline.overall < 20, (card.overall, offline.overall)
     about = ("open-question", "explores-concern", "acknowledges-concern", "states-value")
     positive = [c for s in card.skills for c in s.checks if c.id in about]
     assert positive and not any(c.passed for c in positive)

@@ -199,8 +199,6 @@ def test_a_proposed_step_is_acknowledged_not_asked_for(cfo: Scenario) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the turn reader misreads this (README known limits): the warranty's "
-                                       "worth in dollars reads as tying to the concern only, not as a figure")
 def test_a_figure_close_to_the_items_own_words_meets_it(bank: ScenarioBank, embedder) -> None:  # type: ignore[no-untyped-def]
     from coach_engine.models import Turn
     from coach_engine.signals import SignalContext, detect_signals

@@ -199,7 +199,6 @@ def test_vague_proof_does_not_meet_a_proof_item(bank: ScenarioBank) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the turn reader misreads this (README known limits)")
 def test_a_good_guess_said_as_a_statement_draws_out_the_concern_a_keyword_list_does_not(
     cfo: Scenario,
     embedder,  # type: ignore[no-untyped-def]
