@@ -64,7 +64,9 @@ MANY_PIECES = 20
 Why the pieces and their length: an honest clipped turn ("Fine. Thursday, 9?") and a stuffed one are both
 short pieces with few function words, which is all the other shape features see; what a stuffer does that a
 terse rep does not is *list*: fifteen pieces of one or two words. With the two features the stuffing head's
-cross-validated recall rose from 0.60 to 0.68 at the same rate of honest turns zeroed."""
+cross-validated recall rose from 0.60 to 0.68 on the same data at the same rate of honest turns zeroed (0.70
+in the shipped training). They are signs of stuffing's form only: the injection head, which sees them too,
+read an email signature block as injection (README known limits)."""
 LONG_PIECE = 12
 """The ``words_per_piece`` feature stops counting here: a piece this long is a clause of speech, not an
 item."""
