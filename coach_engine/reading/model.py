@@ -132,7 +132,7 @@ class TaggerModel:
             for j, name in enumerate(net.outputs):
                 read.setdefault(name, []).append(out[:, j])
         for name, columns in read.items():
-            value = np.mean(columns, axis=0) if len(columns) > 1 else columns[0]
+            value = np.mean(columns, axis=0)
             if name in self.labels:
                 labels[:, self.labels.index(name)] = value
             elif name in names:
