@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 
@@ -33,6 +34,7 @@ __all__ = [
     "function_share",
     "has_negation",
     "has_phrase",
+    "in_other_language",
     "is_function_word",
     "is_question",
     "litotes",
@@ -104,6 +106,26 @@ def function_share(text: str) -> float:
     in a string of keywords, where nothing joins one claim to the next."""
     w = words(text)
     return sum(x in _STOP for x in w) / len(w) if w else 0.0
+
+
+OTHER_LANGUAGE = 0.9
+"""How sure the language identifier must be that a text is not English before English word lists stop
+describing it."""
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+def in_other_language(text: str) -> bool:
+    """Whether a text is surely written in another language than English (py3langid's model, which ships
+    in its package). Why: ``function_share`` counts *English* function words, so a reply in Spanish has
+    none and looks like keywords strung together; the form says nothing about a language it cannot read."""
+    language, p = _identifier().classify(text)
+    return bool(language != "en" and p >= OTHER_LANGUAGE)
 
 
 def sentence_spans(text: str, clauses: bool = True) -> list[tuple[int, int]]:

@@ -106,6 +106,11 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         points = " ".join(scenario.product.value_points)
         if amounts:
             out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
+            # held to it only where it was the one figure the rep claimed: "$4,400 a month, so the $3,500 gap
+            # ..." promises the first; the gap is the rep's arithmetic, not a promise
+            said = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE)]
+            if any(f == [out["rep_figure"]] for f in said):
+                out["rep_promise"] = out["rep_figure"]
     if B.GIVE_PROOF in helpful:
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split(),
                  *_buyers_own_names(scenario)}
@@ -141,6 +146,10 @@ def _figures(quote: str) -> list[str]:
                 a -= 1
         if b < len(quote) - 1 and quote[b] in "-–" and quote[b + 1].isdigit():  # "$30" before "-60k"
             b = quote.find(" ", b) if " " in quote[b:] else len(quote)
+        before = quote[:a].split()
+        if len(before) >= 2 and before[-1] in ("to", "or") and before[-2].strip("$£€").replace(
+                ",", "").replace(".", "").isdigit():  # "10 to 15 percent", never "15 percent" of it
+            a = quote.rfind(before[-2], 0, a)
         out.append(quote[a:b].strip(" ,.;"))
     # a change said as "from $61k to $38k" is one figure: its two ends, never the old one alone
     for i in range(len(out) - 1, 0, -1):

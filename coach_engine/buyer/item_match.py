@@ -250,7 +250,25 @@ class ItemMatcher:
             words = {w for w in T.words(m.group(1)) if len(w) > 1} - {"the", "of", "and", "next", "call"}
             if words and len(words & said) >= max(1, len(words) // 2):
                 return True
-        return bool(self._third_parties(item) & said)
+        parties = self._third_parties(item)
+        if not parties and not m:
+            # "offers to help build the case": the item names no one, so anyone the buyer's world names
+            # (the board, its chair) is who the rep brings in
+            parties = self._people_told()
+        return bool(parties & said)
+
+    def _people_told(self) -> set[str]:
+        """Who the scenario's buyer side names besides the buyer: role words, and names said mid-sentence
+        (a sentence's first word is capitalised whatever it is)."""
+        b = self.scenario.buyer
+        own = set(T.words(" ".join((b.name, b.role, b.company, self.scenario.product.name))))
+        found: set[str] = set()
+        for sentence in T.sentences(f"{b.hidden_concern} {b.opening} {self.scenario.context}"):
+            for k, raw in enumerate(sentence.split()):
+                w = (T.words(raw) or [""])[0]
+                if w in self.rules.roles or (k and raw[:1].isupper() and not T.is_function_word(w)):
+                    found.add(w)
+        return found - own - {""}
 
     def _third_parties(self, item: str) -> set[str]:
         """Who besides the buyer the item and the next step name (lowercased): role words, names, and who the

@@ -324,7 +324,7 @@ def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:
     return "?" in rep, bool(T.MONEY.search(rep) or (claimed and figure))
 
 
-_REP_WORDS = frozenset({"rep_figure", "rep_customer"})
+_REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})
 _ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
                      "acknowledge_progress", "impatient_passive"})

@@ -164,7 +164,12 @@ def agreed_step(next_step: str, rep_step: str) -> str:
            and not _in_a_clause_of_its_own(step, m.start())
            and not any(m.group(0).lower() in p for p in kept)]
     if kept and not own:
-        return step  # the rep kept the step's own time (for one part of it, at least): nothing to change
+        # the rep kept the step's own time (for one part of it, at least); a day the rep named for another
+        # part of their proposal ("... and sit down with Frank on Friday the 28th") is agreed to as well
+        also = next((named_step(_piece(rep_step, m.start())) for m in every
+                     if m.group(0).lower() not in step.lower() and not any(
+                         m.group(0).lower() in p for p in kept)), "")
+        return f"{step}, and {also}" if also and T.structure().time.search(also) else step
     if own:
         a, b = T.time_phrase(step, own)
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")

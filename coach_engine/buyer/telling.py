@@ -83,14 +83,33 @@ def spoken(text: str) -> str:
 
 def staged(told: str) -> tuple[str, str]:
     """(story, stake): the concern's pieces but the last, and the last one (a sentence, or the clause after
-    a semicolon or a dash), which a manager most often writes as what the buyer fears now. One piece is
-    all story; a short first piece ("My partner is my sister.") is a story too, as a person drops it. A
-    concern of four pieces or more is told in halves: nobody recites a paragraph in one breath."""
+    a semicolon or a dash), which a manager most often writes as what the buyer fears now. One sentence is
+    cut where the buyer's own clause joins it (``_own_clauses``); one piece is all story; a short first
+    piece ("My partner is my sister.") is a story too, as a person drops it. A concern of four pieces or
+    more is told in halves: nobody recites a paragraph in one breath."""
     pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
+    if len(pieces) == 1:
+        pieces = _own_clauses(pieces[0])
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
     cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
     return " ".join(pieces[:cut]), " ".join([T.as_sentence(_unjoined(pieces[cut])), *pieces[cut + 1:]])
+
+
+_JOINED = frozenset({"and", "but", "so", "yet"})
+_SPEAKER = frozenset({"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'd", "we'll"})
+
+
+def _own_clauses(sentence: str) -> list[str]:
+    """One sentence as the story and the buyer's own stake in it, where a clause of the buyer's joins the
+    story ("..., and I don't want to walk in empty-handed again"): said a turn later, on its own, as a
+    person adds what it means to them. A sentence with no such clause stays whole."""
+    at = 0
+    while (at := sentence.find(", ", at) + 2) > 1:
+        said = sentence[at:].split()[:2]
+        if len(said) == 2 and said[0].lower() in _JOINED and said[1].lower().rstrip(",") in _SPEAKER:
+            return [T.as_sentence(sentence[:at - 2]), sentence[at:]]
+    return [sentence]
 
 
 _JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")

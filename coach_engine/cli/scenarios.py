@@ -36,18 +36,20 @@ def validate(
     console.print(f"{len(loaded)} scenario(s) valid.{note}")
 
 
-CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, {how}, in two "
-                      "parts (the last on a later good question) and with no hint first; for a hint stage "
-                      "and the buyer's own words, add three first-person lines: a hint, the story, the stake")
+CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern in your words, {how}, "
+                      "{parts} and with no hint first; for a hint stage and the buyer's own words, add three "
+                      "first-person lines: a hint, the story, the stake")
 
 
 def concern_lines_note(scenario: Scenario) -> str:
     """The note on a missing ``concern_lines``: how the buyer will tell the concern instead."""
-    from ..buyer.persona import speaks_as_i
+    from ..buyer.persona import concern_stages, speaks_as_i
 
     how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario.buyer.hidden_concern)
            else "turned into the first person")
-    return CONCERN_LINES_NOTE.format(how=how)
+    parts = ("in two parts (the last on a later good question)" if concern_stages(scenario)[1]
+             else "all at once (it is one piece)")
+    return CONCERN_LINES_NOTE.format(how=how, parts=parts)
 
 
 def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:

@@ -167,11 +167,16 @@ def listed_items(sentences: Sequence[str]) -> bool:
 
 def strung_as_said(row: np.ndarray, sentences: Sequence[str]) -> bool:
     """``strung_together`` as reading a turn asks it: a list must be made of items (``listed_items``), not
-    of commas alone. Training keeps the wider form, so its heads learn from every list-like reply; a turn
-    read is judged by them only when it is really strung together."""
+    of commas alone, and the shares of function words describe English only (a reply in another language
+    is speech the form cannot read: ``text.in_other_language``). Training keeps the wider form, so its
+    heads learn from every list-like reply; a turn read is judged by them only when it is really strung
+    together."""
+    from .. import text as T
+
     f = dict(zip(GAMING_FEATURES, (float(v) for v in row), strict=True))
-    return f["keyword_share"] > 0 or f["function_share"] < TERSE_SHARE or (
+    strung = f["keyword_share"] > 0 or f["function_share"] < TERSE_SHARE or (
         f["commas"] >= LIST_COMMAS and listed_items(sentences))
+    return strung and not T.in_other_language(" ".join(sentences))
 
 
 def strung_text(sentences: Sequence[str]) -> bool:
@@ -181,4 +186,4 @@ def strung_text(sentences: Sequence[str]) -> bool:
 
     signs = [SentenceSigns(words=len(T.words(s)), probs={}, meta=0.0, markup=0.0, speaker=0.0, aside=0.0,
                            function_share=T.function_share(s), commas=s.count(",")) for s in sentences]
-    return strung_together(turn_features(signs, 0.0))
+    return strung_together(turn_features(signs, 0.0)) and not T.in_other_language(" ".join(sentences))

@@ -33,6 +33,11 @@ def test_the_last_piece_of_the_concern_is_the_stake() -> None:
     assert (story, stake) == ("The board cut the budget in March.", "I have to show savings by June.")
     assert staged("One plain sentence about the budget") == ("One plain sentence about the budget.", "")
     assert staged("  🙂🙂 ") == ("🙂🙂", "")  # nothing to split: said as written, never an empty story
+    # one sentence whose last clause is the buyer's own: the story, then that clause a turn later
+    assert staged("The mayor blocked the last request because it had no usage figures, and I will not go "
+                  "back without them.") == ("The mayor blocked the last request because it had no usage "
+                                            "figures.", "I won't go back without them.")
+    assert staged("Sales fell, and the mill closed.")[1] == ""  # no clause of the buyer's own: one piece
 
 
 def test_the_stake_said_on_its_own_drops_the_word_that_joined_it() -> None:

@@ -192,6 +192,13 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     assert BuyerDirector(cfo).step(costed, 1).facts.get("rep_figure") == "$3,990"
     moved = turn("Their spend on spares went from $44k to $29k in a year.", B.QUANTIFY_VALUE)
     assert BuyerDirector(cfo).step(moved, 1).facts.get("rep_figure") == "$44k to $29k"  # never the old one
+    ranged = turn("Most fleets see a 6 to 9 percent drop in fuel within a quarter.", B.QUANTIFY_VALUE)
+    facts = BuyerDirector(cfo).step(ranged, 1).facts
+    assert facts.get("rep_figure") == facts.get("rep_promise") == "6 to 9 percent"  # never "9 percent" alone
+    # a figure worked out beside the claim ("so the $2,000 difference ...") is arithmetic, not a promise
+    worked = turn("That saves you about $5,000 a month, so the $2,000 difference pays for itself.",
+                  B.QUANTIFY_VALUE)
+    assert "rep_promise" not in BuyerDirector(cfo).step(worked, 1).facts
     # a customer's result from the proof points is theirs: nobody holds the rep to it
     cited = turn("Hartley Freight kept $210k in its first year.", B.QUANTIFY_VALUE, B.GIVE_PROOF)
     assert "rep_figure" not in BuyerDirector(cfo).step(cited, 1).facts
@@ -442,6 +449,13 @@ def test_an_involve_item_is_met_by_the_role_the_scenario_gives_the_person(cfo: S
     matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
     assert met("Helps her make the case to Rafael",
                "Shall the three of us, with your controller, meet Monday at 9?")
+    # an item and a scenario that name no one to involve: the people of the buyer's story are who
+    buyer = cfo.buyer.model_copy(update={
+        "hidden_concern": "The trustees turned down the last upgrade because their treasurer, Ines Vale, "
+                          "found the numbers thin.", "next_step": None})
+    matcher = ItemMatcher(cfo.model_copy(update={"buyer": buyer}), load_rules(), None)
+    assert met("Offers to help her put the case together", "Shall we draft it for Ines on Tuesday at 10?")
+    assert not met("Offers to help her put the case together", "Shall we draft it on Tuesday at 10?")
 
 
 def test_a_rep_who_checks_their_reading_hears_whether_they_have_it(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -303,12 +303,7 @@ def test_coaching_vocabulary_and_slashed_fragments_are_stuffing(
     assert gaming_of(text) is not None, text
 
 
-MISSES_FEATURE_LISTS_AND_OTHER_LANGUAGES_ARE_NOT_GAMING = {
-    # Since session 29's reader: a reply without English function words has the strung-together form
-    # (README known limits).
-    "Me parece justo, Luis. Antes de colgar, una sola pregunta: cuando hay que comprar equipo nuevo en la "
-    "finca, ¿quién participa en la decisión además de ti?",
-}
+MISSES_FEATURE_LISTS_AND_OTHER_LANGUAGES_ARE_NOT_GAMING: set[str] = set()
 """Cases the turn reader still misreads (strict xfail, README known limits)."""
 
 

@@ -533,6 +533,15 @@ def test_an_agreed_step_said_as_a_verb_reads_as_english(bank: ScenarioBank, pers
      "a pilot, one site at a time, starting on Tuesday the 3rd"),
     ("a ride-along for a day in March", "Could I ride along Tuesday the 3rd?",
      "a ride-along for a day on Tuesday the 3rd"),
+    # "on the 12 busiest trucks" counts trucks: no date to replace
+    ("a half-day install on the 12 busiest trucks next Saturday morning",
+     "Our crew can come next Saturday at 7am and fit your 12 busiest trucks.",
+     "a half-day install on the 12 busiest trucks next Saturday at 7am"),
+    # the rep keeps the step's day and names another for a second part of the proposal: both are agreed
+    ("a two-week trial on the night line starting next Monday, with a review call at the end",
+     "Let's start the trial next Monday, and then sit down with Dana on Friday the 28th to go over it.",
+     "a two-week trial on the night line starting next Monday, with a review call at the end, and the "
+     "sit-down with Dana on Friday the 28th"),
     # a time that bounds a wait is not when the step happens; the step keeps its own
     ("a site walk in the first week of March", "If we hold off until May, the crews are booked.",
      "a site walk in the first week of March"),

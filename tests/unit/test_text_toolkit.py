@@ -48,6 +48,19 @@ def test_negation_and_numbers() -> None:
     assert T.structure().time.search("Could we talk next Thursday?")
 
 
+@pytest.mark.parametrize(("text", "other"), [
+    ("Ich verstehe. Wer entscheidet bei Ihnen über neue Software, und bis wann?", True),
+    ("Je comprends tout à fait. Qui d'autre participe à la décision chez vous ?", True),
+    # English however clipped, listed or sprinkled with another language's greeting
+    ("ok talk thurs, will ping u w/ the numbers", False),
+    ("Renewals, uptime, payback, proof, next step, ROI, value.", False),
+    ("¡Buenos días, Marta! How many trucks run the night route now?", False),
+    ("", False),
+])
+def test_another_language_is_told_from_english(text: str, other: bool) -> None:
+    assert T.in_other_language(text) is other
+
+
 def test_empty_and_odd_text() -> None:
     assert T.sentence_spans("") == [] and T.sentence_spans("   \n ") == []
     assert T.words("🙂🙂") == [] and T.content_words("") == set()
