@@ -173,7 +173,7 @@ def test_multi_turn_next_step_passes_with_evidence_from_its_turn(grader: RubricG
     assert step.passed and step.evidence[0].turn == 3
     assert step.evidence[0].quote in t.turns[3].text
     assert card.skill("confirm-advance").score == 5
-    assert card.skill("confirm-advance").level.startswith("Confirms, and agrees")
+    assert card.skill("confirm-advance").level.startswith("Confirms, and proposes")
 
 
 def test_better_reply_scores_higher(grader: RubricGrader, scenario: Scenario) -> None:

@@ -13,7 +13,7 @@ from coach_engine.rubrics import get_rubric, load_rubric, rubric_ids
 def test_packaged_rubrics_load() -> None:
     assert {"objection-handling", "discovery"} <= set(rubric_ids())
     oh = get_rubric("objection-handling")
-    assert oh.versioned_id == "objection-handling@1.4"
+    assert oh.versioned_id == "objection-handling@1.5"
     names = {s.id for s in oh.skills}
     assert {"delivery", "listen-acknowledge", "respond-value", "explore", "confirm-advance"} == names
     for skill in oh.skills:
