@@ -25,7 +25,7 @@ from .pronouns import (
     unmask,
 )
 from .state import BuyerState
-from .telling import staged, told_part
+from .telling import staged, told_part, unjoined
 from .verbs import VERBS_S, first_person_verb
 
 __all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "pronoun_left",
@@ -387,8 +387,8 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     only the manager's third-person text, its last sentence is the stake (``telling.staged``).
     """
     lines = list(scenario.buyer.concern_lines)
-    if len(lines) >= 3:
-        return lines[1], " ".join(lines[2:])
+    if len(lines) >= 3:  # the stake is said a turn later, after a lead-in: never with its joining "But"
+        return lines[1], " ".join([T.as_sentence(unjoined(lines[2])), *lines[3:]])
     if lines:
         return lines[-1], ""
     return staged(first_person(told_part(scenario.buyer.hidden_concern), scenario))

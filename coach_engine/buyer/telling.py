@@ -21,7 +21,7 @@ from .. import text as T
 from ..datafiles import load_package_model
 from .pronouns import PEOPLE, PERSON
 
-__all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part"]
+__all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part", "unjoined"]
 
 
 class Spoken(BaseModel):
@@ -93,7 +93,7 @@ def staged(told: str) -> tuple[str, str]:
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
     cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
-    return " ".join(pieces[:cut]), " ".join([T.as_sentence(_unjoined(pieces[cut])), *pieces[cut + 1:]])
+    return " ".join(pieces[:cut]), " ".join([T.as_sentence(unjoined(pieces[cut])), *pieces[cut + 1:]])
 
 
 _JOINED = frozenset({"and", "but", "so", "yet"})
@@ -116,7 +116,7 @@ _JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")
 """Words that join a sentence to the one before, longest first."""
 
 
-def _unjoined(piece: str) -> str:
+def unjoined(piece: str) -> str:
     """The stake said on its own, a turn after the story: without the "But"/"And" that joined it to the
     sentence before ("But two weeks ago ..." -> "Two weeks ago ...")."""
     low = piece.lower()

@@ -302,3 +302,13 @@ def test_asides_to_the_rep_are_never_told() -> None:
     assert asides_to_the_rep(story) == [] and told_part(story) == story
     ours = "Our last rep has left, and she needs a new contact before renewal."
     assert asides_to_the_rep(ours) == []
+
+
+def test_an_authors_stake_said_a_turn_later_drops_its_joining_word(bank: ScenarioBank) -> None:
+    """The author's third concern line is said after a lead-in ("Can I tell you what weighs on me?"), so a
+    "But" that joined it to the story in the file is not said."""
+    s = bank.get("cfo-price-routing")
+    buyer = s.buyer.model_copy(update={"concern_lines": [
+        "It isn't really the price.", "Our last rollout went badly.", "But if this one slips, it's on me."]})
+    story, stake = concern_stages(s.model_copy(update={"buyer": buyer}))
+    assert (story, stake) == ("Our last rollout went badly.", "If this one slips, it's on me.")
