@@ -156,6 +156,8 @@ def show_check(result: studio.Check) -> None:
     assert result.scenario is not None
     s = result.scenario
     st.success(f"Valid: “{safe(s.title)}” ({objection_label(s.objection)}, {s.difficulty})", icon="✅")
+    for cut in result.cuts:
+        st.warning(f"**A value was cut short:** {safe(cut)}.", icon="✂️")
     if result.placeholders:
         st.warning("Still the blank template's placeholder text — write your own before saving: "
                    + ", ".join(field_name(p) for p in result.placeholders), icon="✏️")

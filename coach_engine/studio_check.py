@@ -34,6 +34,7 @@ __all__ = [
     "aside_warning",
     "char_limit",
     "check",
+    "comment_cuts",
     "concern_told",
     "item_readings",
     "placeholder_fields",
@@ -77,6 +78,8 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
     """Fields whose text is still the template's, e.g. ``title`` or ``buyer.opening``."""
+    cuts: list[str] = field(default_factory=list)
+    """Values YAML's comment rule cut short (``comment_cuts``), each with what to do about it."""
 
     @property
     def saveable(self) -> bool:
@@ -124,7 +127,7 @@ def check(yaml_text: str) -> Check:
         scenario = parse_scenario(yaml_text, "studio")
     except DataFileError as exc:
         return Check(None, list(exc.problems))
-    return Check(scenario, [], placeholder_fields(scenario))
+    return Check(scenario, [], placeholder_fields(scenario), comment_cuts(yaml_text))
 
 
 def item_readings(scenario: Scenario, embedder: Embedder | None) -> list[ItemReading]:
@@ -135,6 +138,38 @@ def item_readings(scenario: Scenario, embedder: Embedder | None) -> list[ItemRea
     from .buyer.items import scenario_items
 
     return scenario_items(scenario, embedder)
+
+
+def comment_cuts(yaml_text: str) -> list[str]:
+    """Values cut short by YAML's comment rule, as what to do about it: in an unquoted value, " #" starts a
+    comment, so a manager's shorthand ("referral #s tied to her situation") loses everything from the "#"
+    and nothing else says so. A comment the author meant ("driver  # or analytical") has a space after its
+    "#"; shorthand has a word or a figure right after it."""
+    import yaml
+
+    try:
+        root = yaml.compose(yaml_text)
+    except yaml.YAMLError:
+        return []  # the loader names what is broken
+    lines = yaml_text.splitlines()
+    out: list[str] = []
+
+    def walk(node: yaml.Node | None, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{path}.{key.value}" if path else str(key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for n, item in enumerate(node.value):
+                walk(item, f"{path}[{n}]")
+        elif isinstance(node, yaml.ScalarNode) and node.style is None and node.end_mark.line < len(lines):
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            dropped = rest.strip()
+            if rest[:1].isspace() and dropped.startswith("#") and dropped[1:2] and not dropped[1].isspace():
+                out.append(f"{path}: '{dropped}' was read as a YAML comment and left out, so the value is "
+                           f"'{node.value}'; put the whole value in quotes to keep it")
+
+    walk(root, "")
+    return out
 
 
 def concern_told(scenario: Scenario) -> tuple[str, str]:

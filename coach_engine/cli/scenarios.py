@@ -58,7 +58,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     place, and a proof item with no proof points to read references against."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
-    from ..studio_check import aside_warning, pronoun_warning, proof_warning
+    from ..studio_check import aside_warning, comment_cuts, pronoun_warning, proof_warning
     from .common import settings
 
     if not loaded:
@@ -66,6 +66,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     embedder = get_embedder(settings())
     out = []
     for path, scenario in loaded:
+        out += [f"{path}: {cut}" for cut in comment_cuts(path.read_text(encoding="utf-8"))]
         if not scenario.buyer.concern_lines:
             out.append(f"{path}: buyer.concern_lines: {concern_lines_note(scenario)}")
         for said in (pronoun_warning(scenario), aside_warning(scenario)):

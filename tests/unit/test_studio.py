@@ -74,6 +74,21 @@ def test_the_template_is_valid_but_every_placeholder_is_named() -> None:
         studio.save(None, None, ScenarioBank(), studio.TEMPLATE)  # type: ignore[arg-type]
 
 
+def test_a_value_cut_short_by_a_yaml_comment_is_named(bank: ScenarioBank) -> None:
+    """A manager's shorthand "#s" in an unquoted item starts a YAML comment: the Studio and `scenarios
+    validate` say which value lost what, and that quotes keep it. A comment meant as one ("# ...") is not."""
+    text = yaml.safe_dump(bank.get("cfo-price-routing").model_dump(mode="json", exclude_none=True),
+                          sort_keys=False)
+    items = text.index("  resolution:\n") + len("  resolution:\n")
+    shorthand = text[:items] + "  - Puts $ on it, ref #s from her own depots\n" + text[items:]
+    check = studio.check(shorthand)
+    assert check.scenario is not None
+    assert check.cuts == ["buyer.resolution[0]: '#s from her own depots' was read as a YAML comment and "
+                          "left out, so the value is 'Puts $ on it, ref'; put the whole value in quotes to "
+                          "keep it"]
+    assert studio.check(text.replace("difficulty: medium", "difficulty: medium  # or hard")).cuts == []
+
+
 def test_a_form_edit_changes_its_field_only(bank: ScenarioBank) -> None:
     text = own(bank, rubric="discovery")
     data = yaml.safe_load(text)
