@@ -62,6 +62,9 @@ class ItemReading:
     also: tuple[str, ...] = ()
     """When unsure, the other kinds the model gives real weight (``ALSO_SHARE`` or more), likeliest first:
     the buyer takes the item as asking for any of them."""
+    words_kind: str = ""
+    """When the meaning is sure enough but the words alone point to another kind (``ItemModel.sure``), that
+    kind: what the author is told is in doubt."""
 
     def note(self) -> str:
         """What an author is told: how the item was read, and what to do when the reading is unsure."""
@@ -72,7 +75,9 @@ class ItemReading:
             return said
         kinds = " or ".join(f"'{k}'" for k in (self.kind, *self.also))
         until = f"a turn that does what {kinds} asks meets it" if self.also else "only such a turn meets it"
-        return f"{said}, but unsure ({self.confidence:.0%}); set kind: to be sure (until then {until})"
+        doubt = (f"but its words alone read as '{self.words_kind}'" if self.words_kind
+                 else f"but unsure ({self.confidence:.0%})")
+        return f"{said}, {doubt}; set kind: to be sure (until then {until})"
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,11 @@ class ItemModel:
     def word_probabilities(self, texts: list[str]) -> np.ndarray:
         """The words-only reading (the fallback without the sentence model, and a second opinion with it)."""
         return _softmax(_hashed(texts) @ self.word_weights.T + self.word_bias)
+
+    def sure_enough(self, probs: np.ndarray, embedder: Embedder | None) -> bool:
+        """Whether some reading is over the meaning model's floor, so the words' kind can be what is in
+        doubt (only with the sentence model: without it there is no second opinion)."""
+        return self._semantic(embedder) and bool((probs.max(axis=1) >= self.min_confidence).any())
 
     def sure(self, probs: np.ndarray, texts: list[str], embedder: Embedder | None) -> np.ndarray:
         """Which readings to trust: over ``min_confidence``, and the words alone point to the same kind.
@@ -187,6 +197,8 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
     model = load_item_model() if todo else None
     probs = model.probabilities(todo, embedder) if model is not None and todo else np.zeros((0, 0))
     trusted = model.sure(probs, todo, embedder) if model is not None and todo else np.zeros(0, dtype=bool)
+    worded = (model.word_probabilities(todo).argmax(axis=1) if model is not None and todo
+              and model.sure_enough(probs, embedder) else None)
     out: list[ItemReading] = []
     row = 0
     for text, kind in zip(texts, given, strict=True):
@@ -200,8 +212,10 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         sure = bool(trusted[row - 1])
         also = () if sure else tuple(model.kinds[k] for k in np.argsort(-p)
                                      if k != best and p[k] >= ALSO_SHARE)
-        out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]),
-                               confident=sure, also=also))
+        doubted = not sure and worded is not None and p[best] >= model.min_confidence
+        words = model.kinds[worded[row - 1]] if doubted and worded is not None else ""
+        out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]), confident=sure,
+                               also=also, words_kind=words if words != model.kinds[best] else ""))
     return out
 
 

@@ -63,6 +63,13 @@ def test_an_unsure_reading_tells_the_author_to_set_kind() -> None:
     assert "set kind: to be sure" in reading.note() and reading.kind in reading.note()
 
 
+def test_a_reading_sure_by_meaning_but_not_by_words_says_which_kind_the_words_name() -> None:
+    """A confident-looking figure ("76%") called unsure puzzles an author; the note names the doubt."""
+    reading = read_items(["Blue sky, moving forward, synergy"])[0]
+    doubted = type(reading)(reading.text, "tie", 0.76, confident=False, words_kind="alternatives")
+    assert "its words alone read as 'alternatives'" in doubted.note() and "76%" not in doubted.note()
+
+
 def test_a_missing_model_names_the_command_that_rebuilds_it(tmp_path: Path) -> None:
     with pytest.raises(ItemModelError, match="scrimmage train --items"):
         load_item_model(str(tmp_path / "items.npz"))
