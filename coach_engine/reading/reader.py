@@ -161,7 +161,7 @@ class TurnReader:
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
                     present.append(max(members, key=lambda m: p[li[m]]))
-            present = settle(s, present)
+            present = untangled(settle(s, present), {name: float(p[k]) for name, k in li.items()})
             out.sentences.append(SentenceReading(
                 text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
@@ -227,6 +227,25 @@ class TurnReader:
 
 _CONDITIONS = frozenset({"if", "unless", "once", "when"})
 """Words that open a condition: a time inside one is when something else would happen."""
+
+
+_TAKES_NOTHING_IN = ("disparage", "dismiss")
+
+
+def untangled(present: list[str], probs: dict[str, float]) -> list[str]:
+    """The labels, with an acknowledgement and a put-down or brush-off never both: the surer one stays.
+
+    Trainers never give one sentence both (none of the 765 labelled disparaging sentences and none of the
+    767 dismissive ones is also labelled acknowledge): running something down takes nothing in, however
+    warm its opening ("Honestly, their kit is a toy"), and a sentence that says it won't knock the
+    incumbent is respect, not a put-down. Both over their thresholds is the heads' doubt between the two,
+    and their probabilities settle it."""
+    rough = [x for x in _TAKES_NOTHING_IN if x in present]
+    if "acknowledge" not in present or not rough:
+        return present
+    if max(probs[x] for x in rough) >= probs["acknowledge"]:
+        return [x for x in present if x != "acknowledge"]
+    return [x for x in present if x not in rough]
 
 
 def settle(sentence: str, present: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.models import Turn
 from coach_engine.reading import TurnAnalysis, context_for
-from coach_engine.reading.reader import settle
+from coach_engine.reading.reader import settle, untangled
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, SignalContext, detect_signals, reader_for
 
@@ -148,6 +148,19 @@ def test_structure_rules_out_a_quantity_without_a_figure() -> None:
     both = ["state_value", "quantify_value"]
     assert settle("Your crews get their evenings back.", both) == ["state_value"]
     assert "quantify_value" in settle("It pays back $4,000 a month.", both)
+
+
+def test_a_put_down_or_a_brush_off_acknowledges_nothing() -> None:
+    """A warm opening ("Honestly, ...") does not make a put-down an acknowledgement: the grader would quote it
+    as "you acknowledged the buyer's concern", and the buyer would thank the rep for it. Both read at once,
+    the surer reading stays."""
+    both = ["acknowledge", "disparage"]
+    assert untangled(both, {"acknowledge": 0.64, "disparage": 0.97}) == ["disparage"]
+    assert untangled(["acknowledge", "dismiss"], {"acknowledge": 0.5, "dismiss": 0.8}) == ["dismiss"]
+    # "... that's a system that works, I won't knock it": the surer acknowledgement stays, alone
+    assert untangled(both, {"acknowledge": 0.62, "disparage": 0.54}) == ["acknowledge"]
+    assert untangled(["acknowledge", "open_question"], {"acknowledge": 0.9, "open_question": 0.9}) == \
+        ["acknowledge", "open_question"]
 
 
 def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
