@@ -1,4 +1,4 @@
-"""One text toolkit: sentences, words, numbers, question form, negation and time.
+"""One text toolkit: sentences, words, numbers, question form, negation, time and language.
 
 Why one module: the turn reader, the buyer and the grader must cut a rep's
 turn into the same sentences and see the same words, or they disagree about
@@ -6,7 +6,9 @@ what was said. Everything here is *structure* that is true of English whatever
 the scenario (a question ends in "?", a number has units, "not" negates); it
 never decides what a sentence means for the buyer. That judgement is learned
 (``coach_engine.reading``). The few word lists that describe time phrases,
-meeting-like activities and proposal forms live in ``structure.yaml``.
+meeting-like activities and proposal forms live in ``structure.yaml``. Whether
+a text is English at all (so that those structures describe it) is a packaged
+language identifier's call (``in_other_language``).
 """
 
 from __future__ import annotations
