@@ -157,7 +157,7 @@ def test_a_put_down_or_a_brush_off_acknowledges_nothing() -> None:
     both = ["acknowledge", "disparage"]
     assert untangled(both, {"acknowledge": 0.64, "disparage": 0.97}) == ["disparage"]
     assert untangled(["acknowledge", "dismiss"], {"acknowledge": 0.5, "dismiss": 0.8}) == ["dismiss"]
-    # "... that's a system that works, I won't knock it": the surer acknowledgement stays, alone
+    # praise of the buyer's current tool that the heads also half-read as a put-down: the surer stays
     assert untangled(both, {"acknowledge": 0.62, "disparage": 0.54}) == ["acknowledge"]
     assert untangled(["acknowledge", "open_question"], {"acknowledge": 0.9, "open_question": 0.9}) == \
         ["acknowledge", "open_question"]
