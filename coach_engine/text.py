@@ -39,6 +39,7 @@ __all__ = [
     "in_other_language",
     "is_function_word",
     "is_question",
+    "language_identifier",
     "litotes",
     "phrase_pattern",
     "question_form",
@@ -116,7 +117,8 @@ describing it."""
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> Any:
+def language_identifier() -> Any:
+    """py3langid's identifier, loaded once (0.6 s; ``TurnReader.warm`` loads it while a rep types)."""
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_DIR / MODEL_FILE, norm_probs=True)
@@ -126,7 +128,7 @@ def in_other_language(text: str) -> bool:
     """Whether a text is surely written in another language than English (py3langid's model, which ships
     in its package). Why: ``function_share`` counts *English* function words, so a reply in Spanish has
     none and looks like keywords strung together; the form says nothing about a language it cannot read."""
-    language, p = _identifier().classify(text)
+    language, p = language_identifier().classify(text)
     return bool(language != "en" and p >= OTHER_LANGUAGE)
 
 

@@ -134,8 +134,10 @@ class TurnReader:
 
     def warm(self, ctx: SentenceContext) -> None:
         """Embed what reading a turn in ``ctx`` needs besides the turn's own sentences (the buyer's last
-        line, the scenario's texts), so that a call made while the rep types leaves ``read`` only theirs."""
+        line, the scenario's texts), so that a call made while the rep types leaves ``read`` only theirs.
+        The language identifier a strung-together turn asks (``text.in_other_language``) loads here too."""
         self.encoder.embed(context_texts(ctx))
+        T.language_identifier()
 
     def read(self, text: str, ctx: SentenceContext) -> TurnAnalysis:
         spans = T.sentence_spans(text, clauses=False)
