@@ -100,7 +100,8 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         # The rep's own figure, not a customer's result from the proof points ("Alder cut $85k"): a buyer
         # holds the rep to a promise, and asks the customer about theirs (``rep_customer``)
         results = " ".join(scenario.product.proof_points)
-        amounts = [a for s in signals.get(B.QUANTIFY_VALUE) for a in _figures(s.quote) if a not in results]
+        said = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE)]
+        amounts = [a for figures in said for a in figures if a not in results]
         # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
         # $2,150": the gain, not the cost beside it)
         points = " ".join(scenario.product.value_points)
@@ -108,7 +109,6 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
             out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
             # held to it only where it was the one figure the rep claimed: "$4,400 a month, so the $3,500 gap
             # ..." promises the first; the gap is the rep's arithmetic, not a promise
-            said = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE)]
             if any(f == [out["rep_figure"]] for f in said):
                 out["rep_promise"] = out["rep_figure"]
     if B.GIVE_PROOF in helpful:

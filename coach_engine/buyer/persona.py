@@ -388,7 +388,7 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     """
     lines = list(scenario.buyer.concern_lines)
     if len(lines) >= 3:  # the stake is said a turn later, after a lead-in: never with its joining "But"
-        return lines[1], " ".join([T.as_sentence(unjoined(lines[2])), *lines[3:]])
+        return lines[1], " ".join([unjoined(lines[2]), *lines[3:]])
     if lines:
         return lines[-1], ""
     return staged(first_person(told_part(scenario.buyer.hidden_concern), scenario))

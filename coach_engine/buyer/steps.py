@@ -169,7 +169,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
         also = next((named_step(_piece(rep_step, m.start())) for m in every
                      if m.group(0).lower() not in step.lower() and not any(
                          m.group(0).lower() in p for p in kept)), "")
-        return f"{step}, and {also}" if also and T.structure().time.search(also) else step
+        return f"{step}, and {also}" if also and when.search(also) else step
     if own:
         a, b = T.time_phrase(step, own)
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")

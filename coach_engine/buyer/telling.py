@@ -93,7 +93,7 @@ def staged(told: str) -> tuple[str, str]:
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
     cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
-    return " ".join(pieces[:cut]), " ".join([T.as_sentence(unjoined(pieces[cut])), *pieces[cut + 1:]])
+    return " ".join(pieces[:cut]), " ".join([unjoined(pieces[cut]), *pieces[cut + 1:]])
 
 
 _JOINED = frozenset({"and", "but", "so", "yet"})
@@ -118,12 +118,12 @@ _JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")
 
 def unjoined(piece: str) -> str:
     """The stake said on its own, a turn after the story: without the "But"/"And" that joined it to the
-    sentence before ("But two weeks ago ..." -> "Two weeks ago ...")."""
+    sentence before ("But two weeks ago ..." -> "Two weeks ago ..."), as a sentence."""
     low = piece.lower()
     for joiner in _JOINERS:
         if low.startswith(joiner) and len(piece) > len(joiner):
-            return piece[len(joiner):]
-    return piece
+            return T.as_sentence(piece[len(joiner):])
+    return T.as_sentence(piece)
 
 
 _PAST = frozenset({"ago", "last", "previous", "previously", "once", "former", "earlier"})

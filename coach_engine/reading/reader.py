@@ -163,9 +163,10 @@ class TurnReader:
                 # The family is surely there though no member is: the likeliest member says which.
                 if fam_probs[i, f] >= fam_thr[f] and not set(members) & set(present):
                     present.append(max(members, key=lambda m: p[li[m]]))
-            present = untangled(settle(s, present), {name: float(p[k]) for name, k in li.items()})
+            named = {name: float(p[k]) for name, k in li.items()}
+            present = untangled(settle(s, present), named)
             out.sentences.append(SentenceReading(
-                text=s, start=a, end=b, probs={labels[k]: round(float(p[k]), 3) for k in range(len(labels))},
+                text=s, start=a, end=b, probs={name: round(v, 3) for name, v in named.items()},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
         out.relevance = round(float(np.max(buyer_sim)), 3) if len(buyer_sim) else 0.0
         # Disguised readings add to their sentence's gaming signs.
