@@ -10,6 +10,7 @@ own name and pronouns into "I" (``persona``), which calls it.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .. import text as T
 from ..models import Scenario
@@ -68,6 +69,43 @@ def _org_refs(scenario: Scenario, text: str = "") -> list[str]:
     return sorted(set(refs), key=len, reverse=True)
 
 
+_QUANTIFIERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve",
+                          "twenty", "dozen", "dozens", "several", "many", "few", "both", "these", "those"})
+_TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "nights", "weeks", "weekends", "months",
+                         "quarters", "years", "seasons", "decades", "shifts", "times"})
+_COLLECTIVE = frozenset({"people", "staff", "board", "council", "family", "children", "kids"})
+
+
+def _counted_things(text: str) -> bool:
+    """Whether ``text`` counts some things ("two excavators", "120 kegs", "those invoices"): a "they" after
+    them is theirs ("... lost two excavators because nobody logged where they went"), not the organisation's.
+    Spans of time ("two years ago they switched") and people are no such things."""
+    said = T.words(text)
+    return any((w in _QUANTIFIERS or w.replace(",", "").isdigit()) and len(n) > 3 and n.endswith("s")
+               and not n.endswith(("ss", "us", "is")) and n not in _TIME_UNITS and not PEOPLE.fullmatch(n)
+               for w, n in pairwise(said))
+
+
+def _one_other_party(text: str) -> bool:
+    """Whether the only other ``text`` names is one single party ("a distributor", "the resort's insurer"),
+    and it counts no things: then an object "them" is nobody there, so it is the organisation ("a distributor
+    has hinted they'll drop them" -> "drop us")."""
+    named = {m.group(0).lower() for m in PEOPLE.finditer(text)}
+    return len(named) == 1 and not any(n.endswith("s") or n in _COLLECTIVE for n in named) \
+        and not _counted_things(text)
+
+
+def _them_us(text: str, before: str = "") -> str:
+    """``text`` with each object "them" as "us" when a single other party, named before it in the same
+    sentence (``before``: the sentence up to ``text``), is all there is to be it: a pronoun is no object of
+    its own subject ("the insurer has warned them"), while "Done with them" after "Had a vendor." is it."""
+    def said(m: re.Match[str]) -> str:
+        us = m.group(0) == "them" and _one_other_party(f"{before} {text[:m.start()]}")
+        return "us" if us else m.group(0)
+
+    return _THEY.sub(said, text)
+
+
 _PLURAL = {**FIRST_PERSON, **_ORG_VERB}
 """A verb as "we" says it ("expects" -> "expect", "is" -> "are")."""
 
@@ -110,11 +148,13 @@ def org_to_we(s: str, scenario: Scenario) -> str:
         first = _THEY.search(piece)
         before = seen + " " + (piece[:first.start()] if first is not None else "")
         seen += " " + piece
-        if first is not None and not PEOPLE.search(before):
+        if first is not None and not PEOPLE.search(before) and not _counted_things(piece[:first.start()]):
             stop = PEOPLE.search(piece, first.end())
             end = stop.start() if stop else len(piece)
 
-            piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + piece[end:]
+            piece = piece[:first.start()] + _THEY.sub(_we, piece[first.start():end]) + _them_us(piece[end:])
+        elif first is not None:
+            piece = piece[:first.start()] + _them_us(piece[first.start():], piece[:first.start()])
         out.append(piece)
     s = " ".join(out)
     # Once the organisation is "we", so are its second verb and its "its": "we are in talks and expects to

@@ -67,6 +67,8 @@ def train(
     out: Path | None = typer.Option(None, "--out", help="Write the model here (default: the shipped one)."),
     folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds, grouped by scenario."),
     items: bool = typer.Option(False, "--items", help="Train only the resolution-item reader (seconds)."),
+    seeds: str = typer.Option("", "--seeds", help="The networks' random starts, comma-separated (default: "
+                              "the shipped 7,8,9); another set shows how much a figure hangs on them."),
 ) -> None:
     """Train the turn reader from evals/data (registry status `train`); prints per-label figures.
 
@@ -76,13 +78,18 @@ def train(
         return
     from ..embeddings import CachedEmbedder, LocalEmbedder
     from ..reading.model import ARTIFACT_DIR
+    from ..reading.train import NETWORK_SEEDS
     from ..reading.train import train as fit
 
+    try:
+        starts = tuple(int(x) for x in seeds.split(",")) if seeds.strip() else NETWORK_SEEDS
+    except ValueError:
+        fail(f"--seeds takes whole numbers separated by commas, e.g. 10,11,12 (got {seeds!r})")
     reading, gaming, scenarios = training_inputs()
     if not reading:
         fail("no labelled sentence files found (evals/registry.yaml, kind: reading, status: train)")
     encoder = CachedEmbedder(LocalEmbedder(runtime=TRAIN_RUNTIME))
     result = fit(reading, scenarios, encoder, out or ARTIFACT_DIR,
                  gaming_replies=gaming, folds=folds,  # type: ignore[arg-type]
-                 log=lambda m: console.print(m, highlight=False))
+                 log=lambda m: console.print(m, highlight=False), seeds=starts)
     console.print(f"Wrote {result.out_dir} ({result.samples} sentences, data {result.fingerprint}).")

@@ -88,9 +88,9 @@ injection too was tried: better sentence figures, but four false verdicts on hon
 logistic head over the sentence alone gives one, and a false verdict zeroes an honest rep."""
 
 
-def _fit_networks(x: np.ndarray, y: np.ndarray) -> list[Any]:
-    """One network per ``NETWORK_SEEDS``, each fitted reproducibly."""
-    return [_fit_network(x, y, seed=seed) for seed in NETWORK_SEEDS]
+def _fit_networks(x: np.ndarray, y: np.ndarray, seeds: Sequence[int] = NETWORK_SEEDS) -> list[Any]:
+    """One network per seed (``NETWORK_SEEDS`` unless told), each fitted reproducibly."""
+    return [_fit_network(x, y, seed=seed) for seed in seeds]
 
 
 def _averaged(nets: Sequence[Any], x: np.ndarray) -> np.ndarray:
@@ -159,9 +159,12 @@ def train(
     gaming_replies: Sequence[tuple[str, str, Literal["injection", "stuffing", "genuine"]]] = (),
     folds: int = 5,
     log: Any = print,
+    seeds: Sequence[int] = NETWORK_SEEDS,
 ) -> TrainResult:
     """Fit, cross-validate and write the model. ``scenarios`` maps an id to a ``Scenario``;
-    ``gaming_replies`` are (scenario id, reply, trainer's verdict) from ``train``-status grader sets."""
+    ``gaming_replies`` are (scenario id, reply, trainer's verdict) from ``train``-status grader sets;
+    ``seeds``: the networks' random starts (another set than the shipped one shows how much a figure hangs
+    on them, so a labelled set is judged by more than one training)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
@@ -206,9 +209,9 @@ def train(
     oof_net = np.zeros((len(samples), len(net_names)))
     for f in range(n_folds):
         held = np.where(fold_of == f)[0]
-        oof_net[held] = _averaged(_fit_networks(xs[whole[fold_of[whole] != f]], y_net[fold_of[whole] != f]),
-                                  xs[held])
-    networks = _fit_networks(xs[whole], y_net)
+        oof_net[held] = _averaged(_fit_networks(xs[whole[fold_of[whole] != f]], y_net[fold_of[whole] != f],
+                                                seeds), xs[held])
+    networks = _fit_networks(xs[whole], y_net, seeds)
     for k, label in enumerate(LABELS):
         rows, y = y_for(label)
         pos = int(y.sum())
@@ -269,7 +272,7 @@ def train(
         "families": {k: list(v) for k, v in FAMILIES.items()},
         "networks": [net_names] * len(networks),
         "network": {"hidden": HIDDEN, "alpha": ALPHA, "epochs": EPOCHS, "fitted_on": len(whole),
-                    "seeds": list(NETWORK_SEEDS)},
+                    "seeds": list(seeds)},
         "encoder": getattr(encoder, "name", "?"),
         "features": {"embedding": emb_dim, "hashed": HASH_DIM, "structural": list(STRUCT_NAMES),
                      "negated_embedding": emb_dim},

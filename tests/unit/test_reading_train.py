@@ -1,4 +1,5 @@
-"""`scrimmage train`: the same labelled data gives the same bytes, and bad labels are named."""
+"""`scrimmage train`: the same labelled data gives the same bytes (other seeds, other bytes), and bad labels
+are named."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ def test_training_is_deterministic(small_data: tuple[Path, dict[str, object]], t
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     model = load_model(tmp_path / "a")
     assert model.manifest["training"]["sentences"] > 100  # type: ignore[index]
+    # `scrimmage train --seeds`: other random starts give another model, to judge a labelled set by more
+    # than one training, and the manifest names the starts it was fitted from
+    train([path], scenarios, embedder, tmp_path / "c", folds=2, log=quiet, seeds=(10,))
+    assert (tmp_path / "a" / "tagger.npz").read_bytes() != (tmp_path / "c" / "tagger.npz").read_bytes()
+    other = load_model(tmp_path / "c")
+    assert other.manifest["network"]["seeds"] == [10] and len(other.networks) == 1  # type: ignore[index]
 
 
 def test_an_unknown_label_names_file_line_and_label(small_data: tuple[Path, dict[str, object]],

@@ -286,6 +286,26 @@ def test_the_buyer_speaks_for_their_own_organisation(bank: ScenarioBank) -> None
     assert "they say it tracked them" in said
 
 
+def test_a_they_of_counted_things_stays_theirs_and_a_single_partys_them_is_us(bank: ScenarioBank) -> None:
+    """"They" after things the manager counts ("four forklifts ... where they were parked") is the things',
+    not "we"; and when the only other party named is one ("a wholesaler"), the "them" it acts on is the
+    buyer's organisation: "they'll cut us off", never "they'll cut them off" (issue 13). A fact's "half of
+    them" is the counted orders'."""
+    from coach_engine.buyer.persona import first_person
+
+    s = _with_buyer(bank, name="Lena Park", company="Riverbend Food Bank")
+    said = first_person("The food bank misplaced four forklifts last spring because nobody checked where "
+                        "they were parked.", s)
+    assert "where they were parked" in said and said.startswith("We misplaced")
+    said = first_person("Two years ago they moved sites, and a wholesaler has warned they'll cut them off "
+                        "over late invoices.", s)
+    assert said.startswith("Two years ago we moved sites") and "they'll cut us off" in said
+    said = first_person("Around 900 orders a month, half of them same-day.", s)
+    assert said == "Around 900 orders a month, half of them same-day."
+    said = first_person("Had a packaging supplier once. Done with them.", s)
+    assert said.endswith("Done with them.")  # the supplier, named a sentence before
+
+
 def test_a_contracted_pronoun_opening_a_sentence_becomes_i_am(bank: ScenarioBank) -> None:
     """"She's" at the start of a sentence is the buyer too: "I'm", never "I's" (issue 13)."""
     from coach_engine.buyer.persona import first_person
