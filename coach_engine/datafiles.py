@@ -67,12 +67,27 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def parse_yaml_mapping(text: str, source: str) -> dict[str, Any]:
-    """Parse YAML text whose top level must be a mapping."""
+class _TextScalarLoader(_UniqueKeyLoader):
+    """Every plain scalar stays the text as written, but null: the model's fields decide what is a number.
+
+    Why: a manager writes ``tags: [911]``, ``start: 9:30``, ``last audit: 2024-03-01`` or ``on call: yes`` and
+    means the words; YAML 1.1 would hand over 911, 570 (base 60), a date and True, and the file would fail
+    with "must be text" or, worse, say 570. ``max_turns: 8`` still arrives as 8: the model converts it."""
+
+
+_KEPT_RESOLVERS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:merge")
+_TextScalarLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag in _KEPT_RESOLVERS]
+    for first, resolvers in _UniqueKeyLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_yaml_mapping(text: str, source: str, scalars_as_text: bool = False) -> dict[str, Any]:
+    """Parse YAML text whose top level must be a mapping (``scalars_as_text``: see ``_TextScalarLoader``)."""
     if not text.strip():
         raise DataFileError([Problem(source, "", "file is empty; expected a mapping of fields")])
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)
+        data = yaml.load(text, Loader=_TextScalarLoader if scalars_as_text else _UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -111,7 +126,10 @@ def validate_mapping(data: dict[str, Any], model: type[M], source: str) -> M:
 
 
 def load_model_text(text: str, model: type[M], source: str) -> M:
-    return validate_mapping(parse_yaml_mapping(text, source), model, source)
+    """``model`` from YAML text; a model that says ``scalars_as_text`` (a scenario, written by managers) reads
+    its plain scalars as written."""
+    as_text = bool(getattr(model, "scalars_as_text", False))
+    return validate_mapping(parse_yaml_mapping(text, source, as_text), model, source)
 
 
 def load_model_file(path: Path, model: type[M]) -> M:

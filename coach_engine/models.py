@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -122,6 +122,10 @@ class Buyer(_FileModel):
 
 class Scenario(_FileModel):
     """One practice scenario: a buyer, their objection and what resolves it."""
+
+    scalars_as_text: ClassVar[bool] = True
+    """Read from YAML with every plain scalar as written (``datafiles._TextScalarLoader``): a manager's
+    ``tags: [911]`` or ``start: 9:30`` is text."""
 
     id: Slug
     title: Title

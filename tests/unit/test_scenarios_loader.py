@@ -111,6 +111,20 @@ def test_defaults_apply_to_a_minimal_file() -> None:
     assert s.tags == []
 
 
+def test_plain_numbers_times_dates_and_yes_are_the_words_a_manager_wrote() -> None:
+    """YAML 1.1 reads ``911`` as a number, ``9:30`` as 570 (base 60), a date as a date and ``yes`` as True; a
+    scenario's text fields take them as written, and ``max_turns: 6`` is still a number."""
+    text = (SC / "minimal.yaml").read_text() + (
+        "  facts:\n    shift start: 9:30\n    last audit: 2024-03-01\n    on call: yes\n    desks: 14\n"
+        "    rate: 1.50\ntags: [911, dispatch]\nmax_turns: 6\n")
+    s = parse_scenario(text)
+    assert s.buyer.facts == {"shift start": "9:30", "last audit": "2024-03-01", "on call": "yes",
+                             "desks": "14", "rate": "1.50"}
+    assert s.tags == ["911", "dispatch"] and s.max_turns == 6
+    with pytest.raises(DataFileError, match="max_turns"):
+        parse_scenario(text.replace("max_turns: 6", "max_turns: six"))
+
+
 def test_brief_never_leaks_the_hidden_concern() -> None:
     s = load_scenario(SC / "design_example.yaml")
     text = repr(s.brief())
