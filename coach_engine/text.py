@@ -411,12 +411,13 @@ def _day_number(word: str) -> bool:
 
 def as_sentence(text: str) -> str:
     """Text said as one sentence: whitespace collapsed, a trailing ``;`` or ``,`` dropped, the first letter
-    up and a full stop when it has no end mark (a scenario's point or a buyer's fact, spoken whole)."""
+    up and a full stop when it has no end mark, inside a closing quote or not (a scenario's point or a buyer's
+    fact, spoken whole)."""
     t = " ".join(text.split()).rstrip(" ;,")
     if not t:
         return t
     t = t[0].upper() + t[1:]
-    return t if t[-1] in ".!?" else t + "."
+    return t if t.rstrip("\"'”’)")[-1:] in (".", "!", "?") else t + "."  # "... handle themselves.'" is ended
 
 
 @lru_cache(maxsize=4096)

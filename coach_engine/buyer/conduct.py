@@ -99,17 +99,23 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
     if B.QUANTIFY_VALUE in helpful:
         # The rep's own figure, not a customer's result from the proof points ("Alder cut $85k"): a buyer
         # holds the rep to a promise, and asks the customer about theirs (``rep_customer``)
-        results = " ".join(scenario.product.proof_points)
+        # (nor a figure the buyer gave: "$2,400 a month" is their price)
+        b = scenario.buyer
+        results = " ".join([*scenario.product.proof_points, b.opening, b.hidden_concern, scenario.context,
+                            *b.facts.values(), *b.concern_lines])
         said = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE)]
         amounts = [a for figures in said for a in figures if a not in results]
+        proof = {s.quote for s in signals.get(B.GIVE_PROOF)}
+        claimed = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE) if s.quote not in proof]
         # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
         # $2,150": the gain, not the cost beside it)
         points = " ".join(scenario.product.value_points)
         if amounts:
             out["rep_figure"] = next((a for a in amounts if a in points), amounts[-1])
             # held to it only where it was the one figure the rep claimed: "$4,400 a month, so the $3,500 gap
-            # ..." promises the first; the gap is the rep's arithmetic, not a promise
-            if any(f == [out["rep_figure"]] for f in said):
+            # ..." promises the first; the gap is the rep's arithmetic, and a sentence of proof ("they went
+            # from 84 to 71 percent") is another customer's result, not a promise
+            if any(f == [out["rep_figure"]] for f in claimed):
                 out["rep_promise"] = out["rep_figure"]
     if B.GIVE_PROOF in helpful:
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split(),

@@ -283,7 +283,7 @@ class BuyerDirector:
                 # a question about what the buyer has already told, or for more once all of it is out ("Why's
                 # this on your mind now?" after the story and the stake): "that's the whole of it", never
                 # "no idea"
-                situation.facts["told"] = "yes"
+                situation.facts["told"] = "impact" if B.IMPACT_QUESTION in helpful else "yes"
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))
             if situation.id in _ANSWERING and checks_reading(signals, helpful, negatives):

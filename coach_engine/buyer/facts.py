@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..embeddings import is_semantic
-from ..text import NUMBER, content_words, is_question, question_form, sentences, structure, words
+from ..text import (
+    NUMBER,
+    content_words,
+    is_question,
+    question_form,
+    sentences,
+    spelled_figure,
+    structure,
+    words,
+)
 from .substance import COUNT
 
 if TYPE_CHECKING:
@@ -37,9 +46,15 @@ _FIGURE_QUESTION = re.compile(
 """A question that asks for a figure: the kind a buyer should not answer with one invented on the spot."""
 
 
+_ROUGHLY = frozenset({"roughly", "approximately", "ballpark", "per"})
+"""A question with one of these asks for a figure however it is put ("Returns per week, roughly?")."""
+
+
 def asks_figure(question: str) -> bool:
-    """Whether a question asks for a figure ("How many services did you run last year?")."""
-    return bool(_FIGURE_QUESTION.search(question))
+    """Whether a question asks for a figure ("How many services did you run last year?", "Calls per shift,
+    roughly?")."""
+    return bool(_FIGURE_QUESTION.search(question)) or (
+        question.rstrip().endswith("?") and bool(_ROUGHLY & set(words(question))))
 
 
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
@@ -93,10 +108,18 @@ def _a_figure(value: str) -> bool:
     return bool(NUMBER.search(first)) and not any(w[:1].isupper() for w in first.split()[1:])
 
 
+_MONEY_WORDS = frozenset({"cost", "costs", "costing", "spend", "spends", "spent", "price", "priced", "budget",
+                          "pay", "paying", "paid"})
+"""A question with one of these asks what something costs: only a fact with a figure answers it."""
+
+
 def _fits(question: str, value: str) -> bool:
-    """Whether the fact holds the kind of thing the question asks for (a person for "who")."""
-    asks_who = any(w in ("who", "whom", "whose", "who's") for w in words(question))
-    return not (asks_who and _a_figure(value))
+    """Whether the fact holds the kind of thing the question asks for: a person for "who", a figure for what
+    something costs ("What do more complaints cost you?" is not answered by how the monitoring works)."""
+    asked = set(words(question))
+    if asked & {"who", "whom", "whose", "who's"}:
+        return not _a_figure(value)
+    return not (asked & _MONEY_WORDS) or bool(NUMBER.search(value) or spelled_figure(value))
 
 
 @dataclass(frozen=True)
@@ -146,7 +169,7 @@ class FactBook:
         named = {q: said[k - 1] for k, q in enumerate(said)
                  if k and q in questions and not is_question(said[k - 1]) and _REFERS & set(words(q))}
         before = {q: content_words(x) for q, x in named.items()}
-        best: tuple[float, int, str, bool] | None = None
+        best: tuple[tuple[float, float], int, str, bool] | None = None
         if self._keys:
             sims = self._similarities(questions)
             for qi, q in enumerate(questions):
@@ -174,9 +197,10 @@ class FactBook:
                         len(topic) >= 2 and overlap == 1.0)
                     passes = (sims is not None and float(sims[qi, fi]) >= self.min_similarity) or (
                         by_words and overlap >= self.min_overlap and near)
-                    if passes and (best is None or score > best[0]):
-                        meant = sims is not None and float(sims[qi, fi]) >= self.min_similarity
-                        best = (score, fi, q, meant)
+                    # words that tie ("members" and "renewed" both named) are told apart by meaning
+                    sim = float(sims[qi, fi]) if sims is not None else 0.0
+                    if passes and (best is None or (score, sim) > best[0]):
+                        best = ((score, sim), fi, q, sim >= self.min_similarity)
         if best is not None:
             key = self._keys[best[1]]
             return Answer(topic=key, text=self.facts[key], question=best[2], by_meaning=best[3])

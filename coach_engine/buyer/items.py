@@ -43,7 +43,12 @@ ITEM_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "items.npz"
 KINDS_PATH = Path(__file__).resolve().parent / "item_kinds.yaml"
 WORD_DIM = 1024
 ALSO_SHARE = 0.15
-"""An unsure item asks for every kind the model gives this much weight (``ItemReading.also``)."""
+"""An unsure item asks for every kind the model gives this much weight (``ItemReading.also``), none earlier
+in the call than its likeliest (``_STAGE``)."""
+_STAGE = {"acknowledge": 0, "respect_incumbent": 0, "explore": 1, "uncover": 1, "check_other": 1, "tie": 2,
+          "tie_number": 2, "proof": 2, "alternatives": 2, "confirm": 3, "involve": 3, "next_step": 3}
+"""Where in a call (LAER) each kind's move comes. An unsure item that most likely asks for a move of answering
+("Offers phased rollout, dated") is never met by an earlier one (the opening question) for being unsure."""
 
 
 class ItemModelError(ScrimmageError):
@@ -73,11 +78,8 @@ class ItemReading:
             return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
         if self.confident:
             return said
-        kinds = " or ".join(f"'{k}'" for k in (self.kind, *self.also))
-        until = f"a turn that does what {kinds} asks meets it" if self.also else "only such a turn meets it"
-        doubt = (f"but its words alone read as '{self.words_kind}'" if self.words_kind
-                 else f"but unsure ({self.confidence:.0%})")
-        return f"{said}, {doubt}; set kind: to be sure (until then {until})"
+        where = ", or where ".join(describe_kind(k) for k in (self.kind, *self.also))
+        return f"{said}, but not surely; set kind: to be sure (until then a turn where {where} meets it)"
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,8 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         best = int(p.argmax())
         sure = bool(trusted[row - 1])
         also = () if sure else tuple(model.kinds[k] for k in np.argsort(-p)
-                                     if k != best and p[k] >= ALSO_SHARE)
+                                     if k != best and p[k] >= ALSO_SHARE
+                                     and _STAGE.get(model.kinds[k], 0) >= _STAGE.get(model.kinds[best], 0))
         doubted = not sure and worded is not None and p[best] >= model.min_confidence
         words = model.kinds[worded[row - 1]] if doubted and worded is not None else ""
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]), confident=sure,

@@ -161,8 +161,9 @@ _IRREGULAR_PAST = "drove|went|took|made|gave|ran|came|got|lost|paid|sent|bought|
 """Past tenses a manager writes of someone else's act ("Dale drove out himself"); not in ``_ACTS``, where
 "Linda got burned" or "Meridian lost a customer" would make the buyer's gender harder to tell."""
 PERSON = re.compile(r"\b(?!(?:The|This|That|Last|In|Since|Two|Three|A|An)\b)[A-Z][a-z]{2,}(?:,\s+who)?"
-                     + _ACTS)
-"""A named person doing something ("Gary retires"): pronouns after it may be theirs, not the buyer's."""
+                     r"(?:\s+(?:now|still|also|then|just|already|never|[a-z]+ly))?" + _ACTS)
+"""A named person doing something ("Gary retires", "Karen now signs"): pronouns after it may be theirs, not
+the buyer's."""
 _ROLE_ACTS = re.compile(r"\b[A-Z]{2,4}" + _ACTS)
 """A role by its initials doing something ("the COO pulled")."""
 

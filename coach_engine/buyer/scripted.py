@@ -23,7 +23,7 @@ from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
 from .state import BuyerState, Situation
-from .steps import agreed_step, named_step
+from .steps import agreed_step, named_day, named_step
 from .telling import names_people, tells_past
 
 LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
@@ -53,6 +53,9 @@ class LinesFile(StrictData):
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
     told: ByPersonality
     """Said instead when that question is about the concern the buyer has already told whole."""
+    told_impact: ByPersonality
+    """Said instead when it asks what would happen if the feared thing came true: it is what the buyer
+    fears, so they say so, never "that's the whole story"."""
     short_on_time: ByPersonality
     """Said last when one more turn without progress ends the call."""
     no_figure: ByPersonality
@@ -107,7 +110,10 @@ class ScriptedVoice:
         # Agreeing, the buyer restates the scenario's step in their own words (never pastes the rep's
         # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
         # Without a step in the scenario, the buyer names the rep's own: its activity, length and day.
-        own = "" if scenario.buyer.next_step else named_step(facts.get("rep_step", ""))
+        # Failing that, the rep's day: "Let's go with that: this Thursday at 10am", never "what you just
+        # proposed".
+        rep = facts.get("rep_step", "")
+        own = "" if scenario.buyer.next_step else named_step(rep) or named_day(rep)
         facts["rep_step"] = own or agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
 
         # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
@@ -202,7 +208,8 @@ class ScriptedVoice:
               and _ASKS_WHY & set(situation.behaviours)):
             # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
             # his work?"): say so, rather than asking for a step as if nothing had been asked.
-            unsure = self.lines.get("told" if facts.get("told") else "unsure", {})
+            heard = facts.get("told", "")
+            unsure = self.lines.get("told_impact" if heard == "impact" else "told" if heard else "unsure", {})
             remarks = [x for x in (*unsure.get(personality, []), *unsure.get("any", [])) if new(x)]
             if remarks:
                 core, lead = f"{rng.choice(remarks)} {core}", ""

@@ -13,7 +13,18 @@ import re
 
 from .. import text as T
 
-__all__ = ["agreed_step", "named_step"]
+__all__ = ["agreed_step", "named_day", "named_step"]
+
+
+def named_day(rep_step: str) -> str:
+    """The day and time the rep proposed, as they said it ("this Thursday at 10am"), or "": what a buyer
+    agrees to when the rep's step names no activity they could name back ("go through the numbers")."""
+    times = _rep_times(rep_step or "")
+    if not times:
+        return ""
+    a, b = T.time_phrase(rep_step, times)
+    day = rep_step[a:b].strip(" ,.;?!")
+    return day if T.first_word(day) in _WEEKDAYS | _MONTHS else day[:1].lower() + day[1:]
 
 
 def named_step(rep_step: str) -> str:

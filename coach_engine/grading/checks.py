@@ -61,6 +61,12 @@ class AnalysedTurn:
     def void(self) -> bool:
         return bool(self.injection) or self.stuffed is not None
 
+    @cached_property
+    def conceding(self) -> set[int]:
+        """Starts of sentences that give the price away (a discount): an acknowledgement said in one is a
+        lead-in to the concession, not listening, and earns no listening check."""
+        return {s.start for s in self.signals if s.behaviour == Behaviour.DISCOUNT}
+
     def positive(self) -> list[Signal]:
         return [] if self.void else [s for s in self.signals if s.behaviour not in NEGATIVE]
 
@@ -122,6 +128,8 @@ def _matching(check: RubricCheck, behaviours: Sequence[str], scope: Sequence[tup
                 continue
             if echo and s.behaviour in ACK_BEHAVIOURS and (s.behaviour, s.start) not in turn.echoes:
                 continue
+            if s.behaviour in ACK_BEHAVIOURS and s.start in turn.conceding:
+                continue  # "I hear you, so I can bring it down to $1,900": heard, to give the price away
             if limit is not None and s.start >= limit:
                 continue
             out.append((turn, s))

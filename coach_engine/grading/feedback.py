@@ -9,7 +9,9 @@ sentence a trainer wrote for this kind of miss on this objection type
 filling slots with a scenario's phrases reads like a form letter, and reps copy
 what they are shown. The line differs by which check failed.
 Improvements follow LAER order: a first reply that explored is never told to
-pitch value or confirm yet (``not_yet_due``); anti-patterns are always coached.
+pitch value or confirm yet, and a drill that never explored is coached on
+exploring, not praised for its pitch (``not_yet_due``); anti-patterns are always
+coached.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
 this module is the fallback; the delivery notes are always computed here
 (see ``grading.delivery.delivery_notes``).
@@ -135,16 +137,20 @@ def _praise(check_id: str, question: str) -> str:
 
 
 def not_yet_due(rubric: Rubric, card: Scorecard) -> set[str]:
-    """Skills a first reply that explored must not be coached on yet (LAER: listen, explore, *then* respond
-    and advance). Telling a rep who asked the right question to pitch or confirm teaches them to answer an
-    objection before understanding it."""
+    """Skills not to coach or praise yet (LAER: listen, explore, *then* respond and advance): in a first reply
+    that explored, the later skills; in a drill that never explored, the same skills, so the coaching is the
+    exploring. Telling a rep who asked the right question to pitch or confirm, praising a pitch made before
+    the objection was understood ("You answered with a concrete benefit") or telling a rep who never heard
+    the concern to "check the answer addressed the concern" all teach answering an objection first."""
     from .scoring import REPLY_DEFERRED
 
-    if card.mode != "reply" or rubric.id not in REPLY_DEFERRED:
+    if rubric.id not in REPLY_DEFERRED:
         return set()
     explore_id, deferred, _ = REPLY_DEFERRED[rubric.id]
     explored = any(c.passed for sk in card.skills if sk.id == explore_id for c in sk.checks)
-    return set(deferred) if explored else set()
+    if card.mode == "reply":
+        return set(deferred) if explored else set()
+    return set() if explored else set(deferred)
 
 
 ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
@@ -168,7 +174,8 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
     none_of = {(s.id, c.id) for s in rubric.skills for c in s.checks if c.none_of and not c.any_of}
 
     strengths: list[Strength] = []
-    used: set[str] = set()
+    later = not_yet_due(rubric, card)
+    used: set[str] = set(later) if card.mode != "reply" else set()
     ranked = sorted(card.skills, key=lambda s: (-s.score, -weight[s.id], order[s.id]))
     for skill in ranked:
         for check in skill.checks:
@@ -194,7 +201,6 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         used.add(hit.id)
         used.add(skill.id)
     lines_used = {_ANTI_LINE.get(h) for h in used}
-    later = not_yet_due(rubric, card)
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
     acknowledging = {c.id for s in rubric.skills for c in s.checks if set(c.any_of) & ACK_NAMES}
     for skill in failing:

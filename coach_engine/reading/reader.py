@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from ..embeddings import Embedder
     from ..models import Scenario, Turn
 
-__all__ = ["Gaming", "SentenceReading", "TurnAnalysis", "TurnReader", "context_for", "settle"]
+__all__ = ["Gaming", "SentenceReading", "TurnAnalysis", "TurnReader", "a_list", "context_for", "settle"]
 
 HELPFUL = frozenset({
     "acknowledge", "playback", "open_question", "explore_concern", "impact_question", "check_other_concerns",
@@ -125,6 +125,39 @@ def context_for(scenario: Scenario, history: Sequence[Turn], concern_revealed: b
     )
 
 
+_LIST_MARKS = (",", "+", ";", "/")
+KEYWORD_RUN = 0.25
+KEYWORD_RUN_WORDS = 5
+"""Below this share of function words, or with this many words in a row and no function word between, a
+sentence is a run of keywords ("we do dispatch invoicing payments routing texts"): a list without a mark
+between its items."""
+
+
+def a_list(sentences: list[SentenceReading]) -> bool:
+    """Whether the turn's claims list things (the guide's feature dump "lists features or specs"): three
+    items or more across its value sentences, counted by their marks and "and"s, or a run of keywords.
+    All 268 labelled turns with a dump pass; "It tracks dust and vibration live." does not."""
+    said = [s.text for s in sentences if {"feature_dump", "state_value"} & set(s.labels)]
+    items = sum(1 + sum(t.count(m) for m in _LIST_MARKS) + T.words(t).count("and") + len(T.sentences(t)) - 1
+                for t in said)
+    return items >= 3 or any(T.function_share(t) < KEYWORD_RUN or _keyword_run(t) >= KEYWORD_RUN_WORDS
+                             for t in said)
+
+
+def _keyword_run(text: str) -> int:
+    """The longest run of words in ``text`` with no function word between them."""
+    best = run = 0
+    for w in T.words(text):
+        run = 0 if T.is_function_word(w) else run + 1
+        best = max(best, run)
+    return best
+
+
+def _asks_about_something(s: SentenceReading) -> bool:
+    """A question with two content words or more ("Trucks per week, roughly?"), not a bare "Okay?"."""
+    return s.question is not None and len(T.content_words(s.text)) > 1
+
+
 class TurnReader:
     """Reads rep turns with one shipped model and one sentence encoder (both built once per process)."""
 
@@ -168,6 +201,9 @@ class TurnReader:
             out.sentences.append(SentenceReading(
                 text=s, start=a, end=b, probs={name: round(v, 3) for name, v in named.items()},
                 labels=present, question=T.question_form(s), negated=T.has_negation(s)))
+        if out.has("feature_dump") and not a_list(out.sentences):
+            for sr in out.sentences:  # one feature said plainly is no dump, however pitchy
+                sr.labels = [x for x in sr.labels if x != "feature_dump"]
         out.relevance = round(float(np.max(buyer_sim)), 3) if len(buyer_sim) else 0.0
         # Disguised readings add to their sentence's gaming signs.
         cols = [HASH_DIM + STRUCT_NAMES.index(name) for name in SIGN_COLUMNS]
@@ -187,7 +223,9 @@ class TurnReader:
         helpful = any(set(s.labels) & HELPFUL for s in out.sentences)
         neutral = HELPFUL | {"closed_question", "logistics_question"}
         flagged = any(set(s.labels) - neutral for s in out.sentences)
-        asked = any("closed_question" in s.labels for s in out.sentences)  # "Burned before?" engages
+        # "Burned before?" engages, and so does any question about something ("Trucks per week, roughly?")
+        # the heads left unlabelled; a bare "Okay?" does not
+        asked = any("closed_question" in s.labels or _asks_about_something(s) for s in out.sentences)
         out.passive = not helpful and not asked and not flagged and n_words <= PASSIVE_MAX_WORDS
         # A run-on is measured on clauses, as the rules did: a long sentence a rep breaks with semicolons or
         # dashes is paced speech, not one breathless 50-word sentence.

@@ -6,6 +6,7 @@ import pytest
 
 from coach_engine.buyer import BuyerDirector, load_rules
 from coach_engine.buyer.facts import FactBook, asks_figure
+from coach_engine.embeddings import CachedEmbedder
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
 
@@ -79,6 +80,8 @@ def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert asks_figure("Roughly what share of calls is routine?")
     assert not asks_figure("What would a repeat mean for you personally?")
     assert not asks_figure("Who else weighs in on this?")
+    assert asks_figure("Missed pickups per week, roughly?")  # a terse rep's figure question has no verb
+    assert not asks_figure("We'd bill per site.")
 
 
 def test_a_proposal_put_as_a_question_is_not_answered_with_a_fact(bank: ScenarioBank) -> None:
@@ -122,3 +125,24 @@ def test_a_shared_stem_alone_is_not_a_question_about_the_fact(embedder) -> None:
     assert found is None or found.topic != "buildings"
     found = book.answer("Which buildings worry you most?")
     assert found is not None and found.topic == "buildings"
+
+
+def test_when_two_facts_share_the_questions_words_the_one_it_means_answers(embedder: CachedEmbedder) -> None:
+    """A question naming two facts' topics ("trucks" and "fuel") is answered by the one it asks about, by
+    meaning, not by which fact the manager wrote first."""
+    book = FactBook({"trucks": "About 80 trucks, most of them on regional runs.",
+                     "fuel": "Fuel runs about $40k a month across the fleet."}, embedder,
+                    min_similarity=0.5, words_floor=0.3)
+    found = book.answer("Roughly what do your trucks spend on fuel each month?")
+    assert found is not None and found.topic == "fuel"
+
+
+def test_a_question_about_cost_is_answered_only_by_a_fact_with_a_figure() -> None:
+    """"What does a late load cost you?" shares "loads" with how loading works today, but asks for money:
+    only a fact holding a figure answers it, else the question is left to the concern."""
+    book = FactBook({"loads today": "Loads are checked by hand at the dock, one clipboard per shift."})
+    found = book.answer("What does a late load cost you, roughly?")
+    assert found is None or found.topic != "loads today"
+    book = FactBook({"late loads": "A late load costs us about $2,000 in penalties."})
+    found = book.answer("What does a late load cost you, roughly?")
+    assert found is not None and found.topic == "late loads"

@@ -17,7 +17,7 @@ from coach_engine.buyer import BuyerDirector
 from coach_engine.buyer.persona import first_person
 from coach_engine.buyer.steps import named_step
 from coach_engine.embeddings import CachedEmbedder
-from coach_engine.models import Scenario
+from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
 
@@ -99,6 +99,25 @@ def test_why_asked_once_all_is_told_gets_that_is_the_whole_of_it(
     early = BuyerDirector(cfo, embedder=embedder)
     early.state.concern_revealed, early.state.explore_turns = True, 1  # the stake is still to come
     assert "told" not in early.step(turn("Why's this on your mind now?", (B.OPEN_QUESTION, 0.95)), 3).facts
+
+
+def test_what_if_the_fear_came_true_once_all_is_told_is_met_as_the_fear(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """After the story and the stake, "And if another quarter went like that?" asks what would happen if the
+    feared thing came true: the buyer says that is the fear, never "that's the whole story"."""
+    from coach_engine.buyer.scripted import ScriptedVoice, load_lines
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.state.concern_revealed, d.state.stake_told, d.state.explore_turns = True, True, 2
+    asked = "And what would happen if the next rollout slipped the same way?"
+    situation = d.step(turn(asked, (B.EXPLORE_CONCERN, 0.95), (B.OPEN_QUESTION, 0.95),
+                            (B.IMPACT_QUESTION, 0.9)), 3)
+    assert situation.facts.get("told") == "impact"
+    wanting = situation.model_copy(update={"id": "want_numbers"})  # when the buyer still wants something
+    said = ScriptedVoice(0).speak(cfo, d.state, wanting, [Turn(role="rep", text=asked)])
+    fears = load_lines()["told_impact"][cfo.buyer.personality]
+    assert any(said.startswith(x) for x in fears), said
 
 
 @pytest.mark.parametrize("asked", [

@@ -202,6 +202,11 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
     # a customer's result from the proof points is theirs: nobody holds the rep to it
     cited = turn("Hartley Freight kept $210k in its first year.", B.QUANTIFY_VALUE, B.GIVE_PROOF)
     assert "rep_figure" not in BuyerDirector(cfo).step(cited, 1).facts
+    # nor to the buyer's own price said back, nor to a result the rep cites as another customer's
+    echoed = turn("At $48k a year, I understand it needs to earn its place.", B.QUANTIFY_VALUE)
+    assert "rep_promise" not in BuyerDirector(cfo).step(echoed, 1).facts
+    other = turn("A fleet like yours went from 31 to 18 percent idle time.", B.QUANTIFY_VALUE, B.GIVE_PROOF)
+    assert "rep_promise" not in BuyerDirector(cfo).step(other, 1).facts
 
 
 @pytest.mark.parametrize(("proof", "customer"), [
@@ -239,7 +244,7 @@ def test_the_question_that_draws_the_concern_out_uncovers_it(cfo: Scenario) -> N
 
 
 def test_an_item_read_without_confidence_is_met_by_any_kind_it_may_ask_for(cfo: Scenario, embedder) -> None:  # type: ignore[no-untyped-def]
-    """A manager's item the reader could only guess at ("read as ..., but unsure (27%)") must not make the
+    """A manager's item the reader could only guess at ("read as ..., but not surely") must not make the
     scenario unwinnable: a clean turn that does what any kind the reader gave real weight asks for meets it,
     whatever the first guess. A confidently read item still asks for its own behaviour."""
     from coach_engine.buyer.conduct import RepConduct

@@ -122,3 +122,22 @@ def test_a_generic_acknowledgement_is_coached_to_be_specific_and_quoted(embedder
     specific = grader.grade_reply(scenario, "Fair enough, $389 a month is a bigger number than you'd "
                                             "planned for. What were you comparing it to?")
     assert all("cknowledge" not in i.text for i in specific.improvements)
+
+
+def test_a_drill_that_never_explored_is_coached_to_explore_not_praised_for_its_pitch(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """LAER order in a drill: a rep who pitched and never asked is neither praised for "a concrete benefit"
+    nor told to "check the answer addressed the concern" they never heard; the coaching is the exploring."""
+    scenario = bank.get("cfo-price-routing")
+    turns = [Turn(role="buyer", text=scenario.buyer.opening),
+             Turn(role="rep", text="Our engine plans every truck overnight and cuts fuel by 12 percent."),
+             Turn(role="buyer", text="Hm. That doesn't change the budget."),
+             Turn(role="rep", text="It also has live tracking, driver apps and automatic customer alerts.")]
+    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    explored = next(s for s in card.skills if s.id == "explore")
+    assert not any(c.passed for c in explored.checks)
+    praised = " ".join(s.text for s in card.strengths).lower()
+    coached = " ".join(i.text for i in card.improvements).lower()
+    assert "benefit" not in praised and "number on the value" not in praised
+    assert "addressed the concern" not in coached and "next step" not in coached
+    assert card.improvements

@@ -63,11 +63,25 @@ def test_an_unsure_reading_tells_the_author_to_set_kind() -> None:
     assert "set kind: to be sure" in reading.note() and reading.kind in reading.note()
 
 
-def test_a_reading_sure_by_meaning_but_not_by_words_says_which_kind_the_words_name() -> None:
-    """A confident-looking figure ("76%") called unsure puzzles an author; the note names the doubt."""
+def test_an_unsure_note_says_in_words_which_turn_meets_the_item() -> None:
+    """A confident-looking figure ("76%") called unsure, or "its words alone read as 'check_other'", puzzles
+    an author: the note says in plain words what a turn must do to meet the item until kind: is set."""
     reading = read_items(["Blue sky, moving forward, synergy"])[0]
-    doubted = type(reading)(reading.text, "tie", 0.76, confident=False, words_kind="alternatives")
-    assert "its words alone read as 'alternatives'" in doubted.note() and "76%" not in doubted.note()
+    doubted = type(reading)(reading.text, "tie", 0.76, confident=False, also=("alternatives",),
+                            words_kind="check_other")
+    note = doubted.note()
+    assert "76%" not in note and "check_other" not in note and "set kind: to be sure" in note
+    assert f"a turn where {describe_kind('tie')}, or where {describe_kind('alternatives')} meets it" in note
+
+
+def test_an_unsure_item_is_never_met_by_a_move_earlier_in_the_call_than_it_asks() -> None:
+    """An unsure item that most likely asks for an answer (an offer, a tie) takes the other kinds it might
+    mean only from the same stage on: an opening question does not meet "Offers a phased start"."""
+    from coach_engine.buyer.items import _STAGE
+
+    for reading in read_items(["Offers a phased start, dated", "Ties the savings to their cash flow",
+                               "Gets the owner on a call", "Digs into the backstory"]):
+        assert all(_STAGE.get(k, 0) >= _STAGE.get(reading.kind, 0) for k in reading.also), reading
 
 
 def test_a_missing_model_names_the_command_that_rebuilds_it(tmp_path: Path) -> None:

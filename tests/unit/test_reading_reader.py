@@ -11,7 +11,7 @@ import pytest
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.models import Turn
 from coach_engine.reading import TurnAnalysis, context_for
-from coach_engine.reading.reader import settle, untangled
+from coach_engine.reading.reader import SentenceReading, a_list, settle, untangled
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, SignalContext, detect_signals, reader_for
 
@@ -235,3 +235,16 @@ def test_a_choice_handed_to_the_buyer_is_not_pressure(text: str, pressure: bool,
     """"You don't have to go into it" gives the buyer a choice, like "whenever you're ready"; the same words
     beside a deadline still push."""
     assert read(text, ctx, embedder).has("pressure") is pressure
+
+
+def test_a_feature_dump_lists_things() -> None:
+    """The guide's dump "lists features or specs": one feature said plainly is not one, however pitchy; a
+    list across the turn's claims, or a run of keywords with no marks, is."""
+    def turn(*said: tuple[str, list[str]]) -> list[SentenceReading]:
+        return [SentenceReading(text=t, start=0, end=len(t), probs={}, labels=labels) for t, labels in said]
+
+    assert not a_list(turn(("Our scanner reads pallets and cases from six metres.", ["feature_dump"])))
+    assert a_list(turn(("It has pallet scans, cycle counts, a mobile app and ERP sync.", ["feature_dump"])))
+    assert a_list(turn(("Pallet scans.", ["feature_dump"]), ("Cycle counts.", ["state_value"]),
+                       ("ERP sync.", ["feature_dump"])))
+    assert a_list(turn(("we do scans counts labels replenishment reports", ["feature_dump"])))

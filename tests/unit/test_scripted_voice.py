@@ -135,12 +135,15 @@ def test_agree_without_a_scenario_step_names_the_reps_own_step(bank: ScenarioBan
         assert named in text and "just proposed" not in text and proposal not in text, text
 
 
-def test_agree_without_any_named_step_keeps_the_plain_reference(bank: ScenarioBank) -> None:
+def test_agree_without_any_named_step_agrees_to_the_reps_day(bank: ScenarioBank) -> None:
+    """A step with no activity the buyer can name back ("get going on it") is agreed to by its day: "Let's go
+    with that: next Tuesday.", never "what you just proposed, next Tuesday" (a trainer read it as the step
+    never being named)."""
     s = _with_buyer(bank, next_step=None)
     facts = scenario_facts(s, BuyerState()) | {"rep_step": "So shall we get going on it next Tuesday?"}
     for seed in range(4):
         text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
-        assert "what you just proposed, next Tuesday" in text and "get going" not in text, text
+        assert "next Tuesday" in text and "just proposed" not in text and "get going" not in text, text
 
 
 def _all_scenarios(bank: ScenarioBank) -> list:  # type: ignore[type-arg]
@@ -739,6 +742,11 @@ def test_a_buyer_whose_title_has_no_full_stop_still_speaks_as_i(bank: ScenarioBa
     ("Carl Dunne", "Carl's foreman, Ray Soto, runs the night shift and he trusts him. Bea has been turning "
      "rush jobs away, and she and Carl have argued about it. Carl also quietly knows margins fell.",
      ["she and I have argued", "I also quietly know"]),
+    # another person acting with an adverb before the verb ("Priya still reviews") owns the "she" after it
+    ("Omar Haddad", "Last spring Omar pushed a forecasting tool that Priya Nair, the finance director, "
+     "dropped after a quarter. Priya still reviews every purchase over $5,000, and at the budget meeting she "
+     "mentioned the tool again. Omar won't go back to her without proof.",
+     ["I pushed a forecasting tool", "she mentioned the tool again", "I won't go back to her"]),
     # a person named beside an acting role ("my head nurse, Joy Tan, was ...") owns the "she" that follows
     ("Omar Haddad", "Omar's head nurse, Joy Tan, was blamed in 2022 when a rota app lost a month of shifts. "
      "She has told Omar that nothing new goes live without her sign-off.",

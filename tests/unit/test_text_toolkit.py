@@ -114,3 +114,10 @@ def test_a_time_phrase_is_found_whole() -> None:
     assert phrase("Could we meet on Tuesday, January 6th at 10?") == "on Tuesday, January 6th at 10"
     assert phrase("Does Friday the 12th at 2 suit you?") == "Friday the 12th at 2"
     assert phrase("a review ahead of the March 5 deadline") == "the March 5"
+
+
+def test_a_sentence_ended_inside_its_closing_quote_gets_no_second_stop() -> None:
+    """A buyer's fact that ends on a quotation ("... is 'our problem.'") is said as it is, never "'.'."."""
+    assert T.as_sentence("the vendor called it 'our problem.'") == "The vendor called it 'our problem.'"
+    assert T.as_sentence('she said "not now"') == 'She said "not now".'
+    assert T.as_sentence("about 40 a week") == "About 40 a week."
