@@ -311,8 +311,11 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
         sid = "acknowledge_progress"  # a figure was given: take it, and say what is still missing
     if sid == "want_next_step" and (proposed or facts.get("step_on_table")):
         sid = "acknowledge_progress"  # a step is on the table (this turn or before): say what is missing
-    if sid == "restate_objection" and facts.get("plain") and "acknowledge" in situation.behaviours:
-        return "restate_heard"  # felt with the buyer and pitched nothing: thanked, then where they stand
+    if sid == "restate_objection" and facts.get("plain") and {"acknowledge", "summarize"} & set(
+            situation.behaviours):
+        # felt with the buyer, or said back what they told, and pitched nothing: thanked, then where they
+        # stand ("Nine short, everyone on overtime." is heard, never "So we're still where we started.")
+        return "restate_heard"
     if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
         return "restate_plain"  # pitched nothing, or spoke to the concern: no "I've heard the pitch"
     if sid in ("want_proof", "want_numbers") and not claimed:
