@@ -108,9 +108,9 @@ def _a_figure(value: str) -> bool:
     return bool(NUMBER.search(first)) and not any(w[:1].isupper() for w in first.split()[1:])
 
 
-_MONEY_WORDS = frozenset({"cost", "costs", "costing", "spend", "spends", "spent", "price", "priced", "budget",
-                          "pay", "paying", "paid"})
-"""A question with one of these asks what something costs: only a fact with a figure answers it."""
+_MONEY_WORDS = frozenset({"cost", "costs", "costing", "price", "priced"})
+"""A question with one of these asks what something costs: only a fact with a figure answers it. Not "pay"
+or "spend": "How often do you end up paying for overnight freight?" asks how often."""
 
 
 def _fits(question: str, value: str) -> bool:

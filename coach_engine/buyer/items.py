@@ -43,12 +43,17 @@ ITEM_ARTIFACT = Path(__file__).resolve().parent / "artifacts" / "items.npz"
 KINDS_PATH = Path(__file__).resolve().parent / "item_kinds.yaml"
 WORD_DIM = 1024
 ALSO_SHARE = 0.15
-"""An unsure item asks for every kind the model gives this much weight (``ItemReading.also``), none earlier
-in the call than its likeliest (``_STAGE``)."""
-_STAGE = {"acknowledge": 0, "respect_incumbent": 0, "explore": 1, "uncover": 1, "check_other": 1, "tie": 2,
-          "tie_number": 2, "proof": 2, "alternatives": 2, "confirm": 3, "involve": 3, "next_step": 3}
-"""Where in a call (LAER) each kind's move comes. An unsure item that most likely asks for a move of answering
-("Offers phased rollout, dated") is never met by an earlier one (the opening question) for being unsure."""
+"""An unsure item asks for every kind the model gives this much weight (``ItemReading.also``), but no
+hearing or asking kind for an item that most likely asks for an answer (``_asks_less``)."""
+_HEARING = frozenset({"acknowledge", "explore", "uncover", "check_other"})
+"""Kinds met by hearing the buyer out or asking: the first half of a call (LAER's listen and explore)."""
+
+
+def _asks_less(kind: str, best: str) -> bool:
+    """Whether ``kind`` is a hearing or asking move and ``best`` an answering or advancing one: an unsure
+    item that most likely asks for an answer ("Offers a phased rollout, dated") is never met by the opening
+    question for being unsure; a step item may still be met by an alternative (a side-by-side trial)."""
+    return kind in _HEARING and best not in _HEARING
 
 
 class ItemModelError(ScrimmageError):
@@ -213,7 +218,7 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         sure = bool(trusted[row - 1])
         also = () if sure else tuple(model.kinds[k] for k in np.argsort(-p)
                                      if k != best and p[k] >= ALSO_SHARE
-                                     and _STAGE.get(model.kinds[k], 0) >= _STAGE.get(model.kinds[best], 0))
+                                     and not _asks_less(model.kinds[k], model.kinds[best]))
         doubted = not sure and worded is not None and p[best] >= model.min_confidence
         words = model.kinds[worded[row - 1]] if doubted and worded is not None else ""
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]), confident=sure,

@@ -146,3 +146,6 @@ def test_a_question_about_cost_is_answered_only_by_a_fact_with_a_figure() -> Non
     book = FactBook({"late loads": "A late load costs us about $2,000 in penalties."})
     found = book.answer("What does a late load cost you, roughly?")
     assert found is not None and found.topic == "late loads"
+    book = FactBook({"rush freight": "We pay for overnight freight maybe three or four times a month."})
+    found = book.answer("How often do you end up paying for rush freight?")  # how often, not how much
+    assert found is not None and found.topic == "rush freight"
