@@ -49,6 +49,8 @@ class LinesFile(StrictData):
     decline_idea: ByPersonality
     stacked: ByPersonality
     """Said first when the rep fired several questions at once and the buyer takes only one."""
+    long_question: ByPersonality
+    """Said first when a long turn came round to a real question about the objection, which is answered."""
     unsure: ByPersonality
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
     told: ByPersonality
@@ -197,6 +199,10 @@ class ScriptedVoice:
         check = self.lines.get("check_answer", {}).get(facts.get("check", ""), {}).get(personality, [])
         if check:  # the rep asked whether they have it right: say so first, and no stock lead-in on top
             core, lead = f"{rng.choice(check)} {core}", ""
+        elif facts.get("long_question"):  # a long way round to a real question: said, then answered
+            remarks = [x for x in self.lines.get("long_question", {}).get(personality, []) if new(x)]
+            if remarks:
+                core, lead = f"{rng.choice(remarks)} {core}", ""
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
             barrage = self.lines.get("stacked", {})
             remarks = [x for x in (*barrage.get(personality, []), *barrage.get("any", []))

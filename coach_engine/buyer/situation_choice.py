@@ -106,9 +106,15 @@ class SituationChooser:
             return make("reveal_concern", "You finally say what is really behind your objection.")
         if B.PASSIVE in negatives:
             return make("impatient_passive", "The rep gave you nothing; show mild impatience.")
+        reading = signals.analysis
+        listed = reading is not None and reading.has("feature_dump")
+        if B.MONOLOGUE in negatives and explored and not listed and not st.concern_revealed:
+            # A long way round to a real question about the objection: a person takes the question (and may
+            # say it was a lot), never "what's the part that matters most?" as if nothing was asked.
+            return make("hint_concern", "Say it was a long way round, then give a partial hint at the real "
+                        "issue.", long_question="yes")
         if B.MONOLOGUE in negatives:
-            reading = signals.analysis
-            if B.TIE_TO_CONCERN in helpful or (reading is not None and not reading.has("feature_dump")):
+            if B.TIE_TO_CONCERN in helpful or (reading is not None and not listed):
                 # Too long, but no feature list, or it spoke to the concern: say it was too much at once,
                 # never "a list of features" or "nothing about my problem" (rebukes resting on what the rep
                 # did not do).

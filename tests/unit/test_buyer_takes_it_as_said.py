@@ -184,3 +184,27 @@ def test_the_buyer_says_time_is_short_before_patience_runs_out(bank: ScenarioBan
     assert said[-1] == "yes" and not any(said[:-1])
     warned = ScriptedVoice(0).lines["short_on_time"][cfo.buyer.personality]
     assert any(lines[-1].endswith(w) for w in warned), lines[-1]
+
+
+def test_a_long_way_round_to_a_real_question_gets_the_question_answered(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """A chatty rep's long turn that ends on a real question about the objection is answered (with a word on
+    its length), never met with "what's the part that matters most?" as if nothing had been asked."""
+    from coach_engine.buyer.scripted import ScriptedVoice, load_lines
+
+    # a hard buyer: one question draws a hint, not the story
+    cfo = bank.get("cfo-price-routing").model_copy(update={"difficulty": "hard"})
+    d = BuyerDirector(cfo, embedder=embedder)
+    heard = "Thanks so much for making the time, I know month end is a lot for a finance team like yours."
+    asked = "It's completely fair that $48k is more than you set aside, so what is behind the number for you?"
+    said = f"{heard} {asked}"
+    at = len(heard) + 1
+    signals = SignalSet(said, [Signal(B.MONOLOGUE, said, 0, len(said)),
+                               Signal(B.ACKNOWLEDGE, heard, 0, len(heard), confidence=0.9),
+                               *(Signal(b, asked, at, len(said), confidence=0.95)
+                                 for b in (B.EXPLORE_CONCERN, B.OPEN_QUESTION))])
+    situation = d.step(signals, 1)
+    assert situation.id == "hint_concern"
+    line = ScriptedVoice(0).speak(cfo, d.state, situation, [Turn(role="rep", text=said)])
+    remarks = load_lines()["long_question"][cfo.buyer.personality]
+    assert any(line.startswith(x) for x in remarks), line
