@@ -72,9 +72,6 @@ class ItemReading:
     also: tuple[str, ...] = ()
     """When unsure, the other kinds the model gives real weight (``ALSO_SHARE`` or more), likeliest first:
     the buyer takes the item as asking for any of them."""
-    words_kind: str = ""
-    """When the meaning is sure enough but the words alone point to another kind (``ItemModel.sure``), that
-    kind: what the author is told is in doubt."""
 
     def note(self) -> str:
         """What an author is told: how the item was read, and what to do when the reading is unsure."""
@@ -219,10 +216,8 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
         also = () if sure else tuple(model.kinds[k] for k in np.argsort(-p)
                                      if k != best and p[k] >= ALSO_SHARE
                                      and not _asks_less(model.kinds[k], model.kinds[best]))
-        doubted = not sure and worded is not None and p[best] >= model.min_confidence
-        words = model.kinds[worded[row - 1]] if doubted and worded is not None else ""
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]), confident=sure,
-                               also=also, words_kind=words if words != model.kinds[best] else ""))
+                               also=also))
     return out
 
 

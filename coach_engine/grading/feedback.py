@@ -175,6 +175,8 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
 
     strengths: list[Strength] = []
     later = not_yet_due(rubric, card)
+    # a drill that never explored is not praised for its pitch (a first reply's later skills, when shown,
+    # still are)
     used: set[str] = set(later) if card.mode != "reply" else set()
     ranked = sorted(card.skills, key=lambda s: (-s.score, -weight[s.id], order[s.id]))
     for skill in ranked:

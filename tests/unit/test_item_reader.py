@@ -67,10 +67,9 @@ def test_an_unsure_note_says_in_words_which_turn_meets_the_item() -> None:
     """A confident-looking figure ("76%") called unsure, or "its words alone read as 'check_other'", puzzles
     an author: the note says in plain words what a turn must do to meet the item until kind: is set."""
     reading = read_items(["Blue sky, moving forward, synergy"])[0]
-    doubted = type(reading)(reading.text, "tie", 0.76, confident=False, also=("alternatives",),
-                            words_kind="check_other")
+    doubted = type(reading)(reading.text, "tie", 0.76, confident=False, also=("alternatives",))
     note = doubted.note()
-    assert "76%" not in note and "check_other" not in note and "set kind: to be sure" in note
+    assert "76%" not in note and "words alone" not in note and "set kind: to be sure" in note
     assert f"a turn where {describe_kind('tie')}, or where {describe_kind('alternatives')} meets it" in note
 
 
