@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,13 @@ class ScriptedVoice:
             """Neither the line nor a sentence of five words or more of it said yet this drill."""
             return _plain(line) not in said_before and not _long_sentences(line) & spoken
 
+        def remarked(family: str, core: str, lead: str, fits: Callable[[str], bool] = new) -> tuple[str, str]:
+            """``core`` after a fresh remark of ``family`` (this personality's or any), with no stock lead-in
+            on top; as it was when there is none left to say."""
+            lines = self.lines.get(family, {})
+            fresh = [x for x in (*lines.get(personality, []), *lines.get("any", [])) if fits(x)]
+            return (f"{rng.choice(fresh)} {core}", "") if fresh else (core, lead)
+
         # No sentence said twice a drill: another line of the situation, else a line kept for that.
         filled = [t.format(**facts) for t in usable]
         unsaid = [line for line in filled if new(line)]
@@ -200,25 +207,18 @@ class ScriptedVoice:
         if check:  # the rep asked whether they have it right: say so first, and no stock lead-in on top
             core, lead = f"{rng.choice(check)} {core}", ""
         elif facts.get("long_question"):  # a long way round to a real question: said, then answered
-            remarks = [x for x in self.lines.get("long_question", {}).get(personality, []) if new(x)]
-            if remarks:
-                core, lead = f"{rng.choice(remarks)} {core}", ""
+            core, lead = remarked("long_question", core, lead)
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
-            barrage = self.lines.get("stacked", {})
-            remarks = [x for x in (*barrage.get(personality, []), *barrage.get("any", []))
-                       if new(x) and T.first_word(x) != T.first_word(core)]  # never "Ha, ... Ha, ..."
-            if remarks:
-                core, lead = f"{rng.choice(remarks)} {core}", ""
+            opening = T.first_word(core)  # never "Ha, ... Ha, ..."
+            core, lead = remarked("stacked", core, lead, lambda x: new(x) and T.first_word(x) != opening)
         elif (asked and not proposed and state.concern_revealed and sid.startswith("want_")
               and not (facts.get("answer") or facts.get("no_figure") or facts.get("stake"))
               and _ASKS_WHY & set(situation.behaviours)):
             # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
             # his work?"): say so, rather than asking for a step as if nothing had been asked.
             heard = facts.get("told", "")
-            unsure = self.lines.get("told_impact" if heard == "impact" else "told" if heard else "unsure", {})
-            remarks = [x for x in (*unsure.get(personality, []), *unsure.get("any", [])) if new(x)]
-            if remarks:
-                core, lead = f"{rng.choice(remarks)} {core}", ""
+            family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
+            core, lead = remarked(family, core, lead)
         if lead and (lead in said_so_far or _LEAD_IN.match(core)):
             lead = ""  # one stock lead-in a drill at most, and never two in a row
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
