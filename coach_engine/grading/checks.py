@@ -187,12 +187,23 @@ def evaluate_check(check: RubricCheck, turns: Sequence[AnalysedTurn], echo: bool
         if not (check.any_of or check.all_of) and check.evidence == "measure":
             result.note = delivery_measure(engaged)
         elif not (check.any_of or check.all_of):
-            first = next((t for t in engaged if t.positive()), engaged[0])
-            quote = min(first.positive(), key=lambda s: (s.start, s.end)).quote if first.positive() \
-                else first.text.strip()
-            result.evidence = [Evidence(turn=first.index, quote=quote)]
+            result.evidence = _clean_quote(engaged)
     result.passed = True
     return result
+
+
+def _clean_quote(engaged: Sequence[AnalysedTurn]) -> list[Evidence]:
+    """What a passed manner check quotes: the first move of a turn that no slip overlaps, else nothing. A
+    sentence that ran the competitor down is never the proof that the rep took the objection seriously,
+    though this check bans only dismissing and arguing; nor is a turn that showed no move at all."""
+    def clean(t: AnalysedTurn) -> list[Signal]:
+        slips = [n for n in t.signals if n.behaviour in NEGATIVE]
+        return [s for s in t.positive() if not any(n.start < s.end and s.start < n.end for n in slips)]
+
+    for t in engaged:
+        if moves := clean(t):
+            return [Evidence(turn=t.index, quote=min(moves, key=lambda s: (s.start, s.end)).quote)]
+    return []
 
 
 def slips_of(rubric: Rubric, checks: dict[tuple[str, str], CheckResult]) -> dict[tuple[str, str], list[int]]:

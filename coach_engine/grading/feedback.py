@@ -41,7 +41,7 @@ _CHECK_LINE = {
     "no-dismissing": "no_dismiss", "open-question": "explore", "explores-concern": "explore",
     "asks-open": "explore", "explores-pain": "explore", "asks-impact": "explore",
     "other-concerns": "other", "states-value": "value", "quantifies-value": "number", "quantifies": "number",
-    "gives-proof": "proof", "ties-to-concern": "number", "ties-value": "number", "confirms": "confirm",
+    "gives-proof": "proof", "ties-to-concern": "tie", "ties-value": "tie", "confirms": "confirm",
     "proposes-next-step": "step", "proposes-step": "step", "concise": "concise", "mostly-asks": "concise",
     "no-pressure": "no_pressure", "no-discount-first": "no_discount", "respectful": "respectful",
 }
@@ -80,9 +80,10 @@ def line_kind(key: str) -> str:
 def try_instead(scenario: Scenario, key: str) -> str:
     """One complete line to say instead, for a failed check id or an anti-pattern id.
 
-    Proof and figures come from the scenario as its author wrote them (a proof point, a value point with a
-    number), whole; the next step is the scenario's own; every other line is a trainer's sentence for this
-    objection type (``coaching_lines.yaml``), with nothing pasted into it."""
+    Proof, value and figures come from the scenario as its author wrote them (a proof point, a value point,
+    one with a number), whole, so a tip never claims what the product does not do; the next step is the
+    scenario's own; every other line is a trainer's sentence for this objection type
+    (``coaching_lines.yaml``), with nothing pasted into it."""
     kind = line_kind(key) or "explore"
     points = scenario.product
     if kind == "proof" and points.proof_points:
@@ -92,6 +93,8 @@ def try_instead(scenario: Scenario, key: str) -> str:
         if numeric:
             return as_sentence(_pick(numeric, scenario, key))
         kind = "value"
+    if kind == "value" and points.value_points:
+        return as_sentence(_pick(list(points.value_points), scenario, key))  # never a claim it does not make
     if kind == "step" and scenario.buyer.next_step:
         step = " ".join(scenario.buyer.next_step.split()).rstrip(".")
         return f"Would {step[0].lower() + step[1:]} work for you?"

@@ -149,11 +149,27 @@ def _generic_acknowledgements(embedder: Embedder, scenario: Scenario, history: S
             continue
         if _content_words(window) & vocab or float(vec @ vecs[0]) >= SPECIFIC_SIMILARITY:
             continue
+        if _said_back_next(text, s, window, vocab):
+            continue  # "Fair. Season's a fortnight off.": the stock word, then what it heard
         rest = _after_stock_phrase(window)
         if word_count(rest) >= SPECIFIC_REST_WORDS and _content_words(rest):
             continue  # "Fair enough, month-end is off limits.": it goes on to say what it heard
         out.add((s.behaviour, s.start))
     return out
+
+
+STOCK_WORDS = 3
+"""An acknowledgement sentence this short is a stock word ("Fair.", "Got it."): what it heard may follow."""
+
+
+def _said_back_next(text: str, ack: Signal, window: str, vocab: set[str]) -> bool:
+    """A stock acknowledgement on its own ("Fair.") followed at once by a statement that says the buyer's
+    words or figures back: a terse rep's way of showing they heard, read as one acknowledgement."""
+    if word_count(window) > STOCK_WORDS:
+        return False
+    start = ack.start + len(window)
+    following = text[start:_sentence_end(text, start + 1)].strip()
+    return bool(following) and not following.endswith("?") and bool(_content_words(following) & vocab)
 
 
 def _opening_play_back(scenario: Scenario, history: Sequence[Turn], text: str,
@@ -186,8 +202,11 @@ def _opening_play_back(scenario: Scenario, history: Sequence[Turn], text: str,
 
 def _echoing_acknowledgements(scenario: Scenario, history: Sequence[Turn], text: str,
                               signals: Sequence[Signal]) -> set[tuple[Behaviour, int]]:
-    """Acknowledgements whose sentence shares a content word or number with the buyer's last lines."""
+    """Acknowledgements whose sentence shares a content word or number with the buyer's last lines, or whose
+    stock word is followed by a statement that does (``_said_back_next``)."""
     buyer = [t.text for t in history if t.role == "buyer"] or [scenario.buyer.opening]
     vocab = _content_words(" ".join(buyer[-2:]))
-    return {(s.behaviour, s.start) for s in signals if s.behaviour in ACK_BEHAVIOURS
-            and _content_words(text[s.start:_sentence_end(text, s.end)]) & vocab}
+    windows = [(s, text[s.start:_sentence_end(text, s.end)]) for s in signals
+               if s.behaviour in ACK_BEHAVIOURS]
+    return {(s.behaviour, s.start) for s, window in windows
+            if _content_words(window) & vocab or _said_back_next(text, s, window, vocab)}

@@ -32,6 +32,7 @@ BEHAVIOURS_FOR: dict[str, frozenset[Behaviour]] = {
     "proof": frozenset({B.GIVE_PROOF}),
     "number": frozenset({B.QUANTIFY_VALUE}),
     "value": frozenset({B.TIE_TO_CONCERN}),
+    "tie": frozenset({B.TIE_TO_CONCERN}),
     "step": frozenset({B.NEXT_STEP}),
     "confirm": frozenset({B.CONFIRM}),
     "other": frozenset({B.CHECK_OTHER_CONCERNS}),

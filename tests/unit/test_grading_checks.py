@@ -125,6 +125,17 @@ def test_none_of_check_fails_with_the_offending_quote(grader: RubricGrader, scen
     assert hit.evidence[0].quote in reply
 
 
+def test_a_passed_manner_check_never_quotes_a_slip_or_a_turn_with_no_move() -> None:
+    """No dismissing or arguing is not proved by a sentence that put the price down or pushed: the quote is a
+    move no slip overlaps, or there is none."""
+    check = RubricCheck(id="calm", question="q?", none_of=["dismiss", "argue"])
+    mixed = evaluate_check(check, [analysed(1, "There's a discount on it for you this week and more."),
+                                   analysed(2, "That's fair, the cost is real. What's behind it for you?")])
+    assert mixed.passed and mixed.evidence[0].turn == 2 and mixed.evidence[0].quote.startswith("That's fair")
+    slips_only = evaluate_check(check, [analysed(1, "There's a discount on it for you this week and more.")])
+    assert slips_only.passed and slips_only.evidence == []
+
+
 def test_irrelevant_signals_do_not_pass_relevant_checks(grader: RubricGrader, scenario: Scenario) -> None:
     relevant = grader.grade_reply(scenario, "What's behind the number for you?")
     off = grader.grade_reply(scenario, "By the way, what's behind the weather today?")

@@ -41,6 +41,21 @@ def test_lines_are_whole_sentences_with_nothing_pasted_in(bank: ScenarioBank) ->
             assert line and line[0].isupper() and line.rstrip()[-1] in ".?!"
 
 
+def test_a_tie_is_coached_with_a_tie_and_proof_without_proof_points_with_a_reference(
+        bank: ScenarioBank) -> None:
+    """A missed tie is never coached with a feature line (that teaches the pitch the check misses); a scenario
+    with no proof points of its own gets a reference offer for proof, not a question; a missed benefit is
+    coached with one of the product's own."""
+    cfo = bank.get("cfo-price-routing")
+    tie = try_instead(cfo, "ties-to-concern")
+    assert tie in coaching_lines()["tie"][cfo.objection]
+    assert tie not in cfo.product.value_points
+    bare = cfo.model_copy(update={"product": cfo.product.model_copy(update={"proof_points": []})})
+    assert try_instead(bare, "gives-proof") in coaching_lines()["proof"]["any"]
+    # a benefit to state is one the product has, never a trainer's stock claim
+    assert try_instead(cfo, "states-value").rstrip(".") in [p.rstrip(".") for p in cfo.product.value_points]
+
+
 def test_lines_differ_by_failed_check(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     ids = ["acknowledges-concern", "plays-back", "explores-concern", "other-concerns", "states-value",
