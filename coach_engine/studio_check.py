@@ -189,9 +189,10 @@ def pronoun_warning(scenario: Scenario) -> str | None:
     word = pronoun_left(scenario)
     if word is None:
         return None
-    return (f"can't tell whether '{word}' means the buyer (the concern never names them with it), so the "
-            f"offline buyer keeps '{word}' as written and may speak of themselves in the third person; write "
-            "the concern as the buyer talking ('I ...'), name the buyer in it, or add concern_lines")
+    return (f"can't tell whether '{word}' means the buyer or someone else the concern names, so the offline "
+            f"buyer keeps '{word}' as written and may speak of themselves in the third person; write the "
+            "concern as the buyer talking ('I ...'), use the buyer's name where you mean them, or add "
+            "concern_lines")
 
 
 def aside_warning(scenario: Scenario) -> str | None:
@@ -202,8 +203,10 @@ def aside_warning(scenario: Scenario) -> str | None:
     asides = asides_to_the_rep(" ".join(scenario.buyer.hidden_concern.split()))
     if not asides:
         return None
-    return (f"'{asides[0]}' speaks to the rep or the coach, not as the buyer's story, so the buyer never "
-            "says it; put what the rep should do in resolution, and keep the concern to what the buyer knows")
+    return (f"'{asides[0]}' speaks to the rep, the coach or whoever plays the buyer, not as the buyer's "
+            "story, so the buyer never says it (the buyer keeps the concern back until good questions draw "
+            "it out, in stages); put what the rep should do in resolution, and keep the concern to what the "
+            "buyer knows")
 
 
 def proof_warning(scenario: Scenario, readings: Sequence[ItemReading]) -> str | None:

@@ -24,6 +24,7 @@ from .pronouns import (
     they_to_i,
     unmask,
 )
+from .second_person import addressed_to_buyer, you_to_i
 from .state import BuyerState
 from .telling import staged, told_part, unjoined
 from .verbs import VERBS_S, first_person_verb
@@ -136,6 +137,11 @@ _HER_BEFORE_A_WORD = re.compile(r"\bher(?=\s+\w)")
 """'her' before a word is the possessive ("her team" -> "my team"); the object was taken first."""
 
 
+def _as_said_to(raw: str, names: tuple[str, ...]) -> str:
+    """A concern written to the buyer as "you" (a role-play prompt) in the buyer's own "I"."""
+    return you_to_i(raw, names) if addressed_to_buyer(raw, names) and not _speaks_as_i(raw) else raw
+
+
 def first_person(text: str, scenario: Scenario) -> str:
     """The hidden concern as the buyer would say it.
 
@@ -146,7 +152,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
     """
     names = _names(scenario)
-    raw = " ".join(text.split())
+    raw = _as_said_to(" ".join(text.split()), names)
     if _speaks_as_i(raw):
         return raw  # written in the buyer's own voice: every "he", "she" and "they" in it is someone else
     s = _name_to_i(raw, names)
@@ -194,7 +200,7 @@ def pronoun_left(scenario: Scenario) -> str | None:
     the buyer, who would then speak of themselves in the third person. ``scenarios validate`` and the Studio
     name it, so the author writes the concern as "I ..." or adds ``concern_lines``."""
     b = scenario.buyer
-    raw = " ".join(b.hidden_concern.split())
+    raw = _as_said_to(" ".join(b.hidden_concern.split()), _names(scenario))
     if b.concern_lines or _speaks_as_i(raw) or buyer_gender(raw, _names(scenario)) is not None:
         return None
     told = T.words(first_person(raw, scenario))

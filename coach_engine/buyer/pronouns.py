@@ -66,6 +66,8 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
         before = re.sub(rf",\s+([^,;]*),(?=\s+(?:{_VERBS})\b)", r" \1", before)  # "my chief, Ana, was burned"
     before = re.sub(r",\s+[^,;]*,(?!\s+who\b)", ",", before)
     acted = _someone(_unnamed(before, names, text), text)
+    if word in ("he", "she") and _buyer_acts_last(text, m, names):
+        return found  # "... Patrick has been pushing for it while Ray has been resisting because he ..."
     if name_at >= 0 and word in ("he", "she") and (acted or _ROLE_ACTS.search(before)):
         # Another person or a role ("the COO") acts after the buyer is named, then "he"/"she" goes on as a
         # subject: the pronoun is likely theirs ("the COO pulled it, and he still brings it up"; "the owner,
@@ -103,6 +105,16 @@ def _a_person(p: re.Match[str], text: str, *, sure: bool = False) -> bool:
 def _someone(part: str, text: str, *, sure: bool = False) -> re.Match[str] | None:
     """The first person ``part`` names acting (``_a_person``), if any."""
     return next((p for p in PERSON.finditer(part) if _a_person(p, text, sure=sure)), None)
+
+
+def _buyer_acts_last(text: str, m: re.Match[str], names: tuple[str, ...]) -> bool:
+    """In the pronoun's own sentence, the last person acting before it is the buyer, named and with a verb
+    ("... while Ray has been resisting it because he believes ..."): a subject pronoun goes on about the
+    nearest one who acted. Someone only named as an object ("Tom told Daniel he ...") acts nowhere."""
+    opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
+    acting = [p for p in PERSON.finditer(text, opening, m.start()) if _a_person(p, text)]
+    return bool(acting) and any(acting[-1].group(0).startswith(n) for n in present(names, text)) and \
+        not _ROLE_ACTS.search(text, acting[-1].end(), m.start())
 
 
 def _subject_of_its_sentence(text: str, m: re.Match[str], names: tuple[str, ...]) -> bool:

@@ -152,10 +152,26 @@ _SOMEONES = frozenset({"our", "my", "his", "her", "their", "last", "previous", "
 """Words that make a rep someone in the buyer's story ("our last rep has left"), not reps in general."""
 
 
+_STAGE = frozenset({"don't", "never", "only", "wait", "avoid", "reveal", "mention", "share", "hold", "keep"})
+"""How a stage direction to whoever plays the buyer opens ("Don't bring this up unless ...", "Only reveal
+...")."""
+_TELLING = frozenset({"reveal", "reveals", "mention", "bring", "share", "admit", "tell", "give", "disclose",
+                      "volunteer", "raise"})
+"""What a stage direction is about: when to tell the secret."""
+
+
+def _stage_direction(said: list[str]) -> bool:
+    """An instruction to the player about telling: "Don't bring this up unless the rep asks", "Only reveal
+    it if ...", "Do not volunteer this"."""
+    opens = said[:2] == ["do", "not"] or (bool(said) and said[0] in _STAGE)
+    return opens and bool(set(said) & _TELLING)
+
+
 def asides_to_the_rep(concern: str) -> list[str]:
     """The concern's sentences that speak to whoever plays or coaches the call, not of the buyer's world:
-    a label ("Coach's note:") and advice for reps ("Reps who find this out should help her ..."). A buyer
-    never says them; ``scenarios validate`` names them."""
+    a label ("Coach's note:"), advice for reps ("Reps who find this out should help her ...") and stage
+    directions to the player ("Don't bring this up unless the rep asks"). A buyer never says them;
+    ``scenarios validate`` names them."""
     out = []
     head, sep, _rest = concern.partition(": ")
     label = T.words(head) if sep and len(head.split()) <= 3 else []
@@ -164,7 +180,8 @@ def asides_to_the_rep(concern: str) -> list[str]:
     for piece in T.sentences(concern):
         said = T.words(piece)
         reps = [k for k, w in enumerate(said) if w in _THE_REP]
-        if reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps):
+        advice = reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps)
+        if advice or _stage_direction(said):
             out.append(piece)
     return out
 

@@ -312,3 +312,38 @@ def test_an_authors_stake_said_a_turn_later_drops_its_joining_word(bank: Scenari
         "It isn't really the price.", "Our last rollout went badly.", "But if this one slips, it's on me."]})
     story, stake = concern_stages(s.model_copy(update={"buyer": buyer}))
     assert (story, stake) == ("Our last rollout went badly.", "If this one slips, it's on me.")
+
+
+def test_a_concern_written_to_the_buyer_as_you_is_said_as_i(bank: ScenarioBank) -> None:
+    """A role-play prompt ("You are Ana, the head of stores. You are worried that your ...") is the buyer's
+    own story once "you" is "I": the line that only says who the character is, and the direction to whoever
+    plays them, are never said; someone else's "her" stays hers."""
+    from coach_engine.buyer.persona import first_person, pronoun_left
+    from coach_engine.buyer.telling import told_part
+
+    base = bank.get("cfo-price-routing")
+    concern = ("You are Ana Ruiz, the head of stores. You are worried that your night picker, Joan, will "
+               "think you brought the scanners in to watch her; she asked you about it on Friday. You don't "
+               "want to lose her. Only reveal this if the rep asks what is really holding you back.")
+    ana = base.model_copy(update={"buyer": base.buyer.model_copy(update={"name": "Ana Ruiz",
+                                                                         "hidden_concern": concern})})
+    said = first_person(told_part(concern), ana)
+    assert said.startswith("I am worried that my night picker, Joan, will think I brought"), said
+    assert "asked me about it on Friday" in said and "watch her" in said and "I don't want" in said, said
+    assert "You" not in said and "rep" not in said and "Ana" not in said, said
+    assert pronoun_left(ana) is None
+
+
+def test_a_he_after_the_buyer_last_acted_is_the_buyer(bank: ScenarioBank) -> None:
+    """Another man acts first, then the buyer acts, then "he": the pronoun goes on about the nearest one who
+    acted, the buyer, in a concern that gives the buyer's gender nowhere else."""
+    from coach_engine.buyer.persona import first_person
+
+    base = bank.get("cfo-price-routing")
+    concern = ("Omar's partner Lewis wants to move the shop online this year while Omar keeps putting it off "
+               "because he thinks regulars come in for the chat.")
+    omar = base.model_copy(update={"buyer": base.buyer.model_copy(update={"name": "Omar Haddad",
+                                                                          "hidden_concern": concern})})
+    said = first_person(concern, omar)
+    assert "while I keep putting it off because I think regulars" in said, said
+    assert said.startswith("My partner Lewis wants"), said
