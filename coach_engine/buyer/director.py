@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from .. import text as T
 from ..embeddings import is_semantic
+from ..figures import figure_keys
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
@@ -99,7 +100,8 @@ class BuyerDirector:
             return
         scenario, embedder = self.scenario, self.embedder
         self.state.resolution = [
-            ResolutionItem(text=r.text, kind=r.kind, sure=r.explicit or r.confident, also=list(r.also))
+            ResolutionItem(text=r.text, kind=r.kind, sure=r.explicit or r.confident, also=list(r.also),
+                           forbids=r.forbids, met=bool(r.forbids))
             for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,
@@ -191,8 +193,12 @@ class BuyerDirector:
         # the reason behind the objection: it gets its answer and does not draw the concern out.
         # A proposal, an offer or a scheduling question ("Could I come by Sunday at 4?", "What if I took $10k
         # off?") asks for a yes, not a fact.
+        # Nor is a question about the objection's own figure ("What are you comparing the 14% against?"): it
+        # asks what is behind the objection, whatever fact shares its words.
         proposing = {x.quote for x in signals.signals
                      if x.behaviour in (B.NEXT_STEP, B.LOGISTICS_QUESTION, B.DISCOUNT)}
+        proposing |= {x.quote for x in signals.get(B.EXPLORE_CONCERN) if self._objection_figures
+                      and figure_keys(x.quote) & self._objection_figures}
         asked = " ".join(x for x in T.sentences(signals.text) if x not in proposing)
         self._found = None if gamed else self.factbook.answer(asked, self._answered)
         found = self._found
@@ -209,7 +215,8 @@ class BuyerDirector:
         # A barrage of questions ("How many ...? Who ...? What did ...? Would you ...?") gets one answered; a
         # buyer opens up to a question they can think about, not to an interrogation. A proposal put as a
         # question ("Thursday at 9?") is not one of them.
-        stacked = sum(T.is_question(s) for s in T.sentences(asked)) >= self.rules.stacked_questions
+        stacked = sum(T.is_question(s) and not _asks_to_ask(s)
+                      for s in T.sentences(asked)) >= self.rules.stacked_questions
         explored = explored and not stacked
         if explored:
             st.explore_turns += 1
@@ -224,6 +231,10 @@ class BuyerDirector:
         met_now: list[ResolutionItem] = []
         if not gamed:
             for item in st.resolution:
+                if item.forbids:
+                    if item.met and Behaviour(item.forbids) in negatives:
+                        item.met, item.turn = False, turn_index  # a rule broken stays broken
+                    continue
                 if not item.met and self.matcher.meets(item, signals, helpful, negatives, revealed_now,
                                                        explored, state=st, conduct=conduct):
                     item.met = True
@@ -308,6 +319,11 @@ class BuyerDirector:
             situation.direction += " The rep checked their reading of you: first say if they have it right."
 
     @cached_property
+    def _objection_figures(self) -> set[str]:
+        """The figures of the buyer's opening ("fourteen percent", "$48k"): what the objection is about."""
+        return figure_keys(self.scenario.buyer.opening)
+
+    @cached_property
     def _stake(self) -> str:
         """The concern's last stage (``persona.concern_stages``), worded once per drill, not every turn."""
         return concern_stages(self.scenario)[1]
@@ -342,6 +358,15 @@ class BuyerDirector:
         elif not self._no_figure_said:
             self._no_figure_said = True
             situation.facts["no_figure"] = "yes"
+
+
+_WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "what's", "how's", "who's"})
+
+
+def _asks_to_ask(sentence: str) -> bool:
+    """"Can I ask you something, though?": leave to ask, not a question of a barrage."""
+    said = T.words(sentence)
+    return len(said) <= 7 and bool({"ask", "question"} & set(said)) and not _WH & set(said)
 
 
 _ABOUT_THE_BUYER = frozenset({B.TIE_TO_CONCERN, B.NEXT_STEP, B.EXPLORE_CONCERN, B.SUMMARIZE})

@@ -32,6 +32,7 @@ from ..embeddings import is_semantic
 from ..errors import ScrimmageError
 from ..models import Scenario
 from ..text import words
+from .item_rules import breaking, forbidden
 
 if TYPE_CHECKING:
     from ..embeddings import Embedder
@@ -72,10 +73,16 @@ class ItemReading:
     also: tuple[str, ...] = ()
     """When unsure, the other kinds the model gives real weight (``ALSO_SHARE`` or more), likeliest first:
     the buyer takes the item as asking for any of them."""
+    forbids: str = ""
+    """The behaviour the item rules out ("doesn't discount": ``discount``; ``item_rules``): it is then a rule
+    kept unless broken, not a move to make."""
 
     def note(self) -> str:
         """What an author is told: how the item was read, and what to do when the reading is unsure."""
         said = f"read as '{self.kind}' ({describe_kind(self.kind)})"
+        if self.forbids:
+            return (f"read as a rule the rep keeps: met unless a turn {breaking(self.forbids)}; set kind: "
+                    "to make it a move the rep must make instead")
         if self.explicit:
             return f"{self.kind} ({describe_kind(self.kind)}), as its kind: says"
         if self.confident:
@@ -217,7 +224,7 @@ def read_items(texts: list[str], embedder: Embedder | None = None,
                                      if k != best and p[k] >= ALSO_SHARE
                                      and not _asks_less(model.kinds[k], model.kinds[best]))
         out.append(ItemReading(text=text, kind=model.kinds[best], confidence=float(p[best]), confident=sure,
-                               also=also))
+                               also=also, forbids=forbidden(text)))
     return out
 
 

@@ -65,6 +65,8 @@ class LinesFile(StrictData):
     stake: ByPersonality
     check_answer: dict[str, ByPersonality]
     """Whether the rep has it right ("yes" or "partly"), said first when they checked their reading."""
+    landed: ByPersonality
+    """Said first when the rep checked that their answer landed and it moved the buyer."""
     wants: dict[str, str | list[str]]
     """What the buyer still needs, by item kind: one wording, or several to vary."""
 
@@ -153,8 +155,10 @@ class ScriptedVoice:
             for kind, true in (("hint_history", tells_past(told)), ("hint_people", names_people(told))):
                 pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
         known = {k for k, v in facts.items() if v}
+        asked_now = asked or any(T.question_form(x) for x in T.sentences(last_rep))
         usable = [t for t in pool if _fields(t) <= known
                   and not (asked_ever and _CLAIMS_NO_QUESTION.search(t))
+                  and not (not asked_now and _credits_asking(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:
@@ -206,6 +210,9 @@ class ScriptedVoice:
         check = self.lines.get("check_answer", {}).get(facts.get("check", ""), {}).get(personality, [])
         if check:  # the rep asked whether they have it right: say so first, and no stock lead-in on top
             core, lead = f"{rng.choice(check)} {core}", ""
+        elif "confirm" in situation.behaviours and sid in _LANDS and not proposed:
+            # "Does that speak to what worried you?" and it helped: answered, then what is still missing
+            core, lead = remarked("landed", core, lead)
         elif facts.get("long_question"):  # a long way round to a real question: said, then answered
             core, lead = remarked("long_question", core, lead)
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
@@ -219,8 +226,8 @@ class ScriptedVoice:
             heard = facts.get("told", "")
             family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
             core, lead = remarked(family, core, lead)
-        if lead and (lead in said_so_far or _LEAD_IN.match(core)):
-            lead = ""  # one stock lead-in a drill at most, and never two in a row
+        if lead and (lead in said_so_far or _LEAD_IN.match(core) or set(T.words(core)[:3]) & _THANKS):
+            lead = ""  # one stock lead-in a drill at most, never two in a row, none before a thank-you
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if _long_sentences(tail) & spoken:
             tail = ""
@@ -322,8 +329,10 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
         # felt with the buyer, or said back what they told, and pitched nothing: thanked, then where they
         # stand ("Nine short, everyone on overtime." is heard, never "So we're still where we started.")
         return "restate_heard"
-    if sid == "restate_objection" and (facts.get("plain") or "tie_to_concern" in situation.behaviours):
-        return "restate_plain"  # pitched nothing, or spoke to the concern: no "I've heard the pitch"
+    if sid == "restate_objection" and (
+            facts.get("plain") or proposed or "tie_to_concern" in situation.behaviours):
+        # pitched nothing, spoke to the concern, or proposed a step (declined first): no "that's a pitch"
+        return "restate_plain"
     if sid in ("want_proof", "want_numbers") and not claimed:
         return sid + "_plain"  # nothing claimed to doubt or connect: no "says you", no "connect it"
     if sid == "impatient_monologue" and facts.get("only_long"):
@@ -338,6 +347,20 @@ def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:
     that claims value ("from 45 minutes to 10 a shop"); a buyer never then asks "with a number"."""
     figure = bool(T.NUMBER.search(rep) or T.spelled_figure(rep))
     return "?" in rep, bool(T.MONEY.search(rep) or (claimed and figure))
+
+
+_LANDS = frozenset({"acknowledge_progress", "want_next_step", "want_proof", "want_numbers"})
+"""Situations after which a check that the answer landed is answered yes: the buyer moved, wants more."""
+_THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
+"""A line that opens by thanking the rep needs no stock lead-in ("Let me be precise. Thanks ...")."""
+_ASKING = frozenset({"ask", "asked", "asking"})
+
+
+def _credits_asking(line: str) -> bool:
+    """A line that thanks the rep for a question ("Since you're asking, ...", "You asked properly"): false
+    after a turn that asked nothing, such as a statement that happened to name the concern."""
+    said = set(T.words(line))
+    return bool(said & _ASKING) and bool(said & {"you", "you're"})
 
 
 _REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})

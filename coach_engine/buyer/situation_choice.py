@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from .. import text as T
 from ..models import Scenario
 from ..signals import Behaviour, SignalSet
 from .conduct import RepConduct, first_quote, proposed_step, signs_off
@@ -48,6 +49,28 @@ _WANT = {
     "alternatives": "want_numbers",
     "general": "want_next_step",
 }
+
+
+_MOMENT = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins", "moment"})
+_MOMENT_WORDS = 8
+"""A question for a moment of the buyer's time is short: "Got two minutes?", "Can I take thirty seconds?"."""
+_ONLY_ASKING = frozenset({B.ACKNOWLEDGE, B.SUMMARIZE, B.CLOSED_QUESTION, B.LOGISTICS_QUESTION})
+
+
+def asks_for_a_moment(signals: SignalSet, helpful: set[Behaviour]) -> bool:
+    """The turn asks only for a moment of the buyer's time: its one question is short, names seconds or
+    minutes and no activity or day (a "30-minute call on Tuesday?" is a step), and nothing else in the turn
+    pitches or explores. A person grants the moment or refuses it; "why do you need the backstory?" would
+    answer a question nobody asked."""
+    if not helpful <= _ONLY_ASKING:
+        return False
+    asks = [s for s in T.sentences(signals.text) if s.rstrip().endswith("?")]
+    if len(asks) != 1:
+        return False
+    said = T.words(asks[0])
+    st = T.structure()
+    return (len(said) <= _MOMENT_WORDS and bool(_MOMENT & set(said)) and not st.activity.search(asks[0])
+            and not st.time.search(asks[0]))
 
 
 class _Make(Protocol):
@@ -125,6 +148,8 @@ class SituationChooser:
             )
         if B.OFF_TOPIC in negatives and not helpful:
             return make("off_topic", "The rep went off topic; steer back to your objection.")
+        if not st.concern_revealed and not negatives and asks_for_a_moment(signals, helpful):
+            return make("grant_time", "The rep asked for a moment of your time; grant it briefly.")
         if explored and not st.concern_revealed:
             return make("hint_concern", "Give a partial hint at the real issue, not the whole thing.")
         pitched = bool(helpful & {B.STATE_VALUE, B.GIVE_PROOF, B.QUANTIFY_VALUE, B.NEXT_STEP})

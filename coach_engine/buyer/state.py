@@ -23,6 +23,7 @@ SITUATIONS: tuple[str, ...] = (
     "reveal_concern",
     "restate_objection",
     "answer_question",
+    "grant_time",
     "want_numbers",
     "want_proof",
     "want_next_step",
@@ -58,7 +59,10 @@ class ResolutionItem(BaseModel):
     """For an unsure item, the other kinds it may be asking for: meeting any of them meets it."""
     met: bool = False
     turn: int | None = None
-    """Index of the rep turn (in the transcript) that met it."""
+    """Index of the rep turn (in the transcript) that met it, or that broke a rule."""
+    forbids: str = ""
+    """A rule ("doesn't discount"): the behaviour that breaks it. Met from the start, unmet for good once a
+    turn shows the behaviour (``buyer.item_rules``)."""
 
 
 class BuyerState(BaseModel):

@@ -127,6 +127,23 @@ def _as_adjective(length: str) -> str:
     return f"{number}-{unit}" if " " not in number else ""
 
 
+def _finer_time(step: str, kept: list[str], phrases: list[str]) -> str:
+    """The step with the hour the rep put on a day it already names: "a walkthrough next Tuesday" and the
+    rep's "Would Tuesday at 2pm work?" agree to "a walkthrough next Tuesday at 2pm"."""
+    low = step.lower()
+    for said in phrases:
+        words = said.split()
+        day = next((w for w in words if w in _WEEKDAYS), "")
+        if not day or said in low:
+            continue
+        rest = " ".join(words[words.index(day) + 1:])
+        for p in kept:
+            if day in p.split() and rest and rest not in p:
+                end = low.index(p) + len(p)
+                return f"{step[:end]} {rest}{step[end:]}"
+    return step
+
+
 def agreed_step(next_step: str, rep_step: str) -> str:
     """The scenario's next step (already in the buyer's voice), at the time the rep named if they did.
 
@@ -174,6 +191,8 @@ def agreed_step(next_step: str, rep_step: str) -> str:
            if T.first_word(m.group(0)) not in ("before", "today", "tonight", "this")
            and not _in_a_clause_of_its_own(step, m.start())
            and not any(m.group(0).lower() in p for p in kept)]
+    if kept and not own and (finer := _finer_time(step, kept, phrases)) != step:
+        return finer  # "next Tuesday", and then "Tuesday at 2pm": the step's day, at the rep's hour
     if kept and not own:
         # the rep kept the step's own time (for one part of it, at least); a day the rep named for another
         # part of their proposal ("... and sit down with Frank on Friday the 28th") is agreed to as well

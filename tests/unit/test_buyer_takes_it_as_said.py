@@ -6,7 +6,8 @@ Each case is an idea a probe drill on a fresh scenario showed missing, written h
 * a knock at the incumbent is no insight, even when the reader is unsure enough to let it pass;
 * a short question about the concern is exploring, though it names a month;
 * a question about what the buyer has already told draws "that's the whole of it", not "no idea";
-* the step agreed to is the one proposed: never another event's activity or a time said as another noun's.
+* the step agreed to is the one proposed: never another event's activity or a time said as another noun's;
+* a question for a moment of the buyer's time is granted, not taken as a question about the backstory.
 """
 
 from __future__ import annotations
@@ -208,3 +209,96 @@ def test_a_long_way_round_to_a_real_question_gets_the_question_answered(
     line = ScriptedVoice(0).speak(cfo, d.state, situation, [Turn(role="rep", text=said)])
     remarks = load_lines()["long_question"][cfo.buyer.personality]
     assert any(line.startswith(x) for x in remarks), line
+
+
+@pytest.mark.parametrize(("said", "read", "granted"), [
+    ("Got two minutes?", (B.CLOSED_QUESTION, 0.8), True),
+    ("Morning, Alex from the depot team here. Can I steal a couple of minutes?", (B.CLOSED_QUESTION, 0.7),
+     True),
+    # a length with an activity is a step, and a question about the objection is exploring
+    ("Shall we pencil a 20-minute call in for Thursday?", (B.NEXT_STEP, 0.9), False),
+    ("Which part of the first five minutes of a demo matters most to you?", (B.OPEN_QUESTION, 0.9), False),
+])
+def test_a_question_for_a_moment_of_time_is_granted(bank: ScenarioBank, said: str,
+                                                    read: tuple[Behaviour, float], granted: bool) -> None:
+    """"Got two minutes?" asks for time, not for the story behind the objection: the buyer grants it (or not)
+    and tells nothing yet, never "why do you need the backstory?"."""
+    from coach_engine.buyer.scripted import ScriptedVoice, load_lines
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo)
+    situation = d.step(turn(said, read), 1)
+    assert (situation.id == "grant_time") is granted, situation.id
+    if granted:
+        line = ScriptedVoice(0).speak(cfo, d.state, situation, [Turn(role="rep", text=said)])
+        assert any(x in line for x in load_lines()["situations"]["grant_time"][cfo.buyer.personality]), line
+        assert not d.state.concern_revealed
+
+
+@pytest.mark.parametrize(("step", "proposal", "agreed"), [
+    ("A site visit next Thursday with me and the yard foreman",
+     "Shall we do the site visit next Thursday with your foreman? Thursday at 7:30 suits me.",
+     "A site visit next Thursday at 7:30 with me and the yard foreman"),
+    ("A call on Monday with my controller", "Monday at 11?", "A call on Monday at 11 with my controller"),
+])
+def test_the_step_agreed_keeps_the_hour_the_rep_put_on_its_day(step: str, proposal: str, agreed: str) -> None:
+    """The scenario's step names the day; the rep names the same day with an hour: the buyer agrees to the
+    day at that hour, never drops the rep's time."""
+    from coach_engine.buyer.steps import agreed_step
+
+    assert agreed_step(step, proposal) == agreed
+
+
+def test_a_question_about_the_objections_own_figure_is_no_fact_question(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """"What are you weighing the $48k against, the software line or the fuel it saves?" asks what is behind
+    the objection: it explores, and no fact that shares its words (the fuel spend) is read out for it."""
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo, embedder=embedder)
+    asked = "What are you weighing the $48k against, the software line or the fuel it saves?"
+    situation = d.step(turn(asked, (B.EXPLORE_CONCERN, 0.9), (B.OPEN_QUESTION, 0.9)), 1)
+    assert "answer" not in situation.facts, situation.facts
+    assert d.state.explore_turns == 1
+
+
+def test_a_statement_is_never_thanked_as_a_question(bank: ScenarioBank) -> None:
+    """A line that credits the rep's asking ("Since you're asking ...") follows a question, never a statement
+    that happened to draw the concern out."""
+    from coach_engine.buyer.scripted import ScriptedVoice, _credits_asking
+
+    cfo = bank.get("cfo-price-routing").model_copy(update={"difficulty": "easy"})
+    said = "The board watching every software line must make this a hard one to carry."
+    for seed in range(8):
+        d = BuyerDirector(cfo)
+        situation = d.step(turn(said, (B.ACKNOWLEDGE, 0.9), (B.EXPLORE_CONCERN, 0.9)), 1)
+        assert situation.id == "reveal_concern"  # a good guess draws it out of an easy buyer
+        line = ScriptedVoice(seed).speak(cfo, d.state, situation, [Turn(role="rep", text=said)])
+        assert not _credits_asking(line), line
+
+
+def test_a_declined_proposal_is_not_called_a_pitch(bank: ScenarioBank) -> None:
+    """The buyer not ready for a step says so; "that's a pitch, not an answer" would rebuke a proposal."""
+    from coach_engine.buyer.scripted import ScriptedVoice
+
+    cfo = bank.get("cfo-price-routing").model_copy(update={"buyer": bank.get("cfo-price-routing").buyer
+                                                            .model_copy(update={"personality": "driver"})})
+    proposal = "Could we book a 30-minute call next Tuesday at 10 with your controller?"
+    for seed in range(8):
+        d = BuyerDirector(cfo)
+        situation = d.step(turn(proposal, (B.NEXT_STEP, 0.95)), 1)
+        line = ScriptedVoice(seed).speak(cfo, d.state, situation, [Turn(role="rep", text=proposal)])
+        assert "pitch" not in line.lower(), line
+
+
+def test_leave_to_ask_is_not_one_of_a_barrage(bank: ScenarioBank) -> None:
+    """"Can I ask you something?" before two real questions is manners, not a third question: the turn is
+    explored, not met with "one at a time!"."""
+    cfo = bank.get("cfo-price-routing").model_copy(update={"difficulty": "easy"})
+    said = ("Can I ask you something, though? What's really behind the number for you? "
+            "Is it the amount, or what happened last time?")
+    d = BuyerDirector(cfo)
+    situation = d.step(turn(said, (B.EXPLORE_CONCERN, 0.9), (B.OPEN_QUESTION, 0.9)), 1)
+    assert not situation.facts.get("stacked") and d.state.explore_turns == 1
+    d = BuyerDirector(cfo)
+    barrage = "How many trucks? What's behind the number? Who signs? When's the budget set?"
+    assert d.step(turn(barrage, (B.EXPLORE_CONCERN, 0.9), (B.OPEN_QUESTION, 0.9)), 1).facts.get("stacked")

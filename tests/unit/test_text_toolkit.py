@@ -70,6 +70,7 @@ def test_empty_and_odd_text() -> None:
     ("coach_engine/structure.yaml", "coach_engine.text:_StructureFile"),
     ("coach_engine/buyer/lines.yaml", "coach_engine.buyer.scripted:LinesFile"),
     ("coach_engine/buyer/item_kinds.yaml", "coach_engine.buyer.items:_KindsFile"),
+    ("coach_engine/buyer/item_rules.yaml", "coach_engine.buyer.item_rules:_RulesFile"),
     ("coach_engine/grading/calibration.yaml", "coach_engine.grading.calibration:_CalibrationFile"),
     ("coach_engine/grading/coaching_lines.yaml", "coach_engine.grading.feedback:_CoachingLinesFile"),
 ])
