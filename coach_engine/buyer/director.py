@@ -361,6 +361,7 @@ class BuyerDirector:
 
 
 _WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "what's", "how's", "who's"})
+"""Question words: "Can I ask what's behind it?" asks something, so it is no mere leave to ask."""
 
 
 def _asks_to_ask(sentence: str) -> bool:

@@ -354,6 +354,7 @@ _LANDS = frozenset({"acknowledge_progress", "want_next_step", "want_proof", "wan
 _THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
 """A line that opens by thanking the rep needs no stock lead-in ("Let me be precise. Thanks ...")."""
 _ASKING = frozenset({"ask", "asked", "asking"})
+"""Words of a line that credits the rep's question (with "you")."""
 
 
 def _credits_asking(line: str) -> bool:
@@ -370,12 +371,12 @@ _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_ne
 """Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is
 pressing for substance. Not a hint, a deflection, a rebuke or an answer, where it contradicts the line."""
 _CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
+"""Lines that end the call: said plainly, with no stock lead-in or tail."""
 _CLAIMS = frozenset({"state_value", "give_proof", "quantify_value", "tie_to_concern"})
 """What a rep claims (value, proof, a figure): what "says you" or "connect it to my situation" answers."""
 _TAKES_UP_STEP = frozenset({*_CLOSES, "acknowledge_step", "acknowledge_progress",
                             "next_step_vague"})
 """Situations whose lines already answer a proposed step (agree, say what is missing, ask for detail)."""
-"""Lines that end the call: said plainly, with no stock lead-in or tail."""
 LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""

@@ -55,6 +55,7 @@ _MOMENT = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes", "m
 _MOMENT_WORDS = 8
 """A question for a moment of the buyer's time is short: "Got two minutes?", "Can I take thirty seconds?"."""
 _ONLY_ASKING = frozenset({B.ACKNOWLEDGE, B.SUMMARIZE, B.CLOSED_QUESTION, B.LOGISTICS_QUESTION})
+"""All a turn that asks for a moment may also do: hear the buyer out, and ask."""
 
 
 def asks_for_a_moment(signals: SignalSet, helpful: set[Behaviour]) -> bool:
