@@ -20,9 +20,9 @@ _VALUES = {w: v for v, w in enumerate(("zero", "one", "two", "three", "four", "f
 _VALUES |= {w: 10 * k for k, w in enumerate(
     ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), start=2)}
 _SCALE = {"hundred": 100, "thousand": 1000, "grand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-
-
-_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9}
+"""Words that multiply what came before them ("thirty-eight thousand")."""
+_MULTIPLIERS = {**_SCALE, "k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
+"""The same after digits ("$71k", "$2.1 million"): the units ``text.NUMBER`` takes with a figure."""
 
 
 def _keys(value: float) -> set[str]:

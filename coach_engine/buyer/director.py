@@ -360,14 +360,11 @@ class BuyerDirector:
             situation.facts["no_figure"] = "yes"
 
 
-_WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "what's", "how's", "who's"})
-"""Question words: "Can I ask what's behind it?" asks something, so it is no mere leave to ask."""
-
-
 def _asks_to_ask(sentence: str) -> bool:
-    """"Can I ask you something, though?": leave to ask, not a question of a barrage."""
+    """"Can I ask you something, though?": leave to ask, not a question of a barrage ("Can I ask what's
+    behind it?" asks something: an open question, ``text.question_form``)."""
     said = T.words(sentence)
-    return len(said) <= 7 and bool({"ask", "question"} & set(said)) and not _WH & set(said)
+    return len(said) <= 7 and bool({"ask", "question"} & set(said)) and T.question_form(sentence) != "open"
 
 
 _ABOUT_THE_BUYER = frozenset({B.TIE_TO_CONCERN, B.NEXT_STEP, B.EXPLORE_CONCERN, B.SUMMARIZE})
