@@ -20,6 +20,8 @@ scenario in anyone's wording:
   answer to the concern, or about a feature list right after a turn with none,
   or doubting a claim ("Says you.") right after a turn that claimed nothing
   (each read so by the turn's stored reading);
+* ``asked_again`` - a line that asks the rep for a next step right after a line that asked for one, with no
+  step proposed in between (a person asks once, then takes in what the rep says);
 * ``ignored_proposal`` - a rep turn that proposes a concrete step (read so by the
   turn's stored reading; for a transcript without readings, an activity and a
   time) answered with a line that neither takes it up nor declines it.
@@ -42,7 +44,7 @@ from coach_engine.reading import TurnAnalysis
 __all__ = ["CHECKS", "lint_drill", "lint_summary"]
 
 CHECKS = ("concern_pasted", "opening_repeated", "line_twice", "sentence_twice", "stock_prefix",
-          "stacked_lead_ins", "false_premise", "ignored_proposal")
+          "stacked_lead_ins", "false_premise", "asked_again", "ignored_proposal")
 SENTENCE_WORDS = 5
 """A sentence this long said twice in a drill is a repeat; "Okay." or "I see." is not."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s+(?=\S)")
@@ -81,6 +83,14 @@ def _lead_ins(line: str) -> int:
         count += 1
         rest = rest[m.end():]
     return count
+
+
+_STEP_ASK = frozenset({"propose", "proposing", "suggest", "next", "step", "plan"})
+"""Words of a buyer's question that asks the rep what they propose ("So what's the next step?")."""
+
+
+def _asks_step(line: str) -> bool:
+    return any(T.is_question(x) and _STEP_ASK & set(T.words(x)) for x in T.sentences(line))
 
 
 def _read(rep: dict[str, Any]) -> bool:
@@ -156,6 +166,9 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
                 _DOUBTED.search(line) and unclaimed):
             found["false_premise"].append(line)
         proposed = _proposes(turns[i - 1], st) if prev else False
+        before = turns[i - 2] if i > 2 else {"role": "", "text": ""}  # the line before, never the opening
+        if _asks_step(line) and not proposed and before["role"] == "buyer" and _asks_step(before["text"]):
+            found["asked_again"].append(line)
         ends_call = ended and i == len(turns) - 1  # walking away or stalling answers a proposal too
         if proposed and not ends_call and not (
                 _TAKES_UP.search(line) or st.time.search(line) or st.activity.search(line)):

@@ -121,12 +121,23 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split(),
                  *_buyers_own_names(scenario)}
         for sig in signals.get(B.GIVE_PROOF):
-            names = [m.group(0) for m in _NAME.finditer(sig.quote)
-                     if _a_customer(m) and not set(m.group(0).split()) & known]
+            quote = _lowered_opener(sig.quote)
+            names = [m.group(0) for m in _NAME.finditer(quote)
+                     if _a_customer(m) and m.group(0).split()[0] not in known]  # "Riverbend Animal
+            # Hospital" is a customer beside the buyer's "Maple Street Veterinary Hospital": a name is theirs
+            # by its own first word, not by a word any two names share
             if names:
                 out["rep_customer"] = names[0]
                 break
     return out
+
+
+def _lowered_opener(quote: str) -> str:
+    """The quote with an opening function word lowered ("At Riverbend Animal Hospital, ..."), so the name
+    after it is read whole rather than cut off behind the capital of "At"."""
+    from ..text import first_word, is_function_word
+
+    return quote[:1].lower() + quote[1:] if is_function_word(first_word(quote)) else quote
 
 
 def _buyers_own_names(scenario: Scenario) -> set[str]:

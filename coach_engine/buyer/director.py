@@ -41,7 +41,7 @@ from .item_match import ItemMatcher, item_content
 from .items import scenario_items
 from .persona import concern_stages, concern_told, scenario_facts
 from .rules import DirectorRules, load_rules
-from .situation_choice import SituationChooser
+from .situation_choice import SituationChooser, asks_for_step
 from .state import BuyerState, ResolutionItem, Situation
 from .substance import screen
 
@@ -300,6 +300,7 @@ class BuyerDirector:
             if situation.id in _ANSWERING and checks_reading(signals, helpful, negatives):
                 self._answer_check(situation, revealed_now, signals, helpful)
         st.last_situation = situation.id
+        st.asked_step = asks_for_step(situation, st.unmet())
         return situation
 
     def _answer_check(self, situation: Situation, revealed_now: bool, signals: SignalSet,

@@ -148,13 +148,15 @@ class ScriptedVoice:
             # never "clear about who is in the room" to a rep who named who: the people, or the step itself
             detail = "step_who" if kind == "involve" else "step_detail"
             facts["wants_line"] = want("step_day" if facts.get("needs_day") else detail, facts["wants_line"])
+        if facts.get("hold"):
+            facts["wants_line"] = ""  # asked for a step a moment ago: this line takes in what was said
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]
         pool = [*bank.get(personality, []), *bank.get("any", [])]
         if sid == "hint_concern":  # a hint never claims a past or people the concern does not have
             told = scenario.buyer.hidden_concern
             for kind, true in (("hint_history", tells_past(told)), ("hint_people", names_people(told))):
                 pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
-        known = {k for k, v in facts.items() if v}
+        known = {k for k, v in facts.items() if v or (k == "wants_line" and facts.get("hold"))}
         asked_now = asked or any(T.question_form(x) for x in T.sentences(last_rep))
         usable = [t for t in pool if _fields(t) <= known
                   and not (asked_ever and _CLAIMS_NO_QUESTION.search(t))
@@ -212,7 +214,8 @@ class ScriptedVoice:
             core, lead = f"{rng.choice(check)} {core}", ""
         elif "confirm" in situation.behaviours and sid in _LANDS and not proposed:
             # "Does that speak to what worried you?" and it helped: answered, then what is still missing
-            core, lead = remarked("landed", core, lead)
+            landed, said_too = remarked("landed", "" if facts.get("hold") else core, lead)
+            core, lead = (landed, said_too) if landed.strip() else (core, lead)
         elif facts.get("long_question"):  # a long way round to a real question: said, then answered
             core, lead = remarked("long_question", core, lead)
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
@@ -234,7 +237,7 @@ class ScriptedVoice:
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
         said_instead = facts.get("answer") or facts.get("no_figure") or facts.get("stake")
-        if situation.id not in _TAILED or said_instead or declined:
+        if situation.id not in _TAILED or said_instead or declined or facts.get("hold"):
             # "Numbers, please." after a hint, "Keep it short." after a rebuke or "Honestly, I want this to
             # work!" after turning a step down says nothing, or the opposite of the line
             tail = ""

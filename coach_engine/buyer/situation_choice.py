@@ -22,7 +22,7 @@ from .persona import scenario_facts
 from .rules import DirectorRules
 from .state import BuyerState, ResolutionItem, Situation
 
-__all__ = ["SituationChooser"]
+__all__ = ["SituationChooser", "asks_for_step"]
 
 B = Behaviour
 _NEG_SITUATION = (
@@ -74,6 +74,19 @@ def asks_for_a_moment(signals: SignalSet, helpful: set[Behaviour]) -> bool:
             and not st.time.search(asks[0]))
 
 
+_STEP_WANTS = frozenset({"next_step", "general"})
+"""Item kinds whose "what I still need" line asks the rep what they propose next."""
+
+
+def asks_for_step(situation: Situation, unmet: list[ResolutionItem]) -> bool:
+    """The buyer's line asks the rep for a next step: a person asks once, then waits for it (issue 13: a
+    buyer who asks "what's the next step?" three turns running sounds scripted)."""
+    if situation.facts.get("hold"):
+        return False
+    return situation.id == "want_next_step" or (
+        situation.id == "acknowledge_progress" and bool(unmet) and unmet[0].kind in _STEP_WANTS)
+
+
 class _Make(Protocol):
     def __call__(self, sid: str, direction: str, **extra: str) -> Situation: ...
 
@@ -108,7 +121,12 @@ class SituationChooser:
             facts.update(extra)
             if unmet:
                 facts["wants"] = unmet[0].text
-            return Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
+            situation = Situation(id=sid, facts=facts, behaviours=behaviours, direction=direction)
+            if st.asked_step and B.NEXT_STEP not in helpful and asks_for_step(situation, unmet):
+                # asked for a step last turn and the rep did something else: take that in, and wait
+                return make("acknowledge_progress", "You asked for a next step a moment ago; react to what "
+                            "the rep just said and leave the next move to them.", hold="yes")
+            return situation
 
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             return self._end_call(make, st, conduct, signals)

@@ -83,6 +83,9 @@ class BuyerState(BaseModel):
     turns: int = 0
     """Rep turns processed."""
     last_situation: str = "opening"
+    asked_step: bool = False
+    """The buyer's last line asked the rep for a next step (``situation_choice.asks_for_step``): the next
+    one reacts to what the rep says instead of asking again, unless the rep proposes one."""
 
     @property
     def finished(self) -> bool:

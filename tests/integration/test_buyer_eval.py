@@ -207,7 +207,7 @@ def test_holdout_2_no_bad_style_wins(bank, embedder) -> None:  # type: ignore[no
 
 
 HELD_REALISM = ("opening_repeated", "line_twice", "sentence_twice", "stock_prefix", "stacked_lead_ins",
-                "false_premise", "ignored_proposal")
+                "false_premise", "asked_again", "ignored_proposal")
 """Realism checks that hold on every set the buyer eval runs (issue 13). The hidden concern is never pasted
 where the scenario gives its own concern_lines (every bank scenario); without them it is reported (README)."""
 

@@ -212,13 +212,16 @@ def test_lines_pick_up_the_rep_own_figure_and_customer(cfo: Scenario) -> None:
 @pytest.mark.parametrize(("proof", "customer"), [
     ("Ostrava Plastics, out past Brno, cut its scrap rate in half.", "Ostrava Plastics"),
     ("Last March our customer Dunmore Freight cut its fuel bill.", "Dunmore Freight"),
-    ("The Okafor family farm in Iowa cut its fuel bill.", "Iowa"),
+    ("The Okafor family farm in Iowa cut its fuel bill.", "Okafor"),
+    ("At Kestrel Haulage, two depots, fuel fell by a fifth.", "Kestrel Haulage"),
+    ("Brightwater Logistics, a fleet of 60, cut idle time.", "Brightwater Logistics"),  # shares "Logistics"
     ("Pike & Vance, a 40-desk agency, cut its overtime.", "Pike & Vance"),
 ])
 def test_the_customer_a_proof_opens_with_is_the_one_named_back(cfo: Scenario, proof: str,
                                                                customer: str) -> None:
     """A customer named at the start of the sentence is the customer, not the place named after it; a month
-    or a word like "The" that opens a sentence is no customer."""
+    or a word like "The" or "At" that opens a sentence is no part of the name, and a customer whose name
+    shares a word with the buyer's own company ("Logistics") is still a customer."""
     from coach_engine.buyer.conduct import rep_words
 
     assert rep_words(cfo, turn(proof, B.GIVE_PROOF), {B.GIVE_PROOF}).get("rep_customer") == customer
@@ -526,3 +529,22 @@ def test_a_customers_dates_and_a_denied_activity_are_not_the_step() -> None:
     assert "workshop" not in named_step(step)
     named = "the workshop with my leads on Monday"
     assert named_step("Could we do a workshop with your leads on Monday?") == named
+
+
+def test_the_buyer_asks_for_a_step_once_then_takes_in_what_the_rep_says(cfo: Scenario) -> None:
+    """A buyer who asked "what's the next step?" does not ask again on the next turn when the rep answers with
+    proof instead: the line takes in the rep's customer and leaves the move to them. Asked once more a turn
+    later, and agreed when the rep proposes."""
+    d = BuyerDirector(cfo)
+    d.step(turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE, B.EXPLORE_CONCERN), 1)
+    d.step(turn("Is it the price itself, or what happened last time?", B.EXPLORE_CONCERN), 3)
+    for item in d.state.resolution:
+        item.met = item.met or item.kind != "next_step"
+    asked = d.step(turn("It saves about $250k a year on your routes.", B.QUANTIFY_VALUE, B.TIE_TO_CONCERN), 5)
+    assert asked.id == "want_next_step" and d.state.asked_step
+    proof = turn("Kestrel Haulage kept $210k in its first year.", B.GIVE_PROOF)
+    held = d.step(proof, 7)
+    assert held.id == "acknowledge_progress" and held.facts.get("hold") and not d.state.asked_step
+    line = ScriptedVoice(seed=2).speak(cfo, d.state, held, [Turn(role="rep", text=proof.text)])
+    assert "?" not in line and "Kestrel Haulage" in line, line
+    assert d.step(turn("Does that answer what worried you?", B.CONFIRM), 9).id == "want_next_step"

@@ -54,6 +54,22 @@ def test_asking_nothing_is_false_after_a_question_anywhere_before(bank: Scenario
     assert not lint_drill(s, unasked)["false_premise"]
 
 
+def test_a_buyer_who_asks_for_the_step_twice_running(bank: ScenarioBank) -> None:
+    """Asked for a step, then asked again on the next line when the rep proposed nothing: a script, not a
+    person. Asked again after the rep put a step forward (it may still need detail) is not counted."""
+    s = bank.get("cfo-price-routing")
+    start = [("buyer", s.buyer.opening), ("rep", "It pays back inside a year."),
+             ("buyer", "Okay. So what's the next step you have in mind?")]
+    proof = ("rep", "Kestrel Haulage saw the same in their first quarter.")
+    again = drill(*start, proof, ("buyer", "Where would you suggest we go from here?"))
+    assert lint_drill(s, again)["asked_again"] == ["Where would you suggest we go from here?"]
+    taken_in = drill(*start, proof, ("buyer", "If Kestrel Haulage really got that, I'd like to hear it."))
+    assert not lint_drill(s, taken_in)["asked_again"]
+    proposed = drill(*start, ("rep", "Could we book a pilot with your controller on Tuesday at 10?"),
+                     ("buyer", "Maybe. What would the pilot's next step be after that?"))
+    assert not lint_drill(s, proposed)["asked_again"]
+
+
 def test_an_ignored_proposal_and_a_clean_drill(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     ignored = drill(("buyer", s.buyer.opening),
