@@ -50,7 +50,8 @@ _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:&\s+)?[A-Z][a-z]+){0,2}\b
 """A name in mid-sentence ("... Hartley Freight saved ..."): the customer a rep cites as proof."""
 
 
-def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "") -> set[Behaviour]:
+def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "",
+              objection: frozenset[str] = frozenset()) -> set[Behaviour]:
     """The exploring behaviours of a turn, counting only questions that really ask about the buyer.
 
     A scheduling or closing question ("How's 3 pm?"), a concession put as a question ("What if I
@@ -59,9 +60,12 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
     buyer's facts answer (``situational``): only one read as exploring the concern itself counts. A question
     for a figure ("How many services did you run last year?") is about the buyer's world, answered or not,
     unless it asks what the problem costs them (an impact question): a buyer does not tell what really
-    worries them because a rep asked for their volumes.
+    worries them because a rep asked for their volumes. A question about the objection's own figure
+    (``objection``: ``figures.figure_keys`` of the opening, as in "What are you comparing the 14% against?")
+    asks what is behind the objection, not for a figure.
     """
     from .. import text as T
+    from ..figures import figure_keys
     from .facts import asks_figure
 
     when = T.structure().time
@@ -71,8 +75,9 @@ def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = ""
         if s.behaviour in NEGATIVE
         or s.behaviour in (B.CONFIRM, B.NEXT_STEP, B.CHECK_OTHER_CONCERNS, B.LOGISTICS_QUESTION)
     }
-    bad |= {s.quote for s in signals.signals if asks_figure(s.quote)} - {
-        s.quote for s in signals.signals if s.behaviour is B.IMPACT_QUESTION}
+    figures = {s.quote for s in signals.signals
+               if asks_figure(s.quote) and not figure_keys(s.quote) & objection}
+    bad |= figures - {s.quote for s in signals.signals if s.behaviour is B.IMPACT_QUESTION}
     out: set[Behaviour] = set()
     for s in signals.signals:
         if s.behaviour not in (B.EXPLORE_CONCERN, B.OPEN_QUESTION) or s.behaviour not in helpful:

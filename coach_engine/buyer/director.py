@@ -203,7 +203,7 @@ class BuyerDirector:
         self._found = None if gamed else self.factbook.answer(asked, self._answered)
         found = self._found
         situational = found.question if found is not None and found.topic and found.by_meaning else ""
-        asking = exploring(signals, helpful, situational)
+        asking = exploring(signals, helpful, situational, self._objection_figures)
         explored = not strong_neg and (
             B.EXPLORE_CONCERN in asking
             or (B.OPEN_QUESTION in asking and not pitching)
@@ -320,9 +320,9 @@ class BuyerDirector:
             situation.direction += " The rep checked their reading of you: first say if they have it right."
 
     @cached_property
-    def _objection_figures(self) -> set[str]:
+    def _objection_figures(self) -> frozenset[str]:
         """The figures of the buyer's opening ("fourteen percent", "$48k"): what the objection is about."""
-        return figure_keys(self.scenario.buyer.opening)
+        return frozenset(figure_keys(self.scenario.buyer.opening))
 
     @cached_property
     def _stake(self) -> str:

@@ -113,11 +113,17 @@ _MONEY_WORDS = frozenset({"cost", "costs", "costing", "price", "priced"})
 or "spend": "How often do you end up paying for overnight freight?" asks how often."""
 
 
+_WHO = frozenset({"who", "whom", "whose", "who's"})
+_WH = _WHO | {"what", "what's", "how", "how's", "why", "when", "where", "which"}
+
+
 def _fits(question: str, value: str) -> bool:
     """Whether the fact holds the kind of thing the question asks for: a person for "who", a figure for what
     something costs ("What do more complaints cost you?" is not answered by how the monitoring works)."""
-    asked = set(words(question))
-    if asked & {"who", "whom", "whose", "who's"}:
+    said = words(question)
+    asked = set(said)
+    wh = next((w for w in said if w in _WH), "")
+    if wh in _WHO:  # the question's first wh-word: "what it involves and who is part of it" asks what, too
         return not _a_figure(value)
     return not (asked & _MONEY_WORDS) or bool(NUMBER.search(value) or spelled_figure(value))
 

@@ -29,6 +29,16 @@ def test_a_who_question_is_never_answered_with_a_figure() -> None:
     assert found is not None and found.topic == "write-offs"
 
 
+def test_a_question_that_asks_what_and_who_is_answered_by_what_it_asks_first() -> None:
+    """"What does the review involve, and who's part of it?" asks what first: a fact with a figure answers
+    it. A question that opens on who still wants a person."""
+    book = FactBook({"review threshold": "Anything over $80,000 goes to a review board.", **FACTS})
+    found = book.answer("Could you tell me what the review threshold involves, and who's part of it?")
+    assert found is not None and found.topic == "review threshold"
+    found = book.answer("Who sits on the review, and what threshold do they use?")
+    assert found is None or found.topic != "review threshold"
+
+
 def test_a_yes_no_check_is_not_answered_by_a_fact_it_shares_a_word_with() -> None:
     """"So the worry is that a store gets written off twice, is that right?" checks the rep's own reading;
     sharing "store" with a fact does not make it a question about that fact, nor does an either-or question

@@ -548,3 +548,15 @@ def test_the_buyer_asks_for_a_step_once_then_takes_in_what_the_rep_says(cfo: Sce
     line = ScriptedVoice(seed=2).speak(cfo, d.state, held, [Turn(role="rep", text=proof.text)])
     assert "?" not in line and "Kestrel Haulage" in line, line
     assert d.step(turn("Does that answer what worried you?", B.CONFIRM), 9).id == "want_next_step"
+
+
+def test_a_question_about_the_objections_own_figure_explores_it(cfo: Scenario) -> None:
+    """"What are you comparing the $48k against: the sticker price, or cost per route?" asks for a figure in
+    form, but the figure is the objection's own: it asks what is behind the objection, so it draws a hint,
+    never "why do you need the backstory?". A question for a figure of the buyer's world ("How many trucks
+    run each day?") still does not."""
+    asked = turn("What are you comparing the $48k against: the sticker price, or cost per route?",
+                 B.OPEN_QUESTION, B.EXPLORE_CONCERN)
+    assert BuyerDirector(cfo).step(asked, 1).id in ("hint_concern", "reveal_concern")
+    volumes = turn("How many trucks run each day?", B.OPEN_QUESTION, B.EXPLORE_CONCERN)
+    assert BuyerDirector(cfo).step(volumes, 1).id not in ("hint_concern", "reveal_concern")
