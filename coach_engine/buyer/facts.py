@@ -53,8 +53,13 @@ _ROUGHLY = frozenset({"roughly", "approximately", "ballpark", "per"})
 def asks_figure(question: str) -> bool:
     """Whether a question asks for a figure ("How many services did you run last year?", "Calls per shift,
     roughly?")."""
-    return bool(_FIGURE_QUESTION.search(question)) or (
-        question.rstrip().endswith("?") and bool(_ROUGHLY & set(words(question))))
+    if _FIGURE_QUESTION.search(question):
+        return True
+    said = set(words(question))
+    hints = _ROUGHLY & said
+    if hints == {"per"} and "or" in said and not (NUMBER.search(question) or spelled_figure(question)):
+        return False  # "Per kilo or per bag?" asks which measure, not how many
+    return question.rstrip().endswith("?") and bool(hints)
 
 
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",

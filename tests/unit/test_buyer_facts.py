@@ -92,6 +92,9 @@ def test_figure_questions_are_told_apart_from_other_questions() -> None:
     assert not asks_figure("Who else weighs in on this?")
     assert asks_figure("Missed pickups per week, roughly?")  # a terse rep's figure question has no verb
     assert not asks_figure("We'd bill per site.")
+    # which measure, not how many: alternatives offered with no figure in them
+    assert not asks_figure("Against what: per pallet or per route?")
+    assert asks_figure("Per shift, ten or twenty?") and asks_figure("Per shift, 10 or 20?")
 
 
 def test_a_proposal_put_as_a_question_is_not_answered_with_a_fact(bank: ScenarioBank) -> None:
