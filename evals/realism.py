@@ -18,7 +18,8 @@ scenario in anyone's wording:
   money or a percentage on it, or
   about not speaking to the buyer's problem right after a turn that tied its
   answer to the concern, or about a feature list right after a turn with none,
-  or doubting a claim ("Says you.") right after a turn that claimed nothing
+  or doubting a claim ("Says you.") right after a turn that claimed nothing, or saying the rep is not
+  listening right after a turn that acknowledged or played back what the buyer said
   (each read so by the turn's stored reading);
 * ``asked_again`` - a line that asks the rep for a next step right after a line that asked for one, with no
   step proposed in between (a person asks once, then takes in what the rep says);
@@ -58,6 +59,10 @@ _UNTIED = re.compile(
     r"\s+(?:my|what\s+i)|\bhaven'?t\s+told\s+me\s+why|\b(?:nothing|anything)\s+about\s+my\s+"
     r"(?:problem|concern|worry)|\bnone\s+of\s+it\s+address", re.IGNORECASE)
 """A rebuke that the rep's answer missed the buyer's problem."""
+_UNHEARD = re.compile(r"\bnot\s+listening\b|\bskipped\s+(?:right\s+)?past\s+what\b|"
+                      r"\b(?:haven'?t|didn'?t)\s+(?:really\s+)?heard\b|\byou'?ve\s+heard\s+what\s+i\b",
+                      re.IGNORECASE)
+"""A rebuke that the rep did not listen ("You're not listening.", "you skipped right past what I said")."""
 _LISTED = re.compile(r"\bfeatures?\b|\bfeature\s+list\b", re.IGNORECASE)
 """A rebuke that the rep listed features."""
 _DOUBTED = re.compile(
@@ -161,9 +166,10 @@ def lint_drill(scenario: Scenario, turns: Sequence[dict[str, Any]],
         tied = bool(prev) and _reads(turns[i - 1], "tie_to_concern")
         unlisted = bool(prev) and _read(turns[i - 1]) and not _reads(turns[i - 1], "feature_dump")
         unclaimed = bool(prev) and _read(turns[i - 1]) and not any(_reads(turns[i - 1], c) for c in _CLAIMS)
+        heard = bool(prev) and any(_reads(turns[i - 1], c) for c in ("acknowledge", "playback"))
         if (_ASKED_NOTHING.search(line) and asked) or (_NO_NUMBER.search(line) and numbered) or (
                 _UNTIED.search(line) and tied) or (_LISTED.search(line) and unlisted) or (
-                _DOUBTED.search(line) and unclaimed):
+                _DOUBTED.search(line) and unclaimed) or (_UNHEARD.search(line) and heard):
             found["false_premise"].append(line)
         proposed = _proposes(turns[i - 1], st) if prev else False
         before = turns[i - 2] if i > 2 else {"role": "", "text": ""}  # the line before, never the opening

@@ -336,6 +336,8 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
             facts.get("plain") or proposed or "tie_to_concern" in situation.behaviours):
         # pitched nothing, spoke to the concern, or proposed a step (declined first): no "that's a pitch"
         return "restate_plain"
+    if sid == "restate_objection" and {"acknowledge", "summarize"} & set(situation.behaviours):
+        return "restate_pitch_heard"  # felt with the buyer, then pitched: never "you're not listening"
     if sid in ("want_proof", "want_numbers") and not claimed:
         return sid + "_plain"  # nothing claimed to doubt or connect: no "says you", no "connect it"
     if sid == "impatient_monologue" and facts.get("only_long"):

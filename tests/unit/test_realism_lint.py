@@ -138,6 +138,10 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
     # Doubting a claim right after a turn of questions only.
     ("How do the dispatchers plan the routes today, and who checks them?",
      "Says you. Who else has done it?", ("open_question",), ("open_question", "give_proof")),
+    # "Not listening" right after a turn that felt with the buyer, however it went on.
+    ("That sounds like a rough quarter, and our routing pays for itself in a year.",
+     "You're not listening. The price is more than I planned for.", ("acknowledge", "state_value"),
+     ("state_value",)),
 ])
 def test_a_rebuke_the_stored_reading_contradicts_is_a_false_premise(
         bank: ScenarioBank, text: str, rebuke: str, false_after: tuple[str, ...],

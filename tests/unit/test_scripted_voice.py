@@ -1030,6 +1030,21 @@ def test_an_acknowledgement_alone_is_thanked_before_the_objection_again(bank: Sc
             assert any(x in said.lower() for x in openings), said
 
 
+def test_a_rep_who_felt_with_the_buyer_then_pitched_is_never_told_they_are_not_listening(
+        bank: ScenarioBank) -> None:
+    """Felt with the buyer, then pitched before asking: the buyer says the pitch does not settle it, never
+    "you're not listening" or "you skipped right past what I said" (evals/realism.py, false_premise)."""
+    from evals.realism import _UNHEARD
+
+    s = bank.get("cfo-price-routing")
+    facts = scenario_facts(s, BuyerState())
+    for seed in range(8):
+        sit = Situation(id="restate_objection", facts=dict(facts), behaviours=["acknowledge", "state_value"])
+        said = ScriptedVoice(seed).speak(s, BuyerState(), sit, [])
+        assert not _UNHEARD.search(said), said
+        assert "pitch" in said.lower() or "answer" in said.lower(), said  # the pitch is what is turned down
+
+
 def test_a_step_that_says_him_or_her_of_the_buyer_is_said_as_me(bank: ScenarioBank) -> None:
     """The step never names the buyer, but its "him"/"her" is the buyer the concern says "he"/"she" of:
     "with me and the programme lead", "reviewed with me before Paul sees it"; not when someone else is
