@@ -11,7 +11,8 @@ what they are shown. The line differs by which check failed.
 Improvements follow LAER order: a first reply that explored is never told to
 pitch value or confirm yet, and a drill that never explored is coached on
 exploring, not praised for its pitch (``not_yet_due``); anti-patterns are always
-coached.
+coached. A rep who hedges and apologises all through (``hedging``) is told so last,
+when there is room: what was said comes before how.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
 this module is the fallback; the delivery notes are always computed here
 (see ``grading.delivery.delivery_notes``).
@@ -29,6 +30,7 @@ from ..datafiles import StrictData, load_model_file
 from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
 from .checks import ACK_BEHAVIOURS
+from .hedging import hedging
 
 __all__ = ["GENERIC_ACK", "MAX_ITEMS", "build_feedback", "line_kind", "not_yet_due", "try_instead"]
 
@@ -49,6 +51,7 @@ _ANTI_LINE = {
     "dismisses-objection": "no_dismiss", "dismisses": "no_dismiss", "argues": "no_dismiss",
     "discount-first": "no_discount", "feature-dump": "concise", "pitch-first": "concise",
     "disparages": "respectful", "pressure": "no_pressure", "passive": "explore", "off-topic": "explore",
+    "hedging": "step",  # said plainly: the scenario's own step, asked without a hedge
 }
 _DID_THE_REP = re.compile(r"^\s*did the rep\s+", re.IGNORECASE)
 """How a rubric question opens; the coaching line is what follows it, as an instruction."""
@@ -230,4 +233,8 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
             used.add(skill.id)
             lines_used.add(line)
             break
+    unsure = hedging([(i, transcript.turns[i].text) for i in reps])
+    if len(improvements) < MAX_ITEMS and unsure.coached:  # last: what was said comes before how
+        improvements.append(Improvement(turn=unsure.turn, text=unsure.note(), quote=unsure.sentence,
+                                        try_instead=try_instead(scenario, "hedging"), key="hedging"))
     return strengths, improvements
