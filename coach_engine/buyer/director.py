@@ -211,6 +211,9 @@ class BuyerDirector:
             # A good guess said as a statement ("My hunch is the audit still stings ..."), never one that
             # may knock or argue ("everybody knows their signing is clunky"), however unsure the reading.
             or (not negatives and not doubted and not pitching and self.matcher.names_concern(signals))
+            # The concern said back and checked ("..., did I get that right?"): a buyer who says yes has told
+            # it, whatever else the sentences were read as.
+            or (checks_reading(signals, helpful, negatives) and self.matcher.names_concern(signals))
         )
         # A barrage of questions ("How many ...? Who ...? What did ...? Would you ...?") gets one answered; a
         # buyer opens up to a question they can think about, not to an interrogation. A proposal put as a
@@ -283,8 +286,9 @@ class BuyerDirector:
             situation.direction += " The rep fired several questions at once: say so, and answer one briefly."
         if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
             self._answer(situation)
-            if explored and st.concern_revealed and not revealed_now and not st.stake_told:
-                self._tell_stake(situation)
+            if (explored or B.CHECK_OTHER_CONCERNS in helpful) and st.concern_revealed and not revealed_now \
+                    and not st.stake_told:
+                self._tell_stake(situation)  # a good question, or "anything else?", draws the last of it out
             all_told = st.stake_told or not self._stake
             why = any(T.first_word(q) == "why" for q in T.sentences(signals.text) if T.is_question(q))
             more = all_told and bool(asking & {B.EXPLORE_CONCERN, B.IMPACT_QUESTION} or (
@@ -295,6 +299,9 @@ class BuyerDirector:
                 # this on your mind now?" after the story and the stake): "that's the whole of it", never
                 # "no idea"
                 situation.facts["told"] = "impact" if B.IMPACT_QUESTION in helpful else "yes"
+            elif (all_told and not revealed_now and st.concern_revealed and not situation.facts.get("stake")
+                  and B.CHECK_OTHER_CONCERNS in helpful):
+                situation.facts["nothing_else"] = "yes"  # "Anything else?" once all is told: "No, that's it."
         if not gamed:
             situation.facts.update(rep_words(self.scenario, signals, helpful))
             if situation.id in _ANSWERING and checks_reading(signals, helpful, negatives):

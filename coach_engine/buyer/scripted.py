@@ -67,6 +67,8 @@ class LinesFile(StrictData):
     """Whether the rep has it right ("yes" or "partly"), said first when they checked their reading."""
     landed: ByPersonality
     """Said first when the rep checked that their answer landed and it moved the buyer."""
+    nothing_else: ByPersonality
+    """Said first when the rep asked what else stands in the way and the buyer has told all of it."""
     wants: dict[str, str | list[str]]
     """What the buyer still needs, by item kind: one wording, or several to vary."""
 
@@ -216,6 +218,8 @@ class ScriptedVoice:
             # "Does that speak to what worried you?" and it helped: answered, then what is still missing
             landed, said_too = remarked("landed", "" if facts.get("hold") else core, lead)
             core, lead = (landed, said_too) if landed.strip() else (core, lead)
+        elif facts.get("nothing_else"):  # "Anything else?", all of it told: "No, that's it." first
+            core, lead = remarked("nothing_else", core, lead)
         elif facts.get("long_question"):  # a long way round to a real question: said, then answered
             core, lead = remarked("long_question", core, lead)
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
@@ -243,7 +247,8 @@ class ScriptedVoice:
             tail = ""
         if facts.get("last_chance"):  # one more wasted turn ends the call: the buyer says so, once
             tail = rng.choice(self.lines.get("short_on_time", {}).get(personality, [""]))
-        if _INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer"):
+        if (_INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer")
+                or facts.get("hold")):  # a short reaction ("Better.") takes no "Listen," before it
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""
         if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):

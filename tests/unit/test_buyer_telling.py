@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from coach_engine.buyer import BuyerDirector, ScriptedVoice
 from coach_engine.buyer.persona import concern_stages, scenario_facts
+from coach_engine.buyer.scripted import load_lines
 from coach_engine.buyer.state import BuyerState
 from coach_engine.buyer.telling import spoken, staged
+from coach_engine.embeddings import CachedEmbedder
 from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
@@ -347,3 +349,38 @@ def test_a_he_after_the_buyer_last_acted_is_the_buyer(bank: ScenarioBank) -> Non
     said = first_person(concern, omar)
     assert "while I keep putting it off because I think regulars" in said, said
     assert said.startswith("My partner Lewis wants"), said
+
+
+def test_anything_else_draws_the_stake_out_and_then_is_answered_no(bank: ScenarioBank) -> None:
+    """"Is there anything else holding you back?" after the story draws out what is still untold (the stake);
+    asked again once all of it is out, the buyer says so first ("No, that's it.") instead of ignoring it."""
+    scenario = _without_lines(bank)
+    stake = concern_stages(scenario)[1]
+    d = BuyerDirector(scenario)
+    voice = ScriptedVoice(seed=5)
+    history: list[Turn] = []
+
+    def say(text: str, *behaviours: Behaviour) -> str:
+        signals = SignalSet(text, [Signal(b, text, 0, len(text)) for b in behaviours])
+        line = voice.speak(scenario, d.state, d.step(signals, 1 + len(history)), history)
+        history.extend([Turn(role="rep", text=text), Turn(role="buyer", text=line)])
+        return line
+
+    while not d.state.concern_revealed:
+        say("What's behind that number for you?", B.EXPLORE_CONCERN, B.OPEN_QUESTION)
+    assert stake in say("Is there anything else holding you back?", B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS)
+    said = say("Anything else I should know?", B.CLOSED_QUESTION, B.CHECK_OTHER_CONCERNS)
+    told = load_lines()["nothing_else"][scenario.buyer.personality]
+    assert any(said.startswith(x) for x in told), said
+
+
+def test_the_concern_said_back_and_checked_is_told(bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """A rep who says the hidden concern back and asks whether they have it right has found it: the buyer
+    says yes and tells it, even when the sentence was read as something else (a claim, not a playback)."""
+    scenario = _without_lines(bank)
+    guess = f"So {scenario.buyer.hidden_concern.rstrip('.')}. Did I get that right?"
+    signals = SignalSet(guess, [Signal(B.GIVE_PROOF, guess, 0, len(guess)),
+                                Signal(B.CLOSED_QUESTION, guess, 0, len(guess))])
+    d = BuyerDirector(scenario, embedder=embedder)
+    situation = d.step(signals, 1)
+    assert d.state.concern_revealed and situation.facts.get("check") == "yes", situation
