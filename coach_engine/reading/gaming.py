@@ -65,8 +65,11 @@ Why the pieces and their length: an honest clipped turn ("Fine. Thursday, 9?") a
 short pieces with few function words, which is all the other shape features see; what a stuffer does that a
 terse rep does not is *list*: fifteen pieces of one or two words. With the two features the stuffing head's
 cross-validated recall rose from 0.60 to 0.68 on the same data at the same rate of honest turns zeroed (0.70
-in the shipped training). They are signs of stuffing's form only: the injection head, which sees them too,
-read an email signature block as injection (README known limits)."""
+in the shipped training). They are signs of stuffing's form only: the injection head, which saw them too
+until session 33, read an email signature block as injection (README known limits)."""
+STUFFING_FORM = ("pieces", "words_per_piece")
+"""The features only the stuffing head learns from (``train_gaming`` zeroes them for the injection head):
+signs of a list's form, which taught the injection head to read an email signature as injection."""
 LONG_PIECE = 12
 """The ``words_per_piece`` feature stops counting here: a piece this long is a clause of speech, not an
 item."""

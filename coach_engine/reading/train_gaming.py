@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .gaming import GAMING_KINDS, SIGN_COLUMNS, SentenceSigns, strung_together, turn_features
+from .gaming import (
+    GAMING_FEATURES,
+    GAMING_KINDS,
+    SIGN_COLUMNS,
+    STUFFING_FORM,
+    SentenceSigns,
+    strung_together,
+    turn_features,
+)
 from .model import LABELS
 from .train_data import Sample
 from .train_thresholds import NEVER, rate_threshold
@@ -89,18 +97,21 @@ def fit_gaming(samples: Sequence[Sample], turn_spans: Sequence[tuple[str, int, i
             log(f"  turn {kind}: too few examples; never read as {kind}")
             per_kind[f"turn_{kind}"] = {"positives": int(y.sum()), "note": "too few examples"}
             continue
+        fk = fs.copy()  # a list's form is the stuffing head's to learn, never the injection head's
+        if kind != "stuffing":
+            fk[:, [GAMING_FEATURES.index(f) for f in STUFFING_FORM]] = 0.0
         oof_turn = np.zeros(len(y))
-        for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fs, y, g):
+        for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(fk, y, g):
             tr = tr[learn[tr]]
             if y[tr].sum() == 0 or y[tr].sum() == len(tr):
                 continue
-            m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[tr], y[tr])
-            oof_turn[te] = m.predict_proba(fs[te])[:, 1]
+            m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fk[tr], y[tr])
+            oof_turn[te] = m.predict_proba(fk[te])[:, 1]
         if kind == "stuffing":
             oof_turn[~strung] = 0.0
         reach = kinds != other  # its precision is counted against genuine turns
         best, stats = rate_threshold(oof_turn[reach], y[reach], GAMING_FALSE_RATE[kind], rng)
-        m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fs[learn], y[learn])
+        m = fit_cls(C=1.0, class_weight="balanced", max_iter=3000).fit(fk[learn], y[learn])
         weights[k], bias[k], thresholds[k] = m.coef_[0], m.intercept_[0], best
         fired |= oof_turn >= best
         per_kind[f"turn_{kind}"] = {"positives": int(y.sum()), "turns": int(reach.sum()), "threshold": best,

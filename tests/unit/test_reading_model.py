@@ -114,6 +114,18 @@ def test_the_networks_read_every_behaviour_but_gaming() -> None:
         assert behaviours.columns is None and behaviours.hidden_weights.shape[1] == model.weights.shape[1]
 
 
+def test_only_the_stuffing_head_reads_a_lists_form() -> None:
+    """The list-shape features (pieces, words a piece) are the stuffing head's: the injection head, which once
+    read an email signature block as injection through them, gives them no weight."""
+    from coach_engine.reading.gaming import GAMING_FEATURES, GAMING_KINDS, STUFFING_FORM
+
+    model = load_model()
+    form = [GAMING_FEATURES.index(f) for f in STUFFING_FORM]
+    injection, stuffing = (model.gaming_weights[GAMING_KINDS.index(k)] for k in ("injection", "stuffing"))
+    assert not injection[form].any()
+    assert stuffing[form].any()
+
+
 def test_a_network_that_does_not_match_its_labels_is_refused(tmp_path: Path) -> None:
     shutil.copytree(ARTIFACT_DIR, tmp_path / "m")
     man = tmp_path / "m" / "tagger.json"
