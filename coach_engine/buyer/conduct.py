@@ -126,11 +126,11 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         known = {*scenario.buyer.name.split(), scenario.product.name, *scenario.buyer.company.split(),
                  *_buyers_own_names(scenario)}
         for sig in signals.get(B.GIVE_PROOF):
+            # A name is the buyer's own by its first word, not by a word any two names share: "Riverbend
+            # Animal Hospital" is a customer beside the buyer's "Maple Street Veterinary Hospital".
             quote = _lowered_opener(sig.quote)
             names = [m.group(0) for m in _NAME.finditer(quote)
-                     if _a_customer(m) and m.group(0).split()[0] not in known]  # "Riverbend Animal
-            # Hospital" is a customer beside the buyer's "Maple Street Veterinary Hospital": a name is theirs
-            # by its own first word, not by a word any two names share
+                     if _a_customer(m) and m.group(0).split()[0] not in known]
             if names:
                 out["rep_customer"] = names[0]
                 break

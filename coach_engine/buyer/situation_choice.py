@@ -5,7 +5,8 @@ into what the buyer does now, in a fixed order of precedence: end the call
 (walk away after pressure, disrespect, gaming or wasted time; otherwise stall,
 pocketing any discount), agree (every item met, resistance under the
 threshold, a step proposed), push back on a bad move, reveal or hint at the
-concern, and otherwise ask for what is still missing. Each ``Situation``
+concern, and otherwise ask for what is still missing (a next step asked for
+once: the line after it takes in what the rep said, ``asks_for_step``). Each ``Situation``
 carries the facts and a one-line direction any voice can word, so the
 scripted and LLM voices say the same thing.
 """
