@@ -22,6 +22,15 @@ from typing import Any
 from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
+from .line_polish import (
+    keeps_capital,
+    long_sentences,
+    lowered_after_colons,
+    plain,
+    spoken_sentence,
+    tidy,
+    word_chunks,
+)
 from .state import BuyerState, Situation
 from .steps import agreed_step, named_day, named_step
 from .telling import names_people, tells_past
@@ -167,12 +176,12 @@ class ScriptedVoice:
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:
             usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
-        said_before = _plain(said_so_far)
-        spoken = _long_sentences(said_so_far)
+        said_before = plain(said_so_far)
+        spoken = long_sentences(said_so_far)
 
         def new(line: str) -> bool:
             """Neither the line nor a sentence of five words or more of it said yet this drill."""
-            return _plain(line) not in said_before and not _long_sentences(line) & spoken
+            return plain(line) not in said_before and not long_sentences(line) & spoken
 
         def remarked(family: str, core: str, lead: str, fits: Callable[[str], bool] = new) -> tuple[str, str]:
             """``core`` after a fresh remark of ``family`` (this personality's or any), with no stock lead-in
@@ -189,14 +198,14 @@ class ScriptedVoice:
         hint = facts.get("concern_hint", "")
         if sid == "hint_concern" and hint:
             core = hint  # the scenario's own first stage of the concern
-        elif sid == "reveal_concern" and hint and _plain(hint) not in said_before:
+        elif sid == "reveal_concern" and hint and plain(hint) not in said_before:
             # The author's hint leads into the story the first time it is told, in place of a stock lead-in:
             # a good first question draws the story at once, and the manager's own first stage is heard too.
             core = f"{hint} {facts['concern']}"
         core = self._answered(core, sid, facts, personality, rng, said_so_far)
         # Never say a line twice in a drill (an answer or a turn back can make one of another line).
         # Compared without case and punctuation, as the realism lint does (a colon later lowers "The").
-        if _plain(core) in said_before:
+        if plain(core) in said_before:
             core = rng.choice(unsaid or spare or [core])
         declined = False
         if proposed and sid not in _TAKES_UP_STEP:
@@ -236,7 +245,7 @@ class ScriptedVoice:
         if lead and (lead in said_so_far or _LEAD_IN.match(core) or set(T.words(core)[:3]) & _THANKS):
             lead = ""  # one stock lead-in a drill at most, never two in a row, none before a thank-you
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
-        if _long_sentences(tail) & spoken:
+        if long_sentences(tail) & spoken:
             tail = ""
         if figured and _DEMANDS_FIGURE.search(tail):
             tail = ""
@@ -251,11 +260,11 @@ class ScriptedVoice:
                 or facts.get("hold")):  # a short reaction ("Better.") takes no "Listen," before it
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""
-        if lead.endswith(",") and core[:1].isupper() and not _keeps_capital(core, facts):
+        if lead.endswith(",") and core[:1].isupper() and not keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
-        text = _lowered_after_colons(text, facts)
-        return _tidy(text)
+        text = lowered_after_colons(text, facts)
+        return tidy(text)
 
     def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,
                   said_so_far: str) -> str:
@@ -275,39 +284,17 @@ class ScriptedVoice:
                 turn_back = [x for x in self.lines.get("after_answer", {}).get(personality, [])
                              if x not in said_so_far]
                 core = rng.choice(turn_back) if turn_back else ""
-            core = " ".join(p for p in (_sentence(reply), core) if p)
+            core = " ".join(p for p in (spoken_sentence(reply), core) if p)
         if stake:
             intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
-            core = " ".join(p for p in (_sentence(reply) if reply else "", intro, _sentence(stake)) if p)
+            said = spoken_sentence(reply) if reply else ""
+            core = " ".join(p for p in (said, intro, spoken_sentence(stake)) if p)
         return core
 
     def stream(
         self, scenario: Scenario, state: BuyerState, situation: Situation, history: list[Turn]
     ) -> Iterator[str]:
-        yield from _word_chunks(self.speak(scenario, state, situation, history))
-
-
-def _word_chunks(text: str) -> Iterator[str]:
-    """Each word with the white space after it, as a model streams tokens (leading space dropped)."""
-    i, n = 0, len(text)
-    while i < n and text[i].isspace():
-        i += 1
-    while i < n:
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        while j < n and text[j].isspace():
-            j += 1
-        yield text[i:j]
-        i = j
-
-
-def _tidy(text: str) -> str:
-    """One space between words and none before a mark: the parts of a line joined as one."""
-    t = " ".join(text.split())
-    for mark in ".,!?":
-        t = t.replace(" " + mark, mark)
-    return t
+        yield from word_chunks(self.speak(scenario, state, situation, history))
 
 
 _INTERJECTION = re.compile(
@@ -391,58 +378,3 @@ LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
-REPEAT_WORDS = 5
-"""A sentence this long is said once a drill ("I just want to get this right for everyone."); "Okay." is not
-a repeat (evals/realism.py, sentence_twice)."""
-
-
-def _long_sentences(text: str) -> set[str]:
-    """The line's sentences and clauses of ``REPEAT_WORDS`` words or more: a restatement after a colon ("...
-    where I started: I don't know you yet.") is said again as surely as one standing alone."""
-    return {k for k in (_plain(x) for x in T.said_pieces(text)) if len(k.split()) >= REPEAT_WORDS}
-
-
-def _plain(text: str) -> str:
-    """Words only, lower case: two lines that differ in case or punctuation are the same line to a rep."""
-    return " ".join(T.words(text))
-
-
-_COLON_CAP = re.compile(r": ([A-Z][a-z]*)\b(?!')")
-"""A word after a colon inside a line ("Here's the truth: Nearly all ..."): lowered unless a name or "I"."""
-
-
-def _lowered_after_colons(text: str, facts: dict[str, str]) -> str:
-    """A capital after a colon inside a line lowered, unless the word is a name or "I"."""
-    return _COLON_CAP.sub(lambda m: ": " + (m.group(1) if _keeps_capital(m.group(1), facts)
-                                            else m.group(1).lower()), text)
-
-
-def _keeps_capital(core: str, facts: dict[str, str]) -> bool:
-    """The first word is "I" or a name (the buyer's, the product's, a company's, or one the scenario's words
-    capitalise mid-sentence)."""
-    first = core[:next((i for i, c in enumerate(core) if c.isspace() or c in ",.!?:;'"), len(core))]
-    if first in ("I", "OK") or (len(first) > 1 and first.isupper()):  # "A twin-band headrig" is lowered
-        return True
-    names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
-    if bool(first) and T.has_phrase(names, first):
-        return True
-    # A name the scenario writes capitalised inside a sentence ("... to our director, Linda, who ...").
-    said = " | ".join([core, *facts.values()])  # never one text's last word beside the next one's first
-    return first[:1].isupper() and any(
-        len(before := said[:m.start()].rstrip()) < m.start() and before[-1:] in _MID_SENTENCE
-        for m in T.phrase_pattern(first).finditer(said))
-
-
-_MID_SENTENCE = frozenset("abcdefghijklmnopqrstuvwxyz,;:")
-"""What stands before a word inside a sentence: a lower-case word or a comma, semicolon or colon."""
-
-
-def _sentence(text: str) -> str:
-    """A fact as a spoken sentence ("Three sites: ..." said, not read out as a stock lead-in)."""
-    words = text.split()
-    # a label of up to four words closing with a colon is said with a comma ("Three sites, ...")
-    label = max((i for i, w in enumerate(words[:4]) if len(w) > 1 and w.endswith(":") and i + 1 < len(words)),
-                default=None)
-    if label is not None:
-        words[label] = words[label][:-1] + ","
-    return T.as_sentence(" ".join(words))

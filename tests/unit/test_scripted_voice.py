@@ -460,7 +460,7 @@ def test_a_line_differing_only_in_case_is_not_said_again(bank: ScenarioBank) -> 
 def test_no_sentence_of_five_words_is_said_twice_in_a_drill(bank: ScenarioBank) -> None:
     """A restatement already said ("The price is more than I planned for.") or a tail ("I just want to get
     this right for everyone.") is not said again inside a new line (evals/realism.py, sentence_twice)."""
-    from coach_engine.buyer.scripted import _long_sentences
+    from coach_engine.buyer.line_polish import long_sentences as _long_sentences
 
     s = bank.get("cfo-price-routing")
     facts = scenario_facts(s, BuyerState())
@@ -619,7 +619,7 @@ def test_what_the_buyer_still_wants_is_worded_afresh(bank: ScenarioBank) -> None
 def test_a_name_leading_a_line_keeps_its_capital(bank: ScenarioBank) -> None:
     """After a lead-in ("Well,") a line's first word is lowered unless it is a name: one the scenario writes
     capitalised inside a sentence is one."""
-    from coach_engine.buyer.scripted import _keeps_capital
+    from coach_engine.buyer.line_polish import keeps_capital as _keeps_capital
 
     facts = {"objection": "It goes to our director, Linda, and she hates vendors."}
     assert _keeps_capital("Linda signs off on every vendor.", facts)
@@ -712,10 +712,13 @@ def test_after_a_turn_of_questions_the_buyer_doubts_no_claim(bank: ScenarioBank,
     s = bank.get("cfo-price-routing")
     state = BuyerState(concern_revealed=True)
     facts = {"product": s.product.name}
+    heard = []
     for seed in range(12):
         asked = Situation(id=sid, facts=facts, behaviours=["open_question"])
         line = ScriptedVoice(seed).speak(s, state, asked, [])
         assert not any(c.format(**facts) in line for c in claim_lines), line
+        heard.append(line)
+    assert any(p.format(**facts) in line for line in heard for p in plain)  # said from the plain bank
     said = {ScriptedVoice(seed).speak(s, state, Situation(id=sid, facts=facts, behaviours=["give_proof"]), [])
             for seed in range(12)}
     assert any(any(c.format(**facts) in line for c in claim_lines) for line in said)
@@ -796,7 +799,7 @@ def test_whose_pronoun_it_is(bank: ScenarioBank, name: str, concern: str, said: 
 
 def test_after_a_lead_in_only_names_and_acronyms_keep_their_capital() -> None:
     """"To be clear, a twin-band headrig ..." (a one-letter word is no acronym); "IT" and a name stay."""
-    from coach_engine.buyer.scripted import _keeps_capital
+    from coach_engine.buyer.line_polish import keeps_capital as _keeps_capital
 
     facts = {"buyer_name": "Gunnar Lindqvist", "answer": "About 140 machines.", "context": "costing"}
     assert not _keeps_capital("A twin-band headrig from 1998.", facts)
@@ -844,7 +847,7 @@ def test_the_agreed_step_says_our_for_the_buyers_side_and_their_for_other_people
 
 
 def test_a_word_after_a_colon_is_lowered_unless_it_is_a_name() -> None:
-    from coach_engine.buyer.scripted import _lowered_after_colons
+    from coach_engine.buyer.line_polish import lowered_after_colons as _lowered_after_colons
 
     facts = {"buyer_name": "Dee Harlan", "first_name": "Dee"}
     for said, meant in [("Here's the truth: Nearly all of it comes in spring.",
