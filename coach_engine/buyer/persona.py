@@ -24,6 +24,7 @@ from .pronouns import (
     they_to_i,
     unmask,
 )
+from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
 from .state import BuyerState
 from .telling import staged, told_part, unjoined
@@ -397,4 +398,6 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
         return lines[1], " ".join([unjoined(lines[2]), *lines[3:]])
     if lines:
         return lines[-1], ""
-    return staged(first_person(told_part(scenario.buyer.hidden_concern), scenario))
+    concern = scenario.buyer.hidden_concern
+    story, stake = staged(first_person(told_part(concern), scenario))
+    return retold(story, concern), retold(stake, concern)  # in the buyer's plainer words (``retelling``)

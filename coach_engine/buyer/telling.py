@@ -6,9 +6,10 @@ that is a paragraph recited on the first good question (issue 13: "the secret co
 it comes out as a person tells it: the story on the question that earns it, the last piece (most often
 what is at stake now) on the next one, and in spoken register ("did not" -> "didn't").
 
-Why this is not a paraphrase: rewording a manager's sentences needs a language model, which the offline
-voice does not have; the LLM voice paraphrases (``voice_prompt.py``), and ``scenarios validate`` asks
-authors for ``concern_lines`` where the words matter.
+What is still the manager's wording is said in plainer words by ``retelling.py`` (figures aloud, "our
+board", short sentences, a word varied where eight of the manager's would run on); a real paraphrase needs
+a language model, which the offline voice does not have: the LLM voice paraphrases (``voice_prompt.py``),
+and ``scenarios validate`` asks authors for ``concern_lines`` where the words matter.
 """
 
 from __future__ import annotations
@@ -68,7 +69,10 @@ def spoken(text: str) -> str:
             two, tail = _split(words[i + 1])
             pair = f"{one} {two}".lower()
             said = table.negations.get(pair)
-            if not said and not tail and i + 2 < len(words):  # "how it is." keeps its verb whole
+            # "how it is." keeps its verb whole, and so does "the CNO who signed it is my boss": after a
+            # word ending in -ed the pronoun is most often that verb's object, not the subject of "is"
+            after_verb = i > 0 and _split(words[i - 1])[0].lower().endswith("ed")
+            if not said and not tail and i + 2 < len(words) and not after_verb:
                 nxt = f"{two} {_split(words[i + 2])[0]}".lower()
                 if nxt not in table.negations:  # "I will not" -> "I won't", never "I'll not"
                     said = table.contract.get(pair)
