@@ -32,7 +32,7 @@ from .line_polish import (
     word_chunks,
 )
 from .state import BuyerState, Situation
-from .steps import agreed_step, named_day, named_step
+from .steps import a_different_step, agreed_step, named_day, named_step, with_timing, without_unsaid_purpose
 from .telling import names_people, tells_past
 
 LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
@@ -122,14 +122,21 @@ class ScriptedVoice:
             return rng.choice(fresh or options) if options else default
 
         facts["wants_line"] = want(kind)
-        # Agreeing, the buyer restates the scenario's step in their own words (never pastes the rep's
-        # sentence, which reads "I'm in for we run an analysis ..."), with the rep's day when given.
-        # Without a step in the scenario, the buyer names the rep's own: its activity, length and day.
-        # Failing that, the rep's day: "Let's go with that: this Thursday at 10am", never "what you just
-        # proposed".
+        # Agreeing, the buyer agrees to the step the rep proposed (issue 13), never pasting the rep's
+        # sentence ("I'm in for we run an analysis ..."). The same kind of step as the scenario's is said in
+        # the scenario's fuller words, at the rep's day, without a purpose the rep never said ("to scope a
+        # paid pilot"); another kind of step ("we install it next Tuesday" where the scenario has a call) is
+        # the rep's own, named back (activity, length, people, day; the scenario's timing if the rep named
+        # none), as it is without a scenario step. Failing that, the rep's day: "Let's go with that: this
+        # Thursday at 10am", never "what you just proposed".
         rep = facts.get("rep_step", "")
-        own = "" if scenario.buyer.next_step else named_step(rep) or named_day(rep)
-        facts["rep_step"] = own or agreed_step(facts.get("next_step", ""), facts.get("rep_step", ""))
+        rep_said = " ".join([*(t.text for t in history if t.role == "rep"), rep])  # the whole drill's words
+        scenario_step = scenario.buyer.next_step or ""
+        another = not scenario_step or a_different_step(rep, scenario_step, rep_said)
+        own = with_timing(named_step(rep), rep, scenario_step) if another and named_step(rep) else ""
+        own = own or ("" if scenario_step else named_day(rep))
+        step = without_unsaid_purpose(facts.get("next_step", ""), rep_said)
+        facts["rep_step"] = own or agreed_step(step, rep)
 
         # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
         # after a figure, no "what would you propose?" after a concrete proposal (issue 13). Whether the rep

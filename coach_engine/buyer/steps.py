@@ -13,7 +13,8 @@ import re
 
 from .. import text as T
 
-__all__ = ["agreed_step", "named_day", "named_step"]
+__all__ = ["a_different_step", "agreed_step", "named_day", "named_step", "proposed_activity", "with_timing",
+           "without_unsaid_purpose"]
 
 
 def named_day(rep_step: str) -> str:
@@ -27,16 +28,62 @@ def named_day(rep_step: str) -> str:
     return day if T.first_word(day) in _WEEKDAYS | _MONTHS else day[:1].lower() + day[1:]
 
 
+def proposed_activity(rep_step: str) -> str:
+    """The activity the rep proposes, as a noun ("call", "install", "walkthrough"); "" when none is named."""
+    times = _rep_times(rep_step or "")
+    at = T.time_phrase(rep_step, times)[0] if times else -1
+    found = _proposed(rep_step or "", T.structure().activity, at)
+    activity = found.group(0).strip(" ,.;?!").lower() if found else ""
+    return _AS_NOUN.get(" ".join(activity.split()), activity)
+
+
+ANOTHER_STEP_SHARE = 0.34
+"""Below this share of the scenario step's content words in the rep's proposal, the rep proposed another
+step, not the scenario's in other words."""
+
+
+def a_different_step(rep_step: str, next_step: str, rep_said: str = "") -> bool:
+    """Whether the rep proposed another step than the scenario's ("we install it next Tuesday" where the
+    scenario's step is a call to scope a pilot): an activity the scenario's step does not name, and little
+    else of it said in the drill (``rep_said``, the rep's words so far). Then the buyer agrees to the rep's
+    step, not the scenario's."""
+    activity = proposed_activity(rep_step)
+    ours = T.content_words(next_step)
+    if not activity or not ours or T.content_words(activity) & ours:
+        return False
+    return len(ours & T.content_words(f"{rep_said} {rep_step}")) < ANOTHER_STEP_SHARE * len(ours)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that"})
+
+
+def without_unsaid_purpose(next_step: str, rep_turn: str) -> str:
+    """The scenario's step without what it is for when the rep said none of that ("A 30-minute call with
+    the controller to scope a paid pilot", to a rep who proposed the call to look at fuel data -> "A
+    30-minute call with the controller"): the buyer agrees to the step proposed, not to a purpose the
+    rep never put on the table."""
+    said = T.words(next_step)
+    at = next((i for i, w in enumerate(said) if w == "to" and 2 < i < len(said) - 1
+               and not said[i + 1][0].isdigit() and said[i + 1] not in _DETERMINERS), -1)
+    if at < 0:
+        return next_step
+    purpose = {T.stem(w) for w in said[at + 1:] if not T.is_function_word(w)}
+    if not purpose or purpose & {T.stem(w) for w in T.words(rep_turn)}:
+        return next_step
+    cut = next_step.lower().find(" to " + said[at + 1])
+    return next_step[:cut].rstrip(" ,") if cut > 0 else next_step
+
+
 def named_step(rep_step: str) -> str:
     """The rep's proposal named back in a few words ("the 20-minute call on Thursday", "the pilot next
     Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
     or length. The rep's sentence itself is never pasted."""
     st = T.structure()
     times = _rep_times(rep_step or "")
-    day, at = "", -1
+    day, at, day_end = "", -1, -1
     if times:
         a, b = T.time_phrase(rep_step, times)
-        day, at = rep_step[a:b].strip(" ,.;?!"), a  # "next Monday at 10", not "next Monday"
+        day, at, day_end = rep_step[a:b].strip(" ,.;?!"), a, b  # "next Monday at 10", not "next Monday"
     found = {name: _proposed(rep_step or "", getattr(st, name), at) for name in ("activity", "duration")}
     act, dur = found["activity"], found["duration"]
     if act and dur and dur.end() <= act.start() and "to" in T.words(rep_step[dur.end():act.start()]):
@@ -51,10 +98,24 @@ def named_step(rep_step: str) -> str:
     what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else alone
     ends = [m.end() for m in found.values() if m]
     who = _with_whom(rep_step, max(ends), at)
+    if not who and day_end > max(ends):  # "a call Thursday at 2 with you and your controller"
+        who = _with_whom(rep_step, day_end, -1)
     what = f"{what} {who}" if who else what
     if not day:
         return what
     return f"{what} {_dated(day)}"  # "on Thursday at 2"; "next week" as it is
+
+
+def with_timing(named: str, rep_step: str, next_step: str) -> str:
+    """The rep's step named back (``named_step``), with the scenario step's own time when the rep named none
+    ("the call with my controller" + "... next week" -> "the call with my controller next week")."""
+    if _rep_times(rep_step or "") or not next_step:
+        return named
+    own = [m for m in T.structure().time.finditer(next_step) if T.first_word(m.group(0)) not in ("before",)]
+    if not own:
+        return named
+    a, b = T.time_phrase(next_step, own)
+    return f"{named} {_dated(next_step[a:b].strip(' ,.;?!'))}"
 
 
 _YOURS = {"your": "my", "yours": "mine", "you": "me", "yourself": "myself"}

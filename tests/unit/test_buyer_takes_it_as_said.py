@@ -156,7 +156,7 @@ def test_a_question_about_what_the_buyer_just_said_is_not_met_with_no_idea(
      "those 15 minutes on June 2nd"),
     # ... nor does one the step is for, in the same piece ("30 minutes ... to look at a trial")
     ("Can we block 30 minutes on Tuesday with your partners to look at a 60-day trial?",
-     "those 30 minutes on Tuesday"),
+     "those 30 minutes with my partners on Tuesday"),
     # a time said as another noun's is no day for the step
     ("How about a trial with this October's intake forms, side by side?", "the trial"),
     # a piece that only opens with "glad to" still proposes; the day may follow in a piece of its own

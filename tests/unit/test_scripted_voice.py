@@ -104,14 +104,29 @@ def test_concern_is_not_leaked_before_it_is_revealed(bank: ScenarioBank) -> None
         assert "froze" not in text
 
 
-def test_agree_restates_the_step_cleanly_with_the_reps_day(bank: ScenarioBank) -> None:
+def test_agree_names_the_reps_own_step_even_where_the_scenario_sets_one(bank: ScenarioBank) -> None:
+    """Issue 13: the buyer agrees to the step the rep proposed. Another kind of step than the scenario's is
+    named back as the rep's; the scenario's kind is said in its fuller words at the rep's day, but without a
+    purpose the rep never said; a proposal with no activity is the scenario's step at the rep's day."""
     s = bank.get("cfo-price-routing")
-    step = "So we run the numbers together and we install it next Tuesday"
-    facts = scenario_facts(s, BuyerState()) | {"rep_step": step}
-    for seed in range(6):
-        text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
-        assert "a 30-minute call with the controller next Tuesday to scope a paid pilot" in text
-        assert "we run" not in text and "we run" not in text and "we install" not in text
+    install = "So we run the numbers together and we install it next Tuesday"
+    fuel = "Could we do a 30-minute call Thursday at 2 with you and your controller to look at fuel data?"
+    for step, named in ((install, "the install next Tuesday"),
+                        (fuel, "a 30-minute call with the controller, on Thursday at 2."),
+                        ("Let's scope a paid pilot, next Tuesday then.",
+                         "a 30-minute call with the controller next Tuesday to scope a paid pilot")):
+        facts = scenario_facts(s, BuyerState()) | {"rep_step": step}
+        for seed in range(6):
+            text = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+            assert named in text, text
+            assert "we run" not in text and "we install" not in text and "fuel" not in text
+
+
+def test_a_step_the_rep_left_untimed_takes_the_scenarios_timing(bank: ScenarioBank) -> None:
+    s = _with_buyer(bank, next_step="A 30-minute review with the ops lead next week")
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": "Could we set up a call with your ops lead?"}
+    text = ScriptedVoice(1).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+    assert "the call with my ops lead next week" in text, text
 
 
 @pytest.mark.parametrize(("proposal", "named"), [
