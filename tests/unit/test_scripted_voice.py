@@ -110,7 +110,7 @@ def test_agree_names_the_reps_own_step_even_where_the_scenario_sets_one(bank: Sc
     purpose the rep never said; a proposal with no activity is the scenario's step at the rep's day."""
     s = bank.get("cfo-price-routing")
     install = "So we run the numbers together and we install it next Tuesday"
-    fuel = "Could we do a 30-minute call Thursday at 2 with you and your controller to look at fuel data?"
+    fuel = "Shall we pencil in a 30-minute call Thursday at 2 with you and your controller on fuel data?"
     for step, named in ((install, "the install next Tuesday"),
                         (fuel, "a 30-minute call with the controller, on Thursday at 2."),
                         ("Let's scope a paid pilot, next Tuesday then.",
@@ -124,7 +124,7 @@ def test_agree_names_the_reps_own_step_even_where_the_scenario_sets_one(bank: Sc
 
 def test_a_step_the_rep_left_untimed_takes_the_scenarios_timing(bank: ScenarioBank) -> None:
     s = _with_buyer(bank, next_step="A 30-minute review with the ops lead next week")
-    facts = scenario_facts(s, BuyerState()) | {"rep_step": "Could we set up a call with your ops lead?"}
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": "Might we book a call with your ops lead?"}
     text = ScriptedVoice(1).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
     assert "the call with my ops lead next week" in text, text
 
