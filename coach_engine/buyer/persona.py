@@ -18,11 +18,13 @@ from .pronouns import (
     PERSON,
     buyer_gender,
     mask_others,
+    mask_quotes,
     object_her,
     present,
     singular_they,
     they_to_i,
     unmask,
+    unmask_quotes,
 )
 from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
@@ -153,9 +155,15 @@ def first_person(text: str, scenario: Scenario) -> str:
     turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
     """
     names = _names(scenario)
-    raw = _as_said_to(" ".join(text.split()), names)
+    written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
+    raw = _as_said_to(written, names)
     if _speaks_as_i(raw):
-        return raw  # written in the buyer's own voice: every "he", "she" and "they" in it is someone else
+        return unmask_quotes(raw, quotes)  # the buyer's own voice: every "he", "she", "they" is someone else
+    return unmask_quotes(_in_first_person(raw, names, scenario), quotes)
+
+
+def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> str:
+    """``first_person`` of a concern not written in the buyer's voice, its quotations hidden."""
     s = _name_to_i(raw, names)
     gender = buyer_gender(raw, names)
     kept: list[str] = []

@@ -91,13 +91,21 @@ def staged(told: str) -> tuple[str, str]:
     cut where the buyer's own clause joins it (``_own_clauses``); one piece is all story; a short first
     piece ("My partner is my sister.") is a story too, as a person drops it. A concern of four pieces or
     more is told in halves: nobody recites a paragraph in one breath."""
-    pieces = [T.as_sentence(spoken(p)) for p in T.sentences(told, clauses=True)]
+    pieces = [T.as_sentence(spoken(_quote_closed(p))) for p in T.sentences(told, clauses=True)]
     if len(pieces) == 1:
         pieces = _own_clauses(pieces[0])
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
     cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
     return " ".join(pieces[:cut]), " ".join([unjoined(pieces[cut]), *pieces[cut + 1:]])
+
+
+def _quote_closed(piece: str) -> str:
+    """A sentence that ends inside a quotation with its closing mark, which splitting the text into
+    sentences leaves behind ('... said, "We're vets, not an app company.' -> '... company."')."""
+    if piece.count('"') % 2:
+        return piece + '"'
+    return piece + "\u201d" if piece.count("\u201c") > piece.count("\u201d") else piece
 
 
 _JOINED = frozenset({"and", "but", "so", "yet"})

@@ -392,3 +392,17 @@ def test_the_concern_said_back_and_checked_is_told(bank: ScenarioBank, embedder:
     d = BuyerDirector(scenario, embedder=embedder)
     situation = d.step(signals, 1)
     assert d.state.concern_revealed and situation.facts.get("check") == "yes", situation
+
+
+def test_someones_quoted_words_keep_their_names_and_their_closing_mark(bank: ScenarioBank) -> None:
+    """A quotation is someone's own words: the buyer's name said to them inside it is not turned into "I",
+    and a quotation that ends a sentence keeps its closing mark when the concern is told in pieces."""
+    base = bank.get("cfo-price-routing")
+    concern = ('Last spring the owner, Walt Berg, told Dana in front of the team, "Dana, we are a trucking '
+               'company, not a software shop." She has not raised a tool since, and she will not bring one '
+               "to him without a number he cannot argue with.")
+    buyer = base.buyer.model_copy(update={"concern_lines": [], "hidden_concern": concern})
+    story, stake = concern_stages(base.model_copy(update={"buyer": buyer}))
+    told = f"{story} {stake}"
+    assert '"Dana, we\'re a trucking company, not a software shop."' in told, told
+    assert told.count('"') == 2 and "I haven't raised a tool since" in told, told
