@@ -37,21 +37,22 @@ def proposed_activity(rep_step: str) -> str:
     return _AS_NOUN.get(" ".join(activity.split()), activity)
 
 
-ANOTHER_STEP_SHARE = 0.34
+ANOTHER_STEP_SHARE = 0.3
 """Below this share of the scenario step's content words in the rep's proposal, the rep proposed another
 step, not the scenario's in other words."""
 
 
-def a_different_step(rep_step: str, next_step: str, rep_said: str = "") -> bool:
+def a_different_step(rep_step: str, next_step: str, rep_turn: str = "") -> bool:
     """Whether the rep proposed another step than the scenario's ("we install it next Tuesday" where the
-    scenario's step is a call to scope a pilot): an activity the scenario's step does not name, and little
-    else of it said in the drill (``rep_said``, the rep's words so far). Then the buyer agrees to the rep's
-    step, not the scenario's."""
+    scenario's step is a call to scope a pilot; "an hour at the desk with Rosa" where it is a call to set up
+    a trial): an activity the scenario's step does not name, or none but a length, and little else of the
+    scenario's step said in the proposal's turn (``rep_turn``). Then the buyer agrees to the rep's step, not
+    the scenario's."""
     activity = proposed_activity(rep_step)
     ours = T.content_words(next_step)
-    if not activity or not ours or T.content_words(activity) & ours:
+    if not ours or not named_step(rep_step) or T.content_words(activity) & ours:
         return False
-    return len(ours & T.content_words(f"{rep_said} {rep_step}")) < ANOTHER_STEP_SHARE * len(ours)
+    return len(ours & T.content_words(f"{rep_turn} {rep_step}")) < ANOTHER_STEP_SHARE * len(ours)
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that"})

@@ -122,6 +122,17 @@ def test_agree_names_the_reps_own_step_even_where_the_scenario_sets_one(bank: Sc
             assert "we run" not in text and "we install" not in text and "fuel" not in text
 
 
+def test_a_visit_sharing_little_with_the_scenarios_step_is_agreed_as_the_reps(bank: ScenarioBank) -> None:
+    """An hour-long visit is not agreed as the scenario's call to scope a pilot: the buyer would be
+    saying yes to a step, a length and a purpose nobody offered."""
+    s = bank.get("cfo-price-routing")
+    facts = scenario_facts(s, BuyerState()) | {"rep_step": "Might I visit Wednesday afternoon for an hour "
+                                                            "with your dispatch lead?"}
+    text = ScriptedVoice(2).speak(s, BuyerState(), Situation(id="agree", facts=facts), [])
+    assert "the hour-long visit with my dispatch lead on Wednesday afternoon" in text, text
+    assert "pilot" not in text
+
+
 def test_a_step_the_rep_left_untimed_takes_the_scenarios_timing(bank: ScenarioBank) -> None:
     s = _with_buyer(bank, next_step="A 30-minute review with the ops lead next week")
     facts = scenario_facts(s, BuyerState()) | {"rep_step": "Might we book a call with your ops lead?"}
