@@ -133,8 +133,9 @@ class ScriptedVoice:
         rep_said = " ".join([*(t.text for t in history if t.role == "rep"), rep])  # the whole drill's words
         proposing = next((t.text for t in reversed(history) if t.role == "rep"), "")  # the proposal's turn
         scenario_step = scenario.buyer.next_step or ""
+        named = named_step(rep)
         another = not scenario_step or a_different_step(rep, scenario_step, proposing)
-        own = with_timing(named_step(rep), rep, scenario_step) if another and named_step(rep) else ""
+        own = with_timing(named, rep, scenario_step) if another and named else ""
         own = own or ("" if scenario_step else named_day(rep))
         step = without_unsaid_purpose(facts.get("next_step", ""), rep_said)
         facts["rep_step"] = own or agreed_step(step, rep)

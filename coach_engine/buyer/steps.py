@@ -58,18 +58,18 @@ def a_different_step(rep_step: str, next_step: str, rep_turn: str = "") -> bool:
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that"})
 
 
-def without_unsaid_purpose(next_step: str, rep_turn: str) -> str:
-    """The scenario's step without what it is for when the rep said none of that ("A 30-minute call with
-    the controller to scope a paid pilot", to a rep who proposed the call to look at fuel data -> "A
-    30-minute call with the controller"): the buyer agrees to the step proposed, not to a purpose the
-    rep never put on the table."""
+def without_unsaid_purpose(next_step: str, rep_said: str) -> str:
+    """The scenario's step without what it is for when the rep said none of that in the drill (``rep_said``,
+    all the rep's words so far): "A 30-minute call with the controller to scope a paid pilot", to a rep who
+    proposed the call to look at fuel data, is "A 30-minute call with the controller"; the buyer agrees to
+    the step proposed, not to a purpose the rep never put on the table."""
     said = T.words(next_step)
     at = next((i for i, w in enumerate(said) if w == "to" and 2 < i < len(said) - 1
                and not said[i + 1][0].isdigit() and said[i + 1] not in _DETERMINERS), -1)
     if at < 0:
         return next_step
     purpose = {T.stem(w) for w in said[at + 1:] if not T.is_function_word(w)}
-    if not purpose or purpose & {T.stem(w) for w in T.words(rep_turn)}:
+    if not purpose or purpose & {T.stem(w) for w in T.words(rep_said)}:
         return next_step
     cut = next_step.lower().find(" to " + said[at + 1])
     return next_step[:cut].rstrip(" ,") if cut > 0 else next_step
