@@ -145,7 +145,15 @@ def load_package_model(name: str, model: type[M]) -> M:
 def validation_problems(exc: ValidationError, model: type[BaseModel], source: str) -> list[Problem]:
     """Translate pydantic's errors into one plain sentence each."""
     problems: list[Problem] = []
-    for err in _collapse_union_branches(exc.errors(include_url=False)):
+    errors = exc.errors(include_url=False)
+    colons = _texts_read_as_fields(errors)
+    for at, (key, value) in colons.items():
+        problems.append(Problem(source, _field_path(at), (
+            f"reads as a field '{key}' with the value '{value}', not as text: in YAML a colon followed by a "
+            "space starts a field. Put the whole text in quotes")))
+    for err in _collapse_union_branches(errors):
+        if any(err["loc"][:len(at)] == at for at in colons):
+            continue  # told once, above, as the colon it is
         loc = [str(p) for p in err["loc"]]
         field = _field_path(err["loc"])
         kind = err["type"]
@@ -198,6 +206,21 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
                 msg += f" (got {given!r})"
         problems.append(Problem(source, field, msg))
     return problems
+
+
+def _texts_read_as_fields(errors: list[Any]) -> dict[tuple[Any, ...], tuple[str, str]]:
+    """Places where text was expected and a one-field mapping came: a manager's line with ": " in it
+    ("- Respects the incumbent - no trash talk re: their vendor"), which YAML reads as ``key: value``.
+    Told as such, not as the unknown field and missing text that follow from it."""
+    out: dict[tuple[Any, ...], tuple[str, str]] = {}
+    for err in errors:
+        given = err.get("input")
+        if err["type"] != "string_type" or not isinstance(given, dict) or len(given) != 1:
+            continue
+        ((key, value),) = given.items()
+        if isinstance(key, str) and isinstance(value, str | None):
+            out[tuple(p for p in err["loc"] if not _is_branch_tag(p))] = (key, value or "")
+    return out
 
 
 _SHAPE_ERRORS = {"model_type", "model_attributes_type", "string_type", "dict_type", "list_type"}

@@ -4,7 +4,8 @@ Why: managers write some items as what the rep must not do. Read as a kind of mo
 price cut", "respect for the incumbent"), such an item is met only by doing something, so a rep who simply
 never discounted saw "✗ The rep doesn't discount the price" and could not win the drill (a trainer's
 probe). An item whose head is a negation ("doesn't", "never", "avoids", ``item_rules.yaml``) followed by a
-word naming a behaviour of the shared reading is read as a rule: it stands met from the start and is broken,
+word naming a behaviour of the shared reading (any form of it: words are compared by their stems, so
+"glossing over" is "gloss over") is read as a rule: it stands met from the start and is broken,
 for good, by a turn that shows the behaviour. A negation later in the item ("proposes a step without
 pressure") leaves the item a move to make.
 """
@@ -15,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import StrictData, load_model_file
-from ..text import words
+from ..text import stem, words
 
 __all__ = ["breaking", "forbidden"]
 
@@ -54,9 +55,10 @@ def forbidden(item: str) -> str:
     if not heads:
         return ""
     start = min(at + len(n.split()) for at, n in heads)
-    rest = said[start:]
-    found = [(at, b) for b, cues in rules.forbids.items() for c in cues if (at := _at(rest, c)) >= 0]
-    return min(found)[1] if found else ""
+    rest = [stem(w) for w in said[start:]]
+    found = [(at, -len(c.split()), b) for b, cues in rules.forbids.items() for c in cues
+             if (at := _at(rest, " ".join(stem(w) for w in c.lower().split()))) >= 0]
+    return min(found)[2] if found else ""  # the first cue; of two there, the longer ("knock the price")
 
 
 def breaking(behaviour: str) -> str:

@@ -183,6 +183,25 @@ def test_validate_explains_an_item_yaml_read_as_a_comment(tmp_path) -> None:  # 
         done.stderr.replace("\n", " ")
 
 
+
+def test_validate_explains_an_item_with_a_colon_read_as_a_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An unquoted item with ": " in it is a YAML mapping: the message names the colon and the fix, not an
+    unknown field and a missing text."""
+    from tests.conftest import BANK_DIR
+
+    text = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.strip() == "resolution:")
+    lines.insert(at + 1, "    - Keeps it civil about the current tool re: the routing spreadsheets")
+    path = tmp_path / "colon.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run("scenarios", "validate", str(path))
+    assert done.returncode == 1
+    err = done.stderr.replace("\n", " ")
+    assert "buyer.resolution[0]: reads as a field 'Keeps it civil about the current tool re'" in err
+    assert "Put the whole text in quotes" in err
+    assert "unknown field" not in err and "required field is missing" not in err
+
 def _validate_edited(tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> Any:
     """``scenarios validate`` on the bank's CFO scenario as ``edit`` changes it, written to ``name``."""
     import yaml

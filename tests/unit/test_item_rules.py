@@ -20,6 +20,13 @@ B = Behaviour
     ("Does not bad-mouth the agency they use today", "disparage"),
     ("The rep avoids rushing the buyer toward a signature", "pressure"),
     ("Never argues about whether the quote is fair", "argue"),
+    ("Doesn't talk down to the warehouse crew or how the owners run the yard", "disparage"),
+    ("Never patronises the office manager", "disparage"),
+    ("Avoids glossing over the outage they had", "dismiss"),  # any form of a listed verb
+    ("Does not wave away the worry about the install week", "dismiss"),
+    ("Please don't let anyone knock the agency that built their site", "disparage"),  # "knock" alone
+    ("Doesn't lean on him with end-of-month deals", "pressure"),
+    ("Don't go crook on the paper forms the crew uses", "disparage"),  # a regional idiom
     # a negation later in the item leaves it a move to make
     ("The rep suggests a trial without pushing for a contract", ""),
     ("The rep offers phasing rather than a discount", ""),
