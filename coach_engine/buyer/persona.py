@@ -32,8 +32,8 @@ from .state import BuyerState
 from .telling import staged, told_part, unjoined
 from .verbs import VERBS_S, first_person_verb
 
-__all__ = ["concern_stages", "concern_told", "first_person", "garbled", "key_number", "pronoun_left",
-           "scenario_facts", "speaks_as_i", "step_in_first_person"]
+__all__ = ["an_account", "concern_stages", "concern_told", "first_person", "garbled", "key_number",
+           "pronoun_left", "scenario_facts", "speaks_as_i", "step_in_first_person"]
 
 
 def _conj(m: re.Match[str]) -> str:
@@ -41,6 +41,13 @@ def _conj(m: re.Match[str]) -> str:
 
 
 _FIRST_PERSON_WORDS = frozenset({"i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
+
+
+def _in_buyers_voice(text: str, names: tuple[str, ...]) -> bool:
+    """The concern is the buyer talking: first-person words, and the buyer never named in it. A concern
+    that names the buyer ("Dee is sure ...") is the manager's account, whatever "me" the manager uses of
+    themselves in it ("which Dee only told me over a drink")."""
+    return _speaks_as_i(text) and not any(T.has_phrase(text, n) for n in present(names, text))
 
 
 def _speaks_as_i(text: str) -> bool:
@@ -74,8 +81,9 @@ def garbled(line: str, scenario: Scenario) -> bool:
 
 
 def _bare_first(scenario: Scenario) -> str:
-    parts = [p for p in scenario.buyer.name.split() if not p.endswith(".") and p not in _TITLES]
-    return parts[0] if parts else scenario.buyer.name.split()[0]
+    name = _nickname(" ".join(scenario.buyer.name.split()))[1]
+    parts = [p for p in name.split() if not p.endswith(".") and p not in _TITLES]
+    return parts[0] if parts else name.split()[0]
 
 
 _TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", "Prof.", "Professor", "Revd",
@@ -88,10 +96,22 @@ def _names(scenario: Scenario) -> tuple[str, ...]:
     a title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the
     first name. A bare surname is left out: it is as often a family firm's name ("Okafor Farms")."""
     full = " ".join(scenario.buyer.name.split())
-    bare_parts = [p for p in full.split() if not p.endswith(".") and p not in _TITLES]
+    called, plain = _nickname(full)
+    bare_parts = [p for p in plain.split() if not p.endswith(".") and p not in _TITLES]
     bare = " ".join(bare_parts)
     titled = [f"{t} {bare_parts[-1]}" for t in _TITLES] if len(bare_parts) >= 2 else []
-    return tuple(dict.fromkeys(n for n in (full, bare, *titled, _bare_first(scenario)) if n))
+    return tuple(dict.fromkeys(n for n in (full, plain, bare, *titled, _bare_first(scenario), called) if n))
+
+
+def _nickname(full: str) -> tuple[str, str]:
+    """The name a buyer goes by when the name gives one in quotes or brackets ('Dolores "Dee" Whitaker',
+    "Robert (Bob) Lane"), and the name without it; ("", the name) when there is none."""
+    for left, right in ('""', "“”", "''", "()"):
+        a = full.find(left)
+        b = full.find(right, a + 1) if a >= 0 else -1
+        if a >= 0 and b > a + 1:
+            return full[a + 1:b].strip(), " ".join((full[:a] + full[b + 1:]).split())
+    return "", full
 
 
 _IS_OR_HAS = "been|got|not|never|still|afraid|sure|[a-z]+[^e\\W]ed"
@@ -142,7 +162,8 @@ _HER_BEFORE_A_WORD = re.compile(r"\bher(?=\s+\w)")
 
 def _as_said_to(raw: str, names: tuple[str, ...]) -> str:
     """A concern written to the buyer as "you" (a role-play prompt) in the buyer's own "I"."""
-    return you_to_i(raw, names) if addressed_to_buyer(raw, names) and not _speaks_as_i(raw) else raw
+    to_them = addressed_to_buyer(raw, names) and not _in_buyers_voice(raw, names)
+    return you_to_i(raw, names) if to_them else raw
 
 
 def first_person(text: str, scenario: Scenario) -> str:
@@ -157,7 +178,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     names = _names(scenario)
     written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
     raw = _as_said_to(written, names)
-    if _speaks_as_i(raw):
+    if _in_buyers_voice(raw, names):
         return unmask_quotes(raw, quotes)  # the buyer's own voice: every "he", "she", "they" is someone else
     return unmask_quotes(_in_first_person(raw, names, scenario), quotes)
 
@@ -209,16 +230,17 @@ def pronoun_left(scenario: Scenario) -> str | None:
     the buyer, who would then speak of themselves in the third person. ``scenarios validate`` and the Studio
     name it, so the author writes the concern as "I ..." or adds ``concern_lines``."""
     b = scenario.buyer
-    raw = _as_said_to(" ".join(b.hidden_concern.split()), _names(scenario))
-    if b.concern_lines or _speaks_as_i(raw) or buyer_gender(raw, _names(scenario)) is not None:
+    names = _names(scenario)
+    raw = _as_said_to(told_part(b.hidden_concern, an_account(scenario)), names)
+    if b.concern_lines or _in_buyers_voice(raw, names) or buyer_gender(raw, names) is not None:
         return None
     told = T.words(first_person(raw, scenario))
     return next((w for w in told if w in ("he", "she", "his", "him", "her")), None)
 
 
-def speaks_as_i(text: str) -> bool:
+def speaks_as_i(scenario: Scenario) -> bool:
     """Whether the manager wrote the concern as the buyer talking ("I got burned ..."): told as written."""
-    return _speaks_as_i(" ".join(text.split()))
+    return _in_buyers_voice(" ".join(scenario.buyer.hidden_concern.split()), _names(scenario))
 
 
 def step_in_first_person(step: str, scenario: Scenario) -> str:
@@ -394,6 +416,14 @@ def concern_told(scenario: Scenario, state: BuyerState) -> str:
     return f"{story} {stake}" if stake and state.stake_told else story
 
 
+def an_account(scenario: Scenario) -> bool:
+    """The concern is the manager's account of the buyer (it names them), so any "I" or "me" in it is the
+    manager's own."""
+    names = _names(scenario)
+    text = " ".join(scenario.buyer.hidden_concern.split())
+    return any(T.has_phrase(text, n) for n in present(names, text))
+
+
 def concern_stages(scenario: Scenario) -> tuple[str, str]:
     """The story the buyer tells when the concern comes out, and the stake kept for the next good question.
 
@@ -407,5 +437,5 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     if lines:
         return lines[-1], ""
     concern = scenario.buyer.hidden_concern
-    story, stake = staged(first_person(told_part(concern), scenario))
+    story, stake = staged(first_person(told_part(concern, an_account(scenario)), scenario))
     return retold(story, concern), retold(stake, concern)  # in the buyer's plainer words (``retelling``)

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from .. import text as T
 
-__all__ = ["PEOPLE", "PERSON", "buyer_gender", "mask_others", "object_her", "present", "singular_they",
-           "they_to_i", "unmask"]
+__all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "buyer_gender", "mask_others", "object_her", "present",
+           "singular_they", "they_to_i", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -45,6 +45,8 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
                 key=lambda m: m.start(), default=None)
     name_at, name_end = (first.start(), first.end()) if first else (-1, 0)
     m = _next(text, _GENDER_BASE, name_end)
+    while m is not None and name_at >= 0 and _object_of_the_named(text, name_end, m):
+        m = _next(text, _GENDER_BASE, m.end())  # "Bronwyn had to stand him down": never Bronwyn
     if name_at >= 0 and m is None:
         m = _next(text, _GENDER_BASE)  # the pronoun before the name ("... is her boss; Janet won't ...")
         name_at = -1
@@ -54,6 +56,16 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     found = "he" if word in _GENDERED["he"] else "she"
     if word in ("he", "she") and _subject_of_its_sentence(text, m, names):
         return found  # "Tom has not asked Daniel because he isn't sure": the sentence's own subject
+    said = [x for n in present(names, text) for x in T.phrase_pattern(n).finditer(text)]
+    last = max((x.end() for x in said if x.end() <= m.start()), default=-1)  # the buyer's mention before it
+    if last >= 0 and _appositive_name(text[last:m.start()], people_only=True) >= 0:
+        # "Ray's lead planner, Doreen Walsh, built it without anyone asking her": the person named between
+        # is the nearer antecedent; the buyer's own pronouns come after the buyer is named again
+        again = min((x.start() for x in said if x.start() > m.start() and _opens_clause(text, x.start())),
+                    default=-1)
+        if again >= 0:
+            return buyer_gender(text[again:], names)
+        return _other_if_buyers(text, found, m.end(), names)
     told = _told_of_before(text[:name_at]) if name_at > 0 else None
     if told == found and word in ("he", "she"):
         # The concern opened on someone else, and this gender's pronouns went on about them ("Rosa, his
@@ -196,7 +208,7 @@ _AFTER_OBJECT_HER = frozenset({
     "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough",
     "before", "after", "once", "while", "during", "by", "via", "first", "yet", "either"})
 """Words after which "her" is the object ("told her in May", "more than her"), not a possessive."""
-_PREPOSITIONS = frozenset({
+PREPOSITIONS = frozenset({
     "to", "with", "for", "from", "at", "on", "about", "by", "of", "in", "into", "than", "like", "without",
     "against", "toward", "towards", "behind", "beside", "around", "near"})
 
@@ -213,7 +225,22 @@ def _direct_object(m: re.Match[str]) -> bool:
     if not (_base(m) == "him" or (_base(m) == "her" and object_her(m))):
         return False
     before = m.string[:m.start()].split()[-1:]
-    return bool(before) and before[0].isalpha() and before[0].islower() and before[0] not in _PREPOSITIONS
+    return bool(before) and before[0].isalpha() and before[0].islower() and before[0] not in PREPOSITIONS
+
+
+_CLAUSE_WORDS = frozenset({"who", "whom", "which", "that", "because", "when", "while", "after", "before",
+                           "since", "if", "until", "unless", "though", "although", "so"})
+
+
+def _object_of_the_named(text: str, name_end: int, m: re.Match[str]) -> bool:
+    """A "him" or object "her" right after a verb in the clause the buyer, just named, is the subject of
+    ("Bronwyn had to stand him down"): someone else, since the buyer would be "herself". Not when the name
+    is a possessive ("Dale's brother told him": Dale may be "him") or a new clause starts between ("Ana said
+    that Kev told her")."""
+    between = text[name_end:m.start()]
+    if not _direct_object(m) or between.startswith(("'", "’")) or any(c in between for c in ",;:.!?"):
+        return False
+    return not _CLAUSE_WORDS & set(T.words(between))
 
 
 def _base(m: re.Match[str]) -> str:
@@ -284,11 +311,26 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
         kept.append(m.group(0))
         return f"\ue000{len(kept) - 1}\ue001"
 
+    def someone_else(m: re.Match[str]) -> bool:
+        name = m.group(1)  # "He privately thinks", "My boss agreed": a pronoun or determiner, not a name
+        return not (name in mine or T.is_function_word(name.lower()) or T.structure().time.fullmatch(name)
+                    or not _mid_sentence(s, name))
+
     out, last = [], 0
+    # Before the buyer is first spoken of, the gender's pronouns are the person already named ("a Year 2 girl,
+    # Ruby, fell asleep ... before a mechanic found her. ... I had to ..."): the story opens on them.
+    me = next((m for m in _PRONOUN.finditer(s) if _base(m) in ("i", "my", "me")), None)
+    if me is not None:
+        acting = next((m.start(1) for m in _OTHER_SUBJECT.finditer(s, 0, me.start()) if someone_else(m)), -1)
+        opener = min((at for at in (acting, _appositive_name(s[:me.start()])) if at >= 0), default=-1)
+        if opener >= 0:
+            out += [s[:opener], _PRONOUN.sub(hide, s[opener:me.start()])]
+            last = me.start()
     for a, b in T.sentence_spans(s):  # clauses: a semicolon ends one too, "Dr." does not
-        for m in _OTHER_SUBJECT.finditer(s, a, b):
-            name = m.group(1)
-            if name in mine or T.structure().time.fullmatch(name) or not _mid_sentence(s, name):
+        if b <= last:
+            continue
+        for m in _OTHER_SUBJECT.finditer(s, max(a, last), b):
+            if not someone_else(m):
                 continue
             first = _next(s[:b], _GENDER_BASE, m.start(1))
             if first is None or _base(first) not in forms or _direct_object(first):
@@ -303,6 +345,40 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
             break
     out.append(s[last:])
     return "".join(out), kept
+
+
+_CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "when", "while", "because", "since", "although"})
+
+
+def _opens_clause(text: str, at: int) -> bool:
+    """Whether a name at ``at`` opens a clause (its subject: "... shifts. Ray talked her round"), not a verb's
+    object ("She has told Omar ...")."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?;:," or T.words(before)[-1:] in ([w] for w in _CLAUSE_OPENERS)
+
+
+_TITLE_WORDS = frozenset({"manager", "director", "officer", "lead", "head", "chief", "president", "owner",
+                          "founder", "partner", "principal", "controller", "planner", "coordinator",
+                          "supervisor", "administrator", "superintendent", "chair", "secretary", "treasurer",
+                          "buyer"})
+"""Words of a job title set off by commas ("Rosa Delgado, Practice Manager, ..."): a role, not a name."""
+
+
+def _appositive_name(text: str, people_only: bool = False) -> int:
+    """Where the first name set off by commas stands ("a Year 2 girl, Ruby Tanner, fell asleep"): one to
+    three capitalised words, none a function word or a time (nor, ``people_only``, a job title), between two
+    commas; -1 if there is none."""
+    at = 0
+    pieces = text.split(",")
+    for k, piece in enumerate(pieces):
+        said = piece.split()
+        if 0 < k < len(pieces) - 1 and 1 <= len(said) <= 3 and all(
+                w[:1].isupper() and w[1:].islower() and not T.is_function_word(w.lower())
+                and not T.structure().time.fullmatch(w)
+                and not (people_only and w.lower() in _TITLE_WORDS) for w in said):
+            return at + len(piece) - len(piece.lstrip())
+        at += len(piece) + 1
+    return -1
 
 
 def _introduces_someone(m: re.Match[str]) -> bool:

@@ -53,6 +53,8 @@ class Retelling(BaseModel):
     """The buyer's own organisation and people: "the board" is "our board" in the buyer's mouth."""
     that_dropped_after: list[str]
     """Verbs after which a speaker drops "that" ("I knew that the date" -> "I knew the date")."""
+    currencies: dict[str, str]
+    """A currency's code or sign as it is said after the amount ("GBP 140,000", "€85k" -> "... euros")."""
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +101,32 @@ def _figure(word: str) -> str | None:
     head, sep, tail = amount.partition(",")
     if sep and tail == "000" and head.isdigit():
         return f"{head} grand"
+    return None
+
+
+def _amount(word: str) -> str | None:
+    """A written amount as it is said before a currency's name: "140,000" -> "140 thousand", "3.8M" -> "3.8
+    million", "950" as it is; None when ``word`` is no amount."""
+    if word[-1:] in ("k", "K", "m", "M") and word[:-1].replace(".", "", 1).isdigit():
+        return f"{word[:-1]} {'thousand' if word[-1] in 'kK' else 'million'}"
+    head, sep, tail = word.partition(",")
+    if sep and tail == "000" and head.isdigit():
+        return f"{head} thousand"
+    return word if word.replace(",", "").replace(".", "", 1).isdigit() else None
+
+
+def _currency(tokens: list[str], i: int) -> Swap | None:
+    """A foreign amount said aloud: "GBP 140,000" -> "140 thousand pounds", "€85k" -> "85 thousand euros"
+    (a code or sign is written, never said)."""
+    names = _table().currencies
+    lead, word, tail = _core(tokens[i])
+    if lead[-1:] in names and not tail[:1].isalnum():
+        said = _amount(word)
+        return Swap(i, 1, f"{lead[:-1]}{said} {names[lead[-1]]}{tail}", True) if said else None
+    if word in names and not tail and i + 1 < len(tokens):
+        lead2, amount, tail2 = _core(tokens[i + 1])
+        said = _amount(amount) if not lead2 else None
+        return Swap(i, 2, f"{lead}{said} {names[word]}{tail2}", True) if said else None
     return None
 
 
@@ -184,6 +212,9 @@ def _swaps_at(tokens: list[str], i: int) -> list[Swap]:
     figure = _figure(first)
     if figure:
         out.append(Swap(i, 1, tokens[i].replace(first, figure, 1), True))
+    foreign = _currency(tokens, i)
+    if foreign is not None:
+        out.append(foreign)
     leaning = _leaning(tokens, i)
     if leaning is not None:
         out.append(Swap(i, 1, leaning, leaning == ""))

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
-from .pronouns import PEOPLE, PERSON
+from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 
 __all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part", "unjoined"]
 
@@ -70,8 +70,10 @@ def spoken(text: str) -> str:
             pair = f"{one} {two}".lower()
             said = table.negations.get(pair)
             # "how it is." keeps its verb whole, and so does "the CNO who signed it is my boss": after a
-            # word ending in -ed the pronoun is most often that verb's object, not the subject of "is"
-            after_verb = i > 0 and _split(words[i - 1])[0].lower().endswith("ed")
+            # word ending in -ed the pronoun is most often that verb's object, not the subject of "is";
+            # "it" after a preposition always is ("the loan for it is still paid"; "of who is" contracts)
+            before = _split(words[i - 1])[0].lower() if i > 0 else ""
+            after_verb = before.endswith("ed") or (before in PREPOSITIONS and one.lower() == "it")
             if not said and not tail and i + 2 < len(words) and not after_verb:
                 nxt = f"{two} {_split(words[i + 2])[0]}".lower()
                 if nxt not in table.negations:  # "I will not" -> "I won't", never "I'll not"
@@ -179,11 +181,20 @@ def _stage_direction(said: list[str]) -> bool:
     return opens and bool(set(said) & _TELLING)
 
 
-def asides_to_the_rep(concern: str) -> list[str]:
+_AUTHOR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"})
+
+
+def _unquoted(text: str) -> str:
+    return "".join(text.replace("“", '"').replace("”", '"').split('"')[::2])
+
+
+def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     """The concern's sentences that speak to whoever plays or coaches the call, not of the buyer's world:
     a label ("Coach's note:"), advice for reps ("Reps who find this out should help her ...") and stage
-    directions to the player ("Don't bring this up unless the rep asks"). A buyer never says them;
-    ``scenarios validate`` names them."""
+    directions to the player ("Don't bring this up unless the rep asks"). In a manager's ``account`` of the
+    buyer (it names them), a sentence where the manager says "I" or "me" outside a quotation ("which she only
+    told me over a drink") is the manager's too. A buyer never says them; ``scenarios validate`` names
+    them."""
     out = []
     head, sep, _rest = concern.partition(": ")
     label = T.words(head) if sep and len(head.split()) <= 3 else []
@@ -193,15 +204,15 @@ def asides_to_the_rep(concern: str) -> list[str]:
         said = T.words(piece)
         reps = [k for k, w in enumerate(said) if w in _THE_REP]
         advice = reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps)
-        if advice or _stage_direction(said):
+        if advice or _stage_direction(said) or (account and _AUTHOR & set(T.words(_unquoted(piece)))):
             out.append(piece)
     return out
 
 
-def told_part(concern: str) -> str:
+def told_part(concern: str, account: bool = False) -> str:
     """The concern as the buyer may tell it: without the asides to the rep (``asides_to_the_rep``)."""
     text = " ".join(concern.split())
-    for aside in asides_to_the_rep(text):
+    for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
     told = " ".join(text.split())
     return told or " ".join(concern.split())

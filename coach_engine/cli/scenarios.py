@@ -45,7 +45,7 @@ def concern_lines_note(scenario: Scenario) -> str:
     """The note on a missing ``concern_lines``: how the buyer will tell the concern instead."""
     from ..buyer.persona import concern_stages, speaks_as_i
 
-    how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario.buyer.hidden_concern)
+    how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario)
            else "turned into the first person")
     parts = ("in two parts (the last on a later good question)" if concern_stages(scenario)[1]
              else "all at once (it is one piece)")

@@ -35,6 +35,10 @@ def test_a_pasted_line_is_retold_with_its_facts_kept() -> None:
 def test_figures_and_plain_words_are_said_in_every_retold_line() -> None:
     assert retold("We were quoted $48k, in order to cover 12% more sites.", "unrelated") == (
         "We were quoted 48 grand, to cover 12 percent more sites.")
+    # a currency's code or sign is written, never said: its name follows the amount
+    assert retold("The refit ran to GBP 220,000.", "unrelated") == "The refit ran to 220 thousand pounds."
+    assert retold("We paid €60k for it.", "unrelated") == "We paid 60 thousand euros for it."
+    assert retold("Fees are CHF 950 a month.", "unrelated") == "Fees are 950 francs a month."
 
 
 def test_a_word_is_varied_only_where_a_run_of_the_managers_words_needs_breaking() -> None:

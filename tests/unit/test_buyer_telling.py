@@ -26,6 +26,8 @@ def test_spoken_contracts_as_people_talk() -> None:
 def test_a_pronoun_after_a_past_verb_is_its_object_and_keeps_is_whole() -> None:
     assert spoken("The partner who approved it is my cousin.") == "The partner who approved it is my cousin."
     assert spoken("Now it is late.") == "Now it's late."
+    # after a preposition, too: "the lease on it is" is never "the lease on it's"
+    assert spoken("The lease on it is up in May.") == "The lease on it is up in May."
 
 
 def test_an_acronym_keeps_its_capitals_when_contracted() -> None:

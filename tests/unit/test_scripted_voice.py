@@ -725,6 +725,36 @@ def test_a_concern_written_in_the_buyers_own_voice_is_said_as_written(bank: Scen
     assert "I have no backup plan" in said
 
 
+def test_the_buyers_pronouns_are_told_from_everyone_elses(bank: ScenarioBank) -> None:
+    """The object of the buyer's own verb is someone else ("Nadia had to let him go" is never Nadia); the
+    pronouns of a story that opens on another named person are theirs until the buyer comes in; a clause
+    opening on "He" is no one new; a nickname in the name is the buyer."""
+    from coach_engine.buyer.persona import concern_stages, first_person
+
+    s = _with_buyer(bank, name="Nadia Price")
+    said = first_person("Last winter a new hire, Omar Haddad, slipped on the dock before a forklift "
+                        "driver caught him. Nadia had to let him go, which still bothers her. Her crew blame "
+                        "her.", s)
+    assert "driver caught him" in said and "I had to let him go, which still bothers me" in said, said
+    assert "My crew blame me" in said, said
+    s = _with_buyer(bank, name="Tomas Berg")
+    said = first_person("Tomas's boss, Irene Walsh, picked the vendor. In 2022 Tomas pushed a scanner "
+                        "project that ran late, and Irene brought it up at his review. He privately thinks "
+                        "the vendor costs them a day a week, but he won't tell Irene.", s)
+    assert "I privately think" in said and "I won't tell Irene" in said, said
+    s = _with_buyer(bank, name="Colm Reilly")
+    said = first_person("Colm's head baker, Aoife Byrne, wrote the recipes without anyone thanking her. "
+                        "Colm talked her out of leaving, and he fears she will go if a new system sidelines "
+                        "her.", s)
+    assert "I talked her out of leaving, and I fear she will go" in said, said
+    s = _with_buyer(bank, name='Margaret "Peg" Olsen')
+    s = s.model_copy(update={"buyer": s.buyer.model_copy(update={"concern_lines": [], "hidden_concern": (
+        "I only heard this from Peg over coffee. In 2021 Peg's last supplier missed the spring order, and "
+        "she lost two wholesale accounts over it.")})})
+    story = " ".join(concern_stages(s))
+    assert "I lost two wholesale accounts" in story and "over coffee" not in story and "Peg" not in story
+
+
 @pytest.mark.parametrize("sid", ["want_proof", "want_numbers"])
 def test_after_a_turn_of_questions_the_buyer_doubts_no_claim(bank: ScenarioBank, sid: str) -> None:
     """"Says you", "That's a projection" or "Connect it to what I just told you" answer a claim; a rep who
