@@ -36,7 +36,7 @@ from ..figures import figure_keys
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
-from .facts import Answer, FactBook, figure_said
+from .facts import Answer, FactBook, company_facts, figure_said
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
 from .persona import concern_stages, concern_told, scenario_facts
@@ -105,6 +105,7 @@ class BuyerDirector:
             for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,
+                                 figures=company_facts(scenario.buyer.company, scenario.buyer.facts),
                                  min_similarity=self.rules.similarity.fact_question,
                                  words_floor=self.rules.similarity.fact_words_floor)
         if embedder is not None and is_semantic(embedder):
@@ -221,9 +222,17 @@ class BuyerDirector:
         stacked = sum(T.is_question(s) and not _asks_to_ask(s)
                       for s in T.sentences(asked)) >= self.rules.stacked_questions
         explored = explored and not stacked
+        # A question only perhaps about the objection (how they work today, who else weighs in) earns a hint
+        # the first time; the story comes out to a second good question, or to one surely about it.
+        # Holding back the story from a sure question a fact also answers was tried (session 35): strong reps
+        # whose first question shared a fact's words then lost drills on the bank and holdout 2.
+        sure = (any(s.confidence >= self.rules.sure_exploring for s in signals.get(B.EXPLORE_CONCERN)
+                    if s.relevant) and B.EXPLORE_CONCERN in asking) \
+            or B.IMPACT_QUESTION in helpful or self.matcher.names_concern(signals)
         if explored:
             st.explore_turns += 1
-            if not st.concern_revealed and st.explore_turns >= self.reveal_after:
+            if (not st.concern_revealed and st.explore_turns >= self.reveal_after
+                    and (sure or st.explore_turns > 1)):
                 st.concern_revealed = True
                 st.revealed_turn = turn_index
                 revealed_now = True

@@ -34,7 +34,7 @@ from .substance import COUNT
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["Answer", "FactBook", "asks_figure", "figure_said"]
+__all__ = ["Answer", "FactBook", "asks_figure", "company_facts", "figure_said"]
 
 _FIGURE_QUESTION = re.compile(
     r"\b(how\s+(many|much|long|often|big|large|far)|what\s+(percentage|share|proportion|number|amount|"
@@ -133,6 +133,26 @@ def _fits(question: str, value: str) -> bool:
     return not (asked & _MONEY_WORDS) or bool(NUMBER.search(value) or spelled_figure(value))
 
 
+_ABOUT = frozenset({"about", "around", "some", "over", "nearly", "almost", "roughly", "approximately"})
+
+
+def company_facts(company: str, facts: dict[str, str]) -> dict[str, str]:
+    """The figures the buyer's company line gives ("Haddad's Coaches (Tamworth, 22 buses, 19 school runs)"),
+    each a fact named by its words ("buses": "22 buses."): an owner knows how many buses they run, whether
+    or not ``facts:`` says so. Figures a fact already gives are left to it."""
+    inside = company.partition("(")[2].rpartition(")")[0]
+    told = " ".join(facts.values())
+    out: dict[str, str] = {}
+    for piece in (p.strip() for p in inside.replace("; ", ", ").split(", ")):  # "42,000" is one figure
+        figures = [n.group(0).strip() for n in NUMBER.finditer(piece)]
+        if not (figures or spelled_figure(piece)) or any(f in told for f in figures):
+            continue
+        topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w) and w.lower() not in _ABOUT)
+        if topic:
+            out[topic] = piece[:1].upper() + piece[1:] + "."
+    return out
+
+
 @dataclass(frozen=True)
 class Answer:
     """The fact a rep's question asks for (``topic`` empty: a figure the scenario does not give)."""
@@ -152,8 +172,12 @@ class FactBook:
     """The buyer's facts, matched to questions by meaning and shared words."""
 
     def __init__(self, facts: dict[str, str], embedder: Embedder | None = None, *,
-                 min_similarity: float = 0.5, min_overlap: float = 0.5, words_floor: float = 0.0):
-        self.facts = dict(facts)
+                 min_similarity: float = 0.5, min_overlap: float = 0.5, words_floor: float = 0.0,
+                 figures: dict[str, str] | None = None):
+        """``figures``: facts that are a figure and nothing else (``company_facts``), which answer only a
+        question for a figure ("How many buses?", never "How do the drivers check the buses?")."""
+        self.figures_only = frozenset(figures or {})
+        self.facts = {**facts, **(figures or {})}
         self.embedder = embedder if is_semantic(embedder) else None
         self.min_similarity = min_similarity
         self.min_overlap = min_overlap
@@ -161,10 +185,14 @@ class FactBook:
         self._keys = list(self.facts)
         self._texts = [f"{k}: {v}" for k, v in self.facts.items()]
         self._words = [content_words(k) | content_words(v) for k, v in self.facts.items()]
-        self._topic_words = [content_words(k) for k in self._keys]
+        # a topic put as a question word ("who decides") is asked by a question with that word ("Who signs
+        # off on it?"), whatever else the two share
+        self._topic_words = [content_words(k) | (set(words(k)) & _WH) for k in self._keys]
         self._vecs: np.ndarray | None = None
+        self._key_vecs: np.ndarray | None = None
         if self.embedder is not None and self._texts:
             self._vecs = self.embedder.embed(self._texts)
+            self._key_vecs = self.embedder.embed(self._keys)
 
     def answer(self, rep_text: str, already: set[str] | frozenset[str] = frozenset()) -> Answer | None:
         """The best-matching fact for a question in the rep's turn, or None when nothing is asked.
@@ -186,14 +214,16 @@ class FactBook:
             for qi, q in enumerate(questions):
                 # A named time says when, not what about: "... your signature this week?" does not ask
                 # about the weekly usage.
-                qwords = content_words(structure().time.sub(" ", q)) | before.get(q, set())
+                unclocked = structure().time.sub(" ", q)
+                qwords = content_words(unclocked) | (set(words(unclocked)) & _WH) | before.get(q, set())
                 # Words shared with a fact say what an open question asks for; a yes/no question ("So the
                 # worry is a site sold twice, is that right?") checks the rep's own words and an either-or
                 # ("a headache for the crew, or did it go further?") asks which, unless it means the fact.
                 by_words = question_form(q) not in ("closed", "either_or")
                 given = _given(q)
                 for fi, key in enumerate(self._keys):
-                    if key in already or not _fits(q, self.facts[key]):
+                    if key in already or not _fits(q, self.facts[key]) or (
+                            key in self.figures_only and not asks_figure(q)):
                         continue
                     if self._topic_words[fi] and self._topic_words[fi] <= given:
                         continue  # "... across the five clinics?": what the rep counts is known, not asked
@@ -221,7 +251,9 @@ class FactBook:
         return None
 
     def _similarities(self, questions: list[str]) -> np.ndarray | None:
-        if self.embedder is None or self._vecs is None:
+        """Each question's likeness to each fact: to the topic and its answer together, or to the topic
+        alone, whichever is closer (a long answer full of names can hide what it is about)."""
+        if self.embedder is None or self._vecs is None or self._key_vecs is None:
             return None
         qv = self.embedder.embed(questions)
-        return np.asarray(qv @ self._vecs.T)
+        return np.asarray(np.maximum(qv @ self._vecs.T, qv @ self._key_vecs.T))

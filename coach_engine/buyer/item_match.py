@@ -37,6 +37,25 @@ __all__ = ["ItemMatcher", "item_content"]
 B = Behaviour
 _BACK = frozenset({"that", "it", "then", "this", "there"})
 """Words a question points back with: without content of its own, it asks about what was just said."""
+_ONE = frozenset({"one", "single"})
+_NOT_A_SCOPE = frozenset({"thing", "things", "question", "second", "sec", "moment", "minute"})
+"""Words after "one" that do not narrow what is tried ("one thing", "one second")."""
+
+
+def narrowed(text: str) -> bool:
+    """Whether a proposal narrows what is tried to a part of the buyer's world: "one route", "a single
+    depot", "office-only alerts", "only the night shift". A smaller scope is what makes a step low-risk
+    for any business, whatever its nouns are called, so this is read from the form, not from a list of
+    places."""
+    said = T.words(text)
+    for i, w in enumerate(said[:-1]):
+        after = said[i + 1]
+        if w in _ONE and after not in _NOT_A_SCOPE and not T.is_function_word(after):
+            return True
+        owned = after in ("the", "our", "your")  # "only the night shift"
+        if w == "only" and ((i > 0 and not T.is_function_word(said[i - 1])) or owned):
+            return True
+    return len(said) > 1 and said[-1] == "only" and not T.is_function_word(said[-2])
 
 
 @dataclass(frozen=True)
@@ -128,9 +147,7 @@ class ItemMatcher:
             if kind == "involve":
                 return self._involves(item.text, signals.text)
             if self._low_risk_item.search(item.text):
-                from ..text import structure
-
-                low = structure().low_risk.search(signals.text)
+                low = T.structure().low_risk.search(signals.text) or narrowed(signals.text)
                 return bool(low) or self._fits_next_step(signals.text)
             return True
         if kind == "respect_incumbent":

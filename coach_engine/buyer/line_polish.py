@@ -38,7 +38,7 @@ def tidy(text: str) -> str:
     t = " ".join(text.split())
     for mark in ".,!?":
         t = t.replace(" " + mark, mark)
-    return t
+    return t[:-1] + "." if t.endswith(":") else t  # a colon with nothing after it (an empty want) ends it
 
 
 REPEAT_WORDS = 5
@@ -57,7 +57,7 @@ def plain(text: str) -> str:
     return " ".join(T.words(text))
 
 
-_COLON_CAP = re.compile(r": ([A-Z][a-z]*)\b(?!')")
+_COLON_CAP = re.compile(r": ([A-Z][a-z]*(?:'[a-z]+)?)\b")
 """A word after a colon inside a line ("Here's the truth: Nearly all ..."): lowered unless a name or "I"."""
 
 

@@ -116,6 +116,8 @@ class DirectorRules(StrictData):
     """Turns of talking at the buyer or off topic after which the end of the call is a walk-away."""
     patience: _Patience
     reveal_after: dict[str, int]
+    sure_exploring: float = 0.0
+    """The exploring probability from which a first question can draw the story out (below it: a hint)."""
     stacked_questions: int = 3
     """Questions in one turn that make it a barrage: the buyer answers one and opens up to none of them."""
     resistance: dict[str, int]

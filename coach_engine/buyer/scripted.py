@@ -266,7 +266,7 @@ class ScriptedVoice:
         if facts.get("last_chance"):  # one more wasted turn ends the call: the buyer says so, once
             tail = rng.choice(self.lines.get("short_on_time", {}).get(personality, [""]))
         if (_INTERJECTION.match(core) or situation.id in _CLOSES or facts.get("stake") or facts.get("answer")
-                or facts.get("hold")):  # a short reaction ("Better.") takes no "Listen," before it
+                or facts.get("hold")):  # a short reaction ("Noted.") takes no "Listen," before it
             # The stake's own intro is lead enough; an answer needs none ("That's kind of you. 418 days.")
             lead = ""
         if lead.endswith(",") and core[:1].isupper() and not keeps_capital(core, facts):
@@ -316,7 +316,7 @@ _CLAIMS_NO_QUESTION = re.compile(
     r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
     r"\bany\s+questions?\b", re.I)
 _DEMANDS_FIGURE = re.compile(
-    r"\b(?:a|the|some|real|hard|in)\s+(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
+    r"\b(?:a|the|some|real|hard|in)\s+(?:one\s+)?(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
 
 
 def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claimed: bool,

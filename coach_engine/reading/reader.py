@@ -271,6 +271,30 @@ _CONDITIONS = frozenset({"if", "unless", "once", "when"})
 
 
 _TAKES_NOTHING_IN = ("disparage", "dismiss")
+_PRESENT = frozenset({"today", "now"})
+"""Time words that, in a question about the buyer, say how things are, not when to act."""
+_REP_ACTS = frozenset({"i", "i'll", "i'd", "we'll", "let's", "let", "when", "can", "could", "will"})
+"""Words of an action asked for or proposed ("I'll call them today", "let's start now", "When can you
+start today?"), not of how things are."""
+_CLOSING = frozenset({"sign", "signatur", "contract", "commit", "decid", "decis", "deal", "purchas", "buy",
+                      "start"})
+"""Stems of the deal itself: a question about it "today" asks for it now."""
+
+
+def asks_how_things_are(sentence: str) -> bool:
+    """An open question about the buyer's world whose only time is the present ("How do you handle routing
+    today?", "What are you paying now?"): it asks how things are, with no deadline, no action of the rep's
+    and no "why not" in it."""
+    if T.question_form(sentence) != "open":
+        return False
+    said = T.words(sentence)
+    if _REP_ACTS & set(said) or ("why" in said and ({"not", "don't", "wait"} & set(said))):
+        return False
+    if _CLOSING & {T.stem(w) for w in said}:
+        return False  # "What stops you signing it today?": the deal itself, asked for now
+    st = T.structure()
+    times = [m.group(0).lower() for pattern in (st.time, st.urgency) for m in pattern.finditer(sentence)]
+    return bool(times) and set(times) <= _PRESENT
 
 
 def untangled(present: list[str], probs: dict[str, float]) -> list[str]:
@@ -300,8 +324,11 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     dump ties to nothing, so a spoken sentence of proof or a tie is not one (a string of keywords that names
     a customer still is); a statement whose every time sits in its opening condition ("If you renew in
     June, you're locked in") proposes nothing (none of the ten labelled such sentences is a next step; seven
-    are pressure); a concession said by denying its opposite ("$389 is not small", ``text.litotes``) grants
-    the buyer's point, so it neither argues nor dismisses (none of the 33 labelled ones does).
+    are pressure); an open question about the buyer's world whose only time is the present ("What are you
+    paying now?", ``asks_how_things_are``) names no deadline (none of the 169 labelled such questions that
+    ask for no action, name no part of the deal and have no "why not" is pressure); a concession said by
+    denying its opposite ("$389 is not small", ``text.litotes``) grants the buyer's point, so it neither
+    argues nor dismisses (none of the 33 labelled ones does).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -317,6 +344,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
         out.remove("pressure")  # "whenever you're ready": the buyer keeps the timing, so nothing pushes
     elif "pressure" in out and st.offer.search(sentence) and not st.urgency.search(sentence):
         out.remove("pressure")  # an offer ("... if that suits you") is the buyer's to take or leave
+    elif "pressure" in out and asks_how_things_are(sentence):
+        out.remove("pressure")  # "How do you plan routes today?": the present, asked about, is no deadline
     if "next_step" in out and T.first_word(sentence) in _CONDITIONS and not sentence.rstrip().endswith("?"):
         comma = sentence.find(",")
         times = [m.start() for m in st.time.finditer(sentence)]

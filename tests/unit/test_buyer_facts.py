@@ -162,3 +162,29 @@ def test_a_question_about_cost_is_answered_only_by_a_fact_with_a_figure() -> Non
     book = FactBook({"rush freight": "We pay for overnight freight maybe three or four times a month."})
     found = book.answer("How often do you end up paying for rush freight?")  # how often, not how much
     assert found is not None and found.topic == "rush freight"
+
+
+def test_a_who_question_finds_the_fact_whose_topic_asks_who(embedder) -> None:  # type: ignore[no-untyped-def]
+    """"Who signs off on this?" is answered by the fact filed as "who decides", even when the answer is all
+    names and thresholds the question shares no word with; a question about someone else is not."""
+    book = FactBook({"who decides": "Anything over forty grand goes to Dana Pike, our finance director.",
+                     "fleet": "About 120 vans across two depots."}, embedder, min_similarity=0.5,
+                    words_floor=0.3)
+    found = book.answer("Who signs off on something like this?")
+    assert found is not None and found.topic == "who decides"
+    assert book.answer("Who else on the team complains about the vans?") is None
+
+
+def test_the_company_line_gives_the_buyer_figures_they_know() -> None:
+    """An owner knows how big their business is: the company line's figures are a fact, unless a fact of the
+    scenario already gives them; a line with none gives nothing."""
+    from coach_engine.buyer.facts import company_facts
+
+    assert company_facts("Lark Bakeries (Leeds, 4 shops, 12,000 loaves a week)", {}) == {
+        "shops": "4 shops.", "loaves a week": "12,000 loaves a week."}
+    assert company_facts("Lark Bakeries (4 shops)", {"shops": "Four shops, all in Leeds: 4 shops."}) == {}
+    assert company_facts("Lark Bakeries", {}) == {}
+    book = FactBook({}, figures=company_facts("Lark Bakeries (Leeds, 4 shops, 12,000 loaves a week)", {}))
+    found = book.answer("How many shops are you running?")
+    assert found is not None and found.text == "4 shops."
+    assert book.answer("How do the shops take orders?") is None  # a figure answers only a figure question

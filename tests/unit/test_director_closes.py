@@ -560,3 +560,19 @@ def test_a_question_about_the_objections_own_figure_explores_it(cfo: Scenario) -
     assert BuyerDirector(cfo).step(asked, 1).id in ("hint_concern", "reveal_concern")
     volumes = turn("How many trucks run each day?", B.OPEN_QUESTION, B.EXPLORE_CONCERN)
     assert BuyerDirector(cfo).step(volumes, 1).id not in ("hint_concern", "reveal_concern")
+
+
+@pytest.mark.parametrize(("proposal", "narrow"), [
+    ("We run it on a single bus route for a fortnight.", True),
+    ("Alerts go to dispatch only while we test.", True),
+    ("Only the weekend crew uses it at first.", True),
+    ("Start with one kitchen, then decide.", True),
+    ("One thing before we go: who else should hear this?", False),
+    ("I can only do Tuesday afternoon.", False),
+    ("Like one of our clients in Leeds, you'd see it in a month.", False),
+])
+def test_a_step_narrowed_to_part_of_the_buyers_world_reads_as_low_risk(proposal: str, narrow: bool) -> None:
+    """A smaller scope is read from the form ("one X", "X only"), whatever the buyer's places are called."""
+    from coach_engine.buyer.item_match import narrowed
+
+    assert narrowed(proposal) is narrow

@@ -62,6 +62,17 @@ def test_strong_sequence_agrees_and_records_when_items_were_met(cfo: Scenario) -
     assert all(i in SITUATIONS for i in ids)
 
 
+def test_a_question_only_perhaps_about_the_objection_draws_a_hint_before_the_story(cfo: Scenario) -> None:
+    """The concern comes out in stages: a question the reader only half reads as exploring the objection (how
+    the buyer works, who else weighs in) earns a hint; the next good question draws the story out."""
+    text = "How do things usually go when something new lands on your desk?"
+    unsure = SignalSet(text, [Signal(B.OPEN_QUESTION, text, 0, len(text), confidence=0.9),
+                              Signal(B.EXPLORE_CONCERN, text, 0, len(text), confidence=0.55)])
+    d = BuyerDirector(cfo)
+    assert play(d, unsure, FOLLOW)[:2] == ["hint_concern", "reveal_concern"]
+    assert d.state.revealed_turn == 3
+
+
 def test_pitching_before_exploring_never_meets_the_explore_item(cfo: Scenario) -> None:
     d = BuyerDirector(cfo)
     play(d, VALUE, EXPLORE, FOLLOW, VALUE, STEP)

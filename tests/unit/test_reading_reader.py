@@ -182,6 +182,20 @@ def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
     assert settle("It gives your planners their evenings back.", ["state_value"]) == ["state_value"]
 
 
+@pytest.mark.parametrize(("sentence", "pushes"), [
+    ("How are the drivers logging their stops today?", False),
+    ("What does a missed delivery cost you now?", False),
+    ("Who runs payroll? I'll ring them today.", True),  # the rep's own action
+    ("When can your team start today?", True),  # an action asked for, not how things are
+    ("So why not get going now?", True),
+    ("What stops you signing it today?", True),  # "signing": a deadline word beside the present
+])
+def test_a_question_about_how_things_are_now_names_no_deadline(sentence: str, pushes: bool) -> None:
+    """"Today" or "now" in a question about the buyer's world asks how things are; the same words in the
+    rep's own action, a question for an action or beside a deadline word still push."""
+    assert ("pressure" in settle(sentence, ["open_question", "pressure"])) is pushes
+
+
 def test_a_concession_said_by_denying_its_opposite_never_argues(ctx: SignalContext,
                                                                embedder: CachedEmbedder) -> None:
     """"Forty-eight thousand is not nothing" grants the buyer's point (none of the 33 labelled such sentences
