@@ -251,8 +251,12 @@ class ScriptedVoice:
             heard = facts.get("told", "")
             family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
             core, lead = remarked(family, core, lead)
-        if lead and (lead in said_so_far or _LEAD_IN.match(core) or set(T.words(core)[:3]) & _THANKS):
-            lead = ""  # one stock lead-in a drill at most, never two in a row, none before a thank-you
+        thanked = set(T.words(lead)) & (_THANKS | {"kind"})  # "I appreciate that.", "That's kind of you."
+        if lead and (lead in said_so_far or _LEAD_IN.match(core) or set(T.words(core)[:3]) & _THANKS or (
+                thanked and not {"acknowledge", "summarize"} & set(situation.behaviours))):
+            # one stock lead-in a drill at most, never two in a row, none before a thank-you, and a thank-you
+            # only for words that took the buyer in (not for a question or a pitch)
+            lead = ""
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if long_sentences(tail) & spoken:
             tail = ""

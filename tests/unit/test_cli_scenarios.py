@@ -167,40 +167,36 @@ def test_validate_names_an_aside_to_the_rep_in_the_concern(tmp_path) -> None:  #
     assert "buyer.hidden_concern: 'Reps who learn this should offer a paid pilot.' speaks to the rep" in err
 
 
-def test_validate_explains_an_item_yaml_read_as_a_comment(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """"- # of missed pickups" is a YAML comment, so the item is empty: the message says why."""
+def _validate_with_item(tmp_path: Path, raw_line: str) -> tuple[int, str]:
+    """``scenarios validate`` on the bank's CFO scenario with ``raw_line`` written as its first resolution
+    item, as a manager would type it: (exit code, stderr on one line)."""
     from tests.conftest import BANK_DIR
 
-    text = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
+    lines = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8").splitlines()
     at = next(i for i, ln in enumerate(lines) if ln.strip() == "resolution:")
-    lines.insert(at + 1, "    - # of missed pickups a week")
-    path = tmp_path / "comment.yaml"
+    lines.insert(at + 1, f"    - {raw_line}")
+    path = tmp_path / "edited.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = run("scenarios", "validate", str(path))
-    assert done.returncode == 1
-    assert "must be text (got nothing); a line whose text starts with # is a YAML comment" in \
-        done.stderr.replace("\n", " ")
+    return done.returncode, done.stderr.replace("\n", " ")
 
+
+def test_validate_explains_an_item_yaml_read_as_a_comment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"- # of missed pickups" is a YAML comment, so the item is empty: the message says why."""
+    code, err = _validate_with_item(tmp_path, "# of missed pickups a week")
+    assert code == 1
+    assert "must be text (got nothing); a line whose text starts with # is a YAML comment" in err
 
 
 def test_validate_explains_an_item_with_a_colon_read_as_a_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """An unquoted item with ": " in it is a YAML mapping: the message names the colon and the fix, not an
     unknown field and a missing text."""
-    from tests.conftest import BANK_DIR
-
-    text = (BANK_DIR / "cfo-price-routing.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    at = next(i for i, ln in enumerate(lines) if ln.strip() == "resolution:")
-    lines.insert(at + 1, "    - Keeps it civil about the current tool re: the routing spreadsheets")
-    path = tmp_path / "colon.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = run("scenarios", "validate", str(path))
-    assert done.returncode == 1
-    err = done.stderr.replace("\n", " ")
+    code, err = _validate_with_item(tmp_path, "Keeps it civil about the current tool re: the routing sheets")
+    assert code == 1
     assert "buyer.resolution[0]: reads as a field 'Keeps it civil about the current tool re'" in err
     assert "Put the whole text in quotes" in err
     assert "unknown field" not in err and "required field is missing" not in err
+
 
 def _validate_edited(tmp_path: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> Any:
     """``scenarios validate`` on the bank's CFO scenario as ``edit`` changes it, written to ``name``."""

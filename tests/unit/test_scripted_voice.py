@@ -1120,3 +1120,15 @@ def test_a_step_that_says_him_or_her_of_the_buyer_is_said_as_me(bank: ScenarioBa
                                 "system the nurses hated, and she won't champion another."))
     assert step_in_first_person("A two-week trial, reviewed with her before Paul sees it", she) == \
         "a two-week trial, reviewed with me before Paul sees it"
+
+
+def test_a_thank_you_lead_in_answers_being_heard_not_a_question(bank: ScenarioBank) -> None:
+    """"I appreciate that." or "That's kind of you." before a line thanks the rep for taking the buyer in;
+    after a plain question or a pitch it is praise for nothing, so it is left off."""
+    s = bank.get("dental-price-scheduling")  # amiable: the personality whose lead-ins thank
+    facts = scenario_facts(s, BuyerState())
+    asked = [Turn(role="rep", text="How do you confirm appointments at the moment?")]
+    for seed in range(40):
+        sit = Situation(id="probe_deflect", facts=dict(facts), behaviours=["open_question"])
+        text = ScriptedVoice(seed).speak(s, BuyerState(), sit, asked)
+        assert not text.startswith(("I appreciate that.", "That's kind of you.")), (seed, text)
