@@ -32,7 +32,7 @@ from .substance import fragment_spans, specific
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["ItemMatcher", "item_content"]
+__all__ = ["ItemMatcher", "item_content", "narrowed", "person_named"]
 
 B = Behaviour
 _BACK = frozenset({"that", "it", "then", "this", "there"})
@@ -40,6 +40,29 @@ _BACK = frozenset({"that", "it", "then", "this", "there"})
 _ONE = frozenset({"one", "single"})
 _NOT_A_SCOPE = frozenset({"thing", "things", "question", "second", "sec", "moment", "minute"})
 """Words after "one" that do not narrow what is tried ("one thing", "one second")."""
+
+
+def person_named(item: str, scenario: Scenario) -> str:
+    """The one person an item names by a single first name ("Bring Curtis into it somehow", "Gets Shane, the
+    head driver, in on it"), not the buyer, their firm or the product; "" when it names no one that way (a
+    title such as "the Continuing Airworthiness Manager" is not a name to call someone by)."""
+    named = " ".join((scenario.buyer.name, scenario.buyer.company, scenario.product.name))
+    own = {w.strip("\"'()“”") for w in named.split()}
+    tokens = item.split()
+    for i, raw in enumerate(tokens[1:], 1):
+        word = raw.strip(",.;:!?()\"'")
+        before = tokens[i - 1]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        capital = word[:1].isupper() and word[1:].islower() and word.isalpha()
+        titled = (i > 1 and before[:1].isupper()) or nxt[:1].isupper()  # "Continuing Airworthiness Manager"
+        if capital and not titled and before.lower() not in _NOT_BEFORE_A_NAME and word not in own \
+                and not T.is_function_word(word.lower()) and not T.structure().time.fullmatch(word):
+            return word
+    return ""
+
+
+_NOT_BEFORE_A_NAME = frozenset({"of", "the", "a", "an", "from"})
+"""Words before a capitalised word that make it a department or a firm ("VP of Operations", "from Acme")."""
 
 
 def narrowed(text: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
+from .item_match import person_named
 from .line_polish import (
     keeps_capital,
     long_sentences,
@@ -122,6 +123,9 @@ class ScriptedVoice:
             return rng.choice(fresh or options) if options else default
 
         facts["wants_line"] = want(kind)
+        person = person_named(unmet[0].text, scenario) if kind == "involve" else ""
+        if person:  # "And I'd want Curtis in on this too", not "the others who decide" from the one who does
+            facts["wants_line"] = want("involve_named").replace("{person}", person)
         # Agreeing, the buyer agrees to the step the rep proposed (issue 13), never pasting the rep's
         # sentence ("I'm in for we run an analysis ..."). The same kind of step as the scenario's is said in
         # the scenario's fuller words, at the rep's day, without a purpose the rep never said ("to scope a
@@ -168,6 +172,8 @@ class ScriptedVoice:
             # never "clear about who is in the room" to a rep who named who: the people, or the step itself
             detail = "step_who" if kind == "involve" else "step_detail"
             facts["wants_line"] = want("step_day" if facts.get("needs_day") else detail, facts["wants_line"])
+            if person and detail == "step_who" and not facts.get("needs_day"):
+                facts["wants_line"] = want("step_who_named").replace("{person}", person)
         if facts.get("hold"):
             facts["wants_line"] = ""  # asked for a step a moment ago: this line takes in what was said
         bank = self.lines["situations"].get(sid) or self.lines["situations"]["restate_objection"]

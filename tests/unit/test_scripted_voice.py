@@ -1132,3 +1132,23 @@ def test_a_thank_you_lead_in_answers_being_heard_not_a_question(bank: ScenarioBa
         sit = Situation(id="probe_deflect", facts=dict(facts), behaviours=["open_question"])
         text = ScriptedVoice(seed).speak(s, BuyerState(), sit, asked)
         assert not text.startswith(("I appreciate that.", "That's kind of you.")), (seed, text)
+
+
+def test_the_buyer_asks_for_the_person_the_involve_item_names(bank: ScenarioBank) -> None:
+    """An item that names whom to bring in ("Gets Marta in on it somehow") is asked for by name, never as
+    "the others who decide" (said by an owner who decides, it is false); an item that names a role keeps the
+    general line, and a department or firm is no one to ask for."""
+    from coach_engine.buyer.item_match import person_named
+    from coach_engine.buyer.state import ResolutionItem
+
+    s = bank.get("dental-price-scheduling")
+    assert person_named("Gets Marta, the lab lead, in on it somehow", s) == "Marta"
+    assert person_named("Offers to bring the VP of Operations into the next call", s) == ""
+    assert person_named("Brings in the Continuing Airworthiness Manager", s) == ""
+    assert person_named("Rosa gets the dentists on board", s) == ""  # the buyer is never someone to bring in
+    state = BuyerState(resolution=[ResolutionItem(text="Gets Marta, the lab lead, in on it somehow",
+                                                  kind="involve", sure=True)])
+    facts = scenario_facts(s, state)
+    for seed in range(6):
+        text = ScriptedVoice(seed).speak(s, state, Situation(id="acknowledge_step", facts=dict(facts)), [])
+        assert "Marta" in text and "others who decide" not in text, text
