@@ -40,6 +40,8 @@ _BACK = frozenset({"that", "it", "then", "this", "there"})
 _ONE = frozenset({"one", "single"})
 _NOT_A_SCOPE = frozenset({"thing", "things", "question", "second", "sec", "moment", "minute"})
 """Words after "one" that do not narrow what is tried ("one thing", "one second")."""
+_NOT_BEFORE_A_NAME = frozenset({"of", "the", "a", "an", "from"})
+"""Words before a capitalised word that make it a department or a firm ("VP of Operations", "from Acme")."""
 
 
 def person_named(item: str, scenario: Scenario) -> str:
@@ -60,9 +62,6 @@ def person_named(item: str, scenario: Scenario) -> str:
             return word
     return ""
 
-
-_NOT_BEFORE_A_NAME = frozenset({"of", "the", "a", "an", "from"})
-"""Words before a capitalised word that make it a department or a firm ("VP of Operations", "from Acme")."""
 
 
 def narrowed(text: str) -> bool:

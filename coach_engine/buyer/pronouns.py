@@ -230,6 +230,7 @@ def _direct_object(m: re.Match[str]) -> bool:
 
 _CLAUSE_WORDS = frozenset({"who", "whom", "which", "that", "because", "when", "while", "after", "before",
                            "since", "if", "until", "unless", "though", "although", "so"})
+"""Words that start a clause inside a sentence, with a subject of its own ("Ana said that Kev told her")."""
 
 
 def _object_of_the_named(text: str, name_end: int, m: re.Match[str]) -> bool:
@@ -322,7 +323,8 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
     me = next((m for m in _PRONOUN.finditer(s) if _base(m) in ("i", "my", "me")), None)
     if me is not None:
         acting = next((m.start(1) for m in _OTHER_SUBJECT.finditer(s, 0, me.start()) if someone_else(m)), -1)
-        opener = min((at for at in (acting, _appositive_name(s[:me.start()])) if at >= 0), default=-1)
+        named = _appositive_name(s[:me.start()], people_only=True)
+        opener = min((at for at in (acting, named) if at >= 0), default=-1)
         if opener >= 0:
             out += [s[:opener], _PRONOUN.sub(hide, s[opener:me.start()])]
             last = me.start()
@@ -348,13 +350,16 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
 
 
 _CLAUSE_OPENERS = frozenset({"and", "but", "so", "then", "when", "while", "because", "since", "although"})
+"""Words after which a name is the next clause's subject ("..., and Ray talked her round"); "and" is here but
+not in ``_CLAUSE_WORDS``: "Bronwyn called and told him" keeps Bronwyn the subject of both verbs."""
 
 
 def _opens_clause(text: str, at: int) -> bool:
     """Whether a name at ``at`` opens a clause (its subject: "... shifts. Ray talked her round"), not a verb's
     object ("She has told Omar ...")."""
     before = text[:at].rstrip()
-    return not before or before[-1] in ".!?;:," or T.words(before)[-1:] in ([w] for w in _CLAUSE_OPENERS)
+    last = T.words(before)[-1:]
+    return not before or before[-1] in ".!?;:," or (bool(last) and last[0] in _CLAUSE_OPENERS)
 
 
 _TITLE_WORDS = frozenset({"manager", "director", "officer", "lead", "head", "chief", "president", "owner",

@@ -273,7 +273,7 @@ _CONDITIONS = frozenset({"if", "unless", "once", "when"})
 _TAKES_NOTHING_IN = ("disparage", "dismiss")
 _PRESENT = frozenset({"today", "now"})
 """Time words that, in a question about the buyer, say how things are, not when to act."""
-_REP_ACTS = frozenset({"i", "i'll", "i'd", "we'll", "let's", "let", "when", "can", "could", "will"})
+_AN_ACTION = frozenset({"i", "i'll", "i'd", "we'll", "let's", "let", "when", "can", "could", "will"})
 """Words of an action asked for or proposed ("I'll call them today", "let's start now", "When can you
 start today?"), not of how things are."""
 _CLOSING = frozenset({"sign", "signatur", "contract", "commit", "decid", "decis", "deal", "purchas", "buy",
@@ -283,12 +283,12 @@ _CLOSING = frozenset({"sign", "signatur", "contract", "commit", "decid", "decis"
 
 def asks_how_things_are(sentence: str) -> bool:
     """An open question about the buyer's world whose only time is the present ("How do you handle routing
-    today?", "What are you paying now?"): it asks how things are, with no deadline, no action of the rep's
-    and no "why not" in it."""
+    today?", "What are you paying now?"): it asks how things are, with no deadline, no action asked for or
+    offered, no part of the deal and no "why not" in it."""
     if T.question_form(sentence) != "open":
         return False
     said = T.words(sentence)
-    if _REP_ACTS & set(said) or ("why" in said and ({"not", "don't", "wait"} & set(said))):
+    if _AN_ACTION & set(said) or ("why" in said and ({"not", "don't", "wait"} & set(said))):
         return False
     if _CLOSING & {T.stem(w) for w in said}:
         return False  # "What stops you signing it today?": the deal itself, asked for now
