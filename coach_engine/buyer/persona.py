@@ -18,14 +18,13 @@ from .pronouns import (
     PERSON,
     buyer_gender,
     mask_others,
-    mask_quotes,
     object_her,
     present,
     singular_they,
     they_to_i,
     unmask,
-    unmask_quotes,
 )
+from .quotations import mask_quotes, unmask_quotes, unquoted
 from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
 from .state import BuyerState
@@ -53,9 +52,8 @@ def _in_buyers_voice(text: str, names: tuple[str, ...]) -> bool:
 def _speaks_as_i(text: str) -> bool:
     """A manager who wrote the concern as the buyer talking ("I got burned ..."); a quoted "I" does not count,
     nor a numeral after a name ("Title I money")."""
-    unquoted = "".join(text.replace("“", '"').replace("”", '"').split('"')[::2])
     before = ""
-    for token in unquoted.split():
+    for token in unquoted(text).split():
         word = token.strip(".,;:!?()")
         if word.lower() in _FIRST_PERSON_WORDS or (
                 word == "I" and (not before or before[-1] in ".,;:!?" or before[:1].islower())):

@@ -261,37 +261,6 @@ def unmask(s: str, kept: list[str]) -> str:
     return s
 
 
-_QUOTE_MARKS = (('"', '"'), ("\u201c", "\u201d"))
-
-
-def mask_quotes(s: str) -> tuple[str, list[str]]:
-    """``s`` with every quotation hidden (restored by ``unmask_quotes``), and what they were: someone's
-    own words ("We're vets, Anita, not an app company.") keep their names and pronouns when the concern is
-    put in the buyer's first person. A quotation that ends a sentence leaves its full stop outside, so the
-    sentence still ends there for whoever reads the pronouns after it. An unclosed mark hides nothing."""
-    kept: list[str] = []
-    for opening, closing in _QUOTE_MARKS:
-        at = 0
-        while (start := s.find(opening, at)) >= 0 and (end := s.find(closing, start + 1)) >= 0:
-            kept.append(s[start:end + 1])
-            mark = _quote_mark(len(kept) - 1, kept[-1])
-            s = s[:start] + mark + s[end + 1:]
-            at = start + len(mark)
-    return s, kept
-
-
-def _quote_mark(i: int, quote: str) -> str:
-    end = quote[-2:-1] if quote[-2:-1] in (".", "!", "?") else ""
-    return f"\ue002{i}\ue003{end}"
-
-
-def unmask_quotes(s: str, kept: list[str]) -> str:
-    """``s`` with the quotations ``mask_quotes`` hid put back."""
-    for i, quote in enumerate(kept):
-        s = s.replace(_quote_mark(i, quote), quote)
-    return s
-
-
 _TITLE_STOPS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.")
 
 

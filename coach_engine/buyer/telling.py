@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from .. import text as T
 from ..datafiles import load_package_model
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
+from .quotations import unquoted
 
 __all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part", "unjoined"]
 
@@ -184,10 +185,6 @@ def _stage_direction(said: list[str]) -> bool:
 _AUTHOR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"})
 
 
-def _unquoted(text: str) -> str:
-    return "".join(text.replace("“", '"').replace("”", '"').split('"')[::2])
-
-
 def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     """The concern's sentences that speak to whoever plays or coaches the call, not of the buyer's world:
     a label ("Coach's note:"), advice for reps ("Reps who find this out should help her ...") and stage
@@ -204,7 +201,7 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
         said = T.words(piece)
         reps = [k for k, w in enumerate(said) if w in _THE_REP]
         advice = reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps)
-        if advice or _stage_direction(said) or (account and _AUTHOR & set(T.words(_unquoted(piece)))):
+        if advice or _stage_direction(said) or (account and _AUTHOR & set(T.words(unquoted(piece)))):
             out.append(piece)
     return out
 
