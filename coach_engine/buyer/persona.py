@@ -46,7 +46,12 @@ def _in_buyers_voice(text: str, names: tuple[str, ...]) -> bool:
     """The concern is the buyer talking: first-person words, and the buyer never named in it. A concern
     that names the buyer ("Dee is sure ...") is the manager's account, whatever "me" the manager uses of
     themselves in it ("which Dee only told me over a drink")."""
-    return _speaks_as_i(text) and not any(T.has_phrase(text, n) for n in present(names, text))
+    return _speaks_as_i(text) and not _names_the_buyer(text, names)
+
+
+def _names_the_buyer(text: str, names: tuple[str, ...]) -> bool:
+    """Whether ``text`` names the buyer by any of their names, as a whole word."""
+    return any(T.has_phrase(text, n) for n in present(names, text))
 
 
 def _speaks_as_i(text: str) -> bool:
@@ -417,9 +422,7 @@ def concern_told(scenario: Scenario, state: BuyerState) -> str:
 def an_account(scenario: Scenario) -> bool:
     """The concern is the manager's account of the buyer (it names them), so any "I" or "me" in it is the
     manager's own."""
-    names = _names(scenario)
-    text = " ".join(scenario.buyer.hidden_concern.split())
-    return any(T.has_phrase(text, n) for n in present(names, text))
+    return _names_the_buyer(" ".join(scenario.buyer.hidden_concern.split()), _names(scenario))
 
 
 def concern_stages(scenario: Scenario) -> tuple[str, str]:
