@@ -200,16 +200,17 @@ def first_quote(signals: SignalSet, b: Behaviour) -> str:
 def proposed_step(signals: SignalSet) -> str:
     """The rep's proposal: the first sentence read as a next step, with the time the rep gave for it later in
     the turn when that sentence names none ("Fifteen minutes with Earl, then thirty with you. Does Tuesday
-    at 7:30 work?")."""
+    at 7:30 work?"); a deadline is no such time ("... meet before December 15. Can we put Tuesday the 9th
+    at 10am on the calendar?")."""
     from .. import text as T
+    from .steps import step_times
 
     quote = first_quote(signals, B.NEXT_STEP)
-    when = T.structure().time
-    if not quote or when.search(quote):
+    if not quote or step_times(quote):
         return quote
     after = signals.text[signals.text.find(quote) + len(quote):]
     told = {s.quote for s in signals.get(B.GIVE_PROOF)}  # a customer's story has its own dates
-    timed = next((x for x in T.sentences(after) if when.search(x) and x not in told), "")
+    timed = next((x for x in T.sentences(after) if step_times(x) and x not in told), "")
     return f"{quote} {timed}".strip()
 
 

@@ -83,6 +83,7 @@ class BuyerDirector:
         self._answered: set[str] = set()
         self._found: Answer | None = None
         self._no_figure_said = False
+        self._no_date_said = False
         self._prepared = False
         self.factbook = FactBook({}, None)
         if prepare:
@@ -357,7 +358,8 @@ class BuyerDirector:
         """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.
 
         The answer is a fact the voice words before its line; a question for a figure the scenario does not
-        give gets "I don't have that number to hand" once, never an invented figure.
+        give gets "I don't have that number to hand" once, never an invented figure, and one for a date it
+        does not give, "I'd have to check the exact date", once too.
         """
         found = self._found
         if found is None:
@@ -365,13 +367,17 @@ class BuyerDirector:
         told = [self.scenario.buyer.opening]
         if self.state.concern_revealed:
             told.append(concern_told(self.scenario, self.state))
-        again = "" if found.topic else figure_said(found.question, told)
+        again = "" if found.topic or found.when else figure_said(found.question, told)
         if found.topic:
             self._answered.add(found.topic)
             situation.facts["answer"] = found.text
             situation.facts["asked_about"] = found.topic
         elif again:
             situation.facts["answer"] = f"Like I said, {again}."
+        elif found.when:
+            if not self._no_date_said:  # "When does the board meet?" with no date given: checked, not made up
+                self._no_date_said = True
+                situation.facts["no_figure"] = "date"
         elif not self._no_figure_said:
             self._no_figure_said = True
             situation.facts["no_figure"] = "yes"

@@ -62,6 +62,21 @@ def asks_figure(question: str) -> bool:
     return question.rstrip().endswith("?") and bool(hints)
 
 
+_WHEN_VERBS = frozenset({"is", "'s", "does", "do", "will", "are", "would", "can", "could", "should"})
+
+
+def asks_when(question: str) -> bool:
+    """Whether a question asks for a date in the buyer's calendar ("When does the board next meet?", "When's
+    the renewal?"), not "When you say late, how late?" (a "when" that opens a clause) nor "When did it
+    start?" (a question about the story, which the story answers)."""
+    said = words(question)
+    at = next((k for k, w in enumerate(said) if w in _WH or w.startswith("when'")), -1)
+    if at < 0 or not said[at].startswith("when"):
+        return False
+    after = [w for w in said[at + 1:at + 3] if not w.endswith("ly")][:1]  # "When exactly is ..."
+    return said[at] != "when" or bool(set(after) & _WHEN_VERBS)
+
+
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
                      "close", "to", "up"})
 _PHRASE_WORDS = 7
@@ -108,9 +123,16 @@ def _given(question: str) -> set[str]:
 
 def _a_figure(value: str) -> bool:
     """A fact that leads with a figure and names nobody ("About $1.9 million written off last year."): the
-    answer to "how much", never to "who signs off"."""
-    first = (sentences(value) or [value])[0]
-    return bool(NUMBER.search(first)) and not any(w[:1].isupper() for w in first.split()[1:])
+    answer to "how much", never to "who signs off". One that names someone anywhere, by name or as the
+    buyer ("Capital under 25,000 is mine. Above that it goes to the owners."), says who, too; "a review
+    board" says no one."""
+    said = sentences(value) or [value]
+    names = any(w[:1].isupper() for x in said for w in x.split()[1:]) or bool(_MINE & set(words(value)))
+    return bool(NUMBER.search(said[0])) and not names
+
+
+_MINE = frozenset({"i", "me", "mine", "myself"})
+"""The buyer naming themself: "... is mine", "it's down to me"."""
 
 
 _MONEY_WORDS = frozenset({"cost", "costs", "costing", "price", "priced"})
@@ -155,13 +177,15 @@ def company_facts(company: str, facts: dict[str, str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Answer:
-    """The fact a rep's question asks for (``topic`` empty: a figure the scenario does not give)."""
+    """The fact a rep's question asks for (``topic`` empty: a figure or a date the scenario does not give)."""
 
     topic: str
     text: str
     question: str
     by_meaning: bool = False
     """The question is close in meaning to the fact (not only sharing its words): plainly about it."""
+    when: bool = False
+    """With no topic: the question asks when ("When does the board next meet?"), which no fact says."""
 
 
 _REFERS = frozenset({"it", "they", "them", "its", "their"})
@@ -248,7 +272,8 @@ class FactBook:
         figure = next((q for q in questions if asks_figure(q)), None)
         if figure is not None:
             return Answer(topic="", text="", question=figure)
-        return None
+        dated = next((q for q in questions if asks_when(q)), None)
+        return Answer(topic="", text="", question=dated, when=True) if dated is not None else None
 
     def _similarities(self, questions: list[str]) -> np.ndarray | None:
         """Each question's likeness to each fact: to the topic and its answer together, or to the topic

@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from .. import text as T
 from ..models import Scenario
-from .pronouns import PEOPLE
+from .pronouns import PEOPLE, another_organisation
 from .verbs import FIRST_PERSON
 
 __all__ = ["org_to_we", "our", "said_aloud", "to_the_rep"]
@@ -148,7 +148,8 @@ def org_to_we(s: str, scenario: Scenario) -> str:
         first = _THEY.search(piece)
         before = seen + " " + (piece[:first.start()] if first is not None else "")
         seen += " " + piece
-        if first is not None and not PEOPLE.search(before) and not _counted_things(piece[:first.start()]):
+        if (first is not None and not PEOPLE.search(before) and not _counted_things(piece[:first.start()])
+                and not another_organisation(before)):
             stop = PEOPLE.search(piece, first.end())
             end = stop.start() if stop else len(piece)
 

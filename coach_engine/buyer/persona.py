@@ -12,6 +12,7 @@ import re
 
 from .. import text as T
 from ..models import Scenario
+from .names import bare_first, buyer_names
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
@@ -77,44 +78,10 @@ _GARBLED = (
 
 def garbled(line: str, scenario: Scenario) -> bool:
     """A first-person rewrite that reads wrong: 'me ... me', "I's", 'I ... doesn't', the buyer's own name."""
-    names = {scenario.buyer.name.strip(), _bare_first(scenario)}
+    names = {scenario.buyer.name.strip(), bare_first(scenario)}
     if any(T.has_phrase(line, n) for n in present(names, line)):
         return True
     return any(p.search(line) for p in _GARBLED)
-
-
-def _bare_first(scenario: Scenario) -> str:
-    name = _nickname(" ".join(scenario.buyer.name.split()))[1]
-    parts = [p for p in name.split() if not p.endswith(".") and p not in _TITLES]
-    return parts[0] if parts else name.split()[0]
-
-
-_TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", "Prof.", "Professor", "Revd",
-           "Rev.", "Rev", "Fr.", "Pastor", "Rabbi")
-"""Honorifics a manager puts before the buyer's surname ("Dr. Okafor", "Mr. Reyes"), named or not."""
-
-
-def _names(scenario: Scenario) -> tuple[str, ...]:
-    """Every way the scenario's prose names the buyer, longest first: the full name, without its title,
-    a title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the
-    first name. A bare surname is left out: it is as often a family firm's name ("Okafor Farms")."""
-    full = " ".join(scenario.buyer.name.split())
-    called, plain = _nickname(full)
-    bare_parts = [p for p in plain.split() if not p.endswith(".") and p not in _TITLES]
-    bare = " ".join(bare_parts)
-    titled = [f"{t} {bare_parts[-1]}" for t in _TITLES] if len(bare_parts) >= 2 else []
-    return tuple(dict.fromkeys(n for n in (full, plain, bare, *titled, _bare_first(scenario), called) if n))
-
-
-def _nickname(full: str) -> tuple[str, str]:
-    """The name a buyer goes by when the name gives one in quotes or brackets ('Dolores "Dee" Whitaker',
-    "Robert (Bob) Lane"), and the name without it; ("", the name) when there is none."""
-    for left, right in ('""', "“”", "''", "()"):
-        a = full.find(left)
-        b = full.find(right, a + 1) if a >= 0 else -1
-        if a >= 0 and b > a + 1:
-            return full[a + 1:b].strip(), " ".join((full[:a] + full[b + 1:]).split())
-    return "", full
 
 
 _IS_OR_HAS = "been|got|not|never|still|afraid|sure|[a-z]+[^e\\W]ed"
@@ -135,7 +102,7 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
         s = re.sub(rf"\b{re.escape(name)}'s\b(?=\s+({_IS_OR_HAS})\b)?", _name_s, s)
         s = re.sub(rf"\b{re.escape(name)}(?=\s+(?:[a-z]+ed|{VERBS_S}|launches|runs|assumes|negotiated)\b)",
                    "I", s)
-        s = re.sub(rf"(^|[.;:,]\s+|\band\s+|\bso\s+|\bbut\s+|\bwhere\s+|\bthat\s+|\bwhile\s+|\bwhich\s+)"
+        s = re.sub(rf"(^|[.;:,]\s+|\b(?i:and|so|but|where|that|while|which|if|when|because|unless)\s+)"
                    rf"{re.escape(name)}\b(?!\s+[a-z]+ing\b)", r"\1I", s)  # ", me presenting" stays
         s = T.phrase_pattern(name).sub("me", s)
     return s
@@ -178,7 +145,7 @@ def first_person(text: str, scenario: Scenario) -> str:
     reads wrong (``garbled``), the buyer says the concern as written, with only their own name
     turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
     """
-    names = _names(scenario)
+    names = buyer_names(scenario)
     written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
     raw = _as_said_to(written, names)
     if _in_buyers_voice(raw, names):
@@ -233,7 +200,7 @@ def pronoun_left(scenario: Scenario) -> str | None:
     the buyer, who would then speak of themselves in the third person. ``scenarios validate`` and the Studio
     name it, so the author writes the concern as "I ..." or adds ``concern_lines``."""
     b = scenario.buyer
-    names = _names(scenario)
+    names = buyer_names(scenario)
     raw = _as_said_to(told_part(b.hidden_concern, an_account(scenario)), names)
     if b.concern_lines or _in_buyers_voice(raw, names) or buyer_gender(raw, names) is not None:
         return None
@@ -243,12 +210,12 @@ def pronoun_left(scenario: Scenario) -> str | None:
 
 def speaks_as_i(scenario: Scenario) -> bool:
     """Whether the manager wrote the concern as the buyer talking ("I got burned ..."): told as written."""
-    return _in_buyers_voice(" ".join(scenario.buyer.hidden_concern.split()), _names(scenario))
+    return _in_buyers_voice(" ".join(scenario.buyer.hidden_concern.split()), buyer_names(scenario))
 
 
 def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
-    names = _names(scenario)
+    names = buyer_names(scenario)
     s = " ".join(step.split()).rstrip(".")
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
@@ -422,7 +389,7 @@ def concern_told(scenario: Scenario, state: BuyerState) -> str:
 def an_account(scenario: Scenario) -> bool:
     """The concern is the manager's account of the buyer (it names them), so any "I" or "me" in it is the
     manager's own."""
-    return _names_the_buyer(" ".join(scenario.buyer.hidden_concern.split()), _names(scenario))
+    return _names_the_buyer(" ".join(scenario.buyer.hidden_concern.split()), buyer_names(scenario))
 
 
 def concern_stages(scenario: Scenario) -> tuple[str, str]:

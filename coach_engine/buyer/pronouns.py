@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from .. import text as T
 
-__all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "buyer_gender", "mask_others", "object_her", "present",
-           "singular_they", "they_to_i", "unmask"]
+__all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender", "mask_others",
+           "object_her", "present", "singular_they", "they_to_i", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -27,6 +27,19 @@ PEOPLE = re.compile(
     re.IGNORECASE)
 """Another party than the buyer's organisation (people, a vendor, a wholesaler): a "they" or "their" after it
 may be theirs ("drivers ... they quit", "the wholesaler ... their tool"), so it is left alone."""
+
+
+_OTHER_ORGS = frozenset({"company", "firm", "business", "organisation", "organization", "shop", "agency",
+                         "studio", "outfit", "startup", "start-up", "corporation", "enterprise"})
+_A = frozenset({"a", "an", "another"})
+
+
+def another_organisation(text: str) -> bool:
+    """Whether ``text`` brings in some other organisation ("a little CRM company out of Omaha", "another
+    firm"): a "they" after it may be that one ("... and six months later they just went dark"), neither the
+    buyer's organisation nor the buyer."""
+    said = T.words(text)
+    return any(w in _A and _OTHER_ORGS & set(said[i + 1:i + 5]) for i, w in enumerate(said))
 
 
 def present(names: Iterable[str], text: str) -> tuple[str, ...]:
@@ -391,7 +404,7 @@ def singular_they(s: str) -> bool:
         return False
     between = s[me.end():first.start()]
     plural = any(m.group(0).lower().endswith("s") for m in PEOPLE.finditer(between))
-    return not (PERSON.search(between) or plural)
+    return not (PERSON.search(between) or plural or another_organisation(between))
 
 
 def they_to_i(s: str) -> str:

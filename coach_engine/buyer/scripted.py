@@ -34,7 +34,7 @@ from .line_polish import (
 )
 from .state import BuyerState, Situation
 from .steps import a_different_step, agreed_step, named_day, named_step, with_timing, without_unsaid_purpose
-from .telling import names_people, tells_past
+from .telling import names_people, said_in_full, tells_past
 
 LINES_PATH = Path(__file__).resolve().parent / "lines.yaml"
 
@@ -71,6 +71,8 @@ class LinesFile(StrictData):
     short_on_time: ByPersonality
     """Said last when one more turn without progress ends the call."""
     no_figure: ByPersonality
+    no_date: ByPersonality
+    """Said first when the rep asked when something is and no date is given: checked, not made up."""
     after_answer: ByPersonality
     stake: ByPersonality
     check_answer: dict[str, ByPersonality]
@@ -282,7 +284,7 @@ class ScriptedVoice:
         if lead.endswith(",") and core[:1].isupper() and not keeps_capital(core, facts):
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
-        text = lowered_after_colons(text, facts)
+        text = lowered_after_colons(said_in_full(text), facts)  # never "w/o" or "~90K" read out
         return tidy(text)
 
     def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,
@@ -298,7 +300,8 @@ class ScriptedVoice:
         stake = facts.get("stake", "")
         reply = ""
         if facts.get("answer") or (facts.get("no_figure") and not T.NUMBER.search(stake)):
-            reply = facts.get("answer") or rng.choice(self.lines.get("no_figure", {}).get(personality, [""]))
+            unknown = "no_date" if facts.get("no_figure") == "date" else "no_figure"
+            reply = facts.get("answer") or rng.choice(self.lines.get(unknown, {}).get(personality, [""]))
             if sid in ("answer_question", "probe_deflect"):
                 turn_back = [x for x in self.lines.get("after_answer", {}).get(personality, [])
                              if x not in said_so_far]

@@ -13,14 +13,14 @@ import re
 
 from .. import text as T
 
-__all__ = ["a_different_step", "agreed_step", "named_day", "named_step", "proposed_activity", "with_timing",
-           "without_unsaid_purpose"]
+__all__ = ["a_different_step", "agreed_step", "named_day", "named_step", "proposed_activity", "step_times",
+           "with_timing", "without_unsaid_purpose"]
 
 
 def named_day(rep_step: str) -> str:
     """The day and time the rep proposed, as they said it ("this Thursday at 10am"), or "": what a buyer
     agrees to when the rep's step names no activity they could name back ("go through the numbers")."""
-    times = _rep_times(rep_step or "")
+    times = step_times(rep_step or "")
     if not times:
         return ""
     a, b = T.time_phrase(rep_step, times)
@@ -30,7 +30,7 @@ def named_day(rep_step: str) -> str:
 
 def proposed_activity(rep_step: str) -> str:
     """The activity the rep proposes, as a noun ("call", "install", "walkthrough"); "" when none is named."""
-    times = _rep_times(rep_step or "")
+    times = step_times(rep_step or "")
     at = T.time_phrase(rep_step, times)[0] if times else -1
     found = _proposed(rep_step or "", T.structure().activity, at)
     activity = found.group(0).strip(" ,.;?!").lower() if found else ""
@@ -80,7 +80,7 @@ def named_step(rep_step: str) -> str:
     Monday") from its activity, its length and its day (``structure.yaml``); "" when it names no activity
     or length. The rep's sentence itself is never pasted."""
     st = T.structure()
-    times = _rep_times(rep_step or "")
+    times = step_times(rep_step or "")
     day, at, day_end = "", -1, -1
     if times:
         a, b = T.time_phrase(rep_step, times)
@@ -110,7 +110,7 @@ def named_step(rep_step: str) -> str:
 def with_timing(named: str, rep_step: str, next_step: str) -> str:
     """The rep's step named back (``named_step``), with the scenario step's own time when the rep named none
     ("the call with my controller" + "... next week" -> "the call with my controller next week")."""
-    if _rep_times(rep_step or "") or not next_step:
+    if step_times(rep_step or "") or not next_step:
         return named
     own = [m for m in T.structure().time.finditer(next_step) if T.first_word(m.group(0)) not in ("before",)]
     if not own:
@@ -216,7 +216,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     when = T.structure().time
     step = " ".join(next_step.split()).rstrip(" ?.!") or "the next step"
     rep_step = " ".join((rep_step or "").split())
-    every = _rep_times(rep_step)
+    every = step_times(rep_step)
     if not every:
         return step
     # "a call with Ellen this week, and we start the freezer run on Monday the 9th": the time of the piece
@@ -227,6 +227,19 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     # a time the rep says again is kept, not new: the step's day is among the others
     new = [m for m, p in zip(every, phrases, strict=True) if p not in step.lower()] or every
     best = max(new, key=lambda m: len(T.content_words(_piece(rep_step, m.start())) & ours))
+    parts = step.split("; ")
+    if len(parts) > 1:
+        # a step of parts ("submit to the committee with a model; 30 minutes with me and the analyst"): the
+        # day goes to the part the rep's words name, else to the one that is a meeting
+        theirs = T.content_words(_piece(rep_step, best.start()))
+        st = T.structure()
+        def named_part(i: int) -> tuple[int, bool, int]:
+            meeting = bool(st.duration.search(parts[i]) or st.activity.search(parts[i]))
+            return len(T.content_words(parts[i]) & theirs), meeting, -i
+
+        k = max(range(len(parts)), key=named_part)
+        parts[k] = agreed_step(parts[k], rep_step)
+        return "; ".join(parts)
     said = [m for m in every if m.start() >= best.start()]
     a, b = T.time_phrase(rep_step, said)
     day = rep_step[a:b].strip(" ,.;?!")
@@ -252,6 +265,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     own = [m for m in when.finditer(step)
            if T.first_word(m.group(0)) not in ("before", "today", "tonight", "this")
            and not _in_a_clause_of_its_own(step, m.start())
+           and (step[:m.start()].split() or [""])[-1].lower() not in ("before", "until", "till")
            and not any(m.group(0).lower() in p for p in kept)]
     if kept and not own and (finer := _finer_time(step, kept, phrases)) != step:
         return finer  # "next Tuesday", and then "Tuesday at 2pm": the step's day, at the rep's hour
@@ -282,7 +296,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
     return f"{step}, {_dated(day)}"
 
 
-def _rep_times(rep_step: str) -> list[re.Match[str]]:
+def step_times(rep_step: str) -> list[re.Match[str]]:
     """The times the rep named for the step: not "before the release" or "early" (another event's time, or
     none), but the day said after one ("before the board meets, say Tuesday the 9th": Tuesday); never a
     time said as another noun's ("this December's letters")."""
@@ -293,14 +307,24 @@ def _rep_times(rep_step: str) -> list[re.Match[str]]:
             out.append(m)
         elif "," in m.group(0):  # the vague phrase ends at its clause; a time may follow the comma
             pos = m.start() + m.group(0).index(",") + 1
-    # a time that names something else ("this December's letters", "next week's report") is no day for it
+    # a time that names something else ("this December's letters", "next week's report", "the January
+    # committee") is no day for it
     return [m for m in out
             if m.group(0).strip(" ,.;?!") and rep_step[m.end():m.end() + 2] not in ("'s", "\u2019s")
-            and (rep_step[:m.start()].split() or [""])[-1].lower() not in _UNTIL]
+            and (rep_step[:m.start()].split() or [""])[-1].lower() not in _UNTIL
+            and not _names_an_event(rep_step, m)]
 
 
-_UNTIL = frozenset({"until", "till", "til", "since"})
-"""A time said after one of these bounds a wait ("if we hold off until May"); the step is not then."""
+_UNTIL = frozenset({"until", "till", "til", "since", "before"})
+"""A time said after one of these bounds a wait or a deadline ("if we hold off until May", "meet before
+December 15"); the step is not then."""
+
+
+def _names_an_event(text: str, m: re.Match[str]) -> bool:
+    """A bare month or weekday after "the" names an event ("submit to the January committee", "the Monday
+    huddle"), not a day for the step ("the 14th" is one)."""
+    said = m.group(0).strip(" ,.;?!").lower()
+    return said in _WEEKDAYS | _MONTHS and (text[:m.start()].split() or [""])[-1].lower() == "the"
 
 
 def _in_a_clause_of_its_own(step: str, at: int) -> bool:

@@ -23,7 +23,8 @@ from ..datafiles import load_package_model
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
-__all__ = ["asides_to_the_rep", "names_people", "spoken", "staged", "tells_past", "told_part", "unjoined"]
+__all__ = ["asides_to_the_rep", "names_people", "said_in_full", "spoken", "staged", "tells_past", "told_part",
+           "unjoined"]
 
 
 class Spoken(BaseModel):
@@ -34,6 +35,12 @@ class Spoken(BaseModel):
     """Word pairs contracted only before another word ("it is hard" -> "it's hard", "how it is" kept)."""
     negations: dict[str, str]
     """Negations contracted anywhere ("did not" -> "didn't")."""
+    shorthand: dict[str, str]
+    """A clipped manager's written tokens said in words ("w/o" -> "without", "~" -> "about")."""
+    per: dict[str, str]
+    """A unit after a slash ("starts/yr" -> "starts a year")."""
+    after_figure: dict[str, str]
+    """Units clipped after a number ("30 min" -> "30 minutes")."""
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +92,41 @@ def spoken(text: str) -> str:
                 continue
         out.append(words[i])
         i += 1
+    return " ".join(out)
+
+
+_LEADING = "(\"'"
+_TRAILING = ".,;:!?)\"'"
+
+
+def said_in_full(text: str) -> str:
+    """``text`` with a clipped manager's shorthand in words: "Won't risk tier again w/o hard savings #s" ->
+    "... without hard savings numbers", "~90K PIV starts/yr" -> "about 90K PIV starts a year", "30 min w/
+    me" -> "30 minutes with me". Nobody says a slash, a tilde or a hash aloud."""
+    table = _spoken()
+    out: list[str] = []
+    for token in text.split():
+        core = token.lstrip(_LEADING)
+        lead = token[:len(token) - len(core)]
+        bare = core.rstrip(_TRAILING)
+        tail = core[len(bare):]
+        said = table.shorthand.get(bare.lower() + ".") if tail[:1] == "." else None
+        if said is not None:
+            tail = tail[1:]  # "vs." said "versus", its period the abbreviation's
+        else:
+            said = table.shorthand.get(bare.lower())
+        if said is None and bare[:1] == "~" and len(bare) > 1:
+            said = f"about {bare[1:]}"
+        if said is None and "/" in bare[1:]:
+            head, _, unit = bare.rpartition("/")
+            if head and not head.isdigit() and unit.lower() in table.per:
+                said = f"{head} {table.per[unit.lower()]}"
+        if said is None and out and bare.lower() in table.after_figure and out[-1][-1:].isdigit():
+            said = table.after_figure[bare.lower()]
+        starts = not lead and (not out or out[-1][-1:] in ".!?") and not bare[:1].isalpha()
+        if said is not None and (bare[:1].isupper() or starts):
+            said = said[:1].upper() + said[1:]  # "~90K starts a year." opening a line: "About 90K ..."
+        out.append(f"{lead}{said}{tail}" if said is not None else token)
     return " ".join(out)
 
 
@@ -177,9 +219,52 @@ _TELLING = frozenset({"reveal", "reveals", "mention", "bring", "share", "admit",
 
 def _stage_direction(said: list[str]) -> bool:
     """An instruction to the player about telling: "Don't bring this up unless the rep asks", "Only reveal
-    it if ...", "Do not volunteer this"."""
+    it if ...", "Do not volunteer this", or a role-play prompt's "They will only reveal this if the rep asks
+    ..." (telling, and the rep of the drill, not a rep in the buyer's story)."""
     opens = said[:2] == ["do", "not"] or (bool(said) and said[0] in _STAGE)
-    return opens and bool(set(said) & _TELLING)
+    return bool(set(said) & _TELLING) and (opens or _the_drills_rep(said))
+
+
+def _the_drills_rep(said: list[str]) -> bool:
+    """Whether ``said`` names the rep of the drill ("if the rep asks"), not one in the buyer's story ("our
+    last rep")."""
+    reps = [k for k, w in enumerate(said) if w in _THE_REP]
+    return bool(reps) and not any(k and said[k - 1] in _SOMEONES for k in reps)
+
+
+_HOLDS = frozenset({"not", "never", "won't", "wouldn't", "doesn't", "don't", "isn't", "only", "rarely",
+                    "hardly"})
+_SAYS = frozenset({"say", "says", "tell", "tells", "admit", "admits", "mention", "mentions", "reveal",
+                   "reveals", "share", "shares", "volunteer", "volunteers", "disclose", "discloses", "let"})
+_SAID_WHAT = frozenset({"so", "this", "it", "that", "on", "right", "at", "up", "upfront", "straight",
+                        "unless", "until", "if", "openly", "directly"})
+"""After a telling verb, what makes it about the telling itself ("won't say so right off", "won't admit
+it", "won't let on"), not a story of what someone said ("never told the board the cost")."""
+_CLAUSE_JOINS = (", but ", ", and ", "; ")
+
+
+def _withheld(clause: str) -> bool:
+    """A manager's note on how the buyer tells it: a person first ("she", "Bev"), held back ("won't", "only")
+    and a telling verb about the telling itself ("She won't say so right off")."""
+    said = T.words(clause)
+    verb = next((k for k, w in enumerate(said) if w in _SAYS), -1)
+    if len(said) > 9 or verb < 1 or not set(said[:verb]) & _HOLDS:
+        return False
+    subject = said[0] in _SUBJECTS or (clause.lstrip()[:1].isupper() and not T.is_function_word(said[0]))
+    return subject and (verb + 1 == len(said) or said[verb + 1] in _SAID_WHAT)
+
+
+_SUBJECTS = frozenset({"he", "she", "they"})
+
+
+def _withheld_clause(sentence: str) -> str:
+    """A sentence's leading clause that is a note on telling ("She won't say so right off, but ..."),
+    with the word that joins it to the rest; "" when there is none."""
+    for join in _CLAUSE_JOINS:
+        head, sep, rest = sentence.partition(join)
+        if sep and rest and _withheld(head):
+            return head + join.rstrip()
+    return ""
 
 
 _AUTHOR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"})
@@ -188,7 +273,8 @@ _AUTHOR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "myself"})
 def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     """The concern's sentences that speak to whoever plays or coaches the call, not of the buyer's world:
     a label ("Coach's note:"), advice for reps ("Reps who find this out should help her ...") and stage
-    directions to the player ("Don't bring this up unless the rep asks"). In a manager's ``account`` of the
+    directions to the player ("Don't bring this up unless the rep asks"), and a leading clause that notes how
+    the buyer tells it ("She won't say so right off, but ..."). In a manager's ``account`` of the
     buyer (it names them), a sentence where the manager says "I" or "me" outside a quotation ("which she only
     told me over a drink") is the manager's too. A buyer never says them; ``scenarios validate`` names
     them."""
@@ -199,10 +285,11 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
         out.append(head + ":")
     for piece in T.sentences(concern):
         said = T.words(piece)
-        reps = [k for k, w in enumerate(said) if w in _THE_REP]
-        advice = reps and set(said) & _ADVICE and not any(k and said[k - 1] in _SOMEONES for k in reps)
+        advice = set(said) & _ADVICE and _the_drills_rep(said)
         if advice or _stage_direction(said) or (account and _AUTHOR & set(T.words(unquoted(piece)))):
             out.append(piece)
+        elif clause := _withheld_clause(piece):
+            out.append(clause)
     return out
 
 

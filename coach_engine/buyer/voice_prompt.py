@@ -160,7 +160,8 @@ def build_messages(
     if situation.facts.get("answer"):
         direction = f"{prompt.directions.get('answer_first', '')} {direction}".strip()
     elif situation.facts.get("no_figure"):
-        direction = f"{prompt.directions.get('no_figure', '')} {direction}".strip()
+        unknown = "no_date" if situation.facts["no_figure"] == "date" else "no_figure"
+        direction = f"{prompt.directions.get(unknown, '')} {direction}".strip()
     if situation.facts.get("stake"):
         direction = f"{prompt.directions.get('stake', '')} {direction}".strip()
     if current is None:

@@ -188,3 +188,34 @@ def test_the_company_line_gives_the_buyer_figures_they_know() -> None:
     found = book.answer("How many shops are you running?")
     assert found is not None and found.text == "4 shops."
     assert book.answer("How do the shops take orders?") is None  # a figure answers only a figure question
+
+
+def test_a_who_fact_that_leads_with_a_limit_still_says_who(embedder: CachedEmbedder) -> None:
+    """"Spend under 30,000 is mine; over that it goes to the trustees." names who signs, though it opens on
+    a figure: it answers "who", while a fact that is only a figure never does."""
+    book = FactBook({"who decides": "Spend under 30,000 is mine. Over that it goes to the trustees.",
+                     "fleet": "About 120 vans across two depots."}, embedder, min_similarity=0.5,
+                    words_floor=0.3)
+    found = book.answer("Who signs off on something like this, you or the trustees?")
+    assert found is not None and found.topic == "who decides"
+
+
+def test_a_question_for_a_date_no_fact_gives_is_checked_not_made_up(bank: ScenarioBank) -> None:
+    """"When does the committee next sit?" with no date in the scenario: the buyer says they'd have to check,
+    once a drill, and never names a day."""
+    book = FactBook(FACTS)
+    found = book.answer("When does the committee next sit?")
+    assert found is not None and found.when and not found.topic
+    from coach_engine.buyer import ScriptedVoice
+    from coach_engine.models import Turn
+
+    s = bank.get("cfo-price-routing")
+    d = BuyerDirector(s, load_rules(), None)
+    text = "When does your finance committee next sit?"
+    turn = SignalSet(text=text, signals=[Signal(B.OPEN_QUESTION, text, 0, len(text), 0.9)])
+    situation = d.step(turn, 1)
+    assert situation.facts.get("no_figure") == "date", situation
+    line = ScriptedVoice().speak(s, d.state, situation, [Turn(role="rep", text=text)])
+    assert any(w in line.lower() for w in ("check", "look", "date", "offhand")), line
+    again = d.step(SignalSet(text=text, signals=[Signal(B.OPEN_QUESTION, text, 0, len(text), 0.9)]), 3)
+    assert not again.facts.get("no_figure")
