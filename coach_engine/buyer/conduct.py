@@ -46,8 +46,9 @@ _NOT_EXPLORING = re.compile(
     re.IGNORECASE,
 )
 """Questions that propose or close rather than explore ("How about ...", "What if I took ...")."""
-_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+(?:\s+(?:&\s+)?[A-Z][a-z]+){0,2}\b")
-"""A name in mid-sentence ("... Hartley Freight saved ..."): the customer a rep cites as proof."""
+_NAME = re.compile(r"(?<![.!?]\s)(?<!-)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)*(?:\s+(?:&\s+)?[A-Z][a-z]+){0,2}\b")
+"""A name in mid-sentence ("... Hartley Freight saved ...", "Tri-County Harvest"): the customer a rep cites
+as proof."""
 
 
 def exploring(signals: SignalSet, helpful: set[Behaviour], situational: str = "",

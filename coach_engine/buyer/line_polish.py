@@ -34,11 +34,16 @@ def word_chunks(text: str) -> Iterator[str]:
 
 
 def tidy(text: str) -> str:
-    """One space between words and none before a mark: the parts of a line joined as one."""
-    t = " ".join(text.split())
+    """One space between words and none before a mark: the parts of a line joined as one; a name that ends
+    in "s" takes a bare apostrophe ("Sahyadri Forgings' figures", never "Forgings's")."""
+    t = " ".join(_possessive(w) for w in text.split())
     for mark in ".,!?":
         t = t.replace(" " + mark, mark)
     return t[:-1] + "." if t.endswith(":") else t  # a colon with nothing after it (an empty want) ends it
+
+
+def _possessive(word: str) -> str:
+    return word[:-1] if word[:1].isupper() and word.endswith("s's") and not word.endswith("ss's") else word
 
 
 REPEAT_WORDS = 5

@@ -202,10 +202,11 @@ class ScriptedVoice:
 
         def remarked(family: str, core: str, lead: str, fits: Callable[[str], bool] = new) -> tuple[str, str]:
             """``core`` after a fresh remark of ``family`` (this personality's or any), with no stock lead-in
-            on top; as it was when there is none left to say."""
+            on top, nor the core's own opening reaction ("I've told you most of it." never runs on into
+            "Okay, that's the problem."); as it was when there is none left to say."""
             lines = self.lines.get(family, {})
             fresh = [x for x in (*lines.get(personality, []), *lines.get("any", [])) if fits(x)]
-            return (f"{rng.choice(fresh)} {core}", "") if fresh else (core, lead)
+            return (f"{rng.choice(fresh)} {_without_reaction(core)}", "") if fresh else (core, lead)
 
         # No sentence said twice a drill: another line of the situation, else a line kept for that.
         filled = [t.format(**facts) for t in usable]
@@ -325,6 +326,18 @@ _INTERJECTION = re.compile(
     r"sure|understood|fair|got it)\b",
     re.IGNORECASE,
 )
+_REACTION_WORDS = 5
+
+
+def _without_reaction(core: str) -> str:
+    """``core`` without a short reaction opening it ("Okay, that's the problem. What does it do ...?" ->
+    "What does it do ...?"): said after a remark, a second reaction stacks two."""
+    first, *rest = T.sentences(core) or [core]
+    if rest and _INTERJECTION.match(first) and len(first.split()) <= _REACTION_WORDS and "?" not in first:
+        return core[core.index(first) + len(first):].lstrip()
+    return core
+
+
 _CLAIMS_NO_QUESTION = re.compile(
     r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
     r"\bany\s+questions?\b", re.I)

@@ -1,0 +1,39 @@
+"""The small words of a buyer line a rep notices: one reaction at a time, names as the rep said them,
+possessives as written English has them, and a goodbye taken as one (probe 21)."""
+
+from __future__ import annotations
+
+from coach_engine.buyer.conduct import rep_words, signs_off
+from coach_engine.buyer.line_polish import tidy
+from coach_engine.buyer.scripted import _without_reaction
+from coach_engine.scenarios import ScenarioBank
+from coach_engine.signals import Behaviour, Signal, SignalSet
+
+B = Behaviour
+
+
+def test_a_remark_said_first_takes_the_place_of_the_lines_own_reaction() -> None:
+    assert _without_reaction("Okay, that's the problem. What would it change, in numbers?") == (
+        "What would it change, in numbers?")
+    # a line that is all question, or whose first sentence asks, keeps it
+    assert _without_reaction("So what's it worth to me? Give me a number.") == (
+        "So what's it worth to me? Give me a number.")
+    assert _without_reaction("Okay.") == "Okay."
+
+
+def test_a_name_ending_in_s_takes_a_bare_apostrophe() -> None:
+    assert tidy("I'd want to see Harrow Mills's figures .") == "I'd want to see Harrow Mills' figures."
+    assert tidy("Ross's team and it's fine") == "Ross's team and it's fine"
+
+
+def test_a_hyphenated_customer_is_named_whole(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    text = "Bay-Area Couriers cut their overtime by a third in one quarter."
+    signals = SignalSet(text=text, signals=[Signal(B.GIVE_PROOF, text, 0, len(text), 0.9)])
+    assert rep_words(s, signals, {B.GIVE_PROOF})["rep_customer"] == "Bay-Area Couriers"
+
+
+def test_cheers_and_getting_back_in_touch_are_goodbyes() -> None:
+    for text in ("Cheers for your time, Morag.", "I'll make a note and get back in touch after the harvest."):
+        signals = SignalSet(text=text, signals=[])
+        assert signs_off(signals, set(), set()), text
