@@ -161,7 +161,28 @@ def org_to_we(s: str, scenario: Scenario) -> str:
     # Once the organisation is "we", so are its second verb and its "its": "we are in talks and expects to
     # close" -> "and expect to close", "we missed its plan" -> "we missed our plan".
     s = re.sub(r"(\b[Ww]e\b[^.;,]*?\band\s+)([a-z']+)\b(?=(\s+to\b)?)", _verb_after_we, s)
-    return re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
+    s = re.sub(r"(\b[Ww]e\s+[a-z]+\s+)its\b", r"\1our", s)
+    return " ".join(_here(piece) for piece in T.sentences(s)) if " there " in s else s
+
+
+_STAYED = frozenset({"been", "worked", "working", "started", "stayed"})
+_HOW_LONG = frozenset({"since", "for", "over", "nearly", "almost", "about", "all"})
+
+
+def _here(sentence: str) -> str:
+    """The buyer's own workplace is "here" in their mouth: "Davie has been there thirty-one years" -> "...
+    been here thirty-one years", unless the sentence names another place ("... at Diageo, and has been
+    there since 2010")."""
+    tokens = sentence.split()
+    said = [T.words(t)[0] if T.words(t) else "" for t in tokens]
+    elsewhere = any(w in ("at", "in") and k + 1 < len(tokens) and tokens[k + 1][:1].isupper()
+                    for k, w in enumerate(said))
+    for k in range(1, len(tokens) - 1):
+        after = said[k + 1]
+        a_while = after in _HOW_LONG or after[:1].isdigit() or after.endswith(("teen", "ty")) or "-" in after
+        if said[k] == "there" and said[k - 1] in _STAYED and not elsewhere and a_while:
+            tokens[k] = tokens[k].replace("there", "here")
+    return " ".join(tokens)
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "our", "their", "this", "that", "any"})

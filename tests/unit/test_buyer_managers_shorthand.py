@@ -112,3 +112,11 @@ def test_a_they_after_another_company_is_that_company(bank: ScenarioBank) -> Non
     own = "Last spring the clinic lost its booking system for a week, and they ran the diary on paper."
     said = first_person(own, _with(bank, "Ines Carvalho", own, company="Hillside Clinic"))
     assert "we ran the diary on paper" in said, said
+
+
+def test_the_buyers_own_workplace_is_here(bank: ScenarioBank) -> None:
+    concern = "Their head brewer, Ola, has been there twenty-two years and still talks about the last recall."
+    said = first_person(concern, _with(bank, "Ines Carvalho", concern))
+    assert "has been here twenty-two years" in said, said
+    away = "Ola trained at Carlsberg and worked there for a decade before she joined us."
+    assert "worked there for a decade" in first_person(away, _with(bank, "Ines Carvalho", away))
