@@ -206,7 +206,10 @@ class _Runner:
 
 
 def _moments(rng: random.Random, week: str, tz: str, n: int, now: datetime) -> list[datetime]:
-    """``n`` weekday office-hour instants in ``week`` (team time), none in the future, sorted."""
+    """``n`` weekday office-hour instants in ``week`` (team time), none in the future, sorted.
+
+    Early in the week, when none of a rep's instants has come yet, one is an early warm-up in the hours
+    already gone: a team opening the demo on a Monday morning saw a week with nobody on its leaderboard."""
     start, _ = week_bounds(week, tz)
     monday = start.astimezone(ZoneInfo(tz)).date()
     out = []
@@ -216,6 +219,10 @@ def _moments(rng: random.Random, week: str, tz: str, n: int, now: datetime) -> l
         moment = local.astimezone(now.tzinfo)
         if moment < now - timedelta(minutes=30):
             out.append(moment)
+    begun = start.astimezone(now.tzinfo)
+    if n and not out and begun < now < begun + timedelta(days=7):
+        done_by = max(now - timedelta(minutes=20), begun + (now - begun) / 2)  # finished before now if it can
+        out.append(begun + (done_by - begun) * rng.random())
     return sorted(out)
 
 
