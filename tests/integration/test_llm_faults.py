@@ -29,6 +29,7 @@ from coach_engine.grading import LLMJudge, RubricGrader, get_grader
 from coach_engine.grading.base import Grader
 from coach_engine.grading.scoring import checks_for_mode
 from coach_engine.llm import make_chat_model
+from coach_engine.llm_guard import CircuitBreaker
 from coach_engine.models import Scenario, Transcript, Turn
 from coach_engine.rubrics import get_rubric
 from coach_engine.scenarios import ScenarioBank
@@ -174,6 +175,10 @@ def test_after_the_cool_down_one_turn_tries_the_model_again(
     with FakeOpenAI(default=HTTPError(500)) as server:
         voice = voice_on(server, settings_for(server, llm_breaker_cooldown=0.5, llm_max_retries=0))
         assert isinstance(voice, LLMVoice)
+        # The cool-down is read off a clock the test moves: a loaded CI machine once took longer than the
+        # cool-down over one turn, and the model was tried a turn early.
+        now = [0.0]
+        voice.breaker = CircuitBreaker(voice.breaker.failures, voice.breaker.cooldown, clock=lambda: now[0])
         drill = DrillSession(scenario, embedder=hash_embedder, voice=voice, seed=SEED)
         drill.start()
         for line in REP_LINES[:FAILURES]:
@@ -182,7 +187,7 @@ def test_after_the_cool_down_one_turn_tries_the_model_again(
         server.default = "Go on, but I am still not convinced about any of this."
         reply = drill.rep_says(REP_LINES[2])
         assert len(server.chat_requests) == FAILURES and reply.notice and "paused" in reply.notice
-        time.sleep(0.6)
+        now[0] += 0.6
         reply = drill.rep_says(REP_LINES[3])
         assert reply.turn.text == "Go on, but I am still not convinced about any of this."
         assert reply.notice is None and voice.breaker.state == "closed"
