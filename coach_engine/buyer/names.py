@@ -27,9 +27,11 @@ _TITLES = ("Dr.", "Dr", "Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Mx.", 
 
 
 def buyer_names(scenario: Scenario) -> tuple[str, ...]:
-    """Every way the scenario's prose names the buyer, longest first: the full name, without its title,
-    a title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the
-    first name. A bare surname is left out: it is as often a family firm's name ("Okafor Farms")."""
+    """Every way the scenario's prose names the buyer, each before any shorter form inside it (the rewrite
+    takes them in this order, so "Suresh sir" goes before "Suresh"): the full name, without its title, a
+    title with the surname ("Dr. Okafor" for "Dr. Nkechi Okafor", or for plain "Nkechi Okafor"), the first
+    name with an honorific after it, the first name, a nickname, the initials, "the buyer". A bare surname
+    is left out: it is as often a family firm's name ("Okafor Farms")."""
     full = " ".join(scenario.buyer.name.split())
     called, plain = _nickname(full)
     bare_parts = [p for p in plain.split() if not p.endswith(".") and p not in _TITLES]
@@ -57,7 +59,7 @@ def _initials(parts: list[str], scenario: Scenario) -> list[str]:
     b = scenario.buyer
     elsewhere = " ".join((b.role, b.company, b.opening, scenario.context, scenario.product.name,
                           scenario.product.summary, scenario.title))
-    return [] if letters in elsewhere.split() or T.has_phrase(elsewhere, letters) else [letters]
+    return [] if T.has_phrase(elsewhere, letters) else [letters]
 
 
 def _nickname(full: str) -> tuple[str, str]:
