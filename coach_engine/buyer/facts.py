@@ -77,6 +77,33 @@ def asks_when(question: str) -> bool:
     return said[at] != "when" or bool(set(after) & _WHEN_VERBS)
 
 
+_NOW = frozenset({"today", "now", "current", "currently", "present", "presently", "moment", "existing",
+                  "nowadays"})
+"""Words that put a question or a fact's topic in the present ("What are you using today?", "current
+tracking", "scheduling today")."""
+_WAY_NOUNS = frozenset({"setup", "system", "systems", "process", "approach", "way", "tool", "tools",
+                        "solution", "platform", "routine", "place"})
+_WAY_VERBS = frozenset({"use", "using", "do", "doing", "handle", "handling", "manage", "managing", "run",
+                        "running", "work", "working", "deal", "dealing", "cover", "covering", "set"})
+_FILLER = frozenset({"what", "how", "what's", "how's", "you", "your", "you're", "are", "is", "do", "does",
+                     "in", "it", "that", "this", "the", "these", "those", "days", "at", "have", "got", "so",
+                     "and", "right", "for", "of", "with", "on", "things"})
+
+
+def asks_present_way(question: str) -> bool:
+    """Whether a question asks how the buyer does things now and nothing more ("What are you using today?",
+    "How are you handling it now?", "What's your current setup?"): the question a rep opens discovery with,
+    about whatever the drill is about. "What now?" asks nothing about a way of working, "Is it working now?"
+    asks yes or no, and "How do you schedule crews today?" names its own topic (which the facts' words
+    answer)."""
+    said = set(words(question))
+    if not question.rstrip().endswith("?") or not said & {"what", "how", "what's", "how's"}:
+        return False
+    rest = said - _NOW
+    way = _WAY_NOUNS | _WAY_VERBS
+    return (rest != said or bool(rest & {"use", "using"})) and bool(rest & way) and rest <= way | _FILLER
+
+
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
                      "close", "to", "up"})
 _PHRASE_WORDS = 7
@@ -269,11 +296,25 @@ class FactBook:
         if best is not None:
             key = self._keys[best[1]]
             return Answer(topic=key, text=self.facts[key], question=best[2], by_meaning=best[3])
+        present = next((q for q in questions if asks_present_way(q)), None)
+        way = self._present_way(already) if present is not None else None
+        if present is not None and way is not None:
+            return Answer(topic=way, text=self.facts[way], question=present)
         figure = next((q for q in questions if asks_figure(q)), None)
         if figure is not None:
             return Answer(topic="", text="", question=figure)
         dated = next((q for q in questions if asks_when(q)), None)
         return Answer(topic="", text="", question=dated, when=True) if dated is not None else None
+
+    def _present_way(self, already: set[str] | frozenset[str]) -> str | None:
+        """The fact that tells how the buyer does things now: a topic put in the present ("current
+        tracking", "scheduling today"), else one that names a way of working ("systems"), else None."""
+        for marks in (_NOW, _WAY_NOUNS):
+            key = next((k for k in self._keys if k not in already and k not in self.figures_only
+                        and set(words(k)) & marks), None)
+            if key is not None:
+                return key
+        return None
 
     def _similarities(self, questions: list[str]) -> np.ndarray | None:
         """Each question's likeness to each fact: to the topic and its answer together, or to the topic

@@ -219,3 +219,21 @@ def test_a_question_for_a_date_no_fact_gives_is_checked_not_made_up(bank: Scenar
     assert any(w in line.lower() for w in ("check", "look", "date", "offhand")), line
     again = d.step(SignalSet(text=text, signals=[Signal(B.OPEN_QUESTION, text, 0, len(text), 0.9)]), 3)
     assert not again.facts.get("no_figure")
+
+
+def test_a_question_about_how_things_are_done_now_gets_the_present_way() -> None:
+    """The opener of discovery names no topic of its own; the fact put in the present answers it, and a
+    question that names its topic, asks yes or no, or asks nothing about a way of working does not."""
+    book = FactBook({"kitchen staff": "Forty cooks over three sites.",
+                     "ordering today": "Each chef phones the suppliers from a list on the wall.", **FACTS})
+    for asked in ("What are you using today?", "How are you handling it right now?",
+                  "What's your current setup?", "What tools do you use these days?"):
+        found = book.answer(asked)
+        assert found is not None and found.topic == "ordering today", asked
+    assert book.answer("What are you using today?", already={"ordering today"}) is None
+    for other in ("What now?", "Is it working now?", "What's your day like?"):
+        found = book.answer(other)
+        assert found is None or found.topic != "ordering today", other
+    found = FactBook({"systems": "A spreadsheet and a shared inbox.", **FACTS}).answer("What do you use now?")
+    assert found is not None and found.topic == "systems"
+    assert FactBook(FACTS).answer("What are you using today?") is None
