@@ -104,6 +104,22 @@ def asks_present_way(question: str) -> bool:
     return (rest != said or bool(rest & {"use", "using"})) and bool(rest & way) and rest <= way | _FILLER
 
 
+_DECIDING = frozenset({"decide", "decides", "deciding", "decision", "decisions", "sign", "signs",
+                       "signing", "approve", "approves", "approval", "call", "say", "involved", "weigh",
+                       "weighs", "room", "board", "committee", "buy", "buys", "final", "owns", "owner",
+                       "budget", "signature", "greenlight", "yes"})
+"""Words of a question about who has a say in the decision ("Who else weighs in?", "Who makes the final
+call?", "Who else would need to be in the room?")."""
+
+
+def asks_who_decides(question: str) -> bool:
+    """Whether a question asks who has a say in the decision: its first question word is "who" and it
+    speaks of deciding. "Who's your wholesaler?" asks for a name the facts' words find."""
+    said = words(question)
+    wh = next((w for w in said if w in _WH), "")
+    return wh in _WHO and bool(set(said) & _DECIDING)
+
+
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
                      "close", "to", "up"})
 _PHRASE_WORDS = 7
@@ -300,6 +316,10 @@ class FactBook:
         way = self._present_way(already) if present is not None else None
         if present is not None and way is not None:
             return Answer(topic=way, text=self.facts[way], question=present)
+        deciders = next((q for q in questions if asks_who_decides(q)), None)
+        who = next((k for k in self._keys if k not in already and set(words(k)) & _WHO), None)
+        if deciders is not None and who is not None:
+            return Answer(topic=who, text=self.facts[who], question=deciders)
         figure = next((q for q in questions if asks_figure(q)), None)
         if figure is not None:
             return Answer(topic="", text="", question=figure)

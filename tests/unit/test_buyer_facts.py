@@ -237,3 +237,18 @@ def test_a_question_about_how_things_are_done_now_gets_the_present_way() -> None
     found = FactBook({"systems": "A spreadsheet and a shared inbox.", **FACTS}).answer("What do you use now?")
     assert found is not None and found.topic == "systems"
     assert FactBook(FACTS).answer("What are you using today?") is None
+
+
+def test_a_question_about_who_has_a_say_gets_the_fact_that_says_who(embedder: CachedEmbedder) -> None:
+    """"Who else weighs in?" shares no word with "who decides", yet asks exactly that; a who-question about
+    something else keeps its own answer, and a question that names no decision gets none of it."""
+    book = FactBook(FACTS, embedder, min_similarity=0.5, words_floor=0.3)
+    for asked in ("Who else weighs in?", "Who else would need to be in the room?",
+                  "Who makes the final call on this?"):
+        found = book.answer(asked)
+        assert found is not None and found.topic == "who decides", asked
+    found = book.answer("Who's your wholesaler?")
+    assert found is not None and found.topic == "wholesaler"
+    assert book.answer("Who else weighs in?", already={"who decides"}) is None
+    found = book.answer("Who else on the team uses it?")
+    assert found is None or found.topic != "who decides"
