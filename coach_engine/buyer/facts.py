@@ -109,7 +109,7 @@ _DECIDING = frozenset({"decide", "decides", "deciding", "decision", "decisions",
                        "weighs", "room", "board", "committee", "buy", "buys", "final", "owns", "owner",
                        "budget", "signature", "greenlight", "yes"})
 """Words of a question about who has a say in the decision ("Who else weighs in?", "Who makes the final
-call?", "Who else would need to be in the room?")."""
+call?", "Who else gets a say in this?")."""
 
 
 def asks_who_decides(question: str) -> bool:

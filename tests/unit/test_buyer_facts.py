@@ -243,7 +243,7 @@ def test_a_question_about_who_has_a_say_gets_the_fact_that_says_who(embedder: Ca
     """"Who else weighs in?" shares no word with "who decides", yet asks exactly that; a who-question about
     something else keeps its own answer, and a question that names no decision gets none of it."""
     book = FactBook(FACTS, embedder, min_similarity=0.5, words_floor=0.3)
-    for asked in ("Who else weighs in?", "Who else would need to be in the room?",
+    for asked in ("Who else weighs in?", "Who else gets a say in this?",
                   "Who makes the final call on this?"):
         found = book.answer(asked)
         assert found is not None and found.topic == "who decides", asked
