@@ -198,12 +198,18 @@ def pronoun_warning(scenario: Scenario) -> str | None:
 def aside_warning(scenario: Scenario) -> str | None:
     """Sentences of the hidden concern that speak to the rep or the coach ("Coach's note:", "Reps who find
     this out should ..."): the buyer leaves them out (``buyer.telling.told_part``), and the author is told."""
+    from .buyer.notes import analysis_notes, as_prose
     from .buyer.persona import an_account
     from .buyer.telling import asides_to_the_rep
 
-    asides = asides_to_the_rep(" ".join(scenario.buyer.hidden_concern.split()), an_account(scenario))
+    told = " ".join(as_prose(scenario.buyer.hidden_concern).split())
+    asides = asides_to_the_rep(told, an_account(scenario))
     if not asides:
         return None
+    if asides[0] in analysis_notes(told):
+        return (f"'{asides[0]}' is your note on what something means (an equals sign and no figure), so "
+                "the buyer never says it; write what the buyer would say of it in their own words, or leave "
+                "it out")
     return (f"'{asides[0]}' speaks to the rep, the coach or whoever plays the buyer, or as you, not as the "
             "buyer's story, so the buyer never says it (the buyer keeps the concern back until good "
             "questions draw it out, in stages); put what the rep should do in resolution, and keep the "

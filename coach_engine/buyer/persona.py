@@ -406,4 +406,6 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
         return lines[-1], ""
     concern = scenario.buyer.hidden_concern
     story, stake = staged(first_person(told_part(concern, an_account(scenario)), scenario))
-    return retold(story, concern), retold(stake, concern)  # in the buyer's plainer words (``retelling``)
+    story, stake = retold(story, concern), retold(stake, concern)  # in the buyer's plainer words
+    # one long sentence the retelling said as several ("..., and her daughter told her ...") is staged again
+    return (story, stake) if stake else staged(story)

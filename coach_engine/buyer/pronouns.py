@@ -219,7 +219,8 @@ _AFTER_OBJECT_HER = frozenset({
     "until", "to", "not", "a", "an", "the", "that", "personally", "in", "on", "at", "for", "with", "from",
     "of", "and", "or", "but", "into", "about", "over", "last", "next", "this", "than", "as", "because", "if",
     "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough",
-    "before", "after", "once", "while", "during", "by", "via", "first", "yet", "either"})
+    "before", "after", "once", "while", "during", "by", "via", "first", "yet", "either", "no", "nothing",
+    "something", "anything", "everything", "what", "how", "why", "where", "whether", "twice", "directly"})
 """Words after which "her" is the object ("told her in May", "more than her"), not a possessive."""
 PREPOSITIONS = frozenset({
     "to", "with", "for", "from", "at", "on", "about", "by", "of", "in", "into", "than", "like", "without",
@@ -277,6 +278,12 @@ def unmask(s: str, kept: list[str]) -> str:
 _TITLE_STOPS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.")
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "his", "her", "its", "your", "this",
+                          "that"})
+"""Words before a capitalised word that make it a thing or a relation, not a person's name: nobody writes
+"the Maria"."""
+
+
 def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[str]]:
     """``s`` with the pronouns of the buyer's gender that belong to someone else hidden (restored after the
     rewrite), and what they were. Someone else named as the subject of a clause whose own first pronoun
@@ -296,8 +303,9 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
 
     def someone_else(m: re.Match[str]) -> bool:
         name = m.group(1)  # "He privately thinks", "My boss agreed": a pronoun or determiner, not a name
+        before = s[:m.start(1)].split()[-1:]  # "her daughter who does the Instagram told her": a thing
         return not (name in mine or T.is_function_word(name.lower()) or T.structure().time.fullmatch(name)
-                    or not _mid_sentence(s, name))
+                    or not _mid_sentence(s, name) or (bool(before) and before[0].lower() in _DETERMINERS))
 
     out, last = [], 0
     # Before the buyer is first spoken of, the gender's pronouns are the person already named ("a Year 2 girl,

@@ -49,6 +49,8 @@ class Retelling(BaseModel):
     """Words that open a clause's subject after ", and" ("the", "my", "we")."""
     pronoun_subjects: list[str]
     """Subject pronouns that open a clause after "and" even with no comma ("and I led ...")."""
+    indefinite_subjects: list[str]
+    """Pronouns that open a clause after a joining word as surely as "I" does ("before anyone noticed")."""
     ours: list[str]
     """The buyer's own organisation and people: "the board" is "our board" in the buyer's mouth."""
     that_dropped_after: list[str]
@@ -149,7 +151,8 @@ def _leaning(tokens: list[str], i: int) -> str | None:
     if i == 0 or i + 1 >= len(tokens) or lead or tail:
         return None
     before = _core(tokens[i - 1])
-    clause = _core(tokens[i + 1])[1].lower() in [*table.pronoun_subjects, "you", "it"]
+    clause = _core(tokens[i + 1])[1].lower() in [*table.pronoun_subjects, *table.indefinite_subjects, "you",
+                                                 "it"]
     belongs = before[1].lower() in table.not_after.get(key, [])
     if key in table.sharpened and not (before[2] or clause or belongs):
         return table.sharpened[key]

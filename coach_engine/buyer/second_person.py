@@ -6,7 +6,8 @@ a concern read out as written puts "You are me, the practice manager. You are wo
 mouth (a trainer's probe: every reveal of such a scenario). The persona rewrite (``persona.first_person``)
 handles the third person; this turns the second person into the first, word by word, so that the rewrite
 then reads it as written in the buyer's own voice. The sentence that only tells the character who they are
-("You are Dana, the practice manager.") is dropped: nobody says that to a caller.
+("You are Dana, the practice manager.") or what they are like ("You are skeptical and busy.") is dropped:
+nobody says that to a caller.
 """
 
 from __future__ import annotations
@@ -65,6 +66,33 @@ def _is_identity(sentence: str, names: Sequence[str]) -> bool:
     return bool(rest) and any(named.startswith(n) for n in names if n)
 
 
+_COMPLEMENTS = frozenset({"that", "because", "since", "if", "when", "whether", "to", "about", "of", "by",
+                          "with", "from", "for", "at", "in", "on", "over", "under", "after", "before",
+                          "until"})
+
+
+_COUNTS = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                     "twelve", "half", "several", "dozen"})
+
+
+def _is_character(sentence: str) -> bool:
+    """ "You are skeptical, busy and you don't trust vendors easily." / "You're blunt.": the character's
+    temperament, which the scenario's ``personality`` plays and nobody says of themselves to a caller. A
+    feeling about something ("You are worried that ...", "You're under pressure from the board") is the
+    concern, and a figure makes it a fact ("You are three weeks behind")."""
+    said = [w.lower().strip(".,;:!?") for w in sentence.split()]
+    if said[:2] == ["you", "are"]:
+        pred = said[2:]
+    elif said[:1] == ["you're"]:
+        pred = said[1:]
+    else:
+        return False
+    first = next((k for k, w in enumerate(pred) if w in ("you", "your")), len(pred))
+    clause = [w for w in pred[:first] if w and w != "and"]
+    counted = any(w[:1].isdigit() or w in _COUNTS for w in clause) or T.spelled_figure(" ".join(clause))
+    return bool(clause) and not set(clause) & _COMPLEMENTS and not counted
+
+
 def _swap(word: str, nxt: str, before: str) -> tuple[str, bool]:
     """One word in the first person, and whether the next word was taken with it ("you are" -> "I am").
 
@@ -95,7 +123,7 @@ def you_to_i(text: str, names: Sequence[str]) -> str:
     """``text`` said by the buyer: "you" as "I" or "me", "your" as "my", the identity sentence left out."""
     out: list[str] = []
     for sentence in T.sentences(text):
-        if _is_identity(sentence, names):
+        if _is_identity(sentence, names) or _is_character(sentence):
             continue
         words = sentence.split()
         said: list[str] = []

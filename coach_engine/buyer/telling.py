@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
+from .notes import analysis_notes, as_prose, equals_said, unframed
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
@@ -41,6 +42,8 @@ class Spoken(BaseModel):
     """A unit after a slash ("starts/yr" -> "starts a year")."""
     after_figure: dict[str, str]
     """Units clipped after a number ("30 min" -> "30 minutes")."""
+    unit_then: list[str]
+    """Words after such a unit that are not what it measures ("30 min max", "2 yrs ago")."""
 
 
 @lru_cache(maxsize=1)
@@ -102,10 +105,12 @@ _TRAILING = ".,;:!?)\"'"
 def said_in_full(text: str) -> str:
     """``text`` with a clipped manager's shorthand in words: "Won't risk tier again w/o hard savings #s" ->
     "... without hard savings numbers", "~90K PIV starts/yr" -> "about 90K PIV starts a year", "30 min w/
-    me" -> "30 minutes with me". Nobody says a slash, a tilde or a hash aloud."""
+    me" -> "30 minutes with me", "a 30 min call" -> "a 30-minute call". Nobody says a slash, a tilde or a hash
+    aloud."""
     table = _spoken()
     out: list[str] = []
-    for token in text.split():
+    tokens = text.split()
+    for at, token in enumerate(tokens):
         core = token.lstrip(_LEADING)
         lead = token[:len(token) - len(core)]
         bare = core.rstrip(_TRAILING)
@@ -115,6 +120,9 @@ def said_in_full(text: str) -> str:
             tail = tail[1:]  # "vs." said "versus", its period the abbreviation's
         else:
             said = table.shorthand.get(bare.lower())
+            later = tokens[at + 1] if at + 1 < len(tokens) else ""
+            if said is not None and tail[:1] == "." and later[:1].islower():
+                tail = tail[1:]  # "Thurs. works": the abbreviation's period, not the sentence's
         if said is None and bare[:1] == "~" and len(bare) > 1:
             said = f"about {bare[1:]}"
         if said is None and "/" in bare[1:]:
@@ -123,9 +131,14 @@ def said_in_full(text: str) -> str:
                 said = f"{head} {table.per[unit.lower()]}"
         if said is None and out and bare.lower() in table.after_figure and out[-1][-1:].isdigit():
             said = table.after_figure[bare.lower()]
+            nxt = tokens[at + 1] if at + 1 < len(tokens) and not tail else ""
+            if nxt.isalpha() and nxt.islower() and nxt not in table.unit_then:
+                out[-1], said = f"{out[-1]}-{said.removesuffix('s')}", ""  # "a 30-minute call"
         starts = not lead and (not out or out[-1][-1:] in ".!?") and not bare[:1].isalpha()
         if said is not None and (bare[:1].isupper() or starts):
             said = said[:1].upper() + said[1:]  # "~90K starts a year." opening a line: "About 90K ..."
+        if said == "":
+            continue
         out.append(f"{lead}{said}{tail}" if said is not None else token)
     return " ".join(out)
 
@@ -277,8 +290,9 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     the buyer tells it ("She won't say so right off, but ..."). In a manager's ``account`` of the
     buyer (it names them), a sentence where the manager says "I" or "me" outside a quotation ("which she only
     told me over a drink") is the manager's too. A buyer never says them; ``scenarios validate`` names
-    them."""
-    out = []
+    them. So are a manager's notes on what something is to them ("price = cover story",
+    ``notes.analysis_notes``)."""
+    out = analysis_notes(concern)
     head, sep, _rest = concern.partition(": ")
     label = T.words(head) if sep and len(head.split()) <= 3 else []
     if label and label[-1] in _LABELS:
@@ -294,9 +308,14 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
 
 
 def told_part(concern: str, account: bool = False) -> str:
-    """The concern as the buyer may tell it: without the asides to the rep (``asides_to_the_rep``)."""
-    text = " ".join(concern.split())
+    """The concern as the buyer may tell it: notes said as sentences (``notes``), without the asides to the
+    rep (``asides_to_the_rep``) or a manager's framing head ("What's really going on is that ...")."""
+    text = " ".join(as_prose(concern).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
     told = " ".join(text.split())
+    for piece in T.sentences(told):
+        said = unframed(equals_said(piece))
+        if said != piece:
+            told = told.replace(piece, said, 1)
     return told or " ".join(concern.split())

@@ -1,0 +1,97 @@
+"""A hidden concern written as a manager's notes, said as sentences a person would speak.
+
+Why a module of its own: managers write the secret the way they write any brief: bullet lines, an arrow
+for "and so", "price = cover story", "My real problem: ...". A trainer's probe (22) heard a buyer say
+"- DOL wage audit last yr ... -> paid about 38 grand" and "Price = cover story" aloud, and lead a story
+with "What's really going on is that ..." after the voice's own "You want the real story?". Here the notes
+become prose before the first-person rewrite and the staging read them: each bullet a sentence, an arrow a
+dash, a framing opener left to the voice's own lead-in, and a note that only says what something *is* to
+the manager ("price = cover story", no figure in it) an aside to the rep, which ``scenarios validate``
+names. A note with a figure ("budget = $40k") is a fact, said as "budget is $40k".
+"""
+
+from __future__ import annotations
+
+from .. import text as T
+
+__all__ = ["analysis_notes", "as_prose", "unframed"]
+
+_BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
+_ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
+_EQUALS = frozenset({"=", "=="})
+
+
+def _unbulleted(line: str) -> str | None:
+    """A note line without its bullet, or None when the line has none."""
+    bare = line.strip()
+    for mark in _BULLETS:
+        if bare.startswith(mark):
+            return bare[len(mark):].strip()
+    head, dot, rest = bare.partition(". ")
+    if dot and head.isdigit() and len(head) <= 2:  # "1. budget frozen"
+        return rest.strip()
+    return None
+
+
+def as_prose(concern: str) -> str:
+    """``concern`` with bullet lines said as sentences and arrows as dashes; prose is returned as it is.
+
+    "- audit last yr -> paid ~$38k\\n- worried it happens again" -> "Audit last yr — paid ~$38k. Worried it
+    happens again." (``telling.said_in_full`` says the shorthand in words later, on every line.)"""
+    lines = [x for x in concern.splitlines() if x.strip()]
+    bullets = [_unbulleted(x) for x in lines]
+    if sum(b is not None for b in bullets) >= 2 or (lines and len(lines) == 1 and bullets[0] is not None):
+        text = " ".join(T.as_sentence(b if b is not None else x) for b, x in zip(bullets, lines, strict=True))
+    else:
+        text = concern
+    return " ".join("\u2014" if tok in _ARROWS else tok for tok in text.split())
+
+
+def analysis_notes(concern: str) -> list[str]:
+    """The sentences that only say what something is to the manager ("price = cover story"): an equals sign
+    and no figure. A buyer does not talk in equations; the one with a figure is a fact and is said."""
+    out = []
+    for piece in T.sentences(concern):
+        if set(piece.split()) & _EQUALS and not (T.NUMBER.search(piece) or T.spelled_figure(piece)):
+            out.append(piece)
+    return out
+
+
+def equals_said(text: str) -> str:
+    """"budget = $40k" said as "budget is $40k"."""
+    return " ".join("is" if tok in _EQUALS else tok for tok in text.split())
+
+
+_REAL = frozenset({"real", "really", "actual", "actually", "true", "truly"})
+_FRAMES = frozenset({"problem", "issue", "concern", "worry", "fear", "reason", "story", "truth", "situation",
+                     "thing", "deal", "on", "happening", "point"})
+"""The last word of a framing head ("my real problem", "what's really going on")."""
+_ASKING = frozenset({"does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should",
+                     "how", "what", "why", "whether", "who", "when"})
+_HEAD_WORDS = 6
+_CLAUSE_OPENERS = frozenset({"that", "i", "we", "he", "she", "they", "you"})
+"""What follows a framing "is" when a whole clause does ("... is that she ...", "... is she ...")."""
+
+
+def unframed(sentence: str) -> str:
+    """A sentence without a manager's framing head ("What's really going on is that she ...", "Your real
+    problem: your team ..."), which the voice's own lead-in ("You want the real story?") already says; a
+    head before a question ("Real question is does this ...") stays, or the question would lose its
+    question."""
+    said = sentence.split()
+    for k, word in enumerate(said[:_HEAD_WORDS]):
+        low = word.lower().rstrip(",")
+        colon = low.endswith(":")
+        if not (colon or low == "is") or k == 0:
+            continue
+        head = [w.lower().strip(",:") for w in said[:k + (1 if colon else 0)]]
+        if not (set(head) & _REAL) or (head[-1] if colon else said[k - 1].lower()) not in _FRAMES:
+            return sentence
+        rest = said[k + 1:]
+        clause = colon or (bool(rest) and rest[0].lower() in _CLAUSE_OPENERS)
+        if rest and rest[0].lower() == "that":
+            rest = rest[1:]
+        if not clause or not rest or rest[0].lower().strip(",") in _ASKING:
+            return sentence  # "My real fear is a repeat": the head is what is said
+        return T.as_sentence(" ".join(rest))
+    return sentence

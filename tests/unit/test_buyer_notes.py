@@ -1,0 +1,97 @@
+"""A concern written as a manager's notes is said as sentences, not read out (issue 13, probe 22).
+
+Managers write bullets, arrows, "x = y" and "Your real problem: ..."; a prompt for another role-play tool
+describes the character's temperament; a clipped brief says "30 min call next Thurs". None of it is speech.
+"""
+
+from __future__ import annotations
+
+from coach_engine.buyer.notes import analysis_notes, as_prose, unframed
+from coach_engine.buyer.persona import concern_stages, first_person
+from coach_engine.buyer.telling import asides_to_the_rep, said_in_full, told_part
+from coach_engine.models import Scenario
+from coach_engine.scenarios import ScenarioBank
+
+
+def _with(bank: ScenarioBank, name: str, concern: str) -> Scenario:
+    base = bank.get("cfo-price-routing")
+    buyer = base.buyer.model_copy(update={"name": name, "hidden_concern": concern, "concern_lines": []})
+    return base.model_copy(update={"buyer": buyer})
+
+
+NOTES = ("- state inspection last yr over missed fridge logs -> fined ~$12k\n"
+         "- scared it happens again, only his shift mgr knows\n"
+         "- price = smokescreen. real question is does this keep him out of trouble\n")
+
+
+def test_bullet_notes_are_said_as_sentences_and_arrows_as_a_pause() -> None:
+    said = as_prose(NOTES)
+    assert "- " not in said and "->" not in said
+    assert said.startswith("State inspection last yr over missed fridge logs \u2014 fined ~$12k.")
+    assert "Scared it happens again, only his shift mgr knows." in said
+    assert as_prose("He is worried - a lot.\nStill.") == "He is worried - a lot. Still."  # prose as written
+
+
+def test_a_note_that_only_says_what_something_is_to_the_manager_is_an_aside() -> None:
+    said = as_prose(NOTES)
+    assert analysis_notes(said) == ["Price = smokescreen."]
+    assert "Price = smokescreen." in asides_to_the_rep(said)
+    told = told_part(NOTES)
+    assert "smokescreen" not in told and "=" not in told
+    assert told_part("- budget = $40k\n- signed by March") == "Budget is $40k. Signed by March."
+
+
+def test_bullet_notes_reach_the_buyer_in_the_first_person_and_in_words(bank: ScenarioBank) -> None:
+    story, stake = concern_stages(_with(bank, "Marco Ruiz", NOTES))
+    said = said_in_full(f"{story} {stake}")
+    assert "my shift manager" in said and "last year" in said and "about" in said
+    assert not {"-", "->", "=", "mgr", "his"} & set(said.split())
+
+
+def test_a_framing_head_is_left_to_the_voices_own_lead_in() -> None:
+    assert unframed("What's really going on is that she got burned last year.") == "She got burned last year."
+    assert unframed("Your real problem: your team can't cover weekends.") == "Your team can't cover weekends."
+    for kept in ("My real fear is a repeat of last spring.", "Real question is does this keep him safe.",
+                 "The truth is hard to say."):
+        assert unframed(kept) == kept
+
+
+def test_a_prompts_character_sketch_is_not_said_but_a_feeling_about_something_is(bank: ScenarioBank) -> None:
+    prompt = ("You are Dana Cole, head of IT at a lab. You are blunt, impatient and you distrust vendors. "
+              "You are worried that your two analysts cannot cover weekends.")
+    story, stake = concern_stages(_with(bank, "Dana Cole", prompt))
+    said = f"{story} {stake}"
+    assert "blunt" not in said and "distrust" not in said
+    assert "I'm worried" in said or "I am worried" in said
+
+
+def test_another_person_is_only_someone_with_a_name(bank: ScenarioBank) -> None:
+    """A capitalised word after "the" is a thing ("the Instagram"), so the buyer's "her" after it is still
+    the buyer's."""
+    concern = ("She got burned by an app last year, and her son who runs the Facebook told her no more apps, "
+               "so she is brushing everyone off.")
+    said = first_person(concern, _with(bank, "Rosa Vidal", concern))
+    assert "told me no more apps" in said and "I'm brushing" in said
+
+
+def test_a_clipped_brief_is_said_in_words() -> None:
+    assert said_in_full("a 30 min call next Thurs") == "a 30-minute call next Thursday"
+    assert said_in_full("30 min max, 2 yrs ago") == "30 minutes max, 2 years ago"
+    assert said_in_full("Tues. works") == "Tuesday works"
+
+
+def test_a_sharpened_before_never_opens_a_clause(bank: ScenarioBank) -> None:
+    """"right before" varies a run of the manager's words before a thing, never before "anyone noticed",
+    where it would say the opposite."""
+    concern = ("Her team of two cannot cover nights. Last spring a hacked account in finance was sending "
+               "invoices out for three days over a holiday weekend before anyone noticed. She is worried it "
+               "lands on her.")
+    story, _stake = concern_stages(_with(bank, "Ann Lee", concern))
+    assert "weekend before anyone noticed" in story
+
+
+def test_validate_names_a_note_that_only_says_what_something_means(bank: ScenarioBank) -> None:
+    from coach_engine.studio_check import aside_warning
+
+    warning = aside_warning(_with(bank, "Marco Ruiz", NOTES))
+    assert warning is not None and warning.startswith("'Price = smokescreen.' is your note")
