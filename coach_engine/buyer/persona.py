@@ -29,7 +29,7 @@ from .quotations import mask_quotes, unmask_quotes, unquoted
 from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
 from .state import BuyerState
-from .telling import staged, told_part, unjoined
+from .telling import said_in_full, staged, told_part, unjoined
 from .verbs import VERBS_S, first_person_verb
 
 __all__ = ["an_account", "concern_stages", "concern_told", "first_person", "garbled", "key_number",
@@ -216,7 +216,7 @@ def speaks_as_i(scenario: Scenario) -> bool:
 def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = buyer_names(scenario)
-    s = " ".join(step.split()).rstrip(".")
+    s = said_in_full(" ".join(step.split())).rstrip(".")  # "next Thurs" is a day a rep's time can replace
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = T.phrase_pattern(f"{name}'s").sub("my", s)

@@ -95,3 +95,13 @@ def test_validate_names_a_note_that_only_says_what_something_means(bank: Scenari
 
     warning = aside_warning(_with(bank, "Marco Ruiz", NOTES))
     assert warning is not None and warning.startswith("'Price = smokescreen.' is your note")
+
+
+def test_a_clipped_day_in_the_next_step_is_the_day_the_reps_time_replaces(bank: ScenarioBank) -> None:
+    from coach_engine.buyer.persona import step_in_first_person
+    from coach_engine.buyer.steps import agreed_step
+
+    scenario = _with(bank, "Marco Ruiz", NOTES)
+    step = step_in_first_person("Free check of his last two pay runs, on a 30 min call next Thurs", scenario)
+    agreed = agreed_step(step, "Could we go through it on a call next Thursday at 10?")
+    assert agreed.endswith("on a 30-minute call next Thursday at 10"), agreed
