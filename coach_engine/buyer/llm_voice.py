@@ -288,6 +288,6 @@ def _last_resort(scenario: Scenario, situation: Situation) -> str:
         return f"All right. Let's set up {step}."
     if situation.id == "walk_away":
         return "I don't think this is going anywhere. Let's leave it here."
-    if situation.id in ("stall_offer", "stall_polite"):
+    if situation.id in ("stall_offer", "stall_polite", "stall_send"):
         return "Let me think about it and I'll get back to you."
     return f"I hear you, but I'm not convinced yet. {scenario.buyer.opening}"

@@ -402,7 +402,7 @@ _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_ne
                      "acknowledge_progress", "impatient_passive"})
 """Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is
 pressing for substance. Not a hint, a deflection, a rebuke or an answer, where it contradicts the line."""
-_CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite")
+_CLOSES = ("agree", "walk_away", "stall_offer", "stall_polite", "stall_send")
 """Lines that end the call: said plainly, with no stock lead-in or tail."""
 _CLAIMS = frozenset({"state_value", "give_proof", "quantify_value", "tie_to_concern"})
 """What a rep claims (value, proof, a figure): what "says you" or "connect it to my situation" answers."""

@@ -214,9 +214,11 @@ class SituationChooser:
         """The buyer has had enough: walk away, or stall without a commitment, by what the rep did.
 
         Walking away is for pressure, disrespect, gaming and wasted time. A rep who only cut the price
-        gets what real buyers do with a discount: they pocket the offer and stall. A rep who went along
+        gets what real buyers do with a discount: they pocket the offer and stall. A rep who talked at the
+        buyer, short of wasting the call, gets "send me something in writing" (a trainer's probe: a real
+        buyer brushes off a pitch; hanging up on two feature sentences is not one). A rep who went along
         with the objection ("sure, let's talk next quarter") gets the polite brush-off they accepted.
-        Both end the drill with nothing agreed (outcome ``open``).
+        All three end the drill with nothing agreed (outcome ``open``).
         """
         if conduct.offended or conduct.wasted >= self.rules.wasted_turns_walk:
             st.stage = "walked_away"
@@ -233,5 +235,8 @@ class SituationChooser:
                 rep_offer=offer,
                 offer_figure=amounts[-1].strip() if amounts else "",
             )
+        if conduct.wasted:
+            return make("stall_send", "Brush the rep off: ask them to send something in writing, commit to "
+                        "nothing, and end the call.")
         return make("stall_polite", "End the call politely with no commitment: you will get in touch if "
                     "anything changes.")

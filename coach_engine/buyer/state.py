@@ -43,6 +43,7 @@ SITUATIONS: tuple[str, ...] = (
     "walk_away",
     "stall_offer",
     "stall_polite",
+    "stall_send",
 )
 """Every situation id a director may emit (voices must handle each)."""
 

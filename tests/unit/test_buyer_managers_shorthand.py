@@ -73,7 +73,7 @@ def test_the_buyers_initials_are_the_buyer_unless_they_mean_something_else(bank:
     assert first_person(concern, taken).startswith("DW got burned"), first_person(concern, taken)
     step = step_in_first_person("A 20-minute call w/ DW and the CFO next week",
                                 _with(bank, "Dana Whitfield", concern))
-    assert "w/ me" in step, step
+    assert "with me" in step, step  # said in full before the day goes in ("next Thurs")
 
 
 @pytest.mark.parametrize(("written", "said"), [

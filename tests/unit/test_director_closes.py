@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from coach_engine.buyer import BuyerDirector, ScriptedVoice
+from coach_engine.buyer.state import Situation
 from coach_engine.models import Scenario, Turn
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
@@ -102,10 +103,22 @@ def test_an_offer_with_a_deadline_is_pocketed_not_walked_out_on(cfo: Scenario) -
     assert ids[-1] == "stall_offer" and d.state.stage == "stalled"
 
 
-def test_talking_at_the_buyer_is_wasted_time_and_ends_in_a_walk_away(cfo: Scenario) -> None:
-    d = BuyerDirector(cfo)
+def test_talking_at_the_buyer_gets_send_me_something_and_wasted_time_a_walk_away(cfo: Scenario) -> None:
+    """A pitch at a buyer who has not been heard ends the call with the brush-off a real buyer gives it
+    ("send me something in writing"), never a thank-you for understanding; a rep who has wasted three
+    turns by then is walked out on."""
     pitch = "RouteIQ cuts miles 12%, plans in minutes, has a driver app, live ETAs and reports. " * 4
+    d = BuyerDirector(cfo)
     ids = play_until_done(d, *(turn(pitch, B.STATE_VALUE, B.MONOLOGUE) for _ in range(6)))
+    assert ids[-1] == "stall_send" and d.state.stage == "stalled"
+    lines = {ScriptedVoice(seed=seed).speak(cfo, d.state, Situation(id="stall_send"), [Turn(role="rep",
+                                                                                          text=pitch)])
+             for seed in range(12)}
+    assert all("send" in line.lower() or "email" in line.lower() for line in lines)
+    assert not any("understanding" in line or "cool about it" in line for line in lines)
+    wasted = BuyerDirector(cfo)
+    wasted.conduct.wasted = 2
+    ids = play_until_done(wasted, *(turn(pitch, B.STATE_VALUE, B.MONOLOGUE) for _ in range(6)))
     assert ids[-1] == "walk_away"
 
 
