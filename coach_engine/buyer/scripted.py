@@ -252,12 +252,17 @@ class ScriptedVoice:
         elif facts.get("stacked"):  # a barrage of questions: one is answered, and the buyer says so
             opening = T.first_word(core)  # never "Ha, ... Ha, ..."
             core, lead = remarked("stacked", core, lead, lambda x: new(x) and T.first_word(x) != opening)
-        elif (asked and not proposed and state.concern_revealed and sid.startswith("want_")
+        elif (asked and not proposed and state.concern_revealed
+              and (sid.startswith("want_") or (sid == "acknowledge_progress" and not facts["wants_line"]))
               and not (facts.get("answer") or facts.get("no_figure") or facts.get("stake"))
-              and _ASKS_WHY & set(situation.behaviours)):
+              and (_ASKS_WHY & set(situation.behaviours) or (
+                  "closed_question" in situation.behaviours and "confirm" not in situation.behaviours
+                  and state.stake_told and not facts["wants_line"]))):
             # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
-            # his work?"): say so, rather than asking for a step as if nothing had been asked.
-            heard = facts.get("told", "")
+            # his work?"): say so, rather than asking for a step as if nothing had been asked; once the
+            # stake is told too, a question about their world is answered by that story ("That's the whole
+            # of it"), never by a bare "Understood."
+            heard = facts.get("told", "") or ("yes" if state.stake_told and not facts["wants_line"] else "")
             family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
             core, lead = remarked(family, core, lead)
         thanked = set(T.words(lead)) & (_THANKS | {"kind"})  # "I appreciate that.", "That's kind of you."
@@ -329,10 +334,17 @@ _INTERJECTION = re.compile(
 _REACTION_WORDS = 5
 
 
+_BARE = frozenset({"Understood.", "Noted.", "Fair enough.", "Fair enough, noted.", "Okay.", "Right.",
+                   "I see."})
+"""A line that is a reaction and nothing more, once what the buyer still wants is left out of it."""
+
+
 def _without_reaction(core: str) -> str:
     """``core`` without a short reaction opening it ("Okay, that's the problem. What does it do ...?" ->
     "What does it do ...?"): said after a remark, a second reaction stacks two."""
     first, *rest = T.sentences(core) or [core]
+    if not rest and first in _BARE:
+        return ""  # "That's the whole of it, really." needs no "Understood." after it
     if rest and _INTERJECTION.match(first) and len(first.split()) <= _REACTION_WORDS and "?" not in first:
         return core[core.index(first) + len(first):].lstrip()
     return core

@@ -589,3 +589,16 @@ def test_a_step_narrowed_to_part_of_the_buyers_world_reads_as_low_risk(proposal:
     from coach_engine.buyer.item_match import narrowed
 
     assert narrowed(proposal) is narrow
+
+
+def test_a_question_once_everything_is_told_is_answered_not_met_with_a_bare_reaction(cfo: Scenario) -> None:
+    """After the story and the stake, a yes/no question about the buyer's world, with nothing more the
+    buyer wants to say, gets "that's the whole of it", never a lone "Understood." (probe 22)."""
+    d = BuyerDirector(cfo)
+    d.state.concern_revealed, d.state.stake_told = True, True
+    d.state.resolution = []
+    situation = Situation(id="acknowledge_progress", behaviours=["closed_question"], facts={"hold": "yes"})
+    history = [Turn(role="rep", text="Is there anything about the current setup you'd change?")]
+    for seed in range(8):
+        line = ScriptedVoice(seed=seed).speak(cfo, d.state, situation, history)
+        assert len(line.split()) > 2 and not line.startswith(("Understood", "Noted", "Fair enough")), line
