@@ -206,7 +206,7 @@ class ScriptedVoice:
             "Okay, that's the problem."); as it was when there is none left to say."""
             lines = self.lines.get(family, {})
             fresh = [x for x in (*lines.get(personality, []), *lines.get("any", [])) if fits(x)]
-            return (f"{rng.choice(fresh)} {_without_reaction(core)}", "") if fresh else (core, lead)
+            return (f"{rng.choice(fresh)} {_without_reaction(core)}".rstrip(), "") if fresh else (core, lead)
 
         # No sentence said twice a drill: another line of the situation, else a line kept for that.
         filled = [t.format(**facts) for t in usable]

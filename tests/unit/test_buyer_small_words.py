@@ -18,7 +18,8 @@ def test_a_remark_said_first_takes_the_place_of_the_lines_own_reaction() -> None
     # a line that is all question, or whose first sentence asks, keeps it
     assert _without_reaction("So what's it worth to me? Give me a number.") == (
         "So what's it worth to me? Give me a number.")
-    assert _without_reaction("Okay.") == "Okay."
+    # a line that is a reaction and nothing more is dropped: the remark said first is the reaction
+    assert _without_reaction("Okay.") == ""
 
 
 def test_a_name_ending_in_s_takes_a_bare_apostrophe() -> None:
