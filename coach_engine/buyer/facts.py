@@ -12,7 +12,9 @@ than a figure made up on the spot.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -255,6 +257,11 @@ class FactBook:
         # a topic put as a question word ("who decides") is asked by a question with that word ("Who signs
         # off on it?"), whatever else the two share
         self._topic_words = [content_words(k) | (set(words(k)) & _WH) for k in self._keys]
+        # a word several topics share ("contract value", "contract end") tells none of them apart: it
+        # weighs less in how much of a topic a question names (inverse document frequency over the topics)
+        shared = Counter(w for t in self._topic_words for w in t)
+        n = len(self._keys)
+        self._weight = {w: math.log((n + 1) / c) for w, c in shared.items()}
         self._vecs: np.ndarray | None = None
         self._key_vecs: np.ndarray | None = None
         if self.embedder is not None and self._texts:
@@ -295,7 +302,7 @@ class FactBook:
                     if self._topic_words[fi] and self._topic_words[fi] <= given:
                         continue  # "... across the five clinics?": what the rep counts is known, not asked
                     topic = self._topic_words[fi]
-                    overlap = len(qwords & topic) / len(topic) if topic else 0.0
+                    overlap = self._named_share(qwords, topic)
                     shared = len(qwords & self._words[fi])
                     score = max(float(sims[qi, fi]) if sims is not None else 0.0,
                                 overlap if shared >= 1 else 0.0)
@@ -325,6 +332,11 @@ class FactBook:
             return Answer(topic="", text="", question=figure)
         dated = next((q for q in questions if asks_when(q)), None)
         return Answer(topic="", text="", question=dated, when=True) if dated is not None else None
+
+    def _named_share(self, asked: set[str], topic: set[str]) -> float:
+        """How much of a topic the question names, each word weighed by how few topics share it."""
+        whole = sum(self._weight[w] for w in topic)
+        return sum(self._weight[w] for w in asked & topic) / whole if whole else 0.0
 
     def _present_way(self, already: set[str] | frozenset[str]) -> str | None:
         """The fact that tells how the buyer does things now: a topic put in the present ("current

@@ -252,3 +252,15 @@ def test_a_question_about_who_has_a_say_gets_the_fact_that_says_who(embedder: Ca
     assert book.answer("Who else weighs in?", already={"who decides"}) is None
     found = book.answer("Who else on the team uses it?")
     assert found is None or found.topic != "who decides"
+
+
+def test_a_word_several_topics_share_does_not_pick_one_of_them() -> None:
+    """"contract" names both "contract value" and "contract end": a question about how the contract is
+    reviewed asks for neither, while one that names the other word still gets its fact."""
+    book = FactBook({"contract value": "About £2 million a year.",
+                     "contract end": "It runs out next March.", **FACTS})
+    assert book.answer("How do you review the contract's performance?") is None
+    found = book.answer("When does the contract end?")
+    assert found is not None and found.topic == "contract end"
+    found = book.answer("What's the contract value?")
+    assert found is not None and found.topic == "contract value"
