@@ -102,6 +102,7 @@ def test_a_clipped_day_in_the_next_step_is_the_day_the_reps_time_replaces(bank: 
     from coach_engine.buyer.steps import agreed_step
 
     scenario = _with(bank, "Marco Ruiz", NOTES)
-    step = step_in_first_person("Free check of his last two pay runs, on a 30 min call next Thurs", scenario)
+    step = step_in_first_person("Free check of his last two pay runs, over a 45 min call next Thurs",
+                                scenario)
     agreed = agreed_step(step, "Could we go through it on a call next Thursday at 10?")
-    assert agreed.endswith("on a 30-minute call next Thursday at 10"), agreed
+    assert agreed.endswith("over a 45-minute call next Thursday at 10"), agreed
