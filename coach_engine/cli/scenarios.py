@@ -48,7 +48,7 @@ def concern_lines_note(scenario: Scenario) -> str:
     how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario)
            else "turned into the first person")
     parts = ("in two parts (the last on a later good question)" if concern_stages(scenario)[1]
-             else "all at once (it is one piece)")
+             else "all at once (it is one sentence with no clause of the buyer's own to keep for later)")
     return CONCERN_LINES_NOTE.format(how=how, parts=parts)
 
 
