@@ -186,7 +186,15 @@ class ScriptedVoice:
                 pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
         known = {k for k, v in facts.items() if v or (k == "wants_line" and facts.get("hold"))}
         asked_now = asked or any(T.question_form(x) for x in T.sentences(last_rep))
+        # "what was the original number based on?" rests on a price of the rep's: the scenario's proposal,
+        # one the rep named before, or one they take something off now ("30% off the hardware"); "we can
+        # undercut Castlegate by 15%" quotes none of its own
+        quoted = " ".join([scenario.context, scenario.buyer.opening,
+                           *(t.text for t in history[:-1] if t.role == "rep")])
+        cut = "off" in T.words(last_rep) and bool(T.AMOUNT.search(last_rep))
+        priced = cut or bool(T.AMOUNT.search(quoted))
         usable = [t for t in pool if _fields(t) <= known
+                  and (priced or not _rests_on_a_price(t))
                   and not (asked_ever and _CLAIMS_NO_QUESTION.search(t))
                   and not (not asked_now and _credits_asking(t))
                   and not (figured and _DEMANDS_FIGURE.search(t))]
@@ -384,6 +392,15 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
     if sid == "acknowledge_progress" and facts.get("step_proposed"):
         return "acknowledge_step"  # the rep proposed a step: never ask for one, say what is missing
     return sid
+
+
+_FIRST_PRICE = frozenset({"original", "padded", "real price", "first price"})
+"""What a line says of a price the rep must have quoted before ("the original number", "padded")."""
+
+
+def _rests_on_a_price(line: str) -> bool:
+    low = line.lower()
+    return any(T.has_phrase(low, p) if " " in p else p in T.words(low) for p in _FIRST_PRICE)
 
 
 def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:

@@ -602,3 +602,19 @@ def test_a_question_once_everything_is_told_is_answered_not_met_with_a_bare_reac
     for seed in range(8):
         line = ScriptedVoice(seed=seed).speak(cfo, d.state, situation, history)
         assert len(line.split()) > 2 and not line.startswith(("Understood", "Noted", "Fair enough")), line
+
+
+def test_a_discount_rebuke_never_asks_about_a_price_the_rep_never_quoted(cfo: Scenario) -> None:
+    """"So the first price was padded?" rests on a price of the rep's own; undercutting the incumbent's rates
+    quotes none (probe 22), while "30% off" of their own does."""
+    plain = cfo.model_copy(update={
+        "context": "First call with the facilities lead of a district council about its cleaning contract.",
+        "buyer": cfo.buyer.model_copy(update={"opening": "We're happy with our current contractor."})})
+    d = BuyerDirector(plain)
+    situation = Situation(id="push_back_discount", behaviours=["discount"])
+    undercut = [Turn(role="rep", text="We can undercut your current contractor's rates by 15%.")]
+    lines = {ScriptedVoice(seed=seed).speak(plain, d.state, situation, undercut) for seed in range(16)}
+    assert not any(w in line.lower() for line in lines for w in ("original", "padded", "real price")), lines
+    own = [Turn(role="rep", text="How about 30% off the first year?")]
+    lines = {ScriptedVoice(seed=seed).speak(plain, d.state, situation, own) for seed in range(40)}
+    assert any(w in line.lower() for line in lines for w in ("original", "padded", "real price")), lines
