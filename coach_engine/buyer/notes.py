@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .. import text as T
 
-__all__ = ["analysis_notes", "as_prose", "unframed"]
+__all__ = ["analysis_notes", "as_prose", "unbracketed", "unframed"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -60,6 +60,30 @@ def analysis_notes(concern: str) -> list[str]:
 def equals_said(text: str) -> str:
     """"budget = $40k" said as "budget is $40k"."""
     return " ".join("is" if tok in _EQUALS else tok for tok in text.split())
+
+
+_BRACKETED_WORDS = 8
+
+
+def unbracketed(text: str) -> str:
+    """Words in brackets said as a speaker says them, between commas: "we lose one client (a big tequila
+    exporter)." -> "we lose one client, a big tequila exporter."; a list in brackets between dashes. Nobody
+    says a bracket; a long bracket stays as written."""
+    out, at = [], 0
+    while (start := text.find(" (", at)) >= 0:
+        end = text.find(")", start)
+        inner = text[start + 2:end] if end > 0 else ""
+        if not inner or "(" in inner or len(inner.split()) > _BRACKETED_WORDS:
+            out.append(text[at:start + 2])
+            at = start + 2
+            continue
+        after = text[end + 1:end + 2]
+        mark = "," if "," not in inner else " \u2014"  # "three sites — Leeds, York and Hull — so"
+        closes = after in (".", ",", ";", ":", "!", "?") or not after
+        out.append(f"{text[at:start]}{mark} {inner}" + ("" if closes else mark))
+        at = end + 1
+    out.append(text[at:])
+    return "".join(out)
 
 
 _REAL = frozenset({"real", "really", "actual", "actually", "true", "truly"})

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
-from .notes import analysis_notes, as_prose, equals_said, unframed
+from .notes import analysis_notes, as_prose, equals_said, unbracketed, unframed
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
@@ -313,7 +313,7 @@ def told_part(concern: str, account: bool = False) -> str:
     text = " ".join(as_prose(concern).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
-    told = " ".join(text.split())
+    told = unbracketed(" ".join(text.split()))
     for piece in T.sentences(told):
         said = unframed(equals_said(piece))
         if said != piece:

@@ -106,3 +106,9 @@ def test_a_clipped_day_in_the_next_step_is_the_day_the_reps_time_replaces(bank: 
                                 scenario)
     agreed = agreed_step(step, "Could we go through it on a call next Thursday at 10?")
     assert agreed.endswith("over a 45-minute call next Thursday at 10"), agreed
+
+
+def test_words_in_brackets_are_said_between_commas() -> None:
+    told = told_part("Last spring they lost their top customer (a regional dairy) over it. He minds.")
+    assert "(" not in told
+    assert "customer, a regional dairy, over it" in told
