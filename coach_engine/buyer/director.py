@@ -36,10 +36,10 @@ from ..figures import figure_keys
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
-from .facts import Answer, FactBook, company_facts, figure_said
+from .facts import Answer, FactBook, figure_said
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
-from .persona import concern_stages, concern_told, scenario_facts
+from .persona import concern_stages, concern_told, known_figures, scenario_facts
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser, asks_for_step
 from .state import BuyerState, ResolutionItem, Situation
@@ -106,7 +106,7 @@ class BuyerDirector:
             for r in scenario_items(scenario, embedder)
         ]
         self.factbook = FactBook(scenario.buyer.facts, embedder,
-                                 figures=company_facts(scenario.buyer.company, scenario.buyer.facts),
+                                 figures=known_figures(scenario),
                                  min_similarity=self.rules.similarity.fact_question,
                                  words_floor=self.rules.similarity.fact_words_floor)
         if embedder is not None and is_semantic(embedder):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import text as T
 from ..embeddings import is_semantic
 from ..text import (
     NUMBER,
@@ -36,7 +37,7 @@ from .substance import COUNT
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["Answer", "FactBook", "asks_figure", "company_facts", "figure_said"]
+__all__ = ["Answer", "FactBook", "asks_figure", "company_facts", "context_figures", "figure_said"]
 
 _FIGURE_QUESTION = re.compile(
     r"\b(how\s+(many|much|long|often|big|large|far)|what\s+(percentage|share|proportion|number|amount|"
@@ -217,6 +218,39 @@ def company_facts(company: str, facts: dict[str, str]) -> dict[str, str]:
         topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w) and w.lower() not in _ABOUT)
         if topic:
             out[topic] = piece[:1].upper() + piece[1:] + "."
+    return out
+
+
+_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                     "twelve", "dozen", "half"})
+_GENERAL = frozenset({"typically", "typical", "usually", "average", "generally", "industry", "benchmark"})
+_CLAUSE_OPENERS = (", ", "; ", " with ", " where ", " who ", " which ", " and ")
+
+
+def _counted(piece: str) -> bool:
+    """A figure in digits or words ("6,000 miles", "three people", "thirty sites")."""
+    return bool(NUMBER.search(piece) or spelled_figure(piece) or set(words(piece)) & _COUNTS)
+
+
+def context_figures(context: str, facts: dict[str, str]) -> dict[str, str]:
+    """The figures the scenario's brief gives ("Her security team is three people.", "... a cooperative with
+    6,000 miles of line"), each a fact named by its other words, as the clause that holds it: the rep has
+    read the brief, and the buyer knows their own team. Figures a fact already gives are left to it."""
+    told = " ".join(facts.values())
+    out: dict[str, str] = {}
+    for sentence in sentences(context):
+        pieces = [sentence]
+        for opener in _CLAUSE_OPENERS:
+            pieces = [x for p in pieces for x in p.split(opener)]
+        for piece in pieces:
+            figures = [n.group(0).strip() for n in NUMBER.finditer(piece)]
+            if not _counted(piece) or any(f in told for f in figures) or len(piece.split()) < 2 or (
+                    set(words(piece)) & _GENERAL):
+                continue  # "Agencies this size typically run $15,000 a month": others', not the buyer's
+            topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w.strip(".,;:"))
+                             and w.lower().strip(".,;:") not in _ABOUT | _COUNTS)
+            if content_words(topic):
+                out[topic.strip(" .,;:")] = T.as_sentence(piece)
     return out
 
 

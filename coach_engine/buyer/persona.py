@@ -12,6 +12,7 @@ import re
 
 from .. import text as T
 from ..models import Scenario
+from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
@@ -378,6 +379,14 @@ def scenario_facts(scenario: Scenario, state: BuyerState) -> dict[str, str]:
         facts["concern"] = concern_told(scenario, state)
         facts["concern_short"] = _short(concern_stages(scenario)[0].split(";")[0], 110)
     return facts
+
+
+def known_figures(scenario: Scenario) -> dict[str, str]:
+    """The figures the buyer knows without ``facts:`` saying them: their company line's ("22 buses") and
+    the brief's ("Her security team is three people." said as "My security team is three people.")."""
+    given = context_figures(scenario.context, scenario.buyer.facts)
+    brief = {k: first_person(v, scenario) for k, v in given.items()}
+    return {**brief, **company_facts(scenario.buyer.company, scenario.buyer.facts)}
 
 
 def concern_told(scenario: Scenario, state: BuyerState) -> str:

@@ -264,3 +264,21 @@ def test_a_word_several_topics_share_does_not_pick_one_of_them() -> None:
     assert found is not None and found.topic == "contract end"
     found = book.answer("What's the contract value?")
     assert found is not None and found.topic == "contract value"
+
+
+def test_the_briefs_figures_answer_a_question_for_them(bank: ScenarioBank) -> None:
+    """The rep reads the brief, and the buyer knows their own team: "How big is the security team?" gets the
+    brief's figure in the buyer's voice, not "I don't have that number to hand"; a benchmark about others
+    in the brief is not the buyer's figure."""
+    from coach_engine.buyer.persona import known_figures
+
+    base = bank.get("cfo-price-routing")
+    scenario = base.model_copy(update={
+        "context": "Second call with the head of security at a lab. Her security team is four people. "
+                   "Labs this size typically lose $30k a year to incidents.",
+        "buyer": base.buyer.model_copy(update={"name": "Ada Moss", "facts": {}})})
+    figures = known_figures(scenario)
+    assert "My security team is four people." in figures.values()
+    assert not any("typically" in v for v in figures.values())
+    found = FactBook({}, figures=figures).answer("How big is the security team?")
+    assert found is not None and found.text == "My security team is four people."
