@@ -32,6 +32,14 @@ from .line_polish import (
     tidy,
     word_chunks,
 )
+from .premises import (
+    CLAIMS_NO_QUESTION,
+    DEMANDS_FIGURE,
+    asks_about_them,
+    credits_asking,
+    premises,
+    rests_on_a_price,
+)
 from .state import BuyerState, Situation
 from .steps import a_different_step, agreed_step, named_day, named_step, with_timing, without_unsaid_purpose
 from .telling import names_people, said_in_full, tells_past
@@ -152,7 +160,7 @@ class ScriptedVoice:
         # and an activity and proposes nothing, so the words alone cannot tell).
         last_rep = next((t.text for t in reversed(history) if t.role == "rep"), "")
         claimed = bool(_CLAIMS & set(situation.behaviours))
-        asked, figured = _premises(last_rep, claimed)
+        asked, figured = premises(last_rep, claimed)
         proposed = "next_step" in situation.behaviours
         asked_ever = asked or any(t.role == "rep" and "?" in t.text for t in history)
         if kind == "explore" and (asked_ever or state.concern_revealed):
@@ -167,7 +175,8 @@ class ScriptedVoice:
             facts["wants_line"] = want("tie_number_plain", facts["wants_line"])
         if proposed:
             facts["step_proposed"] = facts.get("step_proposed") or "yes"
-        sid = _wording(situation, facts, proposed, claimed, figured)
+        sid = _wording(situation, facts, proposed, claimed, figured,
+                       not situation.behaviours and asks_about_them(last_rep))
         # A step is proposed, now or earlier: what is missing is its detail (its day, if the item asks one)
         earlier = facts.get("step_on_table") and not proposed and kind in ("next_step", "involve")
         if earlier or (sid == "acknowledge_step" and kind in ("next_step", "involve", "general", "confirm")):
@@ -194,10 +203,10 @@ class ScriptedVoice:
         cut = "off" in T.words(last_rep) and bool(T.AMOUNT.search(last_rep))
         priced = cut or bool(T.AMOUNT.search(quoted))
         usable = [t for t in pool if _fields(t) <= known
-                  and (priced or not _rests_on_a_price(t))
-                  and not (asked_ever and _CLAIMS_NO_QUESTION.search(t))
-                  and not (not asked_now and _credits_asking(t))
-                  and not (figured and _DEMANDS_FIGURE.search(t))]
+                  and (priced or not rests_on_a_price(t))
+                  and not (asked_ever and CLAIMS_NO_QUESTION.search(t))
+                  and not (not asked_now and credits_asking(t))
+                  and not (figured and DEMANDS_FIGURE.search(t))]
         about_rep = [t for t in usable if _fields(t) & _REP_WORDS]
         if about_rep:
             usable = about_rep  # a line that picks up the rep's own figure or customer beats a stock one
@@ -282,7 +291,7 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if long_sentences(tail) & spoken:
             tail = ""
-        if figured and _DEMANDS_FIGURE.search(tail):
+        if figured and DEMANDS_FIGURE.search(tail):
             tail = ""
         said_instead = facts.get("answer") or facts.get("no_figure") or facts.get("stake")
         if situation.id not in _TAILED or said_instead or declined or facts.get("hold"):
@@ -358,18 +367,15 @@ def _without_reaction(core: str) -> str:
     return core
 
 
-_CLAIMS_NO_QUESTION = re.compile(
-    r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
-    r"\bany\s+questions?\b", re.I)
-_DEMANDS_FIGURE = re.compile(
-    r"\b(?:a|the|some|real|hard|in)\s+(?:one\s+)?(?:number|figure)s?\b|\bnumbers,\s+please\b", re.I)
-
-
 def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claimed: bool,
-             figured: bool = False) -> str:
+             figured: bool = False, only_asked: bool = False) -> str:
     """The wording of the situation that fits what the rep did: never a line resting on what they did not
-    do (issue 13, false-premise rebukes)."""
+    do (issue 13, false-premise rebukes). ``only_asked``: the rep asked something the reading gave no
+    behaviour ("Where are you with the migration?"): the buyer declines to go into it, never "That doesn't
+    move me much" as if it were an argument."""
     sid = situation.id
+    if sid == "restate_objection" and only_asked and not facts.get("answer"):
+        return "restate_asked"
     if sid == "want_numbers" and figured and claimed:
         sid = "acknowledge_progress"  # a figure was given: take it, and say what is still missing
     if sid == "want_next_step" and (proposed or facts.get("step_on_table")):
@@ -394,37 +400,10 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
     return sid
 
 
-_FIRST_PRICE = frozenset({"original", "padded", "real price", "first price"})
-"""What a line says of a price the rep must have quoted before ("the original number", "padded")."""
-
-
-def _rests_on_a_price(line: str) -> bool:
-    low = line.lower()
-    return any(T.has_phrase(low, p) if " " in p else p in T.words(low) for p in _FIRST_PRICE)
-
-
-def _premises(rep: str, claimed: bool) -> tuple[bool, bool]:
-    """(asked a question, gave a figure) in the rep's turn: money or a percentage, or any number in a turn
-    that claims value ("from 45 minutes to 10 a shop"); a buyer never then asks "with a number"."""
-    figure = bool(T.NUMBER.search(rep) or T.spelled_figure(rep))
-    return "?" in rep, bool(T.MONEY.search(rep) or (claimed and figure))
-
-
 _LANDS = frozenset({"acknowledge_progress", "want_next_step", "want_proof", "want_numbers"})
 """Situations after which a check that the answer landed is answered yes: the buyer moved, wants more."""
 _THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
 """A line that opens by thanking the rep needs no stock lead-in ("Let me be precise. Thanks ...")."""
-_ASKING = frozenset({"ask", "asked", "asking"})
-"""Words of a line that credits the rep's question (with "you")."""
-
-
-def _credits_asking(line: str) -> bool:
-    """A line that thanks the rep for a question ("Since you're asking, ...", "You asked properly"): false
-    after a turn that asked nothing, such as a statement that happened to name the concern."""
-    said = set(T.words(line))
-    return bool(said & _ASKING) and bool(said & {"you", "you're"})
-
-
 _REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})
 _ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",

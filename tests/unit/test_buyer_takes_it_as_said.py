@@ -264,7 +264,8 @@ def test_a_question_about_the_objections_own_figure_is_no_fact_question(
 def test_a_statement_is_never_thanked_as_a_question(bank: ScenarioBank) -> None:
     """A line that credits the rep's asking ("Since you're asking ...") follows a question, never a statement
     that happened to draw the concern out."""
-    from coach_engine.buyer.scripted import ScriptedVoice, _credits_asking
+    from coach_engine.buyer.premises import credits_asking as _credits_asking
+    from coach_engine.buyer.scripted import ScriptedVoice
 
     cfo = bank.get("cfo-price-routing").model_copy(update={"difficulty": "easy"})
     said = "The board watching every software line must make this a hard one to carry."

@@ -618,3 +618,18 @@ def test_a_discount_rebuke_never_asks_about_a_price_the_rep_never_quoted(cfo: Sc
     own = [Turn(role="rep", text="How about 30% off the first year?")]
     lines = {ScriptedVoice(seed=seed).speak(plain, d.state, situation, own) for seed in range(40)}
     assert any(w in line.lower() for line in lines for w in ("original", "padded", "real price")), lines
+
+
+def test_a_question_the_reading_gave_nothing_is_declined_not_argued_with(cfo: Scenario) -> None:
+    """"Where are you with the rollout?" read as no behaviour is a question about the buyer's world: the
+    buyer declines to go into it, never "That doesn't move me much" as if the rep had made a case."""
+    from coach_engine.buyer.premises import asks_about_them as _asks_about_them
+
+    d = BuyerDirector(cfo)
+    situation = Situation(id="restate_objection", facts={"plain": "yes", "objection_short": "Too dear"})
+    asked = [Turn(role="rep", text="Where are you with the rollout of the new depot?")]
+    lines = {ScriptedVoice(seed=seed).speak(cfo, d.state, situation, asked) for seed in range(12)}
+    assert not any("move me" in line or "Doesn't change anything" in line for line in lines), lines
+    assert _asks_about_them("Where are you with the rollout of the new depot?")
+    assert not _asks_about_them("Could we grab fifteen minutes on Friday?")
+    assert not _asks_about_them("We're obviously the smarter pick, yes?")
