@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "proposed_step",
-           "rep_words", "signs_off"]
+__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "offers_to_send",
+           "proposed_step", "rep_words", "signs_off"]
 
 B = Behaviour
 
@@ -232,15 +232,30 @@ def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:
 
 
 def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:
-    """The rep closes the call and asks or offers nothing ("Alright, I'll follow up next quarter then."):
-    a buyer says goodbye rather than restate the objection to someone who is leaving. A question counts only
-    when it is itself the leave-taking ("Maybe I'll check back in after summer?")."""
+    """The rep closes the call and asks or offers nothing ("Alright, I'll follow up next quarter then."), or
+    only offers to send something (``offers_to_send``): a buyer says goodbye rather than restate the objection
+    to someone who is leaving. A question counts only when it is itself the leave-taking ("Maybe I'll check
+    back in after summer?")."""
     from .. import text as T
 
     leave = T.structure().sign_off
     questions = [s for s in T.sentences(signals.text) if "?" in s]
+    leaving = bool(leave.search(signals.text)) or (not questions and offers_to_send(signals.text))
     return (helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE, B.CLOSED_QUESTION} and negatives <= {B.PASSIVE}
-            and bool(leave.search(signals.text)) and all(leave.search(q) for q in questions))
+            and leaving and all(leave.search(q) for q in questions))
+
+
+_WILL = frozenset({"i'll", "we'll", "i'm", "i", "we", "me", "let"})
+_SENDING = frozenset({"send", "email", "e-mail", "forward", "mail", "drop", "shoot", "pop"})
+
+
+def offers_to_send(text: str) -> bool:
+    """The rep offers to send something ("I'll email you a brochure tonight.", "Let me send over the deck."):
+    with nothing asked, the rep taking the brush-off and leaving."""
+    from .. import text as T
+
+    said = T.words(text)
+    return any(w in _SENDING and set(said[max(0, k - 3):k]) & _WILL for k, w in enumerate(said))
 
 
 def checks_reading(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:

@@ -633,3 +633,21 @@ def test_a_question_the_reading_gave_nothing_is_declined_not_argued_with(cfo: Sc
     assert _asks_about_them("Where are you with the rollout of the new depot?")
     assert not _asks_about_them("Could we grab fifteen minutes on Friday?")
     assert not _asks_about_them("We're obviously the smarter pick, yes?")
+
+
+def test_a_rep_who_only_offers_to_send_something_is_seen_off(cfo: Scenario) -> None:
+    """"I'll email you our brochure tonight." with nothing asked takes the brush-off: the buyer says goodbye
+    (probe 22: a buyer who had asked for the email answered the rep's offer with "I'm still exactly where I
+    started"); an offer with a real question after it keeps the call going."""
+    from coach_engine.buyer.conduct import offers_to_send
+
+    assert offers_to_send("No problem, I'll email you our brochure tonight.")
+    assert offers_to_send("Let me send over the deck.")
+    assert not offers_to_send("Did the deck I sent last week reach you?")
+    d = BuyerDirector(cfo)
+    d.step(turn("Totally understand, budgets are tight for everyone this year.", B.ACKNOWLEDGE), 1)
+    sent = turn("No problem, I'll email you our brochure tonight.", B.ACKNOWLEDGE)
+    assert d.step(sent, 3).id == "stall_polite"
+    still = BuyerDirector(cfo)
+    still.step(turn("I'll email you the brochure. What would you want it to show?", B.OPEN_QUESTION), 1)
+    assert not still.state.finished
