@@ -93,6 +93,10 @@ class _Turn:
     conduct: RepConduct
 
 
+_ORDER = frozenset({"before", "first", "prior", "until", "ahead", "instead", "rather"})
+"""Words that make an item about exploring ask for it before the rep pitches or defends."""
+
+
 class ItemMatcher:
     """Decides, for one scenario, whether a turn meets an item or puts the hidden concern into words."""
 
@@ -125,7 +129,10 @@ class ItemMatcher:
         revealed_now, explored = turn.revealed_now, turn.explored
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
         if kind == "explore":
-            return explored and not conduct.pitched and clean
+            # "asks what is behind it before defending" wants the order; "finds out what's really going on"
+            # is met by finding out, after a misstep too
+            ordered = bool(_ORDER & set(T.words(item.text)))
+            return explored and not (ordered and conduct.pitched) and clean
         if kind == "uncover":
             asked = bool(helpful & {B.EXPLORE_CONCERN, B.OPEN_QUESTION, B.IMPACT_QUESTION})
             follow_up = (

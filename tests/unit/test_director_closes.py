@@ -651,3 +651,26 @@ def test_a_rep_who_only_offers_to_send_something_is_seen_off(cfo: Scenario) -> N
     still = BuyerDirector(cfo)
     still.step(turn("I'll email you the brochure. What would you want it to show?", B.OPEN_QUESTION), 1)
     assert not still.state.finished
+
+
+def test_an_explore_item_asks_for_order_only_when_it_says_so(cfo: Scenario) -> None:
+    """"Asks what is behind it before defending" is not met once the rep has pitched or discounted; "finds out
+    what is really going on" is met by finding out, after an early misstep too (probe 22: a warm aside read
+    as a discount at turn 1 left a strong rep's explore item unmet for the whole drill)."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    matcher = ItemMatcher(cfo, load_rules(), None)
+    asked = turn("What is really going on with the budget this year?", B.EXPLORE_CONCERN)
+    pitched = RepConduct(pitched=True)
+    state = BuyerState(explore_turns=1)
+    plain = ResolutionItem(text="Finds out what is really going on with the budget", kind="explore")
+    ordered = ResolutionItem(text="Asks what is behind the budget answer before defending the price",
+                             kind="explore")
+    assert matcher.meets(plain, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=state, conduct=pitched)
+    assert not matcher.meets(ordered, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=state,
+                             conduct=pitched)
+    assert matcher.meets(ordered, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=state,
+                         conduct=RepConduct())
