@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import text as T
 from ..embeddings import is_semantic
 from ..text import (
     NUMBER,
+    as_sentence,
     content_words,
     is_question,
     question_form,
@@ -250,7 +250,7 @@ def context_figures(context: str, facts: dict[str, str]) -> dict[str, str]:
             topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w.strip(".,;:"))
                              and w.lower().strip(".,;:") not in _ABOUT | _COUNTS)
             if content_words(topic):
-                out[topic.strip(" .,;:")] = T.as_sentence(piece)
+                out[topic.strip(" .,;:")] = as_sentence(piece)
     return out
 
 
