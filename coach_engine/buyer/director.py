@@ -245,7 +245,7 @@ class BuyerDirector:
         if not gamed:
             for item in st.resolution:
                 if item.forbids:
-                    if item.met and Behaviour(item.forbids) in negatives:
+                    if item.met and _breaks(Behaviour(item.forbids), negatives):
                         item.met, item.turn = False, turn_index  # a rule broken stays broken
                     continue
                 if not item.met and self.matcher.meets(item, signals, helpful, negatives, revealed_now,
@@ -406,6 +406,20 @@ _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD
 
 
 _DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE, B.OFF_TOPIC})
+
+
+_COMBATIVE = frozenset({B.ARGUE, B.DISMISS, B.DISPARAGE})
+"""Taking issue with the buyer, their concern or what they use: one idea whose three members trainers tell
+apart differently (``reading.model.FAMILIES``)."""
+
+
+def _breaks(forbidden: Behaviour, negatives: set[Behaviour]) -> bool:
+    """Whether a turn breaks an item's rule: it does what the rule forbids, or, for a rule against one way of
+    taking issue ("never criticises Castlegate"), another ("Castlegate are known for overpromising" read as
+    dismissing): the manager's rule is against the idea, not the reader's border."""
+    if forbidden in _COMBATIVE:
+        return bool(negatives & _COMBATIVE)
+    return forbidden in negatives
 
 
 def _hear_list(signals: SignalSet) -> SignalSet:

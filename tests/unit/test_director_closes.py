@@ -674,3 +674,19 @@ def test_an_explore_item_asks_for_order_only_when_it_says_so(cfo: Scenario) -> N
                              conduct=pitched)
     assert matcher.meets(ordered, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=state,
                          conduct=RepConduct())
+
+
+def test_a_rule_against_taking_issue_is_broken_whichever_way_the_reader_names_it(cfo: Scenario) -> None:
+    """"Refrains from criticising the incumbent" is broken by "they're known for overpromising" read as
+    dismissing (probe 22): argue, dismiss and disparage are one idea the reader tells apart second. A rule
+    against discounting is still broken only by a discount."""
+    from coach_engine.buyer.state import ResolutionItem
+
+    d = BuyerDirector(cfo)
+    d.state.resolution = [
+        ResolutionItem(text="Refrains from criticising the incumbent", kind="respect_incumbent",
+                       forbids="disparage", met=True),
+        ResolutionItem(text="Doesn't discount the price", kind="general", forbids="discount", met=True)]
+    d.step(turn("Frankly, your current supplier is known for overpromising.", B.DISMISS), 1)
+    rule, price = d.state.resolution
+    assert not rule.met and price.met
