@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .. import text as T
 
-__all__ = ["analysis_notes", "as_prose", "unbracketed", "unframed"]
+__all__ = ["analysis_notes", "as_prose", "equals_said", "unbracketed", "unframed"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})

@@ -278,10 +278,9 @@ def unmask(s: str, kept: list[str]) -> str:
 _TITLE_STOPS = ("Dr.", "Mr.", "Mrs.", "Ms.", "Mx.", "Prof.", "Rev.", "Fr.")
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "his", "her", "its", "your", "this",
-                          "that"})
+_DETERMINERS = frozenset({"the", "a", "an", "our", "their", "my", "his", "her", "its", "your"})
 """Words before a capitalised word that make it a thing or a relation, not a person's name: nobody writes
-"the Maria"."""
+"the Maria". Not "that", which opens a clause before a name as often ("she said that Maria told her")."""
 
 
 def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[str]]:
