@@ -204,6 +204,19 @@ def _fits(question: str, value: str) -> bool:
 _ABOUT = frozenset({"about", "around", "some", "over", "nearly", "almost", "roughly", "approximately"})
 
 
+def _told(piece: str, told: str) -> bool:
+    """A figure of ``piece`` that the scenario's ``facts:`` already give (``told``, their text joined)."""
+    return any(n.group(0).strip() in told for n in NUMBER.finditer(piece))
+
+
+def _without_figures(piece: str, dropped: frozenset[str]) -> str:
+    """``piece`` without its figures and the words around one (``dropped``): the topic a figure fact is
+    named by ("22 buses" -> "buses")."""
+    kept = (w for w in piece.split() if not NUMBER.fullmatch(w.strip(".,;:"))
+            and w.lower().strip(".,;:") not in dropped)
+    return " ".join(kept).strip(" .,;:")
+
+
 def company_facts(company: str, facts: dict[str, str]) -> dict[str, str]:
     """The figures the buyer's company line gives ("Haddad's Coaches (Tamworth, 22 buses, 19 school runs)"),
     each a fact named by its words ("buses": "22 buses."): an owner knows how many buses they run, whether
@@ -212,10 +225,9 @@ def company_facts(company: str, facts: dict[str, str]) -> dict[str, str]:
     told = " ".join(facts.values())
     out: dict[str, str] = {}
     for piece in (p.strip() for p in inside.replace("; ", ", ").split(", ")):  # "42,000" is one figure
-        figures = [n.group(0).strip() for n in NUMBER.finditer(piece)]
-        if not (figures or spelled_figure(piece)) or any(f in told for f in figures):
+        if not (NUMBER.search(piece) or spelled_figure(piece)) or _told(piece, told):
             continue
-        topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w) and w.lower() not in _ABOUT)
+        topic = _without_figures(piece, _ABOUT)
         if topic:
             out[topic] = piece[:1].upper() + piece[1:] + "."
     return out
@@ -243,14 +255,12 @@ def context_figures(context: str, facts: dict[str, str]) -> dict[str, str]:
         for opener in _CLAUSE_OPENERS:
             pieces = [x for p in pieces for x in p.split(opener)]
         for piece in pieces:
-            figures = [n.group(0).strip() for n in NUMBER.finditer(piece)]
-            if not _counted(piece) or any(f in told for f in figures) or len(piece.split()) < 2 or (
+            if not _counted(piece) or _told(piece, told) or len(piece.split()) < 2 or (
                     set(words(piece)) & _GENERAL):
                 continue  # "Agencies this size typically run $15,000 a month": others', not the buyer's
-            topic = " ".join(w for w in piece.split() if not NUMBER.fullmatch(w.strip(".,;:"))
-                             and w.lower().strip(".,;:") not in _ABOUT | _COUNTS)
+            topic = _without_figures(piece, _ABOUT | _COUNTS)
             if content_words(topic):
-                out[topic.strip(" .,;:")] = as_sentence(piece)
+                out[topic] = as_sentence(piece)
     return out
 
 

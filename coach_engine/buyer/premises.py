@@ -9,11 +9,12 @@ check is one idea a test can hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .. import text as T
 
 __all__ = ["CLAIMS_NO_QUESTION", "DEMANDS_FIGURE", "asks_about_them", "credits_asking", "premises",
-           "rests_on_a_price"]
+           "quoted_a_price", "rests_on_a_price"]
 
 CLAIMS_NO_QUESTION = re.compile(
     r"\byou\s+(?:still\s+)?(?:haven'?t|didn'?t|never|have\s+not)\s+(?:even\s+|really\s+)?ask|"
@@ -29,6 +30,15 @@ _FIRST_PRICE = frozenset({"original", "padded", "real price", "first price"})
 def rests_on_a_price(line: str) -> bool:
     low = line.lower()
     return any(T.has_phrase(low, p) if " " in p else p in T.words(low) for p in _FIRST_PRICE)
+
+
+def quoted_a_price(rep: str, before: Iterable[str]) -> bool:
+    """Whether the rep has a price of their own to cut: one named ``before`` (the scenario's proposal, their
+    earlier turns), or one they take something off now ("30% off the hardware"); "we can undercut Castlegate
+    by 15%" quotes none."""
+    if "off" in T.words(rep) and T.AMOUNT.search(rep):
+        return True
+    return any(T.AMOUNT.search(text) for text in before)
 
 
 def premises(rep: str, claimed: bool) -> tuple[bool, bool]:

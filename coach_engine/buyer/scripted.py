@@ -38,6 +38,7 @@ from .premises import (
     asks_about_them,
     credits_asking,
     premises,
+    quoted_a_price,
     rests_on_a_price,
 )
 from .state import BuyerState, Situation
@@ -195,13 +196,11 @@ class ScriptedVoice:
                 pool += self.lines["situations"].get(kind, {}).get(personality, []) if true else []
         known = {k for k, v in facts.items() if v or (k == "wants_line" and facts.get("hold"))}
         asked_now = asked or any(T.question_form(x) for x in T.sentences(last_rep))
-        # "what was the original number based on?" rests on a price of the rep's: the scenario's proposal,
-        # one the rep named before, or one they take something off now ("30% off the hardware"); "we can
-        # undercut Castlegate by 15%" quotes none of its own
-        quoted = " ".join([scenario.context, scenario.buyer.opening,
-                           *(t.text for t in history[:-1] if t.role == "rep")])
-        cut = "off" in T.words(last_rep) and bool(T.AMOUNT.search(last_rep))
-        priced = cut or bool(T.AMOUNT.search(quoted))
+        # "what was the original number based on?" rests on a price of the rep's (``quoted_a_price``), read
+        # only when a line of the pool speaks of one: most turns have none
+        quoted = [scenario.context, scenario.buyer.opening,
+                  *(t.text for t in history[:-1] if t.role == "rep")]
+        priced = not any(rests_on_a_price(t) for t in pool) or quoted_a_price(last_rep, quoted)
         usable = [t for t in pool if _fields(t) <= known
                   and (priced or not rests_on_a_price(t))
                   and not (asked_ever and CLAIMS_NO_QUESTION.search(t))
