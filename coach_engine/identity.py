@@ -57,6 +57,7 @@ class Member:
     name: str
     role: Role
     team: str = ""
+    """The team's name; empty for an admin with no team (they see ``TEAMLESS_ADMIN_PAGES``)."""
     user: Any = field(default=None, compare=False, repr=False)
     """The store's acting identity (``store.User``), passed to every store call."""
 

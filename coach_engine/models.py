@@ -300,8 +300,11 @@ class Strength(BaseModel):
 
 class Improvement(BaseModel):
     turn: int
+    """The turn it is about: an index into the transcript's turns (0-based), as in ``Evidence``."""
     text: str
+    """What to change, in one sentence."""
     try_instead: str
+    """A reply that would have done it, in words the rep can say."""
     quote: str = ""
     key: str = ""
     """The failed check or anti-pattern id the improvement is about (empty from an LLM judge's coaching)."""

@@ -281,6 +281,7 @@ class Structure:
     low_risk: re.Pattern[str]
     """What makes a step low-risk: pilot, trial, no commitment, one site ..."""
     duration: re.Pattern[str]
+    """A step's length: "a 20-minute call", "half an hour", "two weeks"."""
     permissive: re.Pattern[str]
     """Timing handed to the buyer: "whenever you're ready", "no rush", "in your own time"."""
     offer: re.Pattern[str]

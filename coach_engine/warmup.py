@@ -68,7 +68,9 @@ class WarmupMatch:
     scenario: Scenario
     """The bank scenario tailored to the notes (same id; its buyer answers with the notes' facts)."""
     score: float
+    """Meaning plus the bonuses for a named objection, role and industry; ranks the matches."""
     why: str
+    """The reason in words ("Matches your notes: a price objection ..."), shown above the drill."""
     close: bool = True
     from_notes: tuple[FromNotes, ...] = ()
     """The buyer facts the notes set for this drill."""

@@ -269,7 +269,9 @@ class Answer:
     """The fact a rep's question asks for (``topic`` empty: a figure or a date the scenario does not give)."""
 
     topic: str
+    """The fact's key in ``facts`` (or a figure's topic from the brief)."""
     text: str
+    """The fact as written, which the voice says in the buyer's first person."""
     question: str
     by_meaning: bool = False
     """The question is close in meaning to the fact (not only sharing its words): plainly about it."""

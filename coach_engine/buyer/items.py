@@ -95,11 +95,15 @@ class ItemReading:
 class ItemModel:
     kinds: tuple[str, ...]
     weights: np.ndarray
+    """(n_kinds, n_features) over the encoder's sentence embedding and the hashed word n-grams."""
     bias: np.ndarray
     word_weights: np.ndarray
+    """The words-only twin's (n_kinds, n_hashed): what reads an item when no semantic encoder is on."""
     word_bias: np.ndarray
     min_confidence: float
+    """The top kind's probability from which a reading is confident (chosen on the labelled items)."""
     encoder: str
+    """The embedder the weights were trained over; another one's vectors fall back to the words-only twin."""
     word_min_confidence: float
     """The words-only reading's own floor (chosen the same way), for when the sentence model is not there."""
 

@@ -209,9 +209,12 @@ class Assignment:
     scenario_id: str
     due: date
     pass_mark: int
+    """The overall score (0-100) one of the qualifying drills must reach (``assignments``)."""
     min_attempts: int
+    """How many qualifying full drills the assignee must complete, passed or not."""
     user_id: int | None
     team_id: int | None
+    """Exactly one of ``user_id`` and ``team_id`` is set: the assignment is one rep's or a whole team's."""
     created_by: int
     created_at: datetime
     assignee: str
