@@ -26,7 +26,6 @@ and what the buyer remembers of the rep is ``conduct.py``.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -34,14 +33,16 @@ from .. import text as T
 from ..embeddings import is_semantic
 from ..figures import figure_keys
 from ..models import Scenario
-from ..signals import NEGATIVE, POSITIVE, Behaviour, Signal, SignalSet
+from ..signals import NEGATIVE, POSITIVE, Behaviour, SignalSet
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
 from .facts import Answer, FactBook, figure_said
+from .hearing import DOUBTFUL, hear_list, let_pass
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
 from .persona import concern_stages, concern_told, known_figures, scenario_facts
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser, asks_for_step
+from .stake_questions import StakeQuestions
 from .state import BuyerState, ResolutionItem, Situation
 from .substance import screen
 
@@ -142,8 +143,8 @@ class BuyerDirector:
         st.turns += 1
         signals = screen(signals, self.rules.substance)
         # An offence read with doubt is let pass, but a turn that may knock or argue is no insight either.
-        doubted = {s.behaviour for s in signals.signals} & _DOUBTFUL - {B.OFF_TOPIC}
-        signals = _hear_list(_let_pass(signals, self.rules.benefit_of_doubt))
+        doubted = {s.behaviour for s in signals.signals} & DOUBTFUL - {B.OFF_TOPIC}
+        signals = hear_list(let_pass(signals, self.rules.benefit_of_doubt))
         present = {s.behaviour for s in signals.signals}
         helpful = {s.behaviour for s in signals.signals if s.behaviour in POSITIVE and s.relevant}
         negatives = present & NEGATIVE
@@ -230,6 +231,10 @@ class BuyerDirector:
         sure = (any(s.confidence >= self.rules.sure_exploring for s in signals.get(B.EXPLORE_CONCERN)
                     if s.relevant) and B.EXPLORE_CONCERN in asking) \
             or B.IMPACT_QUESTION in helpful or self.matcher.names_concern(signals)
+        # A question about what only the stake tells is about the concern; answered with the story, or by the
+        # stake once the story is out (``stake_questions``), it is never met by a demand for a number.
+        about_stake = not (gamed or strong_neg or st.stake_told) and self._stake_questions.about(asked)
+        explored = explored or (about_stake and not stacked)
         if explored:
             st.explore_turns += 1
             if (not st.concern_revealed and st.explore_turns >= self.reveal_after
@@ -237,6 +242,7 @@ class BuyerDirector:
                 st.concern_revealed = True
                 st.revealed_turn = turn_index
                 revealed_now = True
+                st.stake_told = about_stake and bool(self._stake)
                 res_delta += self.rules.resistance["reveal"]
                 trust_delta += self.rules.trust["reveal"]
 
@@ -346,6 +352,12 @@ class BuyerDirector:
         """The concern's last stage (``persona.concern_stages``), worded once per drill, not every turn."""
         return concern_stages(self.scenario)[1]
 
+    @cached_property
+    def _stake_questions(self) -> StakeQuestions:
+        story, stake = concern_stages(self.scenario)
+        return StakeQuestions(story, stake, self.scenario.buyer.opening, self.embedder,
+                              self.rules.similarity.stake_question)
+
     def _tell_stake(self, situation: Situation) -> None:
         """A good question after the story draws out the concern's last stage: what is at stake for them."""
         stake = self._stake
@@ -405,9 +417,6 @@ late."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
 
 
-_DOUBTFUL = frozenset({B.PRESSURE, B.ARGUE, B.DISMISS, B.DISPARAGE, B.OFF_TOPIC})
-
-
 _COMBATIVE = frozenset({B.ARGUE, B.DISMISS, B.DISPARAGE})
 """Taking issue with the buyer, their concern or what they use: one idea whose three members trainers tell
 apart differently (``reading.model.FAMILIES``)."""
@@ -420,30 +429,3 @@ def _breaks(forbidden: Behaviour, negatives: set[Behaviour]) -> bool:
     if forbidden in _COMBATIVE:
         return bool(negatives & _COMBATIVE)
     return forbidden in negatives
-
-
-def _hear_list(signals: SignalSet) -> SignalSet:
-    """The turn as the buyer hears it: keywords strung together that are probably stuffing, short of the
-    grader's verdict (``TurnAnalysis.listed``), are a list, not an answer; what its phrases claim does not
-    count."""
-    a = signals.analysis
-    if a is None or not a.listed or not a.sentences:
-        return signals
-    start, end = a.sentences[0].start, a.sentences[-1].end
-    heard = Signal(B.KEYWORD_STUFFING, signals.text[start:end], start, end, a.strung)
-    kept = [replace(s, relevant=False) if s.behaviour in POSITIVE else s for s in signals.signals]
-    return replace(signals, signals=[*kept, heard])
-
-
-def _let_pass(signals: SignalSet, bar: float) -> SignalSet:
-    """The turn as the buyer takes it: an offence (or a stray from the topic) read with less than ``bar``
-    probability is let pass, and what the sentence it doubted does counts again."""
-    doubted = [s for s in signals.signals if s.behaviour in _DOUBTFUL and s.confidence < bar]
-    if not doubted:
-        return signals
-    aside = {(s.start, s.end) for s in doubted if s.behaviour is B.OFF_TOPIC}
-    gamed = any(s.behaviour in {B.INJECTION, B.KEYWORD_STUFFING} for s in signals.signals)
-    dropped = {id(s) for s in doubted}
-    kept = [replace(s, relevant=True) if (s.start, s.end) in aside and s.behaviour in POSITIVE and not gamed
-            else s for s in signals.signals if id(s) not in dropped]
-    return replace(signals, signals=kept)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from .. import text as T
 
-__all__ = ["REPEAT_WORDS", "keeps_capital", "long_sentences", "lowered_after_colons", "plain",
+__all__ = ["REPEAT_WORDS", "hedged_once", "keeps_capital", "long_sentences", "lowered_after_colons", "plain",
            "spoken_sentence", "tidy", "word_chunks"]
 
 
@@ -101,3 +101,29 @@ def spoken_sentence(text: str) -> str:
     if label is not None:
         words[label] = words[label][:-1] + ","
     return T.as_sentence(" ".join(words))
+
+
+_HEDGES = frozenset({"honestly", "frankly", "truthfully"})
+"""Words a speaker puts in once to say they are being straight with you; twice in one breath ("I've told you
+most of it, honestly. I'd feel better ..., honestly.") they read as a script's parts joined."""
+
+
+def hedged_once(text: str) -> str:
+    """The line with each hedge word kept only where it is first said: a later one goes with the comma that
+    set it off ("..., honestly." is "...."; "Honestly, I ..." is "I ...")."""
+    seen: set[str] = set()
+    out: list[str] = []
+    capital = False  # a hedge that opened a sentence went: the next word opens it
+    for word in text.split(" "):
+        bare = word.strip(",.!?").lower()
+        if bare in _HEDGES and bare in seen:
+            ending = word[len(word.rstrip(",.!?")):]
+            if ending.startswith(","):
+                capital = not out or out[-1][-1:] in ".!?"
+            elif out:  # "..., honestly." or "... honestly!": its mark goes to the word before
+                out[-1] = out[-1].rstrip(",") + ending
+            continue
+        seen.add(bare)
+        out.append(word[:1].upper() + word[1:] if capital else word)
+        capital = False
+    return " ".join(out)

@@ -51,6 +51,9 @@ class _Similarity(StrictData):
     fact_question: float = 0.5
     fact_words_floor: float = 0.2
     """A question that shares a fact's topic words still needs this much meaning in common with it."""
+    stake_question: float = 0.25
+    """A question this close to a sentence of the concern's stake (and closer than to its story) asks what
+    only the stake tells (``stake_questions``)."""
 
 
 class SubstanceRules(StrictData):

@@ -24,6 +24,7 @@ from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
 from .item_match import person_named
 from .line_polish import (
+    hedged_once,
     keeps_capital,
     long_sentences,
     lowered_after_colons,
@@ -307,6 +308,7 @@ class ScriptedVoice:
             core = core[0].lower() + core[1:]
         text = " ".join(p for p in (lead, core, tail) if p)
         text = lowered_after_colons(said_in_full(text), facts)  # never "w/o" or "~90K" read out
+        text = hedged_once(text)  # "honestly" once a line, however its parts were joined
         return tidy(text)
 
     def _answered(self, core: str, sid: str, facts: dict[str, str], personality: str, rng: random.Random,

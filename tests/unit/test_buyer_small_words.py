@@ -38,3 +38,17 @@ def test_cheers_and_getting_back_in_touch_are_goodbyes() -> None:
     for text in ("Cheers for your time, Morag.", "I'll make a note and get back in touch after the harvest."):
         signals = SignalSet(text=text, signals=[])
         assert signs_off(signals, set(), set()), text
+
+
+def test_a_hedge_word_is_said_once_a_line() -> None:
+    """A told-remark and a line that both end in "honestly" join into one breath with the word twice; the
+    later one goes with its comma, and a sentence it opened opens on the next word."""
+    from coach_engine.buyer.line_polish import hedged_once
+
+    assert hedged_once("That's most of it, honestly. A reference would help, honestly. Thanks.") == \
+        "That's most of it, honestly. A reference would help. Thanks."
+    assert hedged_once("Frankly, it's the price. Frankly, I can't go higher!") == \
+        "Frankly, it's the price. I can't go higher!"
+    assert hedged_once("Honestly, we're fine. Our team honestly likes the tool.") == \
+        "Honestly, we're fine. Our team likes the tool."
+    assert hedged_once("Honestly? No.") == "Honestly? No."
