@@ -12,6 +12,7 @@ apart from all three.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..models import Scenario
@@ -231,18 +232,23 @@ def offences(signals: SignalSet, present: set[Behaviour]) -> set[Behaviour]:
     return out
 
 
-def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour]) -> bool:
+def signs_off(signals: SignalSet, helpful: set[Behaviour], negatives: set[Behaviour],
+              leave_takings: Sequence[str] = ()) -> bool:
     """The rep closes the call and asks or offers nothing ("Alright, I'll follow up next quarter then."), or
     only offers to send something (``offers_to_send``): a buyer says goodbye rather than restate the objection
     to someone who is leaving. A question counts only when it is itself the leave-taking ("Maybe I'll check
-    back in after summer?")."""
+    back in after summer?"). ``leave_takings``: more ways of leaving, as plain phrases (``rules.yaml``)."""
     from .. import text as T
 
-    leave = T.structure().sign_off
+    pattern = T.structure().sign_off
+
+    def leaves(text: str) -> bool:
+        return bool(pattern.search(text)) or any(T.has_phrase(text, p, re.IGNORECASE) for p in leave_takings)
+
     questions = [s for s in T.sentences(signals.text) if "?" in s]
-    leaving = bool(leave.search(signals.text)) or (not questions and offers_to_send(signals.text))
+    leaving = leaves(signals.text) or (not questions and offers_to_send(signals.text))
     return (helpful <= {B.ACKNOWLEDGE, B.SUMMARIZE, B.CLOSED_QUESTION} and negatives <= {B.PASSIVE}
-            and leaving and all(leave.search(q) for q in questions))
+            and leaving and all(leaves(q) for q in questions))
 
 
 _WILL = frozenset({"i'll", "we'll", "i'm", "i", "we", "me", "let"})

@@ -134,6 +134,9 @@ class DirectorRules(StrictData):
     """Words of a step or involve item that ask for a day: the rep's step must name one to meet it."""
     roles: list[str] = Field(default_factory=list)
     """People a step may bring in, by role: an involve item is met by a step naming one (``item_match``)."""
+    leave_takings: list[str] = Field(default_factory=list)
+    """Words by which a rep takes their leave beyond ``structure.yaml``'s ``sign_off`` ("I'll leave you to
+    it", "you know where to find me"): plain phrases, matched as whole words (``conduct.signs_off``)."""
     benefit_of_doubt: float = 0.0
     """A pressing, arguing, dismissive or disparaging sentence read below this probability is let pass: a
     person does not take offence at a phrase that only might push (the grader still notes it)."""

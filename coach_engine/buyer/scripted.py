@@ -291,8 +291,8 @@ class ScriptedVoice:
         tail = rng.choice(self.lines.get("tail", {}).get(personality, [""])) if rng.random() < 0.35 else ""
         if long_sentences(tail) & spoken:
             tail = ""
-        if figured and DEMANDS_FIGURE.search(tail):
-            tail = ""
+        if DEMANDS_FIGURE.search(tail) and (figured or not claimed or DEMANDS_FIGURE.search(core)):
+            tail = ""  # "Numbers, please." asks for the figure a claim lacked: never to sympathy, never twice
         said_instead = facts.get("answer") or facts.get("no_figure") or facts.get("stake")
         if situation.id not in _TAILED or said_instead or declined or facts.get("hold"):
             # "Numbers, please." after a hint, "Keep it short." after a rebuke or "Honestly, I want this to

@@ -131,7 +131,7 @@ class SituationChooser:
 
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             return self._end_call(make, st, conduct, signals)
-        if not st.concern_revealed and signs_off(signals, helpful, negatives):
+        if not st.concern_revealed and signs_off(signals, helpful, negatives, self.rules.leave_takings):
             return self._end_call(make, st, conduct, signals)  # the rep is leaving: see them off
         if not unmet and st.resistance < self.agree_below and conduct.step_proposed:
             st.stage = "agreed"

@@ -52,3 +52,15 @@ def test_a_hedge_word_is_said_once_a_line() -> None:
     assert hedged_once("Honestly, we're fine. Our team honestly likes the tool.") == \
         "Honestly, we're fine. Our team likes the tool."
     assert hedged_once("Honestly? No.") == "Honestly? No."
+
+
+def test_leave_takings_the_sign_off_pattern_does_not_know_come_from_the_rules() -> None:
+    """"I'll leave you to it" is a goodbye once the rules list it; a question that is not itself one keeps the
+    call going."""
+    from coach_engine.buyer import load_rules
+
+    leave = load_rules().leave_takings
+    for text in ("No stress, I'll leave you to it.", "You've got my number if that changes."):
+        assert signs_off(SignalSet(text=text, signals=[]), set(), set(), leave), text
+    assert not signs_off(SignalSet(text="I'll leave you to it. What's driving the timing?", signals=[]),
+                         set(), set(), leave)

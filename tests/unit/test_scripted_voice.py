@@ -982,9 +982,29 @@ def test_a_personalitys_tail_closes_only_a_line_that_presses_for_substance(bank:
             for seed in range(24):
                 line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id=sid, facts=facts), [])
                 assert not any(line.endswith(t) for t in tails), (sid, line)
-        pressed = {ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="want_numbers", facts=facts), [])
-                   for seed in range(24)}
+        pressed = {ScriptedVoice(seed).speak(s, BuyerState(), Situation(id=sid, facts=facts,
+                                                                        behaviours=["state_value"]), [])
+                   for sid in ("want_numbers", "want_proof") for seed in range(24)}
         assert any(line.endswith(t) for line in pressed for t in tails)
+
+
+def test_numbers_please_follows_only_a_claim_without_a_figure_and_never_a_demand(bank: ScenarioBank) -> None:
+    """The tail that asks for a figure asks what a claim lacked: not after sympathy (no claim), and not after
+    a line that has just asked for a number itself ("With a number. Numbers, please.")."""
+    from coach_engine.buyer.state import BuyerState, Situation
+
+    s = _with_buyer(bank, personality="analytical")
+    facts = {"product": s.product.name, "company": s.buyer.company}
+    for behaviours in (["acknowledge"], []):
+        for seed in range(24):
+            line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="restate_objection", facts=facts,
+                                                                        behaviours=behaviours), [])
+            assert not line.endswith("Numbers, please."), line
+    for seed in range(24):
+        line = ScriptedVoice(seed).speak(s, BuyerState(), Situation(id="want_numbers", facts=facts,
+                                                                    behaviours=["state_value"]), [])
+        assert line.count("number") + line.count("Number") + line.count("figure") <= 1 or \
+            not line.endswith("Numbers, please."), line
 
 
 def test_you_havent_asked_is_never_said_after_a_question_or_once_the_concern_is_out(
