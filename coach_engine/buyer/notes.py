@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .. import text as T
 
-__all__ = ["analysis_notes", "as_prose", "equals_said", "unbracketed", "unframed"]
+__all__ = ["analysis_notes", "as_prose", "equals_said", "unbracketed", "unframed", "unhedged", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -38,6 +38,11 @@ def as_prose(concern: str) -> str:
 
     "- audit last yr -> paid ~$38k\\n- worried it happens again" -> "Audit last yr — paid ~$38k. Worried it
     happens again." (``telling.said_in_full`` says the shorthand in words later, on every line.)"""
+    if "\n" not in concern.strip() and _unbulleted(concern) is not None:
+        # notes folded onto one line (a YAML ">" block): each bullet stands after a sentence's end
+        for end in ".!?":
+            for mark in _BULLETS:
+                concern = concern.replace(f"{end} {mark}", f"{end}\n{mark}")
     lines = [x for x in concern.splitlines() if x.strip()]
     bullets = [_unbulleted(x) for x in lines]
     if sum(b is not None for b in bullets) >= 2 or (lines and len(lines) == 1 and bullets[0] is not None):
@@ -119,3 +124,75 @@ def unframed(sentence: str) -> str:
             return sentence  # "My real fear is a repeat": the head is what is said
         return T.as_sentence(" ".join(rest))
     return sentence
+
+
+_REPORTS = frozenset({"mentioned", "said", "told", "admitted", "shared", "explained", "confided", "noted",
+                      "hinted", "conceded", "confessed", "added", "stressed", "indicated", "let", "says",
+                      "mentions", "admits", "explains", "notes"})
+"""Verbs of a discovery note's frame ("She mentioned that ...", "told us ...", "let slip that ...")."""
+_HEARERS = frozenset({"us", "me", "you", "him", "her", "them"})
+_CLAUSE_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'd", "we'll",
+                              "it", "it's", "there", "they", "they're", "if"})
+"""Words that open a clause after "said" with no "that" ("I said I championed it"); a noun after it may be
+what was said of ("I mentioned the budget twice"), so only a pronoun or "if" counts."""
+_HEDGES = ("it seemed like", "it sounded like", "it seems like", "sounded like", "seemed like",
+           "seems like", "it seemed", "it sounded", "apparently,", "apparently")
+"""The note-taker's own hedge on what they heard ("Sounded like she ..."): the buyer just says it."""
+_ASIDE_WORDS = 8
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def unreported(sentence: str) -> str:
+    """A sentence of the buyer's, in the first person, without a note-taker's frame around what the buyer
+    told the rep: "I mentioned, briefly, that the last tool was cut." -> "The last tool was cut.", "I told
+    us the tool was cut" -> "The tool was cut". The
+    buyer is saying it now, not reporting that they said it. A frame to someone else in the story ("I told
+    my CFO it would work") is an event and stays. (The note-taker's hedge goes earlier: ``unhedged``.)"""
+    said = sentence.split()
+    if len(said) < 5 or said[0] != "I" or said[1].lower().strip(",") not in _REPORTS:
+        return sentence
+    verb = said[1].lower().strip(",")
+    k = 2
+    if verb == "let":
+        if said[2].lower().strip(",") != "slip":
+            return sentence
+        k = 3
+    elif verb == "told":
+        if said[2].lower().strip(",") not in _HEARERS:
+            return sentence  # "I told my CFO it would work": something that happened
+        k = 3
+    elif said[2].lower() == "to" and said[3].lower().strip(",") in _HEARERS:
+        k = 4
+    if said[k - 1].endswith(","):  # "I mentioned, briefly, about half an hour in, that ...": aside and all
+        close = next((j for j in range(k + 1, min(len(said), k + _ASIDE_WORDS + 1))
+                      if said[j].lower() == "that" and said[j - 1].endswith(",")), None)
+        if close is None:
+            return sentence
+        k = close
+    elif said[k] in _DASHES:  # "I mentioned — briefly, about half an hour in — that ..."
+        close = next((j for j in range(k + 1, min(len(said), k + _ASIDE_WORDS + 2)) if said[j] in _DASHES),
+                     None)
+        if close is None:
+            return sentence
+        k = close + 1
+    if k < len(said) and said[k].lower() == "that":
+        k += 1
+    elif verb != "told" and (k >= len(said) or said[k].lower().strip(",") not in _CLAUSE_SUBJECTS):
+        return sentence  # "I said no", "I mentioned the budget": what was said is not a clause
+    return _opened(said[k:]) if len(said) - k >= 3 else sentence
+
+
+def unhedged(sentence: str) -> str:
+    """A note's sentence without the note-taker's hedge on what they heard: "Sounded like she doesn't want
+    ..." -> "She doesn't want ..." (then said in the first person like any other)."""
+    low = sentence.lower()
+    for hedge in _HEDGES:
+        if low.startswith(hedge + " ") and len(sentence.split()) > len(hedge.split()) + 2:
+            return _opened(sentence.split()[len(hedge.split()):])
+    return sentence
+
+
+def _opened(words: list[str]) -> str:
+    """Words that now open a sentence, with its first letter a capital."""
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]

@@ -14,6 +14,7 @@ from .. import text as T
 from ..models import Scenario
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
+from .notes import unbracketed, unreported
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
@@ -175,8 +176,9 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
             # "his team" -> "my team"; "not his to make", "the call is his." -> "mine"
             s = re.sub(r"\bhis\b(?=(\s+to\b|[.,;!?]|$)?)",
                        lambda m: "my" if m.group(1) is None else "mine", s)
-            # "I feel he owes him": the object of a clause the buyer is the subject of is someone else
-            s = re.sub(r"(\bI(?:\s+[a-z']+){1,3}?\s+)?\bhim\b",
+            # "I feel he owes him", "I doesn't want to knife him": the object of a clause the buyer is the
+            # subject of is someone else
+            s = re.sub(r"(\bI(?:\s+[a-z']+){1,5}?\s+)?\bhim\b",
                        lambda m: m.group(0) if m.group(1) else "me", s)
         s = T.phrase_pattern(refl).sub("myself", s)
         s = T.phrase_pattern(subj).sub("I", s)
@@ -217,7 +219,8 @@ def speaks_as_i(scenario: Scenario) -> bool:
 def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = buyer_names(scenario)
-    s = said_in_full(" ".join(step.split())).rstrip(".")  # "next Thurs" is a day a rep's time can replace
+    # "next Thurs" is a day a rep's time can replace; "the AP lead (Marcus)" is said "the AP lead, Marcus,"
+    s = unbracketed(said_in_full(" ".join(step.split()))).rstrip(".")
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = T.phrase_pattern(f"{name}'s").sub("my", s)
@@ -414,7 +417,8 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     if lines:
         return lines[-1], ""
     concern = scenario.buyer.hidden_concern
-    story, stake = staged(first_person(told_part(concern, an_account(scenario)), scenario))
+    told = first_person(told_part(concern, an_account(scenario)), scenario)
+    story, stake = staged(" ".join(unreported(s) for s in T.sentences(told)))  # never "I mentioned that ..."
     story, stake = retold(story, concern), retold(stake, concern)  # in the buyer's plainer words
     # one long sentence the retelling said as several ("..., and her daughter told her ...") is staged again
     return (story, stake) if stake else staged(story)

@@ -266,6 +266,7 @@ def agreed_step(next_step: str, rep_step: str) -> str:
            if T.first_word(m.group(0)) not in ("before", "today", "tonight", "this")
            and not _in_a_clause_of_its_own(step, m.start())
            and (step[:m.start()].split() or [""])[-1].lower() not in ("before", "until", "till")
+           and not _names_an_event(step, m)  # "the Saturday family market" is a place, not the step's day
            and not any(m.group(0).lower() in p for p in kept)]
     if kept and not own and (finer := _finer_time(step, kept, phrases)) != step:
         return finer  # "next Tuesday", and then "Tuesday at 2pm": the step's day, at the rep's hour

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
-from .notes import analysis_notes, as_prose, equals_said, unbracketed, unframed
+from .notes import analysis_notes, as_prose, equals_said, unbracketed, unframed, unhedged
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
@@ -105,8 +105,8 @@ _TRAILING = ".,;:!?)\"'"
 def said_in_full(text: str) -> str:
     """``text`` with a clipped manager's shorthand in words: "Won't risk tier again w/o hard savings #s" ->
     "... without hard savings numbers", "~90K PIV starts/yr" -> "about 90K PIV starts a year", "30 min w/
-    me" -> "30 minutes with me", "a 30 min call" -> "a 30-minute call". Nobody says a slash, a tilde or a hash
-    aloud."""
+    me" -> "30 minutes with me", "a 30 min call" -> "a 30-minute call", "34%+" -> "over 34%", "unit #8" ->
+    "unit 8". Nobody says a slash, a tilde, a plus or a hash aloud."""
     table = _spoken()
     out: list[str] = []
     tokens = text.split()
@@ -125,6 +125,13 @@ def said_in_full(text: str) -> str:
                 tail = tail[1:]  # "Thurs. works": the abbreviation's period, not the sentence's
         if said is None and bare[:1] == "~" and len(bare) > 1:
             said = f"about {bare[1:]}"
+        if said is None and len(bare) > 1 and bare.endswith("+") and bare[:1].isdigit():
+            said = f"over {bare[:-1]}"  # "34%+" is "over 34%", "50+ stores" "over 50 stores"
+        elif said is None and len(bare) > 1 and bare.endswith("+") and out and out[-1][-1:].isdigit():
+            out[-1], said = f"over {out[-1]}", bare[:-1]  # "34 percent+" is "over 34 percent"
+        if said is None and bare[:1] == "#" and bare[1:].isdigit():
+            noun = bool(out) and out[-1].isalpha() and not T.is_function_word(out[-1].lower())
+            said = bare[1:] if noun else f"number {bare[1:]}"  # "unit #8" is "unit 8", "#1" "number 1"
         if said is None and "/" in bare[1:]:
             head, _, unit = bare.rpartition("/")
             if head and not head.isdigit() and unit.lower() in table.per:
@@ -315,7 +322,7 @@ def told_part(concern: str, account: bool = False) -> str:
         text = text.replace(aside, " ", 1)
     told = unbracketed(" ".join(text.split()))
     for piece in T.sentences(told):
-        said = unframed(equals_said(piece))
+        said = unframed(unhedged(equals_said(piece)))
         if said != piece:
             told = told.replace(piece, said, 1)
     return told or " ".join(concern.split())

@@ -120,3 +120,33 @@ def test_the_buyers_own_workplace_is_here(bank: ScenarioBank) -> None:
     assert "has been here twenty-two years" in said, said
     away = "Ola trained at Carlsberg and worked there for a decade before she joined us."
     assert "worked there for a decade" in first_person(away, _with(bank, "Ines Carvalho", away))
+
+
+def test_a_plus_and_a_hash_are_said_in_words() -> None:
+    """"34%+" is "over 34%", "50+ stores" "over 50 stores", "unit #8" "unit 8" and "#1" "number 1": nobody
+    says a plus or a hash aloud."""
+    from coach_engine.buyer.telling import said_in_full
+
+    assert said_in_full("food cost 31%+ at two sites") == "food cost over 31% at two sites"
+    assert said_in_full("food cost 31 percent+ at two sites") == "food cost over 31 percent at two sites"
+    assert said_in_full("we run 50+ vans") == "we run over 50 vans"
+    assert said_in_full("no sign-off for site #4") == "no sign-off for site 4"
+    assert said_in_full("#1 worry") == "Number 1 worry"
+    assert said_in_full("kickoff Mon wk after next") == "kickoff Monday week after next"
+
+
+def test_a_named_day_before_a_place_is_the_places_and_a_step_keeps_its_brackets_unsaid() -> None:
+    """"the Sunday farmers' market" names a market, not the step's day: a rep who names Sunday morning does
+    not make the buyer say "at on Sunday morning farmers' market". Words in brackets in a step are said
+    between commas."""
+    from coach_engine.buyer.steps import agreed_step
+
+    step = "a tasting for six at the Sunday farmers' market on the 9th"
+    agreed = agreed_step(step, "Could six of your team join us Sunday morning at the market on the 9th?")
+    assert "at on" not in agreed and "the Sunday farmers' market" in agreed
+
+
+def test_a_step_says_its_brackets_between_commas(bank: ScenarioBank) -> None:
+    s = bank.get("cfo-price-routing")
+    assert step_in_first_person("a call with the ops lead (Marcus) on Friday", s) == \
+        "a call with the ops lead, Marcus, on Friday"

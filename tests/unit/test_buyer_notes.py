@@ -112,3 +112,47 @@ def test_words_in_brackets_are_said_between_commas() -> None:
     told = told_part("Last spring they lost their top customer (a regional dairy) over it. He minds.")
     assert "(" not in told
     assert "customer, a regional dairy, over it" in told
+
+
+def test_notes_folded_onto_one_line_are_still_bullets() -> None:
+    """A YAML ">" block joins a manager's bullet lines into one: each bullet still stands after a sentence's
+    end, and a dash inside a bullet stays a dash."""
+    from coach_engine.buyer.notes import as_prose
+
+    folded = "- Vendor left mid-rollout in spring. - Two sites went back to paper - the other held on."
+    said = as_prose(folded)
+    assert "- Two" not in said and "Vendor left mid-rollout in spring. Two sites went back to paper" in said
+
+
+def test_a_note_takers_frame_is_not_said() -> None:
+    """The buyer tells it now: "I mentioned that ..." or "I told us ..." (what a call summary becomes in the
+    first person) is said without the frame, an aside about when it was said included; a frame to someone in
+    the story is an event, and what was said of a thing is not a clause."""
+    from coach_engine.buyer.notes import unhedged, unreported
+
+    assert unreported("I mentioned, almost in passing, that the pilot stalled in March.") == \
+        "The pilot stalled in March."
+    assert unreported("I mentioned \u2014 late in the call \u2014 that the pilot stalled.") == \
+        "The pilot stalled."
+    assert unreported("I told us the pilot stalled in March.") == "The pilot stalled in March."
+    assert unreported("I said I pushed for the pilot myself.") == "I pushed for the pilot myself."
+    assert unreported("I told my director it would pay off.") == "I told my director it would pay off."
+    assert unreported("I mentioned the renewal date twice.") == "I mentioned the renewal date twice."
+    assert unhedged("Sounded like she is nervous about the renewal.") == "She is nervous about the renewal."
+    assert unhedged("Apparently the board meets in May.") == "The board meets in May."
+
+
+def test_a_call_summary_concern_is_told_as_the_buyer(bank: ScenarioBank) -> None:
+    """A concern pasted from a call summary ("Prospect mentioned (briefly) that ...", folded bullets,
+    "Sounded like ...") comes out as the buyer's own sentences."""
+    from coach_engine.buyer.persona import concern_stages
+
+    base = bank.get("cfo-price-routing")
+    concern = ("- Prospect mentioned (around the 20 min mark) that the last routing tool was dropped after "
+               "six months. - Drivers ignored it - dispatch kept the paper sheets. - Prospect was the one "
+               "who signed off on it.")
+    s = base.model_copy(update={"buyer": base.buyer.model_copy(update={"hidden_concern": concern,
+                                                                       "concern_lines": []})})
+    told = " ".join(concern_stages(s))
+    assert "mentioned" not in told and "Prospect" not in told and "- " not in told
+    assert "The last routing tool was dropped" in told and "I was the one who signed off on it" in told
