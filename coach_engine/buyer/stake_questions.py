@@ -28,13 +28,22 @@ if TYPE_CHECKING:
 __all__ = ["StakeQuestions"]
 
 
+_GENERIC = frozenset(T.stem(w) for w in (
+    "again", "next", "after", "before", "him", "himself", "herself", "themselves", "said", "says", "thing",
+    "things", "time", "times", "way", "lot", "still", "even", "also", "back", "out", "over", "much", "many",
+    "more", "most", "very", "week", "weeks", "month", "months", "year", "years", "day", "days", "today",
+    "now", "then", "isn't", "aren't", "wasn't", "don't", "doesn't", "didn't", "won't", "can't", "one", "two"))
+"""Words that name no topic of their own ("we talk again in a few weeks" is not about a stake that says
+"again"): a question sharing only these with the stake is not about it."""
+
+
 class StakeQuestions:
     """The stake's own words and sentences for one drill, compared with each question of a rep turn."""
 
     def __init__(self, story: str, stake: str, said: str, embedder: Embedder | None, floor: float):
         """``said``: what the buyer has said before the concern (the opening), whose words ask nothing new."""
-        self.words = T.content_words(stake) - T.content_words(story) - T.content_words(said) if stake \
-            else set()
+        own = T.content_words(stake) - T.content_words(story) - T.content_words(said) if stake else set()
+        self.words = {w for w in own if w not in _GENERIC}
         self.embedder = embedder if is_semantic(embedder) else None
         self.floor = floor
         self._stake = T.sentences(stake)

@@ -21,6 +21,8 @@ def test_words_only_a_question_needs_a_word_only_the_stake_has_said() -> None:
     assert not asks.about("What happened with the new system?")  # the story's words and the opening's
     assert not asks.about("The pickers sound like a great crew.")  # no question
     assert not StakeQuestions(STORY, "", OPENING, None, 0.25).about("How are the pickers holding up?")
+    again = StakeQuestions(STORY, "I can't go through that again next year.", OPENING, None, 0.25)
+    assert not again.about("Shall we talk again next month?")  # words that name no topic of their own
 
 
 def test_with_meaning_one_shared_word_is_not_enough(embedder: CachedEmbedder) -> None:
