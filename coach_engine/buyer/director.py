@@ -40,6 +40,7 @@ from .hearing import DOUBTFUL, hear_list, let_pass
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
 from .persona import concern_stages, concern_told, known_figures, scenario_facts
+from .questions_asked import also_asked, asks_to_ask
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser, asks_for_step
 from .stake_questions import StakeQuestions
@@ -82,6 +83,7 @@ class BuyerDirector:
         self.chooser = SituationChooser(scenario, self.rules, agree_below=self.agree_below,
                                         walk_at=self.walk_at)
         self._answered: set[str] = set()
+        self._asked = ""
         self._found: Answer | None = None
         self._no_figure_said = False
         self._no_date_said = False
@@ -204,6 +206,7 @@ class BuyerDirector:
                       and figure_keys(x.quote) & self._objection_figures}
         asked = " ".join(x for x in T.sentences(signals.text) if x not in proposing)
         self._found = None if gamed else self.factbook.answer(asked, self._answered)
+        self._asked = asked
         found = self._found
         situational = found.question if found is not None and found.topic and found.by_meaning else ""
         asking = exploring(signals, helpful, situational, self._objection_figures)
@@ -221,7 +224,7 @@ class BuyerDirector:
         # A barrage of questions ("How many ...? Who ...? What did ...? Would you ...?") gets one answered; a
         # buyer opens up to a question they can think about, not to an interrogation. A proposal put as a
         # question ("Thursday at 9?") is not one of them.
-        stacked = sum(T.is_question(s) and not _asks_to_ask(s)
+        stacked = sum(T.is_question(s) and not asks_to_ask(s)
                       for s in T.sentences(asked)) >= self.rules.stacked_questions
         explored = explored and not stacked
         # A question only perhaps about the objection (how they work today, who else weighs in) earns a hint
@@ -384,6 +387,13 @@ class BuyerDirector:
             self._answered.add(found.topic)
             situation.facts["answer"] = found.text
             situation.facts["asked_about"] = found.topic
+            # two questions a fact each answers ("When's your renewal, and who else looks at it?"): both,
+            # as a person would; a barrage of three or more gets one (``stacked``)
+            more = None if situation.facts.get("stacked") else self.factbook.answer(self._asked,
+                                                                                    self._answered)
+            if more is not None and also_asked(found, more):
+                self._answered.add(more.topic)
+                situation.facts["answer"] = f"{T.as_sentence(found.text)} {more.text}"
         elif again:
             situation.facts["answer"] = f"Like I said, {again}."
         elif found.when:
@@ -394,12 +404,6 @@ class BuyerDirector:
             self._no_figure_said = True
             situation.facts["no_figure"] = "yes"
 
-
-def _asks_to_ask(sentence: str) -> bool:
-    """"Can I ask you something, though?": leave to ask, not a question of a barrage ("Can I ask what's
-    behind it?" asks something: an open question, ``text.question_form``)."""
-    said = T.words(sentence)
-    return len(said) <= 7 and bool({"ask", "question"} & set(said)) and T.question_form(sentence) != "open"
 
 
 _ABOUT_THE_BUYER = frozenset({B.TIE_TO_CONCERN, B.NEXT_STEP, B.EXPLORE_CONCERN, B.SUMMARIZE})

@@ -115,12 +115,22 @@ _DECIDING = frozenset({"decide", "decides", "deciding", "decision", "decisions",
 call?", "Who else gets a say in this?")."""
 
 
+_HAS_A_SAY = frozenset({"would", "should", "will", "might", "needs", "need", "has", "have", "is", "'s",
+                        "weighs", "signs", "wants", "want", "involved", "gets", "approves"})
+"""Words after "who else" that ask who takes part in the decision."""
+
+
 def asks_who_decides(question: str) -> bool:
     """Whether a question asks who has a say in the decision: its first question word is "who" and it
-    speaks of deciding. "Who's your wholesaler?" asks for a name the facts' words find."""
+    speaks of deciding, or it asks "who else". "Who's your wholesaler?" asks for a name the facts' words
+    find."""
     said = words(question)
     wh = next((w for w in said if w in _WH), "")
-    return wh in _WHO and bool(set(said) & _DECIDING)
+    # "..., and who else would want a look at it?", "who else is involved?": who has a say; "who else on the
+    # team complains about it?" asks about someone else
+    others = any(w == "who" and said[k + 1:k + 2] == ["else"] and set(said[k + 2:k + 6]) & _HAS_A_SAY
+                 for k, w in enumerate(said))
+    return others or (wh in _WHO and bool(set(said) & _DECIDING))
 
 
 _AROUND = frozenset({"about", "around", "roughly", "nearly", "almost", "over", "under", "some", "maybe",
@@ -131,13 +141,26 @@ _CLAUSE_WORDS = frozenset({"because", "and", "but", "so", "which", "that", "when
 """Words that open the next clause: a figure's phrase ends before them."""
 
 
+_FIGURE_CUES = frozenset({("how", "many"), ("how", "much"), ("number", "of"), ("percentage", "of"),
+                          ("share", "of")})
+
+
 def figure_said(question: str, said: list[str]) -> str:
     """The figure the buyer has already given that a figure question asks for, as a short phrase ("about 15
     small online orders a week"), or "": asked "How many orders get turned away a week?" after telling how
-    many, a person says it again rather than "I don't know the exact figure"."""
-    asked = content_words(question)
-    best, best_shared = "", 0
+    many, a person says it again rather than "I don't know the exact figure".
+
+    The question's words are matched with the clause the figure stands in ("Overtime is up to about 18
+    grand a month" for "what's the overtime costing you each month?"): after "how many" or "how much" one
+    shared word names what is asked; with no such cue two must be shared, as one may be the rep's context
+    ("What's a store like that doing in sales?" is not asking how many stores)."""
+    said_q = words(question)
+    cue = next((k + 2 for k in range(len(said_q) - 1) if (said_q[k], said_q[k + 1]) in _FIGURE_CUES), None)
+    asked = content_words(" ".join(said_q[cue:])) if cue is not None else content_words(question)
+    floor = 1 if cue is not None else 2
+    best, best_score = "", (0, 0)
     for clause in (c for text in said for c in sentences(text, clauses=True)):
+        in_clause = len(asked & content_words(clause))
         tokens = clause.split()
         for i, tok in enumerate(tokens):
             if not NUMBER.match(tok.lstrip("$£€~(")):
@@ -145,14 +168,16 @@ def figure_said(question: str, said: list[str]) -> str:
             start = i
             while start and i - start < 2 and tokens[start - 1].lower() in _AROUND:  # "close to 40"
                 start -= 1
+            if start < i and tokens[start].lower() == "to":
+                start += 1  # "crept to about 18 grand": "about 18 grand", but "close to 40" stays
             end = i + 1
             while end < len(tokens) and end - start < _PHRASE_WORDS and tokens[end - 1][-1:] not in ",;:." \
                     and (words(tokens[end]) or [""])[0] not in _CLAUSE_WORDS:
                 end += 1
             phrase = " ".join(tokens[start:end]).rstrip(",;:.")
-            shared = len(asked & content_words(phrase))
-            if shared > best_shared:
-                best, best_shared = phrase, shared
+            score = (in_clause, len(asked & content_words(phrase)))
+            if in_clause >= floor and score > best_score:
+                best, best_score = phrase, score
     return best
 
 

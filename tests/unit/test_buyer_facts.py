@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach_engine.buyer import BuyerDirector, load_rules
-from coach_engine.buyer.facts import FactBook, asks_figure
+from coach_engine.buyer.facts import FactBook, asks_figure, asks_who_decides
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
@@ -282,3 +282,45 @@ def test_the_briefs_figures_answer_a_question_for_them(bank: ScenarioBank) -> No
     assert not any("typically" in v for v in figures.values())
     found = FactBook({}, figures=figures).answer("How big is the security team?")
     assert found is not None and found.text == "My security team is four people."
+
+
+def test_two_questions_get_two_answers_and_one_question_one(bank: ScenarioBank,
+                                                            embedder: CachedEmbedder) -> None:
+    """"When does the contract renew, and who else would want a say?" asks two things a fact each answers:
+    a person answers both. One question ("How does it look for the members who joined this year?") gets
+    one fact, however many it is close to."""
+    base = bank.get("cfo-price-routing")
+    facts = {"renewal": "It renews at the end of March.",
+             "who decides": "Me and my operations manager, Colm. He signs off on anything over $20k.",
+             "members by depot": "About 40 drivers at the north depot and 25 at the south.",
+             "new drivers": "We hire roughly six new drivers a quarter."}
+    scenario = base.model_copy(update={"buyer": base.buyer.model_copy(update={"facts": facts})})
+    d = BuyerDirector(scenario, embedder=embedder)
+    d.prepare()
+    text = "Fair enough. When does the contract renew, and who else would want a say in it?"
+    situation = d.step(SignalSet(text, [Signal(B.OPEN_QUESTION, text, 13, len(text))]), 1)
+    answer = situation.facts.get("answer", "")
+    assert "March" in answer and "Colm" in answer
+    one = BuyerDirector(scenario, embedder=embedder)
+    one.prepare()
+    text = "How does that look for the drivers who joined this year, depot by depot?"
+    situation = one.step(SignalSet(text, [Signal(B.OPEN_QUESTION, text, 0, len(text))]), 1)
+    answer = situation.facts.get("answer", "")
+    assert not ("north depot" in answer and "quarter" in answer)
+
+
+def test_who_else_asks_who_has_a_say() -> None:
+    assert asks_who_decides("When does it renew, and who else would want eyes on the numbers?")
+    assert not asks_who_decides("Who's your wholesaler?")
+
+
+def test_a_figure_is_said_again_only_for_what_is_asked() -> None:
+    """After "how many" one shared word names what is asked; without such a cue one shared word may be the
+    rep's own context ("What's one of those sites doing in sales?" does not ask how many sites)."""
+    from coach_engine.buyer.facts import figure_said
+
+    told = ["I run 4 sites. Food cost is over 34 percent at two of them."]
+    assert figure_said("What's one of those sites doing in sales a year?", told) == ""
+    assert figure_said("How many sites do you run?", told) == "4 sites"
+    told = ["Overtime is up to about 18 grand a month and my scheduler is exhausted."]
+    assert figure_said("What's the overtime costing you each month?", told) == "about 18 grand a month"
