@@ -91,7 +91,7 @@ class LinesFile(StrictData):
     """Said first when the rep checked that their answer landed and it moved the buyer."""
     nothing_else: ByPersonality
     """Said first when the rep asked what else stands in the way and the buyer has told all of it."""
-    wants: dict[str, str | list[str]]
+    wants: dict[str, str | list[str] | ByPersonality]
     """What the buyer still needs, by item kind: one wording, or several to vary."""
 
 
@@ -130,6 +130,8 @@ class ScriptedVoice:
         def want(name: str, default: str = "") -> str:
             """What the buyer still wants, in one of its wordings not said yet this drill."""
             said = self.lines.get("wants", {}).get(name)
+            if isinstance(said, dict):  # worded by personality: four buyers never ask it the same way
+                said = said.get(personality) or said.get("any")
             options = [said] if isinstance(said, str) else list(said or [])
             fresh = [x for x in options if x not in said_so_far]
             return rng.choice(fresh or options) if options else default

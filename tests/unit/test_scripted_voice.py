@@ -630,7 +630,7 @@ def test_what_the_buyer_still_wants_is_worded_afresh(bank: ScenarioBank) -> None
     from coach_engine.buyer.state import ResolutionItem
 
     s = bank.get("cfo-price-routing")
-    asks = load_lines()["wants"]["proof"]
+    asks = load_lines()["wants"]["proof"][s.buyer.personality]  # worded by personality
     state = BuyerState(resolution=[ResolutionItem(text="Cites a comparable customer", kind="proof")])
     sit = Situation(id="acknowledge_progress", facts=scenario_facts(s, state))
     for seed in range(6):
