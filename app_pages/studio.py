@@ -170,6 +170,8 @@ def show_check(result: studio.Check) -> None:
     for said in (studio.pronoun_warning(s), studio.aside_warning(s)):
         if said:
             st.warning(f"**Hidden concern:** {safe(said)}.", icon="🗣️")
+    if opening := studio.opening_warning(s):
+        st.warning(f"**Opening:** {safe(opening)}.", icon="🗣️")
     readings = studio.item_readings(s, engine.embedder())
     proof = studio.proof_warning(s, readings)
     if proof:

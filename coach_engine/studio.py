@@ -49,6 +49,7 @@ from .studio_check import (
     comment_cuts,
     concern_told,
     item_readings,
+    opening_warning,
     pronoun_warning,
     proof_warning,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "form_values",
     "item_readings",
     "load_bank",
+    "opening_warning",
     "pinned_scenario",
     "pronoun_warning",
     "proof_warning",

@@ -37,6 +37,7 @@ __all__ = [
     "comment_cuts",
     "concern_told",
     "item_readings",
+    "opening_warning",
     "placeholder_fields",
     "pronoun_warning",
     "proof_warning",
@@ -193,6 +194,24 @@ def pronoun_warning(scenario: Scenario) -> str | None:
             f"buyer keeps '{word}' as written and may speak of themselves in the third person; write the "
             "concern as the buyer talking ('I ...'), use the buyer's name where you mean them, or add "
             "concern_lines")
+
+
+def opening_warning(scenario: Scenario) -> str | None:
+    """An opening that speaks of the buyer ("Prospect said the price was double ...", "Dana opens by ..."):
+    the opening is the buyer's first words to the rep and is said as written, so the buyer would speak of
+    themselves by name; shown by ``scenarios validate`` and the Studio alike."""
+    from . import text as T
+    from .buyer.names import buyer_names
+    from .buyer.pronouns import present
+
+    opening = " ".join(scenario.buyer.opening.split())
+    named = [n for n in present(buyer_names(scenario), opening)
+             if n[:1].isupper() and T.has_phrase(opening, n)]
+    if not named:
+        return None
+    return (f"the opening names the buyer ('{named[0]}'), but it is the buyer's first words to the rep and "
+            "is said as written; write it as the buyer would say it ('The price is double what we had in "
+            "mind. Is there any flexibility?')")
 
 
 def aside_warning(scenario: Scenario) -> str | None:

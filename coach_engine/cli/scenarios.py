@@ -58,7 +58,7 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     place, and a proof item with no proof points to read references against."""
     from ..buyer.items import scenario_items
     from ..embeddings import get_embedder
-    from ..studio_check import aside_warning, comment_cuts, pronoun_warning, proof_warning
+    from ..studio_check import aside_warning, comment_cuts, opening_warning, pronoun_warning, proof_warning
     from .common import settings
 
     if not loaded:
@@ -72,6 +72,8 @@ def _unsure_items(loaded: list[tuple[Path, Scenario]]) -> list[str]:
         for said in (pronoun_warning(scenario), aside_warning(scenario)):
             if said:
                 out.append(f"{path}: buyer.hidden_concern: {said}")
+        if opening := opening_warning(scenario):
+            out.append(f"{path}: buyer.opening: {opening}")
         readings = scenario_items(scenario, embedder)
         proof = proof_warning(scenario, readings)
         if proof:

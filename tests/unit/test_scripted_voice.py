@@ -1172,3 +1172,19 @@ def test_the_buyer_asks_for_the_person_the_involve_item_names(bank: ScenarioBank
     for seed in range(6):
         text = ScriptedVoice(seed).speak(s, state, Situation(id="acknowledge_step", facts=dict(facts)), [])
         assert "Marta" in text and "others who decide" not in text, text
+
+
+def test_an_opening_that_names_the_buyer_is_flagged(bank: ScenarioBank) -> None:
+    """An opening pasted from a call summary ("Prospect said the price was ...") is said as written, so
+    validate and the Studio tell the author; a buyer's own opening is not flagged."""
+    from coach_engine.studio_check import opening_warning
+
+    s = bank.get("cfo-price-routing")
+    assert opening_warning(s) is None
+    summary = s.model_copy(update={"buyer": s.buyer.model_copy(update={
+        "opening": "Prospect said the quote was well over budget and asked for a discount."})})
+    note = opening_warning(summary)
+    assert note is not None and "'Prospect'" in note
+    named = s.model_copy(update={"buyer": s.buyer.model_copy(update={
+        "opening": f"{s.buyer.name.split()[0]} says the quote is over budget."})})
+    assert opening_warning(named) is not None
