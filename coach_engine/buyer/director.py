@@ -289,8 +289,10 @@ class BuyerDirector:
             spend = cost["default"]
         st.patience -= spend
 
-        situation = self.chooser.choose(st, conduct, signals, helpful, negatives, revealed_now, met_now,
-                                        explored)
+        # a price offer with a date on it is heard as the offer ("...sign this month and it's 20% off"), as
+        # when the buyer decides whether to hang up (``conduct.offences``): answered as a discount, not a push
+        heard = negatives if B.PRESSURE in offences(signals, negatives) else negatives - {B.PRESSURE}
+        situation = self.chooser.choose(st, conduct, signals, helpful, heard, revealed_now, met_now, explored)
         if B.NEXT_STEP in helpful and not T.structure().time.search(signals.text) and any(
                 i.kind in ("next_step", "involve") and self.matcher.asks_day(i.text) for i in st.unmet()):
             situation.facts["needs_day"] = "yes"  # the step is fine but has no day, which the item asks for

@@ -692,3 +692,20 @@ def test_a_rule_against_taking_issue_is_broken_whichever_way_the_reader_names_it
     d.step(turn("Frankly, your current supplier is known for overpromising.", B.DISMISS), 1)
     rule, price = d.state.resolution
     assert not rule.met and price.met
+
+
+def test_a_dated_offer_is_answered_as_an_offer_and_a_push_as_a_push(cfo: Scenario) -> None:
+    """"Sign this month and I'll take 20% off" is read as a discount and as pressure in one sentence; the
+    buyer hears the offer (as when deciding whether to hang up) and answers it as a discount. A push of its
+    own in another sentence is still answered as one."""
+    offer = "Sign this month and I'll take 20% off the first year."
+    d = BuyerDirector(cfo)
+    sent = SignalSet(offer, [Signal(B.DISCOUNT, offer, 0, len(offer)),
+                             Signal(B.PRESSURE, offer, 0, len(offer))])
+    assert d.step(sent, 1).id == "push_back_discount"
+    push = "I need your answer today."
+    text = f"{offer} {push}"
+    d = BuyerDirector(cfo)
+    both = SignalSet(text, [Signal(B.DISCOUNT, offer, 0, len(offer)),
+                            Signal(B.PRESSURE, push, len(offer) + 1, len(text))])
+    assert d.step(both, 1).id == "push_back_pressure"
