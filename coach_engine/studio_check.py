@@ -196,6 +196,12 @@ def pronoun_warning(scenario: Scenario) -> str | None:
             "concern_lines")
 
 
+_SPOKEN_OF = frozenset({"said", "says", "asked", "asks", "mentioned", "mentions", "wants", "thinks", "feels",
+                        "told", "tells", "explained", "opens", "opened", "is", "was", "has", "had", "will",
+                        "would", "needs", "worries", "believes", "complained", "pushed", "pushes"})
+"""Words after the buyer's name that speak of them ("Prospect said ..."), not to the rep."""
+
+
 def opening_warning(scenario: Scenario) -> str | None:
     """An opening that speaks of the buyer ("Prospect said the price was double ...", "Dana opens by ..."):
     the opening is the buyer's first words to the rep and is said as written, so the buyer would speak of
@@ -205,8 +211,11 @@ def opening_warning(scenario: Scenario) -> str | None:
     from .buyer.pronouns import present
 
     opening = " ".join(scenario.buyer.opening.split())
-    named = [n for n in present(buyer_names(scenario), opening)
-             if n[:1].isupper() and T.has_phrase(opening, n)]
+    said = T.words(opening)
+    # "Prospect said ...", "Dana wants ...": spoken of; "Hi, it's Dana from Hartle" is the buyer's own
+    named = [n for n in present(buyer_names(scenario), opening) if n[:1].isupper()
+             and any(said[k + 1:k + 2] and said[k + 1] in _SPOKEN_OF
+                     for k in range(len(said)) if said[k:k + len(n.split())] == T.words(n))]
     if not named:
         return None
     return (f"the opening names the buyer ('{named[0]}'), but it is the buyer's first words to the rep and "

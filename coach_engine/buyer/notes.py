@@ -130,7 +130,9 @@ _REPORTS = frozenset({"mentioned", "said", "told", "admitted", "shared", "explai
                       "hinted", "conceded", "confessed", "added", "stressed", "indicated", "let", "says",
                       "mentions", "admits", "explains", "notes"})
 """Verbs of a discovery note's frame ("She mentioned that ...", "told us ...", "let slip that ...")."""
-_HEARERS = frozenset({"us", "me", "you", "him", "her", "them"})
+_HEARERS = frozenset({"us", "me", "you"})
+"""Who a note-taker's "told" is to: the rep or the note's writer ("she told us ..."); "told him" is the
+story's."""
 _CLAUSE_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'd", "we'll",
                               "it", "it's", "there", "they", "they're", "if"})
 """Words that open a clause after "said" with no "that" ("I said I championed it"); a noun after it may be
@@ -145,9 +147,9 @@ _DASHES = frozenset({"-", "\u2013", "\u2014"})
 def unreported(sentence: str) -> str:
     """A sentence of the buyer's, in the first person, without a note-taker's frame around what the buyer
     told the rep: "I mentioned, briefly, that the last tool was cut." -> "The last tool was cut.", "I told
-    us the tool was cut" -> "The tool was cut". The
-    buyer is saying it now, not reporting that they said it. A frame to someone else in the story ("I told
-    my CFO it would work") is an event and stays. (The note-taker's hedge goes earlier: ``unhedged``.)"""
+    us the tool was cut" -> "The tool was cut". The buyer is saying it now, not reporting that they said it.
+    A frame to someone else in the story ("I told my CFO it would work", "I told him") is an event and
+    stays. (The note-taker's hedge goes earlier: ``unhedged``.)"""
     said = sentence.split()
     if len(said) < 5 or said[0] != "I" or said[1].lower().strip(",") not in _REPORTS:
         return sentence

@@ -137,6 +137,7 @@ def test_a_note_takers_frame_is_not_said() -> None:
     assert unreported("I told us the pilot stalled in March.") == "The pilot stalled in March."
     assert unreported("I said I pushed for the pilot myself.") == "I pushed for the pilot myself."
     assert unreported("I told my director it would pay off.") == "I told my director it would pay off."
+    assert unreported("I told him the pilot had stalled.") == "I told him the pilot had stalled."
     assert unreported("I mentioned the renewal date twice.") == "I mentioned the renewal date twice."
     assert unhedged("Sounded like she is nervous about the renewal.") == "She is nervous about the renewal."
     assert unhedged("Apparently the board meets in May.") == "The board meets in May."

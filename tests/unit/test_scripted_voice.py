@@ -1188,3 +1188,12 @@ def test_an_opening_that_names_the_buyer_is_flagged(bank: ScenarioBank) -> None:
     named = s.model_copy(update={"buyer": s.buyer.model_copy(update={
         "opening": f"{s.buyer.name.split()[0]} says the quote is over budget."})})
     assert opening_warning(named) is not None
+
+
+def test_a_buyer_who_introduces_themselves_in_the_opening_is_not_flagged(bank: ScenarioBank) -> None:
+    from coach_engine.studio_check import opening_warning
+
+    s = bank.get("cfo-price-routing")
+    hello = s.model_copy(update={"buyer": s.buyer.model_copy(update={
+        "opening": f"Hi, it's {s.buyer.name.split()[0]} from the depot. The quote is over budget."})})
+    assert opening_warning(hello) is None
