@@ -83,7 +83,6 @@ class BuyerDirector:
         self.chooser = SituationChooser(scenario, self.rules, agree_below=self.agree_below,
                                         walk_at=self.walk_at)
         self._answered: set[str] = set()
-        self._asked = ""
         self._found: Answer | None = None
         self._no_figure_said = False
         self._no_date_said = False
@@ -206,7 +205,6 @@ class BuyerDirector:
                       and figure_keys(x.quote) & self._objection_figures}
         asked = " ".join(x for x in T.sentences(signals.text) if x not in proposing)
         self._found = None if gamed else self.factbook.answer(asked, self._answered)
-        self._asked = asked
         found = self._found
         situational = found.question if found is not None and found.topic and found.by_meaning else ""
         asking = exploring(signals, helpful, situational, self._objection_figures)
@@ -306,7 +304,7 @@ class BuyerDirector:
             situation.facts["stacked"] = "yes"
             situation.direction += " The rep fired several questions at once: say so, and answer one briefly."
         if situation.id in _ANSWERING and not (negatives & _OFFENCES) and not gamed:
-            self._answer(situation)
+            self._answer(situation, asked)
             if (explored or B.CHECK_OTHER_CONCERNS in helpful) and st.concern_revealed and not revealed_now \
                     and not st.stake_told:
                 self._tell_stake(situation)  # a good question, or "anything else?", draws the last of it out
@@ -371,12 +369,13 @@ class BuyerDirector:
             situation.facts["stake"] = stake
             situation.facts["concern"] = concern_told(self.scenario, self.state)
 
-    def _answer(self, situation: Situation) -> None:
+    def _answer(self, situation: Situation, asked: str) -> None:
         """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.
 
         The answer is a fact the voice words before its line; a question for a figure the scenario does not
         give gets "I don't have that number to hand" once, never an invented figure, and one for a date it
-        does not give, "I'd have to check the exact date", once too.
+        does not give, "I'd have to check the exact date", once too. ``asked``: the turn's words less its
+        proposals, where a second question may find a second fact.
         """
         found = self._found
         if found is None:
@@ -391,8 +390,7 @@ class BuyerDirector:
             situation.facts["asked_about"] = found.topic
             # two questions a fact each answers ("When's your renewal, and who else looks at it?"): both,
             # as a person would; a barrage of three or more gets one (``stacked``)
-            more = None if situation.facts.get("stacked") else self.factbook.answer(self._asked,
-                                                                                    self._answered)
+            more = None if situation.facts.get("stacked") else self.factbook.answer(asked, self._answered)
             if more is not None and also_asked(found, more):
                 self._answered.add(more.topic)
                 situation.facts["answer"] = f"{T.as_sentence(found.text)} {more.text}"
