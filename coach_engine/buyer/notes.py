@@ -13,8 +13,10 @@ names. A note with a figure ("budget = $40k") is a fact, said as "budget is $40k
 from __future__ import annotations
 
 from .. import text as T
+from .verbs import VERBS_S
 
-__all__ = ["analysis_notes", "as_prose", "equals_said", "unbracketed", "unframed", "unhedged", "unreported"]
+__all__ = ["analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed", "unframed",
+           "unhedged", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -198,3 +200,63 @@ def _opened(words: list[str]) -> str:
     """Words that now open a sentence, with its first letter a capital."""
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+_NOTE_VERBS = frozenset(VERBS_S.split("|")) | frozenset({
+    "got", "lost", "paid", "sent", "bought", "built", "kept", "put", "sold", "went", "took", "made", "gave",
+    "ran", "came", "told", "said", "saw", "felt"})
+"""A note's sentence that opens on one of these has left out its subject: the buyer ("Wants proof.")."""
+_MODALS = frozenset({"can", "could", "will", "would", "should", "might", "must", "did", "does"})
+_NOTE_ADVERBS = frozenset({"still", "already", "really", "quietly", "privately", "secretly", "never", "also",
+                           "now", "openly", "clearly", "genuinely"})
+_OBJECTS = frozenset({"the", "a", "an", "her", "his", "their", "our", "its", "them", "off", "for", "up",
+                      "out", "back", "through"})
+"""After a past tense, the words of an act done to something ("Signed the deal", "Pushed for it")."""
+_STATE_AFTER = frozenset({"about", "of", "with", "at", "that", "over", "by"})
+"""After a participle, the words of a state ("Worried about the board", "Burned by the last vendor")."""
+
+
+_FEELINGS = frozenset({
+    "worried", "scared", "concerned", "convinced", "frustrated", "embarrassed", "annoyed", "tired",
+    "stressed", "stretched", "exhausted", "terrified", "disappointed", "determined", "committed", "surprised",
+    "confused", "overwhelmed", "swamped", "worn", "fed", "stuck", "afraid", "nervous", "anxious", "sure",
+    "unsure", "angry", "upset", "wary", "keen"})
+"""Words of a state a note says of the buyer ("Worried the board will say no"): "is", never a past act."""
+
+
+def _acted(word: str, after: str) -> bool:
+    """``word`` is a past tense with its object or particle after it: an act, not a state."""
+    return len(word) > 4 and word.endswith("ed") and word not in _FEELINGS and after in _OBJECTS
+
+
+def subjects_given(text: str, name: str) -> str:
+    """A manager's notes with the buyer put back as the subject the shorthand left out, so the first-person
+    rewrite can say them: "Still angry about it but hasn't said so. Wants proof." -> "Dana is still angry
+    about it but hasn't said so. Dana wants proof." A sentence that opens on a verb a person does (or an
+    adverb before one, or a participle of a state) is about the buyer; a question or a sentence with its
+    own subject is left as it is."""
+    out = text
+    for piece in T.sentences(text):
+        words = piece.split()
+        if len(words) < 2 or piece.rstrip().endswith("?"):
+            continue
+        head = words[0].lower().strip(",")
+        rest = [w.lower().strip(",.;") for w in words[1:]]
+        lowered = piece[:1].lower() + piece[1:]
+        if head in _MODALS and (rest[0].endswith(("ed", "s")) or not words[1][:1].islower()):
+            continue  # "Will signed off", "Will's team": a name
+        if head in _NOTE_VERBS or (_acted(head, rest[0]) and rest[0] not in _STATE_AFTER):
+            given = f"{name} {lowered}"  # "Wants proof.", "Signed the last deal."
+        elif head in _NOTE_ADVERBS:  # "Never signed off on it." / "Still angry", "Already stretched thin"
+            acts = rest[0] in _NOTE_VERBS or (len(rest) > 1 and _acted(rest[0], rest[1])) or (
+                rest[0].endswith("s") and not rest[0].endswith(("ss", "us")))  # "blames", not "nervous"
+            given = f"{name} {lowered}" if acts else f"{name} is {lowered}"
+        elif head in _FEELINGS or (len(head) > 4 and head.endswith("ed") and (
+                rest[0] in _STATE_AFTER or rest[0] in _CLAUSE_SUBJECTS)):
+            given = f"{name} {'was' if rest[0] == 'by' else 'is'} {lowered}"  # "Burned by", "Scared it ..."
+        elif len(head) > 4 and head.endswith("ed") and rest[0][:1] in "~$£€0123456789":
+            given = f"{name} was {lowered}"  # "Fined ~$12k."
+        else:
+            continue
+        out = out.replace(piece, given, 1)
+    return out

@@ -14,7 +14,7 @@ from .. import text as T
 from ..models import Scenario
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
-from .notes import unbracketed, unreported
+from .notes import subjects_given, unbracketed, unreported
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
@@ -204,7 +204,7 @@ def pronoun_left(scenario: Scenario) -> str | None:
     name it, so the author writes the concern as "I ..." or adds ``concern_lines``."""
     b = scenario.buyer
     names = buyer_names(scenario)
-    raw = _as_said_to(told_part(b.hidden_concern, an_account(scenario)), names)
+    raw = _as_said_to(_told(scenario), names)
     if b.concern_lines or _in_buyers_voice(raw, names) or buyer_gender(raw, names) is not None:
         return None
     told = T.words(first_person(raw, scenario))
@@ -404,6 +404,14 @@ def an_account(scenario: Scenario) -> bool:
     return _names_the_buyer(" ".join(scenario.buyer.hidden_concern.split()), buyer_names(scenario))
 
 
+def _told(scenario: Scenario) -> str:
+    """The concern as the buyer may tell it (``told_part``), a note's left-out subject given back."""
+    told = told_part(scenario.buyer.hidden_concern, an_account(scenario))
+    if _in_buyers_voice(told, buyer_names(scenario)):
+        return told
+    return subjects_given(told, bare_first(scenario))
+
+
 def concern_stages(scenario: Scenario) -> tuple[str, str]:
     """The story the buyer tells when the concern comes out, and the stake kept for the next good question.
 
@@ -417,7 +425,7 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     if lines:
         return lines[-1], ""
     concern = scenario.buyer.hidden_concern
-    told = first_person(told_part(concern, an_account(scenario)), scenario)
+    told = first_person(_told(scenario), scenario)
     story, stake = staged(" ".join(unreported(s) for s in T.sentences(told)))  # never "I mentioned that ..."
     story, stake = retold(story, concern), retold(stake, concern)  # in the buyer's plainer words
     # one long sentence the retelling said as several ("..., and her daughter told her ...") is staged again

@@ -157,3 +157,21 @@ def test_a_call_summary_concern_is_told_as_the_buyer(bank: ScenarioBank) -> None
     told = " ".join(concern_stages(s))
     assert "mentioned" not in told and "Prospect" not in told and "- " not in told
     assert "The last routing tool was dropped" in told and "I was the one who signed off on it" in told
+
+
+def test_a_note_that_leaves_out_its_subject_is_said_by_the_buyer(bank: ScenarioBank) -> None:
+    notes = ("Championed the last scheduling tool and it flopped. Still sore about it but hasn't told the "
+             "owners. Worried the owners will say no again. Needs proof it sticks.")
+    story, stake = concern_stages(_with(bank, "Rhea Castillo", notes))
+    said = f"{story} {stake}"
+    assert said.startswith("I ") and "the last scheduling tool" in said, said
+    assert "I'm still sore about it but haven't told" in said, said
+    assert "I'm worried" in said and "I need proof it sticks" in said, said
+
+
+def test_a_note_with_its_own_subject_or_a_question_keeps_it(bank: ScenarioBank) -> None:
+    notes = "Will signed the old contract. Rhea never liked it. Does anyone track the rework?"
+    story, stake = concern_stages(_with(bank, "Rhea Castillo", notes))
+    said = f"{story} {stake}"
+    assert "Will signed the old contract" in said and "I never liked it" in said, said
+    assert "Does anyone track the rework?" in said, said

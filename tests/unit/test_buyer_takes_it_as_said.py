@@ -38,6 +38,13 @@ def test_an_adverb_before_the_verb_still_makes_someone_else_the_subject(bank: Sc
     assert "I like this one" in told and "I have told me" not in told, told
 
 
+@pytest.mark.parametrize("opening", ["Engagement was poor after the last rollout.",
+                                     "Retention has slipped all year."])
+def test_a_sentence_opening_on_an_abstract_noun_names_nobody_else(bank: ScenarioBank, opening: str) -> None:
+    told = first_person(f"{opening} She lost her bonus over it.", _with_buyer(bank, "Ines Carvalho"))
+    assert told.endswith("I lost my bonus over it."), told
+
+
 def turn(text: str, *read: tuple[Behaviour, float]) -> SignalSet:
     return SignalSet(text, [Signal(b, text, 0, len(text), confidence=c) for b, c in read])
 
