@@ -15,8 +15,8 @@ from __future__ import annotations
 from .. import text as T
 from .verbs import VERBS_S
 
-__all__ = ["analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed", "unframed",
-           "unhedged", "unreported"]
+__all__ = ["analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed", "uncommented",
+           "unframed", "unhedged", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -259,4 +259,26 @@ def subjects_given(text: str, name: str) -> str:
         else:
             continue
         out = out.replace(piece, given, 1)
+    return out
+
+
+_COMMENTS = ("fair enough", "understandably", "understandably so", "rightly", "rightly so", "quite rightly",
+             "and rightly so", "to be fair", "naturally", "not unreasonably", "unsurprisingly",
+             "reasonably enough", "which is fair", "which is understandable")
+"""A manager's own comment on the buyer, set off inside a sentence ("Price is the issue, fair enough, but
+..."): the manager's judgement, which the buyer does not say of themselves."""
+
+
+def uncommented(sentence: str) -> str:
+    """``sentence`` without a manager's comment set off by commas (or closing it): "She says price is the
+    issue, fair enough, but the real problem is ..." -> "She says price is the issue, but the real problem
+    is ..."; "She's worried about the rollout, understandably." -> "She's worried about the rollout."."""
+    out = sentence
+    for comment in _COMMENTS:
+        low = out.lower()
+        for tail in (",", "."):
+            at = low.find(f", {comment}{tail}")
+            if at > 0:
+                out = out[:at] + tail + out[at + len(comment) + 3:]
+                low = out.lower()
     return out

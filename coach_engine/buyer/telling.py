@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
-from .notes import analysis_notes, as_prose, equals_said, unbracketed, unframed, unhedged
+from .notes import analysis_notes, as_prose, equals_said, unbracketed, uncommented, unframed, unhedged
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
@@ -322,7 +322,7 @@ def told_part(concern: str, account: bool = False) -> str:
         text = text.replace(aside, " ", 1)
     told = unbracketed(" ".join(text.split()))
     for piece in T.sentences(told):
-        said = unframed(unhedged(equals_said(piece)))
+        said = unframed(unhedged(uncommented(equals_said(piece))))
         if said != piece:
             told = told.replace(piece, said, 1)
     return told or " ".join(concern.split())

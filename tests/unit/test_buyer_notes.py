@@ -6,7 +6,7 @@ describes the character's temperament; a clipped brief says "30 min call next Th
 
 from __future__ import annotations
 
-from coach_engine.buyer.notes import analysis_notes, as_prose, unframed
+from coach_engine.buyer.notes import analysis_notes, as_prose, uncommented, unframed
 from coach_engine.buyer.persona import concern_stages, first_person
 from coach_engine.buyer.telling import asides_to_the_rep, said_in_full, told_part
 from coach_engine.models import Scenario
@@ -175,3 +175,11 @@ def test_a_note_with_its_own_subject_or_a_question_keeps_it(bank: ScenarioBank) 
     said = f"{story} {stake}"
     assert "Will signed the old contract" in said and "I never liked it" in said, said
     assert "Does anyone track the rework?" in said, said
+
+
+def test_a_managers_comment_on_the_buyer_is_not_said_by_the_buyer() -> None:
+    assert uncommented("She blames the rollout, fair enough, but it was the training.") == (
+        "She blames the rollout, but it was the training.")
+    assert uncommented("He is wary of consultants, understandably.") == "He is wary of consultants."
+    assert uncommented("Fair enough is what he says to every vendor.") == (
+        "Fair enough is what he says to every vendor.")  # not set off: the words are the story's own
