@@ -32,6 +32,7 @@ from ..text import (
     structure,
     words,
 )
+from .how_many import counts_what_is_asked
 from .substance import COUNT
 
 if TYPE_CHECKING:
@@ -280,6 +281,8 @@ def context_figures(context: str, facts: dict[str, str]) -> dict[str, str]:
         for opener in _CLAUSE_OPENERS:
             pieces = [x for p in pieces for x in p.split(opener)]
         for piece in pieces:
+            if piece.count("(") != piece.count(")"):  # "(English courses, about 400 adult students)"
+                piece = piece.replace("(", "").replace(")", "").strip()
             if not _counted(piece) or _told(piece, told) or len(piece.split()) < 2 or (
                     set(words(piece)) & _GENERAL):
                 continue  # "Agencies this size typically run $15,000 a month": others', not the buyer's
@@ -368,7 +371,8 @@ class FactBook:
                 given = _given(q)
                 for fi, key in enumerate(self._keys):
                     if key in already or not _fits(q, self.facts[key]) or (
-                            key in self.figures_only and not asks_figure(q)):
+                            key in self.figures_only and not asks_figure(q)) or \
+                            not counts_what_is_asked(q, self.facts[key]):
                         continue
                     if self._topic_words[fi] and self._topic_words[fi] <= given:
                         continue  # "... across the five clinics?": what the rep counts is known, not asked

@@ -130,9 +130,13 @@ class ItemMatcher:
         clean = not (negatives & {B.ARGUE, B.DISMISS, B.PRESSURE, B.DISPARAGE})
         if kind == "explore":
             # "asks what is behind it before defending" wants the order; "finds out what's really going on"
-            # is met by finding out, after a misstep too
+            # is met by finding out, after a misstep too. A rep who pitched value first and then asked until
+            # the concern came out has understood it after all (probe 24: a buyer who told a rushed rep
+            # everything still held the early pitch against them for the rest of the drill); the
+            # scorecard, not the buyer, keeps the order. A discount or an argument stays on the table.
             ordered = bool(_ORDER & set(T.words(item.text)))
-            return explored and not (ordered and conduct.pitched) and clean
+            recovered = (st.concern_revealed or revealed_now) and not (conduct.discounted or conduct.argued)
+            return explored and not (ordered and conduct.pitched and not recovered) and clean
         if kind == "uncover":
             asked = bool(helpful & {B.EXPLORE_CONCERN, B.OPEN_QUESTION, B.IMPACT_QUESTION})
             follow_up = (

@@ -45,9 +45,10 @@ def buyer_names(scenario: Scenario) -> tuple[str, ...]:
 
 _AFTER_NAME = ("sir", "ji", "madam", "ma'am", "san", "sahib", "saab", "garu")
 """Honorifics said after a first name ("Suresh sir's MD", "Anjali madam", "Tanaka san"): the buyer still."""
-_ROLE_NAMES = ("The buyer", "the buyer", "The prospect", "the prospect", "Prospect")
+_ROLE_NAMES = ("The buyer", "the buyer", "The prospect", "the prospect", "Prospect", "Sir", "Madam", "Ma'am")
 """How a role-play prompt converted from another tool names whoever plays the buyer ("The buyer is
-skeptical about going to the board at all. Last year they championed ...")."""
+skeptical about going to the board at all. Last year they championed ..."), and how an Indian-English
+account that calls the buyer "Ramesh sir" goes on to call him ("Sir wants proof ...")."""
 
 
 def _initials(parts: list[str], scenario: Scenario) -> list[str]:

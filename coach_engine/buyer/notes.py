@@ -16,7 +16,7 @@ from .. import text as T
 from .verbs import VERBS_S
 
 __all__ = ["analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed", "uncommented",
-           "unframed", "unhedged", "unreported"]
+           "unframed", "unhedged", "unlabelled", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -282,3 +282,41 @@ def uncommented(sentence: str) -> str:
                 out = out[:at] + tail + out[at + len(comment) + 3:]
                 low = out.lower()
     return out
+
+
+_HEADINGS = frozenset({"persona", "character", "background", "backstory", "motivation", "hidden motivation",
+                       "secret", "context", "personality", "role", "objection", "hidden concern", "concern",
+                       "situation", "goal", "goals", "instructions", "notes", "the secret", "real concern"})
+"""Section headings of a prompt written for another role-play tool, in the case a person writes them."""
+_LABEL_WORDS = 4
+
+
+def _heading(words: list[str]) -> bool:
+    """``words`` (the last ending in a colon) are a section's heading: in capitals ("HIDDEN MOTIVATION:",
+    one word of four letters or more, so "CFO: wants proof" keeps its subject) or a heading's own words."""
+    bare = [w.rstrip(":") for w in words]
+    if all(w.isalpha() and w.isupper() for w in bare) and (len(bare) > 1 or len(bare[0]) >= 4):
+        return True
+    return " ".join(bare).lower() in _HEADINGS
+
+
+def unlabelled(text: str) -> str:
+    """``text`` without the section headings of a converted role-play prompt ("PERSONA: You are Dana ...
+    HIDDEN MOTIVATION: The two clinics ..."): a heading opens a line or follows a sentence's end. Read out,
+    the buyer says "PERSONA: You are me"; without it the prompt's sentences are read as any other."""
+    lines = []
+    for line in text.splitlines():
+        words = line.split()
+        kept: list[str] = []
+        i = 0
+        while i < len(words):
+            opens = not kept or kept[-1].endswith((".", "!", "?"))
+            end = next((j for j in range(i, min(len(words), i + _LABEL_WORDS)) if words[j].endswith(":")),
+                       None)
+            if opens and end is not None and end + 1 < len(words) and _heading(words[i:end + 1]):
+                i = end + 1
+                continue
+            kept.append(words[i])
+            i += 1
+        lines.append(" ".join(kept))
+    return "\n".join(lines)

@@ -10,7 +10,6 @@ own name and pronouns into "I" (``persona``), which calls it.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from .. import text as T
 from ..models import Scenario
@@ -73,6 +72,8 @@ _QUANTIFIERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight
                           "twenty", "dozen", "dozens", "several", "many", "few", "both", "these", "those"})
 _TIME_UNITS = frozenset({"seconds", "minutes", "hours", "days", "nights", "weeks", "weekends", "months",
                          "quarters", "years", "seasons", "decades", "shifts", "times"})
+_OF_WHOSE = frozenset({"of", "the", "my", "our", "his", "her", "their", "its", "your"})
+"""Words between a count and what it counts ("two of his cranes")."""
 _COLLECTIVE = frozenset({"people", "staff", "board", "council", "family", "children", "kids"})
 
 
@@ -81,9 +82,14 @@ def _counted_things(text: str) -> bool:
     them is theirs ("... lost two excavators because nobody logged where they went"), not the organisation's.
     Spans of time ("two years ago they switched") and people are no such things."""
     said = T.words(text)
-    return any((w in _QUANTIFIERS or w.replace(",", "").isdigit()) and len(n) > 3 and n.endswith("s")
-               and not n.endswith(("ss", "us", "is")) and n not in _TIME_UNITS and not PEOPLE.fullmatch(n)
-               for w, n in pairwise(said))
+    for k, w in enumerate(said):
+        if not (w in _QUANTIFIERS or w.replace(",", "").isdigit()):
+            continue
+        n = next((x for x in said[k + 1:k + 4] if x not in _OF_WHOSE), "")  # "two of my cranes"
+        if len(n) > 3 and n.endswith("s") and not n.endswith(("ss", "us", "is")) and n not in _TIME_UNITS \
+                and not PEOPLE.fullmatch(n):
+            return True
+    return False
 
 
 def _one_other_party(text: str) -> bool:

@@ -113,6 +113,9 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
 _NOBODY = frozenset({"nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "nothing",
                      "everything", "something", "anything", "none"})
 _SAID_OF_PEOPLE = ("is", "was", "has", "had", "says", "said", "told")
+_ADVERB = ("ally", "tly", "sly", "ely")
+"""Endings of a sentence adverb ("Actually Ramesh is not worried", "Honestly"), never of a name of seven
+letters or more ("Beverly", "Kimberly" end otherwise)."""
 _ABSTRACT = ("tion", "sion", "ment", "ness", "ship", "ism")
 """Endings of abstract nouns, which name no person ("Adoption was low", "Retention has slipped"); on words of
 eight letters or more, so a name such as "Clement" stays a person."""
@@ -123,7 +126,8 @@ def _a_person(p: re.Match[str], text: str, *, sure: bool = False) -> bool:
     word never written inside one ("Overtime keeps growing"), unless it is said to be, have or say
     something ("Meg has been turning orders away")."""
     name, *_, verb = p.group(0).split()
-    if name.lower() in _NOBODY or (len(name) >= 8 and name.lower().endswith(_ABSTRACT)):
+    if name.lower() in _NOBODY or (len(name) >= 8 and name.lower().endswith(_ABSTRACT)) or (
+            len(name) >= 7 and name.lower().endswith(_ADVERB)):
         return False
     if PEOPLE.fullmatch(name.rstrip(",")) and not _mid_sentence(text, name.rstrip(",")):
         return False  # "Contractors want the site clear by May": a sentence opening on a group, not a name

@@ -87,6 +87,15 @@ def named_step(rep_step: str) -> str:
         day, at, day_end = rep_step[a:b].strip(" ,.;?!"), a, b  # "next Monday at 10", not "next Monday"
     found = {name: _proposed(rep_step or "", getattr(st, name), at) for name in ("activity", "duration")}
     act, dur = found["activity"], found["duration"]
+    said_at = act.start() if act else -1
+    own = [m for m in times if said_at >= 0 and _piece(rep_step, m.start()) == _piece(rep_step, said_at)]
+    if own and at >= 0 and _piece(rep_step, at) != _piece(rep_step, said_at):
+        # "... starting Monday the 9th, and on Thursday the 26th we sit down for 30 minutes": the day the
+        # activity is said with is its day, not the first the turn names
+        a, b = T.time_phrase(rep_step, own)
+        day, at, day_end = rep_step[a:b].strip(" ,.;?!"), a, b
+        found = {name: _proposed(rep_step, getattr(st, name), at) for name in ("activity", "duration")}
+        act, dur = found["activity"], found["duration"]
     if act and dur and dur.end() <= act.start() and "to" in T.words(rep_step[dur.end():act.start()]):
         found["activity"] = None  # "30 minutes ... to look at a 60-day trial": the trial is what it is for
     activity, length = (m.group(0).strip(" ,.;?!").lower() if m else "" for m in found.values())

@@ -20,7 +20,16 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
-from .notes import analysis_notes, as_prose, equals_said, unbracketed, uncommented, unframed, unhedged
+from .notes import (
+    analysis_notes,
+    as_prose,
+    equals_said,
+    unbracketed,
+    uncommented,
+    unframed,
+    unhedged,
+    unlabelled,
+)
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
@@ -317,7 +326,7 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
 def told_part(concern: str, account: bool = False) -> str:
     """The concern as the buyer may tell it: notes said as sentences (``notes``), without the asides to the
     rep (``asides_to_the_rep``) or a manager's framing head ("What's really going on is that ...")."""
-    text = " ".join(as_prose(concern).split())
+    text = " ".join(as_prose(unlabelled(concern)).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
     told = unbracketed(" ".join(text.split()))

@@ -150,3 +150,13 @@ def test_a_step_says_its_brackets_between_commas(bank: ScenarioBank) -> None:
     s = bank.get("cfo-price-routing")
     assert step_in_first_person("a call with the ops lead (Marcus) on Friday", s) == \
         "a call with the ops lead, Marcus, on Friday"
+
+
+def test_an_indian_english_account_of_sir_is_the_buyer_speaking(bank: ScenarioBank) -> None:
+    concern = ("Actually Vikram sir is not bothered by the price. Last monsoon three of his tippers were "
+               "hired out to a quarry and the quarry was running them on Sundays also, and he was never "
+               "billed for it. Sir wants the hours matched to the invoices.")
+    said = " ".join(concern_stages(_with(bank, "Vikram Deshpande", concern)))
+    assert said.startswith("Actually I'm not bothered by the price."), said
+    assert "three of my tippers" in said and "running them on Sundays" in said, said
+    assert "I want the hours matched" in said and "Sir" not in said, said

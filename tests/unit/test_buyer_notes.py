@@ -6,7 +6,7 @@ describes the character's temperament; a clipped brief says "30 min call next Th
 
 from __future__ import annotations
 
-from coach_engine.buyer.notes import analysis_notes, as_prose, uncommented, unframed
+from coach_engine.buyer.notes import analysis_notes, as_prose, uncommented, unframed, unlabelled
 from coach_engine.buyer.persona import concern_stages, first_person
 from coach_engine.buyer.telling import asides_to_the_rep, said_in_full, told_part
 from coach_engine.models import Scenario
@@ -183,3 +183,19 @@ def test_a_managers_comment_on_the_buyer_is_not_said_by_the_buyer() -> None:
     assert uncommented("He is wary of consultants, understandably.") == "He is wary of consultants."
     assert uncommented("Fair enough is what he says to every vendor.") == (
         "Fair enough is what he says to every vendor.")  # not set off: the words are the story's own
+
+
+def test_a_converted_role_play_prompt_is_told_without_its_headings(bank: ScenarioBank) -> None:
+    prompt = ("CHARACTER: You are Rhea Castillo, head of operations. You are brisk and sceptical. "
+              "WHAT YOU HIDE: The last scheduling tool you chose was dropped after a month, and the owners "
+              "still tease you about it.")
+    story, stake = concern_stages(_with(bank, "Rhea Castillo", prompt))
+    said = f"{story} {stake}"
+    assert ":" not in said and "CHARACTER" not in said and "brisk" not in said, said
+    assert "The last scheduling tool I chose was dropped after a month" in said, said
+
+
+def test_a_short_capital_word_before_a_colon_is_a_note_not_a_heading() -> None:
+    assert unlabelled("CFO: wants payback inside a year.") == "CFO: wants payback inside a year."
+    said = unlabelled("Background: two sites.\nSECRET: the owner is selling.")
+    assert said == "two sites.\nthe owner is selling."

@@ -173,6 +173,9 @@ def test_a_question_about_what_the_buyer_just_said_is_not_met_with_no_idea(
     # a length said alone keeps its own article, and the people the step brings in are named, as the buyer's
     ("Could we block an hour with your head of IT next Wednesday at 3 to go through security?",
      "an hour with my head of IT next Wednesday at 3"),
+    # two days in one proposal: the activity keeps the day it is said with, not the turn's first
+    ("We switch the two night crews over from Tuesday the 3rd, and on Friday the 13th we sit down for "
+     "20 minutes with your supervisor.", "the 20-minute sit-down with my supervisor on Friday the 13th"),
 ])
 def test_the_step_named_back_is_the_one_proposed(proposal: str, named: str) -> None:
     assert named_step(proposal) == named

@@ -676,6 +676,8 @@ def test_an_explore_item_asks_for_order_only_when_it_says_so(cfo: Scenario) -> N
                              conduct=pitched)
     assert matcher.meets(ordered, asked, {B.EXPLORE_CONCERN}, set(), False, True, state=state,
                          conduct=RepConduct())
+    # pitched first, then asked until the buyer told what is behind it: understood after all
+    assert matcher.meets(ordered, asked, {B.EXPLORE_CONCERN}, set(), True, True, state=state, conduct=pitched)
 
 
 def test_a_rule_against_taking_issue_is_broken_whichever_way_the_reader_names_it(cfo: Scenario) -> None:

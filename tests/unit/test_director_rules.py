@@ -73,11 +73,26 @@ def test_a_question_only_perhaps_about_the_objection_draws_a_hint_before_the_sto
     assert d.state.revealed_turn == 3
 
 
-def test_pitching_before_exploring_never_meets_the_explore_item(cfo: Scenario) -> None:
+def test_pitching_before_exploring_meets_the_explore_item_only_once_the_concern_is_drawn_out(
+        cfo: Scenario) -> None:
+    """"Learns why ... before defending it", after a pitch: a question alone does not undo the pitch, but
+    asking until the buyer tells what is behind the objection does (probe 24: a buyer who had told a rep
+    everything still held the early pitch against them to the end). The scorecard keeps the order."""
+    from coach_engine.buyer.conduct import RepConduct
+    from coach_engine.buyer.item_match import ItemMatcher
+    from coach_engine.buyer.rules import load_rules
+    from coach_engine.buyer.state import BuyerState, ResolutionItem
+
+    item = ResolutionItem(text=cfo.buyer.resolution_texts[0], kind="explore")
+    asked, matcher = EXPLORE, ItemMatcher(cfo, load_rules(), None)
+    for revealed, conduct, met in ((False, RepConduct(pitched=True), False),
+                                   (True, RepConduct(pitched=True), True),
+                                   (True, RepConduct(pitched=True, discounted=True), False)):
+        assert matcher.meets(item, asked, {B.EXPLORE_CONCERN}, set(), revealed, True, state=BuyerState(),
+                             conduct=conduct) is met
     d = BuyerDirector(cfo)
     play(d, VALUE, EXPLORE, FOLLOW, VALUE, STEP)
-    assert not d.state.resolution[0].met
-    assert d.state.stage != "agreed"
+    assert d.state.concern_revealed and d.state.resolution[0].met
 
 
 def test_value_before_the_concern_is_revealed_does_not_count(cfo: Scenario) -> None:
