@@ -32,7 +32,10 @@ class RepConduct:
     argued: bool = False
     disparaged: bool = False
     offended: bool = False
-    """The rep pressured, argued, disparaged, dismissed or gamed at some point: the buyer may walk."""
+    """The rep pressured, argued, disparaged, dismissed or gamed, and has not made up for it since
+    (``DirectorRules.forgive_after``): the buyer may walk."""
+    clean_turns: int = 0
+    """Turns in a row, since the last offence, with no offence and no discount read."""
     discounted: bool = False
     last_offer: str = ""
     wasted: int = 0

@@ -175,7 +175,11 @@ class BuyerDirector:
         if B.ARGUE in negatives:
             conduct.argued = True
         if offences(signals, present & _OFFENCES):
-            conduct.offended = True
+            conduct.offended, conduct.clean_turns = True, 0
+        elif conduct.offended:
+            conduct.clean_turns = 0 if present & (_OFFENCES | {B.DISCOUNT}) else conduct.clean_turns + 1
+            if self.rules.forgive_after and conduct.clean_turns >= self.rules.forgive_after:
+                conduct.offended = False  # heard out since, and polite: the slip is forgiven
         if B.DISPARAGE in present:
             conduct.disparaged = True
         if B.DISCOUNT in negatives:

@@ -117,6 +117,9 @@ class DirectorRules(StrictData):
     walk_from_turn: int = 1
     wasted_turns_walk: int = 2
     """Turns of talking at the buyer or off topic after which the end of the call is a walk-away."""
+    forgive_after: int = 0
+    """Clean turns in a row (no offence and no discount read) after which an offence no longer makes the end
+    of the call a walk-away (0: never forgiven)."""
     patience: _Patience
     reveal_after: dict[str, int]
     sure_exploring: float = 0.0

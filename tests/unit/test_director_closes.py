@@ -97,6 +97,22 @@ def test_pressure_disrespect_and_gaming_still_end_in_a_walk_away(cfo: Scenario, 
     assert ids[-1] == "walk_away" and d.state.stage == "walked_away"
 
 
+def test_one_slip_made_up_for_is_not_walked_out_on_but_a_rep_who_keeps_at_it_is(cfo: Scenario) -> None:
+    """A rep read once as brushing the buyer off, who then apologises and stays polite, has the call run out
+    with a polite brush-off (probe 24: a walk-out on a polite passive rep); the buyer still walks on a rep who
+    offends again before two clean turns have passed."""
+    slip = turn("Sensors aren't for everyone.", B.DISMISS)
+    polite = [turn(t, B.PASSIVE) for t in ("Sorry, I'm happy to help however suits you.", "Sure.", "Okay.",
+                                           "No problem.", "Alright then.", "Sure.")]
+    d = BuyerDirector(cfo)
+    ids = play_until_done(d, slip, *polite)
+    assert d.state.stage == "stalled" and ids[-1] != "walk_away", ids
+    d = BuyerDirector(cfo)
+    again = [slip, polite[0], slip, polite[1], polite[2], polite[3], polite[4]]
+    ids = play_until_done(d, *again)
+    assert d.state.stage == "walked_away", ids
+
+
 def test_an_offer_with_a_deadline_is_pocketed_not_walked_out_on(cfo: Scenario) -> None:
     """Urgency that is only the date on a price offer ("sign before October and ...") is part of the offer."""
     d = BuyerDirector(cfo)
