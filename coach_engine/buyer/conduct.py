@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "checks_reading", "exploring", "first_quote", "offences", "offers_to_send",
-           "proposed_step", "rep_words", "signs_off"]
+__all__ = ["RepConduct", "checks_reading", "day_named", "exploring", "first_quote", "offences",
+           "offers_to_send", "proposed_step", "rep_words", "signs_off"]
 
 B = Behaviour
 
@@ -200,6 +200,17 @@ def first_quote(signals: SignalSet, b: Behaviour) -> str:
     """The rep's words behind the first signal of ``b`` in the turn ("" when it has none)."""
     found: list[Signal] = signals.get(b)
     return found[0].quote if found else ""
+
+
+def day_named(signals: SignalSet) -> str:
+    """The turn's last question that names a day ("So next Tuesday for the install?"): once a step is on the
+    table, that asks to fix its day, however the sentence is read. A statement's time is not it (a customer's
+    result "in the first year")."""
+    from .. import text as T
+    from .steps import step_times
+
+    asked = [x for x in T.sentences(signals.text) if x.rstrip().endswith("?")]
+    return next((x for x in reversed(asked) if step_times(x)), "")
 
 
 def proposed_step(signals: SignalSet) -> str:

@@ -113,6 +113,31 @@ def test_one_slip_made_up_for_is_not_walked_out_on_but_a_rep_who_keeps_at_it_is(
     assert d.state.stage == "walked_away", ids
 
 
+def test_agreeing_to_a_day_asked_for_after_the_step_keeps_that_day(cfo: Scenario) -> None:
+    """A step proposed in one turn and its day asked for in the next ("So next Tuesday for the install?", read
+    as a logistics question) is agreed to at that day, not as the scenario's undated step (probe 24); a time
+    in a statement ("... saved $210k in year one") is no such day."""
+    from coach_engine.buyer.conduct import day_named
+
+    text = "Fuel savings of $90k fund it; Hartley saved $210k in year one. So next Tuesday for the pilot?"
+    asked = SignalSet(text, [Signal(b, text[:61], 0, 61) for b in (B.STATE_VALUE, B.QUANTIFY_VALUE,
+                                                                     B.TIE_TO_CONCERN, B.GIVE_PROOF)]
+                      + [Signal(B.LOGISTICS_QUESTION, text[62:], 62, len(text))])
+    assert day_named(asked) == "So next Tuesday for the pilot?"
+    assert day_named(turn("Hartley saved $210k in year one.", B.GIVE_PROOF)) == ""
+    d = BuyerDirector(cfo)
+    play_until_done(d, turn("That's fair. What's behind the number for you?", B.ACKNOWLEDGE,
+                            B.EXPLORE_CONCERN, B.OPEN_QUESTION),
+                    turn("So spending is frozen. What would it take for the board to approve something?",
+                         B.SUMMARIZE, B.EXPLORE_CONCERN, B.OPEN_QUESTION),
+                    turn("Could we set up a paid pilot on 20 trucks, scoped with your controller?",
+                         B.NEXT_STEP, B.CLOSED_QUESTION))
+    assert d.state.stage != "agreed"  # no value yet: the step waits
+    last = d.step(asked, 7)
+    assert last.id == "agree", last.id
+    assert "next Tuesday" in last.facts["rep_step"], last.facts
+
+
 def test_an_offer_with_a_deadline_is_pocketed_not_walked_out_on(cfo: Scenario) -> None:
     """Urgency that is only the date on a price offer ("sign before October and ...") is part of the offer."""
     d = BuyerDirector(cfo)
