@@ -236,8 +236,12 @@ def subjects_given(text: str, name: str) -> str:
     adverb before one, or a participle of a state) is about the buyer; a question or a sentence with its
     own subject is left as it is."""
     out = text
-    for piece in T.sentences(text):
+    pieces = [p for s in T.sentences(text) for p in s.split(" \u2014 ")]  # an arrow's consequence too
+    for piece in pieces:
         words = piece.split()
+        if len(words) > 2 and words[0].endswith(":") and (words[0][:-1].isdigit() or words[0][:1].isupper()):
+            piece = " ".join(words[1:])  # "2023: bought cheap sensors": a date or label, then the note
+            words = words[1:]
         if len(words) < 2 or piece.rstrip().endswith("?"):
             continue
         head = words[0].lower().strip(",")

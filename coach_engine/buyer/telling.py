@@ -170,8 +170,21 @@ def staged(told: str) -> tuple[str, str]:
         pieces = _own_clauses(pieces[0])
     if len(pieces) < 2:
         return " ".join(pieces) or told.strip(), ""  # no words to split (emoji, symbols): as written
-    cut = len(pieces) - 1 if len(pieces) < 4 else (len(pieces) + 1) // 2  # a long story is told in halves
+    cut = len(pieces) - 1 if len(pieces) < 4 else _half(told, len(pieces))  # a long story is told in halves
     return " ".join(pieces[:cut]), " ".join([unjoined(pieces[cut]), *pieces[cut + 1:]])
+
+
+def _half(told: str, n: int) -> int:
+    """Where a long story of ``n`` pieces is cut in two: at the middle, moved to the nearest sentence's end
+    so a clause after a dash stays with what it follows ("asked for temp logs — had nothing" is one
+    thought, not a story and a stake)."""
+    starts, k = [], 0
+    for sentence in T.sentences(told):
+        starts.append(k)
+        k += max(1, len(T.sentences(sentence, clauses=True)))
+    middle = (n + 1) // 2
+    inside = [i for i in starts if 0 < i < n]
+    return min(inside, key=lambda i: (abs(i - middle), -i)) if k == n and inside else middle
 
 
 def _quote_closed(piece: str) -> str:

@@ -199,3 +199,14 @@ def test_a_short_capital_word_before_a_colon_is_a_note_not_a_heading() -> None:
     assert unlabelled("CFO: wants payback inside a year.") == "CFO: wants payback inside a year."
     said = unlabelled("Background: two sites.\nSECRET: the owner is selling.")
     assert said == "two sites.\nthe owner is selling."
+
+
+def test_a_notes_date_and_its_arrow_keep_the_buyer_speaking_and_the_thought_whole(bank: ScenarioBank) -> None:
+    notes = ("- 2022: bought a cheap rota app -> crews ignored it within a month\n"
+             "- payroll ran two days late in March, overtime doubled\n"
+             "- owner asked for the sign-in records -> had nothing to show\n"
+             "- Rhea pushed the app herself. Won't back another dud.")
+    story, stake = concern_stages(_with(bank, "Rhea Castillo", notes))
+    assert story.startswith("2022: I bought a cheap rota app"), story
+    assert "sign-in records. I had nothing to show" in story, (story, stake)  # not cut off at the arrow
+    assert stake.startswith("I pushed the app myself"), stake
