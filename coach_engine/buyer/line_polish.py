@@ -39,6 +39,8 @@ def tidy(text: str) -> str:
     t = " ".join(_possessive(w) for w in text.split())
     for mark in ".,!?":
         t = t.replace(" " + mark, mark)
+    for joined in ("And", "and", "But", "but"):  # "I need one more thing: and there's more": a new sentence
+        t = t.replace(f": {joined} ", f". {joined.capitalize()} ")
     return t[:-1] + "." if t.endswith(":") else t  # a colon with nothing after it (an empty want) ends it
 
 

@@ -414,6 +414,8 @@ def _dated(day: str) -> str:
     said = day.split()
     if len(said) > 1 and said[0].lower() in ("in", "on", "for") and said[1].lower().rstrip(",") in _WEEKDAYS:
         day = " ".join(said[1:])
+    elif len(said) > 2 and said[0].lower() == "in" and said[1].lower() in ("next", "this", "last"):
+        day = " ".join(said[1:])  # "get a call in next week": the rep's "in" goes with "get", not the day
     first = day.split()[0].lower().rstrip(",") if day.split() else ""
     if first in _WEEKDAYS:
         return f"on {day}"

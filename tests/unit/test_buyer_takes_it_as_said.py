@@ -313,3 +313,13 @@ def test_leave_to_ask_is_not_one_of_a_barrage(bank: ScenarioBank) -> None:
     d = BuyerDirector(cfo)
     barrage = "How many trucks? What's behind the number? Who signs? When's the budget set?"
     assert d.step(turn(barrage, (B.EXPLORE_CONCERN, 0.9), (B.OPEN_QUESTION, 0.9)), 1).facts.get("stacked")
+
+
+def test_a_want_joined_after_a_colon_is_its_own_sentence_and_a_reps_in_is_not_the_days() -> None:
+    from coach_engine.buyer.line_polish import tidy
+    from coach_engine.buyer.steps import agreed_step
+
+    said = tidy("Before it goes in the diary, I need one more thing: and there's more to it than the price.")
+    assert said.endswith("one more thing. And there's more to it than the price."), said
+    agreed = agreed_step("A call with me and the practice manager", "Could we squeeze a call in next week?")
+    assert agreed.endswith(", next week") and "in next week" not in agreed, agreed
