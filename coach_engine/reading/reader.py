@@ -304,10 +304,18 @@ def untangled(present: list[str], probs: dict[str, float]) -> list[str]:
     767 dismissive ones is also labelled acknowledge): running something down takes nothing in, however
     warm its opening ("Honestly, their kit is a toy"), and a sentence that says it won't knock the
     incumbent is respect, not a put-down. Both over their thresholds is the heads' doubt between the two,
-    and their probabilities settle it."""
+    and their probabilities settle it. A put-down, brush-off or contradiction read surer than the
+    acknowledgement, even short of its own flag, takes the credit away too (probe 24: "Honestly, X isn't a
+    real system ...", after the buyer named X, read argue 0.75 and acknowledge 0.46, and the scorecard
+    praised it as hearing the buyer): the guide's "I understand, but ..." that argues acknowledges nothing."""
     rough = [x for x in _TAKES_NOTHING_IN if x in present]
-    if "acknowledge" not in present or not rough:
+    if "acknowledge" not in present:
         return present
+    if not rough:
+        # a put-down or a contradiction read surer than the acknowledgement, though short of its own flag,
+        # takes nothing in either: no credit for hearing the buyer ("Honestly, X isn't a real system ...")
+        doubt = max(probs.get(x, 0.0) for x in (*_TAKES_NOTHING_IN, "argue"))
+        return [x for x in present if x != "acknowledge"] if doubt > probs["acknowledge"] else present
     if max(probs[x] for x in rough) >= probs["acknowledge"]:
         return [x for x in present if x != "acknowledge"]
     return [x for x in present if x not in rough]

@@ -161,6 +161,9 @@ def test_a_put_down_or_a_brush_off_acknowledges_nothing() -> None:
     assert untangled(both, {"acknowledge": 0.62, "disparage": 0.54}) == ["acknowledge"]
     assert untangled(["acknowledge", "open_question"], {"acknowledge": 0.9, "open_question": 0.9}) == \
         ["acknowledge", "open_question"]
+    # a contradiction read surer than the acknowledgement, though short of its own flag: no credit either
+    assert untangled(["acknowledge"], {"acknowledge": 0.46, "argue": 0.75}) == []
+    assert untangled(["acknowledge"], {"acknowledge": 0.8, "argue": 0.3}) == ["acknowledge"]
 
 
 def test_a_claim_that_says_how_a_figure_changes_is_quantified() -> None:
