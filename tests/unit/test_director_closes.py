@@ -55,7 +55,9 @@ def test_discount_only_rep_sees_the_offer_pocketed_and_the_call_ends_open(cfo: S
                                      "Maybe I'll check back in after the summer? Good chatting, Dana.",
                                      "If anything changes, just give me a shout, okay?",
                                      "All good, I'll leave you to it then.",
-                                     "Right, I won't take any more of your time. You know where to find me."])
+                                     "Right, I won't take any more of your time. You know where to find me.",
+                                     "Of course, sir. Whenever it suits, you can call me.",
+                                     "Sure thing, just let me know how it goes."])
 def test_a_rep_who_signs_off_is_seen_off_politely(cfo: Scenario, goodbye: str) -> None:
     """A polite rep who goes along with the objection and leaves is answered with a goodbye that commits to
     nothing, not with the objection again; a sign-off that still asks something keeps the call going."""
