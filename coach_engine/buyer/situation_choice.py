@@ -132,7 +132,7 @@ class SituationChooser:
         if (st.resistance >= self.walk_at or st.patience <= 0) and st.turns >= self.rules.walk_from_turn:
             return self._end_call(make, st, conduct, signals)
         if not st.concern_revealed and signs_off(signals, helpful, negatives, self.rules.leave_takings):
-            return self._end_call(make, st, conduct, signals)  # the rep is leaving: see them off
+            return self._end_call(make, st, conduct, signals, leaving=True)  # the rep is leaving
         if not unmet and st.resistance < self.agree_below and conduct.step_proposed:
             st.stage = "agreed"
             # this turn's proposal, or the day it asks to put on the one already made
@@ -211,7 +211,8 @@ class SituationChooser:
             "You are close but not convinced yet; ask for one more reassurance.",
         )
 
-    def _end_call(self, make: _Make, st: BuyerState, conduct: RepConduct, signals: SignalSet) -> Situation:
+    def _end_call(self, make: _Make, st: BuyerState, conduct: RepConduct, signals: SignalSet,
+                  leaving: bool = False) -> Situation:
         """The buyer has had enough: walk away, or stall without a commitment, by what the rep did.
 
         Walking away is for pressure, disrespect, gaming and wasted time. A rep who only cut the price
@@ -219,9 +220,13 @@ class SituationChooser:
         buyer, short of wasting the call, gets "send me something in writing" (a trainer's probe: a real
         buyer brushes off a pitch; hanging up on two feature sentences is not one). A rep who went along
         with the objection ("sure, let's talk next quarter") gets the polite brush-off they accepted.
-        All three end the drill with nothing agreed (outcome ``open``).
+        All three end the drill with nothing agreed (outcome ``open``). A rep who is ``leaving`` on a turn
+        with no offence is seen off politely even after an earlier slip (probe 24: an apology that ended
+        "just let me know" got a walk-out).
         """
-        if conduct.offended or conduct.wasted >= self.rules.wasted_turns_walk:
+        # a rep taking a clean leave after a slip is seen off, not walked out on: the goodbye mends it
+        mended = leaving and conduct.clean_turns >= 1
+        if (conduct.offended and not mended) or conduct.wasted >= self.rules.wasted_turns_walk:
             st.stage = "walked_away"
             return make("walk_away", "You have had enough: end the call politely but firmly.")
         st.stage = "stalled"

@@ -115,6 +115,18 @@ def test_one_slip_made_up_for_is_not_walked_out_on_but_a_rep_who_keeps_at_it_is(
     assert d.state.stage == "walked_away", ids
 
 
+def test_a_clean_goodbye_after_a_slip_is_seen_off_and_a_parting_shot_is_not(cfo: Scenario) -> None:
+    """The rep leaves on a polite turn after one slip: the buyer sees them off (probe 24: an apology that
+    ended "just let me know" got a walk-out); another jab on the way out is no polite leave."""
+    slip = turn("Sensors aren't for everyone.", B.DISMISS)
+    d = BuyerDirector(cfo)
+    play_until_done(d, slip, turn("Sorry, no offence meant. I'll leave you to it, just let me know."))
+    assert d.state.stage == "stalled", d.state.stage
+    d = BuyerDirector(cfo)
+    play_until_done(d, slip, turn("Your loss. I'll leave you to it.", B.DISMISS))
+    assert d.state.stage != "stalled", d.state.stage
+
+
 def test_agreeing_to_a_day_asked_for_after_the_step_keeps_that_day(cfo: Scenario) -> None:
     """A step proposed in one turn and its day asked for in the next ("So next Tuesday for the install?", read
     as a logistics question) is agreed to at that day, not as the scenario's undated step (probe 24); a time
