@@ -105,9 +105,10 @@ def spoken_sentence(text: str) -> str:
     return T.as_sentence(" ".join(words))
 
 
-_HEDGES = frozenset({"honestly", "frankly", "truthfully"})
-"""Words a speaker puts in once to say they are being straight with you; twice in one breath ("I've told you
-most of it, honestly. I'd feel better ..., honestly.") they read as a script's parts joined."""
+_HEDGES = frozenset({"honestly", "frankly", "truthfully", "yet"})
+"""Words a speaker puts in once to say they are being straight with you, or that they are not there yet;
+twice in one breath ("I've told you most of it, honestly. I'd feel better ..., honestly."; "I'm not ready to
+put a date on it yet. That doesn't move me yet.") they read as a script's parts joined."""
 
 
 def hedged_once(text: str) -> str:

@@ -52,6 +52,8 @@ def test_a_hedge_word_is_said_once_a_line() -> None:
     assert hedged_once("Honestly, we're fine. Our team honestly likes the tool.") == \
         "Honestly, we're fine. Our team likes the tool."
     assert hedged_once("Honestly? No.") == "Honestly? No."
+    assert hedged_once("I can't commit to a date yet. That isn't enough for me yet.") == \
+        "I can't commit to a date yet. That isn't enough for me."
 
 
 def test_leave_takings_the_sign_off_pattern_does_not_know_come_from_the_rules() -> None:
