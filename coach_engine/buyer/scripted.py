@@ -406,7 +406,7 @@ def _wording(situation: Situation, facts: dict[str, str], proposed: bool, claime
 _LANDS = frozenset({"acknowledge_progress", "want_next_step", "want_proof", "want_numbers"})
 """Situations after which a check that the answer landed is answered yes: the buyer moved, wants more."""
 _THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
-"""A line that opens by thanking the rep needs no stock lead-in ("Let me be precise. Thanks ...")."""
+"""A line that opens by thanking the rep needs no stock lead-in ("To be clear, thanks ...")."""
 _REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})
 _ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
