@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .text import _TENS, NUMBER, words
 
-__all__ = ["figure_keys"]
+__all__ = ["figure_keys", "rounds"]
 
 _VALUES = {w: v for v, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                         "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
@@ -73,3 +73,15 @@ def figure_keys(text: str) -> set[str]:
             total = current = 0
             figure = False
     return keys
+
+
+def rounds(said: str, text: str, share: float = 0.02) -> bool:
+    """Whether the figure ``said`` (in digits) is one of ``text``'s figures rounded: "$50k" of "$50,400",
+    within ``share`` of it, money against money. A rep who calls the buyer's $50,400 contract "the $50k
+    line" names the buyer's figure, not one of their own."""
+    value = _value(said)
+    if value is None or value <= 0:
+        return False
+    money = said.strip()[:1] in "$£€"
+    found = (_value(m.group(0)) for m in NUMBER.finditer(text) if (m.group(0)[:1] in "$£€") == money)
+    return any(v is not None and abs(v - value) <= share * max(v, value) for v in found)

@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Objection = Literal[
     "price",
@@ -47,6 +47,22 @@ OPENING_CHARS, CONCERN_CHARS, CONTEXT_CHARS = 600, 1000, 1500
 LIST_ITEMS, TAG_ITEMS = 10, 12
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_CHARS)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_CHARS)]
+_BULLET_MARKS = ("- ", "* ", "\u2022 ", "\u2013 ", "+ ")
+
+
+def _unbulleted(values: Any) -> Any:
+    """List entries without the bullet their author typed into them ("- Cuts turn time ..."): YAML already
+    makes each a list item, and a mark kept would be said aloud and quoted in coaching."""
+    if not isinstance(values, list):
+        return values
+    out = []
+    for value in values:
+        bare = value.strip() if isinstance(value, str) else value
+        mark = next((m for m in _BULLET_MARKS if isinstance(bare, str) and bare.startswith(m)), "")
+        out.append(bare[len(mark):] if mark else value)
+    return out
+
+
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LINE_CHARS)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_CHARS)]
 Opening = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=OPENING_CHARS)]
@@ -83,6 +99,8 @@ class Product(_FileModel):
     value_points: Annotated[list[Line], Field(min_length=1, max_length=LIST_ITEMS)]
     proof_points: Annotated[list[Line], Field(max_length=LIST_ITEMS)] = Field(default_factory=list)
 
+    _points_unbulleted = field_validator("value_points", "proof_points", mode="before")(_unbulleted)
+
 
 class ResolutionSpec(_FileModel):
     """A resolution item with its kind said outright (``- text: ...`` / ``kind: proof``)."""
@@ -109,6 +127,8 @@ class Buyer(_FileModel):
     """Optional: what the buyer can be asked about, topic -> the answer in the buyer's own words
     ("fleet size": "We run 85 trucks out of two yards."). Asked about something not here, the buyer
     answers as a person would, without inventing a figure."""
+
+    _items_unbulleted = field_validator("resolution", mode="before")(_unbulleted)
 
     @property
     def items(self) -> list[ResolutionSpec]:

@@ -57,7 +57,7 @@ _NO_NUMBER = re.compile(
 _UNTIED = re.compile(
     r"\b(?:doesn'?t|didn'?t|does\s+not|did\s+not|not\s+sure\s+it)\s+(?:really\s+)?(?:answer|address|touch)\w*"
     r"\s+(?:my|what\s+i)|\bhaven'?t\s+told\s+me\s+why|\b(?:nothing|anything)\s+about\s+my\s+"
-    r"(?:problem|concern|worry)|\bnone\s+of\s+it\s+address", re.IGNORECASE)
+    r"(?:problem|concern|worry|situation)|\bnone\s+of\s+it\s+address", re.IGNORECASE)
 """A rebuke that the rep's answer missed the buyer's problem."""
 _UNHEARD = re.compile(r"\bnot\s+listening\b|\bskipped\s+(?:right\s+)?past\s+what\b|"
                       r"\b(?:haven'?t|didn'?t)\s+(?:really\s+)?heard\b|\byou'?ve\s+heard\s+what\s+i\b",

@@ -15,10 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..figures import rounds
 from ..models import Scenario
 from ..signals import NEGATIVE, Behaviour, Signal, SignalSet
 
-__all__ = ["RepConduct", "checks_reading", "day_named", "exploring", "first_quote", "offences",
+__all__ = ["RepConduct", "checks_reading", "day_named", "day_of", "exploring", "first_quote", "offences",
            "offers_to_send", "proposed_step", "rep_words", "signs_off"]
 
 B = Behaviour
@@ -41,6 +42,8 @@ class RepConduct:
     wasted: int = 0
     """Turns that talked at the buyer, pitched before hearing them or went off topic (wasted time)."""
     step_proposed: bool = False
+    proposal: str = ""
+    """The rep's last proposal (``proposed_step``), for a later question that only names its day again."""
 
 
 _NOT_EXPLORING = re.compile(
@@ -114,7 +117,7 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
         results = " ".join([*scenario.product.proof_points, b.opening, b.hidden_concern, scenario.context,
                             *b.facts.values(), *b.concern_lines])
         said = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE)]
-        amounts = [a for figures in said for a in figures if a not in results]
+        amounts = [a for figures in said for a in figures if a not in results and not rounds(a, results)]
         proof = {s.quote for s in signals.get(B.GIVE_PROOF)}
         claimed = [_figures(s.quote) for s in signals.get(B.QUANTIFY_VALUE) if s.quote not in proof]
         # The product's own figure where the rep cites one ("$4,000 to $8,000 a month ..., and the lease is
@@ -134,10 +137,14 @@ def rep_words(scenario: Scenario, signals: SignalSet, helpful: set[Behaviour]) -
             # A name is the buyer's own by its first word, not by a word any two names share: "Riverbend
             # Animal Hospital" is a customer beside the buyer's "Maple Street Veterinary Hospital".
             quote = _lowered_opener(sig.quote)
-            names = [m.group(0) for m in _NAME.finditer(quote)
+            names = [m for m in _NAME.finditer(quote)
                      if _a_customer(m) and m.group(0).split()[0] not in known]
             if names:
-                out["rep_customer"] = names[0]
+                name, before = names[0].group(0), quote[:names[0].start()].split()[-1:]
+                # "the Nguyens on Banksia St", "the Wexford Inn": a family or a place of business, with its
+                # article ("If the Nguyens really ..."); "the Okafor family farm" is named "Okafor"
+                whole = " " in name or name.endswith("s")
+                out["rep_customer"] = ("the " if before == ["the"] and whole else "") + name
                 break
     return out
 
@@ -187,11 +194,14 @@ def _figures(quote: str) -> list[str]:
 
 def _a_customer(m: re.Match[str]) -> bool:
     """A capitalised name mid-sentence, or one of two words or more opening it ("Kaveri Fabrics, here in
-    Tiruppur, ..." names the customer, not the place); never a time ("Last March") or "The ..."."""
+    Tiruppur, ..." names the customer, not the place); never a time ("Last March"), "The ..." or a place
+    said after "on" or "in"."""
     from ..text import is_function_word, structure
 
     name = m.group(0)
     opens = m.start() == 0
+    if m.string[:m.start()].split()[-1:] in (["on"], ["in"], ["near"], ["along"], ["off"]):
+        return False  # "on Banksia St", "in Otley": where the customer is, not who
     return (not opens or (" " in name and not is_function_word(name.split()[0].lower()))) and not (
         structure().time.search(name))
 
@@ -211,6 +221,16 @@ def day_named(signals: SignalSet) -> str:
 
     asked = [x for x in T.sentences(signals.text) if x.rstrip().endswith("?")]
     return next((x for x in reversed(asked) if step_times(x)), "")
+
+
+def day_of(asked: str, proposal: str) -> str:
+    """The step a question naming a day agrees to: the proposal already made when it names that day too
+    ("15 minutes Thursday at 10?" ... "anything that'd stop Thursday happening?" is Thursday at 10), else
+    the question itself."""
+    from .steps import step_times
+
+    days = {m.group(0).lower() for m in step_times(asked)}
+    return proposal if proposal and days and all(d in proposal.lower() for d in days) else asked
 
 
 def proposed_step(signals: SignalSet) -> str:

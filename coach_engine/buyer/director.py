@@ -34,7 +34,7 @@ from ..embeddings import is_semantic
 from ..figures import figure_keys
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, SignalSet
-from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, rep_words
+from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, proposed_step, rep_words
 from .facts import Answer, FactBook, figure_said
 from .hearing import DOUBTFUL, hear_list, let_pass
 from .item_match import ItemMatcher, item_content
@@ -266,7 +266,7 @@ class BuyerDirector:
                     met_now.append(item)
         res_delta += self.rules.resistance["item_met"] * len(met_now)
         if B.NEXT_STEP in helpful and not gamed:
-            conduct.step_proposed = True
+            conduct.step_proposed, conduct.proposal = True, proposed_step(signals) or conduct.proposal
         if pitched_now or B.DISCOUNT in negatives or B.ARGUE in negatives:
             conduct.pitched = True
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from .. import text as T
+from .steps import CALENDAR_NAMES
 
 __all__ = ["REPEAT_WORDS", "hedged_once", "keeps_capital", "long_sentences", "lowered_after_colons", "plain",
            "spoken_sentence", "tidy", "word_chunks"]
@@ -79,6 +80,8 @@ def keeps_capital(core: str, facts: dict[str, str]) -> bool:
     capitalise mid-sentence)."""
     first = core[:next((i for i, c in enumerate(core) if c.isspace() or c in ",.!?:;'"), len(core))]
     if first in ("I", "OK") or (len(first) > 1 and first.isupper()):  # "A twin-band headrig" is lowered
+        return True
+    if first[:1].isupper() and first.lower() in CALENDAR_NAMES:  # "We'll go with that: Thursday."
         return True
     names = " ".join(facts.get(k, "") for k in ("buyer_name", "first_name", "product", "company"))
     if bool(first) and T.has_phrase(names, first):

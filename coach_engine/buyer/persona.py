@@ -12,6 +12,7 @@ import re
 
 from .. import text as T
 from ..models import Scenario
+from .casual import written_out
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
 from .notes import subjects_given, unbracketed, unreported
@@ -23,13 +24,12 @@ from .pronouns import (
     mask_others,
     object_her,
     present,
-    singular_they,
-    they_to_i,
     unmask,
 )
 from .quotations import mask_quotes, unmask_quotes, unquoted
 from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
+from .singular_they import singular_they, they_to_i
 from .state import BuyerState
 from .telling import said_in_full, staged, told_part, unjoined
 from .verbs import VERBS_S, first_person_verb
@@ -220,6 +220,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = buyer_names(scenario)
     # "next Thurs" is a day a rep's time can replace; "the AP lead (Marcus)" is said "the AP lead, Marcus,"
+    step = written_out(step, scenario)
     s = unbracketed(said_in_full(" ".join(step.split()))).rstrip(".")
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
@@ -257,7 +258,8 @@ def _concern_gender(step: str, scenario: Scenario, names: tuple[str, ...]) -> st
     """The buyer's gender (the concern's, else the step's own pronoun) for a step that never names the buyer
     but says "him"/"her" of them ("a call on Thursday with him and the programme lead"): only when nobody
     else is named before the step's first such pronoun ("a call with the owner and his team" is theirs)."""
-    gender = buyer_gender(" ".join(scenario.buyer.hidden_concern.split()), names) or buyer_gender(step, names)
+    concern = written_out(" ".join(scenario.buyer.hidden_concern.split()), scenario)
+    gender = buyer_gender(concern, names) or buyer_gender(step, names)
     if gender is None:
         return None
     pronouns = ("he", "his", "him") if gender == "he" else ("she", "her")
@@ -406,7 +408,7 @@ def an_account(scenario: Scenario) -> bool:
 
 def _told(scenario: Scenario) -> str:
     """The concern as the buyer may tell it (``told_part``), a note's left-out subject given back."""
-    told = told_part(scenario.buyer.hidden_concern, an_account(scenario))
+    told = told_part(written_out(scenario.buyer.hidden_concern, scenario), an_account(scenario))
     if _in_buyers_voice(told, buyer_names(scenario)):
         return told
     return subjects_given(told, bare_first(scenario))

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from .. import text as T
 
 __all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender", "mask_others",
-           "object_her", "present", "singular_they", "they_to_i", "unmask"]
+           "object_her", "present", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -69,6 +69,8 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     found = "he" if word in _GENDERED["he"] else "she"
     if word in ("he", "she") and _subject_of_its_sentence(text, m, names):
         return found  # "Tom has not asked Daniel because he isn't sure": the sentence's own subject
+    if _topic_goes_on(text, m, names):
+        return found  # "Priya inherited it when the manager who bought it, Dan, quit. Her VP asked her ..."
     said = [x for n in present(names, text) for x in T.phrase_pattern(n).finditer(text)]
     last = max((x.end() for x in said if x.end() <= m.start()), default=-1)  # the buyer's mention before it
     if last >= 0 and _appositive_name(text[last:m.start()], people_only=True) >= 0:
@@ -147,6 +149,25 @@ def _buyer_acts_last(text: str, m: re.Match[str], names: tuple[str, ...]) -> boo
     acting = [p for p in PERSON.finditer(text, opening, m.start()) if _a_person(p, text)]
     return bool(acting) and any(acting[-1].group(0).startswith(n) for n in present(names, text)) and \
         not _ROLE_ACTS.search(text, acting[-1].end(), m.start())
+
+
+def _topic_goes_on(text: str, m: re.Match[str], names: tuple[str, ...]) -> bool:
+    """The pronoun opens a sentence, the notes opened on the buyer as a sentence's subject, no sentence since
+    opened on anyone else and the sentence just before names nobody: it goes on about the one the notes are
+    about, whoever a clause named in passing earlier (a manager's bullets are about the buyer, one line after
+    another)."""
+    opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
+    starts = [0, *(k + 2 for k in range(len(text)) if text[k] in ".;!?" and text[k + 1:k + 2] == " ")]
+    if text[opening:m.start()].strip():
+        return False
+    buyer = [k for k in starts if k < m.start() and any(text.startswith(n, k) for n in present(names, text))]
+    before = max((k for k in starts if k < opening - 1), default=0)
+    named = [w for w in _unnamed(text[before:opening], names, text).split()[1:] if w[:1].isupper()]
+    if not buyer or buyer[0] != 0 or named:
+        return False  # "..., Joy Tan, was blamed. She has told him ...": the one just named may go on
+    return not any(_someone(_unnamed(text[k:k + 40], names, text), text, sure=True) and
+                   not any(text.startswith(n, k) for n in present(names, text))
+                   for k in starts if 0 < k < m.start() and PERSON.match(text, k))
 
 
 def _subject_of_its_sentence(text: str, m: re.Match[str], names: tuple[str, ...]) -> bool:
@@ -401,50 +422,3 @@ def _mid_sentence(text: str, name: str) -> bool:
             return True
         at = text.find(name, at + 1)
     return False
-
-
-_THEY_I = {"they": "I", "they're": "I'm", "they've": "I've", "they'll": "I'll", "they'd": "I'd",
-           "their": "my", "theirs": "mine", "themselves": "myself", "themself": "myself", "them": "me"}
-_THIRD = _GENDER_BASE | {"they", "them", "their"}
-
-
-def singular_they(s: str) -> bool:
-    """The manager calls the buyer "they" ("Quinn joined in May, and the first change they pushed ..."):
-    the first pronoun after the buyer (already "I"/"my" here) is a "they" form, with no people in the plural
-    ("the drivers") and nobody else acting between to own it, and no "he" or "she" for the buyer."""
-    me = _next(s, frozenset({"i", "my", "me"}))
-    first = _next(s, _THIRD, me.end()) if me is not None else None
-    if me is None or first is None or first.group(0).lower() not in _THEY_I:
-        return False
-    between = s[me.end():first.start()]
-    plural = any(m.group(0).lower().endswith("s") for m in PEOPLE.finditer(between))
-    return not (PERSON.search(between) or plural or another_organisation(between))
-
-
-def they_to_i(s: str) -> str:
-    """The buyer's "they" forms as "I" forms; a "them" after a plural noun nearer than the buyer ("unless
-    the numbers are airtight and she can check them") stays the noun's."""
-    out, last_me = [], 0
-
-    def plural_between(a: int, b: int) -> bool:
-        return any(len(w) > 3 and w.endswith("s") and not w.endswith("ss") for w in T.words(s[a:b]))
-
-    for m in _PRONOUN.finditer(s):
-        word = m.group(0)
-        if word.lower() not in _THEY_I:
-            continue
-        mine = not (word.lower() == "them" and plural_between(last_me, m.start()))
-        out.append((m, _THEY_I[word.lower()] if mine else word))
-        if mine:
-            last_me = m.end()
-    for m, said in reversed(out):
-        if m.group(0)[:1].isupper():  # "Their ..." -> "My ..." ("I" forms are capitalised already)
-            said = said[:1].upper() + said[1:]
-        rest = s[m.end():]
-        verb = rest.split(maxsplit=1)[0] if rest.strip() else ""
-        if said == "I" and verb in ("are", "were"):  # "they are" -> "I'm", "they were" -> "I was"
-            said, rest = ("I'm" if verb == "are" else "I was"), rest.lstrip()[len(verb):]
-        s = s[:m.start()] + said + rest
-    for stop in ".!?":  # "Quinn's review" opening a sentence
-        s = s.replace(f"{stop} my ", f"{stop} My ")
-    return s

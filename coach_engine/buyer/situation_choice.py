@@ -18,7 +18,7 @@ from typing import Protocol
 from .. import text as T
 from ..models import Scenario
 from ..signals import Behaviour, SignalSet
-from .conduct import RepConduct, day_named, first_quote, proposed_step, signs_off
+from .conduct import RepConduct, day_named, day_of, first_quote, proposed_step, signs_off
 from .persona import scenario_facts
 from .rules import DirectorRules
 from .state import BuyerState, ResolutionItem, Situation
@@ -136,7 +136,9 @@ class SituationChooser:
         if not unmet and st.resistance < self.agree_below and conduct.step_proposed:
             st.stage = "agreed"
             # this turn's proposal, or the day it asks to put on the one already made
-            step = proposed_step(signals) or day_named(signals) or self.scenario.buyer.next_step or ""
+            asked = day_named(signals)
+            step = proposed_step(signals) or (asked and day_of(asked, conduct.proposal)) or \
+                self.scenario.buyer.next_step or ""
             return make("agree", "You are convinced enough: agree to the rep's next step.", rep_step=step)
 
         st.stage = "resolving" if st.concern_revealed else "exploring"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 from .. import text as T
+from .pronouns import PEOPLE
 
-__all__ = ["a_different_step", "agreed_step", "named_day", "named_step", "proposed_activity", "step_times",
-           "with_timing", "without_unsaid_purpose"]
+__all__ = ["CALENDAR_NAMES", "a_different_step", "agreed_step", "named_day", "named_step",
+           "proposed_activity", "step_times", "with_timing", "without_unsaid_purpose"]
 
 
 def named_day(rep_step: str) -> str:
@@ -62,7 +63,18 @@ def without_unsaid_purpose(next_step: str, rep_said: str) -> str:
     """The scenario's step without what it is for when the rep said none of that in the drill (``rep_said``,
     all the rep's words so far): "A 30-minute call with the controller to scope a paid pilot", to a rep who
     proposed the call to look at fuel data, is "A 30-minute call with the controller"; the buyer agrees to
-    the step proposed, not to a purpose the rep never put on the table."""
+    the step proposed, not to a purpose the rep never put on the table. So with a last piece after a comma
+    that brings nobody and of which the rep said under a third ("..., reference contact and trial data sent
+    beforehand"): the buyer does not accept what was never offered."""
+    heard = {T.stem(w) for w in T.words(rep_said)}
+    pieces = next_step.split(", ")
+    while len(pieces) > 1:
+        offered = {T.stem(w) for w in T.words(pieces[-1]) if not T.is_function_word(w)}
+        people = any(PEOPLE.fullmatch(t.strip(",.;:")) for t in pieces[-1].split() if not t.isupper())
+        if " with " in f" {pieces[-1]} " or people or not offered or len(offered & heard) * 3 >= len(offered):
+            break
+        pieces.pop()
+    next_step = ", ".join(pieces)
     said = T.words(next_step)
     at = next((i for i, w in enumerate(said) if w == "to" and 2 < i < len(said) - 1
                and not said[i + 1][0].isdigit() and said[i + 1] not in _DETERMINERS), -1)
@@ -362,6 +374,8 @@ def _main_clause_end(step: str) -> int:
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 _MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                      "october", "november", "december"})
+CALENDAR_NAMES = _WEEKDAYS | (_MONTHS - {"may"})
+"""Days and months, whose capital a line keeps wherever they stand ("may" is as often the verb)."""
 
 
 _PART_OF = {"start": "at", "beginning": "at", "end": "at", "middle": "in"}

@@ -33,8 +33,8 @@ from .notes import (
 from .pronouns import PEOPLE, PERSON, PREPOSITIONS
 from .quotations import unquoted
 
-__all__ = ["asides_to_the_rep", "names_people", "said_in_full", "spoken", "staged", "tells_past", "told_part",
-           "unjoined"]
+__all__ = ["asides_to_the_rep", "casual_words", "names_people", "said_in_full", "spoken", "staged",
+           "tells_past", "told_part", "unjoined"]
 
 
 class Spoken(BaseModel):
@@ -53,11 +53,18 @@ class Spoken(BaseModel):
     """Units clipped after a number ("30 min" -> "30 minutes")."""
     unit_then: list[str]
     """Words after such a unit that are not what it measures ("30 min max", "2 yrs ago")."""
+    casual: dict[str, str]
+    """Casually typed words said as the words they stand for ("dont" -> "don't", "r" -> "are")."""
 
 
 @lru_cache(maxsize=1)
 def _spoken() -> Spoken:
     return load_package_model("buyer/telling.yaml", Spoken)
+
+
+def casual_words() -> dict[str, str]:
+    """``telling.yaml``'s casual typing table (``casual.written_out``)."""
+    return _spoken().casual
 
 
 def _cased(said: str, like: str) -> str:
@@ -114,8 +121,8 @@ _TRAILING = ".,;:!?)\"'"
 def said_in_full(text: str) -> str:
     """``text`` with a clipped manager's shorthand in words: "Won't risk tier again w/o hard savings #s" ->
     "... without hard savings numbers", "~90K PIV starts/yr" -> "about 90K PIV starts a year", "30 min w/
-    me" -> "30 minutes with me", "a 30 min call" -> "a 30-minute call", "34%+" -> "over 34%", "unit #8" ->
-    "unit 8". Nobody says a slash, a tilde, a plus or a hash aloud."""
+    me" -> "30 minutes with me", "a 30 min call" or "a 30-min call" -> "a 30-minute call", "34%+" -> "over
+    34%", "unit #8" -> "unit 8". Nobody says a slash, a tilde, a plus or a hash aloud."""
     table = _spoken()
     out: list[str] = []
     tokens = text.split()
@@ -145,6 +152,9 @@ def said_in_full(text: str) -> str:
             head, _, unit = bare.rpartition("/")
             if head and not head.isdigit() and unit.lower() in table.per:
                 said = f"{head} {table.per[unit.lower()]}"
+        head, dash, unit = bare.partition("-")
+        if said is None and dash and head.isdigit() and unit.lower() in table.after_figure:
+            said = f"{head}-{table.after_figure[unit.lower()].removesuffix('s')}"  # "a 45-min call"
         if said is None and out and bare.lower() in table.after_figure and out[-1][-1:].isdigit():
             said = table.after_figure[bare.lower()]
             nxt = tokens[at + 1] if at + 1 < len(tokens) and not tail else ""

@@ -125,9 +125,9 @@ def test_a_sentence_said_again_inside_a_new_line_is_a_repeat(bank: ScenarioBank)
 
 
 @pytest.mark.parametrize(("text", "rebuke", "false_after", "fair_after"), [
-    # "Nothing about my problem" right after a turn read as tying its answer to the concern.
+    # "Nothing about my situation" right after a turn read as tying its answer to the concern.
     ("Since the worry is another frozen rollout, the pilot runs on one depot first.",
-     "I heard a list of features. I didn't hear anything about my problem.",
+     "I heard a list of features. I didn't hear anything about my situation.",
      ("state_value", "tie_to_concern"), ("state_value", "feature_dump")),
     # "A lot of features" right after a turn whose reading found no feature list.
     ("My guess is the last rollout left the drivers wary, and it is you who would answer for another.",

@@ -1,0 +1,78 @@
+"""A manager's casually typed notes, written out before the buyer says them in the first person.
+
+Why a module of its own: managers type the secret the way they text ("shane actually wants solar, bills r
+killing him ... shanes scared hes gonna look like a mug in front of gary"). Every later step reads
+written English: the first-person rewrite finds the buyer by the capitalised name and "he's" by its
+apostrophe, so a lowercase name stayed "Shane" and "hes" stayed "hes" in the buyer's own mouth (probe
+25). Here, before anything else reads it, a note gets the apostrophes, the words and the capitals its
+author left out: "dont" is "don't", a lone "r" or "n" is "are" or "and" (``telling.yaml``, ``casual``), the
+buyer's name and any name the scenario writes with a capital elsewhere gets its capital ("gary" ->
+"Gary"), and a name run into its "s" ("shanes") is the possessive or "is" it stands for ("Shane's").
+Well-typed prose comes back as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import text as T
+from ..models import Scenario
+from .telling import casual_words, said_in_full
+
+__all__ = ["written_out"]
+
+_EDGE = "\"'(),.;:!?"
+_TOKEN = re.compile(r"\S+")
+
+
+def _lone_names(scenario: Scenario) -> dict[str, str]:
+    """Capitalised words the scenario writes mid-sentence on their own ("neighbour Gary got", "the
+    Nguyens on"), lowercased -> as written: the names a casual note may write in lowercase. A capital next
+    to another capital is a title or a firm ("Value Analysis Committee"), whose words are also common
+    nouns ("Head of Claims" too), so it is left out; so is an acronym."""
+    b = scenario.buyer
+    texts = (b.hidden_concern, b.opening, b.next_step or "", b.company, b.role, scenario.context,
+             *scenario.product.proof_points, *scenario.product.value_points, *b.resolution_texts)
+    found: dict[str, str] = {}
+    lines = [line.strip().lstrip("-*+\u2022\u2013\u2014 ") for text in texts for line in text.splitlines()]
+    for line in lines:  # a bullet opens a sentence, whatever its end: "... in April\n- Nobody trained"
+        for sentence in T.sentences(line):
+            words = [w.strip(_EDGE) for w in sentence.split()]
+            for i, w in enumerate(words):
+                if i == 0 or not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()):
+                    continue
+                beside = [x for x in (words[i - 1], words[i + 1] if i + 1 < len(words) else "") if x]
+                of = i > 1 and T.is_function_word(words[i - 1].lower()) and words[i - 2][:1].isupper()
+                if not (of or any(x[:1].isupper() for x in beside) or T.is_function_word(w.lower())):
+                    found[w.lower()] = w
+    for w in scenario.buyer.name.split():  # the name itself, never "Sir" or "the buyer" (``buyer_names``)
+        if w[:1].isupper() and w[1:].isalpha() and w[1:].islower() and not T.is_function_word(w.lower()):
+            found[w.lower()] = w
+    return found
+
+
+def written_out(text: str, scenario: Scenario) -> str:
+    """``text`` with what casual typing left out put back (see the module's docstring)."""
+    table = casual_words()
+    names = _lone_names(scenario)
+
+    def said(m: re.Match[str]) -> str:
+        token = m.group(0)
+        core = token.strip(_EDGE)
+        if not core.islower():
+            return token
+        a = token.find(core)
+        lead, tail, key = token[:a], token[a + len(core):], core
+        if key in table:
+            core = table[key]
+        elif key in names:
+            core = names[key]
+        elif key.endswith("s") and key[:-1] in names:
+            core = f"{names[key[:-1]]}'s"  # "shanes scared" -> "Shane's scared"
+        elif key.endswith("s'") and key[:-2] in names:
+            core = f"{names[key[:-2]]}s'"  # "the nguyens' bills"
+        return f"{lead}{core}{tail}"
+
+    out = _TOKEN.sub(said, text)  # the note's own line breaks and bullets stay for ``notes.as_prose``
+    # its shorthand in words too, line by line: "killing her w/ two kids" is read as "her with", an object
+    return "\n".join(said_in_full(line) if line.strip() else line for line in out.split("\n"))
