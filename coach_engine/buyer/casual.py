@@ -13,8 +13,6 @@ Well-typed prose comes back as it was.
 
 from __future__ import annotations
 
-import re
-
 from .. import text as T
 from ..models import Scenario
 from .telling import casual_words, said_in_full
@@ -22,7 +20,6 @@ from .telling import casual_words, said_in_full
 __all__ = ["written_out"]
 
 _EDGE = "\"'(),.;:!?"
-_TOKEN = re.compile(r"\S+")
 
 
 def _lone_names(scenario: Scenario) -> dict[str, str]:
@@ -56,8 +53,7 @@ def written_out(text: str, scenario: Scenario) -> str:
     table = casual_words()
     names = _lone_names(scenario)
 
-    def said(m: re.Match[str]) -> str:
-        token = m.group(0)
+    def said(token: str) -> str:
         core = token.strip(_EDGE)
         if not core.islower():
             return token
@@ -73,6 +69,7 @@ def written_out(text: str, scenario: Scenario) -> str:
             core = f"{names[key[:-2]]}s'"  # "the nguyens' bills"
         return f"{lead}{core}{tail}"
 
-    out = _TOKEN.sub(said, text)  # the note's own line breaks and bullets stay for ``notes.as_prose``
-    # its shorthand in words too, line by line: "killing her w/ two kids" is read as "her with", an object
-    return "\n".join(said_in_full(line) if line.strip() else line for line in out.split("\n"))
+    # word by word, the note's own line breaks and bullets kept for ``notes.as_prose``; then its shorthand in
+    # words, so "killing her w/ two kids" is read as "her with", an object
+    lines = (" ".join(said(w) if w.strip() else w for w in line.split(" ")) for line in text.split("\n"))
+    return "\n".join(said_in_full(line) if line.strip() else line for line in lines)
