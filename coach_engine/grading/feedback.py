@@ -218,8 +218,10 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
             continue
         for check in skill.checks:
             line = _CHECK_LINE.get(check.id, "explore")
-            if check.passed or line in lines_used:
+            if check.passed:
                 continue
+            if line in lines_used:
+                break  # its first miss is coached already: a later check of the skill waits (LAER order)
             turn = last_rep if check.id in _LAST_TURN_CHECKS else first_rep
             quote = check.evidence[0].quote if check.evidence else ""
             if check.evidence:

@@ -156,3 +156,22 @@ def test_a_drill_that_never_explored_is_coached_to_explore_not_praised_for_its_p
     assert "benefit" not in praised and "number on the value" not in praised
     assert "addressed the concern" not in coached and "next step" not in coached
     assert card.improvements
+
+
+def test_a_passive_drill_is_not_told_to_look_for_other_concerns_before_the_first(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """LAER order within a skill: a rep who only nodded along is coached on the minimal replies (whose line
+    is an exploring question); "check whether anything else stands in the way" waits until they have asked
+    about the first concern."""
+    scenario = bank.get("cfo-price-routing")
+    turns = [Turn(role="buyer", text=scenario.buyer.opening),
+             Turn(role="rep", text="Yeah, fair enough."),
+             Turn(role="buyer", text="So where does that leave us?"),
+             Turn(role="rep", text="Sure, no worries, I get it."),
+             Turn(role="buyer", text="Okay then."),
+             Turn(role="rep", text="Right, I'll leave a brochure with your assistant.")]
+    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    explored = next(s for s in card.skills if s.id == "explore")
+    assert not any(c.passed for c in explored.checks)
+    coached = " ".join(i.text for i in card.improvements).lower()
+    assert card.improvements and "anything else stands in the way" not in coached
