@@ -7,7 +7,8 @@ apostrophe, so a lowercase name stayed "Shane" and "hes" stayed "hes" in the buy
 25). Here, before anything else reads it, a note gets the apostrophes, the words and the capitals its
 author left out: "dont" is "don't", a lone "r" or "n" is "are" or "and" (``telling.yaml``, ``casual``), the
 buyer's name and any name the scenario writes with a capital elsewhere gets its capital ("gary" ->
-"Gary"), and a name run into its "s" ("shanes") is the possessive or "is" it stands for ("Shane's").
+"Gary"), and a name run into its "s" ("shanes") is the possessive or "is" it stands for ("Shane's"); "burned
+in 2021", the shorthand for being hurt, is "got burned in 2021".
 Well-typed prose comes back as it was.
 """
 
@@ -71,5 +72,22 @@ def written_out(text: str, scenario: Scenario) -> str:
 
     # word by word, the note's own line breaks and bullets kept for ``notes.as_prose``; then its shorthand in
     # words, so "killing her w/ two kids" is read as "her with", an object
-    lines = (" ".join(said(w) if w.strip() else w for w in line.split(" ")) for line in text.split("\n"))
+    lines = (_got_burned(" ".join(said(w) if w.strip() else w for w in line.split(" ")))
+             for line in text.split("\n"))
     return "\n".join(said_in_full(line) if line.strip() else line for line in lines)
+
+
+_HURT = frozenset({"burned", "burnt", "stung"})
+_WHEN_HURT = frozenset({"in", "by", "on", "last", "twice", "badly", "before", "again", "once"})
+_ALREADY_PASSIVE = frozenset({"got", "get", "gets", "was", "were", "been", "being", "is", "are", "be"})
+
+
+def _got_burned(line: str) -> str:
+    """"GO burned in 2021", a manager's shorthand for being hurt, said as a person says it: "got burned in
+    2021" (a buyer saying "I burned in 2021" has set something on fire)."""
+    words = line.split(" ")
+    for k in range(1, len(words) - 1):
+        before, word, after = words[k - 1].lower(), words[k].lower(), words[k + 1].lower().strip(",.;:")
+        if word in _HURT and after in _WHEN_HURT and before not in _ALREADY_PASSIVE and before.isalpha():
+            words[k] = f"got {words[k]}"
+    return " ".join(words)

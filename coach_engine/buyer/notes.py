@@ -208,7 +208,8 @@ _NOTE_VERBS = frozenset(VERBS_S.split("|")) | frozenset({
 """A note's sentence that opens on one of these has left out its subject: the buyer ("Wants proof.")."""
 _MODALS = frozenset({"can", "could", "will", "would", "should", "might", "must", "did", "does"})
 _NOTE_ADVERBS = frozenset({"still", "already", "really", "quietly", "privately", "secretly", "never", "also",
-                           "now", "openly", "clearly", "genuinely"})
+                           "now", "openly", "clearly", "genuinely", "actually", "honestly"})
+_SUBJECTS = frozenset({"he", "she", "they", "i", "we", "it", "you"})
 _OBJECTS = frozenset({"the", "a", "an", "her", "his", "their", "our", "its", "them", "off", "for", "up",
                       "out", "back", "through"})
 """After a past tense, the words of an act done to something ("Signed the deal", "Pushed for it")."""
@@ -236,7 +237,8 @@ def subjects_given(text: str, name: str) -> str:
     adverb before one, or a participle of a state) is about the buyer; a question or a sentence with its
     own subject is left as it is."""
     out = text
-    pieces = [p for s in T.sentences(text) for p in s.split(" \u2014 ")]  # an arrow's consequence too
+    # an arrow's consequence too, and a note run on after a spaced dash ("burned in 2021 - sponsored ...")
+    pieces = [q for s in T.sentences(text) for p in s.split(" \u2014 ") for q in p.split(" - ")]
     for piece in pieces:
         words = piece.split()
         if len(words) > 2 and words[0].endswith(":") and (words[0][:-1].isdigit() or words[0][:1].isupper()):
@@ -252,6 +254,8 @@ def subjects_given(text: str, name: str) -> str:
         if head in _NOTE_VERBS or (_acted(head, rest[0]) and rest[0] not in _STATE_AFTER):
             given = f"{name} {lowered}"  # "Wants proof.", "Signed the last deal."
         elif head in _NOTE_ADVERBS:  # "Never signed off on it." / "Still angry", "Already stretched thin"
+            if words[1][:1].isupper() or rest[0] in _SUBJECTS:
+                continue  # "Actually Vikram sir is not bothered", "Honestly she ...": its own subject
             acts = rest[0] in _NOTE_VERBS or (len(rest) > 1 and _acted(rest[0], rest[1])) or (
                 rest[0].endswith("s") and not rest[0].endswith(("ss", "us")))  # "blames", not "nervous"
             given = f"{name} {lowered}" if acts else f"{name} is {lowered}"

@@ -132,3 +132,12 @@ def test_offering_to_try_again_later_is_taking_ones_leave() -> None:
     for text in ("Shall I check back in May once the budget is set?",
                  "Perhaps we could pick this up again after the audit?"):
         assert signs_off(SignalSet(text=text, signals=[]), set(), set(), leave), text
+
+
+def test_clipped_notes_run_on_after_a_dash_get_the_buyer_as_subject(bank: ScenarioBank) -> None:
+    notes = ("RK burned in 2019 - championed a scheduling app that the board later wrote off after it lost a "
+             "week of rosters. Actually open to a trial if it costs nothing up front.")
+    story, stake = concern_stages(_with(bank, "Rhea Kapoor", notes))
+    said = f"{story} {stake}"
+    assert "I got burned in 2019" in said and "I championed a scheduling app" in said
+    assert "I'm actually open to a trial" in said
