@@ -10,9 +10,11 @@ filling slots with a scenario's phrases reads like a form letter, and reps copy
 what they are shown. The line differs by which check failed.
 Improvements follow LAER order: a first reply that explored is never told to
 pitch value or confirm yet, and a drill that never explored is coached on
-exploring, not praised for its pitch (``not_yet_due``); anti-patterns are always
-coached. A rep who hedges and apologises all through (``hedging``) is told so last,
-when there is room: what was said comes before how.
+exploring, not praised for its pitch (``not_yet_due``); a drill that pitched
+first and asked later is told it answered before it understood, and praised only
+for the value it gave after asking; anti-patterns are always coached. A rep who
+hedges and apologises all through (``hedging``) is told so last, when there is
+room: what was said comes before how.
 When an LLM judge is configured it writes the coaching (``llm_judge``) and
 this module is the fallback; the delivery notes are always computed here
 (see ``grading.delivery.delivery_notes``).
@@ -27,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datafiles import StrictData, load_model_file
-from ..models import Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
+from ..models import Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
 from .checks import ACK_BEHAVIOURS
 from .hedging import hedging
@@ -159,6 +161,35 @@ def not_yet_due(rubric: Rubric, card: Scorecard) -> set[str]:
     return set() if explored else set(deferred)
 
 
+PITCHED_EARLY = "You answered before you knew what was behind the objection: ask first, then give the value."
+"""The coaching for a drill that pitched value before its first exploring question (and explored later)."""
+
+
+def _asked_first(rubric: Rubric, card: Scorecard) -> tuple[int, set[str]]:
+    """In a drill that explored: the turn of its first exploring question, and the skills that come after
+    exploring (LAER), whose evidence before that turn was said before the objection was understood; else
+    (-1, no skills)."""
+    from .scoring import REPLY_DEFERRED
+
+    if card.mode == "reply" or rubric.id not in REPLY_DEFERRED:
+        return -1, set()
+    explore_id, deferred, _ = REPLY_DEFERRED[rubric.id]
+    turns = [e.turn for sk in card.skills if sk.id == explore_id for c in sk.checks if c.passed
+             for e in c.evidence]
+    return (min(turns), set(deferred)) if turns else (-1, set())
+
+
+def _pitched_before(card: Scorecard, early: set[str], asked: int) -> Evidence | None:
+    """The first value claimed before the first exploring question, in a drill that explored later."""
+    found = [e for sk in card.skills if sk.id in early for c in sk.checks if c.passed and _CHECK_LINE.get(
+        c.id) in _PITCH_LINES for e in c.evidence if e.turn < asked]
+    return min(found, key=lambda e: e.turn) if found else None
+
+
+_PITCH_LINES = frozenset({"value", "number", "proof", "tie"})
+"""The checks whose evidence is a pitch: value, a number on it, proof, a tie (not a step or a check)."""
+
+
 ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
 """The behaviours an acknowledging check asks for, as rubrics name them."""
 GENERIC_ACK = ("Make the acknowledgement about this buyer: say back what they told you (their number, "
@@ -182,15 +213,17 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
     strengths: list[Strength] = []
     later = not_yet_due(rubric, card)
     # a drill that never explored is not praised for its pitch (a first reply's later skills, when shown,
-    # still are)
+    # still are); one that explored late is praised only for what it said after asking
     used: set[str] = set(later) if card.mode != "reply" else set()
+    asked, early = _asked_first(rubric, card)
     ranked = sorted(card.skills, key=lambda s: (-s.score, -weight[s.id], order[s.id]))
     for skill in ranked:
         for check in skill.checks:
             if len(strengths) == MAX_ITEMS or skill.id in used:
                 break
-            if check.passed and check.evidence and (skill.id, check.id) not in none_of:
-                ev = check.evidence[0]
+            after = [e for e in check.evidence if skill.id not in early or e.turn >= asked]
+            if check.passed and after and (skill.id, check.id) not in none_of:
+                ev = after[0]
                 strengths.append(Strength(turn=ev.turn, text=_praise(check.id, check.question),
                                           quote=ev.quote))
                 used.add(skill.id)
@@ -209,6 +242,12 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         used.add(hit.id)
         used.add(skill.id)
     lines_used = {_ANTI_LINE.get(h) for h in used}
+    pitch = _pitched_before(card, early, asked)
+    if pitch is not None and len(improvements) < MAX_ITEMS:  # LAER: the answer came before the question
+        improvements.append(Improvement(turn=pitch.turn, text=PITCHED_EARLY, quote=pitch.quote,
+                                        try_instead=try_instead(scenario, "explores-concern"),
+                                        key="pitched-early"))
+        lines_used.add("explore")
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
     acknowledging = {c.id for s in rubric.skills for c in s.checks if set(c.any_of) & ACK_NAMES}
     for skill in failing:

@@ -175,3 +175,24 @@ def test_a_passive_drill_is_not_told_to_look_for_other_concerns_before_the_first
     assert not any(c.passed for c in explored.checks)
     coached = " ".join(i.text for i in card.improvements).lower()
     assert card.improvements and "anything else stands in the way" not in coached
+
+
+def test_a_rep_who_pitched_before_asking_is_told_so_and_praised_only_for_the_later_answer(
+        bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """LAER order over a drill: value claimed before the first exploring question is coached as answering
+    before understanding (quoted), and the praise for value quotes what came after asking, if anything."""
+    from coach_engine.grading.feedback import PITCHED_EARLY
+
+    scenario = bank.get("cfo-price-routing")
+    pitch = "Routewise plans every truck overnight and cuts fuel spend by 12 percent a quarter."
+    turns = [Turn(role="buyer", text=scenario.buyer.opening),
+             Turn(role="rep", text=pitch),
+             Turn(role="buyer", text="That doesn't change the budget."),
+             Turn(role="rep", text="Fair, I got ahead of myself. What's behind the number you set aside?"),
+             Turn(role="buyer", text="The board capped every new system at last year's spend."),
+             Turn(role="rep", text="Then the fuel it saves is what pays for it: about $4,000 a month on your "
+                                   "fleet, inside last year's spend.")]
+    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    early = [i for i in card.improvements if i.text == PITCHED_EARLY]
+    assert early and early[0].turn == 1 and early[0].quote in pitch
+    assert all(s.turn != 1 for s in card.strengths if "benefit" in s.text or "number" in s.text)
