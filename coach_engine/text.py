@@ -36,6 +36,7 @@ __all__ = [
     "function_share",
     "has_negation",
     "has_phrase",
+    "headed",
     "in_other_language",
     "is_function_word",
     "is_question",
@@ -298,6 +299,8 @@ class Structure:
     """A speaker label, as in a script ("Buyer: ..."), which writes the other side's lines."""
     aside: re.Pattern[str]
     """Words in brackets with no figure in them: a stage direction, not "(12 sites)"."""
+    heading_words: frozenset[str] = frozenset()
+    """Words that head a line of a plan or a summary ("Proposal: ..."): no speaker (``speaker_label``)."""
 
 
 STRUCTURE_PATH = Path(__file__).resolve().parent / "structure.yaml"
@@ -319,6 +322,7 @@ class _StructureFile(StrictData):
     meta: str
     speaker: str
     aside: str
+    heading_words: list[str]
 
 
 @lru_cache(maxsize=1)
@@ -340,14 +344,23 @@ def structure() -> Structure:
         meta=re.compile(data.meta, flags),
         speaker=re.compile(data.speaker),
         aside=re.compile(data.aside),
+        heading_words=frozenset(w.lower() for w in data.heading_words),
     )
 
 
 def speaker_label(text: str) -> bool:
-    """A speaker label as a script writes one ("Buyer: ...", "Dana: ..."), not a day or a month heading a
-    line of a plan ("Tuesday: we send the cutover plan")."""
+    """A speaker label as a script writes one ("Buyer: ...", "Dana: ..."), not a day, a month or a heading
+    word heading a line of a plan ("Tuesday: we send the plan", "Proposal: one site first")."""
     st = structure()
-    return any(not st.time.fullmatch(m.group(2)) for m in st.speaker.finditer(text))
+    return any(not st.time.fullmatch(m.group(2)) and m.group(2).lower() not in st.heading_words
+               for m in st.speaker.finditer(text))
+
+
+def headed(text: str) -> bool:
+    """A line headed by a heading word and a colon ("Proposal: ...", "Value: ..."): one is a line of a plan;
+    several in one reply are a checklist written at the drill (``reading.features``)."""
+    st = structure()
+    return any(m.group(2).lower() in st.heading_words for m in st.speaker.finditer(text))
 
 
 _TIME_FRAME = frozenset({"the", "a", "an", "first", "second", "third", "fourth", "last", "early", "late",

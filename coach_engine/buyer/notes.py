@@ -15,8 +15,8 @@ from __future__ import annotations
 from .. import text as T
 from .verbs import VERBS_S
 
-__all__ = ["analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed", "uncommented",
-           "unframed", "unhedged", "unlabelled", "unreported"]
+__all__ = ["STATE_WORDS", "analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed",
+           "uncommented", "unframed", "unhedged", "unlabelled", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
 _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
@@ -217,7 +217,7 @@ _STATE_AFTER = frozenset({"about", "of", "with", "at", "that", "over", "by"})
 """After a participle, the words of a state ("Worried about the board", "Burned by the last vendor")."""
 
 
-_FEELINGS = frozenset({
+STATE_WORDS = _FEELINGS = frozenset({
     "worried", "scared", "concerned", "convinced", "frustrated", "embarrassed", "annoyed", "tired",
     "stressed", "stretched", "exhausted", "terrified", "disappointed", "determined", "committed", "surprised",
     "confused", "overwhelmed", "swamped", "worn", "fed", "stuck", "afraid", "nervous", "anxious", "sure",

@@ -15,7 +15,7 @@ from ..models import Scenario
 from .casual import written_out
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
-from .notes import subjects_given, unbracketed, unreported
+from .notes import STATE_WORDS, subjects_given, unbracketed, unreported
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
@@ -23,6 +23,7 @@ from .pronouns import (
     buyer_gender,
     mask_others,
     object_her,
+    own_reflexive,
     present,
     unmask,
 )
@@ -86,8 +87,10 @@ def garbled(line: str, scenario: Scenario) -> bool:
     return any(p.search(line) for p in _GARBLED)
 
 
-_IS_OR_HAS = "been|got|not|never|still|afraid|sure|[a-z]+[^e\\W]ed"
-"""After a name's 's, words that make it "is" or "has" ("Dale's scared", "Dale's been"), not "Dale's team"."""
+_IS_OR_HAS = "|".join(("been", "got", "not", "never", "still", "afraid", "sure", "[a-z]+[^e\\W]ed",
+                       "[a-z]{3,}ly", *sorted(STATE_WORDS)))
+"""After a name's 's, words that make it "is" or "has" ("Dale's scared", "Dale's been", "Lorraine's actually
+fine", "Meg's nervous"), not "Dale's team"."""
 
 
 def _name_s(m: re.Match[str]) -> str:
@@ -187,11 +190,11 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
         s = they_to_i(s)
     s = org_to_we(s, scenario)
     s = to_the_rep(s, scenario)
-    s = _conjugate(s)
+    s = own_reflexive(_conjugate(s))
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
     s = s[0].upper() + s[1:] if s else s
     if garbled(s, scenario):
-        safe = _conjugate(org_to_we(_name_to_i(raw, names), scenario))
+        safe = own_reflexive(_conjugate(org_to_we(_name_to_i(raw, names), scenario)))
         safe = safe[0].upper() + safe[1:] if safe else safe
         return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s

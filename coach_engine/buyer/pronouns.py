@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from .. import text as T
 
 __all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender", "mask_others",
-           "object_her", "present", "unmask"]
+           "object_her", "own_reflexive", "present", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -422,3 +422,20 @@ def _mid_sentence(text: str, name: str) -> bool:
             return True
         at = text.find(name, at + 1)
     return False
+
+
+def own_reflexive(s: str) -> str:
+    """"herself"/"himself" in a sentence the buyer opens as "I", with nobody named before it, as "myself"
+    ("I'm actually fine with the fee herself", when the concern gave no gender to rewrite by)."""
+    words = s.split(" ")
+    mine = False  # in a sentence opened by "I", nobody else named yet
+    for k, w in enumerate(words):
+        starts = k == 0 or words[k - 1][-1:] in (".", "!", "?")
+        bare = w.rstrip(",;:!?.")
+        if starts:
+            mine = bare in ("I", "I'm", "I've", "I'd", "I'll")
+        elif w[:1].isupper() and bare != "I":
+            mine = False  # someone else named first: theirs
+        elif mine and bare in ("herself", "himself"):
+            words[k] = "myself" + w[len(bare):]
+    return " ".join(words)

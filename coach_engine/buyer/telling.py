@@ -346,13 +346,17 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     return out
 
 
+_LONE_MARKS = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
+
+
 def told_part(concern: str, account: bool = False) -> str:
     """The concern as the buyer may tell it: notes said as sentences (``notes``), without the asides to the
     rep (``asides_to_the_rep``) or a manager's framing head ("What's really going on is that ...")."""
     text = " ".join(as_prose(unlabelled(concern)).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
-    told = unbracketed(" ".join(text.split()))
+    # a quotation closing an aside is left behind as a lone mark (a sentence ends before its closing quote)
+    told = unbracketed(" ".join(w for w in text.split() if w not in _LONE_MARKS))
     for piece in T.sentences(told):
         said = unframed(unhedged(uncommented(equals_said(piece))))
         if said != piece:

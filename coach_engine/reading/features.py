@@ -14,8 +14,9 @@ Three parts, concatenated into one row per sentence:
 * a handful of general structural and context features: question form,
   numbers, a named time, negation, who the subject is, length, talk about
   the drill rather than in it (grader, rubric, simulation), markup characters,
-  a list-like shape (commas per word), a speaker label or an aside in
-  brackets (writing the other side's lines), and how close
+  a list-like shape (commas per word), a speaker label (or a run of lines
+  headed "Value: ...", "Next: ...") or an aside in brackets (writing the
+  other side's lines), and how close
   the sentence sits to the buyer's last line, the product's value and proof
   points and the hidden concern once revealed.
 
@@ -126,6 +127,8 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
     sims = [_max_sim(sent, r) for r in refs]
     buyer_words = T.content_words(ctx.buyer_line)
     n = len(sentences)
+    # "Value: ... Next: ...": a run of labelled lines is a checklist; one "Plan: ..." is a line of a plan
+    checklist = sum(T.headed(x) or T.speaker_label(x) for x in sentences) >= 2
     struct = np.zeros((n, len(STRUCT_NAMES)), dtype=np.float32)
     hashed = np.zeros((n, HASH_DIM), dtype=np.float32)
     for i, s in enumerate(sentences):
@@ -145,7 +148,7 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
             any(tok[:1].isupper() for tok in s.split()[1:] if tok[:1].isalpha()),
             min(len(st.meta.findall(s)), 3) / 3.0, min(sum(c in MARKUP for c in s), 6) / 6.0,
             min(s.count(",") / max(len(w), 1) * 4, 1.0),
-            T.speaker_label(s), bool(st.aside.search(s)), T.function_share(s),
+            T.speaker_label(s) or (checklist and T.headed(s)), bool(st.aside.search(s)), T.function_share(s),
         ]
         for idx, v in _hashed(s).items():
             hashed[i, idx] = v

@@ -141,3 +141,17 @@ def test_clipped_notes_run_on_after_a_dash_get_the_buyer_as_subject(bank: Scenar
     said = f"{story} {stake}"
     assert "I got burned in 2019" in said and "I championed a scheduling app" in said
     assert "I'm actually open to a trial" in said
+
+
+
+def test_a_managers_aside_in_the_buyers_name_is_said_as_the_buyer(bank: ScenarioBank) -> None:
+    """"<name>'s actually fine" is "is", not a possessive; a reflexive in the buyer's own sentence is theirs;
+    a quotation that closed a left-out aside leaves no lone quote mark behind; "ppl" is a word."""
+    concern = ("Inez's actually fine with the cost herself, and so are her ppl. The real worry is the "
+               "trustees. "
+               'Inez told me last week, "I won\'t go back to them empty-handed." What she needs is a '
+               "number the trustees can repeat.")
+    story, stake = concern_stages(_with(bank, "Inez Moreno", concern))
+    said = f"{story} {stake}"
+    assert said.startswith("I'm actually fine with the cost myself, and"), said
+    assert "people" in said and ' " ' not in f" {said} " and said.count('"') % 2 == 0, said

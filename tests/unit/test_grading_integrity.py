@@ -39,6 +39,10 @@ GENUINE = [
     "It isn't cheap, I know. Which numbers would the board want in front of them before saying yes?",
     "Fair enough. Say you run 85 trucks: a 12% fuel cut covers the subscription. Does that help?",
     "We respond to support tickets within four hours, and your dispatchers get a named contact.",
+    # a terse rep heads a line of their plan with a word and a colon: no speaker label, no script
+    "Noted on the budget. Proposal: one depot first, run by your own planners. Thirty minutes Tuesday to "
+    "scope it?",
+    "Plan: the night shift goes live first, the day shift a month later.",
 ]
 
 

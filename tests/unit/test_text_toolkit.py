@@ -122,3 +122,13 @@ def test_a_sentence_ended_inside_its_closing_quote_gets_no_second_stop() -> None
     assert T.as_sentence("the vendor called it 'our problem.'") == "The vendor called it 'our problem.'"
     assert T.as_sentence('she said "not now"') == 'She said "not now".'
     assert T.as_sentence("about 40 a week") == "About 40 a week."
+
+
+def test_a_heading_word_before_a_colon_is_no_speaker() -> None:
+    """"Dana: ..." writes another person's line; "Proposal: ..." heads a line of the rep's own plan."""
+    from coach_engine.text import speaker_label
+
+    assert speaker_label("Dana: that sounds great, I'll sign.") and speaker_label("Buyer: yes.")
+    for heading in ("Proposal: one depot first.", "Next: a call on Tuesday.", "Idea: start small.",
+                    "Tuesday: the cutover plan."):
+        assert not speaker_label(heading), heading
