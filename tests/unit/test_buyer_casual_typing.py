@@ -130,7 +130,8 @@ def test_a_question_naming_the_proposed_day_again_agrees_to_the_whole_proposal()
 def test_offering_to_try_again_later_is_taking_ones_leave() -> None:
     leave = load_rules().leave_takings
     for text in ("Shall I check back in May once the budget is set?",
-                 "Perhaps we could pick this up again after the audit?"):
+                 "Perhaps we could pick this up again after the audit?",
+                 "Maybe once the lease ends we can talk again?"):
         assert signs_off(SignalSet(text=text, signals=[]), set(), set(), leave), text
 
 
