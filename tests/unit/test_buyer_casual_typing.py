@@ -156,3 +156,10 @@ def test_a_managers_aside_in_the_buyers_name_is_said_as_the_buyer(bank: Scenario
     said = f"{story} {stake}"
     assert said.startswith("I'm actually fine with the cost myself, and"), said
     assert "people" in said and ' " ' not in f" {said} " and said.count('"') % 2 == 0, said
+
+
+def test_an_arrow_in_a_clipped_step_is_said_as_to(bank: ScenarioBank) -> None:
+    sc = _with(bank, "Rosa Lind", "Rosa worries about the spring rush.",
+               step="20 min w/ Rosa + sales dir Weds -> plan a one-store trial")
+    said = step_in_first_person(sc.buyer.next_step or "", sc)
+    assert said == "20 minutes with me and sales director Wednesday to plan a one-store trial", said

@@ -27,6 +27,8 @@ B = Behaviour
     ("Please don't let anyone knock the agency that built their site", "disparage"),  # "knock" alone
     ("Doesn't lean on him with end-of-month deals", "pressure"),
     ("Don't go crook on the paper forms the crew uses", "disparage"),  # a regional idiom
+    ("dont trash the in-house recruiters", "disparage"),  # typed without its apostrophe
+    ("Rep shouldnt rush her to sign", "pressure"),
     # a negation later in the item leaves it a move to make
     ("The rep suggests a trial without pushing for a contract", ""),
     ("The rep offers phasing rather than a discount", ""),
