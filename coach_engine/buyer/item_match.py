@@ -32,7 +32,7 @@ from .substance import fragment_spans, specific
 if TYPE_CHECKING:
     from ..embeddings import Embedder
 
-__all__ = ["ItemMatcher", "item_content", "narrowed", "person_named"]
+__all__ = ["ItemMatcher", "item_content", "narrowed", "person_named", "role_named"]
 
 B = Behaviour
 _BACK = frozenset({"that", "it", "then", "this", "there"})
@@ -62,6 +62,25 @@ def person_named(item: str, scenario: Scenario) -> str:
             return word
     return ""
 
+
+
+_OWNERS = frozenset({"the", "their", "her", "his", "its"})
+
+
+def role_named(item: str, roles: frozenset[str] | set[str]) -> str:
+    """The role an item brings in, as the buyer calls them ("Suggests bringing the treasurer into a short
+    call" -> "our treasurer", "loops in their IT lead" -> "our IT lead"); "" when it names none that way."""
+    tokens = [t.strip(",.;:!?()\"'") for t in item.split()]
+    for k, word in enumerate(tokens):
+        if word.lower() not in roles or k == 0:
+            continue
+        if tokens[k - 1].lower() in _OWNERS:
+            return f"our {word}"
+        before = tokens[k - 1]
+        if k > 1 and tokens[k - 2].lower() in _OWNERS and (before.isupper() or not T.is_function_word(
+                before.lower())):  # "their IT lead": an acronym, never the pronoun "it"
+            return f"our {before} {word}"
+    return ""
 
 
 def narrowed(text: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
-from .item_match import person_named
+from .item_match import person_named, role_named
 from .line_polish import (
     hedged_once,
     keeps_capital,
@@ -95,6 +95,14 @@ class LinesFile(StrictData):
     """What the buyer still needs, by item kind: one wording, or several to vary."""
 
 
+@lru_cache(maxsize=1)
+def _roles() -> frozenset[str]:
+    """The role words of ``rules.yaml`` (who an involve item may bring in)."""
+    from .rules import load_rules
+
+    return frozenset(load_rules().roles)
+
+
 @lru_cache(maxsize=4)
 def load_lines(path: str = str(LINES_PATH)) -> dict[str, Any]:
     """The lines file, checked (an unknown key or a line that is not text is an error naming the file)."""
@@ -137,7 +145,8 @@ class ScriptedVoice:
             return rng.choice(fresh or options) if options else default
 
         facts["wants_line"] = want(kind)
-        person = person_named(unmet[0].text, scenario) if kind == "involve" else ""
+        person = person_named(unmet[0].text, scenario) or role_named(unmet[0].text, _roles()) \
+            if kind == "involve" else ""
         if person:  # "And I'd want Curtis in on this too", not "the others who decide" from the one who does
             facts["wants_line"] = want("involve_named").replace("{person}", person)
         # Agreeing, the buyer agrees to the step the rep proposed (issue 13), never pasting the rep's

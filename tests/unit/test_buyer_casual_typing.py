@@ -163,3 +163,13 @@ def test_an_arrow_in_a_clipped_step_is_said_as_to(bank: ScenarioBank) -> None:
                step="20 min w/ Rosa + sales dir Weds -> plan a one-store trial")
     said = step_in_first_person(sc.buyer.next_step or "", sc)
     assert said == "20 minutes with me and sales director Wednesday to plan a one-store trial", said
+
+
+def test_an_involve_item_naming_a_role_is_asked_for_by_that_role() -> None:
+    """"Suggests bringing the treasurer in" is asked for as "our treasurer", not "the others who decide"."""
+    from coach_engine.buyer.item_match import role_named
+
+    roles = frozenset(load_rules().roles)
+    assert role_named("Suggests bringing the treasurer into a short call", roles) == "our treasurer"
+    assert role_named("Loops in their IT lead before the pilot", roles) == "our IT lead"
+    assert role_named("Brings Curtis in on it", roles) == ""
