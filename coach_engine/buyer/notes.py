@@ -15,11 +15,11 @@ from __future__ import annotations
 from .. import text as T
 from .verbs import VERBS_S
 
-__all__ = ["STATE_WORDS", "analysis_notes", "as_prose", "equals_said", "subjects_given", "unbracketed",
-           "uncommented", "unframed", "unhedged", "unlabelled", "unreported"]
+__all__ = ["ARROWS", "STATE_WORDS", "analysis_notes", "as_prose", "equals_said", "subjects_given",
+           "unbracketed", "uncommented", "unframed", "unhedged", "unlabelled", "unreported"]
 
 _BULLETS = ("- ", "* ", "\u2022 ", "\u2013 ", "\u2014 ", "+ ")
-_ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
+ARROWS = _ARROWS = frozenset({"->", "-->", "=>", "\u2192", "\u21d2"})
 _EQUALS = frozenset({"=", "=="})
 
 

@@ -15,7 +15,7 @@ from ..models import Scenario
 from .casual import written_out
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
-from .notes import STATE_WORDS, subjects_given, unbracketed, unreported
+from .notes import ARROWS, STATE_WORDS, subjects_given, unbracketed, unreported
 from .org_voice import org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
@@ -223,7 +223,8 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     """The scenario's next step as the buyer says it ("with Sofia and her VP" -> "with me and my VP")."""
     names = buyer_names(scenario)
     # "next Thurs" is a day a rep's time can replace; "the AP lead (Marcus)" is said "the AP lead, Marcus,"
-    step = written_out(step, scenario)
+    # "Thurs -> scope the pilot": an arrow in a clipped step is "to"
+    step = " ".join("to" if w in ARROWS else w for w in written_out(step, scenario).split())
     s = unbracketed(said_in_full(" ".join(step.split()))).rstrip(".")
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
