@@ -128,7 +128,8 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
     buyer_words = T.content_words(ctx.buyer_line)
     n = len(sentences)
     # "Value: ... Next: ...": a run of labelled lines is a checklist; one "Plan: ..." is a line of a plan
-    checklist = sum(T.headed(x) or T.speaker_label(x) for x in sentences) >= 2
+    labels = [(T.speaker_label(x), T.headed(x)) for x in sentences]
+    checklist = sum(spoken or headed for spoken, headed in labels) >= 2
     struct = np.zeros((n, len(STRUCT_NAMES)), dtype=np.float32)
     hashed = np.zeros((n, HASH_DIM), dtype=np.float32)
     for i, s in enumerate(sentences):
@@ -148,7 +149,7 @@ def featurise(sentences: Sequence[str], ctx: SentenceContext, embed: object) -> 
             any(tok[:1].isupper() for tok in s.split()[1:] if tok[:1].isalpha()),
             min(len(st.meta.findall(s)), 3) / 3.0, min(sum(c in MARKUP for c in s), 6) / 6.0,
             min(s.count(",") / max(len(w), 1) * 4, 1.0),
-            T.speaker_label(s) or (checklist and T.headed(s)), bool(st.aside.search(s)), T.function_share(s),
+            labels[i][0] or (checklist and labels[i][1]), bool(st.aside.search(s)), T.function_share(s),
         ]
         for idx, v in _hashed(s).items():
             hashed[i, idx] = v

@@ -7,7 +7,7 @@ import pytest
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.grading import RubricGrader, delivery_notes, try_instead
 from coach_engine.grading.feedback import coaching_lines
-from coach_engine.models import Scenario, Transcript, Turn
+from coach_engine.models import Scenario, Scorecard, Transcript, Turn
 from coach_engine.scenarios import ScenarioBank
 from tests.unit.test_grading_checks import STRONG, stub_detector
 
@@ -139,16 +139,22 @@ def test_a_generic_acknowledgement_is_coached_to_be_specific_and_quoted(embedder
     assert all("cknowledge" not in i.text for i in specific.improvements)
 
 
+def _graded_drill(embedder: CachedEmbedder, scenario: Scenario, *said: str) -> Scorecard:
+    """A drill graded offline: the buyer's opening, then rep and buyer lines in turn."""
+    turns = [Turn(role="buyer", text=scenario.buyer.opening)]
+    turns += [Turn(role="rep" if k % 2 == 0 else "buyer", text=t) for k, t in enumerate(said)]
+    return RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+
+
 def test_a_drill_that_never_explored_is_coached_to_explore_not_praised_for_its_pitch(
         bank: ScenarioBank, embedder: CachedEmbedder) -> None:
     """LAER order in a drill: a rep who pitched and never asked is neither praised for "a concrete benefit"
     nor told to "check the answer addressed the concern" they never heard; the coaching is the exploring."""
     scenario = bank.get("cfo-price-routing")
-    turns = [Turn(role="buyer", text=scenario.buyer.opening),
-             Turn(role="rep", text="Our engine plans every truck overnight and cuts fuel by 12 percent."),
-             Turn(role="buyer", text="Hm. That doesn't change the budget."),
-             Turn(role="rep", text="It also has live tracking, driver apps and automatic customer alerts.")]
-    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    card = _graded_drill(embedder, scenario,
+                         "Our engine plans every truck overnight and cuts fuel by 12 percent.",
+                         "Hm. That doesn't change the budget.",
+                         "It also has live tracking, driver apps and automatic customer alerts.")
     explored = next(s for s in card.skills if s.id == "explore")
     assert not any(c.passed for c in explored.checks)
     praised = " ".join(s.text for s in card.strengths).lower()
@@ -164,13 +170,9 @@ def test_a_passive_drill_is_not_told_to_look_for_other_concerns_before_the_first
     is an exploring question); "check whether anything else stands in the way" waits until they have asked
     about the first concern."""
     scenario = bank.get("cfo-price-routing")
-    turns = [Turn(role="buyer", text=scenario.buyer.opening),
-             Turn(role="rep", text="Yeah, fair enough."),
-             Turn(role="buyer", text="So where does that leave us?"),
-             Turn(role="rep", text="Sure, no worries, I get it."),
-             Turn(role="buyer", text="Okay then."),
-             Turn(role="rep", text="Right, I'll leave a brochure with your assistant.")]
-    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    card = _graded_drill(embedder, scenario, "Yeah, fair enough.", "So where does that leave us?",
+                         "Sure, no worries, I get it.", "Okay then.",
+                         "Right, I'll leave a brochure with your assistant.")
     explored = next(s for s in card.skills if s.id == "explore")
     assert not any(c.passed for c in explored.checks)
     coached = " ".join(i.text for i in card.improvements).lower()
@@ -185,14 +187,11 @@ def test_a_rep_who_pitched_before_asking_is_told_so_and_praised_only_for_the_lat
 
     scenario = bank.get("cfo-price-routing")
     pitch = "Routewise plans every truck overnight and cuts fuel spend by 12 percent a quarter."
-    turns = [Turn(role="buyer", text=scenario.buyer.opening),
-             Turn(role="rep", text=pitch),
-             Turn(role="buyer", text="That doesn't change the budget."),
-             Turn(role="rep", text="Fair, I got ahead of myself. What's behind the number you set aside?"),
-             Turn(role="buyer", text="The board capped every new system at last year's spend."),
-             Turn(role="rep", text="Then the fuel it saves is what pays for it: about $4,000 a month on your "
-                                   "fleet, inside last year's spend.")]
-    card = RubricGrader(embedder).grade(scenario, Transcript(scenario=scenario.id, turns=turns))
+    card = _graded_drill(embedder, scenario, pitch, "That doesn't change the budget.",
+                         "Fair, I got ahead of myself. What's behind the number you set aside?",
+                         "The board capped every new system at last year's spend.",
+                         "Then the fuel it saves is what pays for it: about $4,000 a month on your fleet, "
+                         "inside last year's spend.")
     early = [i for i in card.improvements if i.text == PITCHED_EARLY]
     assert early and early[0].turn == 1 and early[0].quote in pitch
     assert all(s.turn != 1 for s in card.strengths if "benefit" in s.text or "number" in s.text)
