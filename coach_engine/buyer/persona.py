@@ -117,7 +117,17 @@ _ADVERBS = r"(?:\s+(?:really|now|also|still|just|already|never|even|[a-z]{3,}ly)
 """Up to two adverbs between "I" and its verb ("I also quietly know")."""
 
 
+_NUMERAL_I = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) I\b")
+"""A capitalised word mid-sentence before "I" makes it a numeral ("Title I funds"), never the speaker."""
+
+
 def _conjugate(s: str) -> str:
+    s = _NUMERAL_I.sub("\\1 \u2160", s)  # set aside while verbs agree with the speaker's "I"
+    s = _conjugate_i(s)
+    return s.replace("\u2160", "I")
+
+
+def _conjugate_i(s: str) -> str:
     s = re.sub(rf"\b(I{_ADVERBS})\s+({VERBS_S}|launches|fears|assumes)\b", _conj, s)
     # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
     for _ in range(2):

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from ..casing import unshouted
 from ..datafiles import StrictData, load_model_file
 from ..models import Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
@@ -54,6 +55,7 @@ _ANTI_LINE = {
     "discount-first": "no_discount", "feature-dump": "concise", "pitch-first": "concise",
     "disparages": "respectful", "pressure": "no_pressure", "passive": "explore", "off-topic": "explore",
     "hedging": "step",  # said plainly: the scenario's own step, asked without a hedge
+    "heard": "heard",  # a minimal reply to what the buyer told the rep's own question (``_minimal_later``)
 }
 _DID_THE_REP = re.compile(r"^\s*did the rep\s+", re.IGNORECASE)
 """How a rubric question opens; the coaching line is what follows it, as an instruction."""
@@ -92,20 +94,39 @@ def try_instead(scenario: Scenario, key: str) -> str:
     kind = line_kind(key) or "explore"
     points = scenario.product
     if kind == "proof" and points.proof_points:
-        return as_sentence(_pick(list(points.proof_points), scenario, key))
+        return as_sentence(unshouted(_pick(list(points.proof_points), scenario, key)))
     if kind == "number":
         numeric = [p for p in points.value_points if any(c.isdigit() for c in p)]
         if numeric:
-            return as_sentence(_pick(numeric, scenario, key))
+            return as_sentence(unshouted(_pick(numeric, scenario, key)))
         kind = "value"
     if kind == "value" and points.value_points:
-        return as_sentence(_pick(list(points.value_points), scenario, key))  # never a claim it does not make
+        # never a claim it does not make; a point typed in capitals in sentence case
+        return as_sentence(unshouted(_pick(list(points.value_points), scenario, key)))
     if kind == "step" and scenario.buyer.next_step:
-        step = " ".join(scenario.buyer.next_step.split()).rstrip(".")
+        step = to_the_buyer(scenario)
         return f"Would {step[0].lower() + step[1:]} work for you?"
     lines = coaching_lines().get(kind) or coaching_lines()["explore"]
     options = lines.get(scenario.objection) or lines.get("any") or next(iter(lines.values()))
     return _pick(options, scenario, key)
+
+
+_TO_YOU = {"I": "you", "me": "you", "my": "your", "our": "your", "myself": "yourself", "mine": "yours",
+           "ours": "yours", "I'm": "you're", "I've": "you've", "I'll": "you'll", "I'd": "you'd", "am": "are"}
+"""The buyer's own words for their step, as the rep says them to the buyer ("with me and my CFO")."""
+
+
+def to_the_buyer(scenario: Scenario) -> str:
+    """The scenario's next step as a rep proposes it to the buyer: "with you and your CFO", never "with
+    Olusegun, his CFO" said to Olusegun. Made from the buyer's own first-person step (``persona``), whose
+    "I"/"me"/"my" are all the buyer's; "am" follows only "I" there."""
+    from ..buyer.persona import step_in_first_person
+
+    said = step_in_first_person(scenario.buyer.next_step or "", scenario).split(" ")
+    cores = [w.rstrip(",;:") for w in said]
+    numeral = {k for k in range(2, len(said)) if said[k] == "I" and said[k - 1][:1].isupper()}  # "Title I"
+    return " ".join(w if k in numeral else _TO_YOU.get(c, c) + w[len(c):]
+                    for k, (c, w) in enumerate(zip(cores, said, strict=True)))
 
 
 def _imperative(question: str) -> str:
@@ -190,6 +211,23 @@ _PITCH_LINES = frozenset({"value", "number", "proof", "tie"})
 """The checks whose evidence is a pitch: value, a number on it, proof, a tie (not a step or a check)."""
 
 
+_MINIMAL = frozenset({"passive"})
+"""Anti-patterns of a minimal reply ("Okay.", "Sure."): what they cost depends on where the call was."""
+MINIMAL_AFTER_ASKING = ("You asked what was behind it, then let the answer pass with a minimal reply: say "
+                        "back what you heard and ask what they would need.")
+MINIMAL_AT_THE_CLOSE = ("You let the call stall with a minimal reply when it was ready to move: propose the "
+                        "next step yourself (who, what, when).")
+
+
+def _minimal_later(card: Scorecard, early: set[str], turn: int) -> tuple[str, str]:
+    """A minimal reply after the rep had asked what is behind the objection is not "instead of asking": after
+    value was given it left the close to the buyer (the lesson is the next step); before, it let the answer
+    to the rep's own question pass (the lesson is to take it up). Its coaching text and try-instead key."""
+    valued = any(e.turn < turn for sk in card.skills if sk.id in early for c in sk.checks
+                 if c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES for e in c.evidence)
+    return (MINIMAL_AT_THE_CLOSE, "proposes-next-step") if valued else (MINIMAL_AFTER_ASKING, "heard")
+
+
 ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
 """The behaviours an acknowledging check asks for, as rubrics name them."""
 GENERIC_ACK = ("Make the acknowledgement about this buyer: say back what they told you (their number, "
@@ -230,18 +268,22 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
 
     improvements: list[Improvement] = []
     used = set()
+    lines_used: set[str | None] = set()
     hits = sorted(((h, skill) for skill in card.skills for h in skill.anti_patterns),
                   key=lambda p: (p[0].evidence[0].turn if p[0].evidence else 0, order[p[1].id]))
     for hit, skill in hits:
         if len(improvements) == MAX_ITEMS or hit.id in used:
             continue
         hit_ev = hit.evidence[0] if hit.evidence else None
-        improvements.append(Improvement(turn=hit_ev.turn if hit_ev else first_rep, text=hit.description,
-                                        try_instead=try_instead(scenario, hit.id),
+        text, line_key = hit.description, hit.id
+        if hit.id in _MINIMAL and hit_ev is not None and 0 <= asked < hit_ev.turn:
+            text, line_key = _minimal_later(card, early, hit_ev.turn)
+        improvements.append(Improvement(turn=hit_ev.turn if hit_ev else first_rep, text=text,
+                                        try_instead=try_instead(scenario, line_key),
                                         quote=hit_ev.quote if hit_ev else "", key=hit.id))
         used.add(hit.id)
         used.add(skill.id)
-    lines_used = {_ANTI_LINE.get(h) for h in used}
+        lines_used.add(line_kind(line_key))
     pitch = _pitched_before(card, early, asked)
     if pitch is not None and len(improvements) < MAX_ITEMS:  # LAER: the answer came before the question
         improvements.append(Improvement(turn=pitch.turn, text=PITCHED_EARLY, quote=pitch.quote,
@@ -250,14 +292,18 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         lines_used.add("explore")
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
     acknowledging = {c.id for s in rubric.skills for c in s.checks if set(c.any_of) & ACK_NAMES}
+    answered = any(c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES
+                   for sk in card.skills for c in sk.checks)
     for skill in failing:
         if len(improvements) == MAX_ITEMS:
             break
         if skill.id in used or skill.id in later:
             continue
-        for check in skill.checks:
+        # the step first: a call with no step ends open whatever was confirmed; and no "check the answer
+        # addressed the concern" when no answer was given
+        for check in sorted(skill.checks, key=lambda c: _CHECK_LINE.get(c.id) != "step"):
             line = _CHECK_LINE.get(check.id, "explore")
-            if check.passed:
+            if check.passed or (line == "confirm" and not answered):
                 continue
             if line in lines_used:
                 break  # its first miss is coached already: a later check of the skill waits (LAER order)

@@ -210,3 +210,14 @@ def test_a_notes_date_and_its_arrow_keep_the_buyer_speaking_and_the_thought_whol
     assert story.startswith("2022: I bought a cheap rota app"), story
     assert "sign-in records. I had nothing to show" in story, (story, stake)  # not cut off at the arrow
     assert stake.startswith("I pushed the app myself"), stake
+
+
+def test_a_numeral_after_a_name_is_no_speaker(bank: ScenarioBank) -> None:
+    """"Title I funds", "Phase I results": a capitalised word mid-sentence before "I" makes it a numeral, so
+    the verb after it is not made to agree with the buyer ("Title I fund")."""
+    from coach_engine.buyer.persona import step_in_first_person
+
+    scenario = _with(bank, "Marco Ruiz", NOTES)
+    step = step_in_first_person("A call with Marco to see if Phase I results and Title I funds cover it",
+                                scenario)
+    assert "Phase I results" in step and "Title I funds" in step and "with me" in step, step

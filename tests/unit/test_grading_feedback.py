@@ -195,3 +195,50 @@ def test_a_rep_who_pitched_before_asking_is_told_so_and_praised_only_for_the_lat
     early = [i for i in card.improvements if i.text == PITCHED_EARLY]
     assert early and early[0].turn == 1 and early[0].quote in pitch
     assert all(s.turn != 1 for s in card.strengths if "benefit" in s.text or "number" in s.text)
+
+
+def test_a_minimal_reply_is_coached_by_where_the_call_was(bank: ScenarioBank,
+                                                          embedder: CachedEmbedder) -> None:
+    """"Okay." to the buyer's answer to the rep's own question is not "instead of asking what is behind it":
+    the rep asked, so the lesson is to take the answer up; "Sure." once value was given leaves the close to
+    the buyer, so the lesson is the next step, with the scenario's own step to try."""
+    from coach_engine.grading.feedback import MINIMAL_AFTER_ASKING, MINIMAL_AT_THE_CLOSE
+
+    scenario = bank.get("cfo-price-routing")
+    asked = "I get it, Dana, that's a big line item. What's making it hard to fit in this year?"
+    told = "The board stopped all new software buying after our last rollout went badly."
+    heard = _graded_drill(embedder, scenario, asked, told, "Okay.", "Is that all?", "Right.")
+    passive = [i for i in heard.improvements if i.key == "passive"]
+    assert passive and passive[0].text == MINIMAL_AFTER_ASKING and passive[0].quote == "Okay."
+    assert passive[0].try_instead in coaching_lines()["heard"]["any"]
+
+    valued = _graded_drill(embedder, scenario, asked, told,
+                           "That's fair. Hartley Freight, with a fleet of 60, cut $210k of cost in year one, "
+                           "which is how a small pilot pays for itself before the board sees a bill.",
+                           "Interesting. So what would you suggest we do?", "Sure.", "That's it?")
+    passive = [i for i in valued.improvements if i.key == "passive"]
+    assert passive and passive[0].text == MINIMAL_AT_THE_CLOSE and passive[0].quote == "Sure."
+    assert "controller" in passive[0].try_instead
+    assert not any(i.key == "proposes-next-step" for i in valued.improvements)  # coached once
+
+
+def test_the_step_to_try_is_said_to_the_buyer_not_about_them(bank: ScenarioBank) -> None:
+    """A rep proposing the step speaks to the buyer: "with you and your adviser", never the buyer's own name
+    or "his"/"her" for them; a numeral after a name ("Title I") is no pronoun."""
+    for scenario_id in ("clinic-trust-ai-notes", "3pl-trust-vendor-size", "plant-authority-corporate"):
+        scenario = bank.get(scenario_id)
+        line = try_instead(scenario, "proposes-next-step")
+        first = scenario.buyer.name.split()[0]
+        assert first not in line and " you" in line and " me " not in line and " my " not in line, line
+    assert "Title I funds" in try_instead(bank.get("school-budget-tutoring"), "proposes-next-step")
+
+
+def test_a_point_typed_in_capitals_is_suggested_in_sentence_case(bank: ScenarioBank) -> None:
+    """A manager who types the product's points in capitals: the tip a rep is shown is in sentence case."""
+    cfo = bank.get("cfo-price-routing")
+    points = {"proof_points": ["ARDEN HAULAGE (40 TRUCKS) SAVED $90K IN YEAR ONE"],
+              "value_points": ["CUTS FUEL SPEND 12% IN THE FIRST QUARTER"]}
+    product = cfo.product.model_copy(update=points)
+    shouting = cfo.model_copy(update={"product": product})
+    assert try_instead(shouting, "gives-proof") == "Arden haulage (40 trucks) saved $90K in year one."
+    assert try_instead(shouting, "quantifies-value") == "Cuts fuel spend 12% in the first quarter."
