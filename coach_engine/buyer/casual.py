@@ -8,15 +8,17 @@ apostrophe, so a lowercase name stayed "Shane" and "hes" stayed "hes" in the buy
 author left out: "dont" is "don't", a lone "r" or "n" is "are" or "and" (``telling.yaml``, ``casual``), the
 buyer's name and any name the scenario writes with a capital elsewhere gets its capital ("gary" ->
 "Gary"), and a name run into its "s" ("shanes") is the possessive or "is" it stands for ("Shane's"); "burned
-in 2021", the shorthand for being hurt, is "got burned in 2021".
+in 2021", the shorthand for being hurt, is "got burned in 2021". A note typed in capitals is first written
+in sentence case (``casing``).
 Well-typed prose comes back as it was.
 """
 
 from __future__ import annotations
 
 from .. import text as T
+from ..casing import shouted, unshouted
 from ..models import Scenario
-from .telling import casual_words, said_in_full
+from .telling import casual_words, said_in_full, shorthand_words
 
 __all__ = ["written_out"]
 
@@ -49,10 +51,25 @@ def _lone_names(scenario: Scenario) -> dict[str, str]:
     return found
 
 
+def _named_anywhere(scenario: Scenario) -> dict[str, str]:
+    """For a note typed in capitals, which tells nothing by its case: the words the scenario's other texts
+    only ever write with a capital ("Tonya likes it."), never in lower case, and no small word."""
+    b = scenario.buyer
+    texts = [t for t in (b.hidden_concern, b.opening, b.next_step or "", b.company, scenario.context,
+                         *scenario.product.proof_points, *scenario.product.value_points, *b.resolution_texts,
+                         *b.facts.values()) if not shouted(t)]
+    said = [w.strip(_EDGE) for t in texts for w in t.split()]
+    lower = {w for w in said if w.islower()}
+    return {w.lower(): w for w in said if w[:1].isupper() and w[1:].isalpha() and w[1:].islower()
+            and w.lower() not in lower and not T.is_function_word(w.lower())}
+
+
 def written_out(text: str, scenario: Scenario) -> str:
     """``text`` with what casual typing left out put back (see the module's docstring)."""
     table = casual_words()
     names = _lone_names(scenario)
+    if shouted(text):  # typed in capitals: in sentence case first (``casing``)
+        text = unshouted(text, {**_named_anywhere(scenario), **names}, shorthand_words())
 
     def said(token: str) -> str:
         core = token.strip(_EDGE)

@@ -34,12 +34,15 @@ from ..embeddings import is_semantic
 from ..figures import figure_keys
 from ..models import Scenario
 from ..signals import NEGATIVE, POSITIVE, Behaviour, SignalSet
+from .casual import written_out
 from .conduct import RepConduct, checks_reading, exploring, first_quote, offences, proposed_step, rep_words
 from .facts import Answer, FactBook, figure_said
 from .hearing import DOUBTFUL, hear_list, let_pass
 from .item_match import ItemMatcher, item_content
 from .items import scenario_items
-from .persona import concern_stages, concern_told, known_figures, scenario_facts
+from .names import buyer_names
+from .persona import concern_stages, concern_told, first_person, known_figures, scenario_facts
+from .pronouns import present
 from .questions_asked import also_asked, asks_to_ask
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser, asks_for_step
@@ -107,7 +110,11 @@ class BuyerDirector:
                            forbids=r.forbids, met=bool(r.forbids))
             for r in scenario_items(scenario, embedder)
         ]
-        self.factbook = FactBook(scenario.buyer.facts, embedder,
+        # as typed, in words; a fact naming the buyer ("Mike signs up to $5k") is theirs to say as "I"
+        said = {k: written_out(v, scenario) for k, v in scenario.buyer.facts.items()}
+        names = buyer_names(scenario)
+        said = {k: first_person(v, scenario) if present(names, v) else v for k, v in said.items()}
+        self.factbook = FactBook(said, embedder,
                                  figures=known_figures(scenario),
                                  min_similarity=self.rules.similarity.fact_question,
                                  words_floor=self.rules.similarity.fact_words_floor)

@@ -55,6 +55,8 @@ class Spoken(BaseModel):
     """Words after such a unit that are not what it measures ("30 min max", "2 yrs ago")."""
     casual: dict[str, str]
     """Casually typed words said as the words they stand for ("dont" -> "don't", "r" -> "are")."""
+    candour: list[str]
+    """Phrases that only say the buyer is being candid ("since you asked"): such a sentence is not told."""
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +67,12 @@ def _spoken() -> Spoken:
 def casual_words() -> dict[str, str]:
     """``telling.yaml``'s casual typing table (``casual.written_out``)."""
     return _spoken().casual
+
+
+def shorthand_words() -> frozenset[str]:
+    """Every word the buyer says in full (the clipped manager's and the casual typist's), in lower case."""
+    table = _spoken()
+    return frozenset(k.rstrip(".") for k in (*table.shorthand, *table.casual))
 
 
 def _cased(said: str, like: str) -> str:
@@ -349,10 +357,37 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
 _LONE_MARKS = frozenset({'"', "\u201c", "\u201d", "'", "\u2018", "\u2019"})
 
 
+_OPEN_QUOTES, _CLOSE_QUOTES = frozenset('"\u201c'), frozenset('"\u201d')
+
+
+def _monologue(concern: str) -> str:
+    """A concern written wholly as the buyer's quoted words, without the marks around it (nobody says
+    them), and without a sentence that only says they are being candid ("I'll be straight with you, since
+    you asked."): the voice's reveal says that already (``telling.yaml``, ``candour``)."""
+    text = concern.strip()
+    inner = text[1:-1]
+    if len(text) < 3 or text[0] not in _OPEN_QUOTES or text[-1] not in _CLOSE_QUOTES or (
+            (_OPEN_QUOTES | _CLOSE_QUOTES) & set(inner)):
+        return concern
+    frames = [T.words(p) for p in _spoken().candour]
+    kept = []
+    for piece in T.sentences(inner):
+        said = T.words(piece)
+        framed = [False] * len(said)
+        for frame in frames:
+            for k in range(len(said) - len(frame) + 1):
+                if said[k:k + len(frame)] == frame:
+                    framed[k:k + len(frame)] = [True] * len(frame)
+        if not all(f or T.is_function_word(w) for f, w in zip(framed, said, strict=True)):
+            kept.append(piece)
+    return " ".join(kept) or inner
+
+
 def told_part(concern: str, account: bool = False) -> str:
     """The concern as the buyer may tell it: notes said as sentences (``notes``), without the asides to the
-    rep (``asides_to_the_rep``) or a manager's framing head ("What's really going on is that ...")."""
-    text = " ".join(as_prose(unlabelled(concern)).split())
+    rep (``asides_to_the_rep``) or a manager's framing head ("What's really going on is that ..."); a
+    concern written as the buyer's quoted monologue is told without its marks (``_monologue``)."""
+    text = " ".join(as_prose(unlabelled(_monologue(concern))).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
     # a quotation closing an aside is left behind as a lone mark (a sentence ends before its closing quote)

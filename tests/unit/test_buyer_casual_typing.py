@@ -173,3 +173,29 @@ def test_an_involve_item_naming_a_role_is_asked_for_by_that_role() -> None:
     assert role_named("Suggests bringing the treasurer into a short call", roles) == "our treasurer"
     assert role_named("Loops in their IT lead before the pilot", roles) == "our IT lead"
     assert role_named("Brings Curtis in on it", roles) == ""
+
+
+SHOUTED = ("NEW PRESS LINE FOR A TIER 1 CUSTOMER RUNNING 8% SCRAP. AUDIT IN APRIL. RAJ HAS NO TIME AND HE IS "
+           "WORRIED HIS GM WILL SEE IT AS HIS FAILURE.")
+
+
+def test_a_concern_typed_in_capitals_is_said_in_sentence_case_in_the_first_person(bank: ScenarioBank) -> None:
+    """Probe 27: a buyer read his manager's capitals aloud and spoke of himself by name ("RAJ HAS NO
+    TIME")."""
+    sc = _with(bank, "Raj Patel", SHOUTED, step="PILOT ON ONE PRESS W/ RAJ AND HIS GM IN 2 WKS")
+    said = " ".join(concern_stages(sc))
+    assert "I have no time and I'm" in said and "my GM will see it as my failure." in said, said
+    assert "Audit in April." in said and "Raj" not in said and "SCRAP" not in said
+    step = step_in_first_person(sc.buyer.next_step or "", sc)
+    assert step == "pilot on one press with me and my GM in 2 weeks"
+
+
+def test_a_fact_typed_in_capitals_or_naming_the_buyer_is_said_as_theirs(bank: ScenarioBank) -> None:
+    from coach_engine.buyer.director import BuyerDirector
+
+    sc = _with(bank, "Raj Patel", SHOUTED)
+    sc = sc.model_copy(update={"buyer": sc.buyer.model_copy(update={"facts": {
+        "sign-off": "RAJ APPROVES UP TO $5K A MONTH. ABOVE THAT IT GOES TO THE GM."}})})
+    director = BuyerDirector(sc, None)
+    director.prepare()
+    assert director.factbook.facts["sign-off"] == "I approve up to $5K a month. Above that it goes to the GM."

@@ -408,3 +408,17 @@ def test_someones_quoted_words_keep_their_names_and_their_closing_mark(bank: Sce
     told = f"{story} {stake}"
     assert '"Dana, we\'re a trucking company, not a software shop."' in told, told
     assert told.count('"') == 2 and "I haven't raised a tool since" in told, told
+
+
+def test_a_concern_written_as_the_buyers_quoted_monologue_is_told_without_its_marks(
+        bank: ScenarioBank) -> None:
+    """Probe 27: a manager wrote the secret as one long quotation in the buyer's voice; the buyer said the
+    marks and its "I'll be level with you" on top of the voice's own "Straight answer?"."""
+    base = bank.get("cfo-price-routing")
+    monologue = ('"I\'ll level with you, since you asked. Our last rollout ran four months late and I took '
+                 'the heat for it. I back my team because if I don\'t, it was my call that failed."')
+    buyer = base.buyer.model_copy(update={"hidden_concern": monologue, "concern_lines": []})
+    said = " ".join(concern_stages(base.model_copy(update={"buyer": buyer})))
+    assert said.startswith("Our last rollout ran four months late"), said
+    assert '"' not in said and "level with you" not in said
+    assert "because if I don't" in said  # never "since if"
