@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -91,8 +92,16 @@ def _bar(score: int) -> str:
     return "█" * score + "░" * (5 - score)
 
 
-def render_scorecard(card: Scorecard) -> None:
-    """A readable scorecard: skills with bars, checks with quotes, coaching."""
+def render_scorecard(card: Scorecard, numbers: Mapping[int, int] | None = None) -> None:
+    """A readable scorecard: skills with bars, checks with quotes, coaching. ``numbers``: transcript turn ->
+    the rep's reply number (``Transcript.reply_numbers``), so a quote is placed as the rep counts their
+    replies ("reply 3"), not by the transcript's index, which counts the buyer's lines too."""
+
+    def at(turn: int | None) -> str:
+        if turn is None:
+            return "no reply"
+        return f"reply {numbers.get(turn, turn)}" if numbers is not None else f"turn {turn}"
+
     colour = "green" if card.overall >= 70 else "yellow" if card.overall >= 40 else "red"
     mode = "single reply" if card.mode == "reply" else f"transcript, outcome: {card.outcome}"
     console.print(f"[bold]{card.scenario_id}[/] · {mode} · rubric {card.rubric} · grader {card.grader}",
@@ -108,10 +117,10 @@ def render_scorecard(card: Scorecard) -> None:
         lines = []
         for c in skill.checks:
             mark = "[green]✓[/]" if c.passed else "[red]✗[/]"
-            quote = f' [dim]turn {c.evidence[0].turn}: "{c.evidence[0].quote}"[/]' if c.evidence else ""
+            quote = f' [dim]{at(c.evidence[0].turn)}: "{c.evidence[0].quote}"[/]' if c.evidence else ""
             lines.append(f"{mark} {c.question}{quote}")
         for hit in skill.anti_patterns:
-            q = f' [dim]turn {hit.evidence[0].turn}: "{hit.evidence[0].quote}"[/]' if hit.evidence else ""
+            q = f' [dim]{at(hit.evidence[0].turn)}: "{hit.evidence[0].quote}"[/]' if hit.evidence else ""
             lines.append(f"[red]− {hit.description}[/]{q}")
         shown = f"{_bar(skill.score)} {skill.score}/5" if skill.due else "[dim]not yet due[/]"
         table.add_row(f"{skill.name}\n[dim]{skill.level if skill.due else NOT_YET_DUE}[/]", shown,
@@ -121,16 +130,16 @@ def render_scorecard(card: Scorecard) -> None:
         console.print("[bold green]Strengths[/]")
         for st in card.strengths:
             q = f' — "{st.quote}"' if st.quote else ""
-            console.print(f"  • turn {st.turn}: {st.text}{q}", highlight=False)
+            console.print(f"  • {at(st.turn)}: {st.text}{q}", highlight=False)
     if card.improvements:
         console.print("[bold yellow]Improvements[/]")
         for im in card.improvements:
             q = f' (you said: "{im.quote}")' if im.quote else ""
-            console.print(f"  • turn {im.turn}: {im.text}{q}", highlight=False)
+            console.print(f"  • {at(im.turn)}: {im.text}{q}", highlight=False)
             console.print(f"    [bold]Try instead:[/] {im.try_instead}", highlight=False)
     d = card.delivery
     console.print(f"[bold]Delivery[/]: {d.rep_turns} rep turn(s), {d.avg_words:g} words on average, longest "
-                  f"{d.longest_words} words (turn {d.longest_turn}); {d.questions} question(s), "
+                  f"{d.longest_words} words ({at(d.longest_turn)}); {d.questions} question(s), "
                   f"{d.statements} statement(s)", highlight=False)
     for note in card.notes:
         console.print(f"[dim]note: {note}[/]", highlight=False)
@@ -263,4 +272,4 @@ def grade(
     if as_json:
         print_json(card)
     else:
-        render_scorecard(card)
+        render_scorecard(card, tr.reply_numbers() if transcript is not None else {0: 1, 1: 1})

@@ -49,6 +49,8 @@ def test_transcript_file_with_scenario_path_and_readable_output(tmp_path: Path) 
         assert text in r.stdout
     if "Improvements" in r.stdout:
         assert "Try instead:" in r.stdout
+    # quotes are placed by the rep's own reply count (the second reply is transcript turn 3)
+    assert "reply 2" in r.stdout and "turn 3" not in r.stdout
 
 
 def test_bad_transcript_files_get_clear_messages(tmp_path: Path) -> None:
