@@ -29,6 +29,8 @@ B = Behaviour
     ("Don't go crook on the paper forms the crew uses", "disparage"),  # a regional idiom
     ("dont trash the in-house recruiters", "disparage"),  # typed without its apostrophe
     ("Rep shouldnt rush her to sign", "pressure"),
+    ("The rep cannot give more margin on the first call, it ruins our price in the region", "discount"),
+    ("Rep can't offer a price cut before hearing him out", "discount"),
     # a negation later in the item leaves it a move to make
     ("The rep suggests a trial without pushing for a contract", ""),
     ("The rep offers phasing rather than a discount", ""),
