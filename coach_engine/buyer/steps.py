@@ -71,7 +71,7 @@ def without_unsaid_purpose(next_step: str, rep_said: str) -> str:
     while len(pieces) > 1:
         offered = {T.stem(w) for w in T.words(pieces[-1]) if not T.is_function_word(w)}
         people = any(PEOPLE.fullmatch(t.strip(",.;:")) for t in pieces[-1].split() if not t.isupper())
-        if " with " in f" {pieces[-1]} " or people or not offered or len(offered & heard) * 3 >= len(offered):
+        if _with_someone(pieces[-1]) or people or not offered or len(offered & heard) * 3 >= len(offered):
             break
         pieces.pop()
     next_step = ", ".join(pieces)
@@ -85,6 +85,17 @@ def without_unsaid_purpose(next_step: str, rep_said: str) -> str:
         return next_step
     cut = next_step.lower().find(" to " + said[at + 1])
     return next_step[:cut].rstrip(" ,") if cut > 0 else next_step
+
+
+_A_THING = frozenset({"a", "an", "one", "no", "some", "any"})
+
+
+def _with_someone(piece: str) -> bool:
+    """A piece that may bring people ("with me and the CNO", "with the federal programs director"); one that
+    brings a thing ("with a one-page summary", "with no install commitment") is a purpose like any other."""
+    said = [w.lower() for w in piece.split()]
+    return any(w == "with" and (k + 1 == len(said) or said[k + 1] not in _A_THING)
+               for k, w in enumerate(said))
 
 
 def named_step(rep_step: str) -> str:

@@ -82,6 +82,8 @@ def test_the_steps_last_piece_the_rep_never_offered_is_not_agreed_to() -> None:
     assert without_unsaid_purpose(step, offered) == step  # the rep offered the report: it stays
     people = "a call on Monday, with the head of finance"
     assert without_unsaid_purpose(people, "A call on Monday?") == people  # who comes is the buyer's to add
+    thing = "a call on Monday, with a written remediation plan for the audit committee"
+    assert without_unsaid_purpose(thing, "A call on Monday?") == "a call on Monday"  # "with" a thing, no one
 
 
 def test_a_clipped_length_joined_to_its_figure_is_said_in_words() -> None:
