@@ -30,6 +30,7 @@ from .pronouns import (
 from .quotations import mask_quotes, unmask_quotes, unquoted
 from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
+from .sellers_side import sellers_we_as_you
 from .singular_they import singular_they, they_to_i
 from .state import BuyerState
 from .telling import said_in_full, staged, told_part, unjoined
@@ -235,7 +236,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     # "next Thurs" is a day a rep's time can replace; "the AP lead (Marcus)" is said "the AP lead, Marcus,"
     # "Thurs -> scope the pilot": an arrow in a clipped step is "to"
     step = " ".join("to" if w in ARROWS else w for w in written_out(step, scenario).split())
-    s = unbracketed(said_in_full(" ".join(step.split()))).rstrip(".")
+    s = sellers_we_as_you(unbracketed(said_in_full(" ".join(step.split()))).rstrip("."), names)
     for name in present(names, s):
         s = re.sub(rf"\b{re.escape(name)}\s+and\s+(?:his|her)\b", "me and my", s)
         s = T.phrase_pattern(f"{name}'s").sub("my", s)

@@ -112,8 +112,12 @@ def try_instead(scenario: Scenario, key: str) -> str:
 
 
 _TO_YOU = {"I": "you", "me": "you", "my": "your", "our": "your", "myself": "yourself", "mine": "yours",
-           "ours": "yours", "I'm": "you're", "I've": "you've", "I'll": "you'll", "I'd": "you'd", "am": "are"}
+           "ours": "yours", "I'm": "you're", "I've": "you've", "I'll": "you'll", "I'd": "you'd", "am": "are",
+           # the seller's side, which the buyer calls "you" ("installed by you", "with your promoters")
+           "you": "we", "your": "our", "yours": "ours", "you're": "we're", "you'll": "we'll"}
 """The buyer's own words for their step, as the rep says them to the buyer ("with me and my CFO")."""
+_BY = frozenset({"by", "with", "for", "to", "from", "of", "and"})
+"""Before these the seller's "you" is "us" ("installed by us"), elsewhere "we"."""
 
 
 def to_the_buyer(scenario: Scenario) -> str:
@@ -125,8 +129,14 @@ def to_the_buyer(scenario: Scenario) -> str:
     said = step_in_first_person(scenario.buyer.next_step or "", scenario).split(" ")
     cores = [w.rstrip(",;:") for w in said]
     numeral = {k for k in range(2, len(said)) if said[k] == "I" and said[k - 1][:1].isupper()}  # "Title I"
-    return " ".join(w if k in numeral else _TO_YOU.get(c, c) + w[len(c):]
+    return " ".join(w if k in numeral else _said_to(c, cores[k - 1] if k else "") + w[len(c):]
                     for k, (c, w) in enumerate(zip(cores, said, strict=True)))
+
+
+def _said_to(word: str, before: str) -> str:
+    if word == "you" and before.lower() in _BY:
+        return "us"
+    return _TO_YOU.get(word, word)
 
 
 def _imperative(question: str) -> str:

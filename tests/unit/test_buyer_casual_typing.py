@@ -201,3 +201,18 @@ def test_a_fact_typed_in_capitals_or_naming_the_buyer_is_said_as_theirs(bank: Sc
     director = BuyerDirector(sc, None)
     director.prepare()
     assert director.factbook.facts["sign-off"] == "I approve up to $5K a month. Above that it goes to the GM."
+
+
+def test_the_sellers_we_in_a_step_is_you_to_the_buyer_and_ours_in_the_reps_tip(bank: ScenarioBank) -> None:
+    """Probe 27: a manager wrote the step from the seller's side ("with our promoters", "installed by us");
+    the buyer agreeing said them as the buyer's own. The rep's tip keeps them the seller's."""
+    from coach_engine.grading.feedback import try_instead
+
+    sc = _with(bank, "Edson Rocha", TEXTED,
+               step="Warehouse visit next week with Edson and his buyer, installed by us, with our promoters")
+    said = step_in_first_person(sc.buyer.next_step or "", sc)
+    assert said.endswith("visit next week with me and my buyer, installed by you, with your promoters"), said
+    tip = try_instead(sc, "proposes-next-step")
+    assert "with you and your buyer, installed by us, with our promoters" in tip, tip
+    rep_named = _with(bank, "Edson Rocha", TEXTED, step="A call where the rep walks us through the numbers")
+    assert "where you walk us through" in step_in_first_person(rep_named.buyer.next_step or "", rep_named)
