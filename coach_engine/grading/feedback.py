@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from .. import text as T
 from ..casing import unshouted
 from ..datafiles import StrictData, load_model_file
 from ..models import Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
@@ -238,6 +239,25 @@ def _minimal_later(card: Scorecard, early: set[str], turn: int) -> tuple[str, st
     return (MINIMAL_AT_THE_CLOSE, "proposes-next-step") if valued else (MINIMAL_AFTER_ASKING, "heard")
 
 
+NEVER_ASKED = ("You took the objection as final without asking a single question: before you agree to wait "
+               "or to send something, ask what is behind it.")
+
+
+_PUSHING = frozenset({"no_discount", "concise"})
+"""The lines of anti-patterns that push an answer (a discount, a feature list): a rep who did that argued
+the objection rather than accepting it."""
+
+
+def _took_it_as_final(card: Scorecard) -> bool:
+    """A drill that ended without a yes, without one question from the rep, without a pitch or a discount:
+    they accepted the brush-off ("Sounds like your team has it handled. I can send some information."),
+    which a trainer names as such rather than as a missing open question."""
+    pitched = any(c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES for sk in card.skills for c in sk.checks)
+    pushed = any(_ANTI_LINE.get(h.id) in _PUSHING for sk in card.skills for h in sk.anti_patterns)
+    return card.mode != "reply" and card.delivery.rep_turns > 0 and card.delivery.questions == 0 \
+        and card.outcome != "agreed" and not pitched and not pushed
+
+
 ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
 """The behaviours an acknowledging check asks for, as rubrics name them."""
 GENERIC_ACK = ("Make the acknowledgement about this buyer: say back what they told you (their number, "
@@ -324,6 +344,9 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
             text = _imperative(check.question)
             if check.id in acknowledging and generic_acks and turn in generic_acks:
                 text, quote = GENERIC_ACK, generic_acks[turn]
+            elif line == "explore" and _took_it_as_final(card) and reps:
+                turn = last_rep  # the lesson is where the rep gave in: quoted, not "ask an open question"
+                text, quote = NEVER_ASKED, (T.sentences(transcript.turns[last_rep].text) or [""])[-1]
             improvements.append(Improvement(turn=turn, text=text,
                                             try_instead=try_instead(scenario, check.id), quote=quote,
                                             key=check.id))

@@ -242,3 +242,20 @@ def test_a_point_typed_in_capitals_is_suggested_in_sentence_case(bank: ScenarioB
     shouting = cfo.model_copy(update={"product": product})
     assert try_instead(shouting, "gives-proof") == "Arden haulage (40 trucks) saved $90K in year one."
     assert try_instead(shouting, "quantifies-value") == "Cuts fuel spend 12% in the first quarter."
+
+
+def test_a_rep_who_never_asked_is_told_they_took_the_objection_as_final(bank: ScenarioBank,
+                                                                          embedder: CachedEmbedder) -> None:
+    """Probe 27: reps who agreed with the brush-off and offered to send something were told only "Ask an
+    open question"; a trainer names the lesson where they gave in, and quotes it."""
+    from coach_engine.grading.feedback import NEVER_ASKED
+
+    scenario = bank.get("cfo-price-routing")
+    gave_in = "I'll pop our brochure in the post so it's there once things calm down."
+    card = _graded_drill(embedder, scenario, "Fair enough, sounds like the board has it covered for now.",
+                         "It does.", f"No worries at all. {gave_in}", "Fine.")
+    final = [i for i in card.improvements if i.text == NEVER_ASKED]
+    assert final and final[0].quote == gave_in and final[0].turn == 3
+    asked = _graded_drill(embedder, scenario, "Fair enough. How does the board usually decide?", "Slowly.",
+                          f"No worries at all. {gave_in}", "Fine.")
+    assert not any(i.text == NEVER_ASKED for i in asked.improvements)  # one question: not "took it as final"
