@@ -31,7 +31,7 @@ from pathlib import Path
 from .. import text as T
 from ..casing import unshouted
 from ..datafiles import StrictData, load_model_file
-from ..models import Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
+from ..models import CheckResult, Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
 from .checks import ACK_BEHAVIOURS
 from .hedging import hedging
@@ -213,13 +213,18 @@ def _asked_first(rubric: Rubric, card: Scorecard) -> tuple[int, set[str]]:
 
 def _pitched_before(card: Scorecard, early: set[str], asked: int) -> Evidence | None:
     """The first value claimed before the first exploring question, in a drill that explored later."""
-    found = [e for sk in card.skills if sk.id in early for c in sk.checks if c.passed and _CHECK_LINE.get(
-        c.id) in _PITCH_LINES for e in c.evidence if e.turn < asked]
+    found = [e for c in _pitches(card, early) for e in c.evidence if e.turn < asked]
     return min(found, key=lambda e: e.turn) if found else None
 
 
 _PITCH_LINES = frozenset({"value", "number", "proof", "tie"})
 """The checks whose evidence is a pitch: value, a number on it, proof, a tie (not a step or a check)."""
+
+
+def _pitches(card: Scorecard, skills: set[str] | None = None) -> list[CheckResult]:
+    """The passed checks whose evidence is a pitch (``_PITCH_LINES``), of ``skills`` only when given."""
+    return [c for sk in card.skills if skills is None or sk.id in skills for c in sk.checks
+            if c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES]
 
 
 _MINIMAL = frozenset({"passive"})
@@ -234,8 +239,7 @@ def _minimal_later(card: Scorecard, early: set[str], turn: int) -> tuple[str, st
     """A minimal reply after the rep had asked what is behind the objection is not "instead of asking": after
     value was given it left the close to the buyer (the lesson is the next step); before, it let the answer
     to the rep's own question pass (the lesson is to take it up). Its coaching text and try-instead key."""
-    valued = any(e.turn < turn for sk in card.skills if sk.id in early for c in sk.checks
-                 if c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES for e in c.evidence)
+    valued = any(e.turn < turn for c in _pitches(card, early) for e in c.evidence)
     return (MINIMAL_AT_THE_CLOSE, "proposes-next-step") if valued else (MINIMAL_AFTER_ASKING, "heard")
 
 
@@ -252,10 +256,9 @@ def _took_it_as_final(card: Scorecard) -> bool:
     """A drill that ended without a yes, without one question from the rep, without a pitch or a discount:
     they accepted the brush-off ("Sounds like your team has it handled. I can send some information."),
     which a trainer names as such rather than as a missing open question."""
-    pitched = any(c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES for sk in card.skills for c in sk.checks)
     pushed = any(_ANTI_LINE.get(h.id) in _PUSHING for sk in card.skills for h in sk.anti_patterns)
     return card.mode != "reply" and card.delivery.rep_turns > 0 and card.delivery.questions == 0 \
-        and card.outcome != "agreed" and not pitched and not pushed
+        and card.outcome != "agreed" and not _pitches(card) and not pushed
 
 
 ACK_NAMES = frozenset(b.value for b in ACK_BEHAVIOURS)
@@ -322,8 +325,7 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         lines_used.add("explore")
     failing = sorted(card.skills, key=lambda s: (s.score, -weight[s.id], order[s.id]))
     acknowledging = {c.id for s in rubric.skills for c in s.checks if set(c.any_of) & ACK_NAMES}
-    answered = any(c.passed and _CHECK_LINE.get(c.id) in _PITCH_LINES
-                   for sk in card.skills for c in sk.checks)
+    answered = bool(_pitches(card))
     for skill in failing:
         if len(improvements) == MAX_ITEMS:
             break
