@@ -34,14 +34,10 @@ from .sellers_side import sellers_we_as_you
 from .singular_they import singular_they, they_to_i
 from .state import BuyerState
 from .telling import said_in_full, staged, told_part, unjoined
-from .verbs import VERBS_S, first_person_verb
+from .verbs import VERBS_S, conjugate_i
 
 __all__ = ["an_account", "concern_stages", "concern_told", "first_person", "garbled", "key_number",
            "pronoun_left", "scenario_facts", "speaks_as_i", "step_in_first_person"]
-
-
-def _conj(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {first_person_verb(m.group(2))}"
 
 
 _FIRST_PERSON_WORDS = frozenset({"i'm", "i've", "i'd", "i'll", "my", "me", "myself"})
@@ -114,34 +110,6 @@ def _name_to_i(s: str, names: tuple[str, ...]) -> str:
     return s
 
 
-_ADVERBS = r"(?:\s+(?:really|now|also|still|just|already|never|even|[a-z]{3,}ly)){0,2}"
-"""Up to two adverbs between "I" and its verb ("I also quietly know")."""
-
-
-_NUMERAL_I = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) I\b")
-"""A capitalised word mid-sentence before "I" makes it a numeral ("Title I funds"), never the speaker."""
-
-
-def _conjugate(s: str) -> str:
-    s = _NUMERAL_I.sub("\\1 \u2160", s)  # set aside while verbs agree with the speaker's "I"
-    s = _conjugate_i(s)
-    return s.replace("\u2160", "I")
-
-
-def _conjugate_i(s: str) -> str:
-    s = re.sub(rf"\b(I{_ADVERBS})\s+({VERBS_S}|launches|fears|assumes)\b", _conj, s)
-    # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
-    for _ in range(2):
-        s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({VERBS_S}|assumes)\b",
-                   lambda m: m.group(1) + first_person_verb(m.group(2)), s)
-    s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
-    s = re.sub(rf"\b(I{_ADVERBS})\s+"
-               r"(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)([a-z]{2,}[^s\W]s)\b",
-               lambda m: f"{m.group(1)} {m.group(2)[:-1]}", s)
-    s = T.phrase_pattern("I am").sub("I'm", s)
-    return s
-
-
 _HER_BEFORE_A_WORD = re.compile(r"\bher(?=\s+\w)")
 """'her' before a word is the possessive ("her team" -> "my team"); the object was taken first."""
 
@@ -201,11 +169,11 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
         s = they_to_i(s)
     s = org_to_we(s, scenario)
     s = to_the_rep(s, scenario)
-    s = own_reflexive(_conjugate(s))
+    s = own_reflexive(conjugate_i(s))
     s = re.sub(r"\bme\s+(personally\s+)?accountable", r"me \1accountable", s)
     s = s[0].upper() + s[1:] if s else s
     if garbled(s, scenario):
-        safe = own_reflexive(_conjugate(org_to_we(_name_to_i(raw, names), scenario)))
+        safe = own_reflexive(conjugate_i(org_to_we(_name_to_i(raw, names), scenario)))
         safe = safe[0].upper() + safe[1:] if safe else safe
         return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s
@@ -255,7 +223,7 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
         s = T.phrase_pattern("her").sub(lambda m: "me" if object_her(m) else m.group(0), s)
         s = _HER_BEFORE_A_WORD.sub("my", s)
         s = re.sub(r"\bshe\s+(?=\w)", "I ", s)
-    s = _conjugate(s)
+    s = conjugate_i(s)
     s = _their_to_our(s)
     # "where I and Sal run" -> "where Sal and I run": a person names the other first
     words = s.split(" ")

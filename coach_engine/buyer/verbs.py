@@ -8,7 +8,11 @@ These are closed lists of English verb forms, not judgement about a rep.
 
 from __future__ import annotations
 
-__all__ = ["FIRST_PERSON", "REGULAR", "VERBS_S", "first_person_verb"]
+import re
+
+from .. import text as T
+
+__all__ = ["FIRST_PERSON", "REGULAR", "VERBS_S", "conjugate_i", "first_person_verb"]
 
 REGULAR = ("works|looks|keeps|takes|makes|gets|comes|loses|uses|gives|trusts|likes|hates|loves|handles|"
            "manages|depends|spends|sells|buys")
@@ -35,3 +39,36 @@ def first_person_verb(verb: str) -> str:
     if said is not None:
         return said
     return verb[:-1] if verb.lower() in REGULAR_S else verb
+
+
+def _conj(m: re.Match[str]) -> str:
+    return f"{m.group(1)} {first_person_verb(m.group(2))}"
+
+
+_ADVERBS = r"(?:\s+(?:really|now|also|still|just|already|never|even|[a-z]{3,}ly)){0,2}"
+"""Up to two adverbs between "I" and its verb ("I also quietly know")."""
+
+_NUMERAL_I = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) I\b")
+"""A capitalised word mid-sentence before "I" makes it a numeral ("Title I funds"), never the speaker."""
+
+_WRITTEN_VERB = re.compile(rf"\b(I{_ADVERBS})\s+(?:((?:[A-Za-z]+-)+[a-z]*[^s\W]|[A-Z]{{2,}})['\u2019]?s"
+                           rf"|([a-z]{{2,}})['\u2019]s)\b")
+"""A verb written with a hyphen, in capitals or with an apostrophe ("re-checks", "X-rays", "OK's",
+"cc's"): "I" says it without its "-s" like any other."""
+
+
+def conjugate_i(s: str) -> str:
+    """The sentence with every verb of its "I" agreeing ("I worries" -> "I worry", "I OK's" -> "I OK")."""
+    s = _NUMERAL_I.sub("\\1 \u2160", s)  # set aside while verbs agree with the speaker's "I"
+    s = re.sub(rf"\b(I{_ADVERBS})\s+({VERBS_S}|launches|fears|assumes)\b", _conj, s)
+    # A second verb of the same subject: "I am embarrassed and doesn't want" -> "... and don't want".
+    for _ in range(2):
+        s = re.sub(rf"(\bI\b[^.;,]*?,?\s+(?:and|but)\s+)({VERBS_S}|assumes)\b",
+                   lambda m: m.group(1) + first_person_verb(m.group(2)), s)
+    s = re.sub(r"\bI\s+([a-z]+(?:ise|ize|sh|ch|x|ss|zz))e?s\b", r"I \1", s)  # "I rise", "I push", "I fix"
+    s = re.sub(rf"\b(I{_ADVERBS})\s+"
+               r"(?!(?:perhaps|always|was|has|is|does|as|thus|its|this|plus|yes|bus|gas)\b)([a-z]{2,}[^s\W]s)\b",
+               lambda m: f"{m.group(1)} {m.group(2)[:-1]}", s)
+    s = _WRITTEN_VERB.sub(lambda m: f"{m.group(1)} {m.group(2) or m.group(3)}", s)
+    s = T.phrase_pattern("I am").sub("I'm", s)
+    return s.replace("\u2160", "I")

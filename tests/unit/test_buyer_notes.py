@@ -221,3 +221,15 @@ def test_a_numeral_after_a_name_is_no_speaker(bank: ScenarioBank) -> None:
     step = step_in_first_person("A call with Marco to see if Phase I results and Title I funds cover it",
                                 scenario)
     assert "Phase I results" in step and "Title I funds" in step and "with me" in step, step
+
+
+def test_verbs_written_with_a_hyphen_capitals_or_an_apostrophe_agree_with_i(bank: ScenarioBank) -> None:
+    """A manager's "Marco OK's", "re-checks", "X-rays", "cc's" is said "I OK", "I re-check" ..., never
+    "I OK's"; "was" and a doubled "ss" stay as they are."""
+    scenario = _with(bank, "Marco Ruiz", NOTES)
+    notes = ("Marco OK's any spend over $4k. Marco re-checks each invoice and Marco X-rays the quotes. "
+             "Marco cc's payroll. Marco re-assess it yearly. Marco was stung once.")
+    said = first_person(notes, scenario)
+    for good in ("I OK any spend", "I re-check each", "I X-ray the", "I cc payroll", "I re-assess it",
+                 "I was stung"):
+        assert good in said, said
