@@ -383,7 +383,7 @@ def time_phrase(text: str, times: list[re.Match[str]]) -> tuple[int, int]:
     start, end = times[0].start(), times[0].end()
     for m in times[1:]:
         between = text[end:m.start()].replace(",", " ").lower().split()
-        if any(w not in _TIME_FRAME | {"at", "on"} and not _day_number(w) for w in between):
+        if any(w not in _TIME_FRAME | {"at", "on", "or"} and not _day_number(w) for w in between):
             break
         end = m.end()
     if text[end:end + 2].lower() in ("st", "nd", "rd", "th") and not text[end + 2:end + 3].isalpha():

@@ -100,6 +100,7 @@ _FRAMES = frozenset({"problem", "issue", "concern", "worry", "fear", "reason", "
 _ASKING = frozenset({"does", "do", "did", "is", "are", "was", "can", "could", "will", "would", "should",
                      "how", "what", "why", "whether", "who", "when"})
 _HEAD_WORDS = 6
+_SECRET_HEAD_WORDS = 12
 _CLAUSE_OPENERS = frozenset({"that", "i", "we", "he", "she", "they", "you"})
 """What follows a framing "is" when a whole clause does ("... is that she ...", "... is she ...")."""
 
@@ -108,15 +109,18 @@ def unframed(sentence: str) -> str:
     """A sentence without a manager's framing head ("What's really going on is that she ...", "Your real
     problem: your team ..."), which the voice's own lead-in ("You want the real story?") already says; a
     head before a question ("Real question is does this ...") stays, or the question would lose its
-    question."""
+    question. So with a head that says the buyer keeps it to themselves ("So the thing she hasn't told anyone
+    outside the building is that ..."): telling it now is the reveal."""
     said = sentence.split()
-    for k, word in enumerate(said[:_HEAD_WORDS]):
+    for k, word in enumerate(said[:_SECRET_HEAD_WORDS]):
         low = word.lower().rstrip(",")
         colon = low.endswith(":")
         if not (colon or low == "is") or k == 0:
             continue
         head = [w.lower().strip(",:") for w in said[:k + (1 if colon else 0)]]
-        if not (set(head) & _REAL) or (head[-1] if colon else said[k - 1].lower()) not in _FRAMES:
+        secret = bool(set(head) & _REPORTS) and T.has_negation(" ".join(head))
+        if not secret and (k >= _HEAD_WORDS or not (set(head) & _REAL)
+                           or (head[-1] if colon else said[k - 1].lower()) not in _FRAMES):
             return sentence
         rest = said[k + 1:]
         clause = colon or (bool(rest) and rest[0].lower() in _CLAUSE_OPENERS)
@@ -251,6 +255,8 @@ def subjects_given(text: str, name: str) -> str:
         lowered = piece[:1].lower() + piece[1:]
         if head in _MODALS and (rest[0].endswith(("ed", "s")) or not words[1][:1].islower()):
             continue  # "Will signed off", "Will's team": a name
+        if head in _NOTE_VERBS and rest[0] == "by":
+            continue  # "Built by co-founder Tom.": done to a thing as often as to the buyer, said as written
         if head in _NOTE_VERBS or (_acted(head, rest[0]) and rest[0] not in _STATE_AFTER):
             given = f"{name} {lowered}"  # "Wants proof.", "Signed the last deal."
         elif head in _NOTE_ADVERBS:  # "Never signed off on it." / "Still angry", "Already stretched thin"

@@ -33,6 +33,7 @@ from .second_person import addressed_to_buyer, you_to_i
 from .sellers_side import sellers_we_as_you
 from .singular_they import singular_they, they_to_i
 from .state import BuyerState
+from .substance import COUNT
 from .telling import said_in_full, staged, told_part, unjoined
 from .verbs import VERBS_S, conjugate_i
 
@@ -140,7 +141,7 @@ def first_person(text: str, scenario: Scenario) -> str:
 def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> str:
     """``first_person`` of a concern not written in the buyer's voice, its quotations hidden."""
     s = _name_to_i(raw, names)
-    gender = buyer_gender(raw, names)
+    gender = _buyers_gender(raw, names, scenario)
     kept: list[str] = []
     if gender is not None:
         s, kept = mask_others(s, names, gender)
@@ -177,6 +178,15 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
         safe = safe[0].upper() + safe[1:] if safe else safe
         return safe if not garbled(safe, scenario) else raw.replace(scenario.buyer.name, "I")
     return s
+
+
+def _buyers_gender(text: str, names: tuple[str, ...], scenario: Scenario) -> str | None:
+    """``buyer_gender`` of the concern, unless the scenario's context, naming the buyer, tells the other
+    ("Marisol runs the DC ... she called back"): the concern may lend its first "his" to someone else ("a
+    temp ... clipped a racking upright on his second day"), the context is written about the buyer."""
+    found = buyer_gender(text, names)
+    context = " ".join(scenario.context.split())
+    return (buyer_gender(context, names) if found and present(names, context) else None) or found
 
 
 def pronoun_left(scenario: Scenario) -> str | None:
@@ -233,6 +243,11 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
             name = " ".join(words[k + 2:end + 1])
             core = name.rstrip(",.;:!?")
             words[k:end + 1] = [core, "and", "I" + name[len(core):]]  # "I and Sal." -> "Sal and I."
+    for k in range(len(words) - 2, 0, -1):  # "me + controller" said "me and my controller"
+        role = words[k + 1].rstrip(",.;:!?")
+        if words[k - 1] == "me" and words[k] == "and" and role.isalpha() and role.islower() \
+                and not T.is_function_word(role) and not role.endswith("s") and not COUNT.search(role):
+            words.insert(k + 1, "my")
     s = _to_you(" ".join(words))
     return s[:1].lower() + s[1:] if s and not (len(s) > 1 and all("A" <= c <= "Z" for c in s[:2])) else s
 
@@ -242,7 +257,7 @@ def _concern_gender(step: str, scenario: Scenario, names: tuple[str, ...]) -> st
     but says "him"/"her" of them ("a call on Thursday with him and the programme lead"): only when nobody
     else is named before the step's first such pronoun ("a call with the owner and his team" is theirs)."""
     concern = written_out(" ".join(scenario.buyer.hidden_concern.split()), scenario)
-    gender = buyer_gender(concern, names) or buyer_gender(step, names)
+    gender = _buyers_gender(concern, names, scenario) or buyer_gender(step, names)
     if gender is None:
         return None
     pronouns = ("he", "his", "him") if gender == "he" else ("she", "her")

@@ -10,6 +10,7 @@ these are its readings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -107,9 +108,17 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = _unnamed(text[:m.start()], names, text)
-    if word in ("his", "him", "her") and _someone(others, text):
+    if word in ("his", "him", "her") and (_someone(others, text) or _named_in_passing(others, name_at)):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
+
+
+def _named_in_passing(part: str, name_at: int) -> bool:
+    """Someone named after "by" or a role ("Built by co-founder Tom."), the buyer named nowhere (-1)."""
+    return name_at < 0 and any(
+        len(n := w.strip(".,;:!?")) >= 3 and n[0].isupper() and n[1:].islower() and n.lower() not in _NOBODY
+        and (p == "by" or (p.replace("-", "").isalpha() and p.islower() and not T.is_function_word(p)))
+        and not T.structure().time.fullmatch(n) for p, w in itertools.pairwise(part.split()))
 
 
 _NOBODY = frozenset({"nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "nothing",

@@ -156,7 +156,7 @@ class ScriptedVoice:
         # the rep's own, named back (activity, length, people, day; the scenario's timing if the rep named
         # none), as it is without a scenario step. Failing that, the rep's day: "Let's go with that: this
         # Thursday at 10am", never "what you just proposed".
-        rep = facts.get("rep_step", "")
+        rep = said_in_full(facts.get("rep_step", ""))  # "Nov 12 at 2pm, 20 min w/ you": as said
         rep_said = " ".join([*(t.text for t in history if t.role == "rep"), rep])  # the whole drill's words
         proposing = next((t.text for t in reversed(history) if t.role == "rep"), "")  # the proposal's turn
         scenario_step = scenario.buyer.next_step or ""

@@ -13,6 +13,8 @@ import re
 
 from .. import text as T
 from .pronouns import PEOPLE
+from .step_words import AS_NOUN, as_adjective
+from .telling import said_in_full
 
 __all__ = ["CALENDAR_NAMES", "a_different_step", "agreed_step", "named_day", "named_step",
            "proposed_activity", "step_times", "with_timing", "without_unsaid_purpose"]
@@ -35,7 +37,7 @@ def proposed_activity(rep_step: str) -> str:
     at = T.time_phrase(rep_step, times)[0] if times else -1
     found = _proposed(rep_step or "", T.structure().activity, at)
     activity = found.group(0).strip(" ,.;?!").lower() if found else ""
-    return _AS_NOUN.get(" ".join(activity.split()), activity)
+    return AS_NOUN.get(" ".join(activity.split()), activity)
 
 
 ANOTHER_STEP_SHARE = 0.3
@@ -122,11 +124,12 @@ def named_step(rep_step: str) -> str:
     if act and dur and dur.end() <= act.start() and "to" in T.words(rep_step[dur.end():act.start()]):
         found["activity"] = None  # "30 minutes ... to look at a 60-day trial": the trial is what it is for
     activity, length = (m.group(0).strip(" ,.;?!").lower() if m else "" for m in found.values())
-    activity = _AS_NOUN.get(" ".join(activity.split()), activity)  # "the meeting", never "the meet"
+    activity = AS_NOUN.get(" ".join(activity.split()), activity)  # "the meeting", never "the meet"
+    length = said_in_full(length)  # "30 min": "30 minutes"
     if not activity and not length:
         return ""
     if activity and " " in length:
-        length = _as_adjective(length)
+        length = as_adjective(length)
     alone = length if length.split()[:1] in (["a"], ["an"]) else f"those {length}"  # never "those an hour"
     what = f"the {length} {activity}" if activity and length else f"the {activity}" if activity else alone
     ends = [m.end() for m in found.values() if m]
@@ -170,10 +173,6 @@ def _with_whom(rep_step: str, after: int, day_at: int) -> str:
     return " ".join(_YOURS.get(w.lower(), w) for w in said)
 
 
-_AS_NOUN = {"meet": "meeting", "walk through": "walkthrough", "sit down": "sit-down", "kick off": "kickoff",
-            "catch up": "catch-up", "catch-up": "catch-up"}
-"""An activity said as a verb ("could we meet"), named back as the thing agreed to."""
-
 _ANOTHER_EVENT = frozenset({"once", "after", "until", "till", "when", "before", "while", "since", "because",
                             "if", "to"})
 """A piece opening with one of these speaks of another event or of what the step is for ("once the review's
@@ -185,6 +184,7 @@ def _proposed(rep_step: str, pattern: re.Pattern[str], day_at: int) -> re.Match[
     denied ("we sign nothing until ...") or one of another event ("once the bank review is done")."""
     dated = _piece(rep_step, day_at) if day_at >= 0 else None
     found = [m for m in pattern.finditer(rep_step) if not _negated(rep_step, m.start())
+             and rep_step[m.end():m.end() + 1] != ":"  # "Proposal: 30 min Thursday": a heading
              and (_opening(_piece(rep_step, m.start())) not in _ANOTHER_EVENT
                   or _piece(rep_step, m.start()) == dated)]
     same = [m for m in found if _piece(rep_step, m.start()) == dated]
@@ -206,19 +206,6 @@ def _piece(text: str, at: int) -> str:
 def _negated(text: str, at: int) -> bool:
     """The phrase at ``at`` is denied where it stands ("so nobody needs a training session")."""
     return T.has_negation(_piece(text, at))
-
-
-def _as_adjective(length: str) -> str:
-    """A length said before its activity: "the fifteen-minute call", "the half-hour call", "the hour-long
-    call", never "the fifteen minutes call"; a length without a one-word number ("a few minutes") is left
-    out."""
-    number, _, unit = length.rpartition(" ")
-    unit = unit.rstrip("s")
-    if number in ("a", "an"):
-        return f"{unit}-long"
-    if number.endswith((" an", " a")):
-        return f"{number.rsplit(' ', 1)[0]}-{unit}"
-    return f"{number}-{unit}" if " " not in number else ""
 
 
 def _finer_time(step: str, kept: list[str], phrases: list[str]) -> str:
@@ -309,8 +296,8 @@ def agreed_step(next_step: str, rep_step: str) -> str:
                      if m.group(0).lower() not in step.lower() and not any(
                          m.group(0).lower() in p for p in kept)), "")
         return f"{step}, and {also}" if also and when.search(also) else step
-    if own:
-        a, b = T.time_phrase(step, own)
+    if own:  # with the times joined to it ("next Tuesday or Wednesday", of which the rep kept one)
+        a, b = T.time_phrase(step, [m for m in when.finditer(step) if m.start() >= own[0].start()])
         return f"{step[:a]}{_dated(day)}{step[b:]}".rstrip(" ,")
     ahead = next((m for m in when.finditer(step) if m.group(0).lower().startswith("before ")), None)
     if ahead and ahead.start() <= main:  # "a call before the review" -> "a call on Tuesday, before the ..."

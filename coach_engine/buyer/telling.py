@@ -165,6 +165,7 @@ def said_in_full(text: str) -> str:
             said = f"{head}-{table.after_figure[unit.lower()].removesuffix('s')}"  # "a 45-min call"
         if said is None and out and bare.lower() in table.after_figure and out[-1][-1:].isdigit():
             said = table.after_figure[bare.lower()]
+            said = said.removesuffix("s") if out[-1] in ("1", "one") else said  # "1 hr" is "1 hour"
             nxt = tokens[at + 1] if at + 1 < len(tokens) and not tail else ""
             if nxt.isalpha() and nxt.islower() and nxt not in table.unit_then:
                 out[-1], said = f"{out[-1]}-{said.removesuffix('s')}", ""  # "a 30-minute call"

@@ -233,3 +233,23 @@ def test_verbs_written_with_a_hyphen_capitals_or_an_apostrophe_agree_with_i(bank
     for good in ("I OK any spend", "I re-check each", "I X-ray the", "I cc payroll", "I re-assess it",
                  "I was stung"):
         assert good in said, said
+
+
+def test_a_passive_note_keeps_its_fragment_and_its_pronoun_for_the_one_named(bank: ScenarioBank) -> None:
+    """"Made by founder Ines. Swapping it out feels like disloyalty to him.": the note's left-out subject is
+    the thing made, not the buyer ("Marco made by ..."), and "him" is the founder's, not "me"."""
+    story, stake = concern_stages(_with(bank, "Marco Ruiz", "Made by founder Ines. Swapping it out "
+                                        "feels like disloyalty to him."))
+    assert story == "Made by founder Ines.", story
+    assert stake.endswith("disloyalty to him."), stake
+
+
+def test_a_head_saying_the_buyer_keeps_it_quiet_is_not_said() -> None:
+    """"So the thing Pia hasn't mentioned to anyone at head office is that ...": telling it is the reveal, so
+    the head goes; a head that says nothing of keeping quiet stays."""
+    from coach_engine.buyer.notes import unframed
+
+    said = unframed("So the thing Pia hasn't mentioned to anyone at head office is that the pilot failed.")
+    assert said == "The pilot failed.", said
+    kept = "The thing she raised at head office is the fine."
+    assert unframed(kept) == kept
