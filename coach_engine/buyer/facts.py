@@ -224,7 +224,25 @@ def _fits(question: str, value: str) -> bool:
     wh = next((w for w in said if w in _WH), "")
     if wh in _WHO:  # the question's first wh-word: "what it involves and who is part of it" asks what, too
         return not _a_figure(value)
+    if _leads_with_count(value) and not asked & _DESCRIBES and not asks_figure(question):
+        return False  # "How are your nurses coping?" asks how, which "About 140 nurses ..." does not say
     return not (asked & _MONEY_WORDS) or bool(NUMBER.search(value) or spelled_figure(value))
+
+
+_DESCRIBES = frozenset({"look", "looks", "like", "break", "breaks", "split", "spread", "tell", "describe",
+                        "which"})
+"""A question that asks what something is like or made of ("How does that look, studio by studio?", "Tell me
+about the team"): a count answers it, as it answers one for a figure, and no other ("What would it mean if
+you lost more nurses?" is not answered by "About 140 nurses ...")."""
+
+
+def _leads_with_count(value: str) -> bool:
+    """The fact opens on a count ("Nineteen, including ...", "About 140 nurses ..."): it says how many. An
+    amount ("About £2 million a year") is the answer to what something is worth, however asked."""
+    head = value.split()[:3]
+    first = [w for w in words(" ".join(head)) if w not in _ABOUT][:1]
+    money = any(c in "".join(head) for c in "$£€%")
+    return bool(first) and not money and bool(NUMBER.fullmatch(first[0]) or spelled_figure(first[0]))
 
 
 _ABOUT = frozenset({"about", "around", "some", "over", "nearly", "almost", "roughly", "approximately"})

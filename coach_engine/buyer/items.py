@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -237,7 +237,12 @@ def read_item(text: str, embedder: Embedder | None = None) -> ItemReading:
 
 
 def scenario_items(scenario: Scenario, embedder: Embedder | None = None) -> list[ItemReading]:
-    """How each of a scenario's resolution items is read (explicit ``kind:`` first)."""
+    """How each of a scenario's resolution items is read (explicit ``kind:`` first), each read as said in
+    words ("get a 2nd mtg w/ date + who" as "... meeting with date and who": a next step), and kept as
+    the manager wrote it."""
+    from .casual import written_out
+
     specs = scenario.buyer.items
-    return read_items([s.text for s in specs], embedder, [s.kind for s in specs])
+    read = read_items([written_out(s.text, scenario) for s in specs], embedder, [s.kind for s in specs])
+    return [replace(r, text=s.text) for r, s in zip(read, specs, strict=True)]
 

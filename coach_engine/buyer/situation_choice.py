@@ -52,6 +52,8 @@ _WANT = {
 }
 
 
+_REFERENCE = frozenset({"your", "under", "below", "within", "than", "versus", "vs"})
+"""Words before an amount the rep measures the offer against ("under your $50k line"): not the offer."""
 _MOMENT = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins", "moment"})
 _MOMENT_WORDS = 8
 """A question for a moment of the buyer's time is short: "Got two minutes?", "Can I take thirty seconds?"."""
@@ -236,7 +238,11 @@ class SituationChooser:
             from ..text import AMOUNT
 
             offer = first_quote(signals, B.DISCOUNT) or conduct.last_offer
-            amounts = AMOUNT.findall(offer)  # the last amount named is the offer ("... approve $32k")
+            # the last amount named is the offer ("... approve $32k"), not one the rep measures it against
+            # ("$48,000, under your $50k approval line")
+            found = [m.group(0) for m in AMOUNT.finditer(offer)
+                     if not _REFERENCE & set(T.words(offer[:m.start()])[-2:])]
+            amounts = found or AMOUNT.findall(offer)
             return make(
                 "stall_offer",
                 "Take the rep's price offer away to think about it, commit to nothing, and end the call.",

@@ -324,3 +324,16 @@ def test_a_figure_is_said_again_only_for_what_is_asked() -> None:
     assert figure_said("How many sites do you run?", told) == "4 sites"
     told = ["Overtime is up to about 18 grand a month and my scheduler is exhausted."]
     assert figure_said("What's the overtime costing you each month?", told) == "about 18 grand a month"
+
+
+def test_a_how_question_is_not_answered_with_a_headcount() -> None:
+    """Probe 28: "how might it affect your crew?" and "how are your techs holding up?" ask how, not how many:
+    a fact that opens on a count answers "How many ...?" only."""
+    book = FactBook({"crew": "Twenty-three, counting the two dispatchers.",
+                     "technicians": "About 60 techs across four depots."})
+    for question in ("What's changing upstairs, and how might it affect your crew?",
+                     "How are your technicians holding up with all this?"):
+        found = book.answer(question)
+        assert found is None or found.topic not in ("crew", "technicians"), (question, found)
+    found = book.answer("How many technicians do you have?")
+    assert found is not None and found.topic == "technicians"

@@ -766,3 +766,39 @@ def test_a_dated_offer_is_answered_as_an_offer_and_a_push_as_a_push(cfo: Scenari
     both = SignalSet(text, [Signal(B.DISCOUNT, offer, 0, len(offer)),
                             Signal(B.PRESSURE, push, len(offer) + 1, len(text))])
     assert d.step(both, 1).id == "push_back_pressure"
+
+
+def test_a_heading_is_no_activity_and_a_shorthand_length_is_said_in_full() -> None:
+    """"Plan: 40 min Friday ...": the heading names the line, not the step; "40 min" is "40 minutes"."""
+    from coach_engine.buyer.steps import named_step
+
+    assert named_step("Plan: 40 min Friday, you plus your lead engineer, nothing switched off.") == \
+        "those 40 minutes on Friday"
+    assert named_step("A 2 hr workshop on Monday?") == "the 2-hour workshop on Monday"
+
+
+def test_the_offer_named_back_is_the_reps_not_the_line_it_is_measured_against(cfo: Scenario) -> None:
+    """"$61,500 for the first year, under your $65k sign-off limit": the buyer takes away $61,500."""
+    d = BuyerDirector(cfo)
+    offer = "Fine, what if I go to $61,500 for the first year, under your $65k sign-off limit?"
+    situation = None
+    for k in range(1, 8):
+        situation = d.step(turn(offer, B.DISCOUNT), k)
+        if situation.id == "stall_offer":
+            break
+    assert situation is not None and situation.id == "stall_offer", situation
+    assert situation.facts["offer_figure"] == "$61,500", situation.facts
+
+
+def test_a_step_with_a_bare_role_and_a_month_in_shorthand_is_said_in_words(bank: ScenarioBank) -> None:
+    """"20 min w/ Dana + treasurer" is "with me and my treasurer"; a rep's "Oct 14 at 3pm" is a date."""
+    from coach_engine.buyer.persona import step_in_first_person
+    from coach_engine.buyer.steps import agreed_step
+    from coach_engine.buyer.telling import said_in_full
+
+    cfo = bank.get("cfo-price-routing")
+    buyer = cfo.buyer.model_copy(update={"next_step": "20 min w/ Dana + treasurer next week"})
+    step = step_in_first_person(buyer.next_step, cfo.model_copy(update={"buyer": buyer}))
+    assert step == "20 minutes with me and my treasurer next week", step
+    agreed = agreed_step(step, said_in_full("Could we do Oct 14 at 3pm?"))
+    assert agreed.endswith("October 14 at 3pm"), agreed

@@ -126,3 +126,17 @@ def test_an_unsure_reading_names_every_kind_it_may_be_asking_for(embedder) -> No
     assert [weight[k] for k in junk.also] == sorted((weight[k] for k in junk.also), reverse=True)
     assert all(f"'{k}'" in junk.note() for k in junk.also)
     assert real.also == () and read_items(texts[:1], kinds=["proof"])[0].also == ()
+
+
+def test_an_item_in_shorthand_is_read_as_said_in_words_and_kept_as_written(bank, embedder) -> None:  # type: ignore[no-untyped-def]
+    """"get a 2nd mtg w/ a date + who from their end" is surely a next step once "mtg", "w/" and "+" are
+    read as words; the author still sees the item as typed."""
+    from coach_engine.buyer.items import scenario_items
+    from coach_engine.models import ResolutionSpec
+
+    base = bank.get("cfo-price-routing")
+    typed = "get a 2nd mtg w/ a date + who from their end"
+    buyer = base.buyer.model_copy(update={"resolution": [ResolutionSpec(text=typed)]})
+    (reading,) = scenario_items(base.model_copy(update={"buyer": buyer}), embedder)
+    assert reading.text == typed and reading.kind == "next_step", reading
+    assert reading.confidence > read_item(typed, embedder).confidence + 0.2, reading  # surer in words
