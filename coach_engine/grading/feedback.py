@@ -29,7 +29,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import text as T
-from ..casing import unshouted
 from ..datafiles import StrictData, load_model_file
 from ..models import CheckResult, Evidence, Improvement, Rubric, Scenario, Scorecard, Strength, Transcript
 from ..text import as_sentence
@@ -92,18 +91,20 @@ def try_instead(scenario: Scenario, key: str) -> str:
     one with a number), whole, so a tip never claims what the product does not do; the next step is the
     scenario's own; every other line is a trainer's sentence for this objection type
     (``coaching_lines.yaml``), with nothing pasted into it."""
+    from ..buyer.casual import written_out
+
     kind = line_kind(key) or "explore"
     points = scenario.product
     if kind == "proof" and points.proof_points:
-        return as_sentence(unshouted(_pick(list(points.proof_points), scenario, key)))
+        return as_sentence(written_out(_pick(list(points.proof_points), scenario, key), scenario))
     if kind == "number":
         numeric = [p for p in points.value_points if any(c.isdigit() for c in p)]
         if numeric:
-            return as_sentence(unshouted(_pick(numeric, scenario, key)))
+            return as_sentence(written_out(_pick(numeric, scenario, key), scenario))
         kind = "value"
     if kind == "value" and points.value_points:
-        # never a claim it does not make; a point typed in capitals in sentence case
-        return as_sentence(unshouted(_pick(list(points.value_points), scenario, key)))
+        # never a claim it does not make; a point typed in capitals in sentence case, shorthand in words
+        return as_sentence(written_out(_pick(list(points.value_points), scenario, key), scenario))
     if kind == "step" and scenario.buyer.next_step:
         step = to_the_buyer(scenario)
         return f"Would {step[0].lower() + step[1:]} work for you?"
@@ -247,17 +248,20 @@ NEVER_ASKED = ("You took the objection as final without asking a single question
                "or to send something, ask what is behind it.")
 
 
-_PUSHING = frozenset({"no_discount", "concise"})
-"""The lines of anti-patterns that push an answer (a discount, a feature list): a rep who did that argued
-the objection rather than accepting it."""
+_PUSHING = frozenset({"no_discount", "concise", "no_pressure", "no_dismiss", "respectful"})
+"""The lines of anti-patterns that push an answer (a discount, a feature list, pressure, an argument, a
+knock at the competition): a rep who did that fought the objection rather than accepting it."""
 
 
 def _took_it_as_final(card: Scorecard) -> bool:
-    """A drill that ended without a yes, without one question from the rep, without a pitch or a discount:
-    they accepted the brush-off ("Sounds like your team has it handled. I can send some information."),
-    which a trainer names as such rather than as a missing open question."""
+    """A drill that ended without a yes, without one question that explored, without a pitch or a
+    discount: they accepted the brush-off ("Sounds like your team has it handled. I can send some
+    information."), which a trainer names as such rather than as a missing open question. A question that
+    only asks leave ("Shall I drop you a line in May?") or agreement ("..., okay?") explores nothing."""
     pushed = any(_ANTI_LINE.get(h.id) in _PUSHING for sk in card.skills for h in sk.anti_patterns)
-    return card.mode != "reply" and card.delivery.rep_turns > 0 and card.delivery.questions == 0 \
+    explored = any(c.passed and _CHECK_LINE.get(c.id) in ("explore", "other") for sk in card.skills
+                   for c in sk.checks)
+    return card.mode != "reply" and card.delivery.rep_turns > 0 and not explored \
         and card.outcome != "agreed" and not _pitches(card) and not pushed
 
 

@@ -154,8 +154,9 @@ def _keyword_run(text: str) -> int:
 
 
 def _asks_about_something(s: SentenceReading) -> bool:
-    """A question with two content words or more ("Trucks per week, roughly?"), not a bare "Okay?"."""
-    return s.question is not None and len(T.content_words(s.text)) > 1
+    """A question with two content words or more ("Trucks per week, roughly?"), or one that asks what, how
+    or why ("What's the more?", "How so?"), not a bare "Okay?"."""
+    return s.question is not None and (len(T.content_words(s.text)) > 1 or s.question == "open")
 
 
 class TurnReader:
@@ -336,7 +337,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
     paying now?", ``asks_how_things_are``) names no deadline (none of the 169 labelled such questions that
     ask for no action, name no part of the deal and have no "why not" is pressure); a concession said by
     denying its opposite ("$389 is not small", ``text.litotes``) grants the buyer's point, so it neither
-    argues nor dismisses (none of the 33 labelled ones does).
+    argues nor dismisses (none of the 33 labelled ones does); a leave-taking ("Have a great weekend!",
+    ``structure.sign_off``) is no small talk (none of the 198 labelled ones is off-topic).
 
     Not here: letting a surer on-topic reading overrule ``off_topic``. Tried in session 16, it credited a
     small-talk question the explore head was over-sure of, and a scenario-holdout small-talk reply rose from
@@ -361,6 +363,8 @@ def settle(sentence: str, present: list[str]) -> list[str]:
             out.remove("next_step")  # "If we hold off till May, ...": the condition's time, no step's
     if {"argue", "dismiss"} & set(out) and T.litotes(sentence):
         out = [x for x in out if x not in ("argue", "dismiss")]  # "$389 is not small": granted, not argued
+    if "off_topic" in out and st.sign_off.search(sentence) and not sentence.rstrip().endswith("?"):
+        out.remove("off_topic")  # "Have a good weekend!": taking leave is courtesy, not a change of subject
     if ("feature_dump" in out and {"give_proof", "tie_to_concern"} & set(out)
             and T.function_share(sentence) >= KEYWORD_SHARE):
         out.remove("feature_dump")

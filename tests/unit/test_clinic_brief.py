@@ -59,7 +59,10 @@ def test_a_clinic_card_asks_only_for_what_the_brief_shows(bank: ScenarioBank, re
 
 
 def test_the_lines_to_try_for_proof_and_figures_quote_the_brief(bank: ScenarioBank):
+    """The tip is the brief's own point, said in words ("6+ months" is "over 6 months")."""
+    from coach_engine.buyer.casual import written_out
+
     for s in bank.list():
-        shown = {_plain(line) for line in clinic_brief(s).lines()}
+        shown = {_plain(written_out(line, s)) for line in clinic_brief(s).lines()}
         for check in ("gives-proof", "quantifies-value"):
             assert _plain(try_instead(s, check)) in shown, (s.id, check)

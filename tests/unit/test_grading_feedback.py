@@ -259,3 +259,27 @@ def test_a_rep_who_never_asked_is_told_they_took_the_objection_as_final(bank: Sc
     asked = _graded_drill(embedder, scenario, "Fair enough. How does the board usually decide?", "Slowly.",
                           f"No worries at all. {gave_in}", "Fine.")
     assert not any(i.text == NEVER_ASKED for i in asked.improvements)  # one question: not "took it as final"
+
+
+def test_a_rep_who_only_asked_leave_took_the_objection_as_final(bank: ScenarioBank,
+                                                                embedder: CachedEmbedder) -> None:
+    """Probe 28: "Shall I drop you a line in ... then?" and "..., okay?" are questions that explore nothing:
+    the rep still took the brush-off as final."""
+    from coach_engine.grading.feedback import NEVER_ASKED
+
+    scenario = bank.get("cfo-price-routing")
+    asked_leave = "Totally fine. Shall I give you a ring after the board's met, then?"
+    card = _graded_drill(embedder, scenario, asked_leave, "If you like.",
+                         "Great, just shout if anything changes at your end, okay?", "Will do.")
+    assert any(i.text == NEVER_ASKED for i in card.improvements), card.improvements
+
+
+def test_a_rep_who_pushed_without_asking_never_took_it_as_final(bank: ScenarioBank,
+                                                                embedder: CachedEmbedder) -> None:
+    """A closer who pressed for a signature asked nothing that explored, and gave in to nothing either."""
+    from coach_engine.grading.feedback import NEVER_ASKED
+
+    scenario = bank.get("cfo-price-routing")
+    card = _graded_drill(embedder, scenario, "Look, you need to sign by Friday or the price goes up 20%.",
+                         "No.", "Then sign today and I'll throw in onboarding, deal?", "Goodbye.")
+    assert not any(i.text == NEVER_ASKED for i in card.improvements), card.improvements

@@ -228,7 +228,8 @@ def test_timing_handed_to_the_buyer_is_never_pressure() -> None:
 
 
 @pytest.mark.parametrize(("text", "passive"), [("Sure, okay.", True), ("Burned before?", False),
-                                               ("Right. Still on paper?", False)])
+                                               ("Right. Still on paper?", False), ("How so?", False),
+                                               ("Why's that?", False)])
 def test_a_short_question_is_not_passive(text: str, passive: bool, ctx: SignalContext,
                                          embedder: CachedEmbedder) -> None:
     """A short turn that asks something engages the buyer, even as a yes/no question; "Sure, okay." does
@@ -265,3 +266,10 @@ def test_a_feature_dump_lists_things() -> None:
     assert a_list(turn(("Pallet scans.", ["feature_dump"]), ("Cycle counts.", ["state_value"]),
                        ("ERP sync.", ["feature_dump"])))
     assert a_list(turn(("we do scans counts labels replenishment reports", ["feature_dump"])))
+
+
+def test_a_leave_taking_is_no_small_talk() -> None:
+    """"Have a good weekend!" closes a call; "Did you have a good weekend?" changes the subject."""
+    assert settle("Have a good weekend, and talk soon!", ["off_topic"]) == []
+    assert settle("Did you have a good weekend?", ["off_topic", "closed_question"]) == ["off_topic",
+                                                                                        "closed_question"]
