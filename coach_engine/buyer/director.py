@@ -236,6 +236,9 @@ class BuyerDirector:
         stacked = sum(T.is_question(s) and not asks_to_ask(s)
                       for s in T.sentences(asked)) >= self.rules.stacked_questions
         explored = explored and not stacked
+        # after a hint ("There's more to it"), a follow-up that asks what ("What's the more?") is about it
+        explored = explored or (st.last_situation == "hint_concern" and not negatives and not pitching
+                                and any(T.question_form(s) == "open" for s in T.sentences(asked)))
         # A question only perhaps about the objection (how they work today, who else weighs in) earns a hint
         # the first time; the story comes out to a second good question, or to one surely about it.
         # Holding back the story from a sure question a fact also answers was tried (session 35): strong reps

@@ -280,3 +280,12 @@ def test_respect_for_the_incumbent_is_not_shown_by_a_price_cut_or_a_barrage(bank
     fair = "That's a fair comparison, and they're a solid team."
     d.step(SignalSet(fair, [Signal(B.ACKNOWLEDGE, fair, 0, len(fair))]), 1)
     assert respected(d)
+
+
+def test_a_short_follow_up_to_a_hint_asks_about_it(bank: ScenarioBank) -> None:
+    """After "There's more to it ...", a bare "How do you mean?" that no head read as exploring still asks
+    about the hint: the buyer goes on, rather than restating the objection."""
+    hard = bank.get("3pl-trust-vendor-size")
+    d = BuyerDirector(hard)
+    assert play(d, EXPLORE) == ["hint_concern"]
+    assert play(d, turn("How do you mean?")) == ["reveal_concern"] and d.state.concern_revealed
