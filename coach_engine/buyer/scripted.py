@@ -283,7 +283,7 @@ class ScriptedVoice:
         elif (asked and not proposed and state.concern_revealed
               and (sid.startswith("want_") or (sid == "acknowledge_progress" and not facts["wants_line"]))
               and not (facts.get("answer") or facts.get("no_figure") or facts.get("stake"))
-              and (_ASKS_WHY & set(situation.behaviours) or (
+              and (_ASKS_WHY & set(situation.behaviours) or _asks_what(last_rep) or (
                   "closed_question" in situation.behaviours and "confirm" not in situation.behaviours
                   and state.stake_told and not facts["wants_line"]))):
             # A real question the buyer has nothing more to tell on ("What would make Tom feel it builds on
@@ -291,6 +291,8 @@ class ScriptedVoice:
             # stake is told too, a question about their world is answered by that story ("That's the whole
             # of it"), never by a bare "Understood."
             heard = facts.get("told", "") or ("yes" if state.stake_told and not facts["wants_line"] else "")
+            if not _ASKS_WHY & set(situation.behaviours) and _asks_what(last_rep):
+                heard = ""  # "What if Tom were the one evaluating us?": a thought, not their story
             family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
             core, lead = remarked(family, core, lead)
         thanked = set(T.words(lead)) & (_THANKS | {"kind"})  # "I appreciate that.", "That's kind of you."
@@ -418,6 +420,11 @@ _THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
 """A line that opens by thanking the rep needs no stock lead-in ("To be clear, thanks ...")."""
 _REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})
 _ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
+
+
+def _asks_what(text: str) -> bool:
+    """A question put as what, how or why that no head read ("What if Tom were the one evaluating us?")."""
+    return any(T.question_form(x) == "open" for x in T.sentences(text))
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
                      "acknowledge_progress", "impatient_passive"})
 """Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is

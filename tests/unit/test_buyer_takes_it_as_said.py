@@ -323,3 +323,24 @@ def test_a_want_joined_after_a_colon_is_its_own_sentence_and_a_reps_in_is_not_th
     assert said.endswith("one more thing. And there's more to it than the price."), said
     agreed = agreed_step("A call with me and the practice manager", "Could we squeeze a call in next week?")
     assert agreed.endswith(", next week") and "in next week" not in agreed, agreed
+
+
+def test_a_what_if_no_head_read_is_answered_not_noted(bank: ScenarioBank, embedder: CachedEmbedder) -> None:
+    """Probe 28: a strong rep's "What if Tom sat in on the evaluation?" (read as nothing) inside a pitch got a
+    bare "Noted."; a person answers it, if only that they have not thought about it."""
+    from coach_engine.buyer.scripted import ScriptedVoice
+    from coach_engine.buyer.state import Situation
+
+    cfo = bank.get("cfo-price-routing")
+    d = BuyerDirector(cfo, embedder=embedder)
+    d.state.concern_revealed, d.state.stake_told, d.state.explore_turns = True, True, 2
+    asked = "What if we started somewhere smaller? It cuts fuel spend 12% in the first quarter."
+    base = d.step(turn(asked, (B.STATE_VALUE, 0.95)), 3)
+    for item in d.state.resolution:
+        item.met = True  # nothing left to ask for: the question is all there is to take in
+    situation = Situation(id="acknowledge_progress", facts={**base.facts, "wants_line": "", "hold": "yes"},
+                          behaviours=["state_value"], direction=base.direction)
+    lines = {ScriptedVoice(seed).speak(cfo, d.state, situation, [Turn(role="rep", text=asked)])
+             for seed in range(6)}
+    unsure = ("not sure", "no idea", "don't know", "think about", "think it through", "hard to say")
+    assert all(any(w in line.lower() for w in unsure) for line in lines), lines
