@@ -420,11 +420,6 @@ _THANKS = frozenset({"thanks", "thank", "appreciate", "appreciated"})
 """A line that opens by thanking the rep needs no stock lead-in ("To be clear, thanks ...")."""
 _REP_WORDS = frozenset({"rep_figure", "rep_promise", "rep_customer"})
 _ASKS_WHY = frozenset({"open_question", "explore_concern", "impact_question"})
-
-
-def _asks_what(text: str) -> bool:
-    """A question put as what, how or why that no head read ("What if Tom were the one evaluating us?")."""
-    return any(T.question_form(x) == "open" for x in T.sentences(text))
 _TAILED = frozenset({"restate_objection", "want_numbers", "want_proof", "want_next_step", "next_step_vague",
                      "acknowledge_progress", "impatient_passive"})
 """Situations a personality's tail ("Numbers, please.", "I don't have all day.") may close: the buyer is
@@ -440,3 +435,8 @@ LEAD_SHARE = 0.4
 """How often a line opens with the personality's lead-in ("Look,", "Quickly:"): a person does not preface
 every sentence."""
 _LEAD_IN = re.compile(r"^\W*(?:[\w'’,.-]+\s+){0,4}[\w'’.-]+:\s")
+
+
+def _asks_what(text: str) -> bool:
+    """A question put as what, how or why that no head read ("What if Tom were the one evaluating us?")."""
+    return any(T.question_form(x) == "open" for x in T.sentences(text))

@@ -54,6 +54,7 @@ _WANT = {
 
 _REFERENCE = frozenset({"your", "under", "below", "within", "than", "versus", "vs"})
 """Words before an amount the rep measures the offer against ("under your $50k line"): not the offer."""
+
 _MOMENT = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins", "moment"})
 _MOMENT_WORDS = 8
 """A question for a moment of the buyer's time is short: "Got two minutes?", "Can I take thirty seconds?"."""

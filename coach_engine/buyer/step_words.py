@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["AS_NOUN", "as_adjective"]
 
 AS_NOUN = {"meet": "meeting", "walk through": "walkthrough", "sit down": "sit-down", "kick off": "kickoff",
-            "catch up": "catch-up", "catch-up": "catch-up"}
+           "catch up": "catch-up", "catch-up": "catch-up"}
 """An activity said as a verb ("could we meet"), named back as the thing agreed to."""
 
 

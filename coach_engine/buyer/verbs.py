@@ -3,7 +3,8 @@
 Why its own module: the buyer's first-person rewrite (``persona``) and the
 organisation's "we" (``org_voice``) both turn a manager's third-person verb
 ("worries", "is", "expects") into the form the buyer says, and must agree on it.
-These are closed lists of English verb forms, not judgement about a rep.
+These are closed lists of English verb forms, and the one pass that makes a sentence's
+verbs agree with its "I" (``conjugate_i``), not judgement about a rep.
 """
 
 from __future__ import annotations
