@@ -181,12 +181,23 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
 
 
 def _buyers_gender(text: str, names: tuple[str, ...], scenario: Scenario) -> str | None:
-    """``buyer_gender`` of the concern, unless the scenario's context, naming the buyer, tells the other
-    ("Marisol runs the DC ... she called back"): the concern may lend its first "his" to someone else ("a
-    temp ... clipped a racking upright on his second day"), the context is written about the buyer."""
+    """The buyer's gender as the scenario's context tells it when it names the buyer ("Marisol runs the DC
+    ... she called back"), else ``buyer_gender`` of the concern: the concern may lend its first "his" to
+    someone else ("a temp ... clipped a racking upright on his second day") or name someone acting before
+    its first "her" ("The CEO, Glen, blamed her"); the context is written about the buyer. A context that
+    names the buyer and says only "he" or only "she" ("Mr. Rajesh Agarwal ... his dispatch in-charge") tells
+    it too."""
     found = buyer_gender(text, names)
     context = " ".join(scenario.context.split())
-    return (buyer_gender(context, names) if found and present(names, context) else None) or found
+    if not present(names, context):
+        return found
+    said = set(T.words(context))
+    one = [g for g, forms in (("he", _HE), ("she", _SHE)) if said & forms]
+    return buyer_gender(context, names) or (one[0] if len(one) == 1 else None) or found
+
+
+_HE = frozenset({"he", "his", "him", "himself"})
+_SHE = frozenset({"she", "her", "hers", "herself"})
 
 
 def pronoun_left(scenario: Scenario) -> str | None:
@@ -197,7 +208,7 @@ def pronoun_left(scenario: Scenario) -> str | None:
     b = scenario.buyer
     names = buyer_names(scenario)
     raw = _as_said_to(_told(scenario), names)
-    if b.concern_lines or _in_buyers_voice(raw, names) or buyer_gender(raw, names) is not None:
+    if b.concern_lines or _in_buyers_voice(raw, names) or _buyers_gender(raw, names, scenario) is not None:
         return None
     told = T.words(first_person(raw, scenario))
     return next((w for w in told if w in ("he", "she", "his", "him", "her")), None)

@@ -10,7 +10,6 @@ these are its readings.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 
@@ -36,16 +35,14 @@ _A = frozenset({"a", "an", "another"})
 
 
 def another_organisation(text: str) -> bool:
-    """Whether ``text`` brings in some other organisation ("a little CRM company out of Omaha", "another
-    firm"): a "they" after it may be that one ("... and six months later they just went dark"), neither the
-    buyer's organisation nor the buyer."""
+    """Whether ``text`` brings in another organisation ("a little CRM company out of Omaha", "another firm"):
+    a "they" after it may be that one ("... then they just went dark"), neither the buyer's nor the buyer."""
     said = T.words(text)
     return any(w in _A and _OTHER_ORGS & set(said[i + 1:i + 5]) for i, w in enumerate(said))
 
 
 def present(names: Iterable[str], text: str) -> tuple[str, ...]:
-    """The names that occur in ``text``: a substring test first, so no pattern is built for a name that is
-    not there (the buyer's many title variants would otherwise overflow the ``re`` module's cache)."""
+    """The names in ``text``, by substring first: a pattern per title variant overflows ``re``'s cache."""
     return tuple(n for n in names if n and n in text)
 
 
@@ -108,17 +105,20 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if acted:
         return None  # another person acts before the pronoun: it may be theirs
     others = _unnamed(text[:m.start()], names, text)
-    if word in ("his", "him", "her") and (_someone(others, text) or _named_in_passing(others, name_at)):
+    if (word in ("his", "him", "her") and _someone(others, text)) or _named_in_passing(others, name_at):
         return None  # "Anton sets it; Mira doubts his numbers": "his" may be the person named earlier
     return found
 
 
 def _named_in_passing(part: str, name_at: int) -> bool:
-    """Someone named after "by" or a role ("Built by co-founder Tom."), the buyer named nowhere (-1)."""
+    """Someone named after "by" or a role ("by co-founder Tom", "Bookkeeper Lena"), not as an owner ("Lena's
+    team" is often the buyer's), with the buyer named nowhere; "by May" is a date."""
+    said, when = [".", *part.split()], T.structure().time  # a role opening a sentence has its capital
     return name_at < 0 and any(
-        len(n := w.strip(".,;:!?")) >= 3 and n[0].isupper() and n[1:].islower() and n.lower() not in _NOBODY
-        and (p == "by" or (p.replace("-", "").isalpha() and p.islower() and not T.is_function_word(p)))
-        and not T.structure().time.fullmatch(n) for p, w in itertools.pairwise(part.split()))
+        len(n := w.strip(".,;:!?")) >= 3 and n.istitle() and n.lower() not in _NOBODY
+        and not when.search(f"{p} {n}") and (p == "by" or (p.replace("-", "").isalpha() and (
+            p.islower() or b[-1:] in ".!?-") and not T.is_function_word(p.lower())))
+        for b, p, w in zip(said, said[1:], said[2:], strict=False))
 
 
 _NOBODY = frozenset({"nobody", "everybody", "everyone", "someone", "somebody", "anyone", "anybody", "nothing",

@@ -253,3 +253,33 @@ def test_a_head_saying_the_buyer_keeps_it_quiet_is_not_said() -> None:
     assert said == "The pilot failed.", said
     kept = "The thing she raised at head office is the fine."
     assert unframed(kept) == kept
+
+
+def test_the_context_tells_the_buyers_gender_when_the_concern_cannot(bank: ScenarioBank) -> None:
+    """"The owner, Rolf, blamed her ...": someone acts before the concern's first "her", so the concern alone
+    cannot tell whose it is; the context, written about the buyer ("Ines runs ..., she asked"), can."""
+    base = _with(bank, "Ines Ferreira", "Last spring Ines backed a rota app. The owner, Rolf, blamed her in "
+                 "front of the managers. She fears a second flop would finish her.")
+    scenario = base.model_copy(update={"context": "Ines runs three care homes; she asked for this call."})
+    said = first_person(scenario.buyer.hidden_concern, scenario)
+    assert "Rolf, blamed me" in said and "I fear a second flop would finish me" in said, said
+
+
+def test_a_she_after_someone_named_by_their_role_is_theirs(bank: ScenarioBank) -> None:
+    """Notes that name the buyer only at the end ("... Marco is scared ...") after "bookkeeper Lena" and a
+    "she": the "she" is the bookkeeper's, so the buyer never says "I keep it all in my head"."""
+    notes = ("- bookkeeper Lena leaving in May after 15 yrs\n- she keeps it all in her head\n"
+             "- Marco is scared of losing how things are done")
+    story, stake = concern_stages(_with(bank, "Marco Ruiz", notes))
+    told = f"{story} {stake}"
+    assert "She keeps it all in her head" in told and "I'm scared" in told, told
+
+
+def test_a_context_that_says_only_he_tells_the_buyers_gender(bank: ScenarioBank) -> None:
+    """"Mr. Marco Ruiz ... Demo was done with his site lead": no sentence there ties "his" to the buyer by
+    itself, but a context about the buyer that says only "he" and "his" does."""
+    base = _with(bank, "Marco Ruiz", "Marco's daughter Ana is building an app of her own. Marco does not "
+                 "want to hurt her by buying outside, but he is not sure her app will ever ship.")
+    context = "Second meeting with Mr. Marco Ruiz. Demo was done with his site lead, and he liked it."
+    said = first_person(base.buyer.hidden_concern, base.model_copy(update={"context": context}))
+    assert "I'm not sure her app will ever ship" in said, said
