@@ -84,13 +84,14 @@ def line_kind(key: str) -> str:
     return _CHECK_LINE.get(key) or _ANTI_LINE.get(key) or ("explore" if key else "")
 
 
-def try_instead(scenario: Scenario, key: str) -> str:
+def try_instead(scenario: Scenario, key: str, *, unrevealed: bool = False) -> str:
     """One complete line to say instead, for a failed check id or an anti-pattern id.
 
     Proof, value and figures come from the scenario as its author wrote them (a proof point, a value point,
     one with a number), whole, so a tip never claims what the product does not do; the next step is the
     scenario's own; every other line is a trainer's sentence for this objection type
-    (``coaching_lines.yaml``), with nothing pasted into it."""
+    (``coaching_lines.yaml``), with nothing pasted into it. ``unrevealed``: the rep has not heard the hidden
+    concern (a single reply), so the step is said without what only the concern names (``kept_back``)."""
     from ..buyer.casual import written_out
 
     kind = line_kind(key) or "explore"
@@ -106,7 +107,7 @@ def try_instead(scenario: Scenario, key: str) -> str:
         # never a claim it does not make; a point typed in capitals in sentence case, shorthand in words
         return as_sentence(written_out(_pick(list(points.value_points), scenario, key), scenario))
     if kind == "step" and scenario.buyer.next_step:
-        step = to_the_buyer(scenario)
+        step = kept_back(to_the_buyer(scenario), scenario) if unrevealed else to_the_buyer(scenario)
         return f"Would {step[0].lower() + step[1:]} work for you?"
     lines = coaching_lines().get(kind) or coaching_lines()["explore"]
     options = lines.get(scenario.objection) or lines.get("any") or next(iter(lines.values()))
@@ -133,6 +134,38 @@ def to_the_buyer(scenario: Scenario) -> str:
     numeral = {k for k in range(2, len(said)) if said[k] == "I" and said[k - 1][:1].isupper()}  # "Title I"
     return " ".join(w if k in numeral else _said_to(c, cores[k - 1] if k else "") + w[len(c):]
                     for k, (c, w) in enumerate(zip(cores, said, strict=True)))
+
+
+_CLAUSE_HEADS = (" with ", " to ", ", ")
+
+
+def kept_back(step: str, scenario: Scenario) -> str:
+    """The step without what only the hidden concern names (a person, a place): "with you and Vikram" is
+    "with you", "... to look at running the two Ohio offices" goes; a rep who has not heard the concern is
+    not handed it. Roles in capitals ("the CFO") and days are no secret."""
+    b, p = scenario.buyer, scenario.product
+    public = " ".join([scenario.title, scenario.context, b.opening, b.name, b.role, b.company, p.name,
+                       p.summary, *p.value_points, *p.proof_points]).lower()
+    told = {w.strip(".,;:!?'\u2019()") for w in " ".join([b.hidden_concern, *b.concern_lines]).split()}
+    for _ in range(3):  # a step names at most a few such things
+        secret = next((m for m in re.finditer(r"\S+", step) if (name := m.group(0).strip(".,;:!?'\u2019()"))
+                       in told and name[:1].isupper() and not name.isupper() and name.lower() not in public
+                       and not T.structure().time.fullmatch(name)), None)
+        if secret is None:
+            break
+        start = max(step.rfind(" ", 0, secret.start()), 0)  # a name runs on: "Dr. Lindqvist", "Ines Vidal"
+        run = re.match(r"(?:\s+[A-Z][\w.'\u2019-]*)+", step[start:])
+        end = start + len((run.group(0) if run else step[start:secret.end()]).rstrip(".,;:!?'\u2019()"))
+        at = max(step.rfind(head, 0, secret.start()) for head in _CLAUSE_HEADS)
+        joined = step.rfind(" and ", max(at, 0), secret.start())
+        if at >= 0 and step.startswith(" with ", at) and joined > at:  # "with you and Marco": "with you"
+            step = step[:joined] + step[end:]
+            continue
+        ends = [i for i in (step.find(head, end) for head in _CLAUSE_HEADS) if i >= 0]
+        step = step[:max(at, 0)] + step[min(ends, default=len(step)):] if at > 0 else step
+        if at <= 0:
+            break
+    return step.strip(" ,")
 
 
 def _said_to(word: str, before: str) -> str:
@@ -279,6 +312,7 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
     ``generic_acks``: turn -> an acknowledgement there that fits any objection (``listening``); a failed
     acknowledging check on that turn is coached as making it specific, and quotes it."""
     reps = [i for i, t in enumerate(transcript.turns) if t.role == "rep"]
+    single = card.mode == "reply"  # one reply: the rep has not heard the hidden concern
     first_rep = reps[0] if reps else 0
     last_rep = reps[-1] if reps else 0
     weight = {s.id: s.weight for s in rubric.skills}
@@ -316,7 +350,7 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
         if hit.id in _MINIMAL and hit_ev is not None and 0 <= asked < hit_ev.turn:
             text, line_key = _minimal_later(card, early, hit_ev.turn)
         improvements.append(Improvement(turn=hit_ev.turn if hit_ev else first_rep, text=text,
-                                        try_instead=try_instead(scenario, line_key),
+                                        try_instead=try_instead(scenario, line_key, unrevealed=single),
                                         quote=hit_ev.quote if hit_ev else "", key=hit.id))
         used.add(hit.id)
         used.add(skill.id)
@@ -354,13 +388,14 @@ def build_feedback(scenario: Scenario, rubric: Rubric, transcript: Transcript, c
                 turn = last_rep  # the lesson is where the rep gave in: quoted, not "ask an open question"
                 text, quote = NEVER_ASKED, (T.sentences(transcript.turns[last_rep].text) or [""])[-1]
             improvements.append(Improvement(turn=turn, text=text,
-                                            try_instead=try_instead(scenario, check.id), quote=quote,
-                                            key=check.id))
+                                            try_instead=try_instead(scenario, check.id, unrevealed=single),
+                                            quote=quote, key=check.id))
             used.add(skill.id)
             lines_used.add(line)
             break
     unsure = hedging([(i, transcript.turns[i].text) for i in reps])
     if len(improvements) < MAX_ITEMS and unsure.coached:  # last: what was said comes before how
         improvements.append(Improvement(turn=unsure.turn, text=unsure.note(), quote=unsure.sentence,
-                                        try_instead=try_instead(scenario, "hedging"), key="hedging"))
+                                        try_instead=try_instead(scenario, "hedging", unrevealed=single),
+                                        key="hedging"))
     return strengths, improvements

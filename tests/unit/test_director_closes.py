@@ -802,3 +802,14 @@ def test_a_step_with_a_bare_role_and_a_month_in_shorthand_is_said_in_words(bank:
     assert step == "20 minutes with me and my treasurer next week", step
     agreed = agreed_step(step, said_in_full("Could we do Oct 14 at 3pm?"))
     assert agreed.endswith("October 14 at 3pm"), agreed
+
+
+def test_the_agreed_step_takes_the_length_the_rep_offered() -> None:
+    """The scenario's "a 90-day trial", the rep's "three sites for 45 days": the buyer agrees to a 45-day
+    trial; a length of another unit, or the scenario's own, changes nothing."""
+    from coach_engine.buyer.step_words import with_rep_lengths
+
+    step = "a 30-minute call on Friday with me and Ada to agree a 90-day trial at three sites"
+    assert "a 45-day trial" in with_rep_lengths(step, "Let's keep it small: three sites for 45 days.")
+    assert with_rep_lengths(step, "A two-week trial, then?") == step
+    assert with_rep_lengths(step, "The 90 day trial, yes.") == step

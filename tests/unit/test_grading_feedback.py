@@ -283,3 +283,16 @@ def test_a_rep_who_pushed_without_asking_never_took_it_as_final(bank: ScenarioBa
     card = _graded_drill(embedder, scenario, "Look, you need to sign by Friday or the price goes up 20%.",
                          "No.", "Then sign today and I'll throw in onboarding, deal?", "Goodbye.")
     assert not any(i.text == NEVER_ASKED for i in card.improvements), card.improvements
+
+
+def test_a_single_reply_is_never_handed_the_hidden_concern_in_its_step_tip(bank: ScenarioBank,
+                                                                           embedder: CachedEmbedder) -> None:
+    """Probes 28-29: a first reply's step tip named the person the buyer keeps back ("with you and your chef
+    Marco"); one reply has not heard the concern, so the tip says "with you". A drill keeps the name."""
+    scenario = bank.get("restaurant-budget-inventory")
+    assert "Marco" in scenario.buyer.hidden_concern and "Marco" in try_instead(scenario, "proposes-next-step")
+    card = RubricGrader(embedder).grade_reply(scenario, "Sure, I can send you our brochure to look over.")
+    tips = [i.try_instead for i in card.improvements]
+    assert any("walkthrough" in t for t in tips) and not any("Marco" in t for t in tips), tips
+    step = try_instead(scenario, "proposes-next-step", unrevealed=True)
+    assert "with you at" in step and "trial" in step, step
