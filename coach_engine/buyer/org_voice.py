@@ -135,10 +135,9 @@ def our(s: str, scenario: Scenario) -> str:
     return s
 
 
-def org_to_we(s: str, scenario: Scenario) -> str:
-    """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
-    was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
-    that names no other group of people -> "we"/"our"/"us"."""
+def named_org_as_we(s: str, scenario: Scenario) -> str:
+    """The buyer's organisation, named, said as "we"/"us"/"our" ("cost Brightline $4,800" -> "cost us
+    $4,800", "the firm was burned" -> "we were burned"), even in a concern written in the buyer's voice."""
     s = our(s, scenario)
     for ref in _org_refs(scenario, s):
         r = re.escape(ref)
@@ -148,6 +147,14 @@ def org_to_we(s: str, scenario: Scenario) -> str:
         s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
                    lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
                              f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
+    return s
+
+
+def org_to_we(s: str, scenario: Scenario) -> str:
+    """The buyer speaks for their organisation: "the food bank's spending" -> "our spending", "the firm
+    was burned" -> "we were burned", "for the district" -> "for us", and "they"/"their"/"them" in a sentence
+    that names no other group of people -> "we"/"our"/"us"."""
+    s = named_org_as_we(s, scenario)
     out = []
     seen = ""
     for piece in re.split(r"(?<=[.;])\s+", s):

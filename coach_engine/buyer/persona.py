@@ -16,7 +16,7 @@ from .casual import written_out
 from .facts import company_facts, context_figures
 from .names import bare_first, buyer_names
 from .notes import ARROWS, STATE_WORDS, subjects_given, unbracketed, unreported
-from .org_voice import org_to_we, our, said_aloud, to_the_rep
+from .org_voice import named_org_as_we, org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
     PEOPLE,
     PERSON,
@@ -133,8 +133,8 @@ def first_person(text: str, scenario: Scenario) -> str:
     names = buyer_names(scenario)
     written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
     raw = _as_said_to(written, names)
-    if _in_buyers_voice(raw, names):
-        return unmask_quotes(raw, quotes)  # the buyer's own voice: every "he", "she", "they" is someone else
+    if _in_buyers_voice(raw, names):  # the buyer's own voice: every "he", "she", "they" is someone else
+        return unmask_quotes(named_org_as_we(raw, scenario), quotes)  # but "cost Brightline" is "cost us"
     return unmask_quotes(_in_first_person(raw, names, scenario), quotes)
 
 

@@ -283,3 +283,12 @@ def test_a_context_that_says_only_he_tells_the_buyers_gender(bank: ScenarioBank)
     context = "Second meeting with Mr. Marco Ruiz. Demo was done with his site lead, and he liked it."
     said = first_person(base.buyer.hidden_concern, base.model_copy(update={"context": context}))
     assert "I'm not sure her app will ever ship" in said, said
+
+
+def test_a_concern_in_the_buyers_voice_says_their_company_as_us(bank: ScenarioBank) -> None:
+    """A role-play prompt's "You know the last audit cost Brightline $9,000": told by the buyer, "cost us"."""
+    base = bank.get("cfo-price-routing")
+    buyer = base.buyer.model_copy(update={"company": "Brightline Dental Group", "concern_lines": [],
+                                          "hidden_concern": "I know the last audit cost Brightline $9,000."})
+    said = first_person(buyer.hidden_concern, base.model_copy(update={"buyer": buyer}))
+    assert "cost us $9,000" in said, said
