@@ -137,6 +137,7 @@ def to_the_buyer(scenario: Scenario) -> str:
 
 
 _CLAUSE_HEADS = (" with ", " to ", ", ")
+"""Where a step's pieces start: the people ("with ..."), the purpose ("to ..."), an aside after a comma."""
 
 
 def kept_back(step: str, scenario: Scenario) -> str:
