@@ -18,6 +18,7 @@ from .names import bare_first, buyer_names
 from .notes import ARROWS, STATE_WORDS, subjects_given, unbracketed, unreported
 from .org_voice import named_org_as_we, org_to_we, our, said_aloud, to_the_rep
 from .pronouns import (
+    GENDERED,
     PEOPLE,
     PERSON,
     buyer_gender,
@@ -192,12 +193,9 @@ def _buyers_gender(text: str, names: tuple[str, ...], scenario: Scenario) -> str
     if not present(names, context):
         return found
     said = set(T.words(context))
-    one = [g for g, forms in (("he", _HE), ("she", _SHE)) if said & forms]
+    one = [g for g, forms in GENDERED.items() if said & forms]
     return buyer_gender(context, names) or (one[0] if len(one) == 1 else None) or found
 
-
-_HE = frozenset({"he", "his", "him", "himself"})
-_SHE = frozenset({"she", "her", "hers", "herself"})
 
 
 def pronoun_left(scenario: Scenario) -> str | None:

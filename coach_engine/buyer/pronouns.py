@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from .. import text as T
 
-__all__ = ["PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender", "mask_others",
-           "object_her", "own_reflexive", "present", "unmask"]
+__all__ = ["GENDERED", "PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender",
+           "mask_others", "object_her", "own_reflexive", "present", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -64,7 +64,7 @@ def buyer_gender(text: str, names: tuple[str, ...]) -> str | None:
     if m is None:
         return None
     word = _base(m)
-    found = "he" if word in _GENDERED["he"] else "she"
+    found = "he" if word in GENDERED["he"] else "she"
     if word in ("he", "she") and _subject_of_its_sentence(text, m, names):
         return found  # "Tom has not asked Daniel because he isn't sure": the sentence's own subject
     if _topic_goes_on(text, m, names):
@@ -205,7 +205,7 @@ def _other_if_buyers(text: str, found: str, pos: int, names: tuple[str, ...]) ->
     person acts earlier in that sentence ("Meg has been turning orders away, and she and Walt have argued":
     "she" is Meg's)."""
     other = "she" if found == "he" else "he"
-    m = _next(text, _GENDERED[other], pos)
+    m = _next(text, GENDERED[other], pos)
     if m is None:
         return None
     opening = max(text.rfind(stop, 0, m.start()) for stop in ".;!?") + 1
@@ -226,7 +226,7 @@ def _told_of_before(before: str) -> str | None:
     gender = _base(went_on)
     # A pronoun of that gender before the other person is named is the buyer's ("His own yield reports
     # show ..., but Walt ... has said he'll retire"): then this gender is the buyer's as well.
-    return None if _next(before[:other.start()], _GENDERED[gender]) else gender
+    return None if _next(before[:other.start()], GENDERED[gender]) else gender
 
 
 _VERBS = r"is|was|has|had|does|did|says|said|told|retires|runs|[a-z]+ed|[a-z]{3,}s"
@@ -245,8 +245,8 @@ _OTHER_SUBJECT = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?(?:,\s+[^,;.]{1,
                             rf"\s+(?:{_VERBS}|{_IRREGULAR_PAST})\b")
 """Someone named as a clause's subject, perhaps after an appositive ("Walt, head sawyer for 31 years, has
 said ...") or with an adverb before the verb ("Dr. Okafor, publicly defended ..." reads as acting)."""
-_GENDERED = {"he": frozenset({"he", "his", "him", "himself"}), "she": frozenset({"she", "her", "herself"})}
-_GENDER_BASE = _GENDERED["he"] | _GENDERED["she"]
+GENDERED = {"he": frozenset({"he", "his", "him", "himself"}), "she": frozenset({"she", "her", "herself"})}
+_GENDER_BASE = GENDERED["he"] | GENDERED["she"]
 _PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|theirs|themselves|themself|"
                       r"I|my|me)(?:'(?:s|ll|d|re|ve))?\b", re.IGNORECASE)
 """Every pronoun these readings weigh, with its contraction ("he'll", "they're"): one pattern for all."""
@@ -328,7 +328,7 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
     antecedent. A name only ever written at the start of a sentence is not a person ("Overtime has
     crept"), nor is a month or a day."""
     mine = set(" ".join(names).split()) | {"I"}
-    forms = _GENDERED[gender]
+    forms = GENDERED[gender]
     kept: list[str] = []
 
     def hide(m: re.Match[str]) -> str:

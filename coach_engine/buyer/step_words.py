@@ -30,21 +30,25 @@ def as_adjective(length: str) -> str:
     return f"{number}-{unit}" if " " not in number else ""
 
 
-_LENGTH = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|ten|twelve)[- ](day|week|month)s?\b", re.I)
-"""A trial's or a pilot's length: "a 60-day pilot", "for 30 days", "two weeks"."""
+_LENGTH = re.compile(r"\b(\w+)[- ](day|week|month)s?\b", re.I)
+"""A trial's or a pilot's length: "a 60-day pilot", "for 30 days", "two weeks" (a count before the unit)."""
+_COUNTS = frozenset({"one", "two", "three", "four", "five", "six", "eight", "ten", "twelve"})
 
 
 def with_rep_lengths(step: str, rep_turn: str) -> str:
     """The step with the length the rep put on it where they named one of the same unit ("a 60-day pilot",
     the rep's "one county, ten caregivers, for 30 days" -> "a 30-day pilot"): the buyer agrees to what was
     offered, not to the scenario's own number."""
+    def counted(m: re.Match[str]) -> bool:
+        return m.group(1).isdigit() or m.group(1).lower() in _COUNTS
+
     theirs: dict[str, set[str]] = {}
-    for m in _LENGTH.finditer(rep_turn):
+    for m in filter(counted, _LENGTH.finditer(rep_turn)):
         theirs.setdefault(m.group(2).lower(), set()).add(m.group(1).lower())
 
     def swap(m: re.Match[str]) -> str:
         said = theirs.get(m.group(2).lower(), set())
-        if len(said) != 1 or m.group(1).lower() in said:
+        if not counted(m) or len(said) != 1 or m.group(1).lower() in said:
             return m.group(0)
         return next(iter(said)) + m.group(0)[len(m.group(1)):]
 
