@@ -4,7 +4,7 @@ The same ``DrillSession`` the app holds runs here. Interactive mode prints the
 buyer in colour (rich) and reads the rep's lines until the buyer agrees,
 walks away, the turns run out, or the rep types ``/end``. With
 ``--rep-script`` each non-empty line is one rep turn; ``--json`` prints one
-object (``scenario_id``, ``outcome``, ``turns``, ``buyer_state``,
+object (``scenario_id``, ``outcome``, ``ended`` in words, ``turns``, ``buyer_state``,
 ``scorecard``) for scripts and CI. Bad input never produces a traceback: the
 session's ``DrillInputError`` becomes a one-line message.
 """
@@ -61,6 +61,7 @@ def _result(session: DrillSession, scenario: Scenario, s: Settings) -> dict[str,
     return {
         "scenario_id": scenario.id,
         "outcome": session.outcome,
+        "ended": _ended(session),
         "turns": [t.model_dump() for t in session.transcript.turns],
         "buyer_state": session.state.model_dump(mode="json"),
         "scorecard": card.model_dump(mode="json"),
@@ -216,10 +217,17 @@ def _say_buyer(sc: Scenario, text: str, notice: str | None) -> None:
     console.print(f"[bold magenta]{sc.buyer.name}:[/] {text}", highlight=False)
 
 
+def _ended(session: DrillSession) -> str:
+    """How the drill ended, in words: a stall scores as ``open``, but the buyer ended it, not the clock."""
+    if session.state.stage == "stalled":
+        return "open: the buyer ended the call without a commitment"
+    return session.outcome
+
+
 def _summary(session: DrillSession) -> None:
     st = session.state
     style = _STAGE_STYLE.get(session.outcome, "")
-    said = "open: the buyer ended the call without a commitment" if st.stage == "stalled" else session.outcome
+    said = _ended(session)
     console.print(f"\n[{style}]Outcome: {said}[/] after {session.rep_turn_count} rep turn(s).",
                   highlight=False)
     for item in st.resolution:

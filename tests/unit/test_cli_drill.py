@@ -44,6 +44,7 @@ def test_json_result_has_the_documented_shape(script: Path) -> None:
     assert data["scenario_id"] == "cfo-price-routing"
     assert data["scorecard"] is None or isinstance(data["scorecard"], dict)  # filled once grading runs
     assert data["outcome"] in ("agreed", "walked_away", "open")
+    assert data["ended"].startswith(data["outcome"])
     roles = [t["role"] for t in data["turns"]]
     assert roles[0] == "buyer" and roles[1::2] == ["rep"] * (len(roles) // 2)
     assert data["turns"][1]["text"] == STRONG[0]  # blank lines are skipped
@@ -92,6 +93,10 @@ def test_a_buyer_who_ends_the_call_without_a_yes_is_told_apart_from_time_running
     r = run("drill", "--scenario", "cfo-price-routing", "--rep-script", str(offers))
     assert r.returncode == 0, r.stderr
     assert "Outcome: open: the buyer ended the call without a commitment" in r.stdout
+    r = run("drill", "--scenario", "cfo-price-routing", "--rep-script", str(offers), "--json")
+    data = json.loads(r.stdout)
+    assert data["outcome"] == "open"
+    assert data["ended"] == "open: the buyer ended the call without a commitment"
 
 
 def test_interactive_reads_lines_until_end(script: Path) -> None:
