@@ -84,7 +84,7 @@ def asks_when(question: str) -> bool:
 _NOW = frozenset({"today", "now", "current", "currently", "present", "presently", "moment", "existing",
                   "nowadays"})
 """Words that put a question or a fact's topic in the present ("What are you using today?", "current
-tracking", "scheduling today")."""
+tracking")."""
 _WAY_NOUNS = frozenset({"setup", "system", "systems", "process", "approach", "way", "tool", "tools",
                         "solution", "platform", "routine", "place"})
 _WAY_VERBS = frozenset({"use", "using", "do", "doing", "handle", "handling", "manage", "managing", "run",
@@ -96,10 +96,9 @@ _FILLER = frozenset({"what", "how", "what's", "how's", "you", "your", "you're", 
 
 def asks_present_way(question: str) -> bool:
     """Whether a question asks how the buyer does things now and nothing more ("What are you using today?",
-    "How are you handling it now?", "What's your current setup?"): the question a rep opens discovery with,
-    about whatever the drill is about. "What now?" asks nothing about a way of working, "Is it working now?"
-    asks yes or no, and "How do you schedule crews today?" names its own topic (which the facts' words
-    answer)."""
+    "What's your current setup?"): the question a rep opens discovery with. "What now?" asks nothing about a
+    way of working, "Is it working now?" asks yes or no, and "How do you schedule crews today?" names its own
+    topic (which the facts' words answer)."""
     said = set(words(question))
     if not question.rstrip().endswith("?") or not said & {"what", "how", "what's", "how's"}:
         return False
@@ -114,8 +113,6 @@ _DECIDING = frozenset({"decide", "decides", "deciding", "decision", "decisions",
                        "budget", "signature", "greenlight", "yes"})
 """Words of a question about who has a say in the decision ("Who else weighs in?", "Who makes the final
 call?", "Who else gets a say in this?")."""
-
-
 _HAS_A_SAY = frozenset({"would", "should", "will", "might", "needs", "need", "has", "have", "is", "'s",
                         "weighs", "signs", "wants", "want", "involved", "gets", "approves"})
 """Words after "who else" that ask who takes part in the decision."""
@@ -205,8 +202,6 @@ def _a_figure(value: str) -> bool:
 
 _MINE = frozenset({"i", "me", "mine", "myself"})
 """The buyer naming themself: "... is mine", "it's down to me"."""
-
-
 _MONEY_WORDS = frozenset({"cost", "costs", "costing", "price", "priced"})
 """A question with one of these asks what something costs: only a fact with a figure answers it. Not "pay"
 or "spend": "How often do you end up paying for overnight freight?" asks how often."""
@@ -224,7 +219,7 @@ def _fits(question: str, value: str) -> bool:
     wh = next((w for w in said if w in _WH), "")
     if wh in _WHO:  # the question's first wh-word: "what it involves and who is part of it" asks what, too
         return not _a_figure(value)
-    if _leads_with_count(value) and not asked & _DESCRIBES and not asks_figure(question):
+    if _leads_with_count(value) and (asked & _FEELS or not asked & _DESCRIBES) and not asks_figure(question):
         return False  # "How are your nurses coping?" asks how, which "About 140 nurses ..." does not say
     return not (asked & _MONEY_WORDS) or bool(NUMBER.search(value) or spelled_figure(value))
 
@@ -236,6 +231,10 @@ about the team"): a count answers it, as it answers one for a figure, and no oth
 you lost more nurses?" is not answered by "About 140 nurses ...")."""
 
 
+_FEELS = frozenset({"feel", "feels", "felt", "feeling", "react", "reacted", "cope", "coping", "take"})
+"""How people feel or cope ("How do the teachers feel? What's that like?"): never answered by a count."""
+
+
 def _leads_with_count(value: str) -> bool:
     """The fact opens on a count ("Nineteen, including ...", "About 140 nurses ..."): it says how many. An
     amount ("About £2 million a year") is the answer to what something is worth, however asked."""
@@ -245,7 +244,8 @@ def _leads_with_count(value: str) -> bool:
     return bool(first) and not money and bool(NUMBER.fullmatch(first[0]) or spelled_figure(first[0]))
 
 
-_ABOUT = frozenset({"about", "around", "some", "over", "nearly", "almost", "roughly", "approximately"})
+_ABOUT = frozenset({"about", "around", "some", "over", "nearly", "almost", "roughly", "approximately",
+                    "right", "just"})
 
 
 def _told(piece: str, told: str) -> bool:

@@ -214,6 +214,9 @@ _MODALS = frozenset({"can", "could", "will", "would", "should", "might", "must",
 _NOTE_ADVERBS = frozenset({"still", "already", "really", "quietly", "privately", "secretly", "never", "also",
                            "now", "openly", "clearly", "genuinely", "actually", "honestly"})
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "it", "you"})
+_PEOPLE_SUBJECTS = frozenset({"he", "she", "they", "i", "we"})
+_PHRASE_OPENERS = frozenset({"in", "on", "at", "after", "before", "since", "during", "last", "back", "until"})
+"""An adverb then one of these opens a phrase of time or place, and the sentence's subject may follow it."""
 _OBJECTS = frozenset({"the", "a", "an", "her", "his", "their", "our", "its", "them", "off", "for", "up",
                       "out", "back", "through"})
 """After a past tense, the words of an act done to something ("Signed the deal", "Pushed for it")."""
@@ -260,8 +263,9 @@ def subjects_given(text: str, name: str) -> str:
         if head in _NOTE_VERBS or (_acted(head, rest[0]) and rest[0] not in _STATE_AFTER):
             given = f"{name} {lowered}"  # "Wants proof.", "Signed the last deal."
         elif head in _NOTE_ADVERBS:  # "Never signed off on it." / "Still angry", "Already stretched thin"
-            if words[1][:1].isupper() or rest[0] in _SUBJECTS:
-                continue  # "Actually Vikram sir is not bothered", "Honestly she ...": its own subject
+            if words[1][:1].isupper() or rest[0] in _SUBJECTS or (
+                    rest[0] in _PHRASE_OPENERS and _PEOPLE_SUBJECTS & set(rest[1:5])):
+                continue  # "Actually Vikram sir is not bothered", "Honestly she ...", "Also in 2021 she sold"
             acts = rest[0] in _NOTE_VERBS or (len(rest) > 1 and _acted(rest[0], rest[1])) or (
                 rest[0].endswith("s") and not rest[0].endswith(("ss", "us")))  # "blames", not "nervous"
             given = f"{name} {lowered}" if acts else f"{name} is {lowered}"

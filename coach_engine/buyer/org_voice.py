@@ -144,10 +144,25 @@ def named_org_as_we(s: str, scenario: Scenario) -> str:
         # not "to the business manager" -> "to us manager": the organisation's role is a person
         s = re.sub(rf"\b(for|to|with|from|at|on|about|by|cost|costs|left|gave|give)\s+{r}\b"
                    r"(?!\s+[a-z]+(?:er|or|ist|ant|ent|ian)s?\b)", r"\1 us", s, flags=re.IGNORECASE)
-        s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b",
-                   lambda m: f"{m.group(1) or ''}{'we' if m.start() and m.group(1) is None else 'We'} "
-                             f"{_ORG_VERB.get(m.group(2).lower(), m.group(2))}", s, flags=re.IGNORECASE)
+        s = re.sub(rf"(^|[.;:]\s+)?\b{r}\s+({'|'.join(_ORG_VERB)}|[a-z]+ed)\b", _org_subject, s,
+                   flags=re.IGNORECASE)
     return s
+
+
+_OWNS = frozenset({"own", "owns", "owned", "run", "runs", "bought", "buy", "buys", "sold", "sell", "sells",
+                   "acquired", "acquire", "acquires", "manage", "manages", "managed", "joined", "lead",
+                   "leads"})
+"""Verbs whose object the organisation is ("the family that owns the group is in talks"): the sentence's
+subject is who owns it, so the organisation stays as named, never "the family that owns we're in talks"."""
+
+
+def _org_subject(m: re.Match[str]) -> str:
+    """The organisation as the subject of its verb, said "we": "the firm was burned" -> "we were burned"."""
+    before = m.string[:m.start()].split()[-1:]
+    if m.group(1) is None and before and before[0].lower() in _OWNS:
+        return m.group(0)
+    we = "we" if m.start() and m.group(1) is None else "We"
+    return f"{m.group(1) or ''}{we} {_ORG_VERB.get(m.group(2).lower(), m.group(2))}"
 
 
 def org_to_we(s: str, scenario: Scenario) -> str:

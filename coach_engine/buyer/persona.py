@@ -14,6 +14,7 @@ from .. import text as T
 from ..models import Scenario
 from .casual import written_out
 from .facts import company_facts, context_figures
+from .her import object_her
 from .names import bare_first, buyer_names
 from .notes import ARROWS, STATE_WORDS, subjects_given, unbracketed, unreported
 from .org_voice import named_org_as_we, org_to_we, our, said_aloud, to_the_rep
@@ -23,7 +24,6 @@ from .pronouns import (
     PERSON,
     buyer_gender,
     mask_others,
-    object_her,
     own_reflexive,
     present,
     unmask,
@@ -122,7 +122,7 @@ def _as_said_to(raw: str, names: tuple[str, ...]) -> str:
     return you_to_i(raw, names) if to_them else raw
 
 
-def first_person(text: str, scenario: Scenario) -> str:
+def first_person(text: str, scenario: Scenario, account: bool = False) -> str:
     """The hidden concern as the buyer would say it.
 
     Pronouns are turned into the first person only when they clearly refer to the buyer (the
@@ -130,11 +130,14 @@ def first_person(text: str, scenario: Scenario) -> str:
     he'll read it as her not trusting him" keeps "he"/"him" for the chef. If the rewrite still
     reads wrong (``garbled``), the buyer says the concern as written, with only their own name
     turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
+    ``account``: the text as written was the manager's account of the buyer, though what is left of it may
+    no longer name them (a note on telling that did is left out) and may hold the buyer's own words.
     """
     names = buyer_names(scenario)
     written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
     raw = _as_said_to(written, names)
-    if _in_buyers_voice(raw, names):  # the buyer's own voice: every "he", "she", "they" is someone else
+    # the buyer's own voice: every "he", "she", "they" is someone else
+    if not account and _in_buyers_voice(raw, names):
         return unmask_quotes(named_org_as_we(raw, scenario), quotes)  # but "cost Brightline" is "cost us"
     return unmask_quotes(_in_first_person(raw, names, scenario), quotes)
 
@@ -232,8 +235,11 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     s = our(s, scenario)  # "Voss's own figures" -> "our own figures"
     # the step's own pronouns, else the concern's: "a call with him and the programme lead" is the buyer's
     # call when the concern says "he" of the buyer
-    gender = (buyer_gender(" ".join(step.split()), names) if present(names, step)
-              else _concern_gender(step, scenario, names))
+    # a step naming the buyer takes the concern's gender first: its own first pronoun may be someone else's
+    # ("w/ Marcus, Priya (before she leaves) and Renee")
+    gender = (_buyers_gender(_written_concern(scenario), names, scenario)
+              or buyer_gender(" ".join(step.split()), names)) if present(names, step) \
+        else _concern_gender(step, scenario, names)
     if gender == "he":
         s = T.phrase_pattern("his").sub("my", s)
         s = T.phrase_pattern("him").sub("me", s)
@@ -261,12 +267,15 @@ def step_in_first_person(step: str, scenario: Scenario) -> str:
     return s[:1].lower() + s[1:] if s and not (len(s) > 1 and all("A" <= c <= "Z" for c in s[:2])) else s
 
 
+def _written_concern(scenario: Scenario) -> str:  # the concern on one line, its shorthand written out
+    return written_out(" ".join(scenario.buyer.hidden_concern.split()), scenario)
+
+
 def _concern_gender(step: str, scenario: Scenario, names: tuple[str, ...]) -> str | None:
     """The buyer's gender (the concern's, else the step's own pronoun) for a step that never names the buyer
     but says "him"/"her" of them ("a call on Thursday with him and the programme lead"): only when nobody
     else is named before the step's first such pronoun ("a call with the owner and his team" is theirs)."""
-    concern = written_out(" ".join(scenario.buyer.hidden_concern.split()), scenario)
-    gender = _buyers_gender(concern, names, scenario) or buyer_gender(step, names)
+    gender = _buyers_gender(_written_concern(scenario), names, scenario) or buyer_gender(step, names)
     if gender is None:
         return None
     pronouns = ("he", "his", "him") if gender == "he" else ("she", "her")
@@ -434,7 +443,7 @@ def concern_stages(scenario: Scenario) -> tuple[str, str]:
     if lines:
         return lines[-1], ""
     concern = scenario.buyer.hidden_concern
-    told = first_person(_told(scenario), scenario)
+    told = first_person(_told(scenario), scenario, an_account(scenario))
     story, stake = staged(" ".join(unreported(s) for s in T.sentences(told)))  # never "I mentioned that ..."
     story, stake = retold(story, concern), retold(stake, concern)  # in the buyer's plainer words
     # one long sentence the retelling said as several ("..., and her daughter told her ...") is staged again

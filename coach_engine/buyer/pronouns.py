@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterable
 
 from .. import text as T
+from .her import PREPOSITIONS, object_her
 
-__all__ = ["GENDERED", "PEOPLE", "PERSON", "PREPOSITIONS", "another_organisation", "buyer_gender",
-           "mask_others", "object_her", "own_reflexive", "present", "unmask"]
+__all__ = ["GENDERED", "PEOPLE", "PERSON", "another_organisation", "buyer_gender", "mask_others",
+           "own_reflexive", "present", "unmask"]
 
 PEOPLE = re.compile(
     r"\b(?:[a-z]+(?:ers|ists|ees|ians|ants|ents)|people|staff|drivers|customers?|clients?|members|users|guests|"
@@ -252,24 +253,6 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|him|her|himself|herself|they|them|their|
 """Every pronoun these readings weigh, with its contraction ("he'll", "they're"): one pattern for all."""
 
 
-_AFTER_OBJECT_HER = frozenset({
-    "until", "to", "not", "a", "an", "the", "that", "personally", "in", "on", "at", "for", "with", "from",
-    "of", "and", "or", "but", "into", "about", "over", "last", "next", "this", "than", "as", "because", "if",
-    "when", "again", "too", "now", "back", "up", "out", "off", "far", "much", "more", "less", "so", "enough",
-    "before", "after", "once", "while", "during", "by", "via", "first", "yet", "either", "no", "nothing",
-    "something", "anything", "everything", "what", "how", "why", "where", "whether", "twice", "directly"})
-"""Words after which "her" is the object ("told her in May", "more than her"), not a possessive."""
-PREPOSITIONS = frozenset({
-    "to", "with", "for", "from", "at", "on", "about", "by", "of", "in", "into", "than", "like", "without",
-    "against", "toward", "towards", "behind", "beside", "around", "near"})
-
-
-def object_her(m: re.Match[str]) -> bool:
-    """Whether a matched "her" is the object: before a mark, at the end, or before a word no noun follows."""
-    rest = m.string[m.end():]
-    return not rest or rest[0] in ".,;" or (rest[0].isspace() and T.first_word(rest) in _AFTER_OBJECT_HER)
-
-
 def _direct_object(m: re.Match[str]) -> bool:
     """ "him" or an object "her" right after a verb ("Declan told her"): never the verb's own subject, who
     would be "himself"/"herself". After a preposition it may be ("Walt took his wife with him")."""
@@ -339,9 +322,12 @@ def mask_others(s: str, names: tuple[str, ...], gender: str) -> tuple[str, list[
 
     def someone_else(m: re.Match[str]) -> bool:
         name = m.group(1)  # "He privately thinks", "My boss agreed": a pronoun or determiner, not a name
-        before = s[:m.start(1)].split()[-1:]  # "her daughter who does the Instagram told her": a thing
+        before = s[:m.start(1)].split()[-3:]  # "her daughter who does the Instagram told her": a thing
+        # so is the second of a pair a determiner opens ("the Dublin and Grove City stores")
+        paired = len(before) == 3 and before[-1].lower() in ("and", "or") and before[-2][:1].isupper()
+        thing = [before[0].lower()] if paired else [w.lower() for w in before[-1:]]
         return not (name in mine or T.is_function_word(name.lower()) or T.structure().time.fullmatch(name)
-                    or not _mid_sentence(s, name) or (bool(before) and before[0].lower() in _DETERMINERS))
+                    or not _mid_sentence(s, name) or (bool(thing) and thing[0] in _DETERMINERS))
 
     out, last = [], 0
     # Before the buyer is first spoken of, the gender's pronouns are the person already named ("a Year 2 girl,

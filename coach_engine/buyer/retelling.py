@@ -207,6 +207,10 @@ class Swap(NamedTuple):
     changed already, and keep their change."""
 
 
+_ASIDE_LINKS = frozenset({"however", "therefore", "though", "nonetheless", "nevertheless"})
+"""Linking words set off by commas inside a clause ("would, however, be"): a speaker drops them."""
+
+
 def _swaps_at(tokens: list[str], i: int) -> list[Swap]:
     """Every change that can be made at token ``i``."""
     table = _table()
@@ -224,6 +228,9 @@ def _swaps_at(tokens: list[str], i: int) -> list[Swap]:
     ours = _ours(tokens, i)
     if ours is not None:
         out.append(Swap(i, 1, ours, True))
+    if i and first.lower() in _ASIDE_LINKS and tokens[i].endswith(",") and tokens[i - 1].endswith(","):
+        # "I would, however, be able to": said without it, never "I would, but, be able to"
+        out.append(Swap(i - 1, 2, tokens[i - 1][:-1], True))
     split = _split_at(tokens, i)
     if split is not None:
         out.append(Swap(i - 1, 3, split, True, ends_before=True))

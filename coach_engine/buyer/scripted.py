@@ -43,7 +43,7 @@ from .premises import (
     rests_on_a_price,
 )
 from .state import BuyerState, Situation
-from .step_words import with_rep_lengths
+from .step_words import in_brief, with_rep_lengths
 from .steps import a_different_step, agreed_step, named_day, named_step, with_timing, without_unsaid_purpose
 from .telling import names_people, said_in_full, tells_past
 
@@ -166,7 +166,7 @@ class ScriptedVoice:
         own = with_timing(named, rep, scenario_step) if another and named else ""
         own = own or ("" if scenario_step else named_day(rep))
         step = without_unsaid_purpose(facts.get("next_step", ""), rep_said)
-        facts["rep_step"] = own or with_rep_lengths(agreed_step(step, rep), proposing)
+        facts["rep_step"] = own or in_brief(with_rep_lengths(agreed_step(step, rep), proposing))
 
         # A rebuke must rest on what the rep did: no "you haven't asked" after a question, no "with a number"
         # after a figure, no "what would you propose?" after a concrete proposal (issue 13). Whether the rep

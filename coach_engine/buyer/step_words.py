@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["AS_NOUN", "as_adjective", "with_rep_lengths"]
+from .. import text as T
+
+__all__ = ["AS_NOUN", "BRIEF_WORDS", "as_adjective", "in_brief", "with_rep_lengths"]
 
 AS_NOUN = {"meet": "meeting", "walk through": "walkthrough", "sit down": "sit-down", "kick off": "kickoff",
            "catch up": "catch-up", "catch-up": "catch-up"}
@@ -53,3 +55,44 @@ def with_rep_lengths(step: str, rep_turn: str) -> str:
         return next(iter(said)) + m.group(0)[len(m.group(1)):]
 
     return _LENGTH.sub(swap, step)
+
+
+BRIEF_WORDS = 16
+"""Past this many words, an agreed step is said by its what, when and who: nobody saying yes reads back the
+whole agenda ("a 10-minute call Friday at 7:30, to look at last week's overtime and check whether ...")."""
+_PURPOSE_CUTS = ("; ", ", to ", ", so ", ", where ")
+"""Where a step's agenda starts after its head; ", then" is not one: "..., then a call with me" is a second
+step agreed to."""
+_HEAD_WORDS = 4
+_PURPOSE_WORDS = 4
+
+
+def in_brief(step: str) -> str:
+    """A long step (over ``BRIEF_WORDS``) cut before its agenda: at a second part ("; we run ..."), a purpose
+    after a comma (", to look at ..."), else a purpose ("... with me and Denise to pull last year's
+    invoices"); a time said only in what is cut (the rep's day) goes with the head. A short step, or one
+    with no head of a few words before its agenda, is said whole."""
+    if len(step.split()) <= BRIEF_WORDS:
+        return step
+    head = step
+    for cut in _PURPOSE_CUTS:
+        at = head.find(cut)
+        if at > 0 and len(head[:at].split()) >= _HEAD_WORDS:
+            head = head[:at]
+    said = head.split()
+    # a purpose of a verb and what it acts on ("to pull last year's invoices"), never a place ("to
+    # corporate"); never when who comes after it either ("a site visit to shadow a check with me and QA")
+    to = next((k for k, w in enumerate(said) if w == "to" and _HEAD_WORDS <= k <= len(said) - _PURPOSE_WORDS
+               and said[k + 1][:1].islower() and not T.is_function_word(said[k + 1])), None)
+    if len(said) > BRIEF_WORDS and to is not None and " with " not in " ".join(said[to:]):
+        head = " ".join(said[:to])
+    head = head.rstrip(" ,;")
+    if head == step:
+        return step
+    when = T.structure().time
+    left = step[len(head):]
+    times = list(when.finditer(left))
+    if times and not when.search(head):
+        a, b = T.time_phrase(left, times)
+        head = f"{head} {left[a:b].strip(' ,.;')}"
+    return head[:-1] if head.endswith((".m.", ".M.")) else head  # "at 10 a.m" ends on the line's own stop

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import text as T
 from ..datafiles import load_package_model
+from .her import PREPOSITIONS
 from .notes import (
     analysis_notes,
     as_prose,
@@ -30,8 +31,8 @@ from .notes import (
     unhedged,
     unlabelled,
 )
-from .pronouns import PEOPLE, PERSON, PREPOSITIONS
-from .quotations import unquoted
+from .pronouns import PEOPLE, PERSON
+from .quotations import unquoted, untagged
 
 __all__ = ["asides_to_the_rep", "casual_words", "names_people", "said_in_full", "spoken", "staged",
            "tells_past", "told_part", "unjoined"]
@@ -316,6 +317,44 @@ def _withheld(clause: str) -> bool:
 
 
 _SUBJECTS = frozenset({"he", "she", "they"})
+_ANYONE = frozenset({
+    "a", "an", "the", "to", "anyone", "anybody", "stranger", "strangers", "vendor", "vendors", "salesperson",
+    "salespeople", "seller", "sellers", "people", "you", "on", "over", "phone", "just", "first", "easily",
+    "freely", "readily", "lightly", "outright", "unprompted", "right", "away", "off", "it", "this", "so",
+    "up", "upfront", "cold", "caller", "with"})
+"""After a telling verb in a note on telling, who it is kept from: anyone ("a stranger on the phone")."""
+_SECRET = frozenset({"secret", "secrets"})
+_NOTE_WORDS = 16
+
+
+def _keeps_back(said: list[str]) -> bool:
+    """A whole sentence that only says the buyer keeps something back ("Ray has a secret he won't tell a
+    stranger on the phone.", "So here's the thing Gloria won't just volunteer."): held back, a telling verb,
+    and after it nobody in particular and nothing told. Said aloud, the buyer announces a secret and then
+    tells it; "He never told the board the cost" is a story and stays."""
+    verb = next((k for k, w in enumerate(said) if w in _SAYS), -1)
+    if verb < 1 or len(said) > _NOTE_WORDS or not set(said[:verb]) & (_HOLDS | _SECRET):
+        return False
+    return all(w in _ANYONE for w in said[verb + 1:])
+
+
+_KNOWS = frozenset({"know", "knows", "realise", "realises", "realize", "realizes"})
+_NOT = frozenset({"doesn't", "don't", "didn't", "isn't", "hasn't", "not", "never"})
+_ASKS = frozenset({"whether", "if", "how", "who", "when", "why", "what", "where", "which"})
+
+
+def _unknown_to_them(said: list[str]) -> bool:
+    """What the author knows and the buyer does not ("What she doesn't know is that she could pay for it
+    from the sub line.", "He doesn't realise that ..."): the buyer cannot say it, and saying "what I don't
+    know is that I could ..." hands the rep the answer. Their own doubt ("what she doesn't know is whether
+    the board will fund it", "I don't know if ...") is theirs to say."""
+    k = next((i for i, w in enumerate(said) if w in _KNOWS), -1)
+    if k < 1 or not set(said[max(0, k - 3):k]) & _NOT or set(said[:k]) & {"i", "we"}:
+        return False
+    rest = [w for w in said[k + 1:] if w != "yet"]
+    if said[0] == "what":
+        return len(rest) > 1 and rest[0] in ("is", "was") and rest[1] not in _ASKS
+    return bool(rest) and (rest[0] == "that" or said[k].startswith("reali"))
 
 
 def _withheld_clause(sentence: str) -> str:
@@ -348,7 +387,8 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     for piece in T.sentences(concern):
         said = T.words(piece)
         advice = set(said) & _ADVICE and _the_drills_rep(said)
-        if advice or _stage_direction(said) or (account and _AUTHOR & set(T.words(unquoted(piece)))):
+        noted = (_keeps_back(said) and not T.NUMBER.search(piece)) or _unknown_to_them(said)
+        if advice or noted or _stage_direction(said) or (account and _AUTHOR & set(T.words(unquoted(piece)))):
             out.append(piece)
         elif clause := _withheld_clause(piece):
             out.append(clause)
@@ -391,8 +431,10 @@ def told_part(concern: str, account: bool = False) -> str:
     text = " ".join(as_prose(unlabelled(_monologue(concern))).split())
     for aside in asides_to_the_rep(text, account):
         text = text.replace(aside, " ", 1)
-    # a quotation closing an aside is left behind as a lone mark (a sentence ends before its closing quote)
-    told = unbracketed(" ".join(w for w in text.split() if w not in _LONE_MARKS))
+    # a quotation closing an aside is left behind as a lone mark (a sentence ends before its closing quote);
+    # the buyer's own quoted words lose the tag that says whose they are (after the asides are read, so they
+    # are not taken for an author's "I")
+    told = unbracketed(untagged(" ".join(w for w in text.split() if w not in _LONE_MARKS)))
     for piece in T.sentences(told):
         said = unframed(unhedged(uncommented(equals_said(piece))))
         if said != piece:

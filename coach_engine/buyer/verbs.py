@@ -72,4 +72,23 @@ def conjugate_i(s: str) -> str:
                lambda m: f"{m.group(1)} {m.group(2)[:-1]}", s)
     s = _WRITTEN_VERB.sub(lambda m: f"{m.group(1)} {m.group(2) or m.group(3)}", s)
     s = T.phrase_pattern("I am").sub("I'm", s)
-    return s.replace("\u2160", "I")
+    return _have_been(s).replace("\u2160", "I")
+
+
+_HAVE_PARTICIPLES = frozenset({"been", "had", "got", "gotten", "become", "spent", "taken", "seen"})
+"""After "he's"/"she's" these make it "has" ("he's been running"): "I've", never "I'm been"."""
+
+
+_BETWEEN = frozenset({"only", "already", "just", "also", "never", "ever", "since", "still", "not"})
+
+
+def _have_been(s: str) -> str:
+    """"I'm been running" -> "I've been running": the "'s" the rewrite read as "is" was "has"."""
+    said = s.split(" ")
+    for k, w in enumerate(said[:-1]):
+        after = [x.strip(",.;:!?") for x in said[k + 1:k + 3]]
+        if after[0] in _BETWEEN or after[0].endswith("ly"):  # "I'm only been", "I'm already had"
+            after = after[1:]
+        if w == "I'm" and after and after[0] in _HAVE_PARTICIPLES:
+            said[k] = "I've"
+    return " ".join(said)

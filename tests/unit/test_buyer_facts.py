@@ -337,3 +337,11 @@ def test_a_how_question_is_not_answered_with_a_headcount() -> None:
         assert found is None or found.topic not in ("crew", "technicians"), (question, found)
     found = book.answer("How many technicians do you have?")
     assert found is not None and found.topic == "technicians"
+
+
+def test_a_question_about_how_people_feel_is_not_answered_with_a_headcount() -> None:
+    """Probe 30: "what's that like" describes, but asked with how the staff feel about it, it never takes
+    a count of the staff."""
+    book = FactBook({"nurses": "About 140 nurses over three wards."})
+    found = book.answer("When shifts get doubled up, how do the nurses feel? What's that like on the ward?")
+    assert found is None or found.topic != "nurses", found
