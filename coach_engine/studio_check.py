@@ -226,14 +226,20 @@ def opening_warning(scenario: Scenario) -> str | None:
 def aside_warning(scenario: Scenario) -> str | None:
     """Sentences of the hidden concern that speak to the rep or the coach ("Coach's note:", "Reps who find
     this out should ..."): the buyer leaves them out (``buyer.telling.told_part``), and the author is told."""
+    from . import text as T
     from .buyer.notes import analysis_notes, as_prose
     from .buyer.persona import an_account
-    from .buyer.telling import asides_to_the_rep
+    from .buyer.telling import asides_to_the_rep, unknown_to_them
 
     told = " ".join(as_prose(scenario.buyer.hidden_concern).split())
     asides = asides_to_the_rep(told, an_account(scenario))
     if not asides:
         return None
+    unknown = next((a for a in asides if unknown_to_them(T.words(a))), None)
+    if unknown is not None:
+        return (f"'{unknown}' is what you know and the buyer does not, so the buyer never says it (saying "
+                "it would hand the rep the answer); let the rep find it: put it in resolution or in the "
+                "product's value points")
     if asides[0] in analysis_notes(told):
         return (f"'{asides[0]}' is your note on what something means (an equals sign and no figure), so "
                 "the buyer never says it; write what the buyer would say of it in their own words, or leave "

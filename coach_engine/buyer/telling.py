@@ -35,7 +35,7 @@ from .pronouns import PEOPLE, PERSON
 from .quotations import unquoted, untagged
 
 __all__ = ["asides_to_the_rep", "casual_words", "names_people", "said_in_full", "spoken", "staged",
-           "tells_past", "told_part", "unjoined"]
+           "tells_past", "told_part", "unjoined", "unknown_to_them"]
 
 
 class Spoken(BaseModel):
@@ -343,7 +343,7 @@ _NOT = frozenset({"doesn't", "don't", "didn't", "isn't", "hasn't", "not", "never
 _ASKS = frozenset({"whether", "if", "how", "who", "when", "why", "what", "where", "which"})
 
 
-def _unknown_to_them(said: list[str]) -> bool:
+def unknown_to_them(said: list[str]) -> bool:
     """What the author knows and the buyer does not ("What she doesn't know is that she could pay for it
     from the sub line.", "He doesn't realise that ..."): the buyer cannot say it, and saying "what I don't
     know is that I could ..." hands the rep the answer. Their own doubt ("what she doesn't know is whether
@@ -387,7 +387,7 @@ def asides_to_the_rep(concern: str, account: bool = False) -> list[str]:
     for piece in T.sentences(concern):
         said = T.words(piece)
         advice = set(said) & _ADVICE and _the_drills_rep(said)
-        noted = (_keeps_back(said) and not T.NUMBER.search(piece)) or _unknown_to_them(said)
+        noted = (_keeps_back(said) and not T.NUMBER.search(piece)) or unknown_to_them(said)
         if advice or noted or _stage_direction(said) or (account and _AUTHOR & set(T.words(unquoted(piece)))):
             out.append(piece)
         elif clause := _withheld_clause(piece):

@@ -109,3 +109,14 @@ def test_a_count_is_no_answer_to_how_people_feel() -> None:
     book = FactBook({"teachers": "Right around 200 teachers."})
     found = book.answer("How do the teachers feel when their classes get split?")
     assert found is None or found.topic != "teachers"
+
+
+def test_validate_names_the_note_on_telling_and_what_the_buyer_does_not_know(bank: ScenarioBank) -> None:
+    from coach_engine.studio_check import aside_warning
+
+    secret = "Omar has a secret he won't share with a vendor. His bakery lost two wholesale accounts."
+    warning = aside_warning(_as(bank, "Omar Haddad", secret))
+    assert warning is not None and warning.startswith("'Omar has a secret"), warning
+    unaware = "Noor is stuck. What she doesn't know is that her grant covers a switch this year."
+    warning = aside_warning(_as(bank, "Noor Aziz", unaware))
+    assert warning is not None and "what you know and the buyer does not" in warning, warning
