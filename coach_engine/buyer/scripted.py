@@ -22,6 +22,7 @@ from typing import Any
 from .. import text as T
 from ..datafiles import StrictData, load_model_file
 from ..models import Scenario, Turn
+from .criteria import asks_what_it_takes
 from .item_match import person_named, role_named
 from .line_polish import (
     hedged_once,
@@ -76,6 +77,8 @@ class LinesFile(StrictData):
     """Said first when the rep asked a real question the buyer has nothing more to tell on."""
     told: ByPersonality
     """Said instead when that question is about the concern the buyer has already told whole."""
+    criteria: dict[str, list[str]]
+    """Said instead when it asks what it would take (``criteria``): the unmet want by item kind."""
     told_impact: ByPersonality
     """Said instead when it asks what would happen if the feared thing came true: it is what the buyer
     fears, so they say so, never "that's the whole story"."""
@@ -295,7 +298,9 @@ class ScriptedVoice:
             if not _ASKS_WHY & set(situation.behaviours) and _asks_what(last_rep):
                 heard = ""  # "What if Tom were the one evaluating us?": a thought, not their story
             family = "told_impact" if heard == "impact" else "told" if heard else "unsure"
-            core, lead = remarked(family, core, lead)
+            taken = [x for x in self.lines["criteria"].get(kind, []) if new(x)] \
+                if asks_what_it_takes(last_rep) else []  # "What would your treasurer want to see?": the want
+            core, lead = (rng.choice(taken), "") if taken else remarked(family, core, lead)
         thanked = set(T.words(lead)) & (_THANKS | {"kind"})  # "I appreciate that.", "That's kind of you."
         if lead and (lead in said_so_far or _LEAD_IN.match(core) or set(T.words(core)[:3]) & _THANKS or (
                 thanked and not {"acknowledge", "summarize"} & set(situation.behaviours))):
