@@ -137,8 +137,6 @@ _PHRASE_WORDS = 7
 _CLAUSE_WORDS = frozenset({"because", "and", "but", "so", "which", "that", "when", "since", "if", "while",
                            "after"})
 """Words that open the next clause: a figure's phrase ends before them."""
-
-
 _FIGURE_CUES = frozenset({("how", "many"), ("how", "much"), ("number", "of"), ("percentage", "of"),
                           ("share", "of")})
 
@@ -155,6 +153,7 @@ def figure_said(question: str, said: list[str]) -> str:
     said_q = words(question)
     cue = next((k + 2 for k in range(len(said_q) - 1) if (said_q[k], said_q[k + 1]) in _FIGURE_CUES), None)
     asked = content_words(" ".join(said_q[cue:])) if cue is not None else content_words(question)
+    asked -= content_words(" ".join(_AROUND | _ROUGHLY))  # "roughly" says how exact, not what is counted
     floor = 1 if cue is not None else 2
     best, best_score = "", (0, 0)
     for clause in (c for text in said for c in sentences(text, clauses=True)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach_engine.buyer import BuyerDirector, load_rules
-from coach_engine.buyer.facts import FactBook, asks_figure, asks_who_decides
+from coach_engine.buyer.facts import FactBook, asks_figure, asks_who_decides, figure_said
 from coach_engine.embeddings import CachedEmbedder
 from coach_engine.scenarios import ScenarioBank
 from coach_engine.signals import Behaviour, Signal, SignalSet
@@ -345,3 +345,12 @@ def test_a_question_about_how_people_feel_is_not_answered_with_a_headcount() -> 
     book = FactBook({"nurses": "About 140 nurses over three wards."})
     found = book.answer("When shifts get doubled up, how do the nurses feel? What's that like on the ward?")
     assert found is None or found.topic != "nurses", found
+
+
+def test_roughly_is_not_what_a_figure_question_counts() -> None:
+    """Probe 30: "how many of the backlog would be hosted cases, roughly?" shared only "roughly" with a told
+    figure of another thing ("roughly 40,000 customers"), and the buyer said that figure again."""
+    told = ["We had to write to roughly 40,000 customers after it happened."]
+    assert figure_said("How many of the open reviews would be hosted cases, roughly?", told) == ""
+    said = figure_said("How many customers did you have to write to, roughly?", told)
+    assert said == "roughly 40,000 customers"
