@@ -46,6 +46,7 @@ from .pronouns import present
 from .questions_asked import also_asked, asks_to_ask
 from .rules import DirectorRules, load_rules
 from .situation_choice import SituationChooser, asks_for_step
+from .staging import story_opening
 from .stake_questions import StakeQuestions
 from .state import BuyerState, ResolutionItem, Situation
 from .substance import screen
@@ -258,6 +259,7 @@ class BuyerDirector:
                 st.revealed_turn = turn_index
                 revealed_now = True
                 st.stake_told = about_stake and bool(self._stake)
+                st.story_held = st.explore_turns == 1 and not st.stake_told and bool(self._story_rest)
                 res_delta += self.rules.resistance["reveal"]
                 trust_delta += self.rules.trust["reveal"]
 
@@ -375,8 +377,17 @@ class BuyerDirector:
         return StakeQuestions(story, stake, self.scenario.buyer.opening, self.embedder,
                               self.rules.similarity.stake_question)
 
+    @cached_property
+    def _story_rest(self) -> str:  # what a first question that skipped the hint leaves of the story
+        return "" if self.scenario.buyer.concern_lines else story_opening(concern_stages(self.scenario)[0])[1]
+
     def _tell_stake(self, situation: Situation) -> None:
-        """A good question after the story draws out the concern's last stage: what is at stake for them."""
+        """A good question after the story draws out the concern's last stage, what is at stake for them."""
+        if self.state.story_held:  # after a story's opening only, the rest of it first, with no lead-in
+            self.state.story_held = False
+            situation.facts.update(stake=self._story_rest, stake_lead="none")
+            situation.facts["concern"] = concern_told(self.scenario, self.state)
+            return
         stake = self._stake
         if stake:
             self.state.stake_told = True
@@ -384,13 +395,9 @@ class BuyerDirector:
             situation.facts["concern"] = concern_told(self.scenario, self.state)
 
     def _answer(self, situation: Situation, asked: str) -> None:
-        """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it.
-
-        The answer is a fact the voice words before its line; a question for a figure the scenario does not
-        give gets "I don't have that number to hand" once, never an invented figure, and one for a date it
-        does not give, "I'd have to check the exact date", once too. ``asked``: the turn's words less its
-        proposals, where a second question may find a second fact.
-        """
+        """A plain question about the buyer's world gets an answer (``facts:``), as a person would give it:
+        a fact the voice words before its line, or "I don't have that number to hand" (a figure not given)
+        or "I'd have to check the exact date" once each. ``asked``: the turn's words less its proposals."""
         found = self._found
         if found is None:
             return
@@ -419,7 +426,6 @@ class BuyerDirector:
             situation.facts["no_figure"] = "yes"
 
 
-
 _ABOUT_THE_BUYER = frozenset({B.TIE_TO_CONCERN, B.NEXT_STEP, B.EXPLORE_CONCERN, B.SUMMARIZE})
 """What makes a long turn about the buyer rather than a pitch: it ties to their concern, proposes them a
 step, asks what is behind the objection or plays their words back."""
@@ -428,22 +434,17 @@ _ANSWERING = frozenset({
     "probe_deflect", "answer_question", "hint_concern", "reveal_concern", "restate_objection", "want_numbers",
     "want_proof", "want_next_step", "next_step_vague", "acknowledge_progress", "impatient_passive",
 })
-"""Situations in which the buyer answers a plain question before saying their line (not while pushing
-back or ending the call). Revealing the concern included: asked "How many slips do you have?", a person
-says how many before what really worries them, rather than leave the question to be answered a turn
-late."""
+"""Situations in which the buyer answers a plain question before their line (not while pushing back or
+ending the call); revealing the concern too: "How many slips?" is answered before what really worries them."""
 _OFFENCES = {B.PRESSURE, B.ARGUE, B.DISPARAGE, B.DISMISS, B.INJECTION, B.KEYWORD_STUFFING}
-
-
 _COMBATIVE = frozenset({B.ARGUE, B.DISMISS, B.DISPARAGE})
 """Taking issue with the buyer, their concern or what they use: one idea whose three members trainers tell
 apart differently (``reading.model.FAMILIES``)."""
 
 
 def _breaks(forbidden: Behaviour, negatives: set[Behaviour]) -> bool:
-    """Whether a turn breaks an item's rule: it does what the rule forbids, or, for a rule against one way of
-    taking issue ("never criticises Castlegate"), another ("Castlegate are known for overpromising" read as
-    dismissing): the manager's rule is against the idea, not the reader's border."""
+    """Whether a turn breaks an item's rule: it does what the rule forbids, or another way of taking issue
+    for a rule against one ("never criticises X", X "known for overpromising" read as dismissing)."""
     if forbidden in _COMBATIVE:
         return bool(negatives & _COMBATIVE)
     return forbidden in negatives

@@ -33,6 +33,7 @@ from .retelling import retold
 from .second_person import addressed_to_buyer, you_to_i
 from .sellers_side import sellers_we_as_you
 from .singular_they import singular_they, they_to_i
+from .staging import story_opening
 from .state import BuyerState
 from .substance import COUNT
 from .telling import said_in_full, staged, told_part, unjoined
@@ -130,8 +131,7 @@ def first_person(text: str, scenario: Scenario, account: bool = False) -> str:
     he'll read it as her not trusting him" keeps "he"/"him" for the chef. If the rewrite still
     reads wrong (``garbled``), the buyer says the concern as written, with only their own name
     turned into "I"/"my"/"me" (the line it goes into already introduces it: "The real reason? ...").
-    ``account``: the text as written was the manager's account of the buyer, though what is left of it may
-    no longer name them (a note on telling that did is left out) and may hold the buyer's own words.
+    ``account``: written as the manager's account of the buyer, though what is left may no longer name them.
     """
     names = buyer_names(scenario)
     written, quotes = mask_quotes(" ".join(text.split()))  # someone's own words stay theirs
@@ -186,11 +186,8 @@ def _in_first_person(raw: str, names: tuple[str, ...], scenario: Scenario) -> st
 
 def _buyers_gender(text: str, names: tuple[str, ...], scenario: Scenario) -> str | None:
     """The buyer's gender as the scenario's context tells it when it names the buyer ("Marisol runs the DC
-    ... she called back"), else ``buyer_gender`` of the concern: the concern may lend its first "his" to
-    someone else ("a temp ... clipped a racking upright on his second day") or name someone acting before
-    its first "her" ("The CEO, Glen, blamed her"); the context is written about the buyer. A context that
-    names the buyer and says only "he" or only "she" ("Mr. Rajesh Agarwal ... his dispatch in-charge") tells
-    it too."""
+    ... she called back"; or the only gender its pronouns use), else ``buyer_gender`` of the concern, which
+    may lend its first "his" to someone else ("a temp ... clipped a racking upright on his second day")."""
     found = buyer_gender(text, names)
     context = " ".join(scenario.context.split())
     if not present(names, context):
@@ -411,8 +408,9 @@ def known_figures(scenario: Scenario) -> dict[str, str]:
 
 
 def concern_told(scenario: Scenario, state: BuyerState) -> str:
-    """What the buyer has said of the concern so far: the story, and the stake once it has been drawn out."""
+    """What the buyer has said of the concern: the story (its opening while the rest is held), the stake."""
     story, stake = concern_stages(scenario)
+    story = story_opening(story)[0] if state.story_held else story
     return f"{story} {stake}" if stake and state.stake_told else story
 
 

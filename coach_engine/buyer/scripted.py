@@ -351,7 +351,8 @@ class ScriptedVoice:
                 core = rng.choice(turn_back) if turn_back else ""
             core = " ".join(p for p in (spoken_sentence(reply), core) if p)
         if stake:
-            intro = rng.choice(self.lines.get("stake", {}).get(personality, [""]))
+            intro = "" if facts.get("stake_lead") == "none" else rng.choice(
+                self.lines.get("stake", {}).get(personality, [""]))
             said = spoken_sentence(reply) if reply else ""
             core = " ".join(p for p in (said, intro, spoken_sentence(stake)) if p)
         return core

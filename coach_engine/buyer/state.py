@@ -79,6 +79,8 @@ class BuyerState(BaseModel):
     """Good exploring turns so far (harder buyers need more before revealing)."""
     stake_told: bool = False
     """The last stage of the concern (the stake, a scenario's third ``concern_lines``) has been said."""
+    story_held: bool = False
+    """Only the story's opening has been said (``staging``): the next good question draws the rest."""
     resolution: list[ResolutionItem] = Field(default_factory=list)
     stage: Stage = "opening"
     turns: int = 0

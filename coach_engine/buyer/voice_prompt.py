@@ -162,8 +162,9 @@ def build_messages(
     elif situation.facts.get("no_figure"):
         unknown = "no_date" if situation.facts["no_figure"] == "date" else "no_figure"
         direction = f"{prompt.directions.get(unknown, '')} {direction}".strip()
-    if situation.facts.get("stake"):
-        direction = f"{prompt.directions.get('stake', '')} {direction}".strip()
+    if situation.facts.get("stake"):  # the stake, or the rest of a story only begun (``staging``)
+        told = "story_rest" if situation.facts.get("stake_lead") == "none" else "stake"
+        direction = f"{prompt.directions.get(told, '')} {direction}".strip()
     if current is None:
         last = HumanMessage(prompt.opening_turn.format(opening=scenario.buyer.opening))
     else:
