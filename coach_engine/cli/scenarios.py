@@ -44,11 +44,15 @@ CONCERN_LINES_NOTE = ("not given, so the offline buyer tells the hidden concern 
 def concern_lines_note(scenario: Scenario) -> str:
     """The note on a missing ``concern_lines``: how the buyer will tell the concern instead."""
     from ..buyer.persona import concern_stages, speaks_as_i
+    from ..buyer.staging import story_opening
 
     how = ("as written (it already speaks as the buyer)" if speaks_as_i(scenario)
            else "turned into the first person")
-    parts = ("in two parts (the last on a later good question)" if concern_stages(scenario)[1]
+    story, stake = concern_stages(scenario)
+    parts = ("in two parts (the last on a later good question)" if stake
              else "all at once (it is one sentence with no clause of the buyer's own to keep for later)")
+    if stake and story_opening(story)[1]:
+        parts = "in parts (the story's opening, the rest of it to the next good question, then the last part)"
     return CONCERN_LINES_NOTE.format(how=how, parts=parts)
 
 

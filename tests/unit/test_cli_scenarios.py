@@ -209,3 +209,16 @@ def _validate_edited(tmp_path: Path, name: str, edit: Callable[[dict[str, Any]],
     path = tmp_path / name
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return run("scenarios", "validate", str(path))
+
+
+def test_the_concern_lines_note_says_a_long_story_comes_out_in_parts(bank: Any) -> None:
+    """A story with a rest worth a turn of its own is told in parts (``buyer/staging.py``); say so."""
+    from coach_engine.cli.scenarios import concern_lines_note
+
+    base = bank.get("cfo-price-routing")
+    concern = ("Last year Dana's team spent eight months on a routing system that never went live. The "
+               "board wrote off the whole project and asked her in the meeting why nobody had caught it "
+               "sooner. She will not bring them another project that stalls.")
+    buyer = base.buyer.model_copy(update={"concern_lines": [], "hidden_concern": concern})
+    note = concern_lines_note(base.model_copy(update={"buyer": buyer}))
+    assert "the story's opening, the rest of it to the next good question, then the last part" in note
