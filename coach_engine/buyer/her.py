@@ -25,7 +25,7 @@ PREPOSITIONS = frozenset({
     "against", "toward", "towards", "behind", "beside", "around", "near"})
 
 
-_GOVERNS = PREPOSITIONS | {"before", "after", "since", "until", "than"}
+_GOVERNS = PREPOSITIONS | {"before", "after", "since", "until"}
 """Words whose object a "her" after them is."""
 _PAST_ALONE = frozenset({"left", "quit", "retired", "resigned", "went", "came", "was", "had", "did", "joined",
                          "moved", "arrived", "started", "took", "got"})

@@ -55,9 +55,9 @@ _TAG_WORDS = 12
 
 def untagged(text: str) -> str:
     """The buyer's own quoted words without the manager's speech tag after them, said as the buyer says them:
-    '"Fool me once," he says.' -> 'Fool me once.'; '"I work all hours," is how he'd put it to a friend.' -> "I
-    work all hours." Read out with its tag, the buyer narrates themself ("'Fool me once,' I
-    say."). A quotation without a tag, or with another speaker's, is left as it is."""
+    '"Fool me once," he says.' -> 'Fool me once.', and '"I work all hours," is how he'd put it to a friend.'
+    -> 'I work all hours.' Read out with its tag, the buyer narrates themself ("'Fool me once,' I say.").
+    A quotation without a tag, or with another speaker's ('"Not again," Priya says.'), is left as it is."""
     out, at = [], 0
     marks = text.replace("\u201c", '"').replace("\u201d", '"')  # found as one kind, cut from the text as is
     while (start := marks.find('"', at)) >= 0 and (end := marks.find('"', start + 1)) >= 0:
