@@ -231,8 +231,10 @@ def _own_clauses(sentence: str) -> list[str]:
     return [sentence]
 
 
-_JOINERS = ("but then ", "and so ", "but ", "and ", "yet ", "so ")
-"""Words that join a sentence to the one before, longest first."""
+_JOINERS = ("the other thing is that ", "the other thing is ", "on top of that, ", "on top of that ",
+            "but then ", "and so ", "also, ", "plus, ", "but ", "and ", "yet ", "so ")
+"""Words that join a sentence to the one before, longest first: after the stake's own lead-in ("And here's
+what it means for me.") a second joiner would stack ("... for me. The other thing is that ...")."""
 
 
 def unjoined(piece: str) -> str:

@@ -120,3 +120,13 @@ def test_validate_names_the_note_on_telling_and_what_the_buyer_does_not_know(ban
     unaware = "Noor is stuck. What she doesn't know is that her grant covers a switch this year."
     warning = aside_warning(_as(bank, "Noor Aziz", unaware))
     assert warning is not None and "what you know and the buyer does not" in warning, warning
+
+
+def test_a_stake_said_after_its_lead_in_drops_a_second_joiner() -> None:
+    """The stake comes a turn later after a lead-in ("And here's what it means for me."): a joiner of its own
+    would stack on it ("... for me. The other thing is that ...")."""
+    from coach_engine.buyer.telling import unjoined
+
+    assert unjoined("The other thing is that the van broke down in May.") == "The van broke down in May."
+    assert unjoined("On top of that, the grant ends in June.") == "The grant ends in June."
+    assert unjoined("Also, my partner wants out.") == "My partner wants out."
