@@ -258,7 +258,7 @@ class BuyerDirector:
                 st.concern_revealed = True
                 st.revealed_turn = turn_index
                 revealed_now = True
-                st.stake_told = about_stake and bool(self._stake)
+                st.stake_told = about_stake and bool(self._stages[1])
                 st.story_held = st.explore_turns == 1 and not st.stake_told and bool(self._story_rest)
                 res_delta += self.rules.resistance["reveal"]
                 trust_delta += self.rules.trust["reveal"]
@@ -324,7 +324,7 @@ class BuyerDirector:
             if (explored or B.CHECK_OTHER_CONCERNS in helpful) and st.concern_revealed and not revealed_now \
                     and not st.stake_told:
                 self._tell_stake(situation)  # a good question, or "anything else?", draws the last of it out
-            all_told = st.stake_told or not self._stake
+            all_told = st.stake_told or not self._stages[1]
             why = any(T.first_word(q) == "why" for q in T.sentences(signals.text) if T.is_question(q))
             more = all_told and bool(asking & {B.EXPLORE_CONCERN, B.IMPACT_QUESTION} or (
                 B.OPEN_QUESTION in asking and why))  # the reason is the story told
@@ -367,19 +367,18 @@ class BuyerDirector:
         return frozenset(figure_keys(self.scenario.buyer.opening))
 
     @cached_property
-    def _stake(self) -> str:
-        """The concern's last stage (``persona.concern_stages``), worded once per drill, not every turn."""
-        return concern_stages(self.scenario)[1]
+    def _stages(self) -> tuple[str, str]:
+        """The concern's story and stake (``persona.concern_stages``), worded once per drill."""
+        return concern_stages(self.scenario)
 
     @cached_property
     def _stake_questions(self) -> StakeQuestions:
-        story, stake = concern_stages(self.scenario)
-        return StakeQuestions(story, stake, self.scenario.buyer.opening, self.embedder,
+        return StakeQuestions(*self._stages, self.scenario.buyer.opening, self.embedder,
                               self.rules.similarity.stake_question)
 
     @cached_property
     def _story_rest(self) -> str:  # what a first question that skipped the hint leaves of the story
-        return "" if self.scenario.buyer.concern_lines else story_opening(concern_stages(self.scenario)[0])[1]
+        return "" if self.scenario.buyer.concern_lines else story_opening(self._stages[0])[1]
 
     def _tell_stake(self, situation: Situation) -> None:
         """A good question after the story draws out the concern's last stage, what is at stake for them."""
@@ -388,7 +387,7 @@ class BuyerDirector:
             situation.facts.update(stake=self._story_rest, stake_lead="none")
             situation.facts["concern"] = concern_told(self.scenario, self.state)
             return
-        stake = self._stake
+        stake = self._stages[1]
         if stake:
             self.state.stake_told = True
             situation.facts["stake"] = stake
